@@ -1,2 +1,41 @@
-//! placeholder
+//! Call any Google API from its Discovery document.
+//!
+//! A [`Service`] is built from a Discovery document (bundled, fetched, or given); its methods are
+//! found by dotted path (`files.list`, `projects.locations.instances.get`), their parameters are
+//! cast to the declared types and validated before anything is sent, and the transport adds
+//! credentials, standard headers, retries and one token refresh after a 401.
+//!
+//! ```
+//! # fn main() -> Result<(), gapi_client::Error> {
+//! let drive = gapi_client::build("drive", "v3", gapi_client::NoAuth)?;
+//! let req = drive
+//!     .method("files.list")?
+//!     .param("pageSize", 5)
+//!     .param("orderBy", "modifiedByMeTime desc")
+//!     .prepare()?; // no I/O; `.execute().await` sends it
+//! assert!(req.url.as_str().starts_with("https://www.googleapis.com/drive/v3/files?"));
+//! assert!(drive.method("files.list")?.param("pageSize", "12x").prepare().is_err());
+//! # Ok(()) }
+//! ```
+#![deny(missing_docs)]
+
+pub mod auth;
+pub mod error;
+pub mod method_call;
+pub mod pagination;
+pub mod params;
 pub mod retry;
+pub mod scopes;
+pub mod service;
+pub mod transport;
+pub mod uri_template;
+
+pub use auth::{ApiKey, Authenticator, Authorization, NoAuth, SecretString, StaticToken};
+pub use error::{ApiError, Error, Result};
+pub use method_call::{MediaUploadTarget, MethodCall, PreparedRequest};
+pub use params::ParamValue;
+pub use retry::RetryPolicy;
+pub use service::{DocumentSource, Service, ServiceBuilder, build, build_from_document};
+pub use transport::Transport;
+pub mod batch;
+pub mod media;

@@ -1,1 +1,50 @@
-//! placeholder
+//! A local stand-in for Google: OAuth 2.0 endpoints, the Discovery service and a Drive v3 subset.
+//!
+//! The emulator lets an installed app (and gapi's own tests and demo) run the whole
+//! "authorize a user, then call an API" story offline. It listens on loopback only (unless
+//! [`EmulatorConfig::allow_remote`] is set), serves the same bundled Discovery documents the
+//! client uses (with `rootUrl` pointing at itself), and offers a loopback-only control API under
+//! `/__emulator/` for fault injection, token expiry and request inspection (see the crate README).
+//!
+//! ```no_run
+//! # async fn demo() -> Result<(), gapi_emulator::EmulatorError> {
+//! use gapi_emulator::{Emulator, EmulatorConfig};
+//! let emulator = Emulator::start(EmulatorConfig { auto_approve: true, ..Default::default() }).await?;
+//! println!("Google stand-in at {}", emulator.base_url());
+//! let secrets = emulator.client_secrets_json(); // {"installed": {...}} pointing at the emulator
+//! # let _ = secrets;
+//! emulator.shutdown().await;
+//! # Ok(()) }
+//! ```
+#![deny(missing_docs)]
+
+mod api_error;
+mod body;
+mod clients;
+mod config;
+mod control;
+mod discovery;
+mod drive;
+mod error;
+mod faults;
+mod html;
+mod oauth;
+mod persist;
+mod random;
+mod request_log;
+mod routes;
+mod seed;
+mod server;
+mod state;
+mod time;
+mod users;
+
+pub use clients::{
+    DEFAULT_CLIENT_ID, DEFAULT_CLIENT_SECRET, WEB_CLIENT_ID, WEB_CLIENT_REDIRECT_URI,
+    WEB_CLIENT_SECRET,
+};
+pub use config::EmulatorConfig;
+pub use error::EmulatorError;
+pub use seed::{SeedFile, seeded_files};
+pub use server::{Emulator, RunningEmulator};
+pub use users::{TestUser, test_users};

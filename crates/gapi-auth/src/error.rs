@@ -1,0 +1,232 @@
+//! The crate's single error type, with predicates callers can branch on and a `hint:` line
+//! telling the user what to do next.
+
+use std::fmt;
+
+/// Broad category of an [`Error`]; use the predicates on `Error` for most decisions.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+#[non_exhaustive]
+pub enum ErrorKind {
+    /// Client secrets or options are missing or malformed.
+    Config,
+    /// Reading or writing a local file failed.
+    Io,
+    /// A stored credentials file is malformed or of an unsupported type.
+    Store,
+    /// The network request failed (connection, TLS, timeout while talking to a server).
+    Transport,
+    /// The authorization or token endpoint answered with an OAuth error.
+    OAuth,
+    /// The server answered with something that is not a valid OAuth response.
+    InvalidResponse,
+    /// An endpoint uses plain http on a non-loopback host without an explicit opt-in.
+    InsecureTransport,
+    /// The user (or an admin policy) refused consent.
+    AccessDenied,
+    /// The redirect carried a `state` that does not match the request (possible CSRF).
+    StateMismatch,
+    /// Waiting for the user took longer than allowed.
+    Timeout,
+    /// The server refused the out-of-band (`urn:ietf:wg:oauth:2.0:oob`) redirect.
+    OobRefused,
+    /// No usable refresh token: an interactive login is needed.
+    LoginRequired,
+    /// The device code expired before the user approved.
+    DeviceCodeExpired,
+}
+
+/// OAuth error codes meaning the stored grant is unusable and the user must log in again.
+const LOGIN_CODES: &[&str] = &["invalid_grant", "invalid_token", "unauthorized_client"];
+
+/// The error type of every fallible operation in `gapi-auth`.
+///
+/// Messages never contain secrets (codes, tokens, client secrets, verifiers).
+pub struct Error {
+    inner: Box<Inner>,
+}
+
+struct Inner {
+    kind: ErrorKind,
+    message: String,
+    hint: Option<String>,
+    oauth_code: Option<String>,
+    status: Option<u16>,
+    retryable: bool,
+    source: Option<Box<dyn std::error::Error + Send + Sync>>,
+}
+
+impl Error {
+    pub(crate) fn new(kind: ErrorKind, message: impl Into<String>) -> Self {
+        Error {
+            inner: Box::new(Inner {
+                kind,
+                message: message.into(),
+                hint: None,
+                oauth_code: None,
+                status: None,
+                retryable: false,
+                source: None,
+            }),
+        }
+    }
+
+    pub(crate) fn with_hint(mut self, hint: impl Into<String>) -> Self {
+        self.inner.hint = Some(hint.into());
+        self
+    }
+
+    pub(crate) fn with_source(
+        mut self,
+        source: impl std::error::Error + Send + Sync + 'static,
+    ) -> Self {
+        self.inner.source = Some(Box::new(source));
+        self
+    }
+
+    pub(crate) fn with_oauth_code(mut self, code: impl Into<String>) -> Self {
+        self.inner.oauth_code = Some(code.into());
+        self
+    }
+
+    pub(crate) fn with_status(mut self, status: u16) -> Self {
+        self.inner.status = Some(status);
+        self
+    }
+
+    pub(crate) fn retryable(mut self, retryable: bool) -> Self {
+        self.inner.retryable = retryable;
+        self
+    }
+
+    /// Replaces the hint when this error means a new login is needed, naming the command that
+    /// logs in again (used by the CLI to name the right profile).
+    pub fn with_login_command(mut self, command: &str) -> Self {
+        if self.needs_login() {
+            self.inner.hint = Some(format!("run `{command}` to log in again"));
+        }
+        self
+    }
+
+    pub(crate) fn io(context: impl Into<String>, err: std::io::Error) -> Self {
+        let message = format!("{}: {err}", context.into());
+        Error::new(ErrorKind::Io, message).with_source(err)
+    }
+
+    /// The broad category of this error.
+    pub fn kind(&self) -> ErrorKind {
+        self.inner.kind
+    }
+
+    /// The human-readable message, without the hint.
+    pub fn message(&self) -> &str {
+        &self.inner.message
+    }
+
+    /// What the user should do next, if we know.
+    pub fn hint(&self) -> Option<&str> {
+        self.inner.hint.as_deref()
+    }
+
+    /// True when the stored grant is unusable (expired or revoked refresh token, no refresh
+    /// token): the user must log in again.
+    pub fn needs_login(&self) -> bool {
+        self.inner.kind == ErrorKind::LoginRequired
+            || self
+                .oauth_error_code()
+                .is_some_and(|code| LOGIN_CODES.contains(&code))
+    }
+
+    /// True when the user or an admin policy refused consent.
+    pub fn is_access_denied(&self) -> bool {
+        self.inner.kind == ErrorKind::AccessDenied
+            || matches!(
+                self.oauth_error_code(),
+                Some("access_denied" | "admin_policy_enforced")
+            )
+    }
+
+    /// True when waiting for the user or the server took too long.
+    pub fn is_timeout(&self) -> bool {
+        self.inner.kind == ErrorKind::Timeout || self.inner.kind == ErrorKind::DeviceCodeExpired
+    }
+
+    /// True when the same request may succeed later (5xx, 429, transport failures).
+    pub fn is_retryable(&self) -> bool {
+        self.inner.retryable
+    }
+
+    /// The OAuth `error` code returned by the server (`invalid_grant`, `access_denied`, ...).
+    pub fn oauth_error_code(&self) -> Option<&str> {
+        self.inner.oauth_code.as_deref()
+    }
+
+    /// The HTTP status of the server response that caused this error, if any.
+    pub fn status(&self) -> Option<u16> {
+        self.inner.status
+    }
+}
+
+impl fmt::Display for Error {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(&self.inner.message)?;
+        if let Some(hint) = &self.inner.hint {
+            write!(f, "\nhint: {hint}")?;
+        }
+        Ok(())
+    }
+}
+
+impl fmt::Debug for Error {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        let mut d = f.debug_struct("Error");
+        d.field("kind", &self.inner.kind)
+            .field("message", &self.inner.message);
+        if let Some(code) = &self.inner.oauth_code {
+            d.field("oauth_code", code);
+        }
+        if let Some(status) = self.inner.status {
+            d.field("status", &status);
+        }
+        if let Some(hint) = &self.inner.hint {
+            d.field("hint", hint);
+        }
+        d.finish()
+    }
+}
+
+impl std::error::Error for Error {
+    fn source(&self) -> Option<&(dyn std::error::Error + 'static)> {
+        self.inner
+            .source
+            .as_ref()
+            .map(|s| s.as_ref() as &(dyn std::error::Error + 'static))
+    }
+}
+
+/// Shorthand used across the crate.
+pub type Result<T, E = Error> = std::result::Result<T, E>;
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn predicates_follow_oauth_code() {
+        let e = Error::new(ErrorKind::OAuth, "refused").with_oauth_code("invalid_grant");
+        assert!(e.needs_login());
+        assert!(!e.is_access_denied());
+        let e = Error::new(ErrorKind::OAuth, "refused").with_oauth_code("access_denied");
+        assert!(e.is_access_denied());
+        assert!(!e.needs_login());
+    }
+
+    #[test]
+    fn display_has_hint_line() {
+        let e = Error::new(ErrorKind::LoginRequired, "no refresh token")
+            .with_login_command("gapi auth login --profile work");
+        assert_eq!(
+            e.to_string(),
+            "no refresh token\nhint: run `gapi auth login --profile work` to log in again"
+        );
+    }
+}

@@ -1,0 +1,207 @@
+//! The console flow: print the authorization URL, read back either the code (out-of-band
+//! redirect) or the full redirect URL the browser ended on (a loopback client used on a
+//! machine without a browser; its `state` is checked).
+
+use std::io::Write;
+
+use tokio::io::{AsyncBufRead, AsyncBufReadExt, BufReader};
+use url::Url;
+
+use super::loopback::{RedirectParams, UrlCallback, show_url};
+use super::{InstalledFlow, OOB_REDIRECT_URI, is_oob};
+use crate::credentials::Credentials;
+use crate::error::{Error, ErrorKind, Result};
+use crate::secret::{AuthorizationCode, State};
+
+/// Options of [`InstalledFlow::run_console`].
+pub struct ConsoleOptions {
+    input: Option<Box<dyn AsyncBufRead + Unpin + Send>>,
+    on_url: Option<UrlCallback>,
+    redirect_uri: Option<String>,
+    prompt: String,
+}
+
+impl Default for ConsoleOptions {
+    fn default() -> Self {
+        ConsoleOptions {
+            input: None,
+            on_url: None,
+            redirect_uri: None,
+            prompt: "Enter the authorization code (or paste the full URL the browser was sent \
+                     to): "
+                .to_string(),
+        }
+    }
+}
+
+impl std::fmt::Debug for ConsoleOptions {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("ConsoleOptions")
+            .field("redirect_uri", &self.redirect_uri)
+            .finish_non_exhaustive()
+    }
+}
+
+impl ConsoleOptions {
+    /// Defaults: read stdin, print to stderr, redirect to `urn:ietf:wg:oauth:2.0:oob` unless
+    /// the flow or these options name another redirect URI.
+    pub fn new() -> Self {
+        Self::default()
+    }
+
+    /// Reads the answer from `input` instead of stdin (tests, GUIs).
+    pub fn input(mut self, input: impl AsyncBufRead + Unpin + Send + 'static) -> Self {
+        self.input = Some(Box::new(input));
+        self
+    }
+
+    /// Called with the authorization URL (default: print it to stderr).
+    pub fn on_url(mut self, callback: UrlCallback) -> Self {
+        self.on_url = Some(callback);
+        self
+    }
+
+    /// The redirect URI to put in the request: a loopback URI (e.g. `http://localhost:8085/`)
+    /// for the paste-the-URL mode, or the OOB URI (the default).
+    pub fn redirect_uri(mut self, uri: impl Into<String>) -> Self {
+        self.redirect_uri = Some(uri.into());
+        self
+    }
+
+    /// The prompt printed before reading (to stderr).
+    pub fn prompt(mut self, prompt: impl Into<String>) -> Self {
+        self.prompt = prompt.into();
+        self
+    }
+}
+
+/// The error for a server that refuses the out-of-band flow.
+pub(crate) fn oob_refused(cause: Option<&Error>) -> Error {
+    let detail = cause
+        .map(|e| format!(" ({})", e.message()))
+        .unwrap_or_default();
+    let mut err = Error::new(
+        ErrorKind::OobRefused,
+        format!(
+            "the server refused the out-of-band (OOB, urn:ietf:wg:oauth:2.0:oob) flow{detail}; \
+             Google blocked it for all clients on 2023-01-31"
+        ),
+    )
+    .with_hint(
+        "use the loopback flow (`gapi auth login` without --console); on a machine without a \
+         browser, open the URL on another machine and paste back the full http://localhost/... \
+         URL the browser ends on (`gapi auth login --console --redirect-uri \
+         http://localhost:8085/`), or use `--device`",
+    );
+    if let Some(code) = cause.and_then(|e| e.oauth_error_code()) {
+        err = err.with_oauth_code(code.to_string());
+    }
+    err
+}
+
+/// Interprets what the user typed: a bare code, a full redirect URL, or a query string.
+fn parse_answer(answer: &str, state: &State, oob: bool) -> Result<AuthorizationCode> {
+    let answer = answer.trim();
+    if answer.is_empty() {
+        let err = Error::new(ErrorKind::Config, "no authorization code was entered");
+        return Err(if oob {
+            err.with_hint(
+                "if the browser showed an error about the OOB flow, the server does not allow \
+                 it: use the loopback flow, paste the redirect URL, or use `--device`",
+            )
+        } else {
+            err.with_hint("paste the code or the full URL shown in the browser's address bar")
+        });
+    }
+    let url = if answer.starts_with("http://") || answer.starts_with("https://") {
+        Some(Url::parse(answer).map_err(|e| {
+            Error::new(ErrorKind::Config, format!("the pasted URL is not valid: {e}"))
+                .with_hint("copy the whole address from the browser's address bar")
+        })?)
+    } else if answer.contains("code=") || answer.contains("error=") {
+        let query = answer.trim_start_matches(['?', '/']);
+        Url::parse(&format!("http://localhost/?{query}")).ok()
+    } else {
+        None
+    };
+    if let Some(url) = url {
+        let params = RedirectParams::from_url(&url);
+        if params.code.is_none() && params.error.is_none() {
+            return Err(Error::new(
+                ErrorKind::Config,
+                "the pasted URL has no `code` or `error` parameter",
+            )
+            .with_hint("paste the URL the browser ended on after you approved access"));
+        }
+        params.check_state(state)?;
+        return params.into_code();
+    }
+    if answer.chars().any(char::is_whitespace) {
+        let lower = answer.to_ascii_lowercase();
+        if oob && (lower.contains("oob") || lower.contains("out-of-band") || lower.contains("invalid_request")) {
+            return Err(oob_refused(None));
+        }
+        return Err(Error::new(
+            ErrorKind::Config,
+            "that does not look like an authorization code (it contains spaces)",
+        )
+        .with_hint("paste only the code, or the full redirect URL"));
+    }
+    Ok(AuthorizationCode::new(answer))
+}
+
+impl InstalledFlow {
+    /// Runs the console flow: prints the URL, reads the code or the pasted redirect URL,
+    /// exchanges it. When the server refuses OOB, the error says so and names the alternatives.
+    pub async fn run_console(&self, options: ConsoleOptions) -> Result<Credentials> {
+        let redirect_uri = options
+            .redirect_uri
+            .clone()
+            .or_else(|| self.redirect_uri.clone())
+            .unwrap_or_else(|| OOB_REDIRECT_URI.to_string());
+        let oob = is_oob(&redirect_uri);
+        let (url, state, verifier) = self.authorization_url(&redirect_uri)?;
+        show_url(&options.on_url, &url);
+        if !oob {
+            eprintln!(
+                "After approving, the browser is sent to {redirect_uri}... (the page may fail to \
+                 load: that is expected). Copy the full URL from its address bar."
+            );
+        }
+        eprint!("{}", options.prompt);
+        let _ = std::io::stderr().flush();
+        let mut line = String::new();
+        let read = match options.input {
+            Some(mut input) => input.read_line(&mut line).await,
+            None => BufReader::new(tokio::io::stdin()).read_line(&mut line).await,
+        };
+        read.map_err(|e| Error::io("cannot read the answer from the terminal", e))?;
+        let code = parse_answer(&line, &state, oob)?;
+        self.exchange_code(&code, &verifier, &redirect_uri).await
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn answers() {
+        let s = State::new("st");
+        assert_eq!(parse_answer(" 4/abc \n", &s, true).unwrap().secret(), "4/abc");
+        assert_eq!(
+            parse_answer("http://localhost:8085/?code=4%2Fx&state=st&scope=a", &s, false)
+                .unwrap()
+                .secret(),
+            "4/x"
+        );
+        let e = parse_answer("http://localhost:8085/?code=x&state=other", &s, false).unwrap_err();
+        assert_eq!(e.kind(), ErrorKind::StateMismatch);
+        let e = parse_answer("http://localhost/?error=access_denied&state=st", &s, false).unwrap_err();
+        assert!(e.is_access_denied());
+        assert_eq!(parse_answer("code=c1&state=st", &s, false).unwrap().secret(), "c1");
+        let e = parse_answer("Error 400: invalid_request oob", &s, true).unwrap_err();
+        assert_eq!(e.kind(), ErrorKind::OobRefused);
+        assert!(parse_answer("", &s, true).is_err());
+    }
+}

@@ -1,0 +1,141 @@
+//! The device authorization flow (RFC 8628): show a short code and a URL, poll the token
+//! endpoint until the user approves elsewhere.
+
+use std::time::Duration;
+
+use super::InstalledFlow;
+use crate::credentials::Credentials;
+use crate::error::{Error, ErrorKind, Result};
+
+/// What the user must be told: where to go and which code to enter.
+#[derive(Debug, Clone)]
+pub struct DevicePrompt {
+    /// The page where the user enters the code.
+    pub verification_url: String,
+    /// The code to enter.
+    pub user_code: String,
+    /// A URL with the code filled in, when the server offers one.
+    pub verification_url_complete: Option<String>,
+    /// How long the code stays valid.
+    pub expires_in: Duration,
+}
+
+/// A callback that shows the device prompt.
+pub type PromptCallback = Box<dyn Fn(&DevicePrompt) + Send + Sync>;
+
+/// Options of [`InstalledFlow::run_device`].
+pub struct DeviceOptions {
+    on_prompt: Option<PromptCallback>,
+    default_interval: Duration,
+    slow_down_step: Duration,
+    timeout: Option<Duration>,
+}
+
+impl Default for DeviceOptions {
+    fn default() -> Self {
+        DeviceOptions {
+            on_prompt: None,
+            default_interval: Duration::from_secs(5),
+            slow_down_step: Duration::from_secs(5),
+            timeout: None,
+        }
+    }
+}
+
+impl std::fmt::Debug for DeviceOptions {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("DeviceOptions")
+            .field("default_interval", &self.default_interval)
+            .field("slow_down_step", &self.slow_down_step)
+            .field("timeout", &self.timeout)
+            .finish_non_exhaustive()
+    }
+}
+
+impl DeviceOptions {
+    /// Defaults: print the prompt to stderr, poll every 5 s unless told otherwise.
+    pub fn new() -> Self {
+        Self::default()
+    }
+
+    /// Called once with the URL and user code to show.
+    pub fn on_prompt(mut self, callback: PromptCallback) -> Self {
+        self.on_prompt = Some(callback);
+        self
+    }
+
+    /// Polling interval when the server does not send one (RFC 8628 default: 5 s).
+    pub fn default_interval(mut self, interval: Duration) -> Self {
+        self.default_interval = interval;
+        self
+    }
+
+    /// How much `slow_down` adds to the interval (RFC 8628: 5 s).
+    pub fn slow_down_step(mut self, step: Duration) -> Self {
+        self.slow_down_step = step;
+        self
+    }
+
+    /// Gives up after this long even if the code is still valid.
+    pub fn timeout(mut self, timeout: Duration) -> Self {
+        self.timeout = Some(timeout);
+        self
+    }
+}
+
+impl InstalledFlow {
+    /// Runs the device flow: requests a code, shows it, polls until approved, denied or expired.
+    pub async fn run_device(&self, options: DeviceOptions) -> Result<Credentials> {
+        let client = self.token_client()?;
+        let auth = client.device_authorization(self.scopes()).await?;
+        let prompt = DevicePrompt {
+            verification_url: auth.verification_url.clone(),
+            user_code: auth.user_code.clone(),
+            verification_url_complete: auth.verification_url_complete.clone(),
+            expires_in: auth.expires_in,
+        };
+        match &options.on_prompt {
+            Some(cb) => cb(&prompt),
+            None => eprintln!(
+                "To authorize this application, visit {} and enter the code {}",
+                prompt.verification_url, prompt.user_code
+            ),
+        }
+        let mut interval = auth.interval.unwrap_or(options.default_interval);
+        let limit = options
+            .timeout
+            .map_or(auth.expires_in, |t| t.min(auth.expires_in));
+        let deadline = tokio::time::Instant::now() + limit;
+        loop {
+            if tokio::time::Instant::now() + interval > deadline {
+                return Err(Error::new(
+                    ErrorKind::DeviceCodeExpired,
+                    "the device code expired before the login was approved",
+                )
+                .with_hint("start the login again and enter the code sooner"));
+            }
+            tokio::time::sleep(interval).await;
+            match client.poll_device_token(&auth.device_code).await {
+                Ok(response) => return self.finish(client, response).await,
+                Err(e) => match e.oauth_error_code() {
+                    Some("authorization_pending") => {
+                        tracing::trace!("device flow: authorization pending");
+                    }
+                    Some("slow_down") => {
+                        interval += options.slow_down_step;
+                        tracing::debug!(interval_s = interval.as_secs(), "device flow: slowing down");
+                    }
+                    Some("expired_token") => {
+                        return Err(Error::new(
+                            ErrorKind::DeviceCodeExpired,
+                            "the device code expired before the login was approved",
+                        )
+                        .with_oauth_code("expired_token")
+                        .with_hint("start the login again and enter the code sooner"));
+                    }
+                    _ => return Err(e),
+                },
+            }
+        }
+    }
+}

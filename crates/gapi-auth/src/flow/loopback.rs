@@ -1,0 +1,521 @@
+//! The loopback redirect flow (RFC 8252 section 7.3): a one-shot HTTP server on 127.0.0.1 (and
+//! [::1] on the same port when possible) that waits for the browser's redirect.
+//!
+//! A small hand-written HTTP/1.1 reader: it only needs the request line and the `Host` header.
+//! Stray requests (`/favicon.ico`) get a 404 and do not end the wait; requests with a foreign
+//! `Host` header get a 403 (DNS rebinding); the first request on the redirect path carrying
+//! `code` or `error` ends it, after its `state` has been checked.
+
+use std::net::{IpAddr, Ipv4Addr, Ipv6Addr, SocketAddr};
+use std::time::Duration;
+
+use tokio::io::{AsyncReadExt, AsyncWriteExt};
+use tokio::net::{TcpListener, TcpStream};
+use tokio::sync::mpsc;
+use url::Url;
+
+use super::InstalledFlow;
+use crate::credentials::Credentials;
+use crate::error::{Error, ErrorKind, Result};
+use crate::secret::{AuthorizationCode, State};
+
+/// A callback that shows the authorization URL to the user.
+pub type UrlCallback = Box<dyn Fn(&Url) + Send + Sync>;
+
+const DEFAULT_SUCCESS: &str = "The authentication flow has completed. You may close this window.";
+const MAX_HEAD: usize = 16 * 1024;
+
+/// Options of the loopback redirect server.
+pub struct LocalServer {
+    host: String,
+    port: u16,
+    path: String,
+    timeout: Duration,
+    open_browser: bool,
+    success_text: String,
+    on_url: Option<UrlCallback>,
+}
+
+impl Default for LocalServer {
+    fn default() -> Self {
+        LocalServer {
+            host: "localhost".to_string(),
+            port: 0,
+            path: "/".to_string(),
+            timeout: Duration::from_secs(300),
+            open_browser: true,
+            success_text: DEFAULT_SUCCESS.to_string(),
+            on_url: None,
+        }
+    }
+}
+
+impl std::fmt::Debug for LocalServer {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("LocalServer")
+            .field("host", &self.host)
+            .field("port", &self.port)
+            .field("path", &self.path)
+            .field("timeout", &self.timeout)
+            .field("open_browser", &self.open_browser)
+            .finish_non_exhaustive()
+    }
+}
+
+impl LocalServer {
+    /// Default options: advertise `http://localhost:<ephemeral port>/`, wait 5 minutes, open
+    /// the browser, print the URL to stderr.
+    pub fn new() -> Self {
+        Self::default()
+    }
+
+    /// The port to listen on (0 = any free port).
+    pub fn port(mut self, port: u16) -> Self {
+        self.port = port;
+        self
+    }
+
+    /// The host advertised in the redirect URI: `localhost` (Google's registration),
+    /// `127.0.0.1` or `[::1]` (servers that match the literal).
+    pub fn host(mut self, host: impl Into<String>) -> Self {
+        self.host = host.into();
+        self
+    }
+
+    /// The redirect path (default `/`).
+    pub fn path(mut self, path: impl Into<String>) -> Self {
+        let path = path.into();
+        self.path = if path.starts_with('/') {
+            path
+        } else {
+            format!("/{path}")
+        };
+        self
+    }
+
+    /// How long to wait for the redirect.
+    pub fn timeout(mut self, timeout: Duration) -> Self {
+        self.timeout = timeout;
+        self
+    }
+
+    /// Whether to open the system browser (through `$BROWSER` or the platform opener).
+    pub fn open_browser(mut self, open: bool) -> Self {
+        self.open_browser = open;
+        self
+    }
+
+    /// The text of the success page (HTML-escaped when shown).
+    pub fn success_html(mut self, text: impl Into<String>) -> Self {
+        self.success_text = text.into();
+        self
+    }
+
+    /// Called with the authorization URL (default: print it to stderr).
+    pub fn on_url(mut self, callback: UrlCallback) -> Self {
+        self.on_url = Some(callback);
+        self
+    }
+}
+
+/// Shows `url` through the callback, or prints it to stderr.
+pub(crate) fn show_url(callback: &Option<UrlCallback>, url: &Url) {
+    match callback {
+        Some(cb) => cb(url),
+        None => eprintln!("Please visit this URL to authorize this application:\n\n    {url}\n"),
+    }
+}
+
+fn html_escape(s: &str) -> String {
+    s.replace('&', "&amp;")
+        .replace('<', "&lt;")
+        .replace('>', "&gt;")
+        .replace('"', "&quot;")
+}
+
+fn page(title: &str, text: &str) -> String {
+    format!(
+        "<!doctype html><html><head><meta charset=\"utf-8\"><title>{t}</title></head>\
+         <body style=\"font-family:sans-serif;margin:3em\"><h1>{t}</h1><p>{x}</p></body></html>",
+        t = html_escape(title),
+        x = html_escape(text)
+    )
+}
+
+/// A parsed request head.
+struct Request {
+    method: String,
+    target: String,
+    host: Option<String>,
+}
+
+/// The browser connection that carried the code; answered once the exchange is done.
+pub(crate) struct PendingResponse {
+    stream: TcpStream,
+}
+
+impl PendingResponse {
+    async fn send(mut self, status: &str, body: &str) {
+        write_response(&mut self.stream, status, body).await;
+    }
+}
+
+async fn write_response(stream: &mut TcpStream, status: &str, body: &str) {
+    let response = format!(
+        "HTTP/1.1 {status}\r\nContent-Type: text/html; charset=utf-8\r\nContent-Length: {}\r\n\
+         Cache-Control: no-store\r\nReferrer-Policy: no-referrer\r\nConnection: close\r\n\r\n{body}",
+        body.len()
+    );
+    let _ = stream.set_nodelay(true);
+    let _ = stream.write_all(response.as_bytes()).await;
+    let _ = stream.shutdown().await;
+}
+
+async fn read_head(stream: &mut TcpStream) -> Option<Request> {
+    let mut buf = Vec::with_capacity(1024);
+    let mut chunk = [0u8; 2048];
+    loop {
+        let n = stream.read(&mut chunk).await.ok()?;
+        if n == 0 {
+            return None;
+        }
+        buf.extend_from_slice(&chunk[..n]);
+        if buf.windows(4).any(|w| w == b"\r\n\r\n") {
+            break;
+        }
+        if buf.len() > MAX_HEAD {
+            return None;
+        }
+    }
+    let text = String::from_utf8_lossy(&buf);
+    let mut lines = text.split("\r\n");
+    let mut request_line = lines.next()?.split(' ');
+    let method = request_line.next()?.to_string();
+    let target = request_line.next()?.to_string();
+    let host = lines
+        .take_while(|l| !l.is_empty())
+        .filter_map(|l| l.split_once(':'))
+        .find(|(k, _)| k.trim().eq_ignore_ascii_case("host"))
+        .map(|(_, v)| v.trim().to_string());
+    Some(Request {
+        method,
+        target,
+        host,
+    })
+}
+
+/// The bound listeners and what they advertise.
+struct Bound {
+    listeners: Vec<TcpListener>,
+    port: u16,
+}
+
+async fn bind(host: &str, port: u16) -> Result<Bound> {
+    let v6_first = matches!(host.trim_matches(['[', ']']), "::1");
+    let primary: IpAddr = if v6_first {
+        Ipv6Addr::LOCALHOST.into()
+    } else {
+        Ipv4Addr::LOCALHOST.into()
+    };
+    let secondary: IpAddr = if v6_first {
+        Ipv4Addr::LOCALHOST.into()
+    } else {
+        Ipv6Addr::LOCALHOST.into()
+    };
+    let first = TcpListener::bind(SocketAddr::new(primary, port))
+        .await
+        .map_err(|e| {
+            Error::io(format!("cannot listen on {primary} port {port}"), e).with_hint(
+                "choose another --port (or 0 for any free port), or use --console / --device",
+            )
+        })?;
+    let port = first
+        .local_addr()
+        .map_err(|e| Error::io("cannot read the local address", e))?
+        .port();
+    let mut listeners = vec![first];
+    match TcpListener::bind(SocketAddr::new(secondary, port)).await {
+        Ok(l) => listeners.push(l),
+        Err(e) => tracing::debug!(%secondary, port, error = %e, "second loopback address not bound"),
+    }
+    Ok(Bound { listeners, port })
+}
+
+fn host_allowed(host: Option<&str>, port: u16) -> bool {
+    let Some(host) = host else { return false };
+    let host = host.to_ascii_lowercase();
+    ["localhost", "127.0.0.1", "[::1]"]
+        .iter()
+        .any(|name| host == format!("{name}:{port}") || (port == 80 && host == *name))
+}
+
+/// What the redirect carried.
+enum Outcome {
+    Code(AuthorizationCode, PendingResponse),
+}
+
+struct Server {
+    rx: mpsc::Receiver<(TcpStream, Request)>,
+    tasks: Vec<tokio::task::JoinHandle<()>>,
+    port: u16,
+    path: String,
+}
+
+impl Server {
+    fn start(bound: Bound, path: String) -> Self {
+        let (tx, rx) = mpsc::channel(16);
+        let mut tasks = Vec::new();
+        for listener in bound.listeners {
+            let tx = tx.clone();
+            tasks.push(tokio::spawn(async move {
+                let mut conns = tokio::task::JoinSet::new();
+                loop {
+                    let Ok((mut stream, _peer)) = listener.accept().await else {
+                        continue;
+                    };
+                    let tx = tx.clone();
+                    conns.spawn(async move {
+                        let head =
+                            tokio::time::timeout(Duration::from_secs(10), read_head(&mut stream))
+                                .await;
+                        if let Ok(Some(req)) = head {
+                            let _ = tx.send((stream, req)).await;
+                        }
+                    });
+                    while conns.try_join_next().is_some() {}
+                }
+            }));
+        }
+        Server {
+            rx,
+            tasks,
+            port: bound.port,
+            path,
+        }
+    }
+
+    /// Stops listening and waits until the sockets are closed.
+    async fn stop(self) {
+        for t in &self.tasks {
+            t.abort();
+        }
+        for t in self.tasks {
+            let _ = t.await;
+        }
+    }
+
+    async fn wait(&mut self, state: &State, deadline: tokio::time::Instant) -> Result<Outcome> {
+        loop {
+            let received = tokio::time::timeout_at(deadline, self.rx.recv()).await;
+            let Ok(Some((mut stream, req))) = received else {
+                return Err(Error::new(
+                    ErrorKind::Timeout,
+                    "timed out waiting for the browser to come back with an authorization code",
+                )
+                .with_hint(
+                    "finish the consent in the browser sooner (or raise --timeout); on a \
+                     machine without a browser use `--console` (paste the redirect URL) or \
+                     `--device`",
+                ));
+            };
+            if !host_allowed(req.host.as_deref(), self.port) {
+                tracing::debug!("loopback request with an unexpected Host header refused");
+                write_response(&mut stream, "403 Forbidden", &page("Forbidden", "Unexpected Host header.")).await;
+                continue;
+            }
+            if req.method != "GET" {
+                write_response(&mut stream, "405 Method Not Allowed", &page("Method not allowed", "Use GET.")).await;
+                continue;
+            }
+            let Ok(url) = Url::parse(&format!("http://localhost{}", req.target)) else {
+                write_response(&mut stream, "400 Bad Request", &page("Bad request", "Malformed URL.")).await;
+                continue;
+            };
+            if url.path() != self.path {
+                tracing::trace!(path = url.path(), "stray loopback request answered 404");
+                write_response(&mut stream, "404 Not Found", &page("Not found", "Nothing here.")).await;
+                continue;
+            }
+            let params = RedirectParams::from_url(&url);
+            if params.code.is_none() && params.error.is_none() {
+                write_response(
+                    &mut stream,
+                    "400 Bad Request",
+                    &page("Waiting", "Waiting for the authorization server's redirect."),
+                )
+                .await;
+                continue;
+            }
+            if let Err(e) = params.check_state(state) {
+                write_response(&mut stream, "400 Bad Request", &page("Authorization failed", e.message())).await;
+                return Err(e);
+            }
+            match params.into_code() {
+                Ok(code) => return Ok(Outcome::Code(code, PendingResponse { stream })),
+                Err(e) => {
+                    write_response(&mut stream, "400 Bad Request", &page("Authorization failed", e.message())).await;
+                    return Err(e);
+                }
+            }
+        }
+    }
+}
+
+/// The query parameters of a redirect back from the authorization server.
+pub(crate) struct RedirectParams {
+    pub code: Option<String>,
+    pub state: Option<String>,
+    pub error: Option<String>,
+    pub error_description: Option<String>,
+}
+
+impl RedirectParams {
+    pub(crate) fn from_url(url: &Url) -> Self {
+        let mut p = RedirectParams {
+            code: None,
+            state: None,
+            error: None,
+            error_description: None,
+        };
+        for (k, v) in url.query_pairs() {
+            match k.as_ref() {
+                "code" => p.code = Some(v.into_owned()),
+                "state" => p.state = Some(v.into_owned()),
+                "error" => p.error = Some(v.into_owned()),
+                "error_description" => p.error_description = Some(v.into_owned()),
+                // `iss` (RFC 9207) and `scope`/`authuser`/`prompt` (Google) are not needed.
+                _ => {}
+            }
+        }
+        p
+    }
+
+    pub(crate) fn check_state(&self, expected: &State) -> Result<()> {
+        match &self.state {
+            Some(s) if expected.matches(s) => Ok(()),
+            _ => Err(Error::new(
+                ErrorKind::StateMismatch,
+                "the redirect's `state` does not match this login (a stale or forged redirect)",
+            )
+            .with_hint("start the login again and use the newest authorization URL")),
+        }
+    }
+
+    pub(crate) fn into_code(self) -> Result<AuthorizationCode> {
+        if let Some(error) = self.error {
+            let error: String = error.chars().filter(|c| !c.is_control()).take(100).collect();
+            let detail = self
+                .error_description
+                .map(|d| {
+                    let d: String = d.chars().filter(|c| !c.is_control()).take(300).collect();
+                    format!(" ({d})")
+                })
+                .unwrap_or_default();
+            let denied = matches!(error.as_str(), "access_denied" | "admin_policy_enforced");
+            let (kind, hint) = if denied {
+                (
+                    ErrorKind::AccessDenied,
+                    "consent was refused; run the login again and allow access, or ask your \
+                     administrator to allow this app",
+                )
+            } else {
+                (
+                    ErrorKind::OAuth,
+                    "check the client id, scopes and redirect URI, then try again",
+                )
+            };
+            return Err(Error::new(
+                kind,
+                format!("the authorization server returned `{error}`{detail}"),
+            )
+            .with_oauth_code(error)
+            .with_hint(hint));
+        }
+        match self.code {
+            Some(code) if !code.is_empty() => Ok(AuthorizationCode::new(code)),
+            _ => Err(Error::new(
+                ErrorKind::InvalidResponse,
+                "the redirect carried no authorization code",
+            )
+            .with_hint("start the login again")),
+        }
+    }
+}
+
+impl InstalledFlow {
+    /// Runs the loopback flow: listens on a local port, opens the browser at the consent page,
+    /// waits for the redirect, exchanges the code, answers the browser, releases the port.
+    pub async fn run_local_server(&self, server: LocalServer) -> Result<Credentials> {
+        let bound = bind(&server.host, server.port).await?;
+        let redirect_uri = format!("http://{}:{}{}", server.host, bound.port, server.path);
+        let (url, state, verifier) = self.authorization_url(&redirect_uri)?;
+        let mut srv = Server::start(bound, server.path.clone());
+        tracing::debug!(%redirect_uri, "loopback server listening");
+        show_url(&server.on_url, &url);
+        if server.open_browser {
+            let to_open = url.to_string();
+            tokio::task::spawn_blocking(move || {
+                if let Err(e) = webbrowser::open(&to_open) {
+                    tracing::debug!(error = %e, "could not open a browser; waiting for the URL to be visited");
+                }
+            });
+        }
+        let deadline = tokio::time::Instant::now() + server.timeout;
+        let outcome = srv.wait(&state, deadline).await;
+        let result = match outcome {
+            Ok(Outcome::Code(code, pending)) => {
+                match self.exchange_code(&code, &verifier, &redirect_uri).await {
+                    Ok(creds) => {
+                        pending
+                            .send("200 OK", &page("Authorization complete", &server.success_text))
+                            .await;
+                        Ok(creds)
+                    }
+                    Err(e) => {
+                        pending
+                            .send(
+                                "500 Internal Server Error",
+                                &page("Authorization failed", e.message()),
+                            )
+                            .await;
+                        Err(e)
+                    }
+                }
+            }
+            Err(e) => Err(e),
+        };
+        srv.stop().await;
+        result
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn host_check() {
+        assert!(host_allowed(Some("localhost:8080"), 8080));
+        assert!(host_allowed(Some("127.0.0.1:8080"), 8080));
+        assert!(host_allowed(Some("[::1]:8080"), 8080));
+        assert!(!host_allowed(Some("evil.example:8080"), 8080));
+        assert!(!host_allowed(Some("localhost:8081"), 8080));
+        assert!(!host_allowed(None, 8080));
+    }
+
+    #[test]
+    fn redirect_errors() {
+        let url = Url::parse("http://localhost/?error=access_denied&state=s").unwrap();
+        let p = RedirectParams::from_url(&url);
+        assert!(p.check_state(&State::new("s")).is_ok());
+        assert!(p.into_code().unwrap_err().is_access_denied());
+        let url = Url::parse("http://localhost/?code=c&state=x").unwrap();
+        let e = RedirectParams::from_url(&url).check_state(&State::new("s")).unwrap_err();
+        assert_eq!(e.kind(), ErrorKind::StateMismatch);
+    }
+
+    #[test]
+    fn pages_escape_text() {
+        assert!(page("t", "<script>").contains("&lt;script&gt;"));
+    }
+}

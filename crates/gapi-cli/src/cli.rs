@@ -1,0 +1,359 @@
+//! The argument grammar of `gapi`.
+//!
+//! Fixed subcommands (`auth`, `emulator`, `demo`, `apis`, `describe`) are clap-derived. Anything
+//! else is an API call, `gapi <api>[:<version>] <resource>... <method> [flags]`, whose words are
+//! only known once the API's Discovery document is loaded, so its flags are parsed by
+//! [`CallArgs`] and its words resolved against the document in `commands::api`.
+
+use std::ffi::OsString;
+use std::path::PathBuf;
+
+use clap::{Args, Parser, Subcommand, ValueEnum};
+
+/// Options that apply to every command.
+#[derive(Debug, Clone, Args, Default)]
+pub struct GlobalArgs {
+    /// Credentials profile to use (stored as credentials/<PROFILE>.json).
+    #[arg(long, global = true, env = "GAPI_PROFILE", default_value = "default")]
+    pub profile: String,
+    /// Replace the API's rootUrl (plain, upload and batch URLs), e.g. an emulator's address.
+    #[arg(long, global = true, env = "GAPI_ENDPOINT", value_name = "URL")]
+    pub endpoint: Option<String>,
+    /// Send requests without credentials (public data, or an emulator that needs none).
+    #[arg(long, global = true)]
+    pub anonymous: bool,
+    /// Bill requests to this Google Cloud project (x-goog-user-project).
+    #[arg(long, global = true, value_name = "ID")]
+    pub quota_project: Option<String>,
+    /// More logging on stderr (-v steps, -vv debug, -vvv trace); secrets are always redacted.
+    #[arg(short, long, global = true, action = clap::ArgAction::Count)]
+    pub verbose: u8,
+}
+
+/// `gapi`: OAuth 2.0 for installed applications, and any Google API from its Discovery document.
+#[derive(Debug, Parser)]
+#[command(
+    name = "gapi",
+    version,
+    about = "Log a user in with OAuth 2.0 and call any Google API from its Discovery document",
+    after_help = "API calls:\n  gapi <api>[:<version>] <resource>... <method> [-p name=value]... [--json BODY]\n  \
+                  e.g. gapi drive files list -p pageSize=5 -p orderBy=\"modifiedByMeTime desc\"\n  \
+                  gapi drive --help   lists an API's resources; add a method for its parameters.\n\n\
+                  Exit codes: 0 ok, 1 other error, 2 bad arguments, 3 authorization needed or refused,\n  \
+                  4 API answered 4xx, 5 API answered 5xx, 6 network error.",
+    allow_external_subcommands = true
+)]
+pub struct Cli {
+    #[command(flatten)]
+    pub global: GlobalArgs,
+    #[command(subcommand)]
+    pub command: Command,
+}
+
+/// The subcommands.
+#[derive(Debug, Subcommand)]
+pub enum Command {
+    /// Log in, inspect, print and revoke stored credentials.
+    #[command(subcommand)]
+    Auth(AuthCommand),
+    /// Run a local stand-in for Google's OAuth, Discovery and Drive endpoints.
+    Emulator(EmulatorArgs),
+    /// The seed's complete example: log in and list the five most recently modified Drive files.
+    Demo(DemoArgs),
+    /// List the APIs gapi knows (bundled Discovery documents).
+    Apis(ApisArgs),
+    /// Describe an API, a resource or a method: parameters, request and response schema.
+    Describe(DescribeArgs),
+    /// `<api>[:<version>] <resource>... <method>`: call an API method.
+    #[command(external_subcommand)]
+    Call(Vec<OsString>),
+}
+
+/// `gapi auth ...`
+#[derive(Debug, Subcommand)]
+pub enum AuthCommand {
+    /// Authorize gapi for a user and store the credentials.
+    Login(LoginArgs),
+    /// Show the stored credentials: account, scopes, expiry, file.
+    Status(StatusArgs),
+    /// Print a valid access token (refreshing it when needed), for scripts.
+    PrintAccessToken,
+    /// Revoke the grant at the server, then delete the stored credentials.
+    Revoke,
+    /// List the stored profiles.
+    List,
+}
+
+/// `gapi auth login`
+#[derive(Debug, Args)]
+pub struct LoginArgs {
+    /// The OAuth client (client_secret.json of a Desktop app); defaults to $GAPI_CLIENT_SECRETS.
+    #[arg(long, env = "GAPI_CLIENT_SECRETS", value_name = "FILE")]
+    pub client_secrets: Option<PathBuf>,
+    /// A scope to request (full URL, or a short name like drive.readonly); repeatable.
+    #[arg(long = "scope", value_name = "SCOPE")]
+    pub scopes: Vec<String>,
+    /// Out-of-band flow: print the URL, paste back the code (or the full redirect URL).
+    #[arg(long, conflicts_with_all = ["device", "title"])]
+    pub console: bool,
+    /// Device flow (RFC 8628): enter a short code on another device.
+    #[arg(long, conflicts_with = "title")]
+    pub device: bool,
+    /// `oob:auto`: read the code from the browser window's title (X11), else ask to paste it.
+    #[arg(long)]
+    pub title: bool,
+    /// Do not open a browser; print the URL and wait (for headless machines).
+    #[arg(long)]
+    pub no_browser: bool,
+    /// Loopback port to listen on (0 = any free port).
+    #[arg(long, default_value_t = 0)]
+    pub port: u16,
+    /// Redirect URI to advertise, e.g. http://127.0.0.1/callback (host and path are honoured).
+    #[arg(long, value_name = "URI")]
+    pub redirect_uri: Option<String>,
+    /// Pre-select this account on the consent page.
+    #[arg(long, value_name = "EMAIL")]
+    pub login_hint: Option<String>,
+    /// Give up waiting for the user after this many seconds.
+    #[arg(long, default_value_t = 300, value_name = "SECS")]
+    pub timeout: u64,
+}
+
+/// `gapi auth status`
+#[derive(Debug, Args)]
+pub struct StatusArgs {
+    /// Output format.
+    #[arg(long, value_enum, default_value_t = StatusFormat::Text)]
+    pub format: StatusFormat,
+    /// Do not ask the server's tokeninfo endpoint.
+    #[arg(long)]
+    pub offline: bool,
+}
+
+/// Output of `gapi auth status`.
+#[derive(Debug, Clone, Copy, ValueEnum)]
+pub enum StatusFormat {
+    /// Lines for people.
+    Text,
+    /// One JSON object.
+    Json,
+}
+
+/// `gapi emulator`
+#[derive(Debug, Args)]
+pub struct EmulatorArgs {
+    /// Address to listen on; port 0 picks a free one.
+    #[arg(long, default_value = "127.0.0.1:8642")]
+    pub addr: std::net::SocketAddr,
+    /// Approve every consent request as `login_hint` or the first test user, without a page.
+    #[arg(long)]
+    pub auto_approve: bool,
+    /// Write a ready client_secret.json ("installed" type) pointing at this emulator.
+    #[arg(long, value_name = "FILE")]
+    pub write_client_secrets: Option<PathBuf>,
+    /// Keep state in this folder across restarts (in memory otherwise).
+    #[arg(long, value_name = "DIR")]
+    pub data: Option<PathBuf>,
+    /// Lifetime of issued access tokens.
+    #[arg(long, default_value_t = 3599, value_name = "SECS")]
+    pub token_lifetime: u64,
+    /// Allow listening on a non-loopback address (the emulator has no real security).
+    #[arg(long)]
+    pub allow_remote: bool,
+}
+
+/// `gapi demo`
+#[derive(Debug, Args)]
+pub struct DemoArgs {
+    /// Never open a browser: approve as the test user automatically.
+    #[arg(long)]
+    pub headless: bool,
+}
+
+/// `gapi apis`
+#[derive(Debug, Args)]
+pub struct ApisArgs {
+    /// List every version, not only the preferred one.
+    #[arg(long)]
+    pub all: bool,
+    /// Only APIs whose name or title contains this text.
+    pub filter: Option<String>,
+}
+
+/// `gapi describe`
+#[derive(Debug, Args)]
+pub struct DescribeArgs {
+    /// `<api>[:<version>] [<resource>... [<method>]]`
+    #[arg(required = true, num_args = 1..)]
+    pub path: Vec<String>,
+}
+
+/// How a response is printed.
+#[derive(Debug, Clone, Copy, ValueEnum, PartialEq, Eq, Default)]
+pub enum Format {
+    /// Pretty JSON (one document, also for --page-all).
+    #[default]
+    Json,
+    /// One compact JSON item per line (list items with --page-all).
+    Ndjson,
+    /// Aligned columns for lists.
+    Table,
+    /// Comma-separated values for lists.
+    Csv,
+}
+
+/// The flags of an API call, `gapi <api> <resource>... <method> [flags]`.
+#[derive(Debug, Parser, Default)]
+#[command(name = "gapi", disable_help_flag = true, disable_version_flag = true)]
+pub struct CallArgs {
+    /// `<api>[:<version>] <resource>... <method>`
+    pub words: Vec<String>,
+    #[command(flatten)]
+    pub global: GlobalArgs,
+    /// A parameter, `name=value`; repeat a name for a repeated parameter.
+    #[arg(short = 'p', long = "param", value_name = "NAME=VALUE")]
+    pub params: Vec<String>,
+    /// Parameters as one JSON object.
+    #[arg(long = "params", value_name = "JSON")]
+    pub params_json: Option<String>,
+    /// The request body: JSON text, @FILE, or @- for stdin.
+    #[arg(long, value_name = "BODY|@FILE")]
+    pub json: Option<String>,
+    /// Upload this file as the method's media (`-` reads stdin).
+    #[arg(long, value_name = "FILE")]
+    pub upload: Option<String>,
+    /// Content type of the uploaded media (guessed from the file name otherwise).
+    #[arg(long, value_name = "TYPE")]
+    pub upload_content_type: Option<String>,
+    /// Write the response (or downloaded media) to this file instead of stdout.
+    #[arg(short = 'o', long = "output", value_name = "FILE")]
+    pub output: Option<PathBuf>,
+    /// Follow nextPageToken and print every page.
+    #[arg(long)]
+    pub page_all: bool,
+    /// With --page-all: stop after this many pages.
+    #[arg(long, value_name = "N")]
+    pub page_limit: Option<usize>,
+    /// Output format.
+    #[arg(long, value_enum, default_value_t)]
+    pub format: Format,
+    /// Partial response field mask (the `fields` parameter).
+    #[arg(long, value_name = "MASK")]
+    pub fields: Option<String>,
+    /// Print the request as JSON instead of sending it (needs no credentials).
+    #[arg(long)]
+    pub dry_run: bool,
+    /// Retry POST/PATCH too on 5xx/429 (they may not be idempotent).
+    #[arg(long)]
+    pub retry_all: bool,
+    /// Show help for the API, resource or method named so far.
+    #[arg(short = 'h', long)]
+    pub help: bool,
+}
+
+/// A parsed command line.
+#[derive(Debug)]
+pub struct Parsed {
+    /// Global options (merged from before and after the API words).
+    pub global: GlobalArgs,
+    /// What to do.
+    pub action: Action,
+}
+
+/// The command to run.
+#[derive(Debug)]
+pub enum Action {
+    /// A fixed subcommand.
+    Fixed(Command),
+    /// An API call.
+    Call(Box<CallArgs>),
+}
+
+impl Parsed {
+    /// The emulator serves many connections; everything else is one request at a time.
+    pub fn needs_multi_thread(&self) -> bool {
+        matches!(
+            self.action,
+            Action::Fixed(Command::Emulator(_)) | Action::Fixed(Command::Demo(_))
+        )
+    }
+}
+
+/// Parses the process arguments.
+pub fn parse(args: Vec<OsString>) -> Result<Parsed, clap::Error> {
+    let cli = Cli::try_parse_from(&args)?;
+    match cli.command {
+        Command::Call(rest) => {
+            let mut argv: Vec<OsString> = vec!["gapi".into()];
+            argv.extend(rest);
+            let mut call = CallArgs::try_parse_from(argv)?;
+            // Globals may stand before the API name or after it: after wins.
+            let before = cli.global;
+            let g = &mut call.global;
+            if g.profile == "default" {
+                g.profile = before.profile;
+            }
+            g.endpoint = g.endpoint.take().or(before.endpoint);
+            g.anonymous |= before.anonymous;
+            g.quota_project = g.quota_project.take().or(before.quota_project);
+            g.verbose = g.verbose.max(before.verbose);
+            Ok(Parsed {
+                global: call.global.clone(),
+                action: Action::Call(Box::new(call)),
+            })
+        }
+        command => Ok(Parsed {
+            global: cli.global,
+            action: Action::Fixed(command),
+        }),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn p(args: &[&str]) -> Parsed {
+        parse(args.iter().map(OsString::from).collect()).unwrap()
+    }
+
+    #[test]
+    fn api_call_words_and_flags_interleave() {
+        let parsed = p(&[
+            "gapi", "--profile", "work", "drive", "files", "list", "-p", "pageSize=5", "--dry-run",
+        ]);
+        let Action::Call(call) = parsed.action else {
+            panic!("expected a call")
+        };
+        assert_eq!(call.words, ["drive", "files", "list"]);
+        assert_eq!(call.params, ["pageSize=5"]);
+        assert!(call.dry_run);
+        assert_eq!(parsed.global.profile, "work");
+    }
+
+    #[test]
+    fn globals_after_the_api_name_are_honoured() {
+        let parsed = p(&["gapi", "drive", "about", "get", "--endpoint", "http://127.0.0.1:1/"]);
+        assert_eq!(parsed.global.endpoint.as_deref(), Some("http://127.0.0.1:1/"));
+    }
+
+    #[test]
+    fn fixed_subcommands_parse() {
+        let parsed = p(&["gapi", "auth", "login", "--console", "--scope", "drive.readonly"]);
+        assert!(matches!(
+            parsed.action,
+            Action::Fixed(Command::Auth(AuthCommand::Login(LoginArgs { console: true, .. })))
+        ));
+    }
+
+    #[test]
+    fn unknown_call_flag_is_an_error() {
+        let r = parse(
+            ["gapi", "drive", "files", "list", "--bogus"]
+                .iter()
+                .map(OsString::from)
+                .collect(),
+        );
+        assert!(r.is_err());
+    }
+}

@@ -1,0 +1,213 @@
+//! `gapi describe` and the `--help` of API calls: words resolved against a Discovery document.
+
+use std::process::ExitCode;
+
+use anyhow::Context;
+use gapi_discovery::{Directory, RestDescription, RestMethod, RestResource};
+
+use crate::cli::{DescribeArgs, GlobalArgs};
+use crate::exit;
+
+/// What a list of words names inside an API.
+pub enum Node<'a> {
+    /// The API itself.
+    Api,
+    /// A resource (possibly nested), with its dotted path.
+    Resource(String, &'a RestResource),
+    /// A method, with its dotted path (`files.list`).
+    Method(String, &'a RestMethod),
+}
+
+/// Splits `api[:version]` and picks the preferred bundled version when none is given.
+pub fn api_and_version(word: &str) -> anyhow::Result<(String, String)> {
+    let (api, version) = match word.split_once(':') {
+        Some((a, v)) => (a.to_string(), Some(v.to_string())),
+        None => (word.to_string(), None),
+    };
+    let dir = Directory::bundled();
+    let version = match version {
+        Some(v) => v,
+        None => match dir.preferred_version(&api) {
+            Some(v) => v.to_string(),
+            None => {
+                let names: Vec<&str> = dir.items.iter().map(|i| i.name.as_str()).collect();
+                let close = gapi_client::params::closest(&api, names.iter().copied());
+                let mut msg = format!("unknown API `{api}`");
+                if !close.is_empty() {
+                    msg.push_str(&format!("; did you mean {}?", close.join(", ")));
+                }
+                msg.push_str("\nhint: `gapi apis` lists the APIs; name a version with `api:version`");
+                return Err(exit::usage(msg));
+            }
+        },
+    };
+    Ok((api, version))
+}
+
+/// Loads the bundled document of an API.
+pub fn load_document(api: &str, version: &str) -> anyhow::Result<RestDescription> {
+    gapi_client::service::bundled_document(api, version).map_err(|e| {
+        let versions: Vec<&str> = gapi_discovery::bundle::versions(api).collect();
+        if versions.is_empty() {
+            anyhow::Error::new(e)
+        } else {
+            exit::usage(format!(
+                "{e}\nhint: bundled versions of `{api}`: {}",
+                versions.join(", ")
+            ))
+        }
+    })
+}
+
+/// Resolves resource and method words; stops at the first word that is neither.
+pub fn resolve<'a>(doc: &'a RestDescription, words: &[String]) -> anyhow::Result<Node<'a>> {
+    let mut node = Node::Api;
+    let mut path = String::new();
+    for (i, word) in words.iter().enumerate() {
+        let (resources, methods) = match &node {
+            Node::Api => (&doc.resources, &doc.methods),
+            Node::Resource(_, r) => (&r.resources, &r.methods),
+            Node::Method(name, _) => {
+                return Err(exit::usage(format!(
+                    "unexpected word `{word}` after the method `{name}`\nhint: parameters go as -p name=value"
+                )));
+            }
+        };
+        if !path.is_empty() {
+            path.push('.');
+        }
+        path.push_str(word);
+        if let Some(m) = methods.get(word) {
+            node = Node::Method(path.clone(), m);
+        } else if let Some(r) = resources.get(word) {
+            node = Node::Resource(path.clone(), r);
+        } else {
+            let candidates = resources.keys().chain(methods.keys());
+            let close = gapi_client::params::closest(word, candidates);
+            let here = if i == 0 { doc.name.clone() } else { path.rsplit_once('.').map(|p| p.0.to_string()).unwrap_or_default() };
+            let mut msg = format!("`{here}` has no resource or method `{word}`");
+            if !close.is_empty() {
+                msg.push_str(&format!("; did you mean {}?", close.join(", ")));
+            }
+            msg.push_str(&format!("\nhint: `gapi {} --help` lists what it has", doc.name));
+            return Err(exit::usage(msg));
+        }
+    }
+    Ok(node)
+}
+
+fn first_line(s: &str) -> String {
+    let line = s.lines().next().unwrap_or("").trim();
+    if line.chars().count() > 100 {
+        format!("{}...", line.chars().take(97).collect::<String>())
+    } else {
+        line.to_string()
+    }
+}
+
+/// Help text for a node: its description and what lies below it.
+pub fn help_text(doc: &RestDescription, node: &Node<'_>, full: bool) -> String {
+    let mut out = String::new();
+    let prefix = format!("gapi {}:{}", doc.name, doc.version);
+    let list = |out: &mut String, resources: &gapi_discovery::OrderedMap<RestResource>, methods: &gapi_discovery::OrderedMap<RestMethod>| {
+        if !resources.is_empty() {
+            out.push_str("\nResources:\n");
+            for (name, _) in resources.iter() {
+                out.push_str(&format!("  {name}\n"));
+            }
+        }
+        if !methods.is_empty() {
+            out.push_str("\nMethods:\n");
+            for (name, m) in methods.iter() {
+                out.push_str(&format!("  {name:<24} {}\n", first_line(&m.description)));
+            }
+        }
+    };
+    match node {
+        Node::Api => {
+            out.push_str(&format!("{} ({}:{})\n{}\n", doc.title, doc.name, doc.version, doc.description));
+            if !doc.documentation_link.is_empty() {
+                out.push_str(&format!("Docs: {}\n", doc.documentation_link));
+            }
+            out.push_str(&format!("\nUsage: {prefix} <resource>... <method> [-p name=value]...\n"));
+            list(&mut out, &doc.resources, &doc.methods);
+        }
+        Node::Resource(path, r) => {
+            out.push_str(&format!("Usage: {prefix} {} <method> [-p name=value]...\n", path.replace('.', " ")));
+            list(&mut out, &r.resources, &r.methods);
+        }
+        Node::Method(path, m) => {
+            out.push_str(&format!("{} {} {}\n\n", m.http_method_or_get(), doc.root_url.clone() + &doc.service_path + &m.path, if m.deprecated { "(deprecated)" } else { "" }));
+            out.push_str(m.description.trim());
+            out.push_str(&format!("\n\nUsage: {prefix} {} [-p name=value]...", path.replace('.', " ")));
+            if m.request.is_some() {
+                out.push_str(" --json BODY");
+            }
+            if m.supports_media_upload {
+                out.push_str(" [--upload FILE]");
+            }
+            if m.supports_media_download {
+                out.push_str(" [-o FILE]");
+            }
+            out.push_str("\n\nParameters:\n");
+            for (name, p) in m.parameters.iter() {
+                let mut tags = vec![p.type_name().to_string()];
+                if let Some(f) = &p.format {
+                    tags.push(f.clone());
+                }
+                if p.required {
+                    tags.push("required".into());
+                }
+                if p.repeated {
+                    tags.push("repeated".into());
+                }
+                if let Some(loc) = &p.location {
+                    tags.push(loc.clone());
+                }
+                if let Some(d) = &p.default {
+                    tags.push(format!("default {d}"));
+                }
+                out.push_str(&format!("  {name} ({})\n", tags.join(", ")));
+                let desc = p.description.as_deref().unwrap_or("");
+                let desc = if full { desc.trim().to_string() } else { first_line(desc) };
+                if !desc.is_empty() {
+                    out.push_str(&format!("      {}\n", desc.replace('\n', "\n      ")));
+                }
+                if !p.enum_.is_empty() {
+                    out.push_str(&format!("      one of: {}\n", p.enum_.join(", ")));
+                }
+            }
+            if let Some(r) = &m.request {
+                out.push_str(&format!("\nRequest body: {}\n", r.reference));
+            }
+            if let Some(r) = &m.response {
+                out.push_str(&format!("Response: {}\n", r.reference));
+            }
+            if !m.scopes.is_empty() {
+                out.push_str("\nScopes (any one):\n");
+                for s in &m.scopes {
+                    out.push_str(&format!("  {s}\n"));
+                }
+            }
+            out.push_str("\nCommon flags: --params JSON, --fields MASK, --page-all, --format json|ndjson|table|csv, --dry-run, -o FILE\n");
+        }
+    }
+    out
+}
+
+/// `gapi describe <api>[:<version>] [<resource>... <method>]`
+pub fn run(_global: &GlobalArgs, args: DescribeArgs) -> anyhow::Result<ExitCode> {
+    let (api, version) = api_and_version(&args.path[0])?;
+    let doc = load_document(&api, &version)?;
+    let node = resolve(&doc, &args.path[1..])?;
+    print!("{}", help_text(&doc, &node, true));
+    if let Node::Method(_, m) = &node {
+        for r in m.request.iter().chain(m.response.iter()) {
+            if let Some(schema) = doc.schema(&r.reference) {
+                let v = serde_json::to_value(&schema).context("schema")?;
+                println!("\nSchema {}:\n{}", r.reference, serde_json::to_string_pretty(&v)?);
+            }
+        }
+    }
+    Ok(ExitCode::SUCCESS)
+}

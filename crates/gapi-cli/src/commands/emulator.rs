@@ -1,0 +1,37 @@
+//! `gapi emulator`: serve the local Google stand-in until interrupted.
+
+use std::process::ExitCode;
+use std::time::Duration;
+
+use anyhow::Context;
+use gapi_emulator::{Emulator, EmulatorConfig};
+
+use crate::cli::EmulatorArgs;
+
+/// Starts the emulator, prints its address (and writes client secrets if asked), then serves.
+pub async fn run(args: EmulatorArgs) -> anyhow::Result<ExitCode> {
+    let config = EmulatorConfig {
+        addr: args.addr,
+        auto_approve: args.auto_approve,
+        data_dir: args.data,
+        token_lifetime: Duration::from_secs(args.token_lifetime),
+        allow_remote: args.allow_remote,
+    };
+    let running = Emulator::start(config)
+        .await
+        .with_context(|| format!("could not start the emulator on {}", args.addr))?;
+    let base = running.base_url();
+    if let Some(path) = &args.write_client_secrets {
+        running
+            .write_client_secrets(path)
+            .with_context(|| format!("could not write client secrets to {}", path.display()))?;
+        eprintln!("wrote client secrets for this emulator to {}", path.display());
+    }
+    println!("{base}");
+    eprintln!(
+        "gapi emulator listening on {base}{}\n  discovery: {base}/discovery/v1/apis\n  try: gapi auth login --client-secrets FILE, then gapi drive files list --endpoint {base}/\n  stop with Ctrl-C",
+        if args.auto_approve { " (auto-approve)" } else { "" }
+    );
+    running.wait().await;
+    Ok(ExitCode::SUCCESS)
+}

@@ -1,0 +1,115 @@
+//! Exit codes and the one place errors are printed.
+//!
+//! | code | meaning |
+//! |------|---------|
+//! | 0 | success |
+//! | 1 | any other error |
+//! | 2 | bad arguments (usage, unknown parameter, invalid value) |
+//! | 3 | authorization needed, expired, revoked or refused |
+//! | 4 | the API answered 4xx |
+//! | 5 | the API answered 5xx |
+//! | 6 | network error (could not connect, timed out) |
+
+use std::process::ExitCode;
+
+/// Exit status for any other error.
+pub const OTHER: u8 = 1;
+/// Exit status for bad arguments.
+pub const USAGE: u8 = 2;
+/// Exit status for authorization problems.
+pub const AUTH: u8 = 3;
+/// Exit status for a 4xx answer.
+pub const API_4XX: u8 = 4;
+/// Exit status for a 5xx answer.
+pub const API_5XX: u8 = 5;
+/// Exit status for network failures.
+pub const NETWORK: u8 = 6;
+
+/// Marks an error as a usage error (exit 2) while keeping its message.
+#[derive(Debug)]
+pub struct Usage(pub String);
+
+impl std::fmt::Display for Usage {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(&self.0)
+    }
+}
+
+impl std::error::Error for Usage {}
+
+/// Marks an error as "log in first" (exit 3) while keeping its message.
+#[derive(Debug)]
+pub struct LoginNeeded(pub String);
+
+impl std::fmt::Display for LoginNeeded {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(&self.0)
+    }
+}
+
+impl std::error::Error for LoginNeeded {}
+
+/// Builds a "log in first" error.
+pub fn login_needed(msg: impl Into<String>) -> anyhow::Error {
+    anyhow::Error::new(LoginNeeded(msg.into()))
+}
+
+/// Builds a usage error.
+pub fn usage(msg: impl Into<String>) -> anyhow::Error {
+    anyhow::Error::new(Usage(msg.into()))
+}
+
+/// Chooses the exit status for an error by looking through its chain.
+pub fn code_for(err: &anyhow::Error) -> u8 {
+    for cause in err.chain() {
+        if cause.downcast_ref::<Usage>().is_some() {
+            return USAGE;
+        }
+        if cause.downcast_ref::<LoginNeeded>().is_some() {
+            return AUTH;
+        }
+        if let Some(e) = cause.downcast_ref::<gapi_client::Error>() {
+            return client_code(e);
+        }
+        if let Some(e) = cause.downcast_ref::<gapi_auth::Error>() {
+            return if e.is_retryable() { NETWORK } else { AUTH };
+        }
+        if cause.downcast_ref::<clap::Error>().is_some() {
+            return USAGE;
+        }
+    }
+    OTHER
+}
+
+fn client_code(e: &gapi_client::Error) -> u8 {
+    if e.needs_login() || e.is_auth() {
+        return AUTH;
+    }
+    match (e.http_status(), e) {
+        (Some(s), _) if (400..500).contains(&s) => API_4XX,
+        (Some(s), _) if s >= 500 => API_5XX,
+        (Some(_), _) => OTHER,
+        (None, gapi_client::Error::InvalidArgument(_)) => USAGE,
+        (None, gapi_client::Error::Transport(_)) => NETWORK,
+        _ => OTHER,
+    }
+}
+
+/// Prints an error as `error: ...` plus its causes, and returns the exit status.
+pub fn report(err: &anyhow::Error) -> ExitCode {
+    let mut text = format!("error: {err}");
+    for cause in err.chain().skip(1) {
+        let line = cause.to_string();
+        if !text.contains(&line) {
+            text.push_str(&format!("\n  caused by: {line}"));
+        }
+    }
+    eprintln!("{text}");
+    ExitCode::from(code_for(err))
+}
+
+/// Prints a clap error (help and version go to stdout with status 0).
+pub fn report_clap(err: clap::Error) -> ExitCode {
+    let _ = err.print();
+    ExitCode::from(if err.use_stderr() { USAGE } else { 0 })
+}

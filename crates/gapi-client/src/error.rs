@@ -1,0 +1,370 @@
+//! The one error type of the client, with predicates so callers can decide without matching.
+//!
+//! API errors keep Google's machine-readable fields (`code`, `status`, `errors[0].reason`,
+//! `details`); URLs in messages are stripped of `key=` and `access_token=` values first.
+
+use std::fmt;
+use std::time::Duration;
+
+use reqwest::header::HeaderMap;
+
+/// Everything that can go wrong while building or sending a request.
+#[derive(Debug, thiserror::Error)]
+#[non_exhaustive]
+pub enum Error {
+    /// The server answered with an HTTP error (4xx/5xx) after any retries.
+    #[error("{0}")]
+    Api(Box<ApiError>),
+    /// The request never got an answer: connection refused, reset, timeout, TLS failure.
+    #[error("network error: {}", describe_reqwest(.0))]
+    Transport(#[source] reqwest::Error),
+    /// Reading or writing a local file or stream failed.
+    #[error("I/O error: {0}")]
+    Io(#[from] std::io::Error),
+    /// The caller used the API wrongly: unknown method or parameter, a value of the wrong type.
+    #[error("invalid argument: {0}")]
+    InvalidArgument(String),
+    /// Credentials could not be obtained (expired grant, token endpoint unreachable, ...).
+    #[error("authorization failed: {source}{}", if *.needs_login { "\nhint: log in again to get new credentials" } else { "" })]
+    Auth {
+        /// The underlying credential error.
+        #[source]
+        source: Box<dyn std::error::Error + Send + Sync>,
+        /// True when only a new interactive login can fix it (revoked or expired grant).
+        needs_login: bool,
+    },
+    /// A Discovery document could not be found, fetched or understood.
+    #[error("discovery document error: {0}")]
+    Discovery(String),
+    /// A JSON body could not be encoded or a response could not be decoded.
+    #[error("JSON error: {0}")]
+    Json(#[from] serde_json::Error),
+    /// A media upload could not proceed (bad size, protocol not offered, session lost, ...).
+    #[error("upload error: {0}")]
+    Upload(String),
+}
+
+/// The convenient result alias of this crate.
+pub type Result<T, E = Error> = std::result::Result<T, E>;
+
+impl Error {
+    /// Builds an [`Error::InvalidArgument`] from a message saying what is wrong.
+    pub fn invalid_argument(msg: impl Into<String>) -> Self {
+        Error::InvalidArgument(msg.into())
+    }
+
+    /// Builds an [`Error::Upload`] from a message.
+    pub fn upload(msg: impl Into<String>) -> Self {
+        Error::Upload(msg.into())
+    }
+
+    /// Builds an [`Error::Discovery`] from a message.
+    pub fn discovery(msg: impl Into<String>) -> Self {
+        Error::Discovery(msg.into())
+    }
+
+    /// Wraps a credential error that a retry (or a later call) may fix.
+    pub fn auth(source: impl Into<Box<dyn std::error::Error + Send + Sync>>) -> Self {
+        Error::Auth { source: source.into(), needs_login: false }
+    }
+
+    /// Wraps a credential error that only a new interactive login can fix.
+    pub fn auth_needs_login(source: impl Into<Box<dyn std::error::Error + Send + Sync>>) -> Self {
+        Error::Auth { source: source.into(), needs_login: true }
+    }
+
+    /// Builds an API error from an HTTP response, reading (and consuming) its body.
+    ///
+    /// Tolerates empty, HTML and otherwise non-JSON bodies.
+    pub async fn from_response(resp: reqwest::Response) -> Error {
+        let status = resp.status().as_u16();
+        let headers = resp.headers().clone();
+        let url = redact_url(resp.url());
+        match resp.bytes().await {
+            Ok(body) => Error::Api(Box::new(ApiError::from_parts(status, &headers, Some(url), &body))),
+            Err(e) => {
+                let mut api = ApiError::from_parts(status, &headers, Some(url), b"");
+                api.message = format!("{} (the error body could not be read: {})", api.message, describe_reqwest(&e));
+                Error::Api(Box::new(api))
+            }
+        }
+    }
+
+    /// The API error details, when this is an HTTP error from the server.
+    pub fn api(&self) -> Option<&ApiError> {
+        match self {
+            Error::Api(a) => Some(a),
+            _ => None,
+        }
+    }
+
+    /// The HTTP status of an API error.
+    pub fn http_status(&self) -> Option<u16> {
+        self.api().map(|a| a.code)
+    }
+
+    /// Whether sending the same request again later may succeed: 5xx, 429, 403 rate limits
+    /// and transport failures (timeouts, refused or reset connections).
+    pub fn is_retryable(&self) -> bool {
+        match self {
+            Error::Api(a) => is_retryable_status(a.code, a.reason.as_deref()),
+            Error::Transport(e) => !(e.is_builder() || e.is_decode() || e.is_redirect() || e.is_status()),
+            Error::Io(e) => matches!(
+                e.kind(),
+                std::io::ErrorKind::ConnectionReset
+                    | std::io::ErrorKind::ConnectionAborted
+                    | std::io::ErrorKind::BrokenPipe
+                    | std::io::ErrorKind::TimedOut
+                    | std::io::ErrorKind::Interrupted
+                    | std::io::ErrorKind::UnexpectedEof
+            ),
+            _ => false,
+        }
+    }
+
+    /// Whether the server said the resource does not exist (HTTP 404).
+    pub fn is_not_found(&self) -> bool {
+        self.http_status() == Some(404)
+    }
+
+    /// Whether the user must log in again: the server still refused the token after a refresh
+    /// (HTTP 401), or the refresh token itself was rejected.
+    pub fn needs_login(&self) -> bool {
+        match self {
+            Error::Api(a) => a.code == 401,
+            Error::Auth { needs_login, .. } => *needs_login,
+            _ => false,
+        }
+    }
+
+    /// Whether this is a credential problem (including HTTP 401 and 403 insufficient-scope).
+    pub fn is_auth(&self) -> bool {
+        match self {
+            Error::Auth { .. } => true,
+            Error::Api(a) => {
+                a.code == 401
+                    || (a.code == 403
+                        && matches!(
+                            a.reason.as_deref(),
+                            Some("insufficientPermissions" | "ACCESS_TOKEN_SCOPE_INSUFFICIENT" | "authError")
+                        ))
+            }
+            _ => false,
+        }
+    }
+}
+
+impl From<reqwest::Error> for Error {
+    fn from(mut e: reqwest::Error) -> Self {
+        if let Some(url) = e.url_mut() {
+            redact_url_in_place(url);
+        }
+        Error::Transport(e)
+    }
+}
+
+/// Whether a status (and machine reason) is worth retrying: 5xx, 429, 403 rate limits.
+pub fn is_retryable_status(code: u16, reason: Option<&str>) -> bool {
+    code >= 500
+        || code == 429
+        || (code == 403 && matches!(reason, Some("rateLimitExceeded" | "userRateLimitExceeded")))
+}
+
+/// An HTTP error answered by a Google API, in Google's error model.
+#[derive(Debug, Clone, PartialEq)]
+#[non_exhaustive]
+pub struct ApiError {
+    /// The HTTP status code.
+    pub code: u16,
+    /// The canonical status (`NOT_FOUND`, `PERMISSION_DENIED`, ...), when given.
+    pub status: Option<String>,
+    /// The machine reason: `errors[0].reason`, else `status`.
+    pub reason: Option<String>,
+    /// The human message from the server (or the HTTP reason phrase when the body had none).
+    pub message: String,
+    /// The `error.details` array (or `error.errors` when there are no details), `Null` if absent.
+    pub details: serde_json::Value,
+    /// The request URL with secrets (`key`, `access_token`) removed.
+    pub url: Option<String>,
+    /// How long the server asked us to wait (`Retry-After`), if it said.
+    pub retry_after: Option<Duration>,
+}
+
+impl ApiError {
+    /// Parses Google's `{"error": {...}}` body; falls back to the status line for other bodies.
+    pub fn from_parts(code: u16, headers: &HeaderMap, url: Option<String>, body: &[u8]) -> ApiError {
+        let retry_after = headers
+            .get(reqwest::header::RETRY_AFTER)
+            .and_then(|v| v.to_str().ok())
+            .and_then(parse_retry_after);
+        let phrase = reqwest::StatusCode::from_u16(code)
+            .ok()
+            .and_then(|s| s.canonical_reason())
+            .unwrap_or("unknown status");
+        let mut out = ApiError {
+            code,
+            status: None,
+            reason: None,
+            message: format!("HTTP {code} {phrase}"),
+            details: serde_json::Value::Null,
+            url,
+            retry_after,
+        };
+        let parsed: Option<serde_json::Value> = serde_json::from_slice(body).ok();
+        match parsed.as_ref().and_then(|v| v.get("error")) {
+            Some(serde_json::Value::Object(err)) => {
+                if let Some(m) = err.get("message").and_then(|m| m.as_str()).filter(|m| !m.is_empty()) {
+                    out.message = m.to_string();
+                }
+                out.status = err.get("status").and_then(|s| s.as_str()).map(str::to_string);
+                let first_reason = err
+                    .get("errors")
+                    .and_then(|e| e.get(0))
+                    .and_then(|e| e.get("reason"))
+                    .and_then(|r| r.as_str())
+                    .map(str::to_string);
+                // google.rpc.ErrorInfo in details also carries a reason.
+                let info_reason = err.get("details").and_then(|d| d.as_array()).and_then(|arr| {
+                    arr.iter()
+                        .find(|d| d.get("@type").and_then(|t| t.as_str()).is_some_and(|t| t.ends_with("ErrorInfo")))
+                        .and_then(|d| d.get("reason"))
+                        .and_then(|r| r.as_str())
+                        .map(str::to_string)
+                });
+                out.reason = first_reason.or(info_reason).or_else(|| out.status.clone());
+                out.details = err
+                    .get("details")
+                    .or_else(|| err.get("errors"))
+                    .cloned()
+                    .unwrap_or(serde_json::Value::Null);
+            }
+            // OAuth-style `{"error": "invalid_token", "error_description": "..."}`.
+            Some(serde_json::Value::String(s)) => {
+                out.reason = Some(s.clone());
+                if let Some(d) = parsed.as_ref().and_then(|v| v.get("error_description")).and_then(|d| d.as_str()) {
+                    out.message = d.to_string();
+                }
+            }
+            _ => {
+                let text = String::from_utf8_lossy(body);
+                let snippet = text.trim();
+                if !snippet.is_empty() && !snippet.starts_with('<') {
+                    let cut: String = snippet.chars().take(300).collect();
+                    out.message = format!("HTTP {code} {phrase}: {cut}");
+                }
+            }
+        }
+        out
+    }
+}
+
+impl fmt::Display for ApiError {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        write!(f, "API error {}", self.code)?;
+        if let Some(r) = &self.reason {
+            write!(f, " ({r})")?;
+        }
+        write!(f, ": {}", self.message)?;
+        if let Some(u) = &self.url {
+            write!(f, " [{u}]")?;
+        }
+        Ok(())
+    }
+}
+
+impl std::error::Error for ApiError {}
+
+/// Parses a `Retry-After` header: delay seconds or an HTTP date.
+pub fn parse_retry_after(v: &str) -> Option<Duration> {
+    let v = v.trim();
+    if let Ok(secs) = v.parse::<u64>() {
+        return Some(Duration::from_secs(secs));
+    }
+    let when = httpdate::parse_http_date(v).ok()?;
+    Some(when.duration_since(std::time::SystemTime::now()).unwrap_or(Duration::ZERO))
+}
+
+const SECRET_QUERY_KEYS: &[&str] = &["key", "access_token", "upload_id"];
+
+/// Returns the URL as text with the values of secret query parameters replaced by `[redacted]`.
+pub fn redact_url(url: &url::Url) -> String {
+    let mut u = url.clone();
+    redact_url_in_place(&mut u);
+    u.to_string()
+}
+
+fn redact_url_in_place(url: &mut url::Url) {
+    if url.query().is_none() {
+        return;
+    }
+    let pairs: Vec<(String, String)> = url.query_pairs().map(|(k, v)| (k.into_owned(), v.into_owned())).collect();
+    if !pairs.iter().any(|(k, _)| SECRET_QUERY_KEYS.contains(&k.as_str())) {
+        return;
+    }
+    let mut q = url.query_pairs_mut();
+    q.clear();
+    for (k, v) in &pairs {
+        if SECRET_QUERY_KEYS.contains(&k.as_str()) {
+            q.append_pair(k, "[redacted]");
+        } else {
+            q.append_pair(k, v);
+        }
+    }
+}
+
+fn describe_reqwest(e: &reqwest::Error) -> String {
+    use std::error::Error as _;
+    let mut s = e.to_string();
+    let mut src = e.source();
+    while let Some(inner) = src {
+        let t = inner.to_string();
+        if !s.contains(&t) {
+            s.push_str(": ");
+            s.push_str(&t);
+        }
+        src = inner.source();
+    }
+    s
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn parses_google_error_body() {
+        let body = br#"{"error":{"code":403,"message":"Rate Limit Exceeded","status":"PERMISSION_DENIED","errors":[{"reason":"userRateLimitExceeded","message":"x"}]}}"#;
+        let e = ApiError::from_parts(403, &HeaderMap::new(), None, body);
+        assert_eq!(e.reason.as_deref(), Some("userRateLimitExceeded"));
+        assert_eq!(e.status.as_deref(), Some("PERMISSION_DENIED"));
+        assert_eq!(e.message, "Rate Limit Exceeded");
+        let err = Error::Api(Box::new(e));
+        assert!(err.is_retryable());
+        assert!(!err.is_not_found());
+    }
+
+    #[test]
+    fn reason_falls_back_to_status_and_tolerates_html() {
+        let e = ApiError::from_parts(404, &HeaderMap::new(), None, br#"{"error":{"code":404,"message":"nope","status":"NOT_FOUND"}}"#);
+        assert_eq!(e.reason.as_deref(), Some("NOT_FOUND"));
+        let e = ApiError::from_parts(502, &HeaderMap::new(), None, b"<html><body>bad gateway</body></html>");
+        assert_eq!(e.message, "HTTP 502 Bad Gateway");
+        assert!(Error::Api(Box::new(e)).is_retryable());
+        let e = ApiError::from_parts(404, &HeaderMap::new(), None, b"");
+        assert!(Error::Api(Box::new(e)).is_not_found());
+    }
+
+    #[test]
+    fn urls_are_redacted() {
+        let u = url::Url::parse("https://x.test/a?key=SECRETKEY&q=1&access_token=TOK").unwrap();
+        let s = redact_url(&u);
+        assert!(!s.contains("SECRETKEY") && !s.contains("TOK"), "{s}");
+        assert!(s.contains("q=1"));
+    }
+
+    #[test]
+    fn retry_after_parses_seconds() {
+        assert_eq!(parse_retry_after("7"), Some(Duration::from_secs(7)));
+        assert_eq!(parse_retry_after("soon"), None);
+    }
+}

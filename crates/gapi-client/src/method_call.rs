@@ -1,0 +1,421 @@
+//! One call of one method: collect parameters and a body, then [`MethodCall::prepare`] (no
+//! I/O), [`MethodCall::execute`], or page through results with [`MethodCall::pages`].
+
+use std::borrow::Cow;
+
+use gapi_discovery::{JsonSchema, RestMethod};
+use reqwest::Method;
+use reqwest::header::{HeaderMap, HeaderName, HeaderValue};
+use serde_json::Value;
+
+use crate::error::Error;
+use crate::params::{ParamValue, cast, closest};
+use crate::service::Service;
+use crate::uri_template;
+
+/// Global parameters that must never be set by hand: they would put a token in the URL.
+const FORBIDDEN_PARAMS: &[&str] = &["access_token", "oauth_token"];
+
+/// A call being put together. Cheap to clone (so a page stream can reuse it).
+#[derive(Debug, Clone)]
+pub struct MethodCall {
+    service: Service,
+    dotted: String,
+    method: RestMethod,
+    params: Vec<(String, ParamValue)>,
+    body: Option<Value>,
+    headers: Vec<(String, String)>,
+}
+
+/// A fully built request, ready to send or to print (`--dry-run`); built without any I/O.
+#[derive(Debug, Clone)]
+pub struct PreparedRequest {
+    /// The HTTP method.
+    pub method: Method,
+    /// The full URL with the query string (no credentials in it).
+    pub url: url::Url,
+    /// Request-specific headers (`X-Goog-Api-Version`, the caller's, `Content-Type` with a body);
+    /// the transport adds User-Agent, x-goog-api-client, quota project and credentials.
+    pub headers: HeaderMap,
+    /// The JSON body, if any.
+    pub body: Option<Value>,
+    /// The method id, `drive.files.list`.
+    pub method_id: String,
+    /// Whether sending twice is harmless (false for POST and PATCH).
+    pub idempotent: bool,
+    /// Upload URLs of the method, when it takes media.
+    pub media_upload: Option<MediaUploadTarget>,
+    /// Whether the method can return media (`alt=media`).
+    pub supports_media_download: bool,
+    /// The URL for a media download (`alt=media`, or the `download/` service path when the
+    /// method says so), when the method supports media download.
+    pub download_url: Option<url::Url>,
+}
+
+/// Where a media upload goes, with the call's path and query parameters already applied
+/// (`uploadType` is left to the media code).
+#[derive(Debug, Clone)]
+pub struct MediaUploadTarget {
+    /// URL for `uploadType=media` / `multipart`, when the simple protocol is offered.
+    pub simple_url: Option<url::Url>,
+    /// Whether the simple protocol accepts metadata (multipart).
+    pub simple_multipart: bool,
+    /// URL for `uploadType=resumable`, when offered.
+    pub resumable_url: Option<url::Url>,
+    /// Accepted MIME ranges.
+    pub accept: Vec<String>,
+    /// Maximum size in bytes, when the document states one.
+    pub max_size: Option<u64>,
+}
+
+impl PreparedRequest {
+    /// The request as one JSON object for `--dry-run`: method, url, headers, body.
+    /// Standard headers are included; credentials are not.
+    pub fn to_dry_run_json(&self, service: &Service) -> Value {
+        let mut headers = serde_json::Map::new();
+        headers.insert("user-agent".into(), Value::String(crate::transport::USER_AGENT.into()));
+        headers.insert("x-goog-api-client".into(), Value::String(crate::transport::API_CLIENT_HEADER.into()));
+        headers.insert("accept-encoding".into(), Value::String("gzip".into()));
+        if let Some(p) = service.transport().quota_project() {
+            headers.insert("x-goog-user-project".into(), Value::String(p.into()));
+        }
+        for (k, v) in &self.headers {
+            headers.insert(k.as_str().into(), Value::String(v.to_str().unwrap_or("").into()));
+        }
+        serde_json::json!({
+            "method": self.method.as_str(),
+            "url": self.url.as_str(),
+            "headers": headers,
+            "body": self.body.clone().unwrap_or(Value::Null),
+        })
+    }
+}
+
+impl MethodCall {
+    pub(crate) fn new(service: Service, dotted: String, method: RestMethod) -> MethodCall {
+        MethodCall { service, dotted, method, params: Vec::new(), body: None, headers: Vec::new() }
+    }
+
+    /// The method's description from the document.
+    pub fn method(&self) -> &RestMethod {
+        &self.method
+    }
+
+    /// The dotted path this call was made from (`files.list`).
+    pub fn name(&self) -> &str {
+        &self.dotted
+    }
+
+    /// The service this call belongs to.
+    pub fn service(&self) -> &Service {
+        &self.service
+    }
+
+    /// The OAuth scopes any one of which allows this method.
+    pub fn scopes(&self) -> &[String] {
+        &self.method.scopes
+    }
+
+    /// Sets a parameter (path, query or global). Giving a repeated parameter again adds a
+    /// value; giving another parameter again replaces it. Checked by [`MethodCall::prepare`].
+    pub fn param(mut self, name: impl Into<String>, value: impl Into<ParamValue>) -> Self {
+        let name = name.into();
+        let value = value.into();
+        let repeated = self.lookup_param(&name).map(|s| s.repeated).unwrap_or(false);
+        if let Some(slot) = self.params.iter_mut().find(|(n, _)| *n == name) {
+            if repeated {
+                let mut items = match std::mem::replace(&mut slot.1, ParamValue::List(vec![])) {
+                    ParamValue::List(l) => l,
+                    v => vec![v],
+                };
+                match value {
+                    ParamValue::List(l) => items.extend(l),
+                    v => items.push(v),
+                }
+                slot.1 = ParamValue::List(items);
+            } else {
+                slot.1 = value;
+            }
+        } else {
+            self.params.push((name, value));
+        }
+        self
+    }
+
+    /// Sets parameters from a JSON object (`{"pageSize": 5, "q": "..."}`).
+    pub fn params_json(mut self, params: &Value) -> Result<Self, Error> {
+        let obj = params
+            .as_object()
+            .ok_or_else(|| Error::invalid_argument("parameters must be a JSON object like {\"pageSize\": 5}"))?;
+        for (k, v) in obj {
+            let pv = ParamValue::from_json(k, v)?;
+            self = self.param(k.clone(), pv);
+        }
+        Ok(self)
+    }
+
+    /// Removes a parameter.
+    pub fn remove_param(mut self, name: &str) -> Self {
+        self.params.retain(|(n, _)| n != name);
+        self
+    }
+
+    /// The value given for a parameter, if any.
+    pub fn get_param(&self, name: &str) -> Option<&ParamValue> {
+        self.params.iter().find(|(n, _)| n == name).map(|(_, v)| v)
+    }
+
+    /// Sets the JSON request body.
+    pub fn body(mut self, body: Value) -> Self {
+        self.body = Some(body);
+        self
+    }
+
+    /// The JSON body, if any.
+    pub fn get_body(&self) -> Option<&Value> {
+        self.body.as_ref()
+    }
+
+    /// Adds a request header.
+    pub fn header(mut self, name: impl Into<String>, value: impl Into<String>) -> Self {
+        self.headers.push((name.into(), value.into()));
+        self
+    }
+
+    /// Asks for a partial response (`fields=`).
+    pub fn fields(self, mask: impl Into<String>) -> Self {
+        self.param("fields", mask.into())
+    }
+
+    fn lookup_param(&self, name: &str) -> Option<&JsonSchema> {
+        self.method.parameters.get(name).or_else(|| self.service.document().parameters.get(name))
+    }
+
+    /// Casts and validates everything and builds the request, without any I/O.
+    pub fn prepare(&self) -> Result<PreparedRequest, Error> {
+        let doc = self.service.document();
+        let m = &self.method;
+        let mut path_values: Vec<(&str, String)> = Vec::new();
+        let mut query: Vec<(String, String)> = Vec::new();
+        let mut saw_alt = false;
+        let mut saw_pretty = false;
+        for (name, value) in &self.params {
+            if FORBIDDEN_PARAMS.contains(&name.as_str()) {
+                return Err(Error::invalid_argument(format!(
+                    "parameter '{name}' would put a token in the URL; credentials are sent in the Authorization header"
+                )));
+            }
+            let Some(schema) = self.lookup_param(name) else {
+                let close = closest(name, m.parameters.keys().chain(doc.parameters.keys()));
+                let hint = if close.is_empty() { String::new() } else { format!(" (did you mean {}?)", close.join(", ")) };
+                let mut known: Vec<&str> = m.parameters.keys().collect();
+                known.sort_unstable();
+                return Err(Error::invalid_argument(format!(
+                    "{} has no parameter '{name}'{hint}; its parameters: {}",
+                    m.id,
+                    if known.is_empty() { "(none)".to_string() } else { known.join(", ") }
+                )));
+            };
+            let values = cast(name, schema, value)?;
+            if schema.location.as_deref() == Some("path") {
+                path_values.push((name.as_str(), values.join(",")));
+            } else {
+                saw_alt |= name == "alt";
+                saw_pretty |= name == "prettyPrint";
+                for v in values {
+                    query.push((name.clone(), v));
+                }
+            }
+        }
+        // Required parameters.
+        let mut missing = Vec::new();
+        for (name, schema) in m.parameters.iter() {
+            if schema.required && !self.params.iter().any(|(n, _)| n == name) {
+                missing.push(format!("'{name}' ({}, {})", schema.type_name(), schema.location.as_deref().unwrap_or("query")));
+            }
+        }
+        if !missing.is_empty() {
+            return Err(Error::invalid_argument(format!("{} needs {}", m.id, missing.join(", "))));
+        }
+        if !saw_alt {
+            query.push(("alt".into(), "json".into()));
+        }
+        if !saw_pretty {
+            query.push(("prettyPrint".into(), "false".into()));
+        }
+        let lookup = |n: &str| path_values.iter().find(|(k, _)| *k == n).map(|(_, v)| Cow::Owned(v.clone()));
+        let path = uri_template::expand(&m.path, lookup)
+            .map_err(|e| Error::invalid_argument(format!("{}: {e}", m.id)))?;
+        let root = self.service.root_url();
+        let url = build_url(&format!("{root}{}{path}", doc.service_path), &query)?;
+
+        let http_method = Method::from_bytes(m.http_method_or_get().as_bytes())
+            .map_err(|_| Error::discovery(format!("{} has an invalid httpMethod {:?}", m.id, m.http_method)))?;
+        if self.body.is_some() && m.request.is_none() {
+            return Err(Error::invalid_argument(format!("{} takes no request body", m.id)));
+        }
+        let mut headers = HeaderMap::new();
+        if let Some(v) = &m.api_version
+            && let Ok(hv) = HeaderValue::from_str(v)
+        {
+            headers.insert(HeaderName::from_static("x-goog-api-version"), hv);
+        }
+        for (k, v) in &self.headers {
+            let name = HeaderName::from_bytes(k.as_bytes())
+                .map_err(|_| Error::invalid_argument(format!("invalid header name {k:?}")))?;
+            let value = HeaderValue::from_str(v).map_err(|_| Error::invalid_argument(format!("invalid value for header {k}")))?;
+            headers.append(name, value);
+        }
+        if self.body.is_some() && !headers.contains_key(reqwest::header::CONTENT_TYPE) {
+            headers.insert(reqwest::header::CONTENT_TYPE, HeaderValue::from_static("application/json"));
+        }
+
+        let media_upload = if m.supports_media_upload || m.media_upload.is_some() {
+            let mu = m.media_upload.clone().unwrap_or_default();
+            let expand_upload = |proto_path: Option<&str>| -> Result<url::Url, Error> {
+                let raw = match proto_path.filter(|p| !p.is_empty()) {
+                    Some(p) => format!("{root}{}", p.trim_start_matches('/')),
+                    None => format!("{root}upload/{}{}", doc.service_path, m.path),
+                };
+                let expanded = uri_template::expand(&raw, lookup)
+                    .map_err(|e| Error::invalid_argument(format!("{} upload path: {e}", m.id)))?;
+                build_url(&expanded, &query)
+            };
+            let simple = mu.protocols.simple.as_ref();
+            let resumable = mu.protocols.resumable.as_ref();
+            let (simple_url, resumable_url) = if simple.is_none() && resumable.is_none() {
+                (Some(expand_upload(None)?), None)
+            } else {
+                (
+                    simple.map(|p| expand_upload(Some(&p.path))).transpose()?,
+                    resumable.map(|p| expand_upload(Some(&p.path))).transpose()?,
+                )
+            };
+            Some(MediaUploadTarget {
+                simple_url,
+                simple_multipart: simple.map(|p| p.multipart).unwrap_or(true),
+                resumable_url,
+                accept: mu.accept.clone(),
+                max_size: mu.max_size.as_deref().and_then(parse_size),
+            })
+        } else {
+            None
+        };
+        let download_url = if m.supports_media_download {
+            let mut q: Vec<(String, String)> = query.iter().filter(|(k, _)| k != "alt").cloned().collect();
+            q.push(("alt".into(), "media".into()));
+            let base = if m.use_media_download_service {
+                format!("{root}download/{}{path}", doc.service_path)
+            } else {
+                format!("{root}{}{path}", doc.service_path)
+            };
+            Some(build_url(&base, &q)?)
+        } else {
+            None
+        };
+        Ok(PreparedRequest {
+            idempotent: crate::retry::is_idempotent_method(http_method.as_str()),
+            method: http_method,
+            url,
+            headers,
+            body: self.body.clone(),
+            method_id: m.id.clone(),
+            media_upload,
+            supports_media_download: m.supports_media_download,
+            download_url,
+        })
+    }
+
+    /// Sends the call and returns the JSON response (`{}` for an empty body).
+    pub async fn execute(&self) -> Result<Value, Error> {
+        let prepared = self.prepare()?;
+        execute_prepared(&self.service, &prepared).await
+    }
+
+    /// Sends the call and returns the raw response (for media downloads or custom decoding).
+    pub async fn send(&self) -> Result<reqwest::Response, Error> {
+        let prepared = self.prepare()?;
+        send_prepared(&self.service, &prepared).await
+    }
+
+    /// Pages through the results, following `nextPageToken` (query `pageToken`, or the body's
+    /// `pageToken` when the method takes it there). See [`crate::pagination`].
+    pub fn pages(&self) -> impl futures_util::Stream<Item = Result<Value, Error>> + Send + 'static {
+        crate::pagination::pages(self.clone())
+    }
+
+    /// The items of every page: the array `field` of each page (`files`, `items`), one by one.
+    pub fn items(&self, field: impl Into<String>) -> impl futures_util::Stream<Item = Result<Value, Error>> + Send + 'static {
+        crate::pagination::items(self.clone(), field.into())
+    }
+}
+
+/// Sends a prepared request through the service's transport.
+pub async fn send_prepared(service: &Service, prepared: &PreparedRequest) -> Result<reqwest::Response, Error> {
+    let transport = service.transport();
+    let body = match &prepared.body {
+        Some(b) => Some(bytes::Bytes::from(serde_json::to_vec(b)?)),
+        None => None,
+    };
+    let build = || {
+        let mut rb = transport.http().request(prepared.method.clone(), prepared.url.clone()).headers(prepared.headers.clone());
+        if let Some(b) = &body {
+            rb = rb.body(b.clone());
+        } else if matches!(prepared.method, Method::POST | Method::PUT | Method::PATCH) {
+            rb = rb.header(reqwest::header::CONTENT_LENGTH, "0");
+        }
+        rb
+    };
+    transport.send(build, prepared.idempotent).await
+}
+
+/// Sends a prepared request and decodes its JSON response (`{}` for an empty body).
+pub async fn execute_prepared(service: &Service, prepared: &PreparedRequest) -> Result<Value, Error> {
+    let resp = send_prepared(service, prepared).await?;
+    let bytes = resp.bytes().await?;
+    if bytes.iter().all(|b| b.is_ascii_whitespace()) {
+        return Ok(Value::Object(Default::default()));
+    }
+    serde_json::from_slice(&bytes).map_err(|e| {
+        Error::discovery(format!("{}: the response is not JSON ({e}); use alt=media for media", prepared.method_id))
+    })
+}
+
+fn build_url(base: &str, query: &[(String, String)]) -> Result<url::Url, Error> {
+    let mut url = url::Url::parse(base).map_err(|e| Error::invalid_argument(format!("invalid URL {base:?}: {e}")))?;
+    if !query.is_empty() {
+        let mut q = url.query_pairs_mut();
+        for (k, v) in query {
+            q.append_pair(k, v);
+        }
+    }
+    Ok(url)
+}
+
+/// Parses `5120GB`, `10MB`, `1024` into bytes.
+fn parse_size(s: &str) -> Option<u64> {
+    let s = s.trim();
+    let split = s.find(|c: char| !c.is_ascii_digit()).unwrap_or(s.len());
+    let n: u64 = s[..split].parse().ok()?;
+    let mult: u64 = match s[split..].trim().to_ascii_uppercase().as_str() {
+        "" | "B" => 1,
+        "KB" => 1 << 10,
+        "MB" => 1 << 20,
+        "GB" => 1 << 30,
+        "TB" => 1 << 40,
+        _ => return None,
+    };
+    n.checked_mul(mult)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::parse_size;
+
+    #[test]
+    fn sizes() {
+        assert_eq!(parse_size("5120GB"), Some(5120 << 30));
+        assert_eq!(parse_size("10MB"), Some(10 << 20));
+        assert_eq!(parse_size("x"), None);
+    }
+}

@@ -1,0 +1,329 @@
+//! A [`Service`]: one API version made from its Discovery document, with the transport that
+//! sends its calls. Cheap to clone; find methods with [`Service::method`].
+
+use std::sync::Arc;
+
+use gapi_discovery::{RestDescription, RestMethod, RestResource};
+
+use crate::auth::{Authenticator, NoAuth};
+use crate::error::Error;
+use crate::method_call::MethodCall;
+use crate::params::closest;
+use crate::retry::RetryPolicy;
+use crate::transport::Transport;
+
+/// A Google API (one version) ready to be called.
+#[derive(Clone)]
+pub struct Service {
+    inner: Arc<ServiceInner>,
+}
+
+struct ServiceInner {
+    doc: Arc<RestDescription>,
+    root_url: String,
+    transport: Transport,
+}
+
+impl std::fmt::Debug for Service {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("Service")
+            .field("api", &self.inner.doc.name)
+            .field("version", &self.inner.doc.version)
+            .field("root_url", &self.inner.root_url)
+            .finish_non_exhaustive()
+    }
+}
+
+/// Builds a service for a bundled API document (no network): `build("drive", "v3", auth)`.
+///
+/// The version may be empty to take the directory's preferred version.
+pub fn build(api: &str, version: &str, auth: impl Authenticator) -> Result<Service, Error> {
+    Service::builder().bundled(api, version).auth(auth).build()
+}
+
+/// Builds a service from a Discovery document given as JSON text or as a parsed model.
+pub fn build_from_document(doc: impl Into<DocumentSource>, auth: impl Authenticator) -> Result<Service, Error> {
+    Service::builder().document(doc).auth(auth).build()
+}
+
+/// Where a service's document comes from.
+#[derive(Debug, Clone)]
+pub enum DocumentSource {
+    /// JSON text.
+    Json(String),
+    /// An already parsed document.
+    Parsed(Arc<RestDescription>),
+    /// The bundled document of an API and version (empty version = preferred).
+    Bundled {
+        /// API name, `drive`.
+        api: String,
+        /// API version, `v3`.
+        version: String,
+    },
+}
+
+impl From<&str> for DocumentSource {
+    fn from(s: &str) -> Self {
+        DocumentSource::Json(s.to_string())
+    }
+}
+impl From<String> for DocumentSource {
+    fn from(s: String) -> Self {
+        DocumentSource::Json(s)
+    }
+}
+impl From<RestDescription> for DocumentSource {
+    fn from(d: RestDescription) -> Self {
+        DocumentSource::Parsed(Arc::new(d))
+    }
+}
+impl From<Arc<RestDescription>> for DocumentSource {
+    fn from(d: Arc<RestDescription>) -> Self {
+        DocumentSource::Parsed(d)
+    }
+}
+
+/// Loads and parses a bundled document; an empty version means the preferred one.
+pub fn bundled_document(api: &str, version: &str) -> Result<RestDescription, Error> {
+    let version = if version.is_empty() {
+        gapi_discovery::Directory::bundled()
+            .preferred_version(api)
+            .map(str::to_string)
+            .or_else(|| gapi_discovery::bundle::versions(api).last().map(str::to_string))
+            .ok_or_else(|| unknown_api(api))?
+    } else {
+        version.to_string()
+    };
+    let json = gapi_discovery::bundle::document_json(api, &version)
+        .map_err(|e| Error::discovery(e.to_string()))?
+        .ok_or_else(|| {
+            let versions: Vec<&str> = gapi_discovery::bundle::versions(api).collect();
+            if versions.is_empty() {
+                unknown_api(api)
+            } else {
+                Error::discovery(format!(
+                    "{api} has no bundled version {version:?}; bundled versions: {} (a newer document can be fetched from the discovery service)",
+                    versions.join(", ")
+                ))
+            }
+        })?;
+    RestDescription::from_json(&json).map_err(|e| Error::discovery(format!("bundled document {api}:{version} does not parse: {e}")))
+}
+
+fn unknown_api(api: &str) -> Error {
+    let mut names: Vec<&str> = gapi_discovery::bundle::entries().iter().map(|e| e.name).collect();
+    names.dedup();
+    let close = closest(api, names.into_iter());
+    let hint = if close.is_empty() { String::new() } else { format!(" (did you mean {}?)", close.join(", ")) };
+    Error::discovery(format!("unknown API {api:?}{hint}; `gapi apis` lists the known ones"))
+}
+
+/// Options for a [`Service`]: the document, credentials, endpoint override and transport.
+pub struct ServiceBuilder {
+    doc: Option<DocumentSource>,
+    auth: Arc<dyn Authenticator>,
+    endpoint: Option<String>,
+    quota_project: Option<String>,
+    http: Option<reqwest::Client>,
+    retry: Option<RetryPolicy>,
+    user_agent: Option<String>,
+    transport: Option<Transport>,
+}
+
+impl std::fmt::Debug for ServiceBuilder {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("ServiceBuilder").field("endpoint", &self.endpoint).finish_non_exhaustive()
+    }
+}
+
+impl ServiceBuilder {
+    /// Uses the bundled document of `api` `version` (empty version = preferred).
+    pub fn bundled(mut self, api: &str, version: &str) -> Self {
+        self.doc = Some(DocumentSource::Bundled { api: api.to_string(), version: version.to_string() });
+        self
+    }
+    /// Uses this document (JSON text or parsed).
+    pub fn document(mut self, doc: impl Into<DocumentSource>) -> Self {
+        self.doc = Some(doc.into());
+        self
+    }
+    /// Uses these credentials (default: none).
+    pub fn auth(mut self, auth: impl Authenticator) -> Self {
+        self.auth = Arc::new(auth);
+        self
+    }
+    /// Uses these shared credentials.
+    pub fn auth_arc(mut self, auth: Arc<dyn Authenticator>) -> Self {
+        self.auth = auth;
+        self
+    }
+    /// Replaces the document's `rootUrl` for every URL (plain, upload, download, batch): the
+    /// way to reach an emulator or a regional endpoint. A missing trailing `/` is added.
+    pub fn endpoint(mut self, url: impl Into<String>) -> Self {
+        let mut u = url.into();
+        if !u.ends_with('/') {
+            u.push('/');
+        }
+        self.endpoint = Some(u);
+        self
+    }
+    /// Bills quota to this project (`x-goog-user-project`).
+    pub fn quota_project(mut self, project: impl Into<String>) -> Self {
+        self.quota_project = Some(project.into());
+        self
+    }
+    /// Sends through this HTTP client.
+    pub fn http_client(mut self, http: reqwest::Client) -> Self {
+        self.http = Some(http);
+        self
+    }
+    /// Retries as this policy says.
+    pub fn retry_policy(mut self, policy: RetryPolicy) -> Self {
+        self.retry = Some(policy);
+        self
+    }
+    /// Sets the `User-Agent` header.
+    pub fn user_agent(mut self, ua: impl Into<String>) -> Self {
+        self.user_agent = Some(ua.into());
+        self
+    }
+    /// Shares an existing transport (its credentials, client and policy win over the above).
+    pub fn transport(mut self, transport: Transport) -> Self {
+        self.transport = Some(transport);
+        self
+    }
+
+    /// Loads the document and makes the service (no network I/O).
+    pub fn build(self) -> Result<Service, Error> {
+        let doc = match self.doc {
+            None => return Err(Error::invalid_argument("no Discovery document given to Service::builder()")),
+            Some(DocumentSource::Parsed(d)) => d,
+            Some(DocumentSource::Json(j)) => Arc::new(
+                RestDescription::from_json(&j).map_err(|e| Error::discovery(format!("the Discovery document does not parse: {e}")))?,
+            ),
+            Some(DocumentSource::Bundled { api, version }) => Arc::new(bundled_document(&api, &version)?),
+        };
+        let root_url = match self.endpoint {
+            Some(e) => e,
+            None if doc.root_url.is_empty() => {
+                return Err(Error::discovery(format!("the document of {}:{} has no rootUrl", doc.name, doc.version)));
+            }
+            None => doc.root_url.clone(),
+        };
+        let transport = match self.transport {
+            Some(t) => t,
+            None => {
+                let mut tb = Transport::builder().auth(self.auth).quota_project(self.quota_project);
+                if let Some(h) = self.http {
+                    tb = tb.http_client(h);
+                }
+                if let Some(r) = self.retry {
+                    tb = tb.retry_policy(r);
+                }
+                if let Some(ua) = self.user_agent {
+                    tb = tb.user_agent(ua);
+                }
+                tb.build()?
+            }
+        };
+        Ok(Service { inner: Arc::new(ServiceInner { doc, root_url, transport }) })
+    }
+}
+
+impl Service {
+    /// Starts configuring a service.
+    pub fn builder() -> ServiceBuilder {
+        ServiceBuilder {
+            doc: None,
+            auth: Arc::new(NoAuth),
+            endpoint: None,
+            quota_project: None,
+            http: None,
+            retry: None,
+            user_agent: None,
+            transport: None,
+        }
+    }
+
+    /// The Discovery document.
+    pub fn document(&self) -> &Arc<RestDescription> {
+        &self.inner.doc
+    }
+
+    /// The effective root URL (the endpoint override, else the document's `rootUrl`).
+    pub fn root_url(&self) -> &str {
+        &self.inner.root_url
+    }
+
+    /// `rootUrl + servicePath`: the base of method paths.
+    pub fn base_url(&self) -> String {
+        format!("{}{}", self.inner.root_url, self.inner.doc.service_path)
+    }
+
+    /// `rootUrl + batchPath`, when the API has a batch endpoint.
+    pub fn batch_url(&self) -> Option<String> {
+        let bp = &self.inner.doc.batch_path;
+        if bp.is_empty() { None } else { Some(format!("{}{}", self.inner.root_url, bp.trim_start_matches('/'))) }
+    }
+
+    /// The transport that sends this service's calls.
+    pub fn transport(&self) -> &Transport {
+        &self.inner.transport
+    }
+
+    /// Finds a method by dotted path (`files.list`, `projects.locations.instances.get`) and
+    /// starts a call. Unknown names give an error listing the closest valid ones.
+    pub fn method(&self, dotted: &str) -> Result<MethodCall, Error> {
+        let m = self.find_method(dotted)?;
+        Ok(MethodCall::new(self.clone(), dotted.to_string(), m.clone()))
+    }
+
+    /// Looks a method up without starting a call.
+    pub fn find_method(&self, dotted: &str) -> Result<&RestMethod, Error> {
+        let doc = &self.inner.doc;
+        let parts: Vec<&str> = dotted.split('.').collect();
+        let (last, resources) = match parts.split_last() {
+            Some((l, r)) if !l.is_empty() => (*l, r),
+            _ => return Err(Error::invalid_argument("empty method name")),
+        };
+        let api = format!("{}:{}", doc.name, doc.version);
+        let mut methods = &doc.methods;
+        let mut subs = &doc.resources;
+        let mut walked = String::new();
+        for r in resources {
+            let res: &RestResource = match subs.get(r) {
+                Some(x) => x,
+                None => {
+                    let close = closest(r, subs.keys());
+                    let where_ = if walked.is_empty() { api.clone() } else { format!("{api} {walked}") };
+                    let known: Vec<&str> = subs.keys().take(20).collect();
+                    return Err(Error::invalid_argument(format!(
+                        "{where_} has no resource {r:?}{}; resources: {}",
+                        hint(&close),
+                        if known.is_empty() { "(none)".to_string() } else { known.join(", ") }
+                    )));
+                }
+            };
+            if !walked.is_empty() {
+                walked.push('.');
+            }
+            walked.push_str(r);
+            methods = &res.methods;
+            subs = &res.resources;
+        }
+        methods.get(last).ok_or_else(|| {
+            let close = closest(last, methods.keys().chain(subs.keys()));
+            let where_ = if walked.is_empty() { api.clone() } else { format!("{api} {walked}") };
+            let known: Vec<&str> = methods.keys().collect();
+            Error::invalid_argument(format!(
+                "{where_} has no method {last:?}{}; methods: {}",
+                hint(&close),
+                if known.is_empty() { "(none; pick a sub-resource)".to_string() } else { known.join(", ") }
+            ))
+        })
+    }
+}
+
+fn hint(close: &[String]) -> String {
+    if close.is_empty() { String::new() } else { format!(" (did you mean {}?)", close.join(", ")) }
+}

@@ -1,0 +1,333 @@
+//! The Discovery document model (`discovery#restDescription`), lenient on purpose: unknown
+//! fields are ignored and missing ones defaulted, so every published document parses.
+//!
+//! Schemas are kept as raw JSON and parsed on demand ([`RestDescription::schema`]): they are
+//! most of a document's bytes and a call needs none of them.
+
+use serde::{Deserialize, Serialize};
+use serde_json::value::RawValue;
+
+use crate::ordered_map::OrderedMap;
+
+/// A whole Discovery document: one version of one API.
+#[derive(Debug, Clone, Default, Deserialize, Serialize)]
+#[serde(rename_all = "camelCase", default)]
+pub struct RestDescription {
+    /// The API's id, `drive:v3`.
+    pub id: String,
+    /// The API's name, `drive`.
+    pub name: String,
+    /// The API's version, `v3`.
+    pub version: String,
+    /// The document's revision (a date).
+    pub revision: String,
+    /// A human title.
+    pub title: String,
+    /// A human description.
+    pub description: String,
+    /// Link to the API's documentation.
+    pub documentation_link: String,
+    /// The root of every URL, `https://www.googleapis.com/`.
+    pub root_url: String,
+    /// Appended to `rootUrl` to make the base of method paths, `drive/v3/`.
+    pub service_path: String,
+    /// Deprecated: do not build URLs from it (kept for display).
+    pub base_url: String,
+    /// Path of the batch endpoint relative to `rootUrl`, `batch/drive/v3`.
+    pub batch_path: String,
+    /// The mTLS variant of `rootUrl`.
+    pub mtls_root_url: String,
+    /// Parameters every method accepts (`fields`, `alt`, `quotaUser`, ...).
+    pub parameters: OrderedMap<JsonSchema>,
+    /// The OAuth scopes the API knows.
+    pub auth: Auth,
+    /// Top-level resources.
+    pub resources: OrderedMap<RestResource>,
+    /// Top-level methods (a few APIs have some).
+    pub methods: OrderedMap<RestMethod>,
+    /// The schemas, unparsed (see [`RestDescription::schema`]).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub schemas: Option<Box<RawValue>>,
+}
+
+impl RestDescription {
+    /// Parses a Discovery document.
+    pub fn from_json(json: &str) -> Result<RestDescription, serde_json::Error> {
+        serde_json::from_str(json)
+    }
+
+    /// Parses a Discovery document from bytes.
+    pub fn from_slice(json: &[u8]) -> Result<RestDescription, serde_json::Error> {
+        serde_json::from_slice(json)
+    }
+
+    /// Parses and returns the schema `name` (as referenced by `$ref`), if the document has it.
+    pub fn schema(&self, name: &str) -> Option<JsonSchema> {
+        let raw = self.schemas.as_ref()?;
+        // Parse only the one entry we need.
+        let all: std::collections::HashMap<&str, &RawValue> = serde_json::from_str(raw.get()).ok()?;
+        serde_json::from_str(all.get(name)?.get()).ok()
+    }
+
+    /// The names of all schemas, in document order.
+    pub fn schema_names(&self) -> Vec<String> {
+        let Some(raw) = self.schemas.as_ref() else { return Vec::new() };
+        serde_json::from_str::<OrderedMap<serde::de::IgnoredAny>>(raw.get())
+            .map(|m| m.0.into_iter().map(|(k, _)| k).collect())
+            .unwrap_or_default()
+    }
+
+    /// Finds a method by dotted path (`files.list`, `projects.locations.instances.get`).
+    pub fn method(&self, dotted: &str) -> Option<&RestMethod> {
+        let mut parts: Vec<&str> = dotted.split('.').collect();
+        let last = parts.pop()?;
+        if parts.is_empty() {
+            return self.methods.get(last);
+        }
+        let mut res = self.resources.get(parts[0])?;
+        for p in &parts[1..] {
+            res = res.resources.get(p)?;
+        }
+        res.methods.get(last)
+    }
+
+    /// Every method with its dotted path, depth first in document order.
+    pub fn all_methods(&self) -> Vec<(String, &RestMethod)> {
+        let mut out = Vec::new();
+        for (n, m) in self.methods.iter() {
+            out.push((n.to_string(), m));
+        }
+        fn walk<'a>(prefix: &str, r: &'a RestResource, out: &mut Vec<(String, &'a RestMethod)>) {
+            for (n, m) in r.methods.iter() {
+                out.push((format!("{prefix}.{n}"), m));
+            }
+            for (n, sub) in r.resources.iter() {
+                walk(&format!("{prefix}.{n}"), sub, out);
+            }
+        }
+        for (n, r) in self.resources.iter() {
+            walk(n, r, &mut out);
+        }
+        out
+    }
+
+    /// `rootUrl + servicePath`: the base of every method path.
+    pub fn base_url(&self) -> String {
+        format!("{}{}", self.root_url, self.service_path)
+    }
+}
+
+/// The `auth` section.
+#[derive(Debug, Clone, Default, Deserialize, Serialize)]
+#[serde(default)]
+pub struct Auth {
+    /// OAuth 2.0 details.
+    pub oauth2: OAuth2,
+}
+
+/// The `auth.oauth2` section.
+#[derive(Debug, Clone, Default, Deserialize, Serialize)]
+#[serde(default)]
+pub struct OAuth2 {
+    /// Scope URL → description.
+    pub scopes: OrderedMap<ScopeInfo>,
+}
+
+/// One scope's description.
+#[derive(Debug, Clone, Default, Deserialize, Serialize)]
+#[serde(default)]
+pub struct ScopeInfo {
+    /// What the scope allows.
+    pub description: String,
+}
+
+/// A resource: a group of methods and sub-resources (`files`, `projects.locations`).
+#[derive(Debug, Clone, Default, Deserialize, Serialize)]
+#[serde(default)]
+pub struct RestResource {
+    /// Methods of this resource.
+    pub methods: OrderedMap<RestMethod>,
+    /// Nested resources.
+    pub resources: OrderedMap<RestResource>,
+    /// Whether the resource is deprecated.
+    pub deprecated: bool,
+}
+
+/// One API method.
+#[derive(Debug, Clone, Default, Deserialize, Serialize)]
+#[serde(rename_all = "camelCase", default)]
+pub struct RestMethod {
+    /// Unique id, `drive.files.list`.
+    pub id: String,
+    /// RFC 6570 path relative to the service base (`files/{fileId}`, `v1/{+name}`).
+    pub path: String,
+    /// An alternative path with placeholders of other names: never used to build URLs.
+    pub flat_path: String,
+    /// `GET`, `POST`, ...
+    pub http_method: String,
+    /// A human description.
+    pub description: String,
+    /// The method's own parameters.
+    pub parameters: OrderedMap<JsonSchema>,
+    /// Required parameters in their canonical order.
+    pub parameter_order: Vec<String>,
+    /// The request body schema.
+    pub request: Option<SchemaRef>,
+    /// The response schema.
+    pub response: Option<SchemaRef>,
+    /// OAuth scopes any one of which allows the call.
+    pub scopes: Vec<String>,
+    /// Whether the method accepts a media upload.
+    pub supports_media_upload: bool,
+    /// Media upload details.
+    pub media_upload: Option<MediaUpload>,
+    /// Whether the method can return media (`alt=media`).
+    pub supports_media_download: bool,
+    /// Whether downloads go through the `download/` service path.
+    pub use_media_download_service: bool,
+    /// Whether the method supports subscriptions (watch).
+    pub supports_subscription: bool,
+    /// Sent as `X-Goog-Api-Version` when present.
+    pub api_version: Option<String>,
+    /// Whether the method is deprecated.
+    pub deprecated: bool,
+}
+
+impl RestMethod {
+    /// The HTTP method, `GET` when the document omits it.
+    pub fn http_method_or_get(&self) -> &str {
+        if self.http_method.is_empty() { "GET" } else { &self.http_method }
+    }
+}
+
+/// A reference to a schema (`{"$ref": "File"}`).
+#[derive(Debug, Clone, Default, Deserialize, Serialize)]
+#[serde(rename_all = "camelCase", default)]
+pub struct SchemaRef {
+    /// The schema name.
+    #[serde(rename = "$ref")]
+    pub reference: String,
+    /// Legacy name of the body parameter (`resource`, `body`).
+    pub parameter_name: Option<String>,
+}
+
+/// Media upload details of a method.
+#[derive(Debug, Clone, Default, Deserialize, Serialize)]
+#[serde(rename_all = "camelCase", default)]
+pub struct MediaUpload {
+    /// Accepted MIME ranges (`*/*`, `image/*`).
+    pub accept: Vec<String>,
+    /// Maximum size, like `5120GB`.
+    pub max_size: Option<String>,
+    /// Upload protocols and their paths.
+    pub protocols: MediaProtocols,
+}
+
+/// The protocols a media upload offers.
+#[derive(Debug, Clone, Default, Deserialize, Serialize)]
+#[serde(default)]
+pub struct MediaProtocols {
+    /// Single request (media or multipart).
+    pub simple: Option<MediaProtocol>,
+    /// Resumable session.
+    pub resumable: Option<MediaProtocol>,
+}
+
+/// One upload protocol.
+#[derive(Debug, Clone, Default, Deserialize, Serialize)]
+#[serde(default)]
+pub struct MediaProtocol {
+    /// Whether metadata may travel with the media.
+    pub multipart: bool,
+    /// Absolute path template (`/upload/drive/v3/files`), relative to `rootUrl`.
+    pub path: String,
+}
+
+/// A JSON schema as Discovery writes it: used for parameters and for request/response bodies.
+#[derive(Debug, Clone, Default, Deserialize, Serialize)]
+#[serde(rename_all = "camelCase", default)]
+pub struct JsonSchema {
+    /// Schema id (top-level schemas).
+    pub id: Option<String>,
+    /// `string`, `integer`, `number`, `boolean`, `object`, `array`, `any`.
+    #[serde(rename = "type")]
+    pub type_: Option<String>,
+    /// Refines the type: `int32`, `uint32`, `int64`, `uint64`, `double`, `float`, `byte`,
+    /// `date`, `date-time`, `google-datetime`, `google-duration`, `google-fieldmask`.
+    pub format: Option<String>,
+    /// A human description.
+    pub description: Option<String>,
+    /// A reference to a named schema.
+    #[serde(rename = "$ref")]
+    pub reference: Option<String>,
+    /// Object properties.
+    pub properties: OrderedMap<JsonSchema>,
+    /// Schema of the values of a map-like object.
+    #[serde(deserialize_with = "lenient_boxed_schema")]
+    pub additional_properties: Option<Box<JsonSchema>>,
+    /// Element schema of an array.
+    #[serde(deserialize_with = "lenient_boxed_schema")]
+    pub items: Option<Box<JsonSchema>>,
+    /// Allowed values.
+    #[serde(rename = "enum")]
+    pub enum_: Vec<String>,
+    /// Descriptions of the allowed values.
+    pub enum_descriptions: Vec<String>,
+    /// Deprecation flags of the allowed values.
+    pub enum_deprecated: Vec<bool>,
+    /// Whether the parameter is required.
+    #[serde(deserialize_with = "lenient_bool")]
+    pub required: bool,
+    /// A regular expression the value must match entirely.
+    pub pattern: Option<String>,
+    /// Whether the parameter may be given several times.
+    pub repeated: bool,
+    /// The server's default (informational).
+    #[serde(deserialize_with = "lenient_string")]
+    pub default: Option<String>,
+    /// `query` or `path` for parameters.
+    pub location: Option<String>,
+    /// Minimum value, as a string.
+    #[serde(deserialize_with = "lenient_string")]
+    pub minimum: Option<String>,
+    /// Maximum value, as a string.
+    #[serde(deserialize_with = "lenient_string")]
+    pub maximum: Option<String>,
+    /// Whether the property is output only.
+    pub read_only: bool,
+    /// Whether the parameter or property is deprecated.
+    pub deprecated: bool,
+}
+
+impl JsonSchema {
+    /// The declared type, `string` when absent.
+    pub fn type_name(&self) -> &str {
+        self.type_.as_deref().unwrap_or("string")
+    }
+}
+
+fn lenient_boxed_schema<'de, D: serde::Deserializer<'de>>(d: D) -> Result<Option<Box<JsonSchema>>, D::Error> {
+    let v = serde_json::Value::deserialize(d)?;
+    Ok(match v {
+        serde_json::Value::Object(_) => serde_json::from_value(v).ok().map(Box::new),
+        _ => None,
+    })
+}
+
+fn lenient_bool<'de, D: serde::Deserializer<'de>>(d: D) -> Result<bool, D::Error> {
+    let v = serde_json::Value::deserialize(d)?;
+    Ok(match v {
+        serde_json::Value::Bool(b) => b,
+        serde_json::Value::String(s) => s == "true",
+        _ => false,
+    })
+}
+
+fn lenient_string<'de, D: serde::Deserializer<'de>>(d: D) -> Result<Option<String>, D::Error> {
+    let v = serde_json::Value::deserialize(d)?;
+    Ok(match v {
+        serde_json::Value::String(s) => Some(s),
+        serde_json::Value::Null => None,
+        other => Some(other.to_string()),
+    })
+}

@@ -1,0 +1,39 @@
+//! Errors from starting or running the emulator (request-level errors are HTTP responses).
+
+use std::net::SocketAddr;
+use std::path::PathBuf;
+
+/// Why the emulator could not start or save its state.
+#[derive(Debug, thiserror::Error)]
+#[non_exhaustive]
+pub enum EmulatorError {
+    /// The configured address is not a loopback address and `allow_remote` is off.
+    #[error(
+        "refusing to listen on {0}: it is not a loopback address (use 127.0.0.1 or [::1], or allow remote access explicitly)"
+    )]
+    NonLoopback(SocketAddr),
+    /// Binding the listening socket failed (port in use, permission denied...).
+    #[error("could not listen on {addr}: {source}")]
+    Bind {
+        /// The address that could not be bound.
+        addr: SocketAddr,
+        /// The operating system's reason.
+        source: std::io::Error,
+    },
+    /// The data directory could not be created, read, locked or written.
+    #[error("emulator data directory {path}: {message}")]
+    Data {
+        /// The file or directory concerned.
+        path: PathBuf,
+        /// What went wrong and what to do about it.
+        message: String,
+    },
+    /// Writing a file (such as client_secret.json) failed.
+    #[error("could not write {path}: {source}")]
+    Write {
+        /// The file that could not be written.
+        path: PathBuf,
+        /// The operating system's reason.
+        source: std::io::Error,
+    },
+}

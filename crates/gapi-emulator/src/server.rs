@@ -1,0 +1,244 @@
+//! Starting, serving and stopping the emulator. Connections are served by hyper directly (not
+//! `axum::serve`) so that each socket gets TCP_NODELAY, each request knows its peer address, and
+//! a fault can abort a connection mid-body (`drop_after_bytes`).
+
+use std::net::SocketAddr;
+use std::path::Path;
+use std::sync::Arc;
+use std::time::Duration;
+
+use axum::Router;
+use hyper::body::Incoming;
+use hyper_util::rt::{TokioIo, TokioTimer};
+use tokio::net::TcpListener;
+use tokio::sync::{Notify, watch};
+use tokio::task::JoinSet;
+
+use crate::clients::{DEFAULT_CLIENT_ID, DEFAULT_CLIENT_SECRET, OOB};
+use crate::config::EmulatorConfig;
+use crate::error::EmulatorError;
+use crate::persist::{Persister, write_atomically};
+use crate::state::{AppState, Data, Shared};
+
+/// Per-connection facts made available to handlers as a request extension.
+#[derive(Clone)]
+pub(crate) struct ConnInfo {
+    /// The client's address (the control API answers loopback peers only).
+    pub peer: SocketAddr,
+    /// Notifying this closes the connection at once, without a response.
+    pub abort: Arc<Notify>,
+}
+
+/// Entry point: `Emulator::start(config)`.
+pub struct Emulator;
+
+impl Emulator {
+    /// Binds the listening socket, loads or seeds the state and starts serving in the
+    /// background. The emulator is ready when this returns.
+    pub async fn start(config: EmulatorConfig) -> Result<RunningEmulator, EmulatorError> {
+        if !config.addr.ip().is_loopback() && !config.allow_remote {
+            return Err(EmulatorError::NonLoopback(config.addr));
+        }
+        let (persister, data) = match &config.data_dir {
+            Some(dir) => {
+                let (p, data) = Persister::open(dir)?;
+                (Some(p), data)
+            }
+            None => (None, None),
+        };
+        let fresh = data.is_none();
+        let data = data.unwrap_or_else(Data::seeded);
+        let listener = TcpListener::bind(config.addr)
+            .await
+            .map_err(|source| EmulatorError::Bind {
+                addr: config.addr,
+                source,
+            })?;
+        let addr = listener
+            .local_addr()
+            .map_err(|source| EmulatorError::Bind {
+                addr: config.addr,
+                source,
+            })?;
+        let base_url = format!("http://{addr}");
+        let state: Shared = Arc::new(AppState::new(config, base_url.clone(), data, persister));
+        if fresh {
+            // Write the seeded state at once so a data dir is never empty after a start.
+            state.lock().dirty = true;
+            state.save_if_dirty();
+        }
+        let router = crate::routes::router(state.clone());
+        let (shutdown_tx, shutdown_rx) = watch::channel(false);
+        let task = tokio::spawn(serve(listener, router, shutdown_rx));
+        tracing::info!("gapi emulator listening on {base_url}");
+        Ok(RunningEmulator {
+            addr,
+            base_url,
+            shutdown: shutdown_tx,
+            task: Some(task),
+            _state: state,
+        })
+    }
+}
+
+/// A started emulator. Dropping it stops the server too; [`RunningEmulator::shutdown`] waits
+/// for the connections to finish.
+pub struct RunningEmulator {
+    addr: SocketAddr,
+    base_url: String,
+    shutdown: watch::Sender<bool>,
+    task: Option<tokio::task::JoinHandle<()>>,
+    _state: Shared,
+}
+
+impl std::fmt::Debug for RunningEmulator {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("RunningEmulator")
+            .field("base_url", &self.base_url)
+            .finish_non_exhaustive()
+    }
+}
+
+impl RunningEmulator {
+    /// `http://127.0.0.1:PORT` (no trailing slash).
+    pub fn base_url(&self) -> String {
+        self.base_url.clone()
+    }
+
+    /// The address actually bound (the real port when 0 was asked for).
+    pub fn addr(&self) -> SocketAddr {
+        self.addr
+    }
+
+    /// The built-in installed client's id.
+    pub fn client_id(&self) -> &str {
+        DEFAULT_CLIENT_ID
+    }
+
+    /// A ready `client_secret.json` (`{"installed": {...}}`) pointing at this emulator.
+    pub fn client_secrets_json(&self) -> serde_json::Value {
+        let base = &self.base_url;
+        serde_json::json!({"installed": {
+            "client_id": DEFAULT_CLIENT_ID,
+            "project_id": "gapi-emulator",
+            "auth_uri": format!("{base}/o/oauth2/auth"),
+            "token_uri": format!("{base}/token"),
+            "auth_provider_x509_cert_url": format!("{base}/oauth2/v1/certs"),
+            "client_secret": DEFAULT_CLIENT_SECRET,
+            "redirect_uris": ["http://localhost", OOB],
+        }})
+    }
+
+    /// Writes [`Self::client_secrets_json`] to `path` atomically with mode 0600.
+    pub fn write_client_secrets(&self, path: &Path) -> Result<(), EmulatorError> {
+        let mut text = serde_json::to_string_pretty(&self.client_secrets_json())
+            .unwrap_or_else(|_| "{}".to_owned());
+        text.push('\n');
+        write_atomically(path, text.as_bytes())
+    }
+
+    /// Stops accepting, lets in-flight requests finish (briefly), and returns when done.
+    pub async fn shutdown(mut self) {
+        let _ = self.shutdown.send(true);
+        if let Some(task) = self.task.take() {
+            let _ = task.await;
+        }
+    }
+
+    /// Serves until Ctrl-C (or until the server stops), then shuts down. The CLI uses this.
+    pub async fn wait(mut self) {
+        let Some(mut task) = self.task.take() else {
+            return;
+        };
+        tokio::select! {
+            _ = &mut task => {}
+            _ = tokio::signal::ctrl_c() => {
+                let _ = self.shutdown.send(true);
+                let _ = task.await;
+            }
+        }
+    }
+}
+
+impl Drop for RunningEmulator {
+    fn drop(&mut self) {
+        let _ = self.shutdown.send(true);
+    }
+}
+
+/// Resolves once shutdown is requested (or the sender is gone).
+async fn shutdown_requested(rx: &mut watch::Receiver<bool>) {
+    loop {
+        if *rx.borrow_and_update() {
+            return;
+        }
+        if rx.changed().await.is_err() {
+            return;
+        }
+    }
+}
+
+async fn serve(listener: TcpListener, router: Router, mut shutdown: watch::Receiver<bool>) {
+    let mut connections = JoinSet::new();
+    loop {
+        tokio::select! {
+            accepted = listener.accept() => {
+                let (stream, peer) = match accepted {
+                    Ok(pair) => pair,
+                    Err(e) => {
+                        // Typically EMFILE: back off instead of spinning.
+                        tracing::warn!("accept failed: {e}");
+                        tokio::time::sleep(Duration::from_millis(50)).await;
+                        continue;
+                    }
+                };
+                let _ = stream.set_nodelay(true);
+                connections.spawn(serve_connection(stream, peer, router.clone(), shutdown.clone()));
+            }
+            _ = shutdown_requested(&mut shutdown) => break,
+        }
+        while connections.try_join_next().is_some() {}
+    }
+    drop(listener);
+    let drain = async { while connections.join_next().await.is_some() {} };
+    if tokio::time::timeout(Duration::from_secs(3), drain).await.is_err() {
+        connections.abort_all();
+    }
+}
+
+async fn serve_connection(
+    stream: tokio::net::TcpStream,
+    peer: SocketAddr,
+    router: Router,
+    mut shutdown: watch::Receiver<bool>,
+) {
+    let abort = Arc::new(Notify::new());
+    let info = ConnInfo {
+        peer,
+        abort: abort.clone(),
+    };
+    let service = hyper::service::service_fn(move |mut request: hyper::Request<Incoming>| {
+        request.extensions_mut().insert(info.clone());
+        let router = router.clone();
+        async move {
+            use tower::ServiceExt;
+            router.oneshot(request.map(axum::body::Body::new)).await
+        }
+    });
+    let connection = hyper::server::conn::http1::Builder::new()
+        .timer(TokioTimer::new())
+        .header_read_timeout(Duration::from_secs(30))
+        .keep_alive(true)
+        .serve_connection(TokioIo::new(stream), service);
+    tokio::pin!(connection);
+    tokio::select! {
+        _ = connection.as_mut() => {}
+        _ = abort.notified() => {
+            // Dropping the connection closes the socket without answering.
+        }
+        _ = shutdown_requested(&mut shutdown) => {
+            connection.as_mut().graceful_shutdown();
+            let _ = tokio::time::timeout(Duration::from_secs(2), connection.as_mut()).await;
+        }
+    }
+}
