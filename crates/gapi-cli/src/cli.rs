@@ -320,7 +320,15 @@ mod tests {
     #[test]
     fn api_call_words_and_flags_interleave() {
         let parsed = p(&[
-            "gapi", "--profile", "work", "drive", "files", "list", "-p", "pageSize=5", "--dry-run",
+            "gapi",
+            "--profile",
+            "work",
+            "drive",
+            "files",
+            "list",
+            "-p",
+            "pageSize=5",
+            "--dry-run",
         ]);
         let Action::Call(call) = parsed.action else {
             panic!("expected a call")
@@ -333,16 +341,36 @@ mod tests {
 
     #[test]
     fn globals_after_the_api_name_are_honoured() {
-        let parsed = p(&["gapi", "drive", "about", "get", "--endpoint", "http://127.0.0.1:1/"]);
-        assert_eq!(parsed.global.endpoint.as_deref(), Some("http://127.0.0.1:1/"));
+        let parsed = p(&[
+            "gapi",
+            "drive",
+            "about",
+            "get",
+            "--endpoint",
+            "http://127.0.0.1:1/",
+        ]);
+        assert_eq!(
+            parsed.global.endpoint.as_deref(),
+            Some("http://127.0.0.1:1/")
+        );
     }
 
     #[test]
     fn fixed_subcommands_parse() {
-        let parsed = p(&["gapi", "auth", "login", "--console", "--scope", "drive.readonly"]);
+        let parsed = p(&[
+            "gapi",
+            "auth",
+            "login",
+            "--console",
+            "--scope",
+            "drive.readonly",
+        ]);
         assert!(matches!(
             parsed.action,
-            Action::Fixed(Command::Auth(AuthCommand::Login(LoginArgs { console: true, .. })))
+            Action::Fixed(Command::Auth(AuthCommand::Login(LoginArgs {
+                console: true,
+                ..
+            })))
         ));
     }
 

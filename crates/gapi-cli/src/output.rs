@@ -121,10 +121,24 @@ pub fn write_rows(
         .collect();
     if format == Format::Csv {
         if header {
-            writeln!(out, "{}", cols.iter().map(|c| csv_field(c)).collect::<Vec<_>>().join(","))?;
+            writeln!(
+                out,
+                "{}",
+                cols.iter()
+                    .map(|c| csv_field(c))
+                    .collect::<Vec<_>>()
+                    .join(",")
+            )?;
         }
         for row in &cells {
-            writeln!(out, "{}", row.iter().map(|c| csv_field(c)).collect::<Vec<_>>().join(","))?;
+            writeln!(
+                out,
+                "{}",
+                row.iter()
+                    .map(|c| csv_field(c))
+                    .collect::<Vec<_>>()
+                    .join(",")
+            )?;
         }
         return Ok(());
     }
@@ -153,7 +167,10 @@ pub fn write_rows(
         writeln!(out, "{}", text.join("  ").trim_end())
     };
     if header {
-        line(out, &cols.iter().map(|c| c.to_uppercase()).collect::<Vec<_>>())?;
+        line(
+            out,
+            &cols.iter().map(|c| c.to_uppercase()).collect::<Vec<_>>(),
+        )?;
     }
     for row in &cells {
         line(out, row)?;
@@ -179,7 +196,10 @@ mod tests {
             {"mimeType": "image/png", "name": "b.png", "id": "2"}]});
         let t = render(&v, Format::Table);
         let mut lines = t.lines();
-        assert_eq!(lines.next().unwrap().split_whitespace().collect::<Vec<_>>(), ["ID", "NAME", "MIMETYPE"]);
+        assert_eq!(
+            lines.next().unwrap().split_whitespace().collect::<Vec<_>>(),
+            ["ID", "NAME", "MIMETYPE"]
+        );
         assert!(lines.next().unwrap().starts_with("1   a.txt"));
     }
 
@@ -192,6 +212,9 @@ mod tests {
     #[test]
     fn ndjson_prints_one_item_per_line() {
         let v = json!({"files": [{"id": "1"}, {"id": "2"}], "nextPageToken": "x"});
-        assert_eq!(render(&v, Format::Ndjson), "{\"id\":\"1\"}\n{\"id\":\"2\"}\n");
+        assert_eq!(
+            render(&v, Format::Ndjson),
+            "{\"id\":\"1\"}\n{\"id\":\"2\"}\n"
+        );
     }
 }

@@ -34,6 +34,18 @@ fn main() {
         std::hint::black_box(&r);
         prep.push(t.elapsed());
     }
+    // Decompression alone, and decompression + parse of the model, for all documents.
+    let t = Instant::now();
+    let mut raw = 0usize;
+    for e in gapi_discovery::bundle::entries() {
+        raw += gapi_discovery::bundle::document_json(e.name, e.version).ok().flatten().map(|s| s.len()).unwrap_or(0);
+    }
+    let decompress_all = t.elapsed();
+    let t = Instant::now();
+    for _ in 0..200 {
+        std::hint::black_box(gapi_discovery::bundle::document_json("drive", "v3").ok());
+    }
+    let decompress_drive = t.elapsed() / 200;
     // All 610.
     let mut all = Vec::new();
     for _ in 0..7 {
@@ -44,6 +56,7 @@ fn main() {
         }
         all.push(t.elapsed());
     }
+    println!("decompress drive v3 only: {:?}; decompress all ({} MB raw): {:?}", decompress_drive, raw >> 20, decompress_all);
     println!("build drive v3 (bundled, decompress + parse): median {:?}  (python 1.28 ms)", drive_med);
     println!("files.list prepare (lookup + cast + URL):     median {:?}", median(prep));
     println!("build all {} bundled services:               median {:?}  (python 0.80 s)", gapi_discovery::bundle::entries().len(), median(all));

@@ -51,7 +51,11 @@ pub struct Batch {
 impl Batch {
     /// A batch to `url` (`rootUrl + batchPath`) sent through `transport`.
     pub fn new(transport: &Transport, url: Url) -> Batch {
-        Batch { transport: transport.clone(), url, max_parts: MAX_BATCH_PARTS }
+        Batch {
+            transport: transport.clone(),
+            url,
+            max_parts: MAX_BATCH_PARTS,
+        }
     }
 
     /// Sets the per-API limit of parts in one batch (e.g. 100 for Drive); at most 1000.
@@ -63,7 +67,10 @@ impl Batch {
     /// Sends the requests and returns one result per request, in request
     /// order. The outer `Err` is for the batch as a whole (network, the
     /// batch endpoint refusing it); each inner `Err` is that call's error.
-    pub async fn execute(&self, requests: &[PreparedRequest]) -> Result<Vec<Result<Value, Error>>, Error> {
+    pub async fn execute(
+        &self,
+        requests: &[PreparedRequest],
+    ) -> Result<Vec<Result<Value, Error>>, Error> {
         let mut results = Vec::with_capacity(requests.len());
         for group in requests.chunks(self.max_parts) {
             results.extend(self.execute_group(group).await?);
@@ -71,7 +78,10 @@ impl Batch {
         Ok(results)
     }
 
-    async fn execute_group(&self, requests: &[PreparedRequest]) -> Result<Vec<Result<Value, Error>>, Error> {
+    async fn execute_group(
+        &self,
+        requests: &[PreparedRequest],
+    ) -> Result<Vec<Result<Value, Error>>, Error> {
         let mut results = self.send_once(requests).await?;
         let unauthorized: Vec<usize> = results
             .iter()
@@ -80,11 +90,15 @@ impl Batch {
             .map(|(i, _)| i)
             .collect();
         if !unauthorized.is_empty()
-            && matches!(self.transport.authorize(false).await, Ok(Authorization::Bearer(_)))
+            && matches!(
+                self.transport.authorize(false).await,
+                Ok(Authorization::Bearer(_))
+            )
         {
             // One forced refresh, then the refused parts once more in a new batch.
             self.transport.authorize(true).await?;
-            let retry: Vec<PreparedRequest> = unauthorized.iter().map(|&i| requests[i].clone()).collect();
+            let retry: Vec<PreparedRequest> =
+                unauthorized.iter().map(|&i| requests[i].clone()).collect();
             let again = self.send_once(&retry).await?;
             for (i, r) in unauthorized.into_iter().zip(again) {
                 results[i] = r;
@@ -93,7 +107,10 @@ impl Batch {
         Ok(results)
     }
 
-    async fn send_once(&self, requests: &[PreparedRequest]) -> Result<Vec<Result<Value, Error>>, Error> {
+    async fn send_once(
+        &self,
+        requests: &[PreparedRequest],
+    ) -> Result<Vec<Result<Value, Error>>, Error> {
         let id_base = random_id();
         let boundary = format!("batch_{}", random_id());
         let body = encode_batch(requests, &boundary, &id_base)?;
@@ -133,7 +150,11 @@ impl Batch {
 }
 
 /// Builds the `multipart/mixed` body of a batch.
-pub(crate) fn encode_batch(requests: &[PreparedRequest], boundary: &str, id_base: &str) -> Result<Vec<u8>, Error> {
+pub(crate) fn encode_batch(
+    requests: &[PreparedRequest],
+    boundary: &str,
+    id_base: &str,
+) -> Result<Vec<u8>, Error> {
     let mut out = Vec::new();
     for (i, req) in requests.iter().enumerate() {
         out.extend_from_slice(format!("--{boundary}\r\n").as_bytes());
@@ -185,7 +206,12 @@ pub(crate) fn encode_batch(requests: &[PreparedRequest], boundary: &str, id_base
 fn is_hop_header(name: &HeaderName) -> bool {
     matches!(
         name.as_str(),
-        "host" | "content-length" | "authorization" | "connection" | "transfer-encoding" | "accept-encoding"
+        "host"
+            | "content-length"
+            | "authorization"
+            | "connection"
+            | "transfer-encoding"
+            | "accept-encoding"
     )
 }
 
@@ -242,14 +268,18 @@ pub(crate) fn split_multipart<'a>(body: &'a [u8], boundary: &str) -> Result<Vec<
             Some(p) => p + 1,
             None => break,
         };
-        let next = find(body, &[b"\n", delim].concat(), line_end)
-            .ok_or_else(|| batch_error("the batch response is cut short (no closing boundary)".into()))?;
+        let next = find(body, &[b"\n", delim].concat(), line_end).ok_or_else(|| {
+            batch_error("the batch response is cut short (no closing boundary)".into())
+        })?;
         let mut content = &body[line_end..next];
         if content.ends_with(b"\r") {
             content = &content[..content.len() - 1];
         }
         let (headers, rest) = split_headers(content);
-        parts.push(Part { headers, content: rest });
+        parts.push(Part {
+            headers,
+            content: rest,
+        });
         pos = next + 1;
     }
     Ok(parts)
@@ -279,12 +309,19 @@ fn find(haystack: &[u8], needle: &[u8], from: usize) -> Option<usize> {
     if from > haystack.len() || needle.is_empty() {
         return None;
     }
-    haystack[from..].windows(needle.len()).position(|w| w == needle).map(|p| p + from)
+    haystack[from..]
+        .windows(needle.len())
+        .position(|w| w == needle)
+        .map(|p| p + from)
 }
 
 /// Turns the response parts into one result per request, by `Content-ID`
 /// (`<response-{id_base}+{i}>`), else by position when the server sent none.
-pub(crate) fn map_responses(parts: Vec<Part<'_>>, count: usize, id_base: &str) -> Vec<Result<Value, Error>> {
+pub(crate) fn map_responses(
+    parts: Vec<Part<'_>>,
+    count: usize,
+    id_base: &str,
+) -> Vec<Result<Value, Error>> {
     let mut slots: Vec<Option<Result<Value, Error>>> = (0..count).map(|_| None).collect();
     for (position, part) in parts.iter().enumerate() {
         let index = part
@@ -298,7 +335,13 @@ pub(crate) fn map_responses(parts: Vec<Part<'_>>, count: usize, id_base: &str) -
     slots
         .into_iter()
         .enumerate()
-        .map(|(i, s)| s.unwrap_or_else(|| Err(batch_error(format!("the batch response has no answer for request {i}")))))
+        .map(|(i, s)| {
+            s.unwrap_or_else(|| {
+                Err(batch_error(format!(
+                    "the batch response has no answer for request {i}"
+                )))
+            })
+        })
         .collect()
 }
 
@@ -317,12 +360,20 @@ fn parse_inner_response(data: &[u8]) -> Result<Value, Error> {
         .split_whitespace()
         .nth(1)
         .and_then(|s| s.parse().ok())
-        .ok_or_else(|| batch_error(format!("unreadable status line in a batch part: {:?}", status_line.trim())))?;
+        .ok_or_else(|| {
+            batch_error(format!(
+                "unreadable status line in a batch part: {:?}",
+                status_line.trim()
+            ))
+        })?;
     let rest = &data[(line_end + 1).min(data.len())..];
     let (header_lines, body) = split_headers(rest);
     let mut headers = HeaderMap::new();
     for (k, v) in header_lines {
-        if let (Ok(k), Ok(v)) = (HeaderName::from_bytes(k.as_bytes()), HeaderValue::from_str(&v)) {
+        if let (Ok(k), Ok(v)) = (
+            HeaderName::from_bytes(k.as_bytes()),
+            HeaderValue::from_str(&v),
+        ) {
             headers.append(k, v);
         }
     }
@@ -332,7 +383,9 @@ fn parse_inner_response(data: &[u8]) -> Result<Value, Error> {
         }
         return serde_json::from_slice(body).map_err(Error::from);
     }
-    Err(Error::Api(Box::new(ApiError::from_parts(status, &headers, None, body))))
+    Err(Error::Api(Box::new(ApiError::from_parts(
+        status, &headers, None, body,
+    ))))
 }
 
 fn batch_error(msg: String) -> Error {
@@ -366,11 +419,22 @@ mod tests {
     #[test]
     fn encodes_parts_with_relative_targets() {
         let reqs = vec![
-            prepared(Method::GET, "https://h/drive/v3/files/a?alt=json&fields=id", None),
-            prepared(Method::POST, "https://h/drive/v3/files", Some(serde_json::json!({"name": "n"}))),
+            prepared(
+                Method::GET,
+                "https://h/drive/v3/files/a?alt=json&fields=id",
+                None,
+            ),
+            prepared(
+                Method::POST,
+                "https://h/drive/v3/files",
+                Some(serde_json::json!({"name": "n"})),
+            ),
         ];
         let body = String::from_utf8(encode_batch(&reqs, "B", "id").unwrap()).unwrap();
-        assert!(body.starts_with("--B\r\nContent-Type: application/http\r\n"), "{body}");
+        assert!(
+            body.starts_with("--B\r\nContent-Type: application/http\r\n"),
+            "{body}"
+        );
         assert!(body.contains("Content-ID: <id+0>\r\n\r\nGET /drive/v3/files/a?alt=json&fields=id HTTP/1.1\r\n\r\n"), "{body}");
         assert!(body.contains("Content-ID: <id+1>\r\n\r\nPOST /drive/v3/files HTTP/1.1\r\nContent-Type: application/json\r\nContent-Length: 12\r\n\r\n{\"name\":\"n\"}\r\n"), "{body}");
         assert!(body.ends_with("--B--\r\n"));
@@ -404,14 +468,27 @@ mod tests {
 
     #[test]
     fn finds_boundaries() {
-        assert_eq!(boundary_of("multipart/mixed; boundary=batch_abc").as_deref(), Some("batch_abc"));
-        assert_eq!(boundary_of("multipart/mixed; charset=x; boundary=\"q r\"").as_deref(), Some("q r"));
+        assert_eq!(
+            boundary_of("multipart/mixed; boundary=batch_abc").as_deref(),
+            Some("batch_abc")
+        );
+        assert_eq!(
+            boundary_of("multipart/mixed; charset=x; boundary=\"q r\"").as_deref(),
+            Some("q r")
+        );
         assert_eq!(boundary_of("application/json"), None);
     }
 
     #[test]
     fn garbage_does_not_panic() {
-        for junk in ["", "--b", "--b\r\n", "--b\r\nX: y\r\n\r\nHTTP/1.1", "\n--b\n\n\n--b--", "--b--"] {
+        for junk in [
+            "",
+            "--b",
+            "--b\r\n",
+            "--b\r\nX: y\r\n\r\nHTTP/1.1",
+            "\n--b\n\n\n--b--",
+            "--b--",
+        ] {
             if let Ok(parts) = split_multipart(junk.as_bytes(), "b") {
                 let _ = map_responses(parts, 1, "i");
             }

@@ -212,20 +212,35 @@ mod tests {
     fn retries_server_errors_rate_limits_and_transport_errors() {
         let p = fast();
         for status in [500, 502, 503, 504, 429] {
-            assert!(p.decide(1, Some(status), None, None, true).is_some(), "{status}");
+            assert!(
+                p.decide(1, Some(status), None, None, true).is_some(),
+                "{status}"
+            );
         }
         assert!(p.decide(1, None, None, None, true).is_some());
-        assert!(p.decide(1, Some(403), Some("rateLimitExceeded"), None, true).is_some());
-        assert!(p.decide(1, Some(403), Some("userRateLimitExceeded"), None, true).is_some());
+        assert!(
+            p.decide(1, Some(403), Some("rateLimitExceeded"), None, true)
+                .is_some()
+        );
+        assert!(
+            p.decide(1, Some(403), Some("userRateLimitExceeded"), None, true)
+                .is_some()
+        );
     }
 
     #[test]
     fn does_not_retry_client_errors() {
         let p = fast();
         for status in [400, 401, 404, 409, 412] {
-            assert!(p.decide(1, Some(status), None, None, true).is_none(), "{status}");
+            assert!(
+                p.decide(1, Some(status), None, None, true).is_none(),
+                "{status}"
+            );
         }
-        assert!(p.decide(1, Some(403), Some("forbidden"), None, true).is_none());
+        assert!(
+            p.decide(1, Some(403), Some("forbidden"), None, true)
+                .is_none()
+        );
         assert!(p.decide(1, Some(403), None, None, true).is_none());
     }
 
@@ -244,15 +259,21 @@ mod tests {
         assert!(p.decide(1, Some(503), None, None, true).is_some());
         assert!(p.decide(2, Some(503), None, None, true).is_some());
         assert!(p.decide(3, Some(503), None, None, true).is_none());
-        assert!(RetryPolicy::never().decide(1, Some(503), None, None, true).is_none());
+        assert!(
+            RetryPolicy::never()
+                .decide(1, Some(503), None, None, true)
+                .is_none()
+        );
     }
 
     #[test]
     fn backoff_is_capped_and_grows() {
-        let p = RetryPolicy::default().with_delays(Duration::from_millis(100), Duration::from_secs(1));
+        let p =
+            RetryPolicy::default().with_delays(Duration::from_millis(100), Duration::from_secs(1));
         for attempt in 1..40 {
             let d = p.backoff(attempt);
-            let ceiling = Duration::from_millis(100 * (1u64 << (attempt - 1).min(20))).min(Duration::from_secs(1));
+            let ceiling = Duration::from_millis(100 * (1u64 << (attempt - 1).min(20)))
+                .min(Duration::from_secs(1));
             assert!(d <= ceiling, "attempt {attempt}: {d:?} > {ceiling:?}");
         }
         // Full jitter: over many draws of attempt 4 (ceiling 800 ms) some exceed 100 ms.
@@ -292,7 +313,10 @@ mod tests {
         let future = SystemTime::now() + Duration::from_secs(120);
         let header = HeaderValue::from_str(&httpdate::fmt_http_date(future)).unwrap();
         let d = parse_retry_after(&header).unwrap();
-        assert!(d > Duration::from_secs(110) && d <= Duration::from_secs(120), "{d:?}");
+        assert!(
+            d > Duration::from_secs(110) && d <= Duration::from_secs(120),
+            "{d:?}"
+        );
         assert_eq!(parse_retry_after(&HeaderValue::from_static("soon")), None);
         assert_eq!(parse_retry_after(&HeaderValue::from_static("-5")), None);
     }

@@ -16,8 +16,8 @@ use axum::response::{IntoResponse, Response};
 use axum::routing::{get, post, put};
 use futures_util::StreamExt;
 use gapi_client::media::{
-    DownloadOptions, MediaClient, MediaSource, Progress, ResumableSession, ResumableUpload, UploadOptions,
-    UploadProtocol, UploadStatus,
+    DownloadOptions, MediaClient, MediaSource, Progress, ResumableSession, ResumableUpload,
+    UploadOptions, UploadProtocol, UploadStatus,
 };
 use gapi_client::{RetryPolicy, Transport};
 use serde_json::{Value, json};
@@ -53,7 +53,11 @@ enum Fault {
     /// Next chunk PUT: store this many bytes of the body, then drop the connection.
     DropChunkAfter(usize),
     /// Next request to a matching path prefix: answer with this status (and Retry-After).
-    Status { path_prefix: &'static str, status: u16, retry_after: Option<u64> },
+    Status {
+        path_prefix: &'static str,
+        status: u16,
+        retry_after: Option<u64>,
+    },
     /// Next download: send this many bytes, then drop the connection.
     DropDownloadAfter(usize),
 }
@@ -67,8 +71,18 @@ fn take_fault(mock: &mut Mock, f: impl Fn(&Fault) -> bool) -> Option<Fault> {
 
 fn status_fault(state: &Shared, path: &str) -> Option<Response> {
     let mut m = state.lock().unwrap();
-    let fault = take_fault(&mut m, |f| matches!(f, Fault::Status { path_prefix, .. } if path.starts_with(path_prefix)))?;
-    let Fault::Status { status, retry_after, .. } = fault else { return None };
+    let fault = take_fault(
+        &mut m,
+        |f| matches!(f, Fault::Status { path_prefix, .. } if path.starts_with(path_prefix)),
+    )?;
+    let Fault::Status {
+        status,
+        retry_after,
+        ..
+    } = fault
+    else {
+        return None;
+    };
     let mut resp = (
         StatusCode::from_u16(status).unwrap(),
         [("content-type", "application/json")],
@@ -76,7 +90,8 @@ fn status_fault(state: &Shared, path: &str) -> Option<Response> {
     )
         .into_response();
     if let Some(s) = retry_after {
-        resp.headers_mut().insert("retry-after", s.to_string().parse().unwrap());
+        resp.headers_mut()
+            .insert("retry-after", s.to_string().parse().unwrap());
     }
     Some(resp)
 }
@@ -109,19 +124,33 @@ async fn upload_start(
     body: axum::body::Bytes,
 ) -> Response {
     let kind = q.get("uploadType").cloned().unwrap_or_default();
-    state.lock().unwrap().log.push(("POST".into(), format!("/upload/files?uploadType={kind}"), Instant::now()));
+    state.lock().unwrap().log.push((
+        "POST".into(),
+        format!("/upload/files?uploadType={kind}"),
+        Instant::now(),
+    ));
     if let Some(r) = status_fault(&state, "/upload/files") {
         return r;
     }
-    let header = |n: &str| headers.get(n).and_then(|v| v.to_str().ok()).unwrap_or("").to_string();
+    let header = |n: &str| {
+        headers
+            .get(n)
+            .and_then(|v| v.to_str().ok())
+            .unwrap_or("")
+            .to_string()
+    };
     let mut m = state.lock().unwrap();
     match kind.as_str() {
         "media" => {
             let id = new_id(&mut m);
             let size = body.len();
             m.objects.insert(id.clone(), body.to_vec());
-            m.metadata.insert(id.clone(), json!({"mimeType": header("content-type")}));
-            axum::Json(json!({"id": id, "size": size.to_string(), "mimeType": header("content-type")})).into_response()
+            m.metadata
+                .insert(id.clone(), json!({"mimeType": header("content-type")}));
+            axum::Json(
+                json!({"id": id, "size": size.to_string(), "mimeType": header("content-type")}),
+            )
+            .into_response()
         }
         "multipart" => {
             let ct = header("content-type");
@@ -151,7 +180,9 @@ async fn upload_start(
                 Ok(v) => v,
                 Err(e) => return (StatusCode::BAD_REQUEST, e.to_string()).into_response(),
             };
-            let media_type = String::from_utf8_lossy(&media_part[..db]).trim().to_string();
+            let media_type = String::from_utf8_lossy(&media_part[..db])
+                .trim()
+                .to_string();
             let id = new_id(&mut m);
             m.objects.insert(id.clone(), media_part[db..].to_vec());
             m.metadata.insert(id.clone(), meta.clone());
@@ -159,25 +190,53 @@ async fn upload_start(
                 .into_response()
         }
         "resumable" => {
-            let total = headers.get("x-upload-content-length").and_then(|v| v.to_str().ok()).and_then(|v| v.parse().ok());
-            let meta: Value = if body.is_empty() { json!({}) } else { serde_json::from_slice(&body).unwrap_or(json!({})) };
+            let total = headers
+                .get("x-upload-content-length")
+                .and_then(|v| v.to_str().ok())
+                .and_then(|v| v.parse().ok());
+            let meta: Value = if body.is_empty() {
+                json!({})
+            } else {
+                serde_json::from_slice(&body).unwrap_or(json!({}))
+            };
             let id = format!("s{}", m.next_id + 1000);
             m.next_id += 1;
             m.sessions.insert(
                 id.clone(),
-                Session { data: Vec::new(), total, content_type: header("x-upload-content-type"), metadata: meta, done: None },
+                Session {
+                    data: Vec::new(),
+                    total,
+                    content_type: header("x-upload-content-type"),
+                    metadata: meta,
+                    done: None,
+                },
             );
             let host = header("host");
-            (StatusCode::OK, [("location", format!("http://{host}/upload/session/{id}?upload_id=xyz"))], "").into_response()
+            (
+                StatusCode::OK,
+                [(
+                    "location",
+                    format!("http://{host}/upload/session/{id}?upload_id=xyz"),
+                )],
+                "",
+            )
+                .into_response()
         }
         _ => (StatusCode::BAD_REQUEST, "unknown uploadType").into_response(),
     }
 }
 
-fn parse_content_range(v: &str) -> Option<(Option<(u64, u64)>, Option<u64>)> {
+/// `(first, last)` byte positions of a chunk, `None` for a status query; then the total if known.
+type ParsedRange = (Option<(u64, u64)>, Option<u64>);
+
+fn parse_content_range(v: &str) -> Option<ParsedRange> {
     let spec = v.strip_prefix("bytes ")?;
     let (range, total) = spec.split_once('/')?;
-    let total = if total == "*" { None } else { Some(total.parse().ok()?) };
+    let total = if total == "*" {
+        None
+    } else {
+        Some(total.parse().ok()?)
+    };
     if range == "*" {
         return Some((None, total));
     }
@@ -185,14 +244,31 @@ fn parse_content_range(v: &str) -> Option<(Option<(u64, u64)>, Option<u64>)> {
     Some((Some((a.parse().ok()?, b.parse().ok()?)), total))
 }
 
-async fn upload_chunk(State(state): State<Shared>, Path(id): Path<String>, headers: HeaderMap, body: Body) -> Response {
-    let range = headers.get("content-range").and_then(|v| v.to_str().ok()).unwrap_or("").to_string();
-    state.lock().unwrap().log.push(("PUT".into(), range.clone(), Instant::now()));
+async fn upload_chunk(
+    State(state): State<Shared>,
+    Path(id): Path<String>,
+    headers: HeaderMap,
+    body: Body,
+) -> Response {
+    let range = headers
+        .get("content-range")
+        .and_then(|v| v.to_str().ok())
+        .unwrap_or("")
+        .to_string();
+    state
+        .lock()
+        .unwrap()
+        .log
+        .push(("PUT".into(), range.clone(), Instant::now()));
     if let Some(r) = status_fault(&state, "/upload/session") {
         return r;
     }
     let Some((span, total)) = parse_content_range(&range) else {
-        return (StatusCode::BAD_REQUEST, format!("bad Content-Range {range:?}")).into_response();
+        return (
+            StatusCode::BAD_REQUEST,
+            format!("bad Content-Range {range:?}"),
+        )
+            .into_response();
     };
     let drop_after = {
         let mut m = state.lock().unwrap();
@@ -220,7 +296,8 @@ async fn upload_chunk(State(state): State<Shared>, Path(id): Path<String>, heade
             if let (Some(s), Some((a, _))) = (m.sessions.get_mut(&id), span) {
                 let a = a as usize;
                 if a == s.data.len() {
-                    s.data.extend_from_slice(&received[..keep.min(received.len())]);
+                    s.data
+                        .extend_from_slice(&received[..keep.min(received.len())]);
                 }
             }
             drop(m);
@@ -228,7 +305,10 @@ async fn upload_chunk(State(state): State<Shared>, Path(id): Path<String>, heade
         }
     }
     let mut m = state.lock().unwrap();
-    let no308 = m.honour_no_308 && headers.get("x-guploader-no-308").is_some_and(|v| v == "yes");
+    let no308 = m.honour_no_308
+        && headers
+            .get("x-guploader-no-308")
+            .is_some_and(|v| v == "yes");
     let Some(s) = m.sessions.get_mut(&id) else {
         return (StatusCode::NOT_FOUND, "no such session").into_response();
     };
@@ -238,11 +318,19 @@ async fn upload_chunk(State(state): State<Shared>, Path(id): Path<String>, heade
     }
     if let Some((a, b)) = span {
         if b + 1 - a != received.len() as u64 {
-            return (StatusCode::BAD_REQUEST, "Content-Range does not match the body length").into_response();
+            return (
+                StatusCode::BAD_REQUEST,
+                "Content-Range does not match the body length",
+            )
+                .into_response();
         }
         let have = s.data.len() as u64;
         if a > have {
-            return (StatusCode::BAD_REQUEST, format!("gap: have {have}, got chunk at {a}")).into_response();
+            return (
+                StatusCode::BAD_REQUEST,
+                format!("gap: have {have}, got chunk at {a}"),
+            )
+                .into_response();
         }
         let skip = (have - a) as usize;
         if skip < received.len() {
@@ -250,7 +338,11 @@ async fn upload_chunk(State(state): State<Shared>, Path(id): Path<String>, heade
         }
         let is_last = total.is_some_and(|t| b + 1 == t);
         if !is_last && received.len() % (256 * KIB) != 0 {
-            return (StatusCode::BAD_REQUEST, "non-final chunk is not a multiple of 256 KiB").into_response();
+            return (
+                StatusCode::BAD_REQUEST,
+                "non-final chunk is not a multiple of 256 KiB",
+            )
+                .into_response();
         }
         if s.total.is_none() {
             s.total = total;
@@ -266,24 +358,49 @@ async fn upload_chunk(State(state): State<Shared>, Path(id): Path<String>, heade
         m.next_id += 1;
         let size = data.len();
         m.objects.insert(oid.clone(), data);
-        m.metadata.insert(oid.clone(), json!({"mimeType": ct, "name": meta["name"]}));
+        m.metadata
+            .insert(oid.clone(), json!({"mimeType": ct, "name": meta["name"]}));
         m.sessions.get_mut(&id).unwrap().done = Some(oid.clone());
-        return (StatusCode::OK, axum::Json(json!({"id": oid, "name": meta["name"], "size": size.to_string()}))).into_response();
+        return (
+            StatusCode::OK,
+            axum::Json(json!({"id": oid, "name": meta["name"], "size": size.to_string()})),
+        )
+            .into_response();
     }
-    let status = if no308 { StatusCode::OK } else { StatusCode::PERMANENT_REDIRECT };
+    let status = if no308 {
+        StatusCode::OK
+    } else {
+        StatusCode::PERMANENT_REDIRECT
+    };
     let mut resp = (status, "").into_response();
     if no308 {
-        resp.headers_mut().insert("x-http-status-code-override", "308".parse().unwrap());
+        resp.headers_mut()
+            .insert("x-http-status-code-override", "308".parse().unwrap());
     }
     if !s.data.is_empty() {
-        resp.headers_mut().insert("range", format!("bytes=0-{}", s.data.len() - 1).parse().unwrap());
+        resp.headers_mut().insert(
+            "range",
+            format!("bytes=0-{}", s.data.len() - 1).parse().unwrap(),
+        );
     }
     resp
 }
 
-async fn download(State(state): State<Shared>, Path(id): Path<String>, headers: HeaderMap) -> Response {
-    let range = headers.get("range").and_then(|v| v.to_str().ok()).unwrap_or("").to_string();
-    state.lock().unwrap().log.push(("GET".into(), range.clone(), Instant::now()));
+async fn download(
+    State(state): State<Shared>,
+    Path(id): Path<String>,
+    headers: HeaderMap,
+) -> Response {
+    let range = headers
+        .get("range")
+        .and_then(|v| v.to_str().ok())
+        .unwrap_or("")
+        .to_string();
+    state
+        .lock()
+        .unwrap()
+        .log
+        .push(("GET".into(), range.clone(), Instant::now()));
     if let Some(r) = status_fault(&state, "/files") {
         return r;
     }
@@ -291,12 +408,16 @@ async fn download(State(state): State<Shared>, Path(id): Path<String>, headers: 
     let Some(data) = m.objects.get(&id).cloned() else {
         return (StatusCode::NOT_FOUND, "").into_response();
     };
-    let drop_after = take_fault(&mut m, |f| matches!(f, Fault::DropDownloadAfter(_))).map(|f| match f {
-        Fault::DropDownloadAfter(n) => n,
-        _ => unreachable!(),
-    });
+    let drop_after =
+        take_fault(&mut m, |f| matches!(f, Fault::DropDownloadAfter(_))).map(|f| match f {
+            Fault::DropDownloadAfter(n) => n,
+            _ => unreachable!(),
+        });
     drop(m);
-    let start = range.strip_prefix("bytes=").and_then(|r| r.strip_suffix('-')).and_then(|s| s.parse::<usize>().ok());
+    let start = range
+        .strip_prefix("bytes=")
+        .and_then(|r| r.strip_suffix('-'))
+        .and_then(|s| s.parse::<usize>().ok());
     let (status, slice, content_range) = match start {
         Some(s) if s < data.len() => (
             StatusCode::PARTIAL_CONTENT,
@@ -317,7 +438,10 @@ async fn download(State(state): State<Shared>, Path(id): Path<String>, headers: 
         }
         None => Body::from(slice),
     };
-    let mut resp = Response::builder().status(status).header("content-length", len).header("content-type", "application/octet-stream");
+    let mut resp = Response::builder()
+        .status(status)
+        .header("content-length", len)
+        .header("content-type", "application/octet-stream");
     if let Some(cr) = content_range {
         resp = resp.header("content-range", cr);
     }
@@ -360,7 +484,13 @@ fn upload_url(base: &str) -> url::Url {
 }
 
 fn stored(state: &Shared, id: &str) -> Vec<u8> {
-    state.lock().unwrap().objects.get(id).cloned().unwrap_or_else(|| panic!("object {id} not stored"))
+    state
+        .lock()
+        .unwrap()
+        .objects
+        .get(id)
+        .cloned()
+        .unwrap_or_else(|| panic!("object {id} not stored"))
 }
 
 fn assert_same(got: &[u8], want: &[u8]) {
@@ -380,7 +510,10 @@ fn temp_file(name: &str, data: &[u8]) -> std::path::PathBuf {
 }
 
 fn id_of(v: &Value) -> String {
-    v["id"].as_str().unwrap_or_else(|| panic!("no id in {v}")).to_string()
+    v["id"]
+        .as_str()
+        .unwrap_or_else(|| panic!("no id in {v}"))
+        .to_string()
 }
 
 // ---------------------------------------------------------------- tests
@@ -393,9 +526,17 @@ async fn simple_upload_stores_exact_bytes_from_file_and_memory() {
     let path = temp_file("simple.bin", &data);
     let seen = Arc::new(Mutex::new(0u64));
     let sink = seen.clone();
-    let opts = UploadOptions::new("application/x-test").progress(Progress::new(move |d, _| *sink.lock().unwrap() = d));
+    let opts = UploadOptions::new("application/x-test")
+        .progress(Progress::new(move |d, _| *sink.lock().unwrap() = d));
     let v = client
-        .upload(reqwest::Method::POST, upload_url(&base), UploadProtocol::Simple, None, MediaSource::path(&path), &opts)
+        .upload(
+            reqwest::Method::POST,
+            upload_url(&base),
+            UploadProtocol::Simple,
+            None,
+            MediaSource::path(&path),
+            &opts,
+        )
         .await
         .unwrap();
     assert_same(&stored(&state, &id_of(&v)), &data);
@@ -403,14 +544,28 @@ async fn simple_upload_stores_exact_bytes_from_file_and_memory() {
     assert_eq!(*seen.lock().unwrap(), data.len() as u64);
 
     let v = client
-        .upload(reqwest::Method::POST, upload_url(&base), UploadProtocol::Simple, None, MediaSource::bytes(data.clone()), &opts)
+        .upload(
+            reqwest::Method::POST,
+            upload_url(&base),
+            UploadProtocol::Simple,
+            None,
+            MediaSource::bytes(data.clone()),
+            &opts,
+        )
         .await
         .unwrap();
     assert_same(&stored(&state, &id_of(&v)), &data);
 
     // Metadata cannot ride on a simple upload: a clear error, nothing sent.
     let err = client
-        .upload(reqwest::Method::POST, upload_url(&base), UploadProtocol::Simple, Some(&json!({"name": "x"})), MediaSource::bytes(vec![1]), &opts)
+        .upload(
+            reqwest::Method::POST,
+            upload_url(&base),
+            UploadProtocol::Simple,
+            Some(&json!({"name": "x"})),
+            MediaSource::bytes(vec![1]),
+            &opts,
+        )
         .await
         .unwrap_err();
     assert!(err.to_string().contains("multipart"), "{err}");
@@ -423,9 +578,20 @@ async fn multipart_upload_stores_exact_bytes_with_boundary_like_content() {
     let data = tricky_data(300 * KIB + 7, 2);
     let path = temp_file("multi.bin", &data);
     let meta = json!({"name": "report \"q\".bin", "parents": ["root"]});
-    for source in [MediaSource::path(&path), MediaSource::bytes(data.clone()), MediaSource::reader(std::io::Cursor::new(data.clone()), None)] {
+    for source in [
+        MediaSource::path(&path),
+        MediaSource::bytes(data.clone()),
+        MediaSource::reader(std::io::Cursor::new(data.clone()), None),
+    ] {
         let v = client
-            .upload(reqwest::Method::POST, upload_url(&base), UploadProtocol::Multipart, Some(&meta), source, &UploadOptions::new("image/png"))
+            .upload(
+                reqwest::Method::POST,
+                upload_url(&base),
+                UploadProtocol::Multipart,
+                Some(&meta),
+                source,
+                &UploadOptions::new("image/png"),
+            )
             .await
             .unwrap();
         let id = id_of(&v);
@@ -436,7 +602,14 @@ async fn multipart_upload_stores_exact_bytes_with_boundary_like_content() {
     }
     // Empty media is fine too.
     let v = client
-        .upload(reqwest::Method::POST, upload_url(&base), UploadProtocol::Multipart, None, MediaSource::bytes(Vec::new()), &UploadOptions::default())
+        .upload(
+            reqwest::Method::POST,
+            upload_url(&base),
+            UploadProtocol::Multipart,
+            None,
+            MediaSource::bytes(Vec::new()),
+            &UploadOptions::default(),
+        )
         .await
         .unwrap();
     assert!(stored(&state, &id_of(&v)).is_empty());
@@ -445,7 +618,11 @@ async fn multipart_upload_stores_exact_bytes_with_boundary_like_content() {
 #[tokio::test]
 async fn resumable_upload_in_chunks_with_308_and_with_no_308_override() {
     for honour in [false, true] {
-        let (base, state) = start_mock(Mock { honour_no_308: honour, ..Default::default() }).await;
+        let (base, state) = start_mock(Mock {
+            honour_no_308: honour,
+            ..Default::default()
+        })
+        .await;
         let client = media(fast_policy());
         let data = tricky_data(1024 * KIB + 5, 3);
         let path = temp_file("resumable.bin", &data);
@@ -455,12 +632,26 @@ async fn resumable_upload_in_chunks_with_308_and_with_no_308_override() {
             .chunk_size(256 * KIB)
             .progress(Progress::new(move |d, t| sink.lock().unwrap().push((d, t))));
         let v = client
-            .upload(reqwest::Method::POST, upload_url(&base), UploadProtocol::Resumable, Some(&json!({"name": "r"})), MediaSource::path(&path), &opts)
+            .upload(
+                reqwest::Method::POST,
+                upload_url(&base),
+                UploadProtocol::Resumable,
+                Some(&json!({"name": "r"})),
+                MediaSource::path(&path),
+                &opts,
+            )
             .await
             .unwrap();
         assert_same(&stored(&state, &id_of(&v)), &data);
         assert_eq!(v["name"], "r");
-        let puts: Vec<String> = state.lock().unwrap().log.iter().filter(|l| l.0 == "PUT").map(|l| l.1.clone()).collect();
+        let puts: Vec<String> = state
+            .lock()
+            .unwrap()
+            .log
+            .iter()
+            .filter(|l| l.0 == "PUT")
+            .map(|l| l.1.clone())
+            .collect();
         assert_eq!(
             puts,
             vec![
@@ -474,7 +665,10 @@ async fn resumable_upload_in_chunks_with_308_and_with_no_308_override() {
         );
         let p = progress.lock().unwrap();
         assert_eq!(p.last(), Some(&(1048581, Some(1048581))));
-        assert!(p.windows(2).all(|w| w[0].0 <= w[1].0), "progress never goes back");
+        assert!(
+            p.windows(2).all(|w| w[0].0 <= w[1].0),
+            "progress never goes back"
+        );
     }
 }
 
@@ -496,12 +690,26 @@ async fn resumable_stream_of_unknown_length_sends_star_then_total() {
         .await
         .unwrap();
     assert_same(&stored(&state, &id_of(&v)), &data);
-    let puts: Vec<String> = state.lock().unwrap().log.iter().filter(|l| l.0 == "PUT").map(|l| l.1.clone()).collect();
+    let puts: Vec<String> = state
+        .lock()
+        .unwrap()
+        .log
+        .iter()
+        .filter(|l| l.0 == "PUT")
+        .map(|l| l.1.clone())
+        .collect();
     assert_eq!(puts, vec!["bytes 0-262143/*", "bytes 262144-524287/524288"]);
 
     // An empty stream finishes with a bare `bytes */0`.
     let v = client
-        .upload(reqwest::Method::POST, upload_url(&base), UploadProtocol::Resumable, None, MediaSource::reader(tokio::io::empty(), None), &UploadOptions::default())
+        .upload(
+            reqwest::Method::POST,
+            upload_url(&base),
+            UploadProtocol::Resumable,
+            None,
+            MediaSource::reader(tokio::io::empty(), None),
+            &UploadOptions::default(),
+        )
         .await
         .unwrap();
     assert!(stored(&state, &id_of(&v)).is_empty());
@@ -510,7 +718,10 @@ async fn resumable_stream_of_unknown_length_sends_star_then_total() {
 #[tokio::test]
 async fn resumable_resumes_after_a_dropped_connection_for_files_and_streams() {
     for from_stream in [false, true] {
-        let mock = Mock { faults: vec![Fault::DropChunkAfter(300 * KIB)], ..Default::default() };
+        let mock = Mock {
+            faults: vec![Fault::DropChunkAfter(300 * KIB)],
+            ..Default::default()
+        };
         let (base, state) = start_mock(mock).await;
         let client = media(fast_policy());
         let data = tricky_data(1100 * KIB + 1, 5);
@@ -520,15 +731,32 @@ async fn resumable_resumes_after_a_dropped_connection_for_files_and_streams() {
             MediaSource::path(temp_file("drop.bin", &data))
         };
         let v = client
-            .upload(reqwest::Method::POST, upload_url(&base), UploadProtocol::Resumable, None, source, &UploadOptions::default().chunk_size(512 * KIB))
+            .upload(
+                reqwest::Method::POST,
+                upload_url(&base),
+                UploadProtocol::Resumable,
+                None,
+                source,
+                &UploadOptions::default().chunk_size(512 * KIB),
+            )
             .await
             .unwrap();
         assert_same(&stored(&state, &id_of(&v)), &data);
-        let puts: Vec<String> = state.lock().unwrap().log.iter().filter(|l| l.0 == "PUT").map(|l| l.1.clone()).collect();
+        let puts: Vec<String> = state
+            .lock()
+            .unwrap()
+            .log
+            .iter()
+            .filter(|l| l.0 == "PUT")
+            .map(|l| l.1.clone())
+            .collect();
         // The first chunk broke after 256 KiB were kept; the client asked and went on from there.
         assert_eq!(puts[0], "bytes 0-524287/1126401");
         assert_eq!(puts[1], "bytes */1126401");
-        assert_eq!(puts[2], "bytes 262144-786431/1126401", "from_stream={from_stream}: {puts:?}");
+        assert_eq!(
+            puts[2], "bytes 262144-786431/1126401",
+            "from_stream={from_stream}: {puts:?}"
+        );
         assert!(state.lock().unwrap().faults.is_empty(), "the fault fired");
     }
 }
@@ -536,18 +764,36 @@ async fn resumable_resumes_after_a_dropped_connection_for_files_and_streams() {
 #[tokio::test]
 async fn resumable_continues_after_a_503_mid_way() {
     let mock = Mock {
-        faults: vec![Fault::Status { path_prefix: "/upload/session", status: 503, retry_after: None }],
+        faults: vec![Fault::Status {
+            path_prefix: "/upload/session",
+            status: 503,
+            retry_after: None,
+        }],
         ..Default::default()
     };
     let (base, state) = start_mock(mock).await;
     let client = media(fast_policy());
     let data = tricky_data(600 * KIB, 6);
     let v = client
-        .upload(reqwest::Method::POST, upload_url(&base), UploadProtocol::Resumable, None, MediaSource::bytes(data.clone()), &UploadOptions::default().chunk_size(256 * KIB))
+        .upload(
+            reqwest::Method::POST,
+            upload_url(&base),
+            UploadProtocol::Resumable,
+            None,
+            MediaSource::bytes(data.clone()),
+            &UploadOptions::default().chunk_size(256 * KIB),
+        )
         .await
         .unwrap();
     assert_same(&stored(&state, &id_of(&v)), &data);
-    let puts: Vec<String> = state.lock().unwrap().log.iter().filter(|l| l.0 == "PUT").map(|l| l.1.clone()).collect();
+    let puts: Vec<String> = state
+        .lock()
+        .unwrap()
+        .log
+        .iter()
+        .filter(|l| l.0 == "PUT")
+        .map(|l| l.1.clone())
+        .collect();
     assert_eq!(puts[0], "bytes 0-262143/614400");
     assert_eq!(puts[1], "bytes */614400");
     assert_eq!(puts[2], "bytes 0-262143/614400");
@@ -573,7 +819,9 @@ async fn resumable_session_is_resumed_by_a_later_process() {
                 UploadProtocol::Resumable,
                 Some(&json!({"name": "later"})),
                 MediaSource::reader(failing, Some(data.len() as u64)),
-                &UploadOptions::new("application/zip").chunk_size(256 * KIB).session_file(&session_file),
+                &UploadOptions::new("application/zip")
+                    .chunk_size(256 * KIB)
+                    .session_file(&session_file),
             )
             .await
             .unwrap_err();
@@ -585,15 +833,43 @@ async fn resumable_session_is_resumed_by_a_later_process() {
     assert_eq!(session.content_type, "application/zip");
     let client = media(fast_policy());
     let upload = ResumableUpload::resume(&client, session);
-    assert_eq!(upload.status().await.unwrap(), UploadStatus::InProgress { committed: 512 * KIB as u64 });
-    let v = upload.upload(MediaSource::path(&path), &UploadOptions::default().chunk_size(256 * KIB)).await.unwrap();
+    assert_eq!(
+        upload.status().await.unwrap(),
+        UploadStatus::InProgress {
+            committed: 512 * KIB as u64
+        }
+    );
+    let v = upload
+        .upload(
+            MediaSource::path(&path),
+            &UploadOptions::default().chunk_size(256 * KIB),
+        )
+        .await
+        .unwrap();
     assert_same(&stored(&state, &id_of(&v)), &data);
     assert_eq!(v["name"], "later");
-    let puts: Vec<String> = state.lock().unwrap().log.iter().filter(|l| l.0 == "PUT").map(|l| l.1.clone()).collect();
-    assert!(puts.contains(&format!("bytes 524288-786431/{}", data.len())), "resumed at 512 KiB: {puts:?}");
-    assert_eq!(puts.iter().filter(|p| p.starts_with("bytes 0-")).count(), 1, "nothing re-sent: {puts:?}");
+    let puts: Vec<String> = state
+        .lock()
+        .unwrap()
+        .log
+        .iter()
+        .filter(|l| l.0 == "PUT")
+        .map(|l| l.1.clone())
+        .collect();
+    assert!(
+        puts.contains(&format!("bytes 524288-786431/{}", data.len())),
+        "resumed at 512 KiB: {puts:?}"
+    );
+    assert_eq!(
+        puts.iter().filter(|p| p.starts_with("bytes 0-")).count(),
+        1,
+        "nothing re-sent: {puts:?}"
+    );
     // Once complete, asking again reports the finished resource.
-    assert!(matches!(upload.status().await.unwrap(), UploadStatus::Complete(_)));
+    assert!(matches!(
+        upload.status().await.unwrap(),
+        UploadStatus::Complete(_)
+    ));
 }
 
 struct FailingReader;
@@ -610,20 +886,50 @@ impl tokio::io::AsyncRead for FailingReader {
 
 #[tokio::test]
 async fn post_is_not_retried_by_default_but_is_when_opted_in() {
-    let fault = || Fault::Status { path_prefix: "/upload/files", status: 503, retry_after: None };
-    let (base, state) = start_mock(Mock { faults: vec![fault()], ..Default::default() }).await;
+    let fault = || Fault::Status {
+        path_prefix: "/upload/files",
+        status: 503,
+        retry_after: None,
+    };
+    let (base, state) = start_mock(Mock {
+        faults: vec![fault()],
+        ..Default::default()
+    })
+    .await;
     let client = media(fast_policy());
     let err = client
-        .upload(reqwest::Method::POST, upload_url(&base), UploadProtocol::Simple, None, MediaSource::bytes(vec![1, 2, 3]), &UploadOptions::default())
+        .upload(
+            reqwest::Method::POST,
+            upload_url(&base),
+            UploadProtocol::Simple,
+            None,
+            MediaSource::bytes(vec![1, 2, 3]),
+            &UploadOptions::default(),
+        )
         .await
         .unwrap_err();
     assert_eq!(err.http_status(), Some(503));
-    assert_eq!(state.lock().unwrap().log.len(), 1, "a POST upload must not be repeated");
+    assert_eq!(
+        state.lock().unwrap().log.len(),
+        1,
+        "a POST upload must not be repeated"
+    );
 
-    let (base, state) = start_mock(Mock { faults: vec![fault()], ..Default::default() }).await;
+    let (base, state) = start_mock(Mock {
+        faults: vec![fault()],
+        ..Default::default()
+    })
+    .await;
     let client = media(fast_policy().with_retry_non_idempotent(true));
     let v = client
-        .upload(reqwest::Method::POST, upload_url(&base), UploadProtocol::Simple, None, MediaSource::bytes(vec![1, 2, 3]), &UploadOptions::default())
+        .upload(
+            reqwest::Method::POST,
+            upload_url(&base),
+            UploadProtocol::Simple,
+            None,
+            MediaSource::bytes(vec![1, 2, 3]),
+            &UploadOptions::default(),
+        )
         .await
         .unwrap();
     assert_eq!(stored(&state, &id_of(&v)), vec![1, 2, 3]);
@@ -636,20 +942,38 @@ async fn retry_after_is_honoured() {
     let client = media(fast_policy());
     let data = tricky_data(10 * KIB, 8);
     let v = client
-        .upload(reqwest::Method::POST, upload_url(&base), UploadProtocol::Simple, None, MediaSource::bytes(data.clone()), &UploadOptions::default())
+        .upload(
+            reqwest::Method::POST,
+            upload_url(&base),
+            UploadProtocol::Simple,
+            None,
+            MediaSource::bytes(data.clone()),
+            &UploadOptions::default(),
+        )
         .await
         .unwrap();
     let id = id_of(&v);
-    state.lock().unwrap().faults.push(Fault::Status { path_prefix: "/files", status: 429, retry_after: Some(1) });
+    state.lock().unwrap().faults.push(Fault::Status {
+        path_prefix: "/files",
+        status: 429,
+        retry_after: Some(1),
+    });
     let target = std::env::temp_dir().join(format!("gapi-retry-after-{}.bin", std::process::id()));
     let _ = std::fs::remove_file(&target);
     let url = url::Url::parse(&format!("{base}/files/{id}?alt=media")).unwrap();
     let started = Instant::now();
-    client.download_to_file(url, &target, &DownloadOptions::default()).await.unwrap();
+    client
+        .download_to_file(url, &target, &DownloadOptions::default())
+        .await
+        .unwrap();
     let log = state.lock().unwrap().log.clone();
     let gets: Vec<Instant> = log.iter().filter(|l| l.0 == "GET").map(|l| l.2).collect();
     assert_eq!(gets.len(), 2);
-    assert!(gets[1] - gets[0] >= Duration::from_secs(1), "waited only {:?}", gets[1] - gets[0]);
+    assert!(
+        gets[1] - gets[0] >= Duration::from_secs(1),
+        "waited only {:?}",
+        gets[1] - gets[0]
+    );
     assert!(started.elapsed() < Duration::from_secs(10));
     assert_same(&std::fs::read(&target).unwrap(), &data);
     std::fs::remove_file(&target).unwrap();
@@ -661,7 +985,14 @@ async fn download_streams_resumes_part_files_and_dropped_connections() {
     let client = media(fast_policy());
     let data = tricky_data(2 * 1024 * KIB + 17, 9);
     let v = client
-        .upload(reqwest::Method::POST, upload_url(&base), UploadProtocol::Simple, None, MediaSource::bytes(data.clone()), &UploadOptions::default())
+        .upload(
+            reqwest::Method::POST,
+            upload_url(&base),
+            UploadProtocol::Simple,
+            None,
+            MediaSource::bytes(data.clone()),
+            &UploadOptions::default(),
+        )
         .await
         .unwrap();
     let url = url::Url::parse(&format!("{base}/files/{}?alt=media", id_of(&v))).unwrap();
@@ -671,25 +1002,55 @@ async fn download_streams_resumes_part_files_and_dropped_connections() {
     // 1. A connection dropped mid-body resumes with a Range request.
     let target = dir.join("a.bin");
     let _ = std::fs::remove_file(&target);
-    state.lock().unwrap().faults.push(Fault::DropDownloadAfter(700 * KIB));
-    let report = client.download_to_file(url.clone(), &target, &DownloadOptions::default()).await.unwrap();
+    state
+        .lock()
+        .unwrap()
+        .faults
+        .push(Fault::DropDownloadAfter(700 * KIB));
+    let report = client
+        .download_to_file(url.clone(), &target, &DownloadOptions::default())
+        .await
+        .unwrap();
     assert_same(&std::fs::read(&target).unwrap(), &data);
     assert_eq!(report.bytes, data.len() as u64);
-    let ranges: Vec<String> = state.lock().unwrap().log.iter().filter(|l| l.0 == "GET").map(|l| l.1.clone()).collect();
+    let ranges: Vec<String> = state
+        .lock()
+        .unwrap()
+        .log
+        .iter()
+        .filter(|l| l.0 == "GET")
+        .map(|l| l.1.clone())
+        .collect();
     assert_eq!(ranges[0], "");
-    assert!(ranges[1].starts_with("bytes=") && ranges[1] != "bytes=0-", "{ranges:?}");
+    assert!(
+        ranges[1].starts_with("bytes=") && ranges[1] != "bytes=0-",
+        "{ranges:?}"
+    );
 
     // 2. The target exists: refused unless overwriting is allowed.
-    let err = client.download_to_file(url.clone(), &target, &DownloadOptions::default()).await.unwrap_err();
+    let err = client
+        .download_to_file(url.clone(), &target, &DownloadOptions::default())
+        .await
+        .unwrap_err();
     assert!(err.to_string().contains("already exists"), "{err}");
-    client.download_to_file(url.clone(), &target, &DownloadOptions::default().overwrite(true)).await.unwrap();
+    client
+        .download_to_file(
+            url.clone(),
+            &target,
+            &DownloadOptions::default().overwrite(true),
+        )
+        .await
+        .unwrap();
 
     // 3. A leftover .part from an earlier run is continued, not restarted.
     let target = dir.join("b.bin");
     let _ = std::fs::remove_file(&target);
     std::fs::write(dir.join("b.bin.part"), &data[..123_456]).unwrap();
     state.lock().unwrap().log.clear();
-    let report = client.download_to_file(url.clone(), &target, &DownloadOptions::default()).await.unwrap();
+    let report = client
+        .download_to_file(url.clone(), &target, &DownloadOptions::default())
+        .await
+        .unwrap();
     assert_eq!(report.resumed_from, 123_456);
     assert_same(&std::fs::read(&target).unwrap(), &data);
     assert_eq!(state.lock().unwrap().log[0].1, "bytes=123456-");
@@ -697,13 +1058,19 @@ async fn download_streams_resumes_part_files_and_dropped_connections() {
 
     // 4. To a writer.
     let mut out = Vec::new();
-    let n = client.download_to_writer(url.clone(), &mut out, &Progress::none()).await.unwrap();
+    let n = client
+        .download_to_writer(url.clone(), &mut out, &Progress::none())
+        .await
+        .unwrap();
     assert_eq!(n, data.len() as u64);
     assert_same(&out, &data);
 
     // 5. Not found is an API error, and no file is left behind.
     let missing = url::Url::parse(&format!("{base}/files/nope?alt=media")).unwrap();
-    let err = client.download_to_file(missing, &dir.join("c.bin"), &DownloadOptions::default()).await.unwrap_err();
+    let err = client
+        .download_to_file(missing, &dir.join("c.bin"), &DownloadOptions::default())
+        .await
+        .unwrap_err();
     assert!(err.is_not_found(), "{err}");
     assert!(!dir.join("c.bin").exists());
     std::fs::remove_dir_all(&dir).unwrap();

@@ -79,7 +79,11 @@ fn parse_index(text: &'static str, frames_len: usize) -> Result<Vec<BundleEntry>
     let mut entries = Vec::with_capacity(640);
     for line in text.lines() {
         let mut fields = line.split('\t');
-        let mut next = || fields.next().ok_or(BundleError::Corrupt("short index line"));
+        let mut next = || {
+            fields
+                .next()
+                .ok_or(BundleError::Corrupt("short index line"))
+        };
         let name = next()?;
         let version = next()?;
         let num = |s: &str| {
@@ -110,7 +114,8 @@ fn parse() -> Result<Parsed, BundleError> {
     let (index, rest) = take_section(rest)?;
     let (dictionary, rest) = take_section(rest)?;
     let (directory, frames) = take_section(rest)?;
-    let index = std::str::from_utf8(index).map_err(|_| BundleError::Corrupt("index is not UTF-8"))?;
+    let index =
+        std::str::from_utf8(index).map_err(|_| BundleError::Corrupt("index is not UTF-8"))?;
     Ok(Parsed {
         entries: parse_index(index, frames.len())?,
         dictionary,
@@ -198,13 +203,23 @@ mod tests {
     #[test]
     fn bundle_lists_all_python_documents() {
         let entries = entries();
-        assert_eq!(entries.len(), 610, "google-api-python-client 2.202.0 ships 610");
-        assert!(entries.windows(2).all(|w| (w[0].name, w[0].version) < (w[1].name, w[1].version)));
+        assert_eq!(
+            entries.len(),
+            610,
+            "google-api-python-client 2.202.0 ships 610"
+        );
+        assert!(
+            entries
+                .windows(2)
+                .all(|w| (w[0].name, w[0].version) < (w[1].name, w[1].version))
+        );
     }
 
     #[test]
     fn drive_v3_decompresses_to_its_document() {
-        let json = document_json("drive", "v3").unwrap().expect("drive v3 is bundled");
+        let json = document_json("drive", "v3")
+            .unwrap()
+            .expect("drive v3 is bundled");
         let doc: serde_json::Value = serde_json::from_str(&json).unwrap();
         assert_eq!(doc["name"], "drive");
         assert_eq!(doc["version"], "v3");

@@ -6,6 +6,7 @@
 pub mod console;
 pub mod device;
 pub mod loopback;
+pub mod title;
 
 use url::Url;
 

@@ -6,7 +6,9 @@ use std::sync::Arc;
 
 use anyhow::Context;
 use futures_util::StreamExt;
-use gapi_client::media::{DownloadOptions, MediaClient, MediaSource, Progress, UploadOptions, UploadProtocol};
+use gapi_client::media::{
+    DownloadOptions, MediaClient, MediaSource, Progress, UploadOptions, UploadProtocol,
+};
 use gapi_client::{Authenticator, MethodCall, NoAuth, ParamValue, RetryPolicy, Service};
 use serde_json::Value;
 
@@ -20,7 +22,9 @@ const RESUMABLE_THRESHOLD: u64 = 5 * 1024 * 1024;
 /// Runs one API call (or prints its help).
 pub async fn run(global: &GlobalArgs, args: CallArgs) -> anyhow::Result<ExitCode> {
     let Some(first) = args.words.first() else {
-        return Err(exit::usage("name an API, e.g. `gapi drive files list`; `gapi apis` lists them"));
+        return Err(exit::usage(
+            "name an API, e.g. `gapi drive files list`; `gapi apis` lists them",
+        ));
     };
     let (api, version) = describe::api_and_version(first)?;
     let doc = describe::load_document(&api, &version)?;
@@ -29,7 +33,11 @@ pub async fn run(global: &GlobalArgs, args: CallArgs) -> anyhow::Result<ExitCode
         (Node::Method(dotted, _), false) => dotted.clone(),
         (node, help) => {
             print!("{}", describe::help_text(&doc, node, false));
-            return Ok(if help { ExitCode::SUCCESS } else { ExitCode::from(exit::USAGE) });
+            return Ok(if help {
+                ExitCode::SUCCESS
+            } else {
+                ExitCode::from(exit::USAGE)
+            });
         }
     };
     let scopes = match &node {
@@ -70,10 +78,16 @@ pub async fn run(global: &GlobalArgs, args: CallArgs) -> anyhow::Result<ExitCode
     if let Some(upload) = &args.upload {
         return upload_media(&service, &call, upload, &args).await;
     }
-    let wants_media = call.get_param("alt").is_some_and(|v| matches!(v, ParamValue::String(s) if s == "media"));
+    let wants_media = call
+        .get_param("alt")
+        .is_some_and(|v| matches!(v, ParamValue::Str(s) if s == "media"));
     if args.output.is_some() || wants_media {
         let prepared = call.prepare()?;
-        if let Some(url) = prepared.download_url.clone().filter(|_| args.output.is_some() || wants_media) {
+        if let Some(url) = prepared
+            .download_url
+            .clone()
+            .filter(|_| args.output.is_some() || wants_media)
+        {
             if prepared.supports_media_download && (wants_media || args.output.is_some()) {
                 return download_media(&service, url, &args).await;
             }
@@ -88,7 +102,10 @@ pub async fn run(global: &GlobalArgs, args: CallArgs) -> anyhow::Result<ExitCode
 }
 
 /// Loads the profile's credentials and checks they cover one of the method's scopes.
-async fn credentials_for(global: &GlobalArgs, scopes: &[String]) -> anyhow::Result<Arc<dyn Authenticator>> {
+async fn credentials_for(
+    global: &GlobalArgs,
+    scopes: &[String],
+) -> anyhow::Result<Arc<dyn Authenticator>> {
     let store = gapi_auth::FileStore::default_location()?;
     let creds = match super::auth::load(&store, &global.profile).await {
         Ok(c) => c,
@@ -102,10 +119,15 @@ async fn credentials_for(global: &GlobalArgs, scopes: &[String]) -> anyhow::Resu
         }
     };
     let granted = creds.granted_scopes();
-    if !scopes.is_empty() && !granted.is_empty() && gapi_client::scopes::pick_granted(scopes, &granted).is_none() {
+    if !scopes.is_empty()
+        && !granted.is_empty()
+        && gapi_client::scopes::pick_granted(scopes, &granted).is_none()
+    {
         let wanted = gapi_client::scopes::narrowest_first(scopes);
         let pick = wanted.first().cloned().unwrap_or_default();
-        let short = pick.strip_prefix("https://www.googleapis.com/auth/").unwrap_or(&pick);
+        let short = pick
+            .strip_prefix("https://www.googleapis.com/auth/")
+            .unwrap_or(&pick);
         return Err(exit::login_needed(format!(
             "the stored credentials (profile `{}`) were granted none of the scopes this method accepts:\n  {}\n\
              hint: run `gapi auth login --scope {short}{}` (add --client-secrets FILE)",
@@ -140,7 +162,10 @@ fn build_call(service: &Service, dotted: &str, args: &CallArgs) -> anyhow::Resul
         call = if values.len() == 1 {
             call.param(name, values.remove(0))
         } else {
-            call.param(name, ParamValue::List(values))
+            call.param(
+                name,
+                ParamValue::List(values.into_iter().map(ParamValue::Str).collect()),
+            )
         };
     }
     if let Some(mask) = &args.fields {
@@ -155,15 +180,22 @@ fn build_call(service: &Service, dotted: &str, args: &CallArgs) -> anyhow::Resul
 /// `--json` takes JSON text, `@FILE`, or `@-` for stdin.
 fn read_json_arg(arg: &str) -> anyhow::Result<Value> {
     let text = match arg.strip_prefix('@') {
-        Some("-") => std::io::read_to_string(std::io::stdin()).context("reading --json from stdin")?,
-        Some(path) => std::fs::read_to_string(path).with_context(|| format!("reading --json file {path}"))?,
+        Some("-") => {
+            std::io::read_to_string(std::io::stdin()).context("reading --json from stdin")?
+        }
+        Some(path) => {
+            std::fs::read_to_string(path).with_context(|| format!("reading --json file {path}"))?
+        }
         None => arg.to_string(),
     };
     serde_json::from_str(&text).map_err(|e| exit::usage(format!("--json is not valid JSON: {e}")))
 }
 
 fn guess_content_type(path: &str) -> &'static str {
-    let ext = path.rsplit_once('.').map(|(_, e)| e.to_ascii_lowercase()).unwrap_or_default();
+    let ext = path
+        .rsplit_once('.')
+        .map(|(_, e)| e.to_ascii_lowercase())
+        .unwrap_or_default();
     match ext.as_str() {
         "txt" | "md" | "log" => "text/plain",
         "csv" => "text/csv",
@@ -182,7 +214,11 @@ fn media_description(upload: &str, content_type: Option<&str>) -> anyhow::Result
     let size = if upload == "-" {
         None
     } else {
-        Some(std::fs::metadata(upload).with_context(|| format!("cannot read --upload file {upload}"))?.len())
+        Some(
+            std::fs::metadata(upload)
+                .with_context(|| format!("cannot read --upload file {upload}"))?
+                .len(),
+        )
     };
     Ok(serde_json::json!({
         "path": upload,
@@ -191,16 +227,24 @@ fn media_description(upload: &str, content_type: Option<&str>) -> anyhow::Result
     }))
 }
 
-async fn upload_media(service: &Service, call: &MethodCall, upload: &str, args: &CallArgs) -> anyhow::Result<ExitCode> {
+async fn upload_media(
+    service: &Service,
+    call: &MethodCall,
+    upload: &str,
+    args: &CallArgs,
+) -> anyhow::Result<ExitCode> {
     // uploadType picks the protocol; it is not a parameter of the method itself.
     let named = call.get_param("uploadType").and_then(|v| match v {
-        ParamValue::String(s) => Some(s.clone()),
+        ParamValue::Str(s) => Some(s.clone()),
         _ => None,
     });
     let call = call.clone().remove_param("uploadType");
     let prepared = call.prepare()?;
     let Some(target) = prepared.media_upload.clone() else {
-        return Err(exit::usage(format!("{} does not accept media uploads", prepared.method_id)));
+        return Err(exit::usage(format!(
+            "{} does not accept media uploads",
+            prepared.method_id
+        )));
     };
     let source = if upload == "-" {
         MediaSource::reader(tokio::io::stdin(), None)
@@ -209,9 +253,14 @@ async fn upload_media(service: &Service, call: &MethodCall, upload: &str, args: 
     };
     let size = source.size()?;
     let protocol = match named.as_deref() {
-        Some(name) => UploadProtocol::from_upload_type(name)
-            .ok_or_else(|| exit::usage(format!("uploadType={name} is not one of media, multipart, resumable")))?,
-        None if size.is_none_or(|s| s > RESUMABLE_THRESHOLD) && target.resumable_url.is_some() => UploadProtocol::Resumable,
+        Some(name) => UploadProtocol::from_upload_type(name).ok_or_else(|| {
+            exit::usage(format!(
+                "uploadType={name} is not one of media, multipart, resumable"
+            ))
+        })?,
+        None if size.is_none_or(|s| s > RESUMABLE_THRESHOLD) && target.resumable_url.is_some() => {
+            UploadProtocol::Resumable
+        }
         None if prepared.body.is_some() => UploadProtocol::Multipart,
         None => UploadProtocol::Simple,
     };
@@ -219,37 +268,65 @@ async fn upload_media(service: &Service, call: &MethodCall, upload: &str, args: 
         UploadProtocol::Resumable => target.resumable_url.clone(),
         _ => target.simple_url.clone(),
     }
-    .ok_or_else(|| exit::usage(format!("{} does not offer uploadType={}", prepared.method_id, protocol.upload_type())))?;
-    let content_type = args.upload_content_type.clone().unwrap_or_else(|| guess_content_type(upload).to_string());
+    .ok_or_else(|| {
+        exit::usage(format!(
+            "{} does not offer uploadType={}",
+            prepared.method_id,
+            protocol.upload_type()
+        ))
+    })?;
+    let content_type = args
+        .upload_content_type
+        .clone()
+        .unwrap_or_else(|| guess_content_type(upload).to_string());
     let bar = progress::bar(size, "uploading");
     let opts = UploadOptions::new(content_type).progress(progress::callback(&bar));
     let media = MediaClient::new(service.transport())?;
     let value = media
-        .upload(prepared.method.clone(), url, protocol, prepared.body.as_ref(), source, &opts)
+        .upload(
+            prepared.method.clone(),
+            url,
+            protocol,
+            prepared.body.as_ref(),
+            source,
+            &opts,
+        )
         .await?;
     progress::finish(bar);
     write_output(&value, args)?;
     Ok(ExitCode::SUCCESS)
 }
 
-async fn download_media(service: &Service, url: url::Url, args: &CallArgs) -> anyhow::Result<ExitCode> {
+async fn download_media(
+    service: &Service,
+    url: url::Url,
+    args: &CallArgs,
+) -> anyhow::Result<ExitCode> {
     let media = MediaClient::new(service.transport())?;
     match &args.output {
         Some(path) => {
             let bar = progress::bar(None, "downloading");
-            let opts = DownloadOptions::default().resume(true).progress(progress::callback(&bar));
+            let opts = DownloadOptions::default()
+                .resume(true)
+                .progress(progress::callback(&bar));
             let report = media.download_to_file(url, path, &opts).await?;
             progress::finish(bar);
             eprintln!(
                 "wrote {} bytes to {}{}",
                 report.bytes,
                 path.display(),
-                if report.resumed_from > 0 { format!(" (resumed at byte {})", report.resumed_from) } else { String::new() }
+                if report.resumed_from > 0 {
+                    format!(" (resumed at byte {})", report.resumed_from)
+                } else {
+                    String::new()
+                }
             );
         }
         None => {
             let mut stdout = tokio::io::stdout();
-            media.download_to_writer(url, &mut stdout, &Progress::none()).await?;
+            media
+                .download_to_writer(url, &mut stdout, &Progress::none())
+                .await?;
             tokio::io::AsyncWriteExt::flush(&mut stdout).await?;
         }
     }
@@ -323,7 +400,8 @@ async fn page_all(call: &MethodCall, args: &CallArgs) -> anyhow::Result<ExitCode
 fn write_output(value: &Value, args: &CallArgs) -> anyhow::Result<()> {
     match &args.output {
         Some(path) => {
-            let mut file = std::fs::File::create(path).with_context(|| format!("cannot create {}", path.display()))?;
+            let mut file = std::fs::File::create(path)
+                .with_context(|| format!("cannot create {}", path.display()))?;
             output::write_value(&mut file, value, args.format)?;
         }
         None => {

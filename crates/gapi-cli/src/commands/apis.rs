@@ -19,7 +19,11 @@ pub fn run(args: ApisArgs) -> anyhow::Result<ExitCode> {
                 continue;
             }
         }
-        println!("{:<40} {}", format!("{}:{}", item.name, item.version), item.title);
+        println!(
+            "{:<40} {}",
+            format!("{}:{}", item.name, item.version),
+            item.title
+        );
     }
     Ok(ExitCode::SUCCESS)
 }

@@ -72,7 +72,11 @@ fn client_secrets_path(args: &LoginArgs) -> anyhow::Result<PathBuf> {
     }
 }
 
-async fn login(global: &GlobalArgs, store: &FileStore, args: LoginArgs) -> anyhow::Result<ExitCode> {
+async fn login(
+    global: &GlobalArgs,
+    store: &FileStore,
+    args: LoginArgs,
+) -> anyhow::Result<ExitCode> {
     let path = client_secrets_path(&args)?;
     let secrets = ClientSecrets::from_file(&path)?;
     let scopes: Vec<String> = if args.scopes.is_empty() {
@@ -85,12 +89,25 @@ async fn login(global: &GlobalArgs, store: &FileStore, args: LoginArgs) -> anyho
         flow = flow.login_hint(hint);
     }
     let timeout = Duration::from_secs(args.timeout);
-    let oob = args.redirect_uri.as_deref().is_some_and(gapi_auth::flow::is_oob);
-    let creds = if args.device {
-        flow.run_device(DeviceOptions::new().timeout(timeout)).await?
+    let oob = args
+        .redirect_uri
+        .as_deref()
+        .is_some_and(gapi_auth::flow::is_oob);
+    let creds = if args.title {
+        let opts = gapi_auth::flow::title::TitleOptions::new()
+            .timeout(timeout)
+            .open_browser(!args.no_browser);
+        flow.run_title(opts).await?
+    } else if args.device {
+        flow.run_device(DeviceOptions::new().timeout(timeout))
+            .await?
     } else if args.console || oob {
         let mut opts = ConsoleOptions::new();
-        opts = opts.redirect_uri(args.redirect_uri.clone().unwrap_or_else(|| OOB_REDIRECT_URI.into()));
+        opts = opts.redirect_uri(
+            args.redirect_uri
+                .clone()
+                .unwrap_or_else(|| OOB_REDIRECT_URI.into()),
+        );
         flow.run_console(opts).await?
     } else {
         let mut server = LocalServer::new()
@@ -113,7 +130,10 @@ async fn login(global: &GlobalArgs, store: &FileStore, args: LoginArgs) -> anyho
     let file = store.path_for(&global.profile);
     eprintln!(
         "Logged in{}. Credentials saved to {} (mode 0600).",
-        creds.account().map(|a| format!(" as {a}")).unwrap_or_default(),
+        creds
+            .account()
+            .map(|a| format!(" as {a}"))
+            .unwrap_or_default(),
         file.display()
     );
     eprintln!("Granted scopes: {}", creds.granted_scopes().join(" "));
@@ -124,7 +144,11 @@ fn rfc3339(t: SystemTime) -> String {
     gapi_auth::timefmt::format_expiry(t)
 }
 
-async fn status(global: &GlobalArgs, store: &FileStore, args: StatusArgs) -> anyhow::Result<ExitCode> {
+async fn status(
+    global: &GlobalArgs,
+    store: &FileStore,
+    args: StatusArgs,
+) -> anyhow::Result<ExitCode> {
     let creds = load(store, &global.profile).await?;
     let file = store.path_for(&global.profile);
     let mut info = json!({
@@ -161,14 +185,20 @@ async fn status(global: &GlobalArgs, store: &FileStore, args: StatusArgs) -> any
             println!("profile:     {}", s("profile"));
             println!("account:     {}", s("account"));
             println!("client id:   {}", s("client_id"));
-            println!("scopes:      {}", creds.granted_scopes().join("\n             "));
+            println!(
+                "scopes:      {}",
+                creds.granted_scopes().join("\n             ")
+            );
             println!("expiry:      {}", s("expiry"));
             println!("refreshable: {}", s("has_refresh_token"));
             println!("file:        {}", s("credentials_file"));
             if let Some(ti) = info.get("tokeninfo") {
                 println!(
                     "server says: valid, {}s left",
-                    ti["expires_in"].as_u64().map(|n| n.to_string()).unwrap_or("?".into())
+                    ti["expires_in"]
+                        .as_u64()
+                        .map(|n| n.to_string())
+                        .unwrap_or("?".into())
                 );
             } else if let Some(e) = info.get("tokeninfo_error") {
                 println!("server says: {}", e.as_str().unwrap_or_default());
@@ -184,7 +214,10 @@ async fn revoke(global: &GlobalArgs, store: &FileStore) -> anyhow::Result<ExitCo
     // The grant may already be gone at the server (revoked elsewhere, expired): still forget it.
     store.delete(&global.profile).await?;
     match revoked {
-        Ok(()) => eprintln!("Revoked the grant and deleted {}.", store.path_for(&global.profile).display()),
+        Ok(()) => eprintln!(
+            "Revoked the grant and deleted {}.",
+            store.path_for(&global.profile).display()
+        ),
         Err(e) if e.needs_login() => eprintln!(
             "The server no longer knew this grant ({e}); deleted {} anyway.",
             store.path_for(&global.profile).display()

@@ -41,7 +41,11 @@ fn redacted(url: &url::Url) -> String {
     let pairs: Vec<(String, String)> = url
         .query_pairs()
         .map(|(k, v)| {
-            let v = if matches!(k.as_ref(), "state" | "code") { "[redacted]".into() } else { v.into_owned() };
+            let v = if matches!(k.as_ref(), "state" | "code") {
+                "[redacted]".into()
+            } else {
+                v.into_owned()
+            };
             (k.into_owned(), v)
         })
         .collect();
@@ -54,10 +58,16 @@ pub async fn run(args: DemoArgs) -> anyhow::Result<ExitCode> {
     let started = Instant::now();
     let browser = !args.headless && browser_available();
 
-    say("1/6", "starting the local Google emulator (OAuth, Discovery, Drive v3) on 127.0.0.1");
-    let emulator = Emulator::start(EmulatorConfig { auto_approve: !browser, ..Default::default() })
-        .await
-        .context("could not start the emulator")?;
+    say(
+        "1/6",
+        "starting the local Google emulator (OAuth, Discovery, Drive v3) on 127.0.0.1",
+    );
+    let emulator = Emulator::start(EmulatorConfig {
+        auto_approve: !browser,
+        ..Default::default()
+    })
+    .await
+    .context("could not start the emulator")?;
     let base = emulator.base_url();
     say("1/6", &format!("emulator listening at {base}"));
 
@@ -75,8 +85,13 @@ pub async fn run(args: DemoArgs) -> anyhow::Result<ExitCode> {
     );
 
     let flow = InstalledFlow::new(secrets, [SCOPE]);
-    say("3/6", &format!("authorizing: scope {SCOPE}, loopback redirect, PKCE (S256) and state"));
-    let mut server = LocalServer::new().timeout(CONSENT_TIMEOUT).open_browser(browser);
+    say(
+        "3/6",
+        &format!("authorizing: scope {SCOPE}, loopback redirect, PKCE (S256) and state"),
+    );
+    let mut server = LocalServer::new()
+        .timeout(CONSENT_TIMEOUT)
+        .open_browser(browser);
     server = server.on_url(Box::new(move |url: &url::Url| {
         say("3/6", &format!("authorization URL: {}", redacted(url)));
         if browser {
@@ -104,7 +119,11 @@ pub async fn run(args: DemoArgs) -> anyhow::Result<ExitCode> {
         &format!(
             "redirect received on the loopback server, state checked, code exchanged at {base}/token: \
              access token [redacted] (valid {expires_in}), refresh token {}",
-            if creds.has_refresh_token() { "[redacted]" } else { "none" }
+            if creds.has_refresh_token() {
+                "[redacted]"
+            } else {
+                "none"
+            }
         ),
     );
 
@@ -115,8 +134,17 @@ pub async fn run(args: DemoArgs) -> anyhow::Result<ExitCode> {
         .with_context(|| format!("could not fetch {doc_url}"))?
         .text()
         .await?;
-    let drive = gapi_client::Service::builder().document(doc.as_str()).auth(creds).build()?;
-    say("5/6", &format!("built Drive v3 from its Discovery document ({doc_url}, {} bytes)", doc.len()));
+    let drive = gapi_client::Service::builder()
+        .document(doc.as_str())
+        .auth(creds)
+        .build()?;
+    say(
+        "5/6",
+        &format!(
+            "built Drive v3 from its Discovery document ({doc_url}, {} bytes)",
+            doc.len()
+        ),
+    );
 
     let call = drive
         .method("files.list")?
@@ -129,7 +157,10 @@ pub async fn run(args: DemoArgs) -> anyhow::Result<ExitCode> {
     println!("{}", serde_json::to_string_pretty(&files)?);
     say(
         "done",
-        &format!("{count} files, newest first; whole demo took {} ms", started.elapsed().as_millis()),
+        &format!(
+            "{count} files, newest first; whole demo took {} ms",
+            started.elapsed().as_millis()
+        ),
     );
     emulator.shutdown().await;
     Ok(ExitCode::SUCCESS)

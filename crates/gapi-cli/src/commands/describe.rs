@@ -36,7 +36,9 @@ pub fn api_and_version(word: &str) -> anyhow::Result<(String, String)> {
                 if !close.is_empty() {
                     msg.push_str(&format!("; did you mean {}?", close.join(", ")));
                 }
-                msg.push_str("\nhint: `gapi apis` lists the APIs; name a version with `api:version`");
+                msg.push_str(
+                    "\nhint: `gapi apis` lists the APIs; name a version with `api:version`",
+                );
                 return Err(exit::usage(msg));
             }
         },
@@ -84,12 +86,21 @@ pub fn resolve<'a>(doc: &'a RestDescription, words: &[String]) -> anyhow::Result
         } else {
             let candidates = resources.keys().chain(methods.keys());
             let close = gapi_client::params::closest(word, candidates);
-            let here = if i == 0 { doc.name.clone() } else { path.rsplit_once('.').map(|p| p.0.to_string()).unwrap_or_default() };
+            let here = if i == 0 {
+                doc.name.clone()
+            } else {
+                path.rsplit_once('.')
+                    .map(|p| p.0.to_string())
+                    .unwrap_or_default()
+            };
             let mut msg = format!("`{here}` has no resource or method `{word}`");
             if !close.is_empty() {
                 msg.push_str(&format!("; did you mean {}?", close.join(", ")));
             }
-            msg.push_str(&format!("\nhint: `gapi {} --help` lists what it has", doc.name));
+            msg.push_str(&format!(
+                "\nhint: `gapi {} --help` lists what it has",
+                doc.name
+            ));
             return Err(exit::usage(msg));
         }
     }
@@ -109,7 +120,9 @@ fn first_line(s: &str) -> String {
 pub fn help_text(doc: &RestDescription, node: &Node<'_>, full: bool) -> String {
     let mut out = String::new();
     let prefix = format!("gapi {}:{}", doc.name, doc.version);
-    let list = |out: &mut String, resources: &gapi_discovery::OrderedMap<RestResource>, methods: &gapi_discovery::OrderedMap<RestMethod>| {
+    let list = |out: &mut String,
+                resources: &gapi_discovery::OrderedMap<RestResource>,
+                methods: &gapi_discovery::OrderedMap<RestMethod>| {
         if !resources.is_empty() {
             out.push_str("\nResources:\n");
             for (name, _) in resources.iter() {
@@ -125,21 +138,37 @@ pub fn help_text(doc: &RestDescription, node: &Node<'_>, full: bool) -> String {
     };
     match node {
         Node::Api => {
-            out.push_str(&format!("{} ({}:{})\n{}\n", doc.title, doc.name, doc.version, doc.description));
+            out.push_str(&format!(
+                "{} ({}:{})\n{}\n",
+                doc.title, doc.name, doc.version, doc.description
+            ));
             if !doc.documentation_link.is_empty() {
                 out.push_str(&format!("Docs: {}\n", doc.documentation_link));
             }
-            out.push_str(&format!("\nUsage: {prefix} <resource>... <method> [-p name=value]...\n"));
+            out.push_str(&format!(
+                "\nUsage: {prefix} <resource>... <method> [-p name=value]...\n"
+            ));
             list(&mut out, &doc.resources, &doc.methods);
         }
         Node::Resource(path, r) => {
-            out.push_str(&format!("Usage: {prefix} {} <method> [-p name=value]...\n", path.replace('.', " ")));
+            out.push_str(&format!(
+                "Usage: {prefix} {} <method> [-p name=value]...\n",
+                path.replace('.', " ")
+            ));
             list(&mut out, &r.resources, &r.methods);
         }
         Node::Method(path, m) => {
-            out.push_str(&format!("{} {} {}\n\n", m.http_method_or_get(), doc.root_url.clone() + &doc.service_path + &m.path, if m.deprecated { "(deprecated)" } else { "" }));
+            out.push_str(&format!(
+                "{} {} {}\n\n",
+                m.http_method_or_get(),
+                doc.root_url.clone() + &doc.service_path + &m.path,
+                if m.deprecated { "(deprecated)" } else { "" }
+            ));
             out.push_str(m.description.trim());
-            out.push_str(&format!("\n\nUsage: {prefix} {} [-p name=value]...", path.replace('.', " ")));
+            out.push_str(&format!(
+                "\n\nUsage: {prefix} {} [-p name=value]...",
+                path.replace('.', " ")
+            ));
             if m.request.is_some() {
                 out.push_str(" --json BODY");
             }
@@ -169,7 +198,11 @@ pub fn help_text(doc: &RestDescription, node: &Node<'_>, full: bool) -> String {
                 }
                 out.push_str(&format!("  {name} ({})\n", tags.join(", ")));
                 let desc = p.description.as_deref().unwrap_or("");
-                let desc = if full { desc.trim().to_string() } else { first_line(desc) };
+                let desc = if full {
+                    desc.trim().to_string()
+                } else {
+                    first_line(desc)
+                };
                 if !desc.is_empty() {
                     out.push_str(&format!("      {}\n", desc.replace('\n', "\n      ")));
                 }
@@ -205,7 +238,11 @@ pub fn run(_global: &GlobalArgs, args: DescribeArgs) -> anyhow::Result<ExitCode>
         for r in m.request.iter().chain(m.response.iter()) {
             if let Some(schema) = doc.schema(&r.reference) {
                 let v = serde_json::to_value(&schema).context("schema")?;
-                println!("\nSchema {}:\n{}", r.reference, serde_json::to_string_pretty(&v)?);
+                println!(
+                    "\nSchema {}:\n{}",
+                    r.reference,
+                    serde_json::to_string_pretty(&v)?
+                );
             }
         }
     }

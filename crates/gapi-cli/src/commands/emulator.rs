@@ -16,6 +16,7 @@ pub async fn run(args: EmulatorArgs) -> anyhow::Result<ExitCode> {
         data_dir: args.data,
         token_lifetime: Duration::from_secs(args.token_lifetime),
         allow_remote: args.allow_remote,
+        ..Default::default()
     };
     let running = Emulator::start(config)
         .await
@@ -25,12 +26,19 @@ pub async fn run(args: EmulatorArgs) -> anyhow::Result<ExitCode> {
         running
             .write_client_secrets(path)
             .with_context(|| format!("could not write client secrets to {}", path.display()))?;
-        eprintln!("wrote client secrets for this emulator to {}", path.display());
+        eprintln!(
+            "wrote client secrets for this emulator to {}",
+            path.display()
+        );
     }
     println!("{base}");
     eprintln!(
         "gapi emulator listening on {base}{}\n  discovery: {base}/discovery/v1/apis\n  try: gapi auth login --client-secrets FILE, then gapi drive files list --endpoint {base}/\n  stop with Ctrl-C",
-        if args.auto_approve { " (auto-approve)" } else { "" }
+        if args.auto_approve {
+            " (auto-approve)"
+        } else {
+            ""
+        }
     );
     running.wait().await;
     Ok(ExitCode::SUCCESS)

@@ -22,7 +22,9 @@ pub async fn run(parsed: Parsed) -> anyhow::Result<ExitCode> {
             Command::Demo(args) => demo::run(args).await,
             Command::Apis(args) => apis::run(args),
             Command::Describe(args) => describe::run(&global, args),
-            Command::Call(_) => anyhow::bail!("internal error: an API call reached the fixed-command dispatcher"),
+            Command::Call(_) => {
+                anyhow::bail!("internal error: an API call reached the fixed-command dispatcher")
+            }
         },
     }
 }

@@ -30,7 +30,11 @@ pub struct DownloadOptions {
 
 impl Default for DownloadOptions {
     fn default() -> Self {
-        DownloadOptions { overwrite: false, resume: true, progress: Progress::none() }
+        DownloadOptions {
+            overwrite: false,
+            resume: true,
+            progress: Progress::none(),
+        }
     }
 }
 
@@ -77,12 +81,15 @@ enum Start {
 }
 
 fn classify(resp: &Response, offset: u64) -> Result<Start, Error> {
-    let content_range = resp.headers().get(CONTENT_RANGE).and_then(|v| v.to_str().ok());
+    let content_range = resp
+        .headers()
+        .get(CONTENT_RANGE)
+        .and_then(|v| v.to_str().ok());
     match resp.status() {
         StatusCode::PARTIAL_CONTENT => {
-            let (start, total) = content_range
-                .and_then(parse_content_range)
-                .ok_or_else(|| Error::upload("the server answered 206 without a readable Content-Range header"))?;
+            let (start, total) = content_range.and_then(parse_content_range).ok_or_else(|| {
+                Error::upload("the server answered 206 without a readable Content-Range header")
+            })?;
             if start != offset {
                 return Err(Error::upload(format!(
                     "asked for bytes from {offset}, the server sent bytes from {start}"
@@ -107,7 +114,11 @@ fn parse_content_range(value: &str) -> Option<(u64, Option<u64>)> {
     let spec = value.trim().strip_prefix("bytes ")?;
     let (range, total) = spec.split_once('/')?;
     let (start, _end) = range.split_once('-')?;
-    let total = if total.trim() == "*" { None } else { Some(total.trim().parse().ok()?) };
+    let total = if total.trim() == "*" {
+        None
+    } else {
+        Some(total.trim().parse().ok()?)
+    };
     Some((start.trim().parse().ok()?, total))
 }
 
@@ -191,7 +202,9 @@ pub(super) async fn to_file(
         while let Some(chunk) = body.next().await {
             match chunk {
                 Ok(bytes) => {
-                    f.write_all(&bytes).await.map_err(|e| io_error_for(&part, e))?;
+                    f.write_all(&bytes)
+                        .await
+                        .map_err(|e| io_error_for(&part, e))?;
                     offset += bytes.len() as u64;
                     failures = 0;
                     opts.progress.report(offset, total);
@@ -219,7 +232,11 @@ pub(super) async fn to_file(
                 f.flush().await.map_err(|e| io_error_for(&part, e))?;
                 match policy.decide(failures, None, None, None, true) {
                     Some(wait) => {
-                        tracing::debug!(offset, ?wait, "download interrupted, resuming with a Range request: {err}");
+                        tracing::debug!(
+                            offset,
+                            ?wait,
+                            "download interrupted, resuming with a Range request: {err}"
+                        );
                         tokio::time::sleep(wait).await;
                     }
                     None => return Err(err),
@@ -241,8 +258,13 @@ pub(super) async fn to_file(
             part.display()
         )));
     }
-    tokio::fs::rename(&part, target).await.map_err(|e| io_error_for(target, e))?;
-    Ok(DownloadReport { bytes: offset, resumed_from })
+    tokio::fs::rename(&part, target)
+        .await
+        .map_err(|e| io_error_for(target, e))?;
+    Ok(DownloadReport {
+        bytes: offset,
+        resumed_from,
+    })
 }
 
 async fn truncate(file: &mut Option<tokio::fs::File>, part: &Path) -> Result<(), Error> {
@@ -256,7 +278,12 @@ async fn truncate(file: &mut Option<tokio::fs::File>, part: &Path) -> Result<(),
     }
 }
 
-pub(super) async fn to_writer<W>(client: &MediaClient, url: Url, writer: &mut W, progress: &Progress) -> Result<u64, Error>
+pub(super) async fn to_writer<W>(
+    client: &MediaClient,
+    url: Url,
+    writer: &mut W,
+    progress: &Progress,
+) -> Result<u64, Error>
 where
     W: AsyncWrite + Unpin + ?Sized,
 {
@@ -311,13 +338,19 @@ mod tests {
 
     #[test]
     fn parses_content_range() {
-        assert_eq!(parse_content_range("bytes 10-19/100"), Some((10, Some(100))));
+        assert_eq!(
+            parse_content_range("bytes 10-19/100"),
+            Some((10, Some(100)))
+        );
         assert_eq!(parse_content_range("bytes 0-0/*"), Some((0, None)));
         assert_eq!(parse_content_range("items 0-1/2"), None);
     }
 
     #[test]
     fn part_file_name() {
-        assert_eq!(part_path(Path::new("/tmp/a.bin")), PathBuf::from("/tmp/a.bin.part"));
+        assert_eq!(
+            part_path(Path::new("/tmp/a.bin")),
+            PathBuf::from("/tmp/a.bin.part")
+        );
     }
 }

@@ -116,7 +116,10 @@ impl MediaSource {
 
     /// An async reader source; `size` is its length when known.
     pub fn reader(reader: impl AsyncRead + Send + Unpin + 'static, size: Option<u64>) -> Self {
-        MediaSource::Reader { reader: Box::new(reader), size }
+        MediaSource::Reader {
+            reader: Box::new(reader),
+            size,
+        }
     }
 
     /// An in-memory source.
@@ -141,7 +144,10 @@ impl MediaSource {
     async fn into_bytes(self) -> Result<Bytes, Error> {
         match self {
             MediaSource::Bytes(b) => Ok(b),
-            MediaSource::Path(p) => tokio::fs::read(&p).await.map(Bytes::from).map_err(|e| io_error_for(&p, e)),
+            MediaSource::Path(p) => tokio::fs::read(&p)
+                .await
+                .map(Bytes::from)
+                .map_err(|e| io_error_for(&p, e)),
             MediaSource::Stdin => {
                 let mut out = Vec::new();
                 tokio::io::stdin().read_to_end(&mut out).await?;
@@ -161,7 +167,10 @@ impl fmt::Debug for MediaSource {
         match self {
             MediaSource::Path(p) => f.debug_tuple("Path").field(p).finish(),
             MediaSource::Stdin => f.write_str("Stdin"),
-            MediaSource::Reader { size, .. } => f.debug_struct("Reader").field("size", size).finish_non_exhaustive(),
+            MediaSource::Reader { size, .. } => f
+                .debug_struct("Reader")
+                .field("size", size)
+                .finish_non_exhaustive(),
             MediaSource::Bytes(b) => write!(f, "Bytes({} bytes)", b.len()),
         }
     }
@@ -236,7 +245,10 @@ pub struct MediaClient {
 impl MediaClient {
     /// A media client for this transport, using a shared redirect-free HTTP client.
     pub fn new(transport: &Transport) -> Result<Self, Error> {
-        Ok(MediaClient { transport: transport.clone(), http: shared_no_redirect_client()?.clone() })
+        Ok(MediaClient {
+            transport: transport.clone(),
+            http: shared_no_redirect_client()?.clone(),
+        })
     }
 
     /// Uses this HTTP client instead (it should not follow redirects:
@@ -278,10 +290,13 @@ impl MediaClient {
                 }
                 upload::simple(self, method, url, source, opts).await
             }
-            UploadProtocol::Multipart => upload::multipart(self, method, url, metadata, source, opts).await,
+            UploadProtocol::Multipart => {
+                upload::multipart(self, method, url, metadata, source, opts).await
+            }
             UploadProtocol::Resumable => {
                 let total = source.size()?;
-                let session = ResumableUpload::start(self, method, url, metadata, total, opts).await?;
+                let session =
+                    ResumableUpload::start(self, method, url, metadata, total, opts).await?;
                 if let (MediaSource::Path(p), Some(file)) = (&source, &opts.session_file) {
                     let mut saved = session.session().clone();
                     saved.source_path = Some(p.clone());
@@ -294,13 +309,23 @@ impl MediaClient {
 
     /// Downloads `url` (with `alt=media`) to `target`, streaming to
     /// `<target>.part` and renaming on completion; see [`DownloadOptions`].
-    pub async fn download_to_file(&self, url: Url, target: &Path, opts: &DownloadOptions) -> Result<DownloadReport, Error> {
+    pub async fn download_to_file(
+        &self,
+        url: Url,
+        target: &Path,
+        opts: &DownloadOptions,
+    ) -> Result<DownloadReport, Error> {
         download::to_file(self, url, target, opts).await
     }
 
     /// Streams `url` (with `alt=media`) into `writer` (e.g. stdout), chunk by chunk.
     /// Returns the number of bytes written.
-    pub async fn download_to_writer<W>(&self, url: Url, writer: &mut W, progress: &Progress) -> Result<u64, Error>
+    pub async fn download_to_writer<W>(
+        &self,
+        url: Url,
+        writer: &mut W,
+        progress: &Progress,
+    ) -> Result<u64, Error>
     where
         W: tokio::io::AsyncWrite + Unpin + ?Sized,
     {
@@ -329,7 +354,11 @@ impl MediaClient {
                     let err = Error::from(e);
                     match policy.decide(attempt, None, None, None, idempotent) {
                         Some(wait) if err.is_retryable() => {
-                            tracing::debug!(attempt, ?wait, "media request failed, retrying: {err}");
+                            tracing::debug!(
+                                attempt,
+                                ?wait,
+                                "media request failed, retrying: {err}"
+                            );
                             tokio::time::sleep(wait).await;
                         }
                         _ => return Err(err),
@@ -348,9 +377,20 @@ impl MediaClient {
                     }
                     let api = api_error(resp).await;
                     let retry_after = api.retry_after;
-                    match policy.decide(attempt, Some(status), api.reason.as_deref(), retry_after, idempotent) {
+                    match policy.decide(
+                        attempt,
+                        Some(status),
+                        api.reason.as_deref(),
+                        retry_after,
+                        idempotent,
+                    ) {
                         Some(wait) => {
-                            tracing::debug!(attempt, status, ?wait, "media request failed, retrying");
+                            tracing::debug!(
+                                attempt,
+                                status,
+                                ?wait,
+                                "media request failed, retrying"
+                            );
                             tokio::time::sleep(wait).await;
                         }
                         None => return Err(Error::Api(Box::new(api))),
@@ -363,18 +403,30 @@ impl MediaClient {
     /// One attempt, no retries: credentials (refreshed once after a 401) and headers.
     /// Used by the resumable upload, which has its own recovery. The outer error
     /// is a credential failure; the inner one a transport failure.
-    pub(crate) async fn send_once<F>(&self, build: F) -> Result<Result<Response, reqwest::Error>, Error>
+    pub(crate) async fn send_once<F>(
+        &self,
+        build: F,
+    ) -> Result<Result<Response, reqwest::Error>, Error>
     where
         F: Fn(&reqwest::Client) -> RequestBuilder,
     {
         let auth = self.transport.authorize(false).await?;
-        let resp = match self.transport.decorate(build(&self.http), &auth).send().await {
+        let resp = match self
+            .transport
+            .decorate(build(&self.http), &auth)
+            .send()
+            .await
+        {
             Ok(r) => r,
             Err(e) => return Ok(Err(e)),
         };
         if resp.status().as_u16() == 401 && matches!(auth, Authorization::Bearer(_)) {
             let auth = self.transport.authorize(true).await?;
-            return Ok(self.transport.decorate(build(&self.http), &auth).send().await);
+            return Ok(self
+                .transport
+                .decorate(build(&self.http), &auth)
+                .send()
+                .await);
         }
         Ok(Ok(resp))
     }
@@ -422,12 +474,16 @@ pub fn with_upload_type(mut url: Url, protocol: UploadProtocol) -> Url {
 
 /// An I/O error that names the file involved.
 pub(crate) fn io_error_for(path: &Path, e: std::io::Error) -> Error {
-    Error::Io(std::io::Error::new(e.kind(), format!("{}: {e}", path.display())))
+    Error::Io(std::io::Error::new(
+        e.kind(),
+        format!("{}: {e}", path.display()),
+    ))
 }
 
 /// A header value from a string we built ourselves (always valid ASCII).
 pub(crate) fn header(value: &str) -> Result<HeaderValue, Error> {
-    HeaderValue::from_str(value).map_err(|_| Error::invalid_argument(format!("invalid header value {value:?}")))
+    HeaderValue::from_str(value)
+        .map_err(|_| Error::invalid_argument(format!("invalid header value {value:?}")))
 }
 
 fn shared_no_redirect_client() -> Result<&'static reqwest::Client, Error> {
@@ -461,13 +517,20 @@ mod tests {
     fn chunk_sizes_are_multiples_of_256k() {
         assert_eq!(round_chunk_size(0), CHUNK_GRANULARITY);
         assert_eq!(round_chunk_size(1), CHUNK_GRANULARITY);
-        assert_eq!(round_chunk_size(CHUNK_GRANULARITY + 1), 2 * CHUNK_GRANULARITY);
+        assert_eq!(
+            round_chunk_size(CHUNK_GRANULARITY + 1),
+            2 * CHUNK_GRANULARITY
+        );
         assert_eq!(round_chunk_size(DEFAULT_CHUNK_SIZE), DEFAULT_CHUNK_SIZE);
     }
 
     #[test]
     fn protocols_round_trip() {
-        for p in [UploadProtocol::Simple, UploadProtocol::Multipart, UploadProtocol::Resumable] {
+        for p in [
+            UploadProtocol::Simple,
+            UploadProtocol::Multipart,
+            UploadProtocol::Resumable,
+        ] {
             assert_eq!(UploadProtocol::from_upload_type(p.upload_type()), Some(p));
         }
         assert_eq!(UploadProtocol::from_upload_type("nope"), None);

@@ -25,7 +25,10 @@ use serde_json::Value;
 use tokio::io::{AsyncRead, AsyncReadExt, AsyncSeekExt};
 use url::Url;
 
-use super::{MediaClient, MediaSource, UploadOptions, api_error, header, io_error_for, json_body, round_chunk_size};
+use super::{
+    MediaClient, MediaSource, UploadOptions, api_error, header, io_error_for, json_body,
+    round_chunk_size,
+};
 use crate::error::{ApiError, Error};
 
 const X_UPLOAD_CONTENT_TYPE: HeaderName = HeaderName::from_static("x-upload-content-type");
@@ -68,7 +71,9 @@ impl ResumableSession {
         let json = serde_json::to_vec_pretty(self)?;
         let tmp = path.with_extension(format!(
             "{}tmp",
-            path.extension().map(|e| format!("{}.", e.to_string_lossy())).unwrap_or_default()
+            path.extension()
+                .map(|e| format!("{}.", e.to_string_lossy()))
+                .unwrap_or_default()
         ));
         write_private(&tmp, &json).map_err(|e| io_error_for(&tmp, e))?;
         std::fs::rename(&tmp, path).map_err(|e| io_error_for(path, e))
@@ -78,7 +83,10 @@ impl ResumableSession {
     pub fn load(path: &Path) -> Result<ResumableSession, Error> {
         let data = std::fs::read(path).map_err(|e| io_error_for(path, e))?;
         serde_json::from_slice(&data).map_err(|e| {
-            Error::invalid_argument(format!("{} is not a saved upload session: {e}", path.display()))
+            Error::invalid_argument(format!(
+                "{} is not a saved upload session: {e}",
+                path.display()
+            ))
         })
     }
 }
@@ -177,13 +185,21 @@ impl ResumableUpload {
         if let Some(file) = &opts.session_file {
             session.save(file)?;
         }
-        Ok(ResumableUpload { client: client.clone(), session, fresh: true })
+        Ok(ResumableUpload {
+            client: client.clone(),
+            session,
+            fresh: true,
+        })
     }
 
     /// Continues a session started earlier (maybe by another process); the
     /// next [`upload`](Self::upload) first asks the server how much it has.
     pub fn resume(client: &MediaClient, session: ResumableSession) -> ResumableUpload {
-        ResumableUpload { client: client.clone(), session, fresh: false }
+        ResumableUpload {
+            client: client.clone(),
+            session,
+            fresh: false,
+        }
     }
 
     /// The session, to save it for a later resume.
@@ -252,7 +268,11 @@ impl ResumableUpload {
             let src = match &mut src {
                 Some(s) => s,
                 None => {
-                    let opened = ChunkSource::open(pending.take().ok_or_else(|| Error::upload("source lost"))?, committed).await?;
+                    let opened = ChunkSource::open(
+                        pending.take().ok_or_else(|| Error::upload("source lost"))?,
+                        committed,
+                    )
+                    .await?;
                     buf_start = committed;
                     src.insert(opened)
                 }
@@ -369,14 +389,19 @@ impl ResumableUpload {
                 status.unwrap_or(404)
             )));
         }
-        match self
-            .client
-            .transport()
-            .retry_policy()
-            .decide(failures, status, reason.as_deref(), retry_after, true)
-        {
+        match self.client.transport().retry_policy().decide(
+            failures,
+            status,
+            reason.as_deref(),
+            retry_after,
+            true,
+        ) {
             Some(wait) => {
-                tracing::debug!(failures, ?wait, "resumable upload interrupted, will query and continue: {err}");
+                tracing::debug!(
+                    failures,
+                    ?wait,
+                    "resumable upload interrupted, will query and continue: {err}"
+                );
                 tokio::time::sleep(wait).await;
                 Ok(())
             }
@@ -410,12 +435,18 @@ async fn classify(resp: Response) -> Result<UploadStatus, Error> {
         return Err(Error::Api(Box::new(api_error(resp).await)));
     }
     let api: ApiError = api_error(resp).await;
-    Err(Error::upload(format!("unexpected answer to an upload chunk: {api}")))
+    Err(Error::upload(format!(
+        "unexpected answer to an upload chunk: {api}"
+    )))
 }
 
 /// `Range: bytes=0-N` → N + 1 (the number of bytes the server holds).
 fn parse_range_end(value: &str) -> Result<u64, Error> {
-    let bad = || Error::upload(format!("the server sent an unreadable Range header {value:?}"));
+    let bad = || {
+        Error::upload(format!(
+            "the server sent an unreadable Range header {value:?}"
+        ))
+    };
     let spec = value.trim().strip_prefix("bytes=").ok_or_else(bad)?;
     let (start, end) = spec.split_once('-').ok_or_else(bad)?;
     if start.trim() != "0" {
@@ -440,9 +471,19 @@ impl ChunkSource {
     async fn open(source: MediaSource, offset: u64) -> Result<ChunkSource, Error> {
         let (path, reader): (Option<PathBuf>, Box<dyn AsyncRead + Send + Unpin>) = match source {
             MediaSource::Path(p) => {
-                let mut f = tokio::fs::File::open(&p).await.map_err(|e| io_error_for(&p, e))?;
-                f.seek(std::io::SeekFrom::Start(offset)).await.map_err(|e| io_error_for(&p, e))?;
-                let mut s = ChunkSource { path: Some(p), reader: Box::new(f), pos: offset, peeked: None, eof: false };
+                let mut f = tokio::fs::File::open(&p)
+                    .await
+                    .map_err(|e| io_error_for(&p, e))?;
+                f.seek(std::io::SeekFrom::Start(offset))
+                    .await
+                    .map_err(|e| io_error_for(&p, e))?;
+                let mut s = ChunkSource {
+                    path: Some(p),
+                    reader: Box::new(f),
+                    pos: offset,
+                    peeked: None,
+                    eof: false,
+                };
                 s.pos = offset;
                 return Ok(s);
             }
@@ -450,7 +491,13 @@ impl ChunkSource {
             MediaSource::Reader { reader, .. } => (None, reader),
             MediaSource::Bytes(b) => (None, Box::new(std::io::Cursor::new(b))),
         };
-        let mut s = ChunkSource { path, reader, pos: 0, peeked: None, eof: false };
+        let mut s = ChunkSource {
+            path,
+            reader,
+            pos: 0,
+            peeked: None,
+            eof: false,
+        };
         s.skip_to(offset).await?;
         Ok(s)
     }
@@ -458,8 +505,12 @@ impl ChunkSource {
     /// Moves to `offset`: seeks files, reads forward through streams.
     async fn reposition(&mut self, offset: u64) -> Result<(), Error> {
         if let Some(p) = &self.path {
-            let mut f = tokio::fs::File::open(p).await.map_err(|e| io_error_for(p, e))?;
-            f.seek(std::io::SeekFrom::Start(offset)).await.map_err(|e| io_error_for(p, e))?;
+            let mut f = tokio::fs::File::open(p)
+                .await
+                .map_err(|e| io_error_for(p, e))?;
+            f.seek(std::io::SeekFrom::Start(offset))
+                .await
+                .map_err(|e| io_error_for(p, e))?;
             self.reader = Box::new(f);
             self.pos = offset;
             self.peeked = None;
@@ -580,7 +631,10 @@ mod tests {
         #[cfg(unix)]
         {
             use std::os::unix::fs::PermissionsExt;
-            assert_eq!(std::fs::metadata(&file).unwrap().permissions().mode() & 0o777, 0o600);
+            assert_eq!(
+                std::fs::metadata(&file).unwrap().permissions().mode() & 0o777,
+                0o600
+            );
         }
         std::fs::remove_dir_all(&dir).unwrap();
     }
@@ -588,7 +642,9 @@ mod tests {
     #[tokio::test]
     async fn chunk_source_skips_peeks_and_fills() {
         let data: Vec<u8> = (0..100u8).collect();
-        let mut s = ChunkSource::open(MediaSource::bytes(data.clone()), 10).await.unwrap();
+        let mut s = ChunkSource::open(MediaSource::bytes(data.clone()), 10)
+            .await
+            .unwrap();
         let mut buf = Vec::new();
         s.fill(&mut buf, 30).await.unwrap();
         assert_eq!(buf, data[10..40]);

@@ -24,26 +24,49 @@ struct Body {
 }
 
 enum Media {
-    File { path: std::path::PathBuf, size: u64 },
-    Memory(Bytes),
+    File {
+        path: std::path::PathBuf,
+        size: u64,
+    },
+    /// The whole body (framing included), built once and cheaply re-sent on retry.
+    Memory {
+        whole: Bytes,
+        media_len: u64,
+    },
 }
 
 impl Body {
     async fn new(source: MediaSource, prefix: Bytes, suffix: Bytes) -> Result<Body, Error> {
         let media = match source {
             MediaSource::Path(path) => {
-                let size = std::fs::metadata(&path).map_err(|e| io_error_for(&path, e))?.len();
+                let size = std::fs::metadata(&path)
+                    .map_err(|e| io_error_for(&path, e))?
+                    .len();
                 Media::File { path, size }
             }
-            other => Media::Memory(other.into_bytes().await?),
+            other => {
+                let data = other.into_bytes().await?;
+                let mut whole = Vec::with_capacity(prefix.len() + data.len() + suffix.len());
+                whole.extend_from_slice(&prefix);
+                whole.extend_from_slice(&data);
+                whole.extend_from_slice(&suffix);
+                Media::Memory {
+                    whole: whole.into(),
+                    media_len: data.len() as u64,
+                }
+            }
         };
-        Ok(Body { prefix, media, suffix })
+        Ok(Body {
+            prefix,
+            media,
+            suffix,
+        })
     }
 
     fn media_len(&self) -> u64 {
         match &self.media {
             Media::File { size, .. } => *size,
-            Media::Memory(b) => b.len() as u64,
+            Media::Memory { media_len, .. } => *media_len,
         }
     }
 
@@ -54,13 +77,7 @@ impl Body {
     /// A fresh request body (re-opens the file), reporting media bytes to `progress`.
     fn to_reqwest(&self, progress: &Progress) -> Result<reqwest::Body, Error> {
         match &self.media {
-            Media::Memory(data) => {
-                let mut all = Vec::with_capacity(self.len() as usize);
-                all.extend_from_slice(&self.prefix);
-                all.extend_from_slice(data);
-                all.extend_from_slice(&self.suffix);
-                Ok(reqwest::Body::from(all))
-            }
+            Media::Memory { whole, .. } => Ok(reqwest::Body::from(whole.clone())),
             Media::File { path, size } => {
                 let file = std::fs::File::open(path).map_err(|e| io_error_for(path, e))?;
                 let file = tokio::fs::File::from_std(file);
@@ -74,8 +91,12 @@ impl Body {
                     }
                     chunk
                 });
-                let head = stream::once(std::future::ready(Ok::<Bytes, std::io::Error>(self.prefix.clone())));
-                let tail = stream::once(std::future::ready(Ok::<Bytes, std::io::Error>(self.suffix.clone())));
+                let head = stream::once(std::future::ready(Ok::<Bytes, std::io::Error>(
+                    self.prefix.clone(),
+                )));
+                let tail = stream::once(std::future::ready(Ok::<Bytes, std::io::Error>(
+                    self.suffix.clone(),
+                )));
                 Ok(reqwest::Body::wrap_stream(head.chain(media).chain(tail)))
             }
         }
@@ -149,11 +170,19 @@ async fn send(
 }
 
 /// The bytes before and after the media in a `multipart/related` body.
-pub(crate) fn multipart_framing(boundary: &str, metadata: &[u8], media_type: &str) -> (Bytes, Bytes) {
+pub(crate) fn multipart_framing(
+    boundary: &str,
+    metadata: &[u8],
+    media_type: &str,
+) -> (Bytes, Bytes) {
     let mut prefix = Vec::with_capacity(metadata.len() + 200);
-    prefix.extend_from_slice(format!("--{boundary}\r\nContent-Type: application/json; charset=UTF-8\r\n\r\n").as_bytes());
+    prefix.extend_from_slice(
+        format!("--{boundary}\r\nContent-Type: application/json; charset=UTF-8\r\n\r\n").as_bytes(),
+    );
     prefix.extend_from_slice(metadata);
-    prefix.extend_from_slice(format!("\r\n--{boundary}\r\nContent-Type: {media_type}\r\n\r\n").as_bytes());
+    prefix.extend_from_slice(
+        format!("\r\n--{boundary}\r\nContent-Type: {media_type}\r\n\r\n").as_bytes(),
+    );
     let suffix = format!("\r\n--{boundary}--\r\n");
     (prefix.into(), Bytes::from(suffix))
 }

@@ -1,0 +1,213 @@
+//! API calls through the CLI: dry runs, help, argument errors, scopes, the demo.
+
+mod common;
+
+use common::{Setup, gapi_in, run};
+
+#[tokio::test]
+async fn dry_run_prints_one_request_object_without_credentials() {
+    let dir = tempfile::tempdir().unwrap();
+    let mut cmd = gapi_in(dir.path());
+    cmd.args([
+        "drive",
+        "files",
+        "list",
+        "-p",
+        "pageSize=5",
+        "-p",
+        "orderBy=modifiedByMeTime desc",
+        "--dry-run",
+    ]);
+    let out = run(cmd).await;
+    assert_eq!(out.code, 0, "{}", out.stderr);
+    let v: serde_json::Value = serde_json::from_str(&out.stdout).expect("one JSON object");
+    assert_eq!(v["method"], "GET");
+    let url = url::Url::parse(v["url"].as_str().unwrap()).unwrap();
+    assert_eq!(url.path(), "/drive/v3/files");
+    let q: Vec<(String, String)> = url.query_pairs().into_owned().collect();
+    assert!(q.contains(&("pageSize".into(), "5".into())));
+    assert!(q.contains(&("orderBy".into(), "modifiedByMeTime desc".into())));
+    assert!(
+        v["headers"]["user-agent"]
+            .as_str()
+            .unwrap()
+            .starts_with("gapi/")
+    );
+    assert!(v["body"].is_null());
+}
+
+#[tokio::test]
+async fn bad_parameters_exit_2_with_a_suggestion() {
+    let dir = tempfile::tempdir().unwrap();
+    let mut cmd = gapi_in(dir.path());
+    cmd.args(["drive", "files", "list", "-p", "pageSise=5", "--dry-run"]);
+    let out = run(cmd).await;
+    assert_eq!(out.code, 2, "{}", out.stderr);
+    assert!(
+        out.stderr.contains("pageSize"),
+        "suggests the close name: {}",
+        out.stderr
+    );
+
+    let mut cmd = gapi_in(dir.path());
+    cmd.args(["drive", "files", "list", "-p", "pageSize=12x", "--dry-run"]);
+    let out = run(cmd).await;
+    assert_eq!(out.code, 2, "{}", out.stderr);
+
+    let mut cmd = gapi_in(dir.path());
+    cmd.args(["drive", "filez", "list"]);
+    let out = run(cmd).await;
+    assert_eq!(out.code, 2);
+    assert!(out.stderr.contains("files"), "{}", out.stderr);
+}
+
+#[tokio::test]
+async fn help_lists_resources_and_parameters() {
+    let dir = tempfile::tempdir().unwrap();
+    let mut cmd = gapi_in(dir.path());
+    cmd.args(["drive", "--help"]);
+    let out = run(cmd).await;
+    assert_eq!(out.code, 0);
+    assert!(
+        out.stdout.contains("files") && out.stdout.contains("Resources"),
+        "{}",
+        out.stdout
+    );
+
+    let mut cmd = gapi_in(dir.path());
+    cmd.args(["drive", "files", "list", "--help"]);
+    let out = run(cmd).await;
+    assert_eq!(out.code, 0);
+    assert!(
+        out.stdout.contains("orderBy") && out.stdout.contains("pageSize (integer"),
+        "{}",
+        out.stdout
+    );
+    assert!(
+        out.stdout
+            .contains("https://www.googleapis.com/auth/drive.metadata.readonly")
+    );
+}
+
+#[tokio::test]
+async fn no_credentials_is_an_auth_error_naming_the_login_command() {
+    let dir = tempfile::tempdir().unwrap();
+    let mut cmd = gapi_in(dir.path());
+    cmd.args([
+        "drive",
+        "files",
+        "list",
+        "--endpoint",
+        "http://127.0.0.1:9/",
+    ]);
+    let out = run(cmd).await;
+    assert_eq!(out.code, 3, "{}", out.stderr);
+    assert!(out.stderr.contains("gapi auth login"), "{}", out.stderr);
+}
+
+#[tokio::test(flavor = "multi_thread")]
+async fn demo_prints_the_five_newest_files() {
+    let dir = tempfile::tempdir().unwrap();
+    let mut cmd = gapi_in(dir.path());
+    cmd.args(["demo", "--headless"]);
+    let out = run(cmd).await;
+    assert_eq!(out.code, 0, "{}", out.stderr);
+    let v: serde_json::Value =
+        serde_json::from_str(&out.stdout).expect("stdout is the JSON response");
+    let names: Vec<&str> = v["files"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|f| f["name"].as_str().unwrap())
+        .collect();
+    assert_eq!(names, common::newest_five("alice@example.com"));
+    for step in ["[1/6]", "[3/6]", "[4/6]", "[6/6]"] {
+        assert!(out.stderr.contains(step), "narrates {step}: {}", out.stderr);
+    }
+    assert!(
+        !out.stderr.contains("emulator-client-secret"),
+        "the client secret is redacted"
+    );
+}
+
+#[tokio::test(flavor = "multi_thread")]
+async fn page_all_ndjson_streams_every_item() {
+    let setup = Setup::new(true).await;
+    common::login_loopback(&setup, &["--scope", "drive.readonly"]).await;
+    // Count the files page by page with plain HTTP and a token from the emulator's control API.
+    let token = setup
+        .control(
+            "tokens/issue",
+            serde_json::json!({"email": "alice@example.com", "scopes": ["https://www.googleapis.com/auth/drive.readonly"]}),
+        )
+        .await;
+    let access = token["access_token"]
+        .as_str()
+        .expect("issued token")
+        .to_string();
+    let mut total = 0;
+    let mut next: Option<String> = None;
+    loop {
+        let mut u = format!(
+            "{}/drive/v3/files?pageSize=7&fields=files(id),nextPageToken",
+            setup.base()
+        );
+        if let Some(t) = &next {
+            u.push_str(&format!("&pageToken={t}"));
+        }
+        let page: serde_json::Value = reqwest::Client::new()
+            .get(u)
+            .bearer_auth(&access)
+            .send()
+            .await
+            .unwrap()
+            .json()
+            .await
+            .unwrap();
+        total += page["files"].as_array().unwrap().len();
+        match page["nextPageToken"].as_str() {
+            Some(t) => next = Some(t.to_string()),
+            None => break,
+        }
+    }
+    assert!(total > 14, "at least three pages exist");
+
+    let mut cmd = setup.gapi();
+    cmd.args([
+        "drive",
+        "files",
+        "list",
+        "-p",
+        "pageSize=7",
+        "--page-all",
+        "--format",
+        "ndjson",
+    ])
+    .args(["--endpoint", &format!("{}/", setup.base())]);
+    let out = run(cmd).await;
+    assert_eq!(out.code, 0, "{}", out.stderr);
+    let lines: Vec<serde_json::Value> = out
+        .stdout
+        .lines()
+        .map(|l| serde_json::from_str(l).expect("each line is JSON"))
+        .collect();
+    assert_eq!(lines.len(), total);
+    assert!(lines.iter().all(|f| f["id"].is_string()));
+
+    let mut cmd = setup.gapi();
+    cmd.args([
+        "drive",
+        "files",
+        "list",
+        "-p",
+        "pageSize=7",
+        "--page-all",
+        "--page-limit",
+        "2",
+    ])
+    .args(["--endpoint", &format!("{}/", setup.base())]);
+    let out = run(cmd).await;
+    assert_eq!(out.code, 0, "{}", out.stderr);
+    let all: serde_json::Value = serde_json::from_str(&out.stdout).expect("one JSON document");
+    assert_eq!(all.as_array().unwrap().len(), 14, "two pages of seven");
+}
