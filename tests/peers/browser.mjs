@@ -18,8 +18,8 @@
 // Pages it knows:
 //   - the gapi emulator's consent page: title starts with "Sign in - gapi emulator", radio inputs
 //     name="user" value=EMAIL, buttons #allow / #deny;
-//   - the gapi emulator's device page: an input name="user_code" (filled with --user-code when
-//     empty), then its consent page as above;
+//   - the gapi emulator's device page (title "Sign in - gapi emulator - device"): the same plus
+//     an input name="user_code", filled with --user-code when empty;
 //   - oidc-provider's dev login page (input name="login"), its consent page (hidden input
 //     prompt=consent, "Continue"; deny = its "[ Cancel ]" link), its device code input and
 //     confirmation pages ("Continue"; deny = "[ Abort ]").
@@ -125,7 +125,18 @@ async function step(page) {
   const title = await page.title();
 
   if (title.startsWith('Sign in - gapi emulator')) {
-    await shot(page, 'consent.png');
+    // The consent page, or the device page ("... - device") which also asks for the user code
+    // (prefilled when opened from verification_uri_complete).
+    const codeInput = page.locator('input[name="user_code"]');
+    if ((await codeInput.count()) > 0) {
+      await shot(page, 'device.png');
+      if (!(await codeInput.inputValue().catch(() => ''))) {
+        if (!opt['user-code']) throw new Error('the device page asks for a user code: pass --user-code');
+        await codeInput.fill(opt['user-code']);
+      }
+    } else {
+      await shot(page, 'consent.png');
+    }
     if (opt.user) {
       const radio = page.locator(`input[name="user"][value="${opt.user.replace(/["\\]/g, '\\$&')}"]`);
       if ((await radio.count()) === 0) {

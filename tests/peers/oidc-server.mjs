@@ -72,6 +72,14 @@ function intOption(value, name, fallback) {
   return n;
 }
 
+// stdout carries exactly one line, the ready line. oidc-provider prints notices with console.log
+// (e.g. on the first device flow): send those to stderr, and never die because a reader of our
+// stdout went away (EPIPE).
+const writeStdout = process.stdout.write.bind(process.stdout);
+console.log = (...a) => console.error(...a);
+console.info = (...a) => console.error(...a);
+process.stdout.on('error', () => {});
+
 let args;
 try {
   ({ values: args } = parseArgs({
@@ -203,7 +211,7 @@ const ready = {
   confidential_post_client_id: 'gapi-confidential-post',
   port: boundPort,
 };
-process.stdout.write(`${JSON.stringify(ready)}\n`);
+writeStdout(`${JSON.stringify(ready)}\n`);
 
 function shutdown() {
   server.close();

@@ -17,7 +17,11 @@ fn main() {
     let mut drive = Vec::new();
     for _ in 0..200 {
         let t = Instant::now();
-        let s = Service::builder().bundled("drive", "v3").auth(NoAuth).build().expect("drive builds");
+        let s = Service::builder()
+            .bundled("drive", "v3")
+            .auth(NoAuth)
+            .build()
+            .expect("drive builds");
         std::hint::black_box(&s);
         drive.push(t.elapsed());
     }
@@ -29,7 +33,11 @@ fn main() {
         let t = Instant::now();
         let r = svc
             .method("files.list")
-            .and_then(|m| m.param("pageSize", 5).param("orderBy", "modifiedByMeTime desc").prepare())
+            .and_then(|m| {
+                m.param("pageSize", 5)
+                    .param("orderBy", "modifiedByMeTime desc")
+                    .prepare()
+            })
             .expect("prepares");
         std::hint::black_box(&r);
         prep.push(t.elapsed());
@@ -38,7 +46,11 @@ fn main() {
     let t = Instant::now();
     let mut raw = 0usize;
     for e in gapi_discovery::bundle::entries() {
-        raw += gapi_discovery::bundle::document_json(e.name, e.version).ok().flatten().map(|s| s.len()).unwrap_or(0);
+        raw += gapi_discovery::bundle::document_json(e.name, e.version)
+            .ok()
+            .flatten()
+            .map(|s| s.len())
+            .unwrap_or(0);
     }
     let decompress_all = t.elapsed();
     let t = Instant::now();
@@ -46,18 +58,58 @@ fn main() {
         std::hint::black_box(gapi_discovery::bundle::document_json("drive", "v3").ok());
     }
     let decompress_drive = t.elapsed() / 200;
+    // Parsing drive v3: skimming only, the model, a generic Value.
+    let json = gapi_discovery::bundle::document_json("drive", "v3").ok().flatten().unwrap_or_default();
+    let time = |f: &dyn Fn()| {
+        let mut v = Vec::new();
+        for _ in 0..200 {
+            let t = Instant::now();
+            f();
+            v.push(t.elapsed());
+        }
+        median(v)
+    };
+    let skim = time(&|| {
+        std::hint::black_box(serde_json::from_str::<serde::de::IgnoredAny>(&json).ok());
+    });
+    let model = time(&|| {
+        std::hint::black_box(gapi_discovery::RestDescription::from_json(&json).ok());
+    });
+    let value = time(&|| {
+        std::hint::black_box(serde_json::from_str::<serde_json::Value>(&json).ok());
+    });
+    println!("parse drive v3 ({} KB): skim {skim:?}, model {model:?}, serde_json::Value {value:?}", json.len() >> 10);
     // All 610.
     let mut all = Vec::new();
     for _ in 0..7 {
         let t = Instant::now();
         for e in gapi_discovery::bundle::entries() {
-            let s = Service::builder().bundled(e.name, e.version).auth(NoAuth).build().expect("builds");
+            let s = Service::builder()
+                .bundled(e.name, e.version)
+                .auth(NoAuth)
+                .build()
+                .expect("builds");
             std::hint::black_box(&s);
         }
         all.push(t.elapsed());
     }
-    println!("decompress drive v3 only: {:?}; decompress all ({} MB raw): {:?}", decompress_drive, raw >> 20, decompress_all);
-    println!("build drive v3 (bundled, decompress + parse): median {:?}  (python 1.28 ms)", drive_med);
-    println!("files.list prepare (lookup + cast + URL):     median {:?}", median(prep));
-    println!("build all {} bundled services:               median {:?}  (python 0.80 s)", gapi_discovery::bundle::entries().len(), median(all));
+    println!(
+        "decompress drive v3 only: {:?}; decompress all ({} MB raw): {:?}",
+        decompress_drive,
+        raw >> 20,
+        decompress_all
+    );
+    println!(
+        "build drive v3 (bundled, decompress + parse): median {:?}  (python 1.28 ms)",
+        drive_med
+    );
+    println!(
+        "files.list prepare (lookup + cast + URL):     median {:?}",
+        median(prep)
+    );
+    println!(
+        "build all {} bundled services:               median {:?}  (python 0.80 s)",
+        gapi_discovery::bundle::entries().len(),
+        median(all)
+    );
 }

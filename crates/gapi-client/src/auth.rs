@@ -72,7 +72,10 @@ pub trait Authenticator: Send + Sync + 'static {
 pub struct NoAuth;
 
 impl Authenticator for NoAuth {
-    fn authorize<'a>(&'a self, _force_refresh: bool) -> BoxFuture<'a, Result<Authorization, Error>> {
+    fn authorize<'a>(
+        &'a self,
+        _force_refresh: bool,
+    ) -> BoxFuture<'a, Result<Authorization, Error>> {
         Box::pin(async { Ok(Authorization::None) })
     }
 }
@@ -88,7 +91,10 @@ impl fmt::Debug for ApiKey {
 }
 
 impl Authenticator for ApiKey {
-    fn authorize<'a>(&'a self, _force_refresh: bool) -> BoxFuture<'a, Result<Authorization, Error>> {
+    fn authorize<'a>(
+        &'a self,
+        _force_refresh: bool,
+    ) -> BoxFuture<'a, Result<Authorization, Error>> {
         let key = SecretString::new(self.0.clone());
         Box::pin(async move { Ok(Authorization::ApiKey(key)) })
     }
@@ -105,7 +111,10 @@ impl fmt::Debug for StaticToken {
 }
 
 impl Authenticator for StaticToken {
-    fn authorize<'a>(&'a self, _force_refresh: bool) -> BoxFuture<'a, Result<Authorization, Error>> {
+    fn authorize<'a>(
+        &'a self,
+        _force_refresh: bool,
+    ) -> BoxFuture<'a, Result<Authorization, Error>> {
         let tok = SecretString::new(self.0.clone());
         Box::pin(async move { Ok(Authorization::Bearer(tok)) })
     }
@@ -141,7 +150,12 @@ mod tests {
 
     #[test]
     fn secrets_do_not_leak_through_debug() {
-        let s = format!("{:?} {:?} {:?}", ApiKey("AIzaSECRET".into()), StaticToken("ya29.SECRET".into()), Authorization::Bearer("ya29.X".into()));
+        let s = format!(
+            "{:?} {:?} {:?}",
+            ApiKey("AIzaSECRET".into()),
+            StaticToken("ya29.SECRET".into()),
+            Authorization::Bearer("ya29.X".into())
+        );
         assert!(!s.contains("SECRET") && !s.contains("ya29"), "{s}");
     }
 }

@@ -177,7 +177,7 @@ pub(crate) fn encode_batch(
                 continue;
             }
             has_type |= name == CONTENT_TYPE;
-            out.extend_from_slice(name.as_str().as_bytes());
+            out.extend_from_slice(title_case(name.as_str()).as_bytes());
             out.extend_from_slice(b": ");
             out.extend_from_slice(value.as_bytes());
             out.extend_from_slice(b"\r\n");
@@ -201,6 +201,21 @@ pub(crate) fn encode_batch(
     }
     out.extend_from_slice(format!("--{boundary}--\r\n").as_bytes());
     Ok(out)
+}
+
+/// `content-type` → `Content-Type`: names are case-insensitive, but some servers
+/// (gcp-storage-emulator) only recognise the canonical spelling inside batch parts.
+fn title_case(name: &str) -> String {
+    name.split('-')
+        .map(|word| {
+            let mut chars = word.chars();
+            match chars.next() {
+                Some(first) => first.to_ascii_uppercase().to_string() + chars.as_str(),
+                None => String::new(),
+            }
+        })
+        .collect::<Vec<_>>()
+        .join("-")
 }
 
 fn is_hop_header(name: &HeaderName) -> bool {
@@ -275,7 +290,7 @@ pub(crate) fn split_multipart<'a>(body: &'a [u8], boundary: &str) -> Result<Vec<
         if content.ends_with(b"\r") {
             content = &content[..content.len() - 1];
         }
-        let (headers, rest) = split_headers(content);
+        let (headers, rest) = split_part_headers(content);
         parts.push(Part {
             headers,
             content: rest,
@@ -283,6 +298,29 @@ pub(crate) fn split_multipart<'a>(body: &'a [u8], boundary: &str) -> Result<Vec<
         pos = next + 1;
     }
     Ok(parts)
+}
+
+/// Splits a part's own headers from the inner HTTP message. Tolerates servers
+/// (gcp-storage-emulator) that omit the blank line before the status line.
+fn split_part_headers(data: &[u8]) -> (Vec<(String, String)>, &[u8]) {
+    if data.starts_with(b"HTTP/") {
+        return (Vec::new(), data);
+    }
+    let mut line_start = 0;
+    while let Some(end) = find(data, b"\n", line_start) {
+        let next = end + 1;
+        if data[next..].starts_with(b"HTTP/") {
+            // Only when the header block has no blank line before the status line.
+            let block = &data[..next];
+            if find(block, b"\n\n", 0).is_none() && find(block, b"\n\r\n", 0).is_none() {
+                let (headers, _) = split_headers(block);
+                return (headers, &data[next..]);
+            }
+            break;
+        }
+        line_start = next;
+    }
+    split_headers(data)
 }
 
 /// Splits `Name: value` lines (up to the first blank line) from what follows.
@@ -464,6 +502,40 @@ mod tests {
         let results = map_responses(parts, 2, "zz");
         assert_eq!(results[0].as_ref().unwrap(), &serde_json::json!({}));
         assert_eq!(results[1].as_ref().unwrap()["k"], 1);
+    }
+
+    #[test]
+    fn tolerates_a_missing_blank_line_before_the_status_line() {
+        let body = "--b\r\nContent-Type: application/http\r\nHTTP/1.1 404 Not Found\r\nContent-Type: application/json\r\n\r\n{\"error\":{\"code\":404,\"message\":\"gone\"}}\r\n\r\n--b--";
+        let parts = split_multipart(body.as_bytes(), "b").unwrap();
+        let results = map_responses(parts, 1, "i");
+        assert!(
+            results[0].as_ref().unwrap_err().is_not_found(),
+            "{:?}",
+            results[0]
+        );
+    }
+
+    #[test]
+    fn inner_header_names_are_title_case() {
+        let mut req = prepared(Method::PATCH, "https://h/x", Some(serde_json::json!({})));
+        req.headers
+            .insert(CONTENT_TYPE, HeaderValue::from_static("application/json"));
+        req.headers.insert(
+            HeaderName::from_static("x-goog-api-version"),
+            HeaderValue::from_static("2"),
+        );
+        let body = String::from_utf8(encode_batch(&[req], "B", "id").unwrap()).unwrap();
+        assert!(
+            body.contains("\r\nContent-Type: application/json\r\n"),
+            "{body}"
+        );
+        assert!(body.contains("\r\nX-Goog-Api-Version: 2\r\n"), "{body}");
+        assert_eq!(
+            body.matches("Content-Type: application/json").count(),
+            1,
+            "{body}"
+        );
     }
 
     #[test]

@@ -65,12 +65,18 @@ impl Error {
 
     /// Wraps a credential error that a retry (or a later call) may fix.
     pub fn auth(source: impl Into<Box<dyn std::error::Error + Send + Sync>>) -> Self {
-        Error::Auth { source: source.into(), needs_login: false }
+        Error::Auth {
+            source: source.into(),
+            needs_login: false,
+        }
     }
 
     /// Wraps a credential error that only a new interactive login can fix.
     pub fn auth_needs_login(source: impl Into<Box<dyn std::error::Error + Send + Sync>>) -> Self {
-        Error::Auth { source: source.into(), needs_login: true }
+        Error::Auth {
+            source: source.into(),
+            needs_login: true,
+        }
     }
 
     /// Builds an API error from an HTTP response, reading (and consuming) its body.
@@ -81,10 +87,19 @@ impl Error {
         let headers = resp.headers().clone();
         let url = redact_url(resp.url());
         match resp.bytes().await {
-            Ok(body) => Error::Api(Box::new(ApiError::from_parts(status, &headers, Some(url), &body))),
+            Ok(body) => Error::Api(Box::new(ApiError::from_parts(
+                status,
+                &headers,
+                Some(url),
+                &body,
+            ))),
             Err(e) => {
                 let mut api = ApiError::from_parts(status, &headers, Some(url), b"");
-                api.message = format!("{} (the error body could not be read: {})", api.message, describe_reqwest(&e));
+                api.message = format!(
+                    "{} (the error body could not be read: {})",
+                    api.message,
+                    describe_reqwest(&e)
+                );
                 Error::Api(Box::new(api))
             }
         }
@@ -108,7 +123,9 @@ impl Error {
     pub fn is_retryable(&self) -> bool {
         match self {
             Error::Api(a) => is_retryable_status(a.code, a.reason.as_deref()),
-            Error::Transport(e) => !(e.is_builder() || e.is_decode() || e.is_redirect() || e.is_status()),
+            Error::Transport(e) => {
+                !(e.is_builder() || e.is_decode() || e.is_redirect() || e.is_status())
+            }
             Error::Io(e) => matches!(
                 e.kind(),
                 std::io::ErrorKind::ConnectionReset
@@ -146,7 +163,11 @@ impl Error {
                     || (a.code == 403
                         && matches!(
                             a.reason.as_deref(),
-                            Some("insufficientPermissions" | "ACCESS_TOKEN_SCOPE_INSUFFICIENT" | "authError")
+                            Some(
+                                "insufficientPermissions"
+                                    | "ACCESS_TOKEN_SCOPE_INSUFFICIENT"
+                                    | "authError"
+                            )
                         ))
             }
             _ => false,
@@ -192,7 +213,12 @@ pub struct ApiError {
 
 impl ApiError {
     /// Parses Google's `{"error": {...}}` body; falls back to the status line for other bodies.
-    pub fn from_parts(code: u16, headers: &HeaderMap, url: Option<String>, body: &[u8]) -> ApiError {
+    pub fn from_parts(
+        code: u16,
+        headers: &HeaderMap,
+        url: Option<String>,
+        body: &[u8],
+    ) -> ApiError {
         let retry_after = headers
             .get(reqwest::header::RETRY_AFTER)
             .and_then(|v| v.to_str().ok())
@@ -213,10 +239,17 @@ impl ApiError {
         let parsed: Option<serde_json::Value> = serde_json::from_slice(body).ok();
         match parsed.as_ref().and_then(|v| v.get("error")) {
             Some(serde_json::Value::Object(err)) => {
-                if let Some(m) = err.get("message").and_then(|m| m.as_str()).filter(|m| !m.is_empty()) {
+                if let Some(m) = err
+                    .get("message")
+                    .and_then(|m| m.as_str())
+                    .filter(|m| !m.is_empty())
+                {
                     out.message = m.to_string();
                 }
-                out.status = err.get("status").and_then(|s| s.as_str()).map(str::to_string);
+                out.status = err
+                    .get("status")
+                    .and_then(|s| s.as_str())
+                    .map(str::to_string);
                 let first_reason = err
                     .get("errors")
                     .and_then(|e| e.get(0))
@@ -224,13 +257,20 @@ impl ApiError {
                     .and_then(|r| r.as_str())
                     .map(str::to_string);
                 // google.rpc.ErrorInfo in details also carries a reason.
-                let info_reason = err.get("details").and_then(|d| d.as_array()).and_then(|arr| {
-                    arr.iter()
-                        .find(|d| d.get("@type").and_then(|t| t.as_str()).is_some_and(|t| t.ends_with("ErrorInfo")))
-                        .and_then(|d| d.get("reason"))
-                        .and_then(|r| r.as_str())
-                        .map(str::to_string)
-                });
+                let info_reason = err
+                    .get("details")
+                    .and_then(|d| d.as_array())
+                    .and_then(|arr| {
+                        arr.iter()
+                            .find(|d| {
+                                d.get("@type")
+                                    .and_then(|t| t.as_str())
+                                    .is_some_and(|t| t.ends_with("ErrorInfo"))
+                            })
+                            .and_then(|d| d.get("reason"))
+                            .and_then(|r| r.as_str())
+                            .map(str::to_string)
+                    });
                 out.reason = first_reason.or(info_reason).or_else(|| out.status.clone());
                 out.details = err
                     .get("details")
@@ -241,7 +281,11 @@ impl ApiError {
             // OAuth-style `{"error": "invalid_token", "error_description": "..."}`.
             Some(serde_json::Value::String(s)) => {
                 out.reason = Some(s.clone());
-                if let Some(d) = parsed.as_ref().and_then(|v| v.get("error_description")).and_then(|d| d.as_str()) {
+                if let Some(d) = parsed
+                    .as_ref()
+                    .and_then(|v| v.get("error_description"))
+                    .and_then(|d| d.as_str())
+                {
                     out.message = d.to_string();
                 }
             }
@@ -281,7 +325,10 @@ pub fn parse_retry_after(v: &str) -> Option<Duration> {
         return Some(Duration::from_secs(secs));
     }
     let when = httpdate::parse_http_date(v).ok()?;
-    Some(when.duration_since(std::time::SystemTime::now()).unwrap_or(Duration::ZERO))
+    Some(
+        when.duration_since(std::time::SystemTime::now())
+            .unwrap_or(Duration::ZERO),
+    )
 }
 
 const SECRET_QUERY_KEYS: &[&str] = &["key", "access_token", "upload_id"];
@@ -297,8 +344,14 @@ fn redact_url_in_place(url: &mut url::Url) {
     if url.query().is_none() {
         return;
     }
-    let pairs: Vec<(String, String)> = url.query_pairs().map(|(k, v)| (k.into_owned(), v.into_owned())).collect();
-    if !pairs.iter().any(|(k, _)| SECRET_QUERY_KEYS.contains(&k.as_str())) {
+    let pairs: Vec<(String, String)> = url
+        .query_pairs()
+        .map(|(k, v)| (k.into_owned(), v.into_owned()))
+        .collect();
+    if !pairs
+        .iter()
+        .any(|(k, _)| SECRET_QUERY_KEYS.contains(&k.as_str()))
+    {
         return;
     }
     let mut q = url.query_pairs_mut();
@@ -345,9 +398,19 @@ mod tests {
 
     #[test]
     fn reason_falls_back_to_status_and_tolerates_html() {
-        let e = ApiError::from_parts(404, &HeaderMap::new(), None, br#"{"error":{"code":404,"message":"nope","status":"NOT_FOUND"}}"#);
+        let e = ApiError::from_parts(
+            404,
+            &HeaderMap::new(),
+            None,
+            br#"{"error":{"code":404,"message":"nope","status":"NOT_FOUND"}}"#,
+        );
         assert_eq!(e.reason.as_deref(), Some("NOT_FOUND"));
-        let e = ApiError::from_parts(502, &HeaderMap::new(), None, b"<html><body>bad gateway</body></html>");
+        let e = ApiError::from_parts(
+            502,
+            &HeaderMap::new(),
+            None,
+            b"<html><body>bad gateway</body></html>",
+        );
         assert_eq!(e.message, "HTTP 502 Bad Gateway");
         assert!(Error::Api(Box::new(e)).is_retryable());
         let e = ApiError::from_parts(404, &HeaderMap::new(), None, b"");

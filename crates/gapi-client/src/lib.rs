@@ -20,6 +20,9 @@
 #![deny(missing_docs)]
 
 pub mod auth;
+#[cfg(feature = "gapi-auth")]
+mod auth_gapi;
+pub mod discovery_fetch;
 pub mod error;
 pub mod method_call;
 pub mod pagination;
@@ -31,6 +34,7 @@ pub mod transport;
 pub mod uri_template;
 
 pub use auth::{ApiKey, Authenticator, Authorization, NoAuth, SecretString, StaticToken};
+pub use discovery_fetch::{DiscoveryFetcher, FetchOrigin};
 pub use error::{ApiError, Error, Result};
 pub use method_call::{MediaUploadTarget, MethodCall, PreparedRequest};
 pub use params::ParamValue;

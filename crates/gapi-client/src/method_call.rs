@@ -73,14 +73,23 @@ impl PreparedRequest {
     /// Standard headers are included; credentials are not.
     pub fn to_dry_run_json(&self, service: &Service) -> Value {
         let mut headers = serde_json::Map::new();
-        headers.insert("user-agent".into(), Value::String(crate::transport::USER_AGENT.into()));
-        headers.insert("x-goog-api-client".into(), Value::String(crate::transport::API_CLIENT_HEADER.into()));
+        headers.insert(
+            "user-agent".into(),
+            Value::String(crate::transport::USER_AGENT.into()),
+        );
+        headers.insert(
+            "x-goog-api-client".into(),
+            Value::String(crate::transport::API_CLIENT_HEADER.into()),
+        );
         headers.insert("accept-encoding".into(), Value::String("gzip".into()));
         if let Some(p) = service.transport().quota_project() {
             headers.insert("x-goog-user-project".into(), Value::String(p.into()));
         }
         for (k, v) in &self.headers {
-            headers.insert(k.as_str().into(), Value::String(v.to_str().unwrap_or("").into()));
+            headers.insert(
+                k.as_str().into(),
+                Value::String(v.to_str().unwrap_or("").into()),
+            );
         }
         serde_json::json!({
             "method": self.method.as_str(),
@@ -93,7 +102,14 @@ impl PreparedRequest {
 
 impl MethodCall {
     pub(crate) fn new(service: Service, dotted: String, method: RestMethod) -> MethodCall {
-        MethodCall { service, dotted, method, params: Vec::new(), body: None, headers: Vec::new() }
+        MethodCall {
+            service,
+            dotted,
+            method,
+            params: Vec::new(),
+            body: None,
+            headers: Vec::new(),
+        }
     }
 
     /// The method's description from the document.
@@ -121,7 +137,10 @@ impl MethodCall {
     pub fn param(mut self, name: impl Into<String>, value: impl Into<ParamValue>) -> Self {
         let name = name.into();
         let value = value.into();
-        let repeated = self.lookup_param(&name).map(|s| s.repeated).unwrap_or(false);
+        let repeated = self
+            .lookup_param(&name)
+            .map(|s| s.repeated)
+            .unwrap_or(false);
         if let Some(slot) = self.params.iter_mut().find(|(n, _)| *n == name) {
             if repeated {
                 let mut items = match std::mem::replace(&mut slot.1, ParamValue::List(vec![])) {
@@ -144,9 +163,9 @@ impl MethodCall {
 
     /// Sets parameters from a JSON object (`{"pageSize": 5, "q": "..."}`).
     pub fn params_json(mut self, params: &Value) -> Result<Self, Error> {
-        let obj = params
-            .as_object()
-            .ok_or_else(|| Error::invalid_argument("parameters must be a JSON object like {\"pageSize\": 5}"))?;
+        let obj = params.as_object().ok_or_else(|| {
+            Error::invalid_argument("parameters must be a JSON object like {\"pageSize\": 5}")
+        })?;
         for (k, v) in obj {
             let pv = ParamValue::from_json(k, v)?;
             self = self.param(k.clone(), pv);
@@ -188,7 +207,10 @@ impl MethodCall {
     }
 
     fn lookup_param(&self, name: &str) -> Option<&JsonSchema> {
-        self.method.parameters.get(name).or_else(|| self.service.document().parameters.get(name))
+        self.method
+            .parameters
+            .get(name)
+            .or_else(|| self.service.document().parameters.get(name))
     }
 
     /// Casts and validates everything and builds the request, without any I/O.
@@ -207,13 +229,21 @@ impl MethodCall {
             }
             let Some(schema) = self.lookup_param(name) else {
                 let close = closest(name, m.parameters.keys().chain(doc.parameters.keys()));
-                let hint = if close.is_empty() { String::new() } else { format!(" (did you mean {}?)", close.join(", ")) };
+                let hint = if close.is_empty() {
+                    String::new()
+                } else {
+                    format!(" (did you mean {}?)", close.join(", "))
+                };
                 let mut known: Vec<&str> = m.parameters.keys().collect();
                 known.sort_unstable();
                 return Err(Error::invalid_argument(format!(
                     "{} has no parameter '{name}'{hint}; its parameters: {}",
                     m.id,
-                    if known.is_empty() { "(none)".to_string() } else { known.join(", ") }
+                    if known.is_empty() {
+                        "(none)".to_string()
+                    } else {
+                        known.join(", ")
+                    }
                 )));
             };
             let values = cast(name, schema, value)?;
@@ -231,11 +261,19 @@ impl MethodCall {
         let mut missing = Vec::new();
         for (name, schema) in m.parameters.iter() {
             if schema.required && !self.params.iter().any(|(n, _)| n == name) {
-                missing.push(format!("'{name}' ({}, {})", schema.type_name(), schema.location.as_deref().unwrap_or("query")));
+                missing.push(format!(
+                    "'{name}' ({}, {})",
+                    schema.type_name(),
+                    schema.location.as_deref().unwrap_or("query")
+                ));
             }
         }
         if !missing.is_empty() {
-            return Err(Error::invalid_argument(format!("{} needs {}", m.id, missing.join(", "))));
+            return Err(Error::invalid_argument(format!(
+                "{} needs {}",
+                m.id,
+                missing.join(", ")
+            )));
         }
         if !saw_alt {
             query.push(("alt".into(), "json".into()));
@@ -243,16 +281,28 @@ impl MethodCall {
         if !saw_pretty {
             query.push(("prettyPrint".into(), "false".into()));
         }
-        let lookup = |n: &str| path_values.iter().find(|(k, _)| *k == n).map(|(_, v)| Cow::Owned(v.clone()));
+        let lookup = |n: &str| {
+            path_values
+                .iter()
+                .find(|(k, _)| *k == n)
+                .map(|(_, v)| Cow::Owned(v.clone()))
+        };
         let path = uri_template::expand(&m.path, lookup)
             .map_err(|e| Error::invalid_argument(format!("{}: {e}", m.id)))?;
         let root = self.service.root_url();
         let url = build_url(&format!("{root}{}{path}", doc.service_path), &query)?;
 
-        let http_method = Method::from_bytes(m.http_method_or_get().as_bytes())
-            .map_err(|_| Error::discovery(format!("{} has an invalid httpMethod {:?}", m.id, m.http_method)))?;
+        let http_method = Method::from_bytes(m.http_method_or_get().as_bytes()).map_err(|_| {
+            Error::discovery(format!(
+                "{} has an invalid httpMethod {:?}",
+                m.id, m.http_method
+            ))
+        })?;
         if self.body.is_some() && m.request.is_none() {
-            return Err(Error::invalid_argument(format!("{} takes no request body", m.id)));
+            return Err(Error::invalid_argument(format!(
+                "{} takes no request body",
+                m.id
+            )));
         }
         let mut headers = HeaderMap::new();
         if let Some(v) = &m.api_version
@@ -263,11 +313,15 @@ impl MethodCall {
         for (k, v) in &self.headers {
             let name = HeaderName::from_bytes(k.as_bytes())
                 .map_err(|_| Error::invalid_argument(format!("invalid header name {k:?}")))?;
-            let value = HeaderValue::from_str(v).map_err(|_| Error::invalid_argument(format!("invalid value for header {k}")))?;
+            let value = HeaderValue::from_str(v)
+                .map_err(|_| Error::invalid_argument(format!("invalid value for header {k}")))?;
             headers.append(name, value);
         }
         if self.body.is_some() && !headers.contains_key(reqwest::header::CONTENT_TYPE) {
-            headers.insert(reqwest::header::CONTENT_TYPE, HeaderValue::from_static("application/json"));
+            headers.insert(
+                reqwest::header::CONTENT_TYPE,
+                HeaderValue::from_static("application/json"),
+            );
         }
 
         let media_upload = if m.supports_media_upload || m.media_upload.is_some() {
@@ -288,7 +342,9 @@ impl MethodCall {
             } else {
                 (
                     simple.map(|p| expand_upload(Some(&p.path))).transpose()?,
-                    resumable.map(|p| expand_upload(Some(&p.path))).transpose()?,
+                    resumable
+                        .map(|p| expand_upload(Some(&p.path)))
+                        .transpose()?,
                 )
             };
             Some(MediaUploadTarget {
@@ -302,7 +358,8 @@ impl MethodCall {
             None
         };
         let download_url = if m.supports_media_download {
-            let mut q: Vec<(String, String)> = query.iter().filter(|(k, _)| k != "alt").cloned().collect();
+            let mut q: Vec<(String, String)> =
+                query.iter().filter(|(k, _)| k != "alt").cloned().collect();
             q.push(("alt".into(), "media".into()));
             let base = if m.use_media_download_service {
                 format!("{root}download/{}{path}", doc.service_path)
@@ -345,20 +402,29 @@ impl MethodCall {
     }
 
     /// The items of every page: the array `field` of each page (`files`, `items`), one by one.
-    pub fn items(&self, field: impl Into<String>) -> impl futures_util::Stream<Item = Result<Value, Error>> + Send + 'static {
+    pub fn items(
+        &self,
+        field: impl Into<String>,
+    ) -> impl futures_util::Stream<Item = Result<Value, Error>> + Send + 'static {
         crate::pagination::items(self.clone(), field.into())
     }
 }
 
 /// Sends a prepared request through the service's transport.
-pub async fn send_prepared(service: &Service, prepared: &PreparedRequest) -> Result<reqwest::Response, Error> {
+pub async fn send_prepared(
+    service: &Service,
+    prepared: &PreparedRequest,
+) -> Result<reqwest::Response, Error> {
     let transport = service.transport();
     let body = match &prepared.body {
         Some(b) => Some(bytes::Bytes::from(serde_json::to_vec(b)?)),
         None => None,
     };
     let build = || {
-        let mut rb = transport.http().request(prepared.method.clone(), prepared.url.clone()).headers(prepared.headers.clone());
+        let mut rb = transport
+            .http()
+            .request(prepared.method.clone(), prepared.url.clone())
+            .headers(prepared.headers.clone());
         if let Some(b) = &body {
             rb = rb.body(b.clone());
         } else if matches!(prepared.method, Method::POST | Method::PUT | Method::PATCH) {
@@ -370,19 +436,26 @@ pub async fn send_prepared(service: &Service, prepared: &PreparedRequest) -> Res
 }
 
 /// Sends a prepared request and decodes its JSON response (`{}` for an empty body).
-pub async fn execute_prepared(service: &Service, prepared: &PreparedRequest) -> Result<Value, Error> {
+pub async fn execute_prepared(
+    service: &Service,
+    prepared: &PreparedRequest,
+) -> Result<Value, Error> {
     let resp = send_prepared(service, prepared).await?;
     let bytes = resp.bytes().await?;
     if bytes.iter().all(|b| b.is_ascii_whitespace()) {
         return Ok(Value::Object(Default::default()));
     }
     serde_json::from_slice(&bytes).map_err(|e| {
-        Error::discovery(format!("{}: the response is not JSON ({e}); use alt=media for media", prepared.method_id))
+        Error::discovery(format!(
+            "{}: the response is not JSON ({e}); use alt=media for media",
+            prepared.method_id
+        ))
     })
 }
 
 fn build_url(base: &str, query: &[(String, String)]) -> Result<url::Url, Error> {
-    let mut url = url::Url::parse(base).map_err(|e| Error::invalid_argument(format!("invalid URL {base:?}: {e}")))?;
+    let mut url = url::Url::parse(base)
+        .map_err(|e| Error::invalid_argument(format!("invalid URL {base:?}: {e}")))?;
     if !query.is_empty() {
         let mut q = url.query_pairs_mut();
         for (k, v) in query {

@@ -42,45 +42,60 @@ enum State {
 /// A stream of whole response pages.
 pub fn pages(call: MethodCall) -> impl Stream<Item = Result<Value, Error>> + Send + 'static {
     let place = token_place(&call);
-    futures_util::stream::unfold(Some(State::Next(Box::new(call), Vec::new())), move |state| async move {
-        let (call, mut seen) = match state? {
-            State::Fail(e) => return Some((Err(e), None)),
-            State::Next(c, s) => (*c, s),
-        };
-        let page = match call.execute().await {
-            Ok(p) => p,
-            Err(e) => return Some((Err(e), None)),
-        };
-        let token = page.get("nextPageToken").and_then(Value::as_str).filter(|t| !t.is_empty()).map(str::to_string);
-        let next = match (token, place) {
-            (Some(t), TokenPlace::Query | TokenPlace::Body) if seen.contains(&t) => Some(State::Fail(Error::discovery(format!(
-                "{}: the server returned the same nextPageToken twice; stopped to avoid an endless loop",
-                call.method().id
-            )))),
-            (Some(t), TokenPlace::Query | TokenPlace::Body) => {
-                seen.push(t.clone());
-                if seen.len() > 64 {
-                    seen.remove(0);
+    futures_util::stream::unfold(
+        Some(State::Next(Box::new(call), Vec::new())),
+        move |state| async move {
+            let (call, mut seen) = match state? {
+                State::Fail(e) => return Some((Err(e), None)),
+                State::Next(c, s) => (*c, s),
+            };
+            let page = match call.execute().await {
+                Ok(p) => p,
+                Err(e) => return Some((Err(e), None)),
+            };
+            let token = page
+                .get("nextPageToken")
+                .and_then(Value::as_str)
+                .filter(|t| !t.is_empty())
+                .map(str::to_string);
+            let next = match (token, place) {
+                (Some(t), TokenPlace::Query | TokenPlace::Body) if seen.contains(&t) => {
+                    Some(State::Fail(Error::discovery(format!(
+                        "{}: the server returned the same nextPageToken twice; stopped to avoid an endless loop",
+                        call.method().id
+                    ))))
                 }
-                let next_call = if place == TokenPlace::Query {
-                    call.param("pageToken", t)
-                } else {
-                    let mut body = call.get_body().cloned().unwrap_or_else(|| Value::Object(Default::default()));
-                    if let Some(o) = body.as_object_mut() {
-                        o.insert("pageToken".into(), Value::String(t));
+                (Some(t), TokenPlace::Query | TokenPlace::Body) => {
+                    seen.push(t.clone());
+                    if seen.len() > 64 {
+                        seen.remove(0);
                     }
-                    call.body(body)
-                };
-                Some(State::Next(Box::new(next_call), seen))
-            }
-            _ => None,
-        };
-        Some((Ok(page), next))
-    })
+                    let next_call = if place == TokenPlace::Query {
+                        call.param("pageToken", t)
+                    } else {
+                        let mut body = call
+                            .get_body()
+                            .cloned()
+                            .unwrap_or_else(|| Value::Object(Default::default()));
+                        if let Some(o) = body.as_object_mut() {
+                            o.insert("pageToken".into(), Value::String(t));
+                        }
+                        call.body(body)
+                    };
+                    Some(State::Next(Box::new(next_call), seen))
+                }
+                _ => None,
+            };
+            Some((Ok(page), next))
+        },
+    )
 }
 
 /// A stream of the elements of the array `field` of every page.
-pub fn items(call: MethodCall, field: String) -> impl Stream<Item = Result<Value, Error>> + Send + 'static {
+pub fn items(
+    call: MethodCall,
+    field: String,
+) -> impl Stream<Item = Result<Value, Error>> + Send + 'static {
     use futures_util::StreamExt;
     pages(call).flat_map(move |page| {
         let out: Vec<Result<Value, Error>> = match page {
@@ -88,7 +103,9 @@ pub fn items(call: MethodCall, field: String) -> impl Stream<Item = Result<Value
             Ok(mut p) => match p.get_mut(&field).map(Value::take) {
                 Some(Value::Array(items)) => items.into_iter().map(Ok).collect(),
                 Some(Value::Null) | None => Vec::new(),
-                Some(_) => vec![Err(Error::invalid_argument(format!("the field '{field}' of the response is not a list")))],
+                Some(_) => vec![Err(Error::invalid_argument(format!(
+                    "the field '{field}' of the response is not a list"
+                )))],
             },
         };
         futures_util::stream::iter(out)
@@ -98,6 +115,14 @@ pub fn items(call: MethodCall, field: String) -> impl Stream<Item = Result<Value
 /// Guesses the list field of a page: the only array-valued top-level field, if exactly one.
 pub fn guess_items_field(page: &Value) -> Option<String> {
     let obj = page.as_object()?;
-    let arrays: Vec<&String> = obj.iter().filter(|(_, v)| v.is_array()).map(|(k, _)| k).collect();
-    if arrays.len() == 1 { Some(arrays[0].clone()) } else { None }
+    let arrays: Vec<&String> = obj
+        .iter()
+        .filter(|(_, v)| v.is_array())
+        .map(|(k, _)| k)
+        .collect();
+    if arrays.len() == 1 {
+        Some(arrays[0].clone())
+    } else {
+        None
+    }
 }

@@ -98,11 +98,15 @@ impl ParamValue {
                     ParamValue::Float(n.as_f64().unwrap_or(f64::NAN))
                 }
             }
-            Value::Array(a) => {
-                ParamValue::List(a.iter().map(|x| ParamValue::from_json(name, x)).collect::<Result<_, _>>()?)
-            }
+            Value::Array(a) => ParamValue::List(
+                a.iter()
+                    .map(|x| ParamValue::from_json(name, x))
+                    .collect::<Result<_, _>>()?,
+            ),
             Value::Null => {
-                return Err(Error::invalid_argument(format!("parameter '{name}' is null; give a value or leave it out")));
+                return Err(Error::invalid_argument(format!(
+                    "parameter '{name}' is null; give a value or leave it out"
+                )));
             }
             Value::Object(_) => {
                 return Err(Error::invalid_argument(format!(
@@ -137,7 +141,9 @@ pub fn cast(name: &str, schema: &JsonSchema, value: &ParamValue) -> Result<Vec<S
             let mut out = Vec::with_capacity(items.len());
             for it in items {
                 if matches!(it, ParamValue::List(_)) {
-                    return Err(Error::invalid_argument(format!("parameter '{name}': nested lists are not allowed")));
+                    return Err(Error::invalid_argument(format!(
+                        "parameter '{name}': nested lists are not allowed"
+                    )));
                 }
                 out.push(cast_one(name, schema, it)?);
             }
@@ -148,8 +154,15 @@ pub fn cast(name: &str, schema: &JsonSchema, value: &ParamValue) -> Result<Vec<S
 }
 
 fn type_error(name: &str, schema: &JsonSchema, v: &ParamValue, expected: &str) -> Error {
-    let fmt = schema.format.as_deref().map(|f| format!(" ({f})")).unwrap_or_default();
-    Error::invalid_argument(format!("parameter '{name}' must be {expected}{fmt}, got {}", v.describe()))
+    let fmt = schema
+        .format
+        .as_deref()
+        .map(|f| format!(" ({f})"))
+        .unwrap_or_default();
+    Error::invalid_argument(format!(
+        "parameter '{name}' must be {expected}{fmt}, got {}",
+        v.describe()
+    ))
 }
 
 fn cast_one(name: &str, schema: &JsonSchema, v: &ParamValue) -> Result<String, Error> {
@@ -168,8 +181,12 @@ fn cast_one(name: &str, schema: &JsonSchema, v: &ParamValue) -> Result<String, E
             let n: i128 = match v {
                 ParamValue::Int(i) => *i as i128,
                 ParamValue::UInt(u) => *u as i128,
-                ParamValue::Str(s) => parse_integer(s).ok_or_else(|| type_error(name, schema, v, "an integer"))?,
-                ParamValue::Float(f) if f.is_finite() && f.fract() == 0.0 && f.abs() < 9.0e18 => *f as i128,
+                ParamValue::Str(s) => {
+                    parse_integer(s).ok_or_else(|| type_error(name, schema, v, "an integer"))?
+                }
+                ParamValue::Float(f) if f.is_finite() && f.fract() == 0.0 && f.abs() < 9.0e18 => {
+                    *f as i128
+                }
                 _ => return Err(type_error(name, schema, v, "an integer")),
             };
             let (lo, hi): (i128, i128) = match schema.format.as_deref() {
@@ -193,7 +210,10 @@ fn cast_one(name: &str, schema: &JsonSchema, v: &ParamValue) -> Result<String, E
                 ParamValue::Int(i) => (*i as f64, i.to_string()),
                 ParamValue::UInt(u) => (*u as f64, u.to_string()),
                 ParamValue::Str(s) => {
-                    let f: f64 = s.trim().parse().map_err(|_| type_error(name, schema, v, "a number"))?;
+                    let f: f64 = s
+                        .trim()
+                        .parse()
+                        .map_err(|_| type_error(name, schema, v, "a number"))?;
                     (f, s.trim().to_string())
                 }
                 _ => return Err(type_error(name, schema, v, "a number")),
@@ -218,7 +238,11 @@ fn cast_one(name: &str, schema: &JsonSchema, v: &ParamValue) -> Result<String, E
         let mut allowed: Vec<&str> = schema.enum_.iter().map(String::as_str).collect();
         allowed.truncate(30);
         let close = closest(&text, schema.enum_.iter().map(String::as_str));
-        let hint = if close.is_empty() { String::new() } else { format!(" (did you mean {}?)", close.join(", ")) };
+        let hint = if close.is_empty() {
+            String::new()
+        } else {
+            format!(" (did you mean {}?)", close.join(", "))
+        };
         return Err(Error::invalid_argument(format!(
             "parameter '{name}' must be one of {}, got {text:?}{hint}",
             allowed.join(", ")
@@ -246,15 +270,25 @@ fn parse_integer(s: &str) -> Option<i128> {
 }
 
 fn check_bounds(name: &str, schema: &JsonSchema, n: f64) -> Result<(), Error> {
-    if let Some(min) = schema.minimum.as_deref().and_then(|m| m.parse::<f64>().ok())
+    if let Some(min) = schema
+        .minimum
+        .as_deref()
+        .and_then(|m| m.parse::<f64>().ok())
         && n < min
     {
-        return Err(Error::invalid_argument(format!("parameter '{name}' must be at least {min}, got {n}")));
+        return Err(Error::invalid_argument(format!(
+            "parameter '{name}' must be at least {min}, got {n}"
+        )));
     }
-    if let Some(max) = schema.maximum.as_deref().and_then(|m| m.parse::<f64>().ok())
+    if let Some(max) = schema
+        .maximum
+        .as_deref()
+        .and_then(|m| m.parse::<f64>().ok())
         && n > max
     {
-        return Err(Error::invalid_argument(format!("parameter '{name}' must be at most {max}, got {n}")));
+        return Err(Error::invalid_argument(format!(
+            "parameter '{name}' must be at most {max}, got {n}"
+        )));
     }
     Ok(())
 }
@@ -268,9 +302,15 @@ fn anchored_regex(pattern: &str) -> Option<Regex> {
     if let Some(r) = guard.get(pattern) {
         return r.clone();
     }
-    let re = regex::RegexBuilder::new(&format!("^(?:{pattern})$")).size_limit(1 << 20).build().ok();
+    let re = regex::RegexBuilder::new(&format!("^(?:{pattern})$"))
+        .size_limit(1 << 20)
+        .build()
+        .ok();
     if re.is_none() {
-        tracing::debug!(pattern, "pattern not supported by the regex crate; not checked locally");
+        tracing::debug!(
+            pattern,
+            "pattern not supported by the regex crate; not checked locally"
+        );
     }
     if guard.len() > 4096 {
         guard.clear();
@@ -296,7 +336,11 @@ pub fn closest<'a>(word: &str, candidates: impl Iterator<Item = &'a str>) -> Vec
         .filter(|(s, _)| *s >= 0.8)
         .collect();
     scored.sort_by(|a, b| b.0.partial_cmp(&a.0).unwrap_or(std::cmp::Ordering::Equal));
-    scored.into_iter().take(3).map(|(_, c)| c.to_string()).collect()
+    scored
+        .into_iter()
+        .take(3)
+        .map(|(_, c)| c.to_string())
+        .collect()
 }
 
 #[cfg(test)]
@@ -328,10 +372,14 @@ mod tests {
         let u = schema(r#"{"type":"integer","format":"uint32"}"#);
         assert!(cast("n", &u, &(-1).into()).is_err());
         let big = schema(r#"{"type":"string","format":"int64"}"#);
-        assert_eq!(cast("n", &big, &"9223372036854775807".into()).unwrap(), ["9223372036854775807"]);
+        assert_eq!(
+            cast("n", &big, &"9223372036854775807".into()).unwrap(),
+            ["9223372036854775807"]
+        );
         let i64s = schema(r#"{"type":"integer","format":"int64"}"#);
         assert!(cast("n", &i64s, &"9223372036854775808".into()).is_err());
-        let bounded = schema(r#"{"type":"integer","format":"int32","minimum":"1","maximum":"1000"}"#);
+        let bounded =
+            schema(r#"{"type":"integer","format":"int32","minimum":"1","maximum":"1000"}"#);
         assert!(cast("pageSize", &bounded, &0.into()).is_err());
         assert!(cast("pageSize", &bounded, &1001.into()).is_err());
         assert!(cast("pageSize", &bounded, &1000.into()).is_ok());
@@ -344,8 +392,14 @@ mod tests {
         assert!(err.contains("one of") && err.contains("user"), "{err}");
         let p = schema(r#"{"type":"string","pattern":"projects/[^/]+"}"#);
         assert!(cast("name", &p, &"projects/x".into()).is_ok());
-        assert!(cast("name", &p, &"projects/x/extra".into()).is_err(), "anchored at the end");
-        assert!(cast("name", &p, &"v/projects/x".into()).is_err(), "anchored at the start");
+        assert!(
+            cast("name", &p, &"projects/x/extra".into()).is_err(),
+            "anchored at the end"
+        );
+        assert!(
+            cast("name", &p, &"v/projects/x".into()).is_err(),
+            "anchored at the start"
+        );
         let r = schema(r#"{"type":"string","repeated":true,"enum":["a","b"]}"#);
         assert_eq!(cast("k", &r, &vec!["a", "b"].into()).unwrap(), ["a", "b"]);
         assert!(cast("k", &r, &vec!["a", "c"].into()).is_err());

@@ -32,7 +32,9 @@ pub fn narrowest_first(accepted: &[String]) -> Vec<String> {
 /// A method that accepts no scope (public data) needs none: `Some("")` is never returned;
 /// check `accepted.is_empty()` first.
 pub fn pick_granted(accepted: &[String], granted: &[String]) -> Option<String> {
-    narrowest_first(accepted).into_iter().find(|a| granted.iter().any(|g| g == a))
+    narrowest_first(accepted)
+        .into_iter()
+        .find(|a| granted.iter().any(|g| g == a))
 }
 
 #[cfg(test)]
@@ -52,8 +54,14 @@ mod tests {
             "https://www.googleapis.com/auth/drive".to_string(),
             "https://www.googleapis.com/auth/drive.metadata.readonly".to_string(),
         ];
-        assert_eq!(pick_granted(&accepted, &granted).as_deref(), Some("https://www.googleapis.com/auth/drive.metadata.readonly"));
+        assert_eq!(
+            pick_granted(&accepted, &granted).as_deref(),
+            Some("https://www.googleapis.com/auth/drive.metadata.readonly")
+        );
         assert_eq!(pick_granted(&accepted, &["x".to_string()]), None);
-        assert_eq!(narrowest_first(&accepted)[2], "https://www.googleapis.com/auth/drive");
+        assert_eq!(
+            narrowest_first(&accepted)[2],
+            "https://www.googleapis.com/auth/drive"
+        );
     }
 }

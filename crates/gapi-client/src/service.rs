@@ -42,7 +42,10 @@ pub fn build(api: &str, version: &str, auth: impl Authenticator) -> Result<Servi
 }
 
 /// Builds a service from a Discovery document given as JSON text or as a parsed model.
-pub fn build_from_document(doc: impl Into<DocumentSource>, auth: impl Authenticator) -> Result<Service, Error> {
+pub fn build_from_document(
+    doc: impl Into<DocumentSource>,
+    auth: impl Authenticator,
+) -> Result<Service, Error> {
     Service::builder().document(doc).auth(auth).build()
 }
 
@@ -83,13 +86,43 @@ impl From<Arc<RestDescription>> for DocumentSource {
     }
 }
 
+/// How many parsed bundled documents the process keeps, so building the same API again costs
+/// a map lookup instead of decompressing and parsing (documents are immutable and shared).
+const DOC_CACHE_SIZE: usize = 16;
+
+/// Loads a bundled document through a small process-wide cache of parsed documents.
+pub fn cached_bundled_document(api: &str, version: &str) -> Result<Arc<RestDescription>, Error> {
+    use std::collections::HashMap;
+    use std::sync::{Mutex, OnceLock};
+    type Cache = Mutex<HashMap<(String, String), Arc<RestDescription>>>;
+    static CACHE: OnceLock<Cache> = OnceLock::new();
+    let cache = CACHE.get_or_init(Default::default);
+    let key = (api.to_string(), version.to_string());
+    if let Some(d) = cache.lock().unwrap_or_else(|e| e.into_inner()).get(&key) {
+        return Ok(d.clone());
+    }
+    let doc = Arc::new(bundled_document(api, version)?);
+    let mut guard = cache.lock().unwrap_or_else(|e| e.into_inner());
+    if guard.len() >= DOC_CACHE_SIZE
+        && let Some(k) = guard.keys().next().cloned()
+    {
+        guard.remove(&k);
+    }
+    guard.insert(key, doc.clone());
+    Ok(doc)
+}
+
 /// Loads and parses a bundled document; an empty version means the preferred one.
 pub fn bundled_document(api: &str, version: &str) -> Result<RestDescription, Error> {
     let version = if version.is_empty() {
         gapi_discovery::Directory::bundled()
             .preferred_version(api)
             .map(str::to_string)
-            .or_else(|| gapi_discovery::bundle::versions(api).last().map(str::to_string))
+            .or_else(|| {
+                gapi_discovery::bundle::versions(api)
+                    .last()
+                    .map(str::to_string)
+            })
             .ok_or_else(|| unknown_api(api))?
     } else {
         version.to_string()
@@ -107,15 +140,28 @@ pub fn bundled_document(api: &str, version: &str) -> Result<RestDescription, Err
                 ))
             }
         })?;
-    RestDescription::from_json(&json).map_err(|e| Error::discovery(format!("bundled document {api}:{version} does not parse: {e}")))
+    RestDescription::from_json(&json).map_err(|e| {
+        Error::discovery(format!(
+            "bundled document {api}:{version} does not parse: {e}"
+        ))
+    })
 }
 
 fn unknown_api(api: &str) -> Error {
-    let mut names: Vec<&str> = gapi_discovery::bundle::entries().iter().map(|e| e.name).collect();
+    let mut names: Vec<&str> = gapi_discovery::bundle::entries()
+        .iter()
+        .map(|e| e.name)
+        .collect();
     names.dedup();
     let close = closest(api, names.into_iter());
-    let hint = if close.is_empty() { String::new() } else { format!(" (did you mean {}?)", close.join(", ")) };
-    Error::discovery(format!("unknown API {api:?}{hint}; `gapi apis` lists the known ones"))
+    let hint = if close.is_empty() {
+        String::new()
+    } else {
+        format!(" (did you mean {}?)", close.join(", "))
+    };
+    Error::discovery(format!(
+        "unknown API {api:?}{hint}; `gapi apis` lists the known ones"
+    ))
 }
 
 /// Options for a [`Service`]: the document, credentials, endpoint override and transport.
@@ -132,14 +178,19 @@ pub struct ServiceBuilder {
 
 impl std::fmt::Debug for ServiceBuilder {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.debug_struct("ServiceBuilder").field("endpoint", &self.endpoint).finish_non_exhaustive()
+        f.debug_struct("ServiceBuilder")
+            .field("endpoint", &self.endpoint)
+            .finish_non_exhaustive()
     }
 }
 
 impl ServiceBuilder {
     /// Uses the bundled document of `api` `version` (empty version = preferred).
     pub fn bundled(mut self, api: &str, version: &str) -> Self {
-        self.doc = Some(DocumentSource::Bundled { api: api.to_string(), version: version.to_string() });
+        self.doc = Some(DocumentSource::Bundled {
+            api: api.to_string(),
+            version: version.to_string(),
+        });
         self
     }
     /// Uses this document (JSON text or parsed).
@@ -196,24 +247,37 @@ impl ServiceBuilder {
     /// Loads the document and makes the service (no network I/O).
     pub fn build(self) -> Result<Service, Error> {
         let doc = match self.doc {
-            None => return Err(Error::invalid_argument("no Discovery document given to Service::builder()")),
+            None => {
+                return Err(Error::invalid_argument(
+                    "no Discovery document given to Service::builder()",
+                ));
+            }
             Some(DocumentSource::Parsed(d)) => d,
-            Some(DocumentSource::Json(j)) => Arc::new(
-                RestDescription::from_json(&j).map_err(|e| Error::discovery(format!("the Discovery document does not parse: {e}")))?,
-            ),
-            Some(DocumentSource::Bundled { api, version }) => Arc::new(bundled_document(&api, &version)?),
+            Some(DocumentSource::Json(j)) => {
+                Arc::new(RestDescription::from_json(&j).map_err(|e| {
+                    Error::discovery(format!("the Discovery document does not parse: {e}"))
+                })?)
+            }
+            Some(DocumentSource::Bundled { api, version }) => {
+                cached_bundled_document(&api, &version)?
+            }
         };
         let root_url = match self.endpoint {
             Some(e) => e,
             None if doc.root_url.is_empty() => {
-                return Err(Error::discovery(format!("the document of {}:{} has no rootUrl", doc.name, doc.version)));
+                return Err(Error::discovery(format!(
+                    "the document of {}:{} has no rootUrl",
+                    doc.name, doc.version
+                )));
             }
             None => doc.root_url.clone(),
         };
         let transport = match self.transport {
             Some(t) => t,
             None => {
-                let mut tb = Transport::builder().auth(self.auth).quota_project(self.quota_project);
+                let mut tb = Transport::builder()
+                    .auth(self.auth)
+                    .quota_project(self.quota_project);
                 if let Some(h) = self.http {
                     tb = tb.http_client(h);
                 }
@@ -226,7 +290,13 @@ impl ServiceBuilder {
                 tb.build()?
             }
         };
-        Ok(Service { inner: Arc::new(ServiceInner { doc, root_url, transport }) })
+        Ok(Service {
+            inner: Arc::new(ServiceInner {
+                doc,
+                root_url,
+                transport,
+            }),
+        })
     }
 }
 
@@ -263,7 +333,15 @@ impl Service {
     /// `rootUrl + batchPath`, when the API has a batch endpoint.
     pub fn batch_url(&self) -> Option<String> {
         let bp = &self.inner.doc.batch_path;
-        if bp.is_empty() { None } else { Some(format!("{}{}", self.inner.root_url, bp.trim_start_matches('/'))) }
+        if bp.is_empty() {
+            None
+        } else {
+            Some(format!(
+                "{}{}",
+                self.inner.root_url,
+                bp.trim_start_matches('/')
+            ))
+        }
     }
 
     /// The transport that sends this service's calls.
@@ -295,12 +373,20 @@ impl Service {
                 Some(x) => x,
                 None => {
                     let close = closest(r, subs.keys());
-                    let where_ = if walked.is_empty() { api.clone() } else { format!("{api} {walked}") };
+                    let where_ = if walked.is_empty() {
+                        api.clone()
+                    } else {
+                        format!("{api} {walked}")
+                    };
                     let known: Vec<&str> = subs.keys().take(20).collect();
                     return Err(Error::invalid_argument(format!(
                         "{where_} has no resource {r:?}{}; resources: {}",
                         hint(&close),
-                        if known.is_empty() { "(none)".to_string() } else { known.join(", ") }
+                        if known.is_empty() {
+                            "(none)".to_string()
+                        } else {
+                            known.join(", ")
+                        }
                     )));
                 }
             };
@@ -313,17 +399,29 @@ impl Service {
         }
         methods.get(last).ok_or_else(|| {
             let close = closest(last, methods.keys().chain(subs.keys()));
-            let where_ = if walked.is_empty() { api.clone() } else { format!("{api} {walked}") };
+            let where_ = if walked.is_empty() {
+                api.clone()
+            } else {
+                format!("{api} {walked}")
+            };
             let known: Vec<&str> = methods.keys().collect();
             Error::invalid_argument(format!(
                 "{where_} has no method {last:?}{}; methods: {}",
                 hint(&close),
-                if known.is_empty() { "(none; pick a sub-resource)".to_string() } else { known.join(", ") }
+                if known.is_empty() {
+                    "(none; pick a sub-resource)".to_string()
+                } else {
+                    known.join(", ")
+                }
             ))
         })
     }
 }
 
 fn hint(close: &[String]) -> String {
-    if close.is_empty() { String::new() } else { format!(" (did you mean {}?)", close.join(", ")) }
+    if close.is_empty() {
+        String::new()
+    } else {
+        format!(" (did you mean {}?)", close.join(", "))
+    }
 }

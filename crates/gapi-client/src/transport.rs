@@ -14,8 +14,12 @@ use crate::retry::{RetryPolicy, retry_after_from_headers};
 /// The `User-Agent` gapi sends.
 pub const USER_AGENT: &str = concat!("gapi/", env!("CARGO_PKG_VERSION"));
 /// The `x-goog-api-client` header gapi sends (language and library versions, for Google's metrics).
-pub const API_CLIENT_HEADER: &str =
-    concat!("gl-rust/", env!("GAPI_RUSTC_VERSION"), " gdcl/", env!("CARGO_PKG_VERSION"));
+pub const API_CLIENT_HEADER: &str = concat!(
+    "gl-rust/",
+    env!("GAPI_RUSTC_VERSION"),
+    " gdcl/",
+    env!("CARGO_PKG_VERSION")
+);
 
 /// Sends requests for a service: cheap to clone (an `Arc` inside), shared by every call,
 /// media transfer and batch made from one [`crate::Service`].
@@ -116,7 +120,13 @@ impl TransportBuilder {
         let http = self.http;
         let quota_project = self.quota_project.or_else(|| self.auth.quota_project());
         Ok(Transport {
-            inner: Arc::new(Inner { http, auth: self.auth, quota_project, retry: self.retry, user_agent: self.user_agent }),
+            inner: Arc::new(Inner {
+                http,
+                auth: self.auth,
+                quota_project,
+                retry: self.retry,
+                user_agent: self.user_agent,
+            }),
         })
     }
 }
@@ -152,7 +162,8 @@ impl Transport {
         if let Some(c) = &self.inner.http {
             return Ok(c);
         }
-        static SHARED: std::sync::OnceLock<Result<reqwest::Client, String>> = std::sync::OnceLock::new();
+        static SHARED: std::sync::OnceLock<Result<reqwest::Client, String>> =
+            std::sync::OnceLock::new();
         SHARED
             .get_or_init(|| default_http_client().map_err(|e| e.to_string()))
             .as_ref()
@@ -183,18 +194,23 @@ impl Transport {
     pub fn decorate(&self, mut rb: RequestBuilder, auth: &Authorization) -> RequestBuilder {
         rb = rb
             .header(reqwest::header::USER_AGENT, &self.inner.user_agent)
-            .header(HeaderName::from_static("x-goog-api-client"), HeaderValue::from_static(API_CLIENT_HEADER));
+            .header(
+                HeaderName::from_static("x-goog-api-client"),
+                HeaderValue::from_static(API_CLIENT_HEADER),
+            );
         if let Some(p) = &self.inner.quota_project {
             rb = rb.header(HeaderName::from_static("x-goog-user-project"), p.as_str());
         }
         match auth {
-            Authorization::Bearer(tok) => match HeaderValue::from_str(&format!("Bearer {}", tok.secret())) {
-                Ok(mut v) => {
-                    v.set_sensitive(true);
-                    rb.header(reqwest::header::AUTHORIZATION, v)
+            Authorization::Bearer(tok) => {
+                match HeaderValue::from_str(&format!("Bearer {}", tok.secret())) {
+                    Ok(mut v) => {
+                        v.set_sensitive(true);
+                        rb.header(reqwest::header::AUTHORIZATION, v)
+                    }
+                    Err(_) => rb,
                 }
-                Err(_) => rb,
-            },
+            }
             Authorization::ApiKey(key) => rb.query(&[("key", key.secret())]),
             Authorization::None => rb,
         }
@@ -206,7 +222,11 @@ impl Transport {
     ///
     /// Returns the response for 1xx/2xx/3xx statuses (a resumable upload's 308 included);
     /// 4xx/5xx become [`Error::Api`].
-    pub async fn send(&self, build: impl Fn() -> RequestBuilder, idempotent: bool) -> Result<Response, Error> {
+    pub async fn send(
+        &self,
+        build: impl Fn() -> RequestBuilder,
+        idempotent: bool,
+    ) -> Result<Response, Error> {
         let mut attempt: u32 = 0;
         let mut refreshed = false;
         let mut force = false;
@@ -221,7 +241,11 @@ impl Transport {
                 Err(e) => {
                     let err = Error::from(e);
                     let transient = err.is_retryable();
-                    match self.inner.retry.decide(attempt, None, None, None, idempotent) {
+                    match self
+                        .inner
+                        .retry
+                        .decide(attempt, None, None, None, idempotent)
+                    {
                         Some(wait) if transient => {
                             tracing::debug!(attempt, ?wait, "transport error, retrying: {err}");
                             tokio::time::sleep(wait).await;
@@ -246,8 +270,16 @@ impl Transport {
             let url = redact_url(resp.url());
             let body = resp.bytes().await.unwrap_or_default();
             let api = ApiError::from_parts(status, &headers, Some(url), &body);
-            let retry_after = api.retry_after.or_else(|| retry_after_from_headers(&headers));
-            if let Some(wait) = self.inner.retry.decide(attempt, Some(status), api.reason.as_deref(), retry_after, idempotent) {
+            let retry_after = api
+                .retry_after
+                .or_else(|| retry_after_from_headers(&headers));
+            if let Some(wait) = self.inner.retry.decide(
+                attempt,
+                Some(status),
+                api.reason.as_deref(),
+                retry_after,
+                idempotent,
+            ) {
                 tracing::debug!(attempt, status, ?wait, "retrying");
                 tokio::time::sleep(wait).await;
                 continue;

@@ -19,7 +19,9 @@ impl std::fmt::Display for TemplateError {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         match self {
             TemplateError::Unclosed => f.write_str("path template has an unclosed '{'"),
-            TemplateError::Unsupported(e) => write!(f, "path template expression {{{e}}} is not supported"),
+            TemplateError::Unsupported(e) => {
+                write!(f, "path template expression {{{e}}} is not supported")
+            }
             TemplateError::Missing(n) => write!(f, "path parameter '{n}' has no value"),
         }
     }
@@ -69,7 +71,11 @@ pub fn expand<'a>(
             None => (expr, false),
         };
         let name = name.strip_suffix('*').unwrap_or(name);
-        if name.is_empty() || !name.chars().all(|c| c.is_ascii_alphanumeric() || c == '_' || c == '.' || c == '-') {
+        if name.is_empty()
+            || !name
+                .chars()
+                .all(|c| c.is_ascii_alphanumeric() || c == '_' || c == '.' || c == '-')
+        {
             return Err(TemplateError::Unsupported(expr.to_string()));
         }
         let value = lookup(name).ok_or_else(|| TemplateError::Missing(name.to_string()))?;
@@ -87,7 +93,23 @@ fn is_unreserved(b: u8) -> bool {
 fn is_reserved(b: u8) -> bool {
     matches!(
         b,
-        b':' | b'/' | b'?' | b'#' | b'[' | b']' | b'@' | b'!' | b'$' | b'&' | b'\'' | b'(' | b')' | b'*' | b'+' | b',' | b';' | b'='
+        b':' | b'/'
+            | b'?'
+            | b'#'
+            | b'['
+            | b']'
+            | b'@'
+            | b'!'
+            | b'$'
+            | b'&'
+            | b'\''
+            | b'('
+            | b')'
+            | b'*'
+            | b'+'
+            | b','
+            | b';'
+            | b'='
     )
 }
 
@@ -109,22 +131,61 @@ mod tests {
     use super::*;
 
     fn ex(t: &str, vals: &[(&str, &str)]) -> Result<String, TemplateError> {
-        expand(t, |n| vals.iter().find(|(k, _)| *k == n).map(|(_, v)| Cow::Owned(v.to_string())))
+        expand(t, |n| {
+            vals.iter()
+                .find(|(k, _)| *k == n)
+                .map(|(_, v)| Cow::Owned(v.to_string()))
+        })
     }
 
     #[test]
     fn simple_and_reserved_expansion() {
-        assert_eq!(ex("files/{fileId}", &[("fileId", "a/b c")]).unwrap(), "files/a%2Fb%20c");
-        assert_eq!(ex("v1/{+name}", &[("name", "projects/p/locations/l")]).unwrap(), "v1/projects/p/locations/l");
-        assert_eq!(ex("v1/{+name}:run", &[("name", "a b/é")]).unwrap(), "v1/a%20b/%C3%A9:run");
-        assert_eq!(ex("b/{bucket}/o/{object}", &[("bucket", "x"), ("object", "dir/f?.txt")]).unwrap(), "b/x/o/dir%2Ff%3F.txt");
+        assert_eq!(
+            ex("files/{fileId}", &[("fileId", "a/b c")]).unwrap(),
+            "files/a%2Fb%20c"
+        );
+        assert_eq!(
+            ex("v1/{+name}", &[("name", "projects/p/locations/l")]).unwrap(),
+            "v1/projects/p/locations/l"
+        );
+        assert_eq!(
+            ex("v1/{+name}:run", &[("name", "a b/é")]).unwrap(),
+            "v1/a%20b/%C3%A9:run"
+        );
+        assert_eq!(
+            ex(
+                "b/{bucket}/o/{object}",
+                &[("bucket", "x"), ("object", "dir/f?.txt")]
+            )
+            .unwrap(),
+            "b/x/o/dir%2Ff%3F.txt"
+        );
     }
 
     #[test]
     fn tricky_inputs_never_panic() {
         let tricky = [
-            "", "{", "}", "{}", "{+}", "{{x}}", "%\u{8800}", "{x", "x}", "{é}", "{+é}", "{?x}", "{/x*}", "a{x}b{+y}c",
-            "\u{0}{x}", "{x}{x}{x}", "{+x*}", "{ x }", "{+", "}{", "\u{10FFFF}{x}\u{10FFFF}",
+            "",
+            "{",
+            "}",
+            "{}",
+            "{+}",
+            "{{x}}",
+            "%\u{8800}",
+            "{x",
+            "x}",
+            "{é}",
+            "{+é}",
+            "{?x}",
+            "{/x*}",
+            "a{x}b{+y}c",
+            "\u{0}{x}",
+            "{x}{x}{x}",
+            "{+x*}",
+            "{ x }",
+            "{+",
+            "}{",
+            "\u{10FFFF}{x}\u{10FFFF}",
         ];
         for t in tricky {
             for v in ["", "/", "%", "%zz", "\u{8800}", "{x}", "a/b?c#d", "\u{0}"] {
@@ -132,13 +193,19 @@ mod tests {
             }
         }
         assert_eq!(ex("{x", &[("x", "1")]), Err(TemplateError::Unclosed));
-        assert!(matches!(ex("{?x}", &[("x", "1")]), Err(TemplateError::Unsupported(_))));
+        assert!(matches!(
+            ex("{?x}", &[("x", "1")]),
+            Err(TemplateError::Unsupported(_))
+        ));
         assert_eq!(ex("a/{x}", &[]), Err(TemplateError::Missing("x".into())));
         assert_eq!(ex("a}b", &[]).unwrap(), "a%7Db");
     }
 
     #[test]
     fn lists_variables() {
-        assert_eq!(variables("v1/{+name}/x/{id}"), vec![("name".to_string(), true), ("id".to_string(), false)]);
+        assert_eq!(
+            variables("v1/{+name}/x/{id}"),
+            vec![("name".to_string(), true), ("id".to_string(), false)]
+        );
     }
 }

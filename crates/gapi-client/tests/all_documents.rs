@@ -19,7 +19,9 @@ fn dummy(schema: &JsonSchema) -> ParamValue {
     }
     match (schema.type_name(), schema.format.as_deref()) {
         ("boolean", _) => ParamValue::Bool(true),
-        ("integer" | "number", _) => ParamValue::Str(schema.minimum.clone().unwrap_or_else(|| "1".into())),
+        ("integer" | "number", _) => {
+            ParamValue::Str(schema.minimum.clone().unwrap_or_else(|| "1".into()))
+        }
         (_, Some("int64" | "uint64" | "int32" | "uint32")) => ParamValue::Str("1".into()),
         _ => ParamValue::Str("x/y z".into()),
     }
@@ -40,7 +42,10 @@ fn generate(h: &Hir, out: &mut String) {
             }
         }
         HirKind::Class(Class::Bytes(c)) => {
-            let pick = c.iter().flat_map(|r| r.start()..=r.end()).find(|b| b.is_ascii_alphanumeric());
+            let pick = c
+                .iter()
+                .flat_map(|r| r.start()..=r.end())
+                .find(|b| b.is_ascii_alphanumeric());
             if let Some(b) = pick.or_else(|| c.iter().next().map(|r| r.start())) {
                 out.push(b as char);
             }
@@ -73,7 +78,9 @@ fn every_bundled_document_builds_and_every_method_prepares() {
             .build()
             .unwrap_or_else(|err| panic!("{}:{} does not build: {err}", e.name, e.version));
         for (path, m) in svc.document().all_methods() {
-            let mut call = svc.method(&path).unwrap_or_else(|err| panic!("{}:{} {path}: {err}", e.name, e.version));
+            let mut call = svc
+                .method(&path)
+                .unwrap_or_else(|err| panic!("{}:{} {path}: {err}", e.name, e.version));
             for (name, schema) in m.parameters.iter() {
                 if schema.required {
                     call = call.param(name, dummy(schema));
@@ -85,7 +92,11 @@ fn every_bundled_document_builds_and_every_method_prepares() {
             match call.prepare() {
                 Ok(req) => {
                     assert!(req.url.as_str().starts_with(svc.root_url()), "{}", req.url);
-                    assert!(!req.url.path().contains('{'), "unexpanded template in {}", req.url);
+                    assert!(
+                        !req.url.path().contains('{'),
+                        "unexpanded template in {}",
+                        req.url
+                    );
                     prepared += 1;
                 }
                 Err(err) => failures.push(format!("{}:{} {path}: {err}", e.name, e.version)),
@@ -98,8 +109,17 @@ fn every_bundled_document_builds_and_every_method_prepares() {
         "{} of {} methods failed to prepare:\n{}",
         failures.len(),
         prepared,
-        failures.iter().take(40).cloned().collect::<Vec<_>>().join("\n")
+        failures
+            .iter()
+            .take(40)
+            .cloned()
+            .collect::<Vec<_>>()
+            .join("\n")
     );
     assert!(prepared > 25_000, "only {prepared} methods prepared");
-    eprintln!("{prepared} methods prepared, {} failures: {:?}", failures.len(), failures.iter().take(5).collect::<Vec<_>>());
+    eprintln!(
+        "{prepared} methods prepared, {} failures: {:?}",
+        failures.len(),
+        failures.iter().take(5).collect::<Vec<_>>()
+    );
 }

@@ -43,8 +43,15 @@ async fn setup(policy: RetryPolicy) -> Env {
         .json()
         .await
         .unwrap();
-    let access = token["access_token"].as_str().expect("an access token").to_string();
-    let root = if base.ends_with('/') { base.clone() } else { format!("{base}/") };
+    let access = token["access_token"]
+        .as_str()
+        .expect("an access token")
+        .to_string();
+    let root = if base.ends_with('/') {
+        base.clone()
+    } else {
+        format!("{base}/")
+    };
     let drive = Service::builder()
         .bundled("drive", "v3")
         .endpoint(root)
@@ -78,24 +85,69 @@ impl Env {
 
     /// `files.create`'s upload URL, the same for every protocol (`rootUrl + upload/ + servicePath + path`).
     fn upload_url(&self) -> url::Url {
-        let prepared = self.drive.method("files.create").unwrap().prepare().unwrap();
+        let prepared = self
+            .drive
+            .method("files.create")
+            .unwrap()
+            .prepare()
+            .unwrap();
         let target = prepared.media_upload.expect("files.create takes media");
         let url = target.simple_url.expect("simple protocol offered");
         assert!(url.path().ends_with("/upload/drive/v3/files"), "{url}");
         url
     }
 
-    async fn upload(&self, protocol: UploadProtocol, meta: Option<Value>, source: MediaSource, opts: &UploadOptions) -> Result<Value, gapi_client::Error> {
+    async fn upload(
+        &self,
+        protocol: UploadProtocol,
+        meta: Option<Value>,
+        source: MediaSource,
+        opts: &UploadOptions,
+    ) -> Result<Value, gapi_client::Error> {
         self.media()
-            .upload(reqwest::Method::POST, self.upload_url(), protocol, meta.as_ref(), source, opts)
+            .upload(
+                reqwest::Method::POST,
+                self.upload_url(),
+                protocol,
+                meta.as_ref(),
+                source,
+                opts,
+            )
             .await
     }
 
-    async fn download(&self, id: &str, name: &str, opts: &DownloadOptions) -> (Vec<u8>, gapi_client::media::DownloadReport) {
-        let prepared = self.drive.method("files.get").unwrap().param("fileId", id).prepare().unwrap();
-        let url = prepared.download_url.expect("files.get supports alt=media");
+    async fn download(
+        &self,
+        id: &str,
+        name: &str,
+        opts: &DownloadOptions,
+    ) -> (Vec<u8>, gapi_client::media::DownloadReport) {
+        let prepared = self
+            .drive
+            .method("files.get")
+            .unwrap()
+            .param("fileId", id)
+            .prepare()
+            .unwrap();
+        assert!(prepared.supports_media_download);
+        // Like Python's client: the method's own URL with alt=media (the emulator does not serve
+        // the `download/` service path that `useMediaDownloadService` points at).
+        let mut url = prepared.url.clone();
+        let pairs: Vec<(String, String)> = url
+            .query_pairs()
+            .filter(|(k, _)| k != "alt")
+            .map(|(k, v)| (k.into_owned(), v.into_owned()))
+            .collect();
+        url.query_pairs_mut()
+            .clear()
+            .extend_pairs(pairs)
+            .append_pair("alt", "media");
         let target = tmp(name);
-        let report = self.media().download_to_file(url, &target, opts).await.unwrap();
+        let report = self
+            .media()
+            .download_to_file(url, &target, opts)
+            .await
+            .unwrap();
         let data = std::fs::read(&target).unwrap();
         std::fs::remove_file(&target).unwrap();
         (data, report)
@@ -131,7 +183,10 @@ fn assert_same(got: &[u8], want: &[u8], what: &str) {
 }
 
 fn id(v: &Value) -> String {
-    v["id"].as_str().unwrap_or_else(|| panic!("no id in {v}")).to_string()
+    v["id"]
+        .as_str()
+        .unwrap_or_else(|| panic!("no id in {v}"))
+        .to_string()
 }
 
 #[tokio::test]
@@ -139,19 +194,36 @@ async fn each_upload_type_stores_exact_bytes_and_downloads_with_ranges() {
     let env = setup(fast()).await;
     let cases = [
         (UploadProtocol::Simple, None, 200 * KIB + 1),
-        (UploadProtocol::Multipart, Some(json!({"name": "multi.bin"})), 300 * KIB + 2),
-        (UploadProtocol::Resumable, Some(json!({"name": "resumable.bin"})), 900 * KIB + 3),
+        (
+            UploadProtocol::Multipart,
+            Some(json!({"name": "multi.bin"})),
+            300 * KIB + 2,
+        ),
+        (
+            UploadProtocol::Resumable,
+            Some(json!({"name": "resumable.bin"})),
+            900 * KIB + 3,
+        ),
     ];
     for (i, (protocol, meta, len)) in cases.into_iter().enumerate() {
         let data = tricky_data(len, 40 + i as u64);
         let path = tmp(&format!("up{i}.bin"));
         std::fs::write(&path, &data).unwrap();
         let opts = UploadOptions::new("application/octet-stream").chunk_size(256 * KIB);
-        let file = env.upload(protocol, meta.clone(), MediaSource::path(&path), &opts).await.unwrap_or_else(|e| panic!("{protocol:?}: {e}"));
+        let file = env
+            .upload(protocol, meta.clone(), MediaSource::path(&path), &opts)
+            .await
+            .unwrap_or_else(|e| panic!("{protocol:?}: {e}"));
         if let Some(m) = &meta {
             assert_eq!(file["name"], m["name"], "{protocol:?}: {file}");
         }
-        let (got, _) = env.download(&id(&file), &format!("down{i}.bin"), &DownloadOptions::default()).await;
+        let (got, _) = env
+            .download(
+                &id(&file),
+                &format!("down{i}.bin"),
+                &DownloadOptions::default(),
+            )
+            .await;
         assert_same(&got, &data, &format!("{protocol:?}"));
 
         // Range: continue a partial download.
@@ -159,7 +231,13 @@ async fn each_upload_type_stores_exact_bytes_and_downloads_with_ranges() {
         let mut part = target.as_os_str().to_owned();
         part.push(".part");
         std::fs::write(&part, &data[..len / 3]).unwrap();
-        let (got, report) = env.download(&id(&file), &format!("part{i}.bin"), &DownloadOptions::default()).await;
+        let (got, report) = env
+            .download(
+                &id(&file),
+                &format!("part{i}.bin"),
+                &DownloadOptions::default(),
+            )
+            .await;
         assert_eq!(report.resumed_from, (len / 3) as u64);
         assert_same(&got, &data, &format!("{protocol:?} ranged"));
     }
@@ -182,19 +260,26 @@ async fn resumable_upload_survives_a_dropped_connection_and_a_503() {
         )
         .await
         .unwrap();
-    let (got, _) = env.download(&id(&file), "faulty.bin", &DownloadOptions::default()).await;
+    let (got, _) = env
+        .download(&id(&file), "faulty.bin", &DownloadOptions::default())
+        .await;
     assert_same(&got, &data, "after faults");
     let faults: Value = env
         .http
-        .get(format!("{}/__emulator/faults", env.emu.base_url().trim_end_matches('/')))
+        .get(format!(
+            "{}/__emulator/faults",
+            env.emu.base_url().trim_end_matches('/')
+        ))
         .send()
         .await
         .unwrap()
         .json()
         .await
         .unwrap();
-    let left = faults.get("faults").and_then(|f| f.as_array()).map(|a| a.len()).unwrap_or(0);
-    assert_eq!(left, 0, "both faults fired: {faults}");
+    let left = faults["faults"]
+        .as_array()
+        .unwrap_or_else(|| panic!("unexpected fault list {faults}"));
+    assert!(left.is_empty(), "both faults fired: {faults}");
 }
 
 #[tokio::test]
@@ -204,7 +289,9 @@ async fn resumable_upload_is_resumed_from_a_saved_session() {
     let path = tmp("later.bin");
     std::fs::write(&path, &data).unwrap();
     let session_file = tmp("later.session.json");
-    let opts = UploadOptions::new("text/plain").chunk_size(256 * KIB).session_file(&session_file);
+    let opts = UploadOptions::new("text/plain")
+        .chunk_size(256 * KIB)
+        .session_file(&session_file);
     // First "process": the session is opened and saved, nothing is sent yet.
     let started = ResumableUpload::start(
         &env.media(),
@@ -220,10 +307,21 @@ async fn resumable_upload_is_resumed_from_a_saved_session() {
     // Second "process": only the file on disk links it to the first.
     let session = ResumableSession::load(&session_file).unwrap();
     let upload = ResumableUpload::resume(&env.media(), session);
-    assert_eq!(upload.status().await.unwrap(), UploadStatus::InProgress { committed: 0 });
-    let file = upload.upload(MediaSource::path(&path), &UploadOptions::default().chunk_size(256 * KIB)).await.unwrap();
+    assert_eq!(
+        upload.status().await.unwrap(),
+        UploadStatus::InProgress { committed: 0 }
+    );
+    let file = upload
+        .upload(
+            MediaSource::path(&path),
+            &UploadOptions::default().chunk_size(256 * KIB),
+        )
+        .await
+        .unwrap();
     assert_eq!(file["name"], "later.bin");
-    let (got, _) = env.download(&id(&file), "later.out", &DownloadOptions::default()).await;
+    let (got, _) = env
+        .download(&id(&file), "later.out", &DownloadOptions::default())
+        .await;
     assert_same(&got, &data, "resumed later");
 }
 
@@ -231,36 +329,89 @@ async fn resumable_upload_is_resumed_from_a_saved_session() {
 async fn retry_after_is_honoured_and_post_is_not_retried() {
     let env = setup(fast()).await;
     let data = tricky_data(20 * KIB, 70);
-    let file = env.upload(UploadProtocol::Simple, None, MediaSource::bytes(data.clone()), &UploadOptions::default()).await.unwrap();
+    let file = env
+        .upload(
+            UploadProtocol::Simple,
+            None,
+            MediaSource::bytes(data.clone()),
+            &UploadOptions::default(),
+        )
+        .await
+        .unwrap();
     let fid = id(&file);
 
     env.fault(json!({"match": {"method": "GET", "path_prefix": format!("/drive/v3/files/{fid}")}, "times": 1, "action": {"status": 429, "retry_after": 1}}))
         .await;
     let t0 = Instant::now();
-    let (got, _) = env.download(&fid, "ra.bin", &DownloadOptions::default()).await;
-    assert!(t0.elapsed() >= Duration::from_secs(1), "waited only {:?}", t0.elapsed());
+    let (got, _) = env
+        .download(&fid, "ra.bin", &DownloadOptions::default())
+        .await;
+    assert!(
+        t0.elapsed() >= Duration::from_secs(1),
+        "waited only {:?}",
+        t0.elapsed()
+    );
     assert_same(&got, &data, "after 429");
 
     // A POST upload hit by a 503 fails: it is not sent twice unless the caller opts in.
     env.fault(json!({"match": {"method": "POST", "path_prefix": "/upload/"}, "times": 1, "action": {"status": 503}}))
         .await;
-    let err = env.upload(UploadProtocol::Simple, None, MediaSource::bytes(vec![1, 2, 3]), &UploadOptions::default()).await.unwrap_err();
+    let err = env
+        .upload(
+            UploadProtocol::Simple,
+            None,
+            MediaSource::bytes(vec![1, 2, 3]),
+            &UploadOptions::default(),
+        )
+        .await
+        .unwrap_err();
     assert_eq!(err.http_status(), Some(503), "{err}");
 }
 
 #[tokio::test]
 async fn batch_returns_mixed_success_and_not_found() {
     let env = setup(fast()).await;
-    let a = env.upload(UploadProtocol::Multipart, Some(json!({"name": "a.txt"})), MediaSource::bytes(&b"aaa"[..]), &UploadOptions::new("text/plain")).await.unwrap();
+    let a = env
+        .upload(
+            UploadProtocol::Multipart,
+            Some(json!({"name": "a.txt"})),
+            MediaSource::bytes(&b"aaa"[..]),
+            &UploadOptions::new("text/plain"),
+        )
+        .await
+        .unwrap();
     let reqs = vec![
-        env.drive.method("files.get").unwrap().param("fileId", id(&a)).prepare().unwrap(),
-        env.drive.method("files.get").unwrap().param("fileId", "does-not-exist").prepare().unwrap(),
-        env.drive.method("files.create").unwrap().body(json!({"name": "made-in-batch"})).prepare().unwrap(),
+        env.drive
+            .method("files.get")
+            .unwrap()
+            .param("fileId", id(&a))
+            .prepare()
+            .unwrap(),
+        env.drive
+            .method("files.get")
+            .unwrap()
+            .param("fileId", "does-not-exist")
+            .prepare()
+            .unwrap(),
+        env.drive
+            .method("files.create")
+            .unwrap()
+            .body(json!({"name": "made-in-batch"}))
+            .prepare()
+            .unwrap(),
     ];
     let url = url::Url::parse(&env.drive.batch_url().expect("drive has batchPath")).unwrap();
-    let results = Batch::new(env.drive.transport(), url).max_parts(100).execute(&reqs).await.unwrap();
+    let results = Batch::new(env.drive.transport(), url)
+        .max_parts(100)
+        .execute(&reqs)
+        .await
+        .unwrap();
     assert_eq!(results.len(), 3);
     assert_eq!(results[0].as_ref().unwrap()["name"], "a.txt");
-    assert!(results[1].as_ref().unwrap_err().is_not_found(), "{:?}", results[1]);
+    assert!(
+        results[1].as_ref().unwrap_err().is_not_found(),
+        "{:?}",
+        results[1]
+    );
     assert_eq!(results[2].as_ref().unwrap()["name"], "made-in-batch");
 }

@@ -36,6 +36,8 @@ struct Mock {
     faults: Vec<Fault>,
     /// Answer chunk PUTs with 200 + X-HTTP-Status-Code-Override: 308 when the client asks.
     honour_no_308: bool,
+    /// The next chunk: keep only this many of its bytes and answer 308 (a short commit).
+    keep_only: Option<usize>,
     /// Requests seen: (method, path, upload type or range).
     log: Vec<(String, String, Instant)>,
 }
@@ -305,6 +307,11 @@ async fn upload_chunk(
         }
     }
     let mut m = state.lock().unwrap();
+    let keep_only = if span.is_some() {
+        m.keep_only.take()
+    } else {
+        None
+    };
     let no308 = m.honour_no_308
         && headers
             .get("x-guploader-no-308")
@@ -333,9 +340,11 @@ async fn upload_chunk(
                 .into_response();
         }
         let skip = (have - a) as usize;
-        if skip < received.len() {
-            s.data.extend_from_slice(&received[skip..]);
+        let mut fresh = received.get(skip..).unwrap_or(&[]);
+        if let Some(n) = keep_only {
+            fresh = &fresh[..n.min(fresh.len())];
         }
+        s.data.extend_from_slice(fresh);
         let is_last = total.is_some_and(|t| b + 1 == t);
         if !is_last && received.len() % (256 * KIB) != 0 {
             return (
@@ -1074,4 +1083,38 @@ async fn download_streams_resumes_part_files_and_dropped_connections() {
     assert!(err.is_not_found(), "{err}");
     assert!(!dir.join("c.bin").exists());
     std::fs::remove_dir_all(&dir).unwrap();
+}
+
+#[tokio::test]
+async fn resumable_resends_the_part_of_a_chunk_the_server_did_not_keep() {
+    let mock = Mock {
+        keep_only: Some(100 * KIB),
+        ..Default::default()
+    };
+    let (base, state) = start_mock(mock).await;
+    let client = media(fast_policy());
+    let data = tricky_data(700 * KIB, 15);
+    // A stream: the unkept bytes can only come from the chunk buffer.
+    let v = client
+        .upload(
+            reqwest::Method::POST,
+            upload_url(&base),
+            UploadProtocol::Resumable,
+            None,
+            MediaSource::reader(std::io::Cursor::new(data.clone()), None),
+            &UploadOptions::default().chunk_size(256 * KIB),
+        )
+        .await
+        .unwrap();
+    assert_same(&stored(&state, &id_of(&v)), &data);
+    let puts: Vec<String> = state
+        .lock()
+        .unwrap()
+        .log
+        .iter()
+        .filter(|l| l.0 == "PUT")
+        .map(|l| l.1.clone())
+        .collect();
+    assert_eq!(puts[0], "bytes 0-262143/*");
+    assert_eq!(puts[1], "bytes 102400-364543/*", "{puts:?}");
 }

@@ -360,6 +360,50 @@ async fn storage_emulator_uploads_downloads_and_deletes_exact_bytes() {
     .await;
     assert_same(&std::fs::read(&out).unwrap(), &data, "stream.bin");
 
+    // A batch (its parts carry no Content-ID here, so answers are matched by position; it
+    // serves PATCH, DELETE and copy only).
+    let reqs = vec![
+        svc.method("objects.patch")
+            .unwrap()
+            .param("bucket", bucket)
+            .param("object", "stream.bin")
+            .body(json!({"metadata": {"batched": "yes"}}))
+            .prepare()
+            .unwrap(),
+        svc.method("objects.delete")
+            .unwrap()
+            .param("bucket", bucket)
+            .param("object", "no-such-object")
+            .prepare()
+            .unwrap(),
+    ];
+    let batch_url = url::Url::parse(&svc.batch_url().expect("storage has a batchPath")).unwrap();
+    let results = gapi_client::batch::Batch::new(svc.transport(), batch_url)
+        .execute(&reqs)
+        .await
+        .unwrap();
+    assert_eq!(results.len(), 2);
+    let patched = results[0].as_ref().unwrap();
+    assert_eq!(patched["name"], "stream.bin", "{patched}");
+    assert_eq!(patched["metadata"]["batched"], "yes", "{patched}");
+    assert!(
+        results[1].as_ref().unwrap_err().is_not_found(),
+        "{:?}",
+        results[1]
+    );
+    let got = svc
+        .method("objects.get")
+        .unwrap()
+        .param("bucket", bucket)
+        .param("object", "stream.bin")
+        .execute()
+        .await
+        .unwrap();
+    assert_eq!(
+        got["metadata"]["batched"], "yes",
+        "the batched patch was applied: {got}"
+    );
+
     // Delete, then it is gone.
     svc.method("objects.delete")
         .unwrap()

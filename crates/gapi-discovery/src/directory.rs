@@ -57,17 +57,26 @@ impl Directory {
         if let Some(p) = versions.iter().find(|i| i.preferred) {
             return Some(&p.version);
         }
-        versions.iter().max_by_key(|i| version_key(&i.version)).map(|i| i.version.as_str())
+        versions
+            .iter()
+            .max_by_key(|i| version_key(&i.version))
+            .map(|i| i.version.as_str())
     }
 
     /// All versions of an API, in directory order.
     pub fn versions(&self, name: &str) -> Vec<&str> {
-        self.items.iter().filter(|i| i.name == name).map(|i| i.version.as_str()).collect()
+        self.items
+            .iter()
+            .filter(|i| i.name == name)
+            .map(|i| i.version.as_str())
+            .collect()
     }
 
     /// The entry for an exact (API, version).
     pub fn get(&self, name: &str, version: &str) -> Option<&DirectoryItem> {
-        self.items.iter().find(|i| i.name == name && i.version == version)
+        self.items
+            .iter()
+            .find(|i| i.name == name && i.version == version)
     }
 }
 

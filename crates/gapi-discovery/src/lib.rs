@@ -17,7 +17,7 @@ pub mod ordered_map;
 
 pub use directory::{Directory, DirectoryItem};
 pub use model::{
-    Auth, JsonSchema, MediaProtocol, MediaProtocols, MediaUpload, OAuth2, RestDescription, RestMethod, RestResource,
-    SchemaRef, ScopeInfo,
+    Auth, JsonSchema, MediaProtocol, MediaProtocols, MediaUpload, OAuth2, RestDescription,
+    RestMethod, RestResource, SchemaRef, ScopeInfo,
 };
 pub use ordered_map::OrderedMap;

@@ -65,13 +65,16 @@ impl RestDescription {
     pub fn schema(&self, name: &str) -> Option<JsonSchema> {
         let raw = self.schemas.as_ref()?;
         // Parse only the one entry we need.
-        let all: std::collections::HashMap<&str, &RawValue> = serde_json::from_str(raw.get()).ok()?;
+        let all: std::collections::HashMap<&str, &RawValue> =
+            serde_json::from_str(raw.get()).ok()?;
         serde_json::from_str(all.get(name)?.get()).ok()
     }
 
     /// The names of all schemas, in document order.
     pub fn schema_names(&self) -> Vec<String> {
-        let Some(raw) = self.schemas.as_ref() else { return Vec::new() };
+        let Some(raw) = self.schemas.as_ref() else {
+            return Vec::new();
+        };
         serde_json::from_str::<OrderedMap<serde::de::IgnoredAny>>(raw.get())
             .map(|m| m.0.into_iter().map(|(k, _)| k).collect())
             .unwrap_or_default()
@@ -196,7 +199,11 @@ pub struct RestMethod {
 impl RestMethod {
     /// The HTTP method, `GET` when the document omits it.
     pub fn http_method_or_get(&self) -> &str {
-        if self.http_method.is_empty() { "GET" } else { &self.http_method }
+        if self.http_method.is_empty() {
+            "GET"
+        } else {
+            &self.http_method
+        }
     }
 }
 
@@ -306,7 +313,9 @@ impl JsonSchema {
     }
 }
 
-fn lenient_boxed_schema<'de, D: serde::Deserializer<'de>>(d: D) -> Result<Option<Box<JsonSchema>>, D::Error> {
+fn lenient_boxed_schema<'de, D: serde::Deserializer<'de>>(
+    d: D,
+) -> Result<Option<Box<JsonSchema>>, D::Error> {
     let v = serde_json::Value::deserialize(d)?;
     Ok(match v {
         serde_json::Value::Object(_) => serde_json::from_value(v).ok().map(Box::new),

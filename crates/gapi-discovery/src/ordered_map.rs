@@ -18,7 +18,9 @@ impl<V> Default for OrderedMap<V> {
 
 impl<V: fmt::Debug> fmt::Debug for OrderedMap<V> {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        f.debug_map().entries(self.0.iter().map(|(k, v)| (k, v))).finish()
+        f.debug_map()
+            .entries(self.0.iter().map(|(k, v)| (k, v)))
+            .finish()
     }
 }
 

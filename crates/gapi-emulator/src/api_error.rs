@@ -67,8 +67,13 @@ impl ApiError {
 
     /// 404 for a file the user cannot see.
     pub(crate) fn file_not_found(id: &str) -> Self {
-        Self::new(404, "NOT_FOUND", "notFound", format!("File not found: {id}."))
-            .at("fileId", "parameter")
+        Self::new(
+            404,
+            "NOT_FOUND",
+            "notFound",
+            format!("File not found: {id}."),
+        )
+        .at("fileId", "parameter")
     }
 
     /// 404 for a path the emulator does not serve.
@@ -99,8 +104,16 @@ impl ApiError {
                 "rateLimitExceeded",
                 "Rate Limit Exceeded (injected by the emulator)",
             ),
-            500 => ("INTERNAL", "backendError", "Backend Error (injected by the emulator)"),
-            502 => ("UNAVAILABLE", "backendError", "Bad Gateway (injected by the emulator)"),
+            500 => (
+                "INTERNAL",
+                "backendError",
+                "Backend Error (injected by the emulator)",
+            ),
+            502 => (
+                "UNAVAILABLE",
+                "backendError",
+                "Bad Gateway (injected by the emulator)",
+            ),
             503 => (
                 "UNAVAILABLE",
                 "backendError",

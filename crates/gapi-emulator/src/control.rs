@@ -27,7 +27,10 @@ pub(crate) fn routes() -> Router<Shared> {
         .route("/__emulator/tokens/expire", post(expire_tokens))
         .route("/__emulator/tokens/revoke", post(revoke_tokens))
         .route("/__emulator/tokens/issue", post(issue_token))
-        .route("/__emulator/requests", get(list_requests).delete(clear_requests))
+        .route(
+            "/__emulator/requests",
+            get(list_requests).delete(clear_requests),
+        )
         .route("/__emulator/reset", post(reset))
         .route("/__emulator/device/approve", post(approve_device))
         .route("/__emulator/users", get(users))
@@ -114,7 +117,12 @@ async fn expire_tokens(State(state): State<Shared>, body: axum::body::Body) -> A
         }
     }
     if only.is_some() && count == 0 {
-        return Err(ApiError::new(404, "NOT_FOUND", "notFound", "Unknown access token."));
+        return Err(ApiError::new(
+            404,
+            "NOT_FOUND",
+            "notFound",
+            "Unknown access token.",
+        ));
     }
     inner.dirty = true;
     Ok(json_ok(&json!({"expired": count})))
@@ -126,9 +134,8 @@ async fn revoke_tokens(State(state): State<Shared>, body: axum::body::Body) -> A
     let only = string_field(&map, "token")?;
     let mut inner = state.lock();
     let count = match only {
-        Some(token) => tokens::revoke_token(&mut inner.data, token).ok_or_else(|| {
-            ApiError::new(404, "NOT_FOUND", "notFound", "Unknown token.")
-        })?,
+        Some(token) => tokens::revoke_token(&mut inner.data, token)
+            .ok_or_else(|| ApiError::new(404, "NOT_FOUND", "notFound", "Unknown token."))?,
         None => {
             let n = inner.data.access_tokens.len() + inner.data.refresh_tokens.len();
             inner.data.access_tokens.clear();
@@ -146,9 +153,8 @@ async fn revoke_tokens(State(state): State<Shared>, body: axum::body::Body) -> A
 async fn issue_token(State(state): State<Shared>, body: axum::body::Body) -> ApiResult {
     let map = body_object(body).await?;
     let email = string_field(&map, "email")?.unwrap_or(test_users()[0].email);
-    let user = find_user(email).ok_or_else(|| {
-        ApiError::bad_request(format!("Unknown test user {email}"))
-    })?;
+    let user = find_user(email)
+        .ok_or_else(|| ApiError::bad_request(format!("Unknown test user {email}")))?;
     let client_id = string_field(&map, "client_id")?.unwrap_or(crate::clients::DEFAULT_CLIENT_ID);
     if crate::clients::find_client(client_id).is_none() {
         return Err(ApiError::bad_request(format!("Unknown client {client_id}")));

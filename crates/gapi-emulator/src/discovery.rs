@@ -52,7 +52,10 @@ fn send(rendered: &Rendered, headers: &HeaderMap) -> Response {
     let not_modified = headers
         .get(header::IF_NONE_MATCH)
         .and_then(|v| v.to_str().ok())
-        .is_some_and(|v| v.split(',').any(|t| t.trim() == rendered.etag || t.trim() == "*"));
+        .is_some_and(|v| {
+            v.split(',')
+                .any(|t| t.trim() == rendered.etag || t.trim() == "*")
+        });
     if not_modified {
         return (StatusCode::NOT_MODIFIED, [(header::ETAG, etag)]).into_response();
     }
@@ -70,12 +73,21 @@ fn send(rendered: &Rendered, headers: &HeaderMap) -> Response {
 }
 
 fn internal(e: impl std::fmt::Display) -> ApiError {
-    ApiError::new(500, "INTERNAL", "backendError", format!("The bundled discovery data could not be read: {e}"))
+    ApiError::new(
+        500,
+        "INTERNAL",
+        "backendError",
+        format!("The bundled discovery data could not be read: {e}"),
+    )
 }
 
 async fn directory(State(state): State<Shared>, uri: Uri, headers: HeaderMap) -> Response {
     let dir = {
-        let mut cached = state.docs.directory.lock().unwrap_or_else(|e| e.into_inner());
+        let mut cached = state
+            .docs
+            .directory
+            .lock()
+            .unwrap_or_else(|e| e.into_inner());
         match cached.as_ref() {
             Some(d) => d.clone(),
             None => {
@@ -120,7 +132,9 @@ fn rewrite_directory(dir: &mut Value, base: &str) {
     for item in items {
         let (Some(name), Some(version)) = (
             item.get("name").and_then(Value::as_str).map(str::to_owned),
-            item.get("version").and_then(Value::as_str).map(str::to_owned),
+            item.get("version")
+                .and_then(Value::as_str)
+                .map(str::to_owned),
         ) else {
             continue;
         };
@@ -152,7 +166,9 @@ async fn document(
                 404,
                 "NOT_FOUND",
                 "notFound",
-                format!("Requested entity was not found: no discovery document for {api} {version}."),
+                format!(
+                    "Requested entity was not found: no discovery document for {api} {version}."
+                ),
             )
             .into_response();
         }

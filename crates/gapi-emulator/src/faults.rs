@@ -194,9 +194,10 @@ async fn truncate_response(response: Response, limit: u64, conn: ConnInfo) -> Re
     };
     let cut = usize::try_from(limit).unwrap_or(usize::MAX).min(full.len());
     let head = full.slice(..cut);
-    parts
-        .headers
-        .insert(header::CONTENT_LENGTH, header::HeaderValue::from(full.len()));
+    parts.headers.insert(
+        header::CONTENT_LENGTH,
+        header::HeaderValue::from(full.len()),
+    );
     let first = futures_util::stream::once(async move { Ok::<Bytes, std::io::Error>(head) });
     let then_abort = futures_util::stream::once(async move {
         // Give hyper a moment to flush the bytes already sent, then cut the connection.

@@ -45,7 +45,10 @@ impl Persister {
             .write(true)
             .open(&lock_path)
             .map_err(|e| data_err(&lock_path, format!("cannot open the lock file: {e}")))?;
-        lock.try_lock().map_err(|_| {
+        // std's file locks need Rust 1.89; the workspace builds with 1.95 (see DESIGN.md).
+        #[allow(clippy::incompatible_msrv)]
+        let locked = lock.try_lock();
+        locked.map_err(|_| {
             data_err(
                 dir,
                 "another emulator is using this data directory; stop it or choose another --data directory",
@@ -56,7 +59,9 @@ impl Persister {
             Ok(bytes) => Some(serde_json::from_slice(&bytes).map_err(|e| {
                 data_err(
                     &state_path,
-                    format!("the saved state is not valid ({e}); move the file away to start fresh"),
+                    format!(
+                        "the saved state is not valid ({e}); move the file away to start fresh"
+                    ),
                 )
             })?),
             Err(e) if e.kind() == std::io::ErrorKind::NotFound => None,

@@ -33,5 +33,8 @@ pub(crate) fn fingerprint(secret: &str) -> String {
 
 /// Hex SHA-256 of some bytes (Drive's `sha256Checksum`, ETags).
 pub(crate) fn sha256_hex(data: &[u8]) -> String {
-    Sha256::digest(data).iter().map(|b| format!("{b:02x}")).collect()
+    Sha256::digest(data)
+        .iter()
+        .map(|b| format!("{b:02x}"))
+        .collect()
 }

@@ -97,7 +97,10 @@ pub(crate) async fn record(State(state): State<Shared>, request: Request, next: 
             .filter(|(name, _)| RECORDED_HEADERS.contains(&name.as_str()))
             .map(|(name, value)| {
                 let text = String::from_utf8_lossy(value.as_bytes());
-                (name.as_str().to_owned(), redact_header(name.as_str(), &text))
+                (
+                    name.as_str().to_owned(),
+                    redact_header(name.as_str(), &text),
+                )
             })
             .collect();
         let entry = LoggedRequest {

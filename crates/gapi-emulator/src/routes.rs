@@ -16,6 +16,7 @@ pub(crate) fn router(state: Shared) -> Router {
         .merge(crate::drive::routes())
         .merge(crate::control::routes())
         .fallback(fallback)
+        .method_not_allowed_fallback(method_not_allowed)
         .layer(axum::middleware::from_fn_with_state(
             state.clone(),
             crate::faults::inject,
@@ -25,6 +26,16 @@ pub(crate) fn router(state: Shared) -> Router {
             crate::request_log::record,
         ))
         .with_state(state)
+}
+
+async fn method_not_allowed(method: Method, uri: Uri) -> Response {
+    ApiError::new(
+        405,
+        "UNIMPLEMENTED",
+        "httpMethodNotAllowed",
+        format!("{method} is not allowed on {}.", uri.path()),
+    )
+    .into_response()
 }
 
 async fn fallback(method: Method, uri: Uri) -> Response {

@@ -45,37 +45,221 @@ enum Content {
 }
 
 /// (name, mimeType, parent template index, trashed, starred, content)
-const TEMPLATE: [(&str, &str, Option<usize>, bool, bool, Content); 30] = [
+type Template = (
+    &'static str,
+    &'static str,
+    Option<usize>,
+    bool,
+    bool,
+    Content,
+);
+
+const TEMPLATE: [Template; 30] = [
     ("Projects", FOLDER_MIME, None, false, false, Content::None),
     ("Photos", FOLDER_MIME, None, false, false, Content::None),
     ("Reports", FOLDER_MIME, None, false, false, Content::None),
     ("Archive", FOLDER_MIME, None, false, false, Content::None),
-    ("Quarterly report Q1.pdf", "application/pdf", Some(2), false, false, Content::Binary(4096)),
-    ("Quarterly report Q2.pdf", "application/pdf", Some(2), false, false, Content::Binary(5120)),
-    ("Budget 2025", "application/vnd.google-apps.spreadsheet", Some(0), false, false, Content::None),
-    ("Roadmap", "application/vnd.google-apps.document", Some(0), false, true, Content::None),
-    ("Team offsite slides", "application/vnd.google-apps.presentation", None, false, false, Content::None),
+    (
+        "Quarterly report Q1.pdf",
+        "application/pdf",
+        Some(2),
+        false,
+        false,
+        Content::Binary(4096),
+    ),
+    (
+        "Quarterly report Q2.pdf",
+        "application/pdf",
+        Some(2),
+        false,
+        false,
+        Content::Binary(5120),
+    ),
+    (
+        "Budget 2025",
+        "application/vnd.google-apps.spreadsheet",
+        Some(0),
+        false,
+        false,
+        Content::None,
+    ),
+    (
+        "Roadmap",
+        "application/vnd.google-apps.document",
+        Some(0),
+        false,
+        true,
+        Content::None,
+    ),
+    (
+        "Team offsite slides",
+        "application/vnd.google-apps.presentation",
+        None,
+        false,
+        false,
+        Content::None,
+    ),
     ("notes.txt", "text/plain", None, false, false, Content::Text),
-    ("todo.md", "text/markdown", None, false, false, Content::Text),
-    ("beach.jpg", "image/jpeg", Some(1), false, false, Content::Binary(20_000)),
-    ("mountains.png", "image/png", Some(1), false, false, Content::Binary(30_000)),
-    ("family.jpg", "image/jpeg", Some(1), false, true, Content::Binary(25_000)),
-    ("contacts.csv", "text/csv", None, false, false, Content::Text),
-    ("old-draft.txt", "text/plain", None, true, false, Content::Text),
-    ("Meeting notes", "application/vnd.google-apps.document", None, false, false, Content::None),
-    ("invoice-1042.pdf", "application/pdf", None, false, false, Content::Binary(3000)),
-    ("invoice-1043.pdf", "application/pdf", None, false, false, Content::Binary(3100)),
-    ("data.json", "application/json", None, false, false, Content::Text),
-    ("backup.zip", "application/zip", Some(3), false, false, Content::Binary(300_000)),
-    ("README.md", "text/markdown", Some(0), false, false, Content::Text),
-    ("script.py", "text/x-python", Some(0), false, false, Content::Text),
-    ("Expenses", "application/vnd.google-apps.spreadsheet", None, false, true, Content::None),
-    ("Letter draft", "application/vnd.google-apps.document", None, true, false, Content::None),
-    ("diagram.svg", "image/svg+xml", None, false, false, Content::Text),
-    ("presentation.pdf", "application/pdf", None, false, false, Content::Binary(8000)),
-    ("song.mp3", "audio/mpeg", None, false, false, Content::Binary(50_000)),
-    ("hello world.txt", "text/plain", None, false, false, Content::Text),
-    ("it's quoted.txt", "text/plain", None, false, false, Content::Text),
+    (
+        "todo.md",
+        "text/markdown",
+        None,
+        false,
+        false,
+        Content::Text,
+    ),
+    (
+        "beach.jpg",
+        "image/jpeg",
+        Some(1),
+        false,
+        false,
+        Content::Binary(20_000),
+    ),
+    (
+        "mountains.png",
+        "image/png",
+        Some(1),
+        false,
+        false,
+        Content::Binary(30_000),
+    ),
+    (
+        "family.jpg",
+        "image/jpeg",
+        Some(1),
+        false,
+        true,
+        Content::Binary(25_000),
+    ),
+    (
+        "contacts.csv",
+        "text/csv",
+        None,
+        false,
+        false,
+        Content::Text,
+    ),
+    (
+        "old-draft.txt",
+        "text/plain",
+        None,
+        true,
+        false,
+        Content::Text,
+    ),
+    (
+        "Meeting notes",
+        "application/vnd.google-apps.document",
+        None,
+        false,
+        false,
+        Content::None,
+    ),
+    (
+        "invoice-1042.pdf",
+        "application/pdf",
+        None,
+        false,
+        false,
+        Content::Binary(3000),
+    ),
+    (
+        "invoice-1043.pdf",
+        "application/pdf",
+        None,
+        false,
+        false,
+        Content::Binary(3100),
+    ),
+    (
+        "data.json",
+        "application/json",
+        None,
+        false,
+        false,
+        Content::Text,
+    ),
+    (
+        "backup.zip",
+        "application/zip",
+        Some(3),
+        false,
+        false,
+        Content::Binary(300_000),
+    ),
+    (
+        "README.md",
+        "text/markdown",
+        Some(0),
+        false,
+        false,
+        Content::Text,
+    ),
+    (
+        "script.py",
+        "text/x-python",
+        Some(0),
+        false,
+        false,
+        Content::Text,
+    ),
+    (
+        "Expenses",
+        "application/vnd.google-apps.spreadsheet",
+        None,
+        false,
+        true,
+        Content::None,
+    ),
+    (
+        "Letter draft",
+        "application/vnd.google-apps.document",
+        None,
+        true,
+        false,
+        Content::None,
+    ),
+    (
+        "diagram.svg",
+        "image/svg+xml",
+        None,
+        false,
+        false,
+        Content::Text,
+    ),
+    (
+        "presentation.pdf",
+        "application/pdf",
+        None,
+        false,
+        false,
+        Content::Binary(8000),
+    ),
+    (
+        "song.mp3",
+        "audio/mpeg",
+        None,
+        false,
+        false,
+        Content::Binary(50_000),
+    ),
+    (
+        "hello world.txt",
+        "text/plain",
+        None,
+        false,
+        false,
+        Content::Text,
+    ),
+    (
+        "it's quoted.txt",
+        "text/plain",
+        None,
+        false,
+        false,
+        Content::Text,
+    ),
 ];
 
 /// 2025-06-01T12:00:00Z: the newest seeded `modifiedByMeTime`.
@@ -200,7 +384,10 @@ mod tests {
         for email in ["alice@example.com", "bob@example.com"] {
             let files = seeded_files(email);
             assert_eq!(files.len(), 30);
-            let mut times: Vec<_> = files.iter().map(|f| f.modified_by_me_time.clone()).collect();
+            let mut times: Vec<_> = files
+                .iter()
+                .map(|f| f.modified_by_me_time.clone())
+                .collect();
             times.sort();
             times.dedup();
             assert_eq!(times.len(), 30, "{email}");
@@ -208,6 +395,9 @@ mod tests {
             assert_eq!(files[0].id.len(), 33);
         }
         assert!(seeded_files("carol@example.com").is_empty());
-        assert_ne!(seeded_files("alice@example.com")[0].id, seeded_files("bob@example.com")[0].id);
+        assert_ne!(
+            seeded_files("alice@example.com")[0].id,
+            seeded_files("bob@example.com")[0].id
+        );
     }
 }

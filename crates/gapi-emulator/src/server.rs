@@ -48,12 +48,13 @@ impl Emulator {
         };
         let fresh = data.is_none();
         let data = data.unwrap_or_else(Data::seeded);
-        let listener = TcpListener::bind(config.addr)
-            .await
-            .map_err(|source| EmulatorError::Bind {
-                addr: config.addr,
-                source,
-            })?;
+        let listener =
+            TcpListener::bind(config.addr)
+                .await
+                .map_err(|source| EmulatorError::Bind {
+                    addr: config.addr,
+                    source,
+                })?;
         let addr = listener
             .local_addr()
             .map_err(|source| EmulatorError::Bind {
@@ -201,7 +202,10 @@ async fn serve(listener: TcpListener, router: Router, mut shutdown: watch::Recei
     }
     drop(listener);
     let drain = async { while connections.join_next().await.is_some() {} };
-    if tokio::time::timeout(Duration::from_secs(3), drain).await.is_err() {
+    if tokio::time::timeout(Duration::from_secs(3), drain)
+        .await
+        .is_err()
+    {
         connections.abort_all();
     }
 }

@@ -42,5 +42,7 @@ pub fn test_users() -> &'static [TestUser] {
 
 /// Looks a test user up by email (case-insensitive, as Google does).
 pub(crate) fn find_user(email: &str) -> Option<&'static TestUser> {
-    USERS.iter().find(|u| u.email.eq_ignore_ascii_case(email.trim()))
+    USERS
+        .iter()
+        .find(|u| u.email.eq_ignore_ascii_case(email.trim()))
 }

@@ -432,6 +432,33 @@ impl MediaClient {
     }
 }
 
+/// Uploads with a [`MediaClient`] for `transport`; see [`MediaClient::upload`].
+pub async fn upload(
+    transport: &Transport,
+    method: reqwest::Method,
+    url: Url,
+    protocol: UploadProtocol,
+    metadata: Option<&Value>,
+    source: MediaSource,
+    opts: &UploadOptions,
+) -> Result<Value, Error> {
+    MediaClient::new(transport)?
+        .upload(method, url, protocol, metadata, source, opts)
+        .await
+}
+
+/// Downloads to a file with a [`MediaClient`] for `transport`; see [`MediaClient::download_to_file`].
+pub async fn download_to_file(
+    transport: &Transport,
+    url: Url,
+    target: &Path,
+    opts: &DownloadOptions,
+) -> Result<DownloadReport, Error> {
+    MediaClient::new(transport)?
+        .download_to_file(url, target, opts)
+        .await
+}
+
 /// Reads an error response into Google's error model (with `Retry-After`).
 pub(crate) async fn api_error(resp: Response) -> ApiError {
     let status = resp.status().as_u16();

@@ -16,6 +16,8 @@
 
 use std::fmt;
 use std::path::{Path, PathBuf};
+use std::sync::Arc;
+use std::sync::atomic::{AtomicBool, Ordering};
 
 use bytes::Bytes;
 use reqwest::header::{CONTENT_LENGTH, CONTENT_RANGE, CONTENT_TYPE, HeaderName, LOCATION, RANGE};
@@ -122,7 +124,9 @@ pub enum UploadStatus {
 pub struct ResumableUpload {
     client: MediaClient,
     session: ResumableSession,
-    fresh: bool,
+    /// True until the first `upload` of a session this value opened: only then is the
+    /// server known to hold nothing, so the status query can be skipped.
+    fresh: Arc<AtomicBool>,
 }
 
 impl ResumableUpload {
@@ -188,7 +192,7 @@ impl ResumableUpload {
         Ok(ResumableUpload {
             client: client.clone(),
             session,
-            fresh: true,
+            fresh: Arc::new(AtomicBool::new(true)),
         })
     }
 
@@ -198,7 +202,7 @@ impl ResumableUpload {
         ResumableUpload {
             client: client.clone(),
             session,
-            fresh: false,
+            fresh: Arc::new(AtomicBool::new(false)),
         }
     }
 
@@ -231,7 +235,7 @@ impl ResumableUpload {
         let uri = Url::parse(&self.session.session_uri)
             .map_err(|e| Error::invalid_argument(format!("invalid session URI: {e}")))?;
         let mut committed = 0;
-        let mut need_query = !self.fresh;
+        let mut need_query = !self.fresh.swap(false, Ordering::SeqCst);
         let mut failures: u32 = 0;
         let mut stalls = 0;
         let mut src: Option<ChunkSource> = None;
@@ -312,7 +316,8 @@ impl ResumableUpload {
             } else {
                 format!("bytes {buf_start}-{}/{size}", end - 1)
             };
-            let body = Bytes::copy_from_slice(&buf);
+            // Hand the buffer to the request without copying; take back what is still needed.
+            let body = Bytes::from(std::mem::take(&mut buf));
             let sent = self
                 .client
                 .send_once(|http| {
@@ -346,8 +351,18 @@ impl ResumableUpload {
                     }
                     committed = c;
                     opts.progress.report(c, total);
+                    if c < end {
+                        // The server kept part of the chunk: the rest is sent again.
+                        let keep_from = c.saturating_sub(buf_start).min(body.len() as u64) as usize;
+                        buf = body[keep_from..].to_vec();
+                        buf_start += keep_from as u64;
+                    } else {
+                        buf = Vec::with_capacity(chunk as usize);
+                        buf_start = end;
+                    }
                 }
                 Err(e) => {
+                    buf = body.to_vec();
                     failures += 1;
                     self.wait_or_fail(failures, e).await?;
                     need_query = true;

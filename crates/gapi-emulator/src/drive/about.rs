@@ -31,9 +31,19 @@ pub(crate) async fn about(State(state): State<Shared>, uri: Uri, headers: Header
     fields::check_names(
         &selection,
         &[
-            "kind", "user", "storageQuota", "importFormats", "exportFormats", "maxImportSizes",
-            "maxUploadSize", "appInstalled", "folderColorPalette", "driveThemes",
-            "canCreateDrives", "canCreateTeamDrives", "teamDriveThemes",
+            "kind",
+            "user",
+            "storageQuota",
+            "importFormats",
+            "exportFormats",
+            "maxImportSizes",
+            "maxUploadSize",
+            "appInstalled",
+            "folderColorPalette",
+            "driveThemes",
+            "canCreateDrives",
+            "canCreateTeamDrives",
+            "teamDriveThemes",
         ],
         "",
     )?;

@@ -110,7 +110,6 @@ pub(crate) fn send(file: &DriveFile, headers: &HeaderMap) -> ApiResult {
     }
 }
 
-
 #[cfg(test)]
 mod tests {
     use super::parse_range;

@@ -41,10 +41,9 @@ fn parse_list(chars: &[char], pos: &mut usize, depth: usize) -> Result<Selection
         let mut path = Vec::new();
         loop {
             let start = *pos;
-            while chars
-                .get(*pos)
-                .is_some_and(|c| c.is_alphanumeric() || matches!(c, '_' | '*' | '-' | '.' | '@' | '$'))
-            {
+            while chars.get(*pos).is_some_and(|c| {
+                c.is_alphanumeric() || matches!(c, '_' | '*' | '-' | '.' | '@' | '$')
+            }) {
                 *pos += 1;
             }
             if start == *pos {

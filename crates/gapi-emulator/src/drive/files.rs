@@ -24,7 +24,10 @@ pub(crate) fn alt_media(params: &Params, media_allowed: bool) -> Result<bool, Ap
         Some("media") if media_allowed => Ok(true),
         Some(other) => Err(ApiError::invalid_param(
             "alt",
-            format!("Invalid value '{other}' for alt (this method supports json{})", if media_allowed { " and media" } else { "" }),
+            format!(
+                "Invalid value '{other}' for alt (this method supports json{})",
+                if media_allowed { " and media" } else { "" }
+            ),
         )),
     }
 }
@@ -63,7 +66,11 @@ pub(crate) async fn get(
     let params = Params::from_query(&uri);
     let caller = authenticate(&state, &headers, &params)?;
     let media = alt_media(&params, true)?;
-    caller.require(if media { Need::ReadContent } else { Need::ReadMeta })?;
+    caller.require(if media {
+        Need::ReadContent
+    } else {
+        Need::ReadMeta
+    })?;
     let user = owner(&caller.email)?;
     let inner = state.lock();
     let drive = inner.data.drives.get(&caller.email);
@@ -72,7 +79,12 @@ pub(crate) async fn get(
         && (file_id == "root" || file_id == d.root_id)
     {
         let root = root_folder(&d.root_id, &caller);
-        return Ok(json_ok(&render_file(&root, user, &state.base_url, params.get("fields"))?));
+        return Ok(json_ok(&render_file(
+            &root,
+            user,
+            &state.base_url,
+            params.get("fields"),
+        )?));
     }
     let file = drive
         .and_then(|d| d.files.get(&file_id))
@@ -82,7 +94,12 @@ pub(crate) async fn get(
         return download::send(file, &headers);
     }
     caller.check(Need::ReadMeta, file)?;
-    Ok(json_ok(&render_file(file, user, &state.base_url, params.get("fields"))?))
+    Ok(json_ok(&render_file(
+        file,
+        user,
+        &state.base_url,
+        params.get("fields"),
+    )?))
 }
 
 fn root_folder(root_id: &str, caller: &Caller) -> DriveFile {
@@ -161,11 +178,22 @@ pub(crate) fn update_metadata(
         .get(file_id)
         .cloned()
         .ok_or_else(|| ApiError::file_not_found(file_id))?;
-    caller.check(if content.is_some() { Need::Write } else { Need::WriteMeta }, &file)?;
+    caller.check(
+        if content.is_some() {
+            Need::Write
+        } else {
+            Need::WriteMeta
+        },
+        &file,
+    )?;
     metadata::apply(&mut file, meta, Mode::Update, drive, caller)?;
     if let Some(remove) = params.non_empty("removeParents") {
         for id in remove.split(',').map(str::trim) {
-            let id = if id == "root" { drive.root_id.as_str() } else { id };
+            let id = if id == "root" {
+                drive.root_id.as_str()
+            } else {
+                id
+            };
             file.parents.retain(|p| p != id);
         }
     }
@@ -286,4 +314,3 @@ pub(crate) async fn copy(
     inner.dirty = true;
     Ok(json_ok(&answer))
 }
-

@@ -53,6 +53,7 @@ pub(crate) async fn list(State(state): State<Shared>, uri: Uri, headers: HeaderM
     let params = Params::from_query(&uri);
     let caller = authenticate(&state, &headers, &params)?;
     caller.require(Need::ReadMeta)?;
+    super::files::alt_media(&params, false)?;
     let page_size = match params.get("pageSize") {
         None => DEFAULT_PAGE_SIZE,
         Some(v) => match v.parse::<usize>() {
@@ -60,7 +61,9 @@ pub(crate) async fn list(State(state): State<Shared>, uri: Uri, headers: HeaderM
             _ => {
                 return Err(ApiError::invalid_param(
                     "pageSize",
-                    format!("Invalid value '{v}'. Values must be within the range: [1, {MAX_PAGE_SIZE}]"),
+                    format!(
+                        "Invalid value '{v}'. Values must be within the range: [1, {MAX_PAGE_SIZE}]"
+                    ),
                 ));
             }
         },

@@ -43,11 +43,18 @@ fn string(field: &str, v: &Value) -> Result<String, ApiError> {
 fn time(field: &str, v: &Value) -> Result<u64, ApiError> {
     let text = string(field, v)?;
     parse_rfc3339(&text).ok_or_else(|| {
-        ApiError::invalid_param(field, format!("Invalid value for {field}: '{text}' is not an RFC 3339 date."))
+        ApiError::invalid_param(
+            field,
+            format!("Invalid value for {field}: '{text}' is not an RFC 3339 date."),
+        )
     })
 }
 
-fn merge_props(field: &str, target: &mut BTreeMap<String, String>, v: &Value) -> Result<(), ApiError> {
+fn merge_props(
+    field: &str,
+    target: &mut BTreeMap<String, String>,
+    v: &Value,
+) -> Result<(), ApiError> {
     let Some(obj) = v.as_object() else {
         return Err(wrong_type(field, "an object of strings"));
     };
@@ -66,7 +73,11 @@ fn merge_props(field: &str, target: &mut BTreeMap<String, String>, v: &Value) ->
 }
 
 /// Resolves `root` and checks a parent folder exists, is a folder and may receive files.
-pub(crate) fn resolve_parent(drive: &UserDrive, caller: &Caller, id: &str) -> Result<String, ApiError> {
+pub(crate) fn resolve_parent(
+    drive: &UserDrive,
+    caller: &Caller,
+    id: &str,
+) -> Result<String, ApiError> {
     if id == "root" || id == drive.root_id {
         return Ok(drive.root_id.clone());
     }
@@ -108,9 +119,15 @@ pub(crate) fn apply(
                     v => Some(string(key, v)?),
                 }
             }
-            "starred" => file.starred = value.as_bool().ok_or_else(|| wrong_type(key, "a boolean"))?,
+            "starred" => {
+                file.starred = value
+                    .as_bool()
+                    .ok_or_else(|| wrong_type(key, "a boolean"))?
+            }
             "trashed" if mode == Mode::Update => {
-                file.trashed = value.as_bool().ok_or_else(|| wrong_type(key, "a boolean"))?
+                file.trashed = value
+                    .as_bool()
+                    .ok_or_else(|| wrong_type(key, "a boolean"))?
             }
             "properties" => merge_props(key, &mut file.properties, value)?,
             "appProperties" => merge_props(key, &mut file.app_properties, value)?,

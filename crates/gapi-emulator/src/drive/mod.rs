@@ -3,6 +3,7 @@
 
 pub(crate) mod about;
 pub(crate) mod auth;
+pub(crate) mod batch;
 pub(crate) mod download;
 pub(crate) mod fields;
 pub(crate) mod files;
@@ -38,6 +39,8 @@ pub(crate) fn routes() -> Router<crate::state::Shared> {
             "/upload/drive/v3/files",
             post(upload::create).put(upload::resume),
         )
+        .route("/batch/drive/v3", post(batch::batch))
+        .route("/batch", post(batch::batch))
         .route(
             "/upload/drive/v3/files/{file_id}",
             axum::routing::patch(upload::update).put(upload::resume_update),
@@ -47,7 +50,12 @@ pub(crate) fn routes() -> Router<crate::state::Shared> {
 /// The test user behind an email (tokens are only ever issued to test users).
 pub(crate) fn owner(email: &str) -> Result<&'static TestUser, ApiError> {
     find_user(email).ok_or_else(|| {
-        ApiError::new(500, "INTERNAL", "backendError", "The token's user is not a test user.")
+        ApiError::new(
+            500,
+            "INTERNAL",
+            "backendError",
+            "The token's user is not a test user.",
+        )
     })
 }
 

@@ -56,13 +56,14 @@ pub(crate) fn parse(body: &Bytes, boundary: &str, max_parts: usize) -> Result<Ve
         // Skip transport padding up to the end of the delimiter line.
         let line_end = find(body, b"\n", pos).ok_or("a delimiter line is not terminated")?;
         pos = line_end + 1;
-        let (headers_end, body_start) = match (find(body, b"\r\n\r\n", pos), find(body, b"\n\n", pos)) {
-            (Some(a), Some(b)) if b < a => (b, b + 2),
-            (Some(a), _) => (a, a + 4),
-            (None, Some(b)) => (b, b + 2),
-            (None, None) if body.get(pos..pos + 2) == Some(b"\r\n") => (pos, pos + 2),
-            (None, None) => return Err("a part has no end of headers".into()),
-        };
+        let (headers_end, body_start) =
+            match (find(body, b"\r\n\r\n", pos), find(body, b"\n\n", pos)) {
+                (Some(a), Some(b)) if b < a => (b, b + 2),
+                (Some(a), _) => (a, a + 4),
+                (None, Some(b)) => (b, b + 2),
+                (None, None) if body.get(pos..pos + 2) == Some(b"\r\n") => (pos, pos + 2),
+                (None, None) => return Err("a part has no end of headers".into()),
+            };
         let header_text = String::from_utf8_lossy(&body[pos..headers_end.max(pos)]);
         let mut headers = Vec::new();
         for line in header_text.lines() {
@@ -107,8 +108,18 @@ mod tests {
         assert_eq!(&parts[0].body[..], b"{\"name\":\"a\"}");
         assert_eq!(parts[1].header("content-type"), Some("text/plain"));
         assert_eq!(&parts[1].body[..], b"hello");
-        assert_eq!(boundary("multipart/related; boundary=\"xyz\""), Some("xyz".into()));
-        assert!(parse(&Bytes::from_static(b"--xyz\r\nContent-Type: a\r\n\r\nno end"), "xyz", 10).is_err());
+        assert_eq!(
+            boundary("multipart/related; boundary=\"xyz\""),
+            Some("xyz".into())
+        );
+        assert!(
+            parse(
+                &Bytes::from_static(b"--xyz\r\nContent-Type: a\r\n\r\nno end"),
+                "xyz",
+                10
+            )
+            .is_err()
+        );
         assert!(parse(&Bytes::from_static(b"garbage"), "xyz", 10).is_err());
     }
 }

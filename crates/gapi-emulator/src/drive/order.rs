@@ -46,7 +46,10 @@ impl OrderBy {
                 }
             };
             if words.next().is_some() {
-                return Err(ApiError::invalid_param("orderBy", format!("Invalid Value: {item}")));
+                return Err(ApiError::invalid_param(
+                    "orderBy",
+                    format!("Invalid Value: {item}"),
+                ));
             }
             let key = match name {
                 "createdTime" => Key::CreatedTime,
@@ -91,7 +94,10 @@ fn compare_key(key: Key, a: &DriveFile, b: &DriveFile) -> Ordering {
         Key::CreatedTime => a.created_ms.cmp(&b.created_ms),
         // Folders first.
         Key::Folder => (b.mime_type == FOLDER_MIME).cmp(&(a.mime_type == FOLDER_MIME)),
-        Key::ModifiedByMeTime => a.modified_by_me_ms.unwrap_or(0).cmp(&b.modified_by_me_ms.unwrap_or(0)),
+        Key::ModifiedByMeTime => a
+            .modified_by_me_ms
+            .unwrap_or(0)
+            .cmp(&b.modified_by_me_ms.unwrap_or(0)),
         Key::ModifiedTime => a.modified_ms.cmp(&b.modified_ms),
         Key::Name => a
             .name
@@ -106,7 +112,10 @@ fn compare_key(key: Key, a: &DriveFile, b: &DriveFile) -> Ordering {
         Key::SharedWithMeTime => Ordering::Equal,
         // Starred first.
         Key::Starred => b.starred.cmp(&a.starred),
-        Key::ViewedByMeTime => a.viewed_by_me_ms.unwrap_or(0).cmp(&b.viewed_by_me_ms.unwrap_or(0)),
+        Key::ViewedByMeTime => a
+            .viewed_by_me_ms
+            .unwrap_or(0)
+            .cmp(&b.viewed_by_me_ms.unwrap_or(0)),
     }
 }
 

@@ -98,9 +98,21 @@ pub(crate) enum Query {
     And(Box<Query>, Box<Query>),
     Or(Box<Query>, Box<Query>),
     Not(Box<Query>),
-    Text { field: TextField, op: &'static str, value: String },
-    Flag { field: FlagField, equal: bool, value: bool },
-    Time { field: TimeField, op: &'static str, ms: u64 },
+    Text {
+        field: TextField,
+        op: &'static str,
+        value: String,
+    },
+    Flag {
+        field: FlagField,
+        equal: bool,
+        value: bool,
+    },
+    Time {
+        field: TimeField,
+        op: &'static str,
+        ms: u64,
+    },
     InParents(String),
     InOwners(String),
 }
@@ -191,7 +203,9 @@ impl Parser {
                 self.pos += 1;
                 match self.next() {
                     Some(Token::Word(w)) if w == "parents" => Ok(Query::InParents(value)),
-                    Some(Token::Word(w)) if matches!(w.as_str(), "owners" | "writers" | "readers") => {
+                    Some(Token::Word(w))
+                        if matches!(w.as_str(), "owners" | "writers" | "readers") =>
+                    {
                         Ok(Query::InOwners(value))
                     }
                     _ => Err("expected parents, owners, writers or readers after 'in'".into()),
@@ -234,7 +248,11 @@ impl Parser {
             if !allowed {
                 return Err(format!("operator {op} is not supported for {field}"));
             }
-            return Ok(Query::Text { field: tf, op, value: v });
+            return Ok(Query::Text {
+                field: tf,
+                op,
+                value: v,
+            });
         }
         let flag = match field {
             "trashed" => Some(FlagField::Trashed),
@@ -253,7 +271,11 @@ impl Parser {
                 "!=" => false,
                 _ => return Err(format!("operator {op} is not supported for {field}")),
             };
-            return Ok(Query::Flag { field: ff, equal, value: b });
+            return Ok(Query::Flag {
+                field: ff,
+                equal,
+                value: b,
+            });
         }
         let time = match field {
             "modifiedTime" => TimeField::Modified,
@@ -263,13 +285,19 @@ impl Parser {
             other => return Err(format!("unknown or unsupported field {other}")),
         };
         let Some(Token::Str(v)) = value else {
-            return Err(format!("{field} must be compared with a quoted RFC 3339 date"));
+            return Err(format!(
+                "{field} must be compared with a quoted RFC 3339 date"
+            ));
         };
         if op == "contains" {
             return Err(format!("operator contains is not supported for {field}"));
         }
         let ms = parse_rfc3339(&v).ok_or_else(|| format!("'{v}' is not an RFC 3339 date"))?;
-        Ok(Query::Time { field: time, op, ms })
+        Ok(Query::Time {
+            field: time,
+            op,
+            ms,
+        })
     }
 }
 
@@ -342,7 +370,11 @@ impl Query {
                     },
                 }
             }
-            Query::Flag { field, equal, value } => {
+            Query::Flag {
+                field,
+                equal,
+                value,
+            } => {
                 let actual = match field {
                     FlagField::Trashed => file.trashed,
                     FlagField::Starred => file.starred,
@@ -370,7 +402,11 @@ impl Query {
                 }
             }
             Query::InParents(id) => {
-                let id = if id == "root" { ctx.root_id } else { id.as_str() };
+                let id = if id == "root" {
+                    ctx.root_id
+                } else {
+                    id.as_str()
+                };
                 file.parents.iter().any(|p| p == id)
             }
             Query::InOwners(email) => email == "me" || email.eq_ignore_ascii_case(ctx.owner_email),

@@ -71,11 +71,21 @@ async fn start(
     match params.get("uploadType") {
         Some("media") => {
             let bytes = read_limited(body, UPLOAD_LIMIT).await?;
-            finish(&state, &caller, target.as_deref(), &params, Map::new(), bytes, content_type(&headers), params.get("fields"))
+            finish(
+                &state,
+                &caller,
+                target.as_deref(),
+                &params,
+                Map::new(),
+                bytes,
+                content_type(&headers),
+                params.get("fields"),
+            )
         }
         Some("multipart") | Some("related") => {
             let ct = content_type(&headers).unwrap_or_default();
-            let Some(boundary) = multipart::boundary(&ct).filter(|_| ct.starts_with("multipart/")) else {
+            let Some(boundary) = multipart::boundary(&ct).filter(|_| ct.starts_with("multipart/"))
+            else {
                 return Err(ApiError::bad_request(
                     "Multipart uploads need Content-Type: multipart/related; boundary=...",
                 )
@@ -92,7 +102,16 @@ async fn start(
             };
             let meta = json_object(&meta_part.body)?;
             let media_type = media_part.header("content-type").map(str::to_owned);
-            finish(&state, &caller, target.as_deref(), &params, meta, media_part.body.clone(), media_type, params.get("fields"))
+            finish(
+                &state,
+                &caller,
+                target.as_deref(),
+                &params,
+                meta,
+                media_part.body.clone(),
+                media_type,
+                params.get("fields"),
+            )
         }
         Some("resumable") => {
             let meta = json_object(&read_limited(body, SMALL_BODY_LIMIT).await?)?;
@@ -112,7 +131,10 @@ async fn start(
                 let drive = drive_mut(&mut inner, &caller.email);
                 match &target {
                     Some(id) => {
-                        let file = drive.files.get(id).ok_or_else(|| ApiError::file_not_found(id))?;
+                        let file = drive
+                            .files
+                            .get(id)
+                            .ok_or_else(|| ApiError::file_not_found(id))?;
                         caller.check(Need::Write, file)?;
                     }
                     None => {
@@ -143,7 +165,10 @@ async fn start(
                 Some(t) => format!("/upload/drive/v3/files/{t}"),
                 None => "/upload/drive/v3/files".to_owned(),
             };
-            let location = format!("{}{path}?uploadType=resumable&upload_id={id}", state.base_url);
+            let location = format!(
+                "{}{path}?uploadType=resumable&upload_id={id}",
+                state.base_url
+            );
             let mut response = StatusCode::OK.into_response();
             let h = response.headers_mut();
             if let Ok(v) = HeaderValue::from_str(&location) {
@@ -181,7 +206,14 @@ fn finish(
     let media_type = media_type.filter(|m| !m.is_empty() && !m.starts_with("multipart/"));
     let mut inner = state.lock();
     let file = match target {
-        Some(id) => update_metadata(&mut inner, caller, id, params, &meta, Some((bytes, media_type)))?,
+        Some(id) => update_metadata(
+            &mut inner,
+            caller,
+            id,
+            params,
+            &meta,
+            Some((bytes, media_type)),
+        )?,
         None => {
             let drive = drive_mut(&mut inner, &caller.email);
             let mut file = blank_file(caller, &drive.root_id);
@@ -232,7 +264,11 @@ enum ChunkRange {
     /// `bytes */N` or `bytes */*`.
     Query { total: Option<u64> },
     /// `bytes a-b/N` or `bytes a-b/*`.
-    Bytes { first: u64, last: u64, total: Option<u64> },
+    Bytes {
+        first: u64,
+        last: u64,
+        total: Option<u64>,
+    },
 }
 
 fn parse_content_range(value: Option<&str>) -> Result<ChunkRange, ApiError> {
@@ -265,7 +301,8 @@ fn parse_content_range(value: Option<&str>) -> Result<ChunkRange, ApiError> {
 
 /// 308 Resume Incomplete with the received range (or 200 + override header on request).
 fn incomplete(received: u64, headers: &HeaderMap) -> Response {
-    let no_308 = header_str(headers, "x-guploader-no-308").is_some_and(|v| v.eq_ignore_ascii_case("yes"));
+    let no_308 =
+        header_str(headers, "x-guploader-no-308").is_some_and(|v| v.eq_ignore_ascii_case("yes"));
     let status = if no_308 {
         StatusCode::OK
     } else {
@@ -280,12 +317,20 @@ fn incomplete(received: u64, headers: &HeaderMap) -> Response {
     }
     h.insert(header::CONTENT_LENGTH, HeaderValue::from(0));
     if no_308 {
-        h.insert("x-http-status-code-override", HeaderValue::from_static("308"));
+        h.insert(
+            "x-http-status-code-override",
+            HeaderValue::from_static("308"),
+        );
     }
     response
 }
 
-async fn chunk(state: Shared, params: Params, headers: HeaderMap, body: axum::body::Body) -> ApiResult {
+async fn chunk(
+    state: Shared,
+    params: Params,
+    headers: HeaderMap,
+    body: axum::body::Body,
+) -> ApiResult {
     let Some(upload_id) = params.non_empty("upload_id").map(str::to_owned) else {
         return Err(ApiError::invalid_param(
             "upload_id",
@@ -319,7 +364,12 @@ async fn chunk(state: Shared, params: Params, headers: HeaderMap, body: axum::bo
             .get(&caller.email)
             .and_then(|d| d.files.get(done))
             .ok_or_else(|| ApiError::file_not_found(done))?;
-        return Ok(json_ok(&render_file(file, user, &state.base_url, session.fields.as_deref())?));
+        return Ok(json_ok(&render_file(
+            file,
+            user,
+            &state.base_url,
+            session.fields.as_deref(),
+        )?));
     }
     let received = session.received.clone().unwrap_or_default();
     let have = received.len() as u64;
@@ -455,7 +505,11 @@ mod tests {
         );
         assert_eq!(
             parse_content_range(Some("bytes 0-9/*")).unwrap(),
-            ChunkRange::Bytes { first: 0, last: 9, total: None }
+            ChunkRange::Bytes {
+                first: 0,
+                last: 9,
+                total: None
+            }
         );
         assert!(parse_content_range(Some("bytes 5-1/10")).is_err());
         assert!(parse_content_range(Some("bytes 0-10/10")).is_err());

@@ -91,7 +91,10 @@ pub(crate) async fn approve(State(state): State<Shared>, body: axum::body::Body)
     };
     match form.get("decision") {
         Some("allow") => {
-            let user = form.get("user").and_then(find_user).unwrap_or(&test_users()[0]);
+            let user = form
+                .get("user")
+                .and_then(find_user)
+                .unwrap_or(&test_users()[0]);
             approve_as(&state, &pending.request, user)
         }
         Some("deny") => deny_with(&pending.request, "access_denied"),
@@ -104,6 +107,8 @@ pub(crate) async fn approve(State(state): State<Shared>, body: axum::body::Body)
 
 /// Checks an authorization request. Errors about the client or the redirect URI are pages
 /// (never redirects, so an attacker cannot bounce users through us); the rest are redirects.
+/// The error is the finished response, returned at once, so boxing it would buy nothing.
+#[allow(clippy::result_large_err)]
 fn validate(params: &Params) -> Result<AuthRequest, Response> {
     let Some(client_id) = params.non_empty("client_id") else {
         return Err(html::error_page(
@@ -142,7 +147,9 @@ fn validate(params: &Params) -> Result<AuthRequest, Response> {
         Some(other) => {
             return Err(html::error_page(
                 "unsupported_response_type",
-                &format!("Invalid response_type: {other}. Installed apps must use response_type=code."),
+                &format!(
+                    "Invalid response_type: {other}. Installed apps must use response_type=code."
+                ),
             ));
         }
     }
@@ -163,7 +170,11 @@ fn validate(params: &Params) -> Result<AuthRequest, Response> {
     };
     let scope_list = scopes::split(params.get("scope").unwrap_or(""));
     if scope_list.is_empty() {
-        return fail(&request, "invalid_request", "Missing required parameter: scope");
+        return fail(
+            &request,
+            "invalid_request",
+            "Missing required parameter: scope",
+        );
     }
     if let Some(unknown) = scopes::first_unknown(&scope_list) {
         return fail(
@@ -226,7 +237,11 @@ fn validate(params: &Params) -> Result<AuthRequest, Response> {
             .iter()
             .find(|v| !matches!(**v, "none" | "consent" | "select_account"))
         {
-            return fail(&request, "invalid_request", &format!("Invalid prompt: {bad}"));
+            return fail(
+                &request,
+                "invalid_request",
+                &format!("Invalid prompt: {bad}"),
+            );
         }
         if values.contains(&"none") && values.len() > 1 {
             return fail(
@@ -290,7 +305,11 @@ pub(crate) fn approve_as(state: &Shared, request: &AuthRequest, user: &TestUser)
             pairs.push(("authuser", "0"));
             pairs.push((
                 "prompt",
-                if request.prompt_consent { "consent" } else { "none" },
+                if request.prompt_consent {
+                    "consent"
+                } else {
+                    "none"
+                },
             ));
             redirect_with(&request.redirect_uri, &pairs)
         }
@@ -335,8 +354,9 @@ fn redirect_with(uri: &str, pairs: &[(&str, &str)]) -> Response {
     }
     let mut response = Redirect::to(url.as_str()).into_response();
     *response.status_mut() = axum::http::StatusCode::FOUND;
-    response
-        .headers_mut()
-        .insert(header::CACHE_CONTROL, axum::http::HeaderValue::from_static("no-store"));
+    response.headers_mut().insert(
+        header::CACHE_CONTROL,
+        axum::http::HeaderValue::from_static("no-store"),
+    );
     response
 }

@@ -11,7 +11,11 @@ use super::model::AuthRequest;
 use super::scopes;
 
 /// The consent page: pick a test user, read the scopes, Allow or Deny.
-pub(crate) fn consent(request: &AuthRequest, request_id: &str, hinted: Option<&TestUser>) -> Response {
+pub(crate) fn consent(
+    request: &AuthRequest,
+    request_id: &str,
+    hinted: Option<&TestUser>,
+) -> Response {
     let selected = hinted.map(|u| u.email).unwrap_or(test_users()[0].email);
     let mut users = String::new();
     for u in test_users() {

@@ -111,7 +111,11 @@ pub(crate) async fn device_page(uri: Uri) -> Response {
 /// `POST /device`: `user_code`, `user`, `decision`.
 pub(crate) async fn device_submit(State(state): State<Shared>, body: axum::body::Body) -> Response {
     let Ok(bytes) = read_limited(body, SMALL_BODY_LIMIT).await else {
-        return page(StatusCode::PAYLOAD_TOO_LARGE, "Error", "<p>The form is too large.</p>");
+        return page(
+            StatusCode::PAYLOAD_TOO_LARGE,
+            "Error",
+            "<p>The form is too large.</p>",
+        );
     };
     let form = Params::parse(&bytes);
     let user_code = form.get("user_code").unwrap_or("");
@@ -146,7 +150,10 @@ pub(crate) async fn device_submit(State(state): State<Shared>, body: axum::body:
         Err(message) => page(
             StatusCode::BAD_REQUEST,
             "Error - gapi emulator - device",
-            &format!("<h1>That code did not work</h1><p id=\"error\">{}</p>", escape(&message)),
+            &format!(
+                "<h1>That code did not work</h1><p id=\"error\">{}</p>",
+                escape(&message)
+            ),
         ),
     }
 }
@@ -168,9 +175,15 @@ pub(crate) fn decide(
     }
     let now = now_ms();
     let Some(record) = inner.data.devices.values_mut().find(|d| {
-        d.user_code.chars().filter(|c| *c != '-').collect::<String>() == wanted
+        d.user_code
+            .chars()
+            .filter(|c| *c != '-')
+            .collect::<String>()
+            == wanted
     }) else {
-        return Err(format!("Unknown code {user_code}: check the code on your device."));
+        return Err(format!(
+            "Unknown code {user_code}: check the code on your device."
+        ));
     };
     if record.expires_ms <= now {
         return Err("This code has expired; start again on your device.".to_owned());

@@ -25,8 +25,14 @@ pub(crate) fn routes() -> Router<Shared> {
         .route("/token", post(token::token))
         .route("/revoke", post(revoke::revoke).get(revoke::revoke))
         .route("/tokeninfo", get(revoke::tokeninfo).post(revoke::tokeninfo))
-        .route("/oauth2/v3/tokeninfo", get(revoke::tokeninfo).post(revoke::tokeninfo))
+        .route(
+            "/oauth2/v3/tokeninfo",
+            get(revoke::tokeninfo).post(revoke::tokeninfo),
+        )
         .route("/oauth2/v1/certs", get(revoke::certs))
         .route("/device/code", post(device::device_code))
-        .route("/device", get(device::device_page).post(device::device_submit))
+        .route(
+            "/device",
+            get(device::device_page).post(device::device_submit),
+        )
 }

@@ -25,7 +25,11 @@ async fn params(uri: &Uri, body: axum::body::Body) -> Result<Params, OAuthError>
 }
 
 /// `POST /revoke` with `token=` (form or query): revokes the whole grant.
-pub(crate) async fn revoke(State(state): State<Shared>, uri: Uri, body: axum::body::Body) -> Response {
+pub(crate) async fn revoke(
+    State(state): State<Shared>,
+    uri: Uri,
+    body: axum::body::Body,
+) -> Response {
     let params = match params(&uri, body).await {
         Ok(p) => p,
         Err(e) => return e.into_response(),
@@ -44,7 +48,11 @@ pub(crate) async fn revoke(State(state): State<Shared>, uri: Uri, body: axum::bo
 }
 
 /// `GET|POST /tokeninfo?access_token=`.
-pub(crate) async fn tokeninfo(State(state): State<Shared>, uri: Uri, body: axum::body::Body) -> Response {
+pub(crate) async fn tokeninfo(
+    State(state): State<Shared>,
+    uri: Uri,
+    body: axum::body::Body,
+) -> Response {
     let params = match params(&uri, body).await {
         Ok(p) => p,
         Err(e) => return e.into_response(),

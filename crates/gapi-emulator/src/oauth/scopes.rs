@@ -3,17 +3,50 @@
 const KNOWN: &[(&str, &str)] = &[
     ("openid", "Associate you with your personal info on Google"),
     ("email", "See your primary Google Account email address"),
-    ("profile", "See your personal info, including any personal info you've made publicly available"),
-    ("https://www.googleapis.com/auth/userinfo.email", "See your primary Google Account email address"),
-    ("https://www.googleapis.com/auth/userinfo.profile", "See your personal info, including any personal info you've made publicly available"),
-    ("https://www.googleapis.com/auth/drive", "See, edit, create, and delete all of your Google Drive files"),
-    ("https://www.googleapis.com/auth/drive.file", "See, edit, create, and delete only the specific Google Drive files you use with this app"),
-    ("https://www.googleapis.com/auth/drive.readonly", "See and download all your Google Drive files"),
-    ("https://www.googleapis.com/auth/drive.metadata.readonly", "See information about your Google Drive files"),
-    ("https://www.googleapis.com/auth/drive.metadata", "View and manage metadata of files in your Google Drive"),
-    ("https://www.googleapis.com/auth/drive.appdata", "See, create, and delete its own configuration data in your Google Drive"),
-    ("https://www.googleapis.com/auth/cloud-platform", "See, edit, configure, and delete your Google Cloud data"),
-    ("https://www.googleapis.com/auth/devstorage.read_write", "Manage your data in Google Cloud Storage"),
+    (
+        "profile",
+        "See your personal info, including any personal info you've made publicly available",
+    ),
+    (
+        "https://www.googleapis.com/auth/userinfo.email",
+        "See your primary Google Account email address",
+    ),
+    (
+        "https://www.googleapis.com/auth/userinfo.profile",
+        "See your personal info, including any personal info you've made publicly available",
+    ),
+    (
+        "https://www.googleapis.com/auth/drive",
+        "See, edit, create, and delete all of your Google Drive files",
+    ),
+    (
+        "https://www.googleapis.com/auth/drive.file",
+        "See, edit, create, and delete only the specific Google Drive files you use with this app",
+    ),
+    (
+        "https://www.googleapis.com/auth/drive.readonly",
+        "See and download all your Google Drive files",
+    ),
+    (
+        "https://www.googleapis.com/auth/drive.metadata.readonly",
+        "See information about your Google Drive files",
+    ),
+    (
+        "https://www.googleapis.com/auth/drive.metadata",
+        "View and manage metadata of files in your Google Drive",
+    ),
+    (
+        "https://www.googleapis.com/auth/drive.appdata",
+        "See, create, and delete its own configuration data in your Google Drive",
+    ),
+    (
+        "https://www.googleapis.com/auth/cloud-platform",
+        "See, edit, configure, and delete your Google Cloud data",
+    ),
+    (
+        "https://www.googleapis.com/auth/devstorage.read_write",
+        "Manage your data in Google Cloud Storage",
+    ),
 ];
 
 /// Prefix of Google API scopes; any scope under it is accepted (described generically).

@@ -73,7 +73,9 @@ fn parse_body(headers: &HeaderMap, bytes: &[u8]) -> Result<Params, OAuthError> {
     let value: serde_json::Value = serde_json::from_slice(bytes)
         .map_err(|e| OAuthError::invalid_request(format!("Invalid JSON body: {e}")))?;
     let Some(map) = value.as_object() else {
-        return Err(OAuthError::invalid_request("The JSON body must be an object."));
+        return Err(OAuthError::invalid_request(
+            "The JSON body must be an object.",
+        ));
     };
     Ok(Params(
         map.iter()
@@ -176,10 +178,14 @@ fn exchange_code(
             inner.data.refresh_tokens.remove(t);
         }
         inner.dirty = true;
-        return Err(OAuthError::invalid_grant("Bad Request: the code was already used."));
+        return Err(OAuthError::invalid_grant(
+            "Bad Request: the code was already used.",
+        ));
     }
     if record.expires_ms <= now_ms() {
-        return Err(OAuthError::invalid_grant("Bad Request: the code has expired."));
+        return Err(OAuthError::invalid_grant(
+            "Bad Request: the code has expired.",
+        ));
     }
     if record.client_id != client.id {
         return Err(OAuthError::invalid_grant(
@@ -242,7 +248,9 @@ fn refresh(
         .ok_or_else(|| OAuthError::invalid_request("Missing required parameter: refresh_token"))?;
     let mut inner = state.lock();
     let Some(record) = inner.data.refresh_tokens.get(rt).cloned() else {
-        return Err(OAuthError::invalid_grant("Token has been expired or revoked."));
+        return Err(OAuthError::invalid_grant(
+            "Token has been expired or revoked.",
+        ));
     };
     if record.client_id != client.id {
         return Err(OAuthError::new(
@@ -300,7 +308,11 @@ fn device(
         ));
     }
     if record.expires_ms <= now {
-        return Err(OAuthError::new(400, "expired_token", "Expired device code."));
+        return Err(OAuthError::new(
+            400,
+            "expired_token",
+            "Expired device code.",
+        ));
     }
     match record.status.clone() {
         DeviceStatus::Denied => {
@@ -317,7 +329,11 @@ fn device(
                 record.interval_ms += 5000;
                 Err(OAuthError::new(403, "slow_down", "Forbidden"))
             } else {
-                Err(OAuthError::new(428, "authorization_pending", "Precondition Required"))
+                Err(OAuthError::new(
+                    428,
+                    "authorization_pending",
+                    "Precondition Required",
+                ))
             }
         }
         DeviceStatus::Approved { email } => {

@@ -1,0 +1,55 @@
+#!/usr/bin/env python3
+"""Cold command-line calls, measured side by side: wall time from process start to exit (median
+of N runs) and peak RSS, for gapi and for the equivalent Python google-api-python-client script.
+
+    python3 bench/cold_cli.py [--runs 40]          (bench/run.sh calls it with the right env)
+
+Needs: target/release/gapi, a running `gapi emulator` at $EMU (for the real-call rows) and a
+gapi config folder at $GAPI_CONFIG_DIR holding credentials for it, $PY (a python with
+google-api-python-client 2.202.0) for the Python rows.
+"""
+import argparse, os, statistics, subprocess, sys, time
+
+def measure(cmd, runs, env):
+    times, rss = [], []
+    for i in range(runs + 2):
+        t0 = time.perf_counter()
+        p = subprocess.Popen(cmd, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, env=env)
+        _, status, usage = os.wait4(p.pid, 0)
+        dt = time.perf_counter() - t0
+        err = p.stderr.read().decode(errors="replace")
+        p.stderr.close()
+        if os.waitstatus_to_exitcode(status) != 0:
+            sys.exit(f"command failed: {' '.join(cmd)}\n{err}")
+        if i >= 2:  # two warm-up runs fill the page cache
+            times.append(dt * 1000)
+            rss.append(usage.ru_maxrss / 1024)
+    return statistics.median(times), statistics.median(rss)
+
+def main():
+    ap = argparse.ArgumentParser()
+    ap.add_argument("--runs", type=int, default=40)
+    a = ap.parse_args()
+    gapi = os.path.abspath("target/release/gapi")
+    emu = os.environ["EMU"]
+    py = os.environ.get("PY", sys.executable)
+    env = dict(os.environ)
+    rows = [
+        ("gapi drive files list --dry-run", [gapi, "drive", "files", "list", "-p", "pageSize=5",
+                                             "-p", "orderBy=modifiedByMeTime desc", "--dry-run"]),
+        ("gapi drive files list (real call, emulator)", [gapi, "drive", "files", "list", "-p", "pageSize=5",
+                                             "-p", "orderBy=modifiedByMeTime desc", "--endpoint", emu + "/"]),
+        ("python: build + files().list() request object", [py, "-c",
+            "from googleapiclient.discovery import build\n"
+            "s = build('drive', 'v3', developerKey='k', static_discovery=True)\n"
+            "r = s.files().list(pageSize=5, orderBy='modifiedByMeTime desc')\n"]),
+        ("python: build + files().list().execute() (emulator)", [py, os.path.join(os.path.dirname(__file__), "py_list_once.py")]),
+    ]
+    print(f"| command | median wall ms | median peak RSS MiB |  (N={a.runs})")
+    print("|---|---|---|")
+    for name, cmd in rows:
+        ms, mib = measure(cmd, a.runs, env)
+        print(f"| {name} | {ms:.2f} | {mib:.1f} |", flush=True)
+
+if __name__ == "__main__":
+    main()

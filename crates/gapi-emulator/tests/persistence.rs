@@ -1,0 +1,172 @@
+//! `data_dir`: state survives a restart; one emulator per directory; loopback-only binding.
+
+mod common;
+
+use common::*;
+use gapi_emulator::{Emulator, EmulatorConfig, EmulatorError};
+use serde_json::{Value, json};
+
+fn dir() -> std::path::PathBuf {
+    let d = std::env::temp_dir().join(format!(
+        "gapi-emulator-test-{}-{}",
+        std::process::id(),
+        rand_suffix()
+    ));
+    let _ = std::fs::remove_dir_all(&d);
+    d
+}
+
+fn rand_suffix() -> u128 {
+    std::time::SystemTime::now()
+        .duration_since(std::time::UNIX_EPOCH)
+        .unwrap()
+        .as_nanos()
+}
+
+#[tokio::test]
+async fn files_and_tokens_survive_a_restart() {
+    let data = dir();
+    let config = EmulatorConfig {
+        auto_approve: true,
+        data_dir: Some(data.clone()),
+        ..Default::default()
+    };
+    let emu = start_with(config.clone()).await;
+    let http = http();
+    let t = tokens(&emu, &http, DRIVE, &[("access_type", "offline")]).await;
+    let token = t["access_token"].as_str().unwrap().to_owned();
+    let created: Value = http
+        .post(format!(
+            "{}/upload/drive/v3/files?uploadType=media",
+            emu.base_url()
+        ))
+        .bearer_auth(&token)
+        .body("persisted bytes")
+        .send()
+        .await
+        .unwrap()
+        .json()
+        .await
+        .unwrap();
+    let id = created["id"].as_str().unwrap().to_owned();
+
+    // A second emulator cannot use the same directory while the first runs.
+    let err = Emulator::start(config.clone()).await.unwrap_err();
+    assert!(matches!(err, EmulatorError::Data { .. }), "{err}");
+    emu.shutdown().await;
+
+    #[cfg(unix)]
+    {
+        use std::os::unix::fs::PermissionsExt;
+        let mode = std::fs::metadata(data.join("state.json"))
+            .unwrap()
+            .permissions()
+            .mode();
+        assert_eq!(mode & 0o777, 0o600);
+    }
+    let leftovers: Vec<_> = std::fs::read_dir(&data)
+        .unwrap()
+        .map(|e| e.unwrap().file_name().into_string().unwrap())
+        .filter(|n| n != "state.json" && n != ".lock")
+        .collect();
+    assert!(
+        leftovers.is_empty(),
+        "no temp files left behind: {leftovers:?}"
+    );
+
+    let emu = start_with(config).await;
+    let r = http
+        .get(format!("{}/drive/v3/files/{id}?alt=media", emu.base_url()))
+        .bearer_auth(&token)
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(
+        r.status(),
+        200,
+        "the old token and the file are still there"
+    );
+    assert_eq!(r.text().await.unwrap(), "persisted bytes");
+    let r = http
+        .post(format!("{}/token", emu.base_url()))
+        .form(&[
+            ("grant_type", "refresh_token"),
+            ("refresh_token", t["refresh_token"].as_str().unwrap()),
+            ("client_id", gapi_emulator::DEFAULT_CLIENT_ID),
+            ("client_secret", gapi_emulator::DEFAULT_CLIENT_SECRET),
+        ])
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(r.status(), 200);
+    emu.shutdown().await;
+    let _ = std::fs::remove_dir_all(&data);
+}
+
+#[tokio::test]
+async fn corrupt_state_is_reported_not_overwritten() {
+    let data = dir();
+    std::fs::create_dir_all(&data).unwrap();
+    std::fs::write(data.join("state.json"), b"{ half written").unwrap();
+    let err = Emulator::start(EmulatorConfig {
+        data_dir: Some(data.clone()),
+        ..Default::default()
+    })
+    .await
+    .unwrap_err();
+    assert!(err.to_string().contains("not valid"), "{err}");
+    assert_eq!(
+        std::fs::read(data.join("state.json")).unwrap(),
+        b"{ half written"
+    );
+    let _ = std::fs::remove_dir_all(&data);
+}
+
+#[tokio::test]
+async fn non_loopback_addresses_need_allow_remote() {
+    let err = Emulator::start(EmulatorConfig {
+        addr: "0.0.0.0:0".parse().unwrap(),
+        ..Default::default()
+    })
+    .await
+    .unwrap_err();
+    assert!(matches!(err, EmulatorError::NonLoopback(_)), "{err}");
+    let emu = Emulator::start(EmulatorConfig {
+        addr: "0.0.0.0:0".parse().unwrap(),
+        allow_remote: true,
+        ..Default::default()
+    })
+    .await
+    .unwrap();
+    emu.shutdown().await;
+}
+
+#[tokio::test]
+async fn client_secrets_file_points_at_the_emulator() {
+    let emu = start(false).await;
+    let secrets = emu.client_secrets_json();
+    let base = emu.base_url();
+    assert_eq!(secrets["installed"]["client_id"], emu.client_id());
+    assert_eq!(
+        secrets["installed"]["auth_uri"],
+        format!("{base}/o/oauth2/auth")
+    );
+    assert_eq!(secrets["installed"]["token_uri"], format!("{base}/token"));
+    assert_eq!(
+        secrets["installed"]["redirect_uris"],
+        json!(["http://localhost", "urn:ietf:wg:oauth:2.0:oob"])
+    );
+    let path = dir().with_extension("json");
+    emu.write_client_secrets(&path).unwrap();
+    let written: Value = serde_json::from_slice(&std::fs::read(&path).unwrap()).unwrap();
+    assert_eq!(written, secrets);
+    #[cfg(unix)]
+    {
+        use std::os::unix::fs::PermissionsExt;
+        assert_eq!(
+            std::fs::metadata(&path).unwrap().permissions().mode() & 0o777,
+            0o600
+        );
+    }
+    let _ = std::fs::remove_file(&path);
+}
