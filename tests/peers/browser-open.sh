@@ -29,7 +29,8 @@ set -- "$here/browser.mjs" "$url" --action "${GAPI_TEST_BROWSER_ACTION:-allow}"
 [ -n "${GAPI_TEST_BROWSER_USER_CODE:-}" ] && set -- "$@" --user-code "$GAPI_TEST_BROWSER_USER_CODE"
 [ -n "${GAPI_TEST_SCREENSHOTS:-}" ] && set -- "$@" --screenshots "$GAPI_TEST_SCREENSHOTS"
 
-# Detach: no stdin, output to the log, and return at once. The JSON line is written in one
-# write() call (< PIPE_BUF), so concurrent runs appending to one log do not interleave.
+# Detach: no stdin, output appended to the log, and return at once. browser.mjs writes its JSON
+# line with one write() to a file opened with O_APPEND, so concurrent runs sharing one log do
+# not interleave their lines.
 nohup "$node" "$@" </dev/null >>"$log" 2>>"$err" &
 exit 0

@@ -155,3 +155,27 @@ test('device flow approved in the browser on verification_uri_complete', async (
   assert.equal(done.status, 200, JSON.stringify(done.body));
   assert.ok(done.body.access_token && done.body.refresh_token);
 });
+
+test('gcp-storage-emulator (via gcs_emulator.py) serves the Storage JSON API on a port it reports', async (t) => {
+  const python = process.env.GAPI_TEST_PYTHON;
+  assert.ok(python, 'GAPI_TEST_PYTHON is not set: run scripts/setup-test-deps.sh && . target/test-env.sh');
+  const gcs = spawn(python, [path.join(here, 'gcs_emulator.py')], { stdio: ['pipe', 'pipe', 'ignore'] });
+  t.after(() => { gcs.stdin.end(); gcs.kill(); });
+  const line = await new Promise((resolve, reject) => {
+    readline.createInterface({ input: gcs.stdout }).once('line', resolve);
+    gcs.once('exit', (code) => reject(new Error(`gcs_emulator.py exited early (${code})`)));
+  });
+  const { base_url: base } = JSON.parse(line);
+  const bucket = await fetch(`${base}/storage/v1/b?project=gapi-test`, {
+    method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ name: 'peer-bucket' }),
+  });
+  assert.equal(bucket.status, 200);
+  const up = await fetch(`${base}/upload/storage/v1/b/peer-bucket/o?uploadType=media&name=hello.txt`, {
+    method: 'POST', headers: { 'content-type': 'text/plain' }, body: 'hello, peers',
+  });
+  assert.equal(up.status, 200);
+  assert.equal((await up.json()).size, '12', 'sizes travel as strings (uint64)');
+  const ranged = await fetch(`${base}/storage/v1/b/peer-bucket/o/hello.txt?alt=media`, { headers: { range: 'bytes=7-' } });
+  assert.equal(ranged.status, 206);
+  assert.equal(await ranged.text(), 'peers');
+});

@@ -341,9 +341,15 @@ impl Credentials {
 
     /// Refreshes even if the token looks valid (after the API answered 401). Callers that
     /// arrive while a refresh is running share its result.
-    pub async fn force_refresh(&self) -> Result<AccessToken> {
+    ///
+    /// The token seen as bad is the one current when this is *called* (not first polled): a
+    /// refresh that completes after the call satisfies it.
+    pub fn force_refresh(
+        &self,
+    ) -> impl std::future::Future<Output = Result<AccessToken>> + Send + 'static {
         let seen = self.inner.generation.load(Ordering::SeqCst);
-        self.refresh_single_flight(Some(seen)).await
+        let this = self.clone();
+        async move { this.refresh_single_flight(Some(seen)).await }
     }
 
     async fn refresh_single_flight(&self, forced_at: Option<u64>) -> Result<AccessToken> {

@@ -5,7 +5,7 @@ mod support;
 use std::time::Duration;
 
 use gapi_auth::{ErrorKind, InstalledFlow, LocalServer};
-use support::{Consent, Mock, browser, browser_with, redirect_port};
+use support::{Consent, Mock, browser, redirect_port};
 use tokio::io::{AsyncReadExt, AsyncWriteExt};
 
 fn flow(mock: &Mock) -> InstalledFlow {
@@ -75,30 +75,33 @@ async fn login_with_custom_path_and_iss_parameter() {
 #[tokio::test]
 async fn favicon_and_bad_host_do_not_end_the_flow() {
     let mock = Mock::start().await;
-    let (tx, mut seen) = tokio::sync::mpsc::unbounded_channel::<(String, String)>();
-    let (cb, mut pages) = browser_with(move |url| {
+    let (tx, mut seen) = tokio::sync::mpsc::unbounded_channel::<(String, String, u16)>();
+    let on_url = Box::new(move |url: &url::Url| {
         let port = redirect_port(url);
+        let url = url.clone();
         let tx = tx.clone();
-        // Runs before the real browser request is sent: the stray requests come first.
-        let handle = tokio::runtime::Handle::current();
-        std::thread::spawn(move || {
-            handle.block_on(async move {
-                let favicon = raw_get(port, "/favicon.ico", &format!("localhost:{port}")).await;
-                let rebinding = raw_get(port, "/?code=stolen&state=x", &format!("evil.example:{port}")).await;
-                let _ = tx.send((favicon, rebinding));
-            })
-        })
-        .join()
-        .unwrap();
+        tokio::spawn(async move {
+            // Stray requests first, then the real browser redirect.
+            let favicon = raw_get(port, "/favicon.ico", &format!("localhost:{port}")).await;
+            let rebinding =
+                raw_get(port, "/?code=stolen&state=x", &format!("evil.example:{port}")).await;
+            let status = support::http_client_following_redirects()
+                .get(url)
+                .send()
+                .await
+                .map(|r| r.status().as_u16())
+                .unwrap_or(0);
+            let _ = tx.send((favicon, rebinding, status));
+        });
     });
     let creds = flow(&mock)
-        .run_local_server(LocalServer::new().open_browser(false).on_url(cb))
+        .run_local_server(LocalServer::new().open_browser(false).on_url(on_url))
         .await
         .unwrap();
-    let (favicon, rebinding) = seen.recv().await.unwrap();
+    let (favicon, rebinding, status) = seen.recv().await.unwrap();
     assert!(favicon.starts_with("HTTP/1.1 404"), "{favicon}");
     assert!(rebinding.starts_with("HTTP/1.1 403"), "{rebinding}");
-    assert_eq!(pages.recv().await.unwrap().unwrap().status, 200);
+    assert_eq!(status, 200);
     assert!(creds.access_token().await.is_ok());
 }
 

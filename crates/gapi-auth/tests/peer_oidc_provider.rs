@@ -12,7 +12,8 @@ use std::sync::{Arc, Mutex};
 use std::time::Duration;
 
 use gapi_auth::{
-    ClientSecrets, DeviceOptions, Endpoints, ErrorKind, InstalledFlow, LocalServer, RefreshToken,
+    ClientSecret, ClientSecrets, DeviceOptions, Endpoints, ErrorKind, InstalledFlow, LocalServer,
+    RefreshToken,
 };
 use serde_json::Value;
 use tokio::io::{AsyncBufReadExt, AsyncReadExt, BufReader};
@@ -144,7 +145,11 @@ impl OidcPeer {
 
     /// A flow for the public native client, with every endpoint taken from the server.
     fn flow(&self, scopes: &[&str]) -> InstalledFlow {
-        let mut secrets = ClientSecrets::new(self.get("client_id"), None);
+        self.flow_for(ClientSecrets::new(self.get("client_id"), None), scopes)
+    }
+
+    /// A flow for `secrets`, with every endpoint taken from the server.
+    fn flow_for(&self, mut secrets: ClientSecrets, scopes: &[&str]) -> InstalledFlow {
         secrets.auth_uri = self.get("authorization_endpoint").to_string();
         secrets.token_uri = self.get("token_endpoint").to_string();
         let endpoints = Endpoints::from_auth_and_token(
@@ -219,9 +224,13 @@ impl Browser {
 type BrowserSlot = Arc<Mutex<Option<Browser>>>;
 
 fn browser_on_url(slot: &BrowserSlot, args: &'static [&'static str]) -> LocalServer {
+    browser_on_url_at(slot, "127.0.0.1", args)
+}
+
+fn browser_on_url_at(slot: &BrowserSlot, host: &str, args: &'static [&'static str]) -> LocalServer {
     let slot = Arc::clone(slot);
     LocalServer::new()
-        .host("127.0.0.1")
+        .host(host)
         .path("/callback")
         .open_browser(false)
         .timeout(Duration::from_secs(90))
@@ -402,6 +411,41 @@ async fn replayed_old_refresh_token_fails_and_kills_the_grant() {
         !format!("{err} {err:?}").contains(old.secret()),
         "errors never show refresh tokens"
     );
+}
+
+/// A confidential client (secret sent in the form: `client_secret_post`) with the redirect
+/// advertised as `localhost` (oidc-provider matches the host literally, so this exercises the
+/// `localhost` registration, as Google's client_secret.json files have).
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn confidential_client_with_localhost_redirect() {
+    let peer = OidcPeer::start(&[]).await;
+    let slot: BrowserSlot = Arc::default();
+    let secrets = ClientSecrets::new(
+        peer.get("confidential_post_client_id"),
+        Some(ClientSecret::new(peer.get("confidential_client_secret"))),
+    );
+    let flow = peer.flow_for(secrets, &["openid", "offline_access"]);
+    let creds = flow
+        .run_local_server(browser_on_url_at(&slot, "localhost", &["--login", "dave"]))
+        .await
+        .unwrap_or_else(|e| panic!("confidential loopback login failed: {e:?}"));
+    let (ok, report, stderr) = take_browser(&slot).finish().await;
+    assert!(ok, "browser.mjs failed: {stderr}\n{report}");
+    let final_url = report["final_url"].as_str().unwrap_or_default();
+    assert!(final_url.starts_with("http://localhost:"), "{report}");
+
+    let at = creds.access_token().await.expect("access token");
+    let (status, body) = peer.userinfo(at.secret()).await;
+    assert_eq!(
+        (status, body.contains("\"sub\":\"dave\"")),
+        (200, true),
+        "userinfo: {body}"
+    );
+    let refreshed = creds
+        .force_refresh()
+        .await
+        .expect("refresh with the client secret");
+    assert_ne!(refreshed.secret(), at.secret());
 }
 
 /// The user clicks "[ Cancel ]" on oidc-provider's consent page: the redirect carries

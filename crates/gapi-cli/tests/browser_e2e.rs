@@ -18,35 +18,56 @@ fn peer_env(name: &str) -> String {
 }
 
 fn artifacts(name: &str) -> PathBuf {
-    let dir = PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("../../target/artifacts/screenshots").join(name);
+    let dir = PathBuf::from(env!("CARGO_MANIFEST_DIR"))
+        .join("../../target/artifacts/screenshots")
+        .join(name);
     std::fs::create_dir_all(&dir).unwrap();
     dir
 }
 
 /// `gapi auth login` with `$BROWSER` handing the URL to the Playwright driver.
-async fn browser_login(setup: &Setup, action: &str, shots: &str) -> (common::Output, serde_json::Value) {
+async fn browser_login(
+    setup: &Setup,
+    action: &str,
+    shots: &str,
+) -> (common::Output, serde_json::Value) {
     let peers = peer_env("GAPI_TEST_PEERS_DIR");
     let log = setup.dir.path().join("browser.log");
     let mut cmd = setup.gapi();
-    cmd.args(["auth", "login", "--timeout", "90", "--scope", "drive.readonly", "--client-secrets"])
-        .arg(&setup.secrets)
-        .env("BROWSER", format!("{peers}/browser-open.sh"))
-        .env("GAPI_TEST_BROWSER_ACTION", action)
-        .env("GAPI_TEST_BROWSER_USER", "bob@example.com")
-        .env("GAPI_TEST_SCREENSHOTS", artifacts(shots))
-        .env("GAPI_TEST_BROWSER_LOG", &log);
+    cmd.args([
+        "auth",
+        "login",
+        "--timeout",
+        "90",
+        "--scope",
+        "drive.readonly",
+        "--client-secrets",
+    ])
+    .arg(&setup.secrets)
+    .env("BROWSER", format!("{peers}/browser-open.sh"))
+    .env("GAPI_TEST_BROWSER_ACTION", action)
+    .env("GAPI_TEST_BROWSER_USER", "bob@example.com")
+    .env("GAPI_TEST_SCREENSHOTS", artifacts(shots))
+    .env("GAPI_TEST_BROWSER_LOG", &log);
     let out = run(cmd).await;
     // The driver writes its line after the last page loaded; give it a moment to land.
     let mut report = serde_json::Value::Null;
     for _ in 0..100 {
-        if let Some(line) = std::fs::read_to_string(&log).ok().and_then(|t| t.lines().last().map(str::to_string)) {
+        if let Some(line) = std::fs::read_to_string(&log)
+            .ok()
+            .and_then(|t| t.lines().last().map(str::to_string))
+        {
             report = serde_json::from_str(&line).unwrap_or(serde_json::Value::Null);
             break;
         }
         tokio::time::sleep(Duration::from_millis(100)).await;
     }
     let err = std::fs::read_to_string(log.with_extension("log.err")).unwrap_or_default();
-    assert!(!report.is_null(), "the browser driver reported nothing; its stderr:\n{err}\ngapi stderr:\n{}", out.stderr);
+    assert!(
+        !report.is_null(),
+        "the browser driver reported nothing; its stderr:\n{err}\ngapi stderr:\n{}",
+        out.stderr
+    );
     (out, report)
 }
 
@@ -54,27 +75,65 @@ async fn browser_login(setup: &Setup, action: &str, shots: &str) -> (common::Out
 async fn chromium_clicks_allow_and_the_files_list() {
     let setup = Setup::new(false).await;
     let (out, report) = browser_login(&setup, "allow", "allow").await;
-    assert_eq!(out.code, 0, "login failed: {}\nbrowser: {report}", out.stderr);
+    assert_eq!(
+        out.code, 0,
+        "login failed: {}\nbrowser: {report}",
+        out.stderr
+    );
     let text = report["text"].as_str().unwrap_or_default().to_lowercase();
-    assert!(text.contains("success") || text.contains("authoriz"), "gapi's success page: {report}");
-    assert!(report["final_url"].as_str().unwrap_or_default().starts_with("http://localhost:"), "{report}");
+    assert!(
+        text.contains("success") || text.contains("authoriz"),
+        "gapi's success page: {report}"
+    );
+    assert!(
+        report["final_url"]
+            .as_str()
+            .unwrap_or_default()
+            .starts_with("http://localhost:"),
+        "{report}"
+    );
 
     let mut cmd = setup.gapi();
-    cmd.args(["drive", "files", "list", "-p", "pageSize=5", "-p", "orderBy=modifiedByMeTime desc"])
-        .args(["--endpoint", &format!("{}/", setup.base())]);
+    cmd.args([
+        "drive",
+        "files",
+        "list",
+        "-p",
+        "pageSize=5",
+        "-p",
+        "orderBy=modifiedByMeTime desc",
+    ])
+    .args(["--endpoint", &format!("{}/", setup.base())]);
     let list = run(cmd).await;
     assert_eq!(list.code, 0, "{}", list.stderr);
     let v: serde_json::Value = serde_json::from_str(&list.stdout).unwrap();
-    let names: Vec<&str> = v["files"].as_array().unwrap().iter().map(|f| f["name"].as_str().unwrap()).collect();
-    assert_eq!(names, common::newest_five("bob@example.com"), "the user picked in the browser");
+    let names: Vec<&str> = v["files"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|f| f["name"].as_str().unwrap())
+        .collect();
+    assert_eq!(
+        names,
+        common::newest_five("bob@example.com"),
+        "the user picked in the browser"
+    );
 }
 
 #[tokio::test(flavor = "multi_thread")]
 async fn chromium_clicks_deny_and_login_fails_clearly() {
     let setup = Setup::new(false).await;
     let (out, report) = browser_login(&setup, "deny", "deny").await;
-    assert_eq!(out.code, 3, "access denied is an auth error: {}\nbrowser: {report}", out.stderr);
-    assert!(out.stderr.to_lowercase().contains("denied"), "{}", out.stderr);
+    assert_eq!(
+        out.code, 3,
+        "access denied is an auth error: {}\nbrowser: {report}",
+        out.stderr
+    );
+    assert!(
+        out.stderr.to_lowercase().contains("denied"),
+        "{}",
+        out.stderr
+    );
     assert!(!setup.config_dir().join("credentials/default.json").exists());
 }
 
@@ -94,7 +153,15 @@ async fn title_flow_reads_the_code_from_a_chromium_window_under_xvfb() {
     let setup = Setup::new(true).await;
     // A private X server; -displayfd makes it pick a free display number and tell us.
     let mut xvfb = std::process::Command::new("Xvfb")
-        .args(["-displayfd", "1", "-screen", "0", "1280x800x24", "-nolisten", "tcp"])
+        .args([
+            "-displayfd",
+            "1",
+            "-screen",
+            "0",
+            "1280x800x24",
+            "-nolisten",
+            "tcp",
+        ])
         .stdin(Stdio::null())
         .stdout(Stdio::piped())
         .stderr(Stdio::null())
@@ -122,13 +189,26 @@ async fn title_flow_reads_the_code_from_a_chromium_window_under_xvfb() {
     std::fs::set_permissions(&script, std::os::unix::fs::PermissionsExt::from_mode(0o755)).unwrap();
 
     let mut cmd = setup.gapi();
-    cmd.args(["auth", "login", "--title", "--timeout", "60", "--client-secrets"])
-        .arg(&setup.secrets)
-        .env("DISPLAY", &display)
-        .env("BROWSER", &script);
+    cmd.args([
+        "auth",
+        "login",
+        "--title",
+        "--timeout",
+        "60",
+        "--client-secrets",
+    ])
+    .arg(&setup.secrets)
+    .env("DISPLAY", &display)
+    .env("BROWSER", &script);
     let out = run(cmd).await;
-    let _ = std::process::Command::new("pkill").args(["-f", &profile.display().to_string()]).status();
+    let _ = std::process::Command::new("pkill")
+        .args(["-f", &profile.display().to_string()])
+        .status();
     assert_eq!(out.code, 0, "title flow failed: {}", out.stderr);
     assert!(setup.config_dir().join("credentials/default.json").exists());
-    assert!(out.stderr.contains("oob%3Aauto") || out.stderr.contains("oob:auto"), "{}", out.stderr);
+    assert!(
+        out.stderr.contains("oob%3Aauto") || out.stderr.contains("oob:auto"),
+        "{}",
+        out.stderr
+    );
 }

@@ -48,7 +48,8 @@ async fn loopback_login_then_list_refresh_status_revoke() {
         .collect();
     assert_eq!(names, common::newest_five("alice@example.com"));
 
-    // print-access-token keeps working past expiry: a new token after the old one expired.
+    // An access token the server no longer accepts: the next API call gets a 401, refreshes
+    // once, retries, and persists the new token, which print-access-token then prints.
     let first = run({
         let mut c = setup.gapi();
         c.args(["auth", "print-access-token"]);
@@ -57,6 +58,11 @@ async fn loopback_login_then_list_refresh_status_revoke() {
     .await;
     assert_eq!(first.code, 0, "{}", first.stderr);
     setup.control("tokens/expire", serde_json::json!({})).await;
+    let mut cmd = setup.gapi();
+    cmd.args(["drive", "about", "get", "--fields", "user"])
+        .args(["--endpoint", &format!("{}/", setup.base())]);
+    let about = run(cmd).await;
+    assert_eq!(about.code, 0, "401 -> refresh -> retry: {}", about.stderr);
     let second = run({
         let mut c = setup.gapi();
         c.args(["auth", "print-access-token"]);
@@ -67,11 +73,18 @@ async fn loopback_login_then_list_refresh_status_revoke() {
     assert_ne!(
         first.stdout.trim(),
         second.stdout.trim(),
-        "the token was refreshed"
+        "the token was refreshed and stored"
     );
+    let info = reqwest::get(format!(
+        "{}/tokeninfo?access_token={}",
+        setup.base(),
+        second.stdout.trim()
+    ))
+    .await
+    .unwrap();
     assert!(
-        !second.stderr.contains(second.stdout.trim()),
-        "the token is not logged"
+        info.status().is_success(),
+        "the printed token is valid at the server"
     );
 
     let status = run({
@@ -109,6 +122,44 @@ async fn loopback_login_then_list_refresh_status_revoke() {
         after.stderr
     );
     assert!(after.stderr.contains("gapi auth login"), "{}", after.stderr);
+}
+
+#[tokio::test(flavor = "multi_thread")]
+async fn print_access_token_refreshes_a_token_past_its_expiry() {
+    // Tokens live 2 s: well inside the refresh margin, and dead by the time we ask.
+    let setup = Setup::with_config(gapi_emulator::EmulatorConfig {
+        auto_approve: true,
+        token_lifetime: std::time::Duration::from_secs(2),
+        ..Default::default()
+    })
+    .await;
+    common::login_loopback(&setup, &[]).await;
+    let stored: serde_json::Value = serde_json::from_slice(
+        &std::fs::read(setup.config_dir().join("credentials/default.json")).unwrap(),
+    )
+    .unwrap();
+    let old = stored["token"].as_str().unwrap().to_string();
+    tokio::time::sleep(std::time::Duration::from_millis(2500)).await;
+    let dead = reqwest::get(format!("{}/tokeninfo?access_token={old}", setup.base()))
+        .await
+        .unwrap();
+    assert!(
+        !dead.status().is_success(),
+        "the login's token has expired at the server"
+    );
+    let out = run({
+        let mut c = setup.gapi();
+        c.args(["auth", "print-access-token"]);
+        c
+    })
+    .await;
+    assert_eq!(out.code, 0, "{}", out.stderr);
+    let fresh = out.stdout.trim();
+    assert_ne!(fresh, old);
+    let info = reqwest::get(format!("{}/tokeninfo?access_token={fresh}", setup.base()))
+        .await
+        .unwrap();
+    assert!(info.status().is_success(), "the printed token is valid");
 }
 
 #[tokio::test(flavor = "multi_thread")]

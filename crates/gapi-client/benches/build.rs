@@ -1,9 +1,14 @@
 //! Build benchmark: building the Drive v3 service, and building every bundled service.
 //! Prints medians. Run: `cargo bench -p gapi-client --bench build`.
 //! Python baselines on the reference machine: 1.28 ms (Drive v3) and 0.80 s (all 610).
+//!
+//! "cold" = decompress the document from the bundle and parse it (what the first build of an
+//! API in a process costs); "warm" = build again in the same process (parsed documents are
+//! shared through a small cache, like reqwest shares a connection pool).
 
 use std::time::{Duration, Instant};
 
+use gapi_client::service::bundled_document;
 use gapi_client::{NoAuth, Service};
 
 fn median(mut v: Vec<Duration>) -> Duration {
@@ -11,26 +16,68 @@ fn median(mut v: Vec<Duration>) -> Duration {
     v[v.len() / 2]
 }
 
-fn main() {
-    let _ = gapi_discovery::bundle::entries(); // index parsing is a one-time process cost
-    // Drive v3, from the bundle (decompress + parse) each time.
-    let mut drive = Vec::new();
-    for _ in 0..200 {
+fn time(runs: usize, mut f: impl FnMut()) -> Duration {
+    let mut v = Vec::with_capacity(runs);
+    for _ in 0..runs {
         let t = Instant::now();
+        f();
+        v.push(t.elapsed());
+    }
+    median(v)
+}
+
+fn main() {
+    let entries = gapi_discovery::bundle::entries(); // index parsing: a one-time process cost
+    let json = gapi_discovery::bundle::document_json("drive", "v3")
+        .ok()
+        .flatten()
+        .unwrap_or_default();
+
+    let decompress = time(200, || {
+        std::hint::black_box(gapi_discovery::bundle::document_json("drive", "v3").ok());
+    });
+    let skim = time(200, || {
+        std::hint::black_box(serde_json::from_str::<serde::de::IgnoredAny>(&json).ok());
+    });
+    let parse = time(200, || {
+        std::hint::black_box(gapi_discovery::RestDescription::from_json(&json).ok());
+    });
+    let value = time(200, || {
+        std::hint::black_box(serde_json::from_str::<serde_json::Value>(&json).ok());
+    });
+    let cold = time(200, || {
+        let doc = bundled_document("drive", "v3").expect("drive v3 bundled");
+        let s = Service::builder()
+            .document(doc)
+            .auth(NoAuth)
+            .build()
+            .expect("builds");
+        std::hint::black_box(&s);
+    });
+    let cold_call = time(200, || {
+        let doc = bundled_document("drive", "v3").expect("drive v3 bundled");
+        let s = Service::builder()
+            .document(doc)
+            .auth(NoAuth)
+            .build()
+            .expect("builds");
+        let r = s.method("files.list").and_then(|m| {
+            m.param("pageSize", 5)
+                .param("orderBy", "modifiedByMeTime desc")
+                .prepare()
+        });
+        std::hint::black_box(r.ok());
+    });
+    let warm = time(2000, || {
         let s = Service::builder()
             .bundled("drive", "v3")
             .auth(NoAuth)
             .build()
             .expect("drive builds");
         std::hint::black_box(&s);
-        drive.push(t.elapsed());
-    }
-    let drive_med = median(drive);
-    // Method lookup + prepare of files.list.
+    });
     let svc = gapi_client::build("drive", "v3", NoAuth).expect("drive builds");
-    let mut prep = Vec::new();
-    for _ in 0..2000 {
-        let t = Instant::now();
+    let prepare = time(2000, || {
         let r = svc
             .method("files.list")
             .and_then(|m| {
@@ -40,76 +87,34 @@ fn main() {
             })
             .expect("prepares");
         std::hint::black_box(&r);
-        prep.push(t.elapsed());
-    }
-    // Decompression alone, and decompression + parse of the model, for all documents.
-    let t = Instant::now();
-    let mut raw = 0usize;
-    for e in gapi_discovery::bundle::entries() {
-        raw += gapi_discovery::bundle::document_json(e.name, e.version)
-            .ok()
-            .flatten()
-            .map(|s| s.len())
-            .unwrap_or(0);
-    }
-    let decompress_all = t.elapsed();
-    let t = Instant::now();
-    for _ in 0..200 {
-        std::hint::black_box(gapi_discovery::bundle::document_json("drive", "v3").ok());
-    }
-    let decompress_drive = t.elapsed() / 200;
-    // Parsing drive v3: skimming only, the model, a generic Value.
-    let json = gapi_discovery::bundle::document_json("drive", "v3").ok().flatten().unwrap_or_default();
-    let time = |f: &dyn Fn()| {
-        let mut v = Vec::new();
-        for _ in 0..200 {
-            let t = Instant::now();
-            f();
-            v.push(t.elapsed());
-        }
-        median(v)
-    };
-    let skim = time(&|| {
-        std::hint::black_box(serde_json::from_str::<serde::de::IgnoredAny>(&json).ok());
     });
-    let model = time(&|| {
-        std::hint::black_box(gapi_discovery::RestDescription::from_json(&json).ok());
-    });
-    let value = time(&|| {
-        std::hint::black_box(serde_json::from_str::<serde_json::Value>(&json).ok());
-    });
-    println!("parse drive v3 ({} KB): skim {skim:?}, model {model:?}, serde_json::Value {value:?}", json.len() >> 10);
-    // All 610.
-    let mut all = Vec::new();
-    for _ in 0..7 {
-        let t = Instant::now();
-        for e in gapi_discovery::bundle::entries() {
+    let all_cold = time(5, || {
+        for e in entries {
+            let doc = bundled_document(e.name, e.version).expect("bundled");
             let s = Service::builder()
-                .bundled(e.name, e.version)
+                .document(doc)
                 .auth(NoAuth)
                 .build()
                 .expect("builds");
             std::hint::black_box(&s);
         }
-        all.push(t.elapsed());
-    }
+    });
+    let all_decompress = time(5, || {
+        for e in entries {
+            std::hint::black_box(gapi_discovery::bundle::document_json(e.name, e.version).ok());
+        }
+    });
+
+    println!("drive v3 document: {} KB", json.len() >> 10);
+    println!("  decompress only                         {decompress:?}");
+    println!("  parse: skim {skim:?}, gapi model {parse:?}, serde_json::Value {value:?}");
+    println!("build drive v3, cold (decompress + parse)  {cold:?}   (python 1.28 ms)");
+    println!("build drive v3 + files.list prepare, cold  {cold_call:?}");
+    println!("build drive v3, warm (same process)        {warm:?}");
+    println!("files.list lookup + cast + URL             {prepare:?}");
     println!(
-        "decompress drive v3 only: {:?}; decompress all ({} MB raw): {:?}",
-        decompress_drive,
-        raw >> 20,
-        decompress_all
+        "build all {} services, cold              {all_cold:?}   (python 0.80 s)",
+        entries.len()
     );
-    println!(
-        "build drive v3 (bundled, decompress + parse): median {:?}  (python 1.28 ms)",
-        drive_med
-    );
-    println!(
-        "files.list prepare (lookup + cast + URL):     median {:?}",
-        median(prep)
-    );
-    println!(
-        "build all {} bundled services:               median {:?}  (python 0.80 s)",
-        gapi_discovery::bundle::entries().len(),
-        median(all)
-    );
+    println!("  of which decompression                  {all_decompress:?}");
 }

@@ -12,6 +12,7 @@
 
 pub mod bundle;
 pub mod directory;
+pub mod lazy;
 pub mod model;
 pub mod ordered_map;
 
@@ -20,4 +21,5 @@ pub use model::{
     Auth, JsonSchema, MediaProtocol, MediaProtocols, MediaUpload, OAuth2, RestDescription,
     RestMethod, RestResource, SchemaRef, ScopeInfo,
 };
+pub use lazy::Lazy;
 pub use ordered_map::OrderedMap;

@@ -2,11 +2,13 @@
 //! fields are ignored and missing ones defaulted, so every published document parses.
 //!
 //! Schemas are kept as raw JSON and parsed on demand ([`RestDescription::schema`]): they are
-//! most of a document's bytes and a call needs none of them.
+//! most of a document's bytes and a call needs none of them. Resources are [`Lazy`]: parsed
+//! the first time they are looked at (they dereference to [`RestResource`]).
 
 use serde::{Deserialize, Serialize};
 use serde_json::value::RawValue;
 
+use crate::lazy::Lazy;
 use crate::ordered_map::OrderedMap;
 
 /// A whole Discovery document: one version of one API.
@@ -41,8 +43,8 @@ pub struct RestDescription {
     pub parameters: OrderedMap<JsonSchema>,
     /// The OAuth scopes the API knows.
     pub auth: Auth,
-    /// Top-level resources.
-    pub resources: OrderedMap<RestResource>,
+    /// Top-level resources (each parsed on first use).
+    pub resources: OrderedMap<Lazy<RestResource>>,
     /// Top-level methods (a few APIs have some).
     pub methods: OrderedMap<RestMethod>,
     /// The schemas, unparsed (see [`RestDescription::schema`]).
@@ -150,8 +152,8 @@ pub struct ScopeInfo {
 pub struct RestResource {
     /// Methods of this resource.
     pub methods: OrderedMap<RestMethod>,
-    /// Nested resources.
-    pub resources: OrderedMap<RestResource>,
+    /// Nested resources (each parsed on first use).
+    pub resources: OrderedMap<Lazy<RestResource>>,
     /// Whether the resource is deprecated.
     pub deprecated: bool,
 }

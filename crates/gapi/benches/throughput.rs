@@ -35,7 +35,10 @@ async fn main() -> anyhow::Result<()> {
                 .json()
                 .await?;
             _own = Some(running);
-            (base, v["access_token"].as_str().unwrap_or_default().to_string())
+            (
+                base,
+                v["access_token"].as_str().unwrap_or_default().to_string(),
+            )
         }
     };
     let drive = Service::builder()
@@ -43,7 +46,10 @@ async fn main() -> anyhow::Result<()> {
         .endpoint(format!("{emu}/"))
         .auth(StaticToken(token.clone()))
         .build()?;
-    let call = drive.method("files.list")?.param("pageSize", 5).param("orderBy", "modifiedByMeTime desc");
+    let call = drive
+        .method("files.list")?
+        .param("pageSize", 5)
+        .param("orderBy", "modifiedByMeTime desc");
     let url = call.prepare()?.url;
 
     for _ in 0..200 {
@@ -57,11 +63,22 @@ async fn main() -> anyhow::Result<()> {
 
     let bare = reqwest::Client::new();
     for _ in 0..200 {
-        bare.get(url.clone()).bearer_auth(&token).send().await?.bytes().await?;
+        bare.get(url.clone())
+            .bearer_auth(&token)
+            .send()
+            .await?
+            .bytes()
+            .await?;
     }
     let t0 = Instant::now();
     for _ in 0..SEQUENTIAL {
-        let body = bare.get(url.clone()).bearer_auth(&token).send().await?.bytes().await?;
+        let body = bare
+            .get(url.clone())
+            .bearer_auth(&token)
+            .send()
+            .await?
+            .bytes()
+            .await?;
         let _: serde_json::Value = serde_json::from_slice(&body)?;
     }
     let bare_seq = SEQUENTIAL as f64 / t0.elapsed().as_secs_f64();
@@ -81,7 +98,12 @@ async fn main() -> anyhow::Result<()> {
 
     println!("gapi sequential files.list:   {gapi_seq:.0} req/s ({SEQUENTIAL} calls)");
     println!("bare reqwest sequential:      {bare_seq:.0} req/s (same URL, token, JSON parse)");
-    println!("gapi / bare:                  {:.0}%", gapi_seq / bare_seq * 100.0);
-    println!("gapi {CONCURRENCY}-concurrent files.list: {gapi_conc:.0} req/s ({CONCURRENT_TOTAL} calls, {failures} failed)");
+    println!(
+        "gapi / bare:                  {:.0}%",
+        gapi_seq / bare_seq * 100.0
+    );
+    println!(
+        "gapi {CONCURRENCY}-concurrent files.list: {gapi_conc:.0} req/s ({CONCURRENT_TOTAL} calls, {failures} failed)"
+    );
     Ok(())
 }

@@ -82,7 +82,7 @@ pub fn resolve<'a>(doc: &'a RestDescription, words: &[String]) -> anyhow::Result
         if let Some(m) = methods.get(word) {
             node = Node::Method(path.clone(), m);
         } else if let Some(r) = resources.get(word) {
-            node = Node::Resource(path.clone(), r);
+            node = Node::Resource(path.clone(), r.get());
         } else {
             let candidates = resources.keys().chain(methods.keys());
             let close = gapi_client::params::closest(word, candidates);
@@ -121,7 +121,7 @@ pub fn help_text(doc: &RestDescription, node: &Node<'_>, full: bool) -> String {
     let mut out = String::new();
     let prefix = format!("gapi {}:{}", doc.name, doc.version);
     let list = |out: &mut String,
-                resources: &gapi_discovery::OrderedMap<RestResource>,
+                resources: &gapi_discovery::OrderedMap<gapi_discovery::Lazy<RestResource>>,
                 methods: &gapi_discovery::OrderedMap<RestMethod>| {
         if !resources.is_empty() {
             out.push_str("\nResources:\n");
