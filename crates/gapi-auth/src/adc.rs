@@ -15,7 +15,12 @@ pub const ADC_FILE: &str = "application_default_credentials.json";
 /// Returns the first candidate that is set (existence is not checked for the env variable,
 /// so a wrong path is reported rather than silently skipped).
 pub fn adc_path() -> Option<PathBuf> {
-    let non_empty = |name: &str| std::env::var_os(name).filter(|v| !v.is_empty());
+    adc_path_from(|name| std::env::var_os(name))
+}
+
+/// [`adc_path`] with an injectable environment (for tests).
+fn adc_path_from(env: impl Fn(&str) -> Option<std::ffi::OsString>) -> Option<PathBuf> {
+    let non_empty = |name: &str| env(name).filter(|v| !v.is_empty());
     if let Some(p) = non_empty("GOOGLE_APPLICATION_CREDENTIALS") {
         return Some(PathBuf::from(p));
     }
@@ -28,7 +33,12 @@ pub fn adc_path() -> Option<PathBuf> {
         return Some(PathBuf::from(appdata).join("gcloud").join(ADC_FILE));
     }
     let home = non_empty("HOME")?;
-    Some(PathBuf::from(home).join(".config").join("gcloud").join(ADC_FILE))
+    Some(
+        PathBuf::from(home)
+            .join(".config")
+            .join("gcloud")
+            .join(ADC_FILE),
+    )
 }
 
 /// Loads user credentials from Application Default Credentials. Only the `authorized_user`
@@ -52,4 +62,48 @@ fn no_adc() -> Error {
         "no Application Default Credentials were found",
     )
     .with_hint("run `gcloud auth application-default login` or `gapi auth login`")
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use std::ffi::OsString;
+
+    fn env<'a>(pairs: &'a [(&'a str, &'a str)]) -> impl Fn(&str) -> Option<OsString> + 'a {
+        move |name| {
+            pairs
+                .iter()
+                .find(|(k, _)| *k == name)
+                .map(|(_, v)| OsString::from(v))
+        }
+    }
+
+    #[test]
+    fn lookup_order() {
+        let all = [
+            ("GOOGLE_APPLICATION_CREDENTIALS", "/a/creds.json"),
+            ("CLOUDSDK_CONFIG", "/gc"),
+            ("HOME", "/home/u"),
+        ];
+        assert_eq!(
+            adc_path_from(env(&all)),
+            Some(PathBuf::from("/a/creds.json"))
+        );
+        assert_eq!(
+            adc_path_from(env(&all[1..])),
+            Some(PathBuf::from("/gc/application_default_credentials.json"))
+        );
+        if !cfg!(windows) {
+            assert_eq!(
+                adc_path_from(env(&all[2..])),
+                Some(PathBuf::from(
+                    "/home/u/.config/gcloud/application_default_credentials.json"
+                ))
+            );
+        }
+        assert_eq!(
+            adc_path_from(env(&[("GOOGLE_APPLICATION_CREDENTIALS", "")])),
+            None
+        );
+    }
 }

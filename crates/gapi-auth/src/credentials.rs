@@ -174,7 +174,10 @@ impl Credentials {
     /// used for refreshes (`None`: a default one).
     pub fn from_authorized_user_json(text: &str, http: Option<reqwest::Client>) -> Result<Self> {
         let value: serde_json::Value = serde_json::from_str(text).map_err(|e| {
-            Error::new(ErrorKind::Store, format!("credentials are not valid JSON ({e})"))
+            Error::new(
+                ErrorKind::Store,
+                format!("credentials are not valid JSON ({e})"),
+            )
         })?;
         if let Some(kind) = value.get("type").and_then(|t| t.as_str())
             && kind != AUTHORIZED_USER_TYPE
@@ -203,8 +206,12 @@ impl Credentials {
         http: Option<reqwest::Client>,
     ) -> Result<Self> {
         let path = path.as_ref();
-        let text = std::fs::read_to_string(path)
-            .map_err(|e| Error::io(format!("cannot read credentials file {}", path.display()), e))?;
+        let text = std::fs::read_to_string(path).map_err(|e| {
+            Error::io(
+                format!("cannot read credentials file {}", path.display()),
+                e,
+            )
+        })?;
         for warning in crate::warnings::file_warnings(path) {
             tracing::warn!("{warning}");
         }
@@ -232,12 +239,16 @@ impl Credentials {
             client = client.with_http_client(http);
         }
         let expiry = match file.expiry.as_deref() {
-            Some(text) if !text.is_empty() => Some(timefmt::parse_expiry(text).ok_or_else(|| {
-                Error::new(
-                    ErrorKind::Store,
-                    format!("the expiry `{text}` is not a UTC timestamp like 2026-11-25T18:00:00Z"),
-                )
-            })?),
+            Some(text) if !text.is_empty() => {
+                Some(timefmt::parse_expiry(text).ok_or_else(|| {
+                    Error::new(
+                        ErrorKind::Store,
+                        format!(
+                            "the expiry `{text}` is not a UTC timestamp like 2026-11-25T18:00:00Z"
+                        ),
+                    )
+                })?)
+            }
             _ => None,
         };
         let state = TokenState {
@@ -533,7 +544,10 @@ mod tests {
             expiry: Some(now + Duration::from_secs(200)),
             ..Default::default()
         };
-        assert!(s.fresh_token(now).is_none(), "200 s left is inside the 225 s margin");
+        assert!(
+            s.fresh_token(now).is_none(),
+            "200 s left is inside the 225 s margin"
+        );
         s.expiry = Some(now + Duration::from_secs(300));
         assert!(s.fresh_token(now).is_some());
     }

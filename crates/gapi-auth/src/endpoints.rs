@@ -69,9 +69,9 @@ impl Endpoints {
         let sibling = |suffix: &str| -> Result<Url> {
             let base = token.as_str();
             let base = base.split(['?', '#']).next().unwrap_or(base);
-            let trimmed = base.strip_suffix("/token").unwrap_or_else(|| {
-                base.rfind('/').map(|i| &base[..i]).unwrap_or(base)
-            });
+            let trimmed = base
+                .strip_suffix("/token")
+                .unwrap_or_else(|| base.rfind('/').map(|i| &base[..i]).unwrap_or(base));
             parse(suffix, &format!("{trimmed}/{suffix}"))
         };
         Ok(Endpoints {

@@ -41,7 +41,10 @@ mod tests {
     #[test]
     fn rfc7636_appendix_b_vector() {
         let v = PkceVerifier::new("dBjftJeZ4CVP-mB92K27uhbUJU1p1r_wW1gFWFOEjXk");
-        assert_eq!(s256_challenge(&v), "E9Melhoa2OwvFrEMTJguCHaoeK1t8URWbuGJSstw-cM");
+        assert_eq!(
+            s256_challenge(&v),
+            "E9Melhoa2OwvFrEMTJguCHaoeK1t8URWbuGJSstw-cM"
+        );
     }
 
     #[test]
@@ -49,7 +52,10 @@ mod tests {
         let v = new_verifier().unwrap();
         let s = v.secret();
         assert!((43..=128).contains(&s.len()));
-        assert!(s.chars().all(|c| c.is_ascii_alphanumeric() || "-._~".contains(c)));
+        assert!(
+            s.chars()
+                .all(|c| c.is_ascii_alphanumeric() || "-._~".contains(c))
+        );
         assert_ne!(s, new_verifier().unwrap().secret());
         assert_ne!(new_state().unwrap().secret(), new_state().unwrap().secret());
     }

@@ -1,7 +1,14 @@
 //! Scope names: short Google names (`drive.readonly`) expand to full URLs.
 
 /// Scopes that are used verbatim (OpenID Connect and similar), never expanded.
-const VERBATIM: &[&str] = &["openid", "email", "profile", "offline_access", "address", "phone"];
+const VERBATIM: &[&str] = &[
+    "openid",
+    "email",
+    "profile",
+    "offline_access",
+    "address",
+    "phone",
+];
 
 /// The prefix Google puts in front of every API scope.
 pub const GOOGLE_SCOPE_PREFIX: &str = "https://www.googleapis.com/auth/";
@@ -72,7 +79,10 @@ mod tests {
     fn dedups_and_splits() {
         assert_eq!(
             expand_scopes(["drive openid", "drive"]),
-            vec!["https://www.googleapis.com/auth/drive".to_string(), "openid".to_string()]
+            vec![
+                "https://www.googleapis.com/auth/drive".to_string(),
+                "openid".to_string()
+            ]
         );
     }
 

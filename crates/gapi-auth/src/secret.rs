@@ -104,7 +104,10 @@ mod tests {
     fn debug_is_redacted() {
         let t = AccessToken::new("ya29.very-secret");
         assert_eq!(format!("{t:?}"), "AccessToken([redacted])");
-        assert_eq!(format!("{:?}", PkceVerifier::new("v")), "PkceVerifier([redacted])");
+        assert_eq!(
+            format!("{:?}", PkceVerifier::new("v")),
+            "PkceVerifier([redacted])"
+        );
         assert_eq!(t.secret(), "ya29.very-secret");
     }
 

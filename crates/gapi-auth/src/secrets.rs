@@ -56,11 +56,14 @@ impl ClientSecrets {
     pub fn from_file(path: impl AsRef<Path>) -> Result<Self> {
         let path = path.as_ref();
         let text = std::fs::read_to_string(path).map_err(|e| {
-            Error::io(format!("cannot read client secrets file {}", path.display()), e)
-                .with_hint(
-                    "download the OAuth client (type \"Desktop app\") JSON from the Cloud Console \
+            Error::io(
+                format!("cannot read client secrets file {}", path.display()),
+                e,
+            )
+            .with_hint(
+                "download the OAuth client (type \"Desktop app\") JSON from the Cloud Console \
                      credentials page and pass its path",
-                )
+            )
         })?;
         for warning in warnings::file_warnings(path) {
             tracing::warn!("{warning}");
@@ -70,7 +73,10 @@ impl ClientSecrets {
                 ErrorKind::Config,
                 format!("client secrets file {}: {}", path.display(), e.message()),
             )
-            .with_hint(e.hint().unwrap_or("check the file is the client JSON from the Cloud Console"))
+            .with_hint(
+                e.hint()
+                    .unwrap_or("check the file is the client JSON from the Cloud Console"),
+            )
         })
     }
 
@@ -203,8 +209,8 @@ mod tests {
         assert!(e.to_string().contains("service_account"), "{e}");
         let e = ClientSecrets::from_json("{").unwrap_err();
         assert!(e.to_string().contains("not valid JSON"));
-        let e =
-            ClientSecrets::from_json(r#"{"installed":{"client_id":"a","token_uri":5}}"#).unwrap_err();
+        let e = ClientSecrets::from_json(r#"{"installed":{"client_id":"a","token_uri":5}}"#)
+            .unwrap_err();
         assert!(e.to_string().contains("installed.token_uri"));
     }
 

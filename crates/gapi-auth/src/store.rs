@@ -141,7 +141,10 @@ impl FileStore {
         serde_json::from_str(&text).map(Some).map_err(|e| {
             Error::new(
                 ErrorKind::Store,
-                format!("{} is not an authorized_user credentials file: {e}", path.display()),
+                format!(
+                    "{} is not an authorized_user credentials file: {e}",
+                    path.display()
+                ),
             )
             .with_hint(format!(
                 "delete it and log in again with `gapi auth login{}`",
@@ -183,7 +186,11 @@ impl FileStore {
     pub(crate) fn write_locked(&self, profile: &str, creds: &Credentials) -> Result<()> {
         check_profile(profile)?;
         let json = creds.to_authorized_user_json();
-        write_atomic(&self.ensure_dir()?, &self.path_for(profile), json.as_bytes())
+        write_atomic(
+            &self.ensure_dir()?,
+            &self.path_for(profile),
+            json.as_bytes(),
+        )
     }
 
     /// Deletes `profile`'s file; returns whether it existed.
@@ -263,7 +270,10 @@ mod tests {
     #[test]
     fn paths_and_profiles() {
         let s = FileStore::new("/x");
-        assert_eq!(s.path_for("default"), PathBuf::from("/x/credentials/default.json"));
+        assert_eq!(
+            s.path_for("default"),
+            PathBuf::from("/x/credentials/default.json")
+        );
         assert!(check_profile("work-1").is_ok());
         assert!(check_profile("../etc").is_err());
         assert!(check_profile("a/b").is_err());
@@ -290,7 +300,10 @@ mod tests {
             .filter_map(|e| e.ok())
             .filter(|e| e.file_name().to_string_lossy().starts_with(".tmp-"))
             .collect();
-        assert!(leftovers.is_empty(), "temp files left behind: {leftovers:?}");
+        assert!(
+            leftovers.is_empty(),
+            "temp files left behind: {leftovers:?}"
+        );
         assert_eq!(std::fs::read_to_string(&path).unwrap(), "{\"v\":1}");
     }
 
@@ -300,7 +313,10 @@ mod tests {
         let store = FileStore::new(dir.path());
         let held = store.lock("p").unwrap();
         let f = File::open(store.lock_path("p")).unwrap();
-        assert!(f.try_lock().is_err(), "second lock must fail while the first is held");
+        assert!(
+            f.try_lock().is_err(),
+            "second lock must fail while the first is held"
+        );
         drop(held);
         assert!(f.try_lock().is_ok());
     }

@@ -4,38 +4,38 @@ mod support;
 
 use gapi_auth::{ConsoleOptions, ErrorKind, InstalledFlow};
 use support::Mock;
-use tokio::io::{AsyncWriteExt, BufReader};
+use support::terminal;
+use tokio::io::BufReader;
 
 fn flow(mock: &Mock) -> InstalledFlow {
     InstalledFlow::new(mock.secrets(), ["drive.readonly"]).retry_policy(support::fast_retry())
-}
-
-/// A terminal whose input is typed by `answer(url)` once the URL has been shown.
-fn terminal<F, Fut>(answer: F) -> ConsoleOptions
-where
-    F: Fn(url::Url) -> Fut + Send + Sync + 'static,
-    Fut: std::future::Future<Output = String> + Send + 'static,
-{
-    let (reader, writer) = tokio::io::duplex(4096);
-    let writer = std::sync::Mutex::new(Some(writer));
-    ConsoleOptions::new().input(BufReader::new(reader)).on_url(Box::new(move |url| {
-        let fut = answer(url.clone());
-        let mut w = writer.lock().unwrap().take().expect("URL shown once");
-        tokio::spawn(async move {
-            let line = fut.await;
-            w.write_all(format!("{line}\n").as_bytes()).await.unwrap();
-        });
-    }))
 }
 
 #[tokio::test]
 async fn oob_code_typed_back() {
     let mock = Mock::start().await;
     let options = terminal(|url| async move {
-        assert_eq!(support::query_param(&url, "redirect_uri").as_deref(), Some("urn:ietf:wg:oauth:2.0:oob"));
-        let page = support::http_client_following_redirects().get(url).send().await.unwrap().text().await.unwrap();
+        assert_eq!(
+            support::query_param(&url, "redirect_uri").as_deref(),
+            Some("urn:ietf:wg:oauth:2.0:oob")
+        );
+        let page = support::http_client_following_redirects()
+            .get(url)
+            .send()
+            .await
+            .unwrap()
+            .text()
+            .await
+            .unwrap();
         // "<title>Success code=CODE</title>"
-        let code = page.split("code=").nth(1).unwrap().split('<').next().unwrap().to_string();
+        let code = page
+            .split("code=")
+            .nth(1)
+            .unwrap()
+            .split('<')
+            .next()
+            .unwrap()
+            .to_string();
         format!("  {code}  ")
     });
     let creds = flow(&mock).run_console(options).await.unwrap();
@@ -52,7 +52,10 @@ async fn pasted_redirect_url_with_state_check() {
     // Nobody listens on this port: the browser elsewhere fails to load it; the user copies it.
     let options = terminal(|url| async move {
         let _ = rustls::crypto::ring::default_provider().install_default();
-        let no_follow = reqwest::Client::builder().redirect(reqwest::redirect::Policy::none()).build().unwrap();
+        let no_follow = reqwest::Client::builder()
+            .redirect(reqwest::redirect::Policy::none())
+            .build()
+            .unwrap();
         let resp = no_follow.get(url).send().await.unwrap();
         resp.headers()["location"].to_str().unwrap().to_string()
     })
@@ -66,11 +69,16 @@ async fn pasted_redirect_url_with_state_check() {
 #[tokio::test]
 async fn pasted_url_with_wrong_state_is_rejected() {
     let mock = Mock::start().await;
-    let options = terminal(|_url| async move { "http://localhost:1/?code=4/x&state=forged".to_string() })
-        .redirect_uri("http://localhost:1/");
+    let options =
+        terminal(|_url| async move { "http://localhost:1/?code=4/x&state=forged".to_string() })
+            .redirect_uri("http://localhost:1/");
     let err = flow(&mock).run_console(options).await.unwrap_err();
     assert_eq!(err.kind(), ErrorKind::StateMismatch);
-    assert_eq!(mock.token_requests.load(std::sync::atomic::Ordering::SeqCst), 0);
+    assert_eq!(
+        mock.token_requests
+            .load(std::sync::atomic::Ordering::SeqCst),
+        0
+    );
 }
 
 #[tokio::test]
@@ -83,7 +91,10 @@ async fn server_refusing_oob_gives_helpful_error() {
     assert_eq!(err.kind(), ErrorKind::OobRefused, "{err:?}");
     let text = err.to_string();
     assert!(text.contains("out-of-band"), "{text}");
-    assert!(text.contains("hint:") && text.contains("loopback") && text.contains("paste"), "{text}");
+    assert!(
+        text.contains("hint:") && text.contains("loopback") && text.contains("paste"),
+        "{text}"
+    );
 }
 
 #[tokio::test]
@@ -91,19 +102,29 @@ async fn pasting_the_browser_error_page_text_explains_oob() {
     let mock = Mock::start().await;
     mock.with(|s| s.refuse_oob = true);
     let options = terminal(|url| async move {
-        let resp = support::http_client_following_redirects().get(url).send().await.unwrap();
+        let resp = support::http_client_following_redirects()
+            .get(url)
+            .send()
+            .await
+            .unwrap();
         assert_eq!(resp.status().as_u16(), 400);
         resp.text().await.unwrap()
     });
     let err = flow(&mock).run_console(options).await.unwrap_err();
     assert_eq!(err.kind(), ErrorKind::OobRefused, "{err:?}");
-    assert_eq!(mock.token_requests.load(std::sync::atomic::Ordering::SeqCst), 0);
+    assert_eq!(
+        mock.token_requests
+            .load(std::sync::atomic::Ordering::SeqCst),
+        0
+    );
 }
 
 #[tokio::test]
 async fn empty_answer_is_an_error_not_a_hang() {
     let mock = Mock::start().await;
-    let options = ConsoleOptions::new().input(BufReader::new(&b""[..])).on_url(Box::new(|_| {}));
+    let options = ConsoleOptions::new()
+        .input(BufReader::new(&b""[..]))
+        .on_url(Box::new(|_| {}));
     let err = flow(&mock).run_console(options).await.unwrap_err();
     assert!(err.to_string().contains("no authorization code"), "{err}");
 }

@@ -10,7 +10,8 @@ use support::Mock;
 
 async fn login(mock: &Mock, store: Option<(&FileStore, &str)>) -> Credentials {
     let (cb, _pages) = support::browser();
-    let mut flow = InstalledFlow::new(mock.secrets(), ["drive"]).retry_policy(support::fast_retry());
+    let mut flow =
+        InstalledFlow::new(mock.secrets(), ["drive"]).retry_policy(support::fast_retry());
     if let Some((s, p)) = store {
         flow = flow.token_store(s.clone(), p);
     }
@@ -25,7 +26,11 @@ async fn refreshes_ahead_of_expiry_only() {
     mock.with(|s| s.expires_in = 3599);
     let creds = login(&mock, None).await;
     let first = creds.access_token().await.unwrap();
-    assert_eq!(creds.access_token().await.unwrap(), first, "a fresh token is reused");
+    assert_eq!(
+        creds.access_token().await.unwrap(),
+        first,
+        "a fresh token is reused"
+    );
     assert_eq!(mock.refresh_requests.load(Ordering::SeqCst), 0);
 
     // 200 s left is inside the 3 min 45 s margin: the next call refreshes.
@@ -34,7 +39,11 @@ async fn refreshes_ahead_of_expiry_only() {
     let t1 = creds.access_token().await.unwrap();
     assert_eq!(mock.refresh_requests.load(Ordering::SeqCst), 1);
     let t2 = creds.access_token().await.unwrap();
-    assert_eq!(mock.refresh_requests.load(Ordering::SeqCst), 2, "still inside the margin");
+    assert_eq!(
+        mock.refresh_requests.load(Ordering::SeqCst),
+        2,
+        "still inside the margin"
+    );
     assert_ne!(t1, t2);
 }
 
@@ -81,8 +90,9 @@ async fn concurrent_force_refresh_is_shared() {
 #[tokio::test]
 async fn invalid_grant_needs_login_without_retries() {
     let mock = Mock::start().await;
-    let creds = Credentials::from_refresh_token(mock.token_client(), RefreshToken::new("1//revoked"))
-        .with_store(FileStore::new(tempfile::tempdir().unwrap().path()), "work");
+    let creds =
+        Credentials::from_refresh_token(mock.token_client(), RefreshToken::new("1//revoked"))
+            .with_store(FileStore::new(tempfile::tempdir().unwrap().path()), "work");
     let err = creds.access_token().await.unwrap_err();
     assert!(err.needs_login(), "{err:?}");
     assert!(!err.is_retryable());
@@ -107,7 +117,11 @@ async fn server_errors_are_retried_then_reported() {
     let err = creds.force_refresh().await.unwrap_err();
     assert!(err.is_retryable(), "{err:?}");
     assert_eq!(err.status(), Some(503));
-    assert_eq!(mock.token_requests.load(Ordering::SeqCst), 6, "3 attempts, capped");
+    assert_eq!(
+        mock.token_requests.load(Ordering::SeqCst),
+        6,
+        "3 attempts, capped"
+    );
 }
 
 #[tokio::test]
@@ -168,7 +182,10 @@ async fn two_processes_share_a_rotated_refresh_token() {
     assert_eq!(mock.with(|s| s.valid_refresh_tokens.len()), 1);
     let on_disk: serde_json::Value =
         serde_json::from_str(&std::fs::read_to_string(store.path_for("default")).unwrap()).unwrap();
-    assert_eq!(on_disk["refresh_token"], b.refresh_token().unwrap().secret());
+    assert_eq!(
+        on_disk["refresh_token"],
+        b.refresh_token().unwrap().secret()
+    );
     b.force_refresh().await.unwrap();
     a.force_refresh().await.unwrap();
 }

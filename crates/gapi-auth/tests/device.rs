@@ -23,7 +23,12 @@ async fn pending_slow_down_then_approved() {
     let mock = Mock::start().await;
     mock.with(|s| {
         s.device_interval = Some(0);
-        s.device_steps = vec![DeviceStep::Pending, DeviceStep::SlowDown, DeviceStep::Pending, DeviceStep::Approve];
+        s.device_steps = vec![
+            DeviceStep::Pending,
+            DeviceStep::SlowDown,
+            DeviceStep::Pending,
+            DeviceStep::Approve,
+        ];
     });
     let shown = Arc::new(Mutex::new(None));
     let shown2 = shown.clone();
@@ -36,21 +41,34 @@ async fn pending_slow_down_then_approved() {
         .unwrap();
     assert_eq!(
         shown.lock().unwrap().clone(),
-        Some(("https://example.com/device".to_string(), "ABCD-EFGH".to_string()))
+        Some((
+            "https://example.com/device".to_string(),
+            "ABCD-EFGH".to_string()
+        ))
     );
     assert!(creds.access_token().await.is_ok());
-    assert_eq!(mock.token_requests.load(std::sync::atomic::Ordering::SeqCst), 4);
+    assert_eq!(
+        mock.token_requests
+            .load(std::sync::atomic::Ordering::SeqCst),
+        4
+    );
     // After slow_down the two remaining polls waited 40 ms each.
     assert!(started.elapsed() >= Duration::from_millis(80));
     let form = mock.with(|s| s.token_form_log[0].clone());
-    assert_eq!(form["grant_type"], "urn:ietf:params:oauth:grant-type:device_code");
+    assert_eq!(
+        form["grant_type"],
+        "urn:ietf:params:oauth:grant-type:device_code"
+    );
 }
 
 #[tokio::test]
 async fn missing_interval_uses_default() {
     let mock = Mock::start().await;
     mock.with(|s| s.device_steps = vec![DeviceStep::Pending, DeviceStep::Approve]);
-    let creds = flow(&mock).run_device(fast().on_prompt(Box::new(|_| {}))).await.unwrap();
+    let creds = flow(&mock)
+        .run_device(fast().on_prompt(Box::new(|_| {})))
+        .await
+        .unwrap();
     assert!(creds.access_token().await.is_ok());
 }
 
@@ -58,7 +76,10 @@ async fn missing_interval_uses_default() {
 async fn expired_token_stops() {
     let mock = Mock::start().await;
     mock.with(|s| s.device_steps = vec![DeviceStep::Pending, DeviceStep::Expired]);
-    let err = flow(&mock).run_device(fast().on_prompt(Box::new(|_| {}))).await.unwrap_err();
+    let err = flow(&mock)
+        .run_device(fast().on_prompt(Box::new(|_| {})))
+        .await
+        .unwrap_err();
     assert_eq!(err.kind(), ErrorKind::DeviceCodeExpired);
     assert!(err.is_timeout());
     assert!(err.to_string().contains("hint:"));
@@ -68,7 +89,10 @@ async fn expired_token_stops() {
 async fn denied_stops() {
     let mock = Mock::start().await;
     mock.with(|s| s.device_steps = vec![DeviceStep::Denied]);
-    let err = flow(&mock).run_device(fast().on_prompt(Box::new(|_| {}))).await.unwrap_err();
+    let err = flow(&mock)
+        .run_device(fast().on_prompt(Box::new(|_| {})))
+        .await
+        .unwrap_err();
     assert!(err.is_access_denied(), "{err:?}");
 }
 
@@ -76,7 +100,11 @@ async fn denied_stops() {
 async fn local_timeout_stops_polling() {
     let mock = Mock::start().await; // always pending
     let err = flow(&mock)
-        .run_device(fast().timeout(Duration::from_millis(100)).on_prompt(Box::new(|_| {})))
+        .run_device(
+            fast()
+                .timeout(Duration::from_millis(100))
+                .on_prompt(Box::new(|_| {})),
+        )
         .await
         .unwrap_err();
     assert!(err.is_timeout());

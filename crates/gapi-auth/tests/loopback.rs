@@ -9,14 +9,19 @@ use support::{Consent, Mock, browser, redirect_port};
 use tokio::io::{AsyncReadExt, AsyncWriteExt};
 
 fn flow(mock: &Mock) -> InstalledFlow {
-    InstalledFlow::new(mock.secrets(), ["drive", "openid", "email"]).retry_policy(support::fast_retry())
+    InstalledFlow::new(mock.secrets(), ["drive", "openid", "email"])
+        .retry_policy(support::fast_retry())
 }
 
 async fn raw_get(port: u16, target: &str, host: &str) -> String {
-    let mut s = tokio::net::TcpStream::connect(("127.0.0.1", port)).await.unwrap();
-    s.write_all(format!("GET {target} HTTP/1.1\r\nHost: {host}\r\nConnection: close\r\n\r\n").as_bytes())
+    let mut s = tokio::net::TcpStream::connect(("127.0.0.1", port))
         .await
         .unwrap();
+    s.write_all(
+        format!("GET {target} HTTP/1.1\r\nHost: {host}\r\nConnection: close\r\n\r\n").as_bytes(),
+    )
+    .await
+    .unwrap();
     let mut out = String::new();
     s.read_to_string(&mut out).await.unwrap();
     out
@@ -27,7 +32,11 @@ async fn login_with_host(host: &str) {
     let (cb, mut pages) = browser();
     let creds = flow(&mock)
         .run_local_server(
-            LocalServer::new().host(host).open_browser(false).timeout(Duration::from_secs(20)).on_url(cb),
+            LocalServer::new()
+                .host(host)
+                .open_browser(false)
+                .timeout(Duration::from_secs(20))
+                .on_url(cb),
         )
         .await
         .unwrap();
@@ -35,7 +44,14 @@ async fn login_with_host(host: &str) {
     assert_eq!(page.status, 200, "{page:?}");
     assert!(page.body.contains("completed"), "{page:?}");
     assert!(page.url.starts_with(&format!("http://{host}:")), "{page:?}");
-    assert!(creds.access_token().await.unwrap().secret().starts_with("ya29.access-"));
+    assert!(
+        creds
+            .access_token()
+            .await
+            .unwrap()
+            .secret()
+            .starts_with("ya29.access-")
+    );
     assert!(creds.has_refresh_token());
     assert_eq!(creds.account().as_deref(), Some(support::EMAIL));
     // PKCE: the server verified S256; the redirect URI advertised the requested host.
@@ -45,7 +61,12 @@ async fn login_with_host(host: &str) {
     assert!(form["code_verifier"].len() >= 43);
     // The port is released once the flow returns.
     let port: u16 = url::Url::parse(&page.url).unwrap().port().unwrap();
-    assert!(tokio::net::TcpListener::bind(("127.0.0.1", port)).await.is_ok(), "port {port} still bound");
+    assert!(
+        tokio::net::TcpListener::bind(("127.0.0.1", port))
+            .await
+            .is_ok(),
+        "port {port} still bound"
+    );
 }
 
 #[tokio::test]
@@ -64,7 +85,13 @@ async fn login_with_custom_path_and_iss_parameter() {
     mock.with(|s| s.iss = Some("http://issuer.example".into()));
     let (cb, mut pages) = browser();
     let creds = flow(&mock)
-        .run_local_server(LocalServer::new().host("127.0.0.1").path("/cb").open_browser(false).on_url(cb))
+        .run_local_server(
+            LocalServer::new()
+                .host("127.0.0.1")
+                .path("/cb")
+                .open_browser(false)
+                .on_url(cb),
+        )
         .await
         .unwrap();
     let page = pages.recv().await.unwrap().unwrap();
@@ -83,8 +110,12 @@ async fn favicon_and_bad_host_do_not_end_the_flow() {
         tokio::spawn(async move {
             // Stray requests first, then the real browser redirect.
             let favicon = raw_get(port, "/favicon.ico", &format!("localhost:{port}")).await;
-            let rebinding =
-                raw_get(port, "/?code=stolen&state=x", &format!("evil.example:{port}")).await;
+            let rebinding = raw_get(
+                port,
+                "/?code=stolen&state=x",
+                &format!("evil.example:{port}"),
+            )
+            .await;
             let status = support::http_client_following_redirects()
                 .get(url)
                 .send()
@@ -111,7 +142,12 @@ async fn access_denied_ends_with_clear_error() {
     mock.with(|s| s.consent = Some(Consent::Deny));
     let (cb, mut pages) = browser();
     let err = flow(&mock)
-        .run_local_server(LocalServer::new().open_browser(false).timeout(Duration::from_secs(20)).on_url(cb))
+        .run_local_server(
+            LocalServer::new()
+                .open_browser(false)
+                .timeout(Duration::from_secs(20))
+                .on_url(cb),
+        )
         .await
         .unwrap_err();
     assert!(err.is_access_denied(), "{err:?}");
@@ -120,7 +156,11 @@ async fn access_denied_ends_with_clear_error() {
     let page = pages.recv().await.unwrap().unwrap();
     assert_eq!(page.status, 400);
     assert!(page.body.contains("access_denied"));
-    assert_eq!(mock.token_requests.load(std::sync::atomic::Ordering::SeqCst), 0);
+    assert_eq!(
+        mock.token_requests
+            .load(std::sync::atomic::Ordering::SeqCst),
+        0
+    );
 }
 
 #[tokio::test]
@@ -129,7 +169,10 @@ async fn timeout_when_nobody_comes_back() {
     let started = std::time::Instant::now();
     let err = flow(&mock)
         .run_local_server(
-            LocalServer::new().open_browser(false).timeout(Duration::from_millis(300)).on_url(Box::new(|_| {})),
+            LocalServer::new()
+                .open_browser(false)
+                .timeout(Duration::from_millis(300))
+                .on_url(Box::new(|_| {})),
         )
         .await
         .unwrap_err();
@@ -151,14 +194,24 @@ async fn wrong_state_is_rejected() {
         });
     });
     let err = flow(&mock)
-        .run_local_server(LocalServer::new().open_browser(false).timeout(Duration::from_secs(20)).on_url(on_url))
+        .run_local_server(
+            LocalServer::new()
+                .open_browser(false)
+                .timeout(Duration::from_secs(20))
+                .on_url(on_url),
+        )
         .await
         .unwrap_err();
     assert_eq!(err.kind(), ErrorKind::StateMismatch, "{err:?}");
     let page = got.recv().await.unwrap();
     assert!(page.starts_with("HTTP/1.1 400"), "{page}");
     assert!(!page.contains("completed"));
-    assert_eq!(mock.token_requests.load(std::sync::atomic::Ordering::SeqCst), 0, "no exchange with a forged state");
+    assert_eq!(
+        mock.token_requests
+            .load(std::sync::atomic::Ordering::SeqCst),
+        0,
+        "no exchange with a forged state"
+    );
 }
 
 #[tokio::test]
@@ -167,10 +220,67 @@ async fn fixed_port_in_use_is_a_clear_error() {
     let busy = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
     let port = busy.local_addr().unwrap().port();
     let err = flow(&mock)
-        .run_local_server(LocalServer::new().port(port).open_browser(false).on_url(Box::new(|_| {})))
+        .run_local_server(
+            LocalServer::new()
+                .port(port)
+                .open_browser(false)
+                .on_url(Box::new(|_| {})),
+        )
         .await
         .unwrap_err();
     assert_eq!(err.kind(), ErrorKind::Io);
     assert!(err.to_string().contains(&port.to_string()), "{err}");
     assert!(err.hint().unwrap().contains("--port"));
+}
+
+#[tokio::test]
+async fn ipv6_literal_and_custom_success_page() {
+    let mock = Mock::start().await;
+    let (cb, mut pages) = browser();
+    let creds = flow(&mock)
+        .run_local_server(
+            LocalServer::new()
+                .host("::1")
+                .open_browser(false)
+                .success_html("<html><body>custom done</body></html>")
+                .on_url(cb),
+        )
+        .await
+        .unwrap();
+    let page = pages.recv().await.unwrap().unwrap();
+    assert!(page.url.starts_with("http://[::1]:"), "{page:?}");
+    assert_eq!(page.body, "<html><body>custom done</body></html>");
+    assert!(creds.access_token().await.is_ok());
+}
+
+#[tokio::test]
+async fn localhost_is_served_on_both_address_families() {
+    let mock = Mock::start().await;
+    let (tx, mut got) = tokio::sync::mpsc::unbounded_channel();
+    let on_url = Box::new(move |url: &url::Url| {
+        let port = redirect_port(url);
+        let url = url.clone();
+        let tx = tx.clone();
+        tokio::spawn(async move {
+            // A stray request over IPv6 proves [::1] is bound on the same port.
+            let mut s = tokio::net::TcpStream::connect(("::1", port)).await.unwrap();
+            s.write_all(
+                format!("GET /favicon.ico HTTP/1.1\r\nHost: localhost:{port}\r\n\r\n").as_bytes(),
+            )
+            .await
+            .unwrap();
+            let mut out = String::new();
+            s.read_to_string(&mut out).await.unwrap();
+            let _ = tx.send(out);
+            let _ = support::http_client_following_redirects()
+                .get(url)
+                .send()
+                .await;
+        });
+    });
+    flow(&mock)
+        .run_local_server(LocalServer::new().open_browser(false).on_url(on_url))
+        .await
+        .unwrap();
+    assert!(got.recv().await.unwrap().starts_with("HTTP/1.1 404"));
 }

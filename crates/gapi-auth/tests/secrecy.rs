@@ -48,7 +48,11 @@ async fn trace_logs_contain_no_secrets() {
     assert_eq!(pages.recv().await.unwrap().unwrap().status, 200);
     creds.access_token().await.unwrap(); // refresh (rotating)
     creds.tokeninfo().await.unwrap();
-    let debug = format!("{creds:?} {:?} {:?}", creds.token_client(), creds.refresh_token());
+    let debug = format!(
+        "{creds:?} {:?} {:?}",
+        creds.token_client(),
+        creds.refresh_token()
+    );
     creds.revoke().await.unwrap();
     let bad = gapi_auth::Credentials::from_refresh_token(
         mock.token_client(),
@@ -57,8 +61,14 @@ async fn trace_logs_contain_no_secrets() {
     let err = bad.access_token().await.unwrap_err();
 
     let log = String::from_utf8(capture.0.lock().unwrap().clone()).unwrap();
-    assert!(log.contains("TRACE") || log.contains("DEBUG"), "logging was not captured");
-    let mut secrets: Vec<String> = vec![support::CLIENT_SECRET.into(), "1//bogus-secret-refresh".into()];
+    assert!(
+        log.contains("TRACE") || log.contains("DEBUG"),
+        "logging was not captured"
+    );
+    let mut secrets: Vec<String> = vec![
+        support::CLIENT_SECRET.into(),
+        "1//bogus-secret-refresh".into(),
+    ];
     mock.with(|s| {
         secrets.extend(s.issued_access_tokens.iter().cloned());
         secrets.extend(s.revoked.iter().cloned());
@@ -73,10 +83,23 @@ async fn trace_logs_contain_no_secrets() {
     assert!(secrets.len() >= 8, "{}", secrets.len());
     let err_text = format!("{err} {err:?}");
     for secret in &secrets {
-        assert!(!log.contains(secret.as_str()), "secret leaked into the trace log");
-        assert!(!debug.contains(secret.as_str()), "secret leaked into Debug output: {debug}");
-        assert!(!err_text.contains(secret.as_str()), "secret leaked into an error");
+        assert!(
+            !log.contains(secret.as_str()),
+            "secret leaked into the trace log"
+        );
+        assert!(
+            !debug.contains(secret.as_str()),
+            "secret leaked into Debug output: {debug}"
+        );
+        assert!(
+            !err_text.contains(secret.as_str()),
+            "secret leaked into an error"
+        );
     }
     // Partial matches of encoded forms too (the code contains a slash).
-    assert!(!log.contains("secretcode") && !log.contains("secrettoken") && !log.contains("secretrefresh"));
+    assert!(
+        !log.contains("secretcode")
+            && !log.contains("secrettoken")
+            && !log.contains("secretrefresh")
+    );
 }

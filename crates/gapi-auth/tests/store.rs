@@ -24,10 +24,15 @@ async fn save_load_list_delete() {
         use std::os::unix::fs::PermissionsExt;
         let mode = std::fs::metadata(&path).unwrap().permissions().mode() & 0o777;
         assert_eq!(mode, 0o600);
-        let dmode = std::fs::metadata(path.parent().unwrap()).unwrap().permissions().mode() & 0o777;
+        let dmode = std::fs::metadata(path.parent().unwrap())
+            .unwrap()
+            .permissions()
+            .mode()
+            & 0o777;
         assert_eq!(dmode, 0o700);
     }
-    let v: serde_json::Value = serde_json::from_str(&std::fs::read_to_string(&path).unwrap()).unwrap();
+    let v: serde_json::Value =
+        serde_json::from_str(&std::fs::read_to_string(&path).unwrap()).unwrap();
     assert_eq!(v["type"], "authorized_user");
     assert_eq!(v["client_id"], support::CLIENT_ID);
     assert_eq!(v["client_secret"], support::CLIENT_SECRET);
@@ -36,16 +41,30 @@ async fn save_load_list_delete() {
     assert_eq!(v["quota_project_id"], "billing-proj");
     assert_eq!(v["universe_domain"], "googleapis.com");
     let expiry = v["expiry"].as_str().unwrap();
-    assert_eq!(expiry.len(), "2026-11-25T18:00:00.000000Z".len(), "{expiry}");
+    assert_eq!(
+        expiry.len(),
+        "2026-11-25T18:00:00.000000Z".len(),
+        "{expiry}"
+    );
     assert!(expiry.ends_with('Z') && expiry.contains('.'));
 
-    assert_eq!(store.list().unwrap(), vec!["default".to_string(), "work".to_string()]);
+    assert_eq!(
+        store.list().unwrap(),
+        vec!["default".to_string(), "work".to_string()]
+    );
     let loaded = store.load("work").await.unwrap().unwrap();
-    assert_eq!(loaded.access_token().await.unwrap(), creds.access_token().await.unwrap());
+    assert_eq!(
+        loaded.access_token().await.unwrap(),
+        creds.access_token().await.unwrap()
+    );
     assert_eq!(loaded.quota_project_id().as_deref(), Some("billing-proj"));
     assert_eq!(
-        loaded.expiry().map(|e| e.duration_since(std::time::UNIX_EPOCH).unwrap().as_secs()),
-        creds.expiry().map(|e| e.duration_since(std::time::UNIX_EPOCH).unwrap().as_secs())
+        loaded
+            .expiry()
+            .map(|e| e.duration_since(std::time::UNIX_EPOCH).unwrap().as_secs()),
+        creds
+            .expiry()
+            .map(|e| e.duration_since(std::time::UNIX_EPOCH).unwrap().as_secs())
     );
 
     assert!(store.delete("work").await.unwrap());
@@ -62,8 +81,15 @@ async fn reads_a_python_google_auth_file() {
         "client_id": "cid", "client_secret": "cs", "scopes": ["https://www.googleapis.com/auth/drive"],
         "universe_domain": "googleapis.com", "account": "", "expiry": "2099-11-25T18:00:00Z", "type": "authorized_user"}"#;
     let creds = Credentials::from_authorized_user_json(text, None).unwrap();
-    assert_eq!(creds.access_token().await.unwrap().secret(), "ya29.py", "not expired: no refresh");
-    assert_eq!(creds.granted_scopes(), vec!["https://www.googleapis.com/auth/drive".to_string()]);
+    assert_eq!(
+        creds.access_token().await.unwrap().secret(),
+        "ya29.py",
+        "not expired: no refresh"
+    );
+    assert_eq!(
+        creds.granted_scopes(),
+        vec!["https://www.googleapis.com/auth/drive".to_string()]
+    );
     assert_eq!(creds.account(), None);
     let out: serde_json::Value = serde_json::from_str(&creds.to_authorized_user_json()).unwrap();
     assert_eq!(out["expiry"], "2099-11-25T18:00:00.000000Z");
@@ -73,8 +99,11 @@ async fn reads_a_python_google_auth_file() {
 
 #[test]
 fn rejects_other_credential_types_and_bad_files() {
-    let err = Credentials::from_authorized_user_json(r#"{"type":"service_account","client_id":"x"}"#, None)
-        .unwrap_err();
+    let err = Credentials::from_authorized_user_json(
+        r#"{"type":"service_account","client_id":"x"}"#,
+        None,
+    )
+    .unwrap_err();
     assert!(err.to_string().contains("service_account"), "{err}");
     let dir = tempfile::tempdir().unwrap();
     let p = dir.path().join("bad.json");
@@ -101,7 +130,11 @@ async fn save_waits_for_the_profile_lock() {
     let c2 = creds.clone();
     let mut save = tokio::spawn(async move { s2.save("default", &c2).await });
     // While the lock is held the save cannot complete.
-    assert!(tokio::time::timeout(std::time::Duration::from_millis(200), &mut save).await.is_err());
+    assert!(
+        tokio::time::timeout(std::time::Duration::from_millis(200), &mut save)
+            .await
+            .is_err()
+    );
     assert!(!store.path_for("default").exists());
     drop(held);
     save.await.unwrap().unwrap();

@@ -312,7 +312,23 @@ impl fmt::Display for ApiError {
         if let Some(u) = &self.url {
             write!(f, " [{u}]")?;
         }
-        Ok(())
+        match (self.code, self.reason.as_deref()) {
+            (401, _) => write!(
+                f,
+                "\nhint: the server refused the credentials even after a token refresh; log in again"
+            ),
+            (403, Some("insufficientPermissions" | "ACCESS_TOKEN_SCOPE_INSUFFICIENT")) => write!(
+                f,
+                "\nhint: the granted scopes do not allow this method; log in again asking for one of the method's scopes"
+            ),
+            (403, Some("accessNotConfigured" | "SERVICE_DISABLED")) => {
+                write!(
+                    f,
+                    "\nhint: enable the API for the project (or set a quota project that has it enabled)"
+                )
+            }
+            _ => Ok(()),
+        }
     }
 }
 

@@ -22,13 +22,11 @@ pub struct Lazy<T> {
 impl<T: DeserializeOwned + Default> Lazy<T> {
     /// The parsed value, parsing it now if needed.
     pub fn get(&self) -> &T {
-        self.parsed.get_or_init(|| match serde_json::from_str(self.raw.get()) {
-            Ok(v) => v,
-            Err(e) => {
-                tracing_warn(&e);
-                T::default()
-            }
-        })
+        self.parsed
+            .get_or_init(|| match serde_json::from_str(self.raw.get()) {
+                Ok(v) => v,
+                Err(_) => T::default(),
+            })
     }
 
     /// The raw JSON text.
@@ -39,13 +37,6 @@ impl<T: DeserializeOwned + Default> Lazy<T> {
     /// Whether the value has been parsed already.
     pub fn is_parsed(&self) -> bool {
         self.parsed.get().is_some()
-    }
-}
-
-fn tracing_warn(e: &serde_json::Error) {
-    // gapi-discovery has no logging dependency: report on stderr only in debug builds.
-    if cfg!(debug_assertions) {
-        eprintln!("gapi-discovery: a part of the document does not parse: {e}");
     }
 }
 
@@ -62,7 +53,10 @@ impl<T: Clone> Clone for Lazy<T> {
         if let Some(v) = self.parsed.get() {
             let _ = parsed.set(v.clone());
         }
-        Lazy { raw: self.raw.clone(), parsed }
+        Lazy {
+            raw: self.raw.clone(),
+            parsed,
+        }
     }
 }
 
@@ -74,7 +68,10 @@ impl<T: DeserializeOwned + Default + fmt::Debug> fmt::Debug for Lazy<T> {
 
 impl<'de, T> Deserialize<'de> for Lazy<T> {
     fn deserialize<D: Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
-        Ok(Lazy { raw: Box::<RawValue>::deserialize(d)?, parsed: OnceLock::new() })
+        Ok(Lazy {
+            raw: Box::<RawValue>::deserialize(d)?,
+            parsed: OnceLock::new(),
+        })
     }
 }
 
@@ -100,7 +97,8 @@ mod tests {
         assert!(a.is_parsed());
         // A broken part becomes empty instead of failing the whole document.
         assert!(doc.resources.get("b").unwrap().methods.is_empty());
-        let again: RestDescription = serde_json::from_str(&serde_json::to_string(&doc).unwrap()).unwrap();
+        let again: RestDescription =
+            serde_json::from_str(&serde_json::to_string(&doc).unwrap()).unwrap();
         assert_eq!(again.method("a.get").unwrap().path, "a/{id}");
     }
 }

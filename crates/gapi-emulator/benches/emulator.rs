@@ -28,7 +28,12 @@ async fn token(http: &reqwest::Client, base: &str) -> String {
 
 async fn list_loop(http: reqwest::Client, url: String, token: String, n: usize) {
     for _ in 0..n {
-        let r = http.get(&url).bearer_auth(&token).send().await.expect("request");
+        let r = http
+            .get(&url)
+            .bearer_auth(&token)
+            .send()
+            .await
+            .expect("request");
         assert_eq!(r.status(), 200);
         let _ = r.bytes().await.expect("body");
     }
@@ -46,27 +51,49 @@ fn main() {
         let mut startups = Vec::new();
         for _ in 0..20 {
             let t = Instant::now();
-            let emu = Emulator::start(EmulatorConfig::default()).await.expect("start");
+            let emu = Emulator::start(EmulatorConfig::default())
+                .await
+                .expect("start");
             let http = reqwest::Client::new();
-            let r = http.get(format!("{}/discovery/v1/apis/drive/v3/rest", emu.base_url())).send().await.expect("ready");
+            let r = http
+                .get(format!(
+                    "{}/discovery/v1/apis/drive/v3/rest",
+                    emu.base_url()
+                ))
+                .send()
+                .await
+                .expect("ready");
             assert_eq!(r.status(), 200);
             startups.push(t.elapsed());
             emu.shutdown().await;
         }
-        println!("start-up to first discovery answer (median of 20): {:?}", median(startups));
+        println!(
+            "start-up to first discovery answer (median of 20): {:?}",
+            median(startups)
+        );
 
-        let emu = Emulator::start(EmulatorConfig::default()).await.expect("start");
+        let emu = Emulator::start(EmulatorConfig::default())
+            .await
+            .expect("start");
         let base = emu.base_url();
-        let http = reqwest::Client::builder().pool_max_idle_per_host(8).build().expect("client");
+        let http = reqwest::Client::builder()
+            .pool_max_idle_per_host(8)
+            .build()
+            .expect("client");
         let token = token(&http, &base).await;
-        let url = format!("{base}/drive/v3/files?pageSize=5&orderBy=modifiedByMeTime%20desc&fields=files(id,name)");
+        let url = format!(
+            "{base}/drive/v3/files?pageSize=5&orderBy=modifiedByMeTime%20desc&fields=files(id,name)"
+        );
         list_loop(http.clone(), url.clone(), token.clone(), 200).await; // warm-up
 
         let n = 3000;
         let t = Instant::now();
         list_loop(http.clone(), url.clone(), token.clone(), n).await;
         let secs = t.elapsed().as_secs_f64();
-        println!("files.list sequential, 1 keep-alive connection: {:.0} requests/s ({n} requests)", n as f64 / secs);
+        println!(
+            "files.list sequential, 1 keep-alive connection: {:.0} requests/s ({n} requests)",
+            n as f64 / secs
+        );
 
         let per = 1500;
         let t = Instant::now();
@@ -77,7 +104,11 @@ fn main() {
             task.await.expect("task");
         }
         let secs = t.elapsed().as_secs_f64();
-        println!("files.list, 4 concurrent keep-alive connections: {:.0} requests/s ({} requests)", (4 * per) as f64 / secs, 4 * per);
+        println!(
+            "files.list, 4 concurrent keep-alive connections: {:.0} requests/s ({} requests)",
+            (4 * per) as f64 / secs,
+            4 * per
+        );
         emu.shutdown().await;
     });
 }

@@ -45,6 +45,7 @@ const SECRET_PARAMS: &[&str] = &[
     "code_verifier",
     "device_code",
     "key",
+    "upload_id",
 ];
 
 /// One logged request.

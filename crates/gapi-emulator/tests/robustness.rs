@@ -219,3 +219,43 @@ async fn control_api_rejects_bad_json() {
         .unwrap();
     google_error(r, 400, "badRequest").await;
 }
+
+#[tokio::test]
+async fn extreme_content_range_on_a_real_session_is_a_4xx() {
+    let emu = start(true).await;
+    let http = http();
+    let base = emu.base_url();
+    let token = issued_token(&emu, &http, "alice@example.com", DRIVE).await;
+    let r = http
+        .post(format!("{base}/upload/drive/v3/files?uploadType=resumable"))
+        .bearer_auth(&token)
+        .send()
+        .await
+        .unwrap();
+    let session = r.headers()["location"].to_str().unwrap().to_owned();
+    for range in [
+        "bytes 0-18446744073709551615/*",
+        "bytes 18446744073709551614-18446744073709551615/*",
+        "bytes */18446744073709551615",
+    ] {
+        let r = http
+            .put(&session)
+            .header("Content-Range", range)
+            .body("abc")
+            .send()
+            .await
+            .unwrap();
+        assert!(
+            r.status().as_u16() == 308 || r.status().is_client_error(),
+            "{range}: {}",
+            r.status()
+        );
+    }
+    let r = http
+        .get(format!("{base}/drive/v3/files?pageSize=1"))
+        .bearer_auth(&token)
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(r.status(), 200);
+}

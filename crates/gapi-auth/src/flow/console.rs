@@ -115,8 +115,11 @@ fn parse_answer(answer: &str, state: &State, oob: bool) -> Result<AuthorizationC
     }
     let url = if answer.starts_with("http://") || answer.starts_with("https://") {
         Some(Url::parse(answer).map_err(|e| {
-            Error::new(ErrorKind::Config, format!("the pasted URL is not valid: {e}"))
-                .with_hint("copy the whole address from the browser's address bar")
+            Error::new(
+                ErrorKind::Config,
+                format!("the pasted URL is not valid: {e}"),
+            )
+            .with_hint("copy the whole address from the browser's address bar")
         })?)
     } else if answer.contains("code=") || answer.contains("error=") {
         let query = answer.trim_start_matches(['?', '/']);
@@ -138,7 +141,11 @@ fn parse_answer(answer: &str, state: &State, oob: bool) -> Result<AuthorizationC
     }
     if answer.chars().any(char::is_whitespace) {
         let lower = answer.to_ascii_lowercase();
-        if oob && (lower.contains("oob") || lower.contains("out-of-band") || lower.contains("invalid_request")) {
+        if oob
+            && (lower.contains("oob")
+                || lower.contains("out-of-band")
+                || lower.contains("invalid_request"))
+        {
             return Err(oob_refused(None));
         }
         return Err(Error::new(
@@ -173,7 +180,11 @@ impl InstalledFlow {
         let mut line = String::new();
         let read = match options.input {
             Some(mut input) => input.read_line(&mut line).await,
-            None => BufReader::new(tokio::io::stdin()).read_line(&mut line).await,
+            None => {
+                BufReader::new(tokio::io::stdin())
+                    .read_line(&mut line)
+                    .await
+            }
         };
         read.map_err(|e| Error::io("cannot read the answer from the terminal", e))?;
         let code = parse_answer(&line, &state, oob)?;
@@ -188,18 +199,31 @@ mod tests {
     #[test]
     fn answers() {
         let s = State::new("st");
-        assert_eq!(parse_answer(" 4/abc \n", &s, true).unwrap().secret(), "4/abc");
         assert_eq!(
-            parse_answer("http://localhost:8085/?code=4%2Fx&state=st&scope=a", &s, false)
-                .unwrap()
-                .secret(),
+            parse_answer(" 4/abc \n", &s, true).unwrap().secret(),
+            "4/abc"
+        );
+        assert_eq!(
+            parse_answer(
+                "http://localhost:8085/?code=4%2Fx&state=st&scope=a",
+                &s,
+                false
+            )
+            .unwrap()
+            .secret(),
             "4/x"
         );
         let e = parse_answer("http://localhost:8085/?code=x&state=other", &s, false).unwrap_err();
         assert_eq!(e.kind(), ErrorKind::StateMismatch);
-        let e = parse_answer("http://localhost/?error=access_denied&state=st", &s, false).unwrap_err();
+        let e =
+            parse_answer("http://localhost/?error=access_denied&state=st", &s, false).unwrap_err();
         assert!(e.is_access_denied());
-        assert_eq!(parse_answer("code=c1&state=st", &s, false).unwrap().secret(), "c1");
+        assert_eq!(
+            parse_answer("code=c1&state=st", &s, false)
+                .unwrap()
+                .secret(),
+            "c1"
+        );
         let e = parse_answer("Error 400: invalid_request oob", &s, true).unwrap_err();
         assert_eq!(e.kind(), ErrorKind::OobRefused);
         assert!(parse_answer("", &s, true).is_err());

@@ -123,7 +123,10 @@ impl InstalledFlow {
                     }
                     Some("slow_down") => {
                         interval += options.slow_down_step;
-                        tracing::debug!(interval_s = interval.as_secs(), "device flow: slowing down");
+                        tracing::debug!(
+                            interval_s = interval.as_secs(),
+                            "device flow: slowing down"
+                        );
                     }
                     Some("expired_token") => {
                         return Err(Error::new(

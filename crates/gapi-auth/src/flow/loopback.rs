@@ -1,5 +1,5 @@
 //! The loopback redirect flow (RFC 8252 section 7.3): a one-shot HTTP server on 127.0.0.1 (and
-//! [::1] on the same port when possible) that waits for the browser's redirect.
+//! `[::1]` on the same port when possible) that waits for the browser's redirect.
 //!
 //! A small hand-written HTTP/1.1 reader: it only needs the request line and the `Host` header.
 //! Stray requests (`/favicon.ico`) get a 404 and do not end the wait; requests with a foreign
@@ -33,6 +33,7 @@ pub struct LocalServer {
     timeout: Duration,
     open_browser: bool,
     success_text: String,
+    success_html: Option<String>,
     on_url: Option<UrlCallback>,
 }
 
@@ -45,6 +46,7 @@ impl Default for LocalServer {
             timeout: Duration::from_secs(300),
             open_browser: true,
             success_text: DEFAULT_SUCCESS.to_string(),
+            success_html: None,
             on_url: None,
         }
     }
@@ -69,6 +71,40 @@ impl LocalServer {
         Self::default()
     }
 
+    /// Options matching a loopback redirect URI such as `http://127.0.0.1:8080/callback`
+    /// (host, port and path taken from it; no port means any free port).
+    pub fn from_redirect_uri(uri: &str) -> Result<Self> {
+        let bad = |why: &str| {
+            Error::new(
+                ErrorKind::Config,
+                format!("the redirect URI `{uri}` cannot be served locally: {why}"),
+            )
+            .with_hint(
+                "use http://localhost[:PORT][/path], http://127.0.0.1[:PORT][/path] or \
+                 http://[::1][:PORT][/path]",
+            )
+        };
+        let url = Url::parse(uri).map_err(|e| bad(&e.to_string()))?;
+        if url.scheme() != "http" {
+            return Err(bad("the scheme must be http"));
+        }
+        if !crate::protocol::transport::is_loopback_host(&url) {
+            return Err(bad("the host is not a loopback address"));
+        }
+        if url.query().is_some() || url.fragment().is_some() {
+            return Err(bad("it must not have a query or fragment"));
+        }
+        let host = match url.host() {
+            Some(url::Host::Ipv6(ip)) => format!("[{ip}]"),
+            Some(h) => h.to_string(),
+            None => return Err(bad("it has no host")),
+        };
+        Ok(Self::default()
+            .host(host)
+            .port(url.port().unwrap_or(0))
+            .path(url.path()))
+    }
+
     /// The port to listen on (0 = any free port).
     pub fn port(mut self, port: u16) -> Self {
         self.port = port;
@@ -78,7 +114,13 @@ impl LocalServer {
     /// The host advertised in the redirect URI: `localhost` (Google's registration),
     /// `127.0.0.1` or `[::1]` (servers that match the literal).
     pub fn host(mut self, host: impl Into<String>) -> Self {
-        self.host = host.into();
+        let host = host.into();
+        // A bare IPv6 literal needs brackets in a URL.
+        self.host = if host.contains(':') && !host.starts_with('[') {
+            format!("[{host}]")
+        } else {
+            host
+        };
         self
     }
 
@@ -105,9 +147,15 @@ impl LocalServer {
         self
     }
 
-    /// The text of the success page (HTML-escaped when shown).
-    pub fn success_html(mut self, text: impl Into<String>) -> Self {
+    /// The text of the success page (HTML-escaped; the default says the window can be closed).
+    pub fn success_text(mut self, text: impl Into<String>) -> Self {
         self.success_text = text.into();
+        self
+    }
+
+    /// A complete HTML document served as the success page instead of the default one.
+    pub fn success_html(mut self, html: impl Into<String>) -> Self {
+        self.success_html = Some(html.into());
         self
     }
 
@@ -236,7 +284,9 @@ async fn bind(host: &str, port: u16) -> Result<Bound> {
     let mut listeners = vec![first];
     match TcpListener::bind(SocketAddr::new(secondary, port)).await {
         Ok(l) => listeners.push(l),
-        Err(e) => tracing::debug!(%secondary, port, error = %e, "second loopback address not bound"),
+        Err(e) => {
+            tracing::debug!(%secondary, port, error = %e, "second loopback address not bound")
+        }
     }
     Ok(Bound { listeners, port })
 }
@@ -271,6 +321,8 @@ impl Server {
                 let mut conns = tokio::task::JoinSet::new();
                 loop {
                     let Ok((mut stream, _peer)) = listener.accept().await else {
+                        // Out of file descriptors or similar: do not spin.
+                        tokio::time::sleep(Duration::from_millis(50)).await;
                         continue;
                     };
                     let tx = tx.clone();
@@ -320,20 +372,40 @@ impl Server {
             };
             if !host_allowed(req.host.as_deref(), self.port) {
                 tracing::debug!("loopback request with an unexpected Host header refused");
-                write_response(&mut stream, "403 Forbidden", &page("Forbidden", "Unexpected Host header.")).await;
+                write_response(
+                    &mut stream,
+                    "403 Forbidden",
+                    &page("Forbidden", "Unexpected Host header."),
+                )
+                .await;
                 continue;
             }
             if req.method != "GET" {
-                write_response(&mut stream, "405 Method Not Allowed", &page("Method not allowed", "Use GET.")).await;
+                write_response(
+                    &mut stream,
+                    "405 Method Not Allowed",
+                    &page("Method not allowed", "Use GET."),
+                )
+                .await;
                 continue;
             }
             let Ok(url) = Url::parse(&format!("http://localhost{}", req.target)) else {
-                write_response(&mut stream, "400 Bad Request", &page("Bad request", "Malformed URL.")).await;
+                write_response(
+                    &mut stream,
+                    "400 Bad Request",
+                    &page("Bad request", "Malformed URL."),
+                )
+                .await;
                 continue;
             };
             if url.path() != self.path {
                 tracing::trace!(path = url.path(), "stray loopback request answered 404");
-                write_response(&mut stream, "404 Not Found", &page("Not found", "Nothing here.")).await;
+                write_response(
+                    &mut stream,
+                    "404 Not Found",
+                    &page("Not found", "Nothing here."),
+                )
+                .await;
                 continue;
             }
             let params = RedirectParams::from_url(&url);
@@ -341,19 +413,32 @@ impl Server {
                 write_response(
                     &mut stream,
                     "400 Bad Request",
-                    &page("Waiting", "Waiting for the authorization server's redirect."),
+                    &page(
+                        "Waiting",
+                        "Waiting for the authorization server's redirect.",
+                    ),
                 )
                 .await;
                 continue;
             }
             if let Err(e) = params.check_state(state) {
-                write_response(&mut stream, "400 Bad Request", &page("Authorization failed", e.message())).await;
+                write_response(
+                    &mut stream,
+                    "400 Bad Request",
+                    &page("Authorization failed", e.message()),
+                )
+                .await;
                 return Err(e);
             }
             match params.into_code() {
                 Ok(code) => return Ok(Outcome::Code(code, PendingResponse { stream })),
                 Err(e) => {
-                    write_response(&mut stream, "400 Bad Request", &page("Authorization failed", e.message())).await;
+                    write_response(
+                        &mut stream,
+                        "400 Bad Request",
+                        &page("Authorization failed", e.message()),
+                    )
+                    .await;
                     return Err(e);
                 }
             }
@@ -403,7 +488,11 @@ impl RedirectParams {
 
     pub(crate) fn into_code(self) -> Result<AuthorizationCode> {
         if let Some(error) = self.error {
-            let error: String = error.chars().filter(|c| !c.is_control()).take(100).collect();
+            let error: String = error
+                .chars()
+                .filter(|c| !c.is_control())
+                .take(100)
+                .collect();
             let detail = self
                 .error_description
                 .map(|d| {
@@ -467,7 +556,12 @@ impl InstalledFlow {
                 match self.exchange_code(&code, &verifier, &redirect_uri).await {
                     Ok(creds) => {
                         pending
-                            .send("200 OK", &page("Authorization complete", &server.success_text))
+                            .send(
+                                "200 OK",
+                                &server.success_html.clone().unwrap_or_else(|| {
+                                    page("Authorization complete", &server.success_text)
+                                }),
+                            )
                             .await;
                         Ok(creds)
                     }
@@ -510,8 +604,29 @@ mod tests {
         assert!(p.check_state(&State::new("s")).is_ok());
         assert!(p.into_code().unwrap_err().is_access_denied());
         let url = Url::parse("http://localhost/?code=c&state=x").unwrap();
-        let e = RedirectParams::from_url(&url).check_state(&State::new("s")).unwrap_err();
+        let e = RedirectParams::from_url(&url)
+            .check_state(&State::new("s"))
+            .unwrap_err();
         assert_eq!(e.kind(), ErrorKind::StateMismatch);
+    }
+
+    #[test]
+    fn from_redirect_uri() {
+        let s = LocalServer::from_redirect_uri("http://127.0.0.1:8080/cb").unwrap();
+        assert_eq!(
+            (s.host.as_str(), s.port, s.path.as_str()),
+            ("127.0.0.1", 8080, "/cb")
+        );
+        let s = LocalServer::from_redirect_uri("http://localhost").unwrap();
+        assert_eq!(
+            (s.host.as_str(), s.port, s.path.as_str()),
+            ("localhost", 0, "/")
+        );
+        let s = LocalServer::from_redirect_uri("http://[::1]:9/").unwrap();
+        assert_eq!(s.host, "[::1]");
+        assert!(LocalServer::from_redirect_uri("https://localhost/").is_err());
+        assert!(LocalServer::from_redirect_uri("http://example.com/").is_err());
+        assert!(LocalServer::from_redirect_uri("urn:ietf:wg:oauth:2.0:oob").is_err());
     }
 
     #[test]

@@ -72,7 +72,10 @@ mod tests {
     fn url_has_all_parameters() {
         let req = AuthorizationRequest {
             client_id: "cid".into(),
-            scopes: vec!["openid".into(), "https://www.googleapis.com/auth/drive".into()],
+            scopes: vec![
+                "openid".into(),
+                "https://www.googleapis.com/auth/drive".into(),
+            ],
             redirect_uri: "http://localhost:8080/".into(),
             access_type_offline: true,
             prompt: Some("consent".into()),
@@ -89,7 +92,10 @@ mod tests {
         assert_eq!(q["redirect_uri"], "http://localhost:8080/");
         assert_eq!(q["scope"], "openid https://www.googleapis.com/auth/drive");
         assert_eq!(q["state"], "st");
-        assert_eq!(q["code_challenge"], "E9Melhoa2OwvFrEMTJguCHaoeK1t8URWbuGJSstw-cM");
+        assert_eq!(
+            q["code_challenge"],
+            "E9Melhoa2OwvFrEMTJguCHaoeK1t8URWbuGJSstw-cM"
+        );
         assert_eq!(q["code_challenge_method"], "S256");
         assert_eq!(q["access_type"], "offline");
         assert_eq!(q["prompt"], "consent");
@@ -97,6 +103,9 @@ mod tests {
         assert_eq!(q["include_granted_scopes"], "true");
         assert_eq!(q["hd"], "b.c");
         assert_eq!(q["foo"], "bar");
-        assert!(!url.as_str().contains("dBjftJeZ"), "verifier must not be in the URL");
+        assert!(
+            !url.as_str().contains("dBjftJeZ"),
+            "verifier must not be in the URL"
+        );
     }
 }

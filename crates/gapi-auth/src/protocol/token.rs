@@ -197,8 +197,19 @@ impl TokenClient {
             ("redirect_uri", redirect_uri),
         ];
         self.client_auth(&mut form);
-        let raw = post_form(&self.http, &self.endpoints.token, &form, self.retry, "token").await?;
-        parse_token_response(raw, &self.endpoints.token, "exchanging the authorization code")
+        let raw = post_form(
+            &self.http,
+            &self.endpoints.token,
+            &form,
+            self.retry,
+            "token",
+        )
+        .await?;
+        parse_token_response(
+            raw,
+            &self.endpoints.token,
+            "exchanging the authorization code",
+        )
     }
 
     /// Uses a refresh token to get a new access token (and maybe a rotated refresh token).
@@ -208,7 +219,14 @@ impl TokenClient {
             ("refresh_token", refresh_token.secret()),
         ];
         self.client_auth(&mut form);
-        let raw = post_form(&self.http, &self.endpoints.token, &form, self.retry, "token").await?;
+        let raw = post_form(
+            &self.http,
+            &self.endpoints.token,
+            &form,
+            self.retry,
+            "token",
+        )
+        .await?;
         parse_token_response(raw, &self.endpoints.token, "refreshing the access token")
     }
 
@@ -225,12 +243,22 @@ impl TokenClient {
     async fn revoke_raw(&self, token: &str, hint: &str) -> Result<()> {
         let mut form = vec![("token", token), ("token_type_hint", hint)];
         self.client_auth(&mut form);
-        let raw =
-            post_form(&self.http, &self.endpoints.revoke, &form, self.retry, "revoke").await?;
+        let raw = post_form(
+            &self.http,
+            &self.endpoints.revoke,
+            &form,
+            self.retry,
+            "revoke",
+        )
+        .await?;
         if (200..300).contains(&raw.status) {
             return Ok(());
         }
-        Err(oauth_error(&raw, &self.endpoints.revoke, "revoking the token"))
+        Err(oauth_error(
+            &raw,
+            &self.endpoints.revoke,
+            "revoking the token",
+        ))
     }
 
     /// Asks the tokeninfo endpoint about an access token (sent in the POST body, never the URL).
@@ -252,7 +280,11 @@ impl TokenClient {
             ));
         }
         let v: Value = serde_json::from_slice(&raw.body).map_err(|e| {
-            invalid_response(&self.endpoints.tokeninfo, raw.status, &format!("not JSON ({e})"))
+            invalid_response(
+                &self.endpoints.tokeninfo,
+                raw.status,
+                &format!("not JSON ({e})"),
+            )
         })?;
         Ok(TokenInfo {
             aud: str_field(&v, "aud"),
@@ -270,8 +302,14 @@ impl TokenClient {
         let scope = scopes.join(" ");
         let mut form = vec![("scope", scope.as_str())];
         self.client_auth(&mut form);
-        let raw =
-            post_form(&self.http, &self.endpoints.device, &form, self.retry, "device").await?;
+        let raw = post_form(
+            &self.http,
+            &self.endpoints.device,
+            &form,
+            self.retry,
+            "device",
+        )
+        .await?;
         let url = &self.endpoints.device;
         if !(200..300).contains(&raw.status) {
             return Err(oauth_error(&raw, url, "starting the device flow"));
@@ -304,8 +342,19 @@ impl TokenClient {
             ("device_code", device_code.secret()),
         ];
         self.client_auth(&mut form);
-        let raw = post_form(&self.http, &self.endpoints.token, &form, self.retry, "token").await?;
-        parse_token_response(raw, &self.endpoints.token, "polling for the device flow's tokens")
+        let raw = post_form(
+            &self.http,
+            &self.endpoints.token,
+            &form,
+            self.retry,
+            "token",
+        )
+        .await?;
+        parse_token_response(
+            raw,
+            &self.endpoints.token,
+            "polling for the device flow's tokens",
+        )
     }
 }
 
@@ -481,13 +530,15 @@ mod tests {
         let e = parse_token_response(raw(503, "<html>down</html>"), &url(), "x").unwrap_err();
         assert!(e.is_retryable());
         assert_eq!(e.status(), Some(503));
-        let e = parse_token_response(raw(200, r#"{"token_type":"Bearer"}"#), &url(), "x").unwrap_err();
+        let e =
+            parse_token_response(raw(200, r#"{"token_type":"Bearer"}"#), &url(), "x").unwrap_err();
         assert_eq!(e.kind(), ErrorKind::InvalidResponse);
     }
 
     #[test]
     fn access_denied_predicate() {
-        let e = parse_token_response(raw(403, r#"{"error":"access_denied"}"#), &url(), "x").unwrap_err();
+        let e = parse_token_response(raw(403, r#"{"error":"access_denied"}"#), &url(), "x")
+            .unwrap_err();
         assert!(e.is_access_denied());
     }
 }

@@ -9,7 +9,8 @@ use url::Url;
 use crate::error::{Error, ErrorKind, Result};
 
 /// Environment variables that allow plain http to non-loopback hosts (local testing only).
-pub const INSECURE_TRANSPORT_VARS: &[&str] = &["GAPI_INSECURE_TRANSPORT", "OAUTHLIB_INSECURE_TRANSPORT"];
+pub const INSECURE_TRANSPORT_VARS: &[&str] =
+    &["GAPI_INSECURE_TRANSPORT", "OAUTHLIB_INSECURE_TRANSPORT"];
 
 /// True for `localhost`, 127.0.0.0/8 and ::1.
 pub fn is_loopback_host(url: &Url) -> bool {
@@ -37,9 +38,7 @@ pub fn ensure_secure_endpoint(url: &Url) -> Result<()> {
         "http" if is_loopback_host(url) || insecure_opt_in() => Ok(()),
         scheme => Err(Error::new(
             ErrorKind::InsecureTransport,
-            format!(
-                "refusing to send credentials to {url}: the {scheme} scheme is not encrypted"
-            ),
+            format!("refusing to send credentials to {url}: the {scheme} scheme is not encrypted"),
         )
         .with_hint(
             "use an https endpoint; for local testing only, set GAPI_INSECURE_TRANSPORT=1 \
@@ -114,7 +113,9 @@ impl RetryPolicy {
 }
 
 fn jitter() -> f64 {
-    getrandom::u32().map(|v| v as f64 / u32::MAX as f64).unwrap_or(0.5)
+    getrandom::u32()
+        .map(|v| v as f64 / u32::MAX as f64)
+        .unwrap_or(0.5)
 }
 
 /// A raw response from an OAuth endpoint.
@@ -223,7 +224,8 @@ mod tests {
         assert!(ok("http://localhost:8080/token"));
         if !insecure_opt_in() {
             assert!(!ok("http://example.com/token"));
-            let e = ensure_secure_endpoint(&Url::parse("http://example.com/t").unwrap()).unwrap_err();
+            let e =
+                ensure_secure_endpoint(&Url::parse("http://example.com/t").unwrap()).unwrap_err();
             assert_eq!(e.kind(), ErrorKind::InsecureTransport);
             assert!(e.to_string().contains("GAPI_INSECURE_TRANSPORT"));
         }

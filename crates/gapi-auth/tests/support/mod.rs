@@ -71,7 +71,11 @@ fn s256(v: &str) -> String {
 }
 
 fn oauth_err(status: StatusCode, code: &str, desc: &str) -> Response {
-    (status, Json(json!({"error": code, "error_description": desc}))).into_response()
+    (
+        status,
+        Json(json!({"error": code, "error_description": desc})),
+    )
+        .into_response()
 }
 
 fn id_token(email: &str) -> String {
@@ -83,7 +87,10 @@ fn id_token(email: &str) -> String {
     )
 }
 
-async fn auth(State((st, _, _)): State<Shared>, Query(q): Query<HashMap<String, String>>) -> Response {
+async fn auth(
+    State((st, _, _)): State<Shared>,
+    Query(q): Query<HashMap<String, String>>,
+) -> Response {
     let mut s = st.lock().unwrap();
     let redirect = q.get("redirect_uri").cloned().unwrap_or_default();
     let state = q.get("state").cloned().unwrap_or_default();
@@ -99,7 +106,11 @@ async fn auth(State((st, _, _)): State<Shared>, Query(q): Query<HashMap<String, 
     }
     let consent = s.consent.unwrap_or(Consent::Approve);
     let sep = if redirect.contains('?') { '&' } else { '?' };
-    let iss = s.iss.clone().map(|i| format!("&iss={i}")).unwrap_or_default();
+    let iss = s
+        .iss
+        .clone()
+        .map(|i| format!("&iss={i}"))
+        .unwrap_or_default();
     if consent == Consent::Deny {
         let loc = format!("{redirect}{sep}error=access_denied&state={state}{iss}");
         return (StatusCode::FOUND, [(header::LOCATION, loc)]).into_response();
@@ -115,7 +126,11 @@ async fn auth(State((st, _, _)): State<Shared>, Query(q): Query<HashMap<String, 
         ),
     );
     if redirect.starts_with("urn:") {
-        return (StatusCode::OK, format!("<title>Success code={code}</title>")).into_response();
+        return (
+            StatusCode::OK,
+            format!("<title>Success code={code}</title>"),
+        )
+            .into_response();
     }
     let enc: String = url::form_urlencoded::byte_serialize(code.as_bytes()).collect();
     let loc = format!("{redirect}{sep}code={enc}&state={state}&scope=x{iss}");
@@ -154,7 +169,11 @@ async fn token(
         .and_then(|v| v.to_str().ok())
         .is_some_and(|v| v.starts_with("application/x-www-form-urlencoded"))
     {
-        return oauth_err(StatusCode::BAD_REQUEST, "invalid_request", "form-encoded only");
+        return oauth_err(
+            StatusCode::BAD_REQUEST,
+            "invalid_request",
+            "form-encoded only",
+        );
     }
     if s.fail_token_with_503 > 0 {
         s.fail_token_with_503 -= 1;
@@ -175,13 +194,25 @@ async fn token(
                 );
             }
             let Some((challenge, want_redirect, scope)) = s.codes.remove(&code) else {
-                return oauth_err(StatusCode::BAD_REQUEST, "invalid_grant", "Malformed auth code.");
+                return oauth_err(
+                    StatusCode::BAD_REQUEST,
+                    "invalid_grant",
+                    "Malformed auth code.",
+                );
             };
             if redirect != want_redirect {
-                return oauth_err(StatusCode::BAD_REQUEST, "redirect_uri_mismatch", "Bad Request");
+                return oauth_err(
+                    StatusCode::BAD_REQUEST,
+                    "redirect_uri_mismatch",
+                    "Bad Request",
+                );
             }
             if s256(f.get("code_verifier").map(String::as_str).unwrap_or("")) != challenge {
-                return oauth_err(StatusCode::BAD_REQUEST, "invalid_grant", "code_verifier mismatch");
+                return oauth_err(
+                    StatusCode::BAD_REQUEST,
+                    "invalid_grant",
+                    "code_verifier mismatch",
+                );
             }
             let body = issue(&mut s, &scope, true);
             Json(body).into_response()
@@ -210,7 +241,11 @@ async fn token(
                 s.device_steps.remove(0)
             };
             match step {
-                DeviceStep::Pending => oauth_err(StatusCode::PRECONDITION_REQUIRED, "authorization_pending", ""),
+                DeviceStep::Pending => oauth_err(
+                    StatusCode::PRECONDITION_REQUIRED,
+                    "authorization_pending",
+                    "",
+                ),
                 DeviceStep::SlowDown => oauth_err(StatusCode::FORBIDDEN, "slow_down", ""),
                 DeviceStep::Expired => oauth_err(StatusCode::FORBIDDEN, "expired_token", ""),
                 DeviceStep::Denied => oauth_err(StatusCode::FORBIDDEN, "access_denied", ""),
@@ -224,7 +259,10 @@ async fn token(
     }
 }
 
-async fn revoke(State((st, _, _)): State<Shared>, Form(f): Form<HashMap<String, String>>) -> Response {
+async fn revoke(
+    State((st, _, _)): State<Shared>,
+    Form(f): Form<HashMap<String, String>>,
+) -> Response {
     let mut s = st.lock().unwrap();
     let t = f.get("token").cloned().unwrap_or_default();
     s.valid_refresh_tokens.retain(|r| *r != t);
@@ -232,7 +270,10 @@ async fn revoke(State((st, _, _)): State<Shared>, Form(f): Form<HashMap<String, 
     StatusCode::OK.into_response()
 }
 
-async fn tokeninfo(State((st, _, _)): State<Shared>, Form(f): Form<HashMap<String, String>>) -> Response {
+async fn tokeninfo(
+    State((st, _, _)): State<Shared>,
+    Form(f): Form<HashMap<String, String>>,
+) -> Response {
     let s = st.lock().unwrap();
     let t = f.get("access_token").cloned().unwrap_or_default();
     if !s.issued_access_tokens.contains(&t) {
@@ -241,7 +282,10 @@ async fn tokeninfo(State((st, _, _)): State<Shared>, Form(f): Form<HashMap<Strin
     Json(json!({"aud": CLIENT_ID, "scope": "https://www.googleapis.com/auth/drive", "expires_in": "3000", "email": EMAIL})).into_response()
 }
 
-async fn device(State((st, _, _)): State<Shared>, Form(f): Form<HashMap<String, String>>) -> Response {
+async fn device(
+    State((st, _, _)): State<Shared>,
+    Form(f): Form<HashMap<String, String>>,
+) -> Response {
     let s = st.lock().unwrap();
     if f.get("client_id").map(String::as_str) != Some(CLIENT_ID) {
         return oauth_err(StatusCode::UNAUTHORIZED, "invalid_client", "");
@@ -384,5 +428,29 @@ pub fn redirect_port(auth_url: &url::Url) -> u16 {
 }
 
 pub fn query_param(url: &url::Url, name: &str) -> Option<String> {
-    url.query_pairs().find(|(k, _)| k == name).map(|(_, v)| v.into_owned())
+    url.query_pairs()
+        .find(|(k, _)| k == name)
+        .map(|(_, v)| v.into_owned())
+}
+
+/// A terminal whose input is typed by `answer(url)` once the URL has been shown.
+pub fn terminal<F, Fut>(answer: F) -> gapi_auth::ConsoleOptions
+where
+    F: Fn(url::Url) -> Fut + Send + Sync + 'static,
+    Fut: std::future::Future<Output = String> + Send + 'static,
+{
+    let (reader, writer) = tokio::io::duplex(4096);
+    let writer = std::sync::Mutex::new(Some(writer));
+    gapi_auth::ConsoleOptions::new()
+        .input(tokio::io::BufReader::new(reader))
+        .on_url(Box::new(move |url| {
+            let fut = answer(url.clone());
+            let mut w = writer.lock().unwrap().take().expect("URL shown once");
+            tokio::spawn(async move {
+                let line = fut.await;
+                tokio::io::AsyncWriteExt::write_all(&mut w, format!("{line}\n").as_bytes())
+                    .await
+                    .unwrap();
+            });
+        }))
 }

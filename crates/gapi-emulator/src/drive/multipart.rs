@@ -122,4 +122,29 @@ mod tests {
         );
         assert!(parse(&Bytes::from_static(b"garbage"), "xyz", 10).is_err());
     }
+
+    #[test]
+    fn random_bodies_never_panic() {
+        let mut seed = 0x1234_5678_9abc_def1u64;
+        let pieces: [&[u8]; 8] = [
+            b"--b",
+            b"\r\n",
+            b"\n",
+            b"--",
+            b"Content-Type: x",
+            b":",
+            b"body",
+            b"\r\n\r\n",
+        ];
+        for _ in 0..20_000 {
+            seed ^= seed << 13;
+            seed ^= seed >> 7;
+            seed ^= seed << 17;
+            let mut body = Vec::new();
+            for i in 0..(seed % 12) {
+                body.extend_from_slice(pieces[((seed >> (i * 4)) % 8) as usize]);
+            }
+            let _ = parse(&Bytes::from(body), "b", 5);
+        }
+    }
 }

@@ -451,4 +451,20 @@ mod tests {
         assert!(word_prefix("notes.txt", "txt"));
         assert!(!word_prefix("Quarterly report Q1.pdf", "port"));
     }
+
+    #[test]
+    fn random_input_never_panics() {
+        let mut seed = 0x9e37_79b9_7f4a_7c15u64;
+        let alphabet: Vec<char> = "name contains = != < > ( ) ' \\ and or not in parents trashed true , / * files(id) \u{8800}%\u{0}".chars().collect();
+        for _ in 0..20_000 {
+            seed ^= seed << 13;
+            seed ^= seed >> 7;
+            seed ^= seed << 17;
+            let len = (seed % 40) as usize;
+            let text: String = (0..len)
+                .map(|i| alphabet[((seed >> (i % 8 * 8)) as usize + i * 7) % alphabet.len()])
+                .collect();
+            let _ = parse(&text);
+        }
+    }
 }

@@ -404,7 +404,7 @@ async fn chunk(
         }
         ChunkRange::Bytes { first, last, total } => {
             let total = check_total(total)?;
-            let len = last - first + 1;
+            let len = last.saturating_sub(first).saturating_add(1);
             if bytes.len() as u64 != len {
                 return Err(ApiError::bad_request(format!(
                     "The chunk has {} bytes but Content-Range announces {len}.",
@@ -418,7 +418,7 @@ async fn chunk(
                 ))
                 .at("Content-Range", "header"));
             }
-            let is_last = total.is_some_and(|t| last + 1 == t);
+            let is_last = total.is_some_and(|t| last.saturating_add(1) == t);
             if !is_last && len % CHUNK_GRANULARITY != 0 {
                 return Err(ApiError::bad_request(format!(
                     "Invalid chunk size {len}: every chunk but the last must be a multiple of {CHUNK_GRANULARITY} bytes."
@@ -426,7 +426,7 @@ async fn chunk(
                 .at("Content-Range", "header"));
             }
             let mut joined = BytesMut::from(&received[..]);
-            if last + 1 > have {
+            if last.saturating_add(1) > have {
                 let skip = usize::try_from(have - first).unwrap_or(usize::MAX);
                 joined.extend_from_slice(&bytes[skip.min(bytes.len())..]);
             }
@@ -514,5 +514,22 @@ mod tests {
         assert!(parse_content_range(Some("bytes 5-1/10")).is_err());
         assert!(parse_content_range(Some("bytes 0-10/10")).is_err());
         assert!(parse_content_range(Some("items 0-1/2")).is_err());
+        assert!(parse_content_range(Some("bytes 0-18446744073709551615/*")).is_ok());
+    }
+
+    #[test]
+    fn random_headers_never_panic() {
+        let mut seed = 0x2545_f491_4f6c_dd1du64;
+        let alphabet = b"bytes */-0123456789 ,x";
+        for _ in 0..20_000 {
+            seed ^= seed << 13;
+            seed ^= seed >> 7;
+            seed ^= seed << 17;
+            let len = (seed % 24) as usize;
+            let text: String = (0..len)
+                .map(|i| alphabet[((seed >> (i % 8 * 8)) as usize + i) % alphabet.len()] as char)
+                .collect();
+            let _ = parse_content_range(Some(&text));
+        }
     }
 }

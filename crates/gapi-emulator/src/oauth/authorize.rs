@@ -22,6 +22,8 @@ use super::scopes;
 const CODE_LIFETIME_MS: u64 = 10 * 60 * 1000;
 /// Unanswered consent pages are forgotten after this long.
 const PENDING_LIFETIME_MS: u64 = 30 * 60 * 1000;
+/// At most this many consent pages wait for an answer at once.
+const MAX_PENDING: usize = 10_000;
 
 /// `GET /o/oauth2/v2/auth`.
 pub(crate) async fn authorize(State(state): State<Shared>, uri: Uri) -> Response {
@@ -62,6 +64,17 @@ pub(crate) async fn authorize(State(state): State<Shared>, uri: Uri) -> Response
         inner
             .pending
             .retain(|_, p| now.saturating_sub(p.created_ms) < PENDING_LIFETIME_MS);
+        if inner.pending.len() >= MAX_PENDING {
+            // A flood of unanswered requests must not grow memory without bound.
+            let oldest = inner
+                .pending
+                .iter()
+                .min_by_key(|(_, p)| p.created_ms)
+                .map(|(k, _)| k.clone());
+            if let Some(k) = oldest {
+                inner.pending.remove(&k);
+            }
+        }
         inner.pending.insert(
             id.clone(),
             PendingAuth {

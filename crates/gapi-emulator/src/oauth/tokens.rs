@@ -43,6 +43,12 @@ pub(crate) fn issue(
     refresh: bool,
 ) -> Issued {
     let access_token = format!("ya29.a0{}", random::token(48));
+    // Forget tokens that expired more than a day ago, so a long run does not accumulate them.
+    let horizon = now_ms().saturating_sub(24 * 3600 * 1000);
+    inner
+        .data
+        .access_tokens
+        .retain(|_, t| t.expires_ms > horizon);
     inner.data.access_tokens.insert(
         access_token.clone(),
         AccessToken {
