@@ -95,17 +95,69 @@ fn client_code(e: &gapi_client::Error) -> u8 {
     }
 }
 
-/// Prints an error as `error: ...` plus its causes, and returns the exit status.
+/// Prints an error as `error: ...`, its causes, then every `hint:` line last, and returns the
+/// exit status.
 pub fn report(err: &anyhow::Error) -> ExitCode {
-    let mut text = format!("error: {err}");
-    for cause in err.chain().skip(1) {
-        let line = cause.to_string();
-        if !text.contains(&line) {
-            text.push_str(&format!("\n  caused by: {line}"));
+    eprintln!("{}", render(err));
+    ExitCode::from(code_for(err))
+}
+
+/// The text `report` prints: message, causes (deduplicated), hints at the end.
+pub fn render(err: &anyhow::Error) -> String {
+    let mut parts: Vec<String> = Vec::new();
+    let mut hints: Vec<String> = Vec::new();
+    for cause in err.chain() {
+        let mut body = Vec::new();
+        for line in cause.to_string().lines() {
+            if line.trim_start().starts_with("hint:") {
+                let hint = line.trim().to_string();
+                if !hints.contains(&hint) {
+                    hints.push(hint);
+                }
+            } else {
+                body.push(line.to_string());
+            }
+        }
+        let body = body.join("\n");
+        if !body.trim().is_empty() && !parts.iter().any(|p| p.contains(body.trim())) {
+            parts.push(body);
         }
     }
-    eprintln!("{text}");
-    ExitCode::from(code_for(err))
+    let mut text = String::from("error: ");
+    for (i, part) in parts.iter().enumerate() {
+        if i > 0 {
+            text.push_str("\n  caused by: ");
+        }
+        text.push_str(part);
+    }
+    for hint in hints {
+        text.push('\n');
+        text.push_str(&hint);
+    }
+    text
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn hints_go_last_and_causes_are_not_repeated() {
+        let inner = anyhow::anyhow!("token refresh failed\nhint: log in again");
+        let err = inner.context("hint: run `gapi auth login`").context("calling drive.files.list");
+        let text = render(&err);
+        assert_eq!(
+            text,
+            "error: calling drive.files.list\n  caused by: token refresh failed\nhint: run `gapi auth login`\nhint: log in again"
+        );
+    }
+
+    #[test]
+    fn usage_errors_exit_2_and_login_errors_exit_3() {
+        assert_eq!(code_for(&usage("bad")), USAGE);
+        assert_eq!(code_for(&login_needed("log in").context("x")), AUTH);
+        assert_eq!(code_for(&anyhow::anyhow!("other")), OTHER);
+    }
 }
 
 /// Prints a clap error (help and version go to stdout with status 0).

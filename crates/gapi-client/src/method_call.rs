@@ -21,7 +21,7 @@ const FORBIDDEN_PARAMS: &[&str] = &["access_token", "oauth_token"];
 pub struct MethodCall {
     service: Service,
     dotted: String,
-    method: RestMethod,
+    method: std::sync::Arc<RestMethod>,
     params: Vec<(String, ParamValue)>,
     body: Option<Value>,
     headers: Vec<(String, String)>,
@@ -101,7 +101,11 @@ impl PreparedRequest {
 }
 
 impl MethodCall {
-    pub(crate) fn new(service: Service, dotted: String, method: RestMethod) -> MethodCall {
+    pub(crate) fn new(
+        service: Service,
+        dotted: String,
+        method: std::sync::Arc<RestMethod>,
+    ) -> MethodCall {
         MethodCall {
             service,
             dotted,

@@ -22,6 +22,8 @@ struct ServiceInner {
     doc: Arc<RestDescription>,
     root_url: String,
     transport: Transport,
+    /// Methods already looked up, shared by every call of them (a lookup then costs no clone).
+    methods: std::sync::Mutex<std::collections::HashMap<String, Arc<RestMethod>>>,
 }
 
 impl std::fmt::Debug for Service {
@@ -295,6 +297,7 @@ impl ServiceBuilder {
                 doc,
                 root_url,
                 transport,
+                methods: Default::default(),
             }),
         })
     }
@@ -352,8 +355,23 @@ impl Service {
     /// Finds a method by dotted path (`files.list`, `projects.locations.instances.get`) and
     /// starts a call. Unknown names give an error listing the closest valid ones.
     pub fn method(&self, dotted: &str) -> Result<MethodCall, Error> {
-        let m = self.find_method(dotted)?;
-        Ok(MethodCall::new(self.clone(), dotted.to_string(), m.clone()))
+        let cached = self
+            .inner
+            .methods
+            .lock()
+            .unwrap_or_else(|e| e.into_inner())
+            .get(dotted)
+            .cloned();
+        let m = match cached {
+            Some(m) => m,
+            None => {
+                let m = Arc::new(self.find_method(dotted)?.clone());
+                let mut guard = self.inner.methods.lock().unwrap_or_else(|e| e.into_inner());
+                guard.insert(dotted.to_string(), m.clone());
+                m
+            }
+        };
+        Ok(MethodCall::new(self.clone(), dotted.to_string(), m))
     }
 
     /// Looks a method up without starting a call.

@@ -89,3 +89,48 @@ impl OAuthClient {
         }
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn redirect_rules() {
+        let installed = find_client(DEFAULT_CLIENT_ID).unwrap();
+        for ok in [
+            "http://127.0.0.1:5000/cb",
+            "http://[::1]:5000/",
+            "http://localhost",
+            "http://localhost:8080/x?y=1",
+        ] {
+            assert_eq!(
+                installed.redirect_kind(ok),
+                Some(RedirectKind::Http),
+                "{ok}"
+            );
+        }
+        assert_eq!(installed.redirect_kind(OOB), Some(RedirectKind::Oob));
+        assert_eq!(
+            installed.redirect_kind(OOB_AUTO),
+            Some(RedirectKind::OobAuto)
+        );
+        for bad in [
+            "https://127.0.0.1/cb",
+            "http://example.com/cb",
+            "http://127.0.0.2/cb",
+            "http://user@127.0.0.1/cb",
+            "http://127.0.0.1/cb#frag",
+            "urn:ietf:wg:oauth:2.0:oob:other",
+            "not a url",
+        ] {
+            assert_eq!(installed.redirect_kind(bad), None, "{bad}");
+        }
+        let web = find_client(WEB_CLIENT_ID).unwrap();
+        assert_eq!(
+            web.redirect_kind(WEB_CLIENT_REDIRECT_URI),
+            Some(RedirectKind::Http)
+        );
+        assert_eq!(web.redirect_kind("http://127.0.0.1:8081/callback"), None);
+        assert_eq!(web.redirect_kind(OOB), None);
+    }
+}

@@ -38,6 +38,8 @@ pub(crate) struct Inner {
     pub dirty: bool,
     /// Bumped on each save snapshot so a stale snapshot never overwrites a newer one.
     pub generation: u64,
+    /// `iss` of ID tokens: the base URL.
+    pub issuer: String,
 }
 
 /// The persisted part: grants, tokens, codes, files and upload sessions.
@@ -71,7 +73,7 @@ impl AppState {
     ) -> Self {
         Self {
             config,
-            base_url,
+            base_url: base_url.clone(),
             inner: Mutex::new(Inner {
                 data,
                 pending: HashMap::new(),
@@ -81,6 +83,7 @@ impl AppState {
                 next_log_id: 1,
                 dirty: false,
                 generation: 0,
+                issuer: base_url,
             }),
             persister,
             docs: DocCache::default(),

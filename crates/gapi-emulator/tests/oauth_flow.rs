@@ -608,3 +608,49 @@ async fn expired_tokens_get_401_and_tokeninfo_rejects_them() {
     let v: Value = r.json().await.unwrap();
     assert_eq!(v["error"], "invalid_token");
 }
+
+#[tokio::test]
+async fn identity_scopes_give_an_id_token_and_userinfo() {
+    use base64::Engine;
+    let emu = start(true).await;
+    let http = http();
+    let t = tokens(
+        &emu,
+        &http,
+        "openid email",
+        &[("login_hint", "bob@example.com")],
+    )
+    .await;
+    let id_token = t["id_token"]
+        .as_str()
+        .expect("an id_token for openid email");
+    let payload = id_token.split('.').nth(1).unwrap();
+    let claims: Value = serde_json::from_slice(
+        &base64::engine::general_purpose::URL_SAFE_NO_PAD
+            .decode(payload)
+            .unwrap(),
+    )
+    .unwrap();
+    assert_eq!(claims["email"], "bob@example.com");
+    assert_eq!(claims["aud"], DEFAULT_CLIENT_ID);
+    assert_eq!(claims["iss"], emu.base_url());
+    let info: Value = http
+        .get(format!("{}/oauth2/v3/userinfo", emu.base_url()))
+        .bearer_auth(t["access_token"].as_str().unwrap())
+        .send()
+        .await
+        .unwrap()
+        .json()
+        .await
+        .unwrap();
+    assert_eq!(info["email"], "bob@example.com");
+    let drive_only = tokens(&emu, &http, DRIVE, &[]).await;
+    assert!(drive_only.get("id_token").is_none());
+    let r = http
+        .get(format!("{}/oauth2/v3/userinfo", emu.base_url()))
+        .bearer_auth(drive_only["access_token"].as_str().unwrap())
+        .send()
+        .await
+        .unwrap();
+    google_error(r, 403, "insufficientPermissions").await;
+}

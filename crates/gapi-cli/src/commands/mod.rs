@@ -13,6 +13,23 @@ use crate::cli::{Action, Command, Parsed};
 
 /// Runs the parsed command line.
 pub async fn run(parsed: Parsed) -> anyhow::Result<ExitCode> {
+    let profile = parsed.global.profile.clone();
+    dispatch(parsed).await.map_err(|e| with_login_hint(e, &profile))
+}
+
+/// Authorization errors end with the exact command that logs this profile in again.
+fn with_login_hint(err: anyhow::Error, profile: &str) -> anyhow::Error {
+    let text = format!("{err:#}");
+    if crate::exit::code_for(&err) != crate::exit::AUTH || text.contains("gapi auth login") {
+        return err;
+    }
+    err.context(format!(
+        "hint: run `gapi auth login --client-secrets FILE{}` to log in again",
+        auth::profile_flag(profile)
+    ))
+}
+
+async fn dispatch(parsed: Parsed) -> anyhow::Result<ExitCode> {
     let global = parsed.global;
     match parsed.action {
         Action::Call(call) => api::run(&global, *call).await,

@@ -4,6 +4,7 @@ pub(crate) mod authorize;
 pub(crate) mod consent_page;
 pub(crate) mod device;
 pub(crate) mod error;
+pub(crate) mod id_token;
 pub(crate) mod model;
 pub(crate) mod pkce;
 pub(crate) mod revoke;
@@ -30,6 +31,8 @@ pub(crate) fn routes() -> Router<Shared> {
             get(revoke::tokeninfo).post(revoke::tokeninfo),
         )
         .route("/oauth2/v1/certs", get(revoke::certs))
+        .route("/oauth2/v3/userinfo", get(id_token::userinfo))
+        .route("/oauth2/v2/userinfo", get(id_token::userinfo))
         .route("/device/code", post(device::device_code))
         .route(
             "/device",

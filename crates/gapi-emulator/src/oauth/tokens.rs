@@ -14,6 +14,7 @@ pub(crate) struct Issued {
     pub expires_in: u64,
     pub refresh_token: Option<String>,
     pub scopes: Vec<String>,
+    pub id_token: Option<String>,
 }
 
 impl Issued {
@@ -27,6 +28,9 @@ impl Issued {
         });
         if let Some(rt) = &self.refresh_token {
             v["refresh_token"] = serde_json::json!(rt);
+        }
+        if let Some(id) = &self.id_token {
+            v["id_token"] = serde_json::json!(id);
         }
         v
     }
@@ -86,11 +90,27 @@ pub(crate) fn issue(
         None
     };
     inner.dirty = true;
+    let id_token = match (
+        super::id_token::wants_identity(scopes),
+        crate::users::find_user(email),
+        crate::clients::find_client(client_id),
+    ) {
+        (true, Some(user), Some(client)) => Some(super::id_token::make(
+            &inner.issuer,
+            client_id,
+            client.secret,
+            user,
+            scopes,
+            lifetime_ms / 1000,
+        )),
+        _ => None,
+    };
     Issued {
         access_token,
         expires_in: lifetime_ms / 1000,
         refresh_token,
         scopes: scopes.to_vec(),
+        id_token,
     }
 }
 
