@@ -11,6 +11,9 @@ bash scripts/setup-test-deps.sh
 # shellcheck disable=SC1091
 source target/test-env.sh
 
+step "self-test of the peers (no gapi involved: if this fails, the peers are broken)"
+"$GAPI_TEST_NODE" --test tests/peers/
+
 step "cargo fmt --check"
 cargo fmt --all -- --check
 

@@ -185,12 +185,19 @@ struct Browser {
 }
 
 impl Browser {
-    fn open(url: &str, args: &[&str]) -> Browser {
+    /// Opens `url`; screenshots of every page go to `target/tmp/peer-screenshots/<shots>/`
+    /// (test artifacts: what the user sees at each step).
+    fn open(url: &str, args: &[&str], shots: &str) -> Browser {
         let script = peers_dir().join("browser.mjs");
+        let shots_dir = PathBuf::from(env!("CARGO_TARGET_TMPDIR"))
+            .join("peer-screenshots")
+            .join(shots);
         let child = Command::new(node())
             .arg(&script)
             .arg(url)
             .args(["--timeout", "30"])
+            .arg("--screenshots")
+            .arg(&shots_dir)
             .args(args)
             .stdin(Stdio::null())
             .stdout(Stdio::piped())
@@ -223,11 +230,20 @@ impl Browser {
 /// A slot the flow's URL callback fills with the browser it started.
 type BrowserSlot = Arc<Mutex<Option<Browser>>>;
 
-fn browser_on_url(slot: &BrowserSlot, args: &'static [&'static str]) -> LocalServer {
-    browser_on_url_at(slot, "127.0.0.1", args)
+fn browser_on_url(
+    slot: &BrowserSlot,
+    args: &'static [&'static str],
+    shots: &'static str,
+) -> LocalServer {
+    browser_on_url_at(slot, "127.0.0.1", args, shots)
 }
 
-fn browser_on_url_at(slot: &BrowserSlot, host: &str, args: &'static [&'static str]) -> LocalServer {
+fn browser_on_url_at(
+    slot: &BrowserSlot,
+    host: &str,
+    args: &'static [&'static str],
+    shots: &'static str,
+) -> LocalServer {
     let slot = Arc::clone(slot);
     LocalServer::new()
         .host(host)
@@ -235,7 +251,7 @@ fn browser_on_url_at(slot: &BrowserSlot, host: &str, args: &'static [&'static st
         .open_browser(false)
         .timeout(Duration::from_secs(90))
         .on_url(Box::new(move |url: &Url| {
-            let browser = Browser::open(url.as_str(), args);
+            let browser = Browser::open(url.as_str(), args, shots);
             *slot.lock().expect("browser slot") = Some(browser);
         }))
 }
@@ -275,7 +291,7 @@ async fn loopback_login_through_real_pages_then_rotation_and_revoke() {
     let peer = OidcPeer::start(&[]).await;
     let slot: BrowserSlot = Arc::default();
     let flow = peer.flow(&["openid", "offline_access", "drive.readonly"]);
-    let server = browser_on_url(&slot, &["--login", "alice"]);
+    let server = browser_on_url(&slot, &["--login", "alice"], "oidc-loopback");
 
     let creds = flow
         .run_local_server(server)
@@ -380,7 +396,7 @@ async fn replayed_old_refresh_token_fails_and_kills_the_grant() {
     let slot: BrowserSlot = Arc::default();
     let flow = peer.flow(&["openid", "offline_access"]);
     let creds = flow
-        .run_local_server(browser_on_url(&slot, &["--login", "bob"]))
+        .run_local_server(browser_on_url(&slot, &["--login", "bob"], "oidc-replay"))
         .await
         .unwrap_or_else(|e| panic!("loopback login failed: {e:?}"));
     let (ok, report, stderr) = take_browser(&slot).finish().await;
@@ -426,7 +442,12 @@ async fn confidential_client_with_localhost_redirect() {
     );
     let flow = peer.flow_for(secrets, &["openid", "offline_access"]);
     let creds = flow
-        .run_local_server(browser_on_url_at(&slot, "localhost", &["--login", "dave"]))
+        .run_local_server(browser_on_url_at(
+            &slot,
+            "localhost",
+            &["--login", "dave"],
+            "oidc-confidential",
+        ))
         .await
         .unwrap_or_else(|e| panic!("confidential loopback login failed: {e:?}"));
     let (ok, report, stderr) = take_browser(&slot).finish().await;
@@ -459,6 +480,7 @@ async fn deny_on_consent_page_is_access_denied() {
         .run_local_server(browser_on_url(
             &slot,
             &["--login", "carol", "--action", "deny"],
+            "oidc-deny",
         ))
         .await;
     let (ok, report, stderr) = take_browser(&slot).finish().await;
@@ -481,21 +503,22 @@ async fn deny_on_consent_page_is_access_denied() {
 }
 
 /// RFC 8628 device flow: gapi asks for a code, the "user" approves it in the browser on
-/// verification_uri_complete (confirm, login, consent), gapi's polling gets the tokens.
-/// The server is told to announce a 1 s interval, which gapi must honour (its default is 5 s).
-#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
-async fn device_flow_approved_in_browser() {
-    let mut peer = OidcPeer::start(&["--device-interval", "1"]).await;
+/// verification_uri_complete (confirm, login, consent), gapi's polling gets the tokens for
+/// alice. Returns how long `run_device` took.
+async fn device_login(server_args: &[&str], default_interval: Duration, shots: &str) -> Duration {
+    let mut peer = OidcPeer::start(server_args).await;
     let slot: BrowserSlot = Arc::default();
     let prompt_slot = Arc::clone(&slot);
+    let shots = shots.to_string();
     let options = DeviceOptions::new()
         .timeout(Duration::from_secs(90))
+        .default_interval(default_interval)
         .on_prompt(Box::new(move |prompt| {
             let url = prompt
                 .verification_url_complete
                 .clone()
                 .expect("oidc-provider sends verification_uri_complete");
-            let browser = Browser::open(&url, &["--login", "alice"]);
+            let browser = Browser::open(&url, &["--login", "alice"], &shots);
             *prompt_slot.lock().expect("browser slot") = Some(browser);
         }));
     let flow = peer.flow(&["openid", "offline_access"]);
@@ -521,8 +544,32 @@ async fn device_flow_approved_in_browser() {
         (200, true),
         "userinfo: {body}"
     );
+    elapsed
+}
+
+/// oidc-provider as it comes sends no `interval`: gapi must fall back to its default (set to
+/// 1 s here to keep the test short) instead of failing to parse the answer.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn device_flow_without_server_interval_uses_the_default() {
+    let elapsed = device_login(&[], Duration::from_secs(1), "oidc-device").await;
     assert!(
         elapsed < Duration::from_secs(30),
-        "with a 1 s interval the device flow finishes soon after approval (took {elapsed:?})"
+        "with a 1 s default interval the flow ends soon after approval (took {elapsed:?})"
+    );
+}
+
+/// With `interval: 1` in the device response, gapi polls every second even though its own
+/// default is set to 60 s: finishing well under 60 s proves the server's interval is honoured.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn device_flow_honours_the_server_interval() {
+    let elapsed = device_login(
+        &["--device-interval", "1"],
+        Duration::from_secs(60),
+        "oidc-device-interval",
+    )
+    .await;
+    assert!(
+        elapsed < Duration::from_secs(30),
+        "the server said 1 s; gapi must not wait its 60 s default (took {elapsed:?})"
     );
 }

@@ -94,6 +94,13 @@ fn json_line(out: &Output, what: &str) -> Value {
         .unwrap_or_else(|e| panic!("{what} printed no JSON ({e}): {stdout}\n{stderr}"))
 }
 
+/// Where a test's browser screenshots go (test artifacts: what the user sees at each step).
+fn screenshots_dir(name: &str) -> PathBuf {
+    PathBuf::from(env!("CARGO_TARGET_TMPDIR"))
+        .join("peer-screenshots")
+        .join(name)
+}
+
 /// Starts `browser.mjs` on `url` (the emulator's consent page) as `user`; returns its report.
 fn run_browser(url: &str, user: &str) -> std::process::Child {
     let script = peers_dir().join("browser.mjs");
@@ -101,6 +108,8 @@ fn run_browser(url: &str, user: &str) -> std::process::Child {
         .arg(&script)
         .arg(url)
         .args(["--user", user, "--timeout", "30"])
+        .arg("--screenshots")
+        .arg(screenshots_dir("emulator-gapi-login"))
         .stdin(Stdio::null())
         .stdout(Stdio::piped())
         .stderr(Stdio::piped())
@@ -272,6 +281,12 @@ async fn gapi_refreshes_the_file_python_wrote() {
             ("GAPI_TEST_BROWSER_USER", "alice@example.com".into()),
             ("GAPI_TEST_BROWSER_LOG", browser_log.display().to_string()),
             ("GAPI_TEST_NODE", node().display().to_string()),
+            (
+                "GAPI_TEST_SCREENSHOTS",
+                screenshots_dir("emulator-python-login")
+                    .display()
+                    .to_string(),
+            ),
         ],
     )
     .await;

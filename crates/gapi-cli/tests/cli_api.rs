@@ -211,3 +211,34 @@ async fn page_all_ndjson_streams_every_item() {
     let all: serde_json::Value = serde_json::from_str(&out.stdout).expect("one JSON document");
     assert_eq!(all.as_array().unwrap().len(), 14, "two pages of seven");
 }
+
+#[tokio::test(flavor = "multi_thread")]
+async fn emulator_command_serves_and_writes_client_secrets() {
+    use tokio::io::AsyncBufReadExt;
+    let dir = tempfile::tempdir().unwrap();
+    let secrets = dir.path().join("secret.json");
+    let mut cmd = gapi_in(dir.path());
+    cmd.args(["emulator", "--addr", "127.0.0.1:0", "--auto-approve", "--write-client-secrets"]).arg(&secrets);
+    let mut child = cmd.spawn().unwrap();
+    let stdout = child.stdout.take().unwrap();
+    let mut lines = tokio::io::BufReader::new(stdout).lines();
+    let base = tokio::time::timeout(std::time::Duration::from_secs(20), lines.next_line())
+        .await
+        .expect("the emulator prints its URL")
+        .unwrap()
+        .expect("a line");
+    assert!(base.starts_with("http://127.0.0.1:"), "{base}");
+    let dir_list = reqwest::get(format!("{base}/discovery/v1/apis")).await.unwrap();
+    assert_eq!(dir_list.status(), 200);
+    let written: serde_json::Value = serde_json::from_slice(&std::fs::read(&secrets).unwrap()).unwrap();
+    assert_eq!(written["installed"]["token_uri"], format!("{base}/token"));
+    use std::os::unix::fs::PermissionsExt;
+    assert_eq!(std::fs::metadata(&secrets).unwrap().permissions().mode() & 0o777, 0o600);
+    child.kill().await.unwrap();
+
+    let mut cmd = gapi_in(dir.path());
+    cmd.args(["emulator", "--addr", "0.0.0.0:0"]);
+    let out = run(cmd).await;
+    assert_ne!(out.code, 0, "a non-loopback address needs --allow-remote");
+    assert!(out.stderr.contains("--allow-remote") || out.stderr.contains("loopback"), "{}", out.stderr);
+}

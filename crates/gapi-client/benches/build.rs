@@ -27,6 +27,14 @@ fn time(runs: usize, mut f: impl FnMut()) -> Duration {
 }
 
 fn main() {
+    let t = Instant::now();
+    let client = gapi_client::transport::default_http_client().expect("HTTP client");
+    let client_setup = t.elapsed();
+    std::hint::black_box(client);
+    let t = Instant::now();
+    let plain = gapi_client::transport::plain_http_client().expect("plain HTTP client");
+    let plain_setup = t.elapsed();
+    std::hint::black_box(plain);
     let entries = gapi_discovery::bundle::entries(); // index parsing: a one-time process cost
     let json = gapi_discovery::bundle::document_json("drive", "v3")
         .ok()
@@ -105,6 +113,7 @@ fn main() {
         }
     });
 
+    println!("HTTP client creation (once per process): with system roots {client_setup:?}, plain-HTTP endpoint {plain_setup:?}");
     println!("drive v3 document: {} KB", json.len() >> 10);
     println!("  decompress only                         {decompress:?}");
     println!("  parse: skim {skim:?}, gapi model {parse:?}, serde_json::Value {value:?}");

@@ -96,6 +96,7 @@ impl DiscoveryFetcher {
     fn client(&self) -> Result<reqwest::Client, Error> {
         match &self.http {
             Some(c) => Ok(c.clone()),
+            None if self.base.starts_with("http://") => crate::transport::plain_http_client(),
             None => crate::transport::default_http_client(),
         }
     }

@@ -277,7 +277,9 @@ impl ServiceBuilder {
         let transport = match self.transport {
             Some(t) => t,
             None => {
+                let plain = root_url.starts_with("http://");
                 let mut tb = Transport::builder()
+                    .plain_http(plain)
                     .auth(self.auth)
                     .quota_project(self.quota_project);
                 if let Some(h) = self.http {

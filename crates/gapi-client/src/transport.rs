@@ -30,6 +30,7 @@ pub struct Transport {
 
 struct Inner {
     http: Option<reqwest::Client>,
+    plain_http: bool,
     auth: Arc<dyn Authenticator>,
     quota_project: Option<String>,
     retry: RetryPolicy,
@@ -50,6 +51,19 @@ impl std::fmt::Debug for Transport {
 ///
 /// Installs rustls' ring crypto provider as the process default if none is installed yet.
 pub fn default_http_client() -> Result<reqwest::Client, Error> {
+    http_client_builder().build().map_err(Error::from)
+}
+
+/// Builds a client for plain-HTTP endpoints (an emulator, a local server): no certificate
+/// store is loaded (that costs milliseconds at start-up), so HTTPS URLs fail verification.
+pub fn plain_http_client() -> Result<reqwest::Client, Error> {
+    http_client_builder()
+        .tls_certs_only(std::iter::empty())
+        .build()
+        .map_err(Error::from)
+}
+
+fn http_client_builder() -> reqwest::ClientBuilder {
     let _ = rustls::crypto::ring::default_provider().install_default();
     reqwest::Client::builder()
         .user_agent(USER_AGENT)
@@ -58,13 +72,12 @@ pub fn default_http_client() -> Result<reqwest::Client, Error> {
         .read_timeout(Duration::from_secs(120))
         .tcp_nodelay(true)
         .pool_idle_timeout(Duration::from_secs(60))
-        .build()
-        .map_err(Error::from)
 }
 
 /// Options for a [`Transport`].
 pub struct TransportBuilder {
     http: Option<reqwest::Client>,
+    plain_http: bool,
     auth: Arc<dyn Authenticator>,
     quota_project: Option<String>,
     retry: RetryPolicy,
@@ -81,6 +94,7 @@ impl Default for TransportBuilder {
     fn default() -> Self {
         TransportBuilder {
             http: None,
+            plain_http: false,
             auth: Arc::new(NoAuth),
             quota_project: None,
             retry: RetryPolicy::default(),
@@ -93,6 +107,12 @@ impl TransportBuilder {
     /// Uses this HTTP client instead of the default one (proxies, custom TLS, timeouts).
     pub fn http_client(mut self, http: reqwest::Client) -> Self {
         self.http = Some(http);
+        self
+    }
+    /// Declares that every URL is plain `http://` (an emulator): the default client is then
+    /// made without loading the system certificate store.
+    pub fn plain_http(mut self, plain: bool) -> Self {
+        self.plain_http = plain;
         self
     }
     /// Uses these credentials.
@@ -122,6 +142,7 @@ impl TransportBuilder {
         Ok(Transport {
             inner: Arc::new(Inner {
                 http,
+                plain_http: self.plain_http,
                 auth: self.auth,
                 quota_project,
                 retry: self.retry,
@@ -162,10 +183,16 @@ impl Transport {
         if let Some(c) = &self.inner.http {
             return Ok(c);
         }
-        static SHARED: std::sync::OnceLock<Result<reqwest::Client, String>> =
-            std::sync::OnceLock::new();
-        SHARED
-            .get_or_init(|| default_http_client().map_err(|e| e.to_string()))
+        type Shared = std::sync::OnceLock<Result<reqwest::Client, String>>;
+        static SHARED: Shared = std::sync::OnceLock::new();
+        static SHARED_PLAIN: Shared = std::sync::OnceLock::new();
+        let (slot, make): (&Shared, fn() -> Result<reqwest::Client, Error>) =
+            if self.inner.plain_http {
+                (&SHARED_PLAIN, plain_http_client)
+            } else {
+                (&SHARED, default_http_client)
+            };
+        slot.get_or_init(|| make().map_err(|e| e.to_string()))
             .as_ref()
             .map_err(|e| Error::invalid_argument(format!("could not create the HTTP client: {e}")))
     }

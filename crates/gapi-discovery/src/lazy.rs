@@ -23,10 +23,7 @@ impl<T: DeserializeOwned + Default> Lazy<T> {
     /// The parsed value, parsing it now if needed.
     pub fn get(&self) -> &T {
         self.parsed
-            .get_or_init(|| match serde_json::from_str(self.raw.get()) {
-                Ok(v) => v,
-                Err(_) => T::default(),
-            })
+            .get_or_init(|| serde_json::from_str(self.raw.get()).unwrap_or_default())
     }
 
     /// The raw JSON text.
