@@ -113,7 +113,9 @@ fn main() {
         }
     });
 
-    println!("HTTP client creation (once per process): with system roots {client_setup:?}, plain-HTTP endpoint {plain_setup:?}");
+    println!(
+        "HTTP client creation (once per process): with system roots {client_setup:?}, plain-HTTP endpoint {plain_setup:?}"
+    );
     println!("drive v3 document: {} KB", json.len() >> 10);
     println!("  decompress only                         {decompress:?}");
     println!("  parse: skim {skim:?}, gapi model {parse:?}, serde_json::Value {value:?}");

@@ -17,6 +17,12 @@
 //! assert!(drive.method("files.list")?.param("pageSize", "12x").prepare().is_err());
 //! # Ok(()) }
 //! ```
+//!
+//! Where things live: [`service`] (building, method lookup), [`method_call`] (one call:
+//! parameters, `prepare`, `execute`), [`params`] (casting and validation), [`uri_template`]
+//! (`{name}` / `{+name}` paths), [`transport`] (headers, credentials, 401 refresh, retries via
+//! [`retry`]), [`error`], [`pagination`], [`auth`] (the credential trait), [`scopes`],
+//! [`discovery_fetch`] (newer documents, cached), [`media`] and [`batch`].
 #![deny(missing_docs)]
 
 pub mod auth;

@@ -252,6 +252,14 @@ impl MethodCall {
             };
             let values = cast(name, schema, value)?;
             if schema.location.as_deref() == Some("path") {
+                // An empty path segment would silently address another method
+                // (`files/{fileId}` with "" is `files`, the list).
+                if values.iter().all(String::is_empty) {
+                    return Err(Error::invalid_argument(format!(
+                        "path parameter '{name}' of {} is empty",
+                        m.id
+                    )));
+                }
                 path_values.push((name.as_str(), values.join(",")));
             } else {
                 saw_alt |= name == "alt";
@@ -330,14 +338,11 @@ impl MethodCall {
 
         let media_upload = if m.supports_media_upload || m.media_upload.is_some() {
             let mu = m.media_upload.clone().unwrap_or_default();
-            let expand_upload = |proto_path: Option<&str>| -> Result<url::Url, Error> {
-                let raw = match proto_path.filter(|p| !p.is_empty()) {
-                    Some(p) => format!("{root}{}", p.trim_start_matches('/')),
-                    None => format!("{root}upload/{}{}", doc.service_path, m.path),
-                };
-                let expanded = uri_template::expand(&raw, lookup)
-                    .map_err(|e| Error::invalid_argument(format!("{} upload path: {e}", m.id)))?;
-                build_url(&expanded, &query)
+            // Every protocol uses rootUrl + "upload/" + servicePath + path (as Python and Go do);
+            // `protocols` only says which are offered. (Their `path`s agree, except that some
+            // resumable ones carry a legacy "/resumable" prefix that emulators do not serve.)
+            let expand_upload = |_proto_path: Option<&str>| -> Result<url::Url, Error> {
+                build_url(&format!("{root}upload/{}{path}", doc.service_path), &query)
             };
             let simple = mu.protocols.simple.as_ref();
             let resumable = mu.protocols.resumable.as_ref();
@@ -488,6 +493,71 @@ fn parse_size(s: &str) -> Option<u64> {
 #[cfg(test)]
 mod tests {
     use super::parse_size;
+    use crate::{NoAuth, build};
+
+    #[test]
+    fn prepare_builds_urls_and_rejects_bad_calls() {
+        let drive = build("drive", "v3", NoAuth).unwrap();
+        let r = drive
+            .method("files.get")
+            .unwrap()
+            .param("fileId", "a/b c")
+            .prepare()
+            .unwrap();
+        assert_eq!(r.method, reqwest::Method::GET);
+        assert_eq!(r.url.path(), "/drive/v3/files/a%2Fb%20c");
+        assert!(r.url.query().unwrap().contains("alt=json"));
+        assert!(r.url.query().unwrap().contains("prettyPrint=false"));
+        assert!(
+            r.download_url
+                .unwrap()
+                .query()
+                .unwrap()
+                .contains("alt=media")
+        );
+        let up = drive
+            .method("files.create")
+            .unwrap()
+            .prepare()
+            .unwrap()
+            .media_upload
+            .unwrap();
+        assert_eq!(up.resumable_url.unwrap().path(), "/upload/drive/v3/files");
+        for bad in [
+            drive.method("files.get").unwrap().param("fileId", ""),
+            drive.method("files.get").unwrap(),
+            drive.method("files.list").unwrap().param("pageSize", "12x"),
+            drive.method("files.list").unwrap().param("pagesize", 5),
+            drive
+                .method("files.list")
+                .unwrap()
+                .param("supportsAllDrives", "False"),
+            drive
+                .method("files.list")
+                .unwrap()
+                .param("corpus", "everything"),
+            drive
+                .method("files.list")
+                .unwrap()
+                .param("access_token", "ya29.x"),
+            drive
+                .method("files.list")
+                .unwrap()
+                .body(serde_json::json!({})),
+        ]
+        .into_iter()
+        .enumerate()
+        {
+            assert!(bad.1.prepare().is_err(), "case {} was accepted", bad.0);
+        }
+        let err = drive
+            .method("files.list")
+            .unwrap()
+            .param("pagesize", 5)
+            .prepare()
+            .unwrap_err();
+        assert!(err.to_string().contains("did you mean pageSize"), "{err}");
+    }
 
     #[test]
     fn sizes() {

@@ -51,7 +51,13 @@ fn generate(h: &Hir, out: &mut String) {
             }
         }
         HirKind::Repetition(r) => {
-            for _ in 0..r.min.max(if r.min == 0 { 0 } else { 1 }) {
+            // At least one repetition when allowed: empty path values are refused.
+            let n = if r.min == 0 && r.max != Some(0) {
+                1
+            } else {
+                r.min.min(64)
+            };
+            for _ in 0..n {
                 generate(&r.sub, out);
             }
         }
@@ -103,9 +109,9 @@ fn every_bundled_document_builds_and_every_method_prepares() {
             }
         }
     }
-    // Patterns that our generator cannot satisfy are allowed to fail validation, but very few.
+    // Every method of every document prepares with values that satisfy its declared types.
     assert!(
-        failures.len() * 1000 < prepared,
+        failures.is_empty(),
         "{} of {} methods failed to prepare:\n{}",
         failures.len(),
         prepared,

@@ -17,9 +17,9 @@ pub mod model;
 pub mod ordered_map;
 
 pub use directory::{Directory, DirectoryItem};
+pub use lazy::Lazy;
 pub use model::{
     Auth, JsonSchema, MediaProtocol, MediaProtocols, MediaUpload, OAuth2, RestDescription,
     RestMethod, RestResource, SchemaRef, ScopeInfo,
 };
-pub use lazy::Lazy;
 pub use ordered_map::OrderedMap;
