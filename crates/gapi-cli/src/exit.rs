@@ -144,7 +144,9 @@ mod tests {
     #[test]
     fn hints_go_last_and_causes_are_not_repeated() {
         let inner = anyhow::anyhow!("token refresh failed\nhint: log in again");
-        let err = inner.context("hint: run `gapi auth login`").context("calling drive.files.list");
+        let err = inner
+            .context("hint: run `gapi auth login`")
+            .context("calling drive.files.list");
         let text = render(&err);
         assert_eq!(
             text,

@@ -218,7 +218,14 @@ async fn emulator_command_serves_and_writes_client_secrets() {
     let dir = tempfile::tempdir().unwrap();
     let secrets = dir.path().join("secret.json");
     let mut cmd = gapi_in(dir.path());
-    cmd.args(["emulator", "--addr", "127.0.0.1:0", "--auto-approve", "--write-client-secrets"]).arg(&secrets);
+    cmd.args([
+        "emulator",
+        "--addr",
+        "127.0.0.1:0",
+        "--auto-approve",
+        "--write-client-secrets",
+    ])
+    .arg(&secrets);
     let mut child = cmd.spawn().unwrap();
     let stdout = child.stdout.take().unwrap();
     let mut lines = tokio::io::BufReader::new(stdout).lines();
@@ -228,17 +235,27 @@ async fn emulator_command_serves_and_writes_client_secrets() {
         .unwrap()
         .expect("a line");
     assert!(base.starts_with("http://127.0.0.1:"), "{base}");
-    let dir_list = reqwest::get(format!("{base}/discovery/v1/apis")).await.unwrap();
+    let dir_list = reqwest::get(format!("{base}/discovery/v1/apis"))
+        .await
+        .unwrap();
     assert_eq!(dir_list.status(), 200);
-    let written: serde_json::Value = serde_json::from_slice(&std::fs::read(&secrets).unwrap()).unwrap();
+    let written: serde_json::Value =
+        serde_json::from_slice(&std::fs::read(&secrets).unwrap()).unwrap();
     assert_eq!(written["installed"]["token_uri"], format!("{base}/token"));
     use std::os::unix::fs::PermissionsExt;
-    assert_eq!(std::fs::metadata(&secrets).unwrap().permissions().mode() & 0o777, 0o600);
+    assert_eq!(
+        std::fs::metadata(&secrets).unwrap().permissions().mode() & 0o777,
+        0o600
+    );
     child.kill().await.unwrap();
 
     let mut cmd = gapi_in(dir.path());
     cmd.args(["emulator", "--addr", "0.0.0.0:0"]);
     let out = run(cmd).await;
     assert_ne!(out.code, 0, "a non-loopback address needs --allow-remote");
-    assert!(out.stderr.contains("--allow-remote") || out.stderr.contains("loopback"), "{}", out.stderr);
+    assert!(
+        out.stderr.contains("--allow-remote") || out.stderr.contains("loopback"),
+        "{}",
+        out.stderr
+    );
 }

@@ -27,14 +27,25 @@ async fn every_upload_protocol_round_trips_exact_bytes() {
     let endpoint = format!("{}/", setup.base());
     // Small files for media and multipart; a 3 MiB one for resumable (several 256 KiB chunks
     // would need a smaller chunk size; the CLI's default 8 MiB sends it in one chunk).
-    for (protocol, size) in [("media", 70_000usize), ("multipart", 300_000), ("resumable", 3 << 20)] {
+    for (protocol, size) in [
+        ("media", 70_000usize),
+        ("multipart", 300_000),
+        ("resumable", 3 << 20),
+    ] {
         let data = tricky_bytes(size);
         let src = setup.dir.path().join(format!("{protocol}.bin"));
         std::fs::write(&src, &data).unwrap();
         let mut cmd = setup.gapi();
-        cmd.args(["drive", "files", "create", "--endpoint", &endpoint, "--upload"])
-            .arg(&src)
-            .args(["-p", &format!("uploadType={protocol}")]);
+        cmd.args([
+            "drive",
+            "files",
+            "create",
+            "--endpoint",
+            &endpoint,
+            "--upload",
+        ])
+        .arg(&src)
+        .args(["-p", &format!("uploadType={protocol}")]);
         if protocol != "media" {
             cmd.args(["--json", &format!("{{\"name\": \"{protocol}.bin\"}}")]);
         }
@@ -48,13 +59,27 @@ async fn every_upload_protocol_round_trips_exact_bytes() {
 
         let dst = setup.dir.path().join(format!("{protocol}.out"));
         let mut cmd = setup.gapi();
-        cmd.args(["drive", "files", "get", "--endpoint", &endpoint, "-p", &format!("fileId={id}"), "-p", "alt=media", "-o"])
-            .arg(&dst);
+        cmd.args([
+            "drive",
+            "files",
+            "get",
+            "--endpoint",
+            &endpoint,
+            "-p",
+            &format!("fileId={id}"),
+            "-p",
+            "alt=media",
+            "-o",
+        ])
+        .arg(&dst);
         let out = run(cmd).await;
         assert_eq!(out.code, 0, "{protocol} download: {}", out.stderr);
         let back = std::fs::read(&dst).unwrap();
         assert_eq!(back.len(), data.len(), "{protocol}: size");
-        assert!(back == data, "{protocol}: the stored bytes are exactly the file's");
+        assert!(
+            back == data,
+            "{protocol}: the stored bytes are exactly the file's"
+        );
     }
 }
 
@@ -64,7 +89,16 @@ async fn dry_run_upload_describes_the_media() {
     let src = setup.dir.path().join("notes.txt");
     std::fs::write(&src, b"hello").unwrap();
     let mut cmd = setup.gapi();
-    cmd.args(["drive", "files", "create", "--dry-run", "--json", "{\"name\":\"notes.txt\"}", "--upload"]).arg(&src);
+    cmd.args([
+        "drive",
+        "files",
+        "create",
+        "--dry-run",
+        "--json",
+        "{\"name\":\"notes.txt\"}",
+        "--upload",
+    ])
+    .arg(&src);
     let out = run(cmd).await;
     assert_eq!(out.code, 0, "{}", out.stderr);
     let v: serde_json::Value = serde_json::from_str(&out.stdout).unwrap();

@@ -47,8 +47,10 @@ pub struct PreparedRequest {
     pub media_upload: Option<MediaUploadTarget>,
     /// Whether the method can return media (`alt=media`).
     pub supports_media_download: bool,
-    /// The URL for a media download (`alt=media`, or the `download/` service path when the
-    /// method says so), when the method supports media download.
+    /// The URL for a media download: the method's own URL with `alt=media`, as the Python
+    /// client sends it (Google also serves `download/` paths for `useMediaDownloadService`
+    /// methods, but every server that serves media serves it here), when the method supports
+    /// media download.
     pub download_url: Option<url::Url>,
 }
 
@@ -370,12 +372,7 @@ impl MethodCall {
             let mut q: Vec<(String, String)> =
                 query.iter().filter(|(k, _)| k != "alt").cloned().collect();
             q.push(("alt".into(), "media".into()));
-            let base = if m.use_media_download_service {
-                format!("{root}download/{}{path}", doc.service_path)
-            } else {
-                format!("{root}{}{path}", doc.service_path)
-            };
-            Some(build_url(&base, &q)?)
+            Some(build_url(&format!("{root}{}{path}", doc.service_path), &q)?)
         } else {
             None
         };

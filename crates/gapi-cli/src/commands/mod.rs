@@ -14,7 +14,9 @@ use crate::cli::{Action, Command, Parsed};
 /// Runs the parsed command line.
 pub async fn run(parsed: Parsed) -> anyhow::Result<ExitCode> {
     let profile = parsed.global.profile.clone();
-    dispatch(parsed).await.map_err(|e| with_login_hint(e, &profile))
+    dispatch(parsed)
+        .await
+        .map_err(|e| with_login_hint(e, &profile))
 }
 
 /// Authorization errors end with the exact command that logs this profile in again.
