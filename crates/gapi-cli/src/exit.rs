@@ -137,6 +137,12 @@ pub fn render(err: &anyhow::Error) -> String {
     text
 }
 
+/// Prints a clap error (help and version go to stdout with status 0).
+pub fn report_clap(err: clap::Error) -> ExitCode {
+    let _ = err.print();
+    ExitCode::from(if err.use_stderr() { USAGE } else { 0 })
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -160,10 +166,4 @@ mod tests {
         assert_eq!(code_for(&login_needed("log in").context("x")), AUTH);
         assert_eq!(code_for(&anyhow::anyhow!("other")), OTHER);
     }
-}
-
-/// Prints a clap error (help and version go to stdout with status 0).
-pub fn report_clap(err: clap::Error) -> ExitCode {
-    let _ = err.print();
-    ExitCode::from(if err.use_stderr() { USAGE } else { 0 })
 }

@@ -278,10 +278,10 @@ fn page_form(page: &str) -> Form {
     let mut hidden = Vec::new();
     for piece in page.split("<input").skip(1) {
         let tag = &piece[..piece.find('>').unwrap_or(piece.len())];
-        if tag.contains("type=\"hidden\"") {
-            if let (Some(n), Some(v)) = (attr(tag, "name"), attr(tag, "value")) {
-                hidden.push((n, v));
-            }
+        if tag.contains("type=\"hidden\"")
+            && let (Some(n), Some(v)) = (attr(tag, "name"), attr(tag, "value"))
+        {
+            hidden.push((n, v));
         }
     }
     Form { action, hidden }

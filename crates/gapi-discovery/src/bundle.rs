@@ -144,7 +144,15 @@ fn decompress(
         version: version.to_owned(),
         source,
     };
-    let mut decoder = zstd::bulk::Decompressor::with_dictionary(p.dictionary).map_err(err)?;
+    // Digested once per process, on first use: loading the 200 KB dictionary costs more than
+    // decompressing many a document.
+    static DICTIONARY: OnceLock<Option<zstd::dict::DecoderDictionary<'static>>> = OnceLock::new();
+    let dictionary = DICTIONARY
+        .get_or_init(|| zstd::dict::DecoderDictionary::try_copy(p.dictionary).ok())
+        .as_ref()
+        .ok_or(BundleError::Corrupt("unreadable dictionary"))?;
+    let mut decoder =
+        zstd::bulk::Decompressor::with_prepared_dictionary(dictionary).map_err(err)?;
     let bytes = decoder.decompress(frame, capacity).map_err(err)?;
     String::from_utf8(bytes).map_err(|_| BundleError::Corrupt("document is not UTF-8"))
 }

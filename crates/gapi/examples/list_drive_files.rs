@@ -24,7 +24,9 @@ async fn main() -> Result<(), Box<dyn std::error::Error>> {
         flow.run_local_server(LocalServer::default()).await?
     };
 
-    let mut drive = gapi::Service::builder("drive", "v3").auth(credentials);
+    let mut drive = gapi::Service::builder()
+        .bundled("drive", "v3")
+        .auth(credentials);
     if let Ok(endpoint) = std::env::var("GAPI_ENDPOINT") {
         drive = drive.endpoint(&endpoint);
     }

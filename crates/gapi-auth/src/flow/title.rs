@@ -258,10 +258,10 @@ mod x11 {
             {
                 return Some((child, outcome));
             }
-            if depth > 0 {
-                if let Some(found) = find(conn, atoms, child, depth - 1) {
-                    return Some(found);
-                }
+            if depth > 0
+                && let Some(found) = find(conn, atoms, child, depth - 1)
+            {
+                return Some(found);
             }
         }
         None

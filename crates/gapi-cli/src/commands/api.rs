@@ -78,19 +78,17 @@ pub async fn run(global: &GlobalArgs, args: CallArgs) -> anyhow::Result<ExitCode
     if let Some(upload) = &args.upload {
         return upload_media(&service, &call, upload, &args).await;
     }
+    // `-p alt=media`, or `-o FILE` on a method that can return media, downloads the media.
     let wants_media = call
         .get_param("alt")
         .is_some_and(|v| matches!(v, ParamValue::Str(s) if s == "media"));
-    if args.output.is_some() || wants_media {
+    if wants_media || args.output.is_some() {
         let prepared = call.prepare()?;
         if let Some(url) = prepared
             .download_url
-            .clone()
-            .filter(|_| args.output.is_some() || wants_media)
+            .filter(|_| prepared.supports_media_download)
         {
-            if prepared.supports_media_download && (wants_media || args.output.is_some()) {
-                return download_media(&service, url, &args).await;
-            }
+            return download_media(&service, url, &args).await;
         }
     }
     if args.page_all {

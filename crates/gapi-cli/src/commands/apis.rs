@@ -14,10 +14,11 @@ pub fn run(args: ApisArgs) -> anyhow::Result<ExitCode> {
         if !args.all && !item.preferred {
             continue;
         }
-        if let Some(f) = &filter {
-            if !item.name.to_lowercase().contains(f) && !item.title.to_lowercase().contains(f) {
-                continue;
-            }
+        if let Some(f) = &filter
+            && !item.name.to_lowercase().contains(f)
+            && !item.title.to_lowercase().contains(f)
+        {
+            continue;
         }
         println!(
             "{:<40} {}",
