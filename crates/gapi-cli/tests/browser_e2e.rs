@@ -212,3 +212,106 @@ async fn title_flow_reads_the_code_from_a_chromium_window_under_xvfb() {
         out.stderr
     );
 }
+
+/// `gapi auth login` against oidc-provider (npm, OpenID-certified): its own login and consent
+/// pages in Chromium, a public client with PKCE, the redirect host and path it insists on.
+#[tokio::test(flavor = "multi_thread")]
+async fn gapi_auth_login_against_oidc_provider() {
+    use tokio::io::AsyncBufReadExt;
+    let node = peer_env("GAPI_TEST_NODE");
+    let peers = peer_env("GAPI_TEST_PEERS_DIR");
+    let mut server = tokio::process::Command::new(&node)
+        .arg(format!("{peers}/oidc-server.mjs"))
+        .args(["--port", "0"])
+        .stdin(Stdio::piped())
+        .stdout(Stdio::piped())
+        .stderr(Stdio::null())
+        .kill_on_drop(true)
+        .spawn()
+        .expect("node runs oidc-server.mjs");
+    let mut lines = tokio::io::BufReader::new(server.stdout.take().unwrap()).lines();
+    let ready = tokio::time::timeout(Duration::from_secs(30), lines.next_line())
+        .await
+        .expect("oidc-provider starts")
+        .unwrap()
+        .expect("a ready line");
+    tokio::spawn(async move { while let Ok(Some(_)) = lines.next_line().await {} });
+    let cfg: serde_json::Value = serde_json::from_str(&ready).unwrap();
+
+    let dir = tempfile::tempdir().unwrap();
+    let secrets = dir.path().join("client_secret.json");
+    std::fs::write(
+        &secrets,
+        serde_json::json!({"installed": {
+            "client_id": cfg["client_id"],
+            "auth_uri": cfg["authorization_endpoint"],
+            "token_uri": cfg["token_endpoint"],
+            "redirect_uris": ["http://127.0.0.1/callback"],
+        }})
+        .to_string(),
+    )
+    .unwrap();
+    let log = dir.path().join("browser.log");
+    let config = dir.path().join("config");
+    let mut cmd = common::gapi_in(&config);
+    cmd.args([
+        "auth",
+        "login",
+        "--timeout",
+        "90",
+        "--redirect-uri",
+        "http://127.0.0.1/callback",
+    ])
+    .args([
+        "--scope",
+        "openid",
+        "--scope",
+        "offline_access",
+        "--client-secrets",
+    ])
+    .arg(&secrets)
+    .env("BROWSER", format!("{peers}/browser-open.sh"))
+    .env("GAPI_TEST_BROWSER_USER", "alice")
+    .env("GAPI_TEST_SCREENSHOTS", artifacts("oidc-provider"))
+    .env("GAPI_TEST_BROWSER_LOG", &log);
+    let out = run(cmd).await;
+    let browser = std::fs::read_to_string(&log).unwrap_or_default();
+    assert_eq!(
+        out.code, 0,
+        "login against oidc-provider: {}\nbrowser: {browser}",
+        out.stderr
+    );
+    let stored: serde_json::Value =
+        serde_json::from_slice(&std::fs::read(config.join("credentials/default.json")).unwrap())
+            .unwrap();
+    assert_eq!(stored["client_id"], cfg["client_id"]);
+    assert!(
+        stored["refresh_token"]
+            .as_str()
+            .is_some_and(|t| !t.is_empty()),
+        "offline access gives a refresh token"
+    );
+
+    // A refresh against oidc-provider (it rotates refresh tokens: the new one must be stored).
+    let old_refresh = stored["refresh_token"].as_str().unwrap().to_string();
+    let mut stored = stored;
+    stored["expiry"] = serde_json::json!("2000-01-01T00:00:00.000000Z");
+    std::fs::write(config.join("credentials/default.json"), stored.to_string()).unwrap();
+    let mut cmd = common::gapi_in(&config);
+    cmd.args(["auth", "print-access-token"]);
+    let printed = run(cmd).await;
+    assert_eq!(
+        printed.code, 0,
+        "refresh at oidc-provider: {}",
+        printed.stderr
+    );
+    let after: serde_json::Value =
+        serde_json::from_slice(&std::fs::read(config.join("credentials/default.json")).unwrap())
+            .unwrap();
+    assert_ne!(
+        after["refresh_token"].as_str().unwrap(),
+        old_refresh,
+        "the rotated refresh token was saved"
+    );
+    drop(server.stdin.take());
+}
