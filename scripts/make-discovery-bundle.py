@@ -12,7 +12,8 @@ needs. Run it again to refresh the bundle:
 Layout of the bundle (all integers little-endian u32):
     b"GAPIDSC1"
     index_len, index     text, one line per document, sorted by (name, version):
-                         name \t version \t offset \t compressed_len \t raw_len \n
+                         name \t version \t offset \t compressed_len \t raw_len \t preferred \n
+                         (preferred is 1 for the version `build(api)` picks when none is named)
     dict_len, dict       the zstd dictionary shared by every frame
     dir_len, directory   one zstd frame (with the dictionary) holding the directory JSON
     frames               the documents, offsets counted from the start of this section
@@ -66,8 +67,7 @@ def main():
             frames.append(f)
             seen[raw] = (off, len(f))
             off += len(f)
-        start, length = seen[raw]
-        index.append(f"{name}\t{version}\t{start}\t{length}\t{len(raw)}\n")
+        index.append((name, version) + seen[raw] + (len(raw),))
     # Directory: Google's own entries where the wheel has them (they carry the real `preferred`
     # flag), and an entry for every other document; APIs Google's list omits get a preferred
     # version by rule (stable over beta, then the highest number).
@@ -101,7 +101,10 @@ def main():
     directory = json.dumps({"kind": "discovery#directoryList", "discoveryVersion": "v1", "items": items},
                            separators=(",", ":"), ensure_ascii=False).encode()
     dframe = cctx.compress(directory)
-    index_b = "".join(index).encode()
+    index_b = "".join(
+        f"{n}\t{v}\t{start}\t{length}\t{raw_len}\t{int(preferred[n] == v)}\n"
+        for n, v, start, length, raw_len in index
+    ).encode()
     dict_b = dictionary.as_bytes()
     with open(args.out + ".tmp", "wb") as out:
         out.write(b"GAPIDSC1")

@@ -117,8 +117,7 @@ pub fn cached_bundled_document(api: &str, version: &str) -> Result<Arc<RestDescr
 /// Loads and parses a bundled document; an empty version means the preferred one.
 pub fn bundled_document(api: &str, version: &str) -> Result<RestDescription, Error> {
     let version = if version.is_empty() {
-        gapi_discovery::Directory::bundled()
-            .preferred_version(api)
+        gapi_discovery::bundle::preferred_version(api)
             .map(str::to_string)
             .or_else(|| {
                 gapi_discovery::bundle::versions(api)

@@ -7,8 +7,10 @@
 //!
 //! Layout (little-endian `u32` lengths):
 //! `b"GAPIDSC1"`, then `index`, `dictionary`, `directory frame`, each as `len, bytes`, then the
-//! document frames. Index lines are `name \t version \t offset \t compressed_len \t raw_len`,
-//! sorted by name then version; offsets count from the first document frame.
+//! document frames. Index lines are
+//! `name \t version \t offset \t compressed_len \t raw_len \t preferred`, sorted by name then
+//! version; offsets count from the first document frame; `preferred` is 1 on the version that
+//! `build(api)` picks when none is named, so that choice needs no directory.
 
 use std::sync::OnceLock;
 
@@ -27,12 +29,18 @@ pub struct BundleEntry {
     offset: usize,
     len: usize,
     raw_len: usize,
+    preferred: bool,
 }
 
 impl BundleEntry {
     /// Size of the decompressed JSON document in bytes.
     pub fn raw_len(&self) -> usize {
         self.raw_len
+    }
+
+    /// Whether this is the version to use when none is named.
+    pub fn preferred(&self) -> bool {
+        self.preferred
     }
 }
 
@@ -93,6 +101,7 @@ fn parse_index(text: &'static str, frames_len: usize) -> Result<Vec<BundleEntry>
         let offset = num(next()?)?;
         let len = num(next()?)?;
         let raw_len = num(next()?)?;
+        let preferred = next()? == "1";
         if offset.checked_add(len).is_none_or(|end| end > frames_len) {
             return Err(BundleError::Corrupt("frame out of range"));
         }
@@ -102,6 +111,7 @@ fn parse_index(text: &'static str, frames_len: usize) -> Result<Vec<BundleEntry>
             offset,
             len,
             raw_len,
+            preferred,
         });
     }
     Ok(entries)
@@ -194,6 +204,15 @@ pub fn versions(name: &str) -> impl Iterator<Item = &'static str> {
         .map(|e| e.version)
 }
 
+/// The version of an API to use when none is named: the one Google's directory prefers, else
+/// the highest stable version bundled.
+pub fn preferred_version(name: &str) -> Option<&'static str> {
+    let entries = entries();
+    let start = entries.partition_point(|e| e.name < name);
+    let mut versions = entries[start..].iter().take_while(|e| e.name == name);
+    versions.find(|e| e.preferred).map(|e| e.version)
+}
+
 /// The Discovery directory (`discovery#directoryList`) of every bundled document.
 ///
 /// Entries come from Google's own directory where the Python wheel carries it (so `preferred`
@@ -251,6 +270,25 @@ mod tests {
     fn versions_lists_every_version_of_an_api() {
         let v: Vec<_> = versions("drive").collect();
         assert_eq!(v, ["v2", "v3"]);
+    }
+
+    #[test]
+    fn every_api_has_one_preferred_version_matching_the_directory() {
+        assert_eq!(preferred_version("drive"), Some("v3"));
+        assert_eq!(preferred_version("no-such-api"), None);
+        let dir: serde_json::Value = serde_json::from_str(&directory_json().unwrap()).unwrap();
+        for item in dir["items"].as_array().unwrap() {
+            let (name, version) = (
+                item["name"].as_str().unwrap(),
+                item["version"].as_str().unwrap(),
+            );
+            let preferred = item["preferred"].as_bool().unwrap();
+            assert_eq!(
+                preferred_version(name) == Some(version),
+                preferred,
+                "{name}:{version}"
+            );
+        }
     }
 
     #[test]

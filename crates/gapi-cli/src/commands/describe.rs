@@ -3,7 +3,7 @@
 use std::process::ExitCode;
 
 use anyhow::Context;
-use gapi_discovery::{Directory, RestDescription, RestMethod, RestResource};
+use gapi_discovery::{RestDescription, RestMethod, RestResource};
 
 use crate::cli::{DescribeArgs, GlobalArgs};
 use crate::exit;
@@ -24,14 +24,15 @@ pub fn api_and_version(word: &str) -> anyhow::Result<(String, String)> {
         Some((a, v)) => (a.to_string(), Some(v.to_string())),
         None => (word.to_string(), None),
     };
-    let dir = Directory::bundled();
     let version = match version {
         Some(v) => v,
-        None => match dir.preferred_version(&api) {
+        None => match gapi_discovery::bundle::preferred_version(&api) {
             Some(v) => v.to_string(),
             None => {
-                let names: Vec<&str> = dir.items.iter().map(|i| i.name.as_str()).collect();
-                let close = gapi_client::params::closest(&api, names.iter().copied());
+                let names = gapi_discovery::bundle::entries().iter().map(|e| e.name);
+                let mut names: Vec<&str> = names.collect();
+                names.dedup();
+                let close = gapi_client::params::closest(&api, names.into_iter());
                 let mut msg = format!("unknown API `{api}`");
                 if !close.is_empty() {
                     msg.push_str(&format!("; did you mean {}?", close.join(", ")));
