@@ -19,7 +19,7 @@ emu_pid=$!
 for _ in $(seq 100); do [ -s "$work/emu.out" ] && break; sleep 0.05; done
 EMU=$(head -n1 "$work/emu.out")
 TOKEN=$(curl -sf -X POST "$EMU/__emulator/tokens/issue" -H 'content-type: application/json' \
-  -d '{"email":"alice@example.com","scopes":["https://www.googleapis.com/auth/drive.readonly"]}' |
+  -d '{"email":"alice@example.com","scopes":["https://www.googleapis.com/auth/drive"]}' |
   "$PY" -c 'import json,sys; print(json.load(sys.stdin)["access_token"])')
 curl -sf "$EMU/discovery/v1/apis/drive/v3/rest" >"$work/drive.json"
 # Stored credentials for the CLI rows: the issued token, valid for the whole run.
@@ -31,7 +31,7 @@ expiry = (datetime.datetime.utcnow() + datetime.timedelta(hours=1)).strftime("%Y
 json.dump({"type": "authorized_user", "client_id": "gapi-emulator.apps.googleusercontent.com",
            "client_secret": "emulator-client-secret", "refresh_token": "unused-in-this-benchmark",
            "token": token, "expiry": expiry, "token_uri": emu + "/token",
-           "scopes": ["https://www.googleapis.com/auth/drive.readonly"], "account": "alice@example.com"},
+           "scopes": ["https://www.googleapis.com/auth/drive"], "account": "alice@example.com"},
           open(path, "w"))
 PYEOF
 chmod 600 "$work/config/credentials/default.json"
@@ -52,3 +52,7 @@ cargo bench -q -p gapi --bench throughput 2>/dev/null
 echo
 echo "## emulator start-up"
 "$PY" bench/emulator_startup.py "$GAPI"
+echo
+echo "## large media through the CLI (checksummed)"
+bash bench/big_media.sh 64
+bash bench/big_media.sh "${BIG_MIB:-1024}"

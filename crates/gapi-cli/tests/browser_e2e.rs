@@ -315,3 +315,33 @@ async fn gapi_auth_login_against_oidc_provider() {
     );
     drop(server.stdin.take());
 }
+
+/// `gapi demo` with a browser around: it opens the consent page (not auto-approved) and waits;
+/// Chromium picks Bob and clicks Allow; the demo prints Bob's five newest files.
+#[tokio::test(flavor = "multi_thread")]
+async fn demo_waits_for_a_click_in_a_real_browser() {
+    let peers = peer_env("GAPI_TEST_PEERS_DIR");
+    let dir = tempfile::tempdir().unwrap();
+    let log = dir.path().join("browser.log");
+    let mut cmd = common::gapi_in(&dir.path().join("config"));
+    cmd.arg("demo")
+        .env("BROWSER", format!("{peers}/browser-open.sh"))
+        .env("GAPI_TEST_BROWSER_USER", "bob@example.com")
+        .env("GAPI_TEST_BROWSER_LOG", &log);
+    let out = run(cmd).await;
+    let browser = std::fs::read_to_string(&log).unwrap_or_default();
+    assert_eq!(out.code, 0, "demo: {}\nbrowser: {browser}", out.stderr);
+    assert!(
+        out.stderr.contains("click Allow"),
+        "says what it waits for: {}",
+        out.stderr
+    );
+    let v: serde_json::Value = serde_json::from_str(&out.stdout).unwrap();
+    let names: Vec<&str> = v["files"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|f| f["name"].as_str().unwrap())
+        .collect();
+    assert_eq!(names, common::newest_five("bob@example.com"));
+}
