@@ -8,13 +8,14 @@ Needs: target/release/gapi, a running `gapi emulator` at $EMU (for the real-call
 gapi config folder at $GAPI_CONFIG_DIR holding credentials for it, $PY (a python with
 google-api-python-client 2.202.0) for the Python rows.
 """
-import argparse, os, statistics, sys, time
+import argparse, os, statistics, subprocess, sys, time
 
 def measure(cmd, runs, env):
-    times, rss = [], []
+    times = []
     for i in range(runs + 2):
-        # posix_spawn (vfork + exec): no copy of this Python process, so neither the time nor
-        # the child's peak RSS (ru_maxrss) carries the parent's size.
+        # posix_spawn (vfork + exec): no copy of this Python process is made, so the time is
+        # the child's. (Its ru_maxrss would still count this process's pages, shared before
+        # exec: peak RSS is measured through /usr/bin/time instead, see peak_rss.)
         devnull = os.open(os.devnull, os.O_WRONLY)
         actions = [(os.POSIX_SPAWN_DUP2, devnull, 1), (os.POSIX_SPAWN_DUP2, devnull, 2)]
         t0 = time.perf_counter()
@@ -26,8 +27,16 @@ def measure(cmd, runs, env):
             sys.exit(f"command failed: {' '.join(cmd)} (run it by hand to see why)")
         if i >= 2:  # two warm-up runs fill the page cache
             times.append(dt * 1000)
-            rss.append(usage.ru_maxrss / 1024)
-    return statistics.median(times), statistics.median(rss)
+    return statistics.median(times), peak_rss(cmd, env)
+
+def peak_rss(cmd, env, runs=5):
+    """Median peak RSS in MiB, as GNU time reports it (a small C parent, so it is the child's)."""
+    out = []
+    for _ in range(runs):
+        r = subprocess.run(["/usr/bin/time", "-f", "%M"] + cmd, env=env, stdout=subprocess.DEVNULL,
+                           stderr=subprocess.PIPE, text=True, check=True)
+        out.append(int(r.stderr.strip().splitlines()[-1]) / 1024)
+    return statistics.median(out)
 
 def main():
     ap = argparse.ArgumentParser()

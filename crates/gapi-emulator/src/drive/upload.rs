@@ -425,15 +425,28 @@ async fn chunk(
                 ))
                 .at("Content-Range", "header"));
             }
-            let mut joined = BytesMut::from(&received[..]);
-            if last.saturating_add(1) > have {
-                let skip = usize::try_from(have - first).unwrap_or(usize::MAX);
-                joined.extend_from_slice(&bytes[skip.min(bytes.len())..]);
-            }
-            let joined = joined.freeze();
-            if joined.len() as u64 > MAX_RESUMABLE {
+            let skip = usize::try_from(have - first).unwrap_or(usize::MAX);
+            let fresh = &bytes[skip.min(bytes.len())..];
+            if have.saturating_add(fresh.len() as u64) > MAX_RESUMABLE {
                 return Err(ApiError::too_large(MAX_RESUMABLE as usize));
             }
+            // Grow the stored bytes in place: take them out of the shared state (then this is
+            // the only handle and no copy is made), so an upload of N chunks costs O(size), not
+            // O(size * N).
+            drop(received);
+            session.received = None;
+            let stored = state
+                .lock()
+                .data
+                .uploads
+                .get_mut(&upload_id)
+                .and_then(|s| s.received.take());
+            let mut joined = match stored {
+                Some(b) => b.try_into_mut().unwrap_or_else(|b| BytesMut::from(&b[..])),
+                None => BytesMut::new(),
+            };
+            joined.extend_from_slice(fresh);
+            let joined = joined.freeze();
             if is_last {
                 joined
             } else {
