@@ -73,7 +73,10 @@ pub struct DeviceAuthorization {
 /// A client for an OAuth token endpoint and its siblings.
 #[derive(Clone)]
 pub struct TokenClient {
-    http: reqwest::Client,
+    /// The caller's client, or `None` for the process-wide default, built on the first token
+    /// request: loading the system's CA certificates takes milliseconds, and a process whose
+    /// stored token is still valid never needs them.
+    http: Option<reqwest::Client>,
     endpoints: Endpoints,
     client_id: String,
     client_secret: Option<ClientSecret>,
@@ -120,7 +123,7 @@ impl TokenClient {
         endpoints: Endpoints,
     ) -> Result<Self> {
         Ok(TokenClient {
-            http: default_http_client()?,
+            http: None,
             endpoints,
             client_id: client_id.into(),
             client_secret,
@@ -140,7 +143,7 @@ impl TokenClient {
     /// Uses this HTTP client (build it with `redirect(Policy::none())`: token requests must not
     /// follow redirects; a followed redirect cannot be detected here).
     pub fn with_http_client(mut self, http: reqwest::Client) -> Self {
-        self.http = http;
+        self.http = Some(http);
         self
     }
 
@@ -171,9 +174,12 @@ impl TokenClient {
         self.client_secret.as_ref()
     }
 
-    /// The HTTP client in use.
-    pub fn http_client(&self) -> &reqwest::Client {
-        &self.http
+    /// The HTTP client in use (the shared default one is built now if it was not yet).
+    pub fn http_client(&self) -> Result<reqwest::Client> {
+        match &self.http {
+            Some(http) => Ok(http.clone()),
+            None => shared_default_client(),
+        }
     }
 
     fn client_auth<'a>(&'a self, form: &mut Vec<(&'a str, &'a str)>) {
@@ -198,7 +204,7 @@ impl TokenClient {
         ];
         self.client_auth(&mut form);
         let raw = post_form(
-            &self.http,
+            &self.http_client()?,
             &self.endpoints.token,
             &form,
             self.retry,
@@ -220,7 +226,7 @@ impl TokenClient {
         ];
         self.client_auth(&mut form);
         let raw = post_form(
-            &self.http,
+            &self.http_client()?,
             &self.endpoints.token,
             &form,
             self.retry,
@@ -244,7 +250,7 @@ impl TokenClient {
         let mut form = vec![("token", token), ("token_type_hint", hint)];
         self.client_auth(&mut form);
         let raw = post_form(
-            &self.http,
+            &self.http_client()?,
             &self.endpoints.revoke,
             &form,
             self.retry,
@@ -265,7 +271,7 @@ impl TokenClient {
     pub async fn tokeninfo(&self, access_token: &AccessToken) -> Result<TokenInfo> {
         let form = [("access_token", access_token.secret())];
         let raw = post_form(
-            &self.http,
+            &self.http_client()?,
             &self.endpoints.tokeninfo,
             &form,
             self.retry,
@@ -303,7 +309,7 @@ impl TokenClient {
         let mut form = vec![("scope", scope.as_str())];
         self.client_auth(&mut form);
         let raw = post_form(
-            &self.http,
+            &self.http_client()?,
             &self.endpoints.device,
             &form,
             self.retry,
@@ -343,7 +349,7 @@ impl TokenClient {
         ];
         self.client_auth(&mut form);
         let raw = post_form(
-            &self.http,
+            &self.http_client()?,
             &self.endpoints.token,
             &form,
             self.retry,
@@ -477,6 +483,16 @@ pub(crate) fn oauth_error(raw: &RawResponse, url: &Url, doing: &str) -> Error {
     .with_status(status)
     .retryable(retryable || code == "temporarily_unavailable")
     .with_hint(hint)
+}
+
+/// One default HTTP client per process, made on first use.
+fn shared_default_client() -> Result<reqwest::Client> {
+    static CLIENT: std::sync::OnceLock<std::result::Result<reqwest::Client, String>> =
+        std::sync::OnceLock::new();
+    match CLIENT.get_or_init(|| default_http_client().map_err(|e| e.to_string())) {
+        Ok(http) => Ok(http.clone()),
+        Err(message) => Err(Error::new(ErrorKind::Config, message.clone())),
+    }
 }
 
 #[cfg(test)]
