@@ -93,26 +93,20 @@ async fn chromium_clicks_allow_and_the_files_list() {
         "{report}"
     );
 
-    let mut cmd = setup.gapi();
-    cmd.args([
-        "drive",
-        "files",
-        "list",
-        "-p",
-        "pageSize=5",
-        "-p",
-        "orderBy=modifiedByMeTime desc",
-    ])
-    .args(["--endpoint", &format!("{}/", setup.base())]);
-    let list = run(cmd).await;
+    let list = setup
+        .api(&[
+            "drive",
+            "files",
+            "list",
+            "-p",
+            "pageSize=5",
+            "-p",
+            "orderBy=modifiedByMeTime desc",
+        ])
+        .await;
     assert_eq!(list.code, 0, "{}", list.stderr);
     let v: serde_json::Value = serde_json::from_str(&list.stdout).unwrap();
-    let names: Vec<&str> = v["files"]
-        .as_array()
-        .unwrap()
-        .iter()
-        .map(|f| f["name"].as_str().unwrap())
-        .collect();
+    let names = common::file_names(&v);
     assert_eq!(
         names,
         common::newest_five("bob@example.com"),
@@ -337,11 +331,6 @@ async fn demo_waits_for_a_click_in_a_real_browser() {
         out.stderr
     );
     let v: serde_json::Value = serde_json::from_str(&out.stdout).unwrap();
-    let names: Vec<&str> = v["files"]
-        .as_array()
-        .unwrap()
-        .iter()
-        .map(|f| f["name"].as_str().unwrap())
-        .collect();
+    let names = common::file_names(&v);
     assert_eq!(names, common::newest_five("bob@example.com"));
 }

@@ -114,12 +114,7 @@ async fn demo_prints_the_five_newest_files() {
     assert_eq!(out.code, 0, "{}", out.stderr);
     let v: serde_json::Value =
         serde_json::from_str(&out.stdout).expect("stdout is the JSON response");
-    let names: Vec<&str> = v["files"]
-        .as_array()
-        .unwrap()
-        .iter()
-        .map(|f| f["name"].as_str().unwrap())
-        .collect();
+    let names = common::file_names(&v);
     assert_eq!(names, common::newest_five("alice@example.com"));
     for step in ["[1/6]", "[3/6]", "[4/6]", "[6/6]"] {
         assert!(out.stderr.contains(step), "narrates {step}: {}", out.stderr);
@@ -172,19 +167,18 @@ async fn page_all_ndjson_streams_every_item() {
     }
     assert!(total > 14, "at least three pages exist");
 
-    let mut cmd = setup.gapi();
-    cmd.args([
-        "drive",
-        "files",
-        "list",
-        "-p",
-        "pageSize=7",
-        "--page-all",
-        "--format",
-        "ndjson",
-    ])
-    .args(["--endpoint", &format!("{}/", setup.base())]);
-    let out = run(cmd).await;
+    let out = setup
+        .api(&[
+            "drive",
+            "files",
+            "list",
+            "-p",
+            "pageSize=7",
+            "--page-all",
+            "--format",
+            "ndjson",
+        ])
+        .await;
     assert_eq!(out.code, 0, "{}", out.stderr);
     let lines: Vec<serde_json::Value> = out
         .stdout
@@ -194,19 +188,18 @@ async fn page_all_ndjson_streams_every_item() {
     assert_eq!(lines.len(), total);
     assert!(lines.iter().all(|f| f["id"].is_string()));
 
-    let mut cmd = setup.gapi();
-    cmd.args([
-        "drive",
-        "files",
-        "list",
-        "-p",
-        "pageSize=7",
-        "--page-all",
-        "--page-limit",
-        "2",
-    ])
-    .args(["--endpoint", &format!("{}/", setup.base())]);
-    let out = run(cmd).await;
+    let out = setup
+        .api(&[
+            "drive",
+            "files",
+            "list",
+            "-p",
+            "pageSize=7",
+            "--page-all",
+            "--page-limit",
+            "2",
+        ])
+        .await;
     assert_eq!(out.code, 0, "{}", out.stderr);
     let all: serde_json::Value = serde_json::from_str(&out.stdout).expect("one JSON document");
     assert_eq!(all.as_array().unwrap().len(), 14, "two pages of seven");

@@ -6,7 +6,7 @@ mod common;
 use std::os::unix::fs::PermissionsExt;
 use std::process::Stdio;
 
-use common::{Setup, run, url_in, wait_for_line};
+use common::{Setup, url_in, wait_for_line};
 use tokio::io::AsyncWriteExt;
 
 #[tokio::test(flavor = "multi_thread")]
@@ -26,49 +26,32 @@ async fn loopback_login_then_list_refresh_status_revoke() {
     );
 
     // The seed's call, with the stored credentials.
-    let mut cmd = setup.gapi();
-    cmd.args([
-        "drive",
-        "files",
-        "list",
-        "-p",
-        "pageSize=5",
-        "-p",
-        "orderBy=modifiedByMeTime desc",
-    ])
-    .args(["--endpoint", &format!("{}/", setup.base())]);
-    let out = run(cmd).await;
+    let out = setup
+        .api(&[
+            "drive",
+            "files",
+            "list",
+            "-p",
+            "pageSize=5",
+            "-p",
+            "orderBy=modifiedByMeTime desc",
+        ])
+        .await;
     assert_eq!(out.code, 0, "stderr: {}", out.stderr);
     let v: serde_json::Value = serde_json::from_str(&out.stdout).unwrap();
-    let names: Vec<String> = v["files"]
-        .as_array()
-        .unwrap()
-        .iter()
-        .map(|f| f["name"].as_str().unwrap().to_string())
-        .collect();
+    let names = common::file_names(&v);
     assert_eq!(names, common::newest_five("alice@example.com"));
 
     // An access token the server no longer accepts: the next API call gets a 401, refreshes
     // once, retries, and persists the new token, which print-access-token then prints.
-    let first = run({
-        let mut c = setup.gapi();
-        c.args(["auth", "print-access-token"]);
-        c
-    })
-    .await;
+    let first = setup.run(&["auth", "print-access-token"]).await;
     assert_eq!(first.code, 0, "{}", first.stderr);
     setup.control("tokens/expire", serde_json::json!({})).await;
-    let mut cmd = setup.gapi();
-    cmd.args(["drive", "about", "get", "--fields", "user"])
-        .args(["--endpoint", &format!("{}/", setup.base())]);
-    let about = run(cmd).await;
+    let about = setup
+        .api(&["drive", "about", "get", "--fields", "user"])
+        .await;
     assert_eq!(about.code, 0, "401 -> refresh -> retry: {}", about.stderr);
-    let second = run({
-        let mut c = setup.gapi();
-        c.args(["auth", "print-access-token"]);
-        c
-    })
-    .await;
+    let second = setup.run(&["auth", "print-access-token"]).await;
     assert_eq!(second.code, 0, "{}", second.stderr);
     assert_ne!(
         first.stdout.trim(),
@@ -87,12 +70,7 @@ async fn loopback_login_then_list_refresh_status_revoke() {
         "the printed token is valid at the server"
     );
 
-    let status = run({
-        let mut c = setup.gapi();
-        c.args(["auth", "status", "--format", "json"]);
-        c
-    })
-    .await;
+    let status = setup.run(&["auth", "status", "--format", "json"]).await;
     assert_eq!(status.code, 0, "{}", status.stderr);
     let s: serde_json::Value = serde_json::from_str(&status.stdout).unwrap();
     assert_eq!(s["account"], "alice@example.com");
@@ -102,20 +80,10 @@ async fn loopback_login_then_list_refresh_status_revoke() {
         "status never prints the token"
     );
 
-    let revoke = run({
-        let mut c = setup.gapi();
-        c.args(["auth", "revoke"]);
-        c
-    })
-    .await;
+    let revoke = setup.run(&["auth", "revoke"]).await;
     assert_eq!(revoke.code, 0, "{}", revoke.stderr);
     assert!(!file.exists(), "revoke deletes the credentials file");
-    let after = run({
-        let mut c = setup.gapi();
-        c.args(["auth", "print-access-token"]);
-        c
-    })
-    .await;
+    let after = setup.run(&["auth", "print-access-token"]).await;
     assert_eq!(
         after.code, 3,
         "no credentials is an auth error: {}",
@@ -147,12 +115,7 @@ async fn print_access_token_refreshes_a_token_past_its_expiry() {
         !dead.status().is_success(),
         "the login's token has expired at the server"
     );
-    let out = run({
-        let mut c = setup.gapi();
-        c.args(["auth", "print-access-token"]);
-        c
-    })
-    .await;
+    let out = setup.run(&["auth", "print-access-token"]).await;
     assert_eq!(out.code, 0, "{}", out.stderr);
     let fresh = out.stdout.trim();
     assert_ne!(fresh, old);

@@ -55,6 +55,21 @@ impl Setup {
         gapi_in(&self.config_dir())
     }
 
+    /// Runs `gapi ARGS` in this setup and waits for it.
+    pub async fn run(&self, args: &[&str]) -> Output {
+        let mut cmd = self.gapi();
+        cmd.args(args);
+        run(cmd).await
+    }
+
+    /// Runs `gapi ARGS --endpoint <emulator>/`: an API call that goes to this emulator.
+    pub async fn api(&self, args: &[&str]) -> Output {
+        let mut cmd = self.gapi();
+        cmd.args(args)
+            .args(["--endpoint", &format!("{}/", self.base())]);
+        run(cmd).await
+    }
+
     pub async fn control(&self, path: &str, body: serde_json::Value) -> serde_json::Value {
         let url = format!("{}/__emulator/{path}", self.base());
         let resp = reqwest::Client::new()
@@ -177,4 +192,14 @@ pub async fn login_loopback(setup: &Setup, extra: &[&str]) {
     );
     let status = child.wait().await.unwrap();
     assert!(status.success(), "gapi auth login failed: {status}");
+}
+
+/// The `name` of each file in a `files.list` response.
+pub fn file_names(list: &serde_json::Value) -> Vec<String> {
+    list["files"]
+        .as_array()
+        .expect("a files array")
+        .iter()
+        .map(|f| f["name"].as_str().expect("a name").to_string())
+        .collect()
 }
