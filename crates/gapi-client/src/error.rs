@@ -122,7 +122,7 @@ impl Error {
     /// and transport failures (timeouts, refused or reset connections).
     pub fn is_retryable(&self) -> bool {
         match self {
-            Error::Api(a) => is_retryable_status(a.code, a.reason.as_deref()),
+            Error::Api(a) => crate::retry::is_retryable(Some(a.code), a.reason.as_deref()),
             Error::Transport(e) => {
                 !(e.is_builder() || e.is_decode() || e.is_redirect() || e.is_status())
             }
@@ -184,13 +184,6 @@ impl From<reqwest::Error> for Error {
     }
 }
 
-/// Whether a status (and machine reason) is worth retrying: 5xx, 429, 403 rate limits.
-pub fn is_retryable_status(code: u16, reason: Option<&str>) -> bool {
-    code >= 500
-        || code == 429
-        || (code == 403 && matches!(reason, Some("rateLimitExceeded" | "userRateLimitExceeded")))
-}
-
 /// An HTTP error answered by a Google API, in Google's error model.
 #[derive(Debug, Clone, PartialEq)]
 #[non_exhaustive]
@@ -219,10 +212,7 @@ impl ApiError {
         url: Option<String>,
         body: &[u8],
     ) -> ApiError {
-        let retry_after = headers
-            .get(reqwest::header::RETRY_AFTER)
-            .and_then(|v| v.to_str().ok())
-            .and_then(parse_retry_after);
+        let retry_after = crate::retry::retry_after_from_headers(headers);
         let phrase = reqwest::StatusCode::from_u16(code)
             .ok()
             .and_then(|s| s.canonical_reason())
@@ -334,19 +324,6 @@ impl fmt::Display for ApiError {
 
 impl std::error::Error for ApiError {}
 
-/// Parses a `Retry-After` header: delay seconds or an HTTP date.
-pub fn parse_retry_after(v: &str) -> Option<Duration> {
-    let v = v.trim();
-    if let Ok(secs) = v.parse::<u64>() {
-        return Some(Duration::from_secs(secs));
-    }
-    let when = httpdate::parse_http_date(v).ok()?;
-    Some(
-        when.duration_since(std::time::SystemTime::now())
-            .unwrap_or(Duration::ZERO),
-    )
-}
-
 const SECRET_QUERY_KEYS: &[&str] = &["key", "access_token", "upload_id"];
 
 /// Returns the URL as text with the values of secret query parameters replaced by `[redacted]`.
@@ -442,8 +419,15 @@ mod tests {
     }
 
     #[test]
-    fn retry_after_parses_seconds() {
-        assert_eq!(parse_retry_after("7"), Some(Duration::from_secs(7)));
-        assert_eq!(parse_retry_after("soon"), None);
+    fn retry_after_header_is_read_into_the_error() {
+        let mut headers = HeaderMap::new();
+        headers.insert(reqwest::header::RETRY_AFTER, "7".parse().unwrap());
+        let e = ApiError::from_parts(429, &headers, None, b"");
+        assert_eq!(e.retry_after, Some(Duration::from_secs(7)));
+        headers.insert(reqwest::header::RETRY_AFTER, "soon".parse().unwrap());
+        assert_eq!(
+            ApiError::from_parts(429, &headers, None, b"").retry_after,
+            None
+        );
     }
 }
