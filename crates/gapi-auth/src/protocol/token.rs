@@ -189,6 +189,22 @@ impl TokenClient {
         }
     }
 
+    /// Posts a form to one of the endpoints with this client's HTTP client and retry policy.
+    async fn post(&self, url: &Url, form: &[(&str, &str)], what: &str) -> Result<RawResponse> {
+        post_form(&self.http_client()?, url, form, self.retry, what).await
+    }
+
+    /// A token-endpoint grant: adds client authentication, posts, parses the token response.
+    async fn token_grant<'a>(
+        &'a self,
+        mut form: Vec<(&'a str, &'a str)>,
+        doing: &str,
+    ) -> Result<TokenResponse> {
+        self.client_auth(&mut form);
+        let raw = self.post(&self.endpoints.token, &form, "token").await?;
+        parse_token_response(raw, &self.endpoints.token, doing)
+    }
+
     /// Exchanges an authorization code (with its PKCE verifier) for tokens.
     pub async fn exchange_code(
         &self,
@@ -196,44 +212,23 @@ impl TokenClient {
         verifier: &PkceVerifier,
         redirect_uri: &str,
     ) -> Result<TokenResponse> {
-        let mut form = vec![
+        let form = vec![
             ("grant_type", "authorization_code"),
             ("code", code.secret()),
             ("code_verifier", verifier.secret()),
             ("redirect_uri", redirect_uri),
         ];
-        self.client_auth(&mut form);
-        let raw = post_form(
-            &self.http_client()?,
-            &self.endpoints.token,
-            &form,
-            self.retry,
-            "token",
-        )
-        .await?;
-        parse_token_response(
-            raw,
-            &self.endpoints.token,
-            "exchanging the authorization code",
-        )
+        self.token_grant(form, "exchanging the authorization code")
+            .await
     }
 
     /// Uses a refresh token to get a new access token (and maybe a rotated refresh token).
     pub async fn refresh(&self, refresh_token: &RefreshToken) -> Result<TokenResponse> {
-        let mut form = vec![
+        let form = vec![
             ("grant_type", "refresh_token"),
             ("refresh_token", refresh_token.secret()),
         ];
-        self.client_auth(&mut form);
-        let raw = post_form(
-            &self.http_client()?,
-            &self.endpoints.token,
-            &form,
-            self.retry,
-            "token",
-        )
-        .await?;
-        parse_token_response(raw, &self.endpoints.token, "refreshing the access token")
+        self.token_grant(form, "refreshing the access token").await
     }
 
     /// Revokes a refresh token (and the grant behind it).
@@ -249,14 +244,7 @@ impl TokenClient {
     async fn revoke_raw(&self, token: &str, hint: &str) -> Result<()> {
         let mut form = vec![("token", token), ("token_type_hint", hint)];
         self.client_auth(&mut form);
-        let raw = post_form(
-            &self.http_client()?,
-            &self.endpoints.revoke,
-            &form,
-            self.retry,
-            "revoke",
-        )
-        .await?;
+        let raw = self.post(&self.endpoints.revoke, &form, "revoke").await?;
         if (200..300).contains(&raw.status) {
             return Ok(());
         }
@@ -270,14 +258,9 @@ impl TokenClient {
     /// Asks the tokeninfo endpoint about an access token (sent in the POST body, never the URL).
     pub async fn tokeninfo(&self, access_token: &AccessToken) -> Result<TokenInfo> {
         let form = [("access_token", access_token.secret())];
-        let raw = post_form(
-            &self.http_client()?,
-            &self.endpoints.tokeninfo,
-            &form,
-            self.retry,
-            "tokeninfo",
-        )
-        .await?;
+        let raw = self
+            .post(&self.endpoints.tokeninfo, &form, "tokeninfo")
+            .await?;
         if !(200..300).contains(&raw.status) {
             return Err(oauth_error(
                 &raw,
@@ -308,14 +291,7 @@ impl TokenClient {
         let scope = scopes.join(" ");
         let mut form = vec![("scope", scope.as_str())];
         self.client_auth(&mut form);
-        let raw = post_form(
-            &self.http_client()?,
-            &self.endpoints.device,
-            &form,
-            self.retry,
-            "device",
-        )
-        .await?;
+        let raw = self.post(&self.endpoints.device, &form, "device").await?;
         let url = &self.endpoints.device;
         if !(200..300).contains(&raw.status) {
             return Err(oauth_error(&raw, url, "starting the device flow"));
@@ -343,24 +319,12 @@ impl TokenClient {
     /// Polls once for the device flow's tokens. `authorization_pending` and `slow_down` come
     /// back as errors with that [`Error::oauth_error_code`].
     pub async fn poll_device_token(&self, device_code: &DeviceCode) -> Result<TokenResponse> {
-        let mut form = vec![
+        let form = vec![
             ("grant_type", DEVICE_GRANT_TYPE),
             ("device_code", device_code.secret()),
         ];
-        self.client_auth(&mut form);
-        let raw = post_form(
-            &self.http_client()?,
-            &self.endpoints.token,
-            &form,
-            self.retry,
-            "token",
-        )
-        .await?;
-        parse_token_response(
-            raw,
-            &self.endpoints.token,
-            "polling for the device flow's tokens",
-        )
+        self.token_grant(form, "polling for the device flow's tokens")
+            .await
     }
 }
 
