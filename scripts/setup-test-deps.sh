@@ -1,10 +1,12 @@
 #!/usr/bin/env bash
 # Installs the real third-party peers that gapi's tests run against, pinned, from the package
 # registries only (no tool downloads a browser or anything else of its own):
-#   Debian:  chromium (the real browser), xvfb + x11-utils (window-title flow under X)
-#   npm:     tests/peers/package-lock.json (oidc-provider, playwright-core) -> tests/peers/node_modules
+#   Debian:  chromium (the real browser), xvfb + x11-utils (window-title flow under X),
+#            dbus + gnome-keyring + libsecret-tools (a real Secret Service for the keyring store)
+#   npm:     tests/peers/package-lock.json (oidc-provider, playwright-core, googleapis,
+#            google-auth-library) -> tests/peers/node_modules
 #   PyPI:    tests/peers/requirements.lock (google-api-python-client, google-auth,
-#            google-auth-oauthlib, gcp-storage-emulator and every dependency) -> .venv-test/
+#            google-auth-oauthlib, gcp-storage-emulator, mcp and every dependency) -> .venv-test/
 # Idempotent and fast when nothing changed (each part keeps a stamp of the file it installed from).
 # Works on a fresh Debian machine as root (CI). Set GAPI_SETUP_SKIP_APT=1 to skip the Debian part
 # (e.g. not root and the packages are installed another way).
@@ -25,7 +27,7 @@ sha() { sha256sum "$1" | cut -d' ' -f1; }
 start_ns=$(date +%s%N)
 
 # ---------------------------------------------------------------- Debian packages
-apt_packages=(chromium xvfb x11-utils)
+apt_packages=(chromium xvfb x11-utils dbus dbus-bin gnome-keyring libsecret-tools)
 if [[ "${GAPI_SETUP_SKIP_APT:-}" == 1 ]]; then
     say "skipping Debian packages (GAPI_SETUP_SKIP_APT=1)"
 else
@@ -47,7 +49,7 @@ else
     [[ -x /usr/bin/chromium ]] || die "/usr/bin/chromium is missing after installing Debian's chromium"
 fi
 
-# ---------------------------------------------------------------- npm (oidc-provider, playwright-core)
+# ---------------------------------------------------------------- npm (oidc-provider, playwright-core, googleapis, google-auth-library)
 node_bin=$(command -v node || true)
 [[ -n "$node_bin" ]] || die "node not found: install Node.js >= 20 (oidc-provider 9 needs it)"
 node_major=$("$node_bin" -p 'process.versions.node.split(".")[0]')
@@ -65,7 +67,7 @@ else
     printf '%s\n' "$npm_want" >"$npm_stamp"
 fi
 
-# ---------------------------------------------------------------- Python venv (google-auth & co)
+# ---------------------------------------------------------------- Python venv (google-auth, mcp & co)
 base_python=${GAPI_TEST_BASE_PYTHON:-$(command -v python3 || true)}
 [[ -n "$base_python" ]] || die "python3 not found: install Python >= 3.9 (or set GAPI_TEST_BASE_PYTHON)"
 py_stamp="$venv/.gapi-setup-stamp"
