@@ -236,7 +236,9 @@ async fn auth_errors_are_googles_word_for_word() {
             json!([{"message": "Invalid Credentials", "domain": "global", "reason": "authError", "location": "Authorization", "locationType": "header"}])
         );
         assert_eq!(e["status"], "UNAUTHENTICATED");
-        assert!(e["emulator_help"].as_str().is_some_and(|h| h.contains("unknown")), "{v}");
+        let help = e["emulator_help"].as_str().unwrap();
+        let expected = if bad.is_empty() { "not `Bearer" } else { "unknown" };
+        assert!(help.contains(expected), "{v}");
     }
 
     // An expired token: same body, its own hint and ErrorInfo reason.

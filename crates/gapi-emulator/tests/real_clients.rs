@@ -99,8 +99,8 @@ fn ok<'a>(result: &'a Value, what: &str) -> &'a Value {
 }
 
 fn alice() -> gapi_emulator::TestUser {
-    gapi_emulator::test_users()
-        .into_iter()
+    *gapi_emulator::test_users()
+        .iter()
         .find(|u| u.email == "alice@example.com")
         .expect("alice is a test user")
 }

@@ -1,5 +1,7 @@
 //! Google's JSON error body for API calls:
-//! `{"error":{"code","message","status","errors":[{"reason","message","domain",...}]}}`.
+//! `{"error":{"code","message","status","errors":[{"reason","message","domain",...}],"details"}}`.
+//! The authentication errors are Google's word for word (clients and users read them); the
+//! emulator's own explanation goes in a field of its own, `error.emulator_help`.
 
 use axum::http::{HeaderValue, StatusCode, header};
 use axum::response::{IntoResponse, Response};
@@ -15,6 +17,32 @@ pub(crate) struct ApiError {
     /// `(location, locationType)`, e.g. `("pageSize", "parameter")`.
     pub location: Option<(String, &'static str)>,
     pub retry_after: Option<u64>,
+    /// `errors[0].message` when Google words it apart from the top message.
+    pub item_message: Option<&'static str>,
+    /// `details[]` (google.rpc status details, e.g. an ErrorInfo).
+    pub details: Vec<serde_json::Value>,
+    /// The emulator's own hint, in `error.emulator_help` (never in Google's fields).
+    pub help: Option<String>,
+    /// `WWW-Authenticate` to send.
+    pub www_authenticate: Option<String>,
+}
+
+/// Google's top messages for the three authentication failures.
+const MISSING_CREDENTIALS: &str = "Request is missing required authentication credential. Expected OAuth 2 access token, login cookie or other valid authentication credential. See https://developers.google.com/identity/sign-in/web/devconsole-project.";
+const INVALID_CREDENTIALS: &str = "Request had invalid authentication credentials. Expected OAuth 2 access token, login cookie or other valid authentication credential. See https://developers.google.com/identity/sign-in/web/devconsole-project.";
+const REALM: &str = "Bearer realm=\"https://accounts.google.com/\"";
+
+/// A google.rpc.ErrorInfo detail; `service` (e.g. `drive.googleapis.com`) when known.
+fn error_info(reason: &str, service: Option<&str>) -> serde_json::Value {
+    let mut info = json!({
+        "@type": "type.googleapis.com/google.rpc.ErrorInfo",
+        "reason": reason,
+        "domain": "googleapis.com",
+    });
+    if let Some(service) = service {
+        info["metadata"] = json!({"service": service});
+    }
+    info
 }
 
 impl ApiError {
@@ -31,7 +59,17 @@ impl ApiError {
             message: message.into(),
             location: None,
             retry_after: None,
+            item_message: None,
+            details: Vec::new(),
+            help: None,
+            www_authenticate: None,
         }
+    }
+
+    /// Adds the emulator's own hint (`error.emulator_help`).
+    pub(crate) fn help(mut self, help: impl Into<String>) -> Self {
+        self.help = Some(help.into());
+        self
     }
 
     /// Names the offending parameter (or header).
@@ -50,19 +88,55 @@ impl ApiError {
         Self::new(400, "INVALID_ARGUMENT", "badRequest", message)
     }
 
-    /// 401: missing, invalid, expired or revoked credentials.
-    pub(crate) fn unauthenticated(message: impl Into<String>) -> Self {
-        Self::new(401, "UNAUTHENTICATED", "authError", message).at("Authorization", "header")
+    /// 401 for a request without credentials, as Google words it; `service` names the API
+    /// in the ErrorInfo when known.
+    pub(crate) fn missing_credentials(service: Option<&str>, help: impl Into<String>) -> Self {
+        let mut e = Self::new(401, "UNAUTHENTICATED", "required", MISSING_CREDENTIALS)
+            .at("Authorization", "header")
+            .help(help);
+        e.item_message = Some("Login Required.");
+        e.details = vec![error_info("CREDENTIALS_MISSING", service)];
+        e.www_authenticate = Some(REALM.to_owned());
+        e
     }
 
-    /// 403 for a token without a scope that allows the call.
-    pub(crate) fn insufficient_scope() -> Self {
-        Self::new(
+    /// 401 for an unknown, revoked, malformed or expired token, as Google words it.
+    /// `info_reason` is the ErrorInfo reason (`ACCESS_TOKEN_EXPIRED`,
+    /// `ACCESS_TOKEN_TYPE_UNSUPPORTED`); `help` says which case it was.
+    pub(crate) fn invalid_credentials(
+        info_reason: &str,
+        service: Option<&str>,
+        help: impl Into<String>,
+    ) -> Self {
+        let mut e = Self::new(401, "UNAUTHENTICATED", "authError", INVALID_CREDENTIALS)
+            .at("Authorization", "header")
+            .help(help);
+        e.item_message = Some("Invalid Credentials");
+        e.details = vec![error_info(info_reason, service)];
+        e.www_authenticate = Some(format!("{REALM}, error=\"invalid_token\""));
+        e
+    }
+
+    /// 403 for a token without a scope that allows the call; `accepted` are the scopes that
+    /// would (named in `WWW-Authenticate`, as Google does).
+    pub(crate) fn insufficient_scope_for(accepted: &[&str], service: Option<&str>) -> Self {
+        let mut e = Self::new(
             403,
             "PERMISSION_DENIED",
             "insufficientPermissions",
             "Request had insufficient authentication scopes.",
         )
+        .help(format!(
+            "The access token's scopes do not allow this call; it needs one of: {}. Sign in again asking for one of them.",
+            accepted.join(" ")
+        ));
+        e.item_message = Some("Insufficient Permission");
+        e.details = vec![error_info("ACCESS_TOKEN_SCOPE_INSUFFICIENT", service)];
+        e.www_authenticate = Some(format!(
+            "{REALM}, error=\"insufficient_scope\", scope=\"{}\"",
+            accepted.join(" ")
+        ));
+        e
     }
 
     /// 404 for a file the user cannot see.
@@ -144,7 +218,7 @@ impl ApiError {
     /// The JSON body.
     pub(crate) fn body(&self) -> serde_json::Value {
         let mut item = json!({
-            "message": self.message,
+            "message": self.item_message.map(str::to_owned).unwrap_or_else(|| self.message.clone()),
             "domain": "global",
             "reason": self.reason,
         });
@@ -152,12 +226,19 @@ impl ApiError {
             item["location"] = json!(location);
             item["locationType"] = json!(kind);
         }
-        json!({"error": {
+        let mut error = json!({
             "code": self.code,
             "message": self.message,
             "errors": [item],
             "status": self.status,
-        }})
+        });
+        if !self.details.is_empty() {
+            error["details"] = json!(self.details);
+        }
+        if let Some(help) = &self.help {
+            error["emulator_help"] = json!(help);
+        }
+        json!({ "error": error })
     }
 }
 
@@ -169,21 +250,11 @@ impl IntoResponse for ApiError {
         if let Some(secs) = self.retry_after {
             headers.insert(header::RETRY_AFTER, HeaderValue::from(secs));
         }
-        if self.code == 401 {
-            headers.insert(
-                header::WWW_AUTHENTICATE,
-                HeaderValue::from_static(
-                    "Bearer realm=\"https://accounts.google.com/\", error=\"invalid_token\"",
-                ),
-            );
-        }
-        if self.code == 403 && self.reason == "insufficientPermissions" {
-            headers.insert(
-                header::WWW_AUTHENTICATE,
-                HeaderValue::from_static(
-                    "Bearer realm=\"https://accounts.google.com/\", error=\"insufficient_scope\"",
-                ),
-            );
+        let www = self.www_authenticate.clone().or_else(|| {
+            (self.code == 401).then(|| format!("{REALM}, error=\"invalid_token\""))
+        });
+        if let Some(value) = www.and_then(|w| HeaderValue::from_str(&w).ok()) {
+            headers.insert(header::WWW_AUTHENTICATE, value);
         }
         response
     }

@@ -21,9 +21,9 @@ use serde_json::{Value, json};
 use sha2::{Digest, Sha256};
 
 /// The private key, PKCS#8 DER (public test material, see the module docs).
-const KEY_PKCS8: &[u8] = include_bytes!("../keys/test-key.pk8");
+const KEY_PKCS8: &[u8] = include_bytes!("../../keys/test-key.pk8");
 /// The self-signed certificate of that key, PEM.
-const CERT_PEM: &str = include_str!("../keys/test-cert.pem");
+const CERT_PEM: &str = include_str!("../../keys/test-cert.pem");
 
 /// An RSA key pair with a key id, able to sign RS256 JWTs.
 pub(crate) struct SigningKey {
