@@ -14,6 +14,7 @@ import os
 import sys
 
 import google.auth.transport.requests
+import httplib2
 import google.oauth2.credentials
 import requests
 from google.auth import exceptions
@@ -119,18 +120,26 @@ def errors():
     def files_list(creds):
         return lambda: service("drive", "v3", creds).files().list().execute()
 
-    class NoCredentials(google.oauth2.credentials.Credentials):
-        """Sends no Authorization header at all."""
-
-        def apply(self, headers, token=None):
-            pass
-
-        def before_request(self, request, method, url, headers):
-            pass
+    def plain_list(authorization=None):
+        # A plain httplib2.Http instead of credentials: no Authorization header at all, or the
+        # one given (with credentials, google-auth would answer a 401 by refreshing instead).
+        drive = build(
+            "drive",
+            "v3",
+            http=httplib2.Http(),
+            discoveryServiceUrl=f"{BASE}/discovery/v1/apis/{{api}}/{{apiVersion}}/rest",
+            static_discovery=False,
+            cache_discovery=False,
+        )
+        request = drive.files().list()
+        if authorization:
+            request.headers["authorization"] = authorization
+        return request.execute()
 
     return {
-        "no_token": attempt(files_list(NoCredentials(token=None))),
-        "bad_token": attempt(files_list(credentials(token="ya29.not-a-token"))),
+        "no_token": attempt(plain_list),
+        "bad_token": attempt(lambda: plain_list("Bearer ya29.not-a-token")),
+        "bad_token_with_credentials": attempt(files_list(credentials(token="ya29.not-a-token"))),
         "narrow_scope": attempt(files_list(credentials(token=CFG["narrow_token"]))),
     }
 
