@@ -511,6 +511,68 @@ async fn node_googleapis_drive_md5_export_ids_trash_changes_permissions() {
     emu.shutdown().await;
 }
 
+#[tokio::test]
+async fn python_api_client_drive_md5_download_export_ids_permissions_changes_trash() {
+    let emu = start(true).await;
+    let token = issued_token(&emu, &http(), "alice@example.com", DRIVE).await;
+    let out = run(Peer::Python, "drive", &emu, json!({"access_token": token})).await;
+    assert_eq!(out["created"]["md5Checksum"], out["expected_md5"], "{out}");
+    assert_eq!(out["created"]["size"], "720000");
+    // MediaIoBaseDownload: three 256 KiB Range requests, the whole content back.
+    assert_eq!(out["download"]["md5"], out["expected_md5"]);
+    assert_eq!(out["download"]["chunks"], 3, "{}", out["download"]);
+    assert_eq!(
+        out["export_text"].as_str().unwrap().trim_end(),
+        out["doc"]["name"].as_str().unwrap()
+    );
+    let csv = &out["export_csv_of_a_doc"];
+    assert_eq!(csv["status"], 400, "a Doc has no CSV form: {csv}");
+    assert_eq!(
+        csv["content"]["error"]["message"],
+        "The requested conversion is not supported."
+    );
+    assert_eq!(out["create_with_id"]["id"], out["generated"]["ids"][1]);
+    assert_eq!(
+        out["reuse_id"]["status"], 400,
+        "a generated id is used once: {}",
+        out["reuse_id"]
+    );
+    assert_eq!(
+        out["permission"],
+        json!({"id": "anyoneWithLink", "type": "anyone", "role": "reader"})
+    );
+    let listed = out["permissions"]["permissions"].as_array().unwrap();
+    assert_eq!(listed.len(), 2, "owner + anyone: {listed:?}");
+    assert_eq!(
+        out["permissions_after_delete"]["permissions"]
+            .as_array()
+            .unwrap()
+            .len(),
+        1
+    );
+    assert_eq!(out["get_after_empty"]["status"], 404);
+    // pageSize=1: one change per page, then newStartPageToken; the emptied file is `removed`.
+    let changes = out["changes"].as_array().unwrap();
+    assert_eq!(
+        out["change_pages"].as_u64().unwrap() as usize,
+        changes.len().max(1)
+    );
+    let created = &out["created"]["id"];
+    assert!(
+        changes
+            .iter()
+            .any(|c| &c["fileId"] == created && c["removed"] == true),
+        "{created}: {changes:?}"
+    );
+    assert!(
+        changes
+            .iter()
+            .any(|c| c["fileId"] == out["create_with_id"]["id"] && c["removed"] == false),
+        "{changes:?}"
+    );
+    emu.shutdown().await;
+}
+
 // ------------------------------------------------------------------ lifecycle
 
 #[tokio::test]

@@ -28,7 +28,9 @@ impl ChangeLog {
 }
 
 /// Records every file whose version moved, and every file that is gone, since the last look.
-fn sync(drive: &mut UserDrive) {
+/// Deleting code calls it first, so a file created and deleted between two looks still shows
+/// up as removed (as Drive reports it).
+pub(crate) fn sync(drive: &mut UserDrive) {
     let log = &mut drive.changes;
     for file in drive.files.values() {
         if log.seen.get(&file.id) != Some(&file.version) {

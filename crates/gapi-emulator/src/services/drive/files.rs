@@ -265,6 +265,7 @@ pub(crate) async fn delete(
         );
         i += 1;
     }
+    super::changes::sync(drive);
     for id in doomed {
         drive.files.remove(&id);
     }

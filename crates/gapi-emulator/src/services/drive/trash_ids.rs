@@ -85,6 +85,7 @@ pub(crate) async fn empty_trash(State(state): State<Shared>, caller: Caller) -> 
         );
         i += 1;
     }
+    super::changes::sync(drive);
     for id in doomed {
         drive.files.remove(&id);
     }
