@@ -192,7 +192,7 @@ fn nothing_found(store: &FileStore, adc: Option<PathBuf>) -> Error {
 }
 
 /// Reads an ADC file; any failure names the file and where its path came from.
-fn read_adc_file(
+pub(crate) fn read_adc_file(
     path: &Path,
     http: Option<reqwest::Client>,
     from_env: bool,

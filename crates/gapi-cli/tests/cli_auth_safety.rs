@@ -215,8 +215,27 @@ async fn a_broken_profile_is_an_error_never_a_switch_to_adc() {
         "{}",
         out.stderr
     );
-    // A broken ADC file is an error naming it too (no profile stored).
+    // GOOGLE_APPLICATION_CREDENTIALS naming a missing file is an error, not a reason to try
+    // the next source (no profile stored).
     std::fs::remove_file(&file).unwrap();
+    let mut cmd = setup.gapi();
+    let missing = setup.dir.path().join("no-such-adc.json");
+    cmd.env("GOOGLE_APPLICATION_CREDENTIALS", &missing).args([
+        "drive",
+        "about",
+        "get",
+        "--endpoint",
+        &format!("{}/", setup.base()),
+    ]);
+    let out = common::run(cmd).await;
+    assert_eq!(out.code, 3, "{}", out.stderr);
+    assert!(
+        out.stderr.contains("GOOGLE_APPLICATION_CREDENTIALS")
+            && out.stderr.contains(&missing.display().to_string()),
+        "{}",
+        out.stderr
+    );
+    // A broken ADC file is an error naming it too.
     std::fs::write(adc_file(&setup), "{").unwrap();
     let out = setup.api(&["drive", "about", "get"]).await;
     assert_eq!(out.code, 3, "{}", out.stderr);
