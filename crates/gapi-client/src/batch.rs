@@ -450,6 +450,7 @@ mod tests {
             media_upload: None,
             supports_media_download: false,
             download_url: None,
+            download_metadata_url: None,
         }
     }
 

@@ -42,6 +42,9 @@ pub enum Error {
     /// A media upload could not proceed (bad size, protocol not offered, session lost, ...).
     #[error("upload error: {0}")]
     Upload(String),
+    /// Downloaded bytes do not match what the server states (checksum, size, version).
+    #[error("integrity check failed: {0}")]
+    Integrity(String),
 }
 
 /// The convenient result alias of this crate.
@@ -56,6 +59,11 @@ impl Error {
     /// Builds an [`Error::Upload`] from a message.
     pub fn upload(msg: impl Into<String>) -> Self {
         Error::Upload(msg.into())
+    }
+
+    /// Builds an [`Error::Integrity`] from a message.
+    pub fn integrity(msg: impl Into<String>) -> Self {
+        Error::Integrity(msg.into())
     }
 
     /// Builds an [`Error::Discovery`] from a message.

@@ -52,6 +52,11 @@ pub struct PreparedRequest {
     /// methods, but every server that serves media serves it here), when the method supports
     /// media download.
     pub download_url: Option<url::Url>,
+    /// The URL of the object's metadata for a media download: the method's own URL with
+    /// `alt=json` and `fields=` naming the integrity fields its response schema has (size,
+    /// version or generation, `sha256Checksum`, `md5Checksum`, `crc32c`, `md5Hash`), so a
+    /// download can prove a resume and check its bytes. `None` when the schema states none.
+    pub download_metadata_url: Option<url::Url>,
 }
 
 /// Where a media upload goes, with the call's path and query parameters already applied
@@ -387,6 +392,31 @@ impl MethodCall {
         } else {
             None
         };
+        let download_metadata_url = match (&download_url, &m.response) {
+            (Some(_), Some(resp)) => {
+                let fields: Vec<&str> = match doc.schema(&resp.reference) {
+                    Some(schema) => crate::media::integrity::INTEGRITY_FIELDS
+                        .iter()
+                        .copied()
+                        .filter(|f| schema.properties.contains_key(f))
+                        .collect(),
+                    None => Vec::new(),
+                };
+                if fields.iter().any(|f| *f != "size") {
+                    let mut q: Vec<(String, String)> = query
+                        .iter()
+                        .filter(|(k, _)| k != "alt" && k != "fields")
+                        .cloned()
+                        .collect();
+                    q.push(("alt".into(), "json".into()));
+                    q.push(("fields".into(), fields.join(",")));
+                    Some(build_url(&format!("{root}{}{path}", doc.service_path), &q)?)
+                } else {
+                    None
+                }
+            }
+            _ => None,
+        };
         Ok(PreparedRequest {
             idempotent: crate::retry::is_idempotent_method(http_method.as_str()),
             method: http_method,
@@ -397,6 +427,7 @@ impl MethodCall {
             media_upload,
             supports_media_download: m.supports_media_download,
             download_url,
+            download_metadata_url,
         })
     }
 

@@ -28,6 +28,7 @@
 //! for without content encoding so ranges line up with the stored object.
 
 mod download;
+pub mod integrity;
 mod progress;
 mod resumable;
 mod upload;
@@ -48,7 +49,8 @@ use crate::auth::Authorization;
 use crate::error::{ApiError, Error};
 use crate::transport::{Transport, USER_AGENT};
 
-pub use download::{DownloadOptions, DownloadReport};
+pub use download::{DownloadOptions, DownloadReport, part_path};
+pub use integrity::{ChecksumKind, ObjectFacts};
 pub use progress::Progress;
 pub use resumable::{ResumableSession, ResumableUpload, UploadStatus};
 
@@ -328,7 +330,23 @@ impl MediaClient {
     where
         W: tokio::io::AsyncWrite + Unpin + ?Sized,
     {
-        download::to_writer(self, url, writer, progress).await
+        let opts = DownloadOptions::default().progress(progress.clone());
+        Ok(download::to_writer(self, url, writer, &opts).await?.bytes)
+    }
+
+    /// Streams `url` into `writer` with these options (the metadata URL, progress), and
+    /// checks the bytes against the server's checksum at the end: a mismatch is an error
+    /// (the bytes already written cannot be taken back, so the caller must not use them).
+    pub async fn download_to_writer_with<W>(
+        &self,
+        url: Url,
+        writer: &mut W,
+        opts: &DownloadOptions,
+    ) -> Result<DownloadReport, Error>
+    where
+        W: tokio::io::AsyncWrite + Unpin + ?Sized,
+    {
+        download::to_writer(self, url, writer, opts).await
     }
 
     /// Sends one request built by `build` (called again for each attempt),
