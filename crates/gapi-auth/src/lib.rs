@@ -34,6 +34,8 @@ pub mod credentials;
 pub mod endpoints;
 pub mod error;
 pub mod flow;
+#[doc(hidden)]
+pub mod fuzzing;
 pub mod pkce;
 pub mod protocol;
 pub mod scopes;

@@ -27,10 +27,10 @@
 //! source bytes verbatim between random boundaries, and downloads are asked
 //! for without content encoding so ranges line up with the stored object.
 
-mod download;
+pub(crate) mod download;
 mod progress;
-mod resumable;
-mod upload;
+pub(crate) mod resumable;
+pub(crate) mod upload;
 
 use std::fmt;
 use std::path::{Path, PathBuf};
