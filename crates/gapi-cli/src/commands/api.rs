@@ -95,7 +95,8 @@ pub async fn run(global: &GlobalArgs, args: CallArgs) -> anyhow::Result<ExitCode
         return page_all(&call, &args).await;
     }
     let value = call.execute().await?;
-    write_output(&value, &args)?;
+    let columns = output::schema_columns(call.service().document(), call.method());
+    write_output(&value, &args, columns)?;
     Ok(ExitCode::SUCCESS)
 }
 
@@ -282,7 +283,7 @@ async fn upload_media(
         )
         .await?;
     progress::finish(bar);
-    write_output(&value, args)?;
+    write_output(&value, args, Vec::new())?;
     Ok(ExitCode::SUCCESS)
 }
 
@@ -322,16 +323,29 @@ async fn download_media(
     Ok(ExitCode::SUCCESS)
 }
 
-/// Follows every page, printing as it goes (constant memory): JSON prints one array of the
-/// items, NDJSON one item per line, tables and CSV one row per item under one header.
+/// Follows every page in constant memory: NDJSON prints one item per line, tables and CSV one
+/// row per item under one header, each as its page arrives (a failure stops at a whole line);
+/// JSON prints one array of the items, spooled to a temporary file and printed only once every
+/// page has arrived, so a failed stream never leaves half a document on stdout.
 async fn page_all(call: &MethodCall, args: &CallArgs) -> anyhow::Result<ExitCode> {
     let stdout = std::io::stdout();
-    let mut out = std::io::BufWriter::new(stdout.lock());
+    let spool = if args.format == Format::Json {
+        Some(tempfile::tempfile().context("creating a temporary file for --page-all output")?)
+    } else {
+        None
+    };
+    let mut out: std::io::BufWriter<Box<dyn Write>> = std::io::BufWriter::new(match &spool {
+        Some(file) => Box::new(file.try_clone()?),
+        None => Box::new(stdout.lock()),
+    });
     let mut pages = Box::pin(call.pages());
     let bar = progress::spinner("pages");
     let mut count = 0usize;
     let mut first_item = true;
-    let mut header = true;
+    let mut rows = output::Rows::new(args.format).fallback_columns(output::schema_columns(
+        call.service().document(),
+        call.method(),
+    ));
     if args.format == Format::Json {
         writeln!(out, "[")?;
     }
@@ -352,11 +366,11 @@ async fn page_all(call: &MethodCall, args: &CallArgs) -> anyhow::Result<ExitCode
                             write!(out, "  {}", text.replace('\n', "\n  "))?;
                         }
                         Format::Ndjson => output::write_line(&mut out, item)?,
-                        Format::Table | Format::Csv => {
-                            output::write_rows(&mut out, &[item], args.format, header)?;
-                            header = false;
-                        }
+                        Format::Table | Format::Csv => {}
                     }
+                }
+                if matches!(args.format, Format::Table | Format::Csv) {
+                    rows.write_items(&mut out, items)?;
                 }
             }
             None => match args.format {
@@ -381,22 +395,43 @@ async fn page_all(call: &MethodCall, args: &CallArgs) -> anyhow::Result<ExitCode
         }
         writeln!(out, "]")?;
     }
+    if matches!(args.format, Format::Table | Format::Csv) {
+        rows.finish(&mut out)?;
+    }
     out.flush()?;
+    drop(out);
+    if let Some(mut file) = spool {
+        use std::io::Seek;
+        file.seek(std::io::SeekFrom::Start(0))?;
+        let mut lock = stdout.lock();
+        std::io::copy(&mut file, &mut lock)?;
+        lock.flush()?;
+    }
     progress::finish(bar);
     Ok(ExitCode::SUCCESS)
 }
 
-fn write_output(value: &Value, args: &CallArgs) -> anyhow::Result<()> {
+fn write_output(value: &Value, args: &CallArgs, columns: Vec<String>) -> anyhow::Result<()> {
+    let write = |out: &mut dyn Write| -> std::io::Result<()> {
+        match args.format {
+            Format::Table | Format::Csv => {
+                let mut rows = output::Rows::new(args.format).fallback_columns(columns.clone());
+                rows.write_value(out, value)?;
+                rows.finish(out)
+            }
+            format => output::write_value(out, value, format),
+        }
+    };
     match &args.output {
         Some(path) => {
             let mut file = std::fs::File::create(path)
                 .with_context(|| format!("cannot create {}", path.display()))?;
-            output::write_value(&mut file, value, args.format)?;
+            write(&mut file)?;
         }
         None => {
             let stdout = std::io::stdout();
             let mut lock = stdout.lock();
-            output::write_value(&mut lock, value, args.format)?;
+            write(&mut lock)?;
         }
     }
     Ok(())
