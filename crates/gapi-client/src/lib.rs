@@ -30,6 +30,8 @@ pub mod auth;
 mod auth_gapi;
 pub mod discovery_fetch;
 pub mod error;
+#[doc(hidden)]
+pub mod fuzzing;
 pub mod method_call;
 pub mod pagination;
 pub mod params;

@@ -337,7 +337,11 @@ fn invalid_response(url: &Url, status: u16, what: &str) -> Error {
     .with_hint("check that the endpoint is an OAuth 2.0 server (see the client secrets file)")
 }
 
-fn parse_token_response(raw: RawResponse, url: &Url, doing: &str) -> Result<TokenResponse> {
+pub(crate) fn parse_token_response(
+    raw: RawResponse,
+    url: &Url,
+    doing: &str,
+) -> Result<TokenResponse> {
     if !(200..300).contains(&raw.status) {
         return Err(oauth_error(&raw, url, doing));
     }

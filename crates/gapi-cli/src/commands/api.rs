@@ -111,7 +111,8 @@ async fn call(global: &GlobalArgs, args: CallArgs) -> anyhow::Result<ExitCode> {
         return page_all(&call, &args).await;
     }
     let value = call.execute().await?;
-    write_output(&value, &args)?;
+    let columns = output::schema_columns(call.service().document(), call.method());
+    write_output(&value, &args, columns)?;
     Ok(ExitCode::SUCCESS)
 }
 
@@ -229,17 +230,8 @@ async fn credentials_for(
     scopes: &[String],
 ) -> anyhow::Result<Arc<dyn Authenticator>> {
     let store = gapi_auth::FileStore::default_location()?;
-    let creds = match super::auth::load(&store, &global.profile).await {
-        Ok(c) => c,
-        Err(e) => {
-            // Users of gcloud may already have Application Default Credentials.
-            if global.profile == gapi_auth::DEFAULT_PROFILE && gapi_auth::adc_path().is_some() {
-                gapi_auth::load_adc(None).context("loading Application Default Credentials")?
-            } else {
-                return Err(e);
-            }
-        }
-    };
+    // The named profile, else the default one, else ADC (only if no profile was named).
+    let creds = super::auth::select(&store, global).await?.credentials;
     let granted = creds.granted_scopes();
     if !scopes.is_empty()
         && !granted.is_empty()
@@ -421,7 +413,7 @@ async fn upload_media(
         )
         .await?;
     progress::finish(bar);
-    write_output(&value, args)?;
+    write_output(&value, args, Vec::new())?;
     Ok(ExitCode::SUCCESS)
 }
 
@@ -502,7 +494,10 @@ async fn page_all(call: &MethodCall, args: &CallArgs) -> anyhow::Result<ExitCode
     let bar = progress::spinner("pages");
     let mut count = 0usize;
     let mut first_item = true;
-    let mut header = true;
+    let mut rows = output::Rows::new(args.format).fallback_columns(output::schema_columns(
+        call.service().document(),
+        call.method(),
+    ));
     if args.format == Format::Json {
         writeln!(out, "[")?;
     }
@@ -523,11 +518,11 @@ async fn page_all(call: &MethodCall, args: &CallArgs) -> anyhow::Result<ExitCode
                             write!(out, "  {}", text.replace('\n', "\n  "))?;
                         }
                         Format::Ndjson => output::write_line(&mut out, item)?,
-                        Format::Table | Format::Csv => {
-                            output::write_rows(&mut out, &[item], args.format, header)?;
-                            header = false;
-                        }
+                        Format::Table | Format::Csv => {}
                     }
+                }
+                if matches!(args.format, Format::Table | Format::Csv) {
+                    rows.write_items(&mut out, items)?;
                 }
             }
             None => match args.format {
@@ -552,6 +547,9 @@ async fn page_all(call: &MethodCall, args: &CallArgs) -> anyhow::Result<ExitCode
         }
         writeln!(out, "]")?;
     }
+    if matches!(args.format, Format::Table | Format::Csv) {
+        rows.finish(&mut out)?;
+    }
     out.flush()?;
     drop(out);
     if let Some(mut file) = spool {
@@ -565,16 +563,26 @@ async fn page_all(call: &MethodCall, args: &CallArgs) -> anyhow::Result<ExitCode
     Ok(ExitCode::SUCCESS)
 }
 
-fn write_output(value: &Value, args: &CallArgs) -> anyhow::Result<()> {
+fn write_output(value: &Value, args: &CallArgs, columns: Vec<String>) -> anyhow::Result<()> {
+    let write = |out: &mut dyn Write| -> std::io::Result<()> {
+        match args.format {
+            Format::Table | Format::Csv => {
+                let mut rows = output::Rows::new(args.format).fallback_columns(columns.clone());
+                rows.write_value(out, value)?;
+                rows.finish(out)
+            }
+            format => output::write_value(out, value, format),
+        }
+    };
     match &args.output {
         Some(path) => {
             let mut file = create_output(path, args.force)?;
-            output::write_value(&mut file, value, args.format)?;
+            write(&mut file)?;
         }
         None => {
             let stdout = std::io::stdout();
             let mut lock = stdout.lock();
-            output::write_value(&mut lock, value, args.format)?;
+            write(&mut lock)?;
         }
     }
     Ok(())

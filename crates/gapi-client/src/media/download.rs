@@ -132,7 +132,7 @@ fn content_length(resp: &Response) -> Option<u64> {
 }
 
 /// `bytes a-b/total` → (a, total).
-fn parse_content_range(value: &str) -> Option<(u64, Option<u64>)> {
+pub(crate) fn parse_content_range(value: &str) -> Option<(u64, Option<u64>)> {
     let spec = value.trim().strip_prefix("bytes ")?;
     let (range, total) = spec.split_once('/')?;
     let (start, _end) = range.split_once('-')?;

@@ -27,11 +27,11 @@
 //! source bytes verbatim between random boundaries, and downloads are asked
 //! for without content encoding so ranges line up with the stored object.
 
-mod download;
+pub(crate) mod download;
 pub mod integrity;
 mod progress;
-mod resumable;
-mod upload;
+pub(crate) mod resumable;
+pub(crate) mod upload;
 
 use std::fmt;
 use std::path::{Path, PathBuf};
