@@ -252,3 +252,63 @@ async fn emulator_command_serves_and_writes_client_secrets() {
         out.stderr
     );
 }
+
+#[tokio::test(flavor = "multi_thread")]
+async fn a_response_cut_off_mid_body_is_retried() {
+    let setup = Setup::new(true).await;
+    common::login_loopback(&setup, &["--scope", "drive.readonly"]).await;
+    setup
+        .control(
+            "faults",
+            serde_json::json!({"match": {"method": "GET", "path_prefix": "/drive/v3/files"},
+                "times": 1, "action": {"drop_after_bytes": 40}}),
+        )
+        .await;
+    let out = setup
+        .api(&["drive", "files", "list", "-p", "pageSize=3"])
+        .await;
+    assert_eq!(out.code, 0, "the cut-off GET is sent again: {}", out.stderr);
+    let v: serde_json::Value = serde_json::from_str(&out.stdout).expect("whole JSON");
+    assert_eq!(v["files"].as_array().map(Vec::len), Some(3));
+}
+
+#[tokio::test(flavor = "multi_thread")]
+async fn a_failed_page_all_stream_never_prints_half_a_document() {
+    let setup = Setup::new(true).await;
+    common::login_loopback(&setup, &["--scope", "drive.readonly"]).await;
+    // Every later page is cut off, more often than the retry budget allows.
+    setup
+        .control(
+            "faults",
+            serde_json::json!({"match": {"method": "GET", "path_prefix": "/drive/v3/files", "query_contains": "pageToken"},
+                "times": 1000, "action": {"drop_after_bytes": 30}}),
+        )
+        .await;
+    let args = |format: &'static str| {
+        [
+            "drive",
+            "files",
+            "list",
+            "-p",
+            "pageSize=7",
+            "--page-all",
+            "--format",
+            format,
+        ]
+    };
+    let (a, b) = (args("json"), args("ndjson"));
+    let (json, ndjson) = tokio::join!(setup.api(&a), setup.api(&b));
+    assert_eq!(json.code, 6, "a network failure: {}", json.stderr);
+    assert_eq!(
+        json.stdout, "",
+        "no half JSON document on stdout: {:?}",
+        json.stdout
+    );
+    assert_eq!(ndjson.code, 6, "{}", ndjson.stderr);
+    assert!(ndjson.stdout.ends_with('\n'), "{:?}", ndjson.stdout);
+    let lines: Vec<&str> = ndjson.stdout.lines().collect();
+    assert_eq!(lines.len(), 7, "the first page, whole lines only");
+    for l in lines {
+        serde_json::from_str::<serde_json::Value>(l).expect("every line is whole JSON");
+    }
+}

@@ -106,17 +106,8 @@ async fn credentials_for(
     scopes: &[String],
 ) -> anyhow::Result<Arc<dyn Authenticator>> {
     let store = gapi_auth::FileStore::default_location()?;
-    let creds = match super::auth::load(&store, &global.profile).await {
-        Ok(c) => c,
-        Err(e) => {
-            // Users of gcloud may already have Application Default Credentials.
-            if global.profile == gapi_auth::DEFAULT_PROFILE && gapi_auth::adc_path().is_some() {
-                gapi_auth::load_adc(None).context("loading Application Default Credentials")?
-            } else {
-                return Err(e);
-            }
-        }
-    };
+    // The named profile, else the default one, else ADC (only if no profile was named).
+    let creds = super::auth::select(&store, global).await?.credentials;
     let granted = creds.granted_scopes();
     if !scopes.is_empty()
         && !granted.is_empty()
@@ -332,11 +323,21 @@ async fn download_media(
     Ok(ExitCode::SUCCESS)
 }
 
-/// Follows every page, printing as it goes (constant memory): JSON prints one array of the
-/// items, NDJSON one item per line, tables and CSV one row per item under one header.
+/// Follows every page in constant memory: NDJSON prints one item per line, tables and CSV one
+/// row per item under one header, each as its page arrives (a failure stops at a whole line);
+/// JSON prints one array of the items, spooled to a temporary file and printed only once every
+/// page has arrived, so a failed stream never leaves half a document on stdout.
 async fn page_all(call: &MethodCall, args: &CallArgs) -> anyhow::Result<ExitCode> {
     let stdout = std::io::stdout();
-    let mut out = std::io::BufWriter::new(stdout.lock());
+    let spool = if args.format == Format::Json {
+        Some(tempfile::tempfile().context("creating a temporary file for --page-all output")?)
+    } else {
+        None
+    };
+    let mut out: std::io::BufWriter<Box<dyn Write>> = std::io::BufWriter::new(match &spool {
+        Some(file) => Box::new(file.try_clone()?),
+        None => Box::new(stdout.lock()),
+    });
     let mut pages = Box::pin(call.pages());
     let bar = progress::spinner("pages");
     let mut count = 0usize;
@@ -398,6 +399,14 @@ async fn page_all(call: &MethodCall, args: &CallArgs) -> anyhow::Result<ExitCode
         rows.finish(&mut out)?;
     }
     out.flush()?;
+    drop(out);
+    if let Some(mut file) = spool {
+        use std::io::Seek;
+        file.seek(std::io::SeekFrom::Start(0))?;
+        let mut lock = stdout.lock();
+        std::io::copy(&mut file, &mut lock)?;
+        lock.flush()?;
+    }
     progress::finish(bar);
     Ok(ExitCode::SUCCESS)
 }
