@@ -15,7 +15,6 @@ pub(crate) mod query;
 pub(crate) mod scopes;
 pub(crate) mod seed;
 pub(crate) mod trash_ids;
-pub(crate) mod unimplemented;
 pub(crate) mod upload;
 
 use std::collections::{BTreeMap, HashMap};
@@ -100,10 +99,6 @@ fn routes() -> Router<Shared> {
             get(changes::start_page_token),
         )
         .route("/drive/v3/changes", get(changes::list))
-        .route(
-            "/drive/v3/{*rest}",
-            axum::routing::any(unimplemented::fallback),
-        )
         .route("/drive/v3/about", get(about::about))
         .route(
             "/upload/drive/v3/files",
