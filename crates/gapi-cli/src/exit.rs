@@ -185,6 +185,19 @@ mod tests {
     }
 
     #[test]
+    fn client_secrets_and_profile_problems_are_usage_errors() {
+        let bad_json = gapi_auth::ClientSecrets::from_json("{").unwrap_err();
+        assert_eq!(code_for(&anyhow::Error::new(bad_json)), USAGE);
+        let bad_profile = gapi_auth::validate_profile("../x").unwrap_err();
+        assert_eq!(code_for(&anyhow::Error::new(bad_profile)), USAGE);
+        let plain_http = gapi_auth::ClientSecrets::from_json(
+            r#"{"installed":{"client_id":"a","token_uri":"http://example.com/token"}}"#,
+        )
+        .unwrap_err();
+        assert_eq!(code_for(&anyhow::Error::new(plain_http)), USAGE);
+    }
+
+    #[test]
     fn usage_errors_exit_2_and_login_errors_exit_3() {
         assert_eq!(code_for(&usage("bad")), USAGE);
         assert_eq!(code_for(&login_needed("log in").context("x")), AUTH);
