@@ -154,9 +154,16 @@ pub fn render(err: &anyhow::Error) -> String {
         }
         text.push_str(part);
     }
+    // With GAPI_CLIENT_SECRETS set, `gapi auth login` needs no --client-secrets: the hint
+    // then names the exact command.
+    let env_secrets = std::env::var_os("GAPI_CLIENT_SECRETS").is_some_and(|v| !v.is_empty());
     for hint in hints {
         text.push('\n');
-        text.push_str(&hint);
+        if env_secrets {
+            text.push_str(&hint.replace(" --client-secrets FILE", ""));
+        } else {
+            text.push_str(&hint);
+        }
     }
     text
 }
