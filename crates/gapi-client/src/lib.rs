@@ -29,6 +29,7 @@ pub mod auth;
 #[cfg(feature = "gapi-auth")]
 mod auth_gapi;
 pub mod discovery_fetch;
+mod engine;
 pub mod error;
 #[doc(hidden)]
 pub mod fuzzing;
