@@ -49,6 +49,8 @@ pub(crate) struct Persister {
     dir: PathBuf,
     _lock: File,
     state: Mutex<Journal>,
+    /// Changes numbered up to this are on disk (`store::CHANGE_SEQ`).
+    durable: std::sync::atomic::AtomicU64,
 }
 
 /// The saved state as last written, and the open journal. The mutex around it also keeps
@@ -136,6 +138,7 @@ impl Persister {
             dir: dir.to_path_buf(),
             _lock: lock,
             state: Mutex::new(journal),
+            durable: std::sync::atomic::AtomicU64::new(0),
         };
         if needs_compaction {
             let mut journal = persister.state.lock().unwrap_or_else(|e| e.into_inner());
@@ -154,9 +157,39 @@ impl Persister {
             .cloned()
     }
 
-    /// Appends the changes of the stores that changed since the last save.
-    pub(crate) fn save(&self, stores: &[Arc<dyn Persisted>]) -> Result<(), EmulatorError> {
+    /// Appends the changes of the stores that changed since the last save, unless the changes
+    /// numbered up to `wanted` are already durable (one save covers every request whose
+    /// changes it picked up: a group commit).
+    pub(crate) fn save(
+        &self,
+        stores: &[Arc<dyn Persisted>],
+        wanted: u64,
+    ) -> Result<(), EmulatorError> {
+        use std::sync::atomic::Ordering;
+        if wanted != u64::MAX && self.durable.load(Ordering::Acquire) >= wanted {
+            return Ok(());
+        }
         let mut journal = self.state.lock().unwrap_or_else(|e| e.into_inner());
+        if wanted != u64::MAX && self.durable.load(Ordering::Acquire) >= wanted {
+            return Ok(());
+        }
+        // Every change numbered up to here has set its store's flag already.
+        let upto = super::store::CHANGE_SEQ.load(Ordering::Acquire);
+        let result = self.append(&mut journal, stores);
+        if result.is_ok() {
+            self.durable.fetch_max(upto, Ordering::AcqRel);
+        }
+        result
+    }
+
+    fn append(
+        &self,
+        journal: &mut Journal,
+        stores: &[Arc<dyn Persisted>],
+    ) -> Result<(), EmulatorError> {
+        if !stores.iter().any(|s| s.dirty()) {
+            return Ok(());
+        }
         let mut ops = Vec::new();
         for store in stores {
             let value = match store.take_if_dirty() {
@@ -196,7 +229,7 @@ impl Persister {
             .map_err(write_err(&journal_path))?;
         journal.len += line.len() as u64;
         if journal.len > COMPACT_MIN && journal.len > journal.snapshot_len {
-            self.compact(&mut journal)?;
+            self.compact(journal)?;
         }
         Ok(())
     }
