@@ -6,18 +6,13 @@ use std::sync::Arc;
 
 use anyhow::Context;
 use futures_util::StreamExt;
-use gapi_client::media::{
-    DownloadOptions, MediaClient, MediaSource, UploadOptions, UploadProtocol,
-};
+use gapi_client::media::MediaSource;
 use gapi_client::{Authenticator, MethodCall, NoAuth, ParamValue, RetryPolicy, Service};
 use serde_json::Value;
 
 use super::describe::{self, Node};
 use crate::cli::{CallArgs, Format, GlobalArgs};
 use crate::{exit, output, progress};
-
-/// Uploads above this size go resumable when no protocol is named.
-const RESUMABLE_THRESHOLD: u64 = 5 * 1024 * 1024;
 
 /// Runs one API call (or prints its help).
 ///
@@ -67,7 +62,8 @@ async fn call(global: &GlobalArgs, args: CallArgs) -> anyhow::Result<ExitCode> {
     // 1. Local checks, with a service that holds no credentials.
     let body = args.json.as_deref().map(read_json_arg).transpose()?;
     let offline = service_for(global, &args, doc.clone(), Arc::new(NoAuth))?;
-    let prepared = build_call(&offline, &dotted, &args, body.clone())?.prepare()?;
+    let offline_call = build_call(&offline, &dotted, &args, body.clone())?;
+    let prepared = offline_call.prepare()?;
     // `-p alt=media`, or `-o FILE` on a method that can return media, downloads the media.
     let wants_media = matches!(prepared.url.query_pairs().find(|(k, _)| k == "alt"), Some((_, v)) if v == "media");
     let download = args.upload.is_none()
@@ -75,6 +71,10 @@ async fn call(global: &GlobalArgs, args: CallArgs) -> anyhow::Result<ExitCode> {
         && prepared.supports_media_download
         && prepared.download_url.is_some();
     check_upload_source(&args)?;
+    if let Some(upload) = &args.upload {
+        // The protocol the library will choose must be offered, and the method take media.
+        offline_call.clone().upload(upload_source(upload)).plan()?;
+    }
     if args.dry_run {
         let mut v = prepared.to_dry_run_json(&offline);
         if let Some(upload) = &args.upload {
@@ -101,11 +101,10 @@ async fn call(global: &GlobalArgs, args: CallArgs) -> anyhow::Result<ExitCode> {
     let service = service_for(global, &args, doc, auth)?;
     let call = build_call(&service, &dotted, &args, body)?;
     if let Some(upload) = &args.upload {
-        return upload_media(&service, &call, upload, &args).await;
+        return upload_media(&call, upload, &args).await;
     }
     if download {
-        let prepared = call.prepare()?;
-        return download_media(&service, &prepared, &args).await;
+        return download_media(&call, &args).await;
     }
     if args.page_all {
         return page_all(&call, &args).await;
@@ -347,101 +346,48 @@ fn media_description(upload: &str, content_type: Option<&str>) -> anyhow::Result
     }))
 }
 
+/// The `--upload` source: a file, or stdin for `-`.
+fn upload_source(upload: &str) -> MediaSource {
+    if upload == "-" {
+        MediaSource::reader(tokio::io::stdin(), None)
+    } else {
+        MediaSource::path(upload)
+    }
+}
+
 async fn upload_media(
-    service: &Service,
     call: &MethodCall,
     upload: &str,
     args: &CallArgs,
 ) -> anyhow::Result<ExitCode> {
-    // uploadType picks the protocol; it is not a parameter of the method itself.
-    let named = call.get_param("uploadType").and_then(|v| match v {
-        ParamValue::Str(s) => Some(s.clone()),
-        _ => None,
-    });
-    let call = call.clone().remove_param("uploadType");
-    let prepared = call.prepare()?;
-    let Some(target) = prepared.media_upload.clone() else {
-        return Err(exit::usage(format!(
-            "{} does not accept media uploads",
-            prepared.method_id
-        )));
-    };
-    let source = if upload == "-" {
-        MediaSource::reader(tokio::io::stdin(), None)
-    } else {
-        MediaSource::path(upload)
-    };
-    let size = source.size()?;
-    let protocol = match named.as_deref() {
-        Some(name) => UploadProtocol::from_upload_type(name).ok_or_else(|| {
-            exit::usage(format!(
-                "uploadType={name} is not one of media, multipart, resumable"
-            ))
-        })?,
-        None if size.is_none_or(|s| s > RESUMABLE_THRESHOLD) && target.resumable_url.is_some() => {
-            UploadProtocol::Resumable
-        }
-        None if prepared.body.is_some() => UploadProtocol::Multipart,
-        None => UploadProtocol::Simple,
-    };
-    let url = match protocol {
-        UploadProtocol::Resumable => target.resumable_url.clone(),
-        _ => target.simple_url.clone(),
-    }
-    .ok_or_else(|| {
-        exit::usage(format!(
-            "{} does not offer uploadType={}",
-            prepared.method_id,
-            protocol.upload_type()
-        ))
-    })?;
+    let source = upload_source(upload);
+    let bar = progress::bar(source.size()?, "uploading");
     let content_type = args
         .upload_content_type
         .clone()
         .unwrap_or_else(|| guess_content_type(upload).to_string());
-    let bar = progress::bar(size, "uploading");
-    let opts = UploadOptions::new(content_type).progress(progress::callback(&bar));
-    let media = MediaClient::new(service.transport())?;
-    let value = media
-        .upload(
-            prepared.method.clone(),
-            url,
-            protocol,
-            prepared.body.as_ref(),
-            source,
-            &opts,
-        )
+    let value = call
+        .clone()
+        .upload(source)
+        .content_type(content_type)
+        .progress(progress::callback(&bar))
+        .send()
         .await?;
     progress::finish(bar);
     write_output(&value, args, Vec::new())?;
     Ok(ExitCode::SUCCESS)
 }
 
-async fn download_media(
-    service: &Service,
-    prepared: &gapi_client::PreparedRequest,
-    args: &CallArgs,
-) -> anyhow::Result<ExitCode> {
-    let media = MediaClient::new(service.transport())?;
-    let Some(url) = prepared.download_url.clone() else {
-        return Err(exit::usage(format!(
-            "{} does not return media",
-            prepared.method_id
-        )));
-    };
-    let checked = |report: &gapi_client::media::DownloadReport| match report.verified {
-        Some(kind) => format!(", {kind} checked"),
-        None => String::new(),
-    };
+async fn download_media(call: &MethodCall, args: &CallArgs) -> anyhow::Result<ExitCode> {
+    let download = call.clone().download();
     match &args.output {
         Some(path) => {
             let bar = progress::bar(None, "downloading");
-            let opts = DownloadOptions::default()
+            let report = download
                 .overwrite(args.force)
-                .resume(true)
-                .metadata_url(prepared.download_metadata_url.clone())
-                .progress(progress::callback(&bar));
-            let report = media.download_to_file(url, path, &opts).await?;
+                .progress(progress::callback(&bar))
+                .to_file(path)
+                .await?;
             progress::finish(bar);
             eprintln!(
                 "wrote {} bytes to {}{}{}",
@@ -452,16 +398,15 @@ async fn download_media(
                 } else {
                     String::new()
                 },
-                checked(&report)
+                match report.verified {
+                    Some(kind) => format!(", {kind} checked"),
+                    None => String::new(),
+                }
             );
         }
         None => {
             let mut stdout = tokio::io::stdout();
-            let opts =
-                DownloadOptions::default().metadata_url(prepared.download_metadata_url.clone());
-            media
-                .download_to_writer_with(url, &mut stdout, &opts)
-                .await?;
+            download.to_writer(&mut stdout).await?;
             tokio::io::AsyncWriteExt::flush(&mut stdout).await?;
         }
     }

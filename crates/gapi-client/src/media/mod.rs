@@ -428,7 +428,7 @@ pub async fn download_to_file(
 
 /// Reads an error response into Google's error model (with `Retry-After`).
 pub(crate) async fn api_error(resp: Response) -> ApiError {
-    crate::transport::api_error(resp).await
+    crate::engine::api_error(resp).await
 }
 
 /// Parses a successful response body as JSON (`{}` when empty, like plain calls).
