@@ -12,32 +12,27 @@ use crate::secret::State;
 use crate::secrets::ClientSecrets;
 use crate::{Endpoints, timefmt};
 
-/// Whether `secret` is distinctive enough to look for in output: long, and written exactly
-/// once in the input (so finding it in output means the secret itself was echoed).
-fn traceable(input: &str, secret: &str) -> bool {
-    secret.len() >= 12 && input.matches(secret).count() == 1
+/// Stands in for a secret in a document: distinctive, so finding it in output means the
+/// secret itself was echoed (a secret found by value could also be a field name or a date).
+const MARKER: &str = "S3CRET-MARKER-7f3a9c";
+
+/// `doc` with the string at `path` (top level or one object down) replaced by `marker`, as
+/// JSON text; `None` when there is no string there.
+fn with_marker(doc: &serde_json::Value, path: &[&str], marker: &str) -> Option<String> {
+    let mut doc = doc.clone();
+    let mut slot = &mut doc;
+    for key in path {
+        slot = slot.get_mut(*key)?;
+    }
+    if !slot.is_string() {
+        return None;
+    }
+    *slot = serde_json::Value::String(marker.to_string());
+    serde_json::to_string(&doc).ok()
 }
 
-fn assert_hidden(input: &str, secret: &str, output: &str, what: &str) {
-    if traceable(input, secret) {
-        assert!(!output.contains(secret), "{what} shows a secret: {output}");
-    }
-}
-
-/// The string value of `key` anywhere at the top two levels of a JSON document.
-fn json_strings(v: &serde_json::Value, key: &str) -> Vec<String> {
-    let mut out = Vec::new();
-    if let Some(s) = v.get(key).and_then(|s| s.as_str()) {
-        out.push(s.to_string());
-    }
-    if let Some(obj) = v.as_object() {
-        for inner in obj.values() {
-            if let Some(s) = inner.get(key).and_then(|s| s.as_str()) {
-                out.push(s.to_string());
-            }
-        }
-    }
-    out
+fn assert_hidden(marker: &str, output: &str, what: &str) {
+    assert!(!output.contains(marker), "{what} shows a secret: {output}");
 }
 
 /// The browser's request on the loopback redirect server: the head parser, the `Host` check
@@ -76,33 +71,37 @@ pub fn client_secrets(data: &[u8]) {
     let Ok(text) = std::str::from_utf8(data) else {
         return;
     };
-    let secrets_in_input = serde_json::from_str::<serde_json::Value>(text)
-        .map(|v| json_strings(&v, "client_secret"))
-        .unwrap_or_default();
-    match ClientSecrets::from_json(text) {
-        Ok(secrets) => {
-            let shown = format!("{secrets:?}");
-            for s in &secrets_in_input {
-                assert_hidden(text, s, &shown, "ClientSecrets Debug");
-            }
-            match secrets.endpoints() {
-                Ok(endpoints) => {
-                    let _ = TokenClient::new(
-                        secrets.client_id.clone(),
-                        secrets.client_secret.clone(),
-                        endpoints,
-                    );
-                }
-                Err(e) => {
-                    for s in &secrets_in_input {
-                        assert_hidden(text, s, &format!("{e} {e:?}"), "endpoint error");
+    let checked = |text: &str, marker: Option<&str>| {
+        let shown = match ClientSecrets::from_json(text) {
+            Ok(secrets) => {
+                let mut shown = format!("{secrets:?}");
+                match secrets.endpoints() {
+                    Ok(endpoints) => {
+                        let client = TokenClient::new(
+                            secrets.client_id.clone(),
+                            secrets.client_secret.clone(),
+                            endpoints,
+                        );
+                        if let Ok(client) = client {
+                            shown.push_str(&format!("{client:?}"));
+                        }
                     }
+                    Err(e) => shown.push_str(&format!("{e} {e:?}")),
                 }
+                shown
             }
+            Err(e) => format!("{e} {e:?}"),
+        };
+        if let Some(marker) = marker {
+            assert_hidden(marker, &shown, "client secrets");
         }
-        Err(e) => {
-            for s in &secrets_in_input {
-                assert_hidden(text, s, &format!("{e} {e:?}"), "client secrets error");
+    };
+    checked(text, None);
+    // The same document with its client secret replaced by a marker: the marker never shows.
+    if let Ok(doc) = serde_json::from_str::<serde_json::Value>(text) {
+        for section in ["installed", "web"] {
+            if let Some(marked) = with_marker(&doc, &[section, "client_secret"], MARKER) {
+                checked(&marked, Some(MARKER));
             }
         }
     }
@@ -116,47 +115,42 @@ pub fn credentials_file(data: &[u8]) {
         return;
     };
     let value = serde_json::from_str::<serde_json::Value>(text).ok();
-    let mut secrets = Vec::new();
-    if let Some(v) = &value {
-        for key in ["client_secret", "refresh_token", "token"] {
-            secrets.extend(v.get(key).and_then(|s| s.as_str()).map(str::to_string));
+    if let Ok(creds) = Credentials::from_authorized_user_json(text, None) {
+        let written = creds.to_authorized_user_json();
+        let again = Credentials::from_authorized_user_json(&written, None)
+            .unwrap_or_else(|e| panic!("our own file does not parse: {e}\n{written}"));
+        assert_eq!(written, again.to_authorized_user_json(), "round trip");
+        let before = value
+            .as_ref()
+            .and_then(|v| v.get("refresh_token"))
+            .and_then(|s| s.as_str())
+            .filter(|s| !s.is_empty());
+        if let Some(rt) = before {
+            let w: serde_json::Value = serde_json::from_str(&written).expect("JSON");
+            assert_eq!(
+                Some(rt),
+                w["refresh_token"].as_str(),
+                "the refresh token was lost"
+            );
         }
     }
-    match Credentials::from_authorized_user_json(text, None) {
-        Ok(creds) => {
-            let shown = format!("{creds:?}");
-            for s in &secrets {
-                assert_hidden(text, s, &shown, "Credentials Debug");
-            }
-            let written = creds.to_authorized_user_json();
-            let again = Credentials::from_authorized_user_json(&written, None)
-                .unwrap_or_else(|e| panic!("our own file does not parse: {e}\n{written}"));
-            assert_eq!(written, again.to_authorized_user_json(), "round trip");
-            let kept = |key: &str| {
-                let v = value
-                    .as_ref()
-                    .and_then(|v| v.get(key))
-                    .and_then(|s| s.as_str());
-                let w: serde_json::Value = serde_json::from_str(&written).expect("JSON");
-                let w = w.get(key).and_then(|s| s.as_str()).map(str::to_string);
-                (v.filter(|s| !s.is_empty()).map(str::to_string), w)
-            };
-            let (before, after) = kept("refresh_token");
-            if let Some(rt) = before {
-                assert_eq!(Some(rt), after, "the refresh token was lost");
-            }
-        }
-        Err(e) => {
-            for s in &secrets {
-                assert_hidden(text, s, &format!("{e} {e:?}"), "credentials error");
-            }
-        }
+    // Each secret replaced by a marker: the marker never shows in Debug output or an error.
+    let Some(doc) = value else { return };
+    for key in ["client_secret", "refresh_token", "token"] {
+        let Some(marked) = with_marker(&doc, &[key], MARKER) else {
+            continue;
+        };
+        let shown = match Credentials::from_authorized_user_json(&marked, None) {
+            Ok(creds) => format!("{creds:?}"),
+            Err(e) => format!("{e} {e:?}"),
+        };
+        assert_hidden(MARKER, &shown, "credentials");
     }
 }
 
-/// A token endpoint's answer (first two bytes: the HTTP status, modulo 600) and the OAuth / Google error
-/// bodies: a token response or an error, never a panic; tokens never in `Debug` output; the
-/// credentials made from it write a file that parses again.
+/// A token endpoint's answer (first two bytes: the HTTP status, modulo 600) and the OAuth /
+/// Google error bodies: a token response or an error, never a panic; tokens never in `Debug`
+/// output; the credentials made from it write a file that parses again.
 pub fn token_response(data: &[u8]) {
     let (status, body) = match data {
         [a, b, rest @ ..] => (u16::from_be_bytes([*a, *b]) % 600, rest),
@@ -167,22 +161,11 @@ pub fn token_response(data: &[u8]) {
         status,
         body: body.to_vec(),
     };
-    let text = String::from_utf8_lossy(body);
-    let tokens = serde_json::from_slice::<serde_json::Value>(body)
-        .map(|v| {
-            let mut t = json_strings(&v, "access_token");
-            t.extend(json_strings(&v, "refresh_token"));
-            t
-        })
-        .unwrap_or_default();
     let err = oauth_error(&raw, &endpoints.token, "refreshing");
     let _ = (err.kind(), err.is_retryable(), err.hint());
     match parse_token_response(raw, &endpoints.token, "refreshing") {
         Ok(resp) => {
-            for t in &tokens {
-                assert_hidden(&text, t, &format!("{resp:?}"), "TokenResponse Debug");
-            }
-            let client = TokenClient::new("id", None, endpoints).expect("client");
+            let client = TokenClient::new("id", None, endpoints.clone()).expect("client");
             let creds = Credentials::from_token_response(client, resp, &["email".into()]);
             let written = creds.to_authorized_user_json();
             Credentials::from_authorized_user_json(&written, None)
@@ -192,14 +175,35 @@ pub fn token_response(data: &[u8]) {
             let _ = (e.kind(), e.is_retryable());
         }
     }
+    // The tokens replaced by markers: neither shows in `Debug` output nor in an error.
+    let Ok(doc) = serde_json::from_slice::<serde_json::Value>(body) else {
+        return;
+    };
+    for key in ["access_token", "refresh_token", "id_token"] {
+        let Some(marked) = with_marker(&doc, &[key], MARKER) else {
+            continue;
+        };
+        let raw = RawResponse {
+            status,
+            body: marked.into_bytes(),
+        };
+        let shown = match parse_token_response(raw, &endpoints.token, "refreshing") {
+            Ok(resp) => format!("{resp:?}"),
+            Err(e) => format!("{e} {e:?}"),
+        };
+        assert_hidden(MARKER, &shown, "token response");
+    }
 }
 
 /// An expiry timestamp as found in credentials files: what parses formats to a string that
-/// parses to the same time.
+/// parses to the same time (to the microsecond).
 pub fn expiry(data: &[u8]) {
     let text = String::from_utf8_lossy(data);
     if let Some(t) = timefmt::parse_expiry(&text) {
+        // Written with microseconds, as Python google-auth does: finer digits may go.
         let shown = timefmt::format_expiry(t);
-        assert_eq!(timefmt::parse_expiry(&shown), Some(t), "{shown}");
+        let back = timefmt::parse_expiry(&shown).unwrap_or_else(|| panic!("{shown} unreadable"));
+        let gap = t.duration_since(back).or_else(|_| back.duration_since(t));
+        assert!(gap.is_ok_and(|g| g.as_micros() < 1), "{text} -> {shown}");
     }
 }

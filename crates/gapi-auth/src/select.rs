@@ -192,7 +192,7 @@ fn nothing_found(store: &FileStore, adc: Option<PathBuf>) -> Error {
 }
 
 /// Reads an ADC file; any failure names the file and where its path came from.
-fn read_adc_file(
+pub(crate) fn read_adc_file(
     path: &Path,
     http: Option<reqwest::Client>,
     from_env: bool,
@@ -219,5 +219,5 @@ fn read_adc_file(
         Err(ReadError::NotFound(_)) => return Err(broken("it does not exist".into())),
         Err(e) => return Err(broken(e.to_string())),
     };
-    Credentials::from_authorized_user_json(&text, http).map_err(|e| broken(e.message().into()))
+    crate::store::parse_authorized_user(&text, http).map_err(broken)
 }

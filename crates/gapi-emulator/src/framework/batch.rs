@@ -8,7 +8,6 @@ use axum::body::Body;
 use axum::extract::Request;
 use axum::http::{HeaderName, HeaderValue, Method, header};
 use axum::response::{IntoResponse, Response};
-use tower::ServiceExt;
 
 use crate::framework::api_error::{ApiError, ApiResult};
 use crate::framework::body::{SMALL_BODY_LIMIT, read_limited};
@@ -21,6 +20,7 @@ pub(crate) fn routes() -> Router {
     Router::new()
         .route("/batch/drive/v3", axum::routing::post(batch))
         .route("/batch", axum::routing::post(batch))
+        .route("/batch/{*api}", axum::routing::post(batch))
 }
 
 /// Google accepts at most 100 calls per batch.
@@ -183,10 +183,7 @@ async fn batch(request: Request) -> ApiResult {
                         if let Some(c) = &conn {
                             req.extensions_mut().insert(c.clone());
                         }
-                        match router.clone().oneshot(req).await {
-                            Ok(r) => r,
-                            Err(never) => match never {},
-                        }
+                        super::dispatch::dispatch(router.clone(), req).await
                     }
                     Err(e) => ApiError::bad_request(format!("Batch part {}: {e}", index + 1))
                         .into_response(),
