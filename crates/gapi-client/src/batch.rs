@@ -420,13 +420,13 @@ fn parse_inner_response(data: &[u8]) -> Result<Value, Error> {
         }
         return serde_json::from_slice(body).map_err(Error::from);
     }
-    Err(Error::Api(Box::new(ApiError::from_parts(
+    Err(Error::from_api(ApiError::from_parts(
         status, &headers, None, body,
-    ))))
+    )))
 }
 
 fn batch_error(msg: String) -> Error {
-    Error::Io(std::io::Error::new(std::io::ErrorKind::InvalidData, msg))
+    Error::from(std::io::Error::new(std::io::ErrorKind::InvalidData, msg))
 }
 
 fn random_id() -> String {

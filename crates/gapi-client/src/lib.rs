@@ -45,7 +45,7 @@ pub mod uri_template;
 
 pub use auth::{ApiKey, Authenticator, Authorization, NoAuth, SecretString, StaticToken};
 pub use discovery_fetch::{DiscoveryFetcher, FetchOrigin};
-pub use error::{ApiError, Error, Result};
+pub use error::{ApiError, Error, Hint, Result};
 pub use media_call::{DownloadCall, UploadCall};
 pub use method_call::{MediaUploadTarget, MethodCall, PreparedRequest, WireRequest};
 pub use params::ParamValue;
