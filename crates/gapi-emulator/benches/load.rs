@@ -125,7 +125,7 @@ async fn scenario(label: &str, config: EmulatorConfig, secs: u64, upload_kib: us
     let started = Instant::now();
     tokio::time::sleep(Duration::from_secs(secs)).await;
     stop.store(true, Ordering::Relaxed);
-    let mut collect = async |tasks: Vec<tokio::task::JoinHandle<(Vec<Duration>, usize)>>| {
+    let collect = async |tasks: Vec<tokio::task::JoinHandle<(Vec<Duration>, usize)>>| {
         let mut all = Vec::new();
         let mut errors = 0;
         for t in tasks {
