@@ -29,7 +29,7 @@ const MAX_PARTS: usize = 100;
 const BATCH_LIMIT: usize = 8 * SMALL_BODY_LIMIT;
 
 /// One parsed inner request.
-struct InnerRequest {
+pub(crate) struct InnerRequest {
     content_id: Option<String>,
     method: Method,
     target: String,
@@ -37,7 +37,7 @@ struct InnerRequest {
     body: bytes::Bytes,
 }
 
-fn parse_part(part: &multipart::Part) -> Result<InnerRequest, String> {
+pub(crate) fn parse_part(part: &multipart::Part) -> Result<InnerRequest, String> {
     let ct = part.header("content-type").unwrap_or("");
     if !ct.starts_with("application/http") {
         return Err(format!(
