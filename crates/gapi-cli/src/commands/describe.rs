@@ -3,7 +3,7 @@
 use std::process::ExitCode;
 
 use anyhow::Context;
-use gapi_discovery::{RestDescription, RestMethod, RestResource};
+use gapi_discovery::{LookupError, RestDescription, RestMethod, RestResource, Target};
 
 use crate::cli::{DescribeArgs, GlobalArgs};
 use crate::exit;
@@ -62,37 +62,30 @@ pub fn load_document(api: &str, version: &str) -> anyhow::Result<RestDescription
     })
 }
 
-/// Resolves resource and method words; stops at the first word that is neither.
+/// Resolves resource and method words through the library's one lookup (a name that is both
+/// a method and a resource is the resource when more words follow).
 pub fn resolve<'a>(doc: &'a RestDescription, words: &[String]) -> anyhow::Result<Node<'a>> {
-    let mut node = Node::Api;
-    let mut path = String::new();
-    for (i, word) in words.iter().enumerate() {
-        let (resources, methods) = match &node {
-            Node::Api => (&doc.resources, &doc.methods),
-            Node::Resource(_, r) => (&r.resources, &r.methods),
-            Node::Method(name, _) => {
-                return Err(exit::usage(format!(
-                    "unexpected word `{word}` after the method `{name}`\nhint: parameters go as -p name=value"
-                )));
-            }
-        };
-        if !path.is_empty() {
-            path.push('.');
-        }
-        path.push_str(word);
-        if let Some(m) = methods.get(word) {
-            node = Node::Method(path.clone(), m);
-        } else if let Some(r) = resources.get(word) {
-            node = Node::Resource(path.clone(), r.get());
-        } else {
-            let candidates = resources.keys().chain(methods.keys());
-            let close = gapi_client::params::closest(word, candidates);
-            let here = if i == 0 {
+    match doc.lookup(words) {
+        Ok(found) => Ok(match found.target {
+            Target::Api => Node::Api,
+            Target::Resource(r) => Node::Resource(found.dotted, r),
+            Target::Method(m) => Node::Method(found.dotted, m),
+        }),
+        Err(LookupError::AfterMethod { method, word }) => Err(exit::usage(format!(
+            "unexpected word `{word}` after the method `{method}`\nhint: parameters go as -p name=value"
+        ))),
+        Err(LookupError::NotFound {
+            parent,
+            word,
+            resources,
+            methods,
+        }) => {
+            let candidates = resources.iter().chain(methods.iter()).map(String::as_str);
+            let close = gapi_client::params::closest(&word, candidates);
+            let here = if parent.is_empty() {
                 doc.name.clone()
             } else {
-                path.rsplit_once('.')
-                    .map(|p| p.0.to_string())
-                    .unwrap_or_default()
+                parent
             };
             let mut msg = format!("`{here}` has no resource or method `{word}`");
             if !close.is_empty() {
@@ -102,10 +95,10 @@ pub fn resolve<'a>(doc: &'a RestDescription, words: &[String]) -> anyhow::Result
                 "\nhint: `gapi {} --help` lists what it has",
                 doc.name
             ));
-            return Err(exit::usage(msg));
+            Err(exit::usage(msg))
         }
+        Err(LookupError::Empty) => Err(exit::usage("an empty word names no resource or method")),
     }
-    Ok(node)
 }
 
 fn first_line(s: &str) -> String {
