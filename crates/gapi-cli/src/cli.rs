@@ -240,6 +240,9 @@ pub struct CallArgs {
     /// Partial response field mask (the `fields` parameter).
     #[arg(long, value_name = "MASK")]
     pub fields: Option<String>,
+    /// Filter the response (each item with --page-all) with a jq program; strings print raw.
+    #[arg(long, value_name = "EXPR")]
+    pub jq: Option<String>,
     /// Print the request as JSON instead of sending it (needs no credentials).
     #[arg(long)]
     pub dry_run: bool,

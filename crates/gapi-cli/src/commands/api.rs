@@ -14,6 +14,7 @@ use serde_json::Value;
 
 use super::describe::{self, Node};
 use crate::cli::{CallArgs, Format, GlobalArgs};
+use crate::jq::Jq;
 use crate::{exit, output, progress};
 
 /// Uploads above this size go resumable when no protocol is named.
@@ -26,6 +27,8 @@ pub async fn run(global: &GlobalArgs, args: CallArgs) -> anyhow::Result<ExitCode
             "name an API, e.g. `gapi drive files list`; `gapi apis` lists them",
         ));
     };
+    // A bad jq program is a usage error before anything else happens.
+    let jq = args.jq.as_deref().map(Jq::compile).transpose()?;
     let (api, version) = describe::api_and_version(first)?;
     let doc = describe::load_document(&api, &version)?;
     let node = describe::resolve(&doc, &args.words[1..])?;
@@ -76,7 +79,7 @@ pub async fn run(global: &GlobalArgs, args: CallArgs) -> anyhow::Result<ExitCode
         return Ok(ExitCode::SUCCESS);
     }
     if let Some(upload) = &args.upload {
-        return upload_media(&service, &call, upload, &args).await;
+        return upload_media(&service, &call, upload, &args, jq.as_ref()).await;
     }
     // `-p alt=media`, or `-o FILE` on a method that can return media, downloads the media.
     let wants_media = call
@@ -92,10 +95,10 @@ pub async fn run(global: &GlobalArgs, args: CallArgs) -> anyhow::Result<ExitCode
         }
     }
     if args.page_all {
-        return page_all(&call, &args).await;
+        return page_all(&call, &args, jq.as_ref()).await;
     }
     let value = call.execute().await?;
-    write_output(&value, &args)?;
+    write_output(&value, &args, jq.as_ref())?;
     Ok(ExitCode::SUCCESS)
 }
 
@@ -230,6 +233,7 @@ async fn upload_media(
     call: &MethodCall,
     upload: &str,
     args: &CallArgs,
+    jq: Option<&Jq>,
 ) -> anyhow::Result<ExitCode> {
     // uploadType picks the protocol; it is not a parameter of the method itself.
     let named = call.get_param("uploadType").and_then(|v| match v {
@@ -291,7 +295,7 @@ async fn upload_media(
         )
         .await?;
     progress::finish(bar);
-    write_output(&value, args)?;
+    write_output(&value, args, jq)?;
     Ok(ExitCode::SUCCESS)
 }
 
@@ -333,7 +337,7 @@ async fn download_media(
 
 /// Follows every page, printing as it goes (constant memory): JSON prints one array of the
 /// items, NDJSON one item per line, tables and CSV one row per item under one header.
-async fn page_all(call: &MethodCall, args: &CallArgs) -> anyhow::Result<ExitCode> {
+async fn page_all(call: &MethodCall, args: &CallArgs, jq: Option<&Jq>) -> anyhow::Result<ExitCode> {
     let stdout = std::io::stdout();
     let mut out = std::io::BufWriter::new(stdout.lock());
     let mut pages = Box::pin(call.pages());
@@ -341,13 +345,25 @@ async fn page_all(call: &MethodCall, args: &CallArgs) -> anyhow::Result<ExitCode
     let mut count = 0usize;
     let mut first_item = true;
     let mut header = true;
-    if args.format == Format::Json {
+    let json_array = args.format == Format::Json && jq.is_none();
+    if json_array {
         writeln!(out, "[")?;
     }
     while let Some(page) = pages.next().await {
         let page = page?;
         count += 1;
         progress::tick(&bar, count);
+        if let Some(jq) = jq {
+            match output::list_items(&page) {
+                Some((_, items)) => items.iter().try_for_each(|i| jq.write(&mut out, i))?,
+                None => jq.write(&mut out, &page)?,
+            }
+            out.flush()?;
+            if args.page_limit.is_some_and(|limit| count >= limit) {
+                break;
+            }
+            continue;
+        }
         match output::list_items(&page) {
             Some((_, items)) => {
                 for item in items {
@@ -384,7 +400,7 @@ async fn page_all(call: &MethodCall, args: &CallArgs) -> anyhow::Result<ExitCode
             break;
         }
     }
-    if args.format == Format::Json {
+    if json_array {
         if !first_item {
             writeln!(out)?;
         }
@@ -395,18 +411,18 @@ async fn page_all(call: &MethodCall, args: &CallArgs) -> anyhow::Result<ExitCode
     Ok(ExitCode::SUCCESS)
 }
 
-fn write_output(value: &Value, args: &CallArgs) -> anyhow::Result<()> {
-    match &args.output {
-        Some(path) => {
-            let mut file = std::fs::File::create(path)
-                .with_context(|| format!("cannot create {}", path.display()))?;
-            output::write_value(&mut file, value, args.format)?;
-        }
-        None => {
-            let stdout = std::io::stdout();
-            let mut lock = stdout.lock();
-            output::write_value(&mut lock, value, args.format)?;
-        }
+fn write_output(value: &Value, args: &CallArgs, jq: Option<&Jq>) -> anyhow::Result<()> {
+    let mut out: Box<dyn Write> = match &args.output {
+        Some(path) => Box::new(
+            std::fs::File::create(path)
+                .with_context(|| format!("cannot create {}", path.display()))?,
+        ),
+        None => Box::new(std::io::stdout().lock()),
+    };
+    match jq {
+        Some(jq) => jq.write(&mut out, value)?,
+        None => output::write_value(&mut out, value, args.format)?,
     }
+    out.flush()?;
     Ok(())
 }
