@@ -240,6 +240,9 @@ pub struct CallArgs {
     /// Partial response field mask (the `fields` parameter).
     #[arg(long, value_name = "MASK")]
     pub fields: Option<String>,
+    /// Send the --json body without checking it against the method's schema first.
+    #[arg(long)]
+    pub no_validate: bool,
     /// Filter the response (each item with --page-all) with a jq program; strings print raw.
     #[arg(long, value_name = "EXPR")]
     pub jq: Option<String>,

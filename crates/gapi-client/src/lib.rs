@@ -34,6 +34,7 @@ pub mod method_call;
 pub mod pagination;
 pub mod params;
 pub mod retry;
+pub mod schema_check;
 pub mod scopes;
 pub mod service;
 pub mod transport;

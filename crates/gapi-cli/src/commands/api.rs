@@ -65,6 +65,9 @@ pub async fn run(global: &GlobalArgs, args: CallArgs) -> anyhow::Result<ExitCode
     }
     let service = builder.build()?;
     let call = build_call(&service, &dotted, &args)?;
+    if let (Some(body), false) = (call.get_body(), args.no_validate) {
+        check_body(&service, &dotted, body)?;
+    }
 
     if args.dry_run {
         let prepared = call.prepare()?;
@@ -176,6 +179,16 @@ fn build_call(service: &Service, dotted: &str, args: &CallArgs) -> anyhow::Resul
         call = call.body(read_json_arg(body)?);
     }
     Ok(call)
+}
+
+/// The body against the method's request schema (exit 2 naming each bad JSON path).
+pub fn check_body(service: &Service, dotted: &str, body: &Value) -> anyhow::Result<()> {
+    let method = service.find_method(dotted)?;
+    gapi_client::schema_check::check_request(service.document(), method, body).map_err(|e| {
+        exit::usage(format!(
+            "{e}\nhint: fix the body, or add --no-validate if the API accepts more than its Discovery document says"
+        ))
+    })
 }
 
 /// `--json` takes JSON text, `@FILE`, or `@-` for stdin.
