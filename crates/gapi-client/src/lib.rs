@@ -38,6 +38,7 @@ pub mod schema_check;
 pub mod scopes;
 pub mod service;
 pub mod transport;
+pub mod upload_naming;
 pub mod uri_template;
 
 pub use auth::{ApiKey, Authenticator, Authorization, NoAuth, SecretString, StaticToken};

@@ -9,6 +9,7 @@ use futures_util::StreamExt;
 use gapi_client::media::{
     DownloadOptions, MediaClient, MediaSource, Progress, UploadOptions, UploadProtocol,
 };
+use gapi_client::upload_naming;
 use gapi_client::{Authenticator, MethodCall, NoAuth, ParamValue, RetryPolicy, Service};
 use serde_json::Value;
 
@@ -64,7 +65,19 @@ pub async fn run(global: &GlobalArgs, args: CallArgs) -> anyhow::Result<ExitCode
         builder = builder.quota_project(project.clone());
     }
     let service = builder.build()?;
-    let call = build_call(&service, &dotted, &args)?;
+    let mut call = build_call(&service, &dotted, &args)?;
+    // `--upload ./report.pdf` names the new object `report.pdf` unless a name is given
+    // (uploadType=media sends no metadata, so nothing to name there).
+    let media_only =
+        matches!(call.get_param("uploadType"), Some(ParamValue::Str(s)) if s == "media");
+    if let Some(name) = args
+        .upload
+        .as_deref()
+        .filter(|u| *u != "-" && !media_only)
+        .and_then(|u| upload_naming::file_name(std::path::Path::new(u)))
+    {
+        call = upload_naming::with_default_name(call, &name);
+    }
     if let (Some(body), false) = (call.get_body(), args.no_validate) {
         check_body(&service, &dotted, body)?;
     }
@@ -205,22 +218,12 @@ fn read_json_arg(arg: &str) -> anyhow::Result<Value> {
     serde_json::from_str(&text).map_err(|e| exit::usage(format!("--json is not valid JSON: {e}")))
 }
 
-fn guess_content_type(path: &str) -> &'static str {
-    let ext = path
-        .rsplit_once('.')
-        .map(|(_, e)| e.to_ascii_lowercase())
-        .unwrap_or_default();
-    match ext.as_str() {
-        "txt" | "md" | "log" => "text/plain",
-        "csv" => "text/csv",
-        "html" | "htm" => "text/html",
-        "json" => "application/json",
-        "pdf" => "application/pdf",
-        "png" => "image/png",
-        "jpg" | "jpeg" => "image/jpeg",
-        "gif" => "image/gif",
-        "zip" => "application/zip",
-        _ => "application/octet-stream",
+/// The MIME type of an upload: its extension's (stdin has none), `--upload-content-type` wins.
+fn upload_content_type(upload: &str, given: Option<&str>) -> String {
+    match given {
+        Some(t) => t.to_string(),
+        None if upload == "-" => "application/octet-stream".to_string(),
+        None => upload_naming::content_type_for(std::path::Path::new(upload)),
     }
 }
 
@@ -236,7 +239,7 @@ fn media_description(upload: &str, content_type: Option<&str>) -> anyhow::Result
     };
     Ok(serde_json::json!({
         "path": upload,
-        "content_type": content_type.unwrap_or_else(|| guess_content_type(upload)),
+        "content_type": upload_content_type(upload, content_type),
         "size": size,
     }))
 }
@@ -290,10 +293,7 @@ async fn upload_media(
             protocol.upload_type()
         ))
     })?;
-    let content_type = args
-        .upload_content_type
-        .clone()
-        .unwrap_or_else(|| guess_content_type(upload).to_string());
+    let content_type = upload_content_type(upload, args.upload_content_type.as_deref());
     let bar = progress::bar(size, "uploading");
     let opts = UploadOptions::new(content_type).progress(progress::callback(&bar));
     let media = MediaClient::new(service.transport())?;
