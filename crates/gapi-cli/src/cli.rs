@@ -240,6 +240,16 @@ pub struct CallArgs {
     /// Partial response field mask (the `fields` parameter).
     #[arg(long, value_name = "MASK")]
     pub fields: Option<String>,
+    /// `gapi <api> --batch FILE|-`: send NDJSON calls ({"method","params","body"} per line) as
+    /// batch requests; prints one NDJSON result per line, in order.
+    #[arg(long, value_name = "FILE|-")]
+    pub batch: Option<String>,
+    /// Refuse every method that is not a GET (checked before any request).
+    #[arg(long, env = "GAPI_READ_ONLY")]
+    pub read_only: bool,
+    /// Allow only methods whose id matches PATTERN (`drive.files.*`); repeatable.
+    #[arg(long = "allow", value_name = "PATTERN")]
+    pub allow: Vec<String>,
     /// Send the --json body without checking it against the method's schema first.
     #[arg(long)]
     pub no_validate: bool,

@@ -77,3 +77,52 @@ async fn no_validate_sends_the_body_as_given() {
     .await;
     assert_eq!(ok.code, 0, "{}", ok.stderr);
 }
+
+#[tokio::test]
+async fn read_only_and_allow_refuse_before_any_request() {
+    // The endpoint does not exist: a refusal must come before any request is tried.
+    let base = ["--anonymous", "--endpoint", "http://127.0.0.1:9/"];
+    let out = gapi(
+        &[
+            &["drive", "files", "delete", "-p", "fileId=x", "--read-only"][..],
+            &base,
+        ]
+        .concat(),
+    )
+    .await;
+    assert_eq!(out.code, 2, "{}", out.stderr);
+    assert!(
+        out.stderr.contains("drive.files.delete is refused") && out.stderr.contains("DELETE"),
+        "{}",
+        out.stderr
+    );
+    let out = gapi(
+        &[
+            &["drive", "about", "get", "--allow", "drive.files.*"][..],
+            &base,
+        ]
+        .concat(),
+    )
+    .await;
+    assert_eq!(out.code, 2, "{}", out.stderr);
+    assert!(out.stderr.contains("drive.files.*"), "{}", out.stderr);
+    // Allowed methods go on (and here fail to connect: exit 6).
+    let out = gapi(
+        &[
+            &[
+                "drive",
+                "files",
+                "list",
+                "--read-only",
+                "--allow",
+                "drive.files.*",
+            ][..],
+            &base,
+        ]
+        .concat(),
+    )
+    .await;
+    assert_eq!(out.code, 6, "{}", out.stderr);
+    let dry = gapi(&["drive", "files", "create", "--read-only", "--dry-run"]).await;
+    assert_eq!(dry.code, 2, "dry runs obey the policy too: {}", dry.stderr);
+}

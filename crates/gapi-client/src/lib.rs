@@ -33,6 +33,7 @@ pub mod error;
 pub mod method_call;
 pub mod pagination;
 pub mod params;
+pub mod policy;
 pub mod retry;
 pub mod schema_check;
 pub mod scopes;

@@ -32,6 +32,20 @@ pub async fn run(global: &GlobalArgs, args: CallArgs) -> anyhow::Result<ExitCode
     let jq = args.jq.as_deref().map(Jq::compile).transpose()?;
     let (api, version) = describe::api_and_version(first)?;
     let doc = describe::load_document(&api, &version)?;
+    if let Some(source) = args.batch.clone() {
+        if args.words.len() > 1 {
+            return Err(exit::usage(
+                "--batch takes the API alone: `gapi drive --batch calls.ndjson` (each line names its method)",
+            ));
+        }
+        let auth: Arc<dyn Authenticator> = if args.dry_run || global.anonymous {
+            Arc::new(NoAuth)
+        } else {
+            credentials_for(global, &[]).await?
+        };
+        let service = service_for(global, doc, auth, &args)?;
+        return super::batch_cli::run(&service, &source, &args).await;
+    }
     let node = describe::resolve(&doc, &args.words[1..])?;
     let dotted = match (&node, args.help) {
         (Node::Method(dotted, _), false) => dotted.clone(),
@@ -54,17 +68,8 @@ pub async fn run(global: &GlobalArgs, args: CallArgs) -> anyhow::Result<ExitCode
     } else {
         credentials_for(global, &scopes).await?
     };
-    let mut builder = Service::builder()
-        .document(doc)
-        .auth_arc(auth)
-        .retry_policy(RetryPolicy::default().with_retry_non_idempotent(args.retry_all));
-    if let Some(endpoint) = &global.endpoint {
-        builder = builder.endpoint(endpoint.clone());
-    }
-    if let Some(project) = &global.quota_project {
-        builder = builder.quota_project(project.clone());
-    }
-    let service = builder.build()?;
+    let service = service_for(global, doc, auth, &args)?;
+    check_policy(&service, &dotted, &args)?;
     let mut call = build_call(&service, &dotted, &args)?;
     // `--upload ./report.pdf` names the new object `report.pdf` unless a name is given
     // (uploadType=media sends no metadata, so nothing to name there).
@@ -118,8 +123,41 @@ pub async fn run(global: &GlobalArgs, args: CallArgs) -> anyhow::Result<ExitCode
     Ok(ExitCode::SUCCESS)
 }
 
+/// The service for a call: the document, credentials, endpoint and retry flags.
+pub fn service_for(
+    global: &GlobalArgs,
+    doc: impl Into<gapi_client::DocumentSource>,
+    auth: Arc<dyn Authenticator>,
+    args: &CallArgs,
+) -> anyhow::Result<Service> {
+    let mut builder = Service::builder()
+        .document(doc)
+        .auth_arc(auth)
+        .retry_policy(RetryPolicy::default().with_retry_non_idempotent(args.retry_all));
+    if let Some(endpoint) = &global.endpoint {
+        builder = builder.endpoint(endpoint.clone());
+    }
+    if let Some(project) = &global.quota_project {
+        builder = builder.quota_project(project.clone());
+    }
+    Ok(builder.build()?)
+}
+
+/// `--read-only` and `--allow`, enforced before any request (exit 2).
+pub fn check_policy(service: &Service, dotted: &str, args: &CallArgs) -> anyhow::Result<()> {
+    let policy = gapi_client::policy::Policy::new()
+        .read_only(args.read_only)
+        .allow(args.allow.iter().cloned());
+    if policy.is_open() {
+        return Ok(());
+    }
+    policy
+        .check(service.find_method(dotted)?)
+        .map_err(|e| exit::usage(e.to_string()))
+}
+
 /// Loads the profile's credentials and checks they cover one of the method's scopes.
-async fn credentials_for(
+pub async fn credentials_for(
     global: &GlobalArgs,
     scopes: &[String],
 ) -> anyhow::Result<Arc<dyn Authenticator>> {

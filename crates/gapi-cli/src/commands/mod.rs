@@ -3,6 +3,7 @@
 mod api;
 mod apis;
 mod auth;
+mod batch_cli;
 mod demo;
 mod describe;
 mod emulator;
