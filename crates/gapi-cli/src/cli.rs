@@ -64,6 +64,8 @@ pub enum Command {
     Apis(ApisArgs),
     /// Describe an API, a resource or a method: parameters, request and response schema.
     Describe(DescribeArgs),
+    /// Serve the Model Context Protocol over stdio: search_methods, describe_method, call_method.
+    Mcp(McpArgs),
     /// `<api>[:<version>] <resource>... <method>`: call an API method.
     #[command(external_subcommand)]
     Call(Vec<OsString>),
@@ -188,6 +190,20 @@ pub struct DescribeArgs {
     pub path: Vec<String>,
 }
 
+/// `gapi mcp`
+#[derive(Debug, Args)]
+pub struct McpArgs {
+    /// Refuse every method that is not a GET.
+    #[arg(long, env = "GAPI_READ_ONLY")]
+    pub read_only: bool,
+    /// Allow only methods whose id matches PATTERN (`drive.files.*`); repeatable.
+    #[arg(long = "allow", value_name = "PATTERN")]
+    pub allow: Vec<String>,
+    /// call_method with page_all follows at most this many pages.
+    #[arg(long, default_value_t = 10, value_name = "N")]
+    pub page_limit: usize,
+}
+
 /// How a response is printed.
 #[derive(Debug, Clone, Copy, ValueEnum, PartialEq, Eq, Default)]
 pub enum Format {
@@ -203,7 +219,7 @@ pub enum Format {
 }
 
 /// The flags of an API call, `gapi <api> <resource>... <method> [flags]`.
-#[derive(Debug, Parser, Default)]
+#[derive(Debug, Clone, Parser, Default)]
 #[command(name = "gapi", disable_help_flag = true, disable_version_flag = true)]
 pub struct CallArgs {
     /// `<api>[:<version>] <resource>... <method>`

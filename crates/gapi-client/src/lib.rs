@@ -31,6 +31,7 @@ mod auth_gapi;
 pub mod discovery_fetch;
 pub mod error;
 pub mod method_call;
+pub mod method_search;
 pub mod pagination;
 pub mod params;
 pub mod policy;

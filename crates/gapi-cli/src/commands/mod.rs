@@ -7,6 +7,7 @@ mod batch_cli;
 mod demo;
 mod describe;
 mod emulator;
+mod mcp;
 
 use std::process::ExitCode;
 
@@ -42,6 +43,7 @@ async fn dispatch(parsed: Parsed) -> anyhow::Result<ExitCode> {
             Command::Demo(args) => demo::run(args).await,
             Command::Apis(args) => apis::run(args),
             Command::Describe(args) => describe::run(&global, args),
+            Command::Mcp(args) => mcp::run(&global, args).await,
             Command::Call(_) => {
                 anyhow::bail!("internal error: an API call reached the fixed-command dispatcher")
             }
