@@ -116,6 +116,9 @@ pub struct LoginArgs {
     /// Pre-select this account on the consent page.
     #[arg(long, value_name = "EMAIL")]
     pub login_hint: Option<String>,
+    /// Ask only for read-only scopes (refuses any other --scope).
+    #[arg(long)]
+    pub read_only: bool,
     /// Give up waiting for the user after this many seconds.
     #[arg(long, default_value_t = 300, value_name = "SECS")]
     pub timeout: u64,

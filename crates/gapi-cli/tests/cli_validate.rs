@@ -126,3 +126,36 @@ async fn read_only_and_allow_refuse_before_any_request() {
     let dry = gapi(&["drive", "files", "create", "--read-only", "--dry-run"]).await;
     assert_eq!(dry.code, 2, "dry runs obey the policy too: {}", dry.stderr);
 }
+
+#[tokio::test(flavor = "multi_thread")]
+async fn read_only_login_asks_only_for_read_only_scopes() {
+    let setup = common::Setup::new(true).await;
+    let secrets = setup.secrets.to_str().unwrap().to_string();
+    let out = setup
+        .run(&[
+            "auth",
+            "login",
+            "--read-only",
+            "--scope",
+            "drive",
+            "--client-secrets",
+            &secrets,
+        ])
+        .await;
+    assert_eq!(out.code, 2, "{}", out.stderr);
+    assert!(
+        out.stderr.contains("--scope drive.readonly"),
+        "{}",
+        out.stderr
+    );
+    common::login_loopback(&setup, &["--read-only", "--scope", "drive.readonly"]).await;
+    let status = setup
+        .run(&["auth", "status", "--offline", "--format", "json"])
+        .await;
+    assert_eq!(status.code, 0, "{}", status.stderr);
+    let v: serde_json::Value = serde_json::from_str(&status.stdout).unwrap();
+    assert_eq!(
+        v["scopes"],
+        serde_json::json!(["https://www.googleapis.com/auth/drive.readonly"])
+    );
+}

@@ -62,6 +62,18 @@ impl Policy {
     }
 }
 
+/// Whether an OAuth scope grants only reading: Google's `*.readonly` scopes (full URL or
+/// short name) and the OpenID Connect identity scopes.
+pub fn is_read_only_scope(scope: &str) -> bool {
+    let short = scope.rsplit('/').next().unwrap_or(scope);
+    short.ends_with(".readonly")
+        || short.ends_with("readonly")
+        || matches!(
+            short,
+            "openid" | "email" | "profile" | "userinfo.email" | "userinfo.profile"
+        )
+}
+
 /// `*` matches any run of characters (dots included); everything else matches itself.
 fn glob_match(pattern: &str, text: &str) -> bool {
     let parts: Vec<&str> = pattern.split('*').collect();
@@ -108,6 +120,27 @@ mod tests {
                 .unwrap_err()
                 .to_string();
             assert!(err.contains(verb) && err.contains("read-only"), "{err}");
+        }
+    }
+
+    #[test]
+    fn read_only_scopes() {
+        for s in [
+            "drive.readonly",
+            "https://www.googleapis.com/auth/drive.metadata.readonly",
+            "openid",
+            "https://www.googleapis.com/auth/userinfo.email",
+            "cloud-platform.read-only-x.readonly",
+        ] {
+            assert!(is_read_only_scope(s), "{s}");
+        }
+        for s in [
+            "drive",
+            "https://www.googleapis.com/auth/drive.file",
+            "cloud-platform",
+            "gmail.modify",
+        ] {
+            assert!(!is_read_only_scope(s), "{s}");
         }
     }
 
