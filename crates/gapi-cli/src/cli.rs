@@ -8,7 +8,7 @@
 use std::ffi::OsString;
 use std::path::PathBuf;
 
-use clap::{Args, Parser, Subcommand, ValueEnum};
+use clap::{Args, CommandFactory, Parser, Subcommand, ValueEnum};
 
 /// Options that apply to every command.
 #[derive(Debug, Clone, Args, Default)]
@@ -64,6 +64,8 @@ pub enum Command {
     Apis(ApisArgs),
     /// Describe an API, a resource or a method: parameters, request and response schema.
     Describe(DescribeArgs),
+    /// Print a shell completion script (bash, zsh, fish, powershell).
+    Completions(CompletionsArgs),
     /// Serve the Model Context Protocol over stdio: search_methods, describe_method, call_method.
     Mcp(McpArgs),
     /// `<api>[:<version>] <resource>... <method>`: call an API method.
@@ -193,6 +195,27 @@ pub struct DescribeArgs {
     pub path: Vec<String>,
 }
 
+/// `gapi completions`
+#[derive(Debug, Args)]
+pub struct CompletionsArgs {
+    /// The shell to complete for.
+    #[arg(value_enum)]
+    pub shell: Shell,
+}
+
+/// Shells with a completion script.
+#[derive(Debug, Clone, Copy, ValueEnum)]
+pub enum Shell {
+    /// GNU bash.
+    Bash,
+    /// Z shell.
+    Zsh,
+    /// fish.
+    Fish,
+    /// PowerShell.
+    Powershell,
+}
+
 /// `gapi mcp`
 #[derive(Debug, Args)]
 pub struct McpArgs {
@@ -302,6 +325,8 @@ pub enum Action {
     Fixed(Command),
     /// An API call.
     Call(Box<CallArgs>),
+    /// `gapi __complete WORDS...`: completion candidates for the shell scripts.
+    Complete(Vec<String>),
 }
 
 impl Parsed {
@@ -315,7 +340,27 @@ impl Parsed {
 }
 
 /// Parses the process arguments.
-pub fn parse(args: Vec<OsString>) -> Result<Parsed, clap::Error> {
+pub fn parse(mut args: Vec<OsString>) -> Result<Parsed, clap::Error> {
+    if args.get(1).is_some_and(|a| a == "__complete") {
+        let words = args[2..]
+            .iter()
+            .map(|a| a.to_string_lossy().into_owned())
+            .collect();
+        return Ok(Parsed {
+            global: GlobalArgs::default(),
+            action: Action::Complete(words),
+        });
+    }
+    // `gapi help drive files` is `gapi drive files --help` (clap's own help covers the rest).
+    if args.get(1).is_some_and(|a| a == "help")
+        && let Some(word) = args.get(2).and_then(|a| a.to_str())
+        && !Cli::command()
+            .get_subcommands()
+            .any(|s| s.get_name() == word)
+    {
+        args.remove(1);
+        args.push("--help".into());
+    }
     let cli = Cli::try_parse_from(&args)?;
     match cli.command {
         Command::Call(rest) => {

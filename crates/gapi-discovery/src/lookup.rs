@@ -77,6 +77,24 @@ impl RestDescription {
     /// Walks `names` from the top of the document (see the module docs for the rule when a
     /// name is both a method and a resource).
     pub fn lookup<'a, S: AsRef<str>>(&'a self, names: &[S]) -> Result<Found<'a>, LookupError> {
+        self.walk(names, false)
+    }
+
+    /// Walks `names` as the start of a longer path (another word follows the last one), so a
+    /// name that is both a method and a resource is the resource: what completing the next
+    /// word needs.
+    pub fn lookup_prefix<'a, S: AsRef<str>>(
+        &'a self,
+        names: &[S],
+    ) -> Result<Found<'a>, LookupError> {
+        self.walk(names, true)
+    }
+
+    fn walk<'a, S: AsRef<str>>(
+        &'a self,
+        names: &[S],
+        more_follow: bool,
+    ) -> Result<Found<'a>, LookupError> {
         let mut target = Target::Api;
         let mut dotted = String::new();
         for (i, name) in names.iter().enumerate() {
@@ -94,7 +112,7 @@ impl RestDescription {
                     });
                 }
             };
-            let is_last = i + 1 == names.len();
+            let is_last = i + 1 == names.len() && !more_follow;
             let method = methods.get(name);
             let resource = resources.get(name);
             let next = match (method, resource) {
@@ -172,6 +190,10 @@ mod tests {
             "x.projects.accounts"
         );
         assert_eq!(d.method_resource_clashes(), ["projects.accounts"]);
+        let prefix = d.lookup_prefix(&["projects", "accounts"]).unwrap();
+        assert!(
+            matches!(prefix.target, Target::Resource(r) if r.methods.get("batchCreate").is_some())
+        );
     }
 
     #[test]
