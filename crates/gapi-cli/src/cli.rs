@@ -36,11 +36,6 @@ pub struct GlobalArgs {
     name = "gapi",
     version,
     about = "Log a user in with OAuth 2.0 and call any Google API from its Discovery document",
-    after_help = "API calls:\n  gapi <api>[:<version>] <resource>... <method> [-p name=value]... [--json BODY]\n  \
-                  e.g. gapi drive files list -p pageSize=5 -p orderBy=\"modifiedByMeTime desc\"\n  \
-                  gapi drive --help   lists an API's resources; add a method for its parameters.\n\n\
-                  Exit codes: 0 ok, 1 other error, 2 bad arguments, 3 authorization needed or refused,\n  \
-                  4 API answered 4xx, 5 API answered 5xx, 6 network error.",
     allow_external_subcommands = true
 )]
 pub struct Cli {
@@ -282,8 +277,7 @@ pub struct CallArgs {
     /// Partial response field mask (the `fields` parameter).
     #[arg(long, value_name = "MASK")]
     pub fields: Option<String>,
-    /// `gapi <api> --batch FILE|-`: send NDJSON calls ({"method","params","body"} per line) as
-    /// batch requests; prints one NDJSON result per line, in order.
+    /// With the API alone: send NDJSON calls ({"method","params","body"} per line) as batches.
     #[arg(long, value_name = "FILE|-")]
     pub batch: Option<String>,
     /// Refuse every method that is not a GET (checked before any request).
@@ -339,6 +333,54 @@ impl Parsed {
     }
 }
 
+/// The end of `gapi --help`: how API calls look, their flags (from [`CallArgs`]) and the
+/// exit codes.
+pub fn after_help() -> String {
+    let mut out = String::from(
+        "API calls:\n  gapi <api>[:<version>] <resource>... <method> [flags]\n  \
+         e.g. gapi drive files list -p pageSize=5 -p orderBy=\"modifiedByMeTime desc\"\n  \
+         gapi drive --help (or gapi help drive) lists an API's resources and methods;\n  \
+         add a method for its parameters; gapi describe drive File shows a schema.\n\nCall flags:\n",
+    );
+    let global: Vec<String> = GlobalArgs::augment_args(clap::Command::new("g"))
+        .get_arguments()
+        .map(|a| a.get_id().to_string())
+        .collect();
+    let rows: Vec<(String, String)> = CallArgs::command()
+        .get_arguments()
+        .filter(|a| !a.is_positional() && !global.contains(&a.get_id().to_string()))
+        .filter(|a| a.get_id() != "help")
+        .map(|a| {
+            let mut left = match (a.get_short(), a.get_long()) {
+                (Some(s), Some(l)) => format!("-{s}, --{l}"),
+                (None, Some(l)) => format!("    --{l}"),
+                (Some(s), None) => format!("-{s}"),
+                (None, None) => String::new(),
+            };
+            let values = a.get_possible_values();
+            if a.get_action().takes_values() && !values.is_empty() {
+                let names: Vec<&str> = values.iter().map(|p| p.get_name()).collect();
+                left.push_str(&format!(" <{}>", names.join("|")));
+            } else if a.get_action().takes_values()
+                && let Some(v) = a.get_value_names().and_then(|v| v.first())
+            {
+                left.push_str(&format!(" <{v}>"));
+            }
+            let help = a.get_help().map(|h| h.to_string()).unwrap_or_default();
+            (left, help)
+        })
+        .collect();
+    let width = rows.iter().map(|(l, _)| l.len()).max().unwrap_or(0);
+    for (left, help) in rows {
+        out.push_str(&format!("  {left:<width$}  {help}\n"));
+    }
+    out.push_str(
+        "\nExit codes: 0 ok, 1 other error, 2 bad arguments, 3 authorization needed or refused,\n  \
+         4 API answered 4xx (or a --batch call did), 5 API answered 5xx, 6 network error.",
+    );
+    out
+}
+
 /// Parses the process arguments.
 pub fn parse(mut args: Vec<OsString>) -> Result<Parsed, clap::Error> {
     if args.get(1).is_some_and(|a| a == "__complete") {
@@ -361,7 +403,10 @@ pub fn parse(mut args: Vec<OsString>) -> Result<Parsed, clap::Error> {
         args.remove(1);
         args.push("--help".into());
     }
-    let cli = Cli::try_parse_from(&args)?;
+    let matches = Cli::command()
+        .after_help(after_help())
+        .try_get_matches_from(&args)?;
+    let cli = <Cli as clap::FromArgMatches>::from_arg_matches(&matches)?;
     match cli.command {
         Command::Call(rest) => {
             let mut argv: Vec<OsString> = vec!["gapi".into()];
