@@ -23,6 +23,11 @@ use crate::timefmt;
 /// How long before expiry a token counts as stale (Python google-auth's `REFRESH_THRESHOLD`).
 pub const REFRESH_MARGIN: Duration = Duration::from_secs(3 * 60 + 45);
 
+/// The longest access-token lifetime believed from a token endpoint (Google's are an hour): a
+/// larger `expires_in` is capped, so an absurd value can neither overflow the clock nor keep a
+/// token in use for ever.
+const MAX_TOKEN_LIFETIME: Duration = Duration::from_secs(365 * 24 * 3600);
+
 /// The `type` value of the authorized-user JSON format.
 pub const AUTHORIZED_USER_TYPE: &str = "authorized_user";
 
@@ -64,7 +69,9 @@ impl TokenState {
 
     fn apply(&mut self, resp: TokenResponse, now: SystemTime) {
         self.access_token = Some(resp.access_token);
-        self.expiry = resp.expires_in.map(|s| now + Duration::from_secs(s));
+        self.expiry = resp
+            .expires_in
+            .map(|s| now + Duration::from_secs(s).min(MAX_TOKEN_LIFETIME));
         if let Some(rt) = resp.refresh_token {
             self.refresh_token = Some(rt);
         }
@@ -82,13 +89,19 @@ impl TokenState {
 
 /// Reads the `email` claim of an ID token for display (no signature check: not used for trust).
 fn email_from_id_token(id: &IdToken) -> Option<String> {
+    id_token_claim(id, "email")
+}
+
+/// One string claim of an ID token's payload (no signature check: the token came straight
+/// from the token endpoint over TLS; used to match accounts, never to grant access).
+pub(crate) fn id_token_claim(id: &IdToken, claim: &str) -> Option<String> {
     use base64::Engine as _;
     let payload = id.secret().split('.').nth(1)?;
     let bytes = base64::engine::general_purpose::URL_SAFE_NO_PAD
         .decode(payload.trim_end_matches('='))
         .ok()?;
     let v: serde_json::Value = serde_json::from_slice(&bytes).ok()?;
-    v.get("email")?.as_str().map(str::to_string)
+    v.get(claim)?.as_str().map(str::to_string)
 }
 
 /// The on-disk `authorized_user` JSON shared with Python google-auth and gcloud.
@@ -323,6 +336,22 @@ impl Credentials {
         self
     }
 
+    /// Takes over a stored refresh token (and the scopes it grants) after a repeat login that
+    /// issued none, so the login keeps renewing itself.
+    pub(crate) fn adopt_refresh_token(&self, refresh_token: RefreshToken, scopes: Vec<String>) {
+        self.write_state(|s| {
+            s.refresh_token = Some(refresh_token);
+            if !scopes.is_empty() {
+                s.scopes = scopes;
+            }
+        });
+    }
+
+    /// Records the account name learnt after login (tokeninfo), for display and matching.
+    pub(crate) fn set_account(&self, account: String) {
+        self.write_state(|s| s.account = Some(account));
+    }
+
     fn read_state(&self) -> TokenState {
         match self.inner.state.read() {
             Ok(s) => s.clone(),
@@ -422,7 +451,18 @@ impl Credentials {
         profile: &str,
         forced_at: Option<u64>,
     ) -> Result<AccessToken> {
-        let lock = store.lock_async(profile).await?;
+        // A read-only config folder (a secret mounted read-only) must not break refreshes:
+        // the new token is used, and one warning says it could not be saved.
+        let lock = match store.lock_async(profile).await {
+            Ok(lock) => Some(lock),
+            Err(e) if e.is_io() => {
+                tracing::warn!(
+                    "the refreshed token cannot be saved ({e}); it is used for this run only"
+                );
+                None
+            }
+            Err(e) => return Err(e),
+        };
         // Another process may have refreshed (and rotated the refresh token) meanwhile.
         if let Some(on_disk) = store.read_authorized_user(profile)?
             && on_disk.client_id == self.inner.client.client_id()
@@ -462,7 +502,16 @@ impl Credentials {
             }
         }
         let token = self.refresh_now().await?;
-        store.write_locked(profile, self)?;
+        if lock.is_some()
+            && let Err(e) = store.write_locked(profile, self)
+        {
+            if !e.is_io() {
+                return Err(e);
+            }
+            tracing::warn!(
+                "the refreshed token could not be saved ({e}); it is used for this run only"
+            );
+        }
         drop(lock);
         Ok(token)
     }
@@ -535,6 +584,30 @@ impl Credentials {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn absurd_token_lifetimes_are_capped_not_a_panic() {
+        // Found by the token_response fuzz target: `"expires_in": 18446744073709551615` from a
+        // token endpoint overflowed `SystemTime + Duration` and aborted the process.
+        let now = SystemTime::now();
+        for seconds in [u64::MAX, 1 << 40, 400 * 24 * 3600] {
+            let mut s = TokenState::default();
+            s.apply(
+                TokenResponse {
+                    access_token: AccessToken::new("a"),
+                    token_type: None,
+                    expires_in: Some(seconds),
+                    refresh_token: None,
+                    scope: None,
+                    id_token: None,
+                },
+                now,
+            );
+            assert_eq!(s.expiry, Some(now + MAX_TOKEN_LIFETIME), "{seconds}");
+            let shown = timefmt::format_expiry(s.expiry.unwrap());
+            assert!(timefmt::parse_expiry(&shown).is_some(), "{shown}");
+        }
+    }
 
     #[test]
     fn fresh_token_respects_margin() {

@@ -69,16 +69,40 @@ pub fn code_for(err: &anyhow::Error) -> u8 {
             return AUTH;
         }
         if let Some(e) = cause.downcast_ref::<gapi_client::Error>() {
+            // Getting a token failed: the credentials' own error tells network from auth.
+            if e.is_auth()
+                && !e.needs_login()
+                && let Some(inner) = err
+                    .chain()
+                    .find_map(|c| c.downcast_ref::<gapi_auth::Error>())
+            {
+                return auth_code(inner);
+            }
             return client_code(e);
         }
         if let Some(e) = cause.downcast_ref::<gapi_auth::Error>() {
-            return if e.is_retryable() { NETWORK } else { AUTH };
+            return auth_code(e);
         }
         if cause.downcast_ref::<clap::Error>().is_some() {
             return USAGE;
         }
     }
     OTHER
+}
+
+/// A broken credentials file, a refused or expired grant: 3. A local file that cannot be read
+/// or written: 1. A bad client secrets file, profile name or option: 2. The network: 6.
+fn auth_code(e: &gapi_auth::Error) -> u8 {
+    use gapi_auth::ErrorKind;
+    if e.is_retryable() {
+        return NETWORK;
+    }
+    match e.kind() {
+        ErrorKind::Transport => NETWORK,
+        ErrorKind::Io => OTHER,
+        ErrorKind::Config | ErrorKind::InsecureTransport => USAGE,
+        _ => AUTH,
+    }
 }
 
 fn client_code(e: &gapi_client::Error) -> u8 {
@@ -130,9 +154,16 @@ pub fn render(err: &anyhow::Error) -> String {
         }
         text.push_str(part);
     }
+    // With GAPI_CLIENT_SECRETS set, `gapi auth login` needs no --client-secrets: the hint
+    // then names the exact command.
+    let env_secrets = std::env::var_os("GAPI_CLIENT_SECRETS").is_some_and(|v| !v.is_empty());
     for hint in hints {
         text.push('\n');
-        text.push_str(&hint);
+        if env_secrets {
+            text.push_str(&hint.replace(" --client-secrets FILE", ""));
+        } else {
+            text.push_str(&hint);
+        }
     }
     text
 }
@@ -158,6 +189,19 @@ mod tests {
             text,
             "error: calling drive.files.list\n  caused by: token refresh failed\nhint: run `gapi auth login`\nhint: log in again"
         );
+    }
+
+    #[test]
+    fn client_secrets_and_profile_problems_are_usage_errors() {
+        let bad_json = gapi_auth::ClientSecrets::from_json("{").unwrap_err();
+        assert_eq!(code_for(&anyhow::Error::new(bad_json)), USAGE);
+        let bad_profile = gapi_auth::validate_profile("../x").unwrap_err();
+        assert_eq!(code_for(&anyhow::Error::new(bad_profile)), USAGE);
+        let plain_http = gapi_auth::ClientSecrets::from_json(
+            r#"{"installed":{"client_id":"a","token_uri":"http://example.com/token"}}"#,
+        )
+        .unwrap_err();
+        assert_eq!(code_for(&anyhow::Error::new(plain_http)), USAGE);
     }
 
     #[test]

@@ -191,7 +191,7 @@ impl GapiMcp {
         } else {
             super::api::credentials_for(&self.global, scopes).await?
         };
-        let service = super::api::service_for(&self.global, doc, auth, &self.call_args)?;
+        let service = super::api::service_for(&self.global, &self.call_args, doc, auth)?;
         self.services
             .lock()
             .unwrap_or_else(|e| e.into_inner())
@@ -206,7 +206,7 @@ impl GapiMcp {
         // loading credentials, let alone to the network.
         let doc = self.document(api)?;
         let offline =
-            super::api::service_for(&self.global, doc.clone(), Arc::new(NoAuth), &self.call_args)?;
+            super::api::service_for(&self.global, &self.call_args, doc.clone(), Arc::new(NoAuth))?;
         super::api::check_policy(&offline, dotted, &self.call_args)?;
         let scopes = offline.find_method(dotted)?.scopes.clone();
         let service = self.service(api, &scopes).await?;
