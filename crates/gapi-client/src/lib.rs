@@ -35,12 +35,16 @@ pub mod error;
 pub mod fuzzing;
 pub mod media_call;
 pub mod method_call;
+pub mod method_search;
 pub mod pagination;
 pub mod params;
+pub mod policy;
 pub mod retry;
+pub mod schema_check;
 pub mod scopes;
 pub mod service;
 pub mod transport;
+pub mod upload_naming;
 pub mod uri_template;
 
 pub use auth::{ApiKey, Authenticator, Authorization, NoAuth, SecretString, StaticToken};
