@@ -337,7 +337,11 @@ fn invalid_response(url: &Url, status: u16, what: &str) -> Error {
     .with_hint("check that the endpoint is an OAuth 2.0 server (see the client secrets file)")
 }
 
-fn parse_token_response(raw: RawResponse, url: &Url, doing: &str) -> Result<TokenResponse> {
+pub(crate) fn parse_token_response(
+    raw: RawResponse,
+    url: &Url,
+    doing: &str,
+) -> Result<TokenResponse> {
     if !(200..300).contains(&raw.status) {
         return Err(oauth_error(&raw, url, doing));
     }
@@ -450,7 +454,7 @@ pub(crate) fn oauth_error(raw: &RawResponse, url: &Url, doing: &str) -> Error {
 }
 
 /// One default HTTP client per process, made on first use.
-fn shared_default_client() -> Result<reqwest::Client> {
+pub(crate) fn shared_default_client() -> Result<reqwest::Client> {
     static CLIENT: std::sync::OnceLock<std::result::Result<reqwest::Client, String>> =
         std::sync::OnceLock::new();
     match CLIENT.get_or_init(|| default_http_client().map_err(|e| e.to_string())) {
