@@ -281,6 +281,7 @@ impl ServiceAccountBuilder {
                  with self-signed JWTs or outside the googleapis.com universe",
             ));
         }
+        let scopes_given = !self.scopes.is_empty();
         let scopes = if self.scopes.is_empty() && mode == Mode::Grant {
             vec![CLOUD_PLATFORM_SCOPE.to_string()]
         } else {
@@ -300,6 +301,7 @@ impl ServiceAccountBuilder {
                 email: self.key.client_email.clone(),
                 token_uri,
                 scopes,
+                scopes_given,
                 subject: self.subject,
                 mode,
                 http: self.http,
@@ -322,6 +324,8 @@ struct Inner {
     email: String,
     token_uri: Url,
     scopes: Vec<String>,
+    /// False when `scopes` is the cloud-platform default.
+    scopes_given: bool,
     subject: Option<String>,
     mode: Mode,
     http: Option<reqwest::Client>,
@@ -387,14 +391,14 @@ impl ServiceAccount {
     }
 
     /// A self-signed JWT for direct use as a bearer token: `iss` = `sub` = the account, with a
-    /// `scope` claim when scopes are set, else `aud` = `audience`.
+    /// `scope` claim when scopes were given, else `aud` = `audience` (google-auth's rule).
     pub fn self_signed_jwt(&self, audience: Option<&str>, iat: i64) -> Result<Assertion> {
         let mut c = Claims::new()
             .set("iss", self.inner.email.as_str())
             .set("sub", self.inner.email.as_str())
             .set("iat", iat)
             .set("exp", iat + JWT_LIFETIME_SECS);
-        if self.inner.scopes.is_empty() {
+        if !self.inner.scopes_given || self.inner.scopes.is_empty() {
             match audience {
                 Some(aud) => c.insert("aud", aud),
                 None => {
