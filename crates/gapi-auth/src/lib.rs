@@ -39,15 +39,18 @@ pub mod endpoints;
 pub mod error;
 pub mod external_account;
 pub mod flow;
+pub mod fsread;
 pub mod impersonated;
 pub mod jwt;
 pub mod metadata;
 pub mod pkce;
 pub mod protocol;
 pub mod provider;
+pub mod relogin;
 pub mod scopes;
 pub mod secret;
 pub mod secrets;
+pub mod select;
 pub mod service_account;
 pub mod static_token;
 pub mod store;
@@ -73,4 +76,5 @@ pub use secret::{
     PkceVerifier, PrivateKeyPem, RefreshToken, State,
 };
 pub use secrets::{ClientKind, ClientSecrets};
-pub use store::{DEFAULT_PROFILE, FileStore, StoreLock};
+pub use select::{CredentialSource, Selected, select_credentials};
+pub use store::{DEFAULT_PROFILE, FileStore, StoreLock, validate_profile};
