@@ -8,8 +8,7 @@ use std::sync::Arc;
 
 use serde_json::Value;
 
-use crate::authorized_user::AuthorizedUser;
-use crate::credentials::Credentials;
+use crate::authorized_user::UserCredentials;
 use crate::error::{Error, ErrorKind, Result};
 use crate::external_account::{
     EXTERNAL_ACCOUNT_AUTHORIZED_USER_TYPE, EXTERNAL_ACCOUNT_TYPE, ExternalAccountBuilder,
@@ -112,9 +111,10 @@ pub fn load_value(value: Value, opts: &LoadOptions) -> Result<Loaded> {
                     "log in again (`gapi auth login` or `gcloud auth application-default login`)",
                 ));
             }
-            let creds =
-                Credentials::from_authorized_user_json(&value.to_string(), opts.http.clone())?;
-            Arc::new(AuthorizedUser::new(creds))
+            Arc::new(UserCredentials::from_authorized_user_json(
+                &value.to_string(),
+                opts.http.clone(),
+            )?)
         }
         SERVICE_ACCOUNT_TYPE => {
             let key = ServiceAccountKey::from_value(value)?;

@@ -7,7 +7,7 @@
 //! and the same client, and covers no scope the stored grant lacks; otherwise the caller is
 //! told to ask again with `prompt=consent` ([`ErrorKind::ConsentRequired`]).
 
-use crate::credentials::{AuthorizedUser, Credentials, id_token_claim};
+use crate::authorized_user::{AuthorizedUser, UserCredentials, id_token_claim};
 use crate::error::{Error, ErrorKind, Result};
 use crate::secret::RefreshToken;
 use crate::store::FileStore;
@@ -37,7 +37,7 @@ impl Identity {
 }
 
 /// The account of freshly issued credentials: the ID token's claims, else tokeninfo.
-async fn identity_of(creds: &Credentials) -> Identity {
+async fn identity_of(creds: &UserCredentials) -> Identity {
     if let Some(id) = creds.id_token() {
         let found = Identity {
             sub: id_token_claim(&id, "sub"),
@@ -68,7 +68,7 @@ async fn stored_identity(file: AuthorizedUser) -> Identity {
             email: Some(email),
         };
     }
-    match Credentials::from_authorized_user(file, None) {
+    match UserCredentials::from_authorized_user(file, None) {
         Ok(old) => identity_of(&old).await,
         Err(_) => Identity::default(),
     }
@@ -86,9 +86,9 @@ impl FileStore {
     pub async fn save_login(
         &self,
         profile: &str,
-        creds: Credentials,
+        creds: UserCredentials,
         asked_consent: bool,
-    ) -> Result<Credentials> {
+    ) -> Result<UserCredentials> {
         let lock = self.lock_async(profile).await?;
         if !creds.has_refresh_token() {
             let stored = match self.read_authorized_user(profile) {
@@ -124,7 +124,7 @@ impl FileStore {
 }
 
 /// Moves the stored refresh token into `creds` when it is safe to; says whether it did.
-async fn keep_stored(creds: &Credentials, file: AuthorizedUser) -> bool {
+async fn keep_stored(creds: &UserCredentials, file: AuthorizedUser) -> bool {
     let Some(refresh_token) = file.refresh_token.clone().filter(|t| !t.is_empty()) else {
         return false;
     };

@@ -8,7 +8,8 @@ use std::fs::{File, OpenOptions};
 use std::io::Write;
 use std::path::{Path, PathBuf};
 
-use crate::credentials::{AuthorizedUser, Credentials};
+use crate::authorized_user::{AuthorizedUser, UserCredentials};
+use crate::credentials::Credentials;
 use crate::error::{Error, ErrorKind, Result};
 use crate::fsread::{ReadError, read_small_text, something_exists};
 
@@ -196,22 +197,45 @@ impl FileStore {
         for warning in crate::warnings::file_warnings(&path) {
             tracing::warn!("{warning}");
         }
-        let creds = Credentials::from_authorized_user_json(&text, http)
+        let kind = serde_json::from_str::<serde_json::Value>(&text)
+            .ok()
+            .and_then(|v| v.get("type").and_then(|t| t.as_str()).map(str::to_string));
+        if let Some(kind) = kind.filter(|k| k != crate::authorized_user::AUTHORIZED_USER_TYPE) {
+            // A service-account key (or another credential file) stored as a profile.
+            let opts = crate::credentials_file::LoadOptions {
+                http,
+                ..Default::default()
+            };
+            let loaded = crate::credentials_file::load_json(&text, &opts).map_err(|e| {
+                broken_profile(profile, &path, &format!("{kind}: {}", e.message()), true)
+            })?;
+            return Ok(Some(Credentials::from_provider(loaded.provider)));
+        }
+        let creds = UserCredentials::from_authorized_user_json(&text, http)
             .map_err(|e| broken_profile(profile, &path, e.message(), true))?;
-        Ok(Some(creds.with_store(self.clone(), profile)))
+        Ok(Some(creds.with_store(self.clone(), profile).into()))
     }
 
     /// Saves `creds` as `profile` (atomically, 0600, under the profile lock).
     pub async fn save(&self, profile: &str, creds: &Credentials) -> Result<()> {
+        let Some(user) = creds.user() else {
+            return Err(Error::new(
+                ErrorKind::Store,
+                format!(
+                    "{} credentials are not saved as a login; store their file with save_credentials_file",
+                    creds.kind().describe()
+                ),
+            ));
+        };
         let lock = self.lock_async(profile).await?;
-        let result = self.write_locked(profile, creds);
+        let result = self.write_locked(profile, user);
         drop(lock);
         result
     }
 
     /// Saves while the caller holds the lock (used by refreshes). Removes the temp files an
     /// interrupted earlier write of this profile left behind (the lock says none is in use).
-    pub(crate) fn write_locked(&self, profile: &str, creds: &Credentials) -> Result<()> {
+    pub(crate) fn write_locked(&self, profile: &str, creds: &UserCredentials) -> Result<()> {
         check_profile(profile)?;
         let json = creds.to_authorized_user_json();
         let dir = self.ensure_dir()?;

@@ -220,6 +220,7 @@ async fn status(
     } = select(store, global).await?;
     let mut info = json!({
         "profile": source.profile(),
+        "type": creds.kind().as_str(),
         "source": source.to_string(),
         "credentials_file": source.path().map(|p| p.display().to_string()),
         "client_id": creds.client_id(),
@@ -255,6 +256,7 @@ async fn status(
                 v => v.to_string(),
             };
             println!("profile:     {}", s("profile"));
+            println!("type:        {} ({})", s("type"), creds.kind().describe());
             println!("source:      {}", s("source"));
             println!("account:     {}", s("account"));
             println!("client id:   {}", s("client_id"));
@@ -293,8 +295,8 @@ async fn status(
 async fn server_check(creds: &Credentials) -> Result<gapi_auth::TokenInfo, gapi_auth::Error> {
     match creds.tokeninfo().await {
         Err(e) if e.oauth_error_code() == Some("invalid_token") => {
-            let token = creds.force_refresh().await?;
-            creds.token_client().tokeninfo(&token).await
+            creds.force_refresh().await?;
+            creds.tokeninfo().await
         }
         other => other,
     }
