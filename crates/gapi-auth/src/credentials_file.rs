@@ -9,6 +9,7 @@ use std::sync::Arc;
 use serde_json::Value;
 
 use crate::authorized_user::UserCredentials;
+use crate::credentials::Credentials;
 use crate::error::{Error, ErrorKind, Result};
 use crate::external_account::{
     EXTERNAL_ACCOUNT_AUTHORIZED_USER_TYPE, EXTERNAL_ACCOUNT_TYPE, ExternalAccountBuilder,
@@ -42,8 +43,20 @@ pub struct LoadOptions {
 pub struct Loaded {
     /// The credential.
     pub provider: Arc<dyn Provider>,
+    /// The same credential with its user-specific side, when it is a user's.
+    pub user: Option<UserCredentials>,
     /// The file's `project_id`, when it has one (service-account keys).
     pub project_id: Option<String>,
+}
+
+impl Loaded {
+    /// The [`Credentials`] handle (a user handle for `authorized_user` files).
+    pub fn into_credentials(self) -> Credentials {
+        match self.user {
+            Some(u) => u.into(),
+            None => Credentials::from_provider(self.provider),
+        }
+    }
 }
 
 /// Reads and loads a credentials file, warning when others may read it.
@@ -92,6 +105,7 @@ pub fn load_value(value: Value, opts: &LoadOptions) -> Result<Loaded> {
         .unwrap_or_default()
         .to_string();
     let mut project_id = None;
+    let mut user = None;
     let provider: Arc<dyn Provider> = match kind.as_str() {
         "authorized_user" => {
             // google-auth refuses a file without these keys; so do we.
@@ -111,10 +125,10 @@ pub fn load_value(value: Value, opts: &LoadOptions) -> Result<Loaded> {
                     "log in again (`gapi auth login` or `gcloud auth application-default login`)",
                 ));
             }
-            Arc::new(UserCredentials::from_authorized_user_json(
-                &value.to_string(),
-                opts.http.clone(),
-            )?)
+            let u =
+                UserCredentials::from_authorized_user_json(&value.to_string(), opts.http.clone())?;
+            user = Some(u.clone());
+            Arc::new(u)
         }
         SERVICE_ACCOUNT_TYPE => {
             let key = ServiceAccountKey::from_value(value)?;
@@ -156,6 +170,7 @@ pub fn load_value(value: Value, opts: &LoadOptions) -> Result<Loaded> {
     };
     Ok(Loaded {
         provider,
+        user,
         project_id,
     })
 }

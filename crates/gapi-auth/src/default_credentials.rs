@@ -20,40 +20,12 @@ use crate::metadata::{ComputeMetadata, MetadataClient, MetadataConfig};
 use crate::provider::{BoxFuture, CredentialKind, Provider, Token};
 use crate::secret::IdToken;
 
-/// Where credentials came from (for `gapi auth status` and error messages).
-#[derive(Debug, Clone, PartialEq, Eq)]
-#[non_exhaustive]
-pub enum CredentialSource {
-    /// The file named by `GOOGLE_APPLICATION_CREDENTIALS`.
-    EnvironmentVariable(PathBuf),
-    /// gcloud's application default credentials file.
-    GcloudAdcFile(PathBuf),
-    /// The metadata server at this root URL.
-    MetadataServer(String),
-}
-
-impl std::fmt::Display for CredentialSource {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        match self {
-            CredentialSource::EnvironmentVariable(p) => {
-                write!(f, "{} (GOOGLE_APPLICATION_CREDENTIALS)", p.display())
-            }
-            CredentialSource::GcloudAdcFile(p) => {
-                write!(
-                    f,
-                    "{} (gcloud application default credentials)",
-                    p.display()
-                )
-            }
-            CredentialSource::MetadataServer(root) => write!(f, "metadata server {root}"),
-        }
-    }
-}
+pub use crate::select::CredentialSource;
 
 /// Credentials found by [`find_default`].
 pub struct DefaultCredentials {
     /// The credential.
-    pub provider: Arc<dyn Provider>,
+    pub credentials: crate::credentials::Credentials,
     /// Where it came from.
     pub source: CredentialSource,
     /// The project, when one could be determined.
@@ -90,11 +62,23 @@ pub async fn find_default_with(
     let gcloud = gcloud_adc_path(env);
 
     let from_file = |path: PathBuf, source: CredentialSource| -> Result<DefaultCredentials> {
-        let loaded = load_file(&path, opts)?;
+        let from_env = matches!(source, CredentialSource::AdcEnvVar { .. });
+        let loaded = load_file(&path, opts).map_err(|e| adc_file_error(&path, from_env, e))?;
+        let project_id = explicit_project.clone().or(loaded.project_id.clone());
+        let credentials = match (loaded.user, &quota_env) {
+            (Some(u), Some(q)) => {
+                crate::credentials::Credentials::from(u.with_quota_project_id(q.clone()))
+            }
+            (Some(u), None) => u.into(),
+            (None, q) => crate::credentials::Credentials::from_provider(with_quota(
+                loaded.provider,
+                q.clone(),
+            )),
+        };
         Ok(DefaultCredentials {
-            provider: with_quota(loaded.provider, quota_env.clone()),
+            credentials,
             source,
-            project_id: explicit_project.clone().or(loaded.project_id),
+            project_id,
         })
     };
 
@@ -102,11 +86,11 @@ pub async fn find_default_with(
         let path = PathBuf::from(explicit);
         // As google-auth: naming gcloud's own file counts as the gcloud source.
         if gcloud.as_ref() != Some(&path) {
-            return from_file(path.clone(), CredentialSource::EnvironmentVariable(path));
+            return from_file(path.clone(), CredentialSource::AdcEnvVar { path });
         }
     }
     if let Some(path) = gcloud.filter(|p| p.is_file()) {
-        return from_file(path.clone(), CredentialSource::GcloudAdcFile(path));
+        return from_file(path.clone(), CredentialSource::GcloudAdc { path });
     }
     let config = MetadataConfig::from_env_fn(|k| text_env(k))?;
     let client = MetadataClient::new(config)?;
@@ -124,8 +108,10 @@ pub async fn find_default_with(
             creds = creds.quota_project_id(q);
         }
         return Ok(DefaultCredentials {
-            provider: Arc::new(creds),
-            source: CredentialSource::MetadataServer(client.config().root.to_string()),
+            credentials: crate::credentials::Credentials::from_provider(Arc::new(creds)),
+            source: CredentialSource::MetadataServer {
+                root: client.config().root.to_string(),
+            },
             project_id: project,
         });
     }
@@ -138,6 +124,31 @@ pub async fn find_default_with(
         "run `gapi auth login`, or `gapi auth activate-service-account --key-file KEY.json`, or \
          set GOOGLE_APPLICATION_CREDENTIALS to a credentials file",
     ))
+}
+
+/// A broken ADC file: names the file, where its path came from, and the repair.
+fn adc_file_error(path: &std::path::Path, from_env: bool, e: Error) -> Error {
+    let (origin, fix) = if from_env {
+        (
+            "the file GOOGLE_APPLICATION_CREDENTIALS names",
+            "point GOOGLE_APPLICATION_CREDENTIALS at a valid credentials file, or unset it",
+        )
+    } else {
+        (
+            "gcloud's Application Default Credentials file",
+            "run `gcloud auth application-default login` to rewrite it, or remove it",
+        )
+    };
+    let reason = e.message().to_string();
+    let reason = reason
+        .strip_prefix(&format!("{}: ", path.display()))
+        .unwrap_or(&reason)
+        .to_string();
+    Error::new(
+        ErrorKind::Store,
+        format!("{origin}, {}, cannot be used: {reason}", path.display()),
+    )
+    .with_hint(fix)
 }
 
 fn with_quota(provider: Arc<dyn Provider>, quota: Option<String>) -> Arc<dyn Provider> {

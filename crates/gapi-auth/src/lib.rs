@@ -76,5 +76,7 @@ pub use secret::{
     PkceVerifier, PrivateKeyPem, RefreshToken, State,
 };
 pub use secrets::{ClientKind, ClientSecrets};
-pub use select::{CredentialSource, Selected, select_credentials};
+pub use select::{
+    CredentialSource, SelectOptions, Selected, select_credentials, select_credentials_with,
+};
 pub use store::{DEFAULT_PROFILE, FileStore, StoreLock, validate_profile};

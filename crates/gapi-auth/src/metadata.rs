@@ -3,9 +3,11 @@
 //! * Root: `http://$GCE_METADATA_HOST/computeMetadata/v1/` (else `$GCE_METADATA_ROOT`, else
 //!   `metadata.google.internal`).
 //! * Detection: `GET http://$GCE_METADATA_IP/` (default `169.254.169.254`) answering 200 with
-//!   `Metadata-Flavor: Google`, `GCE_METADATA_DETECT_RETRIES` attempts (3) of
-//!   `GCE_METADATA_TIMEOUT` seconds (3); then, on Linux, the DMI product name starting with
-//!   `Google`. `NO_GCE_CHECK=true` turns detection off.
+//!   `Metadata-Flavor: Google`, `GCE_METADATA_DETECT_RETRIES` attempts (3); then, on Linux,
+//!   the DMI product name starting with `Google`. `NO_GCE_CHECK=true` turns detection off.
+//!   Each detection attempt waits 500 ms (a real metadata server answers in milliseconds; off
+//!   Google Cloud a CLI must not hang), or `GCE_METADATA_TIMEOUT` seconds when that is set;
+//!   data requests wait `GCE_METADATA_TIMEOUT` (3 s), as google-auth.
 //! * Every request carries `Metadata-Flavor: Google`, every answer must too (anything else is
 //!   not a metadata server); requests never go through a proxy.
 //! * Data requests are retried (5 attempts) on transport failures and retryable statuses.
@@ -39,6 +41,8 @@ pub struct MetadataConfig {
     pub ping_root: Url,
     /// Per-request timeout.
     pub timeout: Duration,
+    /// Per-attempt timeout of detection.
+    pub detect_timeout: Duration,
     /// Detection attempts.
     pub detect_retries: u32,
     /// Data request attempts.
@@ -70,9 +74,8 @@ impl MetadataConfig {
                 )
             })
         };
-        let timeout = env("GCE_METADATA_TIMEOUT")
-            .and_then(|t| t.trim().parse::<u64>().ok())
-            .unwrap_or(3);
+        let timeout_var = env("GCE_METADATA_TIMEOUT").and_then(|t| t.trim().parse::<u64>().ok());
+        let timeout = timeout_var.unwrap_or(3);
         let detect_retries = env("GCE_METADATA_DETECT_RETRIES")
             .and_then(|t| t.trim().parse::<u32>().ok())
             .unwrap_or(3);
@@ -83,6 +86,9 @@ impl MetadataConfig {
             )?,
             ping_root: parse(format!("http://{ip}/"), "GCE_METADATA_IP")?,
             timeout: Duration::from_secs(timeout.max(1)),
+            detect_timeout: timeout_var
+                .map(|t| Duration::from_secs(t.max(1)))
+                .unwrap_or(Duration::from_millis(500)),
             detect_retries: detect_retries.max(1),
             retries: 5,
             no_gce_check: env("NO_GCE_CHECK").as_deref() == Some("true"),
@@ -133,6 +139,7 @@ impl MetadataClient {
             let sent = self
                 .http
                 .get(self.config.ping_root.clone())
+                .timeout(self.config.detect_timeout)
                 .header(FLAVOR_HEADER, FLAVOR_VALUE)
                 .send()
                 .await;

@@ -189,6 +189,21 @@ impl FileStore {
         profile: &str,
         http: Option<reqwest::Client>,
     ) -> Result<Option<Credentials>> {
+        let opts = crate::select::SelectOptions {
+            http,
+            ..Default::default()
+        };
+        self.load_with_options(profile, &opts).await
+    }
+
+    /// Like [`FileStore::load_with_http`], with the scopes and delegation subject a stored
+    /// service-account key (or other non-user profile) mints its tokens for.
+    pub async fn load_with_options(
+        &self,
+        profile: &str,
+        opts: &crate::select::SelectOptions,
+    ) -> Result<Option<Credentials>> {
+        let http = opts.http.clone();
         check_profile(profile)?;
         let path = self.path_for(profile);
         let Some(text) = self.read_profile_text(profile)? else {
@@ -202,14 +217,15 @@ impl FileStore {
             .and_then(|v| v.get("type").and_then(|t| t.as_str()).map(str::to_string));
         if let Some(kind) = kind.filter(|k| k != crate::authorized_user::AUTHORIZED_USER_TYPE) {
             // A service-account key (or another credential file) stored as a profile.
-            let opts = crate::credentials_file::LoadOptions {
+            let load = crate::credentials_file::LoadOptions {
                 http,
-                ..Default::default()
+                scopes: opts.scopes.clone(),
+                subject: opts.subject.clone(),
             };
-            let loaded = crate::credentials_file::load_json(&text, &opts).map_err(|e| {
+            let loaded = crate::credentials_file::load_json(&text, &load).map_err(|e| {
                 broken_profile(profile, &path, &format!("{kind}: {}", e.message()), true)
             })?;
-            return Ok(Some(Credentials::from_provider(loaded.provider)));
+            return Ok(Some(loaded.into_credentials()));
         }
         let creds = UserCredentials::from_authorized_user_json(&text, http)
             .map_err(|e| broken_profile(profile, &path, e.message(), true))?;

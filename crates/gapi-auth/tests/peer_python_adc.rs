@@ -48,15 +48,15 @@ async fn gapi(env: &BTreeMap<String, String>) -> Value {
     let lookup = |k: &str| env.get(k).map(OsString::from);
     match find_default_with(&LoadOptions::default(), &lookup).await {
         Ok(found) => {
-            let kind = found.provider.kind().as_str();
+            let kind = found.credentials.kind().as_str();
             let account = match kind {
-                "service_account" | "impersonated_service_account" => found.provider.account(),
+                "service_account" | "impersonated_service_account" => found.credentials.account(),
                 _ => None,
             };
             json!({
                 "kind": kind,
                 "project_id": found.project_id,
-                "quota_project_id": found.provider.quota_project_id(),
+                "quota_project_id": found.credentials.quota_project_id(),
                 "account": account,
             })
         }
