@@ -36,6 +36,11 @@ pub enum CredentialSource {
         /// `.../gcloud/application_default_credentials.json`.
         path: PathBuf,
     },
+    /// An environment variable holding the credential itself (`GAPI_ACCESS_TOKEN`).
+    EnvironmentVariable {
+        /// The variable's name.
+        name: String,
+    },
     /// The metadata server (GCE, GKE, Cloud Run).
     MetadataServer {
         /// Its `.../computeMetadata/v1/` root.
@@ -50,7 +55,8 @@ impl CredentialSource {
             CredentialSource::Profile { path, .. }
             | CredentialSource::AdcEnvVar { path }
             | CredentialSource::GcloudAdc { path } => Some(path),
-            CredentialSource::MetadataServer { .. } => None,
+            CredentialSource::MetadataServer { .. }
+            | CredentialSource::EnvironmentVariable { .. } => None,
         }
     }
 
@@ -79,6 +85,9 @@ impl fmt::Display for CredentialSource {
                 "Application Default Credentials from gcloud ({})",
                 path.display()
             ),
+            CredentialSource::EnvironmentVariable { name } => {
+                write!(f, "the {name} environment variable")
+            }
             CredentialSource::MetadataServer { root } => write!(
                 f,
                 "Application Default Credentials from the metadata server ({root})"

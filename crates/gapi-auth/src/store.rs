@@ -249,6 +249,25 @@ impl FileStore {
         result
     }
 
+    /// Stores a credential file of another type (a service-account key, an external-account
+    /// configuration...) as `profile`, after checking it loads: atomically, mode 0600, under
+    /// the profile lock. Later loads of the profile use it as is.
+    pub async fn save_credentials_file(&self, profile: &str, json: &str) -> Result<()> {
+        check_profile(profile)?;
+        crate::credentials_file::load_json(json, &Default::default())?;
+        let lock = self.lock_async(profile).await?;
+        let dir = self.ensure_dir()?;
+        self.remove_stale_temps(profile);
+        let result = write_atomic(
+            &dir,
+            &self.path_for(profile),
+            &temp_prefix(profile),
+            json.as_bytes(),
+        );
+        drop(lock);
+        result
+    }
+
     /// Saves while the caller holds the lock (used by refreshes). Removes the temp files an
     /// interrupted earlier write of this profile left behind (the lock says none is in use).
     pub(crate) fn write_locked(&self, profile: &str, creds: &UserCredentials) -> Result<()> {

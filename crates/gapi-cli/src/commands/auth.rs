@@ -24,8 +24,16 @@ pub async fn run(global: &GlobalArgs, cmd: AuthCommand) -> anyhow::Result<ExitCo
     match cmd {
         AuthCommand::Login(args) => login(global, &store, args).await,
         AuthCommand::Status(args) => status(global, &store, args).await,
+        AuthCommand::PrintIdentityToken(args) => {
+            super::credentials::print_identity_token(global, &store, args).await
+        }
+        AuthCommand::ActivateServiceAccount(args) => {
+            super::credentials::activate_service_account(global, &store, args).await
+        }
         AuthCommand::PrintAccessToken => {
-            let creds = select(&store, global).await?.credentials;
+            let creds = super::credentials::resolve(&store, global, &[])
+                .await?
+                .credentials;
             let token = creds.access_token().await?;
             println!("{}", token.secret());
             Ok(ExitCode::SUCCESS)
@@ -43,8 +51,10 @@ pub async fn run(global: &GlobalArgs, cmd: AuthCommand) -> anyhow::Result<ExitCo
 /// The credentials a command runs with, chosen by the library's one rule
 /// ([`gapi_auth::select_credentials`]): the named profile, else the default profile, else
 /// Application Default Credentials only when no profile was named and none is stored.
+/// On top: `GAPI_ACCESS_TOKEN`, `--impersonate-service-account`, `--subject`
+/// (see `commands/credentials.rs`).
 pub async fn select(store: &FileStore, global: &GlobalArgs) -> anyhow::Result<Selected> {
-    Ok(gapi_auth::select_credentials(store, global.profile_request(), None).await?)
+    super::credentials::resolve(store, global, &[]).await
 }
 
 /// Loads a stored profile and nothing else (revoke must never touch ADC).

@@ -3,6 +3,7 @@
 mod api;
 mod apis;
 mod auth;
+pub(crate) mod credentials;
 mod demo;
 mod describe;
 mod emulator;
