@@ -47,7 +47,10 @@ async fn gapi_and_google_auth_use_the_emulator_metadata_server() {
         .json()
         .await
         .unwrap();
-    assert!(info.get("error").is_none() && info["expires_in"].is_string(), "{info}");
+    assert!(
+        info.get("error").is_none() && info["expires_in"].is_string(),
+        "{info}"
+    );
     assert!(
         info["scope"]
             .as_str()
