@@ -62,13 +62,18 @@ pub fn load_adc(http: Option<reqwest::Client>) -> Result<Credentials> {
     let Some(path) = adc_path() else {
         return Err(no_adc());
     };
-    if !path.exists() {
+    if !crate::fsread::something_exists(&path) {
         return Err(no_adc().with_hint(format!(
             "{} does not exist; run `gcloud auth application-default login` or `gapi auth login`",
             path.display()
         )));
     }
-    Credentials::from_authorized_user_file(&path, http)
+    // Bounded read (no hang on a FIFO), errors naming the file.
+    crate::select::read_adc_file(
+        &path,
+        http,
+        std::env::var_os("GOOGLE_APPLICATION_CREDENTIALS").is_some_and(|v| !v.is_empty()),
+    )
 }
 
 fn no_adc() -> Error {

@@ -40,6 +40,8 @@ pub mod error;
 pub mod external_account;
 pub mod flow;
 pub mod fsread;
+#[doc(hidden)]
+pub mod fuzzing;
 pub mod impersonated;
 pub mod jwt;
 pub mod metadata;

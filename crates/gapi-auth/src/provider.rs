@@ -30,7 +30,12 @@ impl Token {
     pub fn expiring_in(access_token: AccessToken, expires_in: Option<u64>) -> Self {
         Token {
             access_token,
-            expires_at: expires_in.map(|s| SystemTime::now() + std::time::Duration::from_secs(s)),
+            // Capped: an absurd `expires_in` must not overflow the clock.
+            expires_at: expires_in.map(|s| {
+                SystemTime::now()
+                    + std::time::Duration::from_secs(s)
+                        .min(crate::authorized_user::MAX_TOKEN_LIFETIME)
+            }),
             scopes: None,
         }
     }

@@ -59,18 +59,28 @@ async fn identity_of(creds: &UserCredentials) -> Identity {
     }
 }
 
-/// The account of the stored grant: its recorded account, else tokeninfo (refreshing first
-/// if needed, in memory only).
-async fn stored_identity(file: AuthorizedUser) -> Identity {
+/// The account of the stored grant and its refresh token: the recorded account, else
+/// tokeninfo (refreshing first if needed, in memory only; a refresh token the server rotated
+/// meanwhile is the one returned).
+async fn stored_identity(file: AuthorizedUser) -> (Identity, Option<RefreshToken>) {
+    let stored_rt = file
+        .refresh_token
+        .clone()
+        .filter(|t| !t.is_empty())
+        .map(RefreshToken::new);
     if let Some(email) = file.account.clone().filter(|a| !a.is_empty()) {
-        return Identity {
+        let id = Identity {
             sub: None,
             email: Some(email),
         };
+        return (id, stored_rt);
     }
     match UserCredentials::from_authorized_user(file, None) {
-        Ok(old) => identity_of(&old).await,
-        Err(_) => Identity::default(),
+        Ok(old) => {
+            let id = identity_of(&old).await;
+            (id, old.refresh_token())
+        }
+        Err(_) => (Identity::default(), stored_rt),
     }
 }
 
@@ -125,9 +135,6 @@ impl FileStore {
 
 /// Moves the stored refresh token into `creds` when it is safe to; says whether it did.
 async fn keep_stored(creds: &UserCredentials, file: AuthorizedUser) -> bool {
-    let Some(refresh_token) = file.refresh_token.clone().filter(|t| !t.is_empty()) else {
-        return false;
-    };
     let stored_scopes = file.scopes.clone().unwrap_or_default();
     let new_scopes = creds.granted_scopes();
     if let Some(extra) = new_scopes.iter().find(|s| !stored_scopes.contains(s)) {
@@ -139,12 +146,15 @@ async fn keep_stored(creds: &UserCredentials, file: AuthorizedUser) -> bool {
         tracing::info!("cannot tell which account the new login is for");
         return false;
     }
-    let old = stored_identity(file).await;
+    let (old, refresh_token) = stored_identity(file).await;
+    let Some(refresh_token) = refresh_token else {
+        return false;
+    };
     if !new.same_as(&old) {
         tracing::info!("the new login is for another account than the stored one");
         return false;
     }
-    creds.adopt_refresh_token(RefreshToken::new(refresh_token), stored_scopes);
+    creds.adopt_refresh_token(refresh_token, stored_scopes);
     if creds.account().is_none()
         && let Some(email) = new.email
     {

@@ -13,6 +13,7 @@ use std::path::{Path, PathBuf};
 use crate::adc::adc_candidate;
 use crate::credentials::Credentials;
 use crate::error::{Error, ErrorKind, Result};
+use crate::fsread::{ReadError, read_small_text};
 use crate::store::{DEFAULT_PROFILE, FileStore};
 
 /// Where the selected credentials were read from (shown by `-v` and `gapi auth status`).
@@ -233,4 +234,35 @@ fn nothing_found(store: &FileStore, adc: Option<PathBuf>) -> Error {
         "run `{}` (or `gcloud auth application-default login`)",
         login_command(DEFAULT_PROFILE)
     ))
+}
+
+/// Reads an ADC file; any failure names the file and where its path came from.
+pub(crate) fn read_adc_file(
+    path: &Path,
+    http: Option<reqwest::Client>,
+    from_env: bool,
+) -> Result<Credentials> {
+    let origin = if from_env {
+        "the file GOOGLE_APPLICATION_CREDENTIALS names"
+    } else {
+        "gcloud's Application Default Credentials file"
+    };
+    let fix = if from_env {
+        "point GOOGLE_APPLICATION_CREDENTIALS at a valid credentials file, or unset it"
+    } else {
+        "run `gcloud auth application-default login` to rewrite it, or remove it"
+    };
+    let broken = |reason: String| {
+        Error::new(
+            ErrorKind::Store,
+            format!("{origin}, {}, cannot be used: {reason}", path.display()),
+        )
+        .with_hint(fix)
+    };
+    let text = match read_small_text(path) {
+        Ok(text) => text,
+        Err(ReadError::NotFound(_)) => return Err(broken("it does not exist".into())),
+        Err(e) => return Err(broken(e.to_string())),
+    };
+    crate::store::parse_authorized_user(&text, http).map_err(broken)
 }

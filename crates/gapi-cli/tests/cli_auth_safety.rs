@@ -153,6 +153,18 @@ async fn a_broken_profile_is_an_error_never_a_switch_to_adc() {
         let status = setup.run(&["auth", "status", "--offline"]).await;
         assert_eq!(status.code, 3, "{what}: status too: {}", status.stderr);
     }
+    // With GAPI_CLIENT_SECRETS set the hint is the exact command (no FILE placeholder).
+    let mut cmd = setup.gapi();
+    cmd.env("GAPI_CLIENT_SECRETS", &setup.secrets)
+        .args(["auth", "print-access-token"]);
+    let out = common::run(cmd).await;
+    assert_eq!(out.code, 3, "{}", out.stderr);
+    assert!(
+        out.stderr
+            .contains("hint: run `gapi auth login` to replace it"),
+        "{}",
+        out.stderr
+    );
     // A directory where the file should be.
     std::fs::remove_file(&file).unwrap();
     std::fs::create_dir(&file).unwrap();
@@ -215,8 +227,27 @@ async fn a_broken_profile_is_an_error_never_a_switch_to_adc() {
         "{}",
         out.stderr
     );
-    // A broken ADC file is an error naming it too (no profile stored).
+    // GOOGLE_APPLICATION_CREDENTIALS naming a missing file is an error, not a reason to try
+    // the next source (no profile stored).
     std::fs::remove_file(&file).unwrap();
+    let mut cmd = setup.gapi();
+    let missing = setup.dir.path().join("no-such-adc.json");
+    cmd.env("GOOGLE_APPLICATION_CREDENTIALS", &missing).args([
+        "drive",
+        "about",
+        "get",
+        "--endpoint",
+        &format!("{}/", setup.base()),
+    ]);
+    let out = common::run(cmd).await;
+    assert_eq!(out.code, 3, "{}", out.stderr);
+    assert!(
+        out.stderr.contains("GOOGLE_APPLICATION_CREDENTIALS")
+            && out.stderr.contains(&missing.display().to_string()),
+        "{}",
+        out.stderr
+    );
+    // A broken ADC file is an error naming it too.
     std::fs::write(adc_file(&setup), "{").unwrap();
     let out = setup.api(&["drive", "about", "get"]).await;
     assert_eq!(out.code, 3, "{}", out.stderr);
@@ -270,6 +301,31 @@ async fn logging_in_again_keeps_the_refresh_token() {
     )
     .await;
     assert_eq!(bob_other.code, 0, "{}", bob_other.stderr);
+    // With --prompt none gapi may show no second page: it fails, and nothing is replaced.
+    let alice_file = std::fs::read(&file).unwrap();
+    let (silent, urls) = login_following(
+        &setup,
+        &["--prompt", "none", "--login-hint", "bob@example.com"],
+    )
+    .await;
+    assert_eq!(silent.code, 3, "{}", silent.stderr);
+    assert_eq!(urls.len(), 1, "{}", silent.stderr);
+    assert!(urls[0].contains("prompt=none"), "{}", urls[0]);
+    assert!(
+        silent.stderr.contains("--prompt consent"),
+        "{}",
+        silent.stderr
+    );
+    assert!(
+        !silent.stderr.contains("to log in again"),
+        "{}",
+        silent.stderr
+    );
+    assert_eq!(
+        std::fs::read(&file).unwrap(),
+        alice_file,
+        "the stored login is untouched"
+    );
     let (bob, urls) = login_following(&setup, &["--login-hint", "bob@example.com"]).await;
     assert_eq!(bob.code, 0, "{}", bob.stderr);
     assert_eq!(urls.len(), 2, "asked again: {}", bob.stderr);

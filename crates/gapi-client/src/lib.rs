@@ -29,7 +29,11 @@ pub mod auth;
 #[cfg(feature = "gapi-auth")]
 mod auth_gapi;
 pub mod discovery_fetch;
+mod engine;
 pub mod error;
+#[doc(hidden)]
+pub mod fuzzing;
+pub mod media_call;
 pub mod method_call;
 pub mod pagination;
 pub mod params;
@@ -42,10 +46,11 @@ pub mod uri_template;
 pub use auth::{ApiKey, Authenticator, Authorization, NoAuth, SecretString, StaticToken};
 pub use discovery_fetch::{DiscoveryFetcher, FetchOrigin};
 pub use error::{ApiError, Error, Result};
-pub use method_call::{MediaUploadTarget, MethodCall, PreparedRequest};
+pub use media_call::{DownloadCall, UploadCall};
+pub use method_call::{MediaUploadTarget, MethodCall, PreparedRequest, WireRequest};
 pub use params::ParamValue;
 pub use retry::RetryPolicy;
 pub use service::{DocumentSource, Service, ServiceBuilder, build, build_from_document};
-pub use transport::Transport;
+pub use transport::{FullResponse, Transport};
 pub mod batch;
 pub mod media;

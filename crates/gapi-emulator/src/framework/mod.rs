@@ -11,6 +11,7 @@ pub(crate) mod body;
 pub(crate) mod caller;
 pub(crate) mod clients;
 pub(crate) mod conn;
+pub(crate) mod dispatch;
 pub(crate) mod fields;
 pub(crate) mod html;
 pub(crate) mod multipart;
@@ -49,6 +50,8 @@ pub(crate) struct Core {
     persisted: Mutex<Vec<Arc<dyn Persisted>>>,
     resettable: Mutex<Vec<Arc<dyn Resettable>>>,
     load_errors: Mutex<Vec<String>>,
+    /// API name → the service that owns it (set while the router is built).
+    api_owners: Mutex<std::collections::HashMap<&'static str, &'static str>>,
 }
 
 fn lock<T>(m: &Mutex<T>) -> std::sync::MutexGuard<'_, T> {
@@ -66,6 +69,7 @@ impl Core {
             "tokens",
             AccessTokens::default(),
             Default::default,
+            true,
         ));
         let core = Arc::new(Self {
             config,
@@ -75,6 +79,7 @@ impl Core {
             persisted: Mutex::new(Vec::new()),
             resettable: Mutex::new(Vec::new()),
             load_errors: Mutex::new(Vec::new()),
+            api_owners: Mutex::new(Default::default()),
         });
         core.load_into(&tokens);
         core.register_persisted(tokens);
@@ -87,7 +92,7 @@ impl Core {
     where
         T: Serialize + DeserializeOwned + Send + Sync + 'static,
     {
-        let store = Arc::new(Store::new(name, seed(), seed));
+        let store = Arc::new(Store::new(name, seed(), seed, true));
         self.load_into(&store);
         self.register_persisted(store.clone());
         store
@@ -96,7 +101,7 @@ impl Core {
     /// A store kept in memory only (consent pages waiting, fault rules, the request log);
     /// reset with the rest.
     pub(crate) fn volatile<T: Send + Sync + 'static>(&self, seed: fn() -> T) -> Arc<Store<T>> {
-        let store = Arc::new(Store::new("volatile", seed(), seed));
+        let store = Arc::new(Store::new("volatile", seed(), seed, false));
         lock(&self.resettable).push(store.clone());
         store
     }
@@ -128,6 +133,16 @@ impl Core {
         }
     }
 
+    /// Records that `service` owns the API `api`.
+    pub(crate) fn own_api(&self, api: &'static str, service: &'static str) {
+        lock(&self.api_owners).insert(api, service);
+    }
+
+    /// The service that owns the API `api`, if any.
+    pub(crate) fn api_owner(&self, api: &str) -> Option<&'static str> {
+        lock(&self.api_owners).get(api).copied()
+    }
+
     /// Errors met while loading saved state (a service's part that no longer parses).
     pub(crate) fn load_errors(&self) -> Vec<String> {
         lock(&self.load_errors).clone()
@@ -148,11 +163,17 @@ impl Core {
 
     /// Writes the stores that changed since the last save (no-op without a data dir).
     pub(crate) fn save_if_dirty(&self) {
+        self.save_through(u64::MAX);
+    }
+
+    /// Makes the changes numbered up to `seq` durable (see `store::REQUEST_CHANGE`),
+    /// writing what changed unless a save already covered them.
+    pub(crate) fn save_through(&self, seq: u64) {
         let Some(persister) = &self.persister else {
             return;
         };
         let stores = lock(&self.persisted).clone();
-        if let Err(e) = persister.save(&stores) {
+        if let Err(e) = persister.save(&stores, seq) {
             tracing::error!("{e}");
         }
     }

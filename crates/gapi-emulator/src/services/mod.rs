@@ -8,6 +8,7 @@
 pub(crate) mod control;
 pub(crate) mod discovery;
 pub(crate) mod drive;
+pub(crate) mod generic;
 pub(crate) mod metadata;
 pub(crate) mod oauth;
 
@@ -22,6 +23,7 @@ pub(crate) fn all(core: &Ctx) -> Vec<Service> {
         discovery::service(core),
         drive::service(core),
         metadata::service(core),
+        generic::service(core),
         control::service(core),
     ]
 }
