@@ -116,10 +116,14 @@ pub fn credentials_file(data: &[u8]) {
     };
     let value = serde_json::from_str::<serde_json::Value>(text).ok();
     if let Ok(creds) = Credentials::from_authorized_user_json(text, None) {
-        let written = creds.to_authorized_user_json();
+        let written = creds.to_authorized_user_json().expect("user credentials");
         let again = Credentials::from_authorized_user_json(&written, None)
             .unwrap_or_else(|e| panic!("our own file does not parse: {e}\n{written}"));
-        assert_eq!(written, again.to_authorized_user_json(), "round trip");
+        assert_eq!(
+            written,
+            again.to_authorized_user_json().expect("user credentials"),
+            "round trip"
+        );
         let before = value
             .as_ref()
             .and_then(|v| v.get("refresh_token"))
@@ -167,7 +171,7 @@ pub fn token_response(data: &[u8]) {
         Ok(resp) => {
             let client = TokenClient::new("id", None, endpoints.clone()).expect("client");
             let creds = Credentials::from_token_response(client, resp, &["email".into()]);
-            let written = creds.to_authorized_user_json();
+            let written = creds.to_authorized_user_json().expect("user credentials");
             Credentials::from_authorized_user_json(&written, None)
                 .unwrap_or_else(|e| panic!("credentials from a token response: {e}\n{written}"));
         }

@@ -30,25 +30,37 @@
 #![deny(missing_docs)]
 
 pub mod adc;
+pub mod authorized_user;
+pub mod cache;
 pub mod credentials;
+pub mod credentials_file;
+pub mod default_credentials;
 pub mod endpoints;
 pub mod error;
+pub mod external_account;
 pub mod flow;
 pub mod fsread;
 #[doc(hidden)]
 pub mod fuzzing;
+pub mod impersonated;
+pub mod jwt;
+pub mod metadata;
 pub mod pkce;
 pub mod protocol;
+pub mod provider;
 pub mod relogin;
 pub mod scopes;
 pub mod secret;
 pub mod secrets;
 pub mod select;
+pub mod service_account;
+pub mod static_token;
 pub mod store;
 pub mod timefmt;
 pub mod warnings;
 
 pub use adc::{adc_path, load_adc};
+pub use cache::TokenCache;
 pub use credentials::{Credentials, REFRESH_MARGIN};
 pub use endpoints::Endpoints;
 pub use error::{Error, ErrorKind, Result};
@@ -59,11 +71,14 @@ pub use flow::{InstalledFlow, OOB_REDIRECT_URI};
 pub use protocol::{
     DeviceAuthorization, RetryPolicy, TokenClient, TokenInfo, TokenResponse, default_http_client,
 };
+pub use provider::{CredentialKind, Provider, Token};
 pub use scopes::expand_scope;
 pub use secret::{
-    AccessToken, AuthorizationCode, ClientSecret, DeviceCode, IdToken, PkceVerifier, RefreshToken,
-    State,
+    AccessToken, ApiKey, Assertion, AuthorizationCode, ClientSecret, DeviceCode, IdToken,
+    PkceVerifier, PrivateKeyPem, RefreshToken, State,
 };
 pub use secrets::{ClientKind, ClientSecrets};
-pub use select::{CredentialSource, Selected, select_credentials};
+pub use select::{
+    CredentialSource, SelectOptions, Selected, select_credentials, select_credentials_with,
+};
 pub use store::{DEFAULT_PROFILE, FileStore, StoreLock, validate_profile};

@@ -7,7 +7,7 @@
 //! and the same client, and covers no scope the stored grant lacks; otherwise the caller is
 //! told to ask again with `prompt=consent` ([`ErrorKind::ConsentRequired`]).
 
-use crate::credentials::{AuthorizedUser, Credentials, id_token_claim};
+use crate::authorized_user::{AuthorizedUser, UserCredentials, id_token_claim};
 use crate::error::{Error, ErrorKind, Result};
 use crate::secret::RefreshToken;
 use crate::store::FileStore;
@@ -37,7 +37,7 @@ impl Identity {
 }
 
 /// The account of freshly issued credentials: the ID token's claims, else tokeninfo.
-async fn identity_of(creds: &Credentials) -> Identity {
+async fn identity_of(creds: &UserCredentials) -> Identity {
     if let Some(id) = creds.id_token() {
         let found = Identity {
             sub: id_token_claim(&id, "sub"),
@@ -75,7 +75,7 @@ async fn stored_identity(file: AuthorizedUser) -> (Identity, Option<RefreshToken
         };
         return (id, stored_rt);
     }
-    match Credentials::from_authorized_user(file, None) {
+    match UserCredentials::from_authorized_user(file, None) {
         Ok(old) => {
             let id = identity_of(&old).await;
             (id, old.refresh_token())
@@ -96,9 +96,9 @@ impl FileStore {
     pub async fn save_login(
         &self,
         profile: &str,
-        creds: Credentials,
+        creds: UserCredentials,
         asked_consent: bool,
-    ) -> Result<Credentials> {
+    ) -> Result<UserCredentials> {
         let lock = self.lock_async(profile).await?;
         if !creds.has_refresh_token() {
             let stored = match self.read_authorized_user(profile) {
@@ -134,7 +134,7 @@ impl FileStore {
 }
 
 /// Moves the stored refresh token into `creds` when it is safe to; says whether it did.
-async fn keep_stored(creds: &Credentials, file: AuthorizedUser) -> bool {
+async fn keep_stored(creds: &UserCredentials, file: AuthorizedUser) -> bool {
     let stored_scopes = file.scopes.clone().unwrap_or_default();
     let new_scopes = creds.granted_scopes();
     if let Some(extra) = new_scopes.iter().find(|s| !stored_scopes.contains(s)) {

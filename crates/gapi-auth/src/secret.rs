@@ -77,6 +77,22 @@ secret_type!(
     clone
 );
 
+secret_type!(
+    /// A PEM-encoded private key (a service account's `private_key`); kept out of logs.
+    PrivateKeyPem,
+    clone
+);
+secret_type!(
+    /// A developer API key, sent as `x-goog-api-key`.
+    ApiKey,
+    clone
+);
+secret_type!(
+    /// A signed JWT assertion or a third-party subject token (OIDC, SAML, AWS) being exchanged.
+    Assertion,
+    clone
+);
+
 impl State {
     /// Compares with a received value in constant time.
     pub fn matches(&self, received: &str) -> bool {

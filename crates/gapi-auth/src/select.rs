@@ -10,7 +10,7 @@
 use std::fmt;
 use std::path::{Path, PathBuf};
 
-use crate::adc::{AdcOrigin, adc_candidate};
+use crate::adc::adc_candidate;
 use crate::credentials::Credentials;
 use crate::error::{Error, ErrorKind, Result};
 use crate::fsread::{ReadError, read_small_text};
@@ -37,6 +37,16 @@ pub enum CredentialSource {
         /// `.../gcloud/application_default_credentials.json`.
         path: PathBuf,
     },
+    /// An environment variable holding the credential itself (`GAPI_ACCESS_TOKEN`).
+    EnvironmentVariable {
+        /// The variable's name.
+        name: String,
+    },
+    /// The metadata server (GCE, GKE, Cloud Run).
+    MetadataServer {
+        /// Its `.../computeMetadata/v1/` root.
+        root: String,
+    },
 }
 
 impl CredentialSource {
@@ -46,6 +56,8 @@ impl CredentialSource {
             CredentialSource::Profile { path, .. }
             | CredentialSource::AdcEnvVar { path }
             | CredentialSource::GcloudAdc { path } => Some(path),
+            CredentialSource::MetadataServer { .. }
+            | CredentialSource::EnvironmentVariable { .. } => None,
         }
     }
 
@@ -74,6 +86,13 @@ impl fmt::Display for CredentialSource {
                 "Application Default Credentials from gcloud ({})",
                 path.display()
             ),
+            CredentialSource::EnvironmentVariable { name } => {
+                write!(f, "the {name} environment variable")
+            }
+            CredentialSource::MetadataServer { root } => write!(
+                f,
+                "Application Default Credentials from the metadata server ({root})"
+            ),
         }
     }
 }
@@ -85,6 +104,18 @@ pub struct Selected {
     pub credentials: Credentials,
     /// Where they were read from.
     pub source: CredentialSource,
+}
+
+/// What the selected credentials are asked for (for types that mint tokens themselves).
+#[derive(Debug, Clone, Default)]
+pub struct SelectOptions {
+    /// The HTTP client refreshes use (`None`: a default one).
+    pub http: Option<reqwest::Client>,
+    /// Scopes (full URLs) for service accounts, federation and the metadata server; each
+    /// type's default (`cloud-platform`) when empty. User credentials keep their grant.
+    pub scopes: Vec<String>,
+    /// Domain-wide delegation: the Workspace user a service account acts for.
+    pub subject: Option<String>,
 }
 
 /// Picks the credentials for a call.
@@ -101,36 +132,50 @@ pub async fn select_credentials(
     profile: Option<&str>,
     http: Option<reqwest::Client>,
 ) -> Result<Selected> {
+    let opts = SelectOptions {
+        http,
+        ..Default::default()
+    };
+    select_credentials_with(store, profile, &opts).await
+}
+
+/// [`select_credentials`] with scopes and a delegation subject for the types that take them;
+/// Application Default Credentials are searched in exactly google-auth's order, all five file
+/// types, then the metadata server (see [`crate::default_credentials`]).
+pub async fn select_credentials_with(
+    store: &FileStore,
+    profile: Option<&str>,
+    opts: &SelectOptions,
+) -> Result<Selected> {
+    let http = opts.http.clone();
     if let Some(name) = profile {
-        return match store.load_with_http(name, http).await? {
+        return match store.load_with_options(name, opts).await? {
             Some(credentials) => Ok(chosen(credentials, store, name)),
             None => Err(no_profile(store, name)),
         };
     }
     if store.exists(DEFAULT_PROFILE)? {
-        return match store.load_with_http(DEFAULT_PROFILE, http).await? {
+        return match store.load_with_options(DEFAULT_PROFILE, opts).await? {
             Some(credentials) => Ok(chosen(credentials, store, DEFAULT_PROFILE)),
             // Removed between the two looks: that is a missing profile, not a reason to
             // switch accounts.
             None => Err(no_profile(store, DEFAULT_PROFILE)),
         };
     }
-    match adc_candidate() {
-        Some((AdcOrigin::EnvVar, path)) => {
-            let credentials = read_adc_file(&path, http, true)?;
-            Ok(announce(Selected {
-                credentials,
-                source: CredentialSource::AdcEnvVar { path },
-            }))
+    let load = crate::credentials_file::LoadOptions {
+        scopes: opts.scopes.clone(),
+        subject: opts.subject.clone(),
+        http,
+    };
+    match crate::default_credentials::find_default(&load).await {
+        Ok(found) => Ok(announce(Selected {
+            credentials: found.credentials,
+            source: found.source,
+        })),
+        Err(e) if e.kind() == ErrorKind::LoginRequired => {
+            Err(nothing_found(store, adc_candidate().map(|(_, p)| p)))
         }
-        Some((AdcOrigin::WellKnown, path)) if crate::fsread::something_exists(&path) => {
-            let credentials = read_adc_file(&path, http, false)?;
-            Ok(announce(Selected {
-                credentials,
-                source: CredentialSource::GcloudAdc { path },
-            }))
-        }
-        other => Err(nothing_found(store, other.map(|(_, p)| p))),
+        Err(e) => Err(e),
     }
 }
 

@@ -8,7 +8,8 @@ use std::fs::{File, OpenOptions};
 use std::io::Write;
 use std::path::{Path, PathBuf};
 
-use crate::credentials::{AuthorizedUser, Credentials};
+use crate::authorized_user::{AuthorizedUser, UserCredentials};
+use crate::credentials::Credentials;
 use crate::error::{Error, ErrorKind, Result};
 use crate::fsread::{ReadError, read_small_text, something_exists};
 
@@ -189,6 +190,21 @@ impl FileStore {
         profile: &str,
         http: Option<reqwest::Client>,
     ) -> Result<Option<Credentials>> {
+        let opts = crate::select::SelectOptions {
+            http,
+            ..Default::default()
+        };
+        self.load_with_options(profile, &opts).await
+    }
+
+    /// Like [`FileStore::load_with_http`], with the scopes and delegation subject a stored
+    /// service-account key (or other non-user profile) mints its tokens for.
+    pub async fn load_with_options(
+        &self,
+        profile: &str,
+        opts: &crate::select::SelectOptions,
+    ) -> Result<Option<Credentials>> {
+        let http = opts.http.clone();
         check_profile(profile)?;
         let path = self.path_for(profile);
         let Some(text) = self.read_profile_text(profile)? else {
@@ -197,6 +213,21 @@ impl FileStore {
         for warning in crate::warnings::file_warnings(&path) {
             tracing::warn!("{warning}");
         }
+        let kind = serde_json::from_str::<serde_json::Value>(&text)
+            .ok()
+            .and_then(|v| v.get("type").and_then(|t| t.as_str()).map(str::to_string));
+        if let Some(kind) = kind.filter(|k| k != crate::authorized_user::AUTHORIZED_USER_TYPE) {
+            // A service-account key (or another credential file) stored as a profile.
+            let load = crate::credentials_file::LoadOptions {
+                http,
+                scopes: opts.scopes.clone(),
+                subject: opts.subject.clone(),
+            };
+            let loaded = crate::credentials_file::load_json(&text, &load).map_err(|e| {
+                broken_profile(profile, &path, &format!("{kind}: {}", e.message()), true)
+            })?;
+            return Ok(Some(loaded.into_credentials()));
+        }
         let creds = parse_authorized_user(&text, http)
             .map_err(|reason| broken_profile(profile, &path, &reason, true))?;
         Ok(Some(creds.with_store(self.clone(), profile)))
@@ -204,15 +235,43 @@ impl FileStore {
 
     /// Saves `creds` as `profile` (atomically, 0600, under the profile lock).
     pub async fn save(&self, profile: &str, creds: &Credentials) -> Result<()> {
+        let Some(user) = creds.user() else {
+            return Err(Error::new(
+                ErrorKind::Store,
+                format!(
+                    "{} credentials are not saved as a login; store their file with save_credentials_file",
+                    creds.kind().describe()
+                ),
+            ));
+        };
         let lock = self.lock_async(profile).await?;
-        let result = self.write_locked(profile, creds);
+        let result = self.write_locked(profile, user);
+        drop(lock);
+        result
+    }
+
+    /// Stores a credential file of another type (a service-account key, an external-account
+    /// configuration...) as `profile`, after checking it loads: atomically, mode 0600, under
+    /// the profile lock. Later loads of the profile use it as is.
+    pub async fn save_credentials_file(&self, profile: &str, json: &str) -> Result<()> {
+        check_profile(profile)?;
+        crate::credentials_file::load_json(json, &Default::default())?;
+        let lock = self.lock_async(profile).await?;
+        let dir = self.ensure_dir()?;
+        self.remove_stale_temps(profile);
+        let result = write_atomic(
+            &dir,
+            &self.path_for(profile),
+            &temp_prefix(profile),
+            json.as_bytes(),
+        );
         drop(lock);
         result
     }
 
     /// Saves while the caller holds the lock (used by refreshes). Removes the temp files an
     /// interrupted earlier write of this profile left behind (the lock says none is in use).
-    pub(crate) fn write_locked(&self, profile: &str, creds: &Credentials) -> Result<()> {
+    pub(crate) fn write_locked(&self, profile: &str, creds: &UserCredentials) -> Result<()> {
         check_profile(profile)?;
         let json = creds.to_authorized_user_json();
         let dir = self.ensure_dir()?;

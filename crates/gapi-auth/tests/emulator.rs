@@ -123,7 +123,7 @@ async fn thousand_concurrent_callers_one_token_request() {
     assert_eq!(token_requests(&emu).await, before + 1);
 
     // Make the cached token stale locally by loading a copy with an expired expiry.
-    let mut file: Value = serde_json::from_str(&creds.to_authorized_user_json()).unwrap();
+    let mut file: Value = serde_json::from_str(&creds.to_authorized_user_json().unwrap()).unwrap();
     file["expiry"] = json!("2000-01-01T00:00:00.000000Z");
     let stale = Credentials::from_authorized_user_json(&file.to_string(), None).unwrap();
     let before = token_requests(&emu).await;

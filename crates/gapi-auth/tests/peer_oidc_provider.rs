@@ -378,6 +378,7 @@ async fn loopback_login_through_real_pages_then_rotation_and_revoke() {
     );
     let err = creds
         .token_client()
+        .expect("user credentials")
         .refresh(&rt3)
         .await
         .expect_err("a revoked refresh token must not refresh");
@@ -409,6 +410,7 @@ async fn replayed_old_refresh_token_fails_and_kills_the_grant() {
         .expect("refresh rotates the token");
     let replay = creds
         .token_client()
+        .expect("user credentials")
         .refresh(&old)
         .await
         .expect_err("the old refresh token was rotated away");

@@ -300,7 +300,7 @@ async fn gapi_refreshes_the_file_python_wrote() {
     // gapi loads Python's file (its expiry has microseconds, its account may be "").
     let creds = Credentials::from_authorized_user_file(&out_path, None)
         .unwrap_or_else(|e| panic!("gapi cannot load google-auth's file: {e:?}\n{written}"));
-    assert_eq!(creds.client_id(), gapi_emulator::DEFAULT_CLIENT_ID);
+    assert_eq!(creds.client_id().unwrap(), gapi_emulator::DEFAULT_CLIENT_ID);
     assert_eq!(
         creds.refresh_token().expect("refresh token").secret(),
         python_refresh_token

@@ -91,7 +91,8 @@ async fn reads_a_python_google_auth_file() {
         vec!["https://www.googleapis.com/auth/drive".to_string()]
     );
     assert_eq!(creds.account(), None);
-    let out: serde_json::Value = serde_json::from_str(&creds.to_authorized_user_json()).unwrap();
+    let out: serde_json::Value =
+        serde_json::from_str(&creds.to_authorized_user_json().unwrap()).unwrap();
     assert_eq!(out["expiry"], "2099-11-25T18:00:00.000000Z");
     assert_eq!(out["refresh_token"], "1//py");
     assert_eq!(out["token_uri"], "https://oauth2.googleapis.com/token");

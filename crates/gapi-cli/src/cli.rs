@@ -25,6 +25,27 @@ pub struct GlobalArgs {
     /// Bill requests to this Google Cloud project (x-goog-user-project).
     #[arg(long, global = true, value_name = "ID")]
     pub quota_project: Option<String>,
+    /// Act as this service account through the IAM Credentials API (a chain SA1,SA2,TARGET:
+    /// each member holds the Token Creator role on the next; the last is the target).
+    #[arg(
+        long,
+        global = true,
+        env = "GAPI_IMPERSONATE_SERVICE_ACCOUNT",
+        value_name = "SA[,SA...]"
+    )]
+    pub impersonate_service_account: Option<String>,
+    /// Domain-wide delegation: the Workspace user a service account (key or impersonated) acts for.
+    #[arg(long, global = true, value_name = "EMAIL")]
+    pub subject: Option<String>,
+    /// Call with this API key (sent as x-goog-api-key) instead of OAuth credentials.
+    #[arg(
+        long,
+        global = true,
+        env = "GAPI_API_KEY",
+        value_name = "KEY",
+        hide_env_values = true
+    )]
+    pub api_key: Option<String>,
     /// More logging on stderr (-v steps, -vv debug, -vvv trace); secrets are always redacted.
     #[arg(short, long, global = true, action = clap::ArgAction::Count)]
     pub verbose: u8,
@@ -103,6 +124,11 @@ pub enum AuthCommand {
     Status(StatusArgs),
     /// Print a valid access token (refreshing it when needed), for scripts.
     PrintAccessToken,
+    /// Print an OpenID Connect ID token for an audience (service accounts, impersonation, the
+    /// metadata server).
+    PrintIdentityToken(crate::commands::credentials::IdentityTokenArgs),
+    /// Store a service-account JSON key as a profile (`--profile`, default `default`).
+    ActivateServiceAccount(crate::commands::credentials::ActivateArgs),
     /// Revoke the grant at the server, then delete the stored credentials.
     Revoke,
     /// List the stored profiles.

@@ -46,7 +46,7 @@ impl From<&str> for SecretString {
 pub enum Authorization {
     /// `Authorization: Bearer <token>`.
     Bearer(SecretString),
-    /// `key=<api key>` in the query string.
+    /// An API key, sent as the `x-goog-api-key` header.
     ApiKey(SecretString),
     /// Nothing (public APIs, emulators, dry runs).
     None,
@@ -80,7 +80,7 @@ impl Authenticator for NoAuth {
     }
 }
 
-/// A developer API key, sent as `key=` in the query string (public data only).
+/// A developer API key, sent as the `x-goog-api-key` header (public data only).
 #[derive(Clone)]
 pub struct ApiKey(pub String);
 

@@ -254,7 +254,15 @@ impl Transport {
                     Err(_) => rb,
                 }
             }
-            Authorization::ApiKey(key) => rb.query(&[("key", key.secret())]),
+            // In a header, as google-auth's api_key.Credentials does: keys stay out of URLs
+            // (and so out of logs and proxies).
+            Authorization::ApiKey(key) => match HeaderValue::from_str(key.secret()) {
+                Ok(mut v) => {
+                    v.set_sensitive(true);
+                    rb.header("x-goog-api-key", v)
+                }
+                Err(_) => rb,
+            },
             Authorization::None => rb,
         }
     }

@@ -141,7 +141,7 @@ async fn standard_headers_and_query_paging() {
 }
 
 #[tokio::test]
-async fn api_key_in_query_and_body_paging() {
+async fn api_key_in_header_and_body_paging() {
     let (base, seen) = serve().await;
     let svc = Service::builder()
         .document(DOC)
@@ -163,7 +163,11 @@ async fn api_key_in_query_and_body_paging() {
     assert_eq!(seen.requests[1].2, json!({"query": "q", "pageToken": "p2"}));
     assert_eq!(seen.requests[2].2, json!({"query": "q", "pageToken": "p3"}));
     for (h, q, _) in &seen.requests {
-        assert!(q.contains("key=AIza-test"), "{q}");
+        assert!(
+            !q.contains("AIza-test"),
+            "the key stays out of the URL: {q}"
+        );
+        assert_eq!(h["x-goog-api-key"], "AIza-test");
         assert!(h.get("authorization").is_none());
         assert_eq!(h["content-type"], "application/json");
     }

@@ -252,7 +252,11 @@ impl InstalledFlow {
                 );
             }
         }
-        let mut creds = Credentials::from_token_response(client, response, &self.scopes);
+        let mut creds = crate::authorized_user::UserCredentials::from_token_response(
+            client,
+            response,
+            &self.scopes,
+        );
         match &self.store {
             // Keeps a stored refresh token when a repeat login issued none (relogin.rs).
             Some((store, profile)) => {
@@ -269,7 +273,7 @@ impl InstalledFlow {
             None => {}
         }
         tracing::info!(account = ?creds.account(), "login complete");
-        Ok(creds)
+        Ok(creds.into())
     }
 }
 

@@ -1,6 +1,7 @@
 //! The OAuth 2.0 wire protocol: authorization URLs, the token endpoint client, transport rules.
 
 pub mod authorization;
+pub(crate) mod google_api;
 pub mod token;
 pub mod transport;
 

@@ -462,7 +462,7 @@ pub(crate) fn oauth_error(raw: &RawResponse, url: &Url, doing: &str) -> Error {
 }
 
 /// One default HTTP client per process, made on first use.
-fn shared_default_client() -> Result<reqwest::Client> {
+pub(crate) fn shared_default_client() -> Result<reqwest::Client> {
     static CLIENT: std::sync::OnceLock<std::result::Result<reqwest::Client, String>> =
         std::sync::OnceLock::new();
     match CLIENT.get_or_init(|| default_http_client().map_err(|e| e.to_string())) {

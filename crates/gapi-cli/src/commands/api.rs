@@ -117,6 +117,8 @@ async fn call(global: &GlobalArgs, args: CallArgs) -> anyhow::Result<ExitCode> {
     let scopes = gapi_client::scopes::by_usefulness(&method_scopes, access);
     let auth: Arc<dyn Authenticator> = if global.anonymous {
         Arc::new(NoAuth)
+    } else if let Some(key) = &global.api_key {
+        Arc::new(gapi_client::ApiKey(key.clone()))
     } else {
         credentials_for(global, &scopes).await?
     };
@@ -294,7 +296,9 @@ pub async fn credentials_for(
 ) -> anyhow::Result<Arc<dyn Authenticator>> {
     let store = gapi_auth::FileStore::default_location()?;
     // The named profile, else the default one, else ADC (only if no profile was named).
-    let creds = super::auth::select(&store, global).await?.credentials;
+    let creds = super::credentials::resolve(&store, global, scopes)
+        .await?
+        .credentials;
     let granted = creds.granted_scopes();
     if !scopes.is_empty()
         && !granted.is_empty()

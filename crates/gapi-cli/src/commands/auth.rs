@@ -24,8 +24,16 @@ pub async fn run(global: &GlobalArgs, cmd: AuthCommand) -> anyhow::Result<ExitCo
     match cmd {
         AuthCommand::Login(args) => login(global, &store, args).await,
         AuthCommand::Status(args) => status(global, &store, args).await,
+        AuthCommand::PrintIdentityToken(args) => {
+            super::credentials::print_identity_token(global, &store, args).await
+        }
+        AuthCommand::ActivateServiceAccount(args) => {
+            super::credentials::activate_service_account(global, &store, args).await
+        }
         AuthCommand::PrintAccessToken => {
-            let creds = select(&store, global).await?.credentials;
+            let creds = super::credentials::resolve(&store, global, &[])
+                .await?
+                .credentials;
             let token = creds.access_token().await?;
             println!("{}", token.secret());
             Ok(ExitCode::SUCCESS)
@@ -43,8 +51,10 @@ pub async fn run(global: &GlobalArgs, cmd: AuthCommand) -> anyhow::Result<ExitCo
 /// The credentials a command runs with, chosen by the library's one rule
 /// ([`gapi_auth::select_credentials`]): the named profile, else the default profile, else
 /// Application Default Credentials only when no profile was named and none is stored.
+/// On top: `GAPI_ACCESS_TOKEN`, `--impersonate-service-account`, `--subject`
+/// (see `commands/credentials.rs`).
 pub async fn select(store: &FileStore, global: &GlobalArgs) -> anyhow::Result<Selected> {
-    Ok(gapi_auth::select_credentials(store, global.profile_request(), None).await?)
+    super::credentials::resolve(store, global, &[]).await
 }
 
 /// Loads a stored profile and nothing else (revoke must never touch ADC).
@@ -244,6 +254,7 @@ async fn status(
     } = select(store, global).await?;
     let mut info = json!({
         "profile": source.profile(),
+        "type": creds.kind().as_str(),
         "source": source.to_string(),
         "credentials_file": source.path().map(|p| p.display().to_string()),
         "client_id": creds.client_id(),
@@ -279,6 +290,7 @@ async fn status(
                 v => v.to_string(),
             };
             println!("profile:     {}", s("profile"));
+            println!("type:        {} ({})", s("type"), creds.kind().describe());
             println!("source:      {}", s("source"));
             println!("account:     {}", s("account"));
             println!("client id:   {}", s("client_id"));
@@ -317,8 +329,8 @@ async fn status(
 async fn server_check(creds: &Credentials) -> Result<gapi_auth::TokenInfo, gapi_auth::Error> {
     match creds.tokeninfo().await {
         Err(e) if e.oauth_error_code() == Some("invalid_token") => {
-            let token = creds.force_refresh().await?;
-            creds.token_client().tokeninfo(&token).await
+            creds.force_refresh().await?;
+            creds.tokeninfo().await
         }
         other => other,
     }

@@ -5,6 +5,7 @@ mod apis;
 mod auth;
 mod batch_cli;
 mod completions;
+pub(crate) mod credentials;
 mod demo;
 mod describe;
 mod emulator;

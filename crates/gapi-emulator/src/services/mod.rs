@@ -9,6 +9,7 @@ pub(crate) mod control;
 pub(crate) mod discovery;
 pub(crate) mod drive;
 pub(crate) mod generic;
+pub(crate) mod metadata;
 pub(crate) mod oauth;
 
 use crate::framework::Ctx;
@@ -21,6 +22,7 @@ pub(crate) fn all(core: &Ctx) -> Vec<Service> {
         oauth::service(core),
         discovery::service(core),
         drive::service(core),
+        metadata::service(core),
         generic::service(core),
         control::service(core),
     ]

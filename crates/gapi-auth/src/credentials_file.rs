@@ -1,0 +1,263 @@
+//! Loads any of the five credential file types google-auth reads (`authorized_user`,
+//! `service_account`, `impersonated_service_account`, `external_account`,
+//! `external_account_authorized_user`) into a [`Provider`], honouring the file's
+//! `quota_project_id` and `universe_domain`.
+
+use std::path::Path;
+use std::sync::Arc;
+
+use serde_json::Value;
+
+use crate::authorized_user::UserCredentials;
+use crate::credentials::Credentials;
+use crate::error::{Error, ErrorKind, Result};
+use crate::external_account::{
+    EXTERNAL_ACCOUNT_AUTHORIZED_USER_TYPE, EXTERNAL_ACCOUNT_TYPE, ExternalAccountBuilder,
+    ExternalAuthorizedUser,
+};
+use crate::impersonated::{IMPERSONATED_TYPE, ImpersonatedBuilder, target_from_url};
+use crate::provider::{CredentialKind, Provider};
+use crate::service_account::{SERVICE_ACCOUNT_TYPE, ServiceAccount, ServiceAccountKey};
+
+/// The file types this crate reads, as google-auth lists them.
+pub const VALID_TYPES: &[&str] = &[
+    "authorized_user",
+    SERVICE_ACCOUNT_TYPE,
+    EXTERNAL_ACCOUNT_TYPE,
+    EXTERNAL_ACCOUNT_AUTHORIZED_USER_TYPE,
+    IMPERSONATED_TYPE,
+];
+
+/// What to ask of the loaded credentials.
+#[derive(Debug, Clone, Default)]
+pub struct LoadOptions {
+    /// Scopes (full URLs) for types that take them; each type's default when empty.
+    pub scopes: Vec<String>,
+    /// Domain-wide delegation subject for service accounts.
+    pub subject: Option<String>,
+    /// The HTTP client for token requests (the shared default when `None`).
+    pub http: Option<reqwest::Client>,
+}
+
+/// A loaded credential and what the file said about its project.
+pub struct Loaded {
+    /// The credential.
+    pub provider: Arc<dyn Provider>,
+    /// The same credential with its user-specific side, when it is a user's.
+    pub user: Option<UserCredentials>,
+    /// The file's `project_id`, when it has one (service-account keys).
+    pub project_id: Option<String>,
+}
+
+impl Loaded {
+    /// The [`Credentials`] handle (a user handle for `authorized_user` files).
+    pub fn into_credentials(self) -> Credentials {
+        match self.user {
+            Some(u) => u.into(),
+            None => Credentials::from_provider(self.provider),
+        }
+    }
+}
+
+/// Reads and loads a credentials file, warning when others may read it.
+pub fn load_file(path: &Path, opts: &LoadOptions) -> Result<Loaded> {
+    if !path.exists() {
+        return Err(Error::new(
+            ErrorKind::Config,
+            format!("File {} was not found.", path.display()),
+        ));
+    }
+    let text = std::fs::read_to_string(path)
+        .map_err(|e| Error::io(format!("cannot read {}", path.display()), e))?;
+    for warning in crate::warnings::file_warnings(path) {
+        tracing::warn!("{warning}");
+    }
+    load_json(&text, opts).map_err(|e| {
+        let hint = e.hint().map(str::to_string);
+        let err = Error::new(e.kind(), format!("{}: {}", path.display(), e.message()));
+        match hint {
+            Some(h) => err.with_hint(h),
+            None => err,
+        }
+    })
+}
+
+/// Loads credentials from the JSON text of a credentials file.
+pub fn load_json(text: &str, opts: &LoadOptions) -> Result<Loaded> {
+    let value: Value = serde_json::from_str(text).map_err(|e| {
+        Error::new(
+            ErrorKind::Config,
+            format!(
+                "is not a valid json file (line {}, column {})",
+                e.line(),
+                e.column()
+            ),
+        )
+    })?;
+    load_value(value, opts)
+}
+
+/// Loads credentials from a parsed credentials file.
+pub fn load_value(value: Value, opts: &LoadOptions) -> Result<Loaded> {
+    let kind = value
+        .get("type")
+        .and_then(Value::as_str)
+        .unwrap_or_default()
+        .to_string();
+    let mut project_id = None;
+    let mut user = None;
+    let provider: Arc<dyn Provider> = match kind.as_str() {
+        "authorized_user" => {
+            // google-auth refuses a file without these keys; so do we.
+            let missing: Vec<&str> = ["refresh_token", "client_id", "client_secret"]
+                .into_iter()
+                .filter(|k| value.get(*k).is_none())
+                .collect();
+            if !missing.is_empty() {
+                return Err(Error::new(
+                    ErrorKind::Config,
+                    format!(
+                        "the authorized_user credentials lack {}",
+                        missing.join(", ")
+                    ),
+                )
+                .with_hint(
+                    "log in again (`gapi auth login` or `gcloud auth application-default login`)",
+                ));
+            }
+            let u =
+                UserCredentials::from_authorized_user_json(&value.to_string(), opts.http.clone())?;
+            user = Some(u.clone());
+            Arc::new(u)
+        }
+        SERVICE_ACCOUNT_TYPE => {
+            let key = ServiceAccountKey::from_value(value)?;
+            project_id = key.project_id.clone();
+            let mut b = ServiceAccount::builder(key).scopes(opts.scopes.clone());
+            if let Some(s) = &opts.subject {
+                b = b.subject(s.clone());
+            }
+            if let Some(h) = &opts.http {
+                b = b.http_client(h.clone());
+            }
+            Arc::new(b.build()?)
+        }
+        IMPERSONATED_TYPE => load_impersonated(value, opts)?,
+        EXTERNAL_ACCOUNT_TYPE => {
+            let mut b = ExternalAccountBuilder::from_json(value)?.scopes(opts.scopes.clone());
+            if let Some(h) = &opts.http {
+                b = b.http_client(h.clone());
+            }
+            Arc::new(b.build()?)
+        }
+        EXTERNAL_ACCOUNT_AUTHORIZED_USER_TYPE => {
+            Arc::new(ExternalAuthorizedUser::from_json(value, opts.http.clone())?)
+        }
+        other => {
+            return Err(Error::new(
+                ErrorKind::Config,
+                format!(
+                    "does not have a valid type: {}, expected one of {}",
+                    if other.is_empty() {
+                        "none".to_string()
+                    } else {
+                        format!("\"{other}\"")
+                    },
+                    VALID_TYPES.join(", ")
+                ),
+            ));
+        }
+    };
+    Ok(Loaded {
+        provider,
+        user,
+        project_id,
+    })
+}
+
+fn load_impersonated(value: Value, opts: &LoadOptions) -> Result<Arc<dyn Provider>> {
+    let bad = |m: &str| {
+        Error::new(
+            ErrorKind::Config,
+            format!("impersonated_service_account: {m}"),
+        )
+    };
+    let source_value = value
+        .get("source_credentials")
+        .cloned()
+        .ok_or_else(|| bad("no source_credentials"))?;
+    let source_kind = source_value
+        .get("type")
+        .and_then(Value::as_str)
+        .unwrap_or_default();
+    if !matches!(
+        source_kind,
+        "authorized_user" | SERVICE_ACCOUNT_TYPE | EXTERNAL_ACCOUNT_AUTHORIZED_USER_TYPE
+    ) {
+        return Err(bad(&format!(
+            "source credential of type \"{source_kind}\" is not supported"
+        )));
+    }
+    let source_opts = LoadOptions {
+        scopes: vec![crate::provider::CLOUD_PLATFORM_SCOPE.to_string()],
+        subject: None,
+        http: opts.http.clone(),
+    };
+    let source = load_value(source_value, &source_opts)?.provider;
+    let url = value
+        .get("service_account_impersonation_url")
+        .and_then(Value::as_str)
+        .ok_or_else(|| bad("no service_account_impersonation_url"))?;
+    let target = target_from_url(url)
+        .ok_or_else(|| bad(&format!("cannot find the target principal in {url}")))?;
+    let delegates: Vec<String> = value
+        .get("delegates")
+        .and_then(Value::as_array)
+        .map(|a| {
+            a.iter()
+                .filter_map(Value::as_str)
+                .map(str::to_string)
+                .collect()
+        })
+        .unwrap_or_default();
+    let file_scopes: Vec<String> = value
+        .get("scopes")
+        .and_then(Value::as_array)
+        .map(|a| {
+            a.iter()
+                .filter_map(Value::as_str)
+                .map(str::to_string)
+                .collect()
+        })
+        .unwrap_or_default();
+    let scopes = if opts.scopes.is_empty() {
+        file_scopes
+    } else {
+        opts.scopes.clone()
+    };
+    let mut b = ImpersonatedBuilder::new(source, target, delegates)
+        .access_token_url(url)
+        .scopes(scopes);
+    if let Some(q) = value
+        .get("quota_project_id")
+        .and_then(Value::as_str)
+        .filter(|q| !q.is_empty())
+    {
+        b = b.quota_project_id(q);
+    }
+    if let Some(s) = &opts.subject {
+        b = b.subject(s.clone());
+    }
+    if let Some(h) = &opts.http {
+        b = b.http_client(h.clone());
+    }
+    Ok(Arc::new(b.build()?))
+}
+
+/// True for the kinds a JSON file can hold.
+pub fn is_file_kind(kind: CredentialKind) -> bool {
+    !matches!(
+        kind,
+        CredentialKind::ComputeMetadata | CredentialKind::AccessToken | CredentialKind::ApiKey
+    )
+}

@@ -1,0 +1,178 @@
+//! A GCE-style metadata server at the emulator's base, so `GCE_METADATA_HOST=<host:port>`
+//! (and `GCE_METADATA_IP` for detection) works for gapi and Python google-auth:
+//! `GET /` answers as GCE's does for detection; `/computeMetadata/v1/...` requires the
+//! `Metadata-Flavor: Google` header (403 with Google's wording otherwise) and every answer
+//! carries it. The instance's service account is the seeded robot; its tokens go into the
+//! shared access-token table, so the emulated APIs accept them.
+//!
+//! Identity tokens carry the right claims but a placeholder signature (kid
+//! `emulator-unsigned`): they are for callers that read them, not verify them.
+
+use std::collections::HashMap;
+
+use axum::Router;
+use axum::extract::{Path, Query, State};
+use axum::http::{HeaderMap, StatusCode};
+use axum::response::{IntoResponse, Response};
+use axum::routing::get;
+use base64::Engine as _;
+use serde_json::json;
+
+use crate::framework::Ctx;
+use crate::framework::random;
+use crate::framework::service::Service;
+use crate::framework::time::now_ms;
+use crate::framework::tokens::AccessToken;
+
+/// The instance's service account.
+pub(crate) const INSTANCE_SERVICE_ACCOUNT: &str = "robot@gapi-emulator.iam.gserviceaccount.com";
+/// The project the instance runs in.
+pub(crate) const PROJECT_ID: &str = "gapi-emulator";
+/// Its number.
+pub(crate) const PROJECT_NUMBER: &str = "123456789012";
+/// The scope of tokens asked for without `?scopes=`.
+const DEFAULT_SCOPE: &str = "https://www.googleapis.com/auth/cloud-platform";
+
+type Shared = Ctx;
+
+/// The metadata service.
+pub(crate) fn service(core: &Ctx) -> Service {
+    let routes = Router::new()
+        .route("/", get(root))
+        .route("/computeMetadata/v1/{*path}", get(metadata))
+        .with_state(core.clone());
+    Service::new("metadata", routes)
+}
+
+fn flavored(status: StatusCode, content_type: &str, body: String) -> Response {
+    (
+        status,
+        [
+            ("metadata-flavor", "Google"),
+            ("content-type", content_type),
+        ],
+        body,
+    )
+        .into_response()
+}
+
+async fn root() -> Response {
+    flavored(
+        StatusCode::OK,
+        "application/text",
+        "computeMetadata/\n".into(),
+    )
+}
+
+fn b64(bytes: &[u8]) -> String {
+    base64::engine::general_purpose::URL_SAFE_NO_PAD.encode(bytes)
+}
+
+async fn metadata(
+    State(core): State<Shared>,
+    Path(path): Path<String>,
+    Query(q): Query<HashMap<String, String>>,
+    headers: HeaderMap,
+) -> Response {
+    if headers.get("metadata-flavor").and_then(|v| v.to_str().ok()) != Some("Google") {
+        return flavored(
+            StatusCode::FORBIDDEN,
+            "text/html; charset=UTF-8",
+            "Missing Metadata-Flavor:Google header.".into(),
+        );
+    }
+    let text = |s: &str| flavored(StatusCode::OK, "application/text", s.to_string());
+    let path = path.trim_end_matches('/');
+    if path == "project/project-id" {
+        return text(PROJECT_ID);
+    }
+    if path == "project/numeric-project-id" {
+        return text(PROJECT_NUMBER);
+    }
+    if path == "instance/service-accounts" {
+        return text(&format!("default/\n{INSTANCE_SERVICE_ACCOUNT}/\n"));
+    }
+    let Some(rest) = path.strip_prefix("instance/service-accounts/") else {
+        return not_found();
+    };
+    let (account, what) = rest.split_once('/').unwrap_or((rest, ""));
+    if account != "default" && account != INSTANCE_SERVICE_ACCOUNT {
+        return not_found();
+    }
+    match what {
+        "email" => text(INSTANCE_SERVICE_ACCOUNT),
+        "aliases" => text("default"),
+        "scopes" => text(&format!("{DEFAULT_SCOPE}\n")),
+        "" if q.get("recursive").map(String::as_str) == Some("true") => flavored(
+            StatusCode::OK,
+            "application/json",
+            json!({"aliases": ["default"], "email": INSTANCE_SERVICE_ACCOUNT, "scopes": [DEFAULT_SCOPE]})
+                .to_string(),
+        ),
+        "token" => {
+            let scopes: Vec<String> = q
+                .get("scopes")
+                .map(|s| {
+                    s.split(',')
+                        .map(|p| p.trim().to_string())
+                        .filter(|p| !p.is_empty())
+                        .collect()
+                })
+                .filter(|v: &Vec<String>| !v.is_empty())
+                .unwrap_or_else(|| vec![DEFAULT_SCOPE.to_string()]);
+            let lifetime = core.config.token_lifetime.as_secs();
+            let token = format!("ya29.gce-{}", random::token(24));
+            core.tokens.write().insert(
+                token.clone(),
+                AccessToken {
+                    client_id: "metadata-server".into(),
+                    email: INSTANCE_SERVICE_ACCOUNT.into(),
+                    scopes,
+                    expires_ms: now_ms() + lifetime * 1000,
+                    offline: false,
+                },
+            );
+            flavored(
+                StatusCode::OK,
+                "application/json",
+                json!({"access_token": token, "expires_in": lifetime, "token_type": "Bearer"})
+                    .to_string(),
+            )
+        }
+        "identity" => {
+            let Some(audience) = q.get("audience").filter(|a| !a.is_empty()) else {
+                return flavored(
+                    StatusCode::BAD_REQUEST,
+                    "text/html; charset=UTF-8",
+                    "non-empty audience parameter required".into(),
+                );
+            };
+            let iat = now_ms() / 1000;
+            let mut claims = json!({
+                "aud": audience, "azp": "100000000000000000001",
+                "exp": iat + 3600, "iat": iat,
+                "iss": "https://accounts.google.com", "sub": "100000000000000000001",
+            });
+            if q.get("format").map(String::as_str) == Some("full") {
+                claims["email"] = json!(INSTANCE_SERVICE_ACCOUNT);
+                claims["email_verified"] = json!(true);
+            }
+            let jwt = format!(
+                "{}.{}.{}",
+                b64(br#"{"alg":"RS256","kid":"emulator-unsigned","typ":"JWT"}"#),
+                b64(claims.to_string().as_bytes()),
+                b64(b"emulator-unsigned")
+            );
+            text(&jwt)
+        }
+        _ => not_found(),
+    }
+}
+
+fn not_found() -> Response {
+    flavored(
+        StatusCode::NOT_FOUND,
+        "text/html; charset=UTF-8",
+        "<!DOCTYPE html>\n<html lang=en>\n  <title>Error 404 (Not Found)!!1</title>\n".into(),
+    )
+}
