@@ -79,6 +79,31 @@ async fn login(
     store: &FileStore,
     args: LoginArgs,
 ) -> anyhow::Result<ExitCode> {
+    let scopes: Vec<String> = if args.scopes.is_empty() {
+        DEFAULT_SCOPES.iter().map(|s| s.to_string()).collect()
+    } else {
+        args.scopes.clone()
+    };
+    if args.read_only {
+        let wide: Vec<&String> = scopes
+            .iter()
+            .filter(|s| !gapi_client::policy::is_read_only_scope(s))
+            .collect();
+        if !wide.is_empty() {
+            let suggest: Vec<String> = wide
+                .iter()
+                .map(|s| format!("--scope {s}.readonly"))
+                .collect();
+            return Err(crate::exit::usage(format!(
+                "--read-only asks only for read-only scopes, but these are not: {}\nhint: try {}",
+                wide.iter()
+                    .map(|s| s.as_str())
+                    .collect::<Vec<_>>()
+                    .join(", "),
+                suggest.join(" ")
+            )));
+        }
+    }
     let path = client_secrets_path(&args)?;
     let secrets = ClientSecrets::from_file(&path)?;
     if secrets.kind == ClientKind::Web {
@@ -88,11 +113,6 @@ async fn login(
             path.display()
         );
     }
-    let scopes: Vec<String> = if args.scopes.is_empty() {
-        DEFAULT_SCOPES.iter().map(|s| s.to_string()).collect()
-    } else {
-        args.scopes.clone()
-    };
     let flow = |prompt: Option<Prompt>| {
         let mut flow = InstalledFlow::new(secrets.clone(), scopes.clone())
             .token_store(store.clone(), &global.profile);
