@@ -102,7 +102,9 @@ pub struct LoginArgs {
     /// `oob:auto`: read the code from the browser window's title (X11), else ask to paste it.
     #[arg(long)]
     pub title: bool,
-    /// Do not open a browser; print the URL and wait (for headless machines).
+    /// Do not open a browser (headless machines): print the URL, then finish when the redirect
+    /// reaches the port or when the address the browser ended on (or the code) is pasted here;
+    /// also prints a --remote-bootstrap command for a machine with a browser.
     #[arg(long)]
     pub no_browser: bool,
     /// Loopback port to listen on (0 = any free port).
@@ -117,6 +119,12 @@ pub struct LoginArgs {
     /// Give up waiting for the user after this many seconds.
     #[arg(long, default_value_t = 300, value_name = "SECS")]
     pub timeout: u64,
+
+    // Issue 11 (login where users are): two-machine login.
+    /// The browser side of a two-machine login: open URL (printed by `gapi auth login` on a
+    /// headless machine) here, and print the line to paste back there. Stores nothing.
+    #[arg(long, value_name = "URL", conflicts_with_all = ["console", "device", "title", "scopes"])]
+    pub remote_bootstrap: Option<String>,
 }
 
 /// `gapi auth status`

@@ -1,11 +1,15 @@
 //! `InstalledFlow`: configure once (client, scopes, options), then get a user's consent one of
 //! several ways, each in its own module: [`loopback`] (a local redirect server), [`console`]
 //! (out-of-band code or a pasted redirect URL) and [`device`] (RFC 8628). The `oob:auto`
-//! window-title flow belongs next to them as `flow/title.rs`.
+//! window-title flow belongs next to them as `flow/title.rs`. Logging in where no browser runs:
+//! [`headless`] (detection, instructions, the pasted answer) and [`remote`] (the browser side of
+//! a two-machine login).
 
 pub mod console;
 pub mod device;
+pub mod headless;
 pub mod loopback;
+pub mod remote;
 pub mod title;
 
 use url::Url;

@@ -77,6 +77,9 @@ async fn login(
     store: &FileStore,
     args: LoginArgs,
 ) -> anyhow::Result<ExitCode> {
+    if let Some(url) = &args.remote_bootstrap {
+        return super::remote_login::run(url, &args).await;
+    }
     let path = client_secrets_path(&args)?;
     let secrets = ClientSecrets::from_file(&path)?;
     let scopes: Vec<String> = if args.scopes.is_empty() {
@@ -113,7 +116,9 @@ async fn login(
         let mut server = LocalServer::new()
             .port(args.port)
             .timeout(timeout)
-            .open_browser(!args.no_browser);
+            .open_browser(!args.no_browser)
+            .accept_paste(true)
+            .remote_bootstrap_command(super::remote_login::BOOTSTRAP_COMMAND);
         if let Some(uri) = &args.redirect_uri {
             let url = url::Url::parse(uri)
                 .map_err(|e| exit::usage(format!("--redirect-uri {uri:?} is not a URL: {e}")))?;

@@ -6,6 +6,7 @@ mod auth;
 mod demo;
 mod describe;
 mod emulator;
+mod remote_login;
 
 use std::process::ExitCode;
 
