@@ -9,31 +9,46 @@ use crate::error::{Error, ErrorKind, Result};
 /// The ADC file name inside the gcloud configuration directory.
 pub const ADC_FILE: &str = "application_default_credentials.json";
 
+/// Which rule gave the ADC path.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum AdcOrigin {
+    /// `$GOOGLE_APPLICATION_CREDENTIALS` (the file must then exist and be usable).
+    EnvVar,
+    /// gcloud's well-known file (used only if it exists).
+    WellKnown,
+}
+
 /// Where ADC would be read from: `$GOOGLE_APPLICATION_CREDENTIALS`, else
 /// `$CLOUDSDK_CONFIG/application_default_credentials.json`, else
 /// `~/.config/gcloud/application_default_credentials.json` (`%APPDATA%\gcloud` on Windows).
 /// Returns the first candidate that is set (existence is not checked for the env variable,
 /// so a wrong path is reported rather than silently skipped).
 pub fn adc_path() -> Option<PathBuf> {
+    adc_candidate().map(|(_, p)| p)
+}
+
+/// [`adc_path`] together with the rule that produced it.
+pub fn adc_candidate() -> Option<(AdcOrigin, PathBuf)> {
     adc_path_from(|name| std::env::var_os(name))
 }
 
-/// [`adc_path`] with an injectable environment (for tests).
-fn adc_path_from(env: impl Fn(&str) -> Option<std::ffi::OsString>) -> Option<PathBuf> {
+/// [`adc_candidate`] with an injectable environment (for tests).
+fn adc_path_from(env: impl Fn(&str) -> Option<std::ffi::OsString>) -> Option<(AdcOrigin, PathBuf)> {
     let non_empty = |name: &str| env(name).filter(|v| !v.is_empty());
     if let Some(p) = non_empty("GOOGLE_APPLICATION_CREDENTIALS") {
-        return Some(PathBuf::from(p));
+        return Some((AdcOrigin::EnvVar, PathBuf::from(p)));
     }
+    let well_known = |p: PathBuf| Some((AdcOrigin::WellKnown, p));
     if let Some(dir) = non_empty("CLOUDSDK_CONFIG") {
-        return Some(PathBuf::from(dir).join(ADC_FILE));
+        return well_known(PathBuf::from(dir).join(ADC_FILE));
     }
     if cfg!(windows)
         && let Some(appdata) = non_empty("APPDATA")
     {
-        return Some(PathBuf::from(appdata).join("gcloud").join(ADC_FILE));
+        return well_known(PathBuf::from(appdata).join("gcloud").join(ADC_FILE));
     }
     let home = non_empty("HOME")?;
-    Some(
+    well_known(
         PathBuf::from(home)
             .join(".config")
             .join("gcloud")
@@ -47,13 +62,18 @@ pub fn load_adc(http: Option<reqwest::Client>) -> Result<Credentials> {
     let Some(path) = adc_path() else {
         return Err(no_adc());
     };
-    if !path.exists() {
+    if !crate::fsread::something_exists(&path) {
         return Err(no_adc().with_hint(format!(
             "{} does not exist; run `gcloud auth application-default login` or `gapi auth login`",
             path.display()
         )));
     }
-    Credentials::from_authorized_user_file(&path, http)
+    // Bounded read (no hang on a FIFO), errors naming the file.
+    crate::select::read_adc_file(
+        &path,
+        http,
+        std::env::var_os("GOOGLE_APPLICATION_CREDENTIALS").is_some_and(|v| !v.is_empty()),
+    )
 }
 
 fn no_adc() -> Error {
@@ -87,15 +107,18 @@ mod tests {
         ];
         assert_eq!(
             adc_path_from(env(&all)),
-            Some(PathBuf::from("/a/creds.json"))
+            Some((AdcOrigin::EnvVar, PathBuf::from("/a/creds.json")))
         );
         assert_eq!(
             adc_path_from(env(&all[1..])),
-            Some(PathBuf::from("/gc/application_default_credentials.json"))
+            Some((
+                AdcOrigin::WellKnown,
+                PathBuf::from("/gc/application_default_credentials.json")
+            ))
         );
         if !cfg!(windows) {
             assert_eq!(
-                adc_path_from(env(&all[2..])),
+                adc_path_from(env(&all[2..])).map(|(_, p)| p),
                 Some(PathBuf::from(
                     "/home/u/.config/gcloud/application_default_credentials.json"
                 ))

@@ -82,13 +82,19 @@ impl TokenState {
 
 /// Reads the `email` claim of an ID token for display (no signature check: not used for trust).
 fn email_from_id_token(id: &IdToken) -> Option<String> {
+    id_token_claim(id, "email")
+}
+
+/// One string claim of an ID token's payload (no signature check: the token came straight
+/// from the token endpoint over TLS; used to match accounts, never to grant access).
+pub(crate) fn id_token_claim(id: &IdToken, claim: &str) -> Option<String> {
     use base64::Engine as _;
     let payload = id.secret().split('.').nth(1)?;
     let bytes = base64::engine::general_purpose::URL_SAFE_NO_PAD
         .decode(payload.trim_end_matches('='))
         .ok()?;
     let v: serde_json::Value = serde_json::from_slice(&bytes).ok()?;
-    v.get("email")?.as_str().map(str::to_string)
+    v.get(claim)?.as_str().map(str::to_string)
 }
 
 /// The on-disk `authorized_user` JSON shared with Python google-auth and gcloud.
@@ -323,6 +329,22 @@ impl Credentials {
         self
     }
 
+    /// Takes over a stored refresh token (and the scopes it grants) after a repeat login that
+    /// issued none, so the login keeps renewing itself.
+    pub(crate) fn adopt_refresh_token(&self, refresh_token: RefreshToken, scopes: Vec<String>) {
+        self.write_state(|s| {
+            s.refresh_token = Some(refresh_token);
+            if !scopes.is_empty() {
+                s.scopes = scopes;
+            }
+        });
+    }
+
+    /// Records the account name learnt after login (tokeninfo), for display and matching.
+    pub(crate) fn set_account(&self, account: String) {
+        self.write_state(|s| s.account = Some(account));
+    }
+
     fn read_state(&self) -> TokenState {
         match self.inner.state.read() {
             Ok(s) => s.clone(),
@@ -422,7 +444,18 @@ impl Credentials {
         profile: &str,
         forced_at: Option<u64>,
     ) -> Result<AccessToken> {
-        let lock = store.lock_async(profile).await?;
+        // A read-only config folder (a secret mounted read-only) must not break refreshes:
+        // the new token is used, and one warning says it could not be saved.
+        let lock = match store.lock_async(profile).await {
+            Ok(lock) => Some(lock),
+            Err(e) if e.is_io() => {
+                tracing::warn!(
+                    "the refreshed token cannot be saved ({e}); it is used for this run only"
+                );
+                None
+            }
+            Err(e) => return Err(e),
+        };
         // Another process may have refreshed (and rotated the refresh token) meanwhile.
         if let Some(on_disk) = store.read_authorized_user(profile)?
             && on_disk.client_id == self.inner.client.client_id()
@@ -462,7 +495,16 @@ impl Credentials {
             }
         }
         let token = self.refresh_now().await?;
-        store.write_locked(profile, self)?;
+        if lock.is_some()
+            && let Err(e) = store.write_locked(profile, self)
+        {
+            if !e.is_io() {
+                return Err(e);
+            }
+            tracing::warn!(
+                "the refreshed token could not be saved ({e}); it is used for this run only"
+            );
+        }
         drop(lock);
         Ok(token)
     }

@@ -33,6 +33,9 @@ pub enum ErrorKind {
     LoginRequired,
     /// The device code expired before the user approved.
     DeviceCodeExpired,
+    /// A login issued no refresh token and the stored one cannot be kept (another account or
+    /// client, or no way to tell): ask again with `prompt=consent`.
+    ConsentRequired,
 }
 
 /// OAuth error codes meaning the stored grant is unusable and the user must log in again.
@@ -134,6 +137,16 @@ impl Error {
             || self
                 .oauth_error_code()
                 .is_some_and(|code| LOGIN_CODES.contains(&code))
+    }
+
+    /// True when a login must be asked again with `prompt=consent` to get a refresh token.
+    pub fn needs_consent(&self) -> bool {
+        self.inner.kind == ErrorKind::ConsentRequired
+    }
+
+    /// True when a local file could not be read or written (not an authorization problem).
+    pub fn is_io(&self) -> bool {
+        self.inner.kind == ErrorKind::Io
     }
 
     /// True when the user or an admin policy refused consent.

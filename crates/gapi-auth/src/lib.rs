@@ -34,11 +34,14 @@ pub mod credentials;
 pub mod endpoints;
 pub mod error;
 pub mod flow;
+pub mod fsread;
 pub mod pkce;
 pub mod protocol;
+pub mod relogin;
 pub mod scopes;
 pub mod secret;
 pub mod secrets;
+pub mod select;
 pub mod store;
 pub mod timefmt;
 pub mod warnings;
@@ -60,4 +63,5 @@ pub use secret::{
     State,
 };
 pub use secrets::{ClientKind, ClientSecrets};
-pub use store::{DEFAULT_PROFILE, FileStore, StoreLock};
+pub use select::{CredentialSource, Selected, select_credentials};
+pub use store::{DEFAULT_PROFILE, FileStore, StoreLock, validate_profile};

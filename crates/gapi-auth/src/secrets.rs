@@ -6,6 +6,8 @@ use serde_json::Value;
 
 use crate::endpoints::{Endpoints, GOOGLE_AUTH_URI, GOOGLE_TOKEN_URI};
 use crate::error::{Error, ErrorKind, Result};
+use crate::fsread::{ReadError, read_small_text};
+use crate::protocol::transport::ensure_secure_endpoint;
 use crate::secret::ClientSecret;
 use crate::warnings;
 
@@ -53,24 +55,35 @@ impl ClientSecrets {
 
     /// Reads a client secrets file; errors name the file and the faulty field. Logs a warning
     /// (does not fail) when the file is readable by others or sits inside a git work tree.
+    ///
+    /// Every failure is [`ErrorKind::Config`] (a wrong file was given) except an I/O error
+    /// reading a proper file ([`ErrorKind::Io`]). A FIFO, a device, a directory or a file over
+    /// 1 MiB is refused without reading it; a UTF-8 byte order mark is accepted.
     pub fn from_file(path: impl AsRef<Path>) -> Result<Self> {
         let path = path.as_ref();
-        let text = std::fs::read_to_string(path).map_err(|e| {
-            Error::io(
-                format!("cannot read client secrets file {}", path.display()),
-                e,
+        let download = "download the OAuth client (type \"Desktop app\") JSON from the Cloud \
+                        Console credentials page and pass its path";
+        let text = read_small_text(path).map_err(|e| {
+            let kind = match e {
+                ReadError::Io(_) => ErrorKind::Io,
+                _ => ErrorKind::Config,
+            };
+            Error::new(
+                kind,
+                format!("cannot read client secrets file {}: {e}", path.display()),
             )
-            .with_hint(
-                "download the OAuth client (type \"Desktop app\") JSON from the Cloud Console \
-                     credentials page and pass its path",
-            )
+            .with_hint(download)
         })?;
         for warning in warnings::file_warnings(path) {
             tracing::warn!("{warning}");
         }
         Self::from_json(&text).map_err(|e| {
+            let kind = match e.kind() {
+                ErrorKind::InsecureTransport => ErrorKind::InsecureTransport,
+                _ => ErrorKind::Config,
+            };
             Error::new(
-                ErrorKind::Config,
+                kind,
                 format!("client secrets file {}: {}", path.display(), e.message()),
             )
             .with_hint(
@@ -84,6 +97,7 @@ impl ClientSecrets {
     pub fn from_json(text: &str) -> Result<Self> {
         let hint = "expected {\"installed\": {\"client_id\": ..., \"client_secret\": ..., \
                     \"auth_uri\": ..., \"token_uri\": ...}} as downloaded from the Cloud Console";
+        let text = text.strip_prefix('\u{feff}').unwrap_or(text);
         let value: Value = serde_json::from_str(text).map_err(|e| {
             Error::new(ErrorKind::Config, format!("not valid JSON ({e})")).with_hint(hint)
         })?;
@@ -161,8 +175,11 @@ impl ClientSecrets {
             redirect_uris,
             project_id,
         };
-        // Validate the URLs now so a typo is reported against the file, not later.
-        secrets.endpoints()?;
+        // Validate the URLs now so a typo is reported against the file, not later, and refuse
+        // a token endpoint that would receive the code and secret in clear before the user
+        // is sent to consent.
+        let endpoints = secrets.endpoints()?;
+        ensure_secure_endpoint(&endpoints.token)?;
         Ok(secrets)
     }
 
@@ -224,5 +241,24 @@ mod tests {
         let e = ClientSecrets::from_file(dir.path().join("missing.json")).unwrap_err();
         assert!(e.to_string().contains("missing.json"), "{e}");
         assert!(e.hint().is_some());
+        assert_eq!(e.kind(), ErrorKind::Config, "a wrong path is a usage error");
+        let e = ClientSecrets::from_file(dir.path()).unwrap_err();
+        assert!(e.to_string().contains("directory"), "{e}");
+        assert_eq!(e.kind(), ErrorKind::Config);
+    }
+
+    #[test]
+    fn bom_is_accepted_and_plain_http_token_uri_refused() {
+        let s = ClientSecrets::from_json("\u{feff}{\"installed\":{\"client_id\":\"b\"}}").unwrap();
+        assert_eq!(s.client_id, "b");
+        let e = ClientSecrets::from_json(
+            r#"{"installed":{"client_id":"a","token_uri":"http://evil.example.com/token"}}"#,
+        )
+        .unwrap_err();
+        assert_eq!(e.kind(), ErrorKind::InsecureTransport, "{e}");
+        ClientSecrets::from_json(
+            r#"{"installed":{"client_id":"a","token_uri":"http://127.0.0.1:9/token"}}"#,
+        )
+        .unwrap();
     }
 }

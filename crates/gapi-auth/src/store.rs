@@ -1,6 +1,8 @@
 //! Token storage: one `authorized_user` JSON file per profile, written atomically (temp file in
 //! the same directory, fsync, rename) with mode 0600, under an exclusive lock on a `.lock`
-//! sibling so concurrent processes never lose a rotated refresh token.
+//! sibling so concurrent processes never lose a rotated refresh token. A profile's temp files
+//! are named after it (`.<profile>.json.tmp-XXXXXX`), so a write killed half way leaves nothing
+//! that outlives the profile's next write or its deletion.
 
 use std::fs::{File, OpenOptions};
 use std::io::Write;
@@ -8,6 +10,7 @@ use std::path::{Path, PathBuf};
 
 use crate::credentials::{AuthorizedUser, Credentials};
 use crate::error::{Error, ErrorKind, Result};
+use crate::fsread::{ReadError, read_small_text, something_exists};
 
 /// The profile used when none is named.
 pub const DEFAULT_PROFILE: &str = "default";
@@ -24,6 +27,12 @@ pub struct StoreLock {
     _file: File,
 }
 
+/// Checks a profile name before anything is asked of the user: letters, digits, `-`, `_`,
+/// `.`, `@`, at most 64 characters, not starting with `.` (so no path separators, no `..`).
+pub fn validate_profile(profile: &str) -> Result<()> {
+    check_profile(profile)
+}
+
 fn check_profile(profile: &str) -> Result<()> {
     let ok = !profile.is_empty()
         && profile.len() <= 64
@@ -38,7 +47,10 @@ fn check_profile(profile: &str) -> Result<()> {
             ErrorKind::Config,
             format!("invalid profile name `{profile}`"),
         )
-        .with_hint("use letters, digits, '-', '_', '.', '@' (at most 64 characters)"))
+        .with_hint(
+            "use letters, digits, '-', '_', '.', '@' (at most 64 characters, not starting \
+             with '.')",
+        ))
     }
 }
 
@@ -102,23 +114,22 @@ impl FileStore {
     }
 
     /// Takes the exclusive lock of `profile`, blocking until other holders release it.
+    ///
+    /// The lock file may be deleted by [`FileStore::delete`] while others wait on it: a lock
+    /// taken on a file that is no longer at the path is dropped and taken again, so two
+    /// processes never both believe they hold the profile.
     pub fn lock(&self, profile: &str) -> Result<StoreLock> {
         check_profile(profile)?;
         self.ensure_dir()?;
         let path = self.lock_path(profile);
-        let mut options = OpenOptions::new();
-        options.create(true).truncate(false).write(true);
-        #[cfg(unix)]
-        {
-            use std::os::unix::fs::OpenOptionsExt;
-            options.mode(0o600);
+        loop {
+            let file = open_lock_file(&path)?;
+            file.lock()
+                .map_err(|e| Error::io(format!("cannot lock {}", path.display()), e))?;
+            if same_file(&file, &path) {
+                return Ok(StoreLock { _file: file });
+            }
         }
-        let file = options
-            .open(&path)
-            .map_err(|e| Error::io(format!("cannot open lock file {}", path.display()), e))?;
-        file.lock()
-            .map_err(|e| Error::io(format!("cannot lock {}", path.display()), e))?;
-        Ok(StoreLock { _file: file })
     }
 
     /// [`FileStore::lock`] without blocking the async runtime.
@@ -130,27 +141,37 @@ impl FileStore {
             .map_err(|e| Error::new(ErrorKind::Io, format!("lock task failed: {e}")))?
     }
 
+    /// Reads `profile`'s file as stored (None when nothing is there). A file that exists but
+    /// cannot be used is an error naming the file, the reason and the command that repairs it.
     pub(crate) fn read_authorized_user(&self, profile: &str) -> Result<Option<AuthorizedUser>> {
         check_profile(profile)?;
         let path = self.path_for(profile);
-        let text = match std::fs::read_to_string(&path) {
-            Ok(t) => t,
-            Err(e) if e.kind() == std::io::ErrorKind::NotFound => return Ok(None),
-            Err(e) => return Err(Error::io(format!("cannot read {}", path.display()), e)),
+        let Some(text) = self.read_profile_text(profile)? else {
+            return Ok(None);
         };
-        serde_json::from_str(&text).map(Some).map_err(|e| {
-            Error::new(
-                ErrorKind::Store,
-                format!(
-                    "{} is not an authorized_user credentials file: {e}",
-                    path.display()
-                ),
-            )
-            .with_hint(format!(
-                "delete it and log in again with `gapi auth login{}`",
-                profile_flag(profile)
-            ))
-        })
+        serde_json::from_str(&text)
+            .map(Some)
+            .map_err(|e| broken_profile(profile, &path, &format!("{e}"), true))
+    }
+
+    /// The text of `profile`'s file; None when nothing at all is at its path.
+    fn read_profile_text(&self, profile: &str) -> Result<Option<String>> {
+        let path = self.path_for(profile);
+        match read_small_text(&path) {
+            Ok(text) => Ok(Some(text)),
+            Err(ReadError::NotFound(_)) => Ok(None),
+            Err(e @ ReadError::NotRegular(_)) => {
+                Err(broken_profile(profile, &path, &e.to_string(), false))
+            }
+            Err(e) => Err(broken_profile(profile, &path, &e.to_string(), true)),
+        }
+    }
+
+    /// True when something (even a broken file or a directory) is at `profile`'s path: such a
+    /// profile exists, and using anything else in its place would act as another account.
+    pub fn exists(&self, profile: &str) -> Result<bool> {
+        check_profile(profile)?;
+        Ok(something_exists(&self.path_for(profile)))
     }
 
     /// Loads `profile` (None when it has never been saved), with a default HTTP client. The
@@ -159,7 +180,9 @@ impl FileStore {
         self.load_with_http(profile, None).await
     }
 
-    /// Like [`FileStore::load`] with the HTTP client used for refreshes.
+    /// Like [`FileStore::load`] with the HTTP client used for refreshes. A file that exists but
+    /// is unreadable, truncated, empty, of another type or a directory is an error
+    /// ([`ErrorKind::Store`]), never `None`.
     pub async fn load_with_http(
         &self,
         profile: &str,
@@ -167,10 +190,14 @@ impl FileStore {
     ) -> Result<Option<Credentials>> {
         check_profile(profile)?;
         let path = self.path_for(profile);
-        if !path.exists() {
+        let Some(text) = self.read_profile_text(profile)? else {
             return Ok(None);
+        };
+        for warning in crate::warnings::file_warnings(&path) {
+            tracing::warn!("{warning}");
         }
-        let creds = Credentials::from_authorized_user_file(&path, http)?;
+        let creds = Credentials::from_authorized_user_json(&text, http)
+            .map_err(|e| broken_profile(profile, &path, e.message(), true))?;
         Ok(Some(creds.with_store(self.clone(), profile)))
     }
 
@@ -182,28 +209,68 @@ impl FileStore {
         result
     }
 
-    /// Saves while the caller holds the lock (used by refreshes).
+    /// Saves while the caller holds the lock (used by refreshes). Removes the temp files an
+    /// interrupted earlier write of this profile left behind (the lock says none is in use).
     pub(crate) fn write_locked(&self, profile: &str, creds: &Credentials) -> Result<()> {
         check_profile(profile)?;
         let json = creds.to_authorized_user_json();
+        let dir = self.ensure_dir()?;
+        self.remove_stale_temps(profile);
         write_atomic(
-            &self.ensure_dir()?,
+            &dir,
             &self.path_for(profile),
+            &temp_prefix(profile),
             json.as_bytes(),
         )
     }
 
-    /// Deletes `profile`'s file; returns whether it existed.
+    /// Deletes stale temp files of `profile` (call only while holding its lock). Returns how
+    /// many were removed. Also removes temp files of the old unattributed `.tmp-*.json` form
+    /// once they are a minute old (no write takes that long).
+    fn remove_stale_temps(&self, profile: &str) -> usize {
+        let Ok(entries) = std::fs::read_dir(self.credentials_dir()) else {
+            return 0;
+        };
+        let prefix = temp_prefix(profile);
+        let mut removed = 0;
+        for entry in entries.filter_map(|e| e.ok()) {
+            let name = entry.file_name();
+            let Some(name) = name.to_str() else { continue };
+            let ours = name.strip_prefix(&prefix).is_some_and(|rest| {
+                !rest.is_empty() && rest.chars().all(|c| c.is_ascii_alphanumeric())
+            });
+            let legacy = name.starts_with(".tmp-")
+                && name.ends_with(".json")
+                && entry
+                    .metadata()
+                    .ok()
+                    .and_then(|m| m.modified().ok())
+                    .and_then(|t| t.elapsed().ok())
+                    .is_some_and(|age| age > std::time::Duration::from_secs(60));
+            if (ours || legacy) && std::fs::remove_file(entry.path()).is_ok() {
+                tracing::debug!("removed the stale temporary file {name}");
+                removed += 1;
+            }
+        }
+        removed
+    }
+
+    /// Deletes every file of `profile`: its credentials (whatever is at the path, even a
+    /// directory), stale temp files and its lock file. Returns whether credentials existed.
     pub async fn delete(&self, profile: &str) -> Result<bool> {
         let lock = self.lock_async(profile).await?;
         let path = self.path_for(profile);
-        let result = match std::fs::remove_file(&path) {
-            Ok(()) => Ok(true),
+        let result = match std::fs::symlink_metadata(&path) {
+            Ok(meta) if meta.is_dir() => std::fs::remove_dir_all(&path).map(|()| true),
+            Ok(_) => std::fs::remove_file(&path).map(|()| true),
             Err(e) if e.kind() == std::io::ErrorKind::NotFound => Ok(false),
-            Err(e) => Err(Error::io(format!("cannot delete {}", path.display()), e)),
-        };
-        drop(lock);
+            Err(e) => Err(e),
+        }
+        .map_err(|e| Error::io(format!("cannot delete {}", path.display()), e));
+        self.remove_stale_temps(profile);
+        // Unlinked while held: waiters notice the file is gone and lock the new one.
         let _ = std::fs::remove_file(self.lock_path(profile));
+        drop(lock);
         result
     }
 
@@ -237,12 +304,72 @@ fn profile_flag(profile: &str) -> String {
     }
 }
 
-/// Writes `bytes` to `path` atomically: temp file in `dir` (0600), fsync, rename, fsync dir.
-pub(crate) fn write_atomic(dir: &Path, path: &Path, bytes: &[u8]) -> Result<()> {
+/// Builds the error for a profile whose file exists but cannot be used.
+fn broken_profile(profile: &str, path: &Path, reason: &str, replaceable: bool) -> Error {
+    let login = format!(
+        "gapi auth login --client-secrets FILE{}",
+        profile_flag(profile)
+    );
+    let hint = if replaceable {
+        format!("run `{login}` to replace it (or restore it from a backup)")
+    } else {
+        format!("remove it (`rm -r {}`), then run `{login}`", path.display())
+    };
+    Error::new(
+        ErrorKind::Store,
+        format!(
+            "the credentials file of profile `{profile}`, {}, cannot be used: {reason}",
+            path.display()
+        ),
+    )
+    .with_hint(hint)
+}
+
+/// The name prefix of `profile`'s temp files, `.<profile>.json.tmp-`.
+fn temp_prefix(profile: &str) -> String {
+    format!(".{profile}.json.tmp-")
+}
+
+fn open_lock_file(path: &Path) -> Result<File> {
+    let mut options = OpenOptions::new();
+    options.create(true).truncate(false).write(true);
+    #[cfg(unix)]
+    {
+        use std::os::unix::fs::OpenOptionsExt;
+        options.mode(0o600);
+    }
+    match options.open(path) {
+        Ok(f) => Ok(f),
+        // A read-only folder: an existing lock file still locks when opened for reading.
+        Err(e) => File::open(path)
+            .map_err(|_| Error::io(format!("cannot open lock file {}", path.display()), e)),
+    }
+}
+
+/// Whether the open `file` is still the one at `path` (not unlinked or replaced).
+fn same_file(file: &File, path: &Path) -> bool {
+    #[cfg(unix)]
+    {
+        use std::os::unix::fs::MetadataExt;
+        match (file.metadata(), std::fs::metadata(path)) {
+            (Ok(a), Ok(b)) => a.dev() == b.dev() && a.ino() == b.ino(),
+            _ => false,
+        }
+    }
+    #[cfg(not(unix))]
+    {
+        let _ = (file, path);
+        true
+    }
+}
+
+/// Writes `bytes` to `path` atomically: temp file in `dir` (0600) named `prefix` + random,
+/// fsync, rename, fsync dir.
+pub(crate) fn write_atomic(dir: &Path, path: &Path, prefix: &str, bytes: &[u8]) -> Result<()> {
     let ctx = |what: &str| format!("cannot {what} {}", path.display());
     let mut tmp = tempfile::Builder::new()
-        .prefix(".tmp-")
-        .suffix(".json")
+        .prefix(prefix)
+        .suffix("")
         .tempfile_in(dir)
         .map_err(|e| Error::io(ctx("create a temporary file for"), e))?;
     #[cfg(unix)]
@@ -286,14 +413,14 @@ mod tests {
         use std::os::unix::fs::PermissionsExt;
         let dir = tempfile::tempdir().unwrap();
         let path = dir.path().join("a.json");
-        write_atomic(dir.path(), &path, b"{\"v\":1}").unwrap();
+        write_atomic(dir.path(), &path, ".tmp-", b"{\"v\":1}").unwrap();
         let mode = std::fs::metadata(&path).unwrap().permissions().mode() & 0o777;
         assert_eq!(mode, 0o600);
         // Replacing a directory with a file fails: the old content must stay and no temp remain.
         let target = dir.path().join("sub");
         std::fs::create_dir(&target).unwrap();
         std::fs::write(target.join("keep"), "x").unwrap();
-        assert!(write_atomic(dir.path(), &target, b"new").is_err());
+        assert!(write_atomic(dir.path(), &target, ".tmp-", b"new").is_err());
         assert!(target.join("keep").exists());
         let leftovers: Vec<_> = std::fs::read_dir(dir.path())
             .unwrap()

@@ -9,7 +9,8 @@ pub fn file_warnings(path: &Path) -> Vec<String> {
     #[cfg(unix)]
     {
         use std::os::unix::fs::PermissionsExt;
-        if let Ok(meta) = std::fs::metadata(path) {
+        // Permission advice only makes sense for a regular file (never `chmod 600 /dev/null`).
+        if let Some(meta) = std::fs::metadata(path).ok().filter(|m| m.is_file()) {
             let mode = meta.permissions().mode() & 0o777;
             if mode & 0o077 != 0 {
                 out.push(format!(

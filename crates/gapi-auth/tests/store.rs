@@ -140,3 +140,85 @@ async fn save_waits_for_the_profile_lock() {
     save.await.unwrap().unwrap();
     assert!(store.path_for("default").exists());
 }
+
+#[tokio::test]
+async fn a_file_that_exists_but_is_broken_is_an_error_not_none() {
+    let dir = tempfile::tempdir().unwrap();
+    let store = FileStore::new(dir.path());
+    let path = store.path_for("p");
+    std::fs::create_dir_all(path.parent().unwrap()).unwrap();
+    for (what, bytes) in [
+        ("empty", &b""[..]),
+        (
+            "truncated",
+            &b"{\"type\": \"authorized_user\", \"client_id\": \"x"[..],
+        ),
+        ("NUL bytes", &[0u8; 16][..]),
+        (
+            "another type",
+            &b"{\"type\":\"service_account\",\"client_id\":\"x\"}"[..],
+        ),
+        ("not an object", &b"\"text\""[..]),
+    ] {
+        std::fs::write(&path, bytes).unwrap();
+        let e = store.load("p").await.unwrap_err();
+        assert_eq!(e.kind(), gapi_auth::ErrorKind::Store, "{what}: {e}");
+        assert!(
+            e.message().contains(&path.display().to_string()),
+            "{what}: {e}"
+        );
+        assert!(e.hint().unwrap().contains("gapi auth login"), "{what}: {e}");
+        assert!(store.exists("p").unwrap());
+        let e = gapi_auth::select_credentials(&store, None, None).await;
+        assert!(
+            e.is_err(),
+            "{what}: the default profile is not involved, ADC may be: ok"
+        );
+    }
+    std::fs::remove_file(&path).unwrap();
+    std::fs::create_dir(&path).unwrap();
+    let e = store.load("p").await.unwrap_err();
+    assert_eq!(e.kind(), gapi_auth::ErrorKind::Store, "{e}");
+    assert!(e.hint().unwrap().contains("rm -r"), "{e}");
+    assert!(
+        store.delete("p").await.unwrap(),
+        "delete removes even a directory"
+    );
+    assert!(!store.exists("p").unwrap());
+    assert!(store.load("p").await.unwrap().is_none());
+}
+
+#[cfg(unix)]
+#[test]
+fn deleting_a_held_lock_never_lets_two_holders_in() {
+    use std::sync::Arc;
+    use std::sync::atomic::{AtomicBool, Ordering};
+    let dir = tempfile::tempdir().unwrap();
+    let store = FileStore::new(dir.path());
+    let first = store.lock("p").unwrap();
+    let got = Arc::new(AtomicBool::new(false));
+    let waiter = {
+        let store = store.clone();
+        let got = got.clone();
+        std::thread::spawn(move || {
+            let lock = store.lock("p").unwrap();
+            got.store(true, Ordering::SeqCst);
+            lock
+        })
+    };
+    std::thread::sleep(std::time::Duration::from_millis(100));
+    // What delete() does while holding the lock: unlink the lock file. A newcomer then
+    // creates and takes a new one at once.
+    std::fs::remove_file(dir.path().join("credentials/p.json.lock")).unwrap();
+    let second = store.lock("p").unwrap();
+    drop(first);
+    std::thread::sleep(std::time::Duration::from_millis(200));
+    assert!(
+        !got.load(Ordering::SeqCst),
+        "the waiter took the unlinked lock while the new one is held"
+    );
+    drop(second);
+    let held = waiter.join().unwrap();
+    assert!(got.load(Ordering::SeqCst));
+    drop(held);
+}

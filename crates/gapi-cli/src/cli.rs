@@ -28,6 +28,32 @@ pub struct GlobalArgs {
     /// More logging on stderr (-v steps, -vv debug, -vvv trace); secrets are always redacted.
     #[arg(short, long, global = true, action = clap::ArgAction::Count)]
     pub verbose: u8,
+    /// Whether `--profile` or `GAPI_PROFILE` named the profile (false: the default was
+    /// assumed, so Application Default Credentials may stand in when it does not exist).
+    #[arg(skip)]
+    pub profile_explicit: bool,
+}
+
+impl GlobalArgs {
+    /// The profile that was asked for, or None when none was named.
+    pub fn profile_request(&self) -> Option<&str> {
+        self.profile_explicit.then_some(self.profile.as_str())
+    }
+}
+
+/// Whether `id` was given on the command line or through its environment variable, in
+/// `matches` or the subcommand matches under it.
+fn given(matches: &clap::ArgMatches, id: &str) -> bool {
+    use clap::parser::ValueSource;
+    let here = matches!(
+        matches
+            .try_get_raw(id)
+            .ok()
+            .flatten()
+            .and(matches.value_source(id)),
+        Some(ValueSource::CommandLine | ValueSource::EnvVariable)
+    );
+    here || matches.subcommand().is_some_and(|(_, sub)| given(sub, id))
 }
 
 /// `gapi`: OAuth 2.0 for installed applications, and any Google API from its Discovery document.
@@ -119,12 +145,40 @@ pub struct LoginArgs {
     /// Give up waiting for the user after this many seconds.
     #[arg(long, default_value_t = 300, value_name = "SECS")]
     pub timeout: u64,
+    /// The consent page's `prompt`: `consent` always issues a new refresh token. Without it,
+    /// a repeat login that gets none keeps the stored one (same account and client) or asks
+    /// once more with `consent`.
+    #[arg(long, value_enum, value_name = "PROMPT")]
+    pub prompt: Option<Prompt>,
 
     // Issue 11 (login where users are): two-machine login.
     /// The browser side of a two-machine login: open URL (printed by `gapi auth login` on a
     /// headless machine) here, and print the line to paste back there. Stores nothing.
     #[arg(long, value_name = "URL", conflicts_with_all = ["console", "device", "title", "scopes"])]
     pub remote_bootstrap: Option<String>,
+}
+
+/// Values of `gapi auth login --prompt`.
+#[derive(Debug, Clone, Copy, ValueEnum, PartialEq, Eq)]
+pub enum Prompt {
+    /// Ask for consent again (and issue a new refresh token).
+    Consent,
+    /// Let the user choose the account.
+    #[value(name = "select_account", alias = "select-account")]
+    SelectAccount,
+    /// Show no page at all (fails if the user must act).
+    None,
+}
+
+impl Prompt {
+    /// The OAuth `prompt` parameter value.
+    pub fn as_param(self) -> &'static str {
+        match self {
+            Prompt::Consent => "consent",
+            Prompt::SelectAccount => "select_account",
+            Prompt::None => "none",
+        }
+    }
 }
 
 /// `gapi auth status`
@@ -289,17 +343,23 @@ impl Parsed {
 
 /// Parses the process arguments.
 pub fn parse(args: Vec<OsString>) -> Result<Parsed, clap::Error> {
-    let cli = Cli::try_parse_from(&args)?;
+    use clap::{CommandFactory, FromArgMatches};
+    let matches = Cli::command().try_get_matches_from(&args)?;
+    let mut cli = Cli::from_arg_matches(&matches)?;
+    cli.global.profile_explicit = given(&matches, "profile");
     match cli.command {
         Command::Call(rest) => {
             let mut argv: Vec<OsString> = vec!["gapi".into()];
             argv.extend(rest);
-            let mut call = CallArgs::try_parse_from(argv)?;
+            let call_matches = CallArgs::command().try_get_matches_from(argv)?;
+            let mut call = CallArgs::from_arg_matches(&call_matches)?;
+            call.global.profile_explicit = given(&call_matches, "profile");
             // Globals may stand before the API name or after it: after wins.
             let before = cli.global;
             let g = &mut call.global;
-            if g.profile == "default" {
+            if !g.profile_explicit {
                 g.profile = before.profile;
+                g.profile_explicit = before.profile_explicit;
             }
             g.endpoint = g.endpoint.take().or(before.endpoint);
             g.anonymous |= before.anonymous;
@@ -345,6 +405,30 @@ mod tests {
         assert_eq!(call.params, ["pageSize=5"]);
         assert!(call.dry_run);
         assert_eq!(parsed.global.profile, "work");
+        assert_eq!(parsed.global.profile_request(), Some("work"));
+    }
+
+    #[test]
+    fn a_named_profile_is_told_from_the_default() {
+        let parsed = p(&["gapi", "drive", "about", "get"]);
+        assert_eq!(parsed.global.profile, "default");
+        assert_eq!(parsed.global.profile_request(), None);
+        let parsed = p(&["gapi", "drive", "about", "get", "--profile", "default"]);
+        assert_eq!(parsed.global.profile_request(), Some("default"));
+        let parsed = p(&["gapi", "auth", "status", "--profile", "default"]);
+        assert_eq!(parsed.global.profile_request(), Some("default"));
+        let parsed = p(&["gapi", "--profile", "w", "auth", "status"]);
+        assert_eq!(parsed.global.profile_request(), Some("w"));
+        let parsed = p(&["gapi", "auth", "status"]);
+        assert_eq!(parsed.global.profile_request(), None);
+        let parsed = p(&["gapi", "auth", "login", "--prompt", "select_account"]);
+        assert!(matches!(
+            parsed.action,
+            Action::Fixed(Command::Auth(AuthCommand::Login(LoginArgs {
+                prompt: Some(Prompt::SelectAccount),
+                ..
+            })))
+        ));
     }
 
     #[test]

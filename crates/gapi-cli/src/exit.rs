@@ -69,16 +69,40 @@ pub fn code_for(err: &anyhow::Error) -> u8 {
             return AUTH;
         }
         if let Some(e) = cause.downcast_ref::<gapi_client::Error>() {
+            // Getting a token failed: the credentials' own error tells network from auth.
+            if e.is_auth()
+                && !e.needs_login()
+                && let Some(inner) = err
+                    .chain()
+                    .find_map(|c| c.downcast_ref::<gapi_auth::Error>())
+            {
+                return auth_code(inner);
+            }
             return client_code(e);
         }
         if let Some(e) = cause.downcast_ref::<gapi_auth::Error>() {
-            return if e.is_retryable() { NETWORK } else { AUTH };
+            return auth_code(e);
         }
         if cause.downcast_ref::<clap::Error>().is_some() {
             return USAGE;
         }
     }
     OTHER
+}
+
+/// A broken credentials file, a refused or expired grant: 3. A local file that cannot be read
+/// or written: 1. A bad client secrets file, profile name or option: 2. The network: 6.
+fn auth_code(e: &gapi_auth::Error) -> u8 {
+    use gapi_auth::ErrorKind;
+    if e.is_retryable() {
+        return NETWORK;
+    }
+    match e.kind() {
+        ErrorKind::Transport => NETWORK,
+        ErrorKind::Io => OTHER,
+        ErrorKind::Config | ErrorKind::InsecureTransport => USAGE,
+        _ => AUTH,
+    }
 }
 
 fn client_code(e: &gapi_client::Error) -> u8 {

@@ -701,6 +701,21 @@ impl InstalledFlow {
                             .await;
                         Ok(creds)
                     }
+                    // The caller will ask once more with prompt=consent (relogin.rs).
+                    Err(e) if e.needs_consent() => {
+                        pending
+                            .send(
+                                "200 OK",
+                                &page(
+                                    "One more step",
+                                    "The server issued no refresh token for this sign-in, so \
+                                     the application asks for consent once more. You may close \
+                                     this window.",
+                                ),
+                            )
+                            .await;
+                        Err(e)
+                    }
                     Err(e) => {
                         pending
                             .send(

@@ -256,16 +256,21 @@ impl InstalledFlow {
                 );
             }
         }
-        if response.refresh_token.is_none() {
-            tracing::warn!(
+        let mut creds = Credentials::from_token_response(client, response, &self.scopes);
+        match &self.store {
+            // Keeps a stored refresh token when a repeat login issued none (relogin.rs).
+            Some((store, profile)) => {
+                let asked_consent = self
+                    .prompt
+                    .as_deref()
+                    .is_some_and(|p| p.split(' ').any(|w| w == "consent"));
+                creds = store.save_login(profile, creds, asked_consent).await?;
+            }
+            None if !creds.has_refresh_token() => tracing::warn!(
                 "no refresh token was issued; the login lasts only until the access token \
                  expires (log in again with prompt=consent to get one)"
-            );
-        }
-        let mut creds = Credentials::from_token_response(client, response, &self.scopes);
-        if let Some((store, profile)) = &self.store {
-            store.save(profile, &creds).await?;
-            creds = creds.with_store(store.clone(), profile.clone());
+            ),
+            None => {}
         }
         tracing::info!(account = ?creds.account(), "login complete");
         Ok(creds)

@@ -105,17 +105,8 @@ async fn credentials_for(
     scopes: &[String],
 ) -> anyhow::Result<Arc<dyn Authenticator>> {
     let store = gapi_auth::FileStore::default_location()?;
-    let creds = match super::auth::load(&store, &global.profile).await {
-        Ok(c) => c,
-        Err(e) => {
-            // Users of gcloud may already have Application Default Credentials.
-            if global.profile == gapi_auth::DEFAULT_PROFILE && gapi_auth::adc_path().is_some() {
-                gapi_auth::load_adc(None).context("loading Application Default Credentials")?
-            } else {
-                return Err(e);
-            }
-        }
-    };
+    // The named profile, else the default one, else ADC (only if no profile was named).
+    let creds = super::auth::select(&store, global).await?.credentials;
     let granted = creds.granted_scopes();
     if !scopes.is_empty()
         && !granted.is_empty()

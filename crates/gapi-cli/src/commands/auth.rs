@@ -4,14 +4,14 @@ use std::path::PathBuf;
 use std::process::ExitCode;
 use std::time::{Duration, SystemTime};
 
-use anyhow::{Context, bail};
+use anyhow::Context;
 use gapi_auth::{
-    ClientSecrets, ConsoleOptions, Credentials, DeviceOptions, FileStore, InstalledFlow,
-    LocalServer, OOB_REDIRECT_URI,
+    ClientKind, ClientSecrets, ConsoleOptions, Credentials, DeviceOptions, FileStore,
+    InstalledFlow, LocalServer, OOB_REDIRECT_URI, Selected,
 };
 use serde_json::json;
 
-use crate::cli::{AuthCommand, GlobalArgs, LoginArgs, StatusArgs, StatusFormat};
+use crate::cli::{AuthCommand, GlobalArgs, LoginArgs, Prompt, StatusArgs, StatusFormat};
 use crate::exit;
 
 /// The scope asked for when `--scope` is not given: the seed's read-only Drive metadata.
@@ -20,11 +20,12 @@ pub const DEFAULT_SCOPES: &[&str] = &["https://www.googleapis.com/auth/drive.met
 /// Runs one `gapi auth` subcommand.
 pub async fn run(global: &GlobalArgs, cmd: AuthCommand) -> anyhow::Result<ExitCode> {
     let store = FileStore::default_location().context("cannot find where to keep credentials")?;
+    gapi_auth::validate_profile(&global.profile)?;
     match cmd {
         AuthCommand::Login(args) => login(global, &store, args).await,
         AuthCommand::Status(args) => status(global, &store, args).await,
         AuthCommand::PrintAccessToken => {
-            let creds = load(&store, &global.profile).await?;
+            let creds = select(&store, global).await?.credentials;
             let token = creds.access_token().await?;
             println!("{}", token.secret());
             Ok(ExitCode::SUCCESS)
@@ -39,17 +40,18 @@ pub async fn run(global: &GlobalArgs, cmd: AuthCommand) -> anyhow::Result<ExitCo
     }
 }
 
-/// Loads a profile's stored credentials, which persist their own refreshes.
+/// The credentials a command runs with, chosen by the library's one rule
+/// ([`gapi_auth::select_credentials`]): the named profile, else the default profile, else
+/// Application Default Credentials only when no profile was named and none is stored.
+pub async fn select(store: &FileStore, global: &GlobalArgs) -> anyhow::Result<Selected> {
+    Ok(gapi_auth::select_credentials(store, global.profile_request(), None).await?)
+}
+
+/// Loads a stored profile and nothing else (revoke must never touch ADC).
 pub async fn load(store: &FileStore, profile: &str) -> anyhow::Result<Credentials> {
-    match store.load(profile).await? {
-        Some(creds) => Ok(creds.with_store(store.clone(), profile)),
-        None => Err(exit::login_needed(format!(
-            "no stored credentials for profile `{profile}` (looked at {})\n\
-             hint: run `gapi auth login --client-secrets FILE{}`",
-            store.path_for(profile).display(),
-            profile_flag(profile)
-        ))),
-    }
+    Ok(gapi_auth::select_credentials(store, Some(profile), None)
+        .await?
+        .credentials)
 }
 
 /// ` --profile P` when P is not the default profile, for hints.
@@ -82,15 +84,56 @@ async fn login(
     }
     let path = client_secrets_path(&args)?;
     let secrets = ClientSecrets::from_file(&path)?;
+    if secrets.kind == ClientKind::Web {
+        tracing::warn!(
+            "{} is a \"web\" OAuth client; a command-line login needs a \"Desktop app\" \
+             client (web clients accept only the redirect URIs registered for them)",
+            path.display()
+        );
+    }
     let scopes: Vec<String> = if args.scopes.is_empty() {
         DEFAULT_SCOPES.iter().map(|s| s.to_string()).collect()
     } else {
         args.scopes.clone()
     };
-    let mut flow = InstalledFlow::new(secrets, scopes).token_store(store.clone(), &global.profile);
-    if let Some(hint) = &args.login_hint {
-        flow = flow.login_hint(hint);
-    }
+    let flow = |prompt: Option<Prompt>| {
+        let mut flow = InstalledFlow::new(secrets.clone(), scopes.clone())
+            .token_store(store.clone(), &global.profile);
+        if let Some(hint) = &args.login_hint {
+            flow = flow.login_hint(hint);
+        }
+        if let Some(prompt) = prompt {
+            flow = flow.prompt(prompt.as_param());
+        }
+        flow
+    };
+    let creds = match run_flow(flow(args.prompt), &args).await {
+        // A repeat login issued no refresh token and the stored one cannot be kept: ask once
+        // more with prompt=consent rather than save a login that dies within the hour.
+        Err(e) if e.needs_consent() && args.prompt != Some(Prompt::Consent) => {
+            eprintln!(
+                "The server issued no refresh token for this login; asking once more with \
+                 prompt=consent so that it lasts."
+            );
+            run_flow(flow(Some(Prompt::Consent)), &args).await?
+        }
+        other => other?,
+    };
+    let file = store.path_for(&global.profile);
+    eprintln!(
+        "Logged in{}. Credentials saved to {} (mode 0600).",
+        creds
+            .account()
+            .map(|a| format!(" as {a}"))
+            .unwrap_or_default(),
+        file.display()
+    );
+    eprintln!("Granted scopes: {}", creds.granted_scopes().join(" "));
+    Ok(ExitCode::SUCCESS)
+}
+
+/// Runs the consent flow the flags choose.
+async fn run_flow(flow: InstalledFlow, args: &LoginArgs) -> Result<Credentials, LoginError> {
     let timeout = Duration::from_secs(args.timeout);
     let oob = args
         .redirect_uri
@@ -120,10 +163,15 @@ async fn login(
             .accept_paste(true)
             .remote_bootstrap_command(super::remote_login::BOOTSTRAP_COMMAND);
         if let Some(uri) = &args.redirect_uri {
-            let url = url::Url::parse(uri)
-                .map_err(|e| exit::usage(format!("--redirect-uri {uri:?} is not a URL: {e}")))?;
+            let url = url::Url::parse(uri).map_err(|e| {
+                LoginError::Other(exit::usage(format!(
+                    "--redirect-uri {uri:?} is not a URL: {e}"
+                )))
+            })?;
             let Some(host) = url.host_str() else {
-                bail!(exit::usage(format!("--redirect-uri {uri:?} has no host")));
+                return Err(LoginError::Other(exit::usage(format!(
+                    "--redirect-uri {uri:?} has no host"
+                ))));
             };
             server = server.host(host.trim_matches(['[', ']'])).path(url.path());
             if let Some(port) = url.port() {
@@ -132,17 +180,34 @@ async fn login(
         }
         flow.run_local_server(server).await?
     };
-    let file = store.path_for(&global.profile);
-    eprintln!(
-        "Logged in{}. Credentials saved to {} (mode 0600).",
-        creds
-            .account()
-            .map(|a| format!(" as {a}"))
-            .unwrap_or_default(),
-        file.display()
-    );
-    eprintln!("Granted scopes: {}", creds.granted_scopes().join(" "));
-    Ok(ExitCode::SUCCESS)
+    Ok(creds)
+}
+
+/// A failed login: the library's error (which may ask for `prompt=consent`) or another one.
+enum LoginError {
+    Auth(gapi_auth::Error),
+    Other(anyhow::Error),
+}
+
+impl LoginError {
+    fn needs_consent(&self) -> bool {
+        matches!(self, LoginError::Auth(e) if e.needs_consent())
+    }
+}
+
+impl From<gapi_auth::Error> for LoginError {
+    fn from(e: gapi_auth::Error) -> Self {
+        LoginError::Auth(e)
+    }
+}
+
+impl From<LoginError> for anyhow::Error {
+    fn from(e: LoginError) -> Self {
+        match e {
+            LoginError::Auth(e) => anyhow::Error::new(e),
+            LoginError::Other(e) => e,
+        }
+    }
 }
 
 fn rfc3339(t: SystemTime) -> String {
@@ -154,11 +219,14 @@ async fn status(
     store: &FileStore,
     args: StatusArgs,
 ) -> anyhow::Result<ExitCode> {
-    let creds = load(store, &global.profile).await?;
-    let file = store.path_for(&global.profile);
+    let Selected {
+        credentials: creds,
+        source,
+    } = select(store, global).await?;
     let mut info = json!({
-        "profile": global.profile,
-        "credentials_file": file.display().to_string(),
+        "profile": source.profile(),
+        "source": source.to_string(),
+        "credentials_file": source.path().map(|p| p.display().to_string()),
         "client_id": creds.client_id(),
         "account": creds.account(),
         "scopes": creds.granted_scopes(),
@@ -166,8 +234,9 @@ async fn status(
         "has_refresh_token": creds.has_refresh_token(),
         "quota_project_id": creds.quota_project_id(),
     });
+    let mut failure = None;
     if !args.offline {
-        match creds.tokeninfo().await {
+        match server_check(&creds).await {
             Ok(ti) => {
                 info["tokeninfo"] = json!({
                     "email": ti.email, "scope": ti.scope, "expires_in": ti.expires_in, "aud": ti.aud,
@@ -176,7 +245,10 @@ async fn status(
                     info["account"] = json!(ti.email);
                 }
             }
-            Err(e) => info["tokeninfo_error"] = json!(e.to_string()),
+            Err(e) => {
+                info["tokeninfo_error"] = json!(e.message());
+                failure = Some(e);
+            }
         }
     }
     match args.format {
@@ -188,6 +260,7 @@ async fn status(
                 v => v.to_string(),
             };
             println!("profile:     {}", s("profile"));
+            println!("source:      {}", s("source"));
             println!("account:     {}", s("account"));
             println!("client id:   {}", s("client_id"));
             println!(
@@ -210,27 +283,56 @@ async fn status(
             }
         }
     }
-    Ok(ExitCode::SUCCESS)
+    // A dead login must not look healthy to a script: revoked or expired grant 3, server
+    // unreachable 6 (the status above is printed either way).
+    match failure {
+        None => Ok(ExitCode::SUCCESS),
+        Some(e) => {
+            Err(anyhow::Error::new(e).context("the server does not accept these credentials"))
+        }
+    }
+}
+
+/// Asks tokeninfo about the access token; a token the server no longer knows is refreshed
+/// once and asked about again, so only a dead grant (or no server) fails.
+async fn server_check(creds: &Credentials) -> Result<gapi_auth::TokenInfo, gapi_auth::Error> {
+    match creds.tokeninfo().await {
+        Err(e) if e.oauth_error_code() == Some("invalid_token") => {
+            let token = creds.force_refresh().await?;
+            creds.token_client().tokeninfo(&token).await
+        }
+        other => other,
+    }
 }
 
 async fn revoke(global: &GlobalArgs, store: &FileStore) -> anyhow::Result<ExitCode> {
-    let creds = load(store, &global.profile).await?;
+    let file = store.path_for(&global.profile);
+    let creds = match load(store, &global.profile).await {
+        Ok(creds) => creds,
+        // A broken file cannot be revoked at the server, but its files can still go.
+        Err(e) if store.exists(&global.profile)? => {
+            store.delete(&global.profile).await?;
+            eprintln!(
+                "Deleted {} without revoking at the server: {e:#}",
+                file.display()
+            );
+            return Ok(ExitCode::SUCCESS);
+        }
+        Err(e) => return Err(e),
+    };
     let revoked = creds.revoke().await;
     // The grant may already be gone at the server (revoked elsewhere, expired): still forget it.
     store.delete(&global.profile).await?;
     match revoked {
-        Ok(()) => eprintln!(
-            "Revoked the grant and deleted {}.",
-            store.path_for(&global.profile).display()
-        ),
+        Ok(()) => eprintln!("Revoked the grant and deleted {}.", file.display()),
         Err(e) if e.needs_login() => eprintln!(
             "The server no longer knew this grant ({e}); deleted {} anyway.",
-            store.path_for(&global.profile).display()
+            file.display()
         ),
         Err(e) => {
             return Err(anyhow::Error::new(e).context(format!(
                 "deleted {} but could not revoke the grant at the server",
-                store.path_for(&global.profile).display()
+                file.display()
             )));
         }
     }

@@ -10,14 +10,23 @@ mod remote_login;
 
 use std::process::ExitCode;
 
-use crate::cli::{Action, Command, Parsed};
+use crate::cli::{Action, AuthCommand, Command, Parsed};
 
 /// Runs the parsed command line.
 pub async fn run(parsed: Parsed) -> anyhow::Result<ExitCode> {
     let profile = parsed.global.profile.clone();
-    dispatch(parsed)
-        .await
-        .map_err(|e| with_login_hint(e, &profile))
+    // A failed login is not fixed by "log in again": its own error says what went wrong.
+    let logging_in = matches!(
+        parsed.action,
+        Action::Fixed(Command::Auth(AuthCommand::Login(_)))
+    );
+    dispatch(parsed).await.map_err(|e| {
+        if logging_in {
+            e
+        } else {
+            with_login_hint(e, &profile)
+        }
+    })
 }
 
 /// Authorization errors end with the exact command that logs this profile in again.

@@ -1,0 +1,223 @@
+//! Choosing which credentials a call runs with, and saying where they came from.
+//!
+//! The one rule that matters: a call never runs as another account than the one asked for. A
+//! profile that was named (or the default profile, when a file is at its path) is used or is an
+//! error; only when no profile was named and none is stored does the search go on to
+//! Application Default Credentials, in google-auth's order: `$GOOGLE_APPLICATION_CREDENTIALS`,
+//! then gcloud's well-known file. New sources (service accounts, the metadata server, ...) are
+//! new [`CredentialSource`] variants tried in [`select_credentials`] after the ones here.
+
+use std::fmt;
+use std::path::{Path, PathBuf};
+
+use crate::adc::{AdcOrigin, adc_candidate};
+use crate::credentials::Credentials;
+use crate::error::{Error, ErrorKind, Result};
+use crate::fsread::{ReadError, read_small_text};
+use crate::store::{DEFAULT_PROFILE, FileStore};
+
+/// Where the selected credentials were read from (shown by `-v` and `gapi auth status`).
+#[derive(Debug, Clone, PartialEq, Eq)]
+#[non_exhaustive]
+pub enum CredentialSource {
+    /// A profile of the gapi store.
+    Profile {
+        /// The profile name.
+        name: String,
+        /// Its file.
+        path: PathBuf,
+    },
+    /// The file named by `$GOOGLE_APPLICATION_CREDENTIALS`.
+    AdcEnvVar {
+        /// The file the variable names.
+        path: PathBuf,
+    },
+    /// gcloud's well-known ADC file (`gcloud auth application-default login`).
+    GcloudAdc {
+        /// `.../gcloud/application_default_credentials.json`.
+        path: PathBuf,
+    },
+}
+
+impl CredentialSource {
+    /// The file the credentials were read from, when they came from one.
+    pub fn path(&self) -> Option<&Path> {
+        match self {
+            CredentialSource::Profile { path, .. }
+            | CredentialSource::AdcEnvVar { path }
+            | CredentialSource::GcloudAdc { path } => Some(path),
+        }
+    }
+
+    /// The store profile, when the credentials came from one.
+    pub fn profile(&self) -> Option<&str> {
+        match self {
+            CredentialSource::Profile { name, .. } => Some(name),
+            _ => None,
+        }
+    }
+}
+
+impl fmt::Display for CredentialSource {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match self {
+            CredentialSource::Profile { name, path } => {
+                write!(f, "profile `{name}` ({})", path.display())
+            }
+            CredentialSource::AdcEnvVar { path } => write!(
+                f,
+                "Application Default Credentials from GOOGLE_APPLICATION_CREDENTIALS ({})",
+                path.display()
+            ),
+            CredentialSource::GcloudAdc { path } => write!(
+                f,
+                "Application Default Credentials from gcloud ({})",
+                path.display()
+            ),
+        }
+    }
+}
+
+/// Credentials together with where they came from.
+#[derive(Debug, Clone)]
+pub struct Selected {
+    /// The credentials (store-backed ones persist their refreshes).
+    pub credentials: Credentials,
+    /// Where they were read from.
+    pub source: CredentialSource,
+}
+
+/// Picks the credentials for a call.
+///
+/// * `profile: Some(p)`: profile `p` of `store`, or an error (missing: log in; broken: the
+///   error names the file, the reason and the repair). Never anything else.
+/// * `profile: None`: the default profile if anything is at its path (a broken one is an
+///   error, as above); else ADC from `$GOOGLE_APPLICATION_CREDENTIALS` (which must then be
+///   usable); else gcloud's well-known file if it exists; else a "log in" error.
+///
+/// `http` is the client refreshes use (`None`: a default one).
+pub async fn select_credentials(
+    store: &FileStore,
+    profile: Option<&str>,
+    http: Option<reqwest::Client>,
+) -> Result<Selected> {
+    if let Some(name) = profile {
+        return match store.load_with_http(name, http).await? {
+            Some(credentials) => Ok(chosen(credentials, store, name)),
+            None => Err(no_profile(store, name)),
+        };
+    }
+    if store.exists(DEFAULT_PROFILE)? {
+        return match store.load_with_http(DEFAULT_PROFILE, http).await? {
+            Some(credentials) => Ok(chosen(credentials, store, DEFAULT_PROFILE)),
+            // Removed between the two looks: that is a missing profile, not a reason to
+            // switch accounts.
+            None => Err(no_profile(store, DEFAULT_PROFILE)),
+        };
+    }
+    match adc_candidate() {
+        Some((AdcOrigin::EnvVar, path)) => {
+            let credentials = read_adc_file(&path, http, true)?;
+            Ok(announce(Selected {
+                credentials,
+                source: CredentialSource::AdcEnvVar { path },
+            }))
+        }
+        Some((AdcOrigin::WellKnown, path)) if crate::fsread::something_exists(&path) => {
+            let credentials = read_adc_file(&path, http, false)?;
+            Ok(announce(Selected {
+                credentials,
+                source: CredentialSource::GcloudAdc { path },
+            }))
+        }
+        other => Err(nothing_found(store, other.map(|(_, p)| p))),
+    }
+}
+
+fn chosen(credentials: Credentials, store: &FileStore, name: &str) -> Selected {
+    announce(Selected {
+        credentials,
+        source: CredentialSource::Profile {
+            name: name.to_string(),
+            path: store.path_for(name),
+        },
+    })
+}
+
+fn announce(selected: Selected) -> Selected {
+    tracing::info!("using credentials: {}", selected.source);
+    selected
+}
+
+fn login_command(profile: &str) -> String {
+    let flag = if profile == DEFAULT_PROFILE {
+        String::new()
+    } else {
+        format!(" --profile {profile}")
+    };
+    format!("gapi auth login --client-secrets FILE{flag}")
+}
+
+fn no_profile(store: &FileStore, name: &str) -> Error {
+    Error::new(
+        ErrorKind::LoginRequired,
+        format!(
+            "no stored credentials for profile `{name}` (looked at {})",
+            store.path_for(name).display()
+        ),
+    )
+    .with_hint(format!("run `{}`", login_command(name)))
+}
+
+fn nothing_found(store: &FileStore, adc: Option<PathBuf>) -> Error {
+    let adc = adc
+        .map(|p| {
+            format!(
+                ", and no Application Default Credentials at {}",
+                p.display()
+            )
+        })
+        .unwrap_or_default();
+    Error::new(
+        ErrorKind::LoginRequired,
+        format!(
+            "no credentials: no stored profile `{DEFAULT_PROFILE}` (looked at {}){adc}",
+            store.path_for(DEFAULT_PROFILE).display()
+        ),
+    )
+    .with_hint(format!(
+        "run `{}` (or `gcloud auth application-default login`)",
+        login_command(DEFAULT_PROFILE)
+    ))
+}
+
+/// Reads an ADC file; any failure names the file and where its path came from.
+pub(crate) fn read_adc_file(
+    path: &Path,
+    http: Option<reqwest::Client>,
+    from_env: bool,
+) -> Result<Credentials> {
+    let origin = if from_env {
+        "the file GOOGLE_APPLICATION_CREDENTIALS names"
+    } else {
+        "gcloud's Application Default Credentials file"
+    };
+    let fix = if from_env {
+        "point GOOGLE_APPLICATION_CREDENTIALS at a valid credentials file, or unset it"
+    } else {
+        "run `gcloud auth application-default login` to rewrite it, or remove it"
+    };
+    let broken = |reason: String| {
+        Error::new(
+            ErrorKind::Store,
+            format!("{origin}, {}, cannot be used: {reason}", path.display()),
+        )
+        .with_hint(fix)
+    };
+    let text = match read_small_text(path) {
+        Ok(text) => text,
+        Err(ReadError::NotFound(_)) => return Err(broken("it does not exist".into())),
+        Err(e) => return Err(broken(e.to_string())),
+    };
+    Credentials::from_authorized_user_json(&text, http).map_err(|e| broken(e.message().into()))
+}
