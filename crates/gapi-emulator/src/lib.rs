@@ -18,33 +18,18 @@
 //! ```
 #![deny(missing_docs)]
 
-mod api_error;
-mod body;
-mod clients;
 mod config;
-mod control;
-mod discovery;
-mod drive;
 mod error;
-mod faults;
-mod html;
-mod oauth;
-mod persist;
-mod random;
-mod request_log;
-mod routes;
-mod seed;
+mod framework;
 mod server;
-mod state;
-mod time;
-mod users;
+mod services;
 
-pub use clients::{
+pub use config::EmulatorConfig;
+pub use error::EmulatorError;
+pub use framework::clients::{
     DEFAULT_CLIENT_ID, DEFAULT_CLIENT_SECRET, WEB_CLIENT_ID, WEB_CLIENT_REDIRECT_URI,
     WEB_CLIENT_SECRET,
 };
-pub use config::EmulatorConfig;
-pub use error::EmulatorError;
-pub use seed::{SeedFile, seeded_files};
+pub use framework::users::{TestUser, test_users};
 pub use server::{Emulator, RunningEmulator};
-pub use users::{TestUser, test_users};
+pub use services::drive::seed::{SeedFile, seeded_files};

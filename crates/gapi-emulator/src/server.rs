@@ -14,20 +14,12 @@ use tokio::net::TcpListener;
 use tokio::sync::{Notify, watch};
 use tokio::task::JoinSet;
 
-use crate::clients::{DEFAULT_CLIENT_ID, DEFAULT_CLIENT_SECRET, OOB};
 use crate::config::EmulatorConfig;
 use crate::error::EmulatorError;
-use crate::persist::{Persister, write_atomically};
-use crate::state::{AppState, Data, Shared};
-
-/// Per-connection facts made available to handlers as a request extension.
-#[derive(Clone)]
-pub(crate) struct ConnInfo {
-    /// The client's address (the control API answers loopback peers only).
-    pub peer: SocketAddr,
-    /// Notifying this closes the connection at once, without a response.
-    pub abort: Arc<Notify>,
-}
+use crate::framework::clients::{DEFAULT_CLIENT_ID, DEFAULT_CLIENT_SECRET, OOB};
+use crate::framework::conn::{ConnInfo, RootRouter};
+use crate::framework::persist::{Persister, write_atomically};
+use crate::framework::{Core, Ctx};
 
 /// Entry point: `Emulator::start(config)`.
 pub struct Emulator;
@@ -39,15 +31,10 @@ impl Emulator {
         if !config.addr.ip().is_loopback() && !config.allow_remote {
             return Err(EmulatorError::NonLoopback(config.addr));
         }
-        let (persister, data) = match &config.data_dir {
-            Some(dir) => {
-                let (p, data) = Persister::open(dir)?;
-                (Some(p), data)
-            }
-            None => (None, None),
+        let persister = match &config.data_dir {
+            Some(dir) => Some(Persister::open(dir)?),
+            None => None,
         };
-        let fresh = data.is_none();
-        let data = data.unwrap_or_else(Data::seeded);
         let listener =
             TcpListener::bind(config.addr)
                 .await
@@ -62,13 +49,22 @@ impl Emulator {
                 source,
             })?;
         let base_url = format!("http://{addr}");
-        let state: Shared = Arc::new(AppState::new(config, base_url.clone(), data, persister));
-        if fresh {
-            // Write the seeded state at once so a data dir is never empty after a start.
-            state.lock().dirty = true;
-            state.save_if_dirty();
+        let data_dir = config.data_dir.clone();
+        let core = Core::new(config, base_url.clone(), persister);
+        let router = crate::framework::router::build(&core, crate::services::all(&core));
+        let errors = core.load_errors();
+        if !errors.is_empty() {
+            let dir = data_dir.unwrap_or_default();
+            return Err(EmulatorError::Data {
+                path: dir.join("state.json"),
+                message: format!(
+                    "the saved state is not valid ({}); move the file away to start fresh",
+                    errors.join("; ")
+                ),
+            });
         }
-        let router = crate::routes::router(state.clone());
+        // Write seeded stores at once so a data dir is never empty after a start.
+        core.save_if_dirty();
         let (shutdown_tx, shutdown_rx) = watch::channel(false);
         let task = tokio::spawn(serve(listener, router, shutdown_rx));
         tracing::info!("gapi emulator listening on {base_url}");
@@ -77,7 +73,7 @@ impl Emulator {
             base_url,
             shutdown: shutdown_tx,
             task: Some(task),
-            _state: state,
+            _core: core,
         })
     }
 }
@@ -89,7 +85,7 @@ pub struct RunningEmulator {
     base_url: String,
     shutdown: watch::Sender<bool>,
     task: Option<tokio::task::JoinHandle<()>>,
-    _state: Shared,
+    _core: Ctx,
 }
 
 impl std::fmt::Debug for RunningEmulator {
@@ -223,6 +219,7 @@ async fn serve_connection(
     };
     let service = hyper::service::service_fn(move |mut request: hyper::Request<Incoming>| {
         request.extensions_mut().insert(info.clone());
+        request.extensions_mut().insert(RootRouter(router.clone()));
         let router = router.clone();
         async move {
             use tower::ServiceExt;

@@ -1,0 +1,79 @@
+//! Puts the services together: every service's routes, the shared batch endpoint, answers for
+//! paths nobody serves, and the layers every request passes (the context extension, the
+//! loopback guard of `/__emulator/`, saving changed state after each request).
+
+use axum::extract::{Request, State};
+use axum::http::{Method, Uri};
+use axum::middleware::Next;
+use axum::response::{IntoResponse, Response};
+use axum::{Extension, Router};
+
+use super::Ctx;
+use super::api_error::ApiError;
+use super::service::Service;
+use crate::framework::conn::ConnInfo;
+
+/// Builds the emulator's router from its services.
+pub(crate) fn build(core: &Ctx, services: Vec<Service>) -> Router {
+    let mut router = super::batch::routes();
+    let mut wraps = Vec::new();
+    for service in services {
+        tracing::debug!("serving {}", service.name);
+        router = router.merge(service.routes);
+        wraps.extend(service.wrap);
+    }
+    let mut router = router
+        .fallback(fallback)
+        .method_not_allowed_fallback(method_not_allowed);
+    for wrap in wraps {
+        router = wrap(router);
+    }
+    router
+        .layer(axum::middleware::from_fn(loopback_only))
+        .layer(axum::middleware::from_fn_with_state(
+            core.clone(),
+            save_after,
+        ))
+        .layer(Extension(core.clone()))
+}
+
+/// The control API (`/__emulator/...`) answers loopback peers only.
+async fn loopback_only(request: Request, next: Next) -> Response {
+    if request.uri().path().starts_with("/__emulator/") {
+        let loopback = request
+            .extensions()
+            .get::<ConnInfo>()
+            .is_some_and(|c| c.peer.ip().is_loopback());
+        if !loopback {
+            return ApiError::new(
+                403,
+                "PERMISSION_DENIED",
+                "forbidden",
+                "The emulator's control API only answers requests from loopback addresses.",
+            )
+            .into_response();
+        }
+    }
+    next.run(request).await
+}
+
+/// Saves the stores a request changed before its answer goes out.
+async fn save_after(State(core): State<Ctx>, request: Request, next: Next) -> Response {
+    let response = next.run(request).await;
+    core.save_if_dirty();
+    response
+}
+
+async fn method_not_allowed(method: Method, uri: Uri) -> Response {
+    ApiError::new(
+        405,
+        "UNIMPLEMENTED",
+        "httpMethodNotAllowed",
+        format!("{method} is not allowed on {}.", uri.path()),
+    )
+    .into_response()
+}
+
+async fn fallback(method: Method, uri: Uri) -> Response {
+    ApiError::no_route(method.as_str(), uri.path()).into_response()
+}

@@ -1,0 +1,140 @@
+//! One service's piece of state behind its own lock, which knows by itself when it changed.
+//!
+//! A [`Store`] is created through [`crate::framework::Core::persistent`] (saved under `--data`,
+//! loaded at start) or [`crate::framework::Core::volatile`] (memory only). Reading takes
+//! [`Store::read`]; changing takes [`Store::write`], whose guard marks the store dirty the first
+//! time it is dereferenced mutably, so persistence never depends on a handler remembering to
+//! set a flag. Locks are short (no `.await` while one is held); when a handler needs two stores
+//! it takes its own service's store first and the shared token table last.
+
+use std::ops::{Deref, DerefMut};
+use std::sync::atomic::{AtomicBool, Ordering};
+use std::sync::{RwLock, RwLockReadGuard, RwLockWriteGuard};
+
+use serde::Serialize;
+use serde::de::DeserializeOwned;
+
+/// A service's state of type `T`.
+pub(crate) struct Store<T> {
+    name: &'static str,
+    value: RwLock<T>,
+    dirty: AtomicBool,
+    seed: fn() -> T,
+}
+
+/// Write access that marks the store dirty on the first mutable dereference.
+pub(crate) struct WriteGuard<'a, T> {
+    guard: RwLockWriteGuard<'a, T>,
+    dirty: &'a AtomicBool,
+}
+
+impl<T> Deref for WriteGuard<'_, T> {
+    type Target = T;
+    fn deref(&self) -> &T {
+        &self.guard
+    }
+}
+
+impl<T> DerefMut for WriteGuard<'_, T> {
+    fn deref_mut(&mut self) -> &mut T {
+        self.dirty.store(true, Ordering::Release);
+        &mut self.guard
+    }
+}
+
+impl<T> Store<T> {
+    pub(crate) fn new(name: &'static str, value: T, seed: fn() -> T) -> Self {
+        Self {
+            name,
+            value: RwLock::new(value),
+            dirty: AtomicBool::new(false),
+            seed,
+        }
+    }
+
+    /// Shared read access. A handler that panicked while holding the lock cannot leave the
+    /// state in a way that matters more than refusing service, so poison is ignored.
+    pub(crate) fn read(&self) -> RwLockReadGuard<'_, T> {
+        self.value.read().unwrap_or_else(|e| e.into_inner())
+    }
+
+    /// Exclusive access; changing the value through the guard marks the store dirty.
+    pub(crate) fn write(&self) -> WriteGuard<'_, T> {
+        WriteGuard {
+            guard: self.value.write().unwrap_or_else(|e| e.into_inner()),
+            dirty: &self.dirty,
+        }
+    }
+
+    /// Clears the changed flag, saying whether it was set.
+    pub(crate) fn take_dirty(&self) -> bool {
+        self.dirty.swap(false, Ordering::AcqRel)
+    }
+
+    /// Marks the store changed (for a value loaded fresh from its seed).
+    pub(crate) fn mark_dirty(&self) {
+        self.dirty.store(true, Ordering::Release);
+    }
+}
+
+/// What the framework needs of every store: `POST /__emulator/reset` puts it back to its seed.
+pub(crate) trait Resettable: Send + Sync {
+    /// Back to the seed.
+    fn reset(&self);
+}
+
+impl<T: Send + Sync> Resettable for Store<T> {
+    fn reset(&self) {
+        *self.write() = (self.seed)();
+    }
+}
+
+/// What the framework needs of a store saved under `--data`, whatever its type.
+pub(crate) trait Persisted: Resettable {
+    /// Key of the store in the saved state (`oauth`, `drive`, ...).
+    fn name(&self) -> &'static str;
+    /// If the store changed since the last call, clears the flag and returns its JSON.
+    fn take_if_dirty(&self) -> Option<Result<serde_json::Value, serde_json::Error>>;
+}
+
+impl<T: Serialize + DeserializeOwned + Send + Sync> Persisted for Store<T> {
+    fn name(&self) -> &'static str {
+        self.name
+    }
+
+    fn take_if_dirty(&self) -> Option<Result<serde_json::Value, serde_json::Error>> {
+        if !self.take_dirty() {
+            return None;
+        }
+        Some(serde_json::to_value(&*self.read()))
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn only_mutable_access_marks_dirty() {
+        let store = Store::new("t", vec![1u32], Vec::new);
+        assert!(store.take_if_dirty().is_none());
+        {
+            let guard = store.write();
+            assert_eq!(guard.len(), 1);
+        }
+        assert!(
+            store.take_if_dirty().is_none(),
+            "a read through write() is not a change"
+        );
+        store.write().push(2);
+        let saved = store.take_if_dirty().unwrap().unwrap();
+        assert_eq!(saved, serde_json::json!([1, 2]));
+        assert!(
+            store.take_if_dirty().is_none(),
+            "the flag is cleared once saved"
+        );
+        store.reset();
+        assert!(store.read().is_empty());
+        assert!(store.take_if_dirty().is_some());
+    }
+}

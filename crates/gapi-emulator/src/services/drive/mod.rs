@@ -1,0 +1,137 @@
+//! The Drive v3 subset: files list/get/create/update/delete/copy, media upload (simple,
+//! multipart, resumable) and download (with ranges), about.get, and batch requests.
+
+pub(crate) mod about;
+pub(crate) mod download;
+pub(crate) mod files;
+pub(crate) mod list;
+pub(crate) mod metadata;
+pub(crate) mod model;
+pub(crate) mod order;
+pub(crate) mod query;
+pub(crate) mod scopes;
+pub(crate) mod seed;
+pub(crate) mod upload;
+
+use std::collections::{BTreeMap, HashMap};
+use std::sync::Arc;
+
+use axum::Router;
+use axum::routing::{get, post};
+use serde::{Deserialize, Serialize};
+use serde_json::{Value, json};
+
+use crate::framework::Ctx;
+use crate::framework::api_error::ApiError;
+use crate::framework::fields;
+use crate::framework::service::Service;
+use crate::framework::store::Store;
+use crate::framework::users::{TestUser, find_user};
+
+use model::{DriveFile, UploadSession, UserDrive};
+
+/// Drive's saved state: every user's files and the open upload sessions.
+#[derive(Serialize, Deserialize, Default)]
+pub(crate) struct DriveData {
+    pub drives: BTreeMap<String, UserDrive>,
+    pub uploads: HashMap<String, UploadSession>,
+}
+
+impl DriveData {
+    /// The seeded Drives, no uploads.
+    fn seeded() -> Self {
+        Self {
+            drives: seed::seeded_drives(),
+            uploads: HashMap::new(),
+        }
+    }
+}
+
+/// What Drive's handlers reach: the shared context (base URL, tokens) and Drive's state.
+pub(crate) struct DriveSvc {
+    pub core: Ctx,
+    pub data: Arc<Store<DriveData>>,
+}
+
+/// Handle passed to Drive's handlers.
+pub(crate) type Shared = Arc<DriveSvc>;
+
+/// The Drive v3 service.
+pub(crate) fn service(core: &Ctx) -> Service {
+    let state = Arc::new(DriveSvc {
+        core: core.clone(),
+        data: core.persistent("drive", DriveData::seeded),
+    });
+    Service::new("drive", routes().with_state(state))
+}
+
+/// Routes of the Drive subset.
+fn routes() -> Router<Shared> {
+    Router::new()
+        .route("/drive/v3/files", get(list::list).post(files::create))
+        .route(
+            "/drive/v3/files/{file_id}",
+            get(files::get).patch(files::update).delete(files::delete),
+        )
+        .route("/drive/v3/files/{file_id}/copy", post(files::copy))
+        .route("/drive/v3/about", get(about::about))
+        .route(
+            "/upload/drive/v3/files",
+            post(upload::create).put(upload::resume),
+        )
+        .route(
+            "/upload/drive/v3/files/{file_id}",
+            axum::routing::patch(upload::update).put(upload::resume_update),
+        )
+}
+
+/// The test user behind an email (tokens are only ever issued to test users).
+pub(crate) fn owner(email: &str) -> Result<&'static TestUser, ApiError> {
+    find_user(email).ok_or_else(|| {
+        ApiError::new(
+            500,
+            "INTERNAL",
+            "backendError",
+            "The token's user is not a test user.",
+        )
+    })
+}
+
+/// The caller's Drive, created empty if needed.
+pub(crate) fn drive_mut<'a>(data: &'a mut DriveData, email: &str) -> &'a mut UserDrive {
+    data.drives
+        .entry(email.to_owned())
+        .or_insert_with(|| UserDrive {
+            root_id: seed::root_id(email),
+            files: Default::default(),
+        })
+}
+
+/// A file resource as answered, honouring `fields` (default `kind,id,name,mimeType`).
+pub(crate) fn render_file(
+    file: &DriveFile,
+    owner: &TestUser,
+    base_url: &str,
+    fields_param: Option<&str>,
+) -> Result<Value, ApiError> {
+    let full = file.to_json(owner, base_url);
+    match fields_param.filter(|f| !f.trim().is_empty()) {
+        None => Ok(json!({
+            "kind": "drive#file",
+            "id": file.id,
+            "name": file.name,
+            "mimeType": file.mime_type,
+        })),
+        Some(text) => {
+            let sel = fields::parse(text)?;
+            fields::check_names(&sel, model::FILE_FIELDS, "")?;
+            Ok(fields::apply(&full, &sel))
+        }
+    }
+}
+
+/// A fresh file id (33 characters like Drive's).
+pub(crate) fn new_file_id() -> String {
+    let t = crate::framework::random::token(24);
+    format!("1{}", &t[..32.min(t.len())])
+}

@@ -1,0 +1,238 @@
+//! Drive files as stored, and their JSON form (the Drive v3 `File` resource).
+
+use std::collections::BTreeMap;
+
+use bytes::Bytes;
+use serde::{Deserialize, Serialize};
+use serde_json::{Value, json};
+
+use crate::framework::random::sha256_hex;
+use crate::framework::time::rfc3339;
+use crate::framework::users::TestUser;
+
+/// MIME type of folders.
+pub(crate) const FOLDER_MIME: &str = "application/vnd.google-apps.folder";
+
+/// One user's Drive.
+#[derive(Debug, Clone, Serialize, Deserialize)]
+pub(crate) struct UserDrive {
+    pub root_id: String,
+    pub files: BTreeMap<String, DriveFile>,
+}
+
+/// A stored file.
+#[derive(Debug, Clone, Serialize, Deserialize)]
+pub(crate) struct DriveFile {
+    pub id: String,
+    pub name: String,
+    pub mime_type: String,
+    pub parents: Vec<String>,
+    pub trashed: bool,
+    pub starred: bool,
+    pub created_ms: u64,
+    pub modified_ms: u64,
+    pub modified_by_me_ms: Option<u64>,
+    pub viewed_by_me_ms: Option<u64>,
+    pub description: Option<String>,
+    #[serde(with = "b64", default)]
+    pub content: Option<Bytes>,
+    pub version: u64,
+    /// Client id of the app that created the file (what `drive.file` grants access to).
+    pub app_client: Option<String>,
+    pub properties: BTreeMap<String, String>,
+    pub app_properties: BTreeMap<String, String>,
+    pub original_filename: Option<String>,
+}
+
+impl DriveFile {
+    /// Google Docs-type files and folders have no downloadable content.
+    pub(crate) fn is_google_type(&self) -> bool {
+        self.mime_type.starts_with("application/vnd.google-apps.")
+    }
+
+    /// The full resource (every field the emulator knows), for `fields=*` and partial responses.
+    pub(crate) fn to_json(&self, owner: &TestUser, base_url: &str) -> Value {
+        let mut v = json!({
+            "kind": "drive#file",
+            "id": self.id,
+            "name": self.name,
+            "mimeType": self.mime_type,
+            "parents": self.parents,
+            "starred": self.starred,
+            "trashed": self.trashed,
+            "explicitlyTrashed": self.trashed,
+            "spaces": ["drive"],
+            "version": self.version.to_string(),
+            "webViewLink": format!("{base_url}/file/d/{}/view", self.id),
+            "iconLink": format!("{base_url}/icons/{}", self.mime_type),
+            "createdTime": rfc3339(self.created_ms),
+            "modifiedTime": rfc3339(self.modified_ms),
+            "modifiedByMe": self.modified_by_me_ms.is_some(),
+            "owners": [{
+                "kind": "drive#user",
+                "displayName": owner.name,
+                "emailAddress": owner.email,
+                "me": true,
+                "permissionId": owner.permission_id,
+            }],
+            "ownedByMe": true,
+            "shared": false,
+            "viewersCanCopyContent": true,
+            "writersCanShare": true,
+            "capabilities": {
+                "canEdit": true,
+                "canDelete": true,
+                "canDownload": !self.is_google_type(),
+                "canTrash": true,
+                "canCopy": self.mime_type != FOLDER_MIME,
+                "canRename": true,
+                "canAddChildren": self.mime_type == FOLDER_MIME,
+            },
+            "quotaBytesUsed": self.content.as_ref().map(|c| c.len()).unwrap_or(0).to_string(),
+        });
+        if let Some(t) = self.modified_by_me_ms {
+            v["modifiedByMeTime"] = json!(rfc3339(t));
+        }
+        if let Some(t) = self.viewed_by_me_ms {
+            v["viewedByMeTime"] = json!(rfc3339(t));
+            v["viewedByMe"] = json!(true);
+        }
+        if let Some(d) = &self.description {
+            v["description"] = json!(d);
+        }
+        if !self.properties.is_empty() {
+            v["properties"] = json!(self.properties);
+        }
+        if !self.app_properties.is_empty() {
+            v["appProperties"] = json!(self.app_properties);
+        }
+        if let Some(content) = &self.content {
+            v["size"] = json!(content.len().to_string());
+            v["sha256Checksum"] = json!(sha256_hex(content));
+            v["webContentLink"] = json!(format!("{base_url}/drive/v3/files/{}?alt=media", self.id));
+            v["headRevisionId"] = json!(format!("rev{}", self.version));
+            let name = self.original_filename.as_deref().unwrap_or(&self.name);
+            v["originalFilename"] = json!(name);
+            if let Some((_, ext)) = name.rsplit_once('.')
+                && !ext.is_empty()
+            {
+                v["fileExtension"] = json!(ext);
+                v["fullFileExtension"] = json!(ext);
+            }
+        }
+        v
+    }
+}
+
+/// Fields of the File resource that `fields` may name (Drive's list; not all are populated).
+pub(crate) const FILE_FIELDS: &[&str] = &[
+    "kind",
+    "id",
+    "name",
+    "mimeType",
+    "description",
+    "starred",
+    "trashed",
+    "explicitlyTrashed",
+    "trashingUser",
+    "trashedTime",
+    "parents",
+    "properties",
+    "appProperties",
+    "spaces",
+    "version",
+    "webContentLink",
+    "webViewLink",
+    "iconLink",
+    "hasThumbnail",
+    "thumbnailLink",
+    "thumbnailVersion",
+    "viewedByMe",
+    "viewedByMeTime",
+    "createdTime",
+    "modifiedTime",
+    "modifiedByMeTime",
+    "modifiedByMe",
+    "sharedWithMeTime",
+    "sharingUser",
+    "owners",
+    "teamDriveId",
+    "driveId",
+    "lastModifyingUser",
+    "shared",
+    "ownedByMe",
+    "capabilities",
+    "viewersCanCopyContent",
+    "copyRequiresWriterPermission",
+    "writersCanShare",
+    "permissions",
+    "permissionIds",
+    "hasAugmentedPermissions",
+    "folderColorRgb",
+    "originalFilename",
+    "fullFileExtension",
+    "fileExtension",
+    "md5Checksum",
+    "sha1Checksum",
+    "sha256Checksum",
+    "size",
+    "quotaBytesUsed",
+    "headRevisionId",
+    "contentHints",
+    "imageMediaMetadata",
+    "videoMediaMetadata",
+    "isAppAuthorized",
+    "exportLinks",
+    "shortcutDetails",
+    "contentRestrictions",
+    "resourceKey",
+    "linkShareMetadata",
+    "labelInfo",
+    "inheritedPermissionsDisabled",
+    "downloadRestrictions",
+];
+
+/// Serde helper: optional bytes as base64 text in the state file.
+mod b64 {
+    use base64::Engine;
+    use base64::engine::general_purpose::STANDARD;
+    use bytes::Bytes;
+    use serde::{Deserialize, Deserializer, Serializer};
+
+    pub fn serialize<S: Serializer>(v: &Option<Bytes>, s: S) -> Result<S::Ok, S::Error> {
+        match v {
+            Some(b) => s.serialize_some(&STANDARD.encode(b)),
+            None => s.serialize_none(),
+        }
+    }
+
+    pub fn deserialize<'de, D: Deserializer<'de>>(d: D) -> Result<Option<Bytes>, D::Error> {
+        let text: Option<String> = Option::deserialize(d)?;
+        text.map(|t| {
+            STANDARD
+                .decode(t.as_bytes())
+                .map(Bytes::from)
+                .map_err(serde::de::Error::custom)
+        })
+        .transpose()
+    }
+}
+
+/// An unfinished (or finished) resumable upload.
+#[derive(Debug, Clone, Serialize, Deserialize)]
+pub(crate) struct UploadSession {
+    pub email: String,
+    pub client_id: String,
+    pub scopes: Vec<String>,
+    /// `Some(id)` for an update of an existing file's content.
+    pub target: Option<String>,
+    pub metadata: serde_json::Map<String, Value>,
+    pub mime_type: Option<String>,
+    pub total: Option<u64>,
+    #[serde(with = "b64", default)]
+    pub received: Option<Bytes>,
+    /// `fields` of the initiating request, applied to the final answer.
+    pub fields: Option<String>,
+    /// The finished file's id, once complete.
+    pub done: Option<String>,
+}
