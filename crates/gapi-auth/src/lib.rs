@@ -31,6 +31,7 @@
 
 pub mod adc;
 pub mod credentials;
+pub mod diagnose;
 pub mod endpoints;
 pub mod error;
 pub mod flow;

@@ -129,6 +129,10 @@ async fn keep_stored(creds: &Credentials, file: AuthorizedUser) -> bool {
         return false;
     };
     let stored_scopes = file.scopes.clone().unwrap_or_default();
+    let obtained = file
+        .refresh_token_obtained_at
+        .as_deref()
+        .and_then(crate::timefmt::parse_expiry);
     let new_scopes = creds.granted_scopes();
     if let Some(extra) = new_scopes.iter().find(|s| !stored_scopes.contains(s)) {
         tracing::info!("the new login adds the scope {extra}: the stored refresh token lacks it");
@@ -144,7 +148,7 @@ async fn keep_stored(creds: &Credentials, file: AuthorizedUser) -> bool {
         tracing::info!("the new login is for another account than the stored one");
         return false;
     }
-    creds.adopt_refresh_token(RefreshToken::new(refresh_token), stored_scopes);
+    creds.adopt_refresh_token(RefreshToken::new(refresh_token), stored_scopes, obtained);
     if creds.account().is_none()
         && let Some(email) = new.email
     {

@@ -54,20 +54,44 @@ async fn userinfo_v2_and_v3_have_their_own_shapes() {
             .bearer_auth(&token)
             .send()
     };
-    let v2: Value = get("/oauth2/v2/userinfo").await.unwrap().json().await.unwrap();
+    let v2: Value = get("/oauth2/v2/userinfo")
+        .await
+        .unwrap()
+        .json()
+        .await
+        .unwrap();
     let me: Value = get("/userinfo/v2/me").await.unwrap().json().await.unwrap();
-    assert_eq!(v2, me, "both v2 paths of the oauth2 v2 document answer alike");
+    assert_eq!(
+        v2, me,
+        "both v2 paths of the oauth2 v2 document answer alike"
+    );
     let keys: Vec<&str> = v2.as_object().unwrap().keys().map(String::as_str).collect();
-    for key in ["id", "email", "verified_email", "name", "given_name", "family_name", "picture"] {
+    for key in [
+        "id",
+        "email",
+        "verified_email",
+        "name",
+        "given_name",
+        "family_name",
+        "picture",
+    ] {
         assert!(keys.contains(&key), "v2 has {key}: {v2}");
     }
     assert_eq!(v2["given_name"], "Bob");
     assert_eq!(v2["family_name"], "Example");
-    let v3: Value = get("/oauth2/v3/userinfo").await.unwrap().json().await.unwrap();
+    let v3: Value = get("/oauth2/v3/userinfo")
+        .await
+        .unwrap()
+        .json()
+        .await
+        .unwrap();
     assert_eq!(v3["sub"], v2["id"], "{v3}");
     assert_eq!(v3["email_verified"], true);
     assert_eq!(v3["picture"], v2["picture"]);
-    assert!(v3.get("id").is_none() && v3.get("verified_email").is_none(), "{v3}");
+    assert!(
+        v3.get("id").is_none() && v3.get("verified_email").is_none(),
+        "{v3}"
+    );
 
     // Only the email scope: no profile fields, in either shape.
     let email_only = issued_token(&emu, &http(), "bob@example.com", "email").await;
@@ -91,18 +115,41 @@ async fn userinfo_v2_and_v3_have_their_own_shapes() {
 async fn tokeninfo_reads_header_body_and_query_on_every_path() {
     let emu = start(true).await;
     let token = issued_token(&emu, &http(), "alice@example.com", DRIVE).await;
-    for path in ["/tokeninfo", "/oauth2/v3/tokeninfo", "/oauth2/v2/tokeninfo", "/oauth2/v1/tokeninfo"] {
+    for path in [
+        "/tokeninfo",
+        "/oauth2/v3/tokeninfo",
+        "/oauth2/v2/tokeninfo",
+        "/oauth2/v1/tokeninfo",
+    ] {
         let url = format!("{}{path}", emu.base_url());
         let answers = [
             http().post(&url).bearer_auth(&token).send().await.unwrap(),
-            http().post(&url).form(&[("access_token", &token)]).send().await.unwrap(),
-            http().get(&url).query(&[("access_token", &token)]).send().await.unwrap(),
-            http().post(&url).query(&[("access_token", &token)]).send().await.unwrap(),
+            http()
+                .post(&url)
+                .form(&[("access_token", &token)])
+                .send()
+                .await
+                .unwrap(),
+            http()
+                .get(&url)
+                .query(&[("access_token", &token)])
+                .send()
+                .await
+                .unwrap(),
+            http()
+                .post(&url)
+                .query(&[("access_token", &token)])
+                .send()
+                .await
+                .unwrap(),
         ];
         for (i, r) in answers.into_iter().enumerate() {
             assert_eq!(r.status(), 200, "{path} way {i}");
             let v: Value = r.json().await.unwrap();
-            assert!(v["scope"].as_str().unwrap().contains("auth/drive"), "{path}: {v}");
+            assert!(
+                v["scope"].as_str().unwrap().contains("auth/drive"),
+                "{path}: {v}"
+            );
             if path == "/oauth2/v2/tokeninfo" || path == "/oauth2/v1/tokeninfo" {
                 // The oauth2 v2 document's Tokeninfo schema: numbers, issued_to/audience.
                 assert_eq!(v["issued_to"], DEFAULT_CLIENT_ID, "{v}");
@@ -153,7 +200,10 @@ async fn unknown_scopes_are_refused_at_the_authorization_endpoint() {
     let emu = start(true).await;
     let typo = "https://www.googleapis.com/auth/drive.readonly.metadata";
     let r = http()
-        .get(auth_url(&emu, &[("redirect_uri", REDIRECT), ("scope", typo), ("state", "s1")]))
+        .get(auth_url(
+            &emu,
+            &[("redirect_uri", REDIRECT), ("scope", typo), ("state", "s1")],
+        ))
         .send()
         .await
         .unwrap();
@@ -163,7 +213,10 @@ async fn unknown_scopes_are_refused_at_the_authorization_endpoint() {
     assert_eq!(param(&q, "state"), Some("s1"));
     assert!(param(&q, "code").is_none());
     let description = param(&q, "error_description").unwrap();
-    assert!(description.contains("Some requested scopes were invalid"), "{description}");
+    assert!(
+        description.contains("Some requested scopes were invalid"),
+        "{description}"
+    );
     assert!(description.contains(typo), "{description}");
     // Real scopes of any bundled API, and the three OpenID names, pass.
     for scope in [
@@ -174,7 +227,10 @@ async fn unknown_scopes_are_refused_at_the_authorization_endpoint() {
         "openid email profile",
     ] {
         let r = http()
-            .get(auth_url(&emu, &[("redirect_uri", REDIRECT), ("scope", scope)]))
+            .get(auth_url(
+                &emu,
+                &[("redirect_uri", REDIRECT), ("scope", scope)],
+            ))
             .send()
             .await
             .unwrap();
@@ -194,7 +250,10 @@ async fn auth_errors_are_googles_word_for_word() {
 
     let r = http().get(&url).send().await.unwrap();
     assert_eq!(r.status(), 401);
-    assert_eq!(r.headers()["www-authenticate"], "Bearer realm=\"https://accounts.google.com/\"");
+    assert_eq!(
+        r.headers()["www-authenticate"],
+        "Bearer realm=\"https://accounts.google.com/\""
+    );
     let v: Value = r.json().await.unwrap();
     let e = &v["error"];
     assert_eq!(e["code"], 401);
@@ -207,10 +266,16 @@ async fn auth_errors_are_googles_word_for_word() {
         e["errors"],
         json!([{"message": "Login Required.", "domain": "global", "reason": "required", "location": "Authorization", "locationType": "header"}])
     );
-    assert_eq!(e["details"][0]["@type"], "type.googleapis.com/google.rpc.ErrorInfo");
+    assert_eq!(
+        e["details"][0]["@type"],
+        "type.googleapis.com/google.rpc.ErrorInfo"
+    );
     assert_eq!(e["details"][0]["reason"], "CREDENTIALS_MISSING");
     assert_eq!(e["details"][0]["domain"], "googleapis.com");
-    assert_eq!(e["details"][0]["metadata"]["service"], "drive.googleapis.com");
+    assert_eq!(
+        e["details"][0]["metadata"]["service"],
+        "drive.googleapis.com"
+    );
     assert!(e["emulator_help"].as_str().is_some(), "{v}");
 
     for bad in ["ya29.not-a-token", ""] {
@@ -237,7 +302,11 @@ async fn auth_errors_are_googles_word_for_word() {
         );
         assert_eq!(e["status"], "UNAUTHENTICATED");
         let help = e["emulator_help"].as_str().unwrap();
-        let expected = if bad.is_empty() { "not `Bearer" } else { "unknown" };
+        let expected = if bad.is_empty() {
+            "not `Bearer"
+        } else {
+            "unknown"
+        };
         assert!(help.contains(expected), "{v}");
     }
 
@@ -249,19 +318,32 @@ async fn auth_errors_are_googles_word_for_word() {
         .send()
         .await
         .unwrap();
-    let r = http().get(&url).bearer_auth(&expiring).send().await.unwrap();
+    let r = http()
+        .get(&url)
+        .bearer_auth(&expiring)
+        .send()
+        .await
+        .unwrap();
     assert_eq!(r.status(), 401);
     let v: Value = r.json().await.unwrap();
     assert_eq!(v["error"]["errors"][0]["reason"], "authError");
     assert_eq!(v["error"]["details"][0]["reason"], "ACCESS_TOKEN_EXPIRED");
-    assert!(v["error"]["emulator_help"].as_str().unwrap().contains("expired"), "{v}");
+    assert!(
+        v["error"]["emulator_help"]
+            .as_str()
+            .unwrap()
+            .contains("expired"),
+        "{v}"
+    );
 
     let narrow = issued_token(&emu, &http(), "alice@example.com", IDENTITY).await;
     let r = http().get(&url).bearer_auth(&narrow).send().await.unwrap();
     assert_eq!(r.status(), 403);
     let www = r.headers()["www-authenticate"].to_str().unwrap().to_owned();
     assert!(
-        www.starts_with("Bearer realm=\"https://accounts.google.com/\", error=\"insufficient_scope\", scope=\""),
+        www.starts_with(
+            "Bearer realm=\"https://accounts.google.com/\", error=\"insufficient_scope\", scope=\""
+        ),
         "{www}"
     );
     for scope in [DRIVE, DRIVE_READONLY, DRIVE_METADATA_READONLY] {
@@ -270,7 +352,10 @@ async fn auth_errors_are_googles_word_for_word() {
     let v: Value = r.json().await.unwrap();
     let e = &v["error"];
     assert_eq!(e["code"], 403);
-    assert_eq!(e["message"], "Request had insufficient authentication scopes.");
+    assert_eq!(
+        e["message"],
+        "Request had insufficient authentication scopes."
+    );
     assert_eq!(e["status"], "PERMISSION_DENIED");
     assert_eq!(
         e["errors"],
@@ -288,7 +373,9 @@ async fn id_tokens_are_rs256_with_published_keys() {
     let t = issue(&emu, json!({"scope": IDENTITY})).await;
     let id_token = t["id_token"].as_str().unwrap();
     let header: Value = serde_json::from_slice(
-        &URL_SAFE_NO_PAD.decode(id_token.split('.').next().unwrap()).unwrap(),
+        &URL_SAFE_NO_PAD
+            .decode(id_token.split('.').next().unwrap())
+            .unwrap(),
     )
     .unwrap();
     assert_eq!(header["alg"], "RS256");
@@ -310,12 +397,25 @@ async fn id_tokens_are_rs256_with_published_keys() {
         .send()
         .await
         .unwrap();
-    assert!(r.headers()["cache-control"].to_str().unwrap().contains("max-age="));
+    assert!(
+        r.headers()["cache-control"]
+            .to_str()
+            .unwrap()
+            .contains("max-age=")
+    );
     let pem: Value = r.json().await.unwrap();
-    assert!(pem[kid].as_str().unwrap().starts_with("-----BEGIN CERTIFICATE-----\n"));
+    assert!(
+        pem[kid]
+            .as_str()
+            .unwrap()
+            .starts_with("-----BEGIN CERTIFICATE-----\n")
+    );
 
     let config: Value = http()
-        .get(format!("{}/.well-known/openid-configuration", emu.base_url()))
+        .get(format!(
+            "{}/.well-known/openid-configuration",
+            emu.base_url()
+        ))
         .send()
         .await
         .unwrap()
@@ -324,13 +424,25 @@ async fn id_tokens_are_rs256_with_published_keys() {
         .unwrap();
     let base = emu.base_url();
     assert_eq!(config["issuer"], base);
-    assert_eq!(config["authorization_endpoint"], format!("{base}/o/oauth2/v2/auth"));
+    assert_eq!(
+        config["authorization_endpoint"],
+        format!("{base}/o/oauth2/v2/auth")
+    );
     assert_eq!(config["token_endpoint"], format!("{base}/token"));
-    assert_eq!(config["userinfo_endpoint"], format!("{base}/oauth2/v3/userinfo"));
+    assert_eq!(
+        config["userinfo_endpoint"],
+        format!("{base}/oauth2/v3/userinfo")
+    );
     assert_eq!(config["revocation_endpoint"], format!("{base}/revoke"));
-    assert_eq!(config["device_authorization_endpoint"], format!("{base}/device/code"));
+    assert_eq!(
+        config["device_authorization_endpoint"],
+        format!("{base}/device/code")
+    );
     assert_eq!(config["jwks_uri"], format!("{base}/oauth2/v3/certs"));
-    assert_eq!(config["id_token_signing_alg_values_supported"], json!(["RS256"]));
+    assert_eq!(
+        config["id_token_signing_alg_values_supported"],
+        json!(["RS256"])
+    );
     emu.shutdown().await;
 }
 
@@ -342,7 +454,10 @@ async fn drive_media_has_md5_and_an_etag_that_revalidates() {
     let token = issued_token(&emu, &http(), "alice@example.com", DRIVE).await;
     let body = b"md5 me please".to_vec();
     let r = http()
-        .post(format!("{}/upload/drive/v3/files?uploadType=media&fields=id,md5Checksum", emu.base_url()))
+        .post(format!(
+            "{}/upload/drive/v3/files?uploadType=media&fields=id,md5Checksum",
+            emu.base_url()
+        ))
         .bearer_auth(&token)
         .header("content-type", "text/plain")
         .body(body.clone())
@@ -353,7 +468,11 @@ async fn drive_media_has_md5_and_an_etag_that_revalidates() {
     let f: Value = r.json().await.unwrap();
     // md5("md5 me please"), computed with `printf 'md5 me please' | md5sum`.
     assert_eq!(f["md5Checksum"], "3a8a0599298e789df9b33561a6afd89f");
-    let url = format!("{}/drive/v3/files/{}?alt=media", emu.base_url(), f["id"].as_str().unwrap());
+    let url = format!(
+        "{}/drive/v3/files/{}?alt=media",
+        emu.base_url(),
+        f["id"].as_str().unwrap()
+    );
     let r = http().get(&url).bearer_auth(&token).send().await.unwrap();
     let etag = r.headers()["etag"].to_str().unwrap().to_owned();
     assert_eq!(etag, "\"3a8a0599298e789df9b33561a6afd89f\"");
@@ -381,13 +500,20 @@ async fn testing_mode_refresh_tokens_expire_unless_identity_only() {
     })
     .await;
     let drive = issue(&emu, json!({"scope": DRIVE, "offline": true})).await;
-    let ident = issue(&emu, json!({"scope": "openid email profile", "offline": true})).await;
+    let ident = issue(
+        &emu,
+        json!({"scope": "openid email profile", "offline": true}),
+    )
+    .await;
     let (status, _) = refresh(&emu, drive["refresh_token"].as_str().unwrap()).await;
     assert_eq!(status, 200, "young tokens refresh");
     tokio::time::sleep(Duration::from_millis(1200)).await;
     let (status, v) = refresh(&emu, drive["refresh_token"].as_str().unwrap()).await;
     assert_eq!(status, 400);
-    assert_eq!(v, json!({"error": "invalid_grant", "error_description": "Token has been expired or revoked."}));
+    assert_eq!(
+        v,
+        json!({"error": "invalid_grant", "error_description": "Token has been expired or revoked."})
+    );
     let (status, v) = refresh(&emu, ident["refresh_token"].as_str().unwrap()).await;
     assert_eq!(status, 200, "identity-only grants are exempt: {v}");
     let status: Value = http()
@@ -418,7 +544,11 @@ async fn the_101st_refresh_token_silently_revokes_the_oldest() {
         assert_eq!(status, 200, "{v}");
     }
     // Another client or another user has its own 100.
-    let bob = issue(&emu, json!({"email": "bob@example.com", "scope": DRIVE, "offline": true})).await;
+    let bob = issue(
+        &emu,
+        json!({"email": "bob@example.com", "scope": DRIVE, "offline": true}),
+    )
+    .await;
     let (status, _) = refresh(&emu, bob["refresh_token"].as_str().unwrap()).await;
     assert_eq!(status, 200);
     let (status, _) = refresh(&emu, &tokens[1]).await;

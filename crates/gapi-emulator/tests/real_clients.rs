@@ -62,7 +62,9 @@ async fn run(peer: Peer, scenario: &str, emu: &RunningEmulator, config: Value) -
                 .env("GAPI_EMU", config.to_string())
                 .stdin(Stdio::null())
                 .output()
-                .unwrap_or_else(|e| panic!("cannot run {} {}: {e}", program.display(), script.display()))
+                .unwrap_or_else(|e| {
+                    panic!("cannot run {} {}: {e}", program.display(), script.display())
+                })
         }),
     )
     .await
@@ -76,8 +78,9 @@ async fn run(peer: Peer, scenario: &str, emu: &RunningEmulator, config: Value) -
         output.status
     );
     let line = stdout.lines().last().unwrap_or("");
-    serde_json::from_str(line)
-        .unwrap_or_else(|e| panic!("peer printed no JSON ({e}):\nstdout: {stdout}\nstderr: {stderr}"))
+    serde_json::from_str(line).unwrap_or_else(|e| {
+        panic!("peer printed no JSON ({e}):\nstdout: {stdout}\nstderr: {stderr}")
+    })
 }
 
 /// Tokens minted through the control API: the token endpoint's JSON.
@@ -115,7 +118,10 @@ fn assert_userinfo_v2(v: &Value) {
     assert_eq!(v["name"], user.name, "{v}");
     assert_eq!(v["given_name"], "Alice", "{v}");
     assert_eq!(v["family_name"], "Example", "{v}");
-    assert!(v["picture"].as_str().is_some_and(|p| p.starts_with("http")), "{v}");
+    assert!(
+        v["picture"].as_str().is_some_and(|p| p.starts_with("http")),
+        "{v}"
+    );
     assert!(v.get("sub").is_none(), "v2 has no OIDC sub: {v}");
 }
 
@@ -129,7 +135,11 @@ fn assert_id_token_claims(claims: &Value, emu: &RunningEmulator) {
 #[tokio::test]
 async fn node_clients_read_userinfo_tokeninfo_and_verify_id_tokens() {
     let emu = start(true).await;
-    let tokens = issue(&emu, json!({"email": "alice@example.com", "scope": IDENTITY})).await;
+    let tokens = issue(
+        &emu,
+        json!({"email": "alice@example.com", "scope": IDENTITY}),
+    )
+    .await;
     let out = run(
         Peer::Node,
         "identity",
@@ -154,24 +164,41 @@ async fn node_clients_read_userinfo_tokeninfo_and_verify_id_tokens() {
         assert_eq!(info["aud"], DEFAULT_CLIENT_ID, "{path}: {info}");
         assert_eq!(info["email"], "alice@example.com", "{path}: {info}");
         assert!(
-            info["scopes"].as_array().is_some_and(|s| s.iter().any(|s| s == "openid")),
+            info["scopes"]
+                .as_array()
+                .is_some_and(|s| s.iter().any(|s| s == "openid")),
             "{path}: {info}"
         );
-        assert!(info["expiry_date"].as_f64().is_some_and(|e| e > 0.0), "{path}: {info}");
+        assert!(
+            info["expiry_date"].as_f64().is_some_and(|e| e > 0.0),
+            "{path}: {info}"
+        );
     }
     let method = ok(&out["tokeninfo_method"], "oauth2.tokeninfo");
-    assert_eq!(method["audience"], DEFAULT_CLIENT_ID, "v2 tokeninfo shape: {method}");
+    assert_eq!(
+        method["audience"], DEFAULT_CLIENT_ID,
+        "v2 tokeninfo shape: {method}"
+    );
     assert_eq!(method["email"], "alice@example.com", "{method}");
 
     // verifyIdToken with the PEM certificates; jose with discovery + the JWK Set.
     let payload = ok(&out["verify_id_token"], "verifyIdToken");
     assert_id_token_claims(payload, &emu);
     let wrong = &out["verify_wrong_audience"];
-    assert_eq!(wrong["thrown"], true, "another audience is refused: {wrong}");
-    assert!(wrong["message"].as_str().unwrap().contains("audience"), "{wrong}");
+    assert_eq!(
+        wrong["thrown"], true,
+        "another audience is refused: {wrong}"
+    );
+    assert!(
+        wrong["message"].as_str().unwrap().contains("audience"),
+        "{wrong}"
+    );
     let config = &ok(&out["openid_configuration"], "openid-configuration")["body"];
     assert_eq!(config["issuer"], emu.base_url(), "{config}");
-    assert_eq!(config["jwks_uri"], format!("{}/oauth2/v3/certs", emu.base_url()));
+    assert_eq!(
+        config["jwks_uri"],
+        format!("{}/oauth2/v3/certs", emu.base_url())
+    );
     let jose = ok(&out["jose"], "jose jwtVerify");
     assert_eq!(jose["protectedHeader"]["alg"], "RS256", "{jose}");
     assert_id_token_claims(&jose["payload"], &emu);
@@ -181,7 +208,11 @@ async fn node_clients_read_userinfo_tokeninfo_and_verify_id_tokens() {
 #[tokio::test]
 async fn python_clients_read_userinfo_tokeninfo_and_verify_id_tokens() {
     let emu = start(true).await;
-    let tokens = issue(&emu, json!({"email": "alice@example.com", "scope": IDENTITY})).await;
+    let tokens = issue(
+        &emu,
+        json!({"email": "alice@example.com", "scope": IDENTITY}),
+    )
+    .await;
     let out = run(
         Peer::Python,
         "identity",
@@ -200,7 +231,10 @@ async fn python_clients_read_userinfo_tokeninfo_and_verify_id_tokens() {
     assert_id_token_claims(ok(&out["verify_token_jwks"], "verify_token JWKS"), &emu);
     let wrong = &out["verify_wrong_audience"];
     assert_eq!(wrong["raised"], true, "{wrong}");
-    assert!(wrong["message"].as_str().unwrap().contains("audience"), "{wrong}");
+    assert!(
+        wrong["message"].as_str().unwrap().contains("audience"),
+        "{wrong}"
+    );
     // verify_oauth2_token hard-codes Google's issuers: the signature (fetched from the
     // emulator) passes and only the emulator's issuer is refused, by name.
     let strict = &out["verify_oauth2_token"];
@@ -216,16 +250,29 @@ async fn python_clients_read_userinfo_tokeninfo_and_verify_id_tokens() {
 
 fn assert_google_errors(no_token: &Value, bad: &Value, narrow: &Value) {
     // Node's GaxiosError and Python's HttpError both carry the body.
-    let (status, body, www) = (&no_token["status"], &no_token["data"], &no_token["www_authenticate"]);
+    let (status, body, www) = (
+        &no_token["status"],
+        &no_token["data"],
+        &no_token["www_authenticate"],
+    );
     assert_eq!(status, 401, "{no_token}");
     assert_eq!(body["error"]["status"], "UNAUTHENTICATED", "{body}");
     assert!(body["error"]["message"].as_str().unwrap().starts_with(
         "Request is missing required authentication credential. Expected OAuth 2 access token, login cookie or other valid authentication credential."
     ), "{body}");
     assert_eq!(body["error"]["errors"][0]["reason"], "required", "{body}");
-    assert_eq!(body["error"]["errors"][0]["message"], "Login Required.", "{body}");
-    assert_eq!(body["error"]["details"][0]["reason"], "CREDENTIALS_MISSING", "{body}");
-    assert_eq!(www, "Bearer realm=\"https://accounts.google.com/\"", "{no_token}");
+    assert_eq!(
+        body["error"]["errors"][0]["message"], "Login Required.",
+        "{body}"
+    );
+    assert_eq!(
+        body["error"]["details"][0]["reason"], "CREDENTIALS_MISSING",
+        "{body}"
+    );
+    assert_eq!(
+        www, "Bearer realm=\"https://accounts.google.com/\"",
+        "{no_token}"
+    );
 
     let (status, body, www) = (&bad["status"], &bad["data"], &bad["www_authenticate"]);
     assert_eq!(status, 401, "{bad}");
@@ -234,24 +281,58 @@ fn assert_google_errors(no_token: &Value, bad: &Value, narrow: &Value) {
         "Request had invalid authentication credentials. Expected OAuth 2 access token, login cookie or other valid authentication credential."
     ), "{body}");
     assert_eq!(body["error"]["errors"][0]["reason"], "authError", "{body}");
-    assert_eq!(body["error"]["errors"][0]["message"], "Invalid Credentials", "{body}");
-    assert_eq!(body["error"]["details"][0]["reason"], "ACCESS_TOKEN_TYPE_UNSUPPORTED", "{body}");
-    assert!(www.as_str().unwrap().contains("error=\"invalid_token\""), "{bad}");
+    assert_eq!(
+        body["error"]["errors"][0]["message"], "Invalid Credentials",
+        "{body}"
+    );
+    assert_eq!(
+        body["error"]["details"][0]["reason"], "ACCESS_TOKEN_TYPE_UNSUPPORTED",
+        "{body}"
+    );
+    assert!(
+        www.as_str().unwrap().contains("error=\"invalid_token\""),
+        "{bad}"
+    );
 
-    let (status, body, www) = (&narrow["status"], &narrow["data"], &narrow["www_authenticate"]);
+    let (status, body, www) = (
+        &narrow["status"],
+        &narrow["data"],
+        &narrow["www_authenticate"],
+    );
     assert_eq!(status, 403, "{narrow}");
     assert_eq!(body["error"]["status"], "PERMISSION_DENIED", "{body}");
-    assert_eq!(body["error"]["message"], "Request had insufficient authentication scopes.", "{body}");
-    assert_eq!(body["error"]["errors"][0]["reason"], "insufficientPermissions", "{body}");
-    assert_eq!(body["error"]["errors"][0]["message"], "Insufficient Permission", "{body}");
-    assert_eq!(body["error"]["details"][0]["reason"], "ACCESS_TOKEN_SCOPE_INSUFFICIENT", "{body}");
+    assert_eq!(
+        body["error"]["message"], "Request had insufficient authentication scopes.",
+        "{body}"
+    );
+    assert_eq!(
+        body["error"]["errors"][0]["reason"], "insufficientPermissions",
+        "{body}"
+    );
+    assert_eq!(
+        body["error"]["errors"][0]["message"], "Insufficient Permission",
+        "{body}"
+    );
+    assert_eq!(
+        body["error"]["details"][0]["reason"], "ACCESS_TOKEN_SCOPE_INSUFFICIENT",
+        "{body}"
+    );
     let www = www.as_str().unwrap();
     assert!(www.contains("error=\"insufficient_scope\""), "{www}");
-    assert!(www.contains("scope=\"https://www.googleapis.com/auth/drive"), "names the scopes the method takes: {www}");
+    assert!(
+        www.contains("scope=\"https://www.googleapis.com/auth/drive"),
+        "names the scopes the method takes: {www}"
+    );
     for e in [no_token, bad, narrow] {
-        let help = if e.get("data").is_some() { &e["data"] } else { &e["content"] };
+        let help = if e.get("data").is_some() {
+            &e["data"]
+        } else {
+            &e["content"]
+        };
         assert!(
-            help["error"]["emulator_help"].as_str().is_some_and(|h| !h.is_empty()),
+            help["error"]["emulator_help"]
+                .as_str()
+                .is_some_and(|h| !h.is_empty()),
             "the emulator's own hint is in a field of its own: {e}"
         );
     }
@@ -267,7 +348,10 @@ async fn node_clients_get_googles_error_bodies() {
     }
     assert_google_errors(&out["no_token"], &out["bad_token"], &out["narrow_scope"]);
     // GaxiosError exposes errors[] as googleapis apps read it.
-    assert_eq!(out["narrow_scope"]["errors"][0]["reason"], "insufficientPermissions");
+    assert_eq!(
+        out["narrow_scope"]["errors"][0]["reason"],
+        "insufficientPermissions"
+    );
     emu.shutdown().await;
 }
 
@@ -275,7 +359,13 @@ async fn node_clients_get_googles_error_bodies() {
 async fn python_clients_get_googles_error_bodies() {
     let emu = start(true).await;
     let narrow = issued_token(&emu, &http(), "alice@example.com", IDENTITY).await;
-    let out = run(Peer::Python, "errors", &emu, json!({"narrow_token": narrow})).await;
+    let out = run(
+        Peer::Python,
+        "errors",
+        &emu,
+        json!({"narrow_token": narrow}),
+    )
+    .await;
     let mut cases = Vec::new();
     for case in ["no_token", "bad_token", "narrow_scope"] {
         let e = &out[case];
@@ -286,7 +376,10 @@ async fn python_clients_get_googles_error_bodies() {
     }
     assert_google_errors(&cases[0], &cases[1], &cases[2]);
     // HttpError's reason is the error message, error_details the errors[] list.
-    assert_eq!(out["narrow_scope"]["reason"], "Request had insufficient authentication scopes.");
+    assert_eq!(
+        out["narrow_scope"]["reason"],
+        "Request had insufficient authentication scopes."
+    );
     emu.shutdown().await;
 }
 
@@ -297,24 +390,62 @@ async fn node_googleapis_drive_md5_export_ids_trash_changes_permissions() {
     let emu = start(true).await;
     let token = issued_token(&emu, &http(), "alice@example.com", DRIVE).await;
     let bob = issued_token(&emu, &http(), "bob@example.com", DRIVE).await;
-    let out = run(Peer::Node, "drive", &emu, json!({"access_token": token, "bob_token": bob})).await;
+    let out = run(
+        Peer::Node,
+        "drive",
+        &emu,
+        json!({"access_token": token, "bob_token": bob}),
+    )
+    .await;
 
     assert_eq!(out["created"]["md5Checksum"], out["expected_md5"], "{out}");
     assert_eq!(out["got_md5"], out["expected_md5"]);
     assert_eq!(out["media"]["body"], "hello from googleapis\n");
-    assert!(out["media"]["etag"].as_str().is_some_and(|e| e.starts_with('"')), "ETag on media: {}", out["media"]);
+    assert!(
+        out["media"]["etag"]
+            .as_str()
+            .is_some_and(|e| e.starts_with('"')),
+        "ETag on media: {}",
+        out["media"]
+    );
 
     let name = out["doc"]["name"].as_str().unwrap();
     let plain = ok(&out["exports"]["text/plain"], "export text/plain");
-    assert!(plain["content_type"].as_str().unwrap().starts_with("text/plain"), "{plain}");
-    assert!(plain["text_start"].as_str().unwrap().contains(name), "{plain}");
+    assert!(
+        plain["content_type"]
+            .as_str()
+            .unwrap()
+            .starts_with("text/plain"),
+        "{plain}"
+    );
+    assert!(
+        plain["text_start"].as_str().unwrap().contains(name),
+        "{plain}"
+    );
     let html = ok(&out["exports"]["text/html"], "export text/html");
-    assert!(html["text_start"].as_str().unwrap().contains("<html"), "{html}");
+    assert!(
+        html["text_start"].as_str().unwrap().contains("<html"),
+        "{html}"
+    );
     let pdf = ok(&out["exports"]["application/pdf"], "export PDF");
-    assert!(pdf["text_start"].as_str().unwrap().starts_with("%PDF-"), "{pdf}");
-    assert_eq!(out["export_unsupported"]["status"], 400, "{}", out["export_unsupported"]);
-    assert_eq!(out["export_binary"]["status"], 403, "{}", out["export_binary"]);
-    assert_eq!(out["export_binary"]["data"]["error"]["errors"][0]["reason"], "fileNotExportable");
+    assert!(
+        pdf["text_start"].as_str().unwrap().starts_with("%PDF-"),
+        "{pdf}"
+    );
+    assert_eq!(
+        out["export_unsupported"]["status"], 400,
+        "{}",
+        out["export_unsupported"]
+    );
+    assert_eq!(
+        out["export_binary"]["status"], 403,
+        "{}",
+        out["export_binary"]
+    );
+    assert_eq!(
+        out["export_binary"]["data"]["error"]["errors"][0]["reason"],
+        "fileNotExportable"
+    );
 
     let generated = &out["generated"];
     assert_eq!(generated["kind"], "drive#generatedIds");
@@ -326,11 +457,28 @@ async fn node_googleapis_drive_md5_export_ids_trash_changes_permissions() {
     let perm = &out["permission_created"];
     assert_eq!(perm["kind"], "drive#permission");
     assert_eq!(perm["role"], "reader");
-    let listed = out["permissions_after_create"]["permissions"].as_array().unwrap();
-    assert!(listed.iter().any(|p| p["role"] == "owner" && p["emailAddress"] == "alice@example.com"), "{listed:?}");
-    assert!(listed.iter().any(|p| p["id"] == perm["id"] && p["emailAddress"] == "bob@example.com"), "{listed:?}");
-    assert_eq!(ok(&out["bob_sees"], "bob reads the shared file")["id"], out["created"]["id"]);
-    let after = out["permissions_after_delete"]["permissions"].as_array().unwrap();
+    let listed = out["permissions_after_create"]["permissions"]
+        .as_array()
+        .unwrap();
+    assert!(
+        listed
+            .iter()
+            .any(|p| p["role"] == "owner" && p["emailAddress"] == "alice@example.com"),
+        "{listed:?}"
+    );
+    assert!(
+        listed
+            .iter()
+            .any(|p| p["id"] == perm["id"] && p["emailAddress"] == "bob@example.com"),
+        "{listed:?}"
+    );
+    assert_eq!(
+        ok(&out["bob_sees"], "bob reads the shared file")["id"],
+        out["created"]["id"]
+    );
+    let after = out["permissions_after_delete"]["permissions"]
+        .as_array()
+        .unwrap();
     assert!(!after.iter().any(|p| p["id"] == perm["id"]), "{after:?}");
     assert_eq!(out["bob_sees_after_delete"]["status"], 404);
 
@@ -339,13 +487,19 @@ async fn node_googleapis_drive_md5_export_ids_trash_changes_permissions() {
     assert!(changes["newStartPageToken"].as_str().is_some(), "{changes}");
     let items = changes["changes"].as_array().unwrap();
     assert!(
-        items.iter().any(|c| c["fileId"] == out["created"]["id"] && c["changeType"] == "file"),
+        items
+            .iter()
+            .any(|c| c["fileId"] == out["created"]["id"] && c["changeType"] == "file"),
         "the created file is a change: {changes}"
     );
 
     let trashed = out["trashed_before"]["files"].as_array().unwrap();
     assert!(trashed.iter().any(|f| f["id"] == out["created"]["id"]));
-    assert_eq!(out["trashed_after"]["files"], json!([]), "emptyTrash empties it");
+    assert_eq!(
+        out["trashed_after"]["files"],
+        json!([]),
+        "emptyTrash empties it"
+    );
     assert_eq!(out["get_after_empty"]["status"], 404);
     emu.shutdown().await;
 }
@@ -361,22 +515,59 @@ async fn both_clients_see_testing_mode_refresh_tokens_die() {
     })
     .await;
     let drive = issue(&emu, json!({"scope": DRIVE, "offline": true})).await;
-    let identity = issue(&emu, json!({"scope": "openid email profile", "offline": true})).await;
+    let identity = issue(
+        &emu,
+        json!({"scope": "openid email profile", "offline": true}),
+    )
+    .await;
     tokio::time::sleep(Duration::from_millis(1300)).await;
 
-    let node = run(Peer::Node, "refresh", &emu, json!({"refresh_token": drive["refresh_token"]})).await;
+    let node = run(
+        Peer::Node,
+        "refresh",
+        &emu,
+        json!({"refresh_token": drive["refresh_token"]}),
+    )
+    .await;
     let dead = &node["refresh"];
     assert_eq!(dead["thrown"], true, "{dead}");
     assert_eq!(dead["data"]["error"], "invalid_grant", "{dead}");
-    assert_eq!(dead["data"]["error_description"], "Token has been expired or revoked.");
-    let py = run(Peer::Python, "refresh", &emu, json!({"refresh_token": drive["refresh_token"]})).await;
+    assert_eq!(
+        dead["data"]["error_description"],
+        "Token has been expired or revoked."
+    );
+    let py = run(
+        Peer::Python,
+        "refresh",
+        &emu,
+        json!({"refresh_token": drive["refresh_token"]}),
+    )
+    .await;
     assert_eq!(py["refresh"]["type"], "RefreshError", "{py}");
-    assert!(py["refresh"]["message"].as_str().unwrap().contains("invalid_grant"), "{py}");
+    assert!(
+        py["refresh"]["message"]
+            .as_str()
+            .unwrap()
+            .contains("invalid_grant"),
+        "{py}"
+    );
 
     // Only name, email and profile: exempt, as Google does.
-    let node = run(Peer::Node, "refresh", &emu, json!({"refresh_token": identity["refresh_token"]})).await;
+    let node = run(
+        Peer::Node,
+        "refresh",
+        &emu,
+        json!({"refresh_token": identity["refresh_token"]}),
+    )
+    .await;
     ok(&node["refresh"], "identity-only grant still refreshes");
-    let py = run(Peer::Python, "refresh", &emu, json!({"refresh_token": identity["refresh_token"]})).await;
+    let py = run(
+        Peer::Python,
+        "refresh",
+        &emu,
+        json!({"refresh_token": identity["refresh_token"]}),
+    )
+    .await;
     ok(&py["refresh"], "identity-only grant still refreshes");
     emu.shutdown().await;
 }
@@ -392,13 +583,34 @@ async fn both_clients_see_invalid_rapt_on_demand() {
         .await
         .unwrap();
     assert_eq!(r.status(), 200);
-    let node = run(Peer::Node, "refresh", &emu, json!({"refresh_token": drive["refresh_token"]})).await;
+    let node = run(
+        Peer::Node,
+        "refresh",
+        &emu,
+        json!({"refresh_token": drive["refresh_token"]}),
+    )
+    .await;
     assert_eq!(node["refresh"]["data"]["error"], "invalid_grant", "{node}");
-    assert_eq!(node["refresh"]["data"]["error_subtype"], "invalid_rapt", "{node}");
+    assert_eq!(
+        node["refresh"]["data"]["error_subtype"], "invalid_rapt",
+        "{node}"
+    );
     // google-auth recognises the subtype and says re-authentication is needed.
-    let py = run(Peer::Python, "refresh", &emu, json!({"refresh_token": drive["refresh_token"]})).await;
+    let py = run(
+        Peer::Python,
+        "refresh",
+        &emu,
+        json!({"refresh_token": drive["refresh_token"]}),
+    )
+    .await;
     assert_eq!(py["refresh"]["type"], "RefreshError", "{py}");
-    assert!(py["refresh"]["message"].as_str().unwrap().contains("Reauthentication is needed"), "{py}");
+    assert!(
+        py["refresh"]["message"]
+            .as_str()
+            .unwrap()
+            .contains("Reauthentication is needed"),
+        "{py}"
+    );
     emu.shutdown().await;
 }
 
@@ -420,8 +632,17 @@ async fn python_oauthlib_gets_invalid_scope_for_a_typo() {
     .await;
     let typo = &out["typo"];
     assert_eq!(typo["status"], 302, "{typo}");
-    assert!(typo["location"].as_str().unwrap().contains("error=invalid_scope"), "{typo}");
-    assert_eq!(typo["fetch_token"]["type"], "InvalidScopeError", "oauthlib raises it: {typo}");
+    assert!(
+        typo["location"]
+            .as_str()
+            .unwrap()
+            .contains("error=invalid_scope"),
+        "{typo}"
+    );
+    assert_eq!(
+        typo["fetch_token"]["type"], "InvalidScopeError",
+        "oauthlib raises it: {typo}"
+    );
     for label in ["real", "calendar"] {
         let good = &out[label];
         ok(&good["fetch_token"], label);

@@ -91,6 +91,11 @@ async fn login(
             path.display()
         );
     }
+    // Recorded with the login, so a failed refresh can name the exact command.
+    let secrets_file = std::path::absolute(&path)
+        .unwrap_or_else(|_| path.clone())
+        .display()
+        .to_string();
     let scopes: Vec<String> = if args.scopes.is_empty() {
         DEFAULT_SCOPES.iter().map(|s| s.to_string()).collect()
     } else {
@@ -98,7 +103,8 @@ async fn login(
     };
     let flow = |prompt: Option<Prompt>| {
         let mut flow = InstalledFlow::new(secrets.clone(), scopes.clone())
-            .token_store(store.clone(), &global.profile);
+            .token_store(store.clone(), &global.profile)
+            .client_secrets_file(secrets_file.clone());
         if let Some(hint) = &args.login_hint {
             flow = flow.login_hint(hint);
         }

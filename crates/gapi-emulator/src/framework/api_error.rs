@@ -250,9 +250,10 @@ impl IntoResponse for ApiError {
         if let Some(secs) = self.retry_after {
             headers.insert(header::RETRY_AFTER, HeaderValue::from(secs));
         }
-        let www = self.www_authenticate.clone().or_else(|| {
-            (self.code == 401).then(|| format!("{REALM}, error=\"invalid_token\""))
-        });
+        let www = self
+            .www_authenticate
+            .clone()
+            .or_else(|| (self.code == 401).then(|| format!("{REALM}, error=\"invalid_token\"")));
         if let Some(value) = www.and_then(|w| HeaderValue::from_str(&w).ok()) {
             headers.insert(header::WWW_AUTHENTICATE, value);
         }

@@ -52,7 +52,11 @@ fn build() -> HashMap<String, String> {
             Ok(Some(text)) => text,
             Ok(None) => continue,
             Err(e) => {
-                tracing::error!("bundled document {}:{} unreadable: {e}", entry.name, entry.version);
+                tracing::error!(
+                    "bundled document {}:{} unreadable: {e}",
+                    entry.name,
+                    entry.version
+                );
                 continue;
             }
         };
@@ -113,13 +117,17 @@ mod tests {
     #[test]
     fn knows_real_scopes_and_refuses_typos() {
         let started = std::time::Instant::now();
-        assert!(is_known("https://www.googleapis.com/auth/drive.metadata.readonly"));
+        assert!(is_known(
+            "https://www.googleapis.com/auth/drive.metadata.readonly"
+        ));
         eprintln!("built {} scopes in {:?}", count(), started.elapsed());
         assert!(is_known("https://www.googleapis.com/auth/calendar.events"));
         assert!(is_known("https://mail.google.com/"));
         assert!(is_known("openid") && is_known("email") && is_known("profile"));
         assert!(is_known("https://www.googleapis.com/auth/userinfo.email"));
-        assert!(!is_known("https://www.googleapis.com/auth/drive.readonly.metadata"));
+        assert!(!is_known(
+            "https://www.googleapis.com/auth/drive.readonly.metadata"
+        ));
         assert!(!is_known("https://www.googleapis.com/auth/"));
         assert!(count() > 300, "{}", count());
         assert!(description("https://www.googleapis.com/auth/drive").is_some());

@@ -112,7 +112,11 @@ impl RefreshToken {
         let Some(lifetime) = lifetime else {
             return false;
         };
-        if self.scopes.iter().all(|s| IDENTITY_ONLY.contains(&s.as_str())) {
+        if self
+            .scopes
+            .iter()
+            .all(|s| IDENTITY_ONLY.contains(&s.as_str()))
+        {
             return false;
         }
         let lifetime_ms = u64::try_from(lifetime.as_millis()).unwrap_or(u64::MAX);

@@ -64,7 +64,10 @@ async fn answer(
     let bearer = headers
         .get(header::AUTHORIZATION)
         .and_then(|v| v.to_str().ok())
-        .and_then(|v| v.strip_prefix("Bearer ").or_else(|| v.strip_prefix("bearer ")))
+        .and_then(|v| {
+            v.strip_prefix("Bearer ")
+                .or_else(|| v.strip_prefix("bearer "))
+        })
         .map(str::trim)
         .filter(|t| !t.is_empty());
     let Some(token) = params.non_empty("access_token").or(bearer) else {
@@ -127,7 +130,10 @@ fn id_token_info(id_token: &str) -> Response {
     let Ok(claims) = key.verify_jwt(id_token) else {
         return OAuthError::new(400, "invalid_token", "Invalid Value").into_response();
     };
-    if claims["exp"].as_u64().is_some_and(|exp| exp * 1000 <= now_ms()) {
+    if claims["exp"]
+        .as_u64()
+        .is_some_and(|exp| exp * 1000 <= now_ms())
+    {
         return OAuthError::new(400, "invalid_token", "Token expired.").into_response();
     }
     let mut info = json!({"alg": "RS256", "kid": key.kid(), "typ": "JWT"});
