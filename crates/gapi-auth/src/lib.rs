@@ -30,6 +30,7 @@
 #![deny(missing_docs)]
 
 pub mod adc;
+pub mod adc_login;
 pub mod credentials;
 pub mod diagnose;
 pub mod endpoints;

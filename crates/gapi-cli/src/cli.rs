@@ -108,6 +108,17 @@ pub enum AuthCommand {
     Revoke,
     /// List the stored profiles.
     List,
+    /// Application Default Credentials for other tools (like gcloud's).
+    #[command(subcommand, name = "application-default")]
+    ApplicationDefault(AdcCommand),
+}
+
+/// `gapi auth application-default ...`
+#[derive(Debug, Subcommand)]
+pub enum AdcCommand {
+    /// Log in and write the ADC file where gcloud writes it (`--quota-project` is stored as
+    /// quota_project_id), so google.auth.default() and other Google libraries pick it up.
+    Login(LoginArgs),
 }
 
 /// `gapi auth login`
@@ -156,6 +167,11 @@ pub struct LoginArgs {
     /// headless machine) here, and print the line to paste back there. Stores nothing.
     #[arg(long, value_name = "URL", conflicts_with_all = ["console", "device", "title", "scopes"])]
     pub remote_bootstrap: Option<String>,
+    /// Incremental consent: ask only for SCOPE (repeatable) with include_granted_scopes=true
+    /// and the stored account as login_hint; the profile keeps one merged grant. Uses the
+    /// stored login's client secrets unless --client-secrets is given.
+    #[arg(long = "add-scope", value_name = "SCOPE", conflicts_with = "scopes")]
+    pub add_scopes: Vec<String>,
 }
 
 /// Values of `gapi auth login --prompt`.

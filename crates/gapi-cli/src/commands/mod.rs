@@ -1,11 +1,13 @@
 //! One module per subcommand; [`run`] dispatches.
 
+mod adc_login;
 mod api;
 mod apis;
 mod auth;
 mod demo;
 mod describe;
 mod emulator;
+mod incremental;
 mod refresh_failure;
 mod remote_login;
 
