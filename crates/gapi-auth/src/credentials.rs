@@ -23,6 +23,11 @@ use crate::timefmt;
 /// How long before expiry a token counts as stale (Python google-auth's `REFRESH_THRESHOLD`).
 pub const REFRESH_MARGIN: Duration = Duration::from_secs(3 * 60 + 45);
 
+/// The longest access-token lifetime believed from a token endpoint (Google's are an hour): a
+/// larger `expires_in` is capped, so an absurd value can neither overflow the clock nor keep a
+/// token in use for ever.
+const MAX_TOKEN_LIFETIME: Duration = Duration::from_secs(365 * 24 * 3600);
+
 /// The `type` value of the authorized-user JSON format.
 pub const AUTHORIZED_USER_TYPE: &str = "authorized_user";
 
@@ -68,7 +73,9 @@ impl TokenState {
 
     fn apply(&mut self, resp: TokenResponse, now: SystemTime) {
         self.access_token = Some(resp.access_token);
-        self.expiry = resp.expires_in.map(|s| now + Duration::from_secs(s));
+        self.expiry = resp
+            .expires_in
+            .map(|s| now + Duration::from_secs(s).min(MAX_TOKEN_LIFETIME));
         if let Some(rt) = resp.refresh_token {
             self.refresh_token = Some(rt);
             self.refresh_token_obtained = Some(now);
@@ -644,6 +651,30 @@ impl Credentials {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn absurd_token_lifetimes_are_capped_not_a_panic() {
+        // Found by the token_response fuzz target: `"expires_in": 18446744073709551615` from a
+        // token endpoint overflowed `SystemTime + Duration` and aborted the process.
+        let now = SystemTime::now();
+        for seconds in [u64::MAX, 1 << 40, 400 * 24 * 3600] {
+            let mut s = TokenState::default();
+            s.apply(
+                TokenResponse {
+                    access_token: AccessToken::new("a"),
+                    token_type: None,
+                    expires_in: Some(seconds),
+                    refresh_token: None,
+                    scope: None,
+                    id_token: None,
+                },
+                now,
+            );
+            assert_eq!(s.expiry, Some(now + MAX_TOKEN_LIFETIME), "{seconds}");
+            let shown = timefmt::format_expiry(s.expiry.unwrap());
+            assert!(timefmt::parse_expiry(&shown).is_some(), "{shown}");
+        }
+    }
 
     #[test]
     fn fresh_token_respects_margin() {

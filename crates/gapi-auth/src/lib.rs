@@ -37,6 +37,8 @@ pub mod endpoints;
 pub mod error;
 pub mod flow;
 pub mod fsread;
+#[doc(hidden)]
+pub mod fuzzing;
 pub mod pkce;
 pub mod protocol;
 pub mod relogin;

@@ -219,5 +219,5 @@ pub(crate) fn read_adc_file(
         Err(ReadError::NotFound(_)) => return Err(broken("it does not exist".into())),
         Err(e) => return Err(broken(e.to_string())),
     };
-    Credentials::from_authorized_user_json(&text, http).map_err(|e| broken(e.message().into()))
+    crate::store::parse_authorized_user(&text, http).map_err(broken)
 }

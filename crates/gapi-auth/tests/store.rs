@@ -159,6 +159,10 @@ async fn a_file_that_exists_but_is_broken_is_an_error_not_none() {
             &b"{\"type\":\"service_account\",\"client_id\":\"x\"}"[..],
         ),
         ("not an object", &b"\"text\""[..]),
+        (
+            "a secret in a field of the wrong type",
+            &b"{\"client_id\":\"x\",\"scopes\":\"1//secret-rt\"}"[..],
+        ),
     ] {
         std::fs::write(&path, bytes).unwrap();
         let e = store.load("p").await.unwrap_err();
@@ -169,6 +173,7 @@ async fn a_file_that_exists_but_is_broken_is_an_error_not_none() {
         );
         assert!(e.hint().unwrap().contains("gapi auth login"), "{what}: {e}");
         assert!(store.exists("p").unwrap());
+        assert!(!e.to_string().contains("secret-rt"), "{what}: {e}");
         let e = gapi_auth::select_credentials(&store, None, None).await;
         assert!(
             e.is_err(),

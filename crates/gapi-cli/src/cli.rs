@@ -306,6 +306,9 @@ pub struct CallArgs {
     /// Write the response (or downloaded media) to this file instead of stdout.
     #[arg(short = 'o', long = "output", value_name = "FILE")]
     pub output: Option<PathBuf>,
+    /// With -o: replace FILE if it exists (without it, an existing FILE is refused).
+    #[arg(long)]
+    pub force: bool,
     /// Follow nextPageToken and print every page.
     #[arg(long)]
     pub page_all: bool,

@@ -252,3 +252,242 @@ async fn emulator_command_serves_and_writes_client_secrets() {
         out.stderr
     );
 }
+
+#[tokio::test(flavor = "multi_thread")]
+async fn a_response_cut_off_mid_body_is_retried() {
+    let setup = Setup::new(true).await;
+    common::login_loopback(&setup, &["--scope", "drive.readonly"]).await;
+    setup
+        .control(
+            "faults",
+            serde_json::json!({"match": {"method": "GET", "path_prefix": "/drive/v3/files"},
+                "times": 1, "action": {"drop_after_bytes": 40}}),
+        )
+        .await;
+    let out = setup
+        .api(&["drive", "files", "list", "-p", "pageSize=3"])
+        .await;
+    assert_eq!(out.code, 0, "the cut-off GET is sent again: {}", out.stderr);
+    let v: serde_json::Value = serde_json::from_str(&out.stdout).expect("whole JSON");
+    assert_eq!(v["files"].as_array().map(Vec::len), Some(3));
+}
+
+#[tokio::test(flavor = "multi_thread")]
+async fn a_failed_page_all_stream_never_prints_half_a_document() {
+    let setup = Setup::new(true).await;
+    common::login_loopback(&setup, &["--scope", "drive.readonly"]).await;
+    // Every later page is cut off, more often than the retry budget allows.
+    setup
+        .control(
+            "faults",
+            serde_json::json!({"match": {"method": "GET", "path_prefix": "/drive/v3/files", "query_contains": "pageToken"},
+                "times": 1000, "action": {"drop_after_bytes": 30}}),
+        )
+        .await;
+    let args = |format: &'static str| {
+        [
+            "drive",
+            "files",
+            "list",
+            "-p",
+            "pageSize=7",
+            "--page-all",
+            "--format",
+            format,
+        ]
+    };
+    let (a, b) = (args("json"), args("ndjson"));
+    let (json, ndjson) = tokio::join!(setup.api(&a), setup.api(&b));
+    assert_eq!(json.code, 6, "a network failure: {}", json.stderr);
+    assert_eq!(
+        json.stdout, "",
+        "no half JSON document on stdout: {:?}",
+        json.stdout
+    );
+    assert_eq!(ndjson.code, 6, "{}", ndjson.stderr);
+    assert!(ndjson.stdout.ends_with('\n'), "{:?}", ndjson.stdout);
+    let lines: Vec<&str> = ndjson.stdout.lines().collect();
+    assert_eq!(lines.len(), 7, "the first page, whole lines only");
+    for l in lines {
+        serde_json::from_str::<serde_json::Value>(l).expect("every line is whole JSON");
+    }
+}
+
+/// The requests the emulator saw since the last call (control calls excluded), then cleared.
+async fn requests_since(setup: &Setup) -> Vec<serde_json::Value> {
+    let url = format!("{}/__emulator/requests", setup.base());
+    let http = reqwest::Client::new();
+    let log: serde_json::Value = http.get(&url).send().await.unwrap().json().await.unwrap();
+    http.delete(&url).send().await.unwrap();
+    log["requests"].as_array().cloned().unwrap_or_default()
+}
+
+#[tokio::test(flavor = "multi_thread")]
+async fn local_problems_are_found_before_any_request() {
+    let setup = Setup::new(true).await;
+    common::login_loopback(&setup, &["--scope", "drive"]).await;
+    requests_since(&setup).await;
+    let dir = setup.dir.path();
+    let existing = dir.join("existing.json");
+    std::fs::write(&existing, "keep me").unwrap();
+    let no_dir = dir.join("no/such/dir/x.json");
+    let cases: Vec<(Vec<String>, &str)> = vec![
+        (
+            vec!["-o".into(), no_dir.display().to_string()],
+            "does not exist",
+        ),
+        (vec!["-o".into(), dir.display().to_string()], "is a folder"),
+        (
+            vec!["-o".into(), existing.display().to_string()],
+            "pass --force to overwrite",
+        ),
+        (
+            vec!["--upload".into(), dir.display().to_string()],
+            "is a folder",
+        ),
+        (
+            vec![
+                "--upload".into(),
+                dir.join("missing.bin").display().to_string(),
+            ],
+            "cannot read --upload file",
+        ),
+    ];
+    for (extra, needle) in cases {
+        let mut args: Vec<String> = ["drive", "files", "create", "--json", r#"{"name":"x"}"#]
+            .map(String::from)
+            .to_vec();
+        args.extend(extra.clone());
+        let refs: Vec<&str> = args.iter().map(String::as_str).collect();
+        let out = setup.api(&refs).await;
+        assert_eq!(out.code, 2, "{extra:?}: {}", out.stderr);
+        assert!(out.stderr.contains(needle), "{extra:?}: {}", out.stderr);
+        let seen = requests_since(&setup).await;
+        assert!(
+            seen.is_empty(),
+            "{extra:?}: no request may be sent: {seen:?}"
+        );
+    }
+    assert_eq!(std::fs::read_to_string(&existing).unwrap(), "keep me");
+    let out = setup
+        .api(&["drive", "files", "create", "--json", "{nope"])
+        .await;
+    assert_eq!(out.code, 2, "{}", out.stderr);
+    assert!(requests_since(&setup).await.is_empty());
+
+    // With --force the existing file is replaced, by the JSON answer of one create.
+    let out = setup
+        .api(&[
+            "drive",
+            "files",
+            "create",
+            "--json",
+            r#"{"name":"forced"}"#,
+            "--force",
+            "-o",
+        ])
+        .await;
+    assert_eq!(out.code, 2, "-o needs a value: {}", out.stderr);
+    let mut cmd = setup.gapi();
+    cmd.args([
+        "drive",
+        "files",
+        "create",
+        "--json",
+        r#"{"name":"forced"}"#,
+        "--force",
+        "-o",
+    ])
+    .arg(&existing)
+    .args(["--endpoint", &format!("{}/", setup.base())]);
+    let out = run(cmd).await;
+    assert_eq!(out.code, 0, "{}", out.stderr);
+    let created: serde_json::Value =
+        serde_json::from_str(&std::fs::read_to_string(&existing).unwrap()).unwrap();
+    assert_eq!(created["name"], "forced");
+    let posts = requests_since(&setup)
+        .await
+        .into_iter()
+        .filter(|r| r["method"] == "POST" && r["path"] == "/drive/v3/files")
+        .count();
+    assert_eq!(posts, 1);
+}
+
+#[tokio::test(flavor = "multi_thread")]
+async fn downloads_follow_the_same_overwrite_rule_and_are_checked() {
+    let setup = Setup::new(true).await;
+    common::login_loopback(&setup, &["--scope", "drive"]).await;
+    let src = setup.dir.path().join("src.bin");
+    std::fs::write(&src, b"some bytes to download").unwrap();
+    let out = setup
+        .api(&[
+            "drive",
+            "files",
+            "create",
+            "--upload",
+            src.to_str().unwrap(),
+        ])
+        .await;
+    assert_eq!(out.code, 0, "{}", out.stderr);
+    let id = serde_json::from_str::<serde_json::Value>(&out.stdout).unwrap()["id"]
+        .as_str()
+        .unwrap()
+        .to_string();
+    let dst = setup.dir.path().join("dst.bin");
+    std::fs::write(&dst, b"old").unwrap();
+    let get = |force: bool| {
+        let mut cmd = setup.gapi();
+        cmd.args(["drive", "files", "get", "-p", &format!("fileId={id}"), "-o"])
+            .arg(&dst)
+            .args(["--endpoint", &format!("{}/", setup.base())]);
+        if force {
+            cmd.arg("--force");
+        }
+        run(cmd)
+    };
+    let out = get(false).await;
+    assert_eq!(out.code, 2, "{}", out.stderr);
+    assert!(
+        out.stderr.contains("pass --force to overwrite"),
+        "{}",
+        out.stderr
+    );
+    assert_eq!(std::fs::read(&dst).unwrap(), b"old");
+    let out = get(true).await;
+    assert_eq!(out.code, 0, "{}", out.stderr);
+    assert_eq!(std::fs::read(&dst).unwrap(), b"some bytes to download");
+    assert!(out.stderr.contains("sha256 checked"), "{}", out.stderr);
+}
+
+#[tokio::test(flavor = "multi_thread")]
+async fn the_scope_hint_names_a_scope_that_can_do_the_job_after_arguments_are_checked() {
+    let setup = Setup::new(true).await;
+    common::login_loopback(&setup, &["--scope", "drive.readonly"]).await;
+    // A bad argument is a usage error even when the scopes would not do either.
+    let out = setup
+        .api(&["drive", "files", "create", "-p", "bogus=1"])
+        .await;
+    assert_eq!(out.code, 2, "{}", out.stderr);
+    assert!(out.stderr.contains("bogus"), "{}", out.stderr);
+    // A write with a read-only grant: the hint is drive.file, never drive.appdata.
+    let out = setup
+        .api(&["drive", "files", "create", "--json", r#"{"name":"x"}"#])
+        .await;
+    assert_eq!(out.code, 3, "{}", out.stderr);
+    assert!(out.stderr.contains("--scope drive.file"), "{}", out.stderr);
+    assert!(
+        !out.stderr.contains("--scope drive.appdata"),
+        "{}",
+        out.stderr
+    );
+}
+
+#[tokio::test(flavor = "multi_thread")]
+async fn anonymous_errors_do_not_talk_about_refreshing() {
+    let setup = Setup::new(true).await;
+    let out = setup.api(&["--anonymous", "drive", "files", "list"]).await;
+    assert_ne!(out.code, 0, "{}", out.stderr);
+    assert!(!out.stderr.contains("refresh"), "{}", out.stderr);
+    assert!(!out.stderr.contains("log in again"), "{}", out.stderr);
+    assert!(out.stderr.contains("without credentials"), "{}", out.stderr);
+}

@@ -289,6 +289,31 @@ async fn logging_in_again_keeps_the_refresh_token() {
     )
     .await;
     assert_eq!(bob_other.code, 0, "{}", bob_other.stderr);
+    // With --prompt none gapi may show no second page: it fails, and nothing is replaced.
+    let alice_file = std::fs::read(&file).unwrap();
+    let (silent, urls) = login_following(
+        &setup,
+        &["--prompt", "none", "--login-hint", "bob@example.com"],
+    )
+    .await;
+    assert_eq!(silent.code, 3, "{}", silent.stderr);
+    assert_eq!(urls.len(), 1, "{}", silent.stderr);
+    assert!(urls[0].contains("prompt=none"), "{}", urls[0]);
+    assert!(
+        silent.stderr.contains("--prompt consent"),
+        "{}",
+        silent.stderr
+    );
+    assert!(
+        !silent.stderr.contains("to log in again"),
+        "{}",
+        silent.stderr
+    );
+    assert_eq!(
+        std::fs::read(&file).unwrap(),
+        alice_file,
+        "the stored login is untouched"
+    );
     let (bob, urls) = login_following(&setup, &["--login-hint", "bob@example.com"]).await;
     assert_eq!(bob.code, 0, "{}", bob.stderr);
     assert_eq!(urls.len(), 2, "asked again: {}", bob.stderr);

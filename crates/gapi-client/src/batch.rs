@@ -120,7 +120,7 @@ impl Batch {
         let body = bytes::Bytes::from(body);
         let resp = self
             .transport
-            .send(
+            .send_read(
                 || {
                     self.transport
                         .http()
@@ -132,7 +132,7 @@ impl Batch {
             )
             .await?;
         let content_type = resp
-            .headers()
+            .headers
             .get(CONTENT_TYPE)
             .and_then(|v| v.to_str().ok())
             .unwrap_or("")
@@ -143,8 +143,7 @@ impl Batch {
                 self.url
             ))
         })?;
-        let bytes = resp.bytes().await?;
-        let parts = split_multipart(&bytes, &resp_boundary)?;
+        let parts = split_multipart(&resp.body, &resp_boundary)?;
         Ok(map_responses(parts, requests.len(), &id_base))
     }
 }
@@ -451,6 +450,7 @@ mod tests {
             media_upload: None,
             supports_media_download: false,
             download_url: None,
+            download_metadata_url: None,
         }
     }
 

@@ -42,6 +42,9 @@ pub enum Error {
     /// A media upload could not proceed (bad size, protocol not offered, session lost, ...).
     #[error("upload error: {0}")]
     Upload(String),
+    /// Downloaded bytes do not match what the server states (checksum, size, version).
+    #[error("integrity check failed: {0}")]
+    Integrity(String),
 }
 
 /// The convenient result alias of this crate.
@@ -56,6 +59,11 @@ impl Error {
     /// Builds an [`Error::Upload`] from a message.
     pub fn upload(msg: impl Into<String>) -> Self {
         Error::Upload(msg.into())
+    }
+
+    /// Builds an [`Error::Integrity`] from a message.
+    pub fn integrity(msg: impl Into<String>) -> Self {
+        Error::Integrity(msg.into())
     }
 
     /// Builds an [`Error::Discovery`] from a message.
@@ -123,9 +131,8 @@ impl Error {
     pub fn is_retryable(&self) -> bool {
         match self {
             Error::Api(a) => crate::retry::is_retryable(Some(a.code), a.reason.as_deref()),
-            Error::Transport(e) => {
-                !(e.is_builder() || e.is_decode() || e.is_redirect() || e.is_status())
-            }
+            // A body cut off mid-way shows as a body or decode error: worth another try.
+            Error::Transport(e) => !(e.is_builder() || e.is_redirect() || e.is_status()),
             Error::Io(e) => matches!(
                 e.kind(),
                 std::io::ErrorKind::ConnectionReset
@@ -202,6 +209,9 @@ pub struct ApiError {
     pub url: Option<String>,
     /// How long the server asked us to wait (`Retry-After`), if it said.
     pub retry_after: Option<Duration>,
+    /// Whether the request carried credentials (false for anonymous calls), so a 401 is
+    /// explained as "credentials needed", not as a refused token.
+    pub credentials_sent: bool,
 }
 
 impl ApiError {
@@ -225,6 +235,7 @@ impl ApiError {
             details: serde_json::Value::Null,
             url,
             retry_after,
+            credentials_sent: true,
         };
         let parsed: Option<serde_json::Value> = serde_json::from_slice(body).ok();
         match parsed.as_ref().and_then(|v| v.get("error")) {
@@ -300,9 +311,13 @@ impl fmt::Display for ApiError {
         }
         write!(f, ": {}", self.message)?;
         if let Some(u) = &self.url {
-            write!(f, " [{u}]")?;
+            write!(f, " [{}]", shorten_url(u))?;
         }
         match (self.code, self.reason.as_deref()) {
+            (401 | 403, _) if !self.credentials_sent => write!(
+                f,
+                "\nhint: the request was sent without credentials and this method needs them; call it with credentials"
+            ),
             (401, _) => write!(
                 f,
                 "\nhint: the server refused the credentials even after a token refresh; log in again"
@@ -358,9 +373,40 @@ fn redact_url_in_place(url: &mut url::Url) {
     }
 }
 
+/// The longest URL echoed in an error message; longer ones are cut in the middle.
+const MAX_URL_IN_MESSAGE: usize = 300;
+
+/// A URL for an error message: whole when short, else its start and end around a note
+/// saying how much was left out (a 100 KB query must not flood the terminal).
+pub(crate) fn shorten_url(url: &str) -> String {
+    if url.len() <= MAX_URL_IN_MESSAGE {
+        return url.to_string();
+    }
+    let head_end = floor_char_boundary(url, 200);
+    let tail_start = floor_char_boundary(url, url.len() - 60);
+    format!(
+        "{}...({} bytes left out)...{}",
+        &url[..head_end],
+        tail_start - head_end,
+        &url[tail_start..]
+    )
+}
+
+fn floor_char_boundary(s: &str, mut i: usize) -> usize {
+    while i > 0 && !s.is_char_boundary(i) {
+        i -= 1;
+    }
+    i
+}
+
 fn describe_reqwest(e: &reqwest::Error) -> String {
     use std::error::Error as _;
-    let mut s = e.to_string();
+    let mut s = match e.url() {
+        Some(url) if url.as_str().len() > MAX_URL_IN_MESSAGE => e
+            .to_string()
+            .replace(url.as_str(), &shorten_url(url.as_str())),
+        _ => e.to_string(),
+    };
     let mut src = e.source();
     while let Some(inner) = src {
         let t = inner.to_string();

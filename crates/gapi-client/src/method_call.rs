@@ -52,6 +52,11 @@ pub struct PreparedRequest {
     /// methods, but every server that serves media serves it here), when the method supports
     /// media download.
     pub download_url: Option<url::Url>,
+    /// The URL of the object's metadata for a media download: the method's own URL with
+    /// `alt=json` and `fields=` naming the integrity fields its response schema has (size,
+    /// version or generation, `sha256Checksum`, `md5Checksum`, `crc32c`, `md5Hash`), so a
+    /// download can prove a resume and check its bytes. `None` when the schema states none.
+    pub download_metadata_url: Option<url::Url>,
 }
 
 /// Where a media upload goes, with the call's path and query parameters already applied
@@ -87,18 +92,29 @@ impl PreparedRequest {
         if let Some(p) = service.transport().quota_project() {
             headers.insert("x-goog-user-project".into(), Value::String(p.into()));
         }
-        for (k, v) in &self.headers {
+        let wire = self.wire().ok();
+        let wire_headers = wire.as_ref().map_or(&self.headers, |w| &w.headers);
+        for (k, v) in wire_headers {
             headers.insert(
                 k.as_str().into(),
                 Value::String(v.to_str().unwrap_or("").into()),
             );
         }
-        serde_json::json!({
-            "method": self.method.as_str(),
-            "url": self.url.as_str(),
-            "headers": headers,
-            "body": self.body.clone().unwrap_or(Value::Null),
-        })
+        match wire.filter(|w| w.method != self.method) {
+            // An overridden long GET: show what is sent, the form body as text.
+            Some(w) => serde_json::json!({
+                "method": w.method.as_str(),
+                "url": w.url.as_str(),
+                "headers": headers,
+                "body": String::from_utf8_lossy(w.body.as_deref().unwrap_or_default()),
+            }),
+            None => serde_json::json!({
+                "method": self.method.as_str(),
+                "url": self.url.as_str(),
+                "headers": headers,
+                "body": self.body.clone().unwrap_or(Value::Null),
+            }),
+        }
     }
 }
 
@@ -376,6 +392,31 @@ impl MethodCall {
         } else {
             None
         };
+        let download_metadata_url = match (&download_url, &m.response) {
+            (Some(_), Some(resp)) => {
+                let fields: Vec<&str> = match doc.schema(&resp.reference) {
+                    Some(schema) => crate::media::integrity::INTEGRITY_FIELDS
+                        .iter()
+                        .copied()
+                        .filter(|f| schema.properties.contains_key(f))
+                        .collect(),
+                    None => Vec::new(),
+                };
+                if fields.iter().any(|f| *f != "size") {
+                    let mut q: Vec<(String, String)> = query
+                        .iter()
+                        .filter(|(k, _)| k != "alt" && k != "fields")
+                        .cloned()
+                        .collect();
+                    q.push(("alt".into(), "json".into()));
+                    q.push(("fields".into(), fields.join(",")));
+                    Some(build_url(&format!("{root}{}{path}", doc.service_path), &q)?)
+                } else {
+                    None
+                }
+            }
+            _ => None,
+        };
         Ok(PreparedRequest {
             idempotent: crate::retry::is_idempotent_method(http_method.as_str()),
             method: http_method,
@@ -386,6 +427,7 @@ impl MethodCall {
             media_upload,
             supports_media_download: m.supports_media_download,
             download_url,
+            download_metadata_url,
         })
     }
 
@@ -416,38 +458,100 @@ impl MethodCall {
     }
 }
 
-/// Sends a prepared request through the service's transport.
+/// The longest URL sent as is: a GET whose URL would be longer goes as a POST with
+/// `X-HTTP-Method-Override: GET` and the query in a form body, as Google's client libraries
+/// do (Google's front end rejects longer URLs).
+pub const MAX_URL_LENGTH: usize = 2048;
+
+/// A request exactly as it goes on the wire (after the long-GET override).
+#[derive(Debug, Clone)]
+pub struct WireRequest {
+    /// The HTTP method sent (POST for an overridden GET).
+    pub method: Method,
+    /// The URL sent (without the query for an overridden GET).
+    pub url: url::Url,
+    /// The request's own headers (the override and the form content type included).
+    pub headers: HeaderMap,
+    /// The body bytes, if any.
+    pub body: Option<bytes::Bytes>,
+}
+
+impl PreparedRequest {
+    /// The request as sent: a GET whose URL passes [`MAX_URL_LENGTH`] becomes a POST to the
+    /// URL without its query, with `X-HTTP-Method-Override: GET` and the query as an
+    /// `application/x-www-form-urlencoded` body. Anything else is sent as prepared.
+    pub fn wire(&self) -> Result<WireRequest, Error> {
+        let mut headers = self.headers.clone();
+        if self.method == Method::GET && self.url.as_str().len() > MAX_URL_LENGTH {
+            let mut url = self.url.clone();
+            let query = url.query().unwrap_or("").to_string();
+            url.set_query(None);
+            headers.insert(
+                HeaderName::from_static("x-http-method-override"),
+                HeaderValue::from_static("GET"),
+            );
+            headers.insert(
+                reqwest::header::CONTENT_TYPE,
+                HeaderValue::from_static("application/x-www-form-urlencoded"),
+            );
+            return Ok(WireRequest {
+                method: Method::POST,
+                url,
+                headers,
+                body: Some(bytes::Bytes::from(query)),
+            });
+        }
+        let body = match &self.body {
+            Some(b) => Some(bytes::Bytes::from(serde_json::to_vec(b)?)),
+            None => None,
+        };
+        Ok(WireRequest {
+            method: self.method.clone(),
+            url: self.url.clone(),
+            headers,
+            body,
+        })
+    }
+}
+
+fn request_builder(transport: &crate::Transport, wire: &WireRequest) -> reqwest::RequestBuilder {
+    let mut rb = transport
+        .http()
+        .request(wire.method.clone(), wire.url.clone())
+        .headers(wire.headers.clone());
+    if let Some(b) = &wire.body {
+        rb = rb.body(b.clone());
+    } else if matches!(wire.method, Method::POST | Method::PUT | Method::PATCH) {
+        rb = rb.header(reqwest::header::CONTENT_LENGTH, "0");
+    }
+    rb
+}
+
+/// Sends a prepared request through the service's transport (the body is left unread).
 pub async fn send_prepared(
     service: &Service,
     prepared: &PreparedRequest,
 ) -> Result<reqwest::Response, Error> {
     let transport = service.transport();
-    let body = match &prepared.body {
-        Some(b) => Some(bytes::Bytes::from(serde_json::to_vec(b)?)),
-        None => None,
-    };
-    let build = || {
-        let mut rb = transport
-            .http()
-            .request(prepared.method.clone(), prepared.url.clone())
-            .headers(prepared.headers.clone());
-        if let Some(b) = &body {
-            rb = rb.body(b.clone());
-        } else if matches!(prepared.method, Method::POST | Method::PUT | Method::PATCH) {
-            rb = rb.header(reqwest::header::CONTENT_LENGTH, "0");
-        }
-        rb
-    };
-    transport.send(build, prepared.idempotent).await
+    let wire = prepared.wire()?;
+    transport
+        .send(|| request_builder(transport, &wire), prepared.idempotent)
+        .await
 }
 
-/// Sends a prepared request and decodes its JSON response (`{}` for an empty body).
+/// Sends a prepared request and decodes its JSON response (`{}` for an empty body). The body
+/// is read inside the retry loop: a response cut off mid-body is retried like a dropped
+/// connection (for idempotent methods), never decoded half.
 pub async fn execute_prepared(
     service: &Service,
     prepared: &PreparedRequest,
 ) -> Result<Value, Error> {
-    let resp = send_prepared(service, prepared).await?;
-    let bytes = resp.bytes().await?;
+    let transport = service.transport();
+    let wire = prepared.wire()?;
+    let resp = transport
+        .send_read(|| request_builder(transport, &wire), prepared.idempotent)
+        .await?;
+    let bytes = resp.body;
     if bytes.iter().all(|b| b.is_ascii_whitespace()) {
         return Ok(Value::Object(Default::default()));
     }

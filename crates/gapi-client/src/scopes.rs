@@ -1,5 +1,5 @@
 //! Choosing an OAuth scope for a method: which of the method's accepted scopes the user has
-//! granted, narrowest first.
+//! granted, narrowest first, and which one to suggest to a user who has none of them.
 
 /// How broad a scope is: lower is narrower (read-only and metadata scopes before full ones).
 fn breadth(scope: &str) -> u32 {
@@ -37,9 +37,102 @@ pub fn pick_granted(accepted: &[String], granted: &[String]) -> Option<String> {
         .find(|a| granted.iter().any(|g| g == a))
 }
 
+/// What a call needs of its scope, for [`by_usefulness`].
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Access {
+    /// Reading metadata (a GET without media).
+    Read,
+    /// Reading content (a media download, `alt=media`).
+    ReadContent,
+    /// Changing something (any method that is not a GET).
+    Write,
+}
+
+impl Access {
+    /// The access an HTTP method needs (`media` = a media download).
+    pub fn of(http_method: &str, media: bool) -> Access {
+        match (http_method.eq_ignore_ascii_case("GET"), media) {
+            (false, _) => Access::Write,
+            (true, true) => Access::ReadContent,
+            (true, false) => Access::Read,
+        }
+    }
+}
+
+/// Scopes for one narrow purpose that a general call should not be pointed at: an app's
+/// hidden folder, photos, Meet recordings, Apps Script files, installed apps.
+fn special_purpose(scope: &str) -> bool {
+    let s = scope.rsplit('/').next().unwrap_or(scope);
+    ["appdata", "appfolder", "photos", "meet", "scripts", "apps"]
+        .iter()
+        .any(|w| s.split('.').any(|part| part == *w))
+}
+
+/// Whether a scope cannot do what the access needs: a read-only scope for a write, a
+/// metadata-only scope for content.
+fn cannot_serve(scope: &str, access: Access) -> bool {
+    let s = scope.rsplit('/').next().unwrap_or(scope);
+    match access {
+        Access::Write => s.contains("readonly"),
+        Access::ReadContent => s.contains("metadata"),
+        Access::Read => false,
+    }
+}
+
+/// The method's accepted scopes ordered for a suggestion: first the narrowest one that lets
+/// the call do its job (for a Drive write `drive.file`, for a download `drive.readonly`), and
+/// special-purpose scopes (`drive.appdata`, `drive.photos.readonly`) and scopes that cannot do
+/// the job (read-only for a write) last.
+pub fn by_usefulness(accepted: &[String], access: Access) -> Vec<String> {
+    let mut v = accepted.to_vec();
+    v.sort_by_key(|s| (special_purpose(s), cannot_serve(s, access), breadth(s)));
+    v
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    fn drive(names: &[&str]) -> Vec<String> {
+        names
+            .iter()
+            .map(|n| format!("https://www.googleapis.com/auth/{n}"))
+            .collect()
+    }
+
+    #[test]
+    fn suggestions_let_the_method_do_its_job() {
+        let create = drive(&["drive", "drive.appdata", "drive.file"]);
+        assert!(by_usefulness(&create, Access::Write)[0].ends_with("/drive.file"));
+        let get = drive(&[
+            "drive",
+            "drive.appdata",
+            "drive.file",
+            "drive.meet.readonly",
+            "drive.metadata",
+            "drive.metadata.readonly",
+            "drive.photos.readonly",
+            "drive.readonly",
+        ]);
+        assert!(by_usefulness(&get, Access::Read)[0].ends_with("/drive.metadata.readonly"));
+        assert!(by_usefulness(&get, Access::ReadContent)[0].ends_with("/drive.readonly"));
+        let update = drive(&[
+            "drive",
+            "drive.appdata",
+            "drive.file",
+            "drive.metadata",
+            "drive.scripts",
+        ]);
+        let order = by_usefulness(&update, Access::Write);
+        assert!(order[0].ends_with("/drive.file"), "{order:?}");
+        assert!(
+            !order[..2]
+                .iter()
+                .any(|s| s.contains("appdata") || s.contains("scripts"))
+        );
+        assert_eq!(Access::of("POST", false), Access::Write);
+        assert_eq!(Access::of("GET", true), Access::ReadContent);
+    }
 
     #[test]
     fn picks_the_narrowest_granted() {

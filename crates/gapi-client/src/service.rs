@@ -263,6 +263,14 @@ impl ServiceBuilder {
                 cached_bundled_document(&api, &version)?
             }
         };
+        // An endpoint on a loopback http address is a local emulator: tell it which host the
+        // document names, so it can route APIs that share paths.
+        let forwarded_host = self
+            .endpoint
+            .as_deref()
+            .filter(|e| is_loopback_http(e))
+            .and_then(|_| url::Url::parse(&doc.root_url).ok())
+            .and_then(|u| u.host_str().map(str::to_owned));
         let root_url = match self.endpoint {
             Some(e) => e,
             None if doc.root_url.is_empty() => {
@@ -280,7 +288,8 @@ impl ServiceBuilder {
                 let mut tb = Transport::builder()
                     .plain_http(plain)
                     .auth(self.auth)
-                    .quota_project(self.quota_project);
+                    .quota_project(self.quota_project)
+                    .forwarded_host(forwarded_host);
                 if let Some(h) = self.http {
                     tb = tb.http_client(h);
                 }
@@ -443,4 +452,18 @@ fn hint(close: &[String]) -> String {
     } else {
         format!(" (did you mean {}?)", close.join(", "))
     }
+}
+
+/// `http://127.0.0.1...`, `http://[::1]...`, `http://localhost...`.
+fn is_loopback_http(url: &str) -> bool {
+    let Ok(u) = url::Url::parse(url) else {
+        return false;
+    };
+    u.scheme() == "http"
+        && match u.host() {
+            Some(url::Host::Ipv4(a)) => a.is_loopback(),
+            Some(url::Host::Ipv6(a)) => a.is_loopback(),
+            Some(url::Host::Domain(d)) => d.eq_ignore_ascii_case("localhost"),
+            None => false,
+        }
 }

@@ -35,6 +35,7 @@ struct Inner {
     quota_project: Option<String>,
     retry: RetryPolicy,
     user_agent: String,
+    forwarded_host: Option<HeaderValue>,
 }
 
 impl std::fmt::Debug for Transport {
@@ -82,6 +83,7 @@ pub struct TransportBuilder {
     quota_project: Option<String>,
     retry: RetryPolicy,
     user_agent: String,
+    forwarded_host: Option<String>,
 }
 
 impl std::fmt::Debug for TransportBuilder {
@@ -99,6 +101,7 @@ impl Default for TransportBuilder {
             quota_project: None,
             retry: RetryPolicy::default(),
             user_agent: USER_AGENT.to_string(),
+            forwarded_host: None,
         }
     }
 }
@@ -135,6 +138,13 @@ impl TransportBuilder {
         self.user_agent = ua.into();
         self
     }
+    /// Sends `X-Forwarded-Host: host` with every request: the host the document names, when
+    /// the requests go to a local emulator instead (`gapi-emulator` routes by it, since Cloud
+    /// APIs share paths such as `/v1/projects/...`).
+    pub fn forwarded_host(mut self, host: Option<String>) -> Self {
+        self.forwarded_host = host;
+        self
+    }
     /// Builds the transport (creating the default HTTP client if none was given).
     pub fn build(self) -> Result<Transport, Error> {
         let http = self.http;
@@ -147,6 +157,9 @@ impl TransportBuilder {
                 quota_project,
                 retry: self.retry,
                 user_agent: self.user_agent,
+                forwarded_host: self
+                    .forwarded_host
+                    .and_then(|h| HeaderValue::from_str(&h).ok()),
             }),
         })
     }
@@ -228,6 +241,9 @@ impl Transport {
         if let Some(p) = &self.inner.quota_project {
             rb = rb.header(HeaderName::from_static("x-goog-user-project"), p.as_str());
         }
+        if let Some(h) = &self.inner.forwarded_host {
+            rb = rb.header(HeaderName::from_static("x-forwarded-host"), h.clone());
+        }
         match auth {
             Authorization::Bearer(tok) => {
                 match HeaderValue::from_str(&format!("Bearer {}", tok.secret())) {
@@ -248,12 +264,55 @@ impl Transport {
     /// [`RetryPolicy`] says (`idempotent` = false for POST/PATCH).
     ///
     /// Returns the response for 1xx/2xx/3xx statuses (a resumable upload's 308 included);
-    /// 4xx/5xx become [`Error::Api`].
+    /// 4xx/5xx become [`Error::Api`]. The body is not read here: a caller that needs it whole
+    /// should use [`Transport::send_read`], which retries a body cut off mid-way too.
     pub async fn send(
         &self,
         build: impl Fn() -> RequestBuilder,
         idempotent: bool,
     ) -> Result<Response, Error> {
+        let http = self.try_http()?;
+        self.execute(
+            http,
+            |_| Ok(build()),
+            idempotent,
+            |resp| async move { Ok(resp) },
+        )
+        .await
+    }
+
+    /// Like [`Transport::send`], and reads the whole body inside the same retry loop: a
+    /// connection dropped mid-body is a transport error, retried (for idempotent requests)
+    /// within the same attempt budget, so a caller never sees half a response.
+    pub async fn send_read(
+        &self,
+        build: impl Fn() -> RequestBuilder,
+        idempotent: bool,
+    ) -> Result<FullResponse, Error> {
+        let http = self.try_http()?;
+        self.execute(http, |_| Ok(build()), idempotent, read_full)
+            .await
+    }
+
+    /// The one retry engine: every request gapi-client sends with retries (plain calls,
+    /// batches, media) goes through here, so they all follow one [`RetryPolicy`].
+    ///
+    /// `build` makes the request for each attempt (on `http`); `finish` turns a successful
+    /// (< 400) response into the result, typically by reading its body. An
+    /// [`Error::Transport`] from `finish` (the connection dropped mid-body) counts as a
+    /// failed attempt, like a connection refused; any other error from it is final.
+    pub(crate) async fn execute<T, B, F, Fut>(
+        &self,
+        http: &reqwest::Client,
+        build: B,
+        idempotent: bool,
+        finish: F,
+    ) -> Result<T, Error>
+    where
+        B: Fn(&reqwest::Client) -> Result<RequestBuilder, Error>,
+        F: Fn(Response) -> Fut,
+        Fut: std::future::Future<Output = Result<T, Error>>,
+    {
         let mut attempt: u32 = 0;
         let mut refreshed = false;
         let mut force = false;
@@ -261,57 +320,84 @@ impl Transport {
             attempt += 1;
             let auth = self.authorize(force).await?;
             force = false;
-            let _ = self.try_http()?;
-            let rb = self.decorate(build(), &auth);
-            let resp = match rb.send().await {
-                Ok(r) => r,
+            let rb = self.decorate(build(http)?, &auth);
+            let (err, status, reason, retry_after) = match rb.send().await {
                 Err(e) => {
                     let err = Error::from(e);
-                    let transient = err.is_retryable();
-                    match self
-                        .inner
-                        .retry
-                        .decide(attempt, None, None, None, idempotent)
-                    {
-                        Some(wait) if transient => {
-                            tracing::debug!(attempt, ?wait, "transport error, retrying: {err}");
-                            tokio::time::sleep(wait).await;
-                            continue;
-                        }
-                        _ => return Err(err),
+                    if !err.is_retryable() {
+                        return Err(err);
                     }
+                    (err, None, None, None)
+                }
+                Ok(resp) if resp.status().as_u16() < 400 => match finish(resp).await {
+                    Ok(v) => return Ok(v),
+                    Err(err @ Error::Transport(_)) => (err, None, None, None),
+                    Err(err) => return Err(err),
+                },
+                Ok(resp) => {
+                    let status = resp.status().as_u16();
+                    if status == 401 && !refreshed && matches!(auth, Authorization::Bearer(_)) {
+                        refreshed = true;
+                        force = true;
+                        attempt -= 1; // a refresh is not a retry
+                        tracing::debug!("401: refreshing the access token once");
+                        continue;
+                    }
+                    let mut api = api_error(resp).await;
+                    api.credentials_sent = !matches!(auth, Authorization::None);
+                    let reason = api.reason.clone();
+                    let retry_after = api.retry_after;
+                    (Error::Api(Box::new(api)), Some(status), reason, retry_after)
                 }
             };
-            let status = resp.status().as_u16();
-            if status < 400 {
-                return Ok(resp);
-            }
-            if status == 401 && !refreshed && matches!(auth, Authorization::Bearer(_)) {
-                refreshed = true;
-                force = true;
-                attempt -= 1; // a refresh is not a retry
-                tracing::debug!("401: refreshing the access token once");
-                continue;
-            }
-            let headers = resp.headers().clone();
-            let url = redact_url(resp.url());
-            let body = resp.bytes().await.unwrap_or_default();
-            let api = ApiError::from_parts(status, &headers, Some(url), &body);
-            let retry_after = api
-                .retry_after
-                .or_else(|| retry_after_from_headers(&headers));
-            if let Some(wait) = self.inner.retry.decide(
+            match self.inner.retry.decide(
                 attempt,
-                Some(status),
-                api.reason.as_deref(),
+                status,
+                reason.as_deref(),
                 retry_after,
                 idempotent,
             ) {
-                tracing::debug!(attempt, status, ?wait, "retrying");
-                tokio::time::sleep(wait).await;
-                continue;
+                Some(wait) => {
+                    tracing::debug!(attempt, ?status, ?wait, "request failed, retrying: {err}");
+                    tokio::time::sleep(wait).await;
+                }
+                None => return Err(err),
             }
-            return Err(Error::Api(Box::new(api)));
         }
     }
+}
+
+/// A response read in full: what [`Transport::send_read`] returns.
+#[derive(Debug, Clone)]
+pub struct FullResponse {
+    /// The HTTP status (below 400).
+    pub status: reqwest::StatusCode,
+    /// The response headers.
+    pub headers: reqwest::header::HeaderMap,
+    /// The whole body.
+    pub body: bytes::Bytes,
+}
+
+async fn read_full(resp: Response) -> Result<FullResponse, Error> {
+    let status = resp.status();
+    let headers = resp.headers().clone();
+    let body = resp.bytes().await?;
+    Ok(FullResponse {
+        status,
+        headers,
+        body,
+    })
+}
+
+/// Reads an error response into Google's error model (with `Retry-After`).
+pub(crate) async fn api_error(resp: Response) -> ApiError {
+    let status = resp.status().as_u16();
+    let headers = resp.headers().clone();
+    let url = redact_url(resp.url());
+    let body = resp.bytes().await.unwrap_or_default();
+    let mut api = ApiError::from_parts(status, &headers, Some(url), &body);
+    if api.retry_after.is_none() {
+        api.retry_after = retry_after_from_headers(&headers);
+    }
+    api
 }

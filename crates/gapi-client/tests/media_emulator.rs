@@ -20,6 +20,8 @@ struct Env {
     emu: RunningEmulator,
     http: reqwest::Client,
     drive: Service,
+    /// The same, never retrying (to leave an interrupted download behind).
+    drive_no_retry: Service,
 }
 
 async fn setup(policy: RetryPolicy) -> Env {
@@ -54,12 +56,24 @@ async fn setup(policy: RetryPolicy) -> Env {
     };
     let drive = Service::builder()
         .bundled("drive", "v3")
-        .endpoint(root)
-        .auth(StaticToken(access))
+        .endpoint(root.clone())
+        .auth(StaticToken(access.clone()))
         .retry_policy(policy)
         .build()
         .unwrap();
-    Env { emu, http, drive }
+    let drive_no_retry = Service::builder()
+        .bundled("drive", "v3")
+        .endpoint(root)
+        .auth(StaticToken(access))
+        .retry_policy(RetryPolicy::never())
+        .build()
+        .unwrap();
+    Env {
+        emu,
+        http,
+        drive,
+        drive_no_retry,
+    }
 }
 
 fn fast() -> RetryPolicy {
@@ -131,23 +145,28 @@ impl Env {
             .unwrap();
         assert!(prepared.supports_media_download);
         // Like Python's client: the method's own URL with alt=media (the emulator does not serve
-        // the `download/` service path that `useMediaDownloadService` points at).
-        let mut url = prepared.url.clone();
-        let pairs: Vec<(String, String)> = url
-            .query_pairs()
-            .filter(|(k, _)| k != "alt")
-            .map(|(k, v)| (k.into_owned(), v.into_owned()))
-            .collect();
-        url.query_pairs_mut()
-            .clear()
-            .extend_pairs(pairs)
-            .append_pair("alt", "media");
+        // the `download/` service path that `useMediaDownloadService` points at); the metadata
+        // URL asks for the size, version and checksum to check the bytes against.
+        let url = prepared.download_url.clone().expect("a download URL");
+        assert_eq!(url.path(), prepared.url.path());
+        let meta = prepared.download_metadata_url.clone();
+        assert!(
+            meta.as_ref()
+                .is_some_and(|u| u.query().unwrap().contains("sha256Checksum")),
+            "{meta:?}"
+        );
+        let opts = opts.clone().metadata_url(meta);
         let target = tmp(name);
         let report = self
             .media()
-            .download_to_file(url, &target, opts)
+            .download_to_file(url, &target, &opts)
             .await
             .unwrap();
+        assert_eq!(
+            report.verified,
+            Some("sha256"),
+            "checked against Drive's checksum"
+        );
         let data = std::fs::read(&target).unwrap();
         std::fs::remove_file(&target).unwrap();
         (data, report)
@@ -226,11 +245,30 @@ async fn each_upload_type_stores_exact_bytes_and_downloads_with_ranges() {
             .await;
         assert_same(&got, &data, &format!("{protocol:?}"));
 
-        // Range: continue a partial download.
+        // Range: continue a download a dropped connection left in `.part` (with its sidecar).
         let target = tmp(&format!("part{i}.bin"));
-        let mut part = target.as_os_str().to_owned();
-        part.push(".part");
-        std::fs::write(&part, &data[..len / 3]).unwrap();
+        env.fault(
+            json!({"match": {"method": "GET", "query_contains": "alt=media"}, "times": 1,
+            "action": {"drop_after_bytes": len / 3}}),
+        )
+        .await;
+        let prepared = env
+            .drive_no_retry
+            .method("files.get")
+            .unwrap()
+            .param("fileId", id(&file))
+            .prepare()
+            .unwrap();
+        let err = MediaClient::new(env.drive_no_retry.transport())
+            .unwrap()
+            .download_to_file(
+                prepared.download_url.unwrap(),
+                &target,
+                &DownloadOptions::default().metadata_url(prepared.download_metadata_url),
+            )
+            .await
+            .unwrap_err();
+        assert!(err.is_retryable(), "{err}");
         let (got, report) = env
             .download(
                 &id(&file),

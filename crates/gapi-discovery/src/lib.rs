@@ -12,6 +12,8 @@
 
 pub mod bundle;
 pub mod directory;
+#[doc(hidden)]
+pub mod fuzzing;
 pub mod lazy;
 pub mod model;
 pub mod ordered_map;

@@ -21,6 +21,8 @@
 mod config;
 mod error;
 mod framework;
+#[doc(hidden)]
+pub mod fuzzing;
 mod server;
 mod services;
 

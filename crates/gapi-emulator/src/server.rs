@@ -222,8 +222,10 @@ async fn serve_connection(
         request.extensions_mut().insert(RootRouter(router.clone()));
         let router = router.clone();
         async move {
-            use tower::ServiceExt;
-            router.oneshot(request.map(axum::body::Body::new)).await
+            Ok::<_, std::convert::Infallible>(
+                crate::framework::dispatch::dispatch(router, request.map(axum::body::Body::new))
+                    .await,
+            )
         }
     });
     let connection = hyper::server::conn::http1::Builder::new()

@@ -55,9 +55,10 @@ async fn directory_and_documents_point_at_the_emulator() {
     assert_eq!(r.status(), 200);
     let etag = r.headers()["etag"].to_str().unwrap().to_owned();
     let doc: Value = r.json().await.unwrap();
-    assert_eq!(doc["rootUrl"], format!("{base}/"));
+    // Each API has a base of its own (Cloud APIs share paths like /v1/projects/...).
+    assert_eq!(doc["rootUrl"], format!("{base}/_/drive/"));
     assert_eq!(doc["servicePath"], "drive/v3/");
-    assert_eq!(doc["baseUrl"], format!("{base}/drive/v3/"));
+    assert_eq!(doc["baseUrl"], format!("{base}/_/drive/drive/v3/"));
     assert_eq!(doc["batchPath"], "batch/drive/v3");
     let r = http
         .get(format!("{base}/discovery/v1/apis/drive/v3/rest"))

@@ -242,10 +242,10 @@ pub(super) fn page(title: &str, text: &str) -> String {
 }
 
 /// A parsed request head.
-struct Request {
-    method: String,
-    target: String,
-    host: Option<String>,
+pub(crate) struct Request {
+    pub(crate) method: String,
+    pub(crate) target: String,
+    pub(crate) host: Option<String>,
 }
 
 /// The browser connection that carried the code; answered once the exchange is done.
@@ -286,7 +286,13 @@ async fn read_head(stream: &mut TcpStream) -> Option<Request> {
             return None;
         }
     }
-    let text = String::from_utf8_lossy(&buf);
+    parse_head(&buf)
+}
+
+/// Parses a request head (request line and headers, as read from the socket): `None` when it
+/// is not a request line followed by headers. Only the method, target and `Host` are kept.
+pub(crate) fn parse_head(buf: &[u8]) -> Option<Request> {
+    let text = String::from_utf8_lossy(buf);
     let mut lines = text.split("\r\n");
     let mut request_line = lines.next()?.split(' ');
     let method = request_line.next()?.to_string();
@@ -342,7 +348,7 @@ pub(super) async fn bind(host: &str, port: u16) -> Result<Bound> {
     Ok(Bound { listeners, port })
 }
 
-fn host_allowed(host: Option<&str>, port: u16) -> bool {
+pub(crate) fn host_allowed(host: Option<&str>, port: u16) -> bool {
     let Some(host) = host else { return false };
     let host = host.to_ascii_lowercase();
     ["localhost", "127.0.0.1", "[::1]"]

@@ -337,7 +337,11 @@ fn invalid_response(url: &Url, status: u16, what: &str) -> Error {
     .with_hint("check that the endpoint is an OAuth 2.0 server (see the client secrets file)")
 }
 
-fn parse_token_response(raw: RawResponse, url: &Url, doing: &str) -> Result<TokenResponse> {
+pub(crate) fn parse_token_response(
+    raw: RawResponse,
+    url: &Url,
+    doing: &str,
+) -> Result<TokenResponse> {
     if !(200..300).contains(&raw.status) {
         return Err(oauth_error(&raw, url, doing));
     }
@@ -379,7 +383,15 @@ pub(crate) fn oauth_error(raw: &RawResponse, url: &Url, doing: &str) -> Error {
     };
     let retryable = status >= 500 || status == 429;
     let Some(code) = code else {
-        let snippet = clip(&String::from_utf8_lossy(&raw.body));
+        // A JSON answer without an error code may still carry tokens: name its fields only.
+        let snippet = match &parsed {
+            Some(Value::Object(fields)) => {
+                let names: Vec<&str> = fields.keys().map(String::as_str).take(20).collect();
+                clip(&format!("(a JSON object with {})", names.join(", ")))
+            }
+            Some(_) => "(JSON without an error code)".to_string(),
+            None => clip(&String::from_utf8_lossy(&raw.body)),
+        };
         return Error::new(
             ErrorKind::InvalidResponse,
             format!("{doing} failed: {url} answered HTTP {status} {snippet}")
@@ -514,6 +526,19 @@ mod tests {
         assert_eq!(e.oauth_error_code(), Some("invalid_grant"));
         assert!(e.to_string().contains("expired or revoked"));
         assert!(e.to_string().contains("hint: "));
+    }
+
+    #[test]
+    fn json_answers_without_an_error_code_never_echo_their_values() {
+        // Found by the token_response fuzz target: the body was quoted whole in the error.
+        let e = oauth_error(
+            &raw(400, r#"{"access_token":"ya29.leaked-token","refresh_token":"1//leaked"}"#),
+            &url(),
+            "refreshing",
+        );
+        let shown = format!("{e} {e:?}");
+        assert!(!shown.contains("leaked"), "{shown}");
+        assert!(shown.contains("access_token"), "{shown}");
     }
 
     #[test]

@@ -7,7 +7,7 @@ use std::sync::Arc;
 use anyhow::Context;
 use futures_util::StreamExt;
 use gapi_client::media::{
-    DownloadOptions, MediaClient, MediaSource, Progress, UploadOptions, UploadProtocol,
+    DownloadOptions, MediaClient, MediaSource, UploadOptions, UploadProtocol,
 };
 use gapi_client::{Authenticator, MethodCall, NoAuth, ParamValue, RetryPolicy, Service};
 use serde_json::Value;
@@ -20,7 +20,23 @@ use crate::{exit, output, progress};
 const RESUMABLE_THRESHOLD: u64 = 5 * 1024 * 1024;
 
 /// Runs one API call (or prints its help).
+///
+/// Everything that can be checked locally is checked before any request is sent (a token
+/// refresh included): parameters and body, the upload source, the output file. So a call is
+/// never made and then reported failed for a local reason (and then repeated by a retry).
 pub async fn run(global: &GlobalArgs, args: CallArgs) -> anyhow::Result<ExitCode> {
+    let result = call(global, args).await;
+    match result {
+        // No credentials were sent, so none were refused and nothing needs refreshing: the
+        // way out is to send some.
+        Err(e) if global.anonymous && exit::code_for(&e) == exit::AUTH => Err(e.context(
+            "hint: this method needs credentials: drop --anonymous to use the stored ones (`gapi auth login` stores them)",
+        )),
+        other => other,
+    }
+}
+
+async fn call(global: &GlobalArgs, args: CallArgs) -> anyhow::Result<ExitCode> {
     let Some(first) = args.words.first() else {
         return Err(exit::usage(
             "name an API, e.g. `gapi drive files list`; `gapi apis` lists them",
@@ -28,28 +44,85 @@ pub async fn run(global: &GlobalArgs, args: CallArgs) -> anyhow::Result<ExitCode
     };
     let (api, version) = describe::api_and_version(first)?;
     let doc = describe::load_document(&api, &version)?;
-    let node = describe::resolve(&doc, &args.words[1..])?;
-    let dotted = match (&node, args.help) {
-        (Node::Method(dotted, _), false) => dotted.clone(),
-        (node, help) => {
-            print!("{}", describe::help_text(&doc, node, false));
-            return Ok(if help {
-                ExitCode::SUCCESS
-            } else {
-                ExitCode::from(exit::USAGE)
-            });
+    let (dotted, http_method, method_scopes) = {
+        let node = describe::resolve(&doc, &args.words[1..])?;
+        match (&node, args.help) {
+            (Node::Method(dotted, m), false) => (
+                dotted.clone(),
+                m.http_method_or_get().to_string(),
+                m.scopes.clone(),
+            ),
+            (node, help) => {
+                print!("{}", describe::help_text(&doc, node, false));
+                return Ok(if help {
+                    ExitCode::SUCCESS
+                } else {
+                    ExitCode::from(exit::USAGE)
+                });
+            }
         }
     };
-    let scopes = match &node {
-        Node::Method(_, m) => m.scopes.clone(),
-        _ => Vec::new(),
-    };
+    let doc = Arc::new(doc);
 
-    let auth: Arc<dyn Authenticator> = if args.dry_run || global.anonymous {
+    // 1. Local checks, with a service that holds no credentials.
+    let body = args.json.as_deref().map(read_json_arg).transpose()?;
+    let offline = service_for(global, &args, doc.clone(), Arc::new(NoAuth))?;
+    let prepared = build_call(&offline, &dotted, &args, body.clone())?.prepare()?;
+    // `-p alt=media`, or `-o FILE` on a method that can return media, downloads the media.
+    let wants_media = matches!(prepared.url.query_pairs().find(|(k, _)| k == "alt"), Some((_, v)) if v == "media");
+    let download = args.upload.is_none()
+        && (wants_media || args.output.is_some())
+        && prepared.supports_media_download
+        && prepared.download_url.is_some();
+    check_upload_source(&args)?;
+    if args.dry_run {
+        let mut v = prepared.to_dry_run_json(&offline);
+        if let Some(upload) = &args.upload {
+            v["body"] = serde_json::json!({
+                "media": media_description(upload, args.upload_content_type.as_deref())?,
+                "metadata": prepared.body.clone().unwrap_or(Value::Null),
+            });
+        }
+        println!("{}", serde_json::to_string_pretty(&v)?);
+        return Ok(ExitCode::SUCCESS);
+    }
+    if let Some(path) = &args.output {
+        check_output_path(path, args.force)?;
+    }
+
+    // 2. Credentials (the scope check names a scope that lets this call do its job), then send.
+    let access = gapi_client::scopes::Access::of(&http_method, download);
+    let scopes = gapi_client::scopes::by_usefulness(&method_scopes, access);
+    let auth: Arc<dyn Authenticator> = if global.anonymous {
         Arc::new(NoAuth)
     } else {
         credentials_for(global, &scopes).await?
     };
+    let service = service_for(global, &args, doc, auth)?;
+    let call = build_call(&service, &dotted, &args, body)?;
+    if let Some(upload) = &args.upload {
+        return upload_media(&service, &call, upload, &args).await;
+    }
+    if download {
+        let prepared = call.prepare()?;
+        return download_media(&service, &prepared, &args).await;
+    }
+    if args.page_all {
+        return page_all(&call, &args).await;
+    }
+    let value = call.execute().await?;
+    let columns = output::schema_columns(call.service().document(), call.method());
+    write_output(&value, &args, columns)?;
+    Ok(ExitCode::SUCCESS)
+}
+
+/// The service for this call: the document, credentials, retry policy, endpoint, quota project.
+fn service_for(
+    global: &GlobalArgs,
+    args: &CallArgs,
+    doc: Arc<gapi_discovery::RestDescription>,
+    auth: Arc<dyn Authenticator>,
+) -> anyhow::Result<Service> {
     let mut builder = Service::builder()
         .document(doc)
         .auth_arc(auth)
@@ -60,46 +133,98 @@ pub async fn run(global: &GlobalArgs, args: CallArgs) -> anyhow::Result<ExitCode
     if let Some(project) = &global.quota_project {
         builder = builder.quota_project(project.clone());
     }
-    let service = builder.build()?;
-    let call = build_call(&service, &dotted, &args)?;
-
-    if args.dry_run {
-        let prepared = call.prepare()?;
-        let mut v = prepared.to_dry_run_json(&service);
-        if let Some(upload) = &args.upload {
-            v["body"] = serde_json::json!({
-                "media": media_description(upload, args.upload_content_type.as_deref())?,
-                "metadata": prepared.body.clone().unwrap_or(Value::Null),
-            });
-        }
-        println!("{}", serde_json::to_string_pretty(&v)?);
-        return Ok(ExitCode::SUCCESS);
-    }
-    if let Some(upload) = &args.upload {
-        return upload_media(&service, &call, upload, &args).await;
-    }
-    // `-p alt=media`, or `-o FILE` on a method that can return media, downloads the media.
-    let wants_media = call
-        .get_param("alt")
-        .is_some_and(|v| matches!(v, ParamValue::Str(s) if s == "media"));
-    if wants_media || args.output.is_some() {
-        let prepared = call.prepare()?;
-        if let Some(url) = prepared
-            .download_url
-            .filter(|_| prepared.supports_media_download)
-        {
-            return download_media(&service, url, &args).await;
-        }
-    }
-    if args.page_all {
-        return page_all(&call, &args).await;
-    }
-    let value = call.execute().await?;
-    write_output(&value, &args)?;
-    Ok(ExitCode::SUCCESS)
+    Ok(builder.build()?)
 }
 
-/// Loads the profile's credentials and checks they cover one of the method's scopes.
+/// `--upload FILE` must be a readable regular file (`-` is stdin): a folder, a FIFO or a
+/// device is refused before anything is sent.
+fn check_upload_source(args: &CallArgs) -> anyhow::Result<()> {
+    let Some(upload) = args.upload.as_deref().filter(|u| *u != "-") else {
+        return Ok(());
+    };
+    let meta = std::fs::metadata(upload)
+        .map_err(|e| exit::usage(format!("cannot read --upload file {upload}: {e}")))?;
+    if meta.is_dir() {
+        return Err(exit::usage(format!(
+            "--upload {upload} is a folder; name a file (or `-` for stdin)"
+        )));
+    }
+    if !meta.is_file() {
+        return Err(exit::usage(format!(
+            "--upload {upload} is not a regular file (a FIFO or device); pipe it with `--upload -`"
+        )));
+    }
+    std::fs::File::open(upload)
+        .map_err(|e| exit::usage(format!("cannot read --upload file {upload}: {e}")))?;
+    Ok(())
+}
+
+/// `-o FILE` must be writable before the call is made: its folder exists and takes files, it
+/// is not a folder itself, and an existing FILE needs `--force` (one rule for JSON output and
+/// downloads alike).
+fn check_output_path(path: &std::path::Path, force: bool) -> anyhow::Result<()> {
+    let shown = path.display();
+    if path.is_dir() {
+        return Err(exit::usage(format!("-o {shown} is a folder; name a file")));
+    }
+    let folder = match path.parent() {
+        Some(p) if !p.as_os_str().is_empty() => p,
+        _ => std::path::Path::new("."),
+    };
+    if !folder.is_dir() {
+        return Err(exit::usage(format!(
+            "-o {shown}: the folder {} does not exist",
+            folder.display()
+        )));
+    }
+    if path.exists() {
+        if !force {
+            return Err(exit::usage(format!(
+                "{shown} already exists; pass --force to overwrite it"
+            )));
+        }
+        std::fs::OpenOptions::new()
+            .write(true)
+            .open(path)
+            .map_err(|e| exit::usage(format!("-o {shown} cannot be written: {e}")))?;
+    } else {
+        tempfile::Builder::new()
+            .prefix(".gapi-write-check-")
+            .tempfile_in(folder)
+            .map_err(|e| {
+                exit::usage(format!(
+                    "-o {shown}: cannot create files in {}: {e}",
+                    folder.display()
+                ))
+            })?;
+    }
+    Ok(())
+}
+
+/// Opens `-o FILE` for writing: replaces it only with `--force` (checked again here, so a
+/// file that appeared since the check is not silently overwritten).
+fn create_output(path: &std::path::Path, force: bool) -> anyhow::Result<std::fs::File> {
+    let mut opts = std::fs::OpenOptions::new();
+    opts.write(true);
+    if force {
+        opts.create(true).truncate(true);
+    } else {
+        opts.create_new(true);
+    }
+    opts.open(path).map_err(|e| {
+        if e.kind() == std::io::ErrorKind::AlreadyExists {
+            exit::usage(format!(
+                "{} already exists; pass --force to overwrite it",
+                path.display()
+            ))
+        } else {
+            anyhow::Error::new(e).context(format!("cannot create {}", path.display()))
+        }
+    })
+}
+
+/// Loads the profile's credentials and checks they cover one of the method's scopes
+/// (`scopes` ordered most useful first: the first is the one suggested).
 async fn credentials_for(
     global: &GlobalArgs,
     scopes: &[String],
@@ -112,8 +237,8 @@ async fn credentials_for(
         && !granted.is_empty()
         && gapi_client::scopes::pick_granted(scopes, &granted).is_none()
     {
-        let wanted = gapi_client::scopes::narrowest_first(scopes);
-        let pick = wanted.first().cloned().unwrap_or_default();
+        // `scopes` come most useful first (`gapi_client::scopes::by_usefulness`).
+        let pick = scopes.first().cloned().unwrap_or_default();
         let short = pick
             .strip_prefix("https://www.googleapis.com/auth/")
             .unwrap_or(&pick);
@@ -128,8 +253,14 @@ async fn credentials_for(
     Ok(Arc::new(creds))
 }
 
-/// Applies `-p`, `--params`, `--fields` and `--json` to a method call.
-fn build_call(service: &Service, dotted: &str, args: &CallArgs) -> anyhow::Result<MethodCall> {
+/// Applies `-p`, `--params`, `--fields` and the `--json` body (read once, by the caller) to a
+/// method call.
+fn build_call(
+    service: &Service,
+    dotted: &str,
+    args: &CallArgs,
+    body: Option<Value>,
+) -> anyhow::Result<MethodCall> {
     let mut call = service.method(dotted)?;
     if let Some(json) = &args.params_json {
         let v: Value = serde_json::from_str(json)
@@ -160,8 +291,8 @@ fn build_call(service: &Service, dotted: &str, args: &CallArgs) -> anyhow::Resul
     if let Some(mask) = &args.fields {
         call = call.fields(mask.clone());
     }
-    if let Some(body) = &args.json {
-        call = call.body(read_json_arg(body)?);
+    if let Some(body) = body {
+        call = call.body(body);
     }
     Ok(call)
 }
@@ -282,39 +413,54 @@ async fn upload_media(
         )
         .await?;
     progress::finish(bar);
-    write_output(&value, args)?;
+    write_output(&value, args, Vec::new())?;
     Ok(ExitCode::SUCCESS)
 }
 
 async fn download_media(
     service: &Service,
-    url: url::Url,
+    prepared: &gapi_client::PreparedRequest,
     args: &CallArgs,
 ) -> anyhow::Result<ExitCode> {
     let media = MediaClient::new(service.transport())?;
+    let Some(url) = prepared.download_url.clone() else {
+        return Err(exit::usage(format!(
+            "{} does not return media",
+            prepared.method_id
+        )));
+    };
+    let checked = |report: &gapi_client::media::DownloadReport| match report.verified {
+        Some(kind) => format!(", {kind} checked"),
+        None => String::new(),
+    };
     match &args.output {
         Some(path) => {
             let bar = progress::bar(None, "downloading");
             let opts = DownloadOptions::default()
+                .overwrite(args.force)
                 .resume(true)
+                .metadata_url(prepared.download_metadata_url.clone())
                 .progress(progress::callback(&bar));
             let report = media.download_to_file(url, path, &opts).await?;
             progress::finish(bar);
             eprintln!(
-                "wrote {} bytes to {}{}",
+                "wrote {} bytes to {}{}{}",
                 report.bytes,
                 path.display(),
                 if report.resumed_from > 0 {
                     format!(" (resumed at byte {})", report.resumed_from)
                 } else {
                     String::new()
-                }
+                },
+                checked(&report)
             );
         }
         None => {
             let mut stdout = tokio::io::stdout();
+            let opts =
+                DownloadOptions::default().metadata_url(prepared.download_metadata_url.clone());
             media
-                .download_to_writer(url, &mut stdout, &Progress::none())
+                .download_to_writer_with(url, &mut stdout, &opts)
                 .await?;
             tokio::io::AsyncWriteExt::flush(&mut stdout).await?;
         }
@@ -322,16 +468,36 @@ async fn download_media(
     Ok(ExitCode::SUCCESS)
 }
 
-/// Follows every page, printing as it goes (constant memory): JSON prints one array of the
-/// items, NDJSON one item per line, tables and CSV one row per item under one header.
+/// Follows every page in constant memory, to `-o FILE` or stdout: NDJSON prints one item per line, tables and CSV one
+/// row per item under one header, each as its page arrives (a failure stops at a whole line);
+/// JSON prints one array of the items, spooled to a temporary file and printed only once every
+/// page has arrived, so a failed stream never leaves half a document on stdout.
 async fn page_all(call: &MethodCall, args: &CallArgs) -> anyhow::Result<ExitCode> {
     let stdout = std::io::stdout();
-    let mut out = std::io::BufWriter::new(stdout.lock());
+    let spool = if args.format == Format::Json {
+        Some(tempfile::tempfile().context("creating a temporary file for --page-all output")?)
+    } else {
+        None
+    };
+    // The destination: `-o FILE` (checked before the first request) or stdout.
+    let sink = || -> anyhow::Result<Box<dyn Write>> {
+        Ok(match &args.output {
+            Some(path) => Box::new(create_output(path, args.force)?),
+            None => Box::new(stdout.lock()),
+        })
+    };
+    let mut out: std::io::BufWriter<Box<dyn Write>> = std::io::BufWriter::new(match &spool {
+        Some(file) => Box::new(file.try_clone()?),
+        None => sink()?,
+    });
     let mut pages = Box::pin(call.pages());
     let bar = progress::spinner("pages");
     let mut count = 0usize;
     let mut first_item = true;
-    let mut header = true;
+    let mut rows = output::Rows::new(args.format).fallback_columns(output::schema_columns(
+        call.service().document(),
+        call.method(),
+    ));
     if args.format == Format::Json {
         writeln!(out, "[")?;
     }
@@ -352,11 +518,11 @@ async fn page_all(call: &MethodCall, args: &CallArgs) -> anyhow::Result<ExitCode
                             write!(out, "  {}", text.replace('\n', "\n  "))?;
                         }
                         Format::Ndjson => output::write_line(&mut out, item)?,
-                        Format::Table | Format::Csv => {
-                            output::write_rows(&mut out, &[item], args.format, header)?;
-                            header = false;
-                        }
+                        Format::Table | Format::Csv => {}
                     }
+                }
+                if matches!(args.format, Format::Table | Format::Csv) {
+                    rows.write_items(&mut out, items)?;
                 }
             }
             None => match args.format {
@@ -381,22 +547,42 @@ async fn page_all(call: &MethodCall, args: &CallArgs) -> anyhow::Result<ExitCode
         }
         writeln!(out, "]")?;
     }
+    if matches!(args.format, Format::Table | Format::Csv) {
+        rows.finish(&mut out)?;
+    }
     out.flush()?;
+    drop(out);
+    if let Some(mut file) = spool {
+        use std::io::Seek;
+        file.seek(std::io::SeekFrom::Start(0))?;
+        let mut dest = sink()?;
+        std::io::copy(&mut file, &mut dest)?;
+        dest.flush()?;
+    }
     progress::finish(bar);
     Ok(ExitCode::SUCCESS)
 }
 
-fn write_output(value: &Value, args: &CallArgs) -> anyhow::Result<()> {
+fn write_output(value: &Value, args: &CallArgs, columns: Vec<String>) -> anyhow::Result<()> {
+    let write = |out: &mut dyn Write| -> std::io::Result<()> {
+        match args.format {
+            Format::Table | Format::Csv => {
+                let mut rows = output::Rows::new(args.format).fallback_columns(columns.clone());
+                rows.write_value(out, value)?;
+                rows.finish(out)
+            }
+            format => output::write_value(out, value, format),
+        }
+    };
     match &args.output {
         Some(path) => {
-            let mut file = std::fs::File::create(path)
-                .with_context(|| format!("cannot create {}", path.display()))?;
-            output::write_value(&mut file, value, args.format)?;
+            let mut file = create_output(path, args.force)?;
+            write(&mut file)?;
         }
         None => {
             let stdout = std::io::stdout();
             let mut lock = stdout.lock();
-            output::write_value(&mut lock, value, args.format)?;
+            write(&mut lock)?;
         }
     }
     Ok(())

@@ -147,8 +147,12 @@ async fn login(
     };
     let creds = match run_flow(flow(args.prompt), &args).await {
         // A repeat login issued no refresh token and the stored one cannot be kept: ask once
-        // more with prompt=consent rather than save a login that dies within the hour.
-        Err(e) if e.needs_consent() && args.prompt != Some(Prompt::Consent) => {
+        // more with prompt=consent rather than save a login that dies within the hour (not
+        // after --prompt none, which promised to show no page: its error says what to do).
+        Err(e)
+            if e.needs_consent()
+                && !matches!(args.prompt, Some(Prompt::Consent | Prompt::None)) =>
+        {
             eprintln!(
                 "The server issued no refresh token for this login; asking once more with \
                  prompt=consent so that it lasts."

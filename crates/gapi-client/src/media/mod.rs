@@ -27,10 +27,11 @@
 //! source bytes verbatim between random boundaries, and downloads are asked
 //! for without content encoding so ranges line up with the stored object.
 
-mod download;
+pub(crate) mod download;
+pub mod integrity;
 mod progress;
-mod resumable;
-mod upload;
+pub(crate) mod resumable;
+pub(crate) mod upload;
 
 use std::fmt;
 use std::path::{Path, PathBuf};
@@ -45,11 +46,11 @@ use tokio::io::{AsyncRead, AsyncReadExt};
 use url::Url;
 
 use crate::auth::Authorization;
-use crate::error::{ApiError, Error, redact_url};
-use crate::retry::retry_after_from_headers;
+use crate::error::{ApiError, Error};
 use crate::transport::{Transport, USER_AGENT};
 
-pub use download::{DownloadOptions, DownloadReport};
+pub use download::{DownloadOptions, DownloadReport, part_path};
+pub use integrity::{ChecksumKind, ObjectFacts};
 pub use progress::Progress;
 pub use resumable::{ResumableSession, ResumableUpload, UploadStatus};
 
@@ -329,75 +330,41 @@ impl MediaClient {
     where
         W: tokio::io::AsyncWrite + Unpin + ?Sized,
     {
-        download::to_writer(self, url, writer, progress).await
+        let opts = DownloadOptions::default().progress(progress.clone());
+        Ok(download::to_writer(self, url, writer, &opts).await?.bytes)
+    }
+
+    /// Streams `url` into `writer` with these options (the metadata URL, progress), and
+    /// checks the bytes against the server's checksum at the end: a mismatch is an error
+    /// (the bytes already written cannot be taken back, so the caller must not use them).
+    pub async fn download_to_writer_with<W>(
+        &self,
+        url: Url,
+        writer: &mut W,
+        opts: &DownloadOptions,
+    ) -> Result<DownloadReport, Error>
+    where
+        W: tokio::io::AsyncWrite + Unpin + ?Sized,
+    {
+        download::to_writer(self, url, writer, opts).await
     }
 
     /// Sends one request built by `build` (called again for each attempt),
-    /// with credentials and standard headers; refreshes the token once after
-    /// a 401 and retries as the transport's [`crate::RetryPolicy`] says.
+    /// with credentials and standard headers, through the transport's one retry engine
+    /// (a token refresh after a 401, retries as the transport's [`crate::RetryPolicy`] says).
     /// Returns responses with a status below 400 (308 included).
     pub(crate) async fn send<F>(&self, build: F, idempotent: bool) -> Result<Response, Error>
     where
         F: Fn(&reqwest::Client) -> Result<RequestBuilder, Error>,
     {
-        let policy = self.transport.retry_policy();
-        let mut attempt: u32 = 0;
-        let mut force = false;
-        let mut refreshed = false;
-        loop {
-            attempt += 1;
-            let auth = self.transport.authorize(force).await?;
-            force = false;
-            let rb = self.transport.decorate(build(&self.http)?, &auth);
-            match rb.send().await {
-                Err(e) => {
-                    let err = Error::from(e);
-                    match policy.decide(attempt, None, None, None, idempotent) {
-                        Some(wait) if err.is_retryable() => {
-                            tracing::debug!(
-                                attempt,
-                                ?wait,
-                                "media request failed, retrying: {err}"
-                            );
-                            tokio::time::sleep(wait).await;
-                        }
-                        _ => return Err(err),
-                    }
-                }
-                Ok(resp) => {
-                    let status = resp.status().as_u16();
-                    if status < 400 {
-                        return Ok(resp);
-                    }
-                    if status == 401 && !refreshed && matches!(auth, Authorization::Bearer(_)) {
-                        refreshed = true;
-                        force = true;
-                        attempt -= 1;
-                        continue;
-                    }
-                    let api = api_error(resp).await;
-                    let retry_after = api.retry_after;
-                    match policy.decide(
-                        attempt,
-                        Some(status),
-                        api.reason.as_deref(),
-                        retry_after,
-                        idempotent,
-                    ) {
-                        Some(wait) => {
-                            tracing::debug!(
-                                attempt,
-                                status,
-                                ?wait,
-                                "media request failed, retrying"
-                            );
-                            tokio::time::sleep(wait).await;
-                        }
-                        None => return Err(Error::Api(Box::new(api))),
-                    }
-                }
-            }
-        }
+        self.transport
+            .execute(
+                &self.http,
+                build,
+                idempotent,
+                |resp| async move { Ok(resp) },
+            )
+            .await
     }
 
     /// One attempt, no retries: credentials (refreshed once after a 401) and headers.
@@ -461,15 +428,7 @@ pub async fn download_to_file(
 
 /// Reads an error response into Google's error model (with `Retry-After`).
 pub(crate) async fn api_error(resp: Response) -> ApiError {
-    let status = resp.status().as_u16();
-    let headers = resp.headers().clone();
-    let url = redact_url(resp.url());
-    let body = resp.bytes().await.unwrap_or_default();
-    let mut api = ApiError::from_parts(status, &headers, Some(url), &body);
-    if api.retry_after.is_none() {
-        api.retry_after = retry_after_from_headers(&headers);
-    }
-    api
+    crate::transport::api_error(resp).await
 }
 
 /// Parses a successful response body as JSON (`{}` when empty, like plain calls).

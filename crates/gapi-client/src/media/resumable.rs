@@ -456,7 +456,7 @@ async fn classify(resp: Response) -> Result<UploadStatus, Error> {
 }
 
 /// `Range: bytes=0-N` → N + 1 (the number of bytes the server holds).
-fn parse_range_end(value: &str) -> Result<u64, Error> {
+pub(crate) fn parse_range_end(value: &str) -> Result<u64, Error> {
     let bad = || {
         Error::upload(format!(
             "the server sent an unreadable Range header {value:?}"
@@ -468,7 +468,7 @@ fn parse_range_end(value: &str) -> Result<u64, Error> {
         return Err(bad());
     }
     let end: u64 = end.trim().parse().map_err(|_| bad())?;
-    Ok(end + 1)
+    end.checked_add(1).ok_or_else(bad)
 }
 
 /// The upload source, read chunk by chunk, with one byte of look-ahead to
@@ -627,6 +627,8 @@ mod tests {
         assert!(parse_range_end("bytes=5-10").is_err());
         assert!(parse_range_end("0-10").is_err());
         assert!(parse_range_end("bytes=0-x").is_err());
+        // Found by the content_range fuzz target: the largest end overflowed `end + 1`.
+        assert!(parse_range_end("bytes=0-18446744073709551615").is_err());
     }
 
     #[test]

@@ -8,7 +8,6 @@ use axum::body::Body;
 use axum::extract::Request;
 use axum::http::{HeaderName, HeaderValue, Method, header};
 use axum::response::{IntoResponse, Response};
-use tower::ServiceExt;
 
 use crate::framework::api_error::{ApiError, ApiResult};
 use crate::framework::body::{SMALL_BODY_LIMIT, read_limited};
@@ -21,6 +20,7 @@ pub(crate) fn routes() -> Router {
     Router::new()
         .route("/batch/drive/v3", axum::routing::post(batch))
         .route("/batch", axum::routing::post(batch))
+        .route("/batch/{*api}", axum::routing::post(batch))
 }
 
 /// Google accepts at most 100 calls per batch.
@@ -29,7 +29,7 @@ const MAX_PARTS: usize = 100;
 const BATCH_LIMIT: usize = 8 * SMALL_BODY_LIMIT;
 
 /// One parsed inner request.
-struct InnerRequest {
+pub(crate) struct InnerRequest {
     content_id: Option<String>,
     method: Method,
     target: String,
@@ -37,7 +37,7 @@ struct InnerRequest {
     body: bytes::Bytes,
 }
 
-fn parse_part(part: &multipart::Part) -> Result<InnerRequest, String> {
+pub(crate) fn parse_part(part: &multipart::Part) -> Result<InnerRequest, String> {
     let ct = part.header("content-type").unwrap_or("");
     if !ct.starts_with("application/http") {
         return Err(format!(
@@ -183,10 +183,7 @@ async fn batch(request: Request) -> ApiResult {
                         if let Some(c) = &conn {
                             req.extensions_mut().insert(c.clone());
                         }
-                        match router.clone().oneshot(req).await {
-                            Ok(r) => r,
-                            Err(never) => match never {},
-                        }
+                        super::dispatch::dispatch(router.clone(), req).await
                     }
                     Err(e) => ApiError::bad_request(format!("Batch part {}: {e}", index + 1))
                         .into_response(),

@@ -37,6 +37,15 @@ impl Params {
         )
     }
 
+    /// The query parameters of a request: its URI's, or the body's of a POST overridden to
+    /// GET (see `framework::dispatch`).
+    pub(crate) fn from_parts(parts: &axum::http::request::Parts) -> Self {
+        match parts.extensions.get::<super::dispatch::FullQuery>() {
+            Some(q) => Self::parse(q.0.as_bytes()),
+            None => Self::from_query(&parts.uri),
+        }
+    }
+
     /// Parses the query of a URI.
     pub(crate) fn from_query(uri: &axum::http::Uri) -> Self {
         Self::parse(uri.query().unwrap_or("").as_bytes())
@@ -99,7 +108,7 @@ impl<S: Send + Sync> axum::extract::FromRequestParts<S> for Params {
         parts: &mut axum::http::request::Parts,
         _state: &S,
     ) -> Result<Self, Self::Rejection> {
-        Ok(Self::from_query(&parts.uri))
+        Ok(Self::from_parts(parts))
     }
 }
 

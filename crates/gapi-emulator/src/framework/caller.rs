@@ -26,7 +26,6 @@ impl Caller {
     }
 
     /// 403 unless the token carries one of `scopes` (a method's Discovery `scopes`).
-    #[allow(dead_code)] // used by the generic store (next commit)
     pub(crate) fn require_any(&self, scopes: &[&str]) -> Result<(), ApiError> {
         if scopes.iter().any(|s| self.has(s)) {
             Ok(())
@@ -52,7 +51,7 @@ impl<S: Send + Sync> FromRequestParts<S> for Caller {
         authenticate_for(
             &core,
             &parts.headers,
-            &Params::from_query(&parts.uri),
+            &Params::from_parts(parts),
             service.as_deref(),
         )
     }

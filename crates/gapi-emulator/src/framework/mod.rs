@@ -12,6 +12,7 @@ pub(crate) mod caller;
 pub(crate) mod clients;
 pub(crate) mod conn;
 pub(crate) mod crypto;
+pub(crate) mod dispatch;
 pub(crate) mod fields;
 pub(crate) mod html;
 pub(crate) mod multipart;
@@ -50,6 +51,8 @@ pub(crate) struct Core {
     persisted: Mutex<Vec<Arc<dyn Persisted>>>,
     resettable: Mutex<Vec<Arc<dyn Resettable>>>,
     load_errors: Mutex<Vec<String>>,
+    /// API name → the service that owns it (set while the router is built).
+    api_owners: Mutex<std::collections::HashMap<&'static str, &'static str>>,
 }
 
 fn lock<T>(m: &Mutex<T>) -> std::sync::MutexGuard<'_, T> {
@@ -76,6 +79,7 @@ impl Core {
             persisted: Mutex::new(Vec::new()),
             resettable: Mutex::new(Vec::new()),
             load_errors: Mutex::new(Vec::new()),
+            api_owners: Mutex::new(Default::default()),
         });
         core.load_into(&tokens);
         core.register_persisted(tokens);
@@ -127,6 +131,16 @@ impl Core {
             },
             None => store.mark_dirty(),
         }
+    }
+
+    /// Records that `service` owns the API `api`.
+    pub(crate) fn own_api(&self, api: &'static str, service: &'static str) {
+        lock(&self.api_owners).insert(api, service);
+    }
+
+    /// The service that owns the API `api`, if any.
+    pub(crate) fn api_owner(&self, api: &str) -> Option<&'static str> {
+        lock(&self.api_owners).get(api).copied()
     }
 
     /// Errors met while loading saved state (a service's part that no longer parses).

@@ -17,14 +17,23 @@ use crate::framework::conn::ConnInfo;
 pub(crate) fn build(core: &Ctx, services: Vec<Service>) -> Router {
     let mut router = super::batch::routes();
     let mut wraps = Vec::new();
+    let mut fallback_service = None;
     for service in services {
         tracing::debug!("serving {}", service.name);
+        for api in &service.apis {
+            core.own_api(api, service.name);
+        }
         router = router.merge(service.routes);
         wraps.extend(service.wrap);
+        if service.fallback.is_some() {
+            fallback_service = service.fallback;
+        }
     }
-    let mut router = router
-        .fallback(fallback)
-        .method_not_allowed_fallback(method_not_allowed);
+    let router = router.method_not_allowed_fallback(method_not_allowed);
+    let mut router = match fallback_service {
+        Some(f) => router.fallback_service(f),
+        None => router.fallback(fallback),
+    };
     for wrap in wraps {
         router = wrap(router);
     }

@@ -13,6 +13,11 @@ pub(crate) struct Service {
     /// Wraps the finished router (all services' routes), for middleware that sees every
     /// request. Applied in list order, so a later service's wrapper is further out.
     pub wrap: Option<Box<dyn FnOnce(Router) -> Router + Send>>,
+    /// Answers what no route matched (the generic store). At most one service sets it.
+    pub fallback: Option<Router>,
+    /// Discovery names of the APIs this service owns (default: its own name): the generic
+    /// store answers their unimplemented methods with 501 instead of serving them.
+    pub apis: Vec<&'static str>,
 }
 
 impl Service {
@@ -22,6 +27,30 @@ impl Service {
             name,
             routes,
             wrap: None,
+            fallback: None,
+            apis: vec![name],
         }
+    }
+
+    /// Sets the router's fallback.
+    pub(crate) fn with_fallback(mut self, fallback: Router) -> Self {
+        self.fallback = Some(fallback);
+        self.apis.clear();
+        self
+    }
+
+    /// Wraps the finished router (see [`Service::wrap`]).
+    pub(crate) fn with_wrap(
+        mut self,
+        wrap: impl FnOnce(Router) -> Router + Send + 'static,
+    ) -> Self {
+        self.wrap = Some(Box::new(wrap));
+        self
+    }
+
+    /// Also owns the API `api` (e.g. the OAuth service owns `oauth2`).
+    pub(crate) fn owning_api(mut self, api: &'static str) -> Self {
+        self.apis.push(api);
+        self
     }
 }

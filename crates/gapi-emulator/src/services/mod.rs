@@ -8,6 +8,7 @@
 pub(crate) mod control;
 pub(crate) mod discovery;
 pub(crate) mod drive;
+pub(crate) mod generic;
 pub(crate) mod oauth;
 
 use crate::framework::Ctx;
@@ -20,6 +21,7 @@ pub(crate) fn all(core: &Ctx) -> Vec<Service> {
         oauth::service(core),
         discovery::service(core),
         drive::service(core),
+        generic::service(core),
         control::service(core),
     ]
 }

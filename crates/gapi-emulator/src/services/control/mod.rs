@@ -42,21 +42,17 @@ pub(crate) fn service(core: &Ctx) -> Service {
         log: core.volatile(RequestLog::default),
     });
     let wrapper = state.clone();
-    Service {
-        name: "control",
-        routes: routes().with_state(state),
-        wrap: Some(Box::new(move |router: Router| {
-            router
-                .layer(axum::middleware::from_fn_with_state(
-                    wrapper.clone(),
-                    faults::inject,
-                ))
-                .layer(axum::middleware::from_fn_with_state(
-                    wrapper,
-                    request_log::record,
-                ))
-        })),
-    }
+    Service::new("control", routes().with_state(state)).with_wrap(move |router: Router| {
+        router
+            .layer(axum::middleware::from_fn_with_state(
+                wrapper.clone(),
+                faults::inject,
+            ))
+            .layer(axum::middleware::from_fn_with_state(
+                wrapper,
+                request_log::record,
+            ))
+    })
 }
 
 /// Routes of the control API.

@@ -196,7 +196,9 @@ async fn document(
         Ok(v) => v,
         Err(e) => return internal(e).into_response(),
     };
-    let root = format!("{}/", state.base_url);
+    // Each API gets a base of its own, so APIs that share paths (Cloud APIs under `/v1/`)
+    // are told apart; `framework::dispatch` strips the prefix again.
+    let root = format!("{}/_/{api}/", state.base_url);
     let service_path = doc
         .get("servicePath")
         .and_then(Value::as_str)

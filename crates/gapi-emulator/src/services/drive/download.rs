@@ -9,7 +9,7 @@ use super::model::DriveFile;
 
 /// Parses `bytes=a-b`, `bytes=a-`, `bytes=-n` against `len`. `Ok(None)`: serve everything
 /// (no header, or a form we ignore such as several ranges). `Err(())`: unsatisfiable.
-fn parse_range(value: &str, len: u64) -> Result<Option<(u64, u64)>, ()> {
+pub(crate) fn parse_range(value: &str, len: u64) -> Result<Option<(u64, u64)>, ()> {
     let Some(spec) = value.trim().strip_prefix("bytes=") else {
         return Ok(None);
     };

@@ -263,7 +263,7 @@ pub(crate) async fn resume_update(
 
 /// `Content-Range` of a chunk.
 #[derive(Debug, PartialEq, Eq)]
-enum ChunkRange {
+pub(crate) enum ChunkRange {
     /// No header: the body is the whole content.
     Whole,
     /// `bytes */N` or `bytes */*`.
@@ -276,7 +276,7 @@ enum ChunkRange {
     },
 }
 
-fn parse_content_range(value: Option<&str>) -> Result<ChunkRange, ApiError> {
+pub(crate) fn parse_content_range(value: Option<&str>) -> Result<ChunkRange, ApiError> {
     let Some(value) = value else {
         return Ok(ChunkRange::Whole);
     };

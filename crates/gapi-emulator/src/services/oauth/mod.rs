@@ -60,7 +60,7 @@ pub(crate) fn service(core: &Ctx) -> Service {
         data: core.persistent("oauth", OAuthData::default),
         pending: core.volatile(HashMap::new),
     });
-    Service::new("oauth", routes().with_state(state))
+    Service::new("oauth", routes().with_state(state)).owning_api("oauth2")
 }
 
 /// Routes of the OAuth endpoints (paths as Google's, minus the host).

@@ -1,0 +1,108 @@
+//! Entry points for the fuzz targets (`crates/gapi-client/fuzz`) and for the test that replays
+//! their corpora on stable Rust (`tests/fuzz_corpus.rs`). Not part of the API: each function
+//! feeds outside bytes to one of the crate's parsers and panics only when an invariant breaks.
+
+use std::borrow::Cow;
+
+use reqwest::header::{HeaderMap, HeaderValue, RETRY_AFTER};
+
+use crate::error::ApiError;
+
+/// The path template expander: any template and any values; a successful expansion never
+/// contains a raw space, `{` or `}`.
+pub fn uri_template(data: &[u8]) {
+    let text = String::from_utf8_lossy(data);
+    let (template, value) = text.split_once('\u{0}').unwrap_or((&text, "v/a l%ue"));
+    if let Ok(out) = crate::uri_template::expand(template, |_| Some(Cow::Borrowed(value))) {
+        assert!(
+            !out.contains(' ') && !out.contains('{') && !out.contains('}'),
+            "{out}"
+        );
+    }
+    let _ = crate::uri_template::variables(template);
+}
+
+/// Parameter casting: arbitrary schema fields (type, format, pattern, enum, bounds) and
+/// values, as a Discovery document and a command line could give them.
+pub fn param_cast(data: &[u8]) {
+    let text = String::from_utf8_lossy(data);
+    let mut parts = text.split('\u{0}');
+    let ty = parts.next().unwrap_or("string");
+    let format = parts.next().unwrap_or("");
+    let pattern = parts.next().unwrap_or("");
+    let min = parts.next().unwrap_or("");
+    let value = parts.next().unwrap_or("");
+    let schema = serde_json::json!({
+        "type": ty, "format": format, "pattern": pattern, "minimum": min, "maximum": min,
+        "repeated": value.len().is_multiple_of(2),
+        "enum": if value.len().is_multiple_of(3) { vec![value] } else { vec![] },
+    });
+    if let Ok(schema) = serde_json::from_value::<gapi_discovery::JsonSchema>(schema) {
+        let _ = crate::params::cast("p", &schema, &value.into());
+        let _ = crate::params::cast("p", &schema, &vec![value, ty].into());
+    }
+}
+
+/// A batch response: the first line is the `Content-Type` (its boundary), the rest the body;
+/// three requests are expected. Every request gets exactly one answer or one error.
+pub fn batch_response(data: &[u8]) {
+    let (head, body) = match data.iter().position(|b| *b == b'\n') {
+        Some(i) => (&data[..i], &data[i + 1..]),
+        None => (&b"multipart/mixed; boundary=batch_x"[..], data),
+    };
+    let content_type = String::from_utf8_lossy(head);
+    let Some(boundary) = crate::batch::boundary_of(&content_type) else {
+        return;
+    };
+    assert!(!boundary.is_empty());
+    let Ok(parts) = crate::batch::split_multipart(body, &boundary) else {
+        return;
+    };
+    let results = crate::batch::map_responses(parts, 3, "id");
+    assert_eq!(results.len(), 3);
+}
+
+/// A Google API error body (the first two bytes are the status, the next line a
+/// `Retry-After` value): a message always comes out, never a panic.
+pub fn api_error(data: &[u8]) {
+    let (code, rest) = match data {
+        [a, b, rest @ ..] => (u16::from_be_bytes([*a, *b]) % 1000, rest),
+        _ => (500, data),
+    };
+    let (retry_after, body) = match rest.iter().position(|b| *b == b'\n') {
+        Some(i) => (&rest[..i], &rest[i + 1..]),
+        None => (&b""[..], rest),
+    };
+    let mut headers = HeaderMap::new();
+    if let Ok(v) = HeaderValue::from_bytes(retry_after) {
+        let _ = crate::retry::parse_retry_after(&v);
+        headers.insert(RETRY_AFTER, v);
+    }
+    let err = ApiError::from_parts(code, &headers, None, body);
+    assert!(!err.message.is_empty());
+    let _ = err.to_string();
+}
+
+/// `Content-Range` of a download's 206 and `Range` of a resumable upload's 308: a parsed range
+/// is one the header really states.
+pub fn content_range(data: &[u8]) {
+    let text = String::from_utf8_lossy(data);
+    if let Some((start, total)) = crate::media::download::parse_content_range(&text) {
+        assert!(text.contains(&start.to_string()));
+        if let Some(total) = total {
+            assert!(text.contains(&total.to_string()));
+        }
+    }
+    if let Ok(held) = crate::media::resumable::parse_range_end(&text) {
+        assert!(held >= 1, "a Range header names at least one byte");
+        assert!(text.contains(&(held - 1).to_string()));
+    }
+}
+
+/// The `multipart/related` framing of an upload (the first line is the metadata, the rest the
+/// media), as the emulator's fuzz target parses it back.
+pub fn multipart_upload_body(boundary: &str, metadata: &[u8], media: &[u8]) -> Vec<u8> {
+    let (prefix, suffix) =
+        crate::media::upload::multipart_framing(boundary, metadata, "application/octet-stream");
+    [&prefix[..], media, &suffix[..]].concat()
+}
