@@ -130,11 +130,16 @@ async function drive() {
   const content = 'hello from googleapis\n';
   const start = await d.changes.getStartPageToken({});
   out.start_page_token = start.data;
-  const created = await d.files.create({
-    requestBody: { name: 'node-md5.txt' },
-    media: { mimeType: 'text/plain', body: content },
-    fields: 'id,name,md5Checksum,size',
-  });
+  // googleapis rewrites only the method URL with the global rootUrl, not the media upload
+  // URL: uploads need rootUrl in the call's own options.
+  const created = await d.files.create(
+    {
+      requestBody: { name: 'node-md5.txt' },
+      media: { mimeType: 'text/plain', body: content },
+      fields: 'id,name,md5Checksum,size',
+    },
+    { rootUrl },
+  );
   out.created = created.data;
   out.expected_md5 = md5(content);
   const got = await d.files.get({ fileId: created.data.id, fields: 'md5Checksum' });

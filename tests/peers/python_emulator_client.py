@@ -6,7 +6,7 @@ crates/gapi-emulator/tests/real_clients.rs, which asserts on the output.
                                                  client_secret, ...scenario inputs}
 
 Prints ONE JSON line: what the clients returned (or the errors they raised). It does not judge;
-the Rust test does. Scenarios: identity, errors, refresh, scope.
+the Rust test does. Scenarios: identity, errors, drive, refresh, scope.
 """
 
 import json
@@ -14,6 +14,7 @@ import os
 import sys
 
 import google.auth.transport.requests
+import httplib2
 import google.oauth2.credentials
 import requests
 from google.auth import exceptions
@@ -119,20 +120,92 @@ def errors():
     def files_list(creds):
         return lambda: service("drive", "v3", creds).files().list().execute()
 
-    class NoCredentials(google.oauth2.credentials.Credentials):
-        """Sends no Authorization header at all."""
-
-        def apply(self, headers, token=None):
-            pass
-
-        def before_request(self, request, method, url, headers):
-            pass
+    def plain_list(authorization=None):
+        # A plain httplib2.Http instead of credentials: no Authorization header at all, or the
+        # one given (with credentials, google-auth would answer a 401 by refreshing instead).
+        drive = build(
+            "drive",
+            "v3",
+            http=httplib2.Http(),
+            discoveryServiceUrl=f"{BASE}/discovery/v1/apis/{{api}}/{{apiVersion}}/rest",
+            static_discovery=False,
+            cache_discovery=False,
+        )
+        request = drive.files().list()
+        if authorization:
+            request.headers["authorization"] = authorization
+        return request.execute()
 
     return {
-        "no_token": attempt(files_list(NoCredentials(token=None))),
-        "bad_token": attempt(files_list(credentials(token="ya29.not-a-token"))),
+        "no_token": attempt(plain_list),
+        "bad_token": attempt(lambda: plain_list("Bearer ya29.not-a-token")),
+        "bad_token_with_credentials": attempt(files_list(credentials(token="ya29.not-a-token"))),
         "narrow_scope": attempt(files_list(credentials(token=CFG["narrow_token"]))),
     }
+
+
+def drive():
+    """Drive through google-api-python-client: md5Checksum, a chunked download (Range requests),
+    export, generateIds, permissions, changes and emptyTrash."""
+    import hashlib
+    import io
+
+    from googleapiclient.http import MediaInMemoryUpload, MediaIoBaseDownload
+
+    d = service("drive", "v3", credentials(token=CFG["access_token"]))
+    out = {}
+    content = b"hello from google-api-python-client\n" * 20000  # 720,000 bytes
+    start = d.changes().getStartPageToken().execute()
+    created = d.files().create(
+        body={"name": "python-md5.txt"},
+        media_body=MediaInMemoryUpload(content, mimetype="text/plain", resumable=True),
+        fields="id,md5Checksum,size",
+    ).execute()
+    out["created"] = created
+    out["expected_md5"] = hashlib.md5(content).hexdigest()
+    buffer = io.BytesIO()
+    download = MediaIoBaseDownload(buffer, d.files().get_media(fileId=created["id"]), chunksize=256 * 1024)
+    chunks = 0
+    done = False
+    while not done:
+        _status, done = download.next_chunk()
+        chunks += 1
+    out["download"] = {"chunks": chunks, "md5": hashlib.md5(buffer.getvalue()).hexdigest()}
+    docs = d.files().list(q="mimeType = 'application/vnd.google-apps.document'", fields="files(id,name)").execute()
+    doc = docs["files"][0]
+    out["doc"] = doc
+    out["export_csv_of_a_doc"] = attempt(lambda: d.files().export(fileId=doc["id"], mimeType="text/csv").execute())
+    exported = d.files().export(fileId=doc["id"], mimeType="text/plain").execute()
+    out["export_text"] = exported.decode("utf-8-sig")
+    ids = d.files().generateIds(count=2).execute()
+    out["generated"] = ids
+    out["create_with_id"] = d.files().create(body={"id": ids["ids"][1], "name": "with id"}, fields="id").execute()
+    out["reuse_id"] = attempt(lambda: d.files().create(body={"id": ids["ids"][1], "name": "again"}).execute())
+    perm = d.permissions().create(
+        fileId=created["id"], body={"type": "anyone", "role": "reader"}, fields="id,type,role"
+    ).execute()
+    out["permission"] = perm
+    out["permissions"] = d.permissions().list(fileId=created["id"], fields="permissions(id,role,type)").execute()
+    d.permissions().delete(fileId=created["id"], permissionId=perm["id"]).execute()
+    out["permissions_after_delete"] = d.permissions().list(fileId=created["id"]).execute()
+    d.files().update(fileId=created["id"], body={"trashed": True}).execute()
+    d.files().emptyTrash().execute()
+    out["get_after_empty"] = attempt(lambda: d.files().get(fileId=created["id"]).execute())
+    changes = []
+    token = start["startPageToken"]
+    pages = 0
+    while True:
+        page = d.changes().list(pageToken=token, pageSize=1, fields="*").execute()
+        pages += 1
+        changes.extend(page["changes"])
+        if "nextPageToken" in page:
+            token = page["nextPageToken"]
+        else:
+            out["new_start_page_token"] = page["newStartPageToken"]
+            break
+    out["changes"] = changes
+    out["change_pages"] = pages
+    return out
 
 
 def refresh():
@@ -172,7 +245,7 @@ def scope():
     return out
 
 
-SCENARIOS = {"identity": identity, "errors": errors, "refresh": refresh, "scope": scope}
+SCENARIOS = {"identity": identity, "errors": errors, "drive": drive, "refresh": refresh, "scope": scope}
 
 if __name__ == "__main__":
     name = sys.argv[1] if len(sys.argv) > 1 else ""

@@ -235,6 +235,11 @@ pub struct EmulatorArgs {
     /// Lifetime of issued access tokens.
     #[arg(long, default_value_t = 3599, value_name = "SECS")]
     pub token_lifetime: u64,
+    /// Refresh tokens die this many seconds after they were issued, as Google's do after 7 days
+    /// (604800) under a consent screen in "Testing" mode; grants of only name, email and
+    /// profile scopes are exempt. Default: they live until revoked.
+    #[arg(long, value_name = "SECS")]
+    pub refresh_token_lifetime: Option<u64>,
     /// Allow listening on a non-loopback address (the emulator has no real security).
     #[arg(long)]
     pub allow_remote: bool,

@@ -589,3 +589,122 @@ async fn invalid_rapt_on_demand_until_the_user_signs_in_again() {
     assert_eq!(r.status(), 404);
     emu.shutdown().await;
 }
+
+// ------------------------------------------------------------------ documented but not emulated
+
+#[tokio::test]
+async fn documented_drive_paths_answer_501_never_a_bare_404() {
+    let emu = start(true).await;
+    let token = issued_token(&emu, &http(), "alice@example.com", DRIVE).await;
+    let file = gapi_emulator::seeded_files("alice@example.com")[0]
+        .id
+        .clone();
+    for (method, path, id) in [
+        (
+            "GET",
+            format!("/drive/v3/files/{file}/revisions"),
+            "drive.revisions.list",
+        ),
+        (
+            "POST",
+            format!("/drive/v3/files/{file}/comments"),
+            "drive.comments.create",
+        ),
+        ("GET", "/drive/v3/drives".to_owned(), "drive.drives.list"),
+    ] {
+        let r = http()
+            .request(method.parse().unwrap(), format!("{}{path}", emu.base_url()))
+            .bearer_auth(&token)
+            .send()
+            .await
+            .unwrap();
+        assert_eq!(r.status(), 501, "{method} {path}");
+        let v: Value = r.json().await.unwrap();
+        assert_eq!(v["error"]["status"], "UNIMPLEMENTED");
+        assert!(v["error"]["message"].as_str().unwrap().contains(id), "{v}");
+    }
+    let r = http()
+        .get(format!("{}/drive/v3/no-such-thing", emu.base_url()))
+        .bearer_auth(&token)
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(r.status(), 404, "a path no document names stays 404");
+    emu.shutdown().await;
+}
+
+#[tokio::test]
+async fn drive_sharing_and_trash_refuse_what_drive_refuses() {
+    let emu = start(true).await;
+    let alice = issued_token(&emu, &http(), "alice@example.com", DRIVE).await;
+    let bob = issued_token(&emu, &http(), "bob@example.com", DRIVE).await;
+    let narrow = issued_token(&emu, &http(), "alice@example.com", DRIVE_FILE).await;
+    let file = gapi_emulator::seeded_files("alice@example.com")[0]
+        .id
+        .clone();
+    let perms = format!("{}/drive/v3/files/{file}/permissions", emu.base_url());
+    let owner = "01234567890123456781";
+    let r = http()
+        .delete(format!("{perms}/{owner}"))
+        .bearer_auth(&alice)
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(r.status(), 403);
+    let r = http()
+        .post(&perms)
+        .bearer_auth(&alice)
+        .json(&json!({"type": "user", "role": "writer", "emailAddress": "bob@example.com"}))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(r.status(), 200);
+    // Bob can read it now, but not share it further.
+    let r = http()
+        .get(format!(
+            "{}/drive/v3/files/{file}?fields=id,ownedByMe",
+            emu.base_url()
+        ))
+        .bearer_auth(&bob)
+        .send()
+        .await
+        .unwrap();
+    let v: Value = r.json().await.unwrap();
+    assert_eq!(v, json!({"id": file, "ownedByMe": false}));
+    let r = http()
+        .post(&perms)
+        .bearer_auth(&bob)
+        .json(&json!({"type": "anyone", "role": "reader"}))
+        .send()
+        .await
+        .unwrap();
+    google_error(r, 403, "insufficientFilePermissions").await;
+    let r = http()
+        .post(&perms)
+        .bearer_auth(&alice)
+        .json(&json!({"type": "user", "role": "owner", "emailAddress": "bob@example.com"}))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(r.status(), 403, "no ownership transfer");
+    // emptyTrash needs the full drive scope.
+    let r = http()
+        .delete(format!("{}/drive/v3/files/trash", emu.base_url()))
+        .bearer_auth(&narrow)
+        .send()
+        .await
+        .unwrap();
+    let v = google_error(r, 403, "insufficientPermissions").await;
+    assert_eq!(
+        v["error"]["details"][0]["reason"],
+        "ACCESS_TOKEN_SCOPE_INSUFFICIENT"
+    );
+    let r = http()
+        .get(format!("{}/drive/v3/changes", emu.base_url()))
+        .bearer_auth(&alice)
+        .send()
+        .await
+        .unwrap();
+    google_error(r, 400, "required").await;
+    emu.shutdown().await;
+}

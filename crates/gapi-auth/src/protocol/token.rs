@@ -532,7 +532,10 @@ mod tests {
     fn json_answers_without_an_error_code_never_echo_their_values() {
         // Found by the token_response fuzz target: the body was quoted whole in the error.
         let e = oauth_error(
-            &raw(400, r#"{"access_token":"ya29.leaked-token","refresh_token":"1//leaked"}"#),
+            &raw(
+                400,
+                r#"{"access_token":"ya29.leaked-token","refresh_token":"1//leaked"}"#,
+            ),
             &url(),
             "refreshing",
         );

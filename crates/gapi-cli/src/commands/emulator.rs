@@ -15,6 +15,7 @@ pub async fn run(args: EmulatorArgs) -> anyhow::Result<ExitCode> {
         auto_approve: args.auto_approve,
         data_dir: args.data,
         token_lifetime: Duration::from_secs(args.token_lifetime),
+        refresh_token_lifetime: args.refresh_token_lifetime.map(Duration::from_secs),
         allow_remote: args.allow_remote,
         ..Default::default()
     };

@@ -16,15 +16,23 @@ pub(crate) struct ApiError {
     pub message: String,
     /// `(location, locationType)`, e.g. `("pageSize", "parameter")`.
     pub location: Option<(String, &'static str)>,
-    pub retry_after: Option<u64>,
+    /// Rarely set parts, boxed to keep `Result<_, ApiError>` small.
+    extra: Option<Box<Extra>>,
+}
+
+/// The parts of an [`ApiError`] only some errors have.
+#[derive(Debug, Clone, Default)]
+struct Extra {
     /// `errors[0].message` when Google words it apart from the top message.
-    pub item_message: Option<&'static str>,
+    item_message: Option<&'static str>,
     /// `details[]` (google.rpc status details, e.g. an ErrorInfo).
-    pub details: Vec<serde_json::Value>,
+    details: Vec<serde_json::Value>,
     /// The emulator's own hint, in `error.emulator_help` (never in Google's fields).
-    pub help: Option<String>,
+    help: Option<String>,
     /// `WWW-Authenticate` to send.
-    pub www_authenticate: Option<String>,
+    www_authenticate: Option<String>,
+    /// `Retry-After` seconds to send.
+    retry_after: Option<u64>,
 }
 
 /// Google's top messages for the three authentication failures.
@@ -58,17 +66,26 @@ impl ApiError {
             reason,
             message: message.into(),
             location: None,
-            retry_after: None,
-            item_message: None,
-            details: Vec::new(),
-            help: None,
-            www_authenticate: None,
+            extra: None,
         }
+    }
+
+    fn extra_mut(&mut self) -> &mut Extra {
+        self.extra.get_or_insert_with(Default::default)
     }
 
     /// Adds the emulator's own hint (`error.emulator_help`).
     pub(crate) fn help(mut self, help: impl Into<String>) -> Self {
-        self.help = Some(help.into());
+        self.extra_mut().help = Some(help.into());
+        self
+    }
+
+    /// Google's `errors[0].message`, `details[]` and `WWW-Authenticate` of an auth error.
+    fn auth_parts(mut self, item: &'static str, info: serde_json::Value, www: String) -> Self {
+        let extra = self.extra_mut();
+        extra.item_message = Some(item);
+        extra.details = vec![info];
+        extra.www_authenticate = Some(www);
         self
     }
 
@@ -91,13 +108,14 @@ impl ApiError {
     /// 401 for a request without credentials, as Google words it; `service` names the API
     /// in the ErrorInfo when known.
     pub(crate) fn missing_credentials(service: Option<&str>, help: impl Into<String>) -> Self {
-        let mut e = Self::new(401, "UNAUTHENTICATED", "required", MISSING_CREDENTIALS)
+        Self::new(401, "UNAUTHENTICATED", "required", MISSING_CREDENTIALS)
             .at("Authorization", "header")
-            .help(help);
-        e.item_message = Some("Login Required.");
-        e.details = vec![error_info("CREDENTIALS_MISSING", service)];
-        e.www_authenticate = Some(REALM.to_owned());
-        e
+            .help(help)
+            .auth_parts(
+                "Login Required.",
+                error_info("CREDENTIALS_MISSING", service),
+                REALM.to_owned(),
+            )
     }
 
     /// 401 for an unknown, revoked, malformed or expired token, as Google words it.
@@ -108,19 +126,20 @@ impl ApiError {
         service: Option<&str>,
         help: impl Into<String>,
     ) -> Self {
-        let mut e = Self::new(401, "UNAUTHENTICATED", "authError", INVALID_CREDENTIALS)
+        Self::new(401, "UNAUTHENTICATED", "authError", INVALID_CREDENTIALS)
             .at("Authorization", "header")
-            .help(help);
-        e.item_message = Some("Invalid Credentials");
-        e.details = vec![error_info(info_reason, service)];
-        e.www_authenticate = Some(format!("{REALM}, error=\"invalid_token\""));
-        e
+            .help(help)
+            .auth_parts(
+                "Invalid Credentials",
+                error_info(info_reason, service),
+                format!("{REALM}, error=\"invalid_token\""),
+            )
     }
 
     /// 403 for a token without a scope that allows the call; `accepted` are the scopes that
     /// would (named in `WWW-Authenticate`, as Google does).
     pub(crate) fn insufficient_scope_for(accepted: &[&str], service: Option<&str>) -> Self {
-        let mut e = Self::new(
+        Self::new(
             403,
             "PERMISSION_DENIED",
             "insufficientPermissions",
@@ -129,14 +148,15 @@ impl ApiError {
         .help(format!(
             "The access token's scopes do not allow this call; it needs one of: {}. Sign in again asking for one of them.",
             accepted.join(" ")
-        ));
-        e.item_message = Some("Insufficient Permission");
-        e.details = vec![error_info("ACCESS_TOKEN_SCOPE_INSUFFICIENT", service)];
-        e.www_authenticate = Some(format!(
-            "{REALM}, error=\"insufficient_scope\", scope=\"{}\"",
-            accepted.join(" ")
-        ));
-        e
+        ))
+        .auth_parts(
+            "Insufficient Permission",
+            error_info("ACCESS_TOKEN_SCOPE_INSUFFICIENT", service),
+            format!(
+                "{REALM}, error=\"insufficient_scope\", scope=\"{}\"",
+                accepted.join(" ")
+            ),
+        )
     }
 
     /// 404 for a file the user cannot see.
@@ -211,14 +231,14 @@ impl ApiError {
             _ => ("UNKNOWN", "injectedFault", "Injected fault"),
         };
         let mut e = Self::new(code, status, reason, message);
-        e.retry_after = retry_after;
+        e.extra_mut().retry_after = retry_after;
         e
     }
 
     /// The JSON body.
     pub(crate) fn body(&self) -> serde_json::Value {
         let mut item = json!({
-            "message": self.item_message.map(str::to_owned).unwrap_or_else(|| self.message.clone()),
+            "message": self.extra.as_ref().and_then(|x| x.item_message).unwrap_or(&self.message),
             "domain": "global",
             "reason": self.reason,
         });
@@ -232,11 +252,13 @@ impl ApiError {
             "errors": [item],
             "status": self.status,
         });
-        if !self.details.is_empty() {
-            error["details"] = json!(self.details);
-        }
-        if let Some(help) = &self.help {
-            error["emulator_help"] = json!(help);
+        if let Some(extra) = &self.extra {
+            if !extra.details.is_empty() {
+                error["details"] = json!(extra.details);
+            }
+            if let Some(help) = &extra.help {
+                error["emulator_help"] = json!(help);
+            }
         }
         json!({ "error": error })
     }
@@ -247,12 +269,13 @@ impl IntoResponse for ApiError {
         let status = StatusCode::from_u16(self.code).unwrap_or(StatusCode::INTERNAL_SERVER_ERROR);
         let mut response = (status, json_body(&self.body())).into_response();
         let headers = response.headers_mut();
-        if let Some(secs) = self.retry_after {
+        if let Some(secs) = self.extra.as_ref().and_then(|x| x.retry_after) {
             headers.insert(header::RETRY_AFTER, HeaderValue::from(secs));
         }
         let www = self
-            .www_authenticate
-            .clone()
+            .extra
+            .as_ref()
+            .and_then(|x| x.www_authenticate.clone())
             .or_else(|| (self.code == 401).then(|| format!("{REALM}, error=\"invalid_token\"")));
         if let Some(value) = www.and_then(|w| HeaderValue::from_str(&w).ok()) {
             headers.insert(header::WWW_AUTHENTICATE, value);

@@ -145,6 +145,7 @@ impl SigningKey {
 
     /// The private key as PKCS#8 PEM (`-----BEGIN PRIVATE KEY-----`), for the service-account
     /// key files a test hands to a client. Public test material, see the module docs.
+    #[allow(dead_code)] // for the service-account key files of the credentials services
     pub(crate) fn private_key_pem(&self) -> String {
         let body = STANDARD.encode(KEY_PKCS8);
         let mut pem = String::from("-----BEGIN PRIVATE KEY-----\n");

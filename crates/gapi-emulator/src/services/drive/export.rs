@@ -4,6 +4,80 @@
 //! The emulator stores no document body for Docs-type files, so an export renders the file's
 //! text: its stored content when it has one (a Doc uploaded with conversion), else its name.
 
+use axum::extract::{Path, State};
+use axum::http::{HeaderValue, header};
+use axum::response::IntoResponse;
+
+use super::Shared;
+use super::permissions::shared_with;
+use super::scopes::{DriveScopes, Need};
+use crate::framework::api_error::{ApiError, ApiResult};
+use crate::framework::body::Params;
+use crate::framework::caller::Caller;
+
+/// `GET /drive/v3/files/{fileId}/export?mimeType=`.
+pub(crate) async fn export(
+    State(state): State<Shared>,
+    caller: Caller,
+    Path(file_id): Path<String>,
+    params: Params,
+) -> ApiResult {
+    caller.require(Need::ReadContent)?;
+    let target = params.non_empty("mimeType").ok_or_else(|| {
+        ApiError::new(
+            400,
+            "INVALID_ARGUMENT",
+            "required",
+            "Required parameter: mimeType",
+        )
+        .at("mimeType", "parameter")
+    })?;
+    let data = state.data.read();
+    let file = match data
+        .drives
+        .get(&caller.email)
+        .and_then(|d| d.files.get(&file_id))
+    {
+        Some(file) => file,
+        None => {
+            shared_with(&data, &caller.email, &file_id)
+                .ok_or_else(|| ApiError::file_not_found(&file_id))?
+                .1
+        }
+    };
+    caller.check(Need::ReadContent, file)?;
+    let text = file
+        .content
+        .as_ref()
+        .and_then(|c| std::str::from_utf8(c).ok())
+        .unwrap_or(&file.name);
+    match render(&file.mime_type, text, target) {
+        Ok((bytes, content_type)) => Ok((
+            [(header::CONTENT_TYPE, HeaderValue::from_static(content_type))],
+            bytes,
+        )
+            .into_response()),
+        Err(ExportError::NotExportable) => Err(ApiError::new(
+            403,
+            "PERMISSION_DENIED",
+            "fileNotExportable",
+            "Export only supports Docs Editors files.",
+        )),
+        Err(ExportError::Unsupported) => Err(ApiError::new(
+            400,
+            "INVALID_ARGUMENT",
+            "badRequest",
+            "The requested conversion is not supported.",
+        )
+        .at("convertTo", "parameter")
+        .help(format!(
+            "The emulator exports a {} to: {}.",
+            file.mime_type,
+            formats(&file.mime_type).join(", ")
+        ))),
+    }
+}
+
 /// Why an export is refused.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub(crate) enum ExportError {
@@ -21,7 +95,12 @@ const DRAWING: &str = "application/vnd.google-apps.drawing";
 /// The target types offered for a source type (empty: not exportable).
 pub(crate) fn formats(source_mime: &str) -> &'static [&'static str] {
     match source_mime {
-        DOCUMENT => &["text/plain", "text/html", "text/markdown", "application/pdf"],
+        DOCUMENT => &[
+            "text/plain",
+            "text/html",
+            "text/markdown",
+            "application/pdf",
+        ],
         SPREADSHEET => &["text/csv", "text/tab-separated-values", "application/pdf"],
         PRESENTATION => &["text/plain", "application/pdf"],
         DRAWING => &["image/svg+xml", "application/pdf"],
@@ -50,7 +129,9 @@ pub(crate) fn render(
         "text/markdown" => format!("{text}\n").into_bytes(),
         "text/html" => html(text).into_bytes(),
         "text/csv" => format!("{}\r\n", csv_field(text, ',')).into_bytes(),
-        "text/tab-separated-values" => format!("{}\r\n", text.replace(['\t', '\n'], " ")).into_bytes(),
+        "text/tab-separated-values" => {
+            format!("{}\r\n", text.replace(['\t', '\n'], " ")).into_bytes()
+        }
         "image/svg+xml" => svg(text).into_bytes(),
         "application/pdf" => pdf(text),
         _ => return Err(ExportError::Unsupported),
@@ -100,7 +181,13 @@ fn csv_field(text: &str, separator: char) -> String {
 fn pdf(text: &str) -> Vec<u8> {
     let line: String = text
         .chars()
-        .map(|c| if c.is_ascii_graphic() || c == ' ' { c } else { '?' })
+        .map(|c| {
+            if c.is_ascii_graphic() || c == ' ' {
+                c
+            } else {
+                '?'
+            }
+        })
         .collect::<String>()
         .replace('\\', "\\\\")
         .replace('(', "\\(")
@@ -120,7 +207,9 @@ fn pdf(text: &str) -> Vec<u8> {
         out.extend_from_slice(format!("{} 0 obj\n{body}\nendobj\n", i + 1).as_bytes());
     }
     let xref = out.len();
-    out.extend_from_slice(format!("xref\n0 {}\n0000000000 65535 f \n", objects.len() + 1).as_bytes());
+    out.extend_from_slice(
+        format!("xref\n0 {}\n0000000000 65535 f \n", objects.len() + 1).as_bytes(),
+    );
     for offset in offsets {
         out.extend_from_slice(format!("{offset:010} 00000 n \n").as_bytes());
     }
@@ -145,8 +234,14 @@ mod tests {
         assert!(String::from_utf8(bytes).unwrap().contains("Plan &lt;b&gt;"));
         let (bytes, _) = render(SPREADSHEET, "a,b", "text/csv").unwrap();
         assert_eq!(bytes, b"\"a,b\"\r\n");
-        assert_eq!(render(DOCUMENT, "x", "text/csv"), Err(ExportError::Unsupported));
-        assert_eq!(render("text/plain", "x", "text/plain"), Err(ExportError::NotExportable));
+        assert_eq!(
+            render(DOCUMENT, "x", "text/csv"),
+            Err(ExportError::Unsupported)
+        );
+        assert_eq!(
+            render("text/plain", "x", "text/plain"),
+            Err(ExportError::NotExportable)
+        );
         assert_eq!(
             render("application/vnd.google-apps.folder", "x", "application/pdf"),
             Err(ExportError::NotExportable)
@@ -159,12 +254,23 @@ mod tests {
         let text = String::from_utf8_lossy(&bytes).into_owned();
         assert!(text.starts_with("%PDF-1.4\n") && text.ends_with("%%EOF\n"));
         assert!(text.contains("(Hello \\(world\\) ?)"));
-        let startxref: usize = text.rsplit("startxref\n").next().unwrap().lines().next().unwrap().parse().unwrap();
+        let startxref: usize = text
+            .rsplit("startxref\n")
+            .next()
+            .unwrap()
+            .lines()
+            .next()
+            .unwrap()
+            .parse()
+            .unwrap();
         assert!(text[startxref..].starts_with("xref\n"));
         let entries: Vec<&str> = text[startxref..].lines().skip(3).take(5).collect();
         for (i, entry) in entries.iter().enumerate() {
             let offset: usize = entry[..10].parse().unwrap();
-            assert!(text[offset..].starts_with(&format!("{} 0 obj", i + 1)), "{entry}");
+            assert!(
+                text[offset..].starts_with(&format!("{} 0 obj", i + 1)),
+                "{entry}"
+            );
         }
     }
 }
