@@ -59,18 +59,28 @@ async fn identity_of(creds: &Credentials) -> Identity {
     }
 }
 
-/// The account of the stored grant: its recorded account, else tokeninfo (refreshing first
-/// if needed, in memory only).
-async fn stored_identity(file: AuthorizedUser) -> Identity {
+/// The account of the stored grant and its refresh token: the recorded account, else
+/// tokeninfo (refreshing first if needed, in memory only; a refresh token the server rotated
+/// meanwhile is the one returned).
+async fn stored_identity(file: AuthorizedUser) -> (Identity, Option<RefreshToken>) {
+    let stored_rt = file
+        .refresh_token
+        .clone()
+        .filter(|t| !t.is_empty())
+        .map(RefreshToken::new);
     if let Some(email) = file.account.clone().filter(|a| !a.is_empty()) {
-        return Identity {
+        let id = Identity {
             sub: None,
             email: Some(email),
         };
+        return (id, stored_rt);
     }
     match Credentials::from_authorized_user(file, None) {
-        Ok(old) => identity_of(&old).await,
-        Err(_) => Identity::default(),
+        Ok(old) => {
+            let id = identity_of(&old).await;
+            (id, old.refresh_token())
+        }
+        Err(_) => (Identity::default(), stored_rt),
     }
 }
 
@@ -125,9 +135,6 @@ impl FileStore {
 
 /// Moves the stored refresh token into `creds` when it is safe to; says whether it did.
 async fn keep_stored(creds: &Credentials, file: AuthorizedUser) -> bool {
-    let Some(refresh_token) = file.refresh_token.clone().filter(|t| !t.is_empty()) else {
-        return false;
-    };
     let stored_scopes = file.scopes.clone().unwrap_or_default();
     let obtained = file
         .refresh_token_obtained_at
@@ -143,12 +150,15 @@ async fn keep_stored(creds: &Credentials, file: AuthorizedUser) -> bool {
         tracing::info!("cannot tell which account the new login is for");
         return false;
     }
-    let old = stored_identity(file).await;
+    let (old, refresh_token) = stored_identity(file).await;
+    let Some(refresh_token) = refresh_token else {
+        return false;
+    };
     if !new.same_as(&old) {
         tracing::info!("the new login is for another account than the stored one");
         return false;
     }
-    creds.adopt_refresh_token(RefreshToken::new(refresh_token), stored_scopes, obtained);
+    creds.adopt_refresh_token(refresh_token, stored_scopes, obtained);
     if creds.account().is_none()
         && let Some(email) = new.email
     {

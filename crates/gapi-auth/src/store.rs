@@ -28,7 +28,7 @@ pub struct StoreLock {
 }
 
 /// Checks a profile name before anything is asked of the user: letters, digits, `-`, `_`,
-/// `.`, `@`, at most 64 characters, not starting with `.` (so no path separators, no `..`).
+/// `.`, `@`, at most 64 characters, not starting with `.`, no `..` (so no path separators).
 pub fn validate_profile(profile: &str) -> Result<()> {
     check_profile(profile)
 }
@@ -37,6 +37,7 @@ fn check_profile(profile: &str) -> Result<()> {
     let ok = !profile.is_empty()
         && profile.len() <= 64
         && !profile.starts_with('.')
+        && !profile.contains("..")
         && profile
             .chars()
             .all(|c| c.is_ascii_alphanumeric() || matches!(c, '-' | '_' | '.' | '@'));
@@ -49,7 +50,7 @@ fn check_profile(profile: &str) -> Result<()> {
         )
         .with_hint(
             "use letters, digits, '-', '_', '.', '@' (at most 64 characters, not starting \
-             with '.')",
+             with '.', no '..')",
         ))
     }
 }
@@ -455,6 +456,12 @@ mod tests {
         assert!(check_profile("work-1").is_ok());
         assert!(check_profile("../etc").is_err());
         assert!(check_profile("a/b").is_err());
+        assert!(check_profile("a\\b").is_err());
+        assert!(check_profile("a..b").is_err());
+        assert!(check_profile("..").is_err());
+        assert!(check_profile("nul\0").is_err());
+        assert!(check_profile("me@example.com").is_ok());
+        assert!(check_profile(&"x".repeat(65)).is_err());
         assert!(check_profile("").is_err());
     }
 

@@ -113,8 +113,8 @@ fn client_code(e: &gapi_client::Error) -> u8 {
         (Some(s), _) if (400..500).contains(&s) => API_4XX,
         (Some(s), _) if s >= 500 => API_5XX,
         (Some(_), _) => OTHER,
-        (None, gapi_client::Error::InvalidArgument(_)) => USAGE,
-        (None, gapi_client::Error::Transport(_)) => NETWORK,
+        (None, e) if e.is_invalid_argument() => USAGE,
+        (None, e) if e.is_network() => NETWORK,
         _ => OTHER,
     }
 }
@@ -142,6 +142,16 @@ pub fn render(err: &anyhow::Error) -> String {
                 body.push(line.to_string());
             }
         }
+        // gapi-client carries its hints as data; they are said here.
+        if let Some(hint) = cause
+            .downcast_ref::<gapi_client::Error>()
+            .and_then(gapi_client::Error::hint)
+        {
+            let hint = format!("hint: {}", hint.text());
+            if !hints.contains(&hint) {
+                hints.push(hint);
+            }
+        }
         let body = body.join("\n");
         if !body.trim().is_empty() && !parts.iter().any(|p| p.contains(body.trim())) {
             parts.push(body);
@@ -154,9 +164,16 @@ pub fn render(err: &anyhow::Error) -> String {
         }
         text.push_str(part);
     }
+    // With GAPI_CLIENT_SECRETS set, `gapi auth login` needs no --client-secrets: the hint
+    // then names the exact command.
+    let env_secrets = std::env::var_os("GAPI_CLIENT_SECRETS").is_some_and(|v| !v.is_empty());
     for hint in hints {
         text.push('\n');
-        text.push_str(&hint);
+        if env_secrets {
+            text.push_str(&hint.replace(" --client-secrets FILE", ""));
+        } else {
+            text.push_str(&hint);
+        }
     }
     text
 }
@@ -182,6 +199,19 @@ mod tests {
             text,
             "error: calling drive.files.list\n  caused by: token refresh failed\nhint: run `gapi auth login`\nhint: log in again"
         );
+    }
+
+    #[test]
+    fn client_secrets_and_profile_problems_are_usage_errors() {
+        let bad_json = gapi_auth::ClientSecrets::from_json("{").unwrap_err();
+        assert_eq!(code_for(&anyhow::Error::new(bad_json)), USAGE);
+        let bad_profile = gapi_auth::validate_profile("../x").unwrap_err();
+        assert_eq!(code_for(&anyhow::Error::new(bad_profile)), USAGE);
+        let plain_http = gapi_auth::ClientSecrets::from_json(
+            r#"{"installed":{"client_id":"a","token_uri":"http://example.com/token"}}"#,
+        )
+        .unwrap_err();
+        assert_eq!(code_for(&anyhow::Error::new(plain_http)), USAGE);
     }
 
     #[test]

@@ -154,6 +154,18 @@ async fn a_broken_profile_is_an_error_never_a_switch_to_adc() {
         let status = setup.run(&["auth", "status", "--offline"]).await;
         assert_eq!(status.code, 3, "{what}: status too: {}", status.stderr);
     }
+    // With GAPI_CLIENT_SECRETS set the hint is the exact command (no FILE placeholder).
+    let mut cmd = setup.gapi();
+    cmd.env("GAPI_CLIENT_SECRETS", &setup.secrets)
+        .args(["auth", "print-access-token"]);
+    let out = common::run(cmd).await;
+    assert_eq!(out.code, 3, "{}", out.stderr);
+    assert!(
+        out.stderr
+            .contains("hint: run `gapi auth login` to replace it"),
+        "{}",
+        out.stderr
+    );
     // A directory where the file should be.
     std::fs::remove_file(&file).unwrap();
     std::fs::create_dir(&file).unwrap();

@@ -29,21 +29,28 @@ pub mod auth;
 #[cfg(feature = "gapi-auth")]
 mod auth_gapi;
 pub mod discovery_fetch;
+mod engine;
 pub mod error;
 #[doc(hidden)]
 pub mod fuzzing;
+pub mod media_call;
 pub mod method_call;
+pub mod method_search;
 pub mod pagination;
 pub mod params;
+pub mod policy;
 pub mod retry;
+pub mod schema_check;
 pub mod scopes;
 pub mod service;
 pub mod transport;
+pub mod upload_naming;
 pub mod uri_template;
 
 pub use auth::{ApiKey, Authenticator, Authorization, NoAuth, SecretString, StaticToken};
 pub use discovery_fetch::{DiscoveryFetcher, FetchOrigin};
-pub use error::{ApiError, Error, Result};
+pub use error::{ApiError, Error, Hint, Result};
+pub use media_call::{DownloadCall, UploadCall};
 pub use method_call::{MediaUploadTarget, MethodCall, PreparedRequest, WireRequest};
 pub use params::ParamValue;
 pub use retry::RetryPolicy;

@@ -1,5 +1,5 @@
-//! Sending requests: one reused HTTP client, credentials, standard headers, retries, and one
-//! token refresh after a 401.
+//! Sending requests: one reused HTTP client, credentials, standard headers; retries and the one
+//! token refresh after a 401 are the retry engine's (`engine.rs`).
 
 use std::sync::Arc;
 use std::time::Duration;
@@ -8,8 +8,8 @@ use reqwest::header::{HeaderName, HeaderValue};
 use reqwest::{RequestBuilder, Response};
 
 use crate::auth::{Authenticator, Authorization, NoAuth};
-use crate::error::{ApiError, Error, redact_url};
-use crate::retry::{RetryPolicy, retry_after_from_headers};
+use crate::error::Error;
+use crate::retry::RetryPolicy;
 
 /// The `User-Agent` gapi sends.
 pub const USER_AGENT: &str = concat!("gapi/", env!("CARGO_PKG_VERSION"));
@@ -264,7 +264,7 @@ impl Transport {
     /// [`RetryPolicy`] says (`idempotent` = false for POST/PATCH).
     ///
     /// Returns the response for 1xx/2xx/3xx statuses (a resumable upload's 308 included);
-    /// 4xx/5xx become [`Error::Api`]. The body is not read here: a caller that needs it whole
+    /// 4xx/5xx become API errors ([`Error::api`]). The body is not read here: a caller that needs it whole
     /// should use [`Transport::send_read`], which retries a body cut off mid-way too.
     pub async fn send(
         &self,
@@ -294,13 +294,7 @@ impl Transport {
             .await
     }
 
-    /// The one retry engine: every request gapi-client sends with retries (plain calls,
-    /// batches, media) goes through here, so they all follow one [`RetryPolicy`].
-    ///
-    /// `build` makes the request for each attempt (on `http`); `finish` turns a successful
-    /// (< 400) response into the result, typically by reading its body. An
-    /// [`Error::Transport`] from `finish` (the connection dropped mid-body) counts as a
-    /// failed attempt, like a connection refused; any other error from it is final.
+    /// Runs a request through the one retry engine (`crate::engine`) on `http`.
     pub(crate) async fn execute<T, B, F, Fut>(
         &self,
         http: &reqwest::Client,
@@ -313,57 +307,7 @@ impl Transport {
         F: Fn(Response) -> Fut,
         Fut: std::future::Future<Output = Result<T, Error>>,
     {
-        let mut attempt: u32 = 0;
-        let mut refreshed = false;
-        let mut force = false;
-        loop {
-            attempt += 1;
-            let auth = self.authorize(force).await?;
-            force = false;
-            let rb = self.decorate(build(http)?, &auth);
-            let (err, status, reason, retry_after) = match rb.send().await {
-                Err(e) => {
-                    let err = Error::from(e);
-                    if !err.is_retryable() {
-                        return Err(err);
-                    }
-                    (err, None, None, None)
-                }
-                Ok(resp) if resp.status().as_u16() < 400 => match finish(resp).await {
-                    Ok(v) => return Ok(v),
-                    Err(err @ Error::Transport(_)) => (err, None, None, None),
-                    Err(err) => return Err(err),
-                },
-                Ok(resp) => {
-                    let status = resp.status().as_u16();
-                    if status == 401 && !refreshed && matches!(auth, Authorization::Bearer(_)) {
-                        refreshed = true;
-                        force = true;
-                        attempt -= 1; // a refresh is not a retry
-                        tracing::debug!("401: refreshing the access token once");
-                        continue;
-                    }
-                    let mut api = api_error(resp).await;
-                    api.credentials_sent = !matches!(auth, Authorization::None);
-                    let reason = api.reason.clone();
-                    let retry_after = api.retry_after;
-                    (Error::Api(Box::new(api)), Some(status), reason, retry_after)
-                }
-            };
-            match self.inner.retry.decide(
-                attempt,
-                status,
-                reason.as_deref(),
-                retry_after,
-                idempotent,
-            ) {
-                Some(wait) => {
-                    tracing::debug!(attempt, ?status, ?wait, "request failed, retrying: {err}");
-                    tokio::time::sleep(wait).await;
-                }
-                None => return Err(err),
-            }
-        }
+        crate::engine::execute(self, http, build, idempotent, finish).await
     }
 }
 
@@ -387,17 +331,4 @@ async fn read_full(resp: Response) -> Result<FullResponse, Error> {
         headers,
         body,
     })
-}
-
-/// Reads an error response into Google's error model (with `Retry-After`).
-pub(crate) async fn api_error(resp: Response) -> ApiError {
-    let status = resp.status().as_u16();
-    let headers = resp.headers().clone();
-    let url = redact_url(resp.url());
-    let body = resp.bytes().await.unwrap_or_default();
-    let mut api = ApiError::from_parts(status, &headers, Some(url), &body);
-    if api.retry_after.is_none() {
-        api.retry_after = retry_after_from_headers(&headers);
-    }
-    api
 }

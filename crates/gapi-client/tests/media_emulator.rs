@@ -453,3 +453,71 @@ async fn batch_returns_mixed_success_and_not_found() {
     );
     assert_eq!(results[2].as_ref().unwrap()["name"], "made-in-batch");
 }
+
+#[tokio::test]
+async fn method_call_upload_and_download_builders_choose_and_check() {
+    let env = setup(fast()).await;
+    let data = tricky_data(6 * 1024 * KIB + 11, 77);
+    let path = tmp("builder-up.bin");
+    std::fs::write(&path, &data).unwrap();
+    let upload = env
+        .drive
+        .method("files.create")
+        .unwrap()
+        .body(json!({"name": "builder.bin"}))
+        .upload(MediaSource::path(&path))
+        .content_type("application/octet-stream")
+        .chunk_size(2 * 1024 * KIB);
+    let (protocol, url) = upload.plan().unwrap();
+    assert_eq!(protocol, UploadProtocol::Resumable, "over 5 MiB: resumable");
+    assert_eq!(url.path(), "/upload/drive/v3/files");
+    let file = upload.send().await.unwrap();
+    assert_eq!(file["name"], "builder.bin");
+    // A small one with metadata goes multipart; `uploadType` on the call names a protocol.
+    let small = env
+        .drive
+        .method("files.create")
+        .unwrap()
+        .body(json!({"name": "small.bin"}))
+        .upload(MediaSource::bytes(b"tiny".to_vec()));
+    assert_eq!(small.plan().unwrap().0, UploadProtocol::Multipart);
+    let named = env
+        .drive
+        .method("files.create")
+        .unwrap()
+        .param("uploadType", "media")
+        .upload(MediaSource::bytes(b"tiny".to_vec()));
+    assert_eq!(named.plan().unwrap().0, UploadProtocol::Simple);
+
+    let target = tmp("builder-down.bin");
+    let _ = std::fs::remove_file(&target);
+    let report = env
+        .drive
+        .method("files.get")
+        .unwrap()
+        .param("fileId", id(&file))
+        .download()
+        .to_file(&target)
+        .await
+        .unwrap();
+    assert_eq!(report.verified, Some("sha256"));
+    assert_same(&std::fs::read(&target).unwrap(), &data, "builder download");
+    let mut out = Vec::new();
+    env.drive
+        .method("files.get")
+        .unwrap()
+        .param("fileId", id(&file))
+        .download()
+        .to_writer(&mut out)
+        .await
+        .unwrap();
+    assert_same(&out, &data, "builder download to a writer");
+    let err = env
+        .drive
+        .method("files.list")
+        .unwrap()
+        .download()
+        .plan()
+        .unwrap_err();
+    assert!(err.to_string().contains("does not return media"), "{err}");
+}

@@ -67,7 +67,7 @@ async fn files_and_tokens_survive_a_restart() {
     let leftovers: Vec<_> = std::fs::read_dir(&data)
         .unwrap()
         .map(|e| e.unwrap().file_name().into_string().unwrap())
-        .filter(|n| n != "state.json" && n != ".lock")
+        .filter(|n| !["state.json", "journal.jsonl", "blobs", ".lock"].contains(&n.as_str()))
         .collect();
     assert!(
         leftovers.is_empty(),
@@ -169,4 +169,135 @@ async fn client_secrets_file_points_at_the_emulator() {
         );
     }
     let _ = std::fs::remove_file(&path);
+}
+
+/// Uploads `bytes` as a new file and returns its id.
+async fn upload(http: &reqwest::Client, base: &str, token: &str, bytes: Vec<u8>) -> String {
+    let created: Value = http
+        .post(format!("{base}/upload/drive/v3/files?uploadType=media"))
+        .bearer_auth(token)
+        .body(bytes)
+        .send()
+        .await
+        .unwrap()
+        .json()
+        .await
+        .unwrap();
+    created["id"].as_str().unwrap().to_owned()
+}
+
+async fn rename(http: &reqwest::Client, base: &str, token: &str, id: &str, name: &str) {
+    let r = http
+        .patch(format!("{base}/drive/v3/files/{id}"))
+        .bearer_auth(token)
+        .json(&json!({"name": name}))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(r.status(), 200);
+}
+
+async fn name_of(http: &reqwest::Client, base: &str, token: &str, id: &str) -> String {
+    let f: Value = http
+        .get(format!("{base}/drive/v3/files/{id}"))
+        .bearer_auth(token)
+        .send()
+        .await
+        .unwrap()
+        .json()
+        .await
+        .unwrap();
+    f["name"].as_str().unwrap_or("").to_owned()
+}
+
+#[tokio::test]
+async fn changes_are_appended_and_content_is_written_once() {
+    let data = dir();
+    let config = EmulatorConfig {
+        auto_approve: true,
+        data_dir: Some(data.clone()),
+        ..Default::default()
+    };
+    let emu = start_with(config.clone()).await;
+    let http = http();
+    let base = emu.base_url();
+    let t = tokens(&emu, &http, DRIVE, &[]).await;
+    let token = t["access_token"].as_str().unwrap();
+    let id = upload(&http, &base, token, vec![7u8; 1024 * 1024]).await;
+    let journal = data.join("journal.jsonl");
+    let before = std::fs::metadata(&journal).unwrap().len();
+    let state_before = std::fs::read(data.join("state.json")).unwrap();
+    rename(&http, &base, token, &id, "renamed.bin").await;
+    let grown = std::fs::metadata(&journal).unwrap().len() - before;
+    assert!(
+        grown < 4096,
+        "a rename appends a small record, not the state: {grown} bytes"
+    );
+    assert_eq!(
+        std::fs::read(data.join("state.json")).unwrap(),
+        state_before,
+        "the snapshot is not rewritten on each change"
+    );
+    let blobs = std::fs::read_dir(data.join("blobs")).unwrap().count();
+    assert!(blobs >= 1, "the content went to blobs/");
+    emu.shutdown().await;
+    let emu = start_with(config).await;
+    assert_eq!(
+        name_of(&http, &emu.base_url(), token, &id).await,
+        "renamed.bin"
+    );
+    let r = http
+        .get(format!("{}/drive/v3/files/{id}?alt=media", emu.base_url()))
+        .bearer_auth(token)
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(r.bytes().await.unwrap().len(), 1024 * 1024);
+    emu.shutdown().await;
+    let _ = std::fs::remove_dir_all(&data);
+}
+
+#[tokio::test]
+async fn a_torn_last_record_is_ignored_and_damage_before_it_is_an_error() {
+    let data = dir();
+    let config = EmulatorConfig {
+        auto_approve: true,
+        data_dir: Some(data.clone()),
+        ..Default::default()
+    };
+    let emu = start_with(config.clone()).await;
+    let http = http();
+    let base = emu.base_url();
+    let t = tokens(&emu, &http, DRIVE, &[]).await;
+    let token = t["access_token"].as_str().unwrap().to_owned();
+    let id = upload(&http, &base, &token, b"hello".to_vec()).await;
+    rename(&http, &base, &token, &id, "first").await;
+    rename(&http, &base, &token, &id, "second").await;
+    emu.shutdown().await;
+
+    // A crash in the middle of the last append: the rename to "second" is cut in half.
+    let journal = data.join("journal.jsonl");
+    let bytes = std::fs::read(&journal).unwrap();
+    assert!(bytes.ends_with(b"\n"));
+    std::fs::write(&journal, &bytes[..bytes.len() - 20]).unwrap();
+    let emu = start_with(config.clone()).await;
+    assert_eq!(
+        name_of(&http, &emu.base_url(), &token, &id).await,
+        "first",
+        "the torn record is ignored, the ones before it kept"
+    );
+    rename(&http, &emu.base_url(), &token, &id, "third").await;
+    rename(&http, &emu.base_url(), &token, &id, "fourth").await;
+    emu.shutdown().await;
+
+    // Damage before the last record is not a crash's doing: refuse to start, change nothing.
+    let bytes = std::fs::read(&journal).unwrap();
+    let first_newline = bytes.iter().position(|b| *b == b'\n').unwrap();
+    let mut damaged = bytes.clone();
+    damaged[first_newline / 2] ^= 0x20;
+    std::fs::write(&journal, &damaged).unwrap();
+    let err = Emulator::start(config.clone()).await.unwrap_err();
+    assert!(err.to_string().contains("damaged"), "{err}");
+    assert_eq!(std::fs::read(&journal).unwrap(), damaged, "left as it was");
+    let _ = std::fs::remove_dir_all(&data);
 }

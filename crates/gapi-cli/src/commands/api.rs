@@ -6,18 +6,15 @@ use std::sync::Arc;
 
 use anyhow::Context;
 use futures_util::StreamExt;
-use gapi_client::media::{
-    DownloadOptions, MediaClient, MediaSource, UploadOptions, UploadProtocol,
-};
+use gapi_client::media::MediaSource;
+use gapi_client::upload_naming;
 use gapi_client::{Authenticator, MethodCall, NoAuth, ParamValue, RetryPolicy, Service};
 use serde_json::Value;
 
 use super::describe::{self, Node};
 use crate::cli::{CallArgs, Format, GlobalArgs};
+use crate::jq::Jq;
 use crate::{exit, output, progress};
-
-/// Uploads above this size go resumable when no protocol is named.
-const RESUMABLE_THRESHOLD: u64 = 5 * 1024 * 1024;
 
 /// Runs one API call (or prints its help).
 ///
@@ -42,8 +39,24 @@ async fn call(global: &GlobalArgs, args: CallArgs) -> anyhow::Result<ExitCode> {
             "name an API, e.g. `gapi drive files list`; `gapi apis` lists them",
         ));
     };
+    // A bad jq program is a usage error before anything else happens.
+    let jq = args.jq.as_deref().map(Jq::compile).transpose()?;
     let (api, version) = describe::api_and_version(first)?;
     let doc = describe::load_document(&api, &version)?;
+    if let Some(source) = args.batch.clone() {
+        if args.words.len() > 1 {
+            return Err(exit::usage(
+                "--batch takes the API alone: `gapi drive --batch calls.ndjson` (each line names its method)",
+            ));
+        }
+        let auth: Arc<dyn Authenticator> = if args.dry_run || global.anonymous {
+            Arc::new(NoAuth)
+        } else {
+            credentials_for(global, &[]).await?
+        };
+        let service = service_for(global, &args, Arc::new(doc), auth)?;
+        return super::batch_cli::run(&service, &source, &args).await;
+    }
     let (dotted, http_method, method_scopes) = {
         let node = describe::resolve(&doc, &args.words[1..])?;
         match (&node, args.help) {
@@ -67,7 +80,12 @@ async fn call(global: &GlobalArgs, args: CallArgs) -> anyhow::Result<ExitCode> {
     // 1. Local checks, with a service that holds no credentials.
     let body = args.json.as_deref().map(read_json_arg).transpose()?;
     let offline = service_for(global, &args, doc.clone(), Arc::new(NoAuth))?;
-    let prepared = build_call(&offline, &dotted, &args, body.clone())?.prepare()?;
+    check_policy(&offline, &dotted, &args)?;
+    let offline_call = name_upload(build_call(&offline, &dotted, &args, body.clone())?, &args);
+    if let (Some(body), false) = (offline_call.get_body(), args.no_validate) {
+        check_body(&offline, &dotted, body)?;
+    }
+    let prepared = offline_call.prepare()?;
     // `-p alt=media`, or `-o FILE` on a method that can return media, downloads the media.
     let wants_media = matches!(prepared.url.query_pairs().find(|(k, _)| k == "alt"), Some((_, v)) if v == "media");
     let download = args.upload.is_none()
@@ -75,6 +93,10 @@ async fn call(global: &GlobalArgs, args: CallArgs) -> anyhow::Result<ExitCode> {
         && prepared.supports_media_download
         && prepared.download_url.is_some();
     check_upload_source(&args)?;
+    if let Some(upload) = &args.upload {
+        // The protocol the library will choose must be offered, and the method take media.
+        offline_call.clone().upload(upload_source(upload)).plan()?;
+    }
     if args.dry_run {
         let mut v = prepared.to_dry_run_json(&offline);
         if let Some(upload) = &args.upload {
@@ -99,25 +121,66 @@ async fn call(global: &GlobalArgs, args: CallArgs) -> anyhow::Result<ExitCode> {
         credentials_for(global, &scopes).await?
     };
     let service = service_for(global, &args, doc, auth)?;
-    let call = build_call(&service, &dotted, &args, body)?;
+    let call = name_upload(build_call(&service, &dotted, &args, body)?, &args);
     if let Some(upload) = &args.upload {
-        return upload_media(&service, &call, upload, &args).await;
+        return upload_media(&call, upload, &args, jq.as_ref()).await;
     }
     if download {
-        let prepared = call.prepare()?;
-        return download_media(&service, &prepared, &args).await;
+        return download_media(&call, &args).await;
     }
     if args.page_all {
+        if let Some(jq) = &jq {
+            return page_all_jq(&call, &args, jq).await;
+        }
         return page_all(&call, &args).await;
     }
     let value = call.execute().await?;
     let columns = output::schema_columns(call.service().document(), call.method());
-    write_output(&value, &args, columns)?;
+    write_output(&value, &args, columns, jq.as_ref())?;
     Ok(ExitCode::SUCCESS)
 }
 
+/// `--upload ./report.pdf` names the new object `report.pdf` unless a name is given
+/// (uploadType=media sends no metadata, so nothing to name there).
+fn name_upload(call: MethodCall, args: &CallArgs) -> MethodCall {
+    let media_only =
+        matches!(call.get_param("uploadType"), Some(ParamValue::Str(s)) if s == "media");
+    match args
+        .upload
+        .as_deref()
+        .filter(|u| *u != "-" && !media_only)
+        .and_then(|u| upload_naming::file_name(std::path::Path::new(u)))
+    {
+        Some(name) => upload_naming::with_default_name(call, &name),
+        None => call,
+    }
+}
+
+/// `--read-only` and `--allow`, enforced before any request (exit 2).
+pub fn check_policy(service: &Service, dotted: &str, args: &CallArgs) -> anyhow::Result<()> {
+    let policy = gapi_client::policy::Policy::new()
+        .read_only(args.read_only)
+        .allow(args.allow.iter().cloned());
+    if policy.is_open() {
+        return Ok(());
+    }
+    policy
+        .check(service.find_method(dotted)?)
+        .map_err(|e| exit::usage(e.to_string()))
+}
+
+/// The body against the method's request schema (exit 2 naming each bad JSON path).
+pub fn check_body(service: &Service, dotted: &str, body: &Value) -> anyhow::Result<()> {
+    let method = service.find_method(dotted)?;
+    gapi_client::schema_check::check_request(service.document(), method, body).map_err(|e| {
+        exit::usage(format!(
+            "{e}\nhint: fix the body, or add --no-validate if the API accepts more than its Discovery document says"
+        ))
+    })
+}
+
 /// The service for this call: the document, credentials, retry policy, endpoint, quota project.
-fn service_for(
+pub fn service_for(
     global: &GlobalArgs,
     args: &CallArgs,
     doc: Arc<gapi_discovery::RestDescription>,
@@ -225,7 +288,7 @@ fn create_output(path: &std::path::Path, force: bool) -> anyhow::Result<std::fs:
 
 /// Loads the profile's credentials and checks they cover one of the method's scopes
 /// (`scopes` ordered most useful first: the first is the one suggested).
-async fn credentials_for(
+pub async fn credentials_for(
     global: &GlobalArgs,
     scopes: &[String],
 ) -> anyhow::Result<Arc<dyn Authenticator>> {
@@ -311,22 +374,12 @@ fn read_json_arg(arg: &str) -> anyhow::Result<Value> {
     serde_json::from_str(&text).map_err(|e| exit::usage(format!("--json is not valid JSON: {e}")))
 }
 
-fn guess_content_type(path: &str) -> &'static str {
-    let ext = path
-        .rsplit_once('.')
-        .map(|(_, e)| e.to_ascii_lowercase())
-        .unwrap_or_default();
-    match ext.as_str() {
-        "txt" | "md" | "log" => "text/plain",
-        "csv" => "text/csv",
-        "html" | "htm" => "text/html",
-        "json" => "application/json",
-        "pdf" => "application/pdf",
-        "png" => "image/png",
-        "jpg" | "jpeg" => "image/jpeg",
-        "gif" => "image/gif",
-        "zip" => "application/zip",
-        _ => "application/octet-stream",
+/// The MIME type of an upload: its extension's (stdin has none), `--upload-content-type` wins.
+fn upload_content_type(upload: &str, given: Option<&str>) -> String {
+    match given {
+        Some(t) => t.to_string(),
+        None if upload == "-" => "application/octet-stream".to_string(),
+        None => upload_naming::content_type_for(std::path::Path::new(upload)),
     }
 }
 
@@ -342,106 +395,51 @@ fn media_description(upload: &str, content_type: Option<&str>) -> anyhow::Result
     };
     Ok(serde_json::json!({
         "path": upload,
-        "content_type": content_type.unwrap_or_else(|| guess_content_type(upload)),
+        "content_type": upload_content_type(upload, content_type),
         "size": size,
     }))
 }
 
-async fn upload_media(
-    service: &Service,
-    call: &MethodCall,
-    upload: &str,
-    args: &CallArgs,
-) -> anyhow::Result<ExitCode> {
-    // uploadType picks the protocol; it is not a parameter of the method itself.
-    let named = call.get_param("uploadType").and_then(|v| match v {
-        ParamValue::Str(s) => Some(s.clone()),
-        _ => None,
-    });
-    let call = call.clone().remove_param("uploadType");
-    let prepared = call.prepare()?;
-    let Some(target) = prepared.media_upload.clone() else {
-        return Err(exit::usage(format!(
-            "{} does not accept media uploads",
-            prepared.method_id
-        )));
-    };
-    let source = if upload == "-" {
+/// The `--upload` source: a file, or stdin for `-`.
+fn upload_source(upload: &str) -> MediaSource {
+    if upload == "-" {
         MediaSource::reader(tokio::io::stdin(), None)
     } else {
         MediaSource::path(upload)
-    };
-    let size = source.size()?;
-    let protocol = match named.as_deref() {
-        Some(name) => UploadProtocol::from_upload_type(name).ok_or_else(|| {
-            exit::usage(format!(
-                "uploadType={name} is not one of media, multipart, resumable"
-            ))
-        })?,
-        None if size.is_none_or(|s| s > RESUMABLE_THRESHOLD) && target.resumable_url.is_some() => {
-            UploadProtocol::Resumable
-        }
-        None if prepared.body.is_some() => UploadProtocol::Multipart,
-        None => UploadProtocol::Simple,
-    };
-    let url = match protocol {
-        UploadProtocol::Resumable => target.resumable_url.clone(),
-        _ => target.simple_url.clone(),
     }
-    .ok_or_else(|| {
-        exit::usage(format!(
-            "{} does not offer uploadType={}",
-            prepared.method_id,
-            protocol.upload_type()
-        ))
-    })?;
-    let content_type = args
-        .upload_content_type
+}
+
+async fn upload_media(
+    call: &MethodCall,
+    upload: &str,
+    args: &CallArgs,
+    jq: Option<&Jq>,
+) -> anyhow::Result<ExitCode> {
+    let source = upload_source(upload);
+    let bar = progress::bar(source.size()?, "uploading");
+    let content_type = upload_content_type(upload, args.upload_content_type.as_deref());
+    let value = call
         .clone()
-        .unwrap_or_else(|| guess_content_type(upload).to_string());
-    let bar = progress::bar(size, "uploading");
-    let opts = UploadOptions::new(content_type).progress(progress::callback(&bar));
-    let media = MediaClient::new(service.transport())?;
-    let value = media
-        .upload(
-            prepared.method.clone(),
-            url,
-            protocol,
-            prepared.body.as_ref(),
-            source,
-            &opts,
-        )
+        .upload(source)
+        .content_type(content_type)
+        .progress(progress::callback(&bar))
+        .send()
         .await?;
     progress::finish(bar);
-    write_output(&value, args, Vec::new())?;
+    write_output(&value, args, Vec::new(), jq)?;
     Ok(ExitCode::SUCCESS)
 }
 
-async fn download_media(
-    service: &Service,
-    prepared: &gapi_client::PreparedRequest,
-    args: &CallArgs,
-) -> anyhow::Result<ExitCode> {
-    let media = MediaClient::new(service.transport())?;
-    let Some(url) = prepared.download_url.clone() else {
-        return Err(exit::usage(format!(
-            "{} does not return media",
-            prepared.method_id
-        )));
-    };
-    let checked = |report: &gapi_client::media::DownloadReport| match report.verified {
-        Some(kind) => format!(", {kind} checked"),
-        None => String::new(),
-    };
+async fn download_media(call: &MethodCall, args: &CallArgs) -> anyhow::Result<ExitCode> {
+    let download = call.clone().download();
     match &args.output {
         Some(path) => {
             let bar = progress::bar(None, "downloading");
-            let opts = DownloadOptions::default()
+            let report = download
                 .overwrite(args.force)
-                .resume(true)
-                .metadata_url(prepared.download_metadata_url.clone())
-                .progress(progress::callback(&bar));
-            let report = media.download_to_file(url, path, &opts).await?;
+                .progress(progress::callback(&bar))
+                .to_file(path)
+                .await?;
             progress::finish(bar);
             eprintln!(
                 "wrote {} bytes to {}{}{}",
@@ -452,19 +450,43 @@ async fn download_media(
                 } else {
                     String::new()
                 },
-                checked(&report)
+                match report.verified {
+                    Some(kind) => format!(", {kind} checked"),
+                    None => String::new(),
+                }
             );
         }
         None => {
             let mut stdout = tokio::io::stdout();
-            let opts =
-                DownloadOptions::default().metadata_url(prepared.download_metadata_url.clone());
-            media
-                .download_to_writer_with(url, &mut stdout, &opts)
-                .await?;
+            download.to_writer(&mut stdout).await?;
             tokio::io::AsyncWriteExt::flush(&mut stdout).await?;
         }
     }
+    Ok(ExitCode::SUCCESS)
+}
+
+/// `--page-all --jq EXPR`: the program's results for each item, page by page, as they come.
+async fn page_all_jq(call: &MethodCall, args: &CallArgs, jq: &Jq) -> anyhow::Result<ExitCode> {
+    let stdout = std::io::stdout();
+    let mut out: std::io::BufWriter<Box<dyn Write>> = std::io::BufWriter::new(match &args.output {
+        Some(path) => Box::new(create_output(path, args.force)?),
+        None => Box::new(stdout.lock()),
+    });
+    let mut pages = Box::pin(call.pages());
+    let mut count = 0usize;
+    while let Some(page) = pages.next().await {
+        let page = page?;
+        count += 1;
+        match output::list_items(&page) {
+            Some((_, items)) => items.iter().try_for_each(|i| jq.write(&mut out, i))?,
+            None => jq.write(&mut out, &page)?,
+        }
+        out.flush()?;
+        if args.page_limit.is_some_and(|limit| count >= limit) {
+            break;
+        }
+    }
+    out.flush()?;
     Ok(ExitCode::SUCCESS)
 }
 
@@ -563,16 +585,25 @@ async fn page_all(call: &MethodCall, args: &CallArgs) -> anyhow::Result<ExitCode
     Ok(ExitCode::SUCCESS)
 }
 
-fn write_output(value: &Value, args: &CallArgs, columns: Vec<String>) -> anyhow::Result<()> {
-    let write = |out: &mut dyn Write| -> std::io::Result<()> {
+fn write_output(
+    value: &Value,
+    args: &CallArgs,
+    columns: Vec<String>,
+    jq: Option<&Jq>,
+) -> anyhow::Result<()> {
+    let write = |out: &mut dyn Write| -> anyhow::Result<()> {
+        if let Some(jq) = jq {
+            return jq.write(out, value);
+        }
         match args.format {
             Format::Table | Format::Csv => {
                 let mut rows = output::Rows::new(args.format).fallback_columns(columns.clone());
                 rows.write_value(out, value)?;
-                rows.finish(out)
+                rows.finish(out)?;
             }
-            format => output::write_value(out, value, format),
+            format => output::write_value(out, value, format)?,
         }
+        Ok(())
     };
     match &args.output {
         Some(path) => {

@@ -96,6 +96,33 @@ async fn login(
         );
         return Ok(ExitCode::SUCCESS);
     }
+    let scopes: Vec<String> = if let Some(a) = &add {
+        a.scopes.clone()
+    } else if args.scopes.is_empty() {
+        DEFAULT_SCOPES.iter().map(|s| s.to_string()).collect()
+    } else {
+        args.scopes.clone()
+    };
+    if args.read_only {
+        let wide: Vec<&String> = scopes
+            .iter()
+            .filter(|s| !gapi_client::policy::is_read_only_scope(s))
+            .collect();
+        if !wide.is_empty() {
+            let suggest: Vec<String> = wide
+                .iter()
+                .map(|s| format!("--scope {s}.readonly"))
+                .collect();
+            return Err(crate::exit::usage(format!(
+                "--read-only asks only for read-only scopes, but these are not: {}\nhint: try {}",
+                wide.iter()
+                    .map(|s| s.as_str())
+                    .collect::<Vec<_>>()
+                    .join(", "),
+                suggest.join(" ")
+            )));
+        }
+    }
     let path = match &add {
         Some(a) => a.client_secrets.clone(),
         None => client_secrets_path(&args)?,
@@ -113,13 +140,6 @@ async fn login(
         .unwrap_or_else(|_| path.clone())
         .display()
         .to_string();
-    let scopes: Vec<String> = if let Some(a) = &add {
-        a.scopes.clone()
-    } else if args.scopes.is_empty() {
-        DEFAULT_SCOPES.iter().map(|s| s.to_string()).collect()
-    } else {
-        args.scopes.clone()
-    };
     let flow = |prompt: Option<Prompt>| {
         let mut flow = InstalledFlow::new(secrets.clone(), scopes.clone())
             .token_store(store.clone(), &global.profile)

@@ -34,7 +34,7 @@ pub async fn run(args: EmulatorArgs) -> anyhow::Result<ExitCode> {
     }
     println!("{base}");
     eprintln!(
-        "gapi emulator listening on {base}{}\n  discovery: {base}/discovery/v1/apis\n  try: gapi auth login --client-secrets FILE, then gapi drive files list --endpoint {base}/\n  stop with Ctrl-C",
+        "gapi emulator listening on {base}{}\n  discovery: {base}/discovery/v1/apis (each API's rootUrl is {base}/_/<api>/)\n  try: gapi auth login --client-secrets FILE, then gapi drive files list --endpoint {base}/\n  any bundled API's standard methods work too: gapi tasks tasklists list --endpoint {base}/\n  stop with Ctrl-C",
         if args.auto_approve {
             " (auto-approve)"
         } else {

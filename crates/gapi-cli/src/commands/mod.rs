@@ -4,10 +4,13 @@ mod adc_login;
 mod api;
 mod apis;
 mod auth;
+mod batch_cli;
+mod completions;
 mod demo;
 mod describe;
 mod emulator;
 mod incremental;
+mod mcp;
 mod refresh_failure;
 mod remote_login;
 
@@ -51,12 +54,15 @@ async fn dispatch(parsed: Parsed) -> anyhow::Result<ExitCode> {
     let global = parsed.global;
     match parsed.action {
         Action::Call(call) => api::run(&global, *call).await,
+        Action::Complete(words) => Ok(completions::complete_command(&words)),
         Action::Fixed(command) => match command {
             Command::Auth(cmd) => auth::run(&global, cmd).await,
             Command::Emulator(args) => emulator::run(args).await,
             Command::Demo(args) => demo::run(args).await,
             Command::Apis(args) => apis::run(args),
             Command::Describe(args) => describe::run(&global, args),
+            Command::Completions(args) => completions::run(args),
+            Command::Mcp(args) => mcp::run(&global, args).await,
             Command::Call(_) => {
                 anyhow::bail!("internal error: an API call reached the fixed-command dispatcher")
             }

@@ -428,7 +428,7 @@ pub async fn download_to_file(
 
 /// Reads an error response into Google's error model (with `Retry-After`).
 pub(crate) async fn api_error(resp: Response) -> ApiError {
-    crate::transport::api_error(resp).await
+    crate::engine::api_error(resp).await
 }
 
 /// Parses a successful response body as JSON (`{}` when empty, like plain calls).
@@ -460,7 +460,7 @@ pub fn with_upload_type(mut url: Url, protocol: UploadProtocol) -> Url {
 
 /// An I/O error that names the file involved.
 pub(crate) fn io_error_for(path: &Path, e: std::io::Error) -> Error {
-    Error::Io(std::io::Error::new(
+    Error::from(std::io::Error::new(
         e.kind(),
         format!("{}: {e}", path.display()),
     ))

@@ -70,6 +70,7 @@ impl Core {
             "tokens",
             AccessTokens::default(),
             Default::default,
+            true,
         ));
         let core = Arc::new(Self {
             config,
@@ -92,7 +93,7 @@ impl Core {
     where
         T: Serialize + DeserializeOwned + Send + Sync + 'static,
     {
-        let store = Arc::new(Store::new(name, seed(), seed));
+        let store = Arc::new(Store::new(name, seed(), seed, true));
         self.load_into(&store);
         self.register_persisted(store.clone());
         store
@@ -101,7 +102,7 @@ impl Core {
     /// A store kept in memory only (consent pages waiting, fault rules, the request log);
     /// reset with the rest.
     pub(crate) fn volatile<T: Send + Sync + 'static>(&self, seed: fn() -> T) -> Arc<Store<T>> {
-        let store = Arc::new(Store::new("volatile", seed(), seed));
+        let store = Arc::new(Store::new("volatile", seed(), seed, false));
         lock(&self.resettable).push(store.clone());
         store
     }
@@ -163,11 +164,17 @@ impl Core {
 
     /// Writes the stores that changed since the last save (no-op without a data dir).
     pub(crate) fn save_if_dirty(&self) {
+        self.save_through(u64::MAX);
+    }
+
+    /// Makes the changes numbered up to `seq` durable (see `store::REQUEST_CHANGE`),
+    /// writing what changed unless a save already covered them.
+    pub(crate) fn save_through(&self, seq: u64) {
         let Some(persister) = &self.persister else {
             return;
         };
         let stores = lock(&self.persisted).clone();
-        if let Err(e) = persister.save(&stores) {
+        if let Err(e) = persister.save(&stores, seq) {
             tracing::error!("{e}");
         }
     }

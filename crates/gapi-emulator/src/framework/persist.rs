@@ -1,32 +1,67 @@
-//! Keeps the emulator's state in a data directory: loaded at start, replaced atomically
-//! (temp file, fsync, rename) after every change, guarded by a lock file against two
-//! emulators sharing one directory. The file is one JSON object: a `format` marker and one
-//! member per persistent store (named by the store).
+//! Keeps the emulator's state in a data directory, guarded by a lock file against two
+//! emulators sharing one directory:
+//!
+//! - `state.json`: a snapshot (every persistent store, by name, and the sequence number of the
+//!   last change it holds), replaced atomically (temp file, fsync, rename);
+//! - `journal.jsonl`: one line per saved request, appended and fsynced: the changes since the
+//!   snapshot, as JSON paths into the stores (`["drive","drives","a@x","files","ID"]`) set or
+//!   removed. Each line carries a checksum; a torn last line (a crash mid-write) is detected,
+//!   ignored with a warning and cut off, never a crash; damage anywhere else is an error;
+//! - `blobs/<sha256>`: strings of 8 KiB and more (file contents, upload buffers), written once
+//!   and referenced from the snapshot and journal, so a change to a file's name does not
+//!   rewrite its content.
+//!
+//! At start, and whenever the journal outgrows the snapshot (and 8 MiB), the state is compacted:
+//! a new snapshot, an empty journal, unreferenced blobs removed.
 
+use std::collections::HashSet;
 use std::fs::{self, File};
-use std::io::Write;
+use std::io::{BufRead, Write};
 use std::path::{Path, PathBuf};
-use std::sync::Mutex;
+use std::sync::{Arc, Mutex};
 
-use std::sync::Arc;
-
-use serde_json::{Map, Value};
+use serde_json::{Map, Value, json};
 
 use crate::error::EmulatorError;
 
+use super::random::sha256_hex;
 use super::store::Persisted;
 
 const STATE_FILE: &str = "state.json";
+const JOURNAL_FILE: &str = "journal.jsonl";
+const BLOB_DIR: &str = "blobs";
 const LOCK_FILE: &str = ".lock";
-/// Marks the layout of `state.json` (one member per store).
-const FORMAT: &str = "gapi-emulator-state/2";
+/// Layout of `state.json` (`{"format", "seq", "stores"}`).
+const FORMAT: &str = "gapi-emulator-state/3";
+/// The layout before the journal: stores at the top level.
+const FORMAT_2: &str = "gapi-emulator-state/2";
+/// Strings at least this long go to `blobs/`.
+const BLOB_MIN: usize = 8 * 1024;
+/// The journal is compacted once it is larger than this and than the snapshot.
+const COMPACT_MIN: u64 = 8 * 1024 * 1024;
+/// Marker of a string kept in `blobs/`: `{"$gapi-blob": "<sha256>"}`.
+const BLOB_KEY: &str = "$gapi-blob";
+/// Diffs stop descending at this depth and replace the whole value.
+const MAX_DIFF_DEPTH: usize = 16;
 
 /// Owner of a data directory while the emulator runs.
 pub(crate) struct Persister {
     dir: PathBuf,
     _lock: File,
-    /// The last saved JSON of every store, as written; also serialises writers.
-    latest: Mutex<Map<String, Value>>,
+    state: Mutex<Journal>,
+    /// Changes numbered up to this are on disk (`store::CHANGE_SEQ`).
+    durable: std::sync::atomic::AtomicU64,
+}
+
+/// The saved state as last written, and the open journal. The mutex around it also keeps
+/// saves in order.
+struct Journal {
+    /// Every store's JSON, blobs inline.
+    latest: Map<String, Value>,
+    file: File,
+    len: u64,
+    seq: u64,
+    snapshot_len: u64,
 }
 
 fn data_err(path: &Path, message: impl Into<String>) -> EmulatorError {
@@ -36,16 +71,36 @@ fn data_err(path: &Path, message: impl Into<String>) -> EmulatorError {
     }
 }
 
+fn invalid(path: &Path, why: &str) -> EmulatorError {
+    data_err(
+        path,
+        format!("the saved state is not valid ({why}); move the file away to start fresh"),
+    )
+}
+
+fn write_err(path: &Path) -> impl Fn(std::io::Error) -> EmulatorError + '_ {
+    move |source| EmulatorError::Write {
+        path: path.to_path_buf(),
+        source,
+    }
+}
+
+#[cfg(unix)]
+fn private_dir(dir: &Path) {
+    use std::os::unix::fs::PermissionsExt;
+    let _ = fs::set_permissions(dir, fs::Permissions::from_mode(0o700));
+}
+
+#[cfg(not(unix))]
+fn private_dir(_dir: &Path) {}
+
 impl Persister {
-    /// Creates (0700) and locks `dir`, and loads its state if there is one.
+    /// Creates (0700) and locks `dir`, loads its state if there is one, and compacts it.
     pub(crate) fn open(dir: &Path) -> Result<Self, EmulatorError> {
-        fs::create_dir_all(dir)
+        fs::create_dir_all(dir.join(BLOB_DIR))
             .map_err(|e| data_err(dir, format!("cannot create the directory: {e}")))?;
-        #[cfg(unix)]
-        {
-            use std::os::unix::fs::PermissionsExt;
-            let _ = fs::set_permissions(dir, fs::Permissions::from_mode(0o700));
-        }
+        private_dir(dir);
+        private_dir(&dir.join(BLOB_DIR));
         let lock_path = dir.join(LOCK_FILE);
         let lock = File::options()
             .create(true)
@@ -62,80 +117,422 @@ impl Persister {
                 "another emulator is using this data directory; stop it or choose another --data directory",
             )
         })?;
-        let state_path = dir.join(STATE_FILE);
-        let mut latest = match fs::read(&state_path) {
-            Ok(bytes) => match serde_json::from_slice::<Value>(&bytes) {
-                Ok(Value::Object(map)) => map,
-                Ok(_) => return Err(invalid(&state_path, "not a JSON object")),
-                Err(e) => return Err(invalid(&state_path, &e.to_string())),
-            },
-            Err(e) if e.kind() == std::io::ErrorKind::NotFound => Map::new(),
-            Err(e) => return Err(data_err(&state_path, format!("cannot read: {e}"))),
+        let (mut latest, seq) = load_snapshot(dir)?;
+        let (seq, replayed) = replay_journal(dir, &mut latest, seq)?;
+        let journal_path = dir.join(JOURNAL_FILE);
+        let needs_compaction = replayed
+            || !dir.join(STATE_FILE).exists()
+            || journal_path.metadata().is_ok_and(|m| m.len() > 0);
+        let journal = Journal {
+            latest,
+            file: open_journal(&journal_path)?,
+            len: 0,
+            seq,
+            snapshot_len: dir
+                .join(STATE_FILE)
+                .metadata()
+                .map(|m| m.len())
+                .unwrap_or(0),
         };
-        match latest.remove("format") {
-            None if latest.is_empty() => {}
-            Some(Value::String(f)) if f == FORMAT => {}
-            _ => {
-                return Err(invalid(
-                    &state_path,
-                    "it was written by another version of the emulator",
-                ));
-            }
-        }
-        Ok(Self {
+        let persister = Self {
             dir: dir.to_path_buf(),
             _lock: lock,
-            latest: Mutex::new(latest),
-        })
+            state: Mutex::new(journal),
+            durable: std::sync::atomic::AtomicU64::new(0),
+        };
+        if needs_compaction {
+            let mut journal = persister.state.lock().unwrap_or_else(|e| e.into_inner());
+            persister.compact(&mut journal)?;
+        }
+        Ok(persister)
     }
 
     /// The saved JSON of the store `name`, if the directory had one.
     pub(crate) fn loaded(&self, name: &str) -> Option<Value> {
-        self.latest
+        self.state
             .lock()
             .unwrap_or_else(|e| e.into_inner())
+            .latest
             .get(name)
             .cloned()
     }
 
-    /// Writes the state file again if any store changed since the last save.
-    pub(crate) fn save(&self, stores: &[Arc<dyn Persisted>]) -> Result<(), EmulatorError> {
-        // Holding the lock while collecting and writing keeps saves in order: a change made
-        // after a store's flag was taken is written by the next save.
-        let mut latest = self.latest.lock().unwrap_or_else(|e| e.into_inner());
-        let mut changed = false;
+    /// Appends the changes of the stores that changed since the last save, unless the changes
+    /// numbered up to `wanted` are already durable (one save covers every request whose
+    /// changes it picked up: a group commit).
+    pub(crate) fn save(
+        &self,
+        stores: &[Arc<dyn Persisted>],
+        wanted: u64,
+    ) -> Result<(), EmulatorError> {
+        use std::sync::atomic::Ordering;
+        if wanted != u64::MAX && self.durable.load(Ordering::Acquire) >= wanted {
+            return Ok(());
+        }
+        let mut journal = self.state.lock().unwrap_or_else(|e| e.into_inner());
+        if wanted != u64::MAX && self.durable.load(Ordering::Acquire) >= wanted {
+            return Ok(());
+        }
+        // Every change numbered up to here has set its store's flag already.
+        let upto = super::store::CHANGE_SEQ.load(Ordering::Acquire);
+        let result = self.append(&mut journal, stores);
+        if result.is_ok() {
+            self.durable.fetch_max(upto, Ordering::AcqRel);
+        }
+        result
+    }
+
+    fn append(
+        &self,
+        journal: &mut Journal,
+        stores: &[Arc<dyn Persisted>],
+    ) -> Result<(), EmulatorError> {
+        if !stores.iter().any(|s| s.dirty()) {
+            return Ok(());
+        }
+        let mut ops = Vec::new();
         for store in stores {
-            match store.take_if_dirty() {
-                None => {}
-                Some(Ok(value)) => {
-                    latest.insert(store.name().to_owned(), value);
-                    changed = true;
-                }
+            let value = match store.take_if_dirty() {
+                None => continue,
+                Some(Ok(v)) => v,
                 Some(Err(e)) => {
                     tracing::error!(
                         "could not serialize the emulator's {} state: {e}",
                         store.name()
                     );
+                    continue;
+                }
+            };
+            let name = store.name().to_owned();
+            match journal.latest.get(&name) {
+                Some(old) => {
+                    let mut path = vec![name.clone()];
+                    diff(old, &value, &mut path, &mut ops, 0);
+                }
+                None => ops.push(json!({"p": [name.clone()], "v": value})),
+            }
+            journal.latest.insert(name, value);
+        }
+        if ops.is_empty() {
+            return Ok(());
+        }
+        let journal_path = self.dir.join(JOURNAL_FILE);
+        let mut ops = Value::Array(ops);
+        self.externalize(&mut ops)?;
+        journal.seq += 1;
+        let payload = json!({"seq": journal.seq, "ops": ops}).to_string();
+        let line = format!("{} {payload}\n", checksum(&payload));
+        journal
+            .file
+            .write_all(line.as_bytes())
+            .and_then(|()| journal.file.sync_data())
+            .map_err(write_err(&journal_path))?;
+        journal.len += line.len() as u64;
+        if journal.len > COMPACT_MIN && journal.len > journal.snapshot_len {
+            self.compact(journal)?;
+        }
+        Ok(())
+    }
+
+    /// A new snapshot of `journal.latest`, an empty journal, unreferenced blobs removed.
+    fn compact(&self, journal: &mut Journal) -> Result<(), EmulatorError> {
+        let mut stores = Value::Object(journal.latest.clone());
+        let used = self.externalize(&mut stores)?;
+        let snapshot = json!({"format": FORMAT, "seq": journal.seq, "stores": stores});
+        let bytes = serde_json::to_vec(&snapshot)
+            .map_err(|e| data_err(&self.dir, format!("could not serialize the state: {e}")))?;
+        write_atomically(&self.dir.join(STATE_FILE), &bytes)?;
+        journal.snapshot_len = bytes.len() as u64;
+        // Records up to `seq` are in the snapshot now; a crash before this truncation only
+        // leaves records that the next start skips.
+        let journal_path = self.dir.join(JOURNAL_FILE);
+        journal
+            .file
+            .set_len(0)
+            .and_then(|()| journal.file.sync_all())
+            .map_err(write_err(&journal_path))?;
+        journal.len = 0;
+        if let Ok(entries) = fs::read_dir(self.dir.join(BLOB_DIR)) {
+            for entry in entries.flatten() {
+                let name = entry.file_name().to_string_lossy().into_owned();
+                if !used.contains(&name) {
+                    let _ = fs::remove_file(entry.path());
                 }
             }
         }
-        if !changed {
-            return Ok(());
+        Ok(())
+    }
+
+    /// Replaces long strings in `value` by blob markers, writing the blobs not yet on disk;
+    /// returns the hashes referenced.
+    fn externalize(&self, value: &mut Value) -> Result<HashSet<String>, EmulatorError> {
+        let mut used = HashSet::new();
+        let mut failure = None;
+        walk_strings(value, &mut |s: &mut Value| {
+            let Value::String(text) = s else {
+                return;
+            };
+            if text.len() < BLOB_MIN {
+                return;
+            }
+            let hash = sha256_hex(text.as_bytes());
+            let path = self.dir.join(BLOB_DIR).join(&hash);
+            if !used.contains(&hash)
+                && !path.exists()
+                && let Err(e) = write_atomically(&path, text.as_bytes())
+            {
+                failure = Some(e);
+            }
+            used.insert(hash.clone());
+            *s = json!({ BLOB_KEY: hash });
+        });
+        match failure {
+            Some(e) => Err(e),
+            None => Ok(used),
         }
-        latest.insert("format".to_owned(), Value::String(FORMAT.to_owned()));
-        let bytes = serde_json::to_vec(&*latest);
-        latest.remove("format");
-        let bytes = bytes
-            .map_err(|e| data_err(&self.dir, format!("could not serialize the state: {e}")))?;
-        write_atomically(&self.dir.join(STATE_FILE), &bytes)
     }
 }
 
-fn invalid(path: &Path, why: &str) -> EmulatorError {
-    data_err(
-        path,
-        format!("the saved state is not valid ({why}); move the file away to start fresh"),
-    )
+/// Calls `f` on every string value (not keys) of `value`.
+fn walk_strings(value: &mut Value, f: &mut impl FnMut(&mut Value)) {
+    match value {
+        Value::String(_) => f(value),
+        Value::Array(items) => items.iter_mut().for_each(|v| walk_strings(v, f)),
+        Value::Object(map) => map.values_mut().for_each(|v| walk_strings(v, f)),
+        _ => {}
+    }
+}
+
+/// Puts the blobs' strings back in place of their markers.
+fn internalize(dir: &Path, value: &mut Value) -> Result<(), EmulatorError> {
+    match value {
+        Value::Object(map) if map.len() == 1 && map.contains_key(BLOB_KEY) => {
+            let hash = map.get(BLOB_KEY).and_then(Value::as_str).unwrap_or("");
+            if hash.len() != 64 || !hash.bytes().all(|b| b.is_ascii_hexdigit()) {
+                return Err(invalid(dir, "a blob reference is malformed"));
+            }
+            let path = dir.join(BLOB_DIR).join(hash);
+            let bytes = fs::read(&path)
+                .map_err(|e| invalid(&path, &format!("a referenced blob cannot be read: {e}")))?;
+            if sha256_hex(&bytes) != hash {
+                return Err(invalid(&path, "a blob does not match its checksum"));
+            }
+            let text =
+                String::from_utf8(bytes).map_err(|_| invalid(&path, "a blob is not UTF-8 text"))?;
+            *value = Value::String(text);
+            Ok(())
+        }
+        Value::Object(map) => map.values_mut().try_for_each(|v| internalize(dir, v)),
+        Value::Array(items) => items.iter_mut().try_for_each(|v| internalize(dir, v)),
+        _ => Ok(()),
+    }
+}
+
+/// 16 hex characters of SHA-256: enough to tell a torn or damaged line.
+fn checksum(payload: &str) -> String {
+    sha256_hex(payload.as_bytes())[..16].to_owned()
+}
+
+/// The snapshot's stores and sequence number (empty for a fresh directory). Also reads the
+/// two earlier layouts.
+fn load_snapshot(dir: &Path) -> Result<(Map<String, Value>, u64), EmulatorError> {
+    let path = dir.join(STATE_FILE);
+    let mut file = match fs::read(&path) {
+        Ok(bytes) => match serde_json::from_slice::<Value>(&bytes) {
+            Ok(Value::Object(map)) => map,
+            Ok(_) => return Err(invalid(&path, "not a JSON object")),
+            Err(e) => return Err(invalid(&path, &e.to_string())),
+        },
+        Err(e) if e.kind() == std::io::ErrorKind::NotFound => return Ok((Map::new(), 0)),
+        Err(e) => return Err(data_err(&path, format!("cannot read: {e}"))),
+    };
+    let (mut stores, seq) = match file.remove("format") {
+        Some(Value::String(f)) if f == FORMAT => {
+            let seq = file.get("seq").and_then(Value::as_u64).unwrap_or(0);
+            match file.remove("stores") {
+                Some(Value::Object(s)) => (s, seq),
+                _ => return Err(invalid(&path, "it has no stores")),
+            }
+        }
+        Some(Value::String(f)) if f == FORMAT_2 => (file, 0),
+        None => (migrate_flat(file), 0),
+        Some(_) => {
+            return Err(invalid(
+                &path,
+                "it was written by another version of the emulator",
+            ));
+        }
+    };
+    let mut wrapped = Value::Object(std::mem::take(&mut stores));
+    internalize(dir, &mut wrapped)?;
+    let Value::Object(stores) = wrapped else {
+        return Ok((Map::new(), seq));
+    };
+    Ok((stores, seq))
+}
+
+/// The layout before services had their own stores: one flat object.
+fn migrate_flat(mut flat: Map<String, Value>) -> Map<String, Value> {
+    let mut take = |keys: &[&str]| {
+        let mut m = Map::new();
+        for k in keys {
+            if let Some(v) = flat.remove(*k) {
+                m.insert((*k).to_owned(), v);
+            }
+        }
+        m
+    };
+    let oauth = take(&["codes", "refresh_tokens", "grants", "devices"]);
+    let tokens = take(&["access_tokens"]);
+    let drive = take(&["drives", "uploads"]);
+    let mut stores = Map::new();
+    if !oauth.is_empty() {
+        stores.insert("oauth".into(), Value::Object(oauth));
+    }
+    if let Some(t) = tokens.into_iter().next() {
+        stores.insert("tokens".into(), t.1);
+    }
+    if !drive.is_empty() {
+        stores.insert("drive".into(), Value::Object(drive));
+    }
+    stores
+}
+
+/// Applies the journal's records after `seq` to `stores`; returns the last sequence number
+/// and whether anything was replayed or cut off.
+fn replay_journal(
+    dir: &Path,
+    stores: &mut Map<String, Value>,
+    mut seq: u64,
+) -> Result<(u64, bool), EmulatorError> {
+    let path = dir.join(JOURNAL_FILE);
+    let file = match File::open(&path) {
+        Ok(f) => f,
+        Err(e) if e.kind() == std::io::ErrorKind::NotFound => return Ok((seq, false)),
+        Err(e) => return Err(data_err(&path, format!("cannot read: {e}"))),
+    };
+    let mut lines = std::io::BufReader::new(file).split(b'\n').peekable();
+    let mut changed = false;
+    let mut number = 0;
+    while let Some(line) = lines.next() {
+        number += 1;
+        let line = line.map_err(|e| data_err(&path, format!("cannot read: {e}")))?;
+        let last = lines.peek().is_none();
+        match parse_record(&line) {
+            Some((record_seq, ops)) => {
+                if record_seq <= seq {
+                    continue;
+                }
+                seq = record_seq;
+                for op in ops {
+                    let mut op = op;
+                    internalize(dir, &mut op)?;
+                    apply(stores, &op)
+                        .map_err(|why| invalid(&path, &format!("line {number}: {why}")))?;
+                }
+                changed = true;
+            }
+            None if last => {
+                tracing::warn!(
+                    "{}: the last record (line {number}) is incomplete, probably cut off by a crash; ignoring it",
+                    path.display()
+                );
+                changed = true;
+            }
+            None => {
+                return Err(invalid(
+                    &path,
+                    &format!("line {number} is damaged and later records follow it"),
+                ));
+            }
+        }
+    }
+    Ok((seq, changed))
+}
+
+fn parse_record(line: &[u8]) -> Option<(u64, Vec<Value>)> {
+    let text = std::str::from_utf8(line).ok()?;
+    let (sum, payload) = text.split_once(' ')?;
+    if checksum(payload) != sum {
+        return None;
+    }
+    let record: Value = serde_json::from_str(payload).ok()?;
+    let seq = record.get("seq")?.as_u64()?;
+    let ops = record.get("ops")?.as_array()?.clone();
+    Some((seq, ops))
+}
+
+/// `{"p": [path], "v": value}` sets, `{"p": [path], "d": true}` removes.
+fn apply(stores: &mut Map<String, Value>, op: &Value) -> Result<(), String> {
+    let path: Vec<&str> = op
+        .get("p")
+        .and_then(Value::as_array)
+        .ok_or("an operation has no path")?
+        .iter()
+        .map(|p| p.as_str().ok_or("a path element is not a string"))
+        .collect::<Result<_, _>>()?;
+    let (last, parents) = path.split_last().ok_or("an operation has an empty path")?;
+    let mut map = stores;
+    for p in parents {
+        let entry = map
+            .entry((*p).to_owned())
+            .or_insert_with(|| Value::Object(Map::new()));
+        if !entry.is_object() {
+            *entry = Value::Object(Map::new());
+        }
+        map = entry.as_object_mut().ok_or("unreachable")?;
+    }
+    if op.get("d").is_some() {
+        map.remove(*last);
+    } else {
+        map.insert(
+            (*last).to_owned(),
+            op.get("v").cloned().unwrap_or(Value::Null),
+        );
+    }
+    Ok(())
+}
+
+/// The operations that turn `old` into `new` (objects descended into, anything else
+/// replaced).
+fn diff(old: &Value, new: &Value, path: &mut Vec<String>, ops: &mut Vec<Value>, depth: usize) {
+    match (old, new) {
+        (Value::Object(a), Value::Object(b)) if depth < MAX_DIFF_DEPTH => {
+            for (k, vb) in b {
+                match a.get(k) {
+                    Some(va) if va == vb => {}
+                    Some(va) => {
+                        path.push(k.clone());
+                        diff(va, vb, path, ops, depth + 1);
+                        path.pop();
+                    }
+                    None => {
+                        let mut p = path.clone();
+                        p.push(k.clone());
+                        ops.push(json!({"p": p, "v": vb}));
+                    }
+                }
+            }
+            for k in a.keys().filter(|k| !b.contains_key(*k)) {
+                let mut p = path.clone();
+                p.push(k.clone());
+                ops.push(json!({"p": p, "d": true}));
+            }
+        }
+        _ if old == new => {}
+        _ => ops.push(json!({"p": path.clone(), "v": new})),
+    }
+}
+
+fn open_journal(path: &Path) -> Result<File, EmulatorError> {
+    let mut options = File::options();
+    options.create(true).append(true);
+    #[cfg(unix)]
+    {
+        use std::os::unix::fs::OpenOptionsExt;
+        options.mode(0o600);
+    }
+    options.open(path).map_err(write_err(path))
 }
 
 /// Writes `bytes` to `path` so that readers see the old or the new content, never a mix:
@@ -145,23 +542,64 @@ pub(crate) fn write_atomically(path: &Path, bytes: &[u8]) -> Result<(), Emulator
         Some(p) if !p.as_os_str().is_empty() => p.to_path_buf(),
         _ => PathBuf::from("."),
     };
-    let io = |source| EmulatorError::Write {
-        path: path.to_path_buf(),
-        source,
-    };
-    let mut tmp = tempfile::NamedTempFile::new_in(&dir).map_err(io)?;
+    let io = write_err(path);
+    let mut tmp = tempfile::NamedTempFile::new_in(&dir).map_err(&io)?;
     #[cfg(unix)]
     {
         use std::os::unix::fs::PermissionsExt;
         tmp.as_file()
             .set_permissions(fs::Permissions::from_mode(0o600))
-            .map_err(io)?;
+            .map_err(&io)?;
     }
-    tmp.write_all(bytes).map_err(io)?;
-    tmp.as_file().sync_all().map_err(io)?;
+    tmp.write_all(bytes).map_err(&io)?;
+    tmp.as_file().sync_all().map_err(&io)?;
     tmp.persist(path).map_err(|e| io(e.error))?;
     if let Ok(d) = File::open(&dir) {
         let _ = d.sync_all();
     }
     Ok(())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn diffs_replay_to_the_new_value() {
+        let old =
+            json!({"drives": {"a": {"files": {"1": {"name": "x"}, "2": {"name": "y"}}}}, "n": 1});
+        let new =
+            json!({"drives": {"a": {"files": {"1": {"name": "z"}, "3": {"name": "w"}}}}, "n": 1});
+        let mut ops = Vec::new();
+        diff(&old, &new, &mut vec!["drive".into()], &mut ops, 0);
+        assert_eq!(ops.len(), 3, "{ops:?}");
+        let mut stores = Map::new();
+        stores.insert("drive".into(), old);
+        for op in &ops {
+            apply(&mut stores, op).unwrap();
+        }
+        assert_eq!(stores["drive"], new);
+    }
+
+    #[test]
+    fn records_with_a_bad_checksum_are_rejected() {
+        let payload = json!({"seq": 1, "ops": []}).to_string();
+        let line = format!("{} {payload}", checksum(&payload));
+        assert_eq!(parse_record(line.as_bytes()).unwrap().0, 1);
+        assert!(parse_record(&line.as_bytes()[..line.len() - 3]).is_none());
+        assert!(parse_record(b"").is_none());
+    }
+
+    #[test]
+    fn the_flat_layout_is_migrated() {
+        let flat =
+            json!({"codes": {}, "access_tokens": {"t": 1}, "drives": {"a": 1}, "uploads": {}});
+        let Value::Object(flat) = flat else {
+            unreachable!()
+        };
+        let stores = migrate_flat(flat);
+        assert_eq!(stores["tokens"], json!({"t": 1}));
+        assert_eq!(stores["drive"]["drives"], json!({"a": 1}));
+        assert!(stores["oauth"].get("codes").is_some());
+    }
 }

@@ -8,9 +8,12 @@ use axum::middleware::Next;
 use axum::response::{IntoResponse, Response};
 use axum::{Extension, Router};
 
+use std::cell::Cell;
+
 use super::Ctx;
 use super::api_error::ApiError;
 use super::service::Service;
+use super::store::REQUEST_CHANGE;
 use crate::framework::conn::ConnInfo;
 
 /// Builds the emulator's router from its services.
@@ -66,10 +69,24 @@ async fn loopback_only(request: Request, next: Next) -> Response {
     next.run(request).await
 }
 
-/// Saves the stores a request changed before its answer goes out.
+/// Saves what a request changed before its answer goes out (off the async workers: the save
+/// writes and fsyncs). Requests that changed nothing persistent never wait.
 async fn save_after(State(core): State<Ctx>, request: Request, next: Next) -> Response {
-    let response = next.run(request).await;
-    core.save_if_dirty();
+    let (response, changed) = REQUEST_CHANGE
+        .scope(Cell::new(0), async {
+            let response = next.run(request).await;
+            (response, REQUEST_CHANGE.with(Cell::get))
+        })
+        .await;
+    if changed > 0 && core.is_persistent() {
+        let saver = core.clone();
+        if tokio::task::spawn_blocking(move || saver.save_through(changed))
+            .await
+            .is_err()
+        {
+            tracing::error!("saving the emulator's state failed");
+        }
+    }
     response
 }
 

@@ -7,12 +7,24 @@
 //! set a flag. Locks are short (no `.await` while one is held); when a handler needs two stores
 //! it takes its own service's store first and the shared token table last.
 
+use std::cell::Cell;
 use std::ops::{Deref, DerefMut};
-use std::sync::atomic::{AtomicBool, Ordering};
+use std::sync::atomic::{AtomicBool, AtomicU64, Ordering};
 use std::sync::{RwLock, RwLockReadGuard, RwLockWriteGuard};
 
 use serde::Serialize;
 use serde::de::DeserializeOwned;
+
+/// Numbers every change to a persistent store, so a request knows whether its own changes are
+/// saved yet (see [`REQUEST_CHANGE`]).
+pub(crate) static CHANGE_SEQ: AtomicU64 = AtomicU64::new(0);
+
+tokio::task_local! {
+    /// The number of the last change the current request made to a persistent store (0:
+    /// none). The router sets it up around each request and saves before answering when it
+    /// is not yet durable; requests that changed nothing never wait for the disk.
+    pub(crate) static REQUEST_CHANGE: Cell<u64>;
+}
 
 /// A service's state of type `T`.
 pub(crate) struct Store<T> {
@@ -20,12 +32,15 @@ pub(crate) struct Store<T> {
     value: RwLock<T>,
     dirty: AtomicBool,
     seed: fn() -> T,
+    /// Saved under `--data` (changes are numbered and waited for).
+    persistent: bool,
 }
 
 /// Write access that marks the store dirty on the first mutable dereference.
 pub(crate) struct WriteGuard<'a, T> {
     guard: RwLockWriteGuard<'a, T>,
     dirty: &'a AtomicBool,
+    persistent: bool,
 }
 
 impl<T> Deref for WriteGuard<'_, T> {
@@ -38,17 +53,22 @@ impl<T> Deref for WriteGuard<'_, T> {
 impl<T> DerefMut for WriteGuard<'_, T> {
     fn deref_mut(&mut self) -> &mut T {
         self.dirty.store(true, Ordering::Release);
+        if self.persistent {
+            let seq = CHANGE_SEQ.fetch_add(1, Ordering::AcqRel) + 1;
+            let _ = REQUEST_CHANGE.try_with(|c| c.set(seq));
+        }
         &mut self.guard
     }
 }
 
 impl<T> Store<T> {
-    pub(crate) fn new(name: &'static str, value: T, seed: fn() -> T) -> Self {
+    pub(crate) fn new(name: &'static str, value: T, seed: fn() -> T, persistent: bool) -> Self {
         Self {
             name,
             value: RwLock::new(value),
             dirty: AtomicBool::new(false),
             seed,
+            persistent,
         }
     }
 
@@ -63,12 +83,18 @@ impl<T> Store<T> {
         WriteGuard {
             guard: self.value.write().unwrap_or_else(|e| e.into_inner()),
             dirty: &self.dirty,
+            persistent: self.persistent,
         }
     }
 
     /// Clears the changed flag, saying whether it was set.
     pub(crate) fn take_dirty(&self) -> bool {
         self.dirty.swap(false, Ordering::AcqRel)
+    }
+
+    /// Whether the store changed since it was last saved.
+    pub(crate) fn is_dirty(&self) -> bool {
+        self.dirty.load(Ordering::Acquire)
     }
 
     /// Marks the store changed (for a value loaded fresh from its seed).
@@ -93,6 +119,8 @@ impl<T: Send + Sync> Resettable for Store<T> {
 pub(crate) trait Persisted: Resettable {
     /// Key of the store in the saved state (`oauth`, `drive`, ...).
     fn name(&self) -> &'static str;
+    /// Whether the store changed since the last save.
+    fn dirty(&self) -> bool;
     /// If the store changed since the last call, clears the flag and returns its JSON.
     fn take_if_dirty(&self) -> Option<Result<serde_json::Value, serde_json::Error>>;
 }
@@ -100,6 +128,10 @@ pub(crate) trait Persisted: Resettable {
 impl<T: Serialize + DeserializeOwned + Send + Sync> Persisted for Store<T> {
     fn name(&self) -> &'static str {
         self.name
+    }
+
+    fn dirty(&self) -> bool {
+        self.is_dirty()
     }
 
     fn take_if_dirty(&self) -> Option<Result<serde_json::Value, serde_json::Error>> {
@@ -116,7 +148,7 @@ mod tests {
 
     #[test]
     fn only_mutable_access_marks_dirty() {
-        let store = Store::new("t", vec![1u32], Vec::new);
+        let store = Store::new("t", vec![1u32], Vec::new, true);
         assert!(store.take_if_dirty().is_none());
         {
             let guard = store.write();
