@@ -133,6 +133,17 @@ pub enum AuthCommand {
     Revoke,
     /// List the stored profiles.
     List,
+    /// Application Default Credentials for other tools (like gcloud's).
+    #[command(subcommand, name = "application-default")]
+    ApplicationDefault(AdcCommand),
+}
+
+/// `gapi auth application-default ...`
+#[derive(Debug, Subcommand)]
+pub enum AdcCommand {
+    /// Log in and write the ADC file where gcloud writes it (`--quota-project` is stored as
+    /// quota_project_id), so google.auth.default() and other Google libraries pick it up.
+    Login(LoginArgs),
 }
 
 /// `gapi auth login`
@@ -153,7 +164,9 @@ pub struct LoginArgs {
     /// `oob:auto`: read the code from the browser window's title (X11), else ask to paste it.
     #[arg(long)]
     pub title: bool,
-    /// Do not open a browser; print the URL and wait (for headless machines).
+    /// Do not open a browser (headless machines): print the URL, then finish when the redirect
+    /// reaches the port or when the address the browser ended on (or the code) is pasted here;
+    /// also prints a --remote-bootstrap command for a machine with a browser.
     #[arg(long)]
     pub no_browser: bool,
     /// Loopback port to listen on (0 = any free port).
@@ -176,6 +189,17 @@ pub struct LoginArgs {
     /// once more with `consent`.
     #[arg(long, value_enum, value_name = "PROMPT")]
     pub prompt: Option<Prompt>,
+
+    // Issue 11 (login where users are): two-machine login.
+    /// The browser side of a two-machine login: open URL (printed by `gapi auth login` on a
+    /// headless machine) here, and print the line to paste back there. Stores nothing.
+    #[arg(long, value_name = "URL", conflicts_with_all = ["console", "device", "title", "scopes"])]
+    pub remote_bootstrap: Option<String>,
+    /// Incremental consent: ask only for SCOPE (repeatable) with include_granted_scopes=true
+    /// and the stored account as login_hint; the profile keeps one merged grant. Uses the
+    /// stored login's client secrets unless --client-secrets is given.
+    #[arg(long = "add-scope", value_name = "SCOPE", conflicts_with = "scopes")]
+    pub add_scopes: Vec<String>,
 }
 
 /// Values of `gapi auth login --prompt`.

@@ -311,7 +311,7 @@ pub async fn credentials_for(
             .unwrap_or(&pick);
         return Err(exit::login_needed(format!(
             "the stored credentials (profile `{}`) were granted none of the scopes this method accepts:\n  {}\n\
-             hint: run `gapi auth login --scope {short}{}` (add --client-secrets FILE)",
+             hint: run `gapi auth login --add-scope {short}{}` (adds it to this login)",
             global.profile,
             scopes.join("\n  "),
             super::auth::profile_flag(&global.profile)

@@ -1,5 +1,6 @@
 //! One module per subcommand; [`run`] dispatches.
 
+mod adc_login;
 mod api;
 mod apis;
 mod auth;
@@ -9,7 +10,10 @@ pub(crate) mod credentials;
 mod demo;
 mod describe;
 mod emulator;
+mod incremental;
 mod mcp;
+mod refresh_failure;
+mod remote_login;
 
 use std::process::ExitCode;
 
@@ -23,13 +27,16 @@ pub async fn run(parsed: Parsed) -> anyhow::Result<ExitCode> {
         parsed.action,
         Action::Fixed(Command::Auth(AuthCommand::Login(_)))
     );
-    dispatch(parsed).await.map_err(|e| {
-        if logging_in {
-            e
-        } else {
-            with_login_hint(e, &profile)
+    let global = parsed.global.clone();
+    match dispatch(parsed).await {
+        Ok(code) => Ok(code),
+        Err(e) if logging_in => Err(e),
+        // A refresh failure the library explained: say why, offer to log in again.
+        Err(e) if refresh_failure::diagnosed(&e).is_some() => {
+            refresh_failure::handle(e, &global).await
         }
-    })
+        Err(e) => Err(with_login_hint(e, &profile)),
+    }
 }
 
 /// Authorization errors end with the exact command that logs this profile in again.
