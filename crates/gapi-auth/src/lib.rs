@@ -46,6 +46,7 @@ pub mod fsread;
 pub mod fuzzing;
 pub mod impersonated;
 pub mod jwt;
+pub mod keyring_store;
 pub mod metadata;
 pub mod pkce;
 pub mod protocol;
@@ -70,6 +71,7 @@ pub use flow::console::ConsoleOptions;
 pub use flow::device::{DeviceOptions, DevicePrompt};
 pub use flow::loopback::LocalServer;
 pub use flow::{InstalledFlow, OOB_REDIRECT_URI};
+pub use keyring_store::{KeyringMarker, StoreKind, probe_keyring};
 pub use protocol::{
     DeviceAuthorization, RetryPolicy, TokenClient, TokenInfo, TokenResponse, default_http_client,
 };

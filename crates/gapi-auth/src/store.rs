@@ -12,6 +12,7 @@ use crate::authorized_user::{AuthorizedUser, UserCredentials};
 use crate::credentials::Credentials;
 use crate::error::{Error, ErrorKind, Result};
 use crate::fsread::{ReadError, read_small_text, something_exists};
+use crate::keyring_store::{self, KEYRING_MARKER_TYPE, KEYRING_SERVICE, KeyringMarker, StoreKind};
 
 /// The profile used when none is named.
 pub const DEFAULT_PROFILE: &str = "default";
@@ -20,6 +21,8 @@ pub const DEFAULT_PROFILE: &str = "default";
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct FileStore {
     dir: PathBuf,
+    /// Where saves go (`--store`); None: where each profile already is, else a file.
+    kind: Option<StoreKind>,
 }
 
 /// An exclusive, cross-process lock on one profile; released on drop.
@@ -59,7 +62,10 @@ fn check_profile(profile: &str) -> Result<()> {
 impl FileStore {
     /// A store rooted at `dir` (the config directory; files go in `dir/credentials/`).
     pub fn new(dir: impl Into<PathBuf>) -> Self {
-        FileStore { dir: dir.into() }
+        FileStore {
+            dir: dir.into(),
+            kind: None,
+        }
     }
 
     /// `$GAPI_CONFIG_DIR`, else `$XDG_CONFIG_HOME/gapi`, else `~/.config/gapi`.
@@ -160,7 +166,19 @@ impl FileStore {
     fn read_profile_text(&self, profile: &str) -> Result<Option<String>> {
         let path = self.path_for(profile);
         match read_small_text(&path) {
-            Ok(text) => Ok(Some(text)),
+            Ok(text) => match KeyringMarker::parse(&text) {
+                // The file only names the keyring entry that holds the profile.
+                Some(marker) => match keyring_store::read(&marker)? {
+                    Some(json) => Ok(Some(json)),
+                    None => Err(broken_profile(
+                        profile,
+                        &path,
+                        &format!("its entry in {} is gone", marker.describe()),
+                        true,
+                    )),
+                },
+                None => Ok(Some(text)),
+            },
             Err(ReadError::NotFound(_)) => Ok(None),
             Err(e @ ReadError::NotRegular(_)) => {
                 Err(broken_profile(profile, &path, &e.to_string(), false))
@@ -250,6 +268,38 @@ impl FileStore {
         result
     }
 
+    /// The keyring marker at `profile`'s path, when the profile lives in the OS keyring.
+    pub fn keyring_marker(&self, profile: &str) -> Option<KeyringMarker> {
+        check_profile(profile).ok()?;
+        read_small_text(&self.path_for(profile))
+            .ok()
+            .and_then(|text| KeyringMarker::parse(&text))
+    }
+
+    /// Where `profile` is kept (None when it does not exist).
+    pub fn stored_in(&self, profile: &str) -> Result<Option<StoreKind>> {
+        if !self.exists(profile)? {
+            return Ok(None);
+        }
+        Ok(Some(match self.keyring_marker(profile) {
+            Some(_) => StoreKind::Keyring,
+            None => StoreKind::File,
+        }))
+    }
+
+    /// This store with every login and refresh it saves kept in `kind` (`--store`): a
+    /// profile saved in the other kind moves over (its old keyring entry is deleted). Without
+    /// it each profile stays where it is, a new one goes to a file.
+    pub fn storing_in(mut self, kind: StoreKind) -> Self {
+        self.kind = Some(kind);
+        self
+    }
+
+    /// Saves `creds` as `profile` in the given storage (see [`FileStore::storing_in`]).
+    pub async fn save_in(&self, profile: &str, creds: &Credentials, kind: StoreKind) -> Result<()> {
+        self.clone().storing_in(kind).save(profile, creds).await
+    }
+
     /// Stores a credential file of another type (a service-account key, an external-account
     /// configuration...) as `profile`, after checking it loads: atomically, mode 0600, under
     /// the profile lock. Later loads of the profile use it as is.
@@ -274,6 +324,43 @@ impl FileStore {
     pub(crate) fn write_locked(&self, profile: &str, creds: &UserCredentials) -> Result<()> {
         check_profile(profile)?;
         let json = creds.to_authorized_user_json();
+        let old = self.keyring_marker(profile);
+        let kind = self.kind.unwrap_or(match old {
+            Some(_) => StoreKind::Keyring,
+            None => StoreKind::File,
+        });
+        if kind == StoreKind::Keyring {
+            // Remembered per profile: the secrets go to the keyring only, and the marker is
+            // written after them, so an unreachable keyring leaves nothing new on disk.
+            let marker = KeyringMarker {
+                kind: KEYRING_MARKER_TYPE.to_string(),
+                profile: profile.to_string(),
+                account: creds.account(),
+                service: KEYRING_SERVICE.to_string(),
+                user: format!("{}:{profile}", self.dir.display()),
+            };
+            let marker = match old {
+                Some(old) if old.service == marker.service && old.user == marker.user => {
+                    KeyringMarker {
+                        account: marker.account.or(old.account),
+                        ..old
+                    }
+                }
+                _ => marker,
+            };
+            keyring_store::write(&marker, &json)?;
+            if self.keyring_marker(profile).as_ref() == Some(&marker) {
+                return Ok(());
+            }
+            let dir = self.ensure_dir()?;
+            self.remove_stale_temps(profile);
+            return write_atomic(
+                &dir,
+                &self.path_for(profile),
+                &temp_prefix(profile),
+                marker.to_json().as_bytes(),
+            );
+        }
         let dir = self.ensure_dir()?;
         self.remove_stale_temps(profile);
         write_atomic(
@@ -281,7 +368,13 @@ impl FileStore {
             &self.path_for(profile),
             &temp_prefix(profile),
             json.as_bytes(),
-        )
+        )?;
+        if let Some(old) = old
+            && let Err(e) = keyring_store::delete(&old)
+        {
+            tracing::warn!("could not delete the profile's old keyring entry: {e}");
+        }
+        Ok(())
     }
 
     /// Deletes stale temp files of `profile` (call only while holding its lock). Returns how
@@ -320,6 +413,10 @@ impl FileStore {
     pub async fn delete(&self, profile: &str) -> Result<bool> {
         let lock = self.lock_async(profile).await?;
         let path = self.path_for(profile);
+        if let Some(marker) = self.keyring_marker(profile) {
+            // The keyring entry goes first: if it cannot, the marker stays to say where it is.
+            keyring_store::delete(&marker)?;
+        }
         let result = match std::fs::symlink_metadata(&path) {
             Ok(meta) if meta.is_dir() => std::fs::remove_dir_all(&path).map(|()| true),
             Ok(_) => std::fs::remove_file(&path).map(|()| true),

@@ -184,6 +184,10 @@ pub struct LoginArgs {
     /// Give up waiting for the user after this many seconds.
     #[arg(long, default_value_t = 300, value_name = "SECS")]
     pub timeout: u64,
+    /// Where the login is kept: `file` (a 0600 authorized_user file, the default) or
+    /// `keyring` (tokens and client secret in the OS keyring); remembered per profile.
+    #[arg(long, env = "GAPI_CREDENTIAL_STORE", value_name = "STORE", value_parser = ["file", "keyring"])]
+    pub store: Option<String>,
     /// The consent page's `prompt`: `consent` always issues a new refresh token. Without it,
     /// a repeat login that gets none keeps the stored one (same account and client) or asks
     /// once more with `consent`.

@@ -7,7 +7,7 @@ use std::time::{Duration, SystemTime};
 use anyhow::Context;
 use gapi_auth::{
     ClientKind, ClientSecrets, ConsoleOptions, Credentials, DeviceOptions, FileStore,
-    InstalledFlow, LocalServer, OOB_REDIRECT_URI, Selected,
+    InstalledFlow, LocalServer, OOB_REDIRECT_URI, Selected, StoreKind,
 };
 use serde_json::json;
 
@@ -97,6 +97,20 @@ async fn login(
     if let Some(url) = &args.remote_bootstrap {
         return super::remote_login::run(url, &args).await;
     }
+    // `--store` (else where the profile already is, else a file); the keyring is checked
+    // before any consent page, so an unreachable one costs the user nothing.
+    let kind = match args.store.as_deref() {
+        Some(kind) => Some(StoreKind::parse(kind)?),
+        None => store.stored_in(&global.profile).ok().flatten(),
+    };
+    let in_keyring = kind == Some(StoreKind::Keyring);
+    if in_keyring {
+        gapi_auth::probe_keyring()?;
+    }
+    let store = &match kind {
+        Some(kind) => store.clone().storing_in(kind),
+        None => store.clone(),
+    };
     // `--add-scope`: the stored login's client and account, only the new scopes.
     let add = super::incremental::prepare(global, store, &args).await?;
     if add.as_ref().is_some_and(|a| a.scopes.is_empty()) {
@@ -192,14 +206,21 @@ async fn login(
         other => other?,
     };
     let file = store.path_for(&global.profile);
-    eprintln!(
-        "Logged in{}. Credentials saved to {} (mode 0600).",
-        creds
-            .account()
-            .map(|a| format!(" as {a}"))
-            .unwrap_or_default(),
-        file.display()
-    );
+    let account = creds
+        .account()
+        .map(|a| format!(" as {a}"))
+        .unwrap_or_default();
+    match store.keyring_marker(&global.profile) {
+        Some(marker) => eprintln!(
+            "Logged in{account}. Tokens and client secret saved in {}; {} only names the entry.",
+            marker.describe(),
+            file.display()
+        ),
+        None => eprintln!(
+            "Logged in{account}. Credentials saved to {} (mode 0600).",
+            file.display()
+        ),
+    }
     eprintln!("Granted scopes: {}", creds.granted_scopes().join(" "));
     Ok(ExitCode::SUCCESS)
 }
@@ -303,6 +324,7 @@ async fn status(
         "type": creds.kind().as_str(),
         "source": source.to_string(),
         "credentials_file": source.path().map(|p| p.display().to_string()),
+        "stored_in": stored_in(store, source.profile()),
         "client_id": creds.client_id(),
         "account": creds.account(),
         "scopes": creds.granted_scopes(),
@@ -347,6 +369,7 @@ async fn status(
             println!("expiry:      {}", s("expiry"));
             println!("refreshable: {}", s("has_refresh_token"));
             println!("file:        {}", s("credentials_file"));
+            println!("stored in:   {}", s("stored_in"));
             if let Some(ti) = info.get("tokeninfo") {
                 println!(
                     "server says: valid, {}s left",
@@ -370,6 +393,15 @@ async fn status(
     }
 }
 
+/// Where a profile's secrets are kept, for `auth status` (None for non-profile sources).
+fn stored_in(store: &FileStore, profile: Option<&str>) -> Option<String> {
+    let profile = profile?;
+    Some(match store.keyring_marker(profile) {
+        Some(marker) => marker.describe(),
+        None => "file".to_string(),
+    })
+}
+
 /// Asks tokeninfo about the access token; a token the server no longer knows is refreshed
 /// once and asked about again, so only a dead grant (or no server) fails.
 async fn server_check(creds: &Credentials) -> Result<gapi_auth::TokenInfo, gapi_auth::Error> {
@@ -383,16 +415,18 @@ async fn server_check(creds: &Credentials) -> Result<gapi_auth::TokenInfo, gapi_
 }
 
 async fn revoke(global: &GlobalArgs, store: &FileStore) -> anyhow::Result<ExitCode> {
-    let file = store.path_for(&global.profile);
+    let path = store.path_for(&global.profile);
+    // What is deleted: the file, and for a keyring profile its keyring entry too.
+    let file = match store.keyring_marker(&global.profile) {
+        Some(marker) => format!("{} and its entry in {}", path.display(), marker.describe()),
+        None => path.display().to_string(),
+    };
     let creds = match load(store, &global.profile).await {
         Ok(creds) => creds,
         // A broken file cannot be revoked at the server, but its files can still go.
         Err(e) if store.exists(&global.profile)? => {
             store.delete(&global.profile).await?;
-            eprintln!(
-                "Deleted {} without revoking at the server: {e:#}",
-                file.display()
-            );
+            eprintln!("Deleted {file} without revoking at the server: {e:#}");
             return Ok(ExitCode::SUCCESS);
         }
         Err(e) => return Err(e),
@@ -401,15 +435,13 @@ async fn revoke(global: &GlobalArgs, store: &FileStore) -> anyhow::Result<ExitCo
     // The grant may already be gone at the server (revoked elsewhere, expired): still forget it.
     store.delete(&global.profile).await?;
     match revoked {
-        Ok(()) => eprintln!("Revoked the grant and deleted {}.", file.display()),
-        Err(e) if e.needs_login() => eprintln!(
-            "The server no longer knew this grant ({e}); deleted {} anyway.",
-            file.display()
-        ),
+        Ok(()) => eprintln!("Revoked the grant and deleted {file}."),
+        Err(e) if e.needs_login() => {
+            eprintln!("The server no longer knew this grant ({e}); deleted {file} anyway.")
+        }
         Err(e) => {
             return Err(anyhow::Error::new(e).context(format!(
-                "deleted {} but could not revoke the grant at the server",
-                file.display()
+                "deleted {file} but could not revoke the grant at the server"
             )));
         }
     }
