@@ -163,3 +163,33 @@ pub fn probe_keyring() -> Result<()> {
 }
 
 pub(crate) use imp::{delete, read, write};
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn store_kinds_parse_and_unknown_ones_are_refused() {
+        assert_eq!(StoreKind::parse("keyring").unwrap(), StoreKind::Keyring);
+        assert_eq!(StoreKind::parse(" File ").unwrap(), StoreKind::File);
+        let e = StoreKind::parse("vault").unwrap_err();
+        assert!(e.to_string().contains("vault"), "{e}");
+    }
+
+    #[test]
+    fn only_a_gapi_keyring_document_is_a_marker() {
+        let m = KeyringMarker {
+            kind: KEYRING_MARKER_TYPE.into(),
+            profile: "work".into(),
+            account: Some("a@example.com".into()),
+            service: KEYRING_SERVICE.into(),
+            user: "/cfg:work".into(),
+        };
+        assert_eq!(KeyringMarker::parse(&m.to_json()), Some(m));
+        assert_eq!(
+            KeyringMarker::parse(r#"{"type":"authorized_user","client_id":"x"}"#),
+            None
+        );
+        assert_eq!(KeyringMarker::parse("not json"), None);
+    }
+}
