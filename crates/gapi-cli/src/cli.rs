@@ -272,6 +272,10 @@ pub struct EmulatorArgs {
     /// profile scopes are exempt. Default: they live until revoked.
     #[arg(long, value_name = "SECS")]
     pub refresh_token_lifetime: Option<u64>,
+    /// The `iss` of the ID tokens it signs (default: its own URL); `https://accounts.google.com`
+    /// for clients that accept only Google's issuers.
+    #[arg(long, value_name = "URL")]
+    pub id_token_issuer: Option<String>,
     /// Allow listening on a non-loopback address (the emulator has no real security).
     #[arg(long)]
     pub allow_remote: bool,

@@ -30,6 +30,11 @@ pub struct EmulatorConfig {
     /// "Testing" mode; grants of only name, email and profile scopes are exempt, as at Google.
     /// `None` (the default): refresh tokens live until revoked.
     pub refresh_token_lifetime: Option<Duration>,
+    /// The `iss` of the ID tokens the emulator signs (and of its OpenID configuration). `None`
+    /// (the default): the emulator's base URL. `https://accounts.google.com` suits clients
+    /// that accept only Google's issuers, such as Python's `id_token.verify_oauth2_token`
+    /// (whose certificate request a test then sends to the emulator's `/oauth2/v1/certs`).
+    pub id_token_issuer: Option<String>,
 }
 
 impl Default for EmulatorConfig {
@@ -42,6 +47,7 @@ impl Default for EmulatorConfig {
             allow_remote: false,
             device_poll_interval: Duration::from_secs(5),
             refresh_token_lifetime: None,
+            id_token_issuer: None,
         }
     }
 }

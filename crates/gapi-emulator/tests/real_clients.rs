@@ -219,11 +219,26 @@ async fn python_clients_read_userinfo_tokeninfo_and_verify_id_tokens() {
         json!({"email": "alice@example.com", "scope": IDENTITY}),
     )
     .await;
+    // An emulator that signs as Google's issuer, for verify_oauth2_token itself.
+    let as_google = common::start_with(EmulatorConfig {
+        id_token_issuer: Some("https://accounts.google.com".into()),
+        ..Default::default()
+    })
+    .await;
+    let google_tokens = issue(
+        &as_google,
+        json!({"email": "alice@example.com", "scope": IDENTITY}),
+    )
+    .await;
     let out = run(
         Peer::Python,
         "identity",
         &emu,
-        json!({"access_token": tokens["access_token"], "id_token": tokens["id_token"]}),
+        json!({
+            "access_token": tokens["access_token"],
+            "id_token": tokens["id_token"],
+            "google_issuer_id_token": google_tokens["id_token"],
+        }),
     )
     .await;
     assert_userinfo_v2(ok(&out["userinfo_v2"], "userinfo().get()"));
@@ -249,6 +264,15 @@ async fn python_clients_read_userinfo_tokeninfo_and_verify_id_tokens() {
         strict["message"].as_str().unwrap().contains("Wrong issuer"),
         "only the issuer differs: {strict}"
     );
+    // Signed as accounts.google.com (the emulator's key: the test sends Google's certificate
+    // URL to this emulator's /oauth2/v1/certs, whose keys are the same), it is accepted.
+    let google = ok(
+        &out["verify_oauth2_token_google_issuer"],
+        "verify_oauth2_token, iss accounts.google.com",
+    );
+    assert_eq!(google["iss"], "https://accounts.google.com", "{google}");
+    assert_eq!(google["email"], "alice@example.com", "{google}");
+    as_google.shutdown().await;
     emu.shutdown().await;
 }
 

@@ -17,6 +17,7 @@ pub async fn run(args: EmulatorArgs) -> anyhow::Result<ExitCode> {
         token_lifetime: Duration::from_secs(args.token_lifetime),
         refresh_token_lifetime: args.refresh_token_lifetime.map(Duration::from_secs),
         allow_remote: args.allow_remote,
+        id_token_issuer: args.id_token_issuer,
         ..Default::default()
     };
     let running = Emulator::start(config)

@@ -37,9 +37,18 @@ pub(crate) fn picture(issuer: &str, user: &TestUser) -> String {
     format!("{issuer}/avatars/{}.png", user.id)
 }
 
-/// An RS256 ID token for `user`, issued by the emulator (`issuer`) to `client_id`, with
-/// Google's claims for the granted scopes.
+/// The `iss` of ID tokens: the configured issuer, else the emulator's base URL.
+pub(crate) fn issuer(core: &crate::framework::Core) -> &str {
+    core.config
+        .id_token_issuer
+        .as_deref()
+        .unwrap_or(&core.base_url)
+}
+
+/// An RS256 ID token for `user`, issued by `issuer` to `client_id`, with Google's claims for
+/// the granted scopes (`base`, the emulator's URL, serves the picture).
 pub(crate) fn make(
+    base: &str,
     issuer: &str,
     client_id: &str,
     user: &TestUser,
@@ -64,7 +73,7 @@ pub(crate) fn make(
         claims["name"] = json!(user.name);
         claims["given_name"] = json!(given);
         claims["family_name"] = json!(family);
-        claims["picture"] = json!(picture(issuer, user));
+        claims["picture"] = json!(picture(base, user));
     }
     test_key().sign_jwt(&claims)
 }
@@ -93,7 +102,7 @@ pub(crate) async fn jwks() -> Response {
 pub(crate) async fn openid_configuration(State(state): State<Shared>) -> Response {
     let base = &state.core.base_url;
     cacheable(&json!({
-        "issuer": base,
+        "issuer": issuer(&state.core),
         "authorization_endpoint": format!("{base}/o/oauth2/v2/auth"),
         "device_authorization_endpoint": format!("{base}/device/code"),
         "token_endpoint": format!("{base}/token"),

@@ -98,6 +98,7 @@ pub(crate) fn issue(
     ) {
         (true, Some(user)) => Some(super::id_token::make(
             &core.base_url,
+            super::id_token::issuer(core),
             client_id,
             user,
             scopes,
