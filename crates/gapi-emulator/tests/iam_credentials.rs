@@ -284,6 +284,8 @@ async fn generate_access_token_needs_the_token_creator_role() {
     assert_eq!(r.status(), 200);
     let v: Value = r.json().await.unwrap();
     let expire = v["expireTime"].as_str().unwrap();
+    // Whole seconds, as Google answers and google-auth parses (`%Y-%m-%dT%H:%M:%SZ`).
+    assert_eq!(expire.len(), 20, "{expire}");
     assert!(expire.ends_with('Z') && expire.contains('T'), "{expire}");
     let robot = v["accessToken"].as_str().unwrap();
     assert!(
@@ -291,6 +293,15 @@ async fn generate_access_token_needs_the_token_creator_role() {
         "the robot's own Drive"
     );
 
+    // google-auth sends `"delegates": null`.
+    let r = iam(
+        &emu,
+        &alice,
+        "generateAccessToken",
+        json!({"scope": [common::DRIVE], "delegates": null}),
+    )
+    .await;
+    assert_eq!(r.status(), 200);
     let body = json!({"scope": [common::DRIVE]});
     assert_denied(
         iam(&emu, &bob, "generateAccessToken", body.clone()).await,

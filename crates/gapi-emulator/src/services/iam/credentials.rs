@@ -15,7 +15,7 @@ use crate::framework::api_error::{ApiError, json_ok};
 use crate::framework::body::{Params, SMALL_BODY_LIMIT, json_object, read_limited};
 use crate::framework::caller::authenticate;
 use crate::framework::random;
-use crate::framework::time::{now_ms, rfc3339};
+use crate::framework::time::now_ms;
 use crate::framework::tokens::AccessToken;
 
 /// Scopes that let a token call the IAM Credentials API.
@@ -113,7 +113,7 @@ async fn serve(
 
 /// `delegates[]`: `projects/-/serviceAccounts/EMAIL` (or a bare email) → emails.
 fn delegates(body: &Map<String, Value>) -> Result<Vec<String>, Failure> {
-    let Some(list) = body.get("delegates") else {
+    let Some(list) = body.get("delegates").filter(|d| !d.is_null()) else {
         return Ok(Vec::new());
     };
     let Some(items) = list.as_array() else {
@@ -189,8 +189,15 @@ fn generate_access_token(core: &Ctx, body: &Map<String, Value>) -> Result<Respon
         },
     );
     Ok(json_ok(
-        &json!({"accessToken": token, "expireTime": rfc3339(expires_ms)}),
+        &json!({"accessToken": token, "expireTime": expire_time(expires_ms)}),
     ))
+}
+
+/// Google's `expireTime`: RFC 3339 in whole seconds (`2026-12-01T12:00:00Z`), which clients
+/// such as google-auth parse with exactly that pattern.
+fn expire_time(ms: u64) -> String {
+    let at = std::time::UNIX_EPOCH + std::time::Duration::from_millis(ms);
+    humantime::format_rfc3339_seconds(at).to_string()
 }
 
 /// `"3600s"` / `"1.5s"` → whole seconds.
