@@ -78,6 +78,8 @@ async fn google_auth_service_account_and_impersonation_against_the_emulator() {
         v["subject_files"].as_u64().unwrap() > 0,
         "alice's Drive: {v}"
     );
+    assert_eq!(v["jwt_access_is_jwt"], true, "a self-signed JWT: {v}");
+    assert_eq!(v["jwt_access_files"], 0, "the JWT acts as the robot: {v}");
     assert_eq!(v["id_token_aud"], "https://svc.example");
     assert_eq!(v["impersonated_files"], 0, "acting as the robot: {v}");
     assert_eq!(v["impersonated_expiry_set"], true);

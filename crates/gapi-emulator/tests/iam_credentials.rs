@@ -465,3 +465,73 @@ async fn the_served_iamcredentials_document_routes_to_the_emulator() {
         .unwrap();
     assert_eq!(r.status(), 200, "{url}");
 }
+
+#[tokio::test]
+async fn a_self_signed_jwt_with_a_scope_claim_is_a_bearer_token() {
+    let emu = common::start(false).await;
+    let key = emu.service_account_key_json();
+    let pair = key_pair(&key);
+    let kid = key["private_key_id"].as_str().unwrap();
+    let jwt = |extra: Value| {
+        let mut c = json!({"iss": ROBOT, "sub": ROBOT, "scope": common::DRIVE, "iat": now(), "exp": now() + 3600});
+        for (k, v) in extra.as_object().unwrap() {
+            if v.is_null() {
+                c.as_object_mut().unwrap().remove(k);
+            } else {
+                c[k] = v.clone();
+            }
+        }
+        sign(&pair, kid, &c)
+    };
+    assert!(
+        file_names(&emu, &jwt(json!({}))).await.is_empty(),
+        "the robot's Drive"
+    );
+
+    let get = |token: String| {
+        let url = format!("{}/drive/v3/files", emu.base_url());
+        async move {
+            common::http()
+                .get(url)
+                .bearer_auth(token)
+                .send()
+                .await
+                .unwrap()
+        }
+    };
+    // Forged: claims for someone else under the robot's signature.
+    let good = jwt(json!({}));
+    let other = jwt(json!({"sub": "alice@example.com"}));
+    let forged = format!(
+        "{}.{}",
+        other.rsplit_once('.').unwrap().0,
+        good.rsplit_once('.').unwrap().1
+    );
+    for bad in [
+        forged,
+        jwt(json!({"sub": "alice@example.com"})),
+        jwt(json!({"exp": now() - 10, "iat": now() - 100})),
+        jwt(json!({"exp": now() + 7200})),
+        jwt(json!({"scope": null, "aud": "https://www.googleapis.com/"})),
+    ] {
+        let r = get(bad).await;
+        let v = common::google_error(r, 401, "authError").await;
+        assert!(
+            v["error"]["message"]
+                .as_str()
+                .unwrap()
+                .contains("self-signed JWT"),
+            "{v}"
+        );
+    }
+    // The scope claim is honoured: drive.readonly cannot create a file.
+    let ro = jwt(json!({"scope": common::DRIVE_READONLY}));
+    let r = common::http()
+        .post(format!("{}/drive/v3/files", emu.base_url()))
+        .bearer_auth(ro)
+        .json(&json!({"name": "x"}))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(r.status(), 403);
+}

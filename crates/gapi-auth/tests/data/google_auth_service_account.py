@@ -53,6 +53,10 @@ out["sa_files"] = file_count(sa.token)
 alice_sa = sa.with_subject("alice@example.com")
 alice_sa.refresh(request)
 out["subject_files"] = file_count(alice_sa.token)
+jwt_access = service_account.Credentials.from_service_account_file(KEY, scopes=[DRIVE], always_use_jwt_access=True)
+jwt_access.refresh(request)
+out["jwt_access_is_jwt"] = jwt_access.token.count(".") == 2
+out["jwt_access_files"] = file_count(jwt_access.token)
 idc = service_account.IDTokenCredentials.from_service_account_file(KEY, target_audience="https://svc.example")
 idc.refresh(request)
 out["id_token_aud"] = google.auth.jwt.decode(idc.token, verify=False)["aud"]

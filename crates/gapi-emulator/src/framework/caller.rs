@@ -81,6 +81,9 @@ pub(crate) fn authenticate(
             "Request is missing required authentication credential. Expected OAuth 2 access token, login cookie or other valid authentication credential.",
         ));
     };
+    if let Some(jwt_caller) = crate::services::iam::self_signed::caller(&token) {
+        return jwt_caller;
+    }
     let tokens = core.tokens.read();
     let Some(record) = tokens.0.get(&token) else {
         return Err(ApiError::unauthenticated(

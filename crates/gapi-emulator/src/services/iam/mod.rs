@@ -10,6 +10,7 @@
 
 pub(crate) mod credentials;
 pub(crate) mod keys;
+pub(crate) mod self_signed;
 
 use axum::Router;
 use axum::extract::{Request, State};
