@@ -51,16 +51,32 @@ def main():
                                              "-p", "orderBy=modifiedByMeTime desc", "--dry-run"]),
         ("gapi drive files list (real call, emulator)", [gapi, "drive", "files", "list", "-p", "pageSize=5",
                                              "-p", "orderBy=modifiedByMeTime desc", "--endpoint", emu + "/"]),
+        ("gapi __complete drive files list -p corpus= (one Tab)", [gapi, "__complete", "drive", "files",
+                                             "list", "-p", "corpus="]),
+        ("gapi __complete dri (one Tab, API names)", [gapi, "__complete", "dri"]),
         ("python: build + files().list() request object", [py, "-c",
             "from googleapiclient.discovery import build\n"
             "s = build('drive', 'v3', developerKey='k', static_discovery=True)\n"
             "r = s.files().list(pageSize=5, orderBy='modifiedByMeTime desc')\n"]),
         ("python: build + files().list().execute() (emulator)", [py, os.path.join(os.path.dirname(__file__), "py_list_once.py")]),
     ]
+    gws = os.environ.get("GWS")
+    if gws:
+        # gws offline: its own HOME with Drive's document (rootUrl = the emulator) in its cache,
+        # and the emulator's token as-is (see ../shared/peers/README.md).
+        home = os.environ["GWS_HOME"]
+        genv = dict(env, HOME=home, GOOGLE_WORKSPACE_CLI_TOKEN=os.environ["TOKEN"])
+        rows[2:2] = [
+            ("gws drive files list --dry-run", [gws, "drive", "files", "list", "--params",
+                '{"pageSize":5,"orderBy":"modifiedByMeTime desc"}', "--dry-run"], genv),
+            ("gws drive files list (real call, emulator)", [gws, "drive", "files", "list", "--params",
+                '{"pageSize":5,"orderBy":"modifiedByMeTime desc"}'], genv),
+        ]
     print(f"| command | median wall ms | median peak RSS MiB |  (N={a.runs})")
     print("|---|---|---|")
-    for name, cmd in rows:
-        ms, mib = measure(cmd, a.runs, env)
+    for row in rows:
+        name, cmd = row[0], row[1]
+        ms, mib = measure(cmd, a.runs, row[2] if len(row) > 2 else env)
         print(f"| {name} | {ms:.2f} | {mib:.1f} |", flush=True)
 
 if __name__ == "__main__":

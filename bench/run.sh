@@ -36,11 +36,21 @@ json.dump({"type": "authorized_user", "client_id": "gapi-emulator.apps.googleuse
 PYEOF
 chmod 600 "$work/config/credentials/default.json"
 export EMU TOKEN PY DRIVE_DOC=$work/drive.json GAPI_CONFIG_DIR=$work/config
+# The Rust peer, offline (../shared/peers/README.md), when it is there.
+GWS_BIN=${GWS:-../shared/peers/gws-0.16.0}
+if [ -x "$GWS_BIN" ]; then
+  export GWS=$(realpath "$GWS_BIN") GWS_HOME=$work/gws-home
+  mkdir -p "$GWS_HOME/.config/gws/cache"
+  cp "$work/drive.json" "$GWS_HOME/.config/gws/cache/drive_v3.json"
+fi
 
 echo "## machine: $(nproc) cores, $(uname -srm), $(date -u +%Y-%m-%dT%H:%MZ)"
 echo
 echo "## cold CLI calls"
 "$PY" bench/cold_cli.py --runs "${RUNS:-40}"
+echo
+echo "## --page-all over 100,000 items (peak RSS must not grow with the item count)"
+"$PY" bench/page_all.py "$GAPI"
 echo
 echo "## build a service"
 cargo bench -q -p gapi-client --bench build 2>/dev/null

@@ -59,6 +59,10 @@ struct TokenState {
     account: Option<String>,
     quota_project_id: Option<String>,
     universe_domain: Option<String>,
+    /// When the refresh token was issued (diagnoses Testing-mode expiry; issue 11).
+    refresh_token_obtained: Option<SystemTime>,
+    /// The client_secret.json the login used, to name the exact command that logs in again.
+    client_secrets_file: Option<String>,
 }
 
 impl TokenState {
@@ -78,6 +82,7 @@ impl TokenState {
             .map(|s| now + Duration::from_secs(s).min(MAX_TOKEN_LIFETIME));
         if let Some(rt) = resp.refresh_token {
             self.refresh_token = Some(rt);
+            self.refresh_token_obtained = Some(now);
         }
         if let Some(scope) = resp.scope {
             self.scopes = parse_scope_list(&scope);
@@ -132,6 +137,13 @@ pub(crate) struct AuthorizedUser {
     pub quota_project_id: Option<String>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub universe_domain: Option<String>,
+    /// gapi's own: when the refresh token was issued (RFC 3339 UTC). google-auth and gcloud
+    /// ignore fields they do not know.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub refresh_token_obtained_at: Option<String>,
+    /// gapi's own: the client_secret.json the login used (a path, not a secret).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub gapi_client_secrets: Option<String>,
 }
 
 impl std::fmt::Debug for UserCredentials {
@@ -282,6 +294,12 @@ impl UserCredentials {
             account: file.account.filter(|a| !a.is_empty()),
             quota_project_id: file.quota_project_id.filter(|q| !q.is_empty()),
             universe_domain: file.universe_domain,
+            // An unreadable timestamp only loses the diagnosis, never the login.
+            refresh_token_obtained: file
+                .refresh_token_obtained_at
+                .as_deref()
+                .and_then(timefmt::parse_expiry),
+            client_secrets_file: file.gapi_client_secrets.filter(|p| !p.is_empty()),
         };
         Ok(Self::from_state(client, state))
     }
@@ -311,6 +329,12 @@ impl UserCredentials {
                     .clone()
                     .unwrap_or_else(|| "googleapis.com".to_string()),
             ),
+            refresh_token_obtained_at: s
+                .refresh_token
+                .as_ref()
+                .and(s.refresh_token_obtained)
+                .map(timefmt::format_expiry),
+            gapi_client_secrets: s.client_secrets_file.clone(),
         }
     }
 
@@ -343,13 +367,51 @@ impl UserCredentials {
 
     /// Takes over a stored refresh token (and the scopes it grants) after a repeat login that
     /// issued none, so the login keeps renewing itself.
-    pub(crate) fn adopt_refresh_token(&self, refresh_token: RefreshToken, scopes: Vec<String>) {
+    pub(crate) fn adopt_refresh_token(
+        &self,
+        refresh_token: RefreshToken,
+        scopes: Vec<String>,
+        obtained: Option<SystemTime>,
+    ) {
         self.write_state(|s| {
             s.refresh_token = Some(refresh_token);
+            s.refresh_token_obtained = obtained;
             if !scopes.is_empty() {
                 s.scopes = scopes;
             }
         });
+    }
+
+    /// When the refresh token was issued, when known (logins by gapi record it).
+    pub fn refresh_token_obtained(&self) -> Option<SystemTime> {
+        self.read_state().refresh_token_obtained
+    }
+
+    /// The client_secret.json this login was made with, when recorded.
+    pub fn client_secrets_file(&self) -> Option<String> {
+        self.read_state().client_secrets_file
+    }
+
+    /// Records the client_secret.json the login used (stored beside the tokens), so a failed
+    /// refresh can name the exact command that logs in again.
+    pub fn with_client_secrets_file(self, path: impl Into<String>) -> Self {
+        self.write_state(|s| s.client_secrets_file = Some(path.into()));
+        self
+    }
+
+    /// Explains a failed refresh (Testing-mode expiry, re-authentication policy, revoked
+    /// grant, gone client) from the error and this login's age and scopes.
+    fn diagnosed(&self, e: Error) -> Error {
+        let s = self.read_state();
+        match crate::diagnose::diagnose_refresh_failure(
+            &e,
+            s.refresh_token_obtained,
+            &s.scopes,
+            SystemTime::now(),
+        ) {
+            Some(d) => e.with_diagnosis(d),
+            None => e,
+        }
     }
 
     /// Records the account name learnt after login (tokeninfo), for display and matching.
@@ -417,7 +479,7 @@ impl UserCredentials {
             Some((store, profile)) => self.refresh_with_store(&store, &profile, forced_at).await,
             None => self.refresh_now().await,
         };
-        let token = result.map_err(|e| self.login_hint(e))?;
+        let token = result.map_err(|e| self.login_hint(self.diagnosed(e)))?;
         self.inner.generation.fetch_add(1, Ordering::SeqCst);
         Ok(token)
     }
@@ -487,9 +549,14 @@ impl UserCredentials {
                 _ => false,
             };
             if rotated || disk_token_new {
+                let disk_obtained = on_disk
+                    .refresh_token_obtained_at
+                    .as_deref()
+                    .and_then(timefmt::parse_expiry);
                 self.write_state(|s| {
                     if let Some(rt) = &disk_rt {
                         s.refresh_token = Some(RefreshToken::new(rt.clone()));
+                        s.refresh_token_obtained = disk_obtained;
                     }
                     if let Some(at) = &disk_at {
                         s.access_token = Some(AccessToken::new(at.clone()));

@@ -237,6 +237,17 @@ impl Credentials {
         self.user().map(|u| u.client_id())
     }
 
+    /// The client_secret.json a user's login was made with, when recorded (names the exact
+    /// command that logs in again).
+    pub fn client_secrets_file(&self) -> Option<String> {
+        self.user().and_then(|u| u.client_secrets_file())
+    }
+
+    /// When a user's refresh token was issued, when known (diagnoses Testing-mode expiry).
+    pub fn refresh_token_obtained(&self) -> Option<std::time::SystemTime> {
+        self.user().and_then(|u| u.refresh_token_obtained())
+    }
+
     /// The `authorized_user` JSON of user credentials (contains secrets).
     pub fn to_authorized_user_json(&self) -> Option<String> {
         self.user().map(|u| u.to_authorized_user_json())

@@ -33,7 +33,7 @@ pub struct DefaultCredentials {
 }
 
 /// gcloud's well-known ADC file, as google-auth computes it (the file may not exist).
-pub fn gcloud_adc_path(env: &dyn Fn(&str) -> Option<OsString>) -> Option<PathBuf> {
+pub fn gcloud_adc_path(env: &(dyn Fn(&str) -> Option<OsString> + Sync)) -> Option<PathBuf> {
     let dir = match env("CLOUDSDK_CONFIG") {
         Some(d) => PathBuf::from(d),
         None if cfg!(windows) => PathBuf::from(env("APPDATA")?).join("gcloud"),
@@ -50,7 +50,7 @@ pub async fn find_default(opts: &LoadOptions) -> Result<DefaultCredentials> {
 /// [`find_default`] with an injectable environment (for tests).
 pub async fn find_default_with(
     opts: &LoadOptions,
-    env: &dyn Fn(&str) -> Option<OsString>,
+    env: &(dyn Fn(&str) -> Option<OsString> + Sync),
 ) -> Result<DefaultCredentials> {
     let text_env = |k: &str| {
         env(k)

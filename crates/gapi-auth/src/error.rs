@@ -56,6 +56,8 @@ struct Inner {
     status: Option<u16>,
     retryable: bool,
     source: Option<Box<dyn std::error::Error + Send + Sync>>,
+    oauth_subtype: Option<String>,
+    diagnosis: Option<crate::diagnose::Diagnosis>,
 }
 
 impl Error {
@@ -69,6 +71,8 @@ impl Error {
                 status: None,
                 retryable: false,
                 source: None,
+                oauth_subtype: None,
+                diagnosis: None,
             }),
         }
     }
@@ -91,6 +95,18 @@ impl Error {
         self
     }
 
+    pub(crate) fn with_oauth_subtype(mut self, subtype: impl Into<String>) -> Self {
+        self.inner.oauth_subtype = Some(subtype.into());
+        self
+    }
+
+    /// Attaches what a failed refresh most likely means; its explanation becomes the hint.
+    pub(crate) fn with_diagnosis(mut self, diagnosis: crate::diagnose::Diagnosis) -> Self {
+        self.inner.hint = Some(diagnosis.explanation());
+        self.inner.diagnosis = Some(diagnosis);
+        self
+    }
+
     pub(crate) fn with_status(mut self, status: u16) -> Self {
         self.inner.status = Some(status);
         self
@@ -104,7 +120,12 @@ impl Error {
     /// Replaces the hint when this error means a new login is needed, naming the command that
     /// logs in again (used by the CLI to name the right profile).
     pub fn with_login_command(mut self, command: &str) -> Self {
-        if self.needs_login() {
+        if let Some(d) = &self.inner.diagnosis {
+            self.inner.hint = Some(format!(
+                "{}\nrun `{command}` to log in again",
+                d.explanation()
+            ));
+        } else if self.needs_login() {
             self.inner.hint = Some(format!("run `{command}` to log in again"));
         }
         self
@@ -171,6 +192,17 @@ impl Error {
     /// The OAuth `error` code returned by the server (`invalid_grant`, `access_denied`, ...).
     pub fn oauth_error_code(&self) -> Option<&str> {
         self.inner.oauth_code.as_deref()
+    }
+
+    /// The OAuth `error_subtype` Google adds to some errors (`invalid_rapt`: the organisation
+    /// requires signing in again).
+    pub fn oauth_error_subtype(&self) -> Option<&str> {
+        self.inner.oauth_subtype.as_deref()
+    }
+
+    /// Why a refresh failed, when it could be told (see [`crate::diagnose`]).
+    pub fn diagnosis(&self) -> Option<&crate::diagnose::Diagnosis> {
+        self.inner.diagnosis.as_ref()
     }
 
     /// The HTTP status of the server response that caused this error, if any.

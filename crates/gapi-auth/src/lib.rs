@@ -30,11 +30,13 @@
 #![deny(missing_docs)]
 
 pub mod adc;
+pub mod adc_login;
 pub mod authorized_user;
 pub mod cache;
 pub mod credentials;
 pub mod credentials_file;
 pub mod default_credentials;
+pub mod diagnose;
 pub mod endpoints;
 pub mod error;
 pub mod external_account;

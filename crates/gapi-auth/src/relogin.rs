@@ -136,6 +136,10 @@ impl FileStore {
 /// Moves the stored refresh token into `creds` when it is safe to; says whether it did.
 async fn keep_stored(creds: &UserCredentials, file: AuthorizedUser) -> bool {
     let stored_scopes = file.scopes.clone().unwrap_or_default();
+    let obtained = file
+        .refresh_token_obtained_at
+        .as_deref()
+        .and_then(crate::timefmt::parse_expiry);
     let new_scopes = creds.granted_scopes();
     if let Some(extra) = new_scopes.iter().find(|s| !stored_scopes.contains(s)) {
         tracing::info!("the new login adds the scope {extra}: the stored refresh token lacks it");
@@ -154,7 +158,7 @@ async fn keep_stored(creds: &UserCredentials, file: AuthorizedUser) -> bool {
         tracing::info!("the new login is for another account than the stored one");
         return false;
     }
-    creds.adopt_refresh_token(refresh_token, stored_scopes);
+    creds.adopt_refresh_token(refresh_token, stored_scopes, obtained);
     if creds.account().is_none()
         && let Some(email) = new.email
     {

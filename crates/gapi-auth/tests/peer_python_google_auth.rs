@@ -168,8 +168,9 @@ async fn python_google_auth_refreshes_the_file_gapi_wrote() {
     let store = FileStore::new(dir.path().join("gapi"));
     let secrets = ClientSecrets::from_json(&emu.client_secrets_json().to_string())
         .expect("the emulator's client_secret.json parses");
-    let flow =
-        InstalledFlow::new(secrets, ["drive.readonly"]).token_store(store.clone(), "default");
+    let flow = InstalledFlow::new(secrets, ["drive.readonly"])
+        .token_store(store.clone(), "default")
+        .client_secrets_file("/somewhere/client_secret.json");
 
     let browser: Arc<Mutex<Option<std::process::Child>>> = Arc::default();
     let slot = Arc::clone(&browser);
@@ -213,6 +214,18 @@ async fn python_google_auth_refreshes_the_file_gapi_wrote() {
     let saved: Value =
         serde_json::from_str(&std::fs::read_to_string(&path).expect("read")).expect("JSON");
     assert_eq!(saved["type"], "authorized_user", "{saved}");
+    // gapi's own fields (issue 11), which google-auth must ignore when it loads the file below.
+    assert!(
+        saved["refresh_token_obtained_at"]
+            .as_str()
+            .and_then(gapi_auth::timefmt::parse_expiry)
+            .is_some(),
+        "{saved}"
+    );
+    assert_eq!(
+        saved["gapi_client_secrets"], "/somewhere/client_secret.json",
+        "{saved}"
+    );
     assert_eq!(
         saved["token_uri"],
         format!("{}/token", emu.base_url()),

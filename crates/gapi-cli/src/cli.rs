@@ -8,7 +8,7 @@
 use std::ffi::OsString;
 use std::path::PathBuf;
 
-use clap::{Args, Parser, Subcommand, ValueEnum};
+use clap::{Args, CommandFactory, Parser, Subcommand, ValueEnum};
 
 /// Options that apply to every command.
 #[derive(Debug, Clone, Args, Default)]
@@ -83,11 +83,6 @@ fn given(matches: &clap::ArgMatches, id: &str) -> bool {
     name = "gapi",
     version,
     about = "Log a user in with OAuth 2.0 and call any Google API from its Discovery document",
-    after_help = "API calls:\n  gapi <api>[:<version>] <resource>... <method> [-p name=value]... [--json BODY]\n  \
-                  e.g. gapi drive files list -p pageSize=5 -p orderBy=\"modifiedByMeTime desc\"\n  \
-                  gapi drive --help   lists an API's resources; add a method for its parameters.\n\n\
-                  Exit codes: 0 ok, 1 other error, 2 bad arguments, 3 authorization needed or refused,\n  \
-                  4 API answered 4xx, 5 API answered 5xx, 6 network error.",
     allow_external_subcommands = true
 )]
 pub struct Cli {
@@ -111,6 +106,10 @@ pub enum Command {
     Apis(ApisArgs),
     /// Describe an API, a resource or a method: parameters, request and response schema.
     Describe(DescribeArgs),
+    /// Print a shell completion script (bash, zsh, fish, powershell).
+    Completions(CompletionsArgs),
+    /// Serve the Model Context Protocol over stdio: search_methods, describe_method, call_method.
+    Mcp(McpArgs),
     /// `<api>[:<version>] <resource>... <method>`: call an API method.
     #[command(external_subcommand)]
     Call(Vec<OsString>),
@@ -134,6 +133,17 @@ pub enum AuthCommand {
     Revoke,
     /// List the stored profiles.
     List,
+    /// Application Default Credentials for other tools (like gcloud's).
+    #[command(subcommand, name = "application-default")]
+    ApplicationDefault(AdcCommand),
+}
+
+/// `gapi auth application-default ...`
+#[derive(Debug, Subcommand)]
+pub enum AdcCommand {
+    /// Log in and write the ADC file where gcloud writes it (`--quota-project` is stored as
+    /// quota_project_id), so google.auth.default() and other Google libraries pick it up.
+    Login(LoginArgs),
 }
 
 /// `gapi auth login`
@@ -154,7 +164,9 @@ pub struct LoginArgs {
     /// `oob:auto`: read the code from the browser window's title (X11), else ask to paste it.
     #[arg(long)]
     pub title: bool,
-    /// Do not open a browser; print the URL and wait (for headless machines).
+    /// Do not open a browser (headless machines): print the URL, then finish when the redirect
+    /// reaches the port or when the address the browser ended on (or the code) is pasted here;
+    /// also prints a --remote-bootstrap command for a machine with a browser.
     #[arg(long)]
     pub no_browser: bool,
     /// Loopback port to listen on (0 = any free port).
@@ -166,6 +178,9 @@ pub struct LoginArgs {
     /// Pre-select this account on the consent page.
     #[arg(long, value_name = "EMAIL")]
     pub login_hint: Option<String>,
+    /// Ask only for read-only scopes (refuses any other --scope).
+    #[arg(long)]
+    pub read_only: bool,
     /// Give up waiting for the user after this many seconds.
     #[arg(long, default_value_t = 300, value_name = "SECS")]
     pub timeout: u64,
@@ -174,6 +189,17 @@ pub struct LoginArgs {
     /// once more with `consent`.
     #[arg(long, value_enum, value_name = "PROMPT")]
     pub prompt: Option<Prompt>,
+
+    // Issue 11 (login where users are): two-machine login.
+    /// The browser side of a two-machine login: open URL (printed by `gapi auth login` on a
+    /// headless machine) here, and print the line to paste back there. Stores nothing.
+    #[arg(long, value_name = "URL", conflicts_with_all = ["console", "device", "title", "scopes"])]
+    pub remote_bootstrap: Option<String>,
+    /// Incremental consent: ask only for SCOPE (repeatable) with include_granted_scopes=true
+    /// and the stored account as login_hint; the profile keeps one merged grant. Uses the
+    /// stored login's client secrets unless --client-secrets is given.
+    #[arg(long = "add-scope", value_name = "SCOPE", conflicts_with = "scopes")]
+    pub add_scopes: Vec<String>,
 }
 
 /// Values of `gapi auth login --prompt`.
@@ -241,6 +267,11 @@ pub struct EmulatorArgs {
     /// Lifetime of issued access tokens.
     #[arg(long, default_value_t = 3599, value_name = "SECS")]
     pub token_lifetime: u64,
+    /// Refresh tokens die this many seconds after they were issued, as Google's do after 7 days
+    /// (604800) under a consent screen in "Testing" mode; grants of only name, email and
+    /// profile scopes are exempt. Default: they live until revoked.
+    #[arg(long, value_name = "SECS")]
+    pub refresh_token_lifetime: Option<u64>,
     /// Allow listening on a non-loopback address (the emulator has no real security).
     #[arg(long)]
     pub allow_remote: bool,
@@ -272,6 +303,41 @@ pub struct DescribeArgs {
     pub path: Vec<String>,
 }
 
+/// `gapi completions`
+#[derive(Debug, Args)]
+pub struct CompletionsArgs {
+    /// The shell to complete for.
+    #[arg(value_enum)]
+    pub shell: Shell,
+}
+
+/// Shells with a completion script.
+#[derive(Debug, Clone, Copy, ValueEnum)]
+pub enum Shell {
+    /// GNU bash.
+    Bash,
+    /// Z shell.
+    Zsh,
+    /// fish.
+    Fish,
+    /// PowerShell.
+    Powershell,
+}
+
+/// `gapi mcp`
+#[derive(Debug, Args)]
+pub struct McpArgs {
+    /// Refuse every method that is not a GET.
+    #[arg(long, env = "GAPI_READ_ONLY")]
+    pub read_only: bool,
+    /// Allow only methods whose id matches PATTERN (`drive.files.*`); repeatable.
+    #[arg(long = "allow", value_name = "PATTERN")]
+    pub allow: Vec<String>,
+    /// call_method with page_all follows at most this many pages.
+    #[arg(long, default_value_t = 10, value_name = "N")]
+    pub page_limit: usize,
+}
+
 /// How a response is printed.
 #[derive(Debug, Clone, Copy, ValueEnum, PartialEq, Eq, Default)]
 pub enum Format {
@@ -287,7 +353,7 @@ pub enum Format {
 }
 
 /// The flags of an API call, `gapi <api> <resource>... <method> [flags]`.
-#[derive(Debug, Parser, Default)]
+#[derive(Debug, Clone, Parser, Default)]
 #[command(name = "gapi", disable_help_flag = true, disable_version_flag = true)]
 pub struct CallArgs {
     /// `<api>[:<version>] <resource>... <method>`
@@ -327,6 +393,21 @@ pub struct CallArgs {
     /// Partial response field mask (the `fields` parameter).
     #[arg(long, value_name = "MASK")]
     pub fields: Option<String>,
+    /// With the API alone: send NDJSON calls ({"method","params","body"} per line) as batches.
+    #[arg(long, value_name = "FILE|-")]
+    pub batch: Option<String>,
+    /// Refuse every method that is not a GET (checked before any request).
+    #[arg(long, env = "GAPI_READ_ONLY")]
+    pub read_only: bool,
+    /// Allow only methods whose id matches PATTERN (`drive.files.*`); repeatable.
+    #[arg(long = "allow", value_name = "PATTERN")]
+    pub allow: Vec<String>,
+    /// Send the --json body without checking it against the method's schema first.
+    #[arg(long)]
+    pub no_validate: bool,
+    /// Filter the response (each item with --page-all) with a jq program; strings print raw.
+    #[arg(long, value_name = "EXPR")]
+    pub jq: Option<String>,
     /// Print the request as JSON instead of sending it (needs no credentials).
     #[arg(long)]
     pub dry_run: bool,
@@ -354,6 +435,8 @@ pub enum Action {
     Fixed(Command),
     /// An API call.
     Call(Box<CallArgs>),
+    /// `gapi __complete WORDS...`: completion candidates for the shell scripts.
+    Complete(Vec<String>),
 }
 
 impl Parsed {
@@ -366,10 +449,80 @@ impl Parsed {
     }
 }
 
+/// The end of `gapi --help`: how API calls look, their flags (from [`CallArgs`]) and the
+/// exit codes.
+pub fn after_help() -> String {
+    let mut out = String::from(
+        "API calls:\n  gapi <api>[:<version>] <resource>... <method> [flags]\n  \
+         e.g. gapi drive files list -p pageSize=5 -p orderBy=\"modifiedByMeTime desc\"\n  \
+         gapi drive --help (or gapi help drive) lists an API's resources and methods;\n  \
+         add a method for its parameters; gapi describe drive File shows a schema.\n\nCall flags:\n",
+    );
+    let global: Vec<String> = GlobalArgs::augment_args(clap::Command::new("g"))
+        .get_arguments()
+        .map(|a| a.get_id().to_string())
+        .collect();
+    let rows: Vec<(String, String)> = CallArgs::command()
+        .get_arguments()
+        .filter(|a| !a.is_positional() && !global.contains(&a.get_id().to_string()))
+        .filter(|a| a.get_id() != "help")
+        .map(|a| {
+            let mut left = match (a.get_short(), a.get_long()) {
+                (Some(s), Some(l)) => format!("-{s}, --{l}"),
+                (None, Some(l)) => format!("    --{l}"),
+                (Some(s), None) => format!("-{s}"),
+                (None, None) => String::new(),
+            };
+            let values = a.get_possible_values();
+            if a.get_action().takes_values() && !values.is_empty() {
+                let names: Vec<&str> = values.iter().map(|p| p.get_name()).collect();
+                left.push_str(&format!(" <{}>", names.join("|")));
+            } else if a.get_action().takes_values()
+                && let Some(v) = a.get_value_names().and_then(|v| v.first())
+            {
+                left.push_str(&format!(" <{v}>"));
+            }
+            let help = a.get_help().map(|h| h.to_string()).unwrap_or_default();
+            (left, help)
+        })
+        .collect();
+    let width = rows.iter().map(|(l, _)| l.len()).max().unwrap_or(0);
+    for (left, help) in rows {
+        out.push_str(&format!("  {left:<width$}  {help}\n"));
+    }
+    out.push_str(
+        "\nExit codes: 0 ok, 1 other error, 2 bad arguments, 3 authorization needed or refused,\n  \
+         4 API answered 4xx (or a --batch call did), 5 API answered 5xx, 6 network error.",
+    );
+    out
+}
+
 /// Parses the process arguments.
-pub fn parse(args: Vec<OsString>) -> Result<Parsed, clap::Error> {
-    use clap::{CommandFactory, FromArgMatches};
-    let matches = Cli::command().try_get_matches_from(&args)?;
+pub fn parse(mut args: Vec<OsString>) -> Result<Parsed, clap::Error> {
+    if args.get(1).is_some_and(|a| a == "__complete") {
+        let words = args[2..]
+            .iter()
+            .map(|a| a.to_string_lossy().into_owned())
+            .collect();
+        return Ok(Parsed {
+            global: GlobalArgs::default(),
+            action: Action::Complete(words),
+        });
+    }
+    // `gapi help drive files` is `gapi drive files --help` (clap's own help covers the rest).
+    if args.get(1).is_some_and(|a| a == "help")
+        && let Some(word) = args.get(2).and_then(|a| a.to_str())
+        && !Cli::command()
+            .get_subcommands()
+            .any(|s| s.get_name() == word)
+    {
+        args.remove(1);
+        args.push("--help".into());
+    }
+    use clap::FromArgMatches;
+    let matches = Cli::command()
+        .after_help(after_help())
+        .try_get_matches_from(&args)?;
     let mut cli = Cli::from_arg_matches(&matches)?;
     cli.global.profile_explicit = given(&matches, "profile");
     match cli.command {

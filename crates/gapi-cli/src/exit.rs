@@ -113,8 +113,8 @@ fn client_code(e: &gapi_client::Error) -> u8 {
         (Some(s), _) if (400..500).contains(&s) => API_4XX,
         (Some(s), _) if s >= 500 => API_5XX,
         (Some(_), _) => OTHER,
-        (None, gapi_client::Error::InvalidArgument(_)) => USAGE,
-        (None, gapi_client::Error::Transport(_)) => NETWORK,
+        (None, e) if e.is_invalid_argument() => USAGE,
+        (None, e) if e.is_network() => NETWORK,
         _ => OTHER,
     }
 }
@@ -140,6 +140,16 @@ pub fn render(err: &anyhow::Error) -> String {
                 }
             } else {
                 body.push(line.to_string());
+            }
+        }
+        // gapi-client carries its hints as data; they are said here.
+        if let Some(hint) = cause
+            .downcast_ref::<gapi_client::Error>()
+            .and_then(gapi_client::Error::hint)
+        {
+            let hint = format!("hint: {}", hint.text());
+            if !hints.contains(&hint) {
+                hints.push(hint);
             }
         }
         let body = body.join("\n");

@@ -451,6 +451,16 @@ mod tests {
     }
 
     #[test]
+    fn table_snapshot() {
+        let v = json!({"kind": "drive#fileList", "nextPageToken": "t", "files": [
+            {"id": "1a", "name": "Quarterly report.pdf", "mimeType": "application/pdf", "size": "1024", "starred": true},
+            {"id": "2b", "name": "notes.txt", "mimeType": "text/plain", "parents": ["root"]},
+            {"id": "3c", "name": "a very long name that goes on and on and on and on and on and on past sixty", "mimeType": "text/csv"}]});
+        insta::assert_snapshot!(render(&v, Format::Table));
+        insta::assert_snapshot!(render(&v, Format::Csv));
+    }
+
+    #[test]
     fn csv_quotes_commas_and_quotes() {
         let v = json!({"files": [{"id": "1", "name": "a, \"b\""}]});
         assert_eq!(render(&v, Format::Csv), "id,name\n1,\"a, \"\"b\"\"\"\n");

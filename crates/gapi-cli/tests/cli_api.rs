@@ -474,9 +474,14 @@ async fn the_scope_hint_names_a_scope_that_can_do_the_job_after_arguments_are_ch
         .api(&["drive", "files", "create", "--json", r#"{"name":"x"}"#])
         .await;
     assert_eq!(out.code, 3, "{}", out.stderr);
-    assert!(out.stderr.contains("--scope drive.file"), "{}", out.stderr);
     assert!(
-        !out.stderr.contains("--scope drive.appdata"),
+        out.stderr
+            .contains("gapi auth login --add-scope drive.file"),
+        "{}",
+        out.stderr
+    );
+    assert!(
+        !out.stderr.contains("--add-scope drive.appdata"),
         "{}",
         out.stderr
     );

@@ -2,7 +2,8 @@
 //! saves a token (tokens live 60 s, inside the refresh margin, so every run refreshes; the
 //! emulator's control API also expires them server-side). After every kill the token file
 //! must parse and hold the refresh token; after the next successful run no temp file is left.
-//! Bounded: it stops at 200 kills (a hard stop at 90 s fails the test instead of running on).
+//! Two processes run at once each round (they contend for the profile lock). Bounded: it
+//! stops at 200 kills (a hard stop at 240 s, for a heavily loaded machine, fails the test instead of running on).
 
 mod common;
 
@@ -14,7 +15,8 @@ use common::Setup;
 use serde_json::{Value, json};
 
 const MIN_KILLS: usize = 200;
-const HARD_STOP: Duration = Duration::from_secs(90);
+const PER_ROUND: usize = 2;
+const HARD_STOP: Duration = Duration::from_secs(240);
 
 /// A small xorshift generator: the kill points need spread, not quality.
 struct Rng(u64);
@@ -96,32 +98,37 @@ async fn sigkill_during_refresh_writes_never_corrupts_or_loses_the_token() {
         if api {
             setup.control("tokens/expire", json!({})).await;
         }
-        let mut cmd = setup.gapi();
-        if api {
-            cmd.args(["drive", "about", "get", "--fields", "user"])
-                .args(["--endpoint", &format!("{}/", setup.base())]);
-        } else {
-            cmd.args(["auth", "print-access-token"]);
+        // Two processes at once per round: they contend for the profile lock, and each is
+        // killed at its own point (start-up, refresh request, write, exit), half of the
+        // points in the last part of a run, where the token is written.
+        let mut victims = Vec::new();
+        for _ in 0..PER_ROUND {
+            let mut cmd = setup.gapi();
+            if api {
+                cmd.args(["drive", "about", "get", "--fields", "user"])
+                    .args(["--endpoint", &format!("{}/", setup.base())]);
+            } else {
+                cmd.args(["auth", "print-access-token"]);
+            }
+            cmd.stdout(Stdio::null()).stderr(Stdio::null());
+            let delay = if rng.below(2) == 0 {
+                rng.below(run_us)
+            } else {
+                run_us * 7 / 10 + rng.below(run_us * 6 / 10)
+            };
+            victims.push((cmd.spawn().unwrap(), Duration::from_micros(delay)));
         }
-        cmd.stdout(Stdio::null()).stderr(Stdio::null());
-        let mut child = cmd.spawn().unwrap();
-        // Kill points anywhere in a typical run (start-up, refresh request, write, exit), half
-        // of them in its last part, where the token is written.
-        let delay = if rng.below(2) == 0 {
-            rng.below(run_us)
-        } else {
-            run_us * 7 / 10 + rng.below(run_us * 6 / 10)
-        };
-        tokio::time::sleep(Duration::from_micros(delay)).await;
-        let killed = child.start_kill().is_ok();
-        let status = child.wait().await.unwrap();
-        let was_killed = {
-            use std::os::unix::process::ExitStatusExt;
-            status.signal() == Some(9)
-        };
-        if killed && was_killed {
-            kills += 1;
-        }
+        let outcomes = futures_util::future::join_all(victims.into_iter().map(
+            |(mut child, delay)| async move {
+                tokio::time::sleep(delay).await;
+                let sent = child.start_kill().is_ok();
+                let status = child.wait().await.unwrap();
+                use std::os::unix::process::ExitStatusExt;
+                sent && status.signal() == Some(9)
+            },
+        ))
+        .await;
+        kills += outcomes.iter().filter(|k| **k).count();
         let after = check_file(&file, &refresh_token, rounds);
         if after != before {
             changed += 1;

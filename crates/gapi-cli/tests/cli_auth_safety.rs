@@ -29,7 +29,8 @@ async fn login_following(setup: &Setup, extra: &[&str]) -> (Output, Vec<String>)
         while let Ok(Some(line)) = lines.next_line().await {
             seen.push_str(&line);
             seen.push('\n');
-            if line.contains("/o/oauth2/auth?") {
+            // The --remote-bootstrap command's URL is for another gapi, not for a browser.
+            if line.contains("/o/oauth2/auth?") && !line.contains("--remote-bootstrap") {
                 let url = url_in(&line);
                 urls.push(url.clone());
                 let resp = reqwest::get(url).await.expect("browser step");

@@ -107,3 +107,48 @@ async fn dry_run_upload_describes_the_media() {
     assert_eq!(v["body"]["media"]["content_type"], "text/plain");
     assert_eq!(v["body"]["metadata"]["name"], "notes.txt");
 }
+
+#[tokio::test(flavor = "multi_thread")]
+async fn an_upload_without_metadata_is_named_and_typed_from_its_file() {
+    let setup = Setup::new(true).await;
+    common::login_loopback(&setup, &["--scope", "drive"]).await;
+    let src = setup.dir.path().join("report.pdf");
+    std::fs::write(&src, b"%PDF-1.4 tiny").unwrap();
+    let upload = src.to_str().unwrap();
+    let out = setup
+        .api(&[
+            "drive",
+            "files",
+            "create",
+            "--upload",
+            upload,
+            "-p",
+            "fields=id,name,mimeType",
+        ])
+        .await;
+    assert_eq!(out.code, 0, "{}", out.stderr);
+    let created: serde_json::Value = serde_json::from_str(&out.stdout).unwrap();
+    assert_eq!(created["name"], "report.pdf", "{created}");
+    assert_eq!(created["mimeType"], "application/pdf", "{created}");
+
+    // A given name and content type win.
+    let out = setup
+        .api(&[
+            "drive",
+            "files",
+            "create",
+            "--upload",
+            upload,
+            "--json",
+            r#"{"name": "mine"}"#,
+            "--upload-content-type",
+            "text/plain",
+            "-p",
+            "fields=id,name,mimeType",
+        ])
+        .await;
+    assert_eq!(out.code, 0, "{}", out.stderr);
+    let created: serde_json::Value = serde_json::from_str(&out.stdout).unwrap();
+    assert_eq!(created["name"], "mine");
+    assert_eq!(created["mimeType"], "text/plain");
+}

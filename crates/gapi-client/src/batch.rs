@@ -39,6 +39,14 @@ use crate::transport::Transport;
 /// The most parts Google accepts in one batch.
 pub const MAX_BATCH_PARTS: usize = 1000;
 
+/// The most parts an API takes in one batch: Drive says 100, the others Google's 1000.
+pub fn parts_limit(api: &str) -> usize {
+    match api {
+        "drive" => 100,
+        _ => MAX_BATCH_PARTS,
+    }
+}
+
 /// A batch endpoint and its limits. Requests beyond `max_parts` are sent in
 /// several batches, one after the other.
 #[derive(Debug, Clone)]
@@ -420,13 +428,13 @@ fn parse_inner_response(data: &[u8]) -> Result<Value, Error> {
         }
         return serde_json::from_slice(body).map_err(Error::from);
     }
-    Err(Error::Api(Box::new(ApiError::from_parts(
+    Err(Error::from_api(ApiError::from_parts(
         status, &headers, None, body,
-    ))))
+    )))
 }
 
 fn batch_error(msg: String) -> Error {
-    Error::Io(std::io::Error::new(std::io::ErrorKind::InvalidData, msg))
+    Error::from(std::io::Error::new(std::io::ErrorKind::InvalidData, msg))
 }
 
 fn random_id() -> String {

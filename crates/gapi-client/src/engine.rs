@@ -19,7 +19,7 @@ use crate::transport::Transport;
 ///
 /// `build` makes the request for each attempt (on `http`); `finish` turns a successful
 /// (< 400) response into the result, typically by reading its body. An
-/// [`Error::Transport`] from `finish` (the connection dropped mid-body) counts as a
+/// network error ([`Error::is_network`]) from `finish` (the connection dropped mid-body) counts as a
 /// failed attempt, like a connection refused; any other error from it is final.
 pub(crate) async fn execute<T, B, F, Fut>(
     transport: &Transport,
@@ -51,7 +51,7 @@ where
             }
             Ok(resp) if resp.status().as_u16() < 400 => match finish(resp).await {
                 Ok(v) => return Ok(v),
-                Err(err @ Error::Transport(_)) => (err, None, None, None),
+                Err(err) if err.is_network() => (err, None, None, None),
                 Err(err) => return Err(err),
             },
             Ok(resp) => {
@@ -67,7 +67,7 @@ where
                 api.credentials_sent = !matches!(auth, Authorization::None);
                 let reason = api.reason.clone();
                 let retry_after = api.retry_after;
-                (Error::Api(Box::new(api)), Some(status), reason, retry_after)
+                (Error::from_api(api), Some(status), reason, retry_after)
             }
         };
         match transport.retry_policy().decide(

@@ -1,106 +1,172 @@
-//! The one error type of the client, with predicates so callers can decide without matching.
+//! The one error type of the client: opaque, with predicates so callers decide without
+//! matching (as gapi-auth's error), and hints carried as data ([`Error::hint`]) for the caller
+//! to render in its own words (a CLI names its command; a library user its own fix).
 //!
 //! API errors keep Google's machine-readable fields (`code`, `status`, `errors[0].reason`,
-//! `details`); URLs in messages are stripped of `key=` and `access_token=` values first.
+//! `details`); URLs in messages are stripped of `key=` and `access_token=` values first, and
+//! very long ones are shortened.
 
 use std::fmt;
 use std::time::Duration;
 
 use reqwest::header::HeaderMap;
 
-/// Everything that can go wrong while building or sending a request.
+/// Everything that can go wrong while building or sending a request. Ask what it is with the
+/// predicates (`is_network`, `is_invalid_argument`, `api`, `needs_login`, ...) and what would
+/// fix it with [`Error::hint`].
+#[derive(Debug)]
+pub struct Error {
+    kind: Kind,
+}
+
 #[derive(Debug, thiserror::Error)]
-#[non_exhaustive]
-pub enum Error {
-    /// The server answered with an HTTP error (4xx/5xx) after any retries.
+enum Kind {
     #[error("{0}")]
     Api(Box<ApiError>),
-    /// The request never got an answer: connection refused, reset, timeout, TLS failure.
     #[error("network error: {}", describe_reqwest(.0))]
     Transport(#[source] reqwest::Error),
-    /// Reading or writing a local file or stream failed.
     #[error("I/O error: {0}")]
-    Io(#[from] std::io::Error),
-    /// The caller used the API wrongly: unknown method or parameter, a value of the wrong type.
+    Io(#[source] std::io::Error),
     #[error("invalid argument: {0}")]
     InvalidArgument(String),
-    /// Credentials could not be obtained (expired grant, token endpoint unreachable, ...).
-    #[error("authorization failed: {source}{}", if *.needs_login { "\nhint: log in again to get new credentials" } else { "" })]
+    #[error("authorization failed: {source}")]
     Auth {
-        /// The underlying credential error.
         #[source]
         source: Box<dyn std::error::Error + Send + Sync>,
-        /// True when only a new interactive login can fix it (revoked or expired grant).
         needs_login: bool,
     },
-    /// A Discovery document could not be found, fetched or understood.
     #[error("discovery document error: {0}")]
     Discovery(String),
-    /// A JSON body could not be encoded or a response could not be decoded.
     #[error("JSON error: {0}")]
-    Json(#[from] serde_json::Error),
-    /// A media upload could not proceed (bad size, protocol not offered, session lost, ...).
+    Json(#[source] serde_json::Error),
     #[error("upload error: {0}")]
     Upload(String),
-    /// Downloaded bytes do not match what the server states (checksum, size, version).
     #[error("integrity check failed: {0}")]
     Integrity(String),
+}
+
+impl fmt::Display for Error {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        self.kind.fmt(f)
+    }
+}
+
+impl std::error::Error for Error {
+    fn source(&self) -> Option<&(dyn std::error::Error + 'static)> {
+        std::error::Error::source(&self.kind)
+    }
+}
+
+impl From<Kind> for Error {
+    fn from(kind: Kind) -> Self {
+        Error { kind }
+    }
+}
+
+impl From<std::io::Error> for Error {
+    fn from(e: std::io::Error) -> Self {
+        Kind::Io(e).into()
+    }
+}
+
+impl From<serde_json::Error> for Error {
+    fn from(e: serde_json::Error) -> Self {
+        Kind::Json(e).into()
+    }
+}
+
+/// What would fix an error, as data: the caller says it in its own words.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+#[non_exhaustive]
+pub enum Hint {
+    /// Only a new interactive login can fix it (the grant was revoked or expired, or the
+    /// server refused the token even after a refresh).
+    LogInAgain,
+    /// The request carried no credentials and the method needs them.
+    SendCredentials,
+    /// The granted scopes do not allow the method: log in again asking for one of its scopes.
+    GrantScope,
+    /// The API is not enabled for the project (or the quota project lacks it).
+    EnableApi,
+}
+
+impl Hint {
+    /// A plain sentence for the hint, naming no command.
+    pub fn text(self) -> &'static str {
+        match self {
+            Hint::LogInAgain => "log in again to get new credentials",
+            Hint::SendCredentials => {
+                "the request was sent without credentials and this method needs them; call it with credentials"
+            }
+            Hint::GrantScope => {
+                "the granted scopes do not allow this method; log in again asking for one of the method's scopes"
+            }
+            Hint::EnableApi => {
+                "enable the API for the project (or set a quota project that has it enabled)"
+            }
+        }
+    }
 }
 
 /// The convenient result alias of this crate.
 pub type Result<T, E = Error> = std::result::Result<T, E>;
 
 impl Error {
-    /// Builds an [`Error::InvalidArgument`] from a message saying what is wrong.
+    /// An error for a caller that used the API wrongly: unknown method or parameter, a value
+    /// of the wrong type; the message says what is wrong.
     pub fn invalid_argument(msg: impl Into<String>) -> Self {
-        Error::InvalidArgument(msg.into())
+        Kind::InvalidArgument(msg.into()).into()
     }
 
-    /// Builds an [`Error::Upload`] from a message.
+    /// An error for a media upload that cannot proceed (bad size, protocol not offered,
+    /// session lost, ...).
     pub fn upload(msg: impl Into<String>) -> Self {
-        Error::Upload(msg.into())
+        Kind::Upload(msg.into()).into()
     }
 
-    /// Builds an [`Error::Integrity`] from a message.
+    /// An error for downloaded bytes that do not match what the server states (checksum,
+    /// size, version).
     pub fn integrity(msg: impl Into<String>) -> Self {
-        Error::Integrity(msg.into())
+        Kind::Integrity(msg.into()).into()
     }
 
-    /// Builds an [`Error::Discovery`] from a message.
+    /// An error for a Discovery document that cannot be found, fetched or understood.
     pub fn discovery(msg: impl Into<String>) -> Self {
-        Error::Discovery(msg.into())
+        Kind::Discovery(msg.into()).into()
     }
 
     /// Wraps a credential error that a retry (or a later call) may fix.
     pub fn auth(source: impl Into<Box<dyn std::error::Error + Send + Sync>>) -> Self {
-        Error::Auth {
+        Kind::Auth {
             source: source.into(),
             needs_login: false,
         }
+        .into()
     }
 
     /// Wraps a credential error that only a new interactive login can fix.
     pub fn auth_needs_login(source: impl Into<Box<dyn std::error::Error + Send + Sync>>) -> Self {
-        Error::Auth {
+        Kind::Auth {
             source: source.into(),
             needs_login: true,
         }
+        .into()
+    }
+
+    /// An error for an HTTP error answer (4xx/5xx) from the server, after any retries.
+    pub fn from_api(api: ApiError) -> Self {
+        Kind::Api(Box::new(api)).into()
     }
 
     /// Builds an API error from an HTTP response, reading (and consuming) its body.
     ///
     /// Tolerates empty, HTML and otherwise non-JSON bodies.
-    pub async fn from_response(resp: reqwest::Response) -> Error {
+    pub(crate) async fn from_response(resp: reqwest::Response) -> Error {
         let status = resp.status().as_u16();
         let headers = resp.headers().clone();
         let url = redact_url(resp.url());
         match resp.bytes().await {
-            Ok(body) => Error::Api(Box::new(ApiError::from_parts(
-                status,
-                &headers,
-                Some(url),
-                &body,
-            ))),
+            Ok(body) => Error::from_api(ApiError::from_parts(status, &headers, Some(url), &body)),
             Err(e) => {
                 let mut api = ApiError::from_parts(status, &headers, Some(url), b"");
                 api.message = format!(
@@ -108,15 +174,15 @@ impl Error {
                     api.message,
                     describe_reqwest(&e)
                 );
-                Error::Api(Box::new(api))
+                Error::from_api(api)
             }
         }
     }
 
     /// The API error details, when this is an HTTP error from the server.
     pub fn api(&self) -> Option<&ApiError> {
-        match self {
-            Error::Api(a) => Some(a),
+        match &self.kind {
+            Kind::Api(a) => Some(a),
             _ => None,
         }
     }
@@ -126,14 +192,69 @@ impl Error {
         self.api().map(|a| a.code)
     }
 
+    /// Whether the request never got an answer, or its answer was cut off: connection refused
+    /// or reset, timeout, TLS failure.
+    pub fn is_network(&self) -> bool {
+        matches!(self.kind, Kind::Transport(_))
+    }
+
+    /// Whether the caller used the API wrongly (unknown method or parameter, bad value).
+    pub fn is_invalid_argument(&self) -> bool {
+        matches!(self.kind, Kind::InvalidArgument(_))
+    }
+
+    /// Whether reading or writing a local file or stream failed.
+    pub fn is_io(&self) -> bool {
+        matches!(self.kind, Kind::Io(_))
+    }
+
+    /// Whether downloaded bytes do not match what the server states.
+    pub fn is_integrity(&self) -> bool {
+        matches!(self.kind, Kind::Integrity(_))
+    }
+
+    /// Whether a media upload could not proceed.
+    pub fn is_upload(&self) -> bool {
+        matches!(self.kind, Kind::Upload(_))
+    }
+
+    /// Whether a Discovery document could not be found, fetched or understood.
+    pub fn is_discovery(&self) -> bool {
+        matches!(self.kind, Kind::Discovery(_))
+    }
+
+    /// Whether a JSON body could not be encoded or decoded.
+    pub fn is_json(&self) -> bool {
+        matches!(self.kind, Kind::Json(_))
+    }
+
+    /// What would fix this error, when something specific would.
+    pub fn hint(&self) -> Option<Hint> {
+        match &self.kind {
+            Kind::Auth {
+                needs_login: true, ..
+            } => Some(Hint::LogInAgain),
+            Kind::Api(a) => match (a.code, a.reason.as_deref()) {
+                (401 | 403, _) if !a.credentials_sent => Some(Hint::SendCredentials),
+                (401, _) => Some(Hint::LogInAgain),
+                (403, Some("insufficientPermissions" | "ACCESS_TOKEN_SCOPE_INSUFFICIENT")) => {
+                    Some(Hint::GrantScope)
+                }
+                (403, Some("accessNotConfigured" | "SERVICE_DISABLED")) => Some(Hint::EnableApi),
+                _ => None,
+            },
+            _ => None,
+        }
+    }
+
     /// Whether sending the same request again later may succeed: 5xx, 429, 403 rate limits
-    /// and transport failures (timeouts, refused or reset connections).
+    /// and transport failures (timeouts, refused or reset connections, bodies cut off).
     pub fn is_retryable(&self) -> bool {
-        match self {
-            Error::Api(a) => crate::retry::is_retryable(Some(a.code), a.reason.as_deref()),
+        match &self.kind {
+            Kind::Api(a) => crate::retry::is_retryable(Some(a.code), a.reason.as_deref()),
             // A body cut off mid-way shows as a body or decode error: worth another try.
-            Error::Transport(e) => !(e.is_builder() || e.is_redirect() || e.is_status()),
-            Error::Io(e) => matches!(
+            Kind::Transport(e) => !(e.is_builder() || e.is_redirect() || e.is_status()),
+            Kind::Io(e) => matches!(
                 e.kind(),
                 std::io::ErrorKind::ConnectionReset
                     | std::io::ErrorKind::ConnectionAborted
@@ -154,18 +275,18 @@ impl Error {
     /// Whether the user must log in again: the server still refused the token after a refresh
     /// (HTTP 401), or the refresh token itself was rejected.
     pub fn needs_login(&self) -> bool {
-        match self {
-            Error::Api(a) => a.code == 401,
-            Error::Auth { needs_login, .. } => *needs_login,
+        match &self.kind {
+            Kind::Api(a) => a.code == 401,
+            Kind::Auth { needs_login, .. } => *needs_login,
             _ => false,
         }
     }
 
     /// Whether this is a credential problem (including HTTP 401 and 403 insufficient-scope).
     pub fn is_auth(&self) -> bool {
-        match self {
-            Error::Auth { .. } => true,
-            Error::Api(a) => {
+        match &self.kind {
+            Kind::Auth { .. } => true,
+            Kind::Api(a) => {
                 a.code == 401
                     || (a.code == 403
                         && matches!(
@@ -182,12 +303,13 @@ impl Error {
     }
 }
 
+#[doc(hidden)]
 impl From<reqwest::Error> for Error {
     fn from(mut e: reqwest::Error) -> Self {
         if let Some(url) = e.url_mut() {
             redact_url_in_place(url);
         }
-        Error::Transport(e)
+        Kind::Transport(e).into()
     }
 }
 
@@ -313,27 +435,7 @@ impl fmt::Display for ApiError {
         if let Some(u) = &self.url {
             write!(f, " [{}]", shorten_url(u))?;
         }
-        match (self.code, self.reason.as_deref()) {
-            (401 | 403, _) if !self.credentials_sent => write!(
-                f,
-                "\nhint: the request was sent without credentials and this method needs them; call it with credentials"
-            ),
-            (401, _) => write!(
-                f,
-                "\nhint: the server refused the credentials even after a token refresh; log in again"
-            ),
-            (403, Some("insufficientPermissions" | "ACCESS_TOKEN_SCOPE_INSUFFICIENT")) => write!(
-                f,
-                "\nhint: the granted scopes do not allow this method; log in again asking for one of the method's scopes"
-            ),
-            (403, Some("accessNotConfigured" | "SERVICE_DISABLED")) => {
-                write!(
-                    f,
-                    "\nhint: enable the API for the project (or set a quota project that has it enabled)"
-                )
-            }
-            _ => Ok(()),
-        }
+        Ok(())
     }
 }
 
@@ -430,7 +532,7 @@ mod tests {
         assert_eq!(e.reason.as_deref(), Some("userRateLimitExceeded"));
         assert_eq!(e.status.as_deref(), Some("PERMISSION_DENIED"));
         assert_eq!(e.message, "Rate Limit Exceeded");
-        let err = Error::Api(Box::new(e));
+        let err = Error::from_api(e);
         assert!(err.is_retryable());
         assert!(!err.is_not_found());
     }
@@ -451,9 +553,9 @@ mod tests {
             b"<html><body>bad gateway</body></html>",
         );
         assert_eq!(e.message, "HTTP 502 Bad Gateway");
-        assert!(Error::Api(Box::new(e)).is_retryable());
+        assert!(Error::from_api(e).is_retryable());
         let e = ApiError::from_parts(404, &HeaderMap::new(), None, b"");
-        assert!(Error::Api(Box::new(e)).is_not_found());
+        assert!(Error::from_api(e).is_not_found());
     }
 
     #[test]

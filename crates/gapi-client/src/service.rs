@@ -3,7 +3,7 @@
 
 use std::sync::Arc;
 
-use gapi_discovery::{RestDescription, RestMethod, RestResource};
+use gapi_discovery::{LookupError, RestDescription, RestMethod, Target};
 
 use crate::auth::{Authenticator, NoAuth};
 use crate::error::Error;
@@ -384,65 +384,75 @@ impl Service {
         Ok(MethodCall::new(self.clone(), dotted.to_string(), m))
     }
 
-    /// Looks a method up without starting a call.
+    /// Looks a method up without starting a call (the walk is
+    /// [`gapi_discovery::RestDescription::lookup`], shared with the CLI's words).
     pub fn find_method(&self, dotted: &str) -> Result<&RestMethod, Error> {
         let doc = &self.inner.doc;
         let parts: Vec<&str> = dotted.split('.').collect();
-        let (last, resources) = match parts.split_last() {
-            Some((l, r)) if !l.is_empty() => (*l, r),
-            _ => return Err(Error::invalid_argument("empty method name")),
-        };
         let api = format!("{}:{}", doc.name, doc.version);
-        let mut methods = &doc.methods;
-        let mut subs = &doc.resources;
-        let mut walked = String::new();
-        for r in resources {
-            let res: &RestResource = match subs.get(r) {
-                Some(x) => x,
-                None => {
-                    let close = closest(r, subs.keys());
-                    let where_ = if walked.is_empty() {
-                        api.clone()
-                    } else {
-                        format!("{api} {walked}")
-                    };
-                    let known: Vec<&str> = subs.keys().take(20).collect();
-                    return Err(Error::invalid_argument(format!(
-                        "{where_} has no resource {r:?}{}; resources: {}",
-                        hint(&close),
-                        if known.is_empty() {
-                            "(none)".to_string()
-                        } else {
-                            known.join(", ")
-                        }
-                    )));
-                }
-            };
-            if !walked.is_empty() {
-                walked.push('.');
-            }
-            walked.push_str(r);
-            methods = &res.methods;
-            subs = &res.resources;
-        }
-        methods.get(last).ok_or_else(|| {
-            let close = closest(last, methods.keys().chain(subs.keys()));
-            let where_ = if walked.is_empty() {
+        let where_ = |walked: &str| {
+            if walked.is_empty() {
                 api.clone()
             } else {
                 format!("{api} {walked}")
-            };
-            let known: Vec<&str> = methods.keys().collect();
-            Error::invalid_argument(format!(
-                "{where_} has no method {last:?}{}; methods: {}",
-                hint(&close),
-                if known.is_empty() {
-                    "(none; pick a sub-resource)".to_string()
-                } else {
-                    known.join(", ")
+            }
+        };
+        match doc.lookup(&parts) {
+            Ok(found) => match found.target {
+                Target::Method(m) => Ok(m),
+                Target::Api => Err(Error::invalid_argument("empty method name")),
+                Target::Resource(r) => {
+                    let known: Vec<&str> = r.methods.keys().collect();
+                    Err(Error::invalid_argument(format!(
+                        "{} is a resource, not a method; its methods: {}",
+                        where_(&found.dotted),
+                        if known.is_empty() {
+                            "(none; pick a sub-resource)".to_string()
+                        } else {
+                            known.join(", ")
+                        }
+                    )))
                 }
-            ))
-        })
+            },
+            Err(LookupError::Empty) => Err(Error::invalid_argument("empty method name")),
+            Err(LookupError::AfterMethod { method, word }) => {
+                Err(Error::invalid_argument(format!(
+                    "{} is a method; it has no {word:?} below it",
+                    where_(&method)
+                )))
+            }
+            Err(LookupError::NotFound {
+                parent,
+                word,
+                resources,
+                methods,
+            }) => {
+                let close = closest(
+                    &word,
+                    methods.iter().chain(resources.iter()).map(String::as_str),
+                );
+                let is_last = parts.last() == Some(&word.as_str())
+                    && parts.len() == parent.split('.').filter(|p| !p.is_empty()).count() + 1;
+                let (kind, known) = if is_last {
+                    (
+                        "method",
+                        methods.iter().take(20).cloned().collect::<Vec<_>>(),
+                    )
+                } else {
+                    ("resource", resources.iter().take(20).cloned().collect())
+                };
+                Err(Error::invalid_argument(format!(
+                    "{} has no {kind} {word:?}{}; {kind}s: {}",
+                    where_(&parent),
+                    hint(&close),
+                    if known.is_empty() {
+                        "(none)".to_string()
+                    } else {
+                        known.join(", ")
+                    }
+                )))
+            }
+        }
     }
 }
 

@@ -272,7 +272,7 @@ impl Transport {
     /// [`RetryPolicy`] says (`idempotent` = false for POST/PATCH).
     ///
     /// Returns the response for 1xx/2xx/3xx statuses (a resumable upload's 308 included);
-    /// 4xx/5xx become [`Error::Api`]. The body is not read here: a caller that needs it whole
+    /// 4xx/5xx become API errors ([`Error::api`]). The body is not read here: a caller that needs it whole
     /// should use [`Transport::send_read`], which retries a body cut off mid-way too.
     pub async fn send(
         &self,

@@ -379,7 +379,7 @@ async fn a_checksum_mismatch_is_an_error_and_leaves_no_complete_looking_file() {
         .download_to_file(url.clone(), &target, &opts)
         .await
         .unwrap_err();
-    assert!(matches!(err, gapi_client::Error::Integrity(_)), "{err}");
+    assert!(err.is_integrity(), "{err}");
     assert!(err.to_string().contains("sha256"), "{err}");
     assert!(!target.exists());
     assert!(
@@ -393,7 +393,7 @@ async fn a_checksum_mismatch_is_an_error_and_leaves_no_complete_looking_file() {
         .download_to_writer_with(url, &mut out, &opts)
         .await
         .unwrap_err();
-    assert!(matches!(err, gapi_client::Error::Integrity(_)), "{err}");
+    assert!(err.is_integrity(), "{err}");
 }
 
 #[tokio::test]

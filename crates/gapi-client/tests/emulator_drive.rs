@@ -181,7 +181,7 @@ async fn errors_are_mapped() {
         .execute()
         .await
         .unwrap_err();
-    assert!(matches!(err, Error::InvalidArgument(_)), "{err}");
+    assert!(err.is_invalid_argument(), "{err}");
     let err = svc.method("files.lst").unwrap_err().to_string();
     assert!(err.contains("list"), "suggests files.list: {err}");
     emu.shutdown().await;

@@ -107,7 +107,7 @@ async fn a_cut_off_body_uses_the_same_budget_and_then_fails_as_a_transport_error
         .await
         .unwrap_err();
     assert!(
-        matches!(err, gapi_client::Error::Transport(_)),
+        err.is_network(),
         "a cut-off body is a transport error, not a JSON error: {err}"
     );
     assert!(err.is_retryable());
@@ -129,7 +129,7 @@ async fn a_post_cut_off_mid_body_is_not_sent_again() {
         .execute()
         .await
         .unwrap_err();
-    assert!(matches!(err, gapi_client::Error::Transport(_)), "{err}");
+    assert!(err.is_network(), "{err}");
     assert_eq!(
         hits.load(Ordering::SeqCst),
         1,
@@ -266,7 +266,13 @@ async fn an_anonymous_401_asks_for_credentials_without_talking_of_refresh() {
         .unwrap_err();
     let text = err.to_string();
     assert_eq!(err.http_status(), Some(401));
-    assert!(text.contains("without credentials"), "{text}");
+    assert_eq!(
+        err.hint(),
+        Some(gapi_client::Hint::SendCredentials),
+        "{text}"
+    );
+    assert!(err.hint().unwrap().text().contains("without credentials"));
+    assert!(!err.hint().unwrap().text().contains("refresh"));
     assert!(!text.contains("refresh"), "{text}");
     assert!(!text.contains("log in again"), "{text}");
 }

@@ -15,11 +15,13 @@ pub mod directory;
 #[doc(hidden)]
 pub mod fuzzing;
 pub mod lazy;
+pub mod lookup;
 pub mod model;
 pub mod ordered_map;
 
 pub use directory::{Directory, DirectoryItem};
 pub use lazy::Lazy;
+pub use lookup::{Found, LookupError, Target};
 pub use model::{
     Auth, JsonSchema, MediaProtocol, MediaProtocols, MediaUpload, OAuth2, RestDescription,
     RestMethod, RestResource, SchemaRef, ScopeInfo,

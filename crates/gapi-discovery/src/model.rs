@@ -82,18 +82,14 @@ impl RestDescription {
             .unwrap_or_default()
     }
 
-    /// Finds a method by dotted path (`files.list`, `projects.locations.instances.get`).
+    /// Finds a method by dotted path (`files.list`, `projects.locations.instances.get`);
+    /// [`RestDescription::lookup`] says why when it is not found.
     pub fn method(&self, dotted: &str) -> Option<&RestMethod> {
-        let mut parts: Vec<&str> = dotted.split('.').collect();
-        let last = parts.pop()?;
-        if parts.is_empty() {
-            return self.methods.get(last);
+        let parts: Vec<&str> = dotted.split('.').collect();
+        match self.lookup(&parts).ok()?.target {
+            crate::lookup::Target::Method(m) => Some(m),
+            _ => None,
         }
-        let mut res = self.resources.get(parts[0])?;
-        for p in &parts[1..] {
-            res = res.resources.get(p)?;
-        }
-        res.methods.get(last)
     }
 
     /// Every method with its dotted path, depth first in document order.

@@ -25,6 +25,11 @@ pub struct EmulatorConfig {
     pub allow_remote: bool,
     /// Polling interval announced by the device flow (Google uses 5 s); `slow_down` adds 5 s.
     pub device_poll_interval: Duration,
+    /// Refresh tokens die this long after they were issued (`invalid_grant`, "Token has been
+    /// expired or revoked."), as Google's do after 7 days while the OAuth consent screen is in
+    /// "Testing" mode; grants of only name, email and profile scopes are exempt, as at Google.
+    /// `None` (the default): refresh tokens live until revoked.
+    pub refresh_token_lifetime: Option<Duration>,
 }
 
 impl Default for EmulatorConfig {
@@ -36,6 +41,7 @@ impl Default for EmulatorConfig {
             token_lifetime: Duration::from_secs(3599),
             allow_remote: false,
             device_poll_interval: Duration::from_secs(5),
+            refresh_token_lifetime: None,
         }
     }
 }

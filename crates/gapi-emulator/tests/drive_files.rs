@@ -226,7 +226,7 @@ async fn missing_token_and_insufficient_scope() {
         .send()
         .await
         .unwrap();
-    google_error(r, 401, "authError").await;
+    google_error(r, 401, "required").await;
     let r = http
         .get(format!("{}/drive/v3/files", emu.base_url()))
         .bearer_auth("ya29.bogus")

@@ -517,7 +517,7 @@ async fn a_self_signed_jwt_with_a_scope_claim_is_a_bearer_token() {
         let r = get(bad).await;
         let v = common::google_error(r, 401, "authError").await;
         assert!(
-            v["error"]["message"]
+            v["error"]["emulator_help"]
                 .as_str()
                 .unwrap()
                 .contains("self-signed JWT"),

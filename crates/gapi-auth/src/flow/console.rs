@@ -89,9 +89,9 @@ pub(crate) fn oob_refused(cause: Option<&Error>) -> Error {
     )
     .with_hint(
         "use the loopback flow (`gapi auth login` without --console); on a machine without a \
-         browser, open the URL on another machine and paste back the full http://localhost/... \
-         URL the browser ends on (`gapi auth login --console --redirect-uri \
-         http://localhost:8085/`), or use `--device`",
+         browser, `gapi auth login --no-browser`: open the URL on another machine and paste back \
+         the full http://localhost:.../ address the browser ends on, or run the printed \
+         --remote-bootstrap command there",
     );
     if let Some(code) = cause.and_then(|e| e.oauth_error_code()) {
         err = err.with_oauth_code(code.to_string());
@@ -99,8 +99,42 @@ pub(crate) fn oob_refused(cause: Option<&Error>) -> Error {
     err
 }
 
+/// What a pasted answer carried: the code, and the redirect URI the browser was sent to when a
+/// full URL was pasted (a remote-bootstrap machine's own loopback address, say).
+#[derive(Debug)]
+pub(crate) struct Pasted {
+    pub code: AuthorizationCode,
+    pub redirect_uri: Option<String>,
+}
+
 /// Interprets what the user typed: a bare code, a full redirect URL, or a query string.
 fn parse_answer(answer: &str, state: &State, oob: bool) -> Result<AuthorizationCode> {
+    parse_pasted(answer, state, oob).map(|p| p.code)
+}
+
+/// The redirect URI a pasted redirect URL was sent to (scheme, host, port, path; no query):
+/// what the code exchange must repeat. Only loopback http addresses are accepted, as those are
+/// the only ones an installed-app login can have been redirected to.
+fn redirect_uri_of(url: &Url) -> Result<String> {
+    if url.scheme() != "http" || !crate::protocol::transport::is_loopback_host(url) {
+        return Err(Error::new(
+            ErrorKind::Config,
+            format!(
+                "the pasted URL goes to {}://{}, not to a loopback address (http://localhost:PORT/...)",
+                url.scheme(),
+                url.host_str().unwrap_or_default()
+            ),
+        )
+        .with_hint("paste the address the browser ended on after you approved access"));
+    }
+    let mut base = url.clone();
+    base.set_query(None);
+    base.set_fragment(None);
+    Ok(base.to_string())
+}
+
+/// Interprets what the user typed, keeping the redirect URI of a pasted URL.
+pub(crate) fn parse_pasted(answer: &str, state: &State, oob: bool) -> Result<Pasted> {
     let answer = answer.trim();
     if answer.is_empty() {
         let err = Error::new(ErrorKind::Config, "no authorization code was entered");
@@ -137,7 +171,16 @@ fn parse_answer(answer: &str, state: &State, oob: bool) -> Result<AuthorizationC
             .with_hint("paste the URL the browser ended on after you approved access"));
         }
         params.check_state(state)?;
-        return params.into_code();
+        let has_host = answer.starts_with("http://") || answer.starts_with("https://");
+        let redirect_uri = if has_host {
+            Some(redirect_uri_of(&url)?)
+        } else {
+            None
+        };
+        return Ok(Pasted {
+            code: params.into_code()?,
+            redirect_uri,
+        });
     }
     if answer.chars().any(char::is_whitespace) {
         let lower = answer.to_ascii_lowercase();
@@ -154,7 +197,10 @@ fn parse_answer(answer: &str, state: &State, oob: bool) -> Result<AuthorizationC
         )
         .with_hint("paste only the code, or the full redirect URL"));
     }
-    Ok(AuthorizationCode::new(answer))
+    Ok(Pasted {
+        code: AuthorizationCode::new(answer),
+        redirect_uri: None,
+    })
 }
 
 impl InstalledFlow {
@@ -227,5 +273,34 @@ mod tests {
         let e = parse_answer("Error 400: invalid_request oob", &s, true).unwrap_err();
         assert_eq!(e.kind(), ErrorKind::OobRefused);
         assert!(parse_answer("", &s, true).is_err());
+    }
+
+    #[test]
+    fn pasted_urls_keep_their_redirect_uri() {
+        let s = State::new("st");
+        let p = parse_pasted(
+            "http://localhost:9123/cb?state=st&code=c2&scope=x",
+            &s,
+            false,
+        )
+        .unwrap();
+        assert_eq!(p.code.secret(), "c2");
+        assert_eq!(p.redirect_uri.as_deref(), Some("http://localhost:9123/cb"));
+        let p = parse_pasted("http://127.0.0.1:8/?code=c3&state=st", &s, false).unwrap();
+        assert_eq!(p.redirect_uri.as_deref(), Some("http://127.0.0.1:8/"));
+        assert!(
+            parse_pasted("c4", &s, false)
+                .unwrap()
+                .redirect_uri
+                .is_none()
+        );
+        assert!(
+            parse_pasted("code=c5&state=st", &s, false)
+                .unwrap()
+                .redirect_uri
+                .is_none()
+        );
+        let e = parse_pasted("https://evil.example/?code=c&state=st", &s, false).unwrap_err();
+        assert_eq!(e.kind(), ErrorKind::Config);
     }
 }

@@ -83,9 +83,64 @@ impl DeviceOptions {
     }
 }
 
+/// The scopes Google's device flow grants (its "TVs and Limited Input devices" clients); any
+/// other scope gets `invalid_scope` there.
+pub const GOOGLE_DEVICE_SCOPES: &[&str] = &[
+    "openid",
+    "email",
+    "profile",
+    "https://www.googleapis.com/auth/userinfo.email",
+    "https://www.googleapis.com/auth/userinfo.profile",
+    "https://www.googleapis.com/auth/drive.appdata",
+    "https://www.googleapis.com/auth/drive.file",
+    "https://www.googleapis.com/auth/youtube",
+    "https://www.googleapis.com/auth/youtube.readonly",
+];
+
+/// Whether `url` is one of Google's own OAuth hosts.
+fn is_google_host(url: &url::Url) -> bool {
+    url.host_str().is_some_and(|h| {
+        let h = h.to_ascii_lowercase();
+        h == "google.com"
+            || h.ends_with(".google.com")
+            || h == "googleapis.com"
+            || h.ends_with(".googleapis.com")
+    })
+}
+
+/// Refuses, before asking Google, scopes its device flow would refuse.
+fn check_google_device_scopes(device_endpoint: &url::Url, scopes: &[String]) -> Result<()> {
+    if !is_google_host(device_endpoint) {
+        return Ok(());
+    }
+    let refused: Vec<&str> = scopes
+        .iter()
+        .map(String::as_str)
+        .filter(|s| !GOOGLE_DEVICE_SCOPES.contains(s))
+        .collect();
+    if refused.is_empty() {
+        return Ok(());
+    }
+    Err(Error::new(
+        ErrorKind::Config,
+        format!(
+            "Google's device flow does not allow {}; it grants only openid, email, profile, \
+             drive.appdata, drive.file, youtube and youtube.readonly (and only to a \
+             \"TVs and Limited Input devices\" client)",
+            refused.join(", ")
+        ),
+    )
+    .with_hint(
+        "log in with `--no-browser` instead: open the URL on any machine with a browser and \
+         paste back the address it ends on, or use the printed --remote-bootstrap command",
+    ))
+}
+
 impl InstalledFlow {
     /// Runs the device flow: requests a code, shows it, polls until approved, denied or expired.
+    /// Against Google, scopes outside [`GOOGLE_DEVICE_SCOPES`] are refused before any request.
     pub async fn run_device(&self, options: DeviceOptions) -> Result<Credentials> {
+        check_google_device_scopes(&self.resolved_endpoints()?.device, self.scopes())?;
         let client = self.token_client()?;
         let auth = client.device_authorization(self.scopes()).await?;
         let prompt = DevicePrompt {
@@ -140,5 +195,25 @@ impl InstalledFlow {
                 },
             }
         }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn google_device_scopes_are_checked_only_at_google() {
+        let google = url::Url::parse(crate::endpoints::GOOGLE_DEVICE_URI).unwrap();
+        let ok = crate::scopes::expand_scopes(["openid", "drive.file", "youtube.readonly"]);
+        assert!(check_google_device_scopes(&google, &ok).is_ok());
+        let bad = crate::scopes::expand_scopes(["email", "drive.readonly"]);
+        let e = check_google_device_scopes(&google, &bad).unwrap_err();
+        assert_eq!(e.kind(), ErrorKind::Config);
+        assert!(e.message().contains("drive.readonly"), "{}", e.message());
+        assert!(e.message().contains("youtube.readonly"), "{}", e.message());
+        assert!(e.hint().unwrap_or_default().contains("--no-browser"));
+        let other = url::Url::parse("http://127.0.0.1:8642/device/code").unwrap();
+        assert!(check_google_device_scopes(&other, &bad).is_ok());
     }
 }

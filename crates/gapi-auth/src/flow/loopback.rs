@@ -5,16 +5,24 @@
 //! Stray requests (`/favicon.ico`) get a 404 and do not end the wait; requests with a foreign
 //! `Host` header get a 403 (DNS rebinding); the first request on the redirect path carrying
 //! `code` or `error` ends it, after its `state` has been checked.
+//!
+//! Where no browser can be opened (or when asked not to open one) the flow turns headless (see
+//! [`super::headless`]): it prints how to finish the login from another machine and, when told
+//! to, reads a pasted redirect URL or code from the terminal while the port keeps listening.
 
 use std::net::{IpAddr, Ipv4Addr, Ipv6Addr, SocketAddr};
 use std::time::Duration;
 
-use tokio::io::{AsyncReadExt, AsyncWriteExt};
+use tokio::io::{AsyncBufRead, AsyncReadExt, AsyncWriteExt};
 use tokio::net::{TcpListener, TcpStream};
 use tokio::sync::mpsc;
 use url::Url;
 
 use super::InstalledFlow;
+use super::console::{Pasted, parse_pasted};
+use super::headless::{
+    HeadlessPrompt, PasteInput, bootstrap_url, browser_unavailable, shell_quote,
+};
 use crate::credentials::Credentials;
 use crate::error::{Error, ErrorKind, Result};
 use crate::secret::{AuthorizationCode, State};
@@ -22,19 +30,26 @@ use crate::secret::{AuthorizationCode, State};
 /// A callback that shows the authorization URL to the user.
 pub type UrlCallback = Box<dyn Fn(&Url) + Send + Sync>;
 
+/// A callback that shows the instructions of a headless login.
+pub type HeadlessCallback = Box<dyn Fn(&HeadlessPrompt) + Send + Sync>;
+
 const DEFAULT_SUCCESS: &str = "The authentication flow has completed. You may close this window.";
 const MAX_HEAD: usize = 16 * 1024;
 
 /// Options of the loopback redirect server.
 pub struct LocalServer {
-    host: String,
-    port: u16,
-    path: String,
-    timeout: Duration,
-    open_browser: bool,
-    success_text: String,
-    success_html: Option<String>,
-    on_url: Option<UrlCallback>,
+    pub(super) host: String,
+    pub(super) port: u16,
+    pub(super) path: String,
+    pub(super) timeout: Duration,
+    pub(super) open_browser: bool,
+    pub(super) success_text: String,
+    pub(super) success_html: Option<String>,
+    pub(super) on_url: Option<UrlCallback>,
+    accept_paste: bool,
+    paste_input: Option<Box<dyn AsyncBufRead + Unpin + Send>>,
+    bootstrap_command: Option<String>,
+    on_headless: Option<HeadlessCallback>,
 }
 
 impl Default for LocalServer {
@@ -48,6 +63,10 @@ impl Default for LocalServer {
             success_text: DEFAULT_SUCCESS.to_string(),
             success_html: None,
             on_url: None,
+            accept_paste: false,
+            paste_input: None,
+            bootstrap_command: None,
+            on_headless: None,
         }
     }
 }
@@ -60,6 +79,8 @@ impl std::fmt::Debug for LocalServer {
             .field("path", &self.path)
             .field("timeout", &self.timeout)
             .field("open_browser", &self.open_browser)
+            .field("accept_paste", &self.accept_paste)
+            .field("bootstrap_command", &self.bootstrap_command)
             .finish_non_exhaustive()
     }
 }
@@ -164,6 +185,36 @@ impl LocalServer {
         self.on_url = Some(callback);
         self
     }
+
+    /// Also reads the terminal (stdin) while waiting: a pasted redirect URL or code finishes
+    /// the login like a redirect reaching the port. Off by default in the library; the reader
+    /// is a thread that may still consume one more line of stdin after the login ended.
+    pub fn accept_paste(mut self, on: bool) -> Self {
+        self.accept_paste = on;
+        self
+    }
+
+    /// Reads pasted answers from `input` instead of stdin (tests, GUIs); implies accepting
+    /// pastes.
+    pub fn paste_input(mut self, input: impl AsyncBufRead + Unpin + Send + 'static) -> Self {
+        self.paste_input = Some(Box::new(input));
+        self
+    }
+
+    /// Offers two-machine login in headless mode: the instructions name `PREFIX 'URL'` (e.g.
+    /// `gapi auth login --remote-bootstrap`) to run on a machine with a browser, whose printed
+    /// redirect URL is then pasted back here.
+    pub fn remote_bootstrap_command(mut self, prefix: impl Into<String>) -> Self {
+        self.bootstrap_command = Some(prefix.into());
+        self
+    }
+
+    /// Called with the instructions of a headless login (default: print them to stderr, or
+    /// hand only the URL to [`LocalServer::on_url`] when that is set).
+    pub fn on_headless(mut self, callback: HeadlessCallback) -> Self {
+        self.on_headless = Some(callback);
+        self
+    }
 }
 
 /// Shows `url` through the callback, or prints it to stderr.
@@ -181,7 +232,7 @@ fn html_escape(s: &str) -> String {
         .replace('"', "&quot;")
 }
 
-fn page(title: &str, text: &str) -> String {
+pub(super) fn page(title: &str, text: &str) -> String {
     format!(
         "<!doctype html><html><head><meta charset=\"utf-8\"><title>{t}</title></head>\
          <body style=\"font-family:sans-serif;margin:3em\"><h1>{t}</h1><p>{x}</p></body></html>",
@@ -203,7 +254,7 @@ pub(crate) struct PendingResponse {
 }
 
 impl PendingResponse {
-    async fn send(mut self, status: &str, body: &str) {
+    pub(super) async fn send(mut self, status: &str, body: &str) {
         write_response(&mut self.stream, status, body).await;
     }
 }
@@ -259,12 +310,12 @@ pub(crate) fn parse_head(buf: &[u8]) -> Option<Request> {
 }
 
 /// The bound listeners and what they advertise.
-struct Bound {
+pub(super) struct Bound {
     listeners: Vec<TcpListener>,
-    port: u16,
+    pub(super) port: u16,
 }
 
-async fn bind(host: &str, port: u16) -> Result<Bound> {
+pub(super) async fn bind(host: &str, port: u16) -> Result<Bound> {
     let v6_first = matches!(host.trim_matches(['[', ']']), "::1");
     let primary: IpAddr = if v6_first {
         Ipv6Addr::LOCALHOST.into()
@@ -305,12 +356,14 @@ pub(crate) fn host_allowed(host: Option<&str>, port: u16) -> bool {
         .any(|name| host == format!("{name}:{port}") || (port == 80 && host == *name))
 }
 
-/// What the redirect carried.
-enum Outcome {
-    Code(AuthorizationCode, PendingResponse),
+/// What the redirect carried: the code, the browser connection to answer, and the URL itself.
+pub(super) struct Outcome {
+    pub(super) code: AuthorizationCode,
+    pub(super) pending: PendingResponse,
+    pub(super) url: Url,
 }
 
-struct Server {
+pub(super) struct Server {
     rx: mpsc::Receiver<(TcpStream, Request)>,
     tasks: Vec<tokio::task::JoinHandle<()>>,
     port: u16,
@@ -318,7 +371,7 @@ struct Server {
 }
 
 impl Server {
-    fn start(bound: Bound, path: String) -> Self {
+    pub(super) fn start(bound: Bound, path: String) -> Self {
         let (tx, rx) = mpsc::channel(16);
         let mut tasks = Vec::new();
         for listener in bound.listeners {
@@ -353,7 +406,7 @@ impl Server {
     }
 
     /// Stops listening and waits until the sockets are closed.
-    async fn stop(self) {
+    pub(super) async fn stop(self) {
         for t in &self.tasks {
             t.abort();
         }
@@ -362,7 +415,11 @@ impl Server {
         }
     }
 
-    async fn wait(&mut self, state: &State, deadline: tokio::time::Instant) -> Result<Outcome> {
+    pub(super) async fn wait(
+        &mut self,
+        state: &State,
+        deadline: tokio::time::Instant,
+    ) -> Result<Outcome> {
         loop {
             let received = tokio::time::timeout_at(deadline, self.rx.recv()).await;
             let Ok(Some((mut stream, req))) = received else {
@@ -372,8 +429,8 @@ impl Server {
                 )
                 .with_hint(
                     "finish the consent in the browser sooner (or raise --timeout); on a \
-                     machine without a browser use `--console` (paste the redirect URL) or \
-                     `--device`",
+                     machine without a browser use `--no-browser` and paste the address the \
+                     browser ends on, or run the printed --remote-bootstrap command elsewhere",
                 ));
             };
             if !host_allowed(req.host.as_deref(), self.port) {
@@ -437,7 +494,13 @@ impl Server {
                 return Err(e);
             }
             match params.into_code() {
-                Ok(code) => return Ok(Outcome::Code(code, PendingResponse { stream })),
+                Ok(code) => {
+                    return Ok(Outcome {
+                        code,
+                        pending: PendingResponse { stream },
+                        url,
+                    });
+                }
                 Err(e) => {
                     write_response(
                         &mut stream,
@@ -537,28 +600,101 @@ impl RedirectParams {
     }
 }
 
+/// How the login ended: a redirect reached the port, or the user pasted the answer.
+enum Got {
+    Redirect(Outcome),
+    Pasted(Pasted),
+}
+
+/// Opens the system browser on a blocking thread; its error text when none could be started.
+fn spawn_opener(url: &Url) -> tokio::task::JoinHandle<std::result::Result<(), String>> {
+    let to_open = url.to_string();
+    tokio::task::spawn_blocking(move || webbrowser::open(&to_open).map_err(|e| e.to_string()))
+}
+
 impl InstalledFlow {
     /// Runs the loopback flow: listens on a local port, opens the browser at the consent page,
     /// waits for the redirect, exchanges the code, answers the browser, releases the port.
-    pub async fn run_local_server(&self, server: LocalServer) -> Result<Credentials> {
+    ///
+    /// With no browser to open ([`LocalServer::open_browser`] off, none found here, or the
+    /// opener failing) it prints the headless instructions instead and keeps listening; with
+    /// [`LocalServer::accept_paste`] a pasted redirect URL (whose `state` is checked and whose
+    /// redirect URI is used for the exchange, as after a remote bootstrap) or code ends the
+    /// wait just as well.
+    pub async fn run_local_server(&self, mut server: LocalServer) -> Result<Credentials> {
         let bound = bind(&server.host, server.port).await?;
-        let redirect_uri = format!("http://{}:{}{}", server.host, bound.port, server.path);
+        let port = bound.port;
+        let redirect_uri = format!("http://{}:{}{}", server.host, port, server.path);
         let (url, state, verifier) = self.authorization_url(&redirect_uri)?;
         let mut srv = Server::start(bound, server.path.clone());
         tracing::debug!(%redirect_uri, "loopback server listening");
-        show_url(&server.on_url, &url);
-        if server.open_browser {
-            let to_open = url.to_string();
-            tokio::task::spawn_blocking(move || {
-                if let Err(e) = webbrowser::open(&to_open) {
-                    tracing::debug!(error = %e, "could not open a browser; waiting for the URL to be visited");
+        let mut paste = match server.paste_input.take() {
+            Some(input) => Some(PasteInput::from_reader(input)),
+            None => server.accept_paste.then(PasteInput::stdin),
+        };
+        let accepts_paste = paste.is_some();
+        let headless = |reason: Option<String>| {
+            let prompt = HeadlessPrompt {
+                reason,
+                auth_url: url.clone(),
+                redirect_uri: redirect_uri.clone(),
+                port,
+                bootstrap_command: server.bootstrap_command.as_ref().map(|prefix| {
+                    format!("{prefix} {}", shell_quote(bootstrap_url(&url).as_str()))
+                }),
+                accepts_paste,
+            };
+            match (&server.on_headless, &server.on_url) {
+                (Some(cb), _) => cb(&prompt),
+                // A caller that shows the URL itself keeps doing so.
+                (None, Some(cb)) => cb(&url),
+                (None, None) => {
+                    eprint!("{}", prompt.instructions());
+                    let _ = std::io::Write::flush(&mut std::io::stderr());
                 }
-            });
+            }
+        };
+        let mut opener = None;
+        if !server.open_browser {
+            headless(None);
+        } else if let Some(reason) = browser_unavailable() {
+            headless(Some(reason));
+        } else {
+            show_url(&server.on_url, &url);
+            opener = Some(spawn_opener(&url));
         }
         let deadline = tokio::time::Instant::now() + server.timeout;
-        let outcome = srv.wait(&state, deadline).await;
-        let result = match outcome {
-            Ok(Outcome::Code(code, pending)) => {
+        let got = loop {
+            tokio::select! {
+                outcome = srv.wait(&state, deadline) => break outcome.map(Got::Redirect),
+                line = async { paste.as_mut()?.next().await }, if paste.is_some() => {
+                    let Some(line) = line else {
+                        paste = None;
+                        continue;
+                    };
+                    if line.trim().is_empty() {
+                        continue;
+                    }
+                    match parse_pasted(&line, &state, false) {
+                        Ok(pasted) => break Ok(Got::Pasted(pasted)),
+                        Err(e) if matches!(e.kind(), ErrorKind::Config | ErrorKind::StateMismatch) => {
+                            eprint!("{e}\nPaste the URL or code again (or wait for the redirect): ");
+                            let _ = std::io::Write::flush(&mut std::io::stderr());
+                        }
+                        Err(e) => break Err(e),
+                    }
+                }
+                opened = async { opener.as_mut()?.await.ok() }, if opener.is_some() => {
+                    opener = None;
+                    if let Some(Err(e)) = opened {
+                        tracing::debug!(error = %e, "no browser could be opened");
+                        headless(Some(format!("could not start a browser ({e})")));
+                    }
+                }
+            }
+        };
+        let result = match got {
+            Ok(Got::Redirect(Outcome { code, pending, .. })) => {
                 match self.exchange_code(&code, &verifier, &redirect_uri).await {
                     Ok(creds) => {
                         pending
@@ -596,6 +732,16 @@ impl InstalledFlow {
                         Err(e)
                     }
                 }
+            }
+            Ok(Got::Pasted(pasted)) => {
+                let uri = pasted.redirect_uri.as_deref().unwrap_or(&redirect_uri);
+                if uri != redirect_uri {
+                    tracing::debug!(
+                        redirect_uri = uri,
+                        "exchanging a code issued for another machine's redirect"
+                    );
+                }
+                self.exchange_code(&pasted.code, &verifier, uri).await
             }
             Err(e) => Err(e),
         };

@@ -1,11 +1,15 @@
 //! `InstalledFlow`: configure once (client, scopes, options), then get a user's consent one of
 //! several ways, each in its own module: [`loopback`] (a local redirect server), [`console`]
 //! (out-of-band code or a pasted redirect URL) and [`device`] (RFC 8628). The `oob:auto`
-//! window-title flow belongs next to them as `flow/title.rs`.
+//! window-title flow belongs next to them as `flow/title.rs`. Logging in where no browser runs:
+//! [`headless`] (detection, instructions, the pasted answer) and [`remote`] (the browser side of
+//! a two-machine login).
 
 pub mod console;
 pub mod device;
+pub mod headless;
 pub mod loopback;
+pub mod remote;
 pub mod title;
 
 use url::Url;
@@ -49,6 +53,7 @@ pub struct InstalledFlow {
     http: Option<reqwest::Client>,
     retry: RetryPolicy,
     store: Option<(FileStore, String)>,
+    client_secrets_file: Option<String>,
 }
 
 impl std::fmt::Debug for InstalledFlow {
@@ -83,6 +88,7 @@ impl InstalledFlow {
             http: None,
             retry: RetryPolicy::default(),
             store: None,
+            client_secrets_file: None,
         }
     }
 
@@ -150,6 +156,13 @@ impl InstalledFlow {
     /// Saves the credentials to `store` as `profile` after login, and persists refreshes there.
     pub fn token_store(mut self, store: FileStore, profile: impl Into<String>) -> Self {
         self.store = Some((store, profile.into()));
+        self
+    }
+
+    /// Records where the client secrets came from in the saved credentials, so a failed
+    /// refresh can name the exact command that logs in again.
+    pub fn client_secrets_file(mut self, path: impl Into<String>) -> Self {
+        self.client_secrets_file = Some(path.into());
         self
     }
 
@@ -257,6 +270,9 @@ impl InstalledFlow {
             response,
             &self.scopes,
         );
+        if let Some(path) = &self.client_secrets_file {
+            creds = creds.with_client_secrets_file(path.clone());
+        }
         match &self.store {
             // Keeps a stored refresh token when a repeat login issued none (relogin.rs).
             Some((store, profile)) => {

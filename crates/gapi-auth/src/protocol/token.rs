@@ -456,9 +456,20 @@ pub(crate) fn oauth_error(raw: &RawResponse, url: &Url, doing: &str) -> Error {
         format!("{doing} failed: the server at {url} answered `{code}`{detail}"),
     )
     .with_oauth_code(code.clone())
+    .with_subtype_from(parsed.as_ref())
     .with_status(status)
     .retryable(retryable || code == "temporarily_unavailable")
     .with_hint(hint)
+}
+
+impl Error {
+    /// Keeps Google's `error_subtype` (e.g. `invalid_rapt`) of an OAuth error body.
+    fn with_subtype_from(self, body: Option<&Value>) -> Self {
+        match body.and_then(|v| str_field(v, "error_subtype")) {
+            Some(subtype) => self.with_oauth_subtype(clip(&subtype)),
+            None => self,
+        }
+    }
 }
 
 /// One default HTTP client per process, made on first use.

@@ -7,11 +7,13 @@ use std::sync::Arc;
 use anyhow::Context;
 use futures_util::StreamExt;
 use gapi_client::media::MediaSource;
+use gapi_client::upload_naming;
 use gapi_client::{Authenticator, MethodCall, NoAuth, ParamValue, RetryPolicy, Service};
 use serde_json::Value;
 
 use super::describe::{self, Node};
 use crate::cli::{CallArgs, Format, GlobalArgs};
+use crate::jq::Jq;
 use crate::{exit, output, progress};
 
 /// Runs one API call (or prints its help).
@@ -37,8 +39,24 @@ async fn call(global: &GlobalArgs, args: CallArgs) -> anyhow::Result<ExitCode> {
             "name an API, e.g. `gapi drive files list`; `gapi apis` lists them",
         ));
     };
+    // A bad jq program is a usage error before anything else happens.
+    let jq = args.jq.as_deref().map(Jq::compile).transpose()?;
     let (api, version) = describe::api_and_version(first)?;
     let doc = describe::load_document(&api, &version)?;
+    if let Some(source) = args.batch.clone() {
+        if args.words.len() > 1 {
+            return Err(exit::usage(
+                "--batch takes the API alone: `gapi drive --batch calls.ndjson` (each line names its method)",
+            ));
+        }
+        let auth: Arc<dyn Authenticator> = if args.dry_run || global.anonymous {
+            Arc::new(NoAuth)
+        } else {
+            credentials_for(global, &[]).await?
+        };
+        let service = service_for(global, &args, Arc::new(doc), auth)?;
+        return super::batch_cli::run(&service, &source, &args).await;
+    }
     let (dotted, http_method, method_scopes) = {
         let node = describe::resolve(&doc, &args.words[1..])?;
         match (&node, args.help) {
@@ -62,7 +80,11 @@ async fn call(global: &GlobalArgs, args: CallArgs) -> anyhow::Result<ExitCode> {
     // 1. Local checks, with a service that holds no credentials.
     let body = args.json.as_deref().map(read_json_arg).transpose()?;
     let offline = service_for(global, &args, doc.clone(), Arc::new(NoAuth))?;
-    let offline_call = build_call(&offline, &dotted, &args, body.clone())?;
+    check_policy(&offline, &dotted, &args)?;
+    let offline_call = name_upload(build_call(&offline, &dotted, &args, body.clone())?, &args);
+    if let (Some(body), false) = (offline_call.get_body(), args.no_validate) {
+        check_body(&offline, &dotted, body)?;
+    }
     let prepared = offline_call.prepare()?;
     // `-p alt=media`, or `-o FILE` on a method that can return media, downloads the media.
     let wants_media = matches!(prepared.url.query_pairs().find(|(k, _)| k == "alt"), Some((_, v)) if v == "media");
@@ -101,24 +123,66 @@ async fn call(global: &GlobalArgs, args: CallArgs) -> anyhow::Result<ExitCode> {
         credentials_for(global, &scopes).await?
     };
     let service = service_for(global, &args, doc, auth)?;
-    let call = build_call(&service, &dotted, &args, body)?;
+    let call = name_upload(build_call(&service, &dotted, &args, body)?, &args);
     if let Some(upload) = &args.upload {
-        return upload_media(&call, upload, &args).await;
+        return upload_media(&call, upload, &args, jq.as_ref()).await;
     }
     if download {
         return download_media(&call, &args).await;
     }
     if args.page_all {
+        if let Some(jq) = &jq {
+            return page_all_jq(&call, &args, jq).await;
+        }
         return page_all(&call, &args).await;
     }
     let value = call.execute().await?;
     let columns = output::schema_columns(call.service().document(), call.method());
-    write_output(&value, &args, columns)?;
+    write_output(&value, &args, columns, jq.as_ref())?;
     Ok(ExitCode::SUCCESS)
 }
 
+/// `--upload ./report.pdf` names the new object `report.pdf` unless a name is given
+/// (uploadType=media sends no metadata, so nothing to name there).
+fn name_upload(call: MethodCall, args: &CallArgs) -> MethodCall {
+    let media_only =
+        matches!(call.get_param("uploadType"), Some(ParamValue::Str(s)) if s == "media");
+    match args
+        .upload
+        .as_deref()
+        .filter(|u| *u != "-" && !media_only)
+        .and_then(|u| upload_naming::file_name(std::path::Path::new(u)))
+    {
+        Some(name) => upload_naming::with_default_name(call, &name),
+        None => call,
+    }
+}
+
+/// `--read-only` and `--allow`, enforced before any request (exit 2).
+pub fn check_policy(service: &Service, dotted: &str, args: &CallArgs) -> anyhow::Result<()> {
+    let policy = gapi_client::policy::Policy::new()
+        .read_only(args.read_only)
+        .allow(args.allow.iter().cloned());
+    if policy.is_open() {
+        return Ok(());
+    }
+    policy
+        .check(service.find_method(dotted)?)
+        .map_err(|e| exit::usage(e.to_string()))
+}
+
+/// The body against the method's request schema (exit 2 naming each bad JSON path).
+pub fn check_body(service: &Service, dotted: &str, body: &Value) -> anyhow::Result<()> {
+    let method = service.find_method(dotted)?;
+    gapi_client::schema_check::check_request(service.document(), method, body).map_err(|e| {
+        exit::usage(format!(
+            "{e}\nhint: fix the body, or add --no-validate if the API accepts more than its Discovery document says"
+        ))
+    })
+}
+
 /// The service for this call: the document, credentials, retry policy, endpoint, quota project.
-fn service_for(
+pub fn service_for(
     global: &GlobalArgs,
     args: &CallArgs,
     doc: Arc<gapi_discovery::RestDescription>,
@@ -226,7 +290,7 @@ fn create_output(path: &std::path::Path, force: bool) -> anyhow::Result<std::fs:
 
 /// Loads the profile's credentials and checks they cover one of the method's scopes
 /// (`scopes` ordered most useful first: the first is the one suggested).
-async fn credentials_for(
+pub async fn credentials_for(
     global: &GlobalArgs,
     scopes: &[String],
 ) -> anyhow::Result<Arc<dyn Authenticator>> {
@@ -247,7 +311,7 @@ async fn credentials_for(
             .unwrap_or(&pick);
         return Err(exit::login_needed(format!(
             "the stored credentials (profile `{}`) were granted none of the scopes this method accepts:\n  {}\n\
-             hint: run `gapi auth login --scope {short}{}` (add --client-secrets FILE)",
+             hint: run `gapi auth login --add-scope {short}{}` (adds it to this login)",
             global.profile,
             scopes.join("\n  "),
             super::auth::profile_flag(&global.profile)
@@ -314,22 +378,12 @@ fn read_json_arg(arg: &str) -> anyhow::Result<Value> {
     serde_json::from_str(&text).map_err(|e| exit::usage(format!("--json is not valid JSON: {e}")))
 }
 
-fn guess_content_type(path: &str) -> &'static str {
-    let ext = path
-        .rsplit_once('.')
-        .map(|(_, e)| e.to_ascii_lowercase())
-        .unwrap_or_default();
-    match ext.as_str() {
-        "txt" | "md" | "log" => "text/plain",
-        "csv" => "text/csv",
-        "html" | "htm" => "text/html",
-        "json" => "application/json",
-        "pdf" => "application/pdf",
-        "png" => "image/png",
-        "jpg" | "jpeg" => "image/jpeg",
-        "gif" => "image/gif",
-        "zip" => "application/zip",
-        _ => "application/octet-stream",
+/// The MIME type of an upload: its extension's (stdin has none), `--upload-content-type` wins.
+fn upload_content_type(upload: &str, given: Option<&str>) -> String {
+    match given {
+        Some(t) => t.to_string(),
+        None if upload == "-" => "application/octet-stream".to_string(),
+        None => upload_naming::content_type_for(std::path::Path::new(upload)),
     }
 }
 
@@ -345,7 +399,7 @@ fn media_description(upload: &str, content_type: Option<&str>) -> anyhow::Result
     };
     Ok(serde_json::json!({
         "path": upload,
-        "content_type": content_type.unwrap_or_else(|| guess_content_type(upload)),
+        "content_type": upload_content_type(upload, content_type),
         "size": size,
     }))
 }
@@ -363,13 +417,11 @@ async fn upload_media(
     call: &MethodCall,
     upload: &str,
     args: &CallArgs,
+    jq: Option<&Jq>,
 ) -> anyhow::Result<ExitCode> {
     let source = upload_source(upload);
     let bar = progress::bar(source.size()?, "uploading");
-    let content_type = args
-        .upload_content_type
-        .clone()
-        .unwrap_or_else(|| guess_content_type(upload).to_string());
+    let content_type = upload_content_type(upload, args.upload_content_type.as_deref());
     let value = call
         .clone()
         .upload(source)
@@ -378,7 +430,7 @@ async fn upload_media(
         .send()
         .await?;
     progress::finish(bar);
-    write_output(&value, args, Vec::new())?;
+    write_output(&value, args, Vec::new(), jq)?;
     Ok(ExitCode::SUCCESS)
 }
 
@@ -414,6 +466,31 @@ async fn download_media(call: &MethodCall, args: &CallArgs) -> anyhow::Result<Ex
             tokio::io::AsyncWriteExt::flush(&mut stdout).await?;
         }
     }
+    Ok(ExitCode::SUCCESS)
+}
+
+/// `--page-all --jq EXPR`: the program's results for each item, page by page, as they come.
+async fn page_all_jq(call: &MethodCall, args: &CallArgs, jq: &Jq) -> anyhow::Result<ExitCode> {
+    let stdout = std::io::stdout();
+    let mut out: std::io::BufWriter<Box<dyn Write>> = std::io::BufWriter::new(match &args.output {
+        Some(path) => Box::new(create_output(path, args.force)?),
+        None => Box::new(stdout.lock()),
+    });
+    let mut pages = Box::pin(call.pages());
+    let mut count = 0usize;
+    while let Some(page) = pages.next().await {
+        let page = page?;
+        count += 1;
+        match output::list_items(&page) {
+            Some((_, items)) => items.iter().try_for_each(|i| jq.write(&mut out, i))?,
+            None => jq.write(&mut out, &page)?,
+        }
+        out.flush()?;
+        if args.page_limit.is_some_and(|limit| count >= limit) {
+            break;
+        }
+    }
+    out.flush()?;
     Ok(ExitCode::SUCCESS)
 }
 
@@ -512,16 +589,25 @@ async fn page_all(call: &MethodCall, args: &CallArgs) -> anyhow::Result<ExitCode
     Ok(ExitCode::SUCCESS)
 }
 
-fn write_output(value: &Value, args: &CallArgs, columns: Vec<String>) -> anyhow::Result<()> {
-    let write = |out: &mut dyn Write| -> std::io::Result<()> {
+fn write_output(
+    value: &Value,
+    args: &CallArgs,
+    columns: Vec<String>,
+    jq: Option<&Jq>,
+) -> anyhow::Result<()> {
+    let write = |out: &mut dyn Write| -> anyhow::Result<()> {
+        if let Some(jq) = jq {
+            return jq.write(out, value);
+        }
         match args.format {
             Format::Table | Format::Csv => {
                 let mut rows = output::Rows::new(args.format).fallback_columns(columns.clone());
                 rows.write_value(out, value)?;
-                rows.finish(out)
+                rows.finish(out)?;
             }
-            format => output::write_value(out, value, format),
+            format => output::write_value(out, value, format)?,
         }
+        Ok(())
     };
     match &args.output {
         Some(path) => {

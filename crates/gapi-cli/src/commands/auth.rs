@@ -11,7 +11,9 @@ use gapi_auth::{
 };
 use serde_json::json;
 
-use crate::cli::{AuthCommand, GlobalArgs, LoginArgs, Prompt, StatusArgs, StatusFormat};
+use crate::cli::{
+    AdcCommand, AuthCommand, GlobalArgs, LoginArgs, Prompt, StatusArgs, StatusFormat,
+};
 use crate::exit;
 
 /// The scope asked for when `--scope` is not given: the seed's read-only Drive metadata.
@@ -23,6 +25,9 @@ pub async fn run(global: &GlobalArgs, cmd: AuthCommand) -> anyhow::Result<ExitCo
     gapi_auth::validate_profile(&global.profile)?;
     match cmd {
         AuthCommand::Login(args) => login(global, &store, args).await,
+        AuthCommand::ApplicationDefault(AdcCommand::Login(args)) => {
+            super::adc_login::run(global, args).await
+        }
         AuthCommand::Status(args) => status(global, &store, args).await,
         AuthCommand::PrintIdentityToken(args) => {
             super::credentials::print_identity_token(global, &store, args).await
@@ -89,7 +94,49 @@ async fn login(
     store: &FileStore,
     args: LoginArgs,
 ) -> anyhow::Result<ExitCode> {
-    let path = client_secrets_path(&args)?;
+    if let Some(url) = &args.remote_bootstrap {
+        return super::remote_login::run(url, &args).await;
+    }
+    // `--add-scope`: the stored login's client and account, only the new scopes.
+    let add = super::incremental::prepare(global, store, &args).await?;
+    if add.as_ref().is_some_and(|a| a.scopes.is_empty()) {
+        eprintln!(
+            "Profile `{}` already has every scope asked for.",
+            global.profile
+        );
+        return Ok(ExitCode::SUCCESS);
+    }
+    let scopes: Vec<String> = if let Some(a) = &add {
+        a.scopes.clone()
+    } else if args.scopes.is_empty() {
+        DEFAULT_SCOPES.iter().map(|s| s.to_string()).collect()
+    } else {
+        args.scopes.clone()
+    };
+    if args.read_only {
+        let wide: Vec<&String> = scopes
+            .iter()
+            .filter(|s| !gapi_client::policy::is_read_only_scope(s))
+            .collect();
+        if !wide.is_empty() {
+            let suggest: Vec<String> = wide
+                .iter()
+                .map(|s| format!("--scope {s}.readonly"))
+                .collect();
+            return Err(crate::exit::usage(format!(
+                "--read-only asks only for read-only scopes, but these are not: {}\nhint: try {}",
+                wide.iter()
+                    .map(|s| s.as_str())
+                    .collect::<Vec<_>>()
+                    .join(", "),
+                suggest.join(" ")
+            )));
+        }
+    }
+    let path = match &add {
+        Some(a) => a.client_secrets.clone(),
+        None => client_secrets_path(&args)?,
+    };
     let secrets = ClientSecrets::from_file(&path)?;
     if secrets.kind == ClientKind::Web {
         tracing::warn!(
@@ -98,16 +145,30 @@ async fn login(
             path.display()
         );
     }
-    let scopes: Vec<String> = if args.scopes.is_empty() {
-        DEFAULT_SCOPES.iter().map(|s| s.to_string()).collect()
-    } else {
-        args.scopes.clone()
-    };
+    // Recorded with the login, so a failed refresh can name the exact command.
+    let secrets_file = std::path::absolute(&path)
+        .unwrap_or_else(|_| path.clone())
+        .display()
+        .to_string();
     let flow = |prompt: Option<Prompt>| {
         let mut flow = InstalledFlow::new(secrets.clone(), scopes.clone())
-            .token_store(store.clone(), &global.profile);
+            .token_store(store.clone(), &global.profile)
+            .client_secrets_file(secrets_file.clone());
         if let Some(hint) = &args.login_hint {
             flow = flow.login_hint(hint);
+        }
+        // A new consent for the added scope: prompt=consent makes the server issue one
+        // refresh token for the merged grant (a repeat consent otherwise issues none).
+        let prompt = if add.is_some() {
+            prompt.or(Some(Prompt::Consent))
+        } else {
+            prompt
+        };
+        if let Some(a) = &add {
+            flow = flow.include_granted_scopes(true);
+            if let (Some(account), None) = (&a.login_hint, &args.login_hint) {
+                flow = flow.login_hint(account);
+            }
         }
         if let Some(prompt) = prompt {
             flow = flow.prompt(prompt.as_param());
@@ -144,7 +205,10 @@ async fn login(
 }
 
 /// Runs the consent flow the flags choose.
-async fn run_flow(flow: InstalledFlow, args: &LoginArgs) -> Result<Credentials, LoginError> {
+pub(super) async fn run_flow(
+    flow: InstalledFlow,
+    args: &LoginArgs,
+) -> Result<Credentials, LoginError> {
     let timeout = Duration::from_secs(args.timeout);
     let oob = args
         .redirect_uri
@@ -170,7 +234,9 @@ async fn run_flow(flow: InstalledFlow, args: &LoginArgs) -> Result<Credentials, 
         let mut server = LocalServer::new()
             .port(args.port)
             .timeout(timeout)
-            .open_browser(!args.no_browser);
+            .open_browser(!args.no_browser)
+            .accept_paste(true)
+            .remote_bootstrap_command(super::remote_login::BOOTSTRAP_COMMAND);
         if let Some(uri) = &args.redirect_uri {
             let url = url::Url::parse(uri).map_err(|e| {
                 LoginError::Other(exit::usage(format!(
@@ -193,7 +259,7 @@ async fn run_flow(flow: InstalledFlow, args: &LoginArgs) -> Result<Credentials, 
 }
 
 /// A failed login: the library's error (which may ask for `prompt=consent`) or another one.
-enum LoginError {
+pub(super) enum LoginError {
     Auth(gapi_auth::Error),
     Other(anyhow::Error),
 }

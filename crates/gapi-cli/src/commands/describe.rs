@@ -2,8 +2,7 @@
 
 use std::process::ExitCode;
 
-use anyhow::Context;
-use gapi_discovery::{RestDescription, RestMethod, RestResource};
+use gapi_discovery::{JsonSchema, LookupError, RestDescription, RestMethod, RestResource, Target};
 
 use crate::cli::{DescribeArgs, GlobalArgs};
 use crate::exit;
@@ -62,37 +61,30 @@ pub fn load_document(api: &str, version: &str) -> anyhow::Result<RestDescription
     })
 }
 
-/// Resolves resource and method words; stops at the first word that is neither.
+/// Resolves resource and method words through the library's one lookup (a name that is both
+/// a method and a resource is the resource when more words follow).
 pub fn resolve<'a>(doc: &'a RestDescription, words: &[String]) -> anyhow::Result<Node<'a>> {
-    let mut node = Node::Api;
-    let mut path = String::new();
-    for (i, word) in words.iter().enumerate() {
-        let (resources, methods) = match &node {
-            Node::Api => (&doc.resources, &doc.methods),
-            Node::Resource(_, r) => (&r.resources, &r.methods),
-            Node::Method(name, _) => {
-                return Err(exit::usage(format!(
-                    "unexpected word `{word}` after the method `{name}`\nhint: parameters go as -p name=value"
-                )));
-            }
-        };
-        if !path.is_empty() {
-            path.push('.');
-        }
-        path.push_str(word);
-        if let Some(m) = methods.get(word) {
-            node = Node::Method(path.clone(), m);
-        } else if let Some(r) = resources.get(word) {
-            node = Node::Resource(path.clone(), r.get());
-        } else {
-            let candidates = resources.keys().chain(methods.keys());
-            let close = gapi_client::params::closest(word, candidates);
-            let here = if i == 0 {
+    match doc.lookup(words) {
+        Ok(found) => Ok(match found.target {
+            Target::Api => Node::Api,
+            Target::Resource(r) => Node::Resource(found.dotted, r),
+            Target::Method(m) => Node::Method(found.dotted, m),
+        }),
+        Err(LookupError::AfterMethod { method, word }) => Err(exit::usage(format!(
+            "unexpected word `{word}` after the method `{method}`\nhint: parameters go as -p name=value"
+        ))),
+        Err(LookupError::NotFound {
+            parent,
+            word,
+            resources,
+            methods,
+        }) => {
+            let candidates = resources.iter().chain(methods.iter()).map(String::as_str);
+            let close = gapi_client::params::closest(&word, candidates);
+            let here = if parent.is_empty() {
                 doc.name.clone()
             } else {
-                path.rsplit_once('.')
-                    .map(|p| p.0.to_string())
-                    .unwrap_or_default()
+                parent
             };
             let mut msg = format!("`{here}` has no resource or method `{word}`");
             if !close.is_empty() {
@@ -102,10 +94,32 @@ pub fn resolve<'a>(doc: &'a RestDescription, words: &[String]) -> anyhow::Result
                 "\nhint: `gapi {} --help` lists what it has",
                 doc.name
             ));
-            return Err(exit::usage(msg));
+            Err(exit::usage(msg))
         }
+        Err(LookupError::Empty) => Err(exit::usage("an empty word names no resource or method")),
     }
-    Ok(node)
+}
+
+/// `prefix` then the words, wrapped at 100 columns with continuation lines indented.
+fn wrap_list(prefix: &str, words: &[String]) -> String {
+    let indent = " ".repeat(prefix.chars().count());
+    let mut out = String::new();
+    let mut line = prefix.to_string();
+    let mut has_word = false;
+    for (i, w) in words.iter().enumerate() {
+        let sep = if i + 1 < words.len() { ", " } else { "" };
+        if has_word && line.len() + w.len() + sep.len() > 100 {
+            out.push_str(line.trim_end());
+            out.push('\n');
+            line = indent.clone();
+        }
+        has_word = true;
+        line.push_str(w);
+        line.push_str(sep);
+    }
+    out.push_str(line.trim_end());
+    out.push('\n');
+    out
 }
 
 fn first_line(s: &str) -> String {
@@ -125,9 +139,11 @@ pub fn help_text(doc: &RestDescription, node: &Node<'_>, full: bool) -> String {
                 resources: &gapi_discovery::OrderedMap<gapi_discovery::Lazy<RestResource>>,
                 methods: &gapi_discovery::OrderedMap<RestMethod>| {
         if !resources.is_empty() {
-            out.push_str("\nResources:\n");
-            for (name, _) in resources.iter() {
-                out.push_str(&format!("  {name}\n"));
+            out.push_str("\nResources (and their methods):\n");
+            for (name, r) in resources.iter() {
+                let mut below: Vec<String> = r.methods.keys().map(str::to_string).collect();
+                below.extend(r.resources.keys().map(|k| format!("{k}/")));
+                out.push_str(&wrap_list(&format!("  {name:<20} "), &below));
             }
         }
         if !methods.is_empty() {
@@ -160,10 +176,10 @@ pub fn help_text(doc: &RestDescription, node: &Node<'_>, full: bool) -> String {
         }
         Node::Method(path, m) => {
             out.push_str(&format!(
-                "{} {} {}\n\n",
+                "{} {}{}\n\n",
                 m.http_method_or_get(),
                 doc.root_url.clone() + &doc.service_path + &m.path,
-                if m.deprecated { "(deprecated)" } else { "" }
+                if m.deprecated { " (deprecated)" } else { "" }
             ));
             out.push_str(m.description.trim());
             out.push_str(&format!(
@@ -179,7 +195,11 @@ pub fn help_text(doc: &RestDescription, node: &Node<'_>, full: bool) -> String {
             if m.supports_media_download {
                 out.push_str(" [-o FILE]");
             }
-            out.push_str("\n\nParameters:\n");
+            out.push_str(if m.parameters.is_empty() {
+                "\n\nParameters: none of its own (the standard ones, e.g. fields and alt, apply)\n"
+            } else {
+                "\n\nParameters:\n"
+            });
             for (name, p) in m.parameters.iter() {
                 let mut tags = vec![p.type_name().to_string()];
                 if let Some(f) = &p.format {
@@ -223,29 +243,144 @@ pub fn help_text(doc: &RestDescription, node: &Node<'_>, full: bool) -> String {
                     out.push_str(&format!("  {s}\n"));
                 }
             }
-            out.push_str("\nCommon flags: --params JSON, --fields MASK, --page-all, --format json|ndjson|table|csv, --dry-run, -o FILE\n");
+            out.push_str("\nCommon flags: --params JSON, --fields MASK, --jq EXPR, --page-all, --format json|ndjson|table|csv, --dry-run, -o FILE (gapi --help lists them all)\n");
         }
     }
     out
 }
 
-/// `gapi describe <api>[:<version>] [<resource>... <method>]`
+/// `gapi describe <api>[:<version>] [<resource>... <method>]`, or `gapi describe <api> <Schema>`.
 pub fn run(_global: &GlobalArgs, args: DescribeArgs) -> anyhow::Result<ExitCode> {
     let (api, version) = api_and_version(&args.path[0])?;
     let doc = load_document(&api, &version)?;
-    let node = resolve(&doc, &args.path[1..])?;
+    let node = match resolve(&doc, &args.path[1..]) {
+        Ok(node) => node,
+        Err(e) => {
+            // `gapi describe drive File`: a schema name instead of a resource.
+            if let [name] = &args.path[1..]
+                && let Some(schema) = doc.schema(name)
+            {
+                print!("{}", schema_text(&doc, name, &schema));
+                return Ok(ExitCode::SUCCESS);
+            }
+            return Err(e);
+        }
+    };
     print!("{}", help_text(&doc, &node, true));
     if let Node::Method(_, m) = &node {
         for r in m.request.iter().chain(m.response.iter()) {
             if let Some(schema) = doc.schema(&r.reference) {
-                let v = serde_json::to_value(&schema).context("schema")?;
-                println!(
-                    "\nSchema {}:\n{}",
-                    r.reference,
-                    serde_json::to_string_pretty(&v)?
-                );
+                print!("\n{}", schema_text(&doc, &r.reference, &schema));
             }
         }
     }
     Ok(ExitCode::SUCCESS)
+}
+
+/// How deep inline objects are expanded in a schema tree (named schemas are never expanded:
+/// `gapi describe API Name` shows them).
+const TREE_DEPTH: usize = 3;
+
+/// A schema as an indented tree: one property per line with its type, flags and the first
+/// line of its description.
+pub fn schema_text(doc: &RestDescription, name: &str, schema: &JsonSchema) -> String {
+    let mut out = format!("Schema {name}");
+    let desc = first_line(schema.description.as_deref().unwrap_or(""));
+    if !desc.is_empty() {
+        out.push_str(&format!(": {desc}"));
+    }
+    out.push('\n');
+    let mut rows = Vec::new();
+    tree_rows(schema, 1, &mut rows);
+    let width = rows
+        .iter()
+        .map(|(l, _, _)| l.chars().count())
+        .max()
+        .unwrap_or(0)
+        .min(40);
+    let twidth = rows
+        .iter()
+        .map(|(_, t, _)| t.chars().count())
+        .max()
+        .unwrap_or(0)
+        .min(30);
+    for (left, ty, text) in rows {
+        let line = format!("{left:<width$}  {ty:<twidth$}  {text}");
+        out.push_str(line.trim_end());
+        out.push('\n');
+    }
+    let refs = referenced(schema);
+    if !refs.is_empty() {
+        out.push_str(&format!(
+            "\nSee also: {} (gapi describe {} NAME)\n",
+            refs.join(", "),
+            doc.name
+        ));
+    }
+    out
+}
+
+fn tree_rows(schema: &JsonSchema, depth: usize, rows: &mut Vec<(String, String, String)>) {
+    for (name, p) in schema.properties.iter() {
+        let mut flags = Vec::new();
+        if p.read_only {
+            flags.push("read-only".to_string());
+        }
+        if p.deprecated {
+            flags.push("deprecated".to_string());
+        }
+        let mut text = first_line(p.description.as_deref().unwrap_or(""));
+        if text.chars().count() > 70 {
+            text = format!("{}...", text.chars().take(67).collect::<String>());
+        }
+        if !p.enum_.is_empty() {
+            let values = p.enum_.join(", ");
+            text = if text.is_empty() {
+                format!("one of: {values}")
+            } else {
+                format!("{text} (one of: {values})")
+            };
+        }
+        let mut ty = gapi_client::method_search::type_label(p);
+        if !flags.is_empty() {
+            ty.push_str(&format!(" ({})", flags.join(", ")));
+        }
+        rows.push((format!("{}{name}", "  ".repeat(depth)), ty, text));
+        let inner = match (&p.reference, p.items.as_deref()) {
+            (None, Some(items)) if items.reference.is_none() => Some(items),
+            (None, None) => Some(p),
+            _ => None,
+        };
+        if let Some(inner) = inner
+            && depth < TREE_DEPTH
+            && !inner.properties.is_empty()
+        {
+            tree_rows(inner, depth + 1, rows);
+        }
+    }
+}
+
+/// Names of the schemas a schema refers to (directly), sorted.
+fn referenced(schema: &JsonSchema) -> Vec<String> {
+    fn walk(s: &JsonSchema, out: &mut Vec<String>) {
+        if let Some(r) = &s.reference {
+            out.push(r.clone());
+        }
+        for (_, p) in s.properties.iter() {
+            walk(p, out);
+        }
+        if let Some(i) = s.items.as_deref() {
+            walk(i, out);
+        }
+        if let Some(a) = s.additional_properties.as_deref() {
+            walk(a, out);
+        }
+    }
+    let mut out = Vec::new();
+    for (_, p) in schema.properties.iter() {
+        walk(p, &mut out);
+    }
+    out.sort();
+    out.dedup();
+    out
 }

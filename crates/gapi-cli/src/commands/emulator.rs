@@ -15,6 +15,7 @@ pub async fn run(args: EmulatorArgs) -> anyhow::Result<ExitCode> {
         auto_approve: args.auto_approve,
         data_dir: args.data,
         token_lifetime: Duration::from_secs(args.token_lifetime),
+        refresh_token_lifetime: args.refresh_token_lifetime.map(Duration::from_secs),
         allow_remote: args.allow_remote,
         ..Default::default()
     };
@@ -45,7 +46,7 @@ pub async fn run(args: EmulatorArgs) -> anyhow::Result<ExitCode> {
     }
     println!("{base}");
     eprintln!(
-        "gapi emulator listening on {base}{}\n  discovery: {base}/discovery/v1/apis\n  try: gapi auth login --client-secrets FILE, then gapi drive files list --endpoint {base}/\n  stop with Ctrl-C",
+        "gapi emulator listening on {base}{}\n  discovery: {base}/discovery/v1/apis (each API's rootUrl is {base}/_/<api>/)\n  try: gapi auth login --client-secrets FILE, then gapi drive files list --endpoint {base}/\n  any bundled API's standard methods work too: gapi tasks tasklists list --endpoint {base}/\n  stop with Ctrl-C",
         if args.auto_approve {
             " (auto-approve)"
         } else {

@@ -1,12 +1,19 @@
 //! One module per subcommand; [`run`] dispatches.
 
+mod adc_login;
 mod api;
 mod apis;
 mod auth;
+mod batch_cli;
+mod completions;
 pub(crate) mod credentials;
 mod demo;
 mod describe;
 mod emulator;
+mod incremental;
+mod mcp;
+mod refresh_failure;
+mod remote_login;
 
 use std::process::ExitCode;
 
@@ -20,13 +27,16 @@ pub async fn run(parsed: Parsed) -> anyhow::Result<ExitCode> {
         parsed.action,
         Action::Fixed(Command::Auth(AuthCommand::Login(_)))
     );
-    dispatch(parsed).await.map_err(|e| {
-        if logging_in {
-            e
-        } else {
-            with_login_hint(e, &profile)
+    let global = parsed.global.clone();
+    match dispatch(parsed).await {
+        Ok(code) => Ok(code),
+        Err(e) if logging_in => Err(e),
+        // A refresh failure the library explained: say why, offer to log in again.
+        Err(e) if refresh_failure::diagnosed(&e).is_some() => {
+            refresh_failure::handle(e, &global).await
         }
-    })
+        Err(e) => Err(with_login_hint(e, &profile)),
+    }
 }
 
 /// Authorization errors end with the exact command that logs this profile in again.
@@ -45,12 +55,15 @@ async fn dispatch(parsed: Parsed) -> anyhow::Result<ExitCode> {
     let global = parsed.global;
     match parsed.action {
         Action::Call(call) => api::run(&global, *call).await,
+        Action::Complete(words) => Ok(completions::complete_command(&words)),
         Action::Fixed(command) => match command {
             Command::Auth(cmd) => auth::run(&global, cmd).await,
             Command::Emulator(args) => emulator::run(args).await,
             Command::Demo(args) => demo::run(args).await,
             Command::Apis(args) => apis::run(args),
             Command::Describe(args) => describe::run(&global, args),
+            Command::Completions(args) => completions::run(args),
+            Command::Mcp(args) => mcp::run(&global, args).await,
             Command::Call(_) => {
                 anyhow::bail!("internal error: an API call reached the fixed-command dispatcher")
             }

@@ -460,7 +460,7 @@ pub fn with_upload_type(mut url: Url, protocol: UploadProtocol) -> Url {
 
 /// An I/O error that names the file involved.
 pub(crate) fn io_error_for(path: &Path, e: std::io::Error) -> Error {
-    Error::Io(std::io::Error::new(
+    Error::from(std::io::Error::new(
         e.kind(),
         format!("{}: {e}", path.display()),
     ))

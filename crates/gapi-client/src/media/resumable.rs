@@ -447,7 +447,7 @@ async fn classify(resp: Response) -> Result<UploadStatus, Error> {
         return Ok(UploadStatus::Complete(json_body(resp).await?));
     }
     if status >= 400 {
-        return Err(Error::Api(Box::new(api_error(resp).await)));
+        return Err(Error::from_api(api_error(resp).await));
     }
     let api: ApiError = api_error(resp).await;
     Err(Error::upload(format!(

@@ -1,5 +1,7 @@
 //! Google's JSON error body for API calls:
-//! `{"error":{"code","message","status","errors":[{"reason","message","domain",...}]}}`.
+//! `{"error":{"code","message","status","errors":[{"reason","message","domain",...}],"details"}}`.
+//! The authentication errors are Google's word for word (clients and users read them); the
+//! emulator's own explanation goes in a field of its own, `error.emulator_help`.
 
 use axum::http::{HeaderValue, StatusCode, header};
 use axum::response::{IntoResponse, Response};
@@ -14,7 +16,41 @@ pub(crate) struct ApiError {
     pub message: String,
     /// `(location, locationType)`, e.g. `("pageSize", "parameter")`.
     pub location: Option<(String, &'static str)>,
-    pub retry_after: Option<u64>,
+    /// Rarely set parts, boxed to keep `Result<_, ApiError>` small.
+    extra: Option<Box<Extra>>,
+}
+
+/// The parts of an [`ApiError`] only some errors have.
+#[derive(Debug, Clone, Default)]
+struct Extra {
+    /// `errors[0].message` when Google words it apart from the top message.
+    item_message: Option<&'static str>,
+    /// `details[]` (google.rpc status details, e.g. an ErrorInfo).
+    details: Vec<serde_json::Value>,
+    /// The emulator's own hint, in `error.emulator_help` (never in Google's fields).
+    help: Option<String>,
+    /// `WWW-Authenticate` to send.
+    www_authenticate: Option<String>,
+    /// `Retry-After` seconds to send.
+    retry_after: Option<u64>,
+}
+
+/// Google's top messages for the three authentication failures.
+const MISSING_CREDENTIALS: &str = "Request is missing required authentication credential. Expected OAuth 2 access token, login cookie or other valid authentication credential. See https://developers.google.com/identity/sign-in/web/devconsole-project.";
+const INVALID_CREDENTIALS: &str = "Request had invalid authentication credentials. Expected OAuth 2 access token, login cookie or other valid authentication credential. See https://developers.google.com/identity/sign-in/web/devconsole-project.";
+const REALM: &str = "Bearer realm=\"https://accounts.google.com/\"";
+
+/// A google.rpc.ErrorInfo detail; `service` (e.g. `drive.googleapis.com`) when known.
+fn error_info(reason: &str, service: Option<&str>) -> serde_json::Value {
+    let mut info = json!({
+        "@type": "type.googleapis.com/google.rpc.ErrorInfo",
+        "reason": reason,
+        "domain": "googleapis.com",
+    });
+    if let Some(service) = service {
+        info["metadata"] = json!({"service": service});
+    }
+    info
 }
 
 impl ApiError {
@@ -30,8 +66,27 @@ impl ApiError {
             reason,
             message: message.into(),
             location: None,
-            retry_after: None,
+            extra: None,
         }
+    }
+
+    fn extra_mut(&mut self) -> &mut Extra {
+        self.extra.get_or_insert_with(Default::default)
+    }
+
+    /// Adds the emulator's own hint (`error.emulator_help`).
+    pub(crate) fn help(mut self, help: impl Into<String>) -> Self {
+        self.extra_mut().help = Some(help.into());
+        self
+    }
+
+    /// Google's `errors[0].message`, `details[]` and `WWW-Authenticate` of an auth error.
+    fn auth_parts(mut self, item: &'static str, info: serde_json::Value, www: String) -> Self {
+        let extra = self.extra_mut();
+        extra.item_message = Some(item);
+        extra.details = vec![info];
+        extra.www_authenticate = Some(www);
+        self
     }
 
     /// Names the offending parameter (or header).
@@ -50,18 +105,57 @@ impl ApiError {
         Self::new(400, "INVALID_ARGUMENT", "badRequest", message)
     }
 
-    /// 401: missing, invalid, expired or revoked credentials.
-    pub(crate) fn unauthenticated(message: impl Into<String>) -> Self {
-        Self::new(401, "UNAUTHENTICATED", "authError", message).at("Authorization", "header")
+    /// 401 for a request without credentials, as Google words it; `service` names the API
+    /// in the ErrorInfo when known.
+    pub(crate) fn missing_credentials(service: Option<&str>, help: impl Into<String>) -> Self {
+        Self::new(401, "UNAUTHENTICATED", "required", MISSING_CREDENTIALS)
+            .at("Authorization", "header")
+            .help(help)
+            .auth_parts(
+                "Login Required.",
+                error_info("CREDENTIALS_MISSING", service),
+                REALM.to_owned(),
+            )
     }
 
-    /// 403 for a token without a scope that allows the call.
-    pub(crate) fn insufficient_scope() -> Self {
+    /// 401 for an unknown, revoked, malformed or expired token, as Google words it.
+    /// `info_reason` is the ErrorInfo reason (`ACCESS_TOKEN_EXPIRED`,
+    /// `ACCESS_TOKEN_TYPE_UNSUPPORTED`); `help` says which case it was.
+    pub(crate) fn invalid_credentials(
+        info_reason: &str,
+        service: Option<&str>,
+        help: impl Into<String>,
+    ) -> Self {
+        Self::new(401, "UNAUTHENTICATED", "authError", INVALID_CREDENTIALS)
+            .at("Authorization", "header")
+            .help(help)
+            .auth_parts(
+                "Invalid Credentials",
+                error_info(info_reason, service),
+                format!("{REALM}, error=\"invalid_token\""),
+            )
+    }
+
+    /// 403 for a token without a scope that allows the call; `accepted` are the scopes that
+    /// would (named in `WWW-Authenticate`, as Google does).
+    pub(crate) fn insufficient_scope_for(accepted: &[&str], service: Option<&str>) -> Self {
         Self::new(
             403,
             "PERMISSION_DENIED",
             "insufficientPermissions",
             "Request had insufficient authentication scopes.",
+        )
+        .help(format!(
+            "The access token's scopes do not allow this call; it needs one of: {}. Sign in again asking for one of them.",
+            accepted.join(" ")
+        ))
+        .auth_parts(
+            "Insufficient Permission",
+            error_info("ACCESS_TOKEN_SCOPE_INSUFFICIENT", service),
+            format!(
+                "{REALM}, error=\"insufficient_scope\", scope=\"{}\"",
+                accepted.join(" ")
+            ),
         )
     }
 
@@ -137,14 +231,14 @@ impl ApiError {
             _ => ("UNKNOWN", "injectedFault", "Injected fault"),
         };
         let mut e = Self::new(code, status, reason, message);
-        e.retry_after = retry_after;
+        e.extra_mut().retry_after = retry_after;
         e
     }
 
     /// The JSON body.
     pub(crate) fn body(&self) -> serde_json::Value {
         let mut item = json!({
-            "message": self.message,
+            "message": self.extra.as_ref().and_then(|x| x.item_message).unwrap_or(&self.message),
             "domain": "global",
             "reason": self.reason,
         });
@@ -152,12 +246,21 @@ impl ApiError {
             item["location"] = json!(location);
             item["locationType"] = json!(kind);
         }
-        json!({"error": {
+        let mut error = json!({
             "code": self.code,
             "message": self.message,
             "errors": [item],
             "status": self.status,
-        }})
+        });
+        if let Some(extra) = &self.extra {
+            if !extra.details.is_empty() {
+                error["details"] = json!(extra.details);
+            }
+            if let Some(help) = &extra.help {
+                error["emulator_help"] = json!(help);
+            }
+        }
+        json!({ "error": error })
     }
 }
 
@@ -166,24 +269,16 @@ impl IntoResponse for ApiError {
         let status = StatusCode::from_u16(self.code).unwrap_or(StatusCode::INTERNAL_SERVER_ERROR);
         let mut response = (status, json_body(&self.body())).into_response();
         let headers = response.headers_mut();
-        if let Some(secs) = self.retry_after {
+        if let Some(secs) = self.extra.as_ref().and_then(|x| x.retry_after) {
             headers.insert(header::RETRY_AFTER, HeaderValue::from(secs));
         }
-        if self.code == 401 {
-            headers.insert(
-                header::WWW_AUTHENTICATE,
-                HeaderValue::from_static(
-                    "Bearer realm=\"https://accounts.google.com/\", error=\"invalid_token\"",
-                ),
-            );
-        }
-        if self.code == 403 && self.reason == "insufficientPermissions" {
-            headers.insert(
-                header::WWW_AUTHENTICATE,
-                HeaderValue::from_static(
-                    "Bearer realm=\"https://accounts.google.com/\", error=\"insufficient_scope\"",
-                ),
-            );
+        let www = self
+            .extra
+            .as_ref()
+            .and_then(|x| x.www_authenticate.clone())
+            .or_else(|| (self.code == 401).then(|| format!("{REALM}, error=\"invalid_token\"")));
+        if let Some(value) = www.and_then(|w| HeaderValue::from_str(&w).ok()) {
+            headers.insert(header::WWW_AUTHENTICATE, value);
         }
         response
     }

@@ -30,7 +30,7 @@ impl Caller {
         if scopes.iter().any(|s| self.has(s)) {
             Ok(())
         } else {
-            Err(ApiError::insufficient_scope())
+            Err(ApiError::insufficient_scope_for(scopes, None))
         }
     }
 }
@@ -47,8 +47,30 @@ impl<S: Send + Sync> FromRequestParts<S> for Caller {
                 "The emulator's context is missing.",
             )
         })?;
-        authenticate(&core, &parts.headers, &Params::from_parts(parts))
+        let service = service_of(parts.uri.path());
+        authenticate_for(
+            &core,
+            &parts.headers,
+            &Params::from_parts(parts),
+            service.as_deref(),
+        )
     }
+}
+
+/// `drive.googleapis.com` for `/drive/v3/...` (and `/upload/drive/...`): the API a path
+/// belongs to, for the ErrorInfo of authentication errors.
+pub(crate) fn service_of(path: &str) -> Option<String> {
+    let mut segments = path.trim_start_matches('/').split('/');
+    let mut first = segments.next()?;
+    if first == "upload" || first == "batch" {
+        first = segments.next()?;
+    }
+    let first = match first {
+        "userinfo" => "oauth2",
+        other => other,
+    };
+    (!first.is_empty() && first.chars().all(|c| c.is_ascii_alphanumeric()))
+        .then(|| format!("{first}.googleapis.com"))
 }
 
 /// Reads the bearer token (`Authorization: Bearer` or `access_token=`) and checks it.
@@ -56,6 +78,16 @@ pub(crate) fn authenticate(
     core: &Ctx,
     headers: &HeaderMap,
     params: &Params,
+) -> Result<Caller, ApiError> {
+    authenticate_for(core, headers, params, None)
+}
+
+/// [`authenticate`], naming `service` in the errors' ErrorInfo.
+pub(crate) fn authenticate_for(
+    core: &Ctx,
+    headers: &HeaderMap,
+    params: &Params,
+    service: Option<&str>,
 ) -> Result<Caller, ApiError> {
     let from_header = match headers.get(header::AUTHORIZATION) {
         Some(v) => {
@@ -67,8 +99,10 @@ pub(crate) fn authenticate(
             match token {
                 Some(t) if !t.is_empty() => Some(t.to_owned()),
                 _ => {
-                    return Err(ApiError::unauthenticated(
-                        "Request had invalid authentication credentials. Expected OAuth 2 access token (Authorization: Bearer ...).",
+                    return Err(ApiError::invalid_credentials(
+                        "ACCESS_TOKEN_TYPE_UNSUPPORTED",
+                        service,
+                        "The Authorization header is not `Bearer <access token>`.",
                     ));
                 }
             }
@@ -77,22 +111,27 @@ pub(crate) fn authenticate(
     };
     let Some(token) = from_header.or_else(|| params.non_empty("access_token").map(str::to_owned))
     else {
-        return Err(ApiError::unauthenticated(
-            "Request is missing required authentication credential. Expected OAuth 2 access token, login cookie or other valid authentication credential.",
+        return Err(ApiError::missing_credentials(
+            service,
+            "No access token: send `Authorization: Bearer <access token>` (or `access_token=`).",
         ));
     };
-    if let Some(jwt_caller) = crate::services::iam::self_signed::caller(&token) {
+    if let Some(jwt_caller) = crate::services::iam::self_signed::caller(&token, service) {
         return jwt_caller;
     }
     let tokens = core.tokens.read();
     let Some(record) = tokens.0.get(&token) else {
-        return Err(ApiError::unauthenticated(
-            "Request had invalid authentication credentials. The access token is unknown or was revoked: get a new one (refresh or sign in again).",
+        return Err(ApiError::invalid_credentials(
+            "ACCESS_TOKEN_TYPE_UNSUPPORTED",
+            service,
+            "The access token is unknown or was revoked: get a new one (refresh or sign in again).",
         ));
     };
     if record.expires_ms <= now_ms() {
-        return Err(ApiError::unauthenticated(
-            "Request had invalid authentication credentials. The access token expired: refresh it.",
+        return Err(ApiError::invalid_credentials(
+            "ACCESS_TOKEN_EXPIRED",
+            service,
+            "The access token expired: refresh it.",
         ));
     }
     Ok(Caller {

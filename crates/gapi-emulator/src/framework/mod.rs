@@ -11,6 +11,7 @@ pub(crate) mod body;
 pub(crate) mod caller;
 pub(crate) mod clients;
 pub(crate) mod conn;
+pub(crate) mod crypto;
 pub(crate) mod dispatch;
 pub(crate) mod fields;
 pub(crate) mod html;

@@ -159,5 +159,6 @@ async fn status(State(state): State<Shared>) -> Response {
         "auto_approve": state.core.config.auto_approve,
         "persistent": state.core.is_persistent(),
         "token_lifetime_secs": state.core.config.token_lifetime.as_secs(),
+        "refresh_token_lifetime_secs": state.core.config.refresh_token_lifetime.map(|d| d.as_secs()),
     }))
 }

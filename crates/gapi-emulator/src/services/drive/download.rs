@@ -60,6 +60,9 @@ pub(crate) fn send(file: &DriveFile, headers: &HeaderMap) -> ApiResult {
         .at("alt", "parameter"));
     };
     let len = content.len() as u64;
+    // Drive's media ETag: changes with the content, so a resumed download can tell.
+    let etag = HeaderValue::from_str(&format!("\"{}\"", super::model::md5_hex(&content)))
+        .unwrap_or(HeaderValue::from_static("\"0\""));
     let mime = HeaderValue::from_str(&file.mime_type)
         .unwrap_or(HeaderValue::from_static("application/octet-stream"));
     let range = headers
@@ -72,6 +75,7 @@ pub(crate) fn send(file: &DriveFile, headers: &HeaderMap) -> ApiResult {
             [
                 (header::CONTENT_TYPE, mime),
                 (header::ACCEPT_RANGES, HeaderValue::from_static("bytes")),
+                (header::ETAG, etag),
             ],
             content,
         )
@@ -84,6 +88,7 @@ pub(crate) fn send(file: &DriveFile, headers: &HeaderMap) -> ApiResult {
                 [
                     (header::CONTENT_TYPE, mime),
                     (header::ACCEPT_RANGES, HeaderValue::from_static("bytes")),
+                    (header::ETAG, etag),
                     (
                         header::CONTENT_RANGE,
                         HeaderValue::from_str(&format!("bytes {start}-{end}/{len}"))

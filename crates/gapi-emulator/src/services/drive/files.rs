@@ -54,6 +54,7 @@ pub(crate) fn blank_file(caller: &Caller, root_id: &str) -> DriveFile {
         properties: BTreeMap::new(),
         app_properties: BTreeMap::new(),
         original_filename: None,
+        permissions: Vec::new(),
     }
 }
 
@@ -86,17 +87,25 @@ pub(crate) async fn get(
             params.get("fields"),
         )?));
     }
-    let file = drive
-        .and_then(|d| d.files.get(&file_id))
-        .ok_or_else(|| ApiError::file_not_found(&file_id))?;
+    // The caller's own file, else one shared with them (read-only).
+    let (file, file_owner) = match drive.and_then(|d| d.files.get(&file_id)) {
+        Some(file) => (file, user),
+        None => {
+            let (owner_email, file) =
+                super::permissions::shared_with(&inner, &caller.email, &file_id)
+                    .ok_or_else(|| ApiError::file_not_found(&file_id))?;
+            (file, owner(owner_email)?)
+        }
+    };
     if media {
         caller.check(Need::ReadContent, file)?;
         return download::send(file, &headers);
     }
     caller.check(Need::ReadMeta, file)?;
-    Ok(json_ok(&render_file(
+    Ok(json_ok(&super::render_file_for(
         file,
-        user,
+        file_owner,
+        file_owner.email == user.email,
         &state.core.base_url,
         params.get("fields"),
     )?))
@@ -135,6 +144,7 @@ pub(crate) async fn create(
     let mut file = blank_file(&caller, &drive.root_id);
     metadata::apply(&mut file, &meta, Mode::Create, drive, &caller)?;
     let answer = render_file(&file, user, &state.core.base_url, params.get("fields"))?;
+    drive.generated_ids.remove(&file.id);
     drive.files.insert(file.id.clone(), file);
     Ok(json_ok(&answer))
 }
@@ -255,6 +265,7 @@ pub(crate) async fn delete(
         );
         i += 1;
     }
+    super::changes::sync(drive);
     for id in doomed {
         drive.files.remove(&id);
     }
@@ -298,6 +309,7 @@ pub(crate) async fn copy(
     copy.original_filename = source.original_filename.clone();
     metadata::apply(&mut copy, &meta, Mode::Copy, drive, &caller)?;
     let answer = render_file(&copy, user, &state.core.base_url, params.get("fields"))?;
+    drive.generated_ids.remove(&copy.id);
     drive.files.insert(copy.id.clone(), copy);
     Ok(json_ok(&answer))
 }

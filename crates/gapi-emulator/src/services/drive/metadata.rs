@@ -161,11 +161,15 @@ pub(crate) fn apply(
                     "The parents field is not directly writable in update requests. Use the addParents and removeParents parameters instead.",
                 ));
             }
-            "id" if mode == Mode::Create => {
-                return Err(ApiError::invalid_param(
-                    "id",
-                    "The provided file ID is not usable (the emulator assigns ids).",
-                ));
+            "id" if mode != Mode::Update => {
+                let id = string(key, value)?;
+                if !drive.generated_ids.contains(&id) || drive.files.contains_key(&id) {
+                    return Err(ApiError::invalid_param(
+                        "id",
+                        "The provided file ID is not usable. Use an id from files.generateIds.",
+                    ));
+                }
+                file.id = id;
             }
             other if FILE_FIELDS.contains(&other) => return Err(not_writable(other)),
             other => {

@@ -2,15 +2,19 @@
 //! multipart, resumable) and download (with ranges), about.get, and batch requests.
 
 pub(crate) mod about;
+pub(crate) mod changes;
 pub(crate) mod download;
+pub(crate) mod export;
 pub(crate) mod files;
 pub(crate) mod list;
 pub(crate) mod metadata;
 pub(crate) mod model;
 pub(crate) mod order;
+pub(crate) mod permissions;
 pub(crate) mod query;
 pub(crate) mod scopes;
 pub(crate) mod seed;
+pub(crate) mod trash_ids;
 pub(crate) mod upload;
 
 use std::collections::{BTreeMap, HashMap};
@@ -74,6 +78,27 @@ fn routes() -> Router<Shared> {
             get(files::get).patch(files::update).delete(files::delete),
         )
         .route("/drive/v3/files/{file_id}/copy", post(files::copy))
+        .route("/drive/v3/files/{file_id}/export", get(export::export))
+        .route("/drive/v3/files/generateIds", get(trash_ids::generate_ids))
+        .route(
+            "/drive/v3/files/trash",
+            axum::routing::delete(trash_ids::empty_trash),
+        )
+        .route(
+            "/drive/v3/files/{file_id}/permissions",
+            get(permissions::list).post(permissions::create),
+        )
+        .route(
+            "/drive/v3/files/{file_id}/permissions/{permission_id}",
+            get(permissions::get)
+                .patch(permissions::update)
+                .delete(permissions::delete),
+        )
+        .route(
+            "/drive/v3/changes/startPageToken",
+            get(changes::start_page_token),
+        )
+        .route("/drive/v3/changes", get(changes::list))
         .route("/drive/v3/about", get(about::about))
         .route(
             "/upload/drive/v3/files",
@@ -104,6 +129,8 @@ pub(crate) fn drive_mut<'a>(data: &'a mut DriveData, email: &str) -> &'a mut Use
         .or_insert_with(|| UserDrive {
             root_id: seed::root_id(email),
             files: Default::default(),
+            generated_ids: Default::default(),
+            changes: Default::default(),
         })
 }
 
@@ -114,7 +141,22 @@ pub(crate) fn render_file(
     base_url: &str,
     fields_param: Option<&str>,
 ) -> Result<Value, ApiError> {
-    let full = file.to_json(owner, base_url);
+    render_file_for(file, owner, true, base_url, fields_param)
+}
+
+/// [`render_file`] for a viewer who may not be the owner (a file shared with them).
+pub(crate) fn render_file_for(
+    file: &DriveFile,
+    owner: &TestUser,
+    viewer_is_owner: bool,
+    base_url: &str,
+    fields_param: Option<&str>,
+) -> Result<Value, ApiError> {
+    let mut full = file.to_json(owner, base_url);
+    if !viewer_is_owner {
+        full["ownedByMe"] = json!(false);
+        full["owners"][0]["me"] = json!(false);
+    }
     match fields_param.filter(|f| !f.trim().is_empty()) {
         None => Ok(json!({
             "kind": "drive#file",

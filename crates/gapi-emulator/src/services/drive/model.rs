@@ -1,6 +1,6 @@
 //! Drive files as stored, and their JSON form (the Drive v3 `File` resource).
 
-use std::collections::BTreeMap;
+use std::collections::{BTreeMap, BTreeSet};
 
 use bytes::Bytes;
 use serde::{Deserialize, Serialize};
@@ -18,6 +18,47 @@ pub(crate) const FOLDER_MIME: &str = "application/vnd.google-apps.folder";
 pub(crate) struct UserDrive {
     pub root_id: String,
     pub files: BTreeMap<String, DriveFile>,
+    /// Ids handed out by `files.generateIds` and not used yet (a create may claim one).
+    #[serde(default)]
+    pub generated_ids: BTreeSet<String>,
+    /// What `changes.list` reports (see `changes.rs`).
+    #[serde(default)]
+    pub changes: ChangeLog,
+}
+
+/// A sharing entry of a file (Drive's `Permission` resource, minus shared drives). The owner's
+/// permission is implicit: it is the file's owner.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub(crate) struct Permission {
+    pub id: String,
+    /// `user`, `group`, `domain` or `anyone`.
+    pub kind: String,
+    /// `writer`, `commenter` or `reader`.
+    pub role: String,
+    pub email: Option<String>,
+    pub domain: Option<String>,
+}
+
+/// One entry of a Drive's change log: the latest change of one file.
+#[derive(Debug, Clone, Serialize, Deserialize)]
+pub(crate) struct ChangeEntry {
+    pub seq: u64,
+    pub file_id: String,
+    pub removed: bool,
+    pub time_ms: u64,
+}
+
+/// A Drive's changes, derived from file versions: each `changes.*` call first records every
+/// file whose `version` moved (or that disappeared) since the last look, so no write path has
+/// to remember to log. A file's older entry is replaced by its newest, as Drive coalesces.
+#[derive(Debug, Clone, Default, Serialize, Deserialize)]
+pub(crate) struct ChangeLog {
+    /// The last sequence number used (page tokens are `seq + 1`).
+    pub seq: u64,
+    /// File id → the version last recorded.
+    pub seen: BTreeMap<String, u64>,
+    /// In `seq` order.
+    pub entries: Vec<ChangeEntry>,
 }
 
 /// A stored file.
@@ -42,6 +83,9 @@ pub(crate) struct DriveFile {
     pub properties: BTreeMap<String, String>,
     pub app_properties: BTreeMap<String, String>,
     pub original_filename: Option<String>,
+    /// Sharing entries besides the owner.
+    #[serde(default)]
+    pub permissions: Vec<Permission>,
 }
 
 impl DriveFile {
@@ -76,7 +120,7 @@ impl DriveFile {
                 "permissionId": owner.permission_id,
             }],
             "ownedByMe": true,
-            "shared": false,
+            "shared": !self.permissions.is_empty(),
             "viewersCanCopyContent": true,
             "writersCanShare": true,
             "capabilities": {
@@ -109,6 +153,7 @@ impl DriveFile {
         if let Some(content) = &self.content {
             v["size"] = json!(content.len().to_string());
             v["sha256Checksum"] = json!(sha256_hex(content));
+            v["md5Checksum"] = json!(md5_hex(content));
             v["webContentLink"] = json!(format!("{base_url}/drive/v3/files/{}?alt=media", self.id));
             v["headRevisionId"] = json!(format!("rev{}", self.version));
             let name = self.original_filename.as_deref().unwrap_or(&self.name);
@@ -122,6 +167,15 @@ impl DriveFile {
         }
         v
     }
+}
+
+/// Hex MD5 of file content (Drive's `md5Checksum`, which sync clients compare).
+pub(crate) fn md5_hex(content: &[u8]) -> String {
+    use md5::Digest;
+    md5::Md5::digest(content)
+        .iter()
+        .map(|b| format!("{b:02x}"))
+        .collect()
 }
 
 /// Fields of the File resource that `fields` may name (Drive's list; not all are populated).

@@ -36,6 +36,27 @@ pub(crate) trait DriveScopes {
     fn check(&self, need: Need, file: &DriveFile) -> Result<(), ApiError>;
 }
 
+/// The scopes that allow `need` (for the 403's `WWW-Authenticate`), as Drive's documents list
+/// them for the methods that need it.
+fn accepted(need: Need) -> &'static [&'static str] {
+    match need {
+        Need::ReadMeta => &[
+            DRIVE,
+            DRIVE_FILE,
+            DRIVE_METADATA,
+            DRIVE_METADATA_READONLY,
+            DRIVE_READONLY,
+        ],
+        Need::ReadContent => &[DRIVE, DRIVE_FILE, DRIVE_READONLY],
+        Need::WriteMeta => &[DRIVE, DRIVE_FILE, DRIVE_METADATA],
+        Need::Write => &[DRIVE, DRIVE_FILE],
+    }
+}
+
+fn denied(need: Need) -> ApiError {
+    ApiError::insufficient_scope_for(accepted(need), Some("drive.googleapis.com"))
+}
+
 /// Whether a scope other than `drive.file` grants `need` on every file.
 fn broad(caller: &Caller, need: Need) -> bool {
     caller.has(DRIVE)
@@ -60,7 +81,7 @@ impl DriveScopes for Caller {
         if broad(self, need) || self.has(DRIVE_FILE) {
             Ok(())
         } else {
-            Err(ApiError::insufficient_scope())
+            Err(denied(need))
         }
     }
 
@@ -75,7 +96,7 @@ impl DriveScopes for Caller {
         if broad(self, need) || owns_via_app(self, file) {
             Ok(())
         } else {
-            Err(ApiError::insufficient_scope())
+            Err(denied(need))
         }
     }
 }

@@ -361,6 +361,7 @@ pub(crate) fn seeded_drives() -> BTreeMap<String, UserDrive> {
                         properties: BTreeMap::new(),
                         app_properties: BTreeMap::new(),
                         original_filename: None,
+                        permissions: Vec::new(),
                     };
                     (s.id, file)
                 })
@@ -370,6 +371,8 @@ pub(crate) fn seeded_drives() -> BTreeMap<String, UserDrive> {
                 UserDrive {
                     root_id: root,
                     files,
+                    generated_ids: Default::default(),
+                    changes: Default::default(),
                 },
             )
         })

@@ -228,6 +228,7 @@ fn finish(
                 ));
             }
             file.content = Some(bytes);
+            drive.generated_ids.remove(&file.id);
             drive.files.insert(file.id.clone(), file.clone());
             file
         }

@@ -18,7 +18,8 @@ const SKEW_SECS: i64 = 300;
 
 /// `None` when `token` is not a JWT (so the shared token table decides); otherwise the
 /// caller it stands for, or Google's 401.
-pub(crate) fn caller(token: &str) -> Option<Result<Caller, ApiError>> {
+/// `service` names the API in the errors' ErrorInfo.
+pub(crate) fn caller(token: &str, service: Option<&str>) -> Option<Result<Caller, ApiError>> {
     let mut parts = token.split('.');
     let (Some(h), Some(p), Some(s), None) =
         (parts.next(), parts.next(), parts.next(), parts.next())
@@ -28,16 +29,20 @@ pub(crate) fn caller(token: &str) -> Option<Result<Caller, ApiError>> {
     let b64 = base64::engine::general_purpose::URL_SAFE_NO_PAD;
     let header: Value = serde_json::from_slice(&b64.decode(h).ok()?).ok()?;
     header.get("alg")?;
-    Some(check(h, p, s))
+    Some(check(h, p, s).map_err(|why| {
+        ApiError::invalid_credentials(
+            "ACCESS_TOKEN_TYPE_UNSUPPORTED",
+            service,
+            format!("The self-signed JWT {why}."),
+        )
+    }))
 }
 
-fn refused(why: &str) -> ApiError {
-    ApiError::unauthenticated(format!(
-        "Request had invalid authentication credentials. The self-signed JWT {why}."
-    ))
+fn refused(why: &str) -> String {
+    why.to_owned()
 }
 
-fn check(h: &str, p: &str, s: &str) -> Result<Caller, ApiError> {
+fn check(h: &str, p: &str, s: &str) -> Result<Caller, String> {
     let b64 = base64::engine::general_purpose::URL_SAFE_NO_PAD;
     let signature = b64
         .decode(s)

@@ -185,11 +185,12 @@ fn validate(params: &Params) -> Result<AuthRequest, Response> {
             "Missing required parameter: scope",
         );
     }
-    if let Some(unknown) = scopes::first_unknown(&scope_list) {
+    let unknown = scopes::unknown(&scope_list);
+    if !unknown.is_empty() {
         return fail(
             &request,
             "invalid_scope",
-            &format!("Some requested scopes were invalid: {unknown}"),
+            &scopes::invalid_description(&unknown),
         );
     }
     request.scopes = scope_list.iter().map(|s| scopes::normalise(s)).collect();

@@ -33,6 +33,47 @@ pub(crate) async fn revoke_tokens(
     Ok(json_ok(&json!({"revoked": count})))
 }
 
+/// `{"token": "..."}` (a refresh or access token) or `{}` (every grant): refreshing answers
+/// `invalid_grant` with `error_subtype: invalid_rapt`, as when an admin's re-authentication
+/// (session length) policy applies, until the user signs in again.
+pub(crate) async fn require_reauth(
+    State(state): State<Shared>,
+    body: axum::body::Body,
+) -> ApiResult {
+    let map = body_object(body).await?;
+    let only = string_field(&map, "token")?;
+    let mut inner = state.data.write();
+    let keys: Vec<String> = match only {
+        Some(token) => {
+            let access_owner = state
+                .core
+                .tokens
+                .read()
+                .0
+                .get(token)
+                .map(|t| (t.client_id.clone(), t.email.clone()));
+            let owner = access_owner
+                .or_else(|| {
+                    inner
+                        .refresh_tokens
+                        .get(token)
+                        .map(|t| (t.client_id.clone(), t.email.clone()))
+                })
+                .ok_or_else(|| ApiError::new(404, "NOT_FOUND", "notFound", "Unknown token."))?;
+            vec![super::model::grant_key(&owner.0, &owner.1)]
+        }
+        None => inner.grants.keys().cloned().collect(),
+    };
+    let mut count = 0;
+    for key in keys {
+        if let Some(grant) = inner.grants.get_mut(&key) {
+            grant.reauth_required = true;
+            count += 1;
+        }
+    }
+    Ok(json_ok(&json!({"grants": count})))
+}
+
 /// Mints tokens without a browser: `{"email", "scopes": [...] | "scope": "a b",
 /// "client_id"?, "offline"?}`.
 pub(crate) async fn issue_token(State(state): State<Shared>, body: axum::body::Body) -> ApiResult {
@@ -56,10 +97,13 @@ pub(crate) async fn issue_token(State(state): State<Shared>, body: axum::body::B
     if scopes.is_empty() {
         return Err(ApiError::bad_request("scopes must not be empty"));
     }
+    // `email` and `profile` become the URLs Google reports, as at the authorization endpoint.
+    let scopes: Vec<String> = scopes.iter().map(|s| super::scopes::normalise(s)).collect();
     let offline = map.get("offline").and_then(|v| v.as_bool()).unwrap_or(true);
     let lifetime_ms =
         u64::try_from(state.core.config.token_lifetime.as_millis()).unwrap_or(u64::MAX);
     let mut inner = state.data.write();
+    tokens::signed_in(&mut inner, client_id, user.email);
     let issued = tokens::issue(
         &state.core,
         &mut inner,

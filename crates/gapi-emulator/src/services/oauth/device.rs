@@ -45,8 +45,9 @@ pub(crate) async fn device_code(State(state): State<Shared>, body: axum::body::B
     if requested.is_empty() {
         return OAuthError::invalid_request("Missing required parameter: scope").into_response();
     }
-    if let Some(bad) = scopes::first_unknown(&requested) {
-        return OAuthError::new(400, "invalid_scope", format!("Invalid scope: {bad}"))
+    let unknown = scopes::unknown(&requested);
+    if !unknown.is_empty() {
+        return OAuthError::new(400, "invalid_scope", scopes::invalid_description(&unknown))
             .into_response();
     }
     let device_code = format!("AH-1{}", random::token(40));

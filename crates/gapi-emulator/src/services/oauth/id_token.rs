@@ -1,22 +1,24 @@
-//! ID tokens for `openid` / `email` / `profile` grants, and the `userinfo` endpoint.
-//!
-//! The emulator has no RSA key, so its ID tokens are HS256 JWTs keyed with the client secret
-//! (verifiable by the app that owns the secret; `/oauth2/v1/certs` stays empty). Clients that
-//! only read the claims (the usual case for installed apps) see Google's claim names.
+//! RS256 ID tokens for `openid` / `email` / `profile` grants, the keys that verify them
+//! (`/oauth2/v3/certs` as a JWK Set, `/oauth2/v1/certs` as PEM X.509 certificates) and the
+//! OpenID discovery document, so Google's own verifiers (google-auth-library's
+//! `verifyIdToken`, google-auth's `id_token.verify_token`) accept them with the emulator as
+//! issuer. Signed with the emulator's fixed public TEST key (`framework::crypto`).
 
+use axum::extract::State;
+use axum::http::header;
 use axum::response::{IntoResponse, Response};
-use base64::Engine;
-use base64::engine::general_purpose::URL_SAFE_NO_PAD;
-use serde_json::json;
-use sha2::{Digest, Sha256};
+use serde_json::{Value, json};
 
-use crate::framework::api_error::{ApiError, json_ok};
-use crate::framework::caller::Caller;
+use super::Shared;
+use crate::framework::api_error::json_body;
+use crate::framework::crypto::test_key;
 use crate::framework::time::now_ms;
 use crate::framework::users::TestUser;
 
-const EMAIL: &str = "https://www.googleapis.com/auth/userinfo.email";
-const PROFILE: &str = "https://www.googleapis.com/auth/userinfo.profile";
+/// The long form of the `email` scope.
+pub(crate) const EMAIL: &str = "https://www.googleapis.com/auth/userinfo.email";
+/// The long form of the `profile` scope.
+pub(crate) const PROFILE: &str = "https://www.googleapis.com/auth/userinfo.profile";
 
 /// Whether the granted scopes ask for identity (so an ID token is returned).
 pub(crate) fn wants_identity(scopes: &[String]) -> bool {
@@ -25,31 +27,21 @@ pub(crate) fn wants_identity(scopes: &[String]) -> bool {
         .any(|s| s == "openid" || s == EMAIL || s == PROFILE)
 }
 
-fn hmac_sha256(key: &[u8], message: &[u8]) -> [u8; 32] {
-    let mut block = [0u8; 64];
-    if key.len() > 64 {
-        block[..32].copy_from_slice(&Sha256::digest(key));
-    } else {
-        block[..key.len()].copy_from_slice(key);
-    }
-    let ipad: Vec<u8> = block.iter().map(|b| b ^ 0x36).collect();
-    let opad: Vec<u8> = block.iter().map(|b| b ^ 0x5c).collect();
-    let inner = Sha256::new()
-        .chain_update(&ipad)
-        .chain_update(message)
-        .finalize();
-    Sha256::new()
-        .chain_update(&opad)
-        .chain_update(inner)
-        .finalize()
-        .into()
+/// Given and family name of a test user ("Alice Example" → "Alice", "Example").
+pub(crate) fn name_parts(user: &TestUser) -> (&'static str, &'static str) {
+    user.name.split_once(' ').unwrap_or((user.name, ""))
 }
 
-/// An HS256 ID token for `user`, issued by the emulator to `client_id`.
+/// The avatar URL userinfo and ID tokens name (an image URL, as Google's `picture`).
+pub(crate) fn picture(issuer: &str, user: &TestUser) -> String {
+    format!("{issuer}/avatars/{}.png", user.id)
+}
+
+/// An RS256 ID token for `user`, issued by the emulator (`issuer`) to `client_id`, with
+/// Google's claims for the granted scopes.
 pub(crate) fn make(
     issuer: &str,
     client_id: &str,
-    client_secret: &str,
     user: &TestUser,
     scopes: &[String],
     lifetime_secs: u64,
@@ -68,54 +60,53 @@ pub(crate) fn make(
         claims["email_verified"] = json!(true);
     }
     if scopes.iter().any(|s| s == PROFILE) {
+        let (given, family) = name_parts(user);
         claims["name"] = json!(user.name);
-        claims["given_name"] = json!(user.name.split(' ').next().unwrap_or(user.name));
+        claims["given_name"] = json!(given);
+        claims["family_name"] = json!(family);
+        claims["picture"] = json!(picture(issuer, user));
     }
-    let header = URL_SAFE_NO_PAD.encode(br#"{"alg":"HS256","typ":"JWT","kid":"gapi-emulator"}"#);
-    let payload = URL_SAFE_NO_PAD.encode(claims.to_string());
-    let signing_input = format!("{header}.{payload}");
-    let signature = URL_SAFE_NO_PAD.encode(hmac_sha256(
-        client_secret.as_bytes(),
-        signing_input.as_bytes(),
-    ));
-    format!("{signing_input}.{signature}")
+    test_key().sign_jwt(&claims)
 }
 
-/// `GET /oauth2/v3/userinfo` (and v2): the signed-in user, for tokens with an identity scope.
-pub(crate) async fn userinfo(caller: Result<Caller, ApiError>) -> Response {
-    let caller = match caller {
-        Ok(c) => c,
-        Err(e) => return e.into_response(),
-    };
-    if !wants_identity(&caller.scopes) {
-        return ApiError::insufficient_scope().into_response();
-    }
-    let Some(user) = crate::framework::users::find_user(&caller.email) else {
-        return ApiError::unauthenticated("Unknown user.").into_response();
-    };
-    let mut info = json!({"sub": user.id});
-    if caller.scopes.iter().any(|s| s == EMAIL) {
-        info["email"] = json!(user.email);
-        info["email_verified"] = json!(true);
-    }
-    if caller.scopes.iter().any(|s| s == PROFILE) {
-        info["name"] = json!(user.name);
-        info["given_name"] = json!(user.name.split(' ').next().unwrap_or(user.name));
-    }
-    json_ok(&info)
+/// A JSON answer that clients may cache for a while (Google serves its keys so).
+fn cacheable(value: &Value) -> Response {
+    let mut response = json_body(value).into_response();
+    response.headers_mut().insert(
+        header::CACHE_CONTROL,
+        header::HeaderValue::from_static("public, max-age=3600, must-revalidate, no-transform"),
+    );
+    response
 }
 
-#[cfg(test)]
-mod tests {
-    use super::*;
+/// `GET /oauth2/v1/certs`: `{kid: PEM certificate}`.
+pub(crate) async fn pem_certs() -> Response {
+    cacheable(&test_key().pem_certificates())
+}
 
-    #[test]
-    fn hmac_matches_rfc4231_case_2() {
-        let mac = hmac_sha256(b"Jefe", b"what do ya want for nothing?");
-        let hex: String = mac.iter().map(|b| format!("{b:02x}")).collect();
-        assert_eq!(
-            hex,
-            "5bdcc146bf60754e6a042426089575c75a003f089d2739839dec58b964ec3843"
-        );
-    }
+/// `GET /oauth2/v3/certs`: the JWK Set.
+pub(crate) async fn jwks() -> Response {
+    cacheable(&test_key().jwks())
+}
+
+/// `GET /.well-known/openid-configuration`: where everything is, with the emulator as issuer.
+pub(crate) async fn openid_configuration(State(state): State<Shared>) -> Response {
+    let base = &state.core.base_url;
+    cacheable(&json!({
+        "issuer": base,
+        "authorization_endpoint": format!("{base}/o/oauth2/v2/auth"),
+        "device_authorization_endpoint": format!("{base}/device/code"),
+        "token_endpoint": format!("{base}/token"),
+        "userinfo_endpoint": format!("{base}/oauth2/v3/userinfo"),
+        "revocation_endpoint": format!("{base}/revoke"),
+        "jwks_uri": format!("{base}/oauth2/v3/certs"),
+        "response_types_supported": ["code"],
+        "subject_types_supported": ["public"],
+        "id_token_signing_alg_values_supported": ["RS256"],
+        "scopes_supported": ["openid", "email", "profile"],
+        "token_endpoint_auth_methods_supported": ["client_secret_post", "client_secret_basic"],
+        "claims_supported": ["aud", "email", "email_verified", "exp", "family_name", "given_name", "iat", "iss", "name", "picture", "sub"],
+        "code_challenge_methods_supported": ["plain", "S256"],
+        "grant_types_supported": ["authorization_code", "refresh_token", "urn:ietf:params:oauth:grant-type:device_code"],
+    }))
 }

@@ -75,11 +75,19 @@ pub(crate) fn grant(state: &Shared, form: &Params) -> Result<Value, OAuthError> 
         return Ok(json!({"id_token": robot_key().sign_jwt(&claims)}));
     }
     let scopes = scopes::split(text("scope").unwrap_or(""));
-    if scopes.is_empty() || scopes::first_unknown(&scopes).is_some() {
+    if scopes.is_empty() {
         return Err(OAuthError::new(
             400,
             "invalid_scope",
             "Invalid OAuth scope or ID token audience provided.",
+        ));
+    }
+    let unknown = scopes::unknown(&scopes);
+    if !unknown.is_empty() {
+        return Err(OAuthError::new(
+            400,
+            "invalid_scope",
+            scopes::invalid_description(&unknown),
         ));
     }
     let email = match text("sub") {

@@ -8,12 +8,15 @@ pub(crate) mod device;
 pub(crate) mod error;
 pub(crate) mod id_token;
 pub(crate) mod jwt_bearer;
+pub(crate) mod known_scopes;
 pub(crate) mod model;
 pub(crate) mod pkce;
 pub(crate) mod revoke;
 pub(crate) mod scopes;
 pub(crate) mod token;
+pub(crate) mod tokeninfo;
 pub(crate) mod tokens;
+pub(crate) mod userinfo;
 
 use std::collections::HashMap;
 use std::sync::Arc;
@@ -35,6 +38,9 @@ pub(crate) struct OAuthData {
     pub refresh_tokens: HashMap<String, RefreshToken>,
     pub grants: HashMap<String, Grant>,
     pub devices: HashMap<String, DeviceAuth>,
+    /// Serial of the last refresh token issued (their issue order).
+    #[serde(default)]
+    pub refresh_serial: u64,
 }
 
 /// What OAuth's handlers reach.
@@ -66,14 +72,29 @@ fn routes() -> Router<Shared> {
         .route("/o/oauth2/approve", post(authorize::approve))
         .route("/token", post(token::token))
         .route("/revoke", post(revoke::revoke).get(revoke::revoke))
-        .route("/tokeninfo", get(revoke::tokeninfo).post(revoke::tokeninfo))
+        .route("/tokeninfo", get(tokeninfo::v3).post(tokeninfo::v3))
         .route(
             "/oauth2/v3/tokeninfo",
-            get(revoke::tokeninfo).post(revoke::tokeninfo),
+            get(tokeninfo::v3).post(tokeninfo::v3),
         )
-        .route("/oauth2/v1/certs", get(revoke::certs))
-        .route("/oauth2/v3/userinfo", get(id_token::userinfo))
-        .route("/oauth2/v2/userinfo", get(id_token::userinfo))
+        .route(
+            "/oauth2/v2/tokeninfo",
+            get(tokeninfo::v2).post(tokeninfo::v2),
+        )
+        .route(
+            "/oauth2/v1/tokeninfo",
+            get(tokeninfo::v2).post(tokeninfo::v2),
+        )
+        .route("/oauth2/v1/certs", get(id_token::pem_certs))
+        .route("/oauth2/v3/certs", get(id_token::jwks))
+        .route(
+            "/.well-known/openid-configuration",
+            get(id_token::openid_configuration),
+        )
+        .route("/oauth2/v3/userinfo", get(userinfo::v3))
+        .route("/v1/userinfo", get(userinfo::v3))
+        .route("/oauth2/v2/userinfo", get(userinfo::v2))
+        .route("/userinfo/v2/me", get(userinfo::v2))
         .route("/device/code", post(device::device_code))
         .route(
             "/device",
@@ -81,5 +102,6 @@ fn routes() -> Router<Shared> {
         )
         .route("/__emulator/tokens/revoke", post(control::revoke_tokens))
         .route("/__emulator/tokens/issue", post(control::issue_token))
+        .route("/__emulator/tokens/reauth", post(control::require_reauth))
         .route("/__emulator/device/approve", post(control::approve_device))
 }

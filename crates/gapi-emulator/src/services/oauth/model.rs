@@ -67,6 +67,10 @@ pub(crate) struct Grant {
     /// A refresh token was already issued for this grant (so a repeat consent without
     /// `prompt=consent` gets none, as Google does).
     pub refresh_issued: bool,
+    /// Set through the control API: refreshing answers `invalid_grant` / `invalid_rapt` (an
+    /// admin's re-authentication policy) until the user signs in again.
+    #[serde(default)]
+    pub reauth_required: bool,
 }
 
 /// Key of a grant in `OAuthData::grants`.
@@ -80,6 +84,44 @@ pub(crate) struct RefreshToken {
     pub client_id: String,
     pub email: String,
     pub scopes: Vec<String>,
+    /// When it was issued (for `EmulatorConfig::refresh_token_lifetime`); state saved before
+    /// this field existed counts as issued at load time.
+    #[serde(default = "crate::framework::time::now_ms")]
+    pub issued_ms: u64,
+    /// Issue order (for the 100-per-account-and-client limit: the lowest goes first).
+    #[serde(default)]
+    pub serial: u64,
+}
+
+/// Google keeps at most this many refresh tokens per account and client; a new one silently
+/// revokes the oldest.
+pub(crate) const REFRESH_TOKENS_PER_GRANT: usize = 100;
+
+/// Scopes whose grants never expire under a "Testing" consent screen (name, email, profile).
+const IDENTITY_ONLY: &[&str] = &[
+    "openid",
+    "email",
+    "profile",
+    "https://www.googleapis.com/auth/userinfo.email",
+    "https://www.googleapis.com/auth/userinfo.profile",
+];
+
+impl RefreshToken {
+    /// Whether the token is past `lifetime` (identity-only grants are exempt).
+    pub(crate) fn expired(&self, lifetime: Option<std::time::Duration>, now_ms: u64) -> bool {
+        let Some(lifetime) = lifetime else {
+            return false;
+        };
+        if self
+            .scopes
+            .iter()
+            .all(|s| IDENTITY_ONLY.contains(&s.as_str()))
+        {
+            return false;
+        }
+        let lifetime_ms = u64::try_from(lifetime.as_millis()).unwrap_or(u64::MAX);
+        now_ms.saturating_sub(self.issued_ms) >= lifetime_ms
+    }
 }
 
 /// Where a device authorization stands.

@@ -1,4 +1,5 @@
-//! Which scopes the emulator knows, and how the consent page describes them.
+//! Which scopes the emulator knows (Google's: see `known_scopes`), and how the consent page
+//! describes them.
 
 const KNOWN: &[(&str, &str)] = &[
     ("openid", "Associate you with your personal info on Google"),
@@ -49,7 +50,7 @@ const KNOWN: &[(&str, &str)] = &[
     ),
 ];
 
-/// Prefix of Google API scopes; any scope under it is accepted (described generically).
+/// Prefix of Google API scopes (stripped when describing an undescribed scope).
 const GOOGLE_PREFIX: &str = "https://www.googleapis.com/auth/";
 
 /// Splits a space-separated scope string, dropping duplicates but keeping order.
@@ -63,15 +64,27 @@ pub(crate) fn split(scope: &str) -> Vec<String> {
     out
 }
 
-/// The first scope the emulator does not accept, if any.
-pub(crate) fn first_unknown(scopes: &[String]) -> Option<&str> {
+/// Whether Google knows `scope`: the common ones from the table above without touching the
+/// bundle, anything else from the union of the bundled documents' scopes.
+fn is_known(scope: &str) -> bool {
+    KNOWN.iter().any(|(k, _)| *k == scope) || super::known_scopes::is_known(scope)
+}
+
+/// The requested scopes Google would refuse (empty when all are real).
+pub(crate) fn unknown(scopes: &[String]) -> Vec<&str> {
     scopes
         .iter()
-        .find(|s| {
-            !(KNOWN.iter().any(|(k, _)| k == s)
-                || (s.starts_with(GOOGLE_PREFIX) && s.len() > GOOGLE_PREFIX.len()))
-        })
+        .filter(|s| !is_known(s))
         .map(String::as_str)
+        .collect()
+}
+
+/// Google's `invalid_scope` description for `unknown` scopes.
+pub(crate) fn invalid_description(unknown: &[&str]) -> String {
+    format!(
+        "Some requested scopes were invalid. {{invalid=[{}]}}",
+        unknown.join(", ")
+    )
 }
 
 /// Words for a scope on the consent page.
@@ -80,6 +93,7 @@ pub(crate) fn describe(scope: &str) -> String {
         .iter()
         .find(|(k, _)| *k == scope)
         .map(|(_, d)| (*d).to_owned())
+        .or_else(|| super::known_scopes::description(scope).map(str::to_owned))
         .unwrap_or_else(|| {
             let short = scope.strip_prefix(GOOGLE_PREFIX).unwrap_or(scope);
             format!("Access your data for \"{short}\"")

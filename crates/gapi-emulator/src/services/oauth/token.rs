@@ -220,6 +220,7 @@ fn exchange_code(
         .get(&grant_key(&record.client_id, &record.email))
         .is_some_and(|g| g.refresh_issued);
     let refresh = record.offline && (record.prompt_consent || first_refresh);
+    tokens::signed_in(&mut inner, &record.client_id, &record.email);
     let issued = tokens::issue(
         &state.core,
         &mut inner,
@@ -251,16 +252,25 @@ fn refresh(
         .ok_or_else(|| OAuthError::invalid_request("Missing required parameter: refresh_token"))?;
     let mut inner = state.data.write();
     let Some(record) = inner.refresh_tokens.get(rt).cloned() else {
-        return Err(OAuthError::invalid_grant(
-            "Token has been expired or revoked.",
-        ));
+        return Err(OAuthError::token_expired_or_revoked());
     };
+    if record.expired(state.core.config.refresh_token_lifetime, now_ms()) {
+        inner.refresh_tokens.remove(rt);
+        return Err(OAuthError::token_expired_or_revoked());
+    }
     if record.client_id != client.id {
         return Err(OAuthError::new(
             401,
             "unauthorized_client",
             "Unauthorized: the refresh token belongs to another client.",
         ));
+    }
+    if inner
+        .grants
+        .get(&grant_key(&record.client_id, &record.email))
+        .is_some_and(|g| g.reauth_required)
+    {
+        return Err(OAuthError::invalid_rapt());
     }
     let scopes = match form.non_empty("scope") {
         None => record.scopes.clone(),
@@ -342,6 +352,7 @@ fn device(
         DeviceStatus::Approved { email } => {
             let record = inner.devices.remove(device_code);
             let scopes = record.map(|r| r.scopes).unwrap_or_default();
+            tokens::signed_in(&mut inner, client.id, &email);
             let issued = tokens::issue(
                 &state.core,
                 &mut inner,

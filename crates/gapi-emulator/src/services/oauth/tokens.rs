@@ -8,7 +8,7 @@ use crate::framework::time::now_ms;
 use crate::framework::tokens::AccessToken;
 
 use super::OAuthData;
-use super::model::{Grant, RefreshToken, grant_key};
+use super::model::{Grant, REFRESH_TOKENS_PER_GRANT, RefreshToken, grant_key};
 
 /// What the token endpoint returns.
 pub(crate) struct Issued {
@@ -69,19 +69,25 @@ pub(crate) fn issue(
             email: email.to_owned(),
             scopes: BTreeSet::new(),
             refresh_issued: false,
+            reauth_required: false,
         });
     grant.scopes.extend(scopes.iter().cloned());
     let refresh_token = if refresh {
         grant.refresh_issued = true;
         let rt = format!("1//0{}", random::token(48));
+        inner.refresh_serial += 1;
+        let serial = inner.refresh_serial;
         inner.refresh_tokens.insert(
             rt.clone(),
             RefreshToken {
                 client_id: client_id.to_owned(),
                 email: email.to_owned(),
                 scopes: scopes.to_vec(),
+                issued_ms: now_ms(),
+                serial,
             },
         );
+        enforce_refresh_limit(inner, client_id, email);
         Some(rt)
     } else {
         None
@@ -89,12 +95,10 @@ pub(crate) fn issue(
     let id_token = match (
         super::id_token::wants_identity(scopes),
         crate::framework::users::find_user(email),
-        crate::framework::clients::find_client(client_id),
     ) {
-        (true, Some(user), Some(client)) => Some(super::id_token::make(
+        (true, Some(user)) => Some(super::id_token::make(
             &core.base_url,
             client_id,
-            client.secret,
             user,
             scopes,
             lifetime_ms / 1000,
@@ -107,6 +111,34 @@ pub(crate) fn issue(
         refresh_token,
         scopes: scopes.to_vec(),
         id_token,
+    }
+}
+
+/// Google's limit of 100 refresh tokens per account and client: past it, the oldest is
+/// revoked without warning (its next use answers `invalid_grant`).
+fn enforce_refresh_limit(inner: &mut OAuthData, client_id: &str, email: &str) {
+    let mut mine: Vec<(u64, String)> = inner
+        .refresh_tokens
+        .iter()
+        .filter(|(_, t)| t.client_id == client_id && t.email == email)
+        .map(|(k, t)| (t.serial, k.clone()))
+        .collect();
+    if mine.len() <= REFRESH_TOKENS_PER_GRANT {
+        return;
+    }
+    mine.sort_unstable();
+    for (_, token) in &mine[..mine.len() - REFRESH_TOKENS_PER_GRANT] {
+        inner.refresh_tokens.remove(token);
+    }
+}
+
+/// The user signed in again (code, device or control-API issue): an admin's
+/// re-authentication demand on this grant is satisfied.
+pub(crate) fn signed_in(inner: &mut OAuthData, client_id: &str, email: &str) {
+    if let Some(grant) = inner.grants.get_mut(&grant_key(client_id, email))
+        && grant.reauth_required
+    {
+        grant.reauth_required = false;
     }
 }
 

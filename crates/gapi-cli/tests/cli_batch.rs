@@ -1,0 +1,168 @@
+//! `gapi <api> --batch FILE|-`: NDJSON calls sent as multipart/mixed batches to the emulator's
+//! Drive batch endpoint, NDJSON results in input order.
+
+mod common;
+
+use common::Setup;
+
+fn lines(stdout: &str) -> Vec<serde_json::Value> {
+    stdout
+        .lines()
+        .map(|l| serde_json::from_str(l).unwrap_or_else(|e| panic!("{l:?}: {e}")))
+        .collect()
+}
+
+#[tokio::test(flavor = "multi_thread")]
+async fn batch_answers_every_line_in_order_and_failed_calls_are_lines() {
+    let setup = Setup::new(true).await;
+    common::login_loopback(&setup, &["--scope", "drive"]).await;
+    let ids = setup
+        .api(&[
+            "drive",
+            "files",
+            "list",
+            "-p",
+            "pageSize=3",
+            "--jq",
+            ".files[].id",
+        ])
+        .await;
+    assert_eq!(ids.code, 0, "{}", ids.stderr);
+    let ids: Vec<&str> = ids.stdout.lines().collect();
+    assert_eq!(ids.len(), 3);
+
+    let input = [
+        format!(
+            r#"{{"method": "files.get", "params": {{"fileId": "{}", "fields": "id"}}}}"#,
+            ids[0]
+        ),
+        r#"{"method": "files.get", "params": {"fileId": "no-such-file"}}"#.to_string(),
+        "not json".to_string(),
+        format!(
+            r#"{{"method": "drive.files.get", "params": {{"fileId": "{}", "fields": "id"}}}}"#,
+            ids[1]
+        ),
+        r#"{"method": "files.create", "body": {"nmae": "x"}}"#.to_string(),
+        r#"{"method": "files.list", "params": {"pageSize": 1, "fields": "files(id)"}}"#.to_string(),
+        String::new(),
+        format!(
+            r#"{{"method": "files.get", "params": {{"fileId": "{}", "fields": "id"}}}}"#,
+            ids[2]
+        ),
+    ]
+    .join("\n");
+    let file = setup.dir.path().join("calls.ndjson");
+    std::fs::write(&file, input).unwrap();
+    let out = setup
+        .api(&["drive", "--batch", file.to_str().unwrap()])
+        .await;
+    assert_eq!(out.code, 4, "a 404 among the calls: {}", out.stderr);
+    let got = lines(&out.stdout);
+    assert_eq!(
+        got.len(),
+        7,
+        "one line per non-empty input line: {}",
+        out.stdout
+    );
+    assert_eq!(got[0]["status"], 200);
+    assert_eq!(got[0]["body"]["id"], ids[0]);
+    assert_eq!(got[1]["status"], 404);
+    assert_eq!(got[1]["body"]["error"]["code"], 404);
+    assert!(got[2]["status"].is_null() && got[2]["error"].as_str().unwrap().contains("not JSON"));
+    assert_eq!(got[3]["body"]["id"], ids[1]);
+    assert!(
+        got[4]["error"].as_str().unwrap().contains("body.nmae"),
+        "{}",
+        got[4]
+    );
+    assert_eq!(got[5]["body"]["files"].as_array().unwrap().len(), 1);
+    assert_eq!(got[6]["body"]["id"], ids[2]);
+}
+
+#[tokio::test(flavor = "multi_thread")]
+async fn batch_splits_at_the_drive_limit_and_reads_stdin() {
+    let setup = Setup::new(true).await;
+    common::login_loopback(&setup, &["--scope", "drive"]).await;
+    let id = setup
+        .api(&[
+            "drive",
+            "files",
+            "list",
+            "-p",
+            "pageSize=1",
+            "--jq",
+            ".files[0].id",
+        ])
+        .await
+        .stdout
+        .trim()
+        .to_string();
+    // 250 calls: the emulator refuses a batch of more than 100 parts, as Drive does.
+    let input: String = (0..250)
+        .map(|_| format!("{{\"method\": \"files.get\", \"params\": {{\"fileId\": \"{id}\", \"fields\": \"id\"}}}}\n"))
+        .collect();
+    let mut cmd = setup.gapi();
+    cmd.args([
+        "drive",
+        "--batch",
+        "-",
+        "--endpoint",
+        &format!("{}/", setup.base()),
+    ])
+    .stdin(std::process::Stdio::piped());
+    let mut child = cmd.spawn().unwrap();
+    let mut stdin = child.stdin.take().unwrap();
+    tokio::io::AsyncWriteExt::write_all(&mut stdin, input.as_bytes())
+        .await
+        .unwrap();
+    drop(stdin);
+    let out = child.wait_with_output().await.unwrap();
+    let stdout = String::from_utf8_lossy(&out.stdout);
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    let got = lines(&stdout);
+    assert_eq!(got.len(), 250);
+    assert!(
+        got.iter()
+            .all(|l| l["status"] == 200 && l["body"]["id"] == id.as_str())
+    );
+}
+
+#[tokio::test]
+async fn batch_dry_run_prints_each_request() {
+    let dir = tempfile::tempdir().unwrap();
+    let file = dir.path().join("c.ndjson");
+    std::fs::write(&file, "{\"method\":\"files.get\",\"params\":{\"fileId\":\"a\"}}\n{\"method\":\"files.delete\",\"params\":{\"fileId\":\"b\"}}\n").unwrap();
+    let mut cmd = common::gapi_in(dir.path());
+    cmd.args([
+        "drive",
+        "--batch",
+        file.to_str().unwrap(),
+        "--dry-run",
+        "--read-only",
+    ]);
+    let out = common::run(cmd).await;
+    assert_eq!(
+        out.code, 2,
+        "the DELETE line is refused by --read-only: {}",
+        out.stderr
+    );
+    let got = lines(&out.stdout);
+    assert_eq!(got[0]["method"], "GET");
+    assert!(
+        got[0]["url"]
+            .as_str()
+            .unwrap()
+            .ends_with("/drive/v3/files/a?alt=json&prettyPrint=false"),
+        "{}",
+        got[0]
+    );
+    assert!(
+        got[1]["error"].as_str().unwrap().contains("read-only"),
+        "{}",
+        got[1]
+    );
+}

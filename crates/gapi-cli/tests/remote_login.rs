@@ -1,0 +1,196 @@
+//! Logging in where no browser runs, end to end with the `gapi` binary and the emulator: the
+//! headless side has no `BROWSER` and no display (and says so), the browser side of a
+//! two-machine login is Debian's Chromium driven by playwright-core (tests/peers), and a
+//! pasted redirect URL finishes a `--no-browser` login whose port the browser cannot reach.
+
+mod common;
+
+use std::process::Stdio;
+use std::time::Duration;
+
+use common::{Setup, run, url_in, wait_for_line};
+use tokio::io::AsyncWriteExt;
+
+fn peer_env(name: &str) -> String {
+    std::env::var(name).unwrap_or_else(|_| {
+        panic!("{name} is not set: run scripts/setup-test-deps.sh and source target/test-env.sh (scripts/test.sh does both)")
+    })
+}
+
+/// `gapi auth login` on "the headless machine": no browser variables, a terminal on stdin.
+fn headless_login(setup: &Setup, extra: &[&str]) -> tokio::process::Child {
+    let mut cmd = setup.gapi();
+    cmd.args([
+        "auth",
+        "login",
+        "--timeout",
+        "60",
+        "--scope",
+        "drive.readonly",
+    ])
+    .args(extra)
+    .arg("--client-secrets")
+    .arg(&setup.secrets)
+    .env_remove("SSH_CONNECTION")
+    .env_remove("SSH_TTY")
+    .env_remove("WSL_DISTRO_NAME")
+    .stdin(Stdio::piped());
+    cmd.spawn().expect("spawn gapi")
+}
+
+async fn finish(mut child: tokio::process::Child, line: &str) -> std::process::ExitStatus {
+    let mut stdin = child.stdin.take().unwrap();
+    stdin
+        .write_all(format!("{line}\n").as_bytes())
+        .await
+        .unwrap();
+    stdin.flush().await.unwrap();
+    tokio::time::timeout(Duration::from_secs(30), child.wait())
+        .await
+        .expect("gapi finished after the paste")
+        .unwrap()
+}
+
+/// The newest five of Bob's files through the stored login: the login is Bob's and works.
+async fn assert_logged_in_as_bob(setup: &Setup) {
+    let list = setup
+        .api(&[
+            "drive",
+            "files",
+            "list",
+            "-p",
+            "pageSize=5",
+            "-p",
+            "orderBy=modifiedByMeTime desc",
+        ])
+        .await;
+    assert_eq!(list.code, 0, "{}", list.stderr);
+    let v: serde_json::Value = serde_json::from_str(&list.stdout).unwrap();
+    assert_eq!(
+        common::file_names(&v),
+        common::newest_five("bob@example.com")
+    );
+}
+
+#[tokio::test(flavor = "multi_thread")]
+async fn two_machine_login_with_chromium_on_the_browser_side() {
+    let peers = peer_env("GAPI_TEST_PEERS_DIR");
+    let setup = Setup::new(false).await;
+
+    // The headless machine: no --no-browser flag, yet no display: it must say so.
+    let mut headless = headless_login(&setup, &[]);
+    let (line, seen) = wait_for_line(&mut headless, "--remote-bootstrap").await;
+    assert!(
+        seen.contains("No browser can be opened here") && seen.contains("DISPLAY"),
+        "says why it behaves as --no-browser:\n{seen}"
+    );
+    assert!(seen.contains("paste it here"), "{seen}");
+    let bootstrap_url = line.split('\'').nth(1).expect("a quoted URL").to_string();
+    assert!(!bootstrap_url.contains("redirect_uri"), "{bootstrap_url}");
+
+    // The machine with a browser: its own config folder, Chromium clicking Allow as Bob.
+    let other = tempfile::tempdir().unwrap();
+    let log = other.path().join("browser.log");
+    let mut cmd = common::gapi_in(&other.path().join("config"));
+    cmd.args(["auth", "login", "--timeout", "60", "--remote-bootstrap"])
+        .arg(&bootstrap_url)
+        .env("BROWSER", format!("{peers}/browser-open.sh"))
+        .env("GAPI_TEST_BROWSER_USER", "bob@example.com")
+        .env("GAPI_TEST_BROWSER_LOG", &log);
+    let out = run(cmd).await;
+    let browser = std::fs::read_to_string(&log).unwrap_or_default();
+    assert_eq!(out.code, 0, "bootstrap: {}\nbrowser: {browser}", out.stderr);
+    assert!(
+        out.stderr.contains("only continue if you yourself"),
+        "warns: {}",
+        out.stderr
+    );
+    let back = out.stdout.trim().to_string();
+    assert!(
+        back.starts_with("http://localhost:") && back.contains("code=") && back.contains("state="),
+        "prints the redirect URL: {back}"
+    );
+    assert!(
+        !other.path().join("config/credentials").exists(),
+        "the browser side stores nothing"
+    );
+
+    // Back on the headless machine: paste it.
+    let status = finish(headless, &back).await;
+    assert!(status.success(), "headless login failed: {status}");
+    assert!(setup.config_dir().join("credentials/default.json").exists());
+    assert_logged_in_as_bob(&setup).await;
+}
+
+#[tokio::test(flavor = "multi_thread")]
+async fn no_browser_login_finishes_with_the_pasted_address() {
+    let setup = Setup::new(true).await;
+    let mut headless = headless_login(&setup, &["--no-browser", "--login-hint", "bob@example.com"]);
+    let (line, seen) = wait_for_line(&mut headless, "/o/oauth2/auth?").await;
+    // The browser elsewhere cannot reach this port: it shows the address it was sent to.
+    let http = reqwest::Client::builder()
+        .redirect(reqwest::redirect::Policy::none())
+        .build()
+        .unwrap();
+    let resp = http.get(url_in(&line)).send().await.unwrap();
+    let location = resp.headers()["location"].to_str().unwrap().to_string();
+    assert!(location.starts_with("http://localhost:"), "{location}");
+    let status = finish(headless, &location).await;
+    assert!(status.success(), "login failed: {status}\n{seen}");
+    assert_logged_in_as_bob(&setup).await;
+}
+
+#[tokio::test(flavor = "multi_thread")]
+async fn a_bootstrap_url_that_is_not_one_is_refused_clearly() {
+    let setup = Setup::new(true).await;
+    let out = setup
+        .run(&[
+            "auth",
+            "login",
+            "--remote-bootstrap",
+            "https://accounts.google.com/o/oauth2/auth?client_id=x&response_type=token",
+        ])
+        .await;
+    assert_eq!(out.code, 2, "{}", out.stderr);
+    assert!(out.stderr.contains("not a bootstrap URL"), "{}", out.stderr);
+}
+
+#[tokio::test(flavor = "multi_thread")]
+async fn device_flow_at_google_refuses_scopes_it_would_refuse() {
+    let dir = tempfile::tempdir().unwrap();
+    let secrets = dir.path().join("client_secret.json");
+    std::fs::write(
+        &secrets,
+        serde_json::json!({"installed": {
+            "client_id": "123-abc.apps.googleusercontent.com",
+            "client_secret": "GOCSPX-test",
+            "auth_uri": "https://accounts.google.com/o/oauth2/auth",
+            "token_uri": "https://oauth2.googleapis.com/token",
+            "redirect_uris": ["http://localhost"],
+        }})
+        .to_string(),
+    )
+    .unwrap();
+    let mut cmd = common::gapi_in(&dir.path().join("config"));
+    cmd.args([
+        "auth",
+        "login",
+        "--device",
+        "--scope",
+        "drive.readonly",
+        "--client-secrets",
+    ])
+    .arg(&secrets)
+    // Any request to Google would fail here: the refusal must come first.
+    .env("HTTPS_PROXY", "http://127.0.0.1:9");
+    let out = run(cmd).await;
+    assert_ne!(out.code, 0);
+    for needle in [
+        "drive.readonly",
+        "drive.file",
+        "youtube.readonly",
+        "--no-browser",
+    ] {
+        assert!(out.stderr.contains(needle), "{needle}: {}", out.stderr);
+    }
+}
