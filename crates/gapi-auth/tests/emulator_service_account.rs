@@ -81,6 +81,7 @@ async fn google_auth_service_account_and_impersonation_against_the_emulator() {
     assert_eq!(v["jwt_access_is_jwt"], true, "a self-signed JWT: {v}");
     assert_eq!(v["jwt_access_files"], 0, "the JWT acts as the robot: {v}");
     assert_eq!(v["id_token_aud"], "https://svc.example");
+    assert_eq!(v["id_token_verified_email"], ROBOT);
     assert_eq!(v["impersonated_files"], 0, "acting as the robot: {v}");
     assert_eq!(v["impersonated_expiry_set"], true);
     let bob = v["bob"].as_str().unwrap();

@@ -352,7 +352,7 @@ async fn generate_access_token_needs_the_token_creator_role() {
 }
 
 #[tokio::test]
-async fn id_tokens_and_signatures_verify_with_the_robots_key() {
+async fn id_tokens_verify_with_googles_key_and_signatures_with_the_robots() {
     let emu = common::start(false).await;
     let http = common::http();
     let key = emu.service_account_key_json();
@@ -370,12 +370,35 @@ async fn id_tokens_and_signatures_verify_with_the_robots_key() {
     assert_eq!(r.status(), 200);
     let v: Value = r.json().await.unwrap();
     let jwt = v["token"].as_str().unwrap();
+    // Signed by Google's key (the emulator's JWKS), not the robot's, as Google does.
+    let jwks: Value = http
+        .get(format!("{}/oauth2/v3/certs", emu.base_url()))
+        .send()
+        .await
+        .unwrap()
+        .json()
+        .await
+        .unwrap();
+    let jwk = &jwks["keys"][0];
+    let google = ring::signature::RsaPublicKeyComponents {
+        n: URL_SAFE_NO_PAD.decode(jwk["n"].as_str().unwrap()).unwrap(),
+        e: URL_SAFE_NO_PAD.decode(jwk["e"].as_str().unwrap()).unwrap(),
+    };
     let (input, sig) = jwt.rsplit_once('.').unwrap();
-    assert!(verify(
-        &pair,
-        input.as_bytes(),
-        &URL_SAFE_NO_PAD.decode(sig).unwrap()
-    ));
+    let sig = URL_SAFE_NO_PAD.decode(sig).unwrap();
+    assert!(
+        google
+            .verify(&RSA_PKCS1_2048_8192_SHA256, input.as_bytes(), &sig)
+            .is_ok()
+    );
+    assert!(!verify(&pair, input.as_bytes(), &sig));
+    let header: Value = serde_json::from_slice(
+        &URL_SAFE_NO_PAD
+            .decode(input.split('.').next().unwrap())
+            .unwrap(),
+    )
+    .unwrap();
+    assert_eq!(header["kid"], jwk["kid"]);
     let claims: Value = serde_json::from_slice(
         &URL_SAFE_NO_PAD
             .decode(input.split('.').nth(1).unwrap())

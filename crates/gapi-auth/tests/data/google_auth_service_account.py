@@ -9,7 +9,7 @@ import google.auth.jwt
 import google.auth.transport.requests
 from google.auth import exceptions, impersonated_credentials
 from google.oauth2 import credentials as user_credentials
-from google.oauth2 import service_account
+from google.oauth2 import id_token, service_account
 
 BASE = os.environ["EMU_BASE"]
 KEY = os.environ["EMU_KEY_FILE"]
@@ -60,6 +60,10 @@ out["jwt_access_files"] = file_count(jwt_access.token)
 idc = service_account.IDTokenCredentials.from_service_account_file(KEY, target_audience="https://svc.example")
 idc.refresh(request)
 out["id_token_aud"] = google.auth.jwt.decode(idc.token, verify=False)["aud"]
+# Verified as Google's: against the emulator's certificates.
+out["id_token_verified_email"] = id_token.verify_token(
+    idc.token, request, audience="https://svc.example", certs_url=BASE + "/oauth2/v1/certs"
+)["email"]
 
 alice = impersonate(user(os.environ["EMU_ALICE_REFRESH"]))
 alice.refresh(request)

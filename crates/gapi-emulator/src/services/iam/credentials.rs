@@ -224,7 +224,10 @@ fn generate_id_token(body: &Map<String, Value>) -> Result<Response, Failure> {
         claims["email"] = json!(ROBOT);
         claims["email_verified"] = json!(true);
     }
-    Ok(json_ok(&json!({"token": robot_key().sign_jwt(&claims)})))
+    // Google signs these with its own key (verifiable with `/oauth2/v3/certs`), not the account's.
+    Ok(json_ok(
+        &json!({"token": crate::framework::crypto::test_key().sign_jwt(&claims)}),
+    ))
 }
 
 fn sign_jwt(body: &Map<String, Value>) -> Result<Response, Failure> {

@@ -72,7 +72,8 @@ pub(crate) fn grant(state: &Shared, form: &Params) -> Result<Value, OAuthError> 
             "aud": audience, "azp": ROBOT, "email": ROBOT, "email_verified": true,
             "exp": now + 3600, "iat": now, "iss": "https://accounts.google.com", "sub": ROBOT_CLIENT_ID,
         });
-        return Ok(json!({"id_token": robot_key().sign_jwt(&claims)}));
+        // Signed with Google's key (the emulator's `/oauth2/v3/certs`), as Google does.
+        return Ok(json!({"id_token": crate::framework::crypto::test_key().sign_jwt(&claims)}));
     }
     let scopes = scopes::split(text("scope").unwrap_or(""));
     if scopes.is_empty() {
