@@ -261,6 +261,10 @@ pub struct EmulatorArgs {
     /// Write a ready client_secret.json ("installed" type) pointing at this emulator.
     #[arg(long, value_name = "FILE")]
     pub write_client_secrets: Option<PathBuf>,
+    /// Write the seeded service account's JSON key (robot@gapi-emulator.iam.gserviceaccount.com,
+    /// a fixed public test key) with `token_uri` pointing at this emulator.
+    #[arg(long, value_name = "FILE")]
+    pub write_service_account_key: Option<PathBuf>,
     /// Keep state in this folder across restarts (in memory otherwise).
     #[arg(long, value_name = "DIR")]
     pub data: Option<PathBuf>,

@@ -134,6 +134,20 @@ impl RunningEmulator {
         write_atomically(path, text.as_bytes())
     }
 
+    /// The seeded service account's JSON key (as the Cloud console writes it), its `token_uri`
+    /// this emulator's; the key is a fixed public test key, good for this emulator only.
+    pub fn service_account_key_json(&self) -> serde_json::Value {
+        crate::services::iam::keys::service_account_key_json(&self.base_url)
+    }
+
+    /// Writes [`Self::service_account_key_json`] to `path` atomically with mode 0600.
+    pub fn write_service_account_key(&self, path: &Path) -> Result<(), EmulatorError> {
+        let mut text = serde_json::to_string_pretty(&self.service_account_key_json())
+            .unwrap_or_else(|_| "{}".to_owned());
+        text.push('\n');
+        write_atomically(path, text.as_bytes())
+    }
+
     /// Stops accepting, lets in-flight requests finish (briefly), and returns when done.
     pub async fn shutdown(mut self) {
         let _ = self.shutdown.send(true);

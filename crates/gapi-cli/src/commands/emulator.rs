@@ -8,7 +8,7 @@ use gapi_emulator::{Emulator, EmulatorConfig};
 
 use crate::cli::EmulatorArgs;
 
-/// Starts the emulator, prints its address (and writes client secrets if asked), then serves.
+/// Starts the emulator, prints its address (and writes client secrets or the service account key if asked), then serves.
 pub async fn run(args: EmulatorArgs) -> anyhow::Result<ExitCode> {
     let config = EmulatorConfig {
         addr: args.addr,
@@ -30,6 +30,18 @@ pub async fn run(args: EmulatorArgs) -> anyhow::Result<ExitCode> {
             .with_context(|| format!("could not write client secrets to {}", path.display()))?;
         eprintln!(
             "wrote client secrets for this emulator to {}",
+            path.display()
+        );
+    }
+    if let Some(path) = &args.write_service_account_key {
+        running.write_service_account_key(path).with_context(|| {
+            format!(
+                "could not write the service account key to {}",
+                path.display()
+            )
+        })?;
+        eprintln!(
+            "wrote the emulator's service account key (a public test key) to {}",
             path.display()
         );
     }

@@ -116,6 +116,9 @@ pub(crate) fn authenticate_for(
             "No access token: send `Authorization: Bearer <access token>` (or `access_token=`).",
         ));
     };
+    if let Some(jwt_caller) = crate::services::iam::self_signed::caller(&token, service) {
+        return jwt_caller;
+    }
     let tokens = core.tokens.read();
     let Some(record) = tokens.0.get(&token) else {
         return Err(ApiError::invalid_credentials(

@@ -34,6 +34,15 @@ static USERS: [TestUser; 3] = [
     },
 ];
 
+/// The seeded service account as a Drive user (its own empty Drive); not offered on the
+/// consent page.
+static ROBOT: TestUser = TestUser {
+    email: "robot@gapi-emulator.iam.gserviceaccount.com",
+    name: "robot",
+    id: "100000000000000000001",
+    permission_id: "01234567890123456789",
+};
+
 /// The test users, in the order the consent page lists them (alice first). Alice and Bob have
 /// seeded Drives (see [`crate::seeded_files`]); Carol's Drive starts empty.
 pub fn test_users() -> &'static [TestUser] {
@@ -45,4 +54,15 @@ pub(crate) fn find_user(email: &str) -> Option<&'static TestUser> {
     USERS
         .iter()
         .find(|u| u.email.eq_ignore_ascii_case(email.trim()))
+}
+
+/// Looks up a Drive user: a test user or the seeded service account (which a JWT-bearer or IAM
+/// token acts as).
+pub(crate) fn find_account(email: &str) -> Option<&'static TestUser> {
+    find_user(email).or_else(|| {
+        ROBOT
+            .email
+            .eq_ignore_ascii_case(email.trim())
+            .then_some(&ROBOT)
+    })
 }

@@ -9,6 +9,7 @@ pub(crate) mod control;
 pub(crate) mod discovery;
 pub(crate) mod drive;
 pub(crate) mod generic;
+pub(crate) mod iam;
 pub(crate) mod metadata;
 pub(crate) mod oauth;
 
@@ -23,6 +24,7 @@ pub(crate) fn all(core: &Ctx) -> Vec<Service> {
         discovery::service(core),
         drive::service(core),
         metadata::service(core),
+        iam::service(core),
         generic::service(core),
         control::service(core),
     ]

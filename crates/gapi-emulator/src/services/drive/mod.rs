@@ -30,7 +30,7 @@ use crate::framework::api_error::ApiError;
 use crate::framework::fields;
 use crate::framework::service::Service;
 use crate::framework::store::Store;
-use crate::framework::users::{TestUser, find_user};
+use crate::framework::users::{TestUser, find_account};
 
 use model::{DriveFile, UploadSession, UserDrive};
 
@@ -112,7 +112,7 @@ fn routes() -> Router<Shared> {
 
 /// The test user behind an email (tokens are only ever issued to test users).
 pub(crate) fn owner(email: &str) -> Result<&'static TestUser, ApiError> {
-    find_user(email).ok_or_else(|| {
+    find_account(email).ok_or_else(|| {
         ApiError::new(
             500,
             "INTERNAL",

@@ -7,6 +7,7 @@ pub(crate) mod control;
 pub(crate) mod device;
 pub(crate) mod error;
 pub(crate) mod id_token;
+pub(crate) mod jwt_bearer;
 pub(crate) mod known_scopes;
 pub(crate) mod model;
 pub(crate) mod pkce;

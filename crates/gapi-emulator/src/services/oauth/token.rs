@@ -44,6 +44,9 @@ async fn handle(
         .await
         .map_err(|_| OAuthError::invalid_request("The request body is too large."))?;
     let form = parse_body(headers, &bytes)?;
+    if form.non_empty("grant_type") == Some(super::jwt_bearer::GRANT) {
+        return super::jwt_bearer::grant(state, &form);
+    }
     let client = authenticate(headers, &form)?;
     let lifetime_ms =
         u64::try_from(state.core.config.token_lifetime.as_millis()).unwrap_or(u64::MAX);

@@ -1,0 +1,101 @@
+//! The IAM Credentials API (`iamcredentials.googleapis.com/v1`) for the seeded service account
+//! `robot@gapi-emulator.iam.gserviceaccount.com`: generateAccessToken, generateIdToken,
+//! signJwt and signBlob, each behind the Token Creator role check on the target (and along the
+//! `delegates` chain). Also the robot's key ([`keys`]) used by the token endpoint's JWT-bearer
+//! grant and `gapi emulator --write-service-account-key`.
+//!
+//! The routes share their path shape (`/v1/projects/*/serviceAccounts/*`) with the generic
+//! service's `iam` API, so this service intercepts only `POST ...:<verb>` for its four verbs
+//! (and only when the request is not routed to another API), leaving the rest to the router.
+
+pub(crate) mod credentials;
+pub(crate) mod keys;
+pub(crate) mod self_signed;
+
+use axum::Router;
+use axum::extract::{Request, State};
+use axum::middleware::Next;
+use axum::response::Response;
+
+use crate::framework::Ctx;
+use crate::framework::dispatch::ApiRoute;
+use crate::framework::service::Service;
+
+/// The seeded service account.
+pub(crate) const ROBOT: &str = crate::services::metadata::INSTANCE_SERVICE_ACCOUNT;
+/// Its project.
+pub(crate) const PROJECT_ID: &str = crate::services::metadata::PROJECT_ID;
+/// Its numeric OAuth client id (the `sub` of its identity tokens).
+pub(crate) const ROBOT_CLIENT_ID: &str = "100000000000000000001";
+/// The domain whose users the robot may act for (domain-wide delegation).
+pub(crate) const DELEGATED_DOMAIN: &str = "example.com";
+
+/// Who holds `roles/iam.serviceAccountTokenCreator` on the service account `target`.
+pub(crate) fn token_creators(target: &str) -> &'static [&'static str] {
+    if target.eq_ignore_ascii_case(ROBOT) {
+        &["alice@example.com"]
+    } else {
+        &[]
+    }
+}
+
+/// Whether `principal` holds the Token Creator role on `target`.
+pub(crate) fn may_act_as(principal: &str, target: &str) -> bool {
+    token_creators(target)
+        .iter()
+        .any(|p| p.eq_ignore_ascii_case(principal))
+}
+
+/// Whether `email` is an existing service account.
+pub(crate) fn is_service_account(email: &str) -> bool {
+    email.eq_ignore_ascii_case(ROBOT)
+}
+
+/// The IAM Credentials service.
+pub(crate) fn service(core: &Ctx) -> Service {
+    let state = core.clone();
+    Service::new("iam", Router::new())
+        .owning_api("iamcredentials")
+        .with_wrap(move |router| {
+            router.layer(axum::middleware::from_fn_with_state(state, intercept))
+        })
+}
+
+/// One of ours: `POST /v1/projects/{project}/serviceAccounts/{email}:{verb}`.
+fn ours(request: &Request) -> Option<(String, String)> {
+    if request.method() != axum::http::Method::POST {
+        return None;
+    }
+    if let Some(route) = request.extensions().get::<ApiRoute>()
+        && route.api != "iamcredentials"
+    {
+        return None;
+    }
+    let path = request.uri().path();
+    let rest = path.strip_prefix("/v1/projects/")?;
+    let (_project, rest) = rest.split_once("/serviceAccounts/")?;
+    let (account, verb) = rest.rsplit_once(':')?;
+    let account = percent_decode(account);
+    if account.is_empty() || account.contains('/') {
+        return None;
+    }
+    matches!(
+        verb,
+        "generateAccessToken" | "generateIdToken" | "signJwt" | "signBlob"
+    )
+    .then(|| (account, verb.to_owned()))
+}
+
+fn percent_decode(s: &str) -> String {
+    form_urlencoded::parse(format!("x={}", s.replace('+', "%2B")).as_bytes())
+        .next()
+        .map(|(_, v)| v.into_owned())
+        .unwrap_or_default()
+}
+
+async fn intercept(State(core): State<Ctx>, request: Request, next: Next) -> Response {
+    match ours(&request) {
+        Some((account, verb)) => credentials::handle(&core, &account, &verb, request).await,
+        None => next.run(request).await,
+    }
+}
