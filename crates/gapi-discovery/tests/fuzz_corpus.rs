@@ -3,29 +3,10 @@
 //! ever found a bug, and the minimized coverage of the fuzzing runs recorded in RELIABILITY.md,
 //! must parse or be refused without a panic and keep the targets' invariants.
 
-use std::path::Path;
+#[path = "../../../tests/support/fuzz_replay.rs"]
+mod fuzz_replay;
 
-/// Feeds every file of `fuzz/corpus/<target>` to `entry`; the corpus must not be empty.
-fn replay(target: &str, entry: impl Fn(&[u8])) {
-    let dir = Path::new(env!("CARGO_MANIFEST_DIR"))
-        .join("fuzz/corpus")
-        .join(target);
-    let mut files: Vec<_> = std::fs::read_dir(&dir)
-        .unwrap_or_else(|e| panic!("{}: {e}", dir.display()))
-        .map(|e| e.expect("corpus entry").path())
-        .collect();
-    files.sort();
-    assert!(!files.is_empty(), "{} is empty", dir.display());
-    for file in &files {
-        let data = std::fs::read(file).expect("corpus file");
-        let outcome = std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| entry(&data)));
-        assert!(
-            outcome.is_ok(),
-            "{} breaks the {target} target",
-            file.display()
-        );
-    }
-}
+use fuzz_replay::replay;
 
 #[test]
 fn discovery_document_corpus() {
