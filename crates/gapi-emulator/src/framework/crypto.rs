@@ -54,20 +54,40 @@ pub(crate) fn test_key() -> &'static SigningKey {
     KEY.get_or_init(|| {
         // The bytes are fixed at compile time and checked by a unit test, so this cannot fail
         // at run time unless the committed key file is replaced by a bad one.
-        let pair = RsaKeyPair::from_pkcs8(KEY_PKCS8)
-            .expect("keys/test-key.pk8 must be an RSA PKCS#8 DER key (run keys/make-test-key.sh)");
-        let digest = Sha256::digest(CERT_PEM.as_bytes());
-        let kid = digest[..20].iter().map(|b| format!("{b:02x}")).collect();
-        SigningKey {
+        let kid = hex_id(CERT_PEM.as_bytes());
+        SigningKey::from_pkcs8(KEY_PKCS8, kid)
+            .expect("keys/test-key.pk8 must be an RSA PKCS#8 DER key (run keys/make-test-key.sh)")
+    })
+}
+
+/// A key id as Google's look: the first 20 bytes of the SHA-256 of `bytes`, in hex.
+pub(crate) fn hex_id(bytes: &[u8]) -> String {
+    Sha256::digest(bytes)[..20]
+        .iter()
+        .map(|b| format!("{b:02x}"))
+        .collect()
+}
+
+impl SigningKey {
+    /// A key from its PKCS#8 DER and the id its JWTs name; `None` when the DER is no RSA key.
+    pub(crate) fn from_pkcs8(der: &[u8], kid: String) -> Option<Self> {
+        let pair = RsaKeyPair::from_pkcs8(der).ok()?;
+        Some(SigningKey {
             public: RsaPublicKeyComponents::from(pair.public_key()),
             pair,
             kid,
             rng: SystemRandom::new(),
-        }
-    })
-}
+        })
+    }
 
-impl SigningKey {
+    /// Whether `signature` is this key's RS256 signature of `message` (checked with the public
+    /// key's components only, as a verifier holding the certificate would).
+    pub(crate) fn verify_rs256(&self, message: &[u8], signature: &[u8]) -> bool {
+        self.public
+            .verify(&RSA_PKCS1_2048_8192_SHA256, message, signature)
+            .is_ok()
+    }
+
     /// The key id (`kid`) that JWT headers and both certificate endpoints name.
     pub(crate) fn kid(&self) -> &str {
         &self.kid
@@ -116,13 +136,9 @@ impl SigningKey {
             return Err(JwtError::WrongKey(self.kid.clone()));
         }
         let signature = URL_SAFE_NO_PAD.decode(s).map_err(|_| JwtError::Malformed)?;
-        self.public
-            .verify(
-                &RSA_PKCS1_2048_8192_SHA256,
-                format!("{h}.{c}").as_bytes(),
-                &signature,
-            )
-            .map_err(|_| JwtError::BadSignature)?;
+        if !self.verify_rs256(format!("{h}.{c}").as_bytes(), &signature) {
+            return Err(JwtError::BadSignature);
+        }
         decode_json(c)
     }
 
