@@ -195,6 +195,50 @@ impl MethodCall {
         Ok(self)
     }
 
+    /// Sets parameters from `name=value` texts, as a command line gives them (`gapi`'s `-p`):
+    /// split at the first `=`; a name given several times makes a list, which a repeated
+    /// parameter takes and any other refuses when the call is prepared ("takes one value");
+    /// values are cast, and path (`{name}`, `{+name}`), query and unknown names told apart, by
+    /// [`MethodCall::prepare`] alone. So a command line and a program giving the same values
+    /// get the same URL.
+    ///
+    /// ```
+    /// # fn main() -> Result<(), gapi_client::Error> {
+    /// let drive = gapi_client::build("drive", "v3", gapi_client::NoAuth)?;
+    /// let req = drive.method("files.list")?.params_from_args(["pageSize=5", "q=name = 'a=b'"])?.prepare()?;
+    /// assert!(req.url.as_str().contains("pageSize=5&q=name+%3D+%27a%3Db%27"));
+    /// assert!(drive.method("files.list")?.params_from_args(["pageSize"]).is_err());
+    /// # Ok(()) }
+    /// ```
+    pub fn params_from_args<I, S>(mut self, args: I) -> Result<Self, Error>
+    where
+        I: IntoIterator<Item = S>,
+        S: AsRef<str>,
+    {
+        let mut grouped: Vec<(String, Vec<ParamValue>)> = Vec::new();
+        for arg in args {
+            let arg = arg.as_ref();
+            let Some((name, value)) = arg.split_once('=') else {
+                return Err(Error::invalid_argument(format!(
+                    "parameter {arg:?} must be name=value"
+                )));
+            };
+            let value = ParamValue::Str(value.to_string());
+            match grouped.iter_mut().find(|(n, _)| n == name) {
+                Some((_, values)) => values.push(value),
+                None => grouped.push((name.to_string(), vec![value])),
+            }
+        }
+        for (name, mut values) in grouped {
+            self = if values.len() == 1 {
+                self.param(name, values.remove(0))
+            } else {
+                self.param(name, ParamValue::List(values))
+            };
+        }
+        Ok(self)
+    }
+
     /// Removes a parameter.
     pub fn remove_param(mut self, name: &str) -> Self {
         self.params.retain(|(n, _)| n != name);
