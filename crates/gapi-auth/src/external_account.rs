@@ -135,7 +135,7 @@ impl ExternalAccountBuilder {
             file,
             scopes: Vec::new(),
             http: None,
-            retry: RetryPolicy::default(),
+            retry: RetryPolicy::token_requests(),
             allow_executables: None,
         }
     }
@@ -772,7 +772,7 @@ impl ExternalAuthorizedUser {
                 .filter(|u| !u.is_empty())
                 .unwrap_or_else(|| DEFAULT_UNIVERSE_DOMAIN.to_string()),
             http,
-            retry: RetryPolicy::default(),
+            retry: RetryPolicy::token_requests(),
         })
     }
 

@@ -39,7 +39,9 @@ pub mod method_search;
 pub mod pagination;
 pub mod params;
 pub mod policy;
-pub mod retry;
+/// When to retry and how long to wait: the `gapi-retry` crate, shared with `gapi-auth`'s
+/// token requests (one [`RetryPolicy`] type for both).
+pub use gapi_retry as retry;
 pub mod schema_check;
 pub mod scopes;
 pub mod service;
