@@ -26,14 +26,14 @@
 //! # Ok(()) }
 //! ```
 
-use reqwest::Method;
-use reqwest::header::{CONTENT_TYPE, HeaderMap, HeaderName, HeaderValue};
+use http::Method;
+use http::header::{CONTENT_TYPE, HeaderMap, HeaderName, HeaderValue};
 use serde_json::Value;
 use url::Url;
 
 use crate::auth::Authorization;
 use crate::error::{ApiError, Error};
-use crate::method_call::PreparedRequest;
+use crate::method_call::{PreparedRequest, WireRequest};
 use crate::transport::Transport;
 
 /// One call's successful (2xx) answer inside a batch: its own status (200, 201 for a create
@@ -132,20 +132,15 @@ impl Batch {
         let content_type = HeaderValue::from_str(&format!("multipart/mixed; boundary={boundary}"))
             .map_err(|_| Error::invalid_argument("invalid batch boundary"))?;
         let idempotent = requests.iter().all(|r| r.idempotent);
-        let body = bytes::Bytes::from(body);
-        let resp = self
-            .transport
-            .send_read(
-                || {
-                    self.transport
-                        .http()
-                        .post(self.url.clone())
-                        .header(CONTENT_TYPE, content_type.clone())
-                        .body(body.clone())
-                },
-                idempotent,
-            )
-            .await?;
+        let mut headers = HeaderMap::new();
+        headers.insert(CONTENT_TYPE, content_type);
+        let wire = WireRequest {
+            method: Method::POST,
+            url: self.url.clone(),
+            headers,
+            body: Some(bytes::Bytes::from(body)),
+        };
+        let resp = self.transport.send_read(&wire, idempotent).await?;
         let content_type = resp
             .headers
             .get(CONTENT_TYPE)

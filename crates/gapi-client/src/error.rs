@@ -9,7 +9,7 @@
 use std::fmt;
 use std::time::Duration;
 
-use reqwest::header::HeaderMap;
+use http::header::HeaderMap;
 
 /// Everything that can go wrong while building or sending a request. Ask what it is with the
 /// predicates (`is_network`, `is_invalid_argument`, `api`, `needs_login`, ...) and what would

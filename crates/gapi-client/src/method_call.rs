@@ -4,8 +4,8 @@
 use std::borrow::Cow;
 
 use gapi_discovery::{JsonSchema, RestMethod};
-use reqwest::Method;
-use reqwest::header::{HeaderMap, HeaderName, HeaderValue};
+use http::Method;
+use http::header::{CONTENT_TYPE, HeaderMap, HeaderName, HeaderValue};
 use serde_json::Value;
 
 use crate::error::Error;
@@ -391,11 +391,8 @@ impl MethodCall {
                 .map_err(|_| Error::invalid_argument(format!("invalid value for header {k}")))?;
             headers.append(name, value);
         }
-        if self.body.is_some() && !headers.contains_key(reqwest::header::CONTENT_TYPE) {
-            headers.insert(
-                reqwest::header::CONTENT_TYPE,
-                HeaderValue::from_static("application/json"),
-            );
+        if self.body.is_some() && !headers.contains_key(CONTENT_TYPE) {
+            headers.insert(CONTENT_TYPE, HeaderValue::from_static("application/json"));
         }
 
         let media_upload = if m.supports_media_upload || m.media_upload.is_some() {
@@ -481,8 +478,8 @@ impl MethodCall {
         execute_prepared(&self.service, &prepared).await
     }
 
-    /// Sends the call and returns the raw response (for media downloads or custom decoding).
-    pub async fn send(&self) -> Result<reqwest::Response, Error> {
+    /// Sends the call and returns the response with its body unread (for custom decoding).
+    pub async fn send(&self) -> Result<crate::Response, Error> {
         let prepared = self.prepare()?;
         send_prepared(&self.service, &prepared).await
     }
@@ -535,7 +532,7 @@ impl PreparedRequest {
                 HeaderValue::from_static("GET"),
             );
             headers.insert(
-                reqwest::header::CONTENT_TYPE,
+                CONTENT_TYPE,
                 HeaderValue::from_static("application/x-www-form-urlencoded"),
             );
             return Ok(WireRequest {
@@ -558,29 +555,13 @@ impl PreparedRequest {
     }
 }
 
-fn request_builder(transport: &crate::Transport, wire: &WireRequest) -> reqwest::RequestBuilder {
-    let mut rb = transport
-        .http()
-        .request(wire.method.clone(), wire.url.clone())
-        .headers(wire.headers.clone());
-    if let Some(b) = &wire.body {
-        rb = rb.body(b.clone());
-    } else if matches!(wire.method, Method::POST | Method::PUT | Method::PATCH) {
-        rb = rb.header(reqwest::header::CONTENT_LENGTH, "0");
-    }
-    rb
-}
-
 /// Sends a prepared request through the service's transport (the body is left unread).
 pub async fn send_prepared(
     service: &Service,
     prepared: &PreparedRequest,
-) -> Result<reqwest::Response, Error> {
-    let transport = service.transport();
+) -> Result<crate::Response, Error> {
     let wire = prepared.wire()?;
-    transport
-        .send(|| request_builder(transport, &wire), prepared.idempotent)
-        .await
+    service.transport().send(&wire, prepared.idempotent).await
 }
 
 /// Sends a prepared request and decodes its JSON response (`{}` for an empty body). The body
@@ -590,10 +571,10 @@ pub async fn execute_prepared(
     service: &Service,
     prepared: &PreparedRequest,
 ) -> Result<Value, Error> {
-    let transport = service.transport();
     let wire = prepared.wire()?;
-    let resp = transport
-        .send_read(|| request_builder(transport, &wire), prepared.idempotent)
+    let resp = service
+        .transport()
+        .send_read(&wire, prepared.idempotent)
         .await?;
     let bytes = resp.body;
     if bytes.iter().all(|b| b.is_ascii_whitespace()) {
@@ -649,7 +630,7 @@ mod tests {
             .param("fileId", "a/b c")
             .prepare()
             .unwrap();
-        assert_eq!(r.method, reqwest::Method::GET);
+        assert_eq!(r.method, http::Method::GET);
         assert_eq!(r.url.path(), "/drive/v3/files/a%2Fb%20c");
         assert!(r.url.query().unwrap().contains("alt=json"));
         assert!(r.url.query().unwrap().contains("prettyPrint=false"));

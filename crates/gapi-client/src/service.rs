@@ -171,7 +171,7 @@ pub struct ServiceBuilder {
     auth: Arc<dyn Authenticator>,
     endpoint: Option<String>,
     quota_project: Option<String>,
-    http: Option<reqwest::Client>,
+    http: Option<crate::HttpClient>,
     retry: Option<RetryPolicy>,
     user_agent: Option<String>,
     transport: Option<Transport>,
@@ -225,7 +225,7 @@ impl ServiceBuilder {
         self
     }
     /// Sends through this HTTP client.
-    pub fn http_client(mut self, http: reqwest::Client) -> Self {
+    pub fn http_client(mut self, http: crate::HttpClient) -> Self {
         self.http = Some(http);
         self
     }
