@@ -686,6 +686,17 @@ mod tests {
     }
 
     #[test]
+    fn unknown_api_hint_is_data_not_cli_text() {
+        let err = build("drvie", "v3", NoAuth).unwrap_err();
+        assert_eq!(err.hint(), Some(crate::Hint::ListApis));
+        assert!(err.to_string().contains("did you mean drive"), "{err}");
+        assert!(
+            !err.to_string().contains("gapi "),
+            "no CLI command in {err}"
+        );
+    }
+
+    #[test]
     fn sizes() {
         assert_eq!(parse_size("5120GB"), Some(5120 << 30));
         assert_eq!(parse_size("10MB"), Some(10 << 20));

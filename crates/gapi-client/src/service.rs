@@ -160,9 +160,7 @@ fn unknown_api(api: &str) -> Error {
     } else {
         format!(" (did you mean {}?)", close.join(", "))
     };
-    Error::discovery(format!(
-        "unknown API {api:?}{hint}; `gapi apis` lists the known ones"
-    ))
+    Error::unknown_api(format!("unknown API {api:?}{hint}"))
 }
 
 /// Options for a [`Service`]: the document, credentials, endpoint override and transport.
