@@ -63,10 +63,7 @@ pub fn load_adc(http: Option<reqwest::Client>) -> Result<Credentials> {
         return Err(no_adc());
     };
     if !crate::fsread::something_exists(&path) {
-        return Err(no_adc().with_hint(format!(
-            "{} does not exist; run `gcloud auth application-default login` or `gapi auth login`",
-            path.display()
-        )));
+        return Err(no_adc().with_hint(format!("{} does not exist", path.display())));
     }
     // Bounded read (no hang on a FIFO), errors naming the file.
     crate::select::read_adc_file(
@@ -81,7 +78,9 @@ fn no_adc() -> Error {
         ErrorKind::LoginRequired,
         "no Application Default Credentials were found",
     )
-    .with_hint("run `gcloud auth application-default login` or `gapi auth login`")
+    .with_remedy(crate::Remedy::LogInOrCreateAdc {
+        client_secrets_needed: false,
+    })
 }
 
 #[cfg(test)]

@@ -218,7 +218,10 @@ impl UserCredentials {
                     "credentials of type \"{kind}\" are not supported (only \"authorized_user\")"
                 ),
             )
-            .with_hint("log in with `gapi auth login` to create user credentials"));
+            .with_remedy(crate::Remedy::LogIn {
+                profile: None,
+                client_secrets_needed: false,
+            }));
         }
         let file: AuthorizedUser = serde_json::from_value(value).map_err(|e| {
             Error::new(
@@ -246,11 +249,13 @@ impl UserCredentials {
             tracing::warn!("{warning}");
         }
         Self::from_authorized_user_json(&text, http).map_err(|e| {
-            let hint = format!(
-                "delete {} and log in again with `gapi auth login`",
-                path.display()
-            );
-            Error::new(e.kind(), format!("{}: {}", path.display(), e.message())).with_hint(hint)
+            Error::new(e.kind(), format!("{}: {}", path.display(), e.message())).with_remedy(
+                crate::Remedy::RemoveAndLogIn {
+                    path: path.to_path_buf(),
+                    profile: None,
+                    client_secrets_needed: false,
+                },
+            )
         })
     }
 
@@ -485,13 +490,10 @@ impl UserCredentials {
     }
 
     fn login_hint(&self, e: Error) -> Error {
-        let command = match self.store_binding() {
-            Some((_, profile)) if profile != crate::store::DEFAULT_PROFILE => {
-                format!("gapi auth login --profile {profile}")
-            }
-            _ => "gapi auth login".to_string(),
-        };
-        e.with_login_command(&command)
+        let profile = self
+            .store_binding()
+            .and_then(|(_, profile)| crate::Remedy::named_profile(&profile));
+        e.with_login_remedy(profile)
     }
 
     async fn refresh_now(&self) -> Result<AccessToken> {
@@ -500,7 +502,7 @@ impl UserCredentials {
                 ErrorKind::LoginRequired,
                 "the access token expired and there is no refresh token to renew it",
             )
-            .with_hint("run `gapi auth login` to log in again"));
+            .with_login_remedy(None));
         };
         tracing::debug!(client_id = %self.inner.client.client_id(), "refreshing access token");
         let resp = self.inner.client.refresh(&refresh_token).await?;

@@ -73,12 +73,8 @@ pub fn load_file(path: &Path, opts: &LoadOptions) -> Result<Loaded> {
         tracing::warn!("{warning}");
     }
     load_json(&text, opts).map_err(|e| {
-        let hint = e.hint().map(str::to_string);
-        let err = Error::new(e.kind(), format!("{}: {}", path.display(), e.message()));
-        match hint {
-            Some(h) => err.with_hint(h),
-            None => err,
-        }
+        let message = format!("{}: {}", path.display(), e.message());
+        e.with_message(message)
     })
 }
 
@@ -121,9 +117,9 @@ pub fn load_value(value: Value, opts: &LoadOptions) -> Result<Loaded> {
                         missing.join(", ")
                     ),
                 )
-                .with_hint(
-                    "log in again (`gapi auth login` or `gcloud auth application-default login`)",
-                ));
+                .with_remedy(crate::Remedy::LogInOrCreateAdc {
+                    client_secrets_needed: false,
+                }));
             }
             let u =
                 UserCredentials::from_authorized_user_json(&value.to_string(), opts.http.clone())?;

@@ -120,10 +120,7 @@ pub async fn find_default_with(
         "no credentials were found: GOOGLE_APPLICATION_CREDENTIALS is not set, gcloud's \
          application default credentials file does not exist, and no metadata server answered",
     )
-    .with_hint(
-        "run `gapi auth login`, or `gapi auth activate-service-account --key-file KEY.json`, or \
-         set GOOGLE_APPLICATION_CREDENTIALS to a credentials file",
-    ))
+    .with_remedy(crate::Remedy::ProvideCredentials))
 }
 
 /// A broken ADC file: names the file, where its path came from, and the repair.

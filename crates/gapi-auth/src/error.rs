@@ -1,7 +1,9 @@
-//! The crate's single error type, with predicates callers can branch on and a `hint:` line
-//! telling the user what to do next.
+//! The crate's single error type, with predicates callers can branch on, a [`Remedy`] saying
+//! as data what the user should do, and a `hint:` line in words that name no program.
 
 use std::fmt;
+
+use crate::remedy::Remedy;
 
 /// Broad category of an [`Error`]; use the predicates on `Error` for most decisions.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -52,6 +54,7 @@ struct Inner {
     kind: ErrorKind,
     message: String,
     hint: Option<String>,
+    remedy: Option<Remedy>,
     oauth_code: Option<String>,
     status: Option<u16>,
     retryable: bool,
@@ -67,6 +70,7 @@ impl Error {
                 kind,
                 message: message.into(),
                 hint: None,
+                remedy: None,
                 oauth_code: None,
                 status: None,
                 retryable: false,
@@ -79,6 +83,19 @@ impl Error {
 
     pub(crate) fn with_hint(mut self, hint: impl Into<String>) -> Self {
         self.inner.hint = Some(hint.into());
+        self
+    }
+
+    /// Says, as data, what fixes this error (the application words it).
+    pub(crate) fn with_remedy(mut self, remedy: Remedy) -> Self {
+        self.inner.remedy = Some(remedy);
+        self
+    }
+
+    /// The same error with another message (keeping kind, hint and remedy; for adding the file
+    /// name).
+    pub(crate) fn with_message(mut self, message: impl Into<String>) -> Self {
+        self.inner.message = message.into();
         self
     }
 
@@ -117,16 +134,19 @@ impl Error {
         self
     }
 
-    /// Replaces the hint when this error means a new login is needed, naming the command that
-    /// logs in again (used by the CLI to name the right profile).
-    pub fn with_login_command(mut self, command: &str) -> Self {
-        if let Some(d) = &self.inner.diagnosis {
-            self.inner.hint = Some(format!(
-                "{}\nrun `{command}` to log in again",
-                d.explanation()
-            ));
-        } else if self.needs_login() {
-            self.inner.hint = Some(format!("run `{command}` to log in again"));
+    /// When this error means a new login is needed, says so as the remedy, replacing the
+    /// hint (a diagnosis keeps its explanation as the hint's context).
+    pub(crate) fn with_login_remedy(mut self, profile: Option<String>) -> Self {
+        let diagnosed = self.inner.diagnosis.is_some();
+        if diagnosed || self.needs_login() {
+            if !diagnosed {
+                self.inner.hint = None;
+            }
+            self.inner.remedy = Some(Remedy::LogInAgain {
+                profile,
+                client_secrets_needed: false,
+                prompt_consent: false,
+            });
         }
         self
     }
@@ -146,9 +166,26 @@ impl Error {
         &self.inner.message
     }
 
-    /// What the user should do next, if we know.
-    pub fn hint(&self) -> Option<&str> {
+    /// What the user should do next, if we know, in words that name no program: the
+    /// [`Error::hint_context`] and the [`Error::remedy`] together (the text after `hint:`).
+    pub fn hint(&self) -> Option<String> {
+        match (&self.inner.hint, &self.inner.remedy) {
+            (Some(h), Some(r)) => Some(format!("{h}; {r}")),
+            (Some(h), None) => Some(h.clone()),
+            (None, Some(r)) => Some(r.to_string()),
+            (None, None) => None,
+        }
+    }
+
+    /// The part of the hint that is not the remedy: why it happened or what to check.
+    pub fn hint_context(&self) -> Option<&str> {
         self.inner.hint.as_deref()
+    }
+
+    /// What fixes this error, as data, for the application to word in its own commands
+    /// (`None` when no action of the user is known to help).
+    pub fn remedy(&self) -> Option<&Remedy> {
+        self.inner.remedy.as_ref()
     }
 
     /// True when the stored grant is unusable (expired or revoked refresh token, no refresh
@@ -214,7 +251,7 @@ impl Error {
 impl fmt::Display for Error {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         f.write_str(&self.inner.message)?;
-        if let Some(hint) = &self.inner.hint {
+        if let Some(hint) = self.hint() {
             write!(f, "\nhint: {hint}")?;
         }
         Ok(())
@@ -234,6 +271,9 @@ impl fmt::Debug for Error {
         }
         if let Some(hint) = &self.inner.hint {
             d.field("hint", hint);
+        }
+        if let Some(remedy) = &self.inner.remedy {
+            d.field("remedy", remedy);
         }
         d.finish()
     }
@@ -266,12 +306,73 @@ mod tests {
     }
 
     #[test]
-    fn display_has_hint_line() {
+    fn display_has_hint_line_naming_no_program() {
         let e = Error::new(ErrorKind::LoginRequired, "no refresh token")
-            .with_login_command("gapi auth login --profile work");
+            .with_login_remedy(Some("work".into()));
+        assert_eq!(
+            e.remedy(),
+            Some(&Remedy::LogInAgain {
+                profile: Some("work".into()),
+                client_secrets_needed: false,
+                prompt_consent: false,
+            })
+        );
         assert_eq!(
             e.to_string(),
-            "no refresh token\nhint: run `gapi auth login --profile work` to log in again"
+            "no refresh token\nhint: log in again to profile `work`"
         );
+        // The remedy replaces an older hint; a hint with a remedy says both.
+        let e = Error::new(ErrorKind::OAuth, "refused")
+            .with_oauth_code("invalid_grant")
+            .with_hint("check the clock")
+            .with_login_remedy(None);
+        assert_eq!(e.hint_context(), None);
+        assert_eq!(e.hint().as_deref(), Some("log in again"));
+        let e = e.with_hint("the grant was revoked");
+        assert_eq!(e.hint_context(), Some("the grant was revoked"));
+        assert_eq!(
+            e.hint().as_deref(),
+            Some("the grant was revoked; log in again")
+        );
+        // Not a login problem: no login remedy is added.
+        let e = Error::new(ErrorKind::Transport, "down").with_login_remedy(None);
+        assert!(e.remedy().is_none() && e.hint().is_none());
+    }
+
+    /// Every remedy's library wording names no program (the application words its commands).
+    #[test]
+    fn no_remedy_names_a_program() {
+        let all = [
+            Remedy::LogIn {
+                profile: Some("p".into()),
+                client_secrets_needed: true,
+            },
+            Remedy::LogInAgain {
+                profile: Some("p".into()),
+                client_secrets_needed: true,
+                prompt_consent: true,
+            },
+            Remedy::ReplaceByLogIn {
+                profile: None,
+                client_secrets_needed: true,
+            },
+            Remedy::RemoveAndLogIn {
+                path: "/x/y.json".into(),
+                profile: None,
+                client_secrets_needed: false,
+            },
+            Remedy::LogInOrCreateAdc {
+                client_secrets_needed: true,
+            },
+            Remedy::ProvideCredentials,
+            Remedy::UseLoopbackFlow,
+        ];
+        for r in all {
+            let text = Error::new(ErrorKind::LoginRequired, "m")
+                .with_remedy(r.clone())
+                .to_string();
+            assert!(!text.contains("gapi"), "{r:?}: {text}");
+            assert!(text.starts_with("m\nhint: "), "{text}");
+        }
     }
 }

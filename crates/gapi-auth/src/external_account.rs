@@ -804,7 +804,14 @@ impl ExternalAuthorizedUser {
             "refreshing the workforce user's token",
         )
         .map_err(|e| {
-            e.with_login_command("gcloud auth application-default login --login-config=...")
+            if e.needs_login() {
+                e.with_hint(
+                    "run `gcloud auth application-default login --login-config=...` to log in \
+                     again",
+                )
+            } else {
+                e
+            }
         })?;
         if let Some(new_rt) = resp.refresh_token.clone()
             && let Ok(mut slot) = self.refresh_token.lock()

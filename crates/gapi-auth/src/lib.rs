@@ -52,6 +52,7 @@ pub mod pkce;
 pub mod protocol;
 pub mod provider;
 pub mod relogin;
+pub mod remedy;
 pub mod scopes;
 pub mod secret;
 pub mod secrets;
@@ -76,6 +77,7 @@ pub use protocol::{
     DeviceAuthorization, RetryPolicy, TokenClient, TokenInfo, TokenResponse, default_http_client,
 };
 pub use provider::{CredentialKind, Provider, Token};
+pub use remedy::Remedy;
 pub use scopes::expand_scope;
 pub use secret::{
     AccessToken, ApiKey, Assertion, AuthorizationCode, ClientSecret, DeviceCode, IdToken,

@@ -177,7 +177,11 @@ fn consent_required(profile: &str) -> Error {
              account could not be told)"
         ),
     )
-    .with_hint("log in again with prompt=consent (`gapi auth login --prompt consent`)")
+    .with_remedy(crate::Remedy::LogInAgain {
+        profile: crate::Remedy::named_profile(profile),
+        client_secrets_needed: false,
+        prompt_consent: true,
+    })
 }
 
 #[cfg(test)]

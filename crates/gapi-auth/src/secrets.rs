@@ -86,10 +86,9 @@ impl ClientSecrets {
                 kind,
                 format!("client secrets file {}: {}", path.display(), e.message()),
             )
-            .with_hint(
-                e.hint()
-                    .unwrap_or("check the file is the client JSON from the Cloud Console"),
-            )
+            .with_hint(e.hint().unwrap_or_else(|| {
+                "check the file is the client JSON from the Cloud Console".to_string()
+            }))
         })
     }
 

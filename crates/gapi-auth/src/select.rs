@@ -194,15 +194,6 @@ fn announce(selected: Selected) -> Selected {
     selected
 }
 
-fn login_command(profile: &str) -> String {
-    let flag = if profile == DEFAULT_PROFILE {
-        String::new()
-    } else {
-        format!(" --profile {profile}")
-    };
-    format!("gapi auth login --client-secrets FILE{flag}")
-}
-
 fn no_profile(store: &FileStore, name: &str) -> Error {
     Error::new(
         ErrorKind::LoginRequired,
@@ -211,7 +202,10 @@ fn no_profile(store: &FileStore, name: &str) -> Error {
             store.path_for(name).display()
         ),
     )
-    .with_hint(format!("run `{}`", login_command(name)))
+    .with_remedy(crate::Remedy::LogIn {
+        profile: crate::Remedy::named_profile(name),
+        client_secrets_needed: true,
+    })
 }
 
 fn nothing_found(store: &FileStore, adc: Option<PathBuf>) -> Error {
@@ -230,10 +224,9 @@ fn nothing_found(store: &FileStore, adc: Option<PathBuf>) -> Error {
             store.path_for(DEFAULT_PROFILE).display()
         ),
     )
-    .with_hint(format!(
-        "run `{}` (or `gcloud auth application-default login`)",
-        login_command(DEFAULT_PROFILE)
-    ))
+    .with_remedy(crate::Remedy::LogInOrCreateAdc {
+        client_secrets_needed: true,
+    })
 }
 
 /// Reads an ADC file; any failure names the file and where its path came from.

@@ -156,7 +156,7 @@ impl ServiceAccountKey {
         }
         Self::from_json(&text).map_err(|e| {
             Error::new(e.kind(), format!("{}: {}", path.display(), e.message()))
-                .with_hint(e.hint().unwrap_or("check the key file").to_string())
+                .with_hint(e.hint().unwrap_or_else(|| "check the key file".to_string()))
         })
     }
 

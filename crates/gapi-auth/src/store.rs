@@ -453,14 +453,6 @@ impl FileStore {
     }
 }
 
-fn profile_flag(profile: &str) -> String {
-    if profile == DEFAULT_PROFILE {
-        String::new()
-    } else {
-        format!(" --profile {profile}")
-    }
-}
-
 /// Parses `authorized_user` JSON; the error text never quotes the file's content (a secret
 /// in a field of the wrong type must not reach a message).
 pub(crate) fn parse_authorized_user(
@@ -514,14 +506,18 @@ pub(crate) fn safe_json_error(e: &serde_json::Error) -> String {
 
 /// Builds the error for a profile whose file exists but cannot be used.
 fn broken_profile(profile: &str, path: &Path, reason: &str, replaceable: bool) -> Error {
-    let login = format!(
-        "gapi auth login --client-secrets FILE{}",
-        profile_flag(profile)
-    );
-    let hint = if replaceable {
-        format!("run `{login}` to replace it (or restore it from a backup)")
+    let profile_name = crate::Remedy::named_profile(profile);
+    let remedy = if replaceable {
+        crate::Remedy::ReplaceByLogIn {
+            profile: profile_name,
+            client_secrets_needed: true,
+        }
     } else {
-        format!("remove it (`rm -r {}`), then run `{login}`", path.display())
+        crate::Remedy::RemoveAndLogIn {
+            path: path.to_path_buf(),
+            profile: profile_name,
+            client_secrets_needed: true,
+        }
     };
     Error::new(
         ErrorKind::Store,
@@ -530,7 +526,7 @@ fn broken_profile(profile: &str, path: &Path, reason: &str, replaceable: bool) -
             path.display()
         ),
     )
-    .with_hint(hint)
+    .with_remedy(remedy)
 }
 
 /// The name prefix of `profile`'s temp files, `.<profile>.json.tmp-`.

@@ -99,7 +99,19 @@ async fn invalid_grant_needs_login_without_retries() {
     assert_eq!(err.oauth_error_code(), Some("invalid_grant"));
     let text = err.to_string();
     assert!(text.contains("expired or revoked"), "{text}");
-    assert!(text.contains("gapi auth login --profile work"), "{text}");
+    assert_eq!(
+        err.remedy(),
+        Some(&gapi_auth::Remedy::LogInAgain {
+            profile: Some("work".into()),
+            client_secrets_needed: false,
+            prompt_consent: false,
+        })
+    );
+    assert!(text.contains("log in again to profile `work`"), "{text}");
+    assert!(
+        !text.contains("gapi"),
+        "the library names no program: {text}"
+    );
     assert!(!text.contains("1//revoked"));
     assert_eq!(mock.token_requests.load(Ordering::SeqCst), 1);
 }

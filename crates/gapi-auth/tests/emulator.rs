@@ -109,7 +109,14 @@ async fn loopback_login_refresh_after_server_expiry_and_revoke() {
     creds.revoke().await.unwrap();
     let err = creds.force_refresh().await.unwrap_err();
     assert!(err.needs_login(), "{err:?}");
-    assert!(err.to_string().contains("gapi auth login"), "{err}");
+    assert!(
+        matches!(
+            err.remedy(),
+            Some(gapi_auth::Remedy::LogInAgain { profile: None, .. })
+        ),
+        "{err:?}"
+    );
+    assert!(err.to_string().contains("log in again"), "{err}");
     emu.shutdown().await;
 }
 

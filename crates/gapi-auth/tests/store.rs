@@ -111,7 +111,14 @@ fn rejects_other_credential_types_and_bad_files() {
     std::fs::write(&p, "{not json").unwrap();
     let err = Credentials::from_authorized_user_file(&p, None).unwrap_err();
     assert!(err.to_string().contains("bad.json"), "{err}");
-    assert!(err.hint().unwrap().contains("gapi auth login"));
+    assert!(
+        matches!(
+            err.remedy(),
+            Some(gapi_auth::Remedy::RemoveAndLogIn { path, .. }) if path == &p
+        ),
+        "{err:?}"
+    );
+    assert!(!err.to_string().contains("gapi"), "{err}");
     let err = Credentials::from_authorized_user_json(
         r#"{"type":"authorized_user","client_id":"x","expiry":"soon"}"#,
         None,
@@ -172,7 +179,15 @@ async fn a_file_that_exists_but_is_broken_is_an_error_not_none() {
             e.message().contains(&path.display().to_string()),
             "{what}: {e}"
         );
-        assert!(e.hint().unwrap().contains("gapi auth login"), "{what}: {e}");
+        assert_eq!(
+            e.remedy(),
+            Some(&gapi_auth::Remedy::ReplaceByLogIn {
+                profile: Some("p".into()),
+                client_secrets_needed: true,
+            }),
+            "{what}: {e}"
+        );
+        assert!(!e.to_string().contains("gapi"), "{what}: {e}");
         assert!(store.exists("p").unwrap());
         assert!(!e.to_string().contains("secret-rt"), "{what}: {e}");
         let e = gapi_auth::select_credentials(&store, None, None).await;
@@ -185,7 +200,15 @@ async fn a_file_that_exists_but_is_broken_is_an_error_not_none() {
     std::fs::create_dir(&path).unwrap();
     let e = store.load("p").await.unwrap_err();
     assert_eq!(e.kind(), gapi_auth::ErrorKind::Store, "{e}");
-    assert!(e.hint().unwrap().contains("rm -r"), "{e}");
+    assert_eq!(
+        e.remedy(),
+        Some(&gapi_auth::Remedy::RemoveAndLogIn {
+            path: path.clone(),
+            profile: Some("p".into()),
+            client_secrets_needed: true,
+        }),
+        "{e}"
+    );
     assert!(
         store.delete("p").await.unwrap(),
         "delete removes even a directory"

@@ -138,9 +138,15 @@ pub fn report(err: &anyhow::Error) -> ExitCode {
 pub fn render(err: &anyhow::Error) -> String {
     let mut parts: Vec<String> = Vec::new();
     let mut hints: Vec<String> = Vec::new();
+    // gapi-auth words its hints without naming a program; they are said here as commands.
+    let auth_hints = crate::auth_hints::replacements(err);
     for cause in err.chain() {
         let mut body = Vec::new();
-        for line in cause.to_string().lines() {
+        let mut cause_text = cause.to_string();
+        for (library, cli) in &auth_hints {
+            cause_text = cause_text.replace(library, cli);
+        }
+        for line in cause_text.lines() {
             if line.trim_start().starts_with("hint:") {
                 let hint = line.trim().to_string();
                 if !hints.contains(&hint) {

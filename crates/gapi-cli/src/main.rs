@@ -3,6 +3,7 @@
 //! This binary holds no protocol logic: it parses arguments, calls the gapi libraries and prints.
 //! Start reading at [`cli`] (the argument grammar) and [`commands`] (one module per subcommand).
 
+mod auth_hints;
 mod cli;
 mod commands;
 mod exit;

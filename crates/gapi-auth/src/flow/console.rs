@@ -87,12 +87,7 @@ pub(crate) fn oob_refused(cause: Option<&Error>) -> Error {
              Google blocked it for all clients on 2023-01-31"
         ),
     )
-    .with_hint(
-        "use the loopback flow (`gapi auth login` without --console); on a machine without a \
-         browser, `gapi auth login --no-browser`: open the URL on another machine and paste back \
-         the full http://localhost:.../ address the browser ends on, or run the printed \
-         --remote-bootstrap command there",
-    );
+    .with_remedy(crate::Remedy::UseLoopbackFlow);
     if let Some(code) = cause.and_then(|e| e.oauth_error_code()) {
         err = err.with_oauth_code(code.to_string());
     }

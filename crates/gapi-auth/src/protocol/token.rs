@@ -415,8 +415,7 @@ pub(crate) fn oauth_error(raw: &RawResponse, url: &Url, doing: &str) -> Error {
     let (kind, hint) = match code.as_str() {
         "invalid_grant" => (
             ErrorKind::OAuth,
-            "the authorization expired or was revoked (or the code was already used); run \
-             `gapi auth login` to log in again",
+            "the authorization expired or was revoked (or the code was already used)",
         ),
         "access_denied" | "admin_policy_enforced" => (
             ErrorKind::AccessDenied,
@@ -460,9 +459,24 @@ pub(crate) fn oauth_error(raw: &RawResponse, url: &Url, doing: &str) -> Error {
     .with_status(status)
     .retryable(retryable || code == "temporarily_unavailable")
     .with_hint(hint)
+    .with_login_remedy_if(code == "invalid_grant")
 }
 
 impl Error {
+    /// Adds the "log in again" remedy (for the default profile: a caller that knows the
+    /// profile names it later).
+    fn with_login_remedy_if(self, yes: bool) -> Self {
+        if yes {
+            self.with_remedy(crate::Remedy::LogInAgain {
+                profile: None,
+                client_secrets_needed: false,
+                prompt_consent: false,
+            })
+        } else {
+            self
+        }
+    }
+
     /// Keeps Google's `error_subtype` (e.g. `invalid_rapt`) of an OAuth error body.
     fn with_subtype_from(self, body: Option<&Value>) -> Self {
         match body.and_then(|v| str_field(v, "error_subtype")) {

@@ -41,7 +41,8 @@ pub async fn run(parsed: Parsed) -> anyhow::Result<ExitCode> {
 
 /// Authorization errors end with the exact command that logs this profile in again.
 fn with_login_hint(err: anyhow::Error, profile: &str) -> anyhow::Error {
-    let text = format!("{err:#}");
+    // The text as printed (gapi-auth's remedies in this CLI's words).
+    let text = crate::exit::render(&err);
     if crate::exit::code_for(&err) != crate::exit::AUTH || text.contains("gapi auth login") {
         return err;
     }
