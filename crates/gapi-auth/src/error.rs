@@ -365,6 +365,9 @@ mod tests {
                 client_secrets_needed: true,
             },
             Remedy::ProvideCredentials,
+            Remedy::UseNoBrowserFlow,
+            Remedy::ChooseAnotherPort,
+            Remedy::FinishConsentSooner,
             Remedy::UseLoopbackFlow,
         ];
         for r in all {

@@ -57,6 +57,15 @@ pub enum Remedy {
     /// Nothing at all was found: log in as a user, activate a service-account key, or set
     /// `GOOGLE_APPLICATION_CREDENTIALS` to a credentials file.
     ProvideCredentials,
+    /// The device flow cannot be used (Google refuses these scopes in it): log in with the
+    /// no-browser flow instead, opening the URL on any machine with a browser.
+    UseNoBrowserFlow,
+    /// The local redirect server cannot listen on the chosen port: choose another (or 0 for
+    /// any free port), or use a flow that needs no local server (console, device).
+    ChooseAnotherPort,
+    /// The browser did not come back in time: finish the consent sooner (or allow more time);
+    /// without a browser on this machine, use the no-browser flow.
+    FinishConsentSooner,
     /// The out-of-band flow is gone: use the loopback flow (or, without a browser, the
     /// no-browser flow that pastes back the final `http://localhost` address).
     UseLoopbackFlow,
@@ -153,6 +162,19 @@ impl fmt::Display for Remedy {
             Remedy::ProvideCredentials => f.write_str(
                 "log in as a user, activate a service-account key, or set \
                  GOOGLE_APPLICATION_CREDENTIALS to a credentials file",
+            ),
+            Remedy::UseNoBrowserFlow => f.write_str(
+                "log in with the no-browser flow instead: open the URL on any machine with a \
+                 browser and paste back the address it ends on",
+            ),
+            Remedy::ChooseAnotherPort => f.write_str(
+                "choose another port for the local redirect server (or 0 for any free port), or \
+                 use the console or device flow",
+            ),
+            Remedy::FinishConsentSooner => f.write_str(
+                "finish the consent in the browser sooner (or allow more time); on a machine \
+                 without a browser use the no-browser flow and paste the address the browser \
+                 ends on",
             ),
             Remedy::UseLoopbackFlow => f.write_str(
                 "use the loopback flow (the browser returns to http://localhost); on a machine \

@@ -230,7 +230,8 @@ async fn fixed_port_in_use_is_a_clear_error() {
         .unwrap_err();
     assert_eq!(err.kind(), ErrorKind::Io);
     assert!(err.to_string().contains(&port.to_string()), "{err}");
-    assert!(err.hint().unwrap().contains("--port"));
+    assert_eq!(err.remedy(), Some(&gapi_auth::Remedy::ChooseAnotherPort));
+    assert!(err.hint().unwrap().contains("another port"));
 }
 
 #[tokio::test]

@@ -72,6 +72,18 @@ pub fn remedy_words(remedy: &Remedy) -> Option<String> {
              --key-file KEY.json`, or set GOOGLE_APPLICATION_CREDENTIALS to a credentials file"
                 .to_string()
         }
+        Remedy::UseNoBrowserFlow => "log in with `--no-browser` instead: open the URL on any \
+             machine with a browser and paste back the address it ends on, or use the printed \
+             --remote-bootstrap command"
+            .to_string(),
+        Remedy::ChooseAnotherPort => {
+            "choose another --port (or 0 for any free port), or use --console / --device"
+                .to_string()
+        }
+        Remedy::FinishConsentSooner => "finish the consent in the browser sooner (or raise \
+             --timeout); on a machine without a browser use `--no-browser` and paste the address \
+             the browser ends on, or run the printed --remote-bootstrap command elsewhere"
+            .to_string(),
         Remedy::UseLoopbackFlow => "use the loopback flow (`gapi auth login` without --console); \
              on a machine without a browser, `gapi auth login --no-browser`: open the URL on \
              another machine and paste back the full http://localhost:.../ address the browser \

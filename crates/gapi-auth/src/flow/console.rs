@@ -135,9 +135,9 @@ pub(crate) fn parse_pasted(answer: &str, state: &State, oob: bool) -> Result<Pas
         let err = Error::new(ErrorKind::Config, "no authorization code was entered");
         return Err(if oob {
             err.with_hint(
-                "if the browser showed an error about the OOB flow, the server does not allow \
-                 it: use the loopback flow, paste the redirect URL, or use `--device`",
+                "if the browser showed an error about the OOB flow, the server does not allow it",
             )
+            .with_remedy(crate::Remedy::UseLoopbackFlow)
         } else {
             err.with_hint("paste the code or the full URL shown in the browser's address bar")
         });

@@ -130,10 +130,7 @@ fn check_google_device_scopes(device_endpoint: &url::Url, scopes: &[String]) -> 
             refused.join(", ")
         ),
     )
-    .with_hint(
-        "log in with `--no-browser` instead: open the URL on any machine with a browser and \
-         paste back the address it ends on, or use the printed --remote-bootstrap command",
-    ))
+    .with_remedy(crate::Remedy::UseNoBrowserFlow))
 }
 
 impl InstalledFlow {
@@ -212,7 +209,8 @@ mod tests {
         assert_eq!(e.kind(), ErrorKind::Config);
         assert!(e.message().contains("drive.readonly"), "{}", e.message());
         assert!(e.message().contains("youtube.readonly"), "{}", e.message());
-        assert!(e.hint().unwrap_or_default().contains("--no-browser"));
+        assert_eq!(e.remedy(), Some(&crate::Remedy::UseNoBrowserFlow));
+        assert!(e.hint().unwrap_or_default().contains("no-browser flow"));
         let other = url::Url::parse("http://127.0.0.1:8642/device/code").unwrap();
         assert!(check_google_device_scopes(&other, &bad).is_ok());
     }

@@ -335,9 +335,8 @@ pub(super) async fn bind(host: &str, port: u16) -> Result<Bound> {
     let first = TcpListener::bind(SocketAddr::new(primary, port))
         .await
         .map_err(|e| {
-            Error::io(format!("cannot listen on {primary} port {port}"), e).with_hint(
-                "choose another --port (or 0 for any free port), or use --console / --device",
-            )
+            Error::io(format!("cannot listen on {primary} port {port}"), e)
+                .with_remedy(crate::Remedy::ChooseAnotherPort)
         })?;
     let port = first
         .local_addr()
@@ -432,11 +431,7 @@ impl Server {
                     ErrorKind::Timeout,
                     "timed out waiting for the browser to come back with an authorization code",
                 )
-                .with_hint(
-                    "finish the consent in the browser sooner (or raise --timeout); on a \
-                     machine without a browser use `--no-browser` and paste the address the \
-                     browser ends on, or run the printed --remote-bootstrap command elsewhere",
-                ));
+                .with_remedy(crate::Remedy::FinishConsentSooner));
             };
             if !host_allowed(req.host.as_deref(), self.port) {
                 tracing::debug!("loopback request with an unexpected Host header refused");

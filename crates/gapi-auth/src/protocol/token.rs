@@ -430,7 +430,7 @@ pub(crate) fn oauth_error(raw: &RawResponse, url: &Url, doing: &str) -> Error {
         "invalid_scope" => (
             ErrorKind::OAuth,
             "one of the requested scopes is unknown or not allowed for this client; check the \
-             --scope values",
+             requested scopes",
         ),
         "redirect_uri_mismatch" => (
             ErrorKind::OAuth,
