@@ -145,12 +145,10 @@ impl ServiceAccountKey {
     /// Reads a key file, warning (through `tracing`) when others may read it.
     pub fn from_file(path: impl AsRef<Path>) -> Result<Self> {
         let path = path.as_ref();
-        let text = std::fs::read_to_string(path).map_err(|e| {
-            Error::io(
-                format!("cannot read the service-account key {}", path.display()),
-                e,
-            )
-        })?;
+        let text = crate::fsread::read_small_file(
+            path,
+            format!("cannot read the service-account key {}", path.display()),
+        )?;
         for warning in crate::warnings::file_warnings(path) {
             tracing::warn!("{warning}");
         }
