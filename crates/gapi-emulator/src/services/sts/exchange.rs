@@ -17,7 +17,7 @@ use serde_json::{Value, json};
 
 use super::Shared;
 use super::issuer::{issuer_key, issuer_url};
-use super::pools::{MAX_SUBJECT_BYTES, OidcProvider, find};
+use super::pools::{MAX_SUBJECT_BYTES, PoolProvider, find};
 use crate::framework::api_error::json_ok;
 use crate::framework::body::{Params, SMALL_BODY_LIMIT, read_limited};
 use crate::framework::crypto::JwtError;
@@ -35,6 +35,8 @@ const OIDC_TOKEN_TYPES: &[&str] = &[
     "urn:ietf:params:oauth:token-type:jwt",
     "urn:ietf:params:oauth:token-type:id_token",
 ];
+/// The subject token type of a serialized, signed AWS GetCallerIdentity request.
+const AWS_TOKEN_TYPE: &str = "urn:ietf:params:aws:token-type:aws4_request";
 /// Longest federated token (Google's are one hour).
 const MAX_LIFETIME_SECS: u64 = 3600;
 /// Clock skew allowed on `iat` / `exp`.
@@ -160,13 +162,20 @@ fn exchange(state: &Shared, headers: &HeaderMap, bytes: &[u8]) -> Result<Value, 
     if let Some(options) = request.get("options") {
         check_options(options)?;
     }
-    if !OIDC_TOKEN_TYPES.contains(&subject_token_type) {
-        return Err(OAuthError::invalid_request(format!(
-            "Invalid value for \"subject_token_type\": {subject_token_type}. An OIDC provider takes {}.",
+    let subject = if subject_token_type == AWS_TOKEN_TYPE {
+        super::aws::verify(provider, subject_token)?
+    } else if OIDC_TOKEN_TYPES.contains(&subject_token_type) && provider.aws_account.is_none() {
+        verify_oidc(state, provider, subject_token)?
+    } else {
+        let takes = if provider.aws_account.is_some() {
+            AWS_TOKEN_TYPE.to_string()
+        } else {
             OIDC_TOKEN_TYPES.join(" or ")
+        };
+        return Err(OAuthError::invalid_request(format!(
+            "Invalid value for \"subject_token_type\": {subject_token_type}. This provider takes {takes}."
         )));
-    }
-    let subject = verify_oidc(state, provider, subject_token)?;
+    };
     let principal = provider.principal(&subject);
     let lifetime_ms = u64::try_from(state.core.config.token_lifetime.as_millis())
         .unwrap_or(u64::MAX)
@@ -194,7 +203,7 @@ fn exchange(state: &Shared, headers: &HeaderMap, bytes: &[u8]) -> Result<Value, 
 /// `//iam.googleapis.com/projects/N/locations/global/workloadIdentityPools/P/providers/Q`
 /// (a workforce pool's `//iam.googleapis.com/locations/global/workforcePools/P/providers/Q` is
 /// well formed too, but none is seeded).
-fn target(audience: &str) -> Result<&'static OidcProvider, OAuthError> {
+fn target(audience: &str) -> Result<&'static PoolProvider, OAuthError> {
     let bad = || OAuthError::invalid_request(BAD_AUDIENCE);
     let unknown = || OAuthError::new(400, "invalid_target", UNKNOWN_TARGET);
     let rest = audience
@@ -250,7 +259,7 @@ fn check_options(options: &str) -> Result<(), OAuthError> {
 }
 
 /// Checks an OIDC subject token for `provider` and returns its `sub`.
-fn verify_oidc(state: &Shared, provider: &OidcProvider, jwt: &str) -> Result<String, OAuthError> {
+fn verify_oidc(state: &Shared, provider: &PoolProvider, jwt: &str) -> Result<String, OAuthError> {
     let unparsable = || OAuthError::invalid_grant("Unable to parse the ID Token.");
     let claims = unverified_claims(jwt).ok_or_else(unparsable)?;
     let expected_issuer = issuer_url(&state.core);

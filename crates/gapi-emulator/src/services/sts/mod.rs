@@ -9,6 +9,7 @@
 //! Workload Identity User on the robot service account, so `generateAccessToken` (a file's
 //! `service_account_impersonation_url`) answers the robot's token.
 
+pub(crate) mod aws;
 pub(crate) mod exchange;
 pub(crate) mod introspect;
 pub(crate) mod issuer;
@@ -70,8 +71,20 @@ async fn providers(axum::extract::State(state): axum::extract::State<Shared>) ->
             })
         })
         .collect();
+    let keys: Vec<_> = aws::AWS_KEYS
+        .iter()
+        .map(|k| {
+            json!({
+                "access_key_id": k.access_key_id,
+                "secret_access_key": k.secret_access_key,
+                "session_token": k.session_token,
+                "arn": k.arn,
+            })
+        })
+        .collect();
     json_ok(&json!({
         "providers": list,
+        "aws_keys": keys,
         "bindings": [{
             "role": "roles/iam.workloadIdentityUser",
             "member": pools::principal_set(pools::POOL),

@@ -8,6 +8,7 @@
 //! | `gapi-pool/providers/emulator-oidc` | the emulator's issuer (`/oidc`) | the provider's resource name (Google's default) |
 //! | `gapi-pool/providers/custom-audience` | the emulator's issuer | `https://gapi.example/workload` |
 //! | `other-pool/providers/emulator-oidc` | the emulator's issuer | default; no IAM binding on the robot |
+//! | `gapi-pool/providers/emulator-aws` | AWS account `111122223333` (the seeded keys of `aws.rs`) | `x-goog-cloud-target-resource`: the provider's name |
 
 use crate::services::iam::ROBOT;
 use crate::services::metadata::PROJECT_NUMBER;
@@ -25,31 +26,48 @@ pub(crate) const CUSTOM_AUDIENCE: &str = "https://gapi.example/workload";
 /// Longest `google.subject` Google accepts, in bytes.
 pub(crate) const MAX_SUBJECT_BYTES: usize = 127;
 
-/// A workload identity pool provider of type OIDC.
+/// A workload identity pool provider: OIDC (trusting the emulator's issuer) or AWS.
 #[derive(Debug, Clone, Copy)]
-pub(crate) struct OidcProvider {
+pub(crate) struct PoolProvider {
     pub pool: &'static str,
     pub provider: &'static str,
+    /// `Some(account id)` for an AWS provider (subject tokens are signed GetCallerIdentity
+    /// requests of that account's keys), `None` for OIDC.
+    pub aws_account: Option<&'static str>,
     /// Configured allowed audiences; empty means Google's default (the provider's resource
     /// name, with or without `https:`).
     pub allowed_audiences: &'static [&'static str],
 }
 
-static PROVIDERS: [OidcProvider; 3] = [
-    OidcProvider {
+/// The AWS provider of [`POOL`].
+pub(crate) const AWS_PROVIDER: &str = "emulator-aws";
+/// The AWS account it trusts.
+pub(crate) const AWS_ACCOUNT: &str = "111122223333";
+
+static PROVIDERS: [PoolProvider; 4] = [
+    PoolProvider {
         pool: POOL,
         provider: PROVIDER,
         allowed_audiences: &[],
+        aws_account: None,
     },
-    OidcProvider {
+    PoolProvider {
         pool: POOL,
         provider: CUSTOM_AUDIENCE_PROVIDER,
         allowed_audiences: &[CUSTOM_AUDIENCE],
+        aws_account: None,
     },
-    OidcProvider {
+    PoolProvider {
         pool: OTHER_POOL,
         provider: PROVIDER,
         allowed_audiences: &[],
+        aws_account: None,
+    },
+    PoolProvider {
+        pool: POOL,
+        provider: AWS_PROVIDER,
+        allowed_audiences: &[],
+        aws_account: Some(AWS_ACCOUNT),
     },
 ];
 
@@ -58,7 +76,7 @@ pub(crate) fn pool_name(pool: &str) -> String {
     format!("projects/{PROJECT_NUMBER}/locations/global/workloadIdentityPools/{pool}")
 }
 
-impl OidcProvider {
+impl PoolProvider {
     /// `projects/N/locations/global/workloadIdentityPools/P/providers/Q`.
     pub(crate) fn name(&self) -> String {
         format!("{}/providers/{}", pool_name(self.pool), self.provider)
@@ -100,7 +118,7 @@ impl OidcProvider {
 }
 
 /// The seeded provider `pool`/`provider` (`projects/N/...` matched exactly, project by number).
-pub(crate) fn find(project: &str, pool: &str, provider: &str) -> Option<&'static OidcProvider> {
+pub(crate) fn find(project: &str, pool: &str, provider: &str) -> Option<&'static PoolProvider> {
     if project != PROJECT_NUMBER {
         return None;
     }
@@ -110,12 +128,12 @@ pub(crate) fn find(project: &str, pool: &str, provider: &str) -> Option<&'static
 }
 
 /// Every seeded provider.
-pub(crate) fn all() -> &'static [OidcProvider] {
+pub(crate) fn all() -> &'static [PoolProvider] {
     &PROVIDERS
 }
 
 /// The provider the control API mints for by default.
-pub(crate) fn default_provider() -> &'static OidcProvider {
+pub(crate) fn default_provider() -> &'static PoolProvider {
     &PROVIDERS[0]
 }
 
