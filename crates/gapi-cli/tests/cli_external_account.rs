@@ -3,7 +3,8 @@
 //! emulator's OIDC issuer, `token_url` = the emulator's `/v1/token`), with and without
 //! `service_account_impersonation_url`: `gapi auth status` names type and source,
 //! `gapi auth print-access-token` prints a token the emulator's `/v1/introspect` attributes to
-//! the federated principal or the robot, and API calls go through as that identity.
+//! the federated principal or the robot, and API calls go through as that identity; an
+//! AWS-sourced file takes its credentials from `AWS_*` variables.
 
 mod common;
 
@@ -145,4 +146,60 @@ async fn the_federated_principal_itself() {
     let out = run(gapi(&setup, &file, &["auth", "print-access-token"])).await;
     assert_ne!(out.code, 0);
     assert!(out.stderr.contains("invalid_grant"), "{}", out.stderr);
+}
+
+#[tokio::test]
+async fn aws_credentials_from_the_environment() {
+    let setup = Setup::new(true).await;
+    common::init();
+    let seeded: Value = reqwest::Client::new()
+        .get(format!("{}/__emulator/sts/providers", setup.base()))
+        .send()
+        .await
+        .unwrap()
+        .json()
+        .await
+        .unwrap();
+    let key = &seeded["aws_keys"][1];
+    let file = setup.dir.path().join("aws.json");
+    let config = json!({
+        "type": "external_account",
+        "audience": format!("//iam.googleapis.com/{POOL}/providers/emulator-aws"),
+        "subject_token_type": "urn:ietf:params:aws:token-type:aws4_request",
+        "token_url": format!("{}/v1/token", setup.base()),
+        "service_account_impersonation_url": format!(
+            "{}/v1/projects/-/serviceAccounts/{ROBOT}:generateAccessToken",
+            setup.base()
+        ),
+        "credential_source": {
+            "environment_id": "aws1",
+            "regional_cred_verification_url": "https://sts.{region}.amazonaws.com?Action=GetCallerIdentity&Version=2011-06-15",
+        },
+    });
+    std::fs::write(&file, config.to_string()).unwrap();
+    let aws = |cmd: &mut tokio::process::Command| {
+        cmd.env("AWS_ACCESS_KEY_ID", key["access_key_id"].as_str().unwrap())
+            .env(
+                "AWS_SECRET_ACCESS_KEY",
+                key["secret_access_key"].as_str().unwrap(),
+            )
+            .env("AWS_SESSION_TOKEN", key["session_token"].as_str().unwrap())
+            .env("AWS_REGION", "us-west-2");
+    };
+    let mut cmd = gapi(&setup, &file, &["auth", "print-access-token"]);
+    aws(&mut cmd);
+    let out = run(cmd).await;
+    assert_eq!(out.code, 0, "{}", out.stderr);
+    assert_eq!(
+        introspect(&setup, out.stdout.trim()).await["username"],
+        ROBOT
+    );
+    // Without the AWS variables (and no metadata URL in the file): a clear error, exit non-zero.
+    let mut cmd = gapi(&setup, &file, &["auth", "print-access-token"]);
+    cmd.env_remove("AWS_ACCESS_KEY_ID")
+        .env_remove("AWS_SECRET_ACCESS_KEY")
+        .env("AWS_REGION", "us-west-2");
+    let out = run(cmd).await;
+    assert_ne!(out.code, 0);
+    assert!(out.stderr.contains("AWS_ACCESS_KEY_ID"), "{}", out.stderr);
 }
