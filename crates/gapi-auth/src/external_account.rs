@@ -31,7 +31,7 @@ use crate::protocol::transport::RetryPolicy;
 use crate::provider::{
     BoxFuture, CLOUD_PLATFORM_SCOPE, CredentialKind, DEFAULT_UNIVERSE_DOMAIN, Provider, Token,
 };
-use crate::secret::{AccessToken, Assertion, ClientSecret, RefreshToken};
+use crate::secret::{Assertion, ClientSecret, RefreshToken};
 
 /// The JSON `type` of an external-account file.
 pub const EXTERNAL_ACCOUNT_TYPE: &str = "external_account";
@@ -691,23 +691,7 @@ impl ExternalAccount {
             doing,
         )
         .await?;
-        let token = v
-            .get("accessToken")
-            .and_then(Value::as_str)
-            .ok_or_else(|| {
-                Error::new(
-                    ErrorKind::InvalidResponse,
-                    format!("{doing}: the answer has no accessToken"),
-                )
-            })?;
-        Ok(Token {
-            access_token: AccessToken::new(token),
-            expires_at: v
-                .get("expireTime")
-                .and_then(Value::as_str)
-                .and_then(crate::timefmt::parse_expiry),
-            scopes: Some(self.inner.scopes.clone()),
-        })
+        crate::impersonated::access_token_answer(&v, &self.inner.scopes, doing)
     }
 }
 
