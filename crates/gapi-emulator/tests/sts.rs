@@ -1,7 +1,8 @@
 //! Workload identity federation from outside, with plain reqwest and ring: the emulator's own
 //! OIDC issuer (discovery document, JWKS, subject tokens minted by the control API), the STS
 //! token exchange (`POST /v1/token`) with its checks and Google's error codes, introspection of
-//! the federated token, and impersonating the robot service account with it.
+//! the federated token, impersonating the robot service account with it, and AWS-sourced subject
+//! tokens (SigV4-signed GetCallerIdentity requests, signed here with ring's HMAC).
 
 mod common;
 
@@ -507,4 +508,205 @@ async fn the_rest_json_body_is_accepted_too() {
     let v: Value = r.json().await.unwrap();
     let info = introspect(&emu, v["access_token"].as_str().unwrap()).await;
     assert_eq!(info["sub"], "json-job");
+}
+
+/// A SigV4-signed GetCallerIdentity request for `region`, serialized as Google's STS takes it
+/// (plain JSON here; the emulator also takes google-auth's percent-encoded form, tested in
+/// gapi-auth's peer_python_aws).
+fn aws_subject(
+    key: &Value,
+    region: &str,
+    scope_region: &str,
+    amz_date: &str,
+    target: &str,
+) -> String {
+    use sha2::{Digest, Sha256};
+    let hmac = |k: &[u8], m: &str| {
+        ring::hmac::sign(
+            &ring::hmac::Key::new(ring::hmac::HMAC_SHA256, k),
+            m.as_bytes(),
+        )
+        .as_ref()
+        .to_vec()
+    };
+    let hex = |b: &[u8]| b.iter().map(|x| format!("{x:02x}")).collect::<String>();
+    let host = format!("sts.{region}.amazonaws.com");
+    let token = key["session_token"].as_str();
+    let mut headers = vec![("host", host.clone()), ("x-amz-date", amz_date.to_string())];
+    if let Some(t) = token {
+        headers.push(("x-amz-security-token", t.to_string()));
+    }
+    let canonical: String = headers.iter().map(|(k, v)| format!("{k}:{v}\n")).collect();
+    let names = headers
+        .iter()
+        .map(|(k, _)| *k)
+        .collect::<Vec<_>>()
+        .join(";");
+    let request = format!(
+        "POST\n/\nAction=GetCallerIdentity&Version=2011-06-15\n{canonical}\n{names}\n{}",
+        hex(&Sha256::digest(b""))
+    );
+    let scope = format!("{}/{scope_region}/sts/aws4_request", &amz_date[..8]);
+    let to_sign = format!(
+        "AWS4-HMAC-SHA256\n{amz_date}\n{scope}\n{}",
+        hex(&Sha256::digest(request.as_bytes()))
+    );
+    let secret = key["secret_access_key"].as_str().unwrap();
+    let mut k = hmac(format!("AWS4{secret}").as_bytes(), &amz_date[..8]);
+    for part in [scope_region, "sts", "aws4_request"] {
+        k = hmac(&k, part);
+    }
+    let auth = format!(
+        "AWS4-HMAC-SHA256 Credential={}/{scope}, SignedHeaders={names}, Signature={}",
+        key["access_key_id"].as_str().unwrap(),
+        hex(&hmac(&k, &to_sign))
+    );
+    let mut list = vec![json!({"key": "Authorization", "value": auth})];
+    for (k, v) in headers {
+        list.push(json!({"key": k, "value": v}));
+    }
+    list.push(json!({"key": "x-goog-cloud-target-resource", "value": target}));
+    json!({
+        "url": format!("https://{host}?Action=GetCallerIdentity&Version=2011-06-15"),
+        "method": "POST",
+        "headers": list,
+    })
+    .to_string()
+}
+
+fn amz_date(at: std::time::SystemTime) -> String {
+    humantime::format_rfc3339_seconds(at)
+        .to_string()
+        .chars()
+        .filter(|c| *c != '-' && *c != ':')
+        .collect()
+}
+
+#[tokio::test]
+async fn aws_signed_requests_are_checked_as_aws_would() {
+    let emu = common::start(false).await;
+    let seeded: Value = common::http()
+        .get(format!("{}/__emulator/sts/providers", emu.base_url()))
+        .send()
+        .await
+        .unwrap()
+        .json()
+        .await
+        .unwrap();
+    let aud = audience(POOL, "emulator-aws");
+    let now = amz_date(std::time::SystemTime::now());
+    let aws = |subject: String| {
+        let aud = aud.clone();
+        let emu = &emu;
+        async move {
+            exchange_form(
+                emu,
+                &[
+                    ("grant_type", EXCHANGE),
+                    ("audience", &aud),
+                    ("scope", CLOUD),
+                    ("requested_token_type", ACCESS),
+                    ("subject_token", &subject),
+                    (
+                        "subject_token_type",
+                        "urn:ietf:params:aws:token-type:aws4_request",
+                    ),
+                ],
+            )
+            .await
+        }
+    };
+    for key in seeded["aws_keys"].as_array().unwrap() {
+        let (status, v) = aws(aws_subject(key, "us-east-1", "us-east-1", &now, &aud)).await;
+        assert_eq!(status, 200, "{v}");
+        assert_eq!(
+            introspect(&emu, v["access_token"].as_str().unwrap()).await["username"],
+            format!(
+                "principal://iam.googleapis.com/{POOL}/subject/{}",
+                key["arn"].as_str().unwrap()
+            )
+        );
+    }
+    let key = &seeded["aws_keys"][0];
+    // A wrong secret.
+    let mut wrong = key.clone();
+    wrong["secret_access_key"] = json!("not-the-secret");
+    let d = oauth_error(
+        aws(aws_subject(&wrong, "us-east-1", "us-east-1", &now, &aud)).await,
+        "invalid_grant",
+    )
+    .await;
+    assert!(d.contains("signature"), "{d}");
+    // Signed 20 minutes ago.
+    let stale = amz_date(std::time::SystemTime::now() - std::time::Duration::from_secs(1200));
+    let d = oauth_error(
+        aws(aws_subject(key, "us-east-1", "us-east-1", &stale, &aud)).await,
+        "invalid_grant",
+    )
+    .await;
+    assert!(d.contains("expired"), "{d}");
+    // The credential scope names another region than the URL.
+    oauth_error(
+        aws(aws_subject(key, "us-east-1", "eu-west-1", &now, &aud)).await,
+        "invalid_grant",
+    )
+    .await;
+    // Meant for another provider.
+    let d = oauth_error(
+        aws(aws_subject(
+            key,
+            "us-east-1",
+            "us-east-1",
+            &now,
+            &audience(POOL, "emulator-oidc"),
+        ))
+        .await,
+        "invalid_grant",
+    )
+    .await;
+    assert!(d.contains("x-goog-cloud-target-resource"), "{d}");
+    // The temporary key without its session token.
+    let mut no_session = seeded["aws_keys"][1].clone();
+    no_session["session_token"] = Value::Null;
+    let d = oauth_error(
+        aws(aws_subject(
+            &no_session,
+            "us-east-1",
+            "us-east-1",
+            &now,
+            &aud,
+        ))
+        .await,
+        "invalid_grant",
+    )
+    .await;
+    assert!(d.contains("security token"), "{d}");
+    // Not a serialized request.
+    oauth_error(aws("junk".into()).await, "invalid_grant").await;
+    // An OIDC token at the AWS provider, an AWS request at an OIDC provider.
+    let oidc = mint(&emu, json!({"sub": "w"})).await;
+    oauth_error(exchange(&emu, &aud, &oidc).await, "invalid_request").await;
+    let d = oauth_error(
+        exchange_form(
+            &emu,
+            &[
+                ("grant_type", EXCHANGE),
+                ("audience", &audience(POOL, "emulator-oidc")),
+                ("scope", CLOUD),
+                ("requested_token_type", ACCESS),
+                (
+                    "subject_token",
+                    &aws_subject(key, "us-east-1", "us-east-1", &now, &aud),
+                ),
+                (
+                    "subject_token_type",
+                    "urn:ietf:params:aws:token-type:aws4_request",
+                ),
+            ],
+        )
+        .await,
+        "invalid_request",
+    )
+    .await;
+    assert!(d.contains("not an AWS provider"), "{d}");
 }
