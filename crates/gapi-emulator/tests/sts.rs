@@ -259,6 +259,28 @@ async fn a_good_subject_token_is_a_federated_token_that_may_act_as_the_robot() {
         json!({"active": false})
     );
 
+    // Drive takes no federated token (Google's 401, as for an API without federation support),
+    // even one with a Drive scope.
+    let (_, v) = exchange_form(
+        &emu,
+        &[
+            ("grant_type", EXCHANGE),
+            ("audience", &audience(POOL, "emulator-oidc")),
+            ("scope", common::DRIVE),
+            ("requested_token_type", ACCESS),
+            ("subject_token", &subject),
+            ("subject_token_type", JWT),
+        ],
+    )
+    .await;
+    let r = common::http()
+        .get(format!("{}/drive/v3/about?fields=user", emu.base_url()))
+        .bearer_auth(v["access_token"].as_str().unwrap())
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(r.status(), 401);
+
     // Workload Identity User on the robot: generateAccessToken answers the robot's token...
     let (status, v) = generate_access_token(&emu, federated).await;
     assert_eq!(status, 200, "{v}");
