@@ -1,6 +1,6 @@
 //! Workload identity federation against the emulator's STS, with Python google-auth as the
 //! reference: the same `external_account` files (a subject token from a file minted by the
-//! emulator's control API, or from its URL; `token_url` = the emulator's `/v1/token`; with and
+//! emulator's control API, from its URL, or from an executable; `token_url` = the emulator's `/v1/token`; with and
 //! without `service_account_impersonation_url`) give google-auth's `identity_pool.Credentials`
 //! and gapi's `external_account` provider tokens for the same identities, as the emulator's
 //! `/v1/introspect` reports them: the federated principal, or the robot service account.
@@ -93,7 +93,7 @@ async fn username(emu: &RunningEmulator, token: &str) -> String {
     v["username"].as_str().unwrap().to_string()
 }
 
-/// Runs the google-auth peer on the file at `path` (no network: a fixed project, so
+/// Runs the google-auth peer on the file at `path` (executables allowed) (no network: a fixed project, so
 /// `google.auth.default()` asks no Resource Manager; metadata pointed at a closed port).
 async fn run_google_auth(path: &Path) -> std::process::Output {
     let script =
@@ -109,6 +109,7 @@ async fn run_google_auth(path: &Path) -> std::process::Output {
             .env("CLOUDSDK_CONFIG", home.path())
             .env("GOOGLE_APPLICATION_CREDENTIALS", &path)
             .env("GOOGLE_CLOUD_PROJECT", "gapi-emulator")
+            .env("GOOGLE_EXTERNAL_ACCOUNT_ALLOW_EXECUTABLES", "1")
             .env("GCE_METADATA_HOST", "127.0.0.1:9")
             .env("GCE_METADATA_IP", "127.0.0.1:9")
             .output()
@@ -272,4 +273,53 @@ async fn a_stale_subject_token_fails_in_both_with_the_emulators_words() {
     assert!(!out.status.success());
     let stderr = String::from_utf8_lossy(&out.stderr);
     assert!(stderr.contains("invalid_grant"), "{stderr}");
+}
+
+#[tokio::test(flavor = "multi_thread")]
+async fn executable_sourced_subject_tokens_work_for_both() {
+    use std::os::unix::fs::PermissionsExt as _;
+    let emu = Emulator::start(EmulatorConfig::default()).await.unwrap();
+    let dir = tempfile::tempdir().unwrap();
+    let token = mint(&emu, "exe-job").await;
+    let exp = std::time::SystemTime::now()
+        .duration_since(std::time::UNIX_EPOCH)
+        .unwrap()
+        .as_secs()
+        + 3000;
+    let answer = json!({
+        "version": 1, "success": true, "expiration_time": exp,
+        "token_type": "urn:ietf:params:oauth:token-type:jwt", "id_token": token,
+    });
+    let answer_path = write(dir.path(), "answer.json", &answer);
+    let script = dir.path().join("issue-token.sh");
+    std::fs::write(
+        &script,
+        format!("#!/bin/sh\ncat '{}'\n", answer_path.display()),
+    )
+    .unwrap();
+    std::fs::set_permissions(&script, std::fs::Permissions::from_mode(0o755)).unwrap();
+    let source =
+        json!({"executable": {"command": script.display().to_string(), "timeout_millis": 10000}});
+    let path = write(dir.path(), "exe.json", &config(&emu, source, false));
+    let principal = format!("principal://iam.googleapis.com/{POOL}/subject/exe-job");
+    let theirs = google_auth(&path).await;
+    assert_eq!(theirs["type"], "google.auth.pluggable.Credentials");
+    assert_eq!(
+        username(&emu, theirs["token"].as_str().unwrap()).await,
+        principal
+    );
+    // gapi: the provider itself (ADC's injectable environment does not reach the executable
+    // switch, which reads the process environment, so it is set on the builder).
+    let file: Value = serde_json::from_slice(&std::fs::read(&path).unwrap()).unwrap();
+    let ea = gapi_auth::external_account::ExternalAccountBuilder::from_json(file)
+        .unwrap()
+        .allow_executables(true)
+        .scopes([CLOUD])
+        .build()
+        .unwrap();
+    let ours = gapi_auth::Credentials::from_provider(std::sync::Arc::new(ea))
+        .access_token()
+        .await
+        .unwrap();
+    assert_eq!(username(&emu, ours.secret()).await, principal);
 }
