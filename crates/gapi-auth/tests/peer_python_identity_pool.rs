@@ -1,9 +1,10 @@
 //! Workload identity federation against the emulator's STS, with Python google-auth as the
-//! reference: the same `external_account` files (a subject token from a file minted by the
-//! emulator's control API, from its URL, or from an executable; `token_url` = the emulator's `/v1/token`; with and
-//! without `service_account_impersonation_url`) give google-auth's `identity_pool.Credentials`
-//! and gapi's `external_account` provider tokens for the same identities, as the emulator's
-//! `/v1/introspect` reports them: the federated principal, or the robot service account.
+//! reference: the same `external_account` files (a subject token minted by the emulator's
+//! control API, read from a file, its URL or an executable; `token_url` = the emulator's
+//! `/v1/token`; with and without `service_account_impersonation_url`) give google-auth's
+//! `identity_pool.Credentials` / `pluggable.Credentials` and gapi's `external_account`
+//! provider tokens for the same identities, as the emulator's `/v1/introspect` reports them:
+//! the federated principal, or the robot service account.
 //!
 //! Needs the peers: `scripts/setup-test-deps.sh && . target/test-env.sh`. Without them these
 //! tests FAIL saying so; they never skip silently.
