@@ -154,7 +154,7 @@ impl ExternalAccountBuilder {
             file,
             scopes: Vec::new(),
             http: None,
-            retry: RetryPolicy::default(),
+            retry: RetryPolicy::token_requests(),
             allow_executables: None,
             env: None,
         }
@@ -798,7 +798,7 @@ impl ExternalAuthorizedUser {
                 .filter(|u| !u.is_empty())
                 .unwrap_or_else(|| DEFAULT_UNIVERSE_DOMAIN.to_string()),
             http,
-            retry: RetryPolicy::default(),
+            retry: RetryPolicy::token_requests(),
         })
     }
 

@@ -121,7 +121,7 @@ impl ImpersonatedBuilder {
             quota_project_id: None,
             universe: DEFAULT_UNIVERSE_DOMAIN.to_string(),
             http: None,
-            retry: RetryPolicy::default(),
+            retry: RetryPolicy::token_requests(),
         }
     }
 
