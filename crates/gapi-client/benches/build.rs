@@ -28,11 +28,11 @@ fn time(runs: usize, mut f: impl FnMut()) -> Duration {
 
 fn main() {
     let t = Instant::now();
-    let client = gapi_client::transport::default_http_client().expect("HTTP client");
+    let client = gapi_client::HttpClient::new().expect("HTTP client");
     let client_setup = t.elapsed();
     std::hint::black_box(client);
     let t = Instant::now();
-    let plain = gapi_client::transport::plain_http_client().expect("plain HTTP client");
+    let plain = gapi_client::HttpClient::plain_http().expect("plain HTTP client");
     let plain_setup = t.elapsed();
     std::hint::black_box(plain);
     let entries = gapi_discovery::bundle::entries(); // index parsing: a one-time process cost
