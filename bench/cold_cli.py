@@ -38,11 +38,15 @@ def peak_rss(cmd, env, runs=5):
         out.append(int(r.stderr.strip().splitlines()[-1]) / 1024)
     return statistics.median(out)
 
+def gapi_binary():
+    """target/release/gapi, or $GAPI_BIN (to measure another build beside it)."""
+    return os.path.abspath(os.environ.get("GAPI_BIN", "target/release/gapi"))
+
 def main():
     ap = argparse.ArgumentParser()
     ap.add_argument("--runs", type=int, default=40)
     a = ap.parse_args()
-    gapi = os.path.abspath("target/release/gapi")
+    gapi = gapi_binary()
     emu = os.environ["EMU"]
     py = os.environ.get("PY", sys.executable)
     env = dict(os.environ)
