@@ -5,7 +5,16 @@
 //!
 //! File fields and executable conventions follow Python google-auth (`identity_pool`,
 //! `pluggable`): executables run only when `GOOGLE_EXTERNAL_ACCOUNT_ALLOW_EXECUTABLES=1`.
-//! AWS-sourced credentials (`credential_source.environment_id`) are not supported yet and say so.
+//! AWS-sourced credentials (`credential_source.environment_id` = `aws1`) sign a
+//! GetCallerIdentity request as google-auth's `aws` module does ([`crate::aws`]).
+//!
+//! The exchange sends google-auth's form (`grant_type` token-exchange, `audience`, `scope`,
+//! `requested_token_type` access_token, `subject_token`, `subject_token_type`, and `options`
+//! `{"userProject"}` for a workforce pool without client credentials). One difference, as
+//! Google's Go and Rust libraries: with `service_account_impersonation_url` the STS token is
+//! asked for `cloud-platform` (what `generateAccessToken` needs), the caller's scopes go to the
+//! impersonated token. Tested end to end against the emulator's STS (`gapi-emulator`,
+//! `services/sts`) beside google-auth (`tests/peer_python_identity_pool.rs`).
 
 use std::path::PathBuf;
 use std::sync::{Arc, Mutex};
@@ -22,7 +31,7 @@ use crate::protocol::transport::RetryPolicy;
 use crate::provider::{
     BoxFuture, CLOUD_PLATFORM_SCOPE, CredentialKind, DEFAULT_UNIVERSE_DOMAIN, Provider, Token,
 };
-use crate::secret::{AccessToken, Assertion, ClientSecret, RefreshToken};
+use crate::secret::{Assertion, ClientSecret, RefreshToken};
 
 /// The JSON `type` of an external-account file.
 pub const EXTERNAL_ACCOUNT_TYPE: &str = "external_account";
@@ -79,9 +88,18 @@ pub struct CredentialSource {
     /// A program printing the token.
     #[serde(default)]
     pub executable: Option<ExecutableSource>,
-    /// AWS (`aws1`); not supported.
+    /// AWS (`aws1`).
     #[serde(default)]
     pub environment_id: Option<String>,
+    /// AWS: the metadata URL of the availability zone.
+    #[serde(default)]
+    pub region_url: Option<String>,
+    /// AWS: the regional GetCallerIdentity URL (`{region}` placeholder).
+    #[serde(default)]
+    pub regional_cred_verification_url: Option<String>,
+    /// AWS: the IMDSv2 session token URL.
+    #[serde(default)]
+    pub imdsv2_session_token_url: Option<String>,
 }
 
 /// An `external_account` file.
@@ -126,6 +144,7 @@ pub struct ExternalAccountBuilder {
     http: Option<reqwest::Client>,
     retry: RetryPolicy,
     allow_executables: Option<bool>,
+    env: Option<crate::aws::EnvLookup>,
 }
 
 impl ExternalAccountBuilder {
@@ -135,8 +154,9 @@ impl ExternalAccountBuilder {
             file,
             scopes: Vec::new(),
             http: None,
-            retry: RetryPolicy::default(),
+            retry: RetryPolicy::token_requests(),
             allow_executables: None,
+            env: None,
         }
     }
 
@@ -176,6 +196,13 @@ impl ExternalAccountBuilder {
         self
     }
 
+    /// Reads the AWS variables (`AWS_REGION`, `AWS_ACCESS_KEY_ID`, ...) through `env` instead of
+    /// the process environment (for tests and embedding apps).
+    pub fn env(mut self, env: crate::aws::EnvLookup) -> Self {
+        self.env = Some(env);
+        self
+    }
+
     /// Uses this HTTP client (it must not follow redirects).
     pub fn http_client(mut self, http: reqwest::Client) -> Self {
         self.http = Some(http);
@@ -192,12 +219,20 @@ impl ExternalAccountBuilder {
     pub fn build(self) -> Result<ExternalAccount> {
         let f = self.file;
         let src = &f.credential_source;
-        let source = if src.environment_id.is_some() {
-            return Err(Error::new(
-                ErrorKind::Config,
-                "AWS-sourced external accounts (credential_source.environment_id) are not supported yet",
-            )
-            .with_hint("use a file-, URL- or executable-sourced credential configuration"));
+        let source = if let Some(id) = &src.environment_id {
+            crate::aws::check_environment_id(id)?;
+            let Some(verification_url) = src.regional_cred_verification_url.clone() else {
+                return Err(Error::new(
+                    ErrorKind::Config,
+                    "the AWS credential_source has no regional_cred_verification_url",
+                ));
+            };
+            Subject::Aws(crate::aws::AwsSource {
+                verification_url,
+                region_url: src.region_url.clone(),
+                credentials_url: src.url.clone(),
+                imdsv2_session_token_url: src.imdsv2_session_token_url.clone(),
+            })
         } else if let Some(exe) = &src.executable {
             let timeout = exe.timeout_millis.unwrap_or(30_000);
             if !(5_000..=120_000).contains(&timeout) {
@@ -292,6 +327,7 @@ impl ExternalAccountBuilder {
                 }),
                 http: self.http,
                 retry: self.retry,
+                env: self.env.unwrap_or_else(crate::aws::process_env),
                 file: f,
             }),
         })
@@ -311,6 +347,7 @@ enum Subject {
         output_file: Option<PathBuf>,
         allowed: bool,
     },
+    Aws(crate::aws::AwsSource),
 }
 
 /// Federated credentials (a [`Provider`]).
@@ -329,6 +366,7 @@ struct Inner {
     client: Option<(String, ClientSecret)>,
     http: Option<reqwest::Client>,
     retry: RetryPolicy,
+    env: crate::aws::EnvLookup,
 }
 
 impl std::fmt::Debug for ExternalAccount {
@@ -434,6 +472,10 @@ impl ExternalAccount {
                     .with_status(status));
                 }
                 extract(&text, format, url.as_str())
+            }
+            Subject::Aws(aws) => {
+                aws.subject_token(&self.http()?, &self.inner.env, &self.inner.file.audience)
+                    .await
             }
             Subject::Executable {
                 argv,
@@ -649,23 +691,7 @@ impl ExternalAccount {
             doing,
         )
         .await?;
-        let token = v
-            .get("accessToken")
-            .and_then(Value::as_str)
-            .ok_or_else(|| {
-                Error::new(
-                    ErrorKind::InvalidResponse,
-                    format!("{doing}: the answer has no accessToken"),
-                )
-            })?;
-        Ok(Token {
-            access_token: AccessToken::new(token),
-            expires_at: v
-                .get("expireTime")
-                .and_then(Value::as_str)
-                .and_then(crate::timefmt::parse_expiry),
-            scopes: Some(self.inner.scopes.clone()),
-        })
+        crate::impersonated::access_token_answer(&v, &self.inner.scopes, doing)
     }
 }
 
@@ -772,7 +798,7 @@ impl ExternalAuthorizedUser {
                 .filter(|u| !u.is_empty())
                 .unwrap_or_else(|| DEFAULT_UNIVERSE_DOMAIN.to_string()),
             http,
-            retry: RetryPolicy::default(),
+            retry: RetryPolicy::token_requests(),
         })
     }
 

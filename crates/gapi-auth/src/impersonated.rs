@@ -121,7 +121,7 @@ impl ImpersonatedBuilder {
             quota_project_id: None,
             universe: DEFAULT_UNIVERSE_DOMAIN.to_string(),
             http: None,
-            retry: RetryPolicy::default(),
+            retry: RetryPolicy::token_requests(),
         }
     }
 
@@ -300,6 +300,25 @@ impl std::fmt::Debug for Impersonated {
     }
 }
 
+/// The token of a `generateAccessToken` answer (`{accessToken, expireTime}`), granted
+/// `scopes`; shared with `external_account`'s `service_account_impersonation_url`.
+pub(crate) fn access_token_answer(v: &Value, scopes: &[String], doing: &str) -> Result<Token> {
+    let token = v
+        .get("accessToken")
+        .and_then(Value::as_str)
+        .ok_or_else(|| {
+            Error::new(
+                ErrorKind::InvalidResponse,
+                format!("{doing}: the answer has no accessToken"),
+            )
+        })?;
+    Ok(Token {
+        access_token: AccessToken::new(token),
+        expires_at: parse_expire_time(v),
+        scopes: Some(scopes.to_vec()),
+    })
+}
+
 /// Parses `expireTime` (RFC 3339, maybe with fractional seconds).
 fn parse_expire_time(v: &Value) -> Option<SystemTime> {
     v.get("expireTime")
@@ -359,20 +378,7 @@ impl Impersonated {
         });
         let doing = format!("impersonating {}", self.inner.target);
         let v = self.call(&self.inner.access_url, &body, &doing).await?;
-        let token = v
-            .get("accessToken")
-            .and_then(Value::as_str)
-            .ok_or_else(|| {
-                Error::new(
-                    ErrorKind::InvalidResponse,
-                    format!("{doing}: the answer has no accessToken"),
-                )
-            })?;
-        Ok(Token {
-            access_token: AccessToken::new(token),
-            expires_at: parse_expire_time(&v),
-            scopes: Some(self.inner.scopes.clone()),
-        })
+        access_token_answer(&v, &self.inner.scopes, &doing)
     }
 
     /// IAM signs the delegation assertion as the target; the token endpoint trades it.

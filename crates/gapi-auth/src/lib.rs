@@ -32,6 +32,7 @@
 pub mod adc;
 pub mod adc_login;
 pub mod authorized_user;
+pub mod aws;
 pub mod cache;
 pub mod credentials;
 pub mod credentials_file;

@@ -202,7 +202,7 @@ impl ServiceAccountBuilder {
             mode: Mode::Grant,
             token_uri: None,
             http: None,
-            retry: RetryPolicy::default(),
+            retry: RetryPolicy::token_requests(),
         }
     }
 

@@ -441,17 +441,25 @@ async fn executable_source_runs_only_when_allowed() {
 }
 
 #[tokio::test]
-async fn aws_sources_say_they_are_unsupported() {
+async fn aws_sources_need_aws1_and_a_verification_url() {
+    // (AWS-sourced exchanges themselves: tests/peer_python_aws.rs, against the emulator.)
     let mock = start().await;
-    let e = ExternalAccountBuilder::from_json(external(
-        &mock,
-        json!({"environment_id": "aws1"}),
-        false,
-    ))
-    .unwrap()
-    .build()
-    .unwrap_err();
-    assert!(e.to_string().contains("AWS"), "{e}");
+    for (source, words) in [
+        (
+            json!({"environment_id": "aws1"}),
+            "regional_cred_verification_url",
+        ),
+        (
+            json!({"environment_id": "aws2", "regional_cred_verification_url": "https://sts.{region}.amazonaws.com"}),
+            "version 2",
+        ),
+    ] {
+        let e = ExternalAccountBuilder::from_json(external(&mock, source, false))
+            .unwrap()
+            .build()
+            .unwrap_err();
+        assert!(e.to_string().contains(words), "{e}");
+    }
 }
 
 #[tokio::test]

@@ -119,6 +119,14 @@ fn client_code(e: &gapi_client::Error) -> u8 {
     }
 }
 
+/// A library hint in this CLI's words (the commands that do it), else its plain sentence.
+fn cli_hint(hint: gapi_client::Hint) -> &'static str {
+    match hint {
+        gapi_client::Hint::ListApis => "`gapi apis` lists the known APIs",
+        other => other.text(),
+    }
+}
+
 /// Prints an error as `error: ...`, its causes, then every `hint:` line last, and returns the
 /// exit status.
 pub fn report(err: &anyhow::Error) -> ExitCode {
@@ -147,7 +155,7 @@ pub fn render(err: &anyhow::Error) -> String {
             .downcast_ref::<gapi_client::Error>()
             .and_then(gapi_client::Error::hint)
         {
-            let hint = format!("hint: {}", hint.text());
+            let hint = format!("hint: {}", cli_hint(hint));
             if !hints.contains(&hint) {
                 hints.push(hint);
             }
@@ -187,6 +195,16 @@ pub fn report_clap(err: clap::Error) -> ExitCode {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn library_hints_are_said_in_cli_words() {
+        let err = gapi_client::build("drvie", "v3", gapi_client::NoAuth).unwrap_err();
+        let text = render(&anyhow::Error::new(err));
+        assert!(
+            text.ends_with("hint: `gapi apis` lists the known APIs"),
+            "{text}"
+        );
+    }
 
     #[test]
     fn hints_go_last_and_causes_are_not_repeated() {

@@ -496,3 +496,131 @@ async fn anonymous_errors_do_not_talk_about_refreshing() {
     assert!(!out.stderr.contains("log in again"), "{}", out.stderr);
     assert!(out.stderr.contains("without credentials"), "{}", out.stderr);
 }
+
+/// `-p` grouping is the library's: the CLI's dry run shows the URL `params_from_args` and
+/// the typed builder make for the same values (repeated parameters, `{+name}` paths), and
+/// refuses what the library refuses, with its words.
+#[tokio::test]
+async fn cli_and_library_make_the_same_url_from_the_same_parameters() {
+    common::init();
+    let dir = tempfile::tempdir().unwrap();
+    let cli_url = |api: &'static str, words: &'static [&'static str], params: Vec<String>| {
+        let mut cmd = gapi_in(dir.path());
+        cmd.arg(api).args(words);
+        for p in &params {
+            cmd.args(["-p", p]);
+        }
+        cmd.arg("--dry-run");
+        async move {
+            let out = run(cmd).await;
+            (out.code, out.stdout, out.stderr)
+        }
+    };
+    // A repeated query parameter, with a value holding `!`, `:` and a space.
+    let args = [
+        "spreadsheetId=s1",
+        "ranges=A1:B2",
+        "majorDimension=ROWS",
+        "ranges=Sheet 2!C3",
+    ];
+    let sheets = gapi_client::build("sheets", "v4", gapi_client::NoAuth).unwrap();
+    let from_args = sheets
+        .method("spreadsheets.values.batchGet")
+        .unwrap()
+        .params_from_args(args)
+        .unwrap()
+        .prepare()
+        .unwrap()
+        .url;
+    let typed = sheets
+        .method("spreadsheets.values.batchGet")
+        .unwrap()
+        .param("spreadsheetId", "s1")
+        .param("ranges", vec!["A1:B2", "Sheet 2!C3"])
+        .param("majorDimension", "ROWS")
+        .prepare()
+        .unwrap()
+        .url;
+    let (code, stdout, stderr) = cli_url(
+        "sheets:v4",
+        &["spreadsheets", "values", "batchGet"],
+        args.iter().map(|s| s.to_string()).collect(),
+    )
+    .await;
+    assert_eq!(code, 0, "{stderr}");
+    let v: serde_json::Value = serde_json::from_str(&stdout).unwrap();
+    assert_eq!(v["url"], from_args.as_str());
+    let q: Vec<(String, String)> = typed.query_pairs().into_owned().collect();
+    let ranges: Vec<&str> = q
+        .iter()
+        .filter(|(k, _)| k == "ranges")
+        .map(|(_, v)| v.as_str())
+        .collect();
+    assert_eq!(ranges, ["A1:B2", "Sheet 2!C3"], "{typed}");
+    let got: Vec<(String, String)> = url::Url::parse(v["url"].as_str().unwrap())
+        .unwrap()
+        .query_pairs()
+        .into_owned()
+        .collect();
+    let mut got_sorted = got.clone();
+    let mut want_sorted = q.clone();
+    got_sorted.sort();
+    want_sorted.sort();
+    assert_eq!(
+        got_sorted, want_sorted,
+        "same query pairs as the typed builder"
+    );
+
+    // A `{+topic}` path: reserved expansion keeps the slashes, escapes the space.
+    let pubsub = gapi_client::build("pubsub", "v1", gapi_client::NoAuth).unwrap();
+    let lib = pubsub
+        .method("projects.topics.get")
+        .unwrap()
+        .param("topic", "projects/p/topics/t one")
+        .prepare()
+        .unwrap()
+        .url;
+    let (code, stdout, stderr) = cli_url(
+        "pubsub:v1",
+        &["projects", "topics", "get"],
+        vec!["topic=projects/p/topics/t one".into()],
+    )
+    .await;
+    assert_eq!(code, 0, "{stderr}");
+    let v: serde_json::Value = serde_json::from_str(&stdout).unwrap();
+    assert_eq!(v["url"], lib.as_str());
+    assert!(
+        lib.path().ends_with("/v1/projects/p/topics/t%20one"),
+        "{lib}"
+    );
+
+    // What the library refuses, the CLI refuses with the library's message (exit 2).
+    for bad in [
+        vec!["spreadsheetId=s1".to_string(), "rangez=A1".to_string()],
+        vec![
+            "spreadsheetId=s1".to_string(),
+            "majorDimension=ROWS".to_string(),
+            "majorDimension=COLUMNS".to_string(),
+        ],
+        vec!["spreadsheetId".to_string()],
+    ] {
+        let err = sheets
+            .method("spreadsheets.values.batchGet")
+            .unwrap()
+            .params_from_args(&bad)
+            .and_then(|c| c.prepare())
+            .unwrap_err()
+            .to_string();
+        let (code, _, stderr) = cli_url(
+            "sheets:v4",
+            &["spreadsheets", "values", "batchGet"],
+            bad.clone(),
+        )
+        .await;
+        assert_eq!(code, 2, "{bad:?}: {stderr}");
+        assert!(
+            stderr.contains(&err),
+            "{bad:?}: CLI said {stderr:?}, library {err:?}"
+        );
+    }
+}

@@ -249,3 +249,57 @@ fn page_form(page: &str) -> Form {
     }
     Form { action, hidden }
 }
+
+#[tokio::test(flavor = "multi_thread")]
+async fn bad_redirect_uris_get_the_librarys_checked_error() {
+    let setup = Setup::new(true).await;
+    let secrets = setup.secrets.to_str().unwrap();
+    for (uri, why) in [
+        (
+            "http://example.com/cb",
+            "the host is not a loopback address",
+        ),
+        ("https://127.0.0.1/cb", "the scheme must be http"),
+        ("http://127.0.0.1/cb?x=1", "must not have a query"),
+        ("not a url", "cannot be served locally"),
+    ] {
+        let out = setup
+            .run(&[
+                "auth",
+                "login",
+                "--no-browser",
+                "--timeout",
+                "5",
+                "--redirect-uri",
+                uri,
+                "--client-secrets",
+                secrets,
+            ])
+            .await;
+        assert_eq!(out.code, 2, "{uri}: a usage error: {}", out.stderr);
+        assert!(
+            out.stderr.contains(&format!(
+                "the redirect URI `{uri}` cannot be served locally"
+            )) && out.stderr.contains(why)
+                && out.stderr.contains("http://127.0.0.1[:PORT][/path]"),
+            "{uri}: {}",
+            out.stderr
+        );
+        assert!(!setup.config_dir().join("credentials/default.json").exists());
+    }
+    let out = setup
+        .run(&[
+            "auth",
+            "login",
+            "--no-browser",
+            "--port",
+            "8123",
+            "--redirect-uri",
+            "http://127.0.0.1:9123/cb",
+            "--client-secrets",
+            secrets,
+        ])
+        .await;
+    assert_eq!(out.code, 2, "{}", out.stderr);
+    assert!(out.stderr.contains("differ"), "{}", out.stderr);
+}

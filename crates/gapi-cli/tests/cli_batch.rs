@@ -49,6 +49,10 @@ async fn batch_answers_every_line_in_order_and_failed_calls_are_lines() {
             r#"{{"method": "files.get", "params": {{"fileId": "{}", "fields": "id"}}}}"#,
             ids[2]
         ),
+        format!(
+            r#"{{"method": "files.delete", "params": {{"fileId": "{}"}}}}"#,
+            ids[2]
+        ),
     ]
     .join("\n");
     let file = setup.dir.path().join("calls.ndjson");
@@ -60,7 +64,7 @@ async fn batch_answers_every_line_in_order_and_failed_calls_are_lines() {
     let got = lines(&out.stdout);
     assert_eq!(
         got.len(),
-        7,
+        8,
         "one line per non-empty input line: {}",
         out.stdout
     );
@@ -77,6 +81,13 @@ async fn batch_answers_every_line_in_order_and_failed_calls_are_lines() {
     );
     assert_eq!(got[5]["body"]["files"].as_array().unwrap().len(), 1);
     assert_eq!(got[6]["body"]["id"], ids[2]);
+    // A delete's part is answered 204 with no body: the line says 204, not 200.
+    assert_eq!(got[7]["status"], 204, "{}", got[7]);
+    assert_eq!(got[7]["body"], serde_json::json!({}));
+    let gone = setup
+        .api(&["drive", "files", "get", "-p", &format!("fileId={}", ids[2])])
+        .await;
+    assert_eq!(gone.code, 4, "the batched delete happened: {}", gone.stdout);
 }
 
 #[tokio::test(flavor = "multi_thread")]

@@ -47,11 +47,11 @@ fn main() {
     std::hint::black_box(build_from_index("drive", "v3"));
     let first = t.elapsed();
     let t = Instant::now();
-    let client = gapi_client::transport::default_http_client().expect("HTTP client");
+    let client = gapi_client::HttpClient::new().expect("HTTP client");
     let client_setup = t.elapsed();
     std::hint::black_box(client);
     let t = Instant::now();
-    let plain = gapi_client::transport::plain_http_client().expect("plain HTTP client");
+    let plain = gapi_client::HttpClient::plain_http().expect("plain HTTP client");
     let plain_setup = t.elapsed();
     std::hint::black_box(plain);
     let entries = gapi_discovery::bundle::entries(); // index parsing: a one-time process cost

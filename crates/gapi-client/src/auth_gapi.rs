@@ -35,3 +35,23 @@ impl Authenticator for gapi_auth::Credentials {
         Some(gapi_auth::Credentials::granted_scopes(self))
     }
 }
+
+#[cfg(test)]
+mod tests {
+    /// Token requests and API calls take one retry policy type: a policy made for one is a
+    /// policy of the other (this would not compile with two types).
+    #[test]
+    fn one_retry_policy_type_for_tokens_and_calls() {
+        let token: gapi_auth::RetryPolicy = gapi_auth::RetryPolicy::token_requests();
+        let call: crate::RetryPolicy = token;
+        assert_eq!(call.max_attempts, 3);
+        let _flow = gapi_auth::InstalledFlow::new(
+            gapi_auth::ClientSecrets::from_json(
+                r#"{"installed":{"client_id":"c","client_secret":"s","auth_uri":"https://a/","token_uri":"https://t/"}}"#,
+            )
+            .unwrap(),
+            ["openid"],
+        )
+        .retry_policy(crate::RetryPolicy::default().with_max_attempts(2));
+    }
+}

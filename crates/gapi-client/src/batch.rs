@@ -19,22 +19,37 @@
 //! let results = Batch::new(drive.transport(), url).max_parts(100).execute(&calls).await?;
 //! for r in results {
 //!     match r {
-//!         Ok(file) => println!("{file}"),
+//!         Ok(reply) => println!("{} {}", reply.status, reply.body),
 //!         Err(e) => eprintln!("{e}"),
 //!     }
 //! }
 //! # Ok(()) }
 //! ```
 
-use reqwest::Method;
-use reqwest::header::{CONTENT_TYPE, HeaderMap, HeaderName, HeaderValue};
+use http::Method;
+use http::header::{CONTENT_TYPE, HeaderMap, HeaderName, HeaderValue};
 use serde_json::Value;
 use url::Url;
 
 use crate::auth::Authorization;
 use crate::error::{ApiError, Error};
-use crate::method_call::PreparedRequest;
+use crate::method_call::{PreparedRequest, WireRequest};
 use crate::transport::Transport;
+
+/// One call's successful (2xx) answer inside a batch: its own status (200, 201 for a create
+/// where the API says so, 204 for a delete), headers and JSON body (`{}` when empty).
+#[derive(Debug, Clone)]
+pub struct BatchReply {
+    /// The part's HTTP status, as the API answered it (2xx).
+    pub status: u16,
+    /// The part's own response headers.
+    pub headers: HeaderMap,
+    /// The JSON body; `{}` when the part had none (a 204).
+    pub body: Value,
+}
+
+/// What a batch answers for one call: its reply, or its own error.
+pub type BatchResult = Result<BatchReply, Error>;
 
 /// The most parts Google accepts in one batch.
 pub const MAX_BATCH_PARTS: usize = 1000;
@@ -74,11 +89,9 @@ impl Batch {
 
     /// Sends the requests and returns one result per request, in request
     /// order. The outer `Err` is for the batch as a whole (network, the
-    /// batch endpoint refusing it); each inner `Err` is that call's error.
-    pub async fn execute(
-        &self,
-        requests: &[PreparedRequest],
-    ) -> Result<Vec<Result<Value, Error>>, Error> {
+    /// batch endpoint refusing it); each inner `Err` is that call's error, each `Ok` its
+    /// [`BatchReply`] with the part's real status.
+    pub async fn execute(&self, requests: &[PreparedRequest]) -> Result<Vec<BatchResult>, Error> {
         let mut results = Vec::with_capacity(requests.len());
         for group in requests.chunks(self.max_parts) {
             results.extend(self.execute_group(group).await?);
@@ -86,10 +99,7 @@ impl Batch {
         Ok(results)
     }
 
-    async fn execute_group(
-        &self,
-        requests: &[PreparedRequest],
-    ) -> Result<Vec<Result<Value, Error>>, Error> {
+    async fn execute_group(&self, requests: &[PreparedRequest]) -> Result<Vec<BatchResult>, Error> {
         let mut results = self.send_once(requests).await?;
         let unauthorized: Vec<usize> = results
             .iter()
@@ -115,30 +125,22 @@ impl Batch {
         Ok(results)
     }
 
-    async fn send_once(
-        &self,
-        requests: &[PreparedRequest],
-    ) -> Result<Vec<Result<Value, Error>>, Error> {
+    async fn send_once(&self, requests: &[PreparedRequest]) -> Result<Vec<BatchResult>, Error> {
         let id_base = random_id();
         let boundary = format!("batch_{}", random_id());
         let body = encode_batch(requests, &boundary, &id_base)?;
         let content_type = HeaderValue::from_str(&format!("multipart/mixed; boundary={boundary}"))
             .map_err(|_| Error::invalid_argument("invalid batch boundary"))?;
         let idempotent = requests.iter().all(|r| r.idempotent);
-        let body = bytes::Bytes::from(body);
-        let resp = self
-            .transport
-            .send_read(
-                || {
-                    self.transport
-                        .http()
-                        .post(self.url.clone())
-                        .header(CONTENT_TYPE, content_type.clone())
-                        .body(body.clone())
-                },
-                idempotent,
-            )
-            .await?;
+        let mut headers = HeaderMap::new();
+        headers.insert(CONTENT_TYPE, content_type);
+        let wire = WireRequest {
+            method: Method::POST,
+            url: self.url.clone(),
+            headers,
+            body: Some(bytes::Bytes::from(body)),
+        };
+        let resp = self.transport.send_read(&wire, idempotent).await?;
         let content_type = resp
             .headers
             .get(CONTENT_TYPE)
@@ -362,12 +364,8 @@ fn find(haystack: &[u8], needle: &[u8], from: usize) -> Option<usize> {
 
 /// Turns the response parts into one result per request, by `Content-ID`
 /// (`<response-{id_base}+{i}>`), else by position when the server sent none.
-pub(crate) fn map_responses(
-    parts: Vec<Part<'_>>,
-    count: usize,
-    id_base: &str,
-) -> Vec<Result<Value, Error>> {
-    let mut slots: Vec<Option<Result<Value, Error>>> = (0..count).map(|_| None).collect();
+pub(crate) fn map_responses(parts: Vec<Part<'_>>, count: usize, id_base: &str) -> Vec<BatchResult> {
+    let mut slots: Vec<Option<BatchResult>> = (0..count).map(|_| None).collect();
     for (position, part) in parts.iter().enumerate() {
         let index = part
             .header("Content-ID")
@@ -398,7 +396,7 @@ fn parse_content_id(id: &str, id_base: &str) -> Option<usize> {
 }
 
 /// Parses one inner `HTTP/1.1 200 OK` message into the call's result.
-fn parse_inner_response(data: &[u8]) -> Result<Value, Error> {
+fn parse_inner_response(data: &[u8]) -> BatchResult {
     let line_end = find(data, b"\n", 0).unwrap_or(data.len());
     let status_line = String::from_utf8_lossy(&data[..line_end]);
     let status: u16 = status_line
@@ -423,10 +421,16 @@ fn parse_inner_response(data: &[u8]) -> Result<Value, Error> {
         }
     }
     if (200..300).contains(&status) {
-        if body.iter().all(u8::is_ascii_whitespace) {
-            return Ok(Value::Object(Default::default()));
-        }
-        return serde_json::from_slice(body).map_err(Error::from);
+        let body = if body.iter().all(u8::is_ascii_whitespace) {
+            Value::Object(Default::default())
+        } else {
+            serde_json::from_slice(body).map_err(Error::from)?
+        };
+        return Ok(BatchReply {
+            status,
+            headers,
+            body,
+        });
     }
     Err(Error::from_api(ApiError::from_parts(
         status, &headers, None, body,
@@ -496,7 +500,8 @@ mod tests {
         let parts = split_multipart(body.as_bytes(), "batch_x").unwrap();
         assert_eq!(parts.len(), 2);
         let results = map_responses(parts, 3, "id");
-        assert_eq!(results[0].as_ref().unwrap()["id"], "a");
+        assert_eq!(results[0].as_ref().unwrap().body["id"], "a");
+        assert_eq!(results[0].as_ref().unwrap().status, 200);
         let err = results[1].as_ref().unwrap_err();
         assert!(err.is_not_found());
         assert_eq!(err.api().unwrap().reason.as_deref(), Some("notFound"));
@@ -508,8 +513,13 @@ mod tests {
         let body = "preamble\n--b\nContent-Type: application/http\n\nHTTP/1.1 204 No Content\n\n\n--b\n\nHTTP/1.1 200 OK\n\n{\"k\":1}\n--b--";
         let parts = split_multipart(body.as_bytes(), "b").unwrap();
         let results = map_responses(parts, 2, "zz");
-        assert_eq!(results[0].as_ref().unwrap(), &serde_json::json!({}));
-        assert_eq!(results[1].as_ref().unwrap()["k"], 1);
+        let deleted = results[0].as_ref().unwrap();
+        assert_eq!(
+            (deleted.status, &deleted.body),
+            (204, &serde_json::json!({}))
+        );
+        assert_eq!(results[1].as_ref().unwrap().body["k"], 1);
+        assert_eq!(results[1].as_ref().unwrap().status, 200);
     }
 
     #[test]

@@ -8,8 +8,8 @@
 use std::path::{Path, PathBuf};
 
 use gapi_discovery::RestDescription;
-use reqwest::StatusCode;
-use reqwest::header::{ETAG, IF_NONE_MATCH};
+use http::StatusCode;
+use http::header::{ETAG, IF_NONE_MATCH};
 
 use crate::error::Error;
 
@@ -20,7 +20,7 @@ const GOOGLE_BASE: &str = "https://www.googleapis.com/";
 pub struct DiscoveryFetcher {
     base: String,
     cache_dir: Option<PathBuf>,
-    http: Option<reqwest::Client>,
+    http: Option<crate::HttpClient>,
 }
 
 impl Default for DiscoveryFetcher {
@@ -88,16 +88,18 @@ impl DiscoveryFetcher {
     }
 
     /// Uses this HTTP client.
-    pub fn http_client(mut self, http: reqwest::Client) -> Self {
+    pub fn http_client(mut self, http: crate::HttpClient) -> Self {
         self.http = Some(http);
         self
     }
 
     fn client(&self) -> Result<reqwest::Client, Error> {
         match &self.http {
-            Some(c) => Ok(c.clone()),
-            None if self.base.starts_with("http://") => crate::transport::plain_http_client(),
-            None => crate::transport::default_http_client(),
+            Some(c) => Ok(c.reqwest().clone()),
+            None if self.base.starts_with("http://") => {
+                Ok(crate::HttpClient::plain_http()?.reqwest().clone())
+            }
+            None => Ok(crate::HttpClient::new()?.reqwest().clone()),
         }
     }
 

@@ -9,7 +9,7 @@
 use std::fmt;
 use std::time::Duration;
 
-use reqwest::header::HeaderMap;
+use http::header::HeaderMap;
 
 /// Everything that can go wrong while building or sending a request. Ask what it is with the
 /// predicates (`is_network`, `is_invalid_argument`, `api`, `needs_login`, ...) and what would
@@ -37,6 +37,8 @@ enum Kind {
     },
     #[error("discovery document error: {0}")]
     Discovery(String),
+    #[error("discovery document error: {0}")]
+    UnknownApi(String),
     #[error("JSON error: {0}")]
     Json(#[source] serde_json::Error),
     #[error("upload error: {0}")]
@@ -88,6 +90,8 @@ pub enum Hint {
     GrantScope,
     /// The API is not enabled for the project (or the quota project lacks it).
     EnableApi,
+    /// No API of that name is known: look the name up in the list of known APIs.
+    ListApis,
 }
 
 impl Hint {
@@ -104,6 +108,7 @@ impl Hint {
             Hint::EnableApi => {
                 "enable the API for the project (or set a quota project that has it enabled)"
             }
+            Hint::ListApis => "check the name against the list of known APIs",
         }
     }
 }
@@ -133,6 +138,11 @@ impl Error {
     /// An error for a Discovery document that cannot be found, fetched or understood.
     pub fn discovery(msg: impl Into<String>) -> Self {
         Kind::Discovery(msg.into()).into()
+    }
+
+    /// No bundled or known API has this name (a discovery error with [`Hint::ListApis`]).
+    pub fn unknown_api(msg: impl Into<String>) -> Self {
+        Kind::UnknownApi(msg.into()).into()
     }
 
     /// Wraps a credential error that a retry (or a later call) may fix.
@@ -220,7 +230,7 @@ impl Error {
 
     /// Whether a Discovery document could not be found, fetched or understood.
     pub fn is_discovery(&self) -> bool {
-        matches!(self.kind, Kind::Discovery(_))
+        matches!(self.kind, Kind::Discovery(_) | Kind::UnknownApi(_))
     }
 
     /// Whether a JSON body could not be encoded or decoded.
@@ -243,6 +253,7 @@ impl Error {
                 (403, Some("accessNotConfigured" | "SERVICE_DISABLED")) => Some(Hint::EnableApi),
                 _ => None,
             },
+            Kind::UnknownApi(_) => Some(Hint::ListApis),
             _ => None,
         }
     }

@@ -4,7 +4,7 @@
 
 use std::borrow::Cow;
 
-use reqwest::header::{HeaderMap, HeaderValue, RETRY_AFTER};
+use http::header::{HeaderMap, HeaderValue, RETRY_AFTER};
 
 use crate::error::ApiError;
 

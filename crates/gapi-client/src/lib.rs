@@ -33,13 +33,16 @@ mod engine;
 pub mod error;
 #[doc(hidden)]
 pub mod fuzzing;
+pub mod http_client;
 pub mod media_call;
 pub mod method_call;
 pub mod method_search;
 pub mod pagination;
 pub mod params;
 pub mod policy;
-pub mod retry;
+/// When to retry and how long to wait: the `gapi-retry` crate, shared with `gapi-auth`'s
+/// token requests (one [`RetryPolicy`] type for both).
+pub use gapi_retry as retry;
 pub mod schema_check;
 pub mod scopes;
 pub mod service;
@@ -50,6 +53,7 @@ pub mod uri_template;
 pub use auth::{ApiKey, Authenticator, Authorization, NoAuth, SecretString, StaticToken};
 pub use discovery_fetch::{DiscoveryFetcher, FetchOrigin};
 pub use error::{ApiError, Error, Hint, Result};
+pub use http_client::{HttpClient, HttpClientBuilder, Response};
 pub use media_call::{DownloadCall, UploadCall};
 pub use method_call::{MediaUploadTarget, MethodCall, PreparedRequest, WireRequest};
 pub use params::ParamValue;

@@ -4,8 +4,8 @@
 use std::borrow::Cow;
 
 use gapi_discovery::{JsonSchema, RestMethod};
-use reqwest::Method;
-use reqwest::header::{HeaderMap, HeaderName, HeaderValue};
+use http::Method;
+use http::header::{CONTENT_TYPE, HeaderMap, HeaderName, HeaderValue};
 use serde_json::Value;
 
 use crate::error::Error;
@@ -195,6 +195,50 @@ impl MethodCall {
         Ok(self)
     }
 
+    /// Sets parameters from `name=value` texts, as a command line gives them (`gapi`'s `-p`):
+    /// split at the first `=`; a name given several times makes a list, which a repeated
+    /// parameter takes and any other refuses when the call is prepared ("takes one value");
+    /// values are cast, and path (`{name}`, `{+name}`), query and unknown names told apart, by
+    /// [`MethodCall::prepare`] alone. So a command line and a program giving the same values
+    /// get the same URL.
+    ///
+    /// ```
+    /// # fn main() -> Result<(), gapi_client::Error> {
+    /// let drive = gapi_client::build("drive", "v3", gapi_client::NoAuth)?;
+    /// let req = drive.method("files.list")?.params_from_args(["pageSize=5", "q=name = 'a=b'"])?.prepare()?;
+    /// assert!(req.url.as_str().contains("pageSize=5&q=name+%3D+%27a%3Db%27"));
+    /// assert!(drive.method("files.list")?.params_from_args(["pageSize"]).is_err());
+    /// # Ok(()) }
+    /// ```
+    pub fn params_from_args<I, S>(mut self, args: I) -> Result<Self, Error>
+    where
+        I: IntoIterator<Item = S>,
+        S: AsRef<str>,
+    {
+        let mut grouped: Vec<(String, Vec<ParamValue>)> = Vec::new();
+        for arg in args {
+            let arg = arg.as_ref();
+            let Some((name, value)) = arg.split_once('=') else {
+                return Err(Error::invalid_argument(format!(
+                    "parameter {arg:?} must be name=value"
+                )));
+            };
+            let value = ParamValue::Str(value.to_string());
+            match grouped.iter_mut().find(|(n, _)| n == name) {
+                Some((_, values)) => values.push(value),
+                None => grouped.push((name.to_string(), vec![value])),
+            }
+        }
+        for (name, mut values) in grouped {
+            self = if values.len() == 1 {
+                self.param(name, values.remove(0))
+            } else {
+                self.param(name, ParamValue::List(values))
+            };
+        }
+        Ok(self)
+    }
+
     /// Removes a parameter.
     pub fn remove_param(mut self, name: &str) -> Self {
         self.params.retain(|(n, _)| n != name);
@@ -347,11 +391,8 @@ impl MethodCall {
                 .map_err(|_| Error::invalid_argument(format!("invalid value for header {k}")))?;
             headers.append(name, value);
         }
-        if self.body.is_some() && !headers.contains_key(reqwest::header::CONTENT_TYPE) {
-            headers.insert(
-                reqwest::header::CONTENT_TYPE,
-                HeaderValue::from_static("application/json"),
-            );
+        if self.body.is_some() && !headers.contains_key(CONTENT_TYPE) {
+            headers.insert(CONTENT_TYPE, HeaderValue::from_static("application/json"));
         }
 
         let media_upload = if m.supports_media_upload || m.media_upload.is_some() {
@@ -437,8 +478,8 @@ impl MethodCall {
         execute_prepared(&self.service, &prepared).await
     }
 
-    /// Sends the call and returns the raw response (for media downloads or custom decoding).
-    pub async fn send(&self) -> Result<reqwest::Response, Error> {
+    /// Sends the call and returns the response with its body unread (for custom decoding).
+    pub async fn send(&self) -> Result<crate::Response, Error> {
         let prepared = self.prepare()?;
         send_prepared(&self.service, &prepared).await
     }
@@ -491,7 +532,7 @@ impl PreparedRequest {
                 HeaderValue::from_static("GET"),
             );
             headers.insert(
-                reqwest::header::CONTENT_TYPE,
+                CONTENT_TYPE,
                 HeaderValue::from_static("application/x-www-form-urlencoded"),
             );
             return Ok(WireRequest {
@@ -514,29 +555,13 @@ impl PreparedRequest {
     }
 }
 
-fn request_builder(transport: &crate::Transport, wire: &WireRequest) -> reqwest::RequestBuilder {
-    let mut rb = transport
-        .http()
-        .request(wire.method.clone(), wire.url.clone())
-        .headers(wire.headers.clone());
-    if let Some(b) = &wire.body {
-        rb = rb.body(b.clone());
-    } else if matches!(wire.method, Method::POST | Method::PUT | Method::PATCH) {
-        rb = rb.header(reqwest::header::CONTENT_LENGTH, "0");
-    }
-    rb
-}
-
 /// Sends a prepared request through the service's transport (the body is left unread).
 pub async fn send_prepared(
     service: &Service,
     prepared: &PreparedRequest,
-) -> Result<reqwest::Response, Error> {
-    let transport = service.transport();
+) -> Result<crate::Response, Error> {
     let wire = prepared.wire()?;
-    transport
-        .send(|| request_builder(transport, &wire), prepared.idempotent)
-        .await
+    service.transport().send(&wire, prepared.idempotent).await
 }
 
 /// Sends a prepared request and decodes its JSON response (`{}` for an empty body). The body
@@ -546,10 +571,10 @@ pub async fn execute_prepared(
     service: &Service,
     prepared: &PreparedRequest,
 ) -> Result<Value, Error> {
-    let transport = service.transport();
     let wire = prepared.wire()?;
-    let resp = transport
-        .send_read(|| request_builder(transport, &wire), prepared.idempotent)
+    let resp = service
+        .transport()
+        .send_read(&wire, prepared.idempotent)
         .await?;
     let bytes = resp.body;
     if bytes.iter().all(|b| b.is_ascii_whitespace()) {
@@ -605,7 +630,7 @@ mod tests {
             .param("fileId", "a/b c")
             .prepare()
             .unwrap();
-        assert_eq!(r.method, reqwest::Method::GET);
+        assert_eq!(r.method, http::Method::GET);
         assert_eq!(r.url.path(), "/drive/v3/files/a%2Fb%20c");
         assert!(r.url.query().unwrap().contains("alt=json"));
         assert!(r.url.query().unwrap().contains("prettyPrint=false"));
@@ -658,6 +683,17 @@ mod tests {
             .prepare()
             .unwrap_err();
         assert!(err.to_string().contains("did you mean pageSize"), "{err}");
+    }
+
+    #[test]
+    fn unknown_api_hint_is_data_not_cli_text() {
+        let err = build("drvie", "v3", NoAuth).unwrap_err();
+        assert_eq!(err.hint(), Some(crate::Hint::ListApis));
+        assert!(err.to_string().contains("did you mean drive"), "{err}");
+        assert!(
+            !err.to_string().contains("gapi "),
+            "no CLI command in {err}"
+        );
     }
 
     #[test]

@@ -192,9 +192,7 @@ fn unknown_api(api: &str) -> Error {
     } else {
         format!(" (did you mean {}?)", close.join(", "))
     };
-    Error::discovery(format!(
-        "unknown API {api:?}{hint}; `gapi apis` lists the known ones"
-    ))
+    Error::unknown_api(format!("unknown API {api:?}{hint}"))
 }
 
 /// Options for a [`Service`]: the document, credentials, endpoint override and transport.
@@ -203,7 +201,7 @@ pub struct ServiceBuilder {
     auth: Arc<dyn Authenticator>,
     endpoint: Option<String>,
     quota_project: Option<String>,
-    http: Option<reqwest::Client>,
+    http: Option<crate::HttpClient>,
     retry: Option<RetryPolicy>,
     user_agent: Option<String>,
     transport: Option<Transport>,
@@ -258,7 +256,7 @@ impl ServiceBuilder {
         self
     }
     /// Sends through this HTTP client.
-    pub fn http_client(mut self, http: reqwest::Client) -> Self {
+    pub fn http_client(mut self, http: crate::HttpClient) -> Self {
         self.http = Some(http);
         self
     }

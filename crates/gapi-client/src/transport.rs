@@ -2,13 +2,15 @@
 //! token refresh after a 401 are the retry engine's (`engine.rs`).
 
 use std::sync::Arc;
-use std::time::Duration;
 
-use reqwest::header::{HeaderName, HeaderValue};
-use reqwest::{RequestBuilder, Response};
+use http::Method;
+use http::header::{HeaderName, HeaderValue};
+use reqwest::RequestBuilder;
 
 use crate::auth::{Authenticator, Authorization, NoAuth};
 use crate::error::Error;
+use crate::http_client::{HttpClient, Response};
+use crate::method_call::WireRequest;
 use crate::retry::RetryPolicy;
 
 /// The `User-Agent` gapi sends.
@@ -29,7 +31,7 @@ pub struct Transport {
 }
 
 struct Inner {
-    http: Option<reqwest::Client>,
+    http: Option<HttpClient>,
     plain_http: bool,
     auth: Arc<dyn Authenticator>,
     quota_project: Option<String>,
@@ -48,36 +50,9 @@ impl std::fmt::Debug for Transport {
     }
 }
 
-/// Builds the default HTTP client: gzip, HTTP/2 when offered, a connect timeout, keep-alive.
-///
-/// Installs rustls' ring crypto provider as the process default if none is installed yet.
-pub fn default_http_client() -> Result<reqwest::Client, Error> {
-    http_client_builder().build().map_err(Error::from)
-}
-
-/// Builds a client for plain-HTTP endpoints (an emulator, a local server): no certificate
-/// store is loaded (that costs milliseconds at start-up), so HTTPS URLs fail verification.
-pub fn plain_http_client() -> Result<reqwest::Client, Error> {
-    http_client_builder()
-        .tls_certs_only(std::iter::empty())
-        .build()
-        .map_err(Error::from)
-}
-
-fn http_client_builder() -> reqwest::ClientBuilder {
-    let _ = rustls::crypto::ring::default_provider().install_default();
-    reqwest::Client::builder()
-        .user_agent(USER_AGENT)
-        .gzip(true)
-        .connect_timeout(Duration::from_secs(20))
-        .read_timeout(Duration::from_secs(120))
-        .tcp_nodelay(true)
-        .pool_idle_timeout(Duration::from_secs(60))
-}
-
 /// Options for a [`Transport`].
 pub struct TransportBuilder {
-    http: Option<reqwest::Client>,
+    http: Option<HttpClient>,
     plain_http: bool,
     auth: Arc<dyn Authenticator>,
     quota_project: Option<String>,
@@ -108,7 +83,7 @@ impl Default for TransportBuilder {
 
 impl TransportBuilder {
     /// Uses this HTTP client instead of the default one (proxies, custom TLS, timeouts).
-    pub fn http_client(mut self, http: reqwest::Client) -> Self {
+    pub fn http_client(mut self, http: HttpClient) -> Self {
         self.http = Some(http);
         self
     }
@@ -176,15 +151,9 @@ impl Transport {
         Transport::builder().auth(auth).build()
     }
 
-    /// The underlying HTTP client (shared connection pool), for media and batch code.
-    ///
-    /// Without a client of the caller's, all services of the process share one default client,
-    /// created on first use (so building a service costs no TLS set-up).
-    ///
-    /// # Panics
-    /// Only if the default client cannot be created at all (no usable TLS provider); use
-    /// [`Transport::try_http`] to get that as an error.
-    pub fn http(&self) -> &reqwest::Client {
+    /// The underlying HTTP client (shared connection pool), for media and batch code; called
+    /// only after [`Transport::try_http`] succeeded.
+    pub(crate) fn http(&self) -> &reqwest::Client {
         match self.try_http() {
             Ok(c) => c,
             Err(e) => panic!("{e}"),
@@ -192,21 +161,24 @@ impl Transport {
     }
 
     /// The underlying HTTP client, or why the default one could not be created.
-    pub fn try_http(&self) -> Result<&reqwest::Client, Error> {
+    ///
+    /// Without a client of the caller's, all services of the process share one default client,
+    /// created on first use (so building a service costs no TLS set-up).
+    pub(crate) fn try_http(&self) -> Result<&reqwest::Client, Error> {
         if let Some(c) = &self.inner.http {
-            return Ok(c);
+            return Ok(c.reqwest());
         }
-        type Shared = std::sync::OnceLock<Result<reqwest::Client, String>>;
+        type Shared = std::sync::OnceLock<Result<HttpClient, String>>;
         static SHARED: Shared = std::sync::OnceLock::new();
         static SHARED_PLAIN: Shared = std::sync::OnceLock::new();
-        let (slot, make): (&Shared, fn() -> Result<reqwest::Client, Error>) =
-            if self.inner.plain_http {
-                (&SHARED_PLAIN, plain_http_client)
-            } else {
-                (&SHARED, default_http_client)
-            };
+        let (slot, make): (&Shared, fn() -> Result<HttpClient, Error>) = if self.inner.plain_http {
+            (&SHARED_PLAIN, HttpClient::plain_http)
+        } else {
+            (&SHARED, HttpClient::new)
+        };
         slot.get_or_init(|| make().map_err(|e| e.to_string()))
             .as_ref()
+            .map(HttpClient::reqwest)
             .map_err(|e| Error::invalid_argument(format!("could not create the HTTP client: {e}")))
     }
 
@@ -231,7 +203,7 @@ impl Transport {
     }
 
     /// Adds gapi's standard headers and the given authorization to a request.
-    pub fn decorate(&self, mut rb: RequestBuilder, auth: &Authorization) -> RequestBuilder {
+    pub(crate) fn decorate(&self, mut rb: RequestBuilder, auth: &Authorization) -> RequestBuilder {
         rb = rb
             .header(reqwest::header::USER_AGENT, &self.inner.user_agent)
             .header(
@@ -267,18 +239,44 @@ impl Transport {
         }
     }
 
-    /// Sends a request built by `build` (called again for every attempt): authorizes it, adds
-    /// the standard headers, refreshes the token once after a 401, and retries as the
-    /// [`RetryPolicy`] says (`idempotent` = false for POST/PATCH).
+    /// Sends `request` (sent again for every attempt): authorizes it, adds the standard
+    /// headers, refreshes the token once after a 401, and retries as the [`RetryPolicy`] says
+    /// (`idempotent` = false for POST/PATCH).
     ///
     /// Returns the response for 1xx/2xx/3xx statuses (a resumable upload's 308 included);
-    /// 4xx/5xx become API errors ([`Error::api`]). The body is not read here: a caller that needs it whole
-    /// should use [`Transport::send_read`], which retries a body cut off mid-way too.
-    pub async fn send(
+    /// 4xx/5xx become API errors ([`Error::api`]). The body is not read here: a caller that
+    /// needs it whole should use [`Transport::send_read`], which retries a body cut off
+    /// mid-way too.
+    pub async fn send(&self, request: &WireRequest, idempotent: bool) -> Result<Response, Error> {
+        self.send_with(|| self.request_builder(request), idempotent)
+            .await
+            .map(Response::new)
+    }
+
+    /// Like [`Transport::send`], and reads the whole body inside the same retry loop: a
+    /// connection dropped mid-body is a transport error, retried (for idempotent requests)
+    /// within the same attempt budget, so a caller never sees half a response.
+    pub async fn send_read(
+        &self,
+        request: &WireRequest,
+        idempotent: bool,
+    ) -> Result<FullResponse, Error> {
+        let http = self.try_http()?;
+        self.execute(
+            http,
+            |_| Ok(self.request_builder(request)),
+            idempotent,
+            read_full,
+        )
+        .await
+    }
+
+    /// [`Transport::send`] for a request built by `build` (called again for every attempt).
+    pub(crate) async fn send_with(
         &self,
         build: impl Fn() -> RequestBuilder,
         idempotent: bool,
-    ) -> Result<Response, Error> {
+    ) -> Result<reqwest::Response, Error> {
         let http = self.try_http()?;
         self.execute(
             http,
@@ -289,17 +287,18 @@ impl Transport {
         .await
     }
 
-    /// Like [`Transport::send`], and reads the whole body inside the same retry loop: a
-    /// connection dropped mid-body is a transport error, retried (for idempotent requests)
-    /// within the same attempt budget, so a caller never sees half a response.
-    pub async fn send_read(
-        &self,
-        build: impl Fn() -> RequestBuilder,
-        idempotent: bool,
-    ) -> Result<FullResponse, Error> {
-        let http = self.try_http()?;
-        self.execute(http, |_| Ok(build()), idempotent, read_full)
-            .await
+    /// A wire request as a request of the underlying client (no credentials yet).
+    fn request_builder(&self, wire: &WireRequest) -> RequestBuilder {
+        let mut rb = self
+            .http()
+            .request(wire.method.clone(), wire.url.clone())
+            .headers(wire.headers.clone());
+        if let Some(b) = &wire.body {
+            rb = rb.body(b.clone());
+        } else if matches!(wire.method, Method::POST | Method::PUT | Method::PATCH) {
+            rb = rb.header(http::header::CONTENT_LENGTH, "0");
+        }
+        rb
     }
 
     /// Runs a request through the one retry engine (`crate::engine`) on `http`.
@@ -312,7 +311,7 @@ impl Transport {
     ) -> Result<T, Error>
     where
         B: Fn(&reqwest::Client) -> Result<RequestBuilder, Error>,
-        F: Fn(Response) -> Fut,
+        F: Fn(reqwest::Response) -> Fut,
         Fut: std::future::Future<Output = Result<T, Error>>,
     {
         crate::engine::execute(self, http, build, idempotent, finish).await
@@ -323,14 +322,14 @@ impl Transport {
 #[derive(Debug, Clone)]
 pub struct FullResponse {
     /// The HTTP status (below 400).
-    pub status: reqwest::StatusCode,
+    pub status: http::StatusCode,
     /// The response headers.
-    pub headers: reqwest::header::HeaderMap,
+    pub headers: http::HeaderMap,
     /// The whole body.
     pub body: bytes::Bytes,
 }
 
-async fn read_full(resp: Response) -> Result<FullResponse, Error> {
+async fn read_full(resp: reqwest::Response) -> Result<FullResponse, Error> {
     let status = resp.status();
     let headers = resp.headers().clone();
     let body = resp.bytes().await?;

@@ -1,5 +1,5 @@
 //! Batch requests against an in-process mock of Google's batch endpoint:
-//! mixed success and 404, answers out of order, splitting at the part
+//! mixed statuses (200, 201, 204, 404) each reported as answered, answers out of order, splitting at the part
 //! limit, and parts answered 401 retried once after a forced refresh.
 
 use std::sync::atomic::{AtomicU32, Ordering};
@@ -88,7 +88,9 @@ async fn batch(State(seen): State<Shared>, headers: HeaderMap, body: String) -> 
             )
         } else if request_line.starts_with("POST /drive/v3/files") {
             let sent: Value = serde_json::from_str(inner_body.trim_end()).unwrap_or(Value::Null);
-            ("200 OK", json!({"id": "new", "name": sent["name"]}))
+            ("201 Created", json!({"id": "new", "name": sent["name"]}))
+        } else if request_line.starts_with("DELETE ") {
+            ("204 No Content", Value::Null)
         } else {
             let id = path
                 .trim_start_matches("/drive/v3/files/")
@@ -104,8 +106,13 @@ async fn batch(State(seen): State<Shared>, headers: HeaderMap, body: String) -> 
     // Answer in reverse order, as servers may.
     let mut out = String::new();
     for (id, (status, json)) in answers.into_iter().rev() {
+        let body = if json.is_null() {
+            "\r\n".to_string()
+        } else {
+            format!("Content-Type: application/json; charset=UTF-8\r\n\r\n{json}\r\n")
+        };
         out.push_str(&format!(
-            "--batch_resp\r\nContent-Type: application/http\r\nContent-ID: <response-{id}>\r\n\r\nHTTP/1.1 {status}\r\nContent-Type: application/json; charset=UTF-8\r\n\r\n{json}\r\n"
+            "--batch_resp\r\nContent-Type: application/http\r\nContent-ID: <response-{id}>\r\n\r\nHTTP/1.1 {status}\r\n{body}"
         ));
     }
     out.push_str("--batch_resp--\r\n");
@@ -189,15 +196,27 @@ async fn batch_maps_mixed_results_back_in_request_order() {
             .param("fields", "id,name")
             .prepare()
             .unwrap(),
+        svc.method("files.delete")
+            .unwrap()
+            .param("fileId", "gone")
+            .prepare()
+            .unwrap(),
     ];
     let results = batch_for(&svc).execute(&reqs).await.unwrap();
-    assert_eq!(results.len(), 4);
-    assert_eq!(results[0].as_ref().unwrap()["id"], "a");
+    assert_eq!(results.len(), 5);
+    let ok = |i: usize| results[i].as_ref().unwrap();
+    assert_eq!((ok(0).status, &ok(0).body["id"]), (200, &json!("a")));
     let err = results[1].as_ref().unwrap_err();
     assert!(err.is_not_found(), "{err}");
     assert_eq!(err.api().unwrap().reason.as_deref(), Some("notFound"));
-    assert_eq!(results[2].as_ref().unwrap()["name"], "n\r\n--x");
-    assert_eq!(results[3].as_ref().unwrap()["id"], "b");
+    assert_eq!(ok(2).status, 201, "a create answered 201 says so");
+    assert_eq!(ok(2).body["name"], "n\r\n--x");
+    assert_eq!(ok(3).body["id"], "b");
+    assert_eq!(
+        (ok(4).status, &ok(4).body),
+        (204, &json!({})),
+        "a delete answered 204 has an empty body"
+    );
 
     let s = seen.lock().unwrap();
     assert_eq!(s.batches.len(), 1);
@@ -229,7 +248,7 @@ async fn batch_splits_at_the_part_limit() {
     let results = batch_for(&svc).max_parts(2).execute(&reqs).await.unwrap();
     let ids: Vec<String> = results
         .iter()
-        .map(|r| r.as_ref().unwrap()["id"].as_str().unwrap().to_string())
+        .map(|r| r.as_ref().unwrap().body["id"].as_str().unwrap().to_string())
         .collect();
     assert_eq!(ids, ["f0", "f1", "f2", "f3", "f4"]);
     let sizes: Vec<usize> = seen
@@ -266,7 +285,7 @@ async fn parts_answered_401_are_retried_once_after_a_refresh() {
     ];
     let results = batch_for(&svc).execute(&reqs).await.unwrap();
     for (r, want) in results.iter().zip(["public", "private1", "private2"]) {
-        assert_eq!(r.as_ref().unwrap()["id"], want);
+        assert_eq!(r.as_ref().unwrap().body["id"], want);
     }
     assert_eq!(
         auth.refreshes.load(Ordering::SeqCst),

@@ -437,6 +437,12 @@ async fn batch_returns_mixed_success_and_not_found() {
             .body(json!({"name": "made-in-batch"}))
             .prepare()
             .unwrap(),
+        env.drive
+            .method("files.delete")
+            .unwrap()
+            .param("fileId", id(&a))
+            .prepare()
+            .unwrap(),
     ];
     let url = url::Url::parse(&env.drive.batch_url().expect("drive has batchPath")).unwrap();
     let results = Batch::new(env.drive.transport(), url)
@@ -444,14 +450,21 @@ async fn batch_returns_mixed_success_and_not_found() {
         .execute(&reqs)
         .await
         .unwrap();
-    assert_eq!(results.len(), 3);
-    assert_eq!(results[0].as_ref().unwrap()["name"], "a.txt");
+    assert_eq!(results.len(), 4);
+    assert_eq!(results[0].as_ref().unwrap().body["name"], "a.txt");
+    assert_eq!(results[0].as_ref().unwrap().status, 200);
+    let deleted = results[3].as_ref().unwrap();
+    assert_eq!(
+        (deleted.status, &deleted.body),
+        (204, &json!({})),
+        "a batched delete reports its 204"
+    );
     assert!(
         results[1].as_ref().unwrap_err().is_not_found(),
         "{:?}",
         results[1]
     );
-    assert_eq!(results[2].as_ref().unwrap()["name"], "made-in-batch");
+    assert_eq!(results[2].as_ref().unwrap().body["name"], "made-in-batch");
 }
 
 #[tokio::test]

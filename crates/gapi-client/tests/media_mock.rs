@@ -541,7 +541,7 @@ async fn simple_upload_stores_exact_bytes_from_file_and_memory() {
         .progress(Progress::new(move |d, _| *sink.lock().unwrap() = d));
     let v = client
         .upload(
-            reqwest::Method::POST,
+            http::Method::POST,
             upload_url(&base),
             UploadProtocol::Simple,
             None,
@@ -556,7 +556,7 @@ async fn simple_upload_stores_exact_bytes_from_file_and_memory() {
 
     let v = client
         .upload(
-            reqwest::Method::POST,
+            http::Method::POST,
             upload_url(&base),
             UploadProtocol::Simple,
             None,
@@ -570,7 +570,7 @@ async fn simple_upload_stores_exact_bytes_from_file_and_memory() {
     // Metadata cannot ride on a simple upload: a clear error, nothing sent.
     let err = client
         .upload(
-            reqwest::Method::POST,
+            http::Method::POST,
             upload_url(&base),
             UploadProtocol::Simple,
             Some(&json!({"name": "x"})),
@@ -596,7 +596,7 @@ async fn multipart_upload_stores_exact_bytes_with_boundary_like_content() {
     ] {
         let v = client
             .upload(
-                reqwest::Method::POST,
+                http::Method::POST,
                 upload_url(&base),
                 UploadProtocol::Multipart,
                 Some(&meta),
@@ -614,7 +614,7 @@ async fn multipart_upload_stores_exact_bytes_with_boundary_like_content() {
     // Empty media is fine too.
     let v = client
         .upload(
-            reqwest::Method::POST,
+            http::Method::POST,
             upload_url(&base),
             UploadProtocol::Multipart,
             None,
@@ -644,7 +644,7 @@ async fn resumable_upload_in_chunks_with_308_and_with_no_308_override() {
             .progress(Progress::new(move |d, t| sink.lock().unwrap().push((d, t))));
         let v = client
             .upload(
-                reqwest::Method::POST,
+                http::Method::POST,
                 upload_url(&base),
                 UploadProtocol::Resumable,
                 Some(&json!({"name": "r"})),
@@ -691,7 +691,7 @@ async fn resumable_stream_of_unknown_length_sends_star_then_total() {
     let data = tricky_data(512 * KIB, 4);
     let v = client
         .upload(
-            reqwest::Method::POST,
+            http::Method::POST,
             upload_url(&base),
             UploadProtocol::Resumable,
             None,
@@ -714,7 +714,7 @@ async fn resumable_stream_of_unknown_length_sends_star_then_total() {
     // An empty stream finishes with a bare `bytes */0`.
     let v = client
         .upload(
-            reqwest::Method::POST,
+            http::Method::POST,
             upload_url(&base),
             UploadProtocol::Resumable,
             None,
@@ -743,7 +743,7 @@ async fn resumable_resumes_after_a_dropped_connection_for_files_and_streams() {
         };
         let v = client
             .upload(
-                reqwest::Method::POST,
+                http::Method::POST,
                 upload_url(&base),
                 UploadProtocol::Resumable,
                 None,
@@ -787,7 +787,7 @@ async fn resumable_continues_after_a_503_mid_way() {
     let data = tricky_data(600 * KIB, 6);
     let v = client
         .upload(
-            reqwest::Method::POST,
+            http::Method::POST,
             upload_url(&base),
             UploadProtocol::Resumable,
             None,
@@ -825,7 +825,7 @@ async fn resumable_session_is_resumed_by_a_later_process() {
         );
         let err = client
             .upload(
-                reqwest::Method::POST,
+                http::Method::POST,
                 upload_url(&base),
                 UploadProtocol::Resumable,
                 Some(&json!({"name": "later"})),
@@ -910,7 +910,7 @@ async fn post_is_not_retried_by_default_but_is_when_opted_in() {
     let client = media(fast_policy());
     let err = client
         .upload(
-            reqwest::Method::POST,
+            http::Method::POST,
             upload_url(&base),
             UploadProtocol::Simple,
             None,
@@ -934,7 +934,7 @@ async fn post_is_not_retried_by_default_but_is_when_opted_in() {
     let client = media(fast_policy().with_retry_non_idempotent(true));
     let v = client
         .upload(
-            reqwest::Method::POST,
+            http::Method::POST,
             upload_url(&base),
             UploadProtocol::Simple,
             None,
@@ -954,7 +954,7 @@ async fn retry_after_is_honoured() {
     let data = tricky_data(10 * KIB, 8);
     let v = client
         .upload(
-            reqwest::Method::POST,
+            http::Method::POST,
             upload_url(&base),
             UploadProtocol::Simple,
             None,
@@ -997,7 +997,7 @@ async fn download_streams_resumes_part_files_and_dropped_connections() {
     let data = tricky_data(2 * 1024 * KIB + 17, 9);
     let v = client
         .upload(
-            reqwest::Method::POST,
+            http::Method::POST,
             upload_url(&base),
             UploadProtocol::Simple,
             None,
@@ -1100,7 +1100,7 @@ async fn resumable_resends_the_part_of_a_chunk_the_server_did_not_keep() {
     // A stream: the unkept bytes can only come from the chunk buffer.
     let v = client
         .upload(
-            reqwest::Method::POST,
+            http::Method::POST,
             upload_url(&base),
             UploadProtocol::Resumable,
             None,

@@ -10,7 +10,7 @@ use axum::extract::{Path, State};
 use axum::http::StatusCode;
 use axum::response::{IntoResponse, Response};
 use axum::routing::any;
-use gapi_client::{RetryPolicy, Transport};
+use gapi_client::{RetryPolicy, Transport, WireRequest};
 use serde_json::json;
 
 /// A scripted failure: status, error reason, Retry-After seconds.
@@ -72,13 +72,17 @@ fn fast() -> RetryPolicy {
 async fn call(
     t: &Transport,
     base: &str,
-    method: reqwest::Method,
+    method: http::Method,
     name: &str,
     idempotent: bool,
-) -> Result<reqwest::Response, gapi_client::Error> {
-    let url = format!("{base}/{name}");
-    t.send(|| t.http().request(method.clone(), &url), idempotent)
-        .await
+) -> Result<gapi_client::Response, gapi_client::Error> {
+    let request = WireRequest {
+        method,
+        url: url::Url::parse(&format!("{base}/{name}")).unwrap(),
+        headers: http::HeaderMap::new(),
+        body: None,
+    };
+    t.send(&request, idempotent).await
 }
 
 fn hits(s: &Shared, name: &str) -> usize {
@@ -109,31 +113,31 @@ async fn retryable_failures_are_retried_and_others_are_not() {
     let t = transport(fast());
 
     assert!(
-        call(&t, &base, reqwest::Method::GET, "flaky", true)
+        call(&t, &base, http::Method::GET, "flaky", true)
             .await
             .is_ok()
     );
     assert_eq!(hits(&s, "flaky"), 4);
     assert!(
-        call(&t, &base, reqwest::Method::GET, "ratelimited", true)
+        call(&t, &base, http::Method::GET, "ratelimited", true)
             .await
             .is_ok()
     );
     assert_eq!(hits(&s, "ratelimited"), 2);
 
-    let err = call(&t, &base, reqwest::Method::GET, "forbidden", true)
+    let err = call(&t, &base, http::Method::GET, "forbidden", true)
         .await
         .unwrap_err();
     assert_eq!(err.http_status(), Some(403));
     assert_eq!(hits(&s, "forbidden"), 1);
-    let err = call(&t, &base, reqwest::Method::GET, "missing", true)
+    let err = call(&t, &base, http::Method::GET, "missing", true)
         .await
         .unwrap_err();
     assert!(err.is_not_found());
     assert_eq!(hits(&s, "missing"), 1);
 
     // The policy gives up after max_attempts (5 by default).
-    let err = call(&t, &base, reqwest::Method::GET, "down", true)
+    let err = call(&t, &base, http::Method::GET, "down", true)
         .await
         .unwrap_err();
     assert_eq!(err.http_status(), Some(503));
@@ -154,7 +158,7 @@ async fn post_is_retried_only_when_opted_in() {
     let err = call(
         &transport(fast()),
         &base,
-        reqwest::Method::POST,
+        http::Method::POST,
         "create",
         false,
     )
@@ -165,7 +169,7 @@ async fn post_is_retried_only_when_opted_in() {
 
     let t = transport(fast().with_retry_non_idempotent(true));
     assert!(
-        call(&t, &base, reqwest::Method::POST, "create2", false)
+        call(&t, &base, http::Method::POST, "create2", false)
             .await
             .is_ok()
     );
@@ -181,15 +185,9 @@ async fn retry_after_is_waited_for() {
     );
     let (base, s) = start(script).await;
     assert!(
-        call(
-            &transport(fast()),
-            &base,
-            reqwest::Method::GET,
-            "busy",
-            true
-        )
-        .await
-        .is_ok()
+        call(&transport(fast()), &base, http::Method::GET, "busy", true)
+            .await
+            .is_ok()
     );
     let times = s.lock().unwrap().hits["busy"].clone();
     assert_eq!(times.len(), 2);
@@ -214,14 +212,14 @@ async fn dropped_connections_are_retried_for_idempotent_calls_only() {
         }
     });
     let t = transport(fast().with_max_attempts(3));
-    let err = call(&t, &base, reqwest::Method::GET, "x", true)
+    let err = call(&t, &base, http::Method::GET, "x", true)
         .await
         .unwrap_err();
     assert!(err.is_network(), "{err}");
     assert_eq!(*accepted.lock().unwrap(), 3);
 
     *accepted.lock().unwrap() = 0;
-    let err = call(&t, &base, reqwest::Method::POST, "x", false)
+    let err = call(&t, &base, http::Method::POST, "x", false)
         .await
         .unwrap_err();
     assert!(err.is_network(), "{err}");

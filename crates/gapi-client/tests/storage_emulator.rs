@@ -394,7 +394,7 @@ async fn storage_emulator_uploads_downloads_and_deletes_exact_bytes() {
         .await
         .unwrap();
     assert_eq!(results.len(), 2);
-    let patched = results[0].as_ref().unwrap();
+    let patched = &results[0].as_ref().unwrap().body;
     assert_eq!(patched["name"], "stream.bin", "{patched}");
     assert_eq!(patched["metadata"]["batched"], "yes", "{patched}");
     assert!(

@@ -126,6 +126,11 @@ impl LocalServer {
             .path(url.path()))
     }
 
+    /// The port it will listen on (0 = any free port), e.g. the one a redirect URI named.
+    pub fn listen_port(&self) -> u16 {
+        self.port
+    }
+
     /// The port to listen on (0 = any free port).
     pub fn port(mut self, port: u16) -> Self {
         self.port = port;

@@ -86,7 +86,7 @@ impl InstalledFlow {
             hd: None,
             extra: Vec::new(),
             http: None,
-            retry: RetryPolicy::default(),
+            retry: RetryPolicy::token_requests(),
             store: None,
             client_secrets_file: None,
         }

@@ -8,7 +8,7 @@ use std::time::Duration;
 use serde_json::Value;
 use url::Url;
 
-use super::transport::{RetryPolicy, ensure_secure_endpoint};
+use super::transport::{RetryPolicy, ensure_secure_endpoint, send_with_retries};
 use crate::error::{Error, ErrorKind, Result};
 use crate::secret::AccessToken;
 
@@ -19,7 +19,7 @@ pub(crate) struct JsonResponse {
 }
 
 /// POSTs `body` as JSON with `Authorization: Bearer <token>`, retrying 5xx / 429 / transport
-/// failures per `policy`. Returns the parsed JSON of a 2xx answer, else an error.
+/// failures per `policy` (the one loop, `send_with_retries`). Returns the parsed JSON of a 2xx answer, else an error.
 pub(crate) async fn post_json(
     http: &reqwest::Client,
     url: &Url,
@@ -29,44 +29,25 @@ pub(crate) async fn post_json(
     doing: &str,
 ) -> Result<Value> {
     ensure_secure_endpoint(url)?;
-    let attempts = policy.max_attempts.max(1);
-    let mut attempt = 0;
-    loop {
-        attempt += 1;
-        let sent = http
-            .post(url.clone())
-            .bearer_auth(bearer.secret())
-            .header(reqwest::header::ACCEPT, "application/json")
-            .json(body)
-            .send()
-            .await;
-        let outcome = match sent {
-            Ok(resp) => {
-                let status = resp.status().as_u16();
-                match resp.bytes().await {
-                    Ok(b) => Ok(JsonResponse {
-                        status,
-                        body: b.to_vec(),
-                    }),
-                    Err(e) => Err(transport_error(doing, url, e)),
-                }
-            }
-            Err(e) => Err(transport_error(doing, url, e)),
-        };
-        let retry = match &outcome {
-            Ok(r) => r.status >= 500 || r.status == 429,
-            Err(_) => true,
-        };
-        if !retry || attempt >= attempts {
-            let raw = outcome?;
-            return parse_json_answer(raw, url, doing);
-        }
-        let delay = policy
-            .initial_backoff
-            .saturating_mul(1 << (attempt - 1).min(8))
-            .min(policy.max_backoff);
-        tokio::time::sleep(delay).await;
-    }
+    let raw = send_with_retries(
+        policy,
+        || {
+            http.post(url.clone())
+                .bearer_auth(bearer.secret())
+                .header(reqwest::header::ACCEPT, "application/json")
+                .json(body)
+        },
+        |e| transport_error(doing, url, e),
+    )
+    .await?;
+    parse_json_answer(
+        JsonResponse {
+            status: raw.status,
+            body: raw.body,
+        },
+        url,
+        doing,
+    )
 }
 
 fn parse_json_answer(raw: JsonResponse, url: &Url, doing: &str) -> Result<Value> {
@@ -197,41 +178,19 @@ pub(crate) async fn post_form_basic(
     doing: &str,
 ) -> Result<super::transport::RawResponse> {
     ensure_secure_endpoint(url)?;
-    let attempts = policy.max_attempts.max(1);
-    let mut attempt = 0;
-    loop {
-        attempt += 1;
-        let mut req = http
-            .post(url.clone())
-            .header(reqwest::header::ACCEPT, "application/json")
-            .form(form);
-        if let Some((id, secret)) = basic {
-            req = req.basic_auth(id, Some(secret));
-        }
-        let outcome = match req.send().await {
-            Ok(resp) => {
-                let status = resp.status().as_u16();
-                match resp.bytes().await {
-                    Ok(b) => Ok(super::transport::RawResponse {
-                        status,
-                        body: b.to_vec(),
-                    }),
-                    Err(e) => Err(transport_error(doing, url, e)),
-                }
+    send_with_retries(
+        policy,
+        || {
+            let req = http
+                .post(url.clone())
+                .header(reqwest::header::ACCEPT, "application/json")
+                .form(form);
+            match basic {
+                Some((id, secret)) => req.basic_auth(id, Some(secret)),
+                None => req,
             }
-            Err(e) => Err(transport_error(doing, url, e)),
-        };
-        let retry = match &outcome {
-            Ok(r) => r.status >= 500 || r.status == 429,
-            Err(_) => true,
-        };
-        if !retry || attempt >= attempts {
-            return outcome;
-        }
-        let delay = policy
-            .initial_backoff
-            .saturating_mul(1 << (attempt - 1).min(8))
-            .min(policy.max_backoff);
-        tokio::time::sleep(delay).await;
-    }
+        },
+        |e| transport_error(doing, url, e),
+    )
+    .await
 }

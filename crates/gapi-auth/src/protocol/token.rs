@@ -127,7 +127,7 @@ impl TokenClient {
             endpoints,
             client_id: client_id.into(),
             client_secret,
-            retry: RetryPolicy::default(),
+            retry: RetryPolicy::token_requests(),
         })
     }
 

@@ -69,59 +69,63 @@ pub fn default_http_client() -> Result<reqwest::Client> {
         })
 }
 
-/// How token requests are retried after 5xx, 429 or transport failures.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub struct RetryPolicy {
-    /// Total attempts including the first (1 = no retry).
-    pub max_attempts: u32,
-    /// Backoff before the first retry; doubled each time (with full jitter).
-    pub initial_backoff: Duration,
-    /// Upper bound for a single backoff.
-    pub max_backoff: Duration,
-}
-
-impl Default for RetryPolicy {
-    fn default() -> Self {
-        RetryPolicy {
-            max_attempts: 3,
-            initial_backoff: Duration::from_millis(300),
-            max_backoff: Duration::from_secs(5),
-        }
-    }
-}
-
-impl RetryPolicy {
-    /// Never retry.
-    pub fn none() -> Self {
-        RetryPolicy {
-            max_attempts: 1,
-            ..Default::default()
-        }
-    }
-
-    fn backoff(&self, retry: u32, retry_after: Option<Duration>) -> Duration {
-        let exp = self
-            .initial_backoff
-            .saturating_mul(1u32 << retry.min(16))
-            .min(self.max_backoff);
-        let jittered = exp.mul_f64(0.5 + 0.5 * jitter());
-        match retry_after {
-            Some(ra) => ra.min(self.max_backoff).max(jittered),
-            None => jittered,
-        }
-    }
-}
-
-fn jitter() -> f64 {
-    getrandom::u32()
-        .map(|v| v as f64 / u32::MAX as f64)
-        .unwrap_or(0.5)
-}
+/// How token and credential requests are retried: the one policy type of gapi (`gapi-retry`),
+/// shared with `gapi-client`'s API calls. Builders here default to
+/// [`RetryPolicy::token_requests`].
+pub use gapi_retry::RetryPolicy;
 
 /// A raw response from an OAuth endpoint.
 pub(crate) struct RawResponse {
     pub status: u16,
     pub body: Vec<u8>,
+}
+
+/// The one retry loop of gapi-auth's requests (token endpoint, STS, IAM Credentials): sends
+/// the request `build` makes, reads the whole body, and asks `policy` (the same
+/// [`RetryPolicy::decide`] API calls use) whether to try again after a transport failure,
+/// a body cut off, a 5xx or a 429. Token and credential requests are sent as safe to repeat
+/// (they create nothing a repeat could duplicate). Returns the final answer whatever its
+/// status (a retryable one once the attempts are spent), or the last transport error made
+/// by `transport_error`.
+pub(crate) async fn send_with_retries(
+    policy: RetryPolicy,
+    build: impl Fn() -> reqwest::RequestBuilder,
+    transport_error: impl Fn(reqwest::Error) -> Error,
+) -> Result<RawResponse> {
+    let mut attempt: u32 = 0;
+    loop {
+        attempt += 1;
+        let (status, retry_after, outcome) = match build().send().await {
+            Ok(resp) => {
+                let status = resp.status().as_u16();
+                let retry_after = gapi_retry::retry_after_from_headers(resp.headers());
+                match resp.bytes().await {
+                    Ok(body) => (
+                        Some(status),
+                        retry_after,
+                        Ok(RawResponse {
+                            status,
+                            body: body.to_vec(),
+                        }),
+                    ),
+                    Err(e) => (None, None, Err(transport_error(e))),
+                }
+            }
+            Err(e) => (None, None, Err(transport_error(e))),
+        };
+        match policy.decide(attempt, status, None, retry_after, true) {
+            Some(delay) => {
+                tracing::debug!(
+                    attempt,
+                    ?status,
+                    delay_ms = delay.as_millis() as u64,
+                    "retrying the request"
+                );
+                tokio::time::sleep(delay).await;
+            }
+            None => return outcome,
+        }
+    }
 }
 
 /// POSTs a form to `url`, retrying per `policy`. Returns the final response (any status other
@@ -134,66 +138,31 @@ pub(crate) async fn post_form(
     what: &str,
 ) -> Result<RawResponse> {
     ensure_secure_endpoint(url)?;
-    let attempts = policy.max_attempts.max(1);
-    let mut attempt = 0;
-    loop {
-        attempt += 1;
-        tracing::trace!(endpoint = %url, what, attempt, "sending OAuth request");
-        let result = http
-            .post(url.clone())
-            .header(reqwest::header::ACCEPT, "application/json")
-            .form(form)
-            .send()
-            .await;
-        let (retry_after, outcome) = match result {
-            Ok(resp) => {
-                let status = resp.status().as_u16();
-                let retry_after = resp
-                    .headers()
-                    .get(reqwest::header::RETRY_AFTER)
-                    .and_then(|v| v.to_str().ok())
-                    .and_then(|v| v.trim().parse::<u64>().ok())
-                    .map(Duration::from_secs);
-                if (300..400).contains(&status) {
-                    return Err(Error::new(
-                        ErrorKind::InvalidResponse,
-                        format!(
-                            "the {what} endpoint {url} answered with a redirect (HTTP {status}); \
-                             OAuth requests never follow redirects"
-                        ),
-                    )
-                    .with_status(status)
-                    .with_hint("check the endpoint URL in the client secrets file"));
-                }
-                match resp.bytes().await {
-                    Ok(body) => {
-                        let raw = RawResponse {
-                            status,
-                            body: body.to_vec(),
-                        };
-                        if status >= 500 || status == 429 {
-                            (retry_after, Err(raw))
-                        } else {
-                            tracing::trace!(endpoint = %url, status, "OAuth response received");
-                            return Ok(raw);
-                        }
-                    }
-                    Err(e) => (retry_after, Ok(transport_error(what, url, e))),
-                }
-            }
-            Err(e) => (None, Ok(transport_error(what, url, e))),
-        };
-        // Here `outcome` is Err(raw retryable response) or Ok(transport error).
-        if attempt >= attempts {
-            return match outcome {
-                Err(raw) => Ok(raw),
-                Ok(err) => Err(err),
-            };
-        }
-        let delay = policy.backoff(attempt - 1, retry_after);
-        tracing::debug!(endpoint = %url, attempt, delay_ms = delay.as_millis() as u64, "retrying OAuth request");
-        tokio::time::sleep(delay).await;
+    tracing::trace!(endpoint = %url, what, "sending OAuth request");
+    let raw = send_with_retries(
+        policy,
+        || {
+            http.post(url.clone())
+                .header(reqwest::header::ACCEPT, "application/json")
+                .form(form)
+        },
+        |e| transport_error(what, url, e),
+    )
+    .await?;
+    let status = raw.status;
+    if (300..400).contains(&status) {
+        return Err(Error::new(
+            ErrorKind::InvalidResponse,
+            format!(
+                "the {what} endpoint {url} answered with a redirect (HTTP {status}); \
+                 OAuth requests never follow redirects"
+            ),
+        )
+        .with_status(status)
+        .with_hint("check the endpoint URL in the client secrets file"));
     }
+    tracing::trace!(endpoint = %url, status, "OAuth response received");
+    Ok(raw)
 }
 
 fn transport_error(what: &str, url: &Url, e: reqwest::Error) -> Error {
@@ -233,11 +202,17 @@ mod tests {
     }
 
     #[test]
-    fn backoff_is_capped() {
-        let p = RetryPolicy::default();
-        for i in 0..40 {
-            assert!(p.backoff(i, None) <= p.max_backoff);
+    fn token_policy_waits_are_capped() {
+        let p = RetryPolicy::token_requests();
+        for i in 1..40 {
+            assert!(p.backoff(i) <= p.max_delay);
         }
-        assert!(p.backoff(0, Some(Duration::from_secs(100))) <= p.max_backoff);
+        let long = p.decide(1, Some(503), None, Some(Duration::from_secs(100)), true);
+        assert_eq!(long, Some(p.max_retry_after));
+        assert!(
+            p.decide(3, Some(503), None, None, true).is_none(),
+            "3 attempts"
+        );
+        assert!(p.decide(1, Some(400), None, None, true).is_none());
     }
 }

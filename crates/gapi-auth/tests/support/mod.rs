@@ -359,11 +359,12 @@ impl Mock {
 }
 
 pub fn fast_retry() -> gapi_auth::RetryPolicy {
-    gapi_auth::RetryPolicy {
-        max_attempts: 3,
-        initial_backoff: std::time::Duration::from_millis(5),
-        max_backoff: std::time::Duration::from_millis(20),
-    }
+    gapi_auth::RetryPolicy::token_requests()
+        .with_delays(
+            std::time::Duration::from_millis(5),
+            std::time::Duration::from_millis(20),
+        )
+        .with_max_retry_after(std::time::Duration::from_millis(20))
 }
 
 /// What the scripted browser saw at the end of its redirects.

@@ -343,27 +343,8 @@ fn build_call(
             .map_err(|e| exit::usage(format!("--params is not valid JSON: {e}")))?;
         call = call.params_json(&v)?;
     }
-    // Repeating a name makes a list (a repeated parameter).
-    let mut grouped: Vec<(String, Vec<String>)> = Vec::new();
-    for p in &args.params {
-        let Some((name, value)) = p.split_once('=') else {
-            return Err(exit::usage(format!("-p {p:?} must be name=value")));
-        };
-        match grouped.iter_mut().find(|(n, _)| n == name) {
-            Some((_, values)) => values.push(value.to_string()),
-            None => grouped.push((name.to_string(), vec![value.to_string()])),
-        }
-    }
-    for (name, mut values) in grouped {
-        call = if values.len() == 1 {
-            call.param(name, values.remove(0))
-        } else {
-            call.param(
-                name,
-                ParamValue::List(values.into_iter().map(ParamValue::Str).collect()),
-            )
-        };
-    }
+    // `-p name=value` as given: grouping, casting and placing are the library's.
+    call = call.params_from_args(&args.params)?;
     if let Some(mask) = &args.fields {
         call = call.fields(mask.clone());
     }

@@ -252,28 +252,26 @@ pub(super) async fn run_flow(
         );
         flow.run_console(opts).await?
     } else {
-        let mut server = LocalServer::new()
-            .port(args.port)
+        // The library's checked parser: http, a loopback host, no query (its error says so).
+        let mut server = match &args.redirect_uri {
+            Some(uri) => LocalServer::from_redirect_uri(uri)?,
+            None => LocalServer::new(),
+        };
+        if args.port != 0 {
+            let named = server.listen_port();
+            if named != 0 && named != args.port {
+                return Err(LoginError::Other(exit::usage(format!(
+                    "--port {} and the port of --redirect-uri ({named}) differ; give one",
+                    args.port
+                ))));
+            }
+            server = server.port(args.port);
+        }
+        server = server
             .timeout(timeout)
             .open_browser(!args.no_browser)
             .accept_paste(true)
             .remote_bootstrap_command(super::remote_login::BOOTSTRAP_COMMAND);
-        if let Some(uri) = &args.redirect_uri {
-            let url = url::Url::parse(uri).map_err(|e| {
-                LoginError::Other(exit::usage(format!(
-                    "--redirect-uri {uri:?} is not a URL: {e}"
-                )))
-            })?;
-            let Some(host) = url.host_str() else {
-                return Err(LoginError::Other(exit::usage(format!(
-                    "--redirect-uri {uri:?} has no host"
-                ))));
-            };
-            server = server.host(host.trim_matches(['[', ']'])).path(url.path());
-            if let Some(port) = url.port() {
-                server = server.port(port);
-            }
-        }
         flow.run_local_server(server).await?
     };
     Ok(creds)

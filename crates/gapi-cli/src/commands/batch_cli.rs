@@ -3,7 +3,8 @@
 //!
 //! Each input line is `{"method": "files.get", "params": {...}, "body": {...}}` (`params` and
 //! `body` optional; `drive.files.get` works too). Each output line is
-//! `{"status": 200, "body": ...}` for a call that worked, `{"status": 404, "body": {"error":
+//! `{"status": 200, "body": ...}` for a call that worked (its own status: 204 for a delete,
+//! 201 where the API answers it), `{"status": 404, "body": {"error":
 //! ...}}` for one the API refused and `{"status": null, "error": "..."}` for a line that could
 //! not be made into a request (bad JSON, unknown method, bad parameter or body). A failed call
 //! never stops the others. Exit status: 5 if any call got a 5xx, else 4 if any got a 4xx,
@@ -114,7 +115,7 @@ async fn send_group(
             }
             Line::Call(req) if args.dry_run => req.to_dry_run_json(service),
             Line::Call(_) => match results.next() {
-                Some(Ok(body)) => json!({"status": 200, "body": body}),
+                Some(Ok(reply)) => json!({"status": reply.status, "body": reply.body}),
                 Some(Err(e)) => match e.api() {
                     Some(api) => {
                         worst.status = worst.status.max(api.code);

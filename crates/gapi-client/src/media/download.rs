@@ -299,7 +299,7 @@ pub(super) async fn to_file(
     let mut known = now.clone().merge(recorded);
     let resumed_from = offset;
     let what = || target.display().to_string();
-    let policy = client.transport().retry_policy().clone();
+    let policy = *client.transport().retry_policy();
     let mut failures = 0u32;
     // Opened once the server has answered, so a refused download leaves no file behind.
     let mut file: Option<tokio::fs::File> = None;
@@ -479,7 +479,7 @@ pub(super) async fn to_writer<W>(
 where
     W: AsyncWrite + Unpin + ?Sized,
 {
-    let policy = client.transport().retry_policy().clone();
+    let policy = *client.transport().retry_policy();
     let now = metadata(client, opts).await?;
     let mut known = now.clone();
     let mut hasher: Option<Hasher> = None;

@@ -9,8 +9,8 @@
 use std::path::{Path, PathBuf};
 
 use base64::Engine as _;
+use http::header::{ETAG, HeaderMap};
 use md5::Digest as _;
-use reqwest::header::{ETAG, HeaderMap};
 use serde::{Deserialize, Serialize};
 use serde_json::Value;
 

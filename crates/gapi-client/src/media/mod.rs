@@ -39,7 +39,7 @@ use std::sync::OnceLock;
 use std::time::Duration;
 
 use bytes::Bytes;
-use reqwest::header::HeaderValue;
+use http::header::HeaderValue;
 use reqwest::{RequestBuilder, Response};
 use serde_json::Value;
 use tokio::io::{AsyncRead, AsyncReadExt};
@@ -252,10 +252,10 @@ impl MediaClient {
         })
     }
 
-    /// Uses this HTTP client instead (it should not follow redirects:
-    /// build it with `redirect(reqwest::redirect::Policy::none())`).
-    pub fn with_http_client(mut self, http: reqwest::Client) -> Self {
-        self.http = http;
+    /// Uses this HTTP client instead (it should not follow redirects: build it with
+    /// [`crate::HttpClientBuilder::follow_redirects`]`(false)`).
+    pub fn with_http_client(mut self, http: crate::HttpClient) -> Self {
+        self.http = http.reqwest().clone();
         self
     }
 
@@ -274,7 +274,7 @@ impl MediaClient {
     /// the simple protocol cannot carry it and refuses it.
     pub async fn upload(
         &self,
-        method: reqwest::Method,
+        method: http::Method,
         url: Url,
         protocol: UploadProtocol,
         metadata: Option<&Value>,
@@ -402,7 +402,7 @@ impl MediaClient {
 /// Uploads with a [`MediaClient`] for `transport`; see [`MediaClient::upload`].
 pub async fn upload(
     transport: &Transport,
-    method: reqwest::Method,
+    method: http::Method,
     url: Url,
     protocol: UploadProtocol,
     metadata: Option<&Value>,

@@ -60,6 +60,16 @@ pub(crate) fn test_key() -> &'static SigningKey {
     })
 }
 
+/// The DER inside a PEM block (`-----BEGIN ...-----` lines dropped); empty when it is no base64.
+pub(crate) fn pem_body(pem: &str) -> Vec<u8> {
+    let b64: String = pem
+        .lines()
+        .filter(|l| !l.starts_with("-----"))
+        .map(str::trim)
+        .collect();
+    STANDARD.decode(b64).unwrap_or_default()
+}
+
 /// A key id as Google's look: the first 20 bytes of the SHA-256 of `bytes`, in hex.
 pub(crate) fn hex_id(bytes: &[u8]) -> String {
     Sha256::digest(bytes)[..20]

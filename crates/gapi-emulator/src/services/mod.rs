@@ -12,6 +12,7 @@ pub(crate) mod generic;
 pub(crate) mod iam;
 pub(crate) mod metadata;
 pub(crate) mod oauth;
+pub(crate) mod sts;
 
 use crate::framework::Ctx;
 use crate::framework::service::Service;
@@ -25,6 +26,7 @@ pub(crate) fn all(core: &Ctx) -> Vec<Service> {
         drive::service(core),
         metadata::service(core),
         iam::service(core),
+        sts::service(core),
         generic::service(core),
         control::service(core),
     ]

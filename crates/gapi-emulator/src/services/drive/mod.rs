@@ -112,6 +112,15 @@ fn routes() -> Router<Shared> {
 
 /// The test user behind an email (tokens are only ever issued to test users).
 pub(crate) fn owner(email: &str) -> Result<&'static TestUser, ApiError> {
+    if email.starts_with("principal://") {
+        // A federated (STS) token: Drive takes none, as Google's APIs that do not support
+        // workload identity federation answer; impersonate a service account instead.
+        return Err(ApiError::invalid_credentials(
+            "ACCESS_TOKEN_TYPE_UNSUPPORTED",
+            Some("drive.googleapis.com"),
+            "A federated token from STS cannot call Drive: exchange it for a service account's token (service_account_impersonation_url).",
+        ));
+    }
     find_account(email).ok_or_else(|| {
         ApiError::new(
             500,

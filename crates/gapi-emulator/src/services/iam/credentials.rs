@@ -141,7 +141,7 @@ fn check_chain(
 ) -> Result<(), Failure> {
     let mut principal = caller;
     for link in delegates.iter().map(String::as_str).chain([target]) {
-        if !is_service_account(link) || !may_act_as(principal, link) {
+        if !is_service_account(link) || !may_act_as(principal, link, permission) {
             return Err(Failure::Denied(permission));
         }
         principal = link;

@@ -4,10 +4,9 @@
 
 use std::sync::OnceLock;
 
-use base64::Engine as _;
 use ring::signature::KeyPair as _;
 
-use crate::framework::crypto::{SigningKey, hex_id};
+use crate::framework::crypto::{SigningKey, hex_id, pem_body};
 
 /// The PKCS#8 PEM of the robot's test key (public on purpose: it signs for this emulator only).
 const ROBOT_KEY_PEM: &str = include_str!("../../../keys/robot-test-key.pem");
@@ -32,17 +31,6 @@ pub(crate) fn robot_key() -> &'static RobotKey {
             .expect("keys/robot-test-key.pem is a PKCS#8 RSA key");
         RobotKey { key, key_id }
     })
-}
-
-fn pem_body(pem: &str) -> Vec<u8> {
-    let b64: String = pem
-        .lines()
-        .filter(|l| !l.starts_with("-----"))
-        .map(str::trim)
-        .collect();
-    base64::engine::general_purpose::STANDARD
-        .decode(b64)
-        .unwrap_or_default()
 }
 
 impl RobotKey {

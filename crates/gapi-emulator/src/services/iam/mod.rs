@@ -39,11 +39,17 @@ pub(crate) fn token_creators(target: &str) -> &'static [&'static str] {
     }
 }
 
-/// Whether `principal` holds the Token Creator role on `target`.
-pub(crate) fn may_act_as(principal: &str, target: &str) -> bool {
+/// Whether `principal` may use `permission` on `target`: it holds the Token Creator role
+/// there, or (a federated principal) Workload Identity User, which grants `getAccessToken`
+/// and `getOpenIdToken` only.
+pub(crate) fn may_act_as(principal: &str, target: &str, permission: &str) -> bool {
     token_creators(target)
         .iter()
         .any(|p| p.eq_ignore_ascii_case(principal))
+        || (matches!(
+            permission,
+            "iam.serviceAccounts.getAccessToken" | "iam.serviceAccounts.getOpenIdToken"
+        ) && crate::services::sts::pools::is_workload_identity_user(principal, target))
 }
 
 /// Whether `email` is an existing service account.

@@ -1,17 +1,18 @@
-//! When to retry a failed request, and how long to wait first.
+//! When to retry a failed request, and how long to wait first: the one retry policy of gapi.
 //!
-//! One [`RetryPolicy`] decides for every kind of request the client sends
-//! (plain calls, media uploads and downloads, batches), so all of them
-//! behave the same way: retry server errors (5xx), `429 Too Many Requests`,
-//! transport errors and `403` with the reason `rateLimitExceeded` or
-//! `userRateLimitExceeded`; wait with exponential backoff and full jitter,
-//! capped; honour `Retry-After`; and retry non-idempotent methods (POST,
-//! PATCH) only when the caller opted in, because repeating them may create
-//! a second resource.
+//! One [`RetryPolicy`] type and one decision ([`RetryPolicy::decide`]) serve every request
+//! gapi sends: API calls, media transfers and batches (`gapi-client`'s retry engine) and the
+//! OAuth token and credential requests (`gapi-auth`), so all of them behave the same way:
+//! retry server errors (5xx), `429 Too Many Requests`, transport errors and `403` with the
+//! reason `rateLimitExceeded` or `userRateLimitExceeded`; wait with exponential backoff and
+//! full jitter, capped; honour `Retry-After`; and retry non-idempotent methods (POST,
+//! PATCH) only when the caller opted in, because repeating them may create a second
+//! resource. It sits in a crate of its own because `gapi-auth` and `gapi-client` both use
+//! it and neither needs the other.
 //!
 //! ```
 //! use std::time::Duration;
-//! use gapi_client::retry::RetryPolicy;
+//! use gapi_retry::RetryPolicy;
 //!
 //! let policy = RetryPolicy::default();
 //! // A 503 on the first attempt of an idempotent GET: wait, then retry.
@@ -23,18 +24,21 @@
 //! // Retry-After wins over the computed backoff.
 //! let wait = policy.decide(1, Some(429), None, Some(Duration::from_secs(3)), true);
 //! assert_eq!(wait, Some(Duration::from_secs(3)));
+//! // Token requests: fewer, shorter waits (a person is waiting for the login).
+//! assert_eq!(RetryPolicy::token_requests().max_attempts, 3);
 //! ```
+#![deny(missing_docs)]
 
 use std::time::{Duration, SystemTime};
 
-use reqwest::header::{HeaderMap, HeaderValue, RETRY_AFTER};
+use http::header::{HeaderMap, HeaderValue, RETRY_AFTER};
 
 /// How many times to try a request and how long to wait between tries.
 ///
 /// The defaults follow Google's client libraries: 5 attempts, a 1 s base
 /// delay doubling on each retry, capped at 32 s, and at most 60 s taken
 /// from a server's `Retry-After`.
-#[derive(Debug, Clone, PartialEq, Eq)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub struct RetryPolicy {
     /// Total number of attempts, the first one included (1 = never retry).
     pub max_attempts: u32,
@@ -61,6 +65,23 @@ impl Default for RetryPolicy {
 }
 
 impl RetryPolicy {
+    /// The policy of OAuth token and credential requests (`gapi-auth`'s default): 3 attempts,
+    /// 300 ms base delay capped at 5 s, at most 5 s from `Retry-After`. A person is usually
+    /// waiting (a login, the first call of a command), so it gives up sooner than API calls.
+    ///
+    /// Token requests are POSTs, but `gapi-auth` sends them as safe to repeat (a grant
+    /// creates nothing a second request could duplicate; a used authorization code answers
+    /// `invalid_grant`, a clear error), so `retry_non_idempotent` does not apply to them.
+    pub fn token_requests() -> Self {
+        RetryPolicy {
+            max_attempts: 3,
+            base_delay: Duration::from_millis(300),
+            max_delay: Duration::from_secs(5),
+            max_retry_after: Duration::from_secs(5),
+            retry_non_idempotent: false,
+        }
+    }
+
     /// A policy that never retries: the first failure is final.
     pub fn never() -> Self {
         RetryPolicy {

@@ -1,0 +1,65 @@
+//! `POST /v1/introspect` (RFC 7662, as Google's STS serves it): whom an access token stands for.
+//! Form body `token=...` (`token_type_hint` ignored). An unknown or expired token is
+//! `{"active": false}`; a live one says `active`, `scope`, `client_id`, `exp`, `iat`?,
+//! `username` (an email, or the federated `principal://...`) and `sub` (the user's id, or the
+//! federated `google.subject`).
+
+use axum::extract::State;
+use axum::http::{HeaderMap, header};
+use axum::response::{IntoResponse, Response};
+use serde_json::{Value, json};
+
+use super::Shared;
+use crate::framework::api_error::json_ok;
+use crate::framework::body::{Params, SMALL_BODY_LIMIT, read_limited};
+use crate::framework::time::now_ms;
+use crate::framework::users::find_account;
+use crate::services::oauth::error::OAuthError;
+
+/// `POST /v1/introspect`.
+pub(crate) async fn introspect(
+    State(state): State<Shared>,
+    headers: HeaderMap,
+    body: axum::body::Body,
+) -> Response {
+    let Ok(bytes) = read_limited(body, SMALL_BODY_LIMIT).await else {
+        return OAuthError::invalid_request("The request body is too large.").into_response();
+    };
+    let is_json = headers
+        .get(header::CONTENT_TYPE)
+        .and_then(|v| v.to_str().ok())
+        .is_some_and(|v| v.trim_start().starts_with("application/json"));
+    let token = if is_json {
+        serde_json::from_slice::<Value>(&bytes)
+            .ok()
+            .and_then(|v| v.get("token").and_then(Value::as_str).map(str::to_owned))
+    } else {
+        Params::parse(&bytes).non_empty("token").map(str::to_owned)
+    };
+    let Some(token) = token else {
+        return OAuthError::invalid_request("Missing required field: token.").into_response();
+    };
+    json_ok(&describe(&state, &token))
+}
+
+fn describe(state: &Shared, token: &str) -> Value {
+    let now = now_ms();
+    let tokens = state.core.tokens.read();
+    let Some(record) = tokens.0.get(token).filter(|t| t.expires_ms > now) else {
+        return json!({"active": false});
+    };
+    let sub = match record.email.split_once("/subject/") {
+        Some((_, subject)) if record.email.starts_with("principal://") => subject.to_owned(),
+        _ => find_account(&record.email)
+            .map(|u| u.id.to_owned())
+            .unwrap_or_default(),
+    };
+    json!({
+        "active": true,
+        "scope": record.scopes.join(" "),
+        "client_id": record.client_id,
+        "username": record.email,
+        "sub": sub,
+        "exp": record.expires_ms / 1000,
+    })
+}
