@@ -56,6 +56,9 @@ echo "## cold CLI calls"
 "$PY" bench/cold_cli.py --runs "${RUNS:-40}"
 [ "${1:-}" = cold ] && exit 0
 echo
+echo "## cold CLI calls by credential type (service-account key and impersonation beside a stored user token)"
+"$PY" bench/cold_cli.py --credentials --runs "${RUNS:-40}"
+echo
 echo "## --page-all over 100,000 items (peak RSS must not grow with the item count)"
 "$PY" bench/page_all.py "$GAPI"
 echo

@@ -236,12 +236,10 @@ impl UserCredentials {
         http: Option<reqwest::Client>,
     ) -> Result<Self> {
         let path = path.as_ref();
-        let text = std::fs::read_to_string(path).map_err(|e| {
-            Error::io(
-                format!("cannot read credentials file {}", path.display()),
-                e,
-            )
-        })?;
+        let text = crate::fsread::read_small_file(
+            path,
+            format!("cannot read credentials file {}", path.display()),
+        )?;
         for warning in crate::warnings::file_warnings(path) {
             tracing::warn!("{warning}");
         }

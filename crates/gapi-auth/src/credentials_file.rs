@@ -67,8 +67,7 @@ pub fn load_file(path: &Path, opts: &LoadOptions) -> Result<Loaded> {
             format!("File {} was not found.", path.display()),
         ));
     }
-    let text = std::fs::read_to_string(path)
-        .map_err(|e| Error::io(format!("cannot read {}", path.display()), e))?;
+    let text = crate::fsread::read_small_file(path, format!("cannot read {}", path.display()))?;
     for warning in crate::warnings::file_warnings(path) {
         tracing::warn!("{warning}");
     }

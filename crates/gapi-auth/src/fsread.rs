@@ -38,6 +38,26 @@ impl fmt::Display for ReadError {
     }
 }
 
+impl ReadError {
+    /// The crate's error for a file that could not be read: `"{context}: {why}"` (I/O errors
+    /// keep their source, so a missing file is still told apart by callers).
+    pub(crate) fn into_error(self, context: impl Into<String>) -> crate::error::Error {
+        use crate::error::{Error, ErrorKind};
+        match self {
+            ReadError::NotFound(e) | ReadError::Io(e) => Error::io(context, e),
+            other => Error::new(ErrorKind::Io, format!("{}: {other}", context.into())),
+        }
+    }
+}
+
+/// Reads a credentials-like file as [`read_small_text`] does, errors saying `context`.
+pub(crate) fn read_small_file(
+    path: &Path,
+    context: impl Into<String>,
+) -> crate::error::Result<String> {
+    read_small_text(path).map_err(|e| e.into_error(context))
+}
+
 fn kind_of(meta: &std::fs::Metadata) -> Option<&'static str> {
     let t = meta.file_type();
     if t.is_file() {

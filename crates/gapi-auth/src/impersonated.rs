@@ -17,7 +17,7 @@ use crate::endpoints::GOOGLE_TOKEN_URI;
 use crate::error::{Error, ErrorKind, Result};
 use crate::jwt::now_secs;
 use crate::protocol::google_api::post_json;
-use crate::protocol::token::{parse_token_response, shared_default_client};
+use crate::protocol::token::{parse_token_response, shared_client_for};
 use crate::protocol::transport::{RetryPolicy, post_form};
 use crate::provider::{
     BoxFuture, CLOUD_PLATFORM_SCOPE, CredentialKind, DEFAULT_UNIVERSE_DOMAIN, Provider, Token,
@@ -346,15 +346,15 @@ impl Impersonated {
         &self.inner.delegates
     }
 
-    fn http(&self) -> Result<reqwest::Client> {
+    fn http(&self, url: &Url) -> Result<reqwest::Client> {
         match &self.inner.http {
             Some(h) => Ok(h.clone()),
-            None => shared_default_client(),
+            None => shared_client_for(url),
         }
     }
 
     async fn call(&self, url: &Url, body: &Value, doing: &str) -> Result<Value> {
-        let http = self.http()?;
+        let http = self.http(url)?;
         let seen = self.inner.source.generation();
         let token = self.inner.source.access_token().await?;
         match post_json(&http, url, &token, body, self.inner.retry, doing).await {
@@ -407,7 +407,7 @@ impl Impersonated {
         })?;
         let form = [("grant_type", JWT_BEARER_GRANT_TYPE), ("assertion", signed)];
         let raw = post_form(
-            &self.http()?,
+            &self.http(&self.inner.token_uri)?,
             &self.inner.token_uri,
             &form,
             self.inner.retry,

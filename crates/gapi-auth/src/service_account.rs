@@ -15,7 +15,7 @@ use url::Url;
 use crate::endpoints::GOOGLE_TOKEN_URI;
 use crate::error::{Error, ErrorKind, Result};
 use crate::jwt::{Claims, RsaSigner, now_secs};
-use crate::protocol::token::{parse_token_response, shared_default_client};
+use crate::protocol::token::{parse_token_response, shared_client_for};
 use crate::protocol::transport::{RetryPolicy, post_form};
 use crate::provider::{
     BoxFuture, CLOUD_PLATFORM_SCOPE, CredentialKind, DEFAULT_UNIVERSE_DOMAIN, Provider, Token,
@@ -145,12 +145,10 @@ impl ServiceAccountKey {
     /// Reads a key file, warning (through `tracing`) when others may read it.
     pub fn from_file(path: impl AsRef<Path>) -> Result<Self> {
         let path = path.as_ref();
-        let text = std::fs::read_to_string(path).map_err(|e| {
-            Error::io(
-                format!("cannot read the service-account key {}", path.display()),
-                e,
-            )
-        })?;
+        let text = crate::fsread::read_small_file(
+            path,
+            format!("cannot read the service-account key {}", path.display()),
+        )?;
         for warning in crate::warnings::file_warnings(path) {
             tracing::warn!("{warning}");
         }
@@ -414,10 +412,10 @@ impl ServiceAccount {
         self.inner.signer.encode(&c)
     }
 
-    fn http(&self) -> Result<reqwest::Client> {
+    fn http(&self, url: &Url) -> Result<reqwest::Client> {
         match &self.inner.http {
             Some(h) => Ok(h.clone()),
-            None => shared_default_client(),
+            None => shared_client_for(url),
         }
     }
 
@@ -427,7 +425,7 @@ impl ServiceAccount {
             ("assertion", assertion.secret()),
         ];
         let raw = post_form(
-            &self.http()?,
+            &self.http(&self.inner.token_uri)?,
             &self.inner.token_uri,
             &form,
             self.inner.retry,
@@ -498,7 +496,7 @@ impl ServiceAccount {
             ("assertion", assertion.secret()),
         ];
         let raw = post_form(
-            &self.http()?,
+            &self.http(&self.inner.token_uri)?,
             &self.inner.token_uri,
             &form,
             self.inner.retry,

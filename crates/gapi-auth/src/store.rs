@@ -302,11 +302,14 @@ impl FileStore {
 
     /// Stores a credential file of another type (a service-account key, an external-account
     /// configuration...) as `profile`, after checking it loads: atomically, mode 0600, under
-    /// the profile lock. Later loads of the profile use it as is.
+    /// the profile lock. Later loads of the profile use it as is. When the profile it replaces
+    /// lived in the OS keyring, that keyring entry is deleted once the file is in place (a
+    /// failure to delete it is logged, as for any save that leaves the keyring).
     pub async fn save_credentials_file(&self, profile: &str, json: &str) -> Result<()> {
         check_profile(profile)?;
         crate::credentials_file::load_json(json, &Default::default())?;
         let lock = self.lock_async(profile).await?;
+        let old = self.keyring_marker(profile);
         let dir = self.ensure_dir()?;
         self.remove_stale_temps(profile);
         let result = write_atomic(
@@ -315,6 +318,12 @@ impl FileStore {
             &temp_prefix(profile),
             json.as_bytes(),
         );
+        if result.is_ok()
+            && let Some(old) = old
+            && let Err(e) = keyring_store::delete(&old)
+        {
+            tracing::warn!("could not delete the profile's old keyring entry: {e}");
+        }
         drop(lock);
         result
     }

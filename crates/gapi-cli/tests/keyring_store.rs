@@ -279,3 +279,52 @@ async fn keyring_unreachable_fails_naming_the_file_store_and_writes_nothing() {
         assert!(files.is_empty(), "nothing written: {files:?}");
     }
 }
+
+#[tokio::test]
+async fn activating_a_service_account_over_a_keyring_profile_removes_its_entry() {
+    let setup = Setup::new(true).await;
+    let kr = Keyring::start().await;
+    let bus = kr.bus.clone();
+    login(&setup, &bus, &["--store", "keyring"]).await;
+    let marker_path = setup.config_dir().join("credentials").join("default.json");
+    let marker: serde_json::Value =
+        serde_json::from_str(&std::fs::read_to_string(&marker_path).unwrap()).unwrap();
+    assert_eq!(marker["type"], "gapi_keyring", "{marker}");
+    let user = marker["user"].as_str().unwrap().to_string();
+    let lookup = |kr: &Keyring| kr.secret_tool(&["lookup", "service", "gapi", "username", &user]);
+    let before = run(lookup(&kr)).await;
+    assert!(
+        before.stdout.contains("refresh_token"),
+        "the user's entry is there: {}",
+        before.stderr
+    );
+
+    let key = setup.dir.path().join("robot.json");
+    setup.emulator.write_service_account_key(&key).unwrap();
+    let key_arg = key.display().to_string();
+    let out = run(gapi(
+        &setup,
+        &bus,
+        &["auth", "activate-service-account", "--key-file", &key_arg],
+    ))
+    .await;
+    assert_eq!(out.code, 0, "{}", out.stderr);
+    let stored: serde_json::Value =
+        serde_json::from_str(&std::fs::read_to_string(&marker_path).unwrap()).unwrap();
+    assert_eq!(
+        stored["type"], "service_account",
+        "the key replaced the marker"
+    );
+    // The user's refresh token no longer sits in the keyring, orphaned.
+    let gone = run(lookup(&kr)).await;
+    assert!(
+        gone.stdout.trim().is_empty(),
+        "the old keyring entry was removed: {}",
+        gone.stdout
+    );
+    let found = kr.search().await;
+    assert!(
+        !found.contains("attribute.service = gapi"),
+        "no gapi entry left: {found}"
+    );
+}

@@ -191,7 +191,11 @@ impl TokenClient {
 
     /// Posts a form to one of the endpoints with this client's HTTP client and retry policy.
     async fn post(&self, url: &Url, form: &[(&str, &str)], what: &str) -> Result<RawResponse> {
-        post_form(&self.http_client()?, url, form, self.retry, what).await
+        let http = match &self.http {
+            Some(http) => http.clone(),
+            None => shared_client_for(url)?,
+        };
+        post_form(&http, url, form, self.retry, what).await
     }
 
     /// A token-endpoint grant: adds client authentication, posts, parses the token response.
@@ -472,13 +476,33 @@ impl Error {
     }
 }
 
-/// One default HTTP client per process, made on first use.
-pub(crate) fn shared_default_client() -> Result<reqwest::Client> {
-    static CLIENT: std::sync::OnceLock<std::result::Result<reqwest::Client, String>> =
-        std::sync::OnceLock::new();
-    match CLIENT.get_or_init(|| default_http_client().map_err(|e| e.to_string())) {
+type SharedClient = std::sync::OnceLock<std::result::Result<reqwest::Client, String>>;
+
+fn shared(
+    cell: &'static SharedClient,
+    make: fn() -> Result<reqwest::Client>,
+) -> Result<reqwest::Client> {
+    match cell.get_or_init(|| make().map_err(|e| e.to_string())) {
         Ok(http) => Ok(http.clone()),
         Err(message) => Err(Error::new(ErrorKind::Config, message.clone())),
+    }
+}
+
+/// One default HTTP client per process, made on first use.
+pub(crate) fn shared_default_client() -> Result<reqwest::Client> {
+    static CLIENT: SharedClient = std::sync::OnceLock::new();
+    shared(&CLIENT, default_http_client)
+}
+
+/// The shared client for a request to `url`: for a plain `http://` URL (an emulator, a local
+/// server), one made without loading the system certificate store, which such a request never
+/// uses; otherwise [`shared_default_client`].
+pub(crate) fn shared_client_for(url: &Url) -> Result<reqwest::Client> {
+    static PLAIN: SharedClient = std::sync::OnceLock::new();
+    if url.scheme() == "http" {
+        shared(&PLAIN, super::transport::plain_http_client)
+    } else {
+        shared_default_client()
     }
 }
 

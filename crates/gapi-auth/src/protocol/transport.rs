@@ -50,6 +50,17 @@ pub fn ensure_secure_endpoint(url: &Url) -> Result<()> {
 /// The HTTP client used when the caller does not give one: rustls with ring, no redirects,
 /// bounded timeouts.
 pub fn default_http_client() -> Result<reqwest::Client> {
+    build_client(client_builder())
+}
+
+/// [`default_http_client`] without a certificate store, for plain `http://` endpoints only (an
+/// emulator, a local server): loading the system CA store costs milliseconds of CPU that such
+/// a request never needs (redirects are not followed, so it cannot end up on https).
+pub(crate) fn plain_http_client() -> Result<reqwest::Client> {
+    build_client(client_builder().tls_certs_only(std::iter::empty()))
+}
+
+fn client_builder() -> reqwest::ClientBuilder {
     // A library cannot know whether the application installed a provider already; installing
     // fails harmlessly when one is present.
     if rustls::crypto::CryptoProvider::get_default().is_none() {
@@ -60,13 +71,15 @@ pub fn default_http_client() -> Result<reqwest::Client> {
         .connect_timeout(Duration::from_secs(10))
         .timeout(Duration::from_secs(60))
         .user_agent(concat!("gapi-auth/", env!("CARGO_PKG_VERSION")))
-        .build()
-        .map_err(|e| {
-            Error::new(
-                ErrorKind::Config,
-                format!("cannot build the HTTP client: {}", e.without_url()),
-            )
-        })
+}
+
+fn build_client(builder: reqwest::ClientBuilder) -> Result<reqwest::Client> {
+    builder.build().map_err(|e| {
+        Error::new(
+            ErrorKind::Config,
+            format!("cannot build the HTTP client: {}", e.without_url()),
+        )
+    })
 }
 
 /// How token and credential requests are retried: the one policy type of gapi (`gapi-retry`),

@@ -5,8 +5,10 @@
 //! carries it. The instance's service account is the seeded robot; its tokens go into the
 //! shared access-token table, so the emulated APIs accept them.
 //!
-//! Identity tokens carry the right claims but a placeholder signature (kid
-//! `emulator-unsigned`): they are for callers that read them, not verify them.
+//! Identity tokens carry GCE's claims (`iss` `https://accounts.google.com`, `aud`, `azp`,
+//! `sub`, and with `format=full` `email` / `email_verified`; one hour) and are signed RS256 with
+//! the emulator's Google key (`framework::crypto::test_key`), so they verify against the
+//! emulator's `/oauth2/v3/certs` and `/oauth2/v1/certs` as GCE's verify against Google's.
 
 use std::collections::HashMap;
 
@@ -15,10 +17,10 @@ use axum::extract::{Path, Query, State};
 use axum::http::{HeaderMap, StatusCode};
 use axum::response::{IntoResponse, Response};
 use axum::routing::get;
-use base64::Engine as _;
 use serde_json::json;
 
 use crate::framework::Ctx;
+use crate::framework::crypto::test_key;
 use crate::framework::random;
 use crate::framework::service::Service;
 use crate::framework::time::now_ms;
@@ -62,10 +64,6 @@ async fn root() -> Response {
         "application/text",
         "computeMetadata/\n".into(),
     )
-}
-
-fn b64(bytes: &[u8]) -> String {
-    base64::engine::general_purpose::URL_SAFE_NO_PAD.encode(bytes)
 }
 
 async fn metadata(
@@ -147,26 +145,32 @@ async fn metadata(
                     "non-empty audience parameter required".into(),
                 );
             };
-            let iat = now_ms() / 1000;
-            let mut claims = json!({
-                "aud": audience, "azp": "100000000000000000001",
-                "exp": iat + 3600, "iat": iat,
-                "iss": "https://accounts.google.com", "sub": "100000000000000000001",
-            });
-            if q.get("format").map(String::as_str) == Some("full") {
-                claims["email"] = json!(INSTANCE_SERVICE_ACCOUNT);
-                claims["email_verified"] = json!(true);
-            }
-            let jwt = format!(
-                "{}.{}.{}",
-                b64(br#"{"alg":"RS256","kid":"emulator-unsigned","typ":"JWT"}"#),
-                b64(claims.to_string().as_bytes()),
-                b64(b"emulator-unsigned")
-            );
-            text(&jwt)
+            let full = q.get("format").map(String::as_str) == Some("full");
+            text(&identity_token(audience, full))
         }
         _ => not_found(),
     }
+}
+
+/// The numeric id of the instance's service account (`sub` and `azp` of its ID tokens).
+const INSTANCE_ACCOUNT_ID: &str = crate::services::iam::ROBOT_CLIENT_ID;
+/// How long an identity token lives, as GCE's.
+const ID_TOKEN_LIFETIME_SECS: u64 = 3600;
+
+/// An identity token for `audience` as GCE's metadata server mints it (`full`: with the
+/// account's email), signed with the emulator's Google key.
+fn identity_token(audience: &str, full: bool) -> String {
+    let iat = now_ms() / 1000;
+    let mut claims = json!({
+        "aud": audience, "azp": INSTANCE_ACCOUNT_ID,
+        "exp": iat + ID_TOKEN_LIFETIME_SECS, "iat": iat,
+        "iss": "https://accounts.google.com", "sub": INSTANCE_ACCOUNT_ID,
+    });
+    if full {
+        claims["email"] = json!(INSTANCE_SERVICE_ACCOUNT);
+        claims["email_verified"] = json!(true);
+    }
+    test_key().sign_jwt(&claims)
 }
 
 fn not_found() -> Response {
@@ -175,4 +179,28 @@ fn not_found() -> Response {
         "text/html; charset=UTF-8",
         "<!DOCTYPE html>\n<html lang=en>\n  <title>Error 404 (Not Found)!!1</title>\n".into(),
     )
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn identity_tokens_verify_with_the_emulators_google_key() {
+        let jwt = identity_token("https://svc.example", true);
+        let claims = test_key()
+            .verify_jwt(&jwt)
+            .expect("signed by the emulator's key");
+        assert_eq!(claims["aud"], "https://svc.example");
+        assert_eq!(claims["iss"], "https://accounts.google.com");
+        assert_eq!(claims["email"], INSTANCE_SERVICE_ACCOUNT);
+        assert_eq!(claims["email_verified"], true);
+        assert_eq!(
+            claims["exp"].as_u64().unwrap() - claims["iat"].as_u64().unwrap(),
+            3600
+        );
+        let standard = test_key().verify_jwt(&identity_token("a", false)).unwrap();
+        assert!(standard.get("email").is_none(), "{standard}");
+        assert_eq!(standard["sub"], INSTANCE_ACCOUNT_ID);
+    }
 }
