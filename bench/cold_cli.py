@@ -39,6 +39,10 @@ def peak_rss(cmd, env, runs=5):
         out.append(int(r.stderr.strip().splitlines()[-1]) / 1024)
     return statistics.median(out)
 
+def gapi_binary():
+    """target/release/gapi, or $GAPI_BIN (to measure another build beside it)."""
+    return os.path.abspath(os.environ.get("GAPI_BIN", "target/release/gapi"))
+
 def measure_cpu(cmd, runs, env):
     """Median wall ms and median CPU ms (user + system, from wait4) of the process, as measure()
     spawns it; CPU time is what a shared machine disturbs least."""
@@ -166,7 +170,7 @@ def main():
     a = ap.parse_args()
     if a.credentials:
         return credentials(a.runs)
-    gapi = os.path.abspath("target/release/gapi")
+    gapi = gapi_binary()
     emu = os.environ["EMU"]
     py = os.environ.get("PY", sys.executable)
     env = dict(os.environ)

@@ -3,6 +3,7 @@
 # gapi (release build) against the Python client, both against the same local emulator.
 #
 #     bench/run.sh            (needs scripts/setup-test-deps.sh for the Python client)
+#     bench/run.sh cold       only the cold CLI calls (gapi, gws, Python), e.g. RUNS=30
 set -euo pipefail
 cd "$(dirname "$0")/.."
 [ -f target/test-env.sh ] || bash scripts/setup-test-deps.sh
@@ -37,8 +38,13 @@ PYEOF
 chmod 600 "$work/config/credentials/default.json"
 export EMU TOKEN PY DRIVE_DOC=$work/drive.json GAPI_CONFIG_DIR=$work/config
 # The Rust peer, offline (../shared/peers/README.md), when it is there.
-GWS_BIN=${GWS:-../shared/peers/gws-0.16.0}
-if [ -x "$GWS_BIN" ]; then
+GWS_BIN=${GWS:-}
+if [ -z "$GWS_BIN" ]; then  # beside the main checkout, or beside a worktree's parent folder
+  for d in ../shared/peers ../../shared/peers; do
+    [ -x "$d/gws-0.16.0" ] && GWS_BIN=$d/gws-0.16.0 && break
+  done
+fi
+if [ -n "$GWS_BIN" ] && [ -x "$GWS_BIN" ]; then
   export GWS=$(realpath "$GWS_BIN") GWS_HOME=$work/gws-home
   mkdir -p "$GWS_HOME/.config/gws/cache"
   cp "$work/drive.json" "$GWS_HOME/.config/gws/cache/drive_v3.json"
@@ -48,6 +54,7 @@ echo "## machine: $(nproc) cores, $(uname -srm), $(date -u +%Y-%m-%dT%H:%MZ)"
 echo
 echo "## cold CLI calls"
 "$PY" bench/cold_cli.py --runs "${RUNS:-40}"
+[ "${1:-}" = cold ] && exit 0
 echo
 echo "## cold CLI calls by credential type (service-account key and impersonation beside a stored user token)"
 "$PY" bench/cold_cli.py --credentials --runs "${RUNS:-40}"

@@ -77,8 +77,7 @@ struct Checker<'d> {
 impl<'d> Checker<'d> {
     fn new(doc: &'d RestDescription) -> Self {
         let raw = doc
-            .schemas
-            .as_ref()
+            .schemas_json()
             .and_then(|r| serde_json::from_str(r.get()).ok())
             .unwrap_or_default();
         Checker {

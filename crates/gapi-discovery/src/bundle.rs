@@ -63,8 +63,11 @@ pub enum BundleError {
     },
 }
 
+/// The index above as a table, written by `build.rs` from the same bundle (the test
+/// `index_table_matches_the_bundle_index` checks it against [`parse_index`]).
+static ENTRIES: &[BundleEntry] = include!(concat!(env!("OUT_DIR"), "/bundle-entries.rs"));
+
 struct Parsed {
-    entries: Vec<BundleEntry>,
     dictionary: &'static [u8],
     directory: &'static [u8],
     frames: &'static [u8],
@@ -83,6 +86,7 @@ fn take_section(bytes: &'static [u8]) -> Result<(&'static [u8], &'static [u8]), 
     Ok(rest.split_at(len))
 }
 
+#[cfg(test)]
 fn parse_index(text: &'static str, frames_len: usize) -> Result<Vec<BundleEntry>, BundleError> {
     let mut entries = Vec::with_capacity(640);
     for line in text.lines() {
@@ -121,13 +125,18 @@ fn parse() -> Result<Parsed, BundleError> {
     let rest = BUNDLE
         .strip_prefix(MAGIC.as_slice())
         .ok_or(BundleError::Corrupt("bad magic"))?;
-    let (index, rest) = take_section(rest)?;
+    // The index section is read at build time into ENTRIES.
+    let (_index, rest) = take_section(rest)?;
     let (dictionary, rest) = take_section(rest)?;
     let (directory, frames) = take_section(rest)?;
-    let index =
-        std::str::from_utf8(index).map_err(|_| BundleError::Corrupt("index is not UTF-8"))?;
+    if ENTRIES.iter().any(|e| {
+        e.offset
+            .checked_add(e.len)
+            .is_none_or(|end| end > frames.len())
+    }) {
+        return Err(BundleError::Corrupt("frame out of range"));
+    }
     Ok(Parsed {
-        entries: parse_index(index, frames.len())?,
         dictionary,
         directory,
         frames,
@@ -140,6 +149,13 @@ fn parsed() -> Result<&'static Parsed, BundleError> {
         Ok(p) => Ok(p),
         Err(_) => Err(BundleError::Corrupt("see the first error")),
     }
+}
+
+/// Where an entry sits in [`entries`] (the method index is kept in the same order).
+pub(crate) fn position(name: &str, version: &str) -> Option<usize> {
+    entries()
+        .binary_search_by(|e| (e.name, e.version).cmp(&(name, version)))
+        .ok()
 }
 
 fn decompress(
@@ -172,7 +188,7 @@ fn decompress(
 /// Three entries are aliases that Python's `build()` also accepts (`admin:directoryv1` is
 /// `admin:directory_v1`); they share one compressed frame.
 pub fn entries() -> &'static [BundleEntry] {
-    parsed().map(|p| p.entries.as_slice()).unwrap_or(&[])
+    if parsed().is_ok() { ENTRIES } else { &[] }
 }
 
 /// Finds the bundle entry for an API and version, if gapi ships that document.
@@ -240,6 +256,16 @@ mod tests {
                 .windows(2)
                 .all(|w| (w[0].name, w[0].version) < (w[1].name, w[1].version))
         );
+    }
+
+    #[test]
+    fn index_table_matches_the_bundle_index() {
+        let rest = BUNDLE.strip_prefix(MAGIC.as_slice()).unwrap();
+        let (index, rest) = take_section(rest).unwrap();
+        let (_, rest) = take_section(rest).unwrap();
+        let (_, frames) = take_section(rest).unwrap();
+        let parsed = parse_index(std::str::from_utf8(index).unwrap(), frames.len()).unwrap();
+        assert_eq!(parsed, ENTRIES);
     }
 
     #[test]

@@ -16,6 +16,7 @@ pub mod directory;
 pub mod fuzzing;
 pub mod lazy;
 pub mod lookup;
+pub mod method_index;
 pub mod model;
 pub mod ordered_map;
 

@@ -3,9 +3,13 @@
 //!
 //! Schemas are kept as raw JSON and parsed on demand ([`RestDescription::schema`]): they are
 //! most of a document's bytes and a call needs none of them. Resources are [`Lazy`]: parsed
-//! the first time they are looked at (they dereference to [`RestResource`]).
+//! the first time they are looked at (they dereference to [`RestResource`]). A document made
+//! from the method index ([`crate::method_index`]) has no descriptions and reads its schemas
+//! from the full bundled document the first time one is asked for.
 
-use serde::{Deserialize, Serialize};
+use std::sync::OnceLock;
+
+use serde::{Deserialize, Deserializer, Serialize, Serializer};
 use serde_json::value::RawValue;
 
 use crate::lazy::Lazy;
@@ -47,9 +51,56 @@ pub struct RestDescription {
     pub resources: OrderedMap<Lazy<RestResource>>,
     /// Top-level methods (a few APIs have some).
     pub methods: OrderedMap<RestMethod>,
-    /// The schemas, unparsed (see [`RestDescription::schema`]).
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub schemas: Option<Box<RawValue>>,
+    /// The schemas, unparsed (see [`RestDescription::schema`] and
+    /// [`RestDescription::schemas_json`]).
+    #[serde(skip_serializing_if = "Schemas::is_absent")]
+    schemas: Schemas,
+}
+
+/// The `schemas` section as raw JSON. For a document made from the method index it is read
+/// from the full bundled document on first use (`deferred` names that document).
+#[derive(Debug, Clone, Default)]
+pub(crate) struct Schemas {
+    raw: OnceLock<Option<Box<RawValue>>>,
+    deferred: Option<(&'static str, &'static str)>,
+}
+
+impl Schemas {
+    /// Schemas to be read from the bundled document `name` `version` when first asked for.
+    pub(crate) fn deferred(name: &'static str, version: &'static str) -> Schemas {
+        Schemas {
+            raw: OnceLock::new(),
+            deferred: Some((name, version)),
+        }
+    }
+
+    fn get(&self) -> Option<&RawValue> {
+        self.raw
+            .get_or_init(|| {
+                self.deferred
+                    .and_then(|(name, version)| crate::method_index::full_schemas(name, version))
+            })
+            .as_deref()
+    }
+
+    fn is_absent(&self) -> bool {
+        self.get().is_none()
+    }
+}
+
+impl<'de> Deserialize<'de> for Schemas {
+    fn deserialize<D: Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        Ok(Schemas {
+            raw: OnceLock::from(Option::<Box<RawValue>>::deserialize(d)?),
+            deferred: None,
+        })
+    }
+}
+
+impl Serialize for Schemas {
+    fn serialize<S: Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        self.get().serialize(s)
+    }
 }
 
 impl RestDescription {
@@ -63,9 +114,26 @@ impl RestDescription {
         serde_json::from_slice(json)
     }
 
+    /// The raw `schemas` object, if the document has one (a document made from the method
+    /// index reads it from the full bundled document now, once).
+    pub fn schemas_json(&self) -> Option<&RawValue> {
+        self.schemas.get()
+    }
+
+    /// Whether this document was made from the method index: every method and parameter as
+    /// the document has them, but no descriptions (schemas are read on first use). Show
+    /// descriptions from the full document ([`crate::bundle::document_json`]).
+    pub fn is_method_index(&self) -> bool {
+        self.schemas.deferred.is_some()
+    }
+
+    pub(crate) fn defer_schemas(&mut self, name: &'static str, version: &'static str) {
+        self.schemas = Schemas::deferred(name, version);
+    }
+
     /// Parses and returns the schema `name` (as referenced by `$ref`), if the document has it.
     pub fn schema(&self, name: &str) -> Option<JsonSchema> {
-        let raw = self.schemas.as_ref()?;
+        let raw = self.schemas_json()?;
         // Parse only the one entry we need.
         let all: std::collections::HashMap<&str, &RawValue> =
             serde_json::from_str(raw.get()).ok()?;
@@ -74,7 +142,7 @@ impl RestDescription {
 
     /// The names of all schemas, in document order.
     pub fn schema_names(&self) -> Vec<String> {
-        let Some(raw) = self.schemas.as_ref() else {
+        let Some(raw) = self.schemas_json() else {
             return Vec::new();
         };
         serde_json::from_str::<OrderedMap<serde::de::IgnoredAny>>(raw.get())

@@ -42,7 +42,7 @@ async fn call(global: &GlobalArgs, args: CallArgs) -> anyhow::Result<ExitCode> {
     // A bad jq program is a usage error before anything else happens.
     let jq = args.jq.as_deref().map(Jq::compile).transpose()?;
     let (api, version) = describe::api_and_version(first)?;
-    let doc = describe::load_document(&api, &version)?;
+    let doc = describe::load_method_index(&api, &version)?;
     if let Some(source) = args.batch.clone() {
         if args.words.len() > 1 {
             return Err(exit::usage(
@@ -65,8 +65,11 @@ async fn call(global: &GlobalArgs, args: CallArgs) -> anyhow::Result<ExitCode> {
                 m.http_method_or_get().to_string(),
                 m.scopes.clone(),
             ),
-            (node, help) => {
-                print!("{}", describe::help_text(&doc, node, false));
+            (_, help) => {
+                // Help shows descriptions: they are in the full document, not the index.
+                let full = describe::load_document(&api, &version)?;
+                let node = describe::resolve(&full, &args.words[1..])?;
+                print!("{}", describe::help_text(&full, &node, false));
                 return Ok(if help {
                     ExitCode::SUCCESS
                 } else {
@@ -137,7 +140,13 @@ async fn call(global: &GlobalArgs, args: CallArgs) -> anyhow::Result<ExitCode> {
         return page_all(&call, &args).await;
     }
     let value = call.execute().await?;
-    let columns = output::schema_columns(call.service().document(), call.method());
+    // Only tables and CSV need the schema (it is read from the full document).
+    let columns = match args.format {
+        Format::Table | Format::Csv => {
+            output::schema_columns(call.service().document(), call.method())
+        }
+        _ => Vec::new(),
+    };
     write_output(&value, &args, columns, jq.as_ref())?;
     Ok(ExitCode::SUCCESS)
 }
@@ -501,10 +510,13 @@ async fn page_all(call: &MethodCall, args: &CallArgs) -> anyhow::Result<ExitCode
     let bar = progress::spinner("pages");
     let mut count = 0usize;
     let mut first_item = true;
-    let mut rows = output::Rows::new(args.format).fallback_columns(output::schema_columns(
-        call.service().document(),
-        call.method(),
-    ));
+    let columns = match args.format {
+        Format::Table | Format::Csv => {
+            output::schema_columns(call.service().document(), call.method())
+        }
+        _ => Vec::new(),
+    };
+    let mut rows = output::Rows::new(args.format).fallback_columns(columns);
     if args.format == Format::Json {
         writeln!(out, "[")?;
     }

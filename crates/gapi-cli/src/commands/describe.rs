@@ -61,6 +61,13 @@ pub fn load_document(api: &str, version: &str) -> anyhow::Result<RestDescription
     })
 }
 
+/// The document for a call: the method index (every method and parameter, no descriptions;
+/// schemas read on first use), so a call does not decompress and parse the whole document.
+pub fn load_method_index(api: &str, version: &str) -> anyhow::Result<RestDescription> {
+    gapi_client::service::bundled_method_index(api, version)
+        .or_else(|_| load_document(api, version))
+}
+
 /// Resolves resource and method words through the library's one lookup (a name that is both
 /// a method and a resource is the resource when more words follow).
 pub fn resolve<'a>(doc: &'a RestDescription, words: &[String]) -> anyhow::Result<Node<'a>> {
