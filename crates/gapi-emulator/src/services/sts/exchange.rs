@@ -48,13 +48,13 @@ const BAD_AUDIENCE: &str = "Invalid value for \"audience\". This value should be
 /// Google's answer to an audience naming no (enabled) provider.
 const UNKNOWN_TARGET: &str = "The target service indicated by the \"audience\" parameters is invalid. This might either be because the pool or provider is disabled or deleted or because it doesn't exist.";
 
-/// The request's fields, from a form or a JSON body.
-struct ExchangeRequest {
+/// The request's fields, from a form or a JSON body (STS takes both, on every endpoint).
+pub(super) struct StsRequest {
     fields: Params,
 }
 
-impl ExchangeRequest {
-    fn parse(headers: &HeaderMap, bytes: &[u8]) -> Result<Self, OAuthError> {
+impl StsRequest {
+    pub(super) fn parse(headers: &HeaderMap, bytes: &[u8]) -> Result<Self, OAuthError> {
         let is_json = headers
             .get(header::CONTENT_TYPE)
             .and_then(|v| v.to_str().ok())
@@ -88,7 +88,7 @@ impl ExchangeRequest {
         self.fields.non_empty(key)
     }
 
-    fn required(&self, key: &str) -> Result<&str, OAuthError> {
+    pub(super) fn required(&self, key: &str) -> Result<&str, OAuthError> {
         self.get(key)
             .ok_or_else(|| OAuthError::invalid_request(format!("Missing required field: {key}.")))
     }
@@ -130,7 +130,7 @@ pub(crate) async fn token(
 }
 
 fn exchange(state: &Shared, headers: &HeaderMap, bytes: &[u8]) -> Result<Value, OAuthError> {
-    let request = ExchangeRequest::parse(headers, bytes)?;
+    let request = StsRequest::parse(headers, bytes)?;
     let grant = request.required("grant_type")?;
     if grant != TOKEN_EXCHANGE {
         return Err(OAuthError::new(

@@ -1,17 +1,18 @@
 //! `POST /v1/introspect` (RFC 7662, as Google's STS serves it): whom an access token stands for.
-//! Form body `token=...` (`token_type_hint` ignored). An unknown or expired token is
+//! Form or JSON body with `token` (`token_type_hint` ignored), read as `/v1/token` reads its body. An unknown or expired token is
 //! `{"active": false}`; a live one says `active`, `scope`, `client_id`, `exp`, `iat`?,
 //! `username` (an email, or the federated `principal://...`) and `sub` (the user's id, or the
 //! federated `google.subject`).
 
 use axum::extract::State;
-use axum::http::{HeaderMap, header};
+use axum::http::HeaderMap;
 use axum::response::{IntoResponse, Response};
 use serde_json::{Value, json};
 
 use super::Shared;
+use super::exchange::StsRequest;
 use crate::framework::api_error::json_ok;
-use crate::framework::body::{Params, SMALL_BODY_LIMIT, read_limited};
+use crate::framework::body::{SMALL_BODY_LIMIT, read_limited};
 use crate::framework::time::now_ms;
 use crate::framework::users::find_account;
 use crate::services::oauth::error::OAuthError;
@@ -25,19 +26,11 @@ pub(crate) async fn introspect(
     let Ok(bytes) = read_limited(body, SMALL_BODY_LIMIT).await else {
         return OAuthError::invalid_request("The request body is too large.").into_response();
     };
-    let is_json = headers
-        .get(header::CONTENT_TYPE)
-        .and_then(|v| v.to_str().ok())
-        .is_some_and(|v| v.trim_start().starts_with("application/json"));
-    let token = if is_json {
-        serde_json::from_slice::<Value>(&bytes)
-            .ok()
-            .and_then(|v| v.get("token").and_then(Value::as_str).map(str::to_owned))
-    } else {
-        Params::parse(&bytes).non_empty("token").map(str::to_owned)
-    };
-    let Some(token) = token else {
-        return OAuthError::invalid_request("Missing required field: token.").into_response();
+    let token = match StsRequest::parse(&headers, &bytes)
+        .and_then(|request| request.required("token").map(str::to_owned))
+    {
+        Ok(token) => token,
+        Err(e) => return e.into_response(),
     };
     json_ok(&describe(&state, &token))
 }
