@@ -1,8 +1,8 @@
 //! `POST /v1/introspect` (RFC 7662, as Google's STS serves it): whom an access token stands for.
-//! Form or JSON body with `token` (`token_type_hint` ignored), read as `/v1/token` reads its body. An unknown or expired token is
-//! `{"active": false}`; a live one says `active`, `scope`, `client_id`, `exp`, `iat`?,
-//! `username` (an email, or the federated `principal://...`) and `sub` (the user's id, or the
-//! federated `google.subject`).
+//! Form or JSON body with `token` (`token_type_hint` ignored), read as `/v1/token` reads its
+//! body. An unknown or expired token is `{"active": false}`; a live one says `active`,
+//! `scope`, `client_id`, `exp`, `iat`?, `username` (an email, or the federated
+//! `principal://...`) and `sub` (the user's id, or the federated `google.subject`).
 
 use axum::extract::State;
 use axum::http::HeaderMap;
