@@ -140,14 +140,12 @@ async fn call(global: &GlobalArgs, args: CallArgs) -> anyhow::Result<ExitCode> {
         return page_all(&call, &args).await;
     }
     let value = call.execute().await?;
-    // Only tables and CSV need the schema (it is read from the full document).
-    let columns = match args.format {
-        Format::Table | Format::Csv => {
-            output::schema_columns(call.service().document(), call.method())
-        }
-        _ => Vec::new(),
-    };
-    write_output(&value, &args, columns, jq.as_ref())?;
+    write_output(
+        &value,
+        &args,
+        table_columns(&call, args.format),
+        jq.as_ref(),
+    )?;
     Ok(ExitCode::SUCCESS)
 }
 
@@ -484,6 +482,17 @@ async fn page_all_jq(call: &MethodCall, args: &CallArgs, jq: &Jq) -> anyhow::Res
     Ok(ExitCode::SUCCESS)
 }
 
+/// The response schema's columns, which only tables and CSV use: reading them loads the
+/// schema from the full document, which JSON and NDJSON output never needs.
+fn table_columns(call: &MethodCall, format: Format) -> Vec<String> {
+    match format {
+        Format::Table | Format::Csv => {
+            output::schema_columns(call.service().document(), call.method())
+        }
+        _ => Vec::new(),
+    }
+}
+
 /// Follows every page in constant memory, to `-o FILE` or stdout: NDJSON prints one item per line, tables and CSV one
 /// row per item under one header, each as its page arrives (a failure stops at a whole line);
 /// JSON prints one array of the items, spooled to a temporary file and printed only once every
@@ -510,13 +519,8 @@ async fn page_all(call: &MethodCall, args: &CallArgs) -> anyhow::Result<ExitCode
     let bar = progress::spinner("pages");
     let mut count = 0usize;
     let mut first_item = true;
-    let columns = match args.format {
-        Format::Table | Format::Csv => {
-            output::schema_columns(call.service().document(), call.method())
-        }
-        _ => Vec::new(),
-    };
-    let mut rows = output::Rows::new(args.format).fallback_columns(columns);
+    let mut rows =
+        output::Rows::new(args.format).fallback_columns(table_columns(call, args.format));
     if args.format == Format::Json {
         writeln!(out, "[")?;
     }
