@@ -134,7 +134,8 @@ pub fn report(err: &anyhow::Error) -> ExitCode {
     ExitCode::from(code_for(err))
 }
 
-/// The text `report` prints: message, causes (deduplicated), hints at the end.
+/// The text `report` prints: message, causes (deduplicated), hints at the end; control,
+/// bidirectional and format characters of any of them escaped ([`crate::output::visible_lines`]).
 pub fn render(err: &anyhow::Error) -> String {
     let mut parts: Vec<String> = Vec::new();
     let mut hints: Vec<String> = Vec::new();
@@ -146,7 +147,10 @@ pub fn render(err: &anyhow::Error) -> String {
         for (library, cli) in &auth_hints {
             cause_text = cause_text.replace(library, cli);
         }
+        // Error text carries server messages, API names, paths and emails from files: each
+        // line goes through the one escaping function before it reaches the terminal.
         for line in cause_text.lines() {
+            let line = crate::output::visible_lines(line);
             if line.trim_start().starts_with("hint:") {
                 let hint = line.trim().to_string();
                 if !hints.contains(&hint) {
@@ -236,6 +240,23 @@ mod tests {
         )
         .unwrap_err();
         assert_eq!(code_for(&anyhow::Error::new(plain_http)), USAGE);
+    }
+
+    #[test]
+    fn error_text_from_outside_cannot_drive_the_terminal() {
+        let inner = anyhow::anyhow!("server said: \x1b[2K\x1b[1Agone \u{202e}txt.exe\r");
+        let err = inner.context("calling drive.files.list\u{200b}");
+        let text = render(&err);
+        assert!(
+            !text
+                .chars()
+                .any(|c| (c.is_control() && c != '\n') || ('\u{200b}'..='\u{202e}').contains(&c)),
+            "{text:?}"
+        );
+        assert!(
+            text.contains("\\x1b[2K") && text.contains("\\u202e"),
+            "{text}"
+        );
     }
 
     #[test]

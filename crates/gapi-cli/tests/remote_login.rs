@@ -92,17 +92,29 @@ async fn two_machine_login_with_chromium_on_the_browser_side() {
     let other = tempfile::tempdir().unwrap();
     let log = other.path().join("browser.log");
     let mut cmd = common::gapi_in(&other.path().join("config"));
-    cmd.args(["auth", "login", "--timeout", "60", "--remote-bootstrap"])
-        .arg(&bootstrap_url)
-        .env("BROWSER", format!("{peers}/browser-open.sh"))
-        .env("GAPI_TEST_BROWSER_USER", "bob@example.com")
-        .env("GAPI_TEST_BROWSER_LOG", &log);
+    cmd.args([
+        "auth",
+        "login",
+        "--timeout",
+        "60",
+        "--yes",
+        "--remote-bootstrap",
+    ])
+    .arg(&bootstrap_url)
+    .env("BROWSER", format!("{peers}/browser-open.sh"))
+    .env("GAPI_TEST_BROWSER_USER", "bob@example.com")
+    .env("GAPI_TEST_BROWSER_LOG", &log);
     let out = run(cmd).await;
     let browser = std::fs::read_to_string(&log).unwrap_or_default();
     assert_eq!(out.code, 0, "bootstrap: {}\nbrowser: {browser}", out.stderr);
     assert!(
         out.stderr.contains("only continue if you yourself"),
         "warns: {}",
+        out.stderr
+    );
+    assert!(
+        out.stderr.contains("NOT Google's (accounts.google.com)"),
+        "the emulator's consent page is not Google's: {}",
         out.stderr
     );
     let back = out.stdout.trim().to_string();
@@ -193,4 +205,83 @@ async fn device_flow_at_google_refuses_scopes_it_would_refuse() {
     ] {
         assert!(out.stderr.contains(needle), "{needle}: {}", out.stderr);
     }
+}
+
+/// A bootstrap URL like the one `gapi auth login` prints, for `host`.
+fn bootstrap_url_for(base: &str) -> String {
+    format!(
+        "{base}/o/oauth2/auth?response_type=code&client_id=c1.apps.googleusercontent.com\
+         &scope=openid%20email&state=s1&code_challenge=ch&code_challenge_method=S256"
+    )
+}
+
+#[tokio::test(flavor = "multi_thread")]
+async fn without_a_terminal_a_bootstrap_needs_yes_and_hands_nothing_over() {
+    let setup = Setup::new(true).await;
+    for (base, google) in [
+        (setup.base(), false),
+        ("https://accounts.google.com".to_string(), true),
+    ] {
+        let url = bootstrap_url_for(&base);
+        // No terminal (stdin is /dev/null): no one was asked, so nothing may be opened.
+        let out = setup
+            .run(&[
+                "auth",
+                "login",
+                "--remote-bootstrap",
+                &url,
+                "--no-browser",
+                "--timeout",
+                "5",
+            ])
+            .await;
+        assert_eq!(out.code, 2, "{}", out.stderr);
+        assert!(
+            out.stderr.contains("no terminal") && out.stderr.contains("--yes"),
+            "says why and how: {}",
+            out.stderr
+        );
+        assert!(
+            !out.stderr.contains("redirect_uri="),
+            "no consent URL was shown: {}",
+            out.stderr
+        );
+        assert!(
+            out.stdout.trim().is_empty(),
+            "no line to paste: {}",
+            out.stdout
+        );
+        assert_eq!(
+            out.stderr.contains("NOT Google's"),
+            !google,
+            "the loud warning is for other hosts only: {}",
+            out.stderr
+        );
+    }
+}
+
+#[tokio::test(flavor = "multi_thread")]
+async fn with_yes_a_bootstrap_runs_without_a_terminal() {
+    let setup = Setup::new(true).await;
+    let url = bootstrap_url_for(&setup.base());
+    let out = setup
+        .run(&[
+            "auth",
+            "login",
+            "--remote-bootstrap",
+            &url,
+            "--yes",
+            "--no-browser",
+            "--timeout",
+            "1",
+        ])
+        .await;
+    // Nobody opens the page here: it waits for the browser and times out (exit 3).
+    assert_eq!(out.code, 3, "{}", out.stderr);
+    assert!(
+        out.stderr.contains("redirect_uri="),
+        "the consent URL was shown: {}",
+        out.stderr
+    );
+    assert!(out.stderr.contains("NOT Google's"), "{}", out.stderr);
 }

@@ -92,7 +92,7 @@ pub async fn handle(err: anyhow::Error, global: &GlobalArgs) -> anyhow::Result<E
     if !interactive || new_client || secrets_file.is_none() {
         return Err(exit::login_needed(text));
     }
-    eprintln!("error: {text}\n");
+    eprintln!("error: {}\n", crate::output::visible_lines(&text));
     eprint!("Log in again now with the same client, scopes and profile? [Y/n] ");
     let _ = std::io::stderr().flush();
     let mut answer = String::new();
