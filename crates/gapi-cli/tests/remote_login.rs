@@ -285,3 +285,68 @@ async fn with_yes_a_bootstrap_runs_without_a_terminal() {
     );
     assert!(out.stderr.contains("NOT Google's"), "{}", out.stderr);
 }
+
+/// The peak resident memory of a running process, in kB (Linux).
+fn peak_rss_kb(pid: u32) -> u64 {
+    let status = std::fs::read_to_string(format!("/proc/{pid}/status")).unwrap();
+    status
+        .lines()
+        .find_map(|l| l.strip_prefix("VmHWM:"))
+        .and_then(|v| v.trim().trim_end_matches("kB").trim().parse().ok())
+        .expect("VmHWM in /proc/PID/status")
+}
+
+#[cfg(target_os = "linux")]
+#[tokio::test(flavor = "multi_thread")]
+async fn a_300_mb_paste_is_skipped_with_bounded_memory_and_never_sent() {
+    let setup = Setup::new(true).await;
+    let mut headless = headless_login(&setup, &["--no-browser", "--login-hint", "bob@example.com"]);
+    let pid = headless.id().unwrap();
+    let (line, _) = wait_for_line(&mut headless, "/o/oauth2/auth?").await;
+    let http = reqwest::Client::builder()
+        .redirect(reqwest::redirect::Policy::none())
+        .build()
+        .unwrap();
+    let resp = http.get(url_in(&line)).send().await.unwrap();
+    let location = resp.headers()["location"].to_str().unwrap().to_string();
+
+    let mut stdin = headless.stdin.take().unwrap();
+    let before = peak_rss_kb(pid);
+    let chunk = vec![b'A'; 1024 * 1024];
+    for _ in 0..300 {
+        stdin.write_all(&chunk).await.unwrap();
+    }
+    stdin.write_all(b"\n").await.unwrap();
+    stdin.flush().await.unwrap();
+    let after = peak_rss_kb(pid);
+    eprintln!("peak RSS of the login: {before} kB before the 300 MB paste, {after} kB after");
+    assert!(
+        after < before + 64 * 1024,
+        "a 300 MB paste held in memory: peak {before} kB -> {after} kB"
+    );
+
+    stdin
+        .write_all(format!("{location}\n").as_bytes())
+        .await
+        .unwrap();
+    stdin.flush().await.unwrap();
+    let status = tokio::time::timeout(Duration::from_secs(60), headless.wait())
+        .await
+        .expect("gapi finished after the paste")
+        .unwrap();
+    assert!(status.success(), "login failed: {status}");
+    let log: serde_json::Value = reqwest::get(format!("{}/__emulator/requests", setup.base()))
+        .await
+        .unwrap()
+        .json()
+        .await
+        .unwrap();
+    let token_posts = log["requests"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .filter(|r| r["path"] == "/token")
+        .count();
+    assert_eq!(token_posts, 1, "only the real answer was sent");
+    assert_logged_in_as_bob(&setup).await;
+}

@@ -4,10 +4,11 @@
 
 use std::io::Write;
 
-use tokio::io::{AsyncBufRead, AsyncBufReadExt, BufReader};
+use tokio::io::{AsyncBufRead, BufReader};
 use url::Url;
 
 use super::loopback::{RedirectParams, UrlCallback, show_url};
+use super::paste::{LineSplitter, MAX_PASTE_LINE, PastedLine, check_code, read_line};
 use super::{InstalledFlow, OOB_REDIRECT_URI, is_oob};
 use crate::credentials::Credentials;
 use crate::error::{Error, ErrorKind, Result};
@@ -172,10 +173,9 @@ pub(crate) fn parse_pasted(answer: &str, state: &State, oob: bool) -> Result<Pas
         } else {
             None
         };
-        return Ok(Pasted {
-            code: params.into_code()?,
-            redirect_uri,
-        });
+        let code = params.into_code()?;
+        check_code(code.secret())?;
+        return Ok(Pasted { code, redirect_uri });
     }
     if answer.chars().any(char::is_whitespace) {
         let lower = answer.to_ascii_lowercase();
@@ -192,6 +192,7 @@ pub(crate) fn parse_pasted(answer: &str, state: &State, oob: bool) -> Result<Pas
         )
         .with_hint("paste only the code, or the full redirect URL"));
     }
+    check_code(answer)?;
     Ok(Pasted {
         code: AuthorizationCode::new(answer),
         redirect_uri: None,
@@ -218,17 +219,31 @@ impl InstalledFlow {
         }
         eprint!("{}", options.prompt);
         let _ = std::io::stderr().flush();
-        let mut line = String::new();
-        let read = match options.input {
-            Some(mut input) => input.read_line(&mut line).await,
-            None => {
-                BufReader::new(tokio::io::stdin())
-                    .read_line(&mut line)
-                    .await
-            }
+        let mut input: Box<dyn AsyncBufRead + Unpin + Send> = match options.input {
+            Some(input) => input,
+            None => Box::new(BufReader::new(tokio::io::stdin())),
         };
-        read.map_err(|e| Error::io("cannot read the answer from the terminal", e))?;
-        let code = parse_answer(&line, &state, oob)?;
+        // Lines are read with a bound; one that is not text, too long, or not a code is
+        // said and asked for again: nothing unchecked is sent to the token endpoint.
+        let mut splitter = LineSplitter::new(MAX_PASTE_LINE);
+        let code = loop {
+            let line = read_line(&mut input, &mut splitter)
+                .await
+                .map_err(|e| Error::io("cannot read the answer from the terminal", e))?;
+            let problem = match line {
+                None => break parse_answer("", &state, oob)?,
+                Some(PastedLine::Text(line)) => match parse_answer(&line, &state, oob) {
+                    Ok(code) => break code,
+                    Err(e) if e.kind() == ErrorKind::Config && !line.trim().is_empty() => {
+                        e.to_string()
+                    }
+                    Err(e) => return Err(e),
+                },
+                Some(other) => other.complaint().unwrap_or_default(),
+            };
+            eprint!("{problem}\n{}", options.prompt);
+            let _ = std::io::stderr().flush();
+        };
         self.exchange_code(&code, &verifier, &redirect_uri).await
     }
 }

@@ -2,13 +2,14 @@
 //! several ways, each in its own module: [`loopback`] (a local redirect server), [`console`]
 //! (out-of-band code or a pasted redirect URL) and [`device`] (RFC 8628). The `oob:auto`
 //! window-title flow belongs next to them as `flow/title.rs`. Logging in where no browser runs:
-//! [`headless`] (detection, instructions, the pasted answer) and [`remote`] (the browser side of
-//! a two-machine login).
+//! [`headless`] (detection, instructions, the pasted answer), [`paste`] (reading and checking
+//! what is pasted, with bounds) and [`remote`] (the browser side of a two-machine login).
 
 pub mod console;
 pub mod device;
 pub mod headless;
 pub mod loopback;
+pub mod paste;
 pub mod remote;
 pub mod title;
 
