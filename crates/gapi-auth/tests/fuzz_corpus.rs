@@ -32,3 +32,8 @@ fn token_response_corpus() {
 fn expiry_corpus() {
     replay("expiry", gapi_auth::fuzzing::expiry);
 }
+
+#[test]
+fn paste_corpus() {
+    replay("paste", gapi_auth::fuzzing::paste);
+}
