@@ -118,6 +118,7 @@ impl FileStore {
             };
             if !kept {
                 if !asked_consent {
+                    self.release(profile, lock, true);
                     return Err(consent_required(profile));
                 }
                 tracing::warn!(
@@ -127,7 +128,7 @@ impl FileStore {
             }
         }
         let result = self.write_locked(profile, &creds);
-        drop(lock);
+        self.release(profile, lock, result.is_err());
         result?;
         Ok(creds.with_store(self.clone(), profile))
     }

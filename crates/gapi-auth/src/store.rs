@@ -264,8 +264,22 @@ impl FileStore {
         };
         let lock = self.lock_async(profile).await?;
         let result = self.write_locked(profile, user);
-        drop(lock);
+        self.release(profile, lock, result.is_err());
         result
+    }
+
+    /// Releases `profile`'s lock; after a failed save that left nothing stored (a first
+    /// login whose tokens could not be kept), its lock file goes too, unlinked while held as
+    /// [`FileStore::delete`] does, so a failed login leaves no file behind.
+    pub(crate) fn release(&self, profile: &str, lock: StoreLock, failed: bool) {
+        let nothing_stored = matches!(
+            std::fs::symlink_metadata(self.path_for(profile)),
+            Err(e) if e.kind() == std::io::ErrorKind::NotFound
+        );
+        if failed && nothing_stored {
+            let _ = std::fs::remove_file(self.lock_path(profile));
+        }
+        drop(lock);
     }
 
     /// The keyring marker at `profile`'s path, when the profile lives in the OS keyring.
@@ -324,7 +338,7 @@ impl FileStore {
         {
             tracing::warn!("could not delete the profile's old keyring entry: {e}");
         }
-        drop(lock);
+        self.release(profile, lock, result.is_err());
         result
     }
 
