@@ -276,15 +276,39 @@ impl Credentials {
         }
     }
 
-    /// Asks Google's tokeninfo endpoint about the current access token.
+    /// Asks the tokeninfo endpoint of the server that issued the current access token (for
+    /// a user login, beside its token endpoint; for other credentials
+    /// [`crate::Provider::tokeninfo_endpoint`], else the universe's own), never a fixed one.
     pub async fn tokeninfo(&self) -> Result<TokenInfo> {
         match &*self.inner {
             Inner::User(u) => u.tokeninfo().await,
             Inner::Provider(c) => {
+                let provider = c.provider();
+                let url = match provider.tokeninfo_endpoint() {
+                    Some(url) => url,
+                    None => universe_tokeninfo(&provider.universe_domain())?,
+                };
                 let token = c.access_token().await?;
-                let client = TokenClient::new("", None, crate::endpoints::Endpoints::google())?;
+                let endpoints = crate::endpoints::Endpoints::google().with_tokeninfo(url);
+                let client = TokenClient::new("", None, endpoints)?;
                 client.tokeninfo(&token).await
             }
         }
     }
+}
+
+/// The tokeninfo endpoint of a universe: Google's in googleapis.com, `oauth2.<universe>`'s
+/// elsewhere.
+fn universe_tokeninfo(universe: &str) -> Result<url::Url> {
+    let text = if universe == crate::provider::DEFAULT_UNIVERSE_DOMAIN {
+        crate::endpoints::GOOGLE_TOKENINFO_URI.to_string()
+    } else {
+        format!("https://oauth2.{universe}/tokeninfo")
+    };
+    url::Url::parse(&text).map_err(|e| {
+        Error::new(
+            ErrorKind::Config,
+            format!("the universe domain `{universe}` gives no tokeninfo URL ({e})"),
+        )
+    })
 }

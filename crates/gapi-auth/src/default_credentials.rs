@@ -183,6 +183,9 @@ impl Provider for QuotaOverride {
     fn universe_domain(&self) -> String {
         self.inner.universe_domain()
     }
+    fn tokeninfo_endpoint(&self) -> Option<url::Url> {
+        self.inner.tokeninfo_endpoint()
+    }
     fn project_id(&self) -> Option<String> {
         self.inner.project_id()
     }

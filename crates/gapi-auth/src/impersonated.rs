@@ -484,6 +484,10 @@ impl Provider for Impersonated {
     fn universe_domain(&self) -> String {
         self.inner.universe.clone()
     }
+
+    fn tokeninfo_endpoint(&self) -> Option<Url> {
+        Some(crate::endpoints::tokeninfo_beside(&self.inner.access_url))
+    }
 }
 
 /// The target of a `service_account_impersonation_url` (`.../serviceAccounts/EMAIL:generateAccessToken`).
