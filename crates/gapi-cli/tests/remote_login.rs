@@ -350,3 +350,45 @@ async fn a_300_mb_paste_is_skipped_with_bounded_memory_and_never_sent() {
     assert_eq!(token_posts, 1, "only the real answer was sent");
     assert_logged_in_as_bob(&setup).await;
 }
+
+#[tokio::test(flavor = "multi_thread")]
+async fn at_a_terminal_a_bootstrap_asks_first() {
+    let setup = Setup::new(true).await;
+    let url = bootstrap_url_for(&setup.base());
+    let gapi = env!("CARGO_BIN_EXE_gapi");
+    for (answer, goes_on) in [("n", false), ("y", true)] {
+        // util-linux `script` gives gapi a terminal on stdin and stderr; the answer is typed.
+        let mut cmd = tokio::process::Command::new("script");
+        cmd.args(["-qec"])
+            .arg(format!(
+                "{gapi} auth login --no-browser --timeout 1 --remote-bootstrap '{url}'"
+            ))
+            .arg("/dev/null")
+            .env("GAPI_CONFIG_DIR", setup.config_dir())
+            .env_remove("BROWSER")
+            .env_remove("DISPLAY")
+            .env_remove("WAYLAND_DISPLAY")
+            .stdin(Stdio::piped())
+            .stdout(Stdio::piped())
+            .stderr(Stdio::piped())
+            .kill_on_drop(true);
+        let mut child = cmd.spawn().expect("script (util-linux) runs");
+        let mut stdin = child.stdin.take().unwrap();
+        stdin
+            .write_all(format!("{answer}\n").as_bytes())
+            .await
+            .unwrap();
+        let out = tokio::time::timeout(Duration::from_secs(60), child.wait_with_output())
+            .await
+            .expect("finished")
+            .unwrap();
+        let text = String::from_utf8_lossy(&out.stdout);
+        assert!(text.contains("Continue? [y/N]"), "asked: {text}");
+        assert_eq!(
+            text.contains("Cancelled; nothing was opened."),
+            !goes_on,
+            "{answer}: {text}"
+        );
+        assert_eq!(text.contains("redirect_uri="), goes_on, "{answer}: {text}");
+    }
+}
