@@ -113,12 +113,17 @@ fn parse_answer(answer: &str, state: &State, oob: bool) -> Result<AuthorizationC
 /// the only ones an installed-app login can have been redirected to.
 fn redirect_uri_of(url: &Url) -> Result<String> {
     if url.scheme() != "http" || !crate::protocol::transport::is_loopback_host(url) {
+        // The host as pasted, shortened: the message is printed again at each re-prompt.
+        let host = url.host_str().unwrap_or_default();
+        let host = match host.char_indices().nth(60) {
+            Some((cut, _)) => format!("{}…", &host[..cut]),
+            None => host.to_string(),
+        };
+        let scheme: String = url.scheme().chars().take(20).collect();
         return Err(Error::new(
             ErrorKind::Config,
             format!(
-                "the pasted URL goes to {}://{}, not to a loopback address (http://localhost:PORT/...)",
-                url.scheme(),
-                url.host_str().unwrap_or_default()
+                "the pasted URL goes to {scheme}://{host}, not to a loopback address (http://localhost:PORT/...)"
             ),
         )
         .with_hint("paste the address the browser ended on after you approved access"));
@@ -312,5 +317,10 @@ mod tests {
         );
         let e = parse_pasted("https://evil.example/?code=c&state=st", &s, false).unwrap_err();
         assert_eq!(e.kind(), ErrorKind::Config);
+        assert!(e.message().contains("https://evil.example,"), "{e}");
+        // Found by the `paste` fuzz target: a long host was quoted whole at every re-prompt.
+        let long = format!("http://{}.example/?code=c&state=st", "y".repeat(5000));
+        let e = parse_pasted(&long, &s, false).unwrap_err();
+        assert!(e.message().len() < 200, "{e}");
     }
 }
