@@ -560,13 +560,13 @@ impl RedirectParams {
         if let Some(error) = self.error {
             let error: String = error
                 .chars()
-                .filter(|c| !c.is_control())
+                .filter(|&c| shown_as_is(c))
                 .take(100)
                 .collect();
             let detail = self
                 .error_description
                 .map(|d| {
-                    let d: String = d.chars().filter(|c| !c.is_control()).take(300).collect();
+                    let d: String = d.chars().filter(|&c| shown_as_is(c)).take(300).collect();
                     format!(" ({d})")
                 })
                 .unwrap_or_default();
@@ -599,6 +599,17 @@ impl RedirectParams {
             .with_hint("start the login again")),
         }
     }
+}
+
+/// Whether a character of a redirect's `error` text may be quoted in a message: not a control
+/// character, nor a bidi mark, override or isolate, nor a zero-width one (the text comes from
+/// a URL anyone can send to the port, or the user pasted).
+fn shown_as_is(c: char) -> bool {
+    !c.is_control()
+        && !matches!(
+            c as u32,
+            0x00ad | 0x061c | 0x180e | 0x200b..=0x200f | 0x202a..=0x202e | 0x2060..=0x206f | 0xfeff
+        )
 }
 
 /// How the login ended: a redirect reached the port, or the user pasted the answer.
@@ -775,6 +786,21 @@ mod tests {
         assert!(!host_allowed(Some("evil.example:8080"), 8080));
         assert!(!host_allowed(Some("localhost:8081"), 8080));
         assert!(!host_allowed(None, 8080));
+    }
+
+    #[test]
+    fn redirect_error_texts_drop_bidi_and_control_characters() {
+        // Found by the `paste` fuzz target: U+202E was quoted in the error.
+        let url = Url::parse(
+            "http://localhost/?error=access_%E2%80%AEdenied%1B&error_description=a%E2%81%A6b&state=s",
+        )
+        .unwrap();
+        let e = RedirectParams::from_url(&url).into_code().unwrap_err();
+        assert!(
+            e.message().contains("`access_denied` (ab)"),
+            "{}",
+            e.message()
+        );
     }
 
     #[test]
