@@ -413,7 +413,8 @@ pub struct CallArgs {
     /// Send the --json body without checking it against the method's schema first.
     #[arg(long)]
     pub no_validate: bool,
-    /// Filter the response (each item with --page-all) with a jq program; strings print raw.
+    /// Filter the response (each item with --page-all, each result line with --batch) with a
+    /// jq program; strings print raw; nothing prints unless it succeeds; halt_error exits 1.
     #[arg(long, value_name = "EXPR")]
     pub jq: Option<String>,
     /// Print the request as JSON instead of sending it (needs no credentials).

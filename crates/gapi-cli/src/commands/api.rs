@@ -606,16 +606,13 @@ fn write_output(
         }
         Ok(())
     };
+    // Rendered in full first: a --jq program that fails leaves no file and prints nothing
+    // (and an existing FILE under --force is not emptied by a failure).
+    let mut text = Vec::new();
+    write(&mut text)?;
     match &args.output {
-        Some(path) => {
-            let mut file = create_output(path, args.force)?;
-            write(&mut file)?;
-        }
-        None => {
-            let stdout = std::io::stdout();
-            let mut lock = stdout.lock();
-            write(&mut lock)?;
-        }
+        Some(path) => create_output(path, args.force)?.write_all(&text)?,
+        None => std::io::stdout().lock().write_all(&text)?,
     }
     Ok(())
 }
