@@ -401,7 +401,9 @@ pub struct CallArgs {
     /// Partial response field mask (the `fields` parameter).
     #[arg(long, value_name = "MASK")]
     pub fields: Option<String>,
-    /// With the API alone: send NDJSON calls ({"method","params","body"} per line) as batches.
+    /// With the API alone: send NDJSON calls ({"method","params","body"} per line) as batches;
+    /// one result line each, as NDJSON (--format table|csv: rows), through --jq, or to -o FILE
+    /// (written whole); -p, --params, --json, --upload and --page-all are refused.
     #[arg(long, value_name = "FILE|-")]
     pub batch: Option<String>,
     /// Refuse every method that is not a GET (checked before any request).
