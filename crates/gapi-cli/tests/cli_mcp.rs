@@ -167,7 +167,8 @@ fn tool_call(id: u32, name: serde_json::Value, arguments: serde_json::Value) -> 
 }
 
 /// JSON-RPC's codes for protocol errors: a line that is not JSON is answered -32700 (id
-/// null), a tools/call whose params do not fit or name no tool -32602 (its id); arguments
+/// null), JSON that is not a request object -32600, params that are not an object or a
+/// tools/call whose params do not fit or name no tool -32602 (with its id); arguments
 /// that do not fit a tool's schema are a tool result with isError (MCP 2025-11-25), naming
 /// each problem. The server keeps answering afterwards.
 #[tokio::test(flavor = "multi_thread")]
@@ -193,6 +194,9 @@ async fn mcp_answers_protocol_errors_as_json_rpc_says() {
             serde_json::json!("call_method"),
             serde_json::json!({"api": "drive"}),
         ),
+        r#"{"jsonrpc":"2.0","id":10,"method":"tools/list","params":5}"#.to_string(),
+        "[1, 2]".to_string(),
+        r#"{"id":11,"method":"tools/list"}"#.to_string(),
         r#"{"jsonrpc":"2.0","id":9,"method":"tools/list"}"#.to_string(),
     ];
     let got = raw_session(&setup, &["--anonymous"], &lines).await;
@@ -201,10 +205,21 @@ async fn mcp_answers_protocol_errors_as_json_rpc_says() {
         .find(|m| m["error"]["code"] == -32700)
         .unwrap_or_else(|| panic!("a -32700 answer: {got:?}"));
     assert!(parse["id"].is_null(), "{parse}");
-    for id in [3, 4, 5, 6] {
+    for id in [3, 4, 5, 6, 10] {
         let a = answer(&got, id.into());
         assert_eq!(a["error"]["code"], -32602, "id {id}: {a}");
     }
+    // Not a request object: -32600, with the id when there is one (JSON-RPC requires it).
+    assert_eq!(answer(&got, 11.into())["error"]["code"], -32600);
+    assert!(
+        got.iter()
+            .any(|m| m["error"]["code"] == -32600 && m["id"].is_null()),
+        "the array is answered with id null: {got:?}"
+    );
+    assert!(
+        got.iter().all(|m| m.get("id").is_some()),
+        "every answer has an id member: {got:?}"
+    );
     let bad_args = answer(&got, 7.into());
     assert_eq!(bad_args["result"]["isError"], true, "{bad_args}");
     let text = bad_args["result"]["content"][0]["text"].as_str().unwrap();

@@ -3,9 +3,14 @@
 //!
 //! - a line that is not JSON: `-32700` (parse error) with id `null` (rmcp ignores it, so
 //!   the client would wait for an answer that never comes);
+//! - JSON that is not a request object (an array, a number, a request without
+//!   `"jsonrpc": "2.0"`): `-32600` (invalid request) with its id when it has one (rmcp
+//!   answers without any `id` member, which JSON-RPC requires);
+//! - a request whose params are not an object (MCP's params are always objects): `-32602`
+//!   (invalid params) with the request's id (rmcp answers `-32600` without an id);
 //! - a `tools/call` request whose params are not an object with a string `name` and an
-//!   object `arguments`: `-32602` (invalid params) with the request's id (rmcp answers
-//!   `-32601`, "method not found", for a method it does have).
+//!   object `arguments`: `-32602` with the request's id (rmcp answers `-32601`, "method not
+//!   found", for a method it does have).
 //!
 //! Every other line goes to rmcp unchanged; its answers and ours reach stdout as whole lines.
 
@@ -21,6 +26,8 @@ const MAX_LINE: usize = 16 << 20;
 const PARSE_ERROR: i64 = -32700;
 /// JSON-RPC 2.0: invalid method parameters.
 const INVALID_PARAMS: i64 = -32602;
+/// JSON-RPC 2.0: the JSON sent is not a valid request object.
+const INVALID_REQUEST: i64 = -32600;
 
 /// The pipes rmcp reads and writes, and the task that writes stdout.
 pub struct Front {
@@ -182,13 +189,55 @@ fn check(line: &[u8]) -> Verdict {
             ));
         }
     };
-    let Some(id) = message.get("id").filter(|id| !id.is_null()) else {
+    let Value::Object(fields) = &message else {
+        return Verdict::Answer(error_line(
+            Value::Null,
+            INVALID_REQUEST,
+            format!(
+                "Invalid Request: a message is one JSON object, not {} (MCP has no batches)",
+                kind(&message)
+            ),
+        ));
+    };
+    // Answers and notifications without an id are rmcp's to handle (nothing to answer).
+    let (Some(id), Some(method)) = (
+        fields.get("id").filter(|id| !id.is_null()),
+        fields.get("method"),
+    ) else {
         return Verdict::Pass;
     };
-    if message.get("method").and_then(Value::as_str) != Some("tools/call") {
+    let invalid = |code: i64, what: String| Verdict::Answer(error_line(id.clone(), code, what));
+    if fields.get("jsonrpc").and_then(Value::as_str) != Some("2.0") {
+        return invalid(
+            INVALID_REQUEST,
+            "Invalid Request: \"jsonrpc\" must be \"2.0\"".into(),
+        );
+    }
+    let Some(method) = method.as_str() else {
+        return invalid(
+            INVALID_REQUEST,
+            format!(
+                "Invalid Request: \"method\" must be a string, not {}",
+                kind(method)
+            ),
+        );
+    };
+    match fields.get("params") {
+        None | Some(Value::Null) | Some(Value::Object(_)) => {}
+        Some(other) => {
+            return invalid(
+                INVALID_PARAMS,
+                format!(
+                    "Invalid params: {method} takes an object, not {}",
+                    kind(other)
+                ),
+            );
+        }
+    }
+    if method != "tools/call" {
         return Verdict::Pass;
     }
-    let problem = match message.get("params") {
+    let problem = match fields.get("params") {
         None | Some(Value::Null) => {
             Some("tools/call needs params {\"name\", \"arguments\"}".into())
         }
@@ -203,7 +252,8 @@ fn check(line: &[u8]) -> Verdict {
             )),
             _ => None,
         },
-        Some(other) => Some(format!("params must be an object, not {}", kind(other))),
+        // Not an object: answered above.
+        Some(_) => None,
     };
     match problem {
         Some(p) => Verdict::Answer(error_line(
@@ -257,10 +307,21 @@ mod tests {
             r#"{"jsonrpc":"2.0","id":7,"method":"tools/call","params":{"arguments":{}}}"#,
             r#"{"jsonrpc":"2.0","id":7,"method":"tools/call","params":{"name":5}}"#,
             r#"{"jsonrpc":"2.0","id":7,"method":"tools/call","params":{"name":"x","arguments":"y"}}"#,
+            r#"{"jsonrpc":"2.0","id":7,"method":"tools/list","params":5}"#,
         ] {
             let a = answer(bad).expect(bad);
             assert_eq!(a["error"]["code"], INVALID_PARAMS, "{bad}");
             assert_eq!(a["id"], 7, "{bad}");
+        }
+        for (bad, id) in [
+            (r#"[1, 2]"#, Value::Null),
+            (r#"5"#, Value::Null),
+            (r#"{"id":8,"method":"tools/list"}"#, json!(8)),
+            (r#"{"jsonrpc":"2.0","id":"a","method":5}"#, json!("a")),
+        ] {
+            let a = answer(bad).expect(bad);
+            assert_eq!(a["error"]["code"], INVALID_REQUEST, "{bad}");
+            assert_eq!(a["id"], id, "{bad}");
         }
         for good in [
             r#"{"jsonrpc":"2.0","id":1,"method":"tools/call","params":{"name":"x","arguments":{"a":1}}}"#,
