@@ -401,7 +401,9 @@ pub struct CallArgs {
     /// Partial response field mask (the `fields` parameter).
     #[arg(long, value_name = "MASK")]
     pub fields: Option<String>,
-    /// With the API alone: send NDJSON calls ({"method","params","body"} per line) as batches.
+    /// With the API alone: send NDJSON calls ({"method","params","body"} per line) as batches;
+    /// one result line each, as NDJSON (--format table|csv: rows), through --jq, or to -o FILE
+    /// (written whole); -p, --params, --json, --upload and --page-all are refused.
     #[arg(long, value_name = "FILE|-")]
     pub batch: Option<String>,
     /// Refuse every method that is not a GET (checked before any request).
@@ -413,7 +415,8 @@ pub struct CallArgs {
     /// Send the --json body without checking it against the method's schema first.
     #[arg(long)]
     pub no_validate: bool,
-    /// Filter the response (each item with --page-all) with a jq program; strings print raw.
+    /// Filter the response (each item with --page-all, each result line with --batch) with a
+    /// jq program; strings print raw; nothing prints unless it succeeds; halt_error exits 1.
     #[arg(long, value_name = "EXPR")]
     pub jq: Option<String>,
     /// Print the request as JSON instead of sending it (needs no credentials).

@@ -15,6 +15,10 @@ use std::process::ExitCode;
 
 fn main() -> ExitCode {
     let args: Vec<std::ffi::OsString> = std::env::args_os().collect();
+    // `--jq` programs run in a child process of gapi itself (see `jq`).
+    if args.get(1).is_some_and(|a| a == jq::WORKER_ARG) {
+        return jq::worker::main();
+    }
     let parsed = match cli::parse(args) {
         Ok(parsed) => parsed,
         Err(e) => return exit::report_clap(e),

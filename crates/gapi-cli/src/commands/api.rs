@@ -49,13 +49,14 @@ async fn call(global: &GlobalArgs, args: CallArgs) -> anyhow::Result<ExitCode> {
                 "--batch takes the API alone: `gapi drive --batch calls.ndjson` (each line names its method)",
             ));
         }
+        super::batch_cli::check_args(&args)?;
         let auth: Arc<dyn Authenticator> = if args.dry_run || global.anonymous {
             Arc::new(NoAuth)
         } else {
             credentials_for(global, &[]).await?
         };
         let service = service_for(global, &args, Arc::new(doc), auth)?;
-        return super::batch_cli::run(&service, &source, &args).await;
+        return super::batch_cli::run(&service, &source, &args, jq.as_ref()).await;
     }
     let (dotted, http_method, method_scopes) = {
         let node = describe::resolve(&doc, &args.words[1..])?;
@@ -234,7 +235,7 @@ fn check_upload_source(args: &CallArgs) -> anyhow::Result<()> {
 /// `-o FILE` must be writable before the call is made: its folder exists and takes files, it
 /// is not a folder itself, and an existing FILE needs `--force` (one rule for JSON output and
 /// downloads alike).
-fn check_output_path(path: &std::path::Path, force: bool) -> anyhow::Result<()> {
+pub fn check_output_path(path: &std::path::Path, force: bool) -> anyhow::Result<()> {
     let shown = path.display();
     if path.is_dir() {
         return Err(exit::usage(format!("-o {shown} is a folder; name a file")));
@@ -606,16 +607,13 @@ fn write_output(
         }
         Ok(())
     };
+    // Rendered in full first: a --jq program that fails leaves no file and prints nothing
+    // (and an existing FILE under --force is not emptied by a failure).
+    let mut text = Vec::new();
+    write(&mut text)?;
     match &args.output {
-        Some(path) => {
-            let mut file = create_output(path, args.force)?;
-            write(&mut file)?;
-        }
-        None => {
-            let stdout = std::io::stdout();
-            let mut lock = stdout.lock();
-            write(&mut lock)?;
-        }
+        Some(path) => create_output(path, args.force)?.write_all(&text)?,
+        None => std::io::stdout().lock().write_all(&text)?,
     }
     Ok(())
 }
