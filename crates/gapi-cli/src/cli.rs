@@ -846,6 +846,210 @@ mod tests {
         );
     }
 
+    /// Command-line tokens giving `arg` (a global option) a value clap accepts.
+    fn tokens_for(arg: &clap::Arg) -> Vec<String> {
+        let flag = match arg.get_long() {
+            Some(long) => format!("--{long}"),
+            None => format!("-{}", arg.get_short().expect("a global option has a name")),
+        };
+        if !arg.get_action().takes_values() {
+            return vec![flag];
+        }
+        let mut candidates: Vec<String> = arg
+            .get_possible_values()
+            .iter()
+            .map(|v| v.get_name().to_string())
+            .collect();
+        candidates.extend(["sample-value-1", "7", "http://127.0.0.1:9/"].map(String::from));
+        for value in candidates {
+            let argv = ["gapi", "apis", &flag, &value];
+            if parse(argv.iter().map(OsString::from).collect()).is_ok() {
+                return vec![flag, value];
+            }
+        }
+        panic!("no sample value parses for {flag}; add one to tokens_for");
+    }
+
+    /// Every leaf command of the tree (`auth status`, `mcp`, ...) with sample values for its
+    /// required arguments, plus an API call.
+    fn leaf_commands() -> Vec<Vec<String>> {
+        fn walk(cmd: &clap::Command, path: Vec<String>, out: &mut Vec<Vec<String>>) {
+            let subs: Vec<&clap::Command> = cmd.get_subcommands().collect();
+            if subs.is_empty() {
+                let mut argv = path;
+                for arg in cmd.get_arguments().filter(|a| a.is_required_set()) {
+                    let value = arg
+                        .get_possible_values()
+                        .first()
+                        .map(|v| v.get_name().to_string())
+                        .unwrap_or_else(|| "drive".to_string());
+                    if let Some(long) = arg.get_long() {
+                        argv.push(format!("--{long}"));
+                    }
+                    argv.push(value);
+                }
+                out.push(argv);
+                return;
+            }
+            for sub in subs {
+                let mut path = path.clone();
+                path.push(sub.get_name().to_string());
+                walk(sub, path, out);
+            }
+        }
+        let mut out = Vec::new();
+        walk(&Cli::command(), Vec::new(), &mut out);
+        out.push(vec!["drive".into(), "about".into(), "get".into()]);
+        out
+    }
+
+    fn parse_words(words: &[String]) -> Result<Parsed, clap::Error> {
+        let mut argv = vec![OsString::from("gapi")];
+        argv.extend(words.iter().map(OsString::from));
+        parse(argv)
+    }
+
+    /// Generated from the command tree: every global option of [`GlobalArgs`], on every leaf
+    /// command and on an API call, gives the same effective settings before the command name
+    /// and after it, and changes them (it is not dropped in both places).
+    #[test]
+    fn every_global_option_means_the_same_in_every_position() {
+        let globals: Vec<clap::Arg> = global_command().get_arguments().cloned().collect();
+        let commands = leaf_commands();
+        assert!(globals.len() >= 8, "{globals:?}");
+        assert!(commands.len() >= 15, "{commands:?}");
+        let without_origins = |g: &GlobalArgs| GlobalArgs {
+            origins: Default::default(),
+            ..g.clone()
+        };
+        let mut checked = 0;
+        for command in &commands {
+            let (Some(name), rest) = command.split_first().map(|(n, r)| (Some(n), r)).unwrap()
+            else {
+                unreachable!()
+            };
+            let plain =
+                parse_words(command).unwrap_or_else(|e| panic!("gapi {}: {e}", command.join(" ")));
+            for arg in &globals {
+                let tokens = tokens_for(arg);
+                let mut before = tokens.clone();
+                before.extend(command.iter().cloned());
+                let mut after = command.clone();
+                after.extend(tokens.iter().cloned());
+                // Between a nested command's words too (`gapi auth --profile x status`).
+                let mut between = vec![name.clone()];
+                between.extend(tokens.iter().cloned());
+                between.extend(rest.iter().cloned());
+                let parsed: Vec<Parsed> = [&before, &after, &between]
+                    .iter()
+                    .map(|w| parse_words(w).unwrap_or_else(|e| panic!("gapi {}: {e}", w.join(" "))))
+                    .collect();
+                for p in &parsed[1..] {
+                    assert_eq!(
+                        parsed[0].global,
+                        p.global,
+                        "gapi {} vs gapi {}",
+                        before.join(" "),
+                        after.join(" ")
+                    );
+                    assert_eq!(
+                        format!("{:?}", parsed[0].action),
+                        format!("{:?}", p.action),
+                        "gapi {}",
+                        before.join(" ")
+                    );
+                }
+                assert_ne!(
+                    without_origins(&parsed[0].global),
+                    without_origins(&plain.global),
+                    "gapi {}: {} had no effect",
+                    before.join(" "),
+                    tokens[0]
+                );
+                assert!(
+                    parsed[0].global.origin(arg.get_id().as_str()).is_some(),
+                    "gapi {}: where {} came from is not recorded",
+                    before.join(" "),
+                    tokens[0]
+                );
+                checked += 1;
+            }
+        }
+        assert_eq!(checked, globals.len() * commands.len());
+    }
+
+    /// A value-taking or on/off global option given before and after the command name is an
+    /// error that says so (never one value silently replacing the other); `-v` adds up.
+    #[test]
+    fn a_global_option_given_twice_is_refused() {
+        for command in [
+            vec!["drive", "about", "get"],
+            vec!["auth", "status"],
+            vec!["mcp"],
+        ] {
+            let command: Vec<String> = command.into_iter().map(String::from).collect();
+            for arg in global_command().get_arguments() {
+                let tokens = tokens_for(arg);
+                let mut words = tokens.clone();
+                words.extend(command.iter().cloned());
+                if arg.get_action().takes_values() {
+                    words.extend([tokens[0].clone(), format!("{}-other", tokens[1])]);
+                } else {
+                    words.extend(tokens.iter().cloned());
+                }
+                let result = parse_words(&words);
+                if matches!(arg.get_action(), clap::ArgAction::Count) {
+                    assert_eq!(result.unwrap().global.verbose, 2, "{words:?}");
+                    continue;
+                }
+                let err = result
+                    .err()
+                    .unwrap_or_else(|| panic!("accepted: {words:?}"));
+                assert_eq!(err.kind(), ErrorKind::ArgumentConflict, "{words:?}");
+                assert!(
+                    err.to_string()
+                        .contains("given both before and after the command name"),
+                    "{words:?}: {err}"
+                );
+            }
+        }
+    }
+
+    #[test]
+    fn empty_values_on_the_command_line_are_refused() {
+        for flag in [
+            "--subject",
+            "--impersonate-service-account",
+            "--api-key",
+            "--endpoint",
+            "--quota-project",
+        ] {
+            let words: Vec<String> = [flag, "", "drive", "about", "get"]
+                .into_iter()
+                .map(String::from)
+                .collect();
+            let err = parse_words(&words).err().expect(flag);
+            assert!(err.to_string().contains("empty"), "{flag}: {err}");
+        }
+    }
+
+    #[test]
+    fn the_api_key_never_shows_in_debug_output() {
+        let parsed = p(&[
+            "gapi",
+            "--api-key",
+            "AIzaSECRETKEY",
+            "drive",
+            "about",
+            "get",
+        ]);
+        assert_eq!(
+            parsed.global.api_key.as_ref().map(|k| k.secret()),
+            Some("AIzaSECRETKEY")
+        );
+        assert!(!format!("{parsed:?}").contains("AIzaSECRETKEY"));
+    }
+
     #[test]
     fn fixed_subcommands_parse() {
         let parsed = p(&[
