@@ -117,6 +117,21 @@ pub fn mode(global: &GlobalArgs) -> anyhow::Result<Mode> {
             other_mode.describe(),
         )));
     }
+    if first_mode == Mode::Account && env_nonempty(ACCESS_TOKEN_VAR).is_some() {
+        if global.impersonate_service_account.is_some() || global.subject.is_some() {
+            return Err(exit::usage(format!(
+                "{ACCESS_TOKEN_VAR} is a finished token: it cannot be combined with \
+                 --impersonate-service-account or --subject"
+            )));
+        }
+        if let Some(origin) = global.origin("profile") {
+            return Err(exit::usage(format!(
+                "{ACCESS_TOKEN_VAR} holds a finished token of its own account, but {origin} \
+                 names profile `{}`: unset {ACCESS_TOKEN_VAR} to use the profile",
+                global.profile
+            )));
+        }
+    }
     Ok(first_mode)
 }
 
@@ -188,19 +203,7 @@ pub async fn resolve(
         .take(1)
         .collect();
     if let Some(token) = env_nonempty(ACCESS_TOKEN_VAR) {
-        if global.impersonate_service_account.is_some() || global.subject.is_some() {
-            return Err(exit::usage(format!(
-                "{ACCESS_TOKEN_VAR} is a finished token: it cannot be combined with \
-                 --impersonate-service-account or --subject"
-            )));
-        }
-        if let Some(origin) = global.origin("profile") {
-            return Err(exit::usage(format!(
-                "{ACCESS_TOKEN_VAR} holds a finished token of its own account, but {origin} \
-                 names profile `{}`: unset {ACCESS_TOKEN_VAR} to use the profile",
-                global.profile
-            )));
-        }
+        // mode() refused it with --profile, --impersonate-service-account or --subject.
         let provider = StaticAccessToken::new(gapi_auth::AccessToken::new(token.trim()))?;
         let selected = Selected {
             credentials: Credentials::from_provider(Arc::new(provider)),
