@@ -30,11 +30,11 @@ async fn an_api_word_without_a_name_or_version_is_a_usage_error() {
     }
 }
 
-/// `gapi -vv --anonymous drive about get` against the emulator: it logs (debug lines) and
+/// `gapi -vvv --anonymous drive about get` against the emulator: it logs (debug lines) and
 /// fails (401), so both log lines and the error are on stderr.
 fn logging_call(setup: &Setup) -> Vec<String> {
     [
-        "-vv",
+        "-vvv",
         "--anonymous",
         "drive",
         "about",
