@@ -924,10 +924,7 @@ mod tests {
         };
         let mut checked = 0;
         for command in &commands {
-            let (Some(name), rest) = command.split_first().map(|(n, r)| (Some(n), r)).unwrap()
-            else {
-                unreachable!()
-            };
+            let (name, rest) = command.split_first().expect("a command has a name");
             let plain =
                 parse_words(command).unwrap_or_else(|e| panic!("gapi {}: {e}", command.join(" ")));
             for arg in &globals {
@@ -1028,7 +1025,7 @@ mod tests {
                 .into_iter()
                 .map(String::from)
                 .collect();
-            let err = parse_words(&words).err().expect(flag);
+            let err = parse_words(&words).expect_err(flag);
             assert!(err.to_string().contains("empty"), "{flag}: {err}");
         }
     }

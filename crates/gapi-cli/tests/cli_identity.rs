@@ -170,7 +170,7 @@ fn placements(case: &Case) -> Vec<Placement> {
         let env = vec![(var.to_string(), value.to_string())];
         if rest.is_empty() {
             out.push(Placement {
-                label: format!("{var}"),
+                label: var.to_string(),
                 before: vec![],
                 after: vec![],
                 env,
@@ -349,6 +349,9 @@ async fn start_recorder() -> String {
 fn words(parts: &[&[String]]) -> Vec<String> {
     parts.iter().flat_map(|p| p.iter().cloned()).collect()
 }
+
+/// Extra environment variables of a run.
+type Env = Vec<(String, String)>;
 
 /// What each run answered, against what it should have: the list of mismatches.
 type Failures = Vec<String>;
@@ -540,7 +543,7 @@ async fn gapi_mcp_runs_as_the_options_it_was_started_with() {
 #[tokio::test(flavor = "multi_thread")]
 async fn options_asking_for_two_identities_are_refused() {
     let world = World::new().await;
-    let conflicts: Vec<(Vec<&str>, Vec<(String, String)>)> = vec![
+    let conflicts: Vec<(Vec<&str>, Env)> = vec![
         (vec!["--anonymous", "--api-key", KEY], vec![]),
         (vec!["--api-key", KEY, "--subject", BOB], vec![]),
         (
