@@ -973,6 +973,12 @@ mod tests {
             }
         }
         assert_eq!(checked, globals.len() * commands.len());
+        eprintln!(
+            "{} global options x {} commands = {checked} pairs, each before, between and after \
+             the command words",
+            globals.len(),
+            commands.len()
+        );
     }
 
     /// A value-taking or on/off global option given before and after the command name is an
