@@ -4,6 +4,10 @@
 //! else is an API call, `gapi <api>[:<version>] <resource>... <method> [flags]`, whose words are
 //! only known once the API's Discovery document is loaded, so its flags are parsed by
 //! [`CallArgs`] and its words resolved against the document in `commands::api`.
+//!
+//! The global options ([`GlobalArgs`]) are defined once and read once: [`parse`] moves those
+//! given before the command or API name behind its words, so the same clap parse reads every
+//! one of them wherever it stood.
 
 use std::ffi::OsString;
 use std::path::PathBuf;
@@ -716,7 +720,8 @@ pub fn after_help() -> String {
     out
 }
 
-/// Parses the process arguments.
+/// Parses the process arguments. Global options may stand before the command or API name,
+/// between a command's words or after them, with the same meaning; one given twice is an error.
 pub fn parse(mut args: Vec<OsString>) -> Result<Parsed, clap::Error> {
     if args.get(1).is_some_and(|a| a == "__complete") {
         let words = args[2..]
@@ -728,14 +733,18 @@ pub fn parse(mut args: Vec<OsString>) -> Result<Parsed, clap::Error> {
             action: Action::Complete(words),
         });
     }
-    // `gapi help drive files` is `gapi drive files --help` (clap's own help covers the rest).
-    if args.get(1).is_some_and(|a| a == "help")
-        && let Some(word) = args.get(2).and_then(|a| a.to_str())
+    // `gapi help drive files` is `gapi drive files --help` (clap's own help covers the rest),
+    // also after global options (`gapi -v help drive`).
+    let at = 1 + split_leading_globals(args.get(1..).unwrap_or_default())
+        .0
+        .len();
+    if args.get(at).is_some_and(|a| a == "help")
+        && let Some(word) = args.get(at + 1).and_then(|a| a.to_str())
         && !Cli::command()
             .get_subcommands()
             .any(|s| s.get_name() == word)
     {
-        args.remove(1);
+        args.remove(at);
         args.push("--help".into());
     }
     parse_moved(&move_leading_globals(&args)).map_err(|e| {
@@ -1016,6 +1025,17 @@ mod tests {
                 );
             }
         }
+    }
+
+    #[test]
+    fn help_for_an_api_after_global_options() {
+        let parsed = p(&["gapi", "--profile", "w", "help", "drive", "files"]);
+        let Action::Call(call) = parsed.action else {
+            panic!("expected a call")
+        };
+        assert!(call.help);
+        assert_eq!(call.words, ["drive", "files"]);
+        assert_eq!(parsed.global.profile_request(), Some("w"));
     }
 
     #[test]
