@@ -42,6 +42,12 @@ fn main() -> ExitCode {
     }
 }
 
+/// Colour codes on stderr only for a terminal, and never when `NO_COLOR` is set to anything
+/// but the empty string (<https://no-color.org>): a log file or a pipe gets plain text.
+fn colour(stderr_is_terminal: bool, no_color: Option<std::ffi::OsString>) -> bool {
+    stderr_is_terminal && no_color.is_none_or(|v| v.is_empty())
+}
+
 /// Logs go to stderr; `-v` shows gapi's own steps, `-vv` everything. `RUST_LOG` overrides.
 fn init_tracing(verbose: u8) {
     use tracing_subscriber::EnvFilter;
@@ -52,10 +58,29 @@ fn init_tracing(verbose: u8) {
         _ => "debug,gapi=trace,gapi_auth=trace,gapi_client=trace",
     };
     let filter = EnvFilter::try_from_default_env().unwrap_or_else(|_| EnvFilter::new(default));
+    use std::io::IsTerminal;
     let _ = tracing_subscriber::fmt()
         .with_env_filter(filter)
+        .with_ansi(colour(
+            std::io::stderr().is_terminal(),
+            std::env::var_os("NO_COLOR"),
+        ))
         .with_writer(std::io::stderr)
         .with_target(false)
         .without_time()
         .try_init();
+}
+
+#[cfg(test)]
+mod tests {
+    use super::colour;
+
+    #[test]
+    fn colour_only_on_a_terminal_without_no_color() {
+        assert!(colour(true, None));
+        assert!(colour(true, Some("".into())));
+        assert!(!colour(true, Some("1".into())));
+        assert!(!colour(false, None));
+        assert!(!colour(false, Some("1".into())));
+    }
 }

@@ -50,10 +50,10 @@ async fn call(global: &GlobalArgs, args: CallArgs) -> anyhow::Result<ExitCode> {
             ));
         }
         super::batch_cli::check_args(&args)?;
-        let auth: Arc<dyn Authenticator> = if args.dry_run || global.anonymous {
+        let auth: Arc<dyn Authenticator> = if args.dry_run {
             Arc::new(NoAuth)
         } else {
-            credentials_for(global, &[]).await?
+            batch_credentials(global, &doc).await?
         };
         let service = service_for(global, &args, Arc::new(doc), auth)?;
         return super::batch_cli::run(&service, &source, &args, jq.as_ref()).await;
@@ -119,13 +119,7 @@ async fn call(global: &GlobalArgs, args: CallArgs) -> anyhow::Result<ExitCode> {
     // 2. Credentials (the scope check names a scope that lets this call do its job), then send.
     let access = gapi_client::scopes::Access::of(&http_method, download);
     let scopes = gapi_client::scopes::by_usefulness(&method_scopes, access);
-    let auth: Arc<dyn Authenticator> = if global.anonymous {
-        Arc::new(NoAuth)
-    } else if let Some(key) = &global.api_key {
-        Arc::new(gapi_client::ApiKey(key.clone()))
-    } else {
-        credentials_for(global, &scopes).await?
-    };
+    let auth = credentials_for(global, &scopes).await?;
     let service = service_for(global, &args, doc, auth)?;
     let call = name_upload(build_call(&service, &dotted, &args, body)?, &args);
     if let Some(upload) = &args.upload {
@@ -296,17 +290,48 @@ fn create_output(path: &std::path::Path, force: bool) -> anyhow::Result<std::fs:
     })
 }
 
-/// Loads the profile's credentials and checks they cover one of the method's scopes
-/// (`scopes` ordered most useful first: the first is the one suggested).
+/// What a `--batch` run sends: one authenticator for every line, decided by the same rule as
+/// a single call. Its lines' methods are not known up front, so a service account asks for
+/// the scope the most methods of the API accept (Drive's `drive`), and a user login is not
+/// checked here (each line's answer says if a scope is missing).
+async fn batch_credentials(
+    global: &GlobalArgs,
+    doc: &gapi_discovery::RestDescription,
+) -> anyhow::Result<Arc<dyn Authenticator>> {
+    let mut counts: std::collections::BTreeMap<&str, usize> = Default::default();
+    for (_, method) in doc.all_methods() {
+        for scope in &method.scopes {
+            *counts.entry(scope.as_str()).or_default() += 1;
+        }
+    }
+    // Most methods first; among equals, the broadest (narrowest_first's last).
+    let ranked = gapi_client::scopes::narrowest_first(
+        &counts.keys().map(|s| s.to_string()).collect::<Vec<_>>(),
+    );
+    let best = ranked
+        .iter()
+        .max_by_key(|s| counts.get(s.as_str()).copied().unwrap_or(0))
+        .cloned();
+    Ok(
+        match super::credentials::authenticator(global, &Vec::from_iter(best)).await? {
+            super::credentials::AuthChoice::Account(selected) => Arc::new(selected.credentials),
+            super::credentials::AuthChoice::Other(auth) => auth,
+        },
+    )
+}
+
+/// The authenticator for a call ([`super::credentials::authenticator`]: nothing, an API key,
+/// or an account); an account's credentials must cover one of the method's scopes (`scopes`
+/// ordered most useful first: the first is the one suggested).
 pub async fn credentials_for(
     global: &GlobalArgs,
     scopes: &[String],
 ) -> anyhow::Result<Arc<dyn Authenticator>> {
-    let store = gapi_auth::FileStore::default_location()?;
     // The named profile, else the default one, else ADC (only if no profile was named).
-    let creds = super::credentials::resolve(&store, global, scopes)
-        .await?
-        .credentials;
+    let creds = match super::credentials::authenticator(global, scopes).await? {
+        super::credentials::AuthChoice::Account(selected) => selected.credentials,
+        super::credentials::AuthChoice::Other(auth) => return Ok(auth),
+    };
     let granted = creds.granted_scopes();
     if !scopes.is_empty()
         && !granted.is_empty()

@@ -23,23 +23,43 @@ pub fn api_and_version(word: &str) -> anyhow::Result<(String, String)> {
         Some((a, v)) => (a.to_string(), Some(v.to_string())),
         None => (word.to_string(), None),
     };
+    if api.is_empty() {
+        return Err(exit::usage(format!(
+            "`{word}` names no API: write `<api>` or `<api>:<version>`, e.g. `drive` or `drive:v3`\n\
+             hint: `gapi apis` lists the APIs"
+        )));
+    }
+    if version.as_deref().is_some_and(str::is_empty) {
+        return Err(exit::usage(format!(
+            "`{word}` names no version after the colon: write `{api}:<version>`, or `{api}` \
+             for its preferred version\nhint: `gapi apis --all {api}` lists its versions"
+        )));
+    }
+    let bundled = gapi_discovery::bundle::entries()
+        .iter()
+        .any(|e| e.name == api);
+    if !bundled {
+        let names = gapi_discovery::bundle::entries().iter().map(|e| e.name);
+        let mut names: Vec<&str> = names.collect();
+        names.dedup();
+        let close = gapi_client::params::closest(&api, names.into_iter());
+        let mut msg = format!("unknown API `{api}`");
+        if !close.is_empty() {
+            msg.push_str(&format!("; did you mean {}?", close.join(", ")));
+        }
+        msg.push_str("\nhint: `gapi apis` lists the APIs; name a version with `api:version`");
+        return Err(exit::usage(msg));
+    }
     let version = match version {
         Some(v) => v,
         None => match gapi_discovery::bundle::preferred_version(&api) {
             Some(v) => v.to_string(),
             None => {
-                let names = gapi_discovery::bundle::entries().iter().map(|e| e.name);
-                let mut names: Vec<&str> = names.collect();
-                names.dedup();
-                let close = gapi_client::params::closest(&api, names.into_iter());
-                let mut msg = format!("unknown API `{api}`");
-                if !close.is_empty() {
-                    msg.push_str(&format!("; did you mean {}?", close.join(", ")));
-                }
-                msg.push_str(
-                    "\nhint: `gapi apis` lists the APIs; name a version with `api:version`",
-                );
-                return Err(exit::usage(msg));
+                let versions: Vec<&str> = gapi_discovery::bundle::versions(&api).collect();
+                return Err(exit::usage(format!(
+                    "`{api}` has no preferred version: name one, `{api}:<version>` ({})",
+                    versions.join(", ")
+                )));
             }
         },
     };

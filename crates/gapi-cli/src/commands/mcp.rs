@@ -21,7 +21,7 @@ use std::process::ExitCode;
 use std::sync::{Arc, Mutex};
 
 use futures_util::StreamExt;
-use gapi_client::{Authenticator, NoAuth, Service};
+use gapi_client::{NoAuth, Service};
 use rmcp::model::{
     CallToolRequestParams, CallToolResponse, CallToolResult, ContentBlock, Implementation,
     JsonObject, ListToolsResult, PaginatedRequestParams, ServerCapabilities, ServerConfig, Tool,
@@ -35,6 +35,8 @@ use crate::cli::{CallArgs, GlobalArgs, McpArgs};
 
 /// Runs the server until the client closes stdin.
 pub async fn run(global: &GlobalArgs, args: McpArgs) -> anyhow::Result<ExitCode> {
+    // Flags asking for two identities are refused at start, not at the first call.
+    super::credentials::mode(global)?;
     let server = GapiMcp {
         global: global.clone(),
         call_args: CallArgs {
@@ -336,11 +338,7 @@ impl GapiMcp {
         {
             return Ok(s.clone());
         }
-        let auth: Arc<dyn Authenticator> = if self.global.anonymous {
-            Arc::new(NoAuth)
-        } else {
-            super::api::credentials_for(&self.global, scopes).await?
-        };
+        let auth = super::api::credentials_for(&self.global, scopes).await?;
         let service = super::api::service_for(&self.global, &self.call_args, doc, auth)?;
         self.services
             .lock()

@@ -35,16 +35,31 @@ pub async fn run(parsed: Parsed) -> anyhow::Result<ExitCode> {
         Err(e) if refresh_failure::diagnosed(&e).is_some() => {
             refresh_failure::handle(e, &global).await
         }
-        Err(e) => Err(with_login_hint(e, &profile)),
+        Err(e) => Err(with_login_hint(e, &global, &profile)),
     }
 }
 
-/// Authorization errors end with the exact command that logs this profile in again.
-fn with_login_hint(err: anyhow::Error, profile: &str) -> anyhow::Error {
+/// Authorization errors end with the exact command that logs this profile in again (when
+/// the call ran as an account: an API key or no credentials are not fixed by a login).
+fn with_login_hint(
+    err: anyhow::Error,
+    global: &crate::cli::GlobalArgs,
+    profile: &str,
+) -> anyhow::Error {
     // The text as printed (gapi-auth's remedies in this CLI's words).
     let text = crate::exit::render(&err);
     if crate::exit::code_for(&err) != crate::exit::AUTH || text.contains("gapi auth login") {
         return err;
+    }
+    match credentials::mode(global) {
+        Ok(credentials::Mode::Account) => {}
+        Ok(credentials::Mode::ApiKey) => {
+            return err.context(
+                "hint: the API refused the API key, or this method needs OAuth credentials: \
+                 drop --api-key (and unset GAPI_API_KEY) to use the stored login",
+            );
+        }
+        _ => return err,
     }
     err.context(format!(
         "hint: run `gapi auth login --client-secrets FILE{}` to log in again",
