@@ -9,6 +9,7 @@ pub(crate) mod control;
 pub(crate) mod discovery;
 pub(crate) mod drive;
 pub(crate) mod generic;
+pub(crate) mod gmail;
 pub(crate) mod iam;
 pub(crate) mod metadata;
 pub(crate) mod oauth;
@@ -24,6 +25,7 @@ pub(crate) fn all(core: &Ctx) -> Vec<Service> {
         oauth::service(core),
         discovery::service(core),
         drive::service(core),
+        gmail::service(core),
         metadata::service(core),
         iam::service(core),
         sts::service(core),
