@@ -18,7 +18,7 @@ use crate::framework::api_error::{ApiError, ApiResult, json_ok};
 use crate::framework::body::{Params, SMALL_BODY_LIMIT, json_object, read_limited};
 use crate::framework::caller::{Caller, authenticate};
 use crate::framework::{multipart, random};
-use crate::services::drive::upload::{ChunkRange, parse_content_range};
+use crate::services::drive::upload::{CHUNK_GRANULARITY, ChunkRange, parse_content_range};
 
 fn header_str<'a>(headers: &'a HeaderMap, name: &str) -> Option<&'a str> {
     headers.get(name).and_then(|v| v.to_str().ok())
@@ -274,6 +274,15 @@ async fn chunk(
                 ))
                 .at("Content-Range", "header"));
             }
+            let is_last = total.is_some_and(|t| last.saturating_add(1) == t);
+            let len = last.saturating_sub(first).saturating_add(1);
+            if bytes.len() as u64 != len || (!is_last && len % CHUNK_GRANULARITY != 0) {
+                return Err(ApiError::bad_request(format!(
+                    "Invalid chunk: Content-Range announces {len} bytes, the body has {}; every chunk but the last is a multiple of {CHUNK_GRANULARITY} bytes.",
+                    bytes.len()
+                ))
+                .at("Content-Range", "header"));
+            }
             let skip = usize::try_from(have - first).unwrap_or(usize::MAX);
             let mut joined = BytesMut::from(&session.received[..]);
             joined.extend_from_slice(&bytes[skip.min(bytes.len())..]);
@@ -281,7 +290,7 @@ async fn chunk(
                 return Err(too_large());
             }
             let joined = joined.freeze();
-            if total.is_some_and(|t| last.saturating_add(1) == t) {
+            if is_last {
                 joined
             } else {
                 let n = joined.len() as u64;
