@@ -5,6 +5,7 @@
 //! `core.volatile(...)`, its routes with that state applied), then add one `mod` line and one
 //! line to [`all`]. See the crate README ("Adding a service").
 
+pub(crate) mod calendar;
 pub(crate) mod control;
 pub(crate) mod discovery;
 pub(crate) mod drive;
@@ -26,6 +27,7 @@ pub(crate) fn all(core: &Ctx) -> Vec<Service> {
         discovery::service(core),
         drive::service(core),
         gmail::service(core),
+        calendar::service(core),
         metadata::service(core),
         iam::service(core),
         sts::service(core),

@@ -64,7 +64,14 @@ pub(crate) fn service(core: &Ctx) -> Service {
         core: core.clone(),
         data: core.persistent("gmail", seed::seeded),
     });
-    Service::new("gmail", routes().with_state(state))
+    Service::new(
+        "gmail",
+        routes()
+            .route_layer(axum::middleware::from_fn(
+                crate::framework::fields::partial_response,
+            ))
+            .with_state(state),
+    )
 }
 
 fn routes() -> Router<Shared> {
