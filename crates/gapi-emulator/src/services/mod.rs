@@ -14,6 +14,7 @@ pub(crate) mod gmail;
 pub(crate) mod iam;
 pub(crate) mod metadata;
 pub(crate) mod oauth;
+pub(crate) mod sheets;
 pub(crate) mod sts;
 
 use crate::framework::Ctx;
@@ -28,6 +29,7 @@ pub(crate) fn all(core: &Ctx) -> Vec<Service> {
         drive::service(core),
         gmail::service(core),
         calendar::service(core),
+        sheets::service(core),
         metadata::service(core),
         iam::service(core),
         sts::service(core),
