@@ -14,6 +14,7 @@ pub(crate) mod gmail;
 pub(crate) mod iam;
 pub(crate) mod metadata;
 pub(crate) mod oauth;
+pub(crate) mod people;
 pub(crate) mod sheets;
 pub(crate) mod sts;
 
@@ -30,6 +31,7 @@ pub(crate) fn all(core: &Ctx) -> Vec<Service> {
         gmail::service(core),
         calendar::service(core),
         sheets::service(core),
+        people::service(core),
         metadata::service(core),
         iam::service(core),
         sts::service(core),
