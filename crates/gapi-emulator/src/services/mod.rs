@@ -8,6 +8,7 @@
 pub(crate) mod calendar;
 pub(crate) mod control;
 pub(crate) mod discovery;
+pub(crate) mod docs;
 pub(crate) mod drive;
 pub(crate) mod generic;
 pub(crate) mod gmail;
@@ -32,6 +33,7 @@ pub(crate) fn all(core: &Ctx) -> Vec<Service> {
         calendar::service(core),
         sheets::service(core),
         people::service(core),
+        docs::service(core),
         metadata::service(core),
         iam::service(core),
         sts::service(core),
