@@ -62,7 +62,12 @@ pub(crate) fn service(core: &Ctx) -> Service {
     let state = Arc::new(PeopleSvc {
         data: core.persistent("people", PeopleData::default),
     });
-    Service::new("people", routes().with_state(state))
+    Service::new(
+        "people",
+        routes()
+            .route_layer(axum::middleware::from_fn(crate::framework::body::buffered))
+            .with_state(state),
+    )
 }
 
 fn routes() -> Router<Shared> {

@@ -46,6 +46,7 @@ pub(crate) fn service(core: &Ctx) -> Service {
             .route_layer(axum::middleware::from_fn(
                 crate::framework::fields::partial_response,
             ))
+            .route_layer(axum::middleware::from_fn(crate::framework::body::buffered))
             .with_state(state),
     )
 }
