@@ -158,44 +158,6 @@ pub(crate) fn check_names(sel: &Selection, known: &[&str], context: &str) -> Res
     Ok(())
 }
 
-#[cfg(test)]
-mod tests {
-    use super::*;
-    use serde_json::json;
-
-    #[test]
-    fn selects_nested_and_paths() {
-        let v = json!({"kind": "k", "nextPageToken": "t", "files": [
-            {"id": "1", "name": "a", "mimeType": "x", "owners": [{"emailAddress": "e", "me": true}]}
-        ]});
-        let s = parse("files(id,name,owners/emailAddress),nextPageToken").unwrap();
-        assert_eq!(
-            apply(&v, &s),
-            json!({"nextPageToken": "t", "files": [{"id": "1", "name": "a", "owners": [{"emailAddress": "e"}]}]})
-        );
-        assert_eq!(apply(&v, &parse("*").unwrap()), v);
-        assert!(parse("files(id").is_err());
-        assert!(parse("").is_err());
-        assert!(parse("a,,b").is_err());
-    }
-
-    #[test]
-    fn random_input_never_panics() {
-        let mut seed = 0x9e37_79b9_7f4a_7c15u64;
-        let alphabet: Vec<char> = "name contains = != < > ( ) ' \\ and or not in parents trashed true , / * files(id) \u{8800}%\u{0}".chars().collect();
-        for _ in 0..20_000 {
-            seed ^= seed << 13;
-            seed ^= seed >> 7;
-            seed ^= seed << 17;
-            let len = (seed % 40) as usize;
-            let text: String = (0..len)
-                .map(|i| alphabet[((seed >> (i % 8 * 8)) as usize + i * 7) % alphabet.len()])
-                .collect();
-            let _ = parse(&text);
-        }
-    }
-}
-
 /// Middleware for a service's routes: a successful JSON answer to a request with `fields`
 /// keeps only the selected members (Google's partial responses), so handlers answer whole
 /// resources and never deal with `fields` themselves. A malformed `fields` is a 400.
@@ -232,5 +194,43 @@ pub(crate) async fn partial_response(
             out
         }
         Err(_) => axum::response::Response::from_parts(parts, axum::body::Body::from(bytes)),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use serde_json::json;
+
+    #[test]
+    fn selects_nested_and_paths() {
+        let v = json!({"kind": "k", "nextPageToken": "t", "files": [
+            {"id": "1", "name": "a", "mimeType": "x", "owners": [{"emailAddress": "e", "me": true}]}
+        ]});
+        let s = parse("files(id,name,owners/emailAddress),nextPageToken").unwrap();
+        assert_eq!(
+            apply(&v, &s),
+            json!({"nextPageToken": "t", "files": [{"id": "1", "name": "a", "owners": [{"emailAddress": "e"}]}]})
+        );
+        assert_eq!(apply(&v, &parse("*").unwrap()), v);
+        assert!(parse("files(id").is_err());
+        assert!(parse("").is_err());
+        assert!(parse("a,,b").is_err());
+    }
+
+    #[test]
+    fn random_input_never_panics() {
+        let mut seed = 0x9e37_79b9_7f4a_7c15u64;
+        let alphabet: Vec<char> = "name contains = != < > ( ) ' \\ and or not in parents trashed true , / * files(id) \u{8800}%\u{0}".chars().collect();
+        for _ in 0..20_000 {
+            seed ^= seed << 13;
+            seed ^= seed >> 7;
+            seed ^= seed << 17;
+            let len = (seed % 40) as usize;
+            let text: String = (0..len)
+                .map(|i| alphabet[((seed >> (i % 8 * 8)) as usize + i * 7) % alphabet.len()])
+                .collect();
+            let _ = parse(&text);
+        }
     }
 }
