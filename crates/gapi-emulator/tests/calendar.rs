@@ -426,3 +426,74 @@ async fn sync_tokens_return_changes_only_and_410_when_expired() {
         json!([])
     );
 }
+
+#[tokio::test]
+async fn single_events_expands_recurring_events_in_their_zone() {
+    let c = Cal::new("alice@example.com").await;
+    let weekly = c
+        .insert(
+            json!({"summary": "Standup",
+                   "start": {"dateTime": "2026-03-23T09:00:00", "timeZone": "Europe/Berlin"},
+                   "end": {"dateTime": "2026-03-23T09:15:00", "timeZone": "Europe/Berlin"},
+                   "recurrence": ["RRULE:FREQ=WEEKLY;BYDAY=MO,WE;COUNT=6"]}),
+            &[],
+        )
+        .await;
+    c.insert(
+        timed("Lunch", "2026-03-25T11:00:00Z", "2026-03-25T12:00:00Z"),
+        &[],
+    )
+    .await;
+    // Without singleEvents: the recurring event itself.
+    let plain = c.get_ok("calendars/primary/events", &[]).await;
+    assert_eq!(summaries(&plain), vec!["Standup", "Lunch"]);
+    assert!(plain["items"][0]["recurrence"].is_array());
+    // With singleEvents: its instances in the window, ordered with the others; 09:00 Berlin
+    // before and after the switch to summer time (2026-03-29).
+    let week = c
+        .get_ok(
+            "calendars/primary/events",
+            &[
+                ("singleEvents", "true"),
+                ("orderBy", "startTime"),
+                ("timeMin", "2026-03-24T00:00:00+01:00"),
+                ("timeMax", "2026-04-02T00:00:00+02:00"),
+            ],
+        )
+        .await;
+    let items = week["items"].as_array().unwrap();
+    let got: Vec<(String, String)> = items
+        .iter()
+        .map(|e| {
+            (
+                e["summary"].as_str().unwrap().to_owned(),
+                e["start"]["dateTime"].as_str().unwrap().to_owned(),
+            )
+        })
+        .collect();
+    assert_eq!(
+        got,
+        vec![
+            ("Standup".to_owned(), "2026-03-25T09:00:00+01:00".to_owned()),
+            ("Lunch".to_owned(), "2026-03-25T12:00:00+01:00".to_owned()),
+            ("Standup".to_owned(), "2026-03-30T09:00:00+02:00".to_owned()),
+            ("Standup".to_owned(), "2026-04-01T09:00:00+02:00".to_owned()),
+        ]
+    );
+    let id = weekly["id"].as_str().unwrap();
+    assert_eq!(items[0]["id"], format!("{id}_20260325T080000Z"));
+    assert_eq!(items[0]["recurringEventId"], id);
+    assert_eq!(
+        items[0]["originalStartTime"]["dateTime"],
+        "2026-03-25T09:00:00+01:00"
+    );
+    assert!(items[0].get("recurrence").is_none());
+    // COUNT bounds the series: six instances in all.
+    let all = c
+        .get_ok(
+            "calendars/primary/events",
+            &[("singleEvents", "true"), ("q", "standup")],
+        )
+        .await;
+    assert_eq!(all["items"].as_array().unwrap().len(), 6);
+}

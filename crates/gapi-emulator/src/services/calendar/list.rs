@@ -10,6 +10,7 @@ use serde_json::{Value, json};
 
 use super::events::answer_zone;
 use super::model::{Calendar, StoredEvent};
+use super::recurrence;
 use super::times::{self, bound};
 use super::{Shared, calendar_mut, require};
 use crate::framework::api_error::{ApiError, ApiResult, json_ok};
@@ -89,6 +90,16 @@ fn read_page_token(text: &str) -> Result<(usize, Option<u64>), ApiError> {
     Ok((offset, since))
 }
 
+/// One listed event or instance, with what it sorts by.
+struct Item {
+    start: i64,
+    end: i64,
+    created: u64,
+    updated: u64,
+    seq: u64,
+    value: Value,
+}
+
 fn text_matches(e: &StoredEvent, q: &str) -> bool {
     let q = q.to_lowercase();
     ["summary", "description", "location"].iter().any(|k| {
@@ -161,29 +172,61 @@ pub(crate) async fn list(
         None => page_since,
     };
     let q = params.non_empty("q");
-    let mut items: Vec<&StoredEvent> = cal
-        .events
-        .values()
-        .filter(|e| match since {
+    let horizon = time_max.unwrap_or(i64::MAX);
+    let in_window = |start: i64, end: i64| {
+        time_min.is_none_or(|m| end > m) && time_max.is_none_or(|m| start < m)
+    };
+    let mut items: Vec<Item> = Vec::new();
+    for e in cal.events.values() {
+        let wanted = match since {
             Some(s) => e.seq > s,
             None => show_deleted || !e.cancelled,
-        })
-        .filter(|e| time_min.is_none_or(|m| e.end_ms > m))
-        .filter(|e| time_max.is_none_or(|m| e.start_ms < m))
-        .filter(|e| updated_min.is_none_or(|m| e.updated_ms as i64 >= m))
-        .filter(|e| q.is_none_or(|q| text_matches(e, q)))
-        .collect();
+        };
+        if !wanted
+            || updated_min.is_some_and(|m| (e.updated_ms as i64) < m)
+            || q.is_some_and(|q| !text_matches(e, q))
+        {
+            continue;
+        }
+        let rendered = times::render(e, &zone);
+        let expanded = (single && since.is_none() && !e.cancelled)
+            .then(|| recurrence::expand(e, &cal.time_zone, horizon))
+            .flatten();
+        match expanded {
+            Some(instances) => {
+                for inst in instances.iter().filter(|i| in_window(i.start_ms, i.end_ms)) {
+                    items.push(Item {
+                        start: inst.start_ms,
+                        end: inst.end_ms,
+                        created: e.created_ms,
+                        updated: e.updated_ms,
+                        seq: e.seq,
+                        value: recurrence::instance_json(&rendered, e, inst, &cal.time_zone, &zone),
+                    });
+                }
+            }
+            None if in_window(e.start_ms, e.end_ms) || since.is_some() => items.push(Item {
+                start: e.start_ms,
+                end: e.end_ms,
+                created: e.created_ms,
+                updated: e.updated_ms,
+                seq: e.seq,
+                value: rendered,
+            }),
+            None => {}
+        }
+    }
     match order {
-        Some("startTime") => items.sort_by_key(|e| (e.start_ms, e.end_ms, e.created_ms)),
-        Some("updated") => items.sort_by_key(|e| (e.updated_ms, e.seq)),
-        _ => items.sort_by_key(|e| (e.created_ms, e.seq)),
+        Some("startTime") => items.sort_by_key(|i| (i.start, i.end, i.created)),
+        Some("updated") => items.sort_by_key(|i| (i.updated, i.seq)),
+        _ => items.sort_by_key(|i| (i.created, i.seq, i.start)),
     }
     let total = items.len();
     let page: Vec<Value> = items
-        .iter()
+        .into_iter()
         .skip(offset)
         .take(max)
-        .map(|e| times::render(e, &zone))
+        .map(|i| i.value)
         .collect();
     let updated = cal.events.values().map(|e| e.updated_ms).max().unwrap_or(0);
     let mut body = json!({

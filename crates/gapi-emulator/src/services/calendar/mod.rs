@@ -1,6 +1,6 @@
 //! Calendar v3: the user's calendars (each with an IANA time zone), `calendarList`,
 //! `calendars.get`, and events insert/get/list/patch/update/delete with time windows,
-//! `orderBy=startTime`, Meet conferences (`conferenceDataVersion=1`) and sync tokens
+//! `orderBy=startTime`, recurring events expanded by `singleEvents=true`, Meet conferences (`conferenceDataVersion=1`) and sync tokens
 //! (`nextSyncToken`; changes only, deleted events as `cancelled`; 410 `fullSyncRequired` for
 //! an expired or unknown token). Scopes come from the Discovery document.
 
@@ -8,6 +8,7 @@ pub(crate) mod calendars;
 pub(crate) mod events;
 pub(crate) mod list;
 pub(crate) mod model;
+pub(crate) mod recurrence;
 pub(crate) mod seed;
 pub(crate) mod times;
 
