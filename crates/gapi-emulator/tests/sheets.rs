@@ -313,6 +313,39 @@ async fn update_parses_user_entered_and_keeps_raw() {
     );
     let e = google_error(s.values(&id, "Nope!A1", &[]).await, 400, "badRequest").await;
     assert_eq!(e["error"]["message"], "Unable to parse range: Nope!A1");
+    // huge positions: Google's cell limit, never an allocation of the whole grid
+    let r = s
+        .append(
+            &id,
+            "Sheet1!A4000000000",
+            &[("valueInputOption", "RAW")],
+            json!([["x"]]),
+        )
+        .await;
+    let e = google_error(r, 400, "badRequest").await;
+    assert!(
+        e["error"]["message"]
+            .as_str()
+            .unwrap()
+            .contains("above the limit of 10000000 cells"),
+        "{e}"
+    );
+    let r = s.http.post(s.url("")).bearer_auth(&s.token).json(&json!({"sheets": [{"properties": {"gridProperties": {"rowCount": 4000000000u64, "columnCount": 26}}}]})).send().await.unwrap();
+    google_error(r, 400, "badRequest").await;
+    let e = google_error(
+        s.put(&id, "A4294967295", "RAW", json!([["a"], ["b"]]))
+            .await,
+        400,
+        "badRequest",
+    )
+    .await;
+    assert!(
+        e["error"]["message"]
+            .as_str()
+            .unwrap()
+            .contains("exceeds grid limits"),
+        "{e}"
+    );
     // empty range: no `values` member
     let empty = s.values_ok(&id, "Sheet1!M10:N12", &[]).await;
     assert_eq!(

@@ -153,6 +153,9 @@ pub(crate) async fn create(
                 if i == 0 { 0 } else { id * 7919 + 1_000_000 }
             });
             let (row_count, column_count) = grid_size(p);
+            if u64::from(row_count) * u64::from(column_count) > super::values::MAX_CELLS {
+                return Err(super::values::too_many_cells());
+            }
             sheets.push(Sheet {
                 sheet_id,
                 title,

@@ -122,6 +122,16 @@ fn body_rows(body: &Map<String, Value>) -> Result<Vec<Vec<Value>>, ApiError> {
     Ok(if by_columns { transpose(rows) } else { rows })
 }
 
+/// Google's limit of cells per spreadsheet (here: per sheet).
+pub(crate) const MAX_CELLS: u64 = 10_000_000;
+
+/// Google's 400 for a grid over [`MAX_CELLS`].
+pub(crate) fn too_many_cells() -> ApiError {
+    ApiError::bad_request(format!(
+        "This action would increase the number of cells in the workbook above the limit of {MAX_CELLS} cells."
+    ))
+}
+
 /// What one write did.
 struct Written {
     range: String,
@@ -154,8 +164,15 @@ fn write(
 ) -> Result<Written, ApiError> {
     let height = rows.len() as u32;
     let width = rows.iter().map(Vec::len).max().unwrap_or(0) as u32;
-    let (need_rows, need_cols) = (row + height, col + width);
+    let (need_rows, need_cols) = (row.saturating_add(height), col.saturating_add(width));
     if need_rows > sheet.row_count || need_cols > sheet.column_count {
+        if grow
+            && u64::from(need_rows.max(sheet.row_count))
+                * u64::from(need_cols.max(sheet.column_count))
+                > MAX_CELLS
+        {
+            return Err(too_many_cells());
+        }
         if !grow {
             return Err(ApiError::bad_request(format!(
                 "Range ({}!{}{}) exceeds grid limits. Max rows: {}, max columns: {}",
