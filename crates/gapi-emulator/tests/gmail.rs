@@ -481,6 +481,10 @@ async fn search_operators_labels_and_paging() {
     // newest first, paged
     let p1 = g.get_ok(&alice, "messages", &[("maxResults", "2")]).await;
     assert_eq!(p1["messages"].as_array().unwrap().len(), 2);
+    assert_eq!(
+        p1["resultSizeEstimate"], 3,
+        "the estimate counts every match"
+    );
     assert_eq!(p1["messages"][0]["id"].as_str().unwrap(), all[0]);
     let next = p1["nextPageToken"].as_str().unwrap();
     let p2 = g

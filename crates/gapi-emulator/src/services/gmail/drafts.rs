@@ -123,7 +123,7 @@ pub(crate) async fn list(
         }
     }
     let (items, next) = page(&all, &params, size)?;
-    let mut body = json!({"resultSizeEstimate": items.len()});
+    let mut body = json!({"resultSizeEstimate": all.len()});
     if !items.is_empty() {
         body["drafts"] = Value::Array(items);
     }

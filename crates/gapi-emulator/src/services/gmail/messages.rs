@@ -136,7 +136,7 @@ pub(crate) async fn list(
         .map(|m| json!({"id": m.id, "threadId": m.thread_id}))
         .collect();
     let (items, next) = page(&all, &params, size)?;
-    let mut body = json!({"resultSizeEstimate": items.len()});
+    let mut body = json!({"resultSizeEstimate": all.len()});
     if !items.is_empty() {
         body["messages"] = Value::Array(items);
     }

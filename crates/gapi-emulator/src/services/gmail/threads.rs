@@ -51,7 +51,7 @@ pub(crate) async fn list(
         })
         .collect();
     let (items, next) = page(&all, &params, size)?;
-    let mut body = json!({"resultSizeEstimate": items.len()});
+    let mut body = json!({"resultSizeEstimate": all.len()});
     if !items.is_empty() {
         body["threads"] = Value::Array(items);
     }
