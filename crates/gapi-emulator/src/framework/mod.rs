@@ -15,6 +15,7 @@ pub(crate) mod crypto;
 pub(crate) mod dispatch;
 pub(crate) mod fields;
 pub(crate) mod html;
+pub(crate) mod method_scopes;
 pub(crate) mod multipart;
 pub(crate) mod persist;
 pub(crate) mod random;

@@ -86,6 +86,7 @@ async fn add_fault(State(state): State<Shared>, body: axum::body::Body) -> ApiRe
         id,
         spec,
         remaining,
+        seen: 0,
     });
     Ok(json_ok(&json!({"id": id})))
 }
