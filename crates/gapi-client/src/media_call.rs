@@ -187,7 +187,7 @@ impl DownloadCall {
         self.options.overwrite = yes;
         self
     }
-    /// Enables or disables resuming a `<target>.part` of the same object (default: on).
+    /// Enables or disables continuing an earlier partial download of the same object (default: on).
     pub fn resume(mut self, yes: bool) -> Self {
         self.options.resume = yes;
         self
@@ -215,7 +215,8 @@ impl DownloadCall {
         Ok((url, options))
     }
 
-    /// Downloads to `target` (through `<target>.part`, renamed once complete and checked).
+    /// Downloads to `target` (through a partial file `<target>.<random>.part`, given its final
+    /// name once complete and checked).
     pub async fn to_file(self, target: impl AsRef<Path>) -> Result<DownloadReport, Error> {
         let (url, options) = self.plan()?;
         MediaClient::new(self.call.service().transport())?
