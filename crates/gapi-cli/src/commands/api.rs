@@ -236,6 +236,20 @@ fn check_upload_source(args: &CallArgs) -> anyhow::Result<()> {
 /// downloads alike).
 fn check_output_path(path: &std::path::Path, force: bool) -> anyhow::Result<()> {
     let shown = path.display();
+    // What is at the name itself, a link included (a dangling one is "nothing" to `exists`).
+    let here = std::fs::symlink_metadata(path).ok();
+    if here.as_ref().is_some_and(|m| m.file_type().is_symlink()) && !path.exists() {
+        if !force {
+            return Err(exit::usage(format!(
+                "{shown} already exists (a link to a missing file); pass --force to overwrite it"
+            )));
+        }
+        let to = std::fs::read_link(path).unwrap_or_default();
+        return Err(exit::usage(format!(
+            "-o {shown} is a link to {}, which does not exist; remove the link or name another file",
+            to.display()
+        )));
+    }
     if path.is_dir() {
         return Err(exit::usage(format!("-o {shown} is a folder; name a file")));
     }
@@ -249,7 +263,7 @@ fn check_output_path(path: &std::path::Path, force: bool) -> anyhow::Result<()> 
             folder.display()
         )));
     }
-    if path.exists() {
+    if here.is_some() {
         if !force {
             return Err(exit::usage(format!(
                 "{shown} already exists; pass --force to overwrite it"
