@@ -70,21 +70,32 @@ async fn loopback_only(request: Request, next: Next) -> Response {
 }
 
 /// Saves what a request changed before its answer goes out (off the async workers: the save
-/// writes and fsyncs). Requests that changed nothing persistent never wait.
+/// writes and fsyncs). Requests that changed nothing persistent never wait. A change that
+/// could not be saved was undone: the answer is then a 503, never the handler's success.
 async fn save_after(State(core): State<Ctx>, request: Request, next: Next) -> Response {
     let (response, changed) = REQUEST_CHANGE
-        .scope(Cell::new(0), async {
+        .scope(Cell::new((0, 0)), async {
             let response = next.run(request).await;
             (response, REQUEST_CHANGE.with(Cell::get))
         })
         .await;
-    if changed > 0 && core.is_persistent() {
+    if changed.1 > 0 && core.is_persistent() {
         let saver = core.clone();
-        if tokio::task::spawn_blocking(move || saver.save_through(changed))
-            .await
-            .is_err()
-        {
-            tracing::error!("saving the emulator's state failed");
+        let saved = match tokio::task::spawn_blocking(move || saver.save_through(changed)).await {
+            Ok(result) => result.map_err(|e| e.to_string()),
+            Err(e) => Err(format!("the save did not finish: {e}")),
+        };
+        if let Err(why) = saved {
+            return ApiError::new(
+                503,
+                "UNAVAILABLE",
+                "backendError",
+                "The service is currently unavailable.",
+            )
+            .help(format!(
+                "The emulator could not save this request's changes to its data directory, so it did not make them: {why}. Free space (or fix the directory) and retry."
+            ))
+            .into_response();
         }
     }
     response
