@@ -268,6 +268,10 @@ pub struct EmulatorArgs {
     /// Keep state in this folder across restarts (in memory otherwise).
     #[arg(long, value_name = "DIR")]
     pub data: Option<PathBuf>,
+    /// Repair the --data folder's damaged journal instead of serving: keep every record before
+    /// the first damaged one, drop the rest (the old journal is kept beside it).
+    #[arg(long, requires = "data")]
+    pub repair_journal: bool,
     /// Lifetime of issued access tokens.
     #[arg(long, default_value_t = 3599, value_name = "SECS")]
     pub token_lifetime: u64,
