@@ -106,6 +106,54 @@ async fn dry_run_upload_describes_the_media() {
     assert_eq!(v["body"]["media"]["size"], 5);
     assert_eq!(v["body"]["media"]["content_type"], "text/plain");
     assert_eq!(v["body"]["metadata"]["name"], "notes.txt");
+    // The URL the upload really goes to: the /upload/ path, with the protocol chosen.
+    assert_eq!(
+        v["url"],
+        "https://www.googleapis.com/upload/drive/v3/files?alt=json&prettyPrint=false&uploadType=multipart"
+    );
+    assert_eq!(v["upload_protocol"], "multipart");
+    assert!(
+        v["headers"]["content-type"]
+            .as_str()
+            .unwrap()
+            .starts_with("multipart/related"),
+        "{v}"
+    );
+
+    // Each protocol named: the URL and headers its first request carries.
+    for (protocol, content_type) in [
+        ("media", "text/plain"),
+        ("resumable", "application/json; charset=UTF-8"),
+    ] {
+        let mut cmd = setup.gapi();
+        cmd.args([
+            "drive",
+            "files",
+            "update",
+            "-p",
+            "fileId=abc",
+            "-p",
+            &format!("uploadType={protocol}"),
+            "--dry-run",
+            "--upload",
+        ])
+        .arg(&src);
+        if protocol == "resumable" {
+            cmd.args(["--json", "{\"name\":\"n\"}"]);
+        }
+        let out = run(cmd).await;
+        assert_eq!(out.code, 0, "{protocol}: {}", out.stderr);
+        let v: serde_json::Value = serde_json::from_str(&out.stdout).unwrap();
+        assert_eq!(v["method"], "PATCH", "{protocol}");
+        assert_eq!(
+            v["url"],
+            format!(
+                "https://www.googleapis.com/upload/drive/v3/files/abc?alt=json&prettyPrint=false&uploadType={protocol}"
+            ),
+            "{protocol}"
+        );
+        assert_eq!(v["headers"]["content-type"], content_type, "{protocol}");
+    }
 }
 
 #[tokio::test(flavor = "multi_thread")]

@@ -118,7 +118,8 @@ impl UploadCall {
         self
     }
 
-    /// The protocol and URL this upload will use, checked without sending anything.
+    /// The protocol and the URL this upload's (first) request goes to, `uploadType` included,
+    /// checked without sending anything.
     pub fn plan(&self) -> Result<(UploadProtocol, Url), Error> {
         let (call, named) = split_upload_type(&self.call)?;
         let prepared = call.prepare()?;
@@ -128,13 +129,14 @@ impl UploadCall {
                 prepared.method_id
             ))
         })?;
-        choose_protocol(
+        let (protocol, url) = choose_protocol(
             &prepared.method_id,
             target,
             self.protocol.or(named),
             self.source.size()?,
             prepared.body.is_some(),
-        )
+        )?;
+        Ok((protocol, crate::media::with_upload_type(url, protocol)))
     }
 
     /// Sends the upload and returns the method's JSON answer.

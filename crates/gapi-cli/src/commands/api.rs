@@ -6,7 +6,7 @@ use std::sync::Arc;
 
 use anyhow::Context;
 use futures_util::StreamExt;
-use gapi_client::media::MediaSource;
+use gapi_client::media::{MediaSource, UploadProtocol};
 use gapi_client::upload_naming;
 use gapi_client::{Authenticator, MethodCall, NoAuth, ParamValue, RetryPolicy, Service};
 use serde_json::Value;
@@ -96,17 +96,17 @@ async fn call(global: &GlobalArgs, args: CallArgs) -> anyhow::Result<ExitCode> {
         && prepared.supports_media_download
         && prepared.download_url.is_some();
     check_upload_source(&args)?;
-    if let Some(upload) = &args.upload {
-        // The protocol the library will choose must be offered, and the method take media.
-        offline_call.clone().upload(upload_source(upload)).plan()?;
-    }
+    // The protocol the library will choose must be offered, and the method take media.
+    let upload_plan = match &args.upload {
+        Some(upload) => Some(offline_call.clone().upload(upload_source(upload)).plan()?),
+        None => None,
+    };
     if args.dry_run {
         let mut v = prepared.to_dry_run_json(&offline);
-        if let Some(upload) = &args.upload {
-            v["body"] = serde_json::json!({
-                "media": media_description(upload, args.upload_content_type.as_deref())?,
-                "metadata": prepared.body.clone().unwrap_or(Value::Null),
-            });
+        if let (Some(upload), Some((protocol, url))) = (&args.upload, &upload_plan) {
+            let media = media_description(upload, args.upload_content_type.as_deref())?;
+            let metadata = prepared.body.clone().unwrap_or(Value::Null);
+            describe_upload(&mut v, *protocol, url.as_str(), media, metadata);
         }
         println!("{}", serde_json::to_string_pretty(&v)?);
         return Ok(ExitCode::SUCCESS);
@@ -387,6 +387,46 @@ fn upload_content_type(upload: &str, given: Option<&str>) -> String {
         None if upload == "-" => "application/octet-stream".to_string(),
         None => upload_naming::content_type_for(std::path::Path::new(upload)),
     }
+}
+
+/// `--dry-run --upload`: the upload's first request as the library sends it (the `/upload/`
+/// URL with `uploadType`, the protocol's content type) and the media it would carry.
+fn describe_upload(
+    v: &mut Value,
+    protocol: UploadProtocol,
+    url: &str,
+    media: Value,
+    metadata: Value,
+) {
+    let media_type = media["content_type"]
+        .as_str()
+        .unwrap_or_default()
+        .to_string();
+    v["url"] = Value::String(url.into());
+    v["upload_protocol"] = Value::String(protocol.upload_type().into());
+    let headers = &mut v["headers"];
+    match protocol {
+        UploadProtocol::Simple => headers["content-type"] = Value::String(media_type),
+        UploadProtocol::Multipart => {
+            headers["content-type"] = Value::String("multipart/related; boundary=<random>".into())
+        }
+        UploadProtocol::Resumable => {
+            match metadata.is_null() {
+                true => headers.as_object_mut().map(|h| h.remove("content-type")),
+                false => headers.as_object_mut().map(|h| {
+                    h.insert(
+                        "content-type".into(),
+                        "application/json; charset=UTF-8".into(),
+                    )
+                }),
+            };
+            headers["x-upload-content-type"] = Value::String(media_type);
+            if let Some(size) = media["size"].as_u64() {
+                headers["x-upload-content-length"] = Value::String(size.to_string());
+            }
+        }
+    }
+    v["body"] = serde_json::json!({ "media": media, "metadata": metadata });
 }
 
 fn media_description(upload: &str, content_type: Option<&str>) -> anyhow::Result<Value> {
