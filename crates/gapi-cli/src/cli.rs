@@ -383,7 +383,7 @@ pub struct CallArgs {
     pub json: Option<String>,
     /// Upload this file as the method's media (`-` reads stdin).
     #[arg(long, value_name = "FILE")]
-    pub upload: Option<String>,
+    pub upload: Option<PathBuf>,
     /// Content type of the uploaded media (guessed from the file name otherwise).
     #[arg(long, value_name = "TYPE")]
     pub upload_content_type: Option<String>,

@@ -200,3 +200,80 @@ async fn an_upload_without_metadata_is_named_and_typed_from_its_file() {
     assert_eq!(created["name"], "mine");
     assert_eq!(created["mimeType"], "text/plain");
 }
+
+/// A file whose name is not UTF-8 uploads like any other (as `-o` takes such a name), and
+/// `--upload -` still reads stdin.
+#[cfg(unix)]
+#[tokio::test(flavor = "multi_thread")]
+async fn a_non_utf8_upload_path_and_stdin_upload() {
+    use std::os::unix::ffi::OsStrExt;
+    let setup = Setup::new(true).await;
+    common::login_loopback(&setup, &["--scope", "drive"]).await;
+    let endpoint = format!("{}/", setup.base());
+    let src = setup
+        .dir
+        .path()
+        .join(std::ffi::OsStr::from_bytes(b"r\xffport.bin"));
+    std::fs::write(&src, b"bytes of a file with a Latin-1 name").unwrap();
+    let mut cmd = setup.gapi();
+    cmd.args([
+        "drive",
+        "files",
+        "create",
+        "--endpoint",
+        &endpoint,
+        "--upload",
+    ])
+    .arg(&src);
+    let out = run(cmd).await;
+    assert_eq!(out.code, 0, "{}", out.stderr);
+    let created: serde_json::Value = serde_json::from_str(&out.stdout).unwrap();
+    let id = created["id"].as_str().expect("an id").to_string();
+    let back = setup
+        .dir
+        .path()
+        .join(std::ffi::OsStr::from_bytes(b"b\xffck.bin"));
+    let mut cmd = setup.gapi();
+    cmd.args([
+        "drive",
+        "files",
+        "get",
+        "--endpoint",
+        &endpoint,
+        "-p",
+        &format!("fileId={id}"),
+        "-o",
+    ])
+    .arg(&back);
+    let out = run(cmd).await;
+    assert_eq!(out.code, 0, "{}", out.stderr);
+    assert_eq!(
+        std::fs::read(&back).unwrap(),
+        b"bytes of a file with a Latin-1 name"
+    );
+
+    let mut cmd = setup.gapi();
+    cmd.args([
+        "drive",
+        "files",
+        "create",
+        "--endpoint",
+        &endpoint,
+        "--upload",
+        "-",
+    ])
+    .stdin(std::process::Stdio::piped());
+    let mut child = cmd.spawn().unwrap();
+    use tokio::io::AsyncWriteExt;
+    let mut stdin = child.stdin.take().unwrap();
+    stdin.write_all(b"from stdin").await.unwrap();
+    drop(stdin);
+    let out = child.wait_with_output().await.unwrap();
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    let created: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
+    assert!(created["id"].is_string(), "{created}");
+}

@@ -1,6 +1,7 @@
 //! API calls: `gapi <api>[:<version>] <resource>... <method> [flags]`.
 
 use std::io::Write;
+use std::path::Path;
 use std::process::ExitCode;
 use std::sync::Arc;
 
@@ -157,8 +158,8 @@ fn name_upload(call: MethodCall, args: &CallArgs) -> MethodCall {
     match args
         .upload
         .as_deref()
-        .filter(|u| *u != "-" && !media_only)
-        .and_then(|u| upload_naming::file_name(std::path::Path::new(u)))
+        .filter(|u| !is_stdin(u) && !media_only)
+        .and_then(upload_naming::file_name)
     {
         Some(name) => upload_naming::with_default_name(call, &name),
         None => call,
@@ -211,10 +212,11 @@ pub fn service_for(
 /// `--upload FILE` must be a readable regular file (`-` is stdin): a folder, a FIFO or a
 /// device is refused before anything is sent.
 fn check_upload_source(args: &CallArgs) -> anyhow::Result<()> {
-    let Some(upload) = args.upload.as_deref().filter(|u| *u != "-") else {
+    let Some(path) = args.upload.as_deref().filter(|u| !is_stdin(u)) else {
         return Ok(());
     };
-    let meta = std::fs::metadata(upload)
+    let upload = path.display();
+    let meta = std::fs::metadata(path)
         .map_err(|e| exit::usage(format!("cannot read --upload file {upload}: {e}")))?;
     if meta.is_dir() {
         return Err(exit::usage(format!(
@@ -226,9 +228,14 @@ fn check_upload_source(args: &CallArgs) -> anyhow::Result<()> {
             "--upload {upload} is not a regular file (a FIFO or device); pipe it with `--upload -`"
         )));
     }
-    std::fs::File::open(upload)
+    std::fs::File::open(path)
         .map_err(|e| exit::usage(format!("cannot read --upload file {upload}: {e}")))?;
     Ok(())
+}
+
+/// `--upload -`: the media comes from stdin.
+fn is_stdin(upload: &Path) -> bool {
+    upload.as_os_str() == "-"
 }
 
 /// `-o FILE` must be writable before the call is made: its folder exists and takes files, it
@@ -381,11 +388,11 @@ fn read_json_arg(arg: &str) -> anyhow::Result<Value> {
 }
 
 /// The MIME type of an upload: its extension's (stdin has none), `--upload-content-type` wins.
-fn upload_content_type(upload: &str, given: Option<&str>) -> String {
+fn upload_content_type(upload: &Path, given: Option<&str>) -> String {
     match given {
         Some(t) => t.to_string(),
-        None if upload == "-" => "application/octet-stream".to_string(),
-        None => upload_naming::content_type_for(std::path::Path::new(upload)),
+        None if is_stdin(upload) => "application/octet-stream".to_string(),
+        None => upload_naming::content_type_for(upload),
     }
 }
 
@@ -429,26 +436,26 @@ fn describe_upload(
     v["body"] = serde_json::json!({ "media": media, "metadata": metadata });
 }
 
-fn media_description(upload: &str, content_type: Option<&str>) -> anyhow::Result<Value> {
-    let size = if upload == "-" {
+fn media_description(upload: &Path, content_type: Option<&str>) -> anyhow::Result<Value> {
+    let size = if is_stdin(upload) {
         None
     } else {
         Some(
             std::fs::metadata(upload)
-                .with_context(|| format!("cannot read --upload file {upload}"))?
+                .with_context(|| format!("cannot read --upload file {}", upload.display()))?
                 .len(),
         )
     };
     Ok(serde_json::json!({
-        "path": upload,
+        "path": upload.display().to_string(),
         "content_type": upload_content_type(upload, content_type),
         "size": size,
     }))
 }
 
 /// The `--upload` source: a file, or stdin for `-`.
-fn upload_source(upload: &str) -> MediaSource {
-    if upload == "-" {
+fn upload_source(upload: &Path) -> MediaSource {
+    if is_stdin(upload) {
         MediaSource::reader(tokio::io::stdin(), None)
     } else {
         MediaSource::path(upload)
@@ -457,7 +464,7 @@ fn upload_source(upload: &str) -> MediaSource {
 
 async fn upload_media(
     call: &MethodCall,
-    upload: &str,
+    upload: &Path,
     args: &CallArgs,
     jq: Option<&Jq>,
 ) -> anyhow::Result<ExitCode> {
