@@ -33,19 +33,20 @@ pub(crate) fn build(core: &Ctx, services: Vec<Service>) -> Router {
         }
     }
     let router = router.method_not_allowed_fallback(method_not_allowed);
-    let mut router = match fallback_service {
+    let router = match fallback_service {
         Some(f) => router.fallback_service(f),
         None => router.fallback(fallback),
     };
+    // Saving sits inside the services' wraps, so the request log sees a 503 it turns into.
+    let mut router = router.layer(axum::middleware::from_fn_with_state(
+        core.clone(),
+        save_after,
+    ));
     for wrap in wraps {
         router = wrap(router);
     }
     router
         .layer(axum::middleware::from_fn(loopback_only))
-        .layer(axum::middleware::from_fn_with_state(
-            core.clone(),
-            save_after,
-        ))
         .layer(Extension(core.clone()))
 }
 
