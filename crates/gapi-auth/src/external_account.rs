@@ -415,6 +415,16 @@ fn extract(text: &str, format: &SourceFormat, from: &str) -> Result<Assertion> {
     Ok(Assertion::new(token))
 }
 
+/// Reads a small local file (a subject token, an executable's cached answer) with the bounded
+/// reader every credential file goes through, off the async threads.
+async fn read_small(path: &std::path::Path, what: &str) -> Result<String> {
+    let context = format!("{what} {}", path.display());
+    let path = path.to_path_buf();
+    tokio::task::spawn_blocking(move || crate::fsread::read_small_file(&path, context))
+        .await
+        .map_err(|e| Error::new(ErrorKind::Io, format!("reading a file failed: {e}")))?
+}
+
 impl ExternalAccount {
     /// The service account impersonated after the exchange, if any.
     pub fn service_account_email(&self) -> Option<String> {
@@ -436,12 +446,9 @@ impl ExternalAccount {
     pub async fn subject_token(&self) -> Result<Assertion> {
         match &self.inner.source {
             Subject::File(path, format) => {
-                let text = tokio::fs::read_to_string(path).await.map_err(|e| {
-                    Error::io(
-                        format!("cannot read the subject token file {}", path.display()),
-                        e,
-                    )
-                })?;
+                // Bounded like every credential file: a device, FIFO, folder or huge file is
+                // refused, never read without end.
+                let text = read_small(path, "cannot read the subject token file").await?;
                 extract(&text, format, &path.display().to_string())
             }
             Subject::Url(url, headers, format) => {
@@ -493,7 +500,8 @@ impl ExternalAccount {
                     )));
                 }
                 if let Some(path) = output_file
-                    && let Ok(text) = tokio::fs::read_to_string(path).await
+                    && let Ok(text) =
+                        read_small(path, "cannot read the executable's output file").await
                     && let Ok(token) = self.executable_answer(&text, true)
                 {
                     return Ok(token);

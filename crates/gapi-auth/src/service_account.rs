@@ -272,6 +272,19 @@ impl ServiceAccountBuilder {
         if universe != DEFAULT_UNIVERSE_DOMAIN && mode == Mode::Grant {
             mode = Mode::SelfSigned { audience: None };
         }
+        if mode == Mode::Grant {
+            // The signed grant goes there: refuse an unencrypted or odd scheme now, when the
+            // key is read or stored, not at its first use.
+            crate::protocol::ensure_secure_endpoint(&token_uri).map_err(|e| {
+                Error::new(
+                    ErrorKind::InsecureTransport,
+                    format!("the service-account key's token_uri is refused: {e}"),
+                )
+                .with_hint(
+                    "use a key whose token_uri is https (Google's is https://oauth2.googleapis.com/token);                      for local testing only, set GAPI_INSECURE_TRANSPORT=1",
+                )
+            })?;
+        }
         if self.subject.is_some() && mode != Mode::Grant {
             return Err(Error::new(
                 ErrorKind::Config,

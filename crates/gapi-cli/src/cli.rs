@@ -483,6 +483,10 @@ pub struct EmulatorArgs {
     /// Keep state in this folder across restarts (in memory otherwise).
     #[arg(long, value_name = "DIR")]
     pub data: Option<PathBuf>,
+    /// Repair the --data folder's damaged journal instead of serving: keep every record before
+    /// the first damaged one, drop the rest (the old journal is kept beside it).
+    #[arg(long, requires = "data")]
+    pub repair_journal: bool,
     /// Lifetime of issued access tokens.
     #[arg(long, default_value_t = 3599, value_name = "SECS")]
     pub token_lifetime: u64,
@@ -594,7 +598,7 @@ pub struct CallArgs {
     pub json: Option<String>,
     /// Upload this file as the method's media (`-` reads stdin).
     #[arg(long, value_name = "FILE")]
-    pub upload: Option<String>,
+    pub upload: Option<PathBuf>,
     /// Content type of the uploaded media (guessed from the file name otherwise).
     #[arg(long, value_name = "TYPE")]
     pub upload_content_type: Option<String>,

@@ -331,7 +331,11 @@ async fn local_problems_are_found_before_any_request() {
     let existing = dir.join("existing.json");
     std::fs::write(&existing, "keep me").unwrap();
     let no_dir = dir.join("no/such/dir/x.json");
-    let cases: Vec<(Vec<String>, &str)> = vec![
+    // A link to a missing file is something at the name: it is never written through.
+    let dangling = dir.join("dangling.json");
+    #[cfg(unix)]
+    std::os::unix::fs::symlink(dir.join("gone.json"), &dangling).unwrap();
+    let mut cases: Vec<(Vec<String>, &str)> = vec![
         (
             vec!["-o".into(), no_dir.display().to_string()],
             "does not exist",
@@ -353,6 +357,20 @@ async fn local_problems_are_found_before_any_request() {
             "cannot read --upload file",
         ),
     ];
+    if cfg!(unix) {
+        cases.push((
+            vec!["-o".into(), dangling.display().to_string()],
+            "pass --force to overwrite",
+        ));
+        cases.push((
+            vec![
+                "-o".into(),
+                dangling.display().to_string(),
+                "--force".into(),
+            ],
+            "which does not exist; remove the link",
+        ));
+    }
     for (extra, needle) in cases {
         let mut args: Vec<String> = ["drive", "files", "create", "--json", r#"{"name":"x"}"#]
             .map(String::from)
@@ -369,6 +387,10 @@ async fn local_problems_are_found_before_any_request() {
         );
     }
     assert_eq!(std::fs::read_to_string(&existing).unwrap(), "keep me");
+    assert!(
+        !dir.join("gone.json").exists(),
+        "nothing written through the link"
+    );
     let out = setup
         .api(&["drive", "files", "create", "--json", "{nope"])
         .await;

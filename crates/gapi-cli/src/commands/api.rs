@@ -1,12 +1,13 @@
 //! API calls: `gapi <api>[:<version>] <resource>... <method> [flags]`.
 
 use std::io::Write;
+use std::path::Path;
 use std::process::ExitCode;
 use std::sync::Arc;
 
 use anyhow::Context;
 use futures_util::StreamExt;
-use gapi_client::media::MediaSource;
+use gapi_client::media::{MediaSource, UploadProtocol};
 use gapi_client::upload_naming;
 use gapi_client::{Authenticator, MethodCall, NoAuth, ParamValue, RetryPolicy, Service};
 use serde_json::Value;
@@ -97,17 +98,17 @@ async fn call(global: &GlobalArgs, args: CallArgs) -> anyhow::Result<ExitCode> {
         && prepared.supports_media_download
         && prepared.download_url.is_some();
     check_upload_source(&args)?;
-    if let Some(upload) = &args.upload {
-        // The protocol the library will choose must be offered, and the method take media.
-        offline_call.clone().upload(upload_source(upload)).plan()?;
-    }
+    // The protocol the library will choose must be offered, and the method take media.
+    let upload_plan = match &args.upload {
+        Some(upload) => Some(offline_call.clone().upload(upload_source(upload)).plan()?),
+        None => None,
+    };
     if args.dry_run {
         let mut v = prepared.to_dry_run_json(&offline);
-        if let Some(upload) = &args.upload {
-            v["body"] = serde_json::json!({
-                "media": media_description(upload, args.upload_content_type.as_deref())?,
-                "metadata": prepared.body.clone().unwrap_or(Value::Null),
-            });
+        if let (Some(upload), Some((protocol, url))) = (&args.upload, &upload_plan) {
+            let media = media_description(upload, args.upload_content_type.as_deref())?;
+            let metadata = prepared.body.clone().unwrap_or(Value::Null);
+            describe_upload(&mut v, *protocol, url.as_str(), media, metadata);
         }
         println!("{}", serde_json::to_string_pretty(&v)?);
         return Ok(ExitCode::SUCCESS);
@@ -152,8 +153,8 @@ fn name_upload(call: MethodCall, args: &CallArgs) -> MethodCall {
     match args
         .upload
         .as_deref()
-        .filter(|u| *u != "-" && !media_only)
-        .and_then(|u| upload_naming::file_name(std::path::Path::new(u)))
+        .filter(|u| !is_stdin(u) && !media_only)
+        .and_then(upload_naming::file_name)
     {
         Some(name) => upload_naming::with_default_name(call, &name),
         None => call,
@@ -206,10 +207,11 @@ pub fn service_for(
 /// `--upload FILE` must be a readable regular file (`-` is stdin): a folder, a FIFO or a
 /// device is refused before anything is sent.
 fn check_upload_source(args: &CallArgs) -> anyhow::Result<()> {
-    let Some(upload) = args.upload.as_deref().filter(|u| *u != "-") else {
+    let Some(path) = args.upload.as_deref().filter(|u| !is_stdin(u)) else {
         return Ok(());
     };
-    let meta = std::fs::metadata(upload)
+    let upload = path.display();
+    let meta = std::fs::metadata(path)
         .map_err(|e| exit::usage(format!("cannot read --upload file {upload}: {e}")))?;
     if meta.is_dir() {
         return Err(exit::usage(format!(
@@ -221,9 +223,14 @@ fn check_upload_source(args: &CallArgs) -> anyhow::Result<()> {
             "--upload {upload} is not a regular file (a FIFO or device); pipe it with `--upload -`"
         )));
     }
-    std::fs::File::open(upload)
+    std::fs::File::open(path)
         .map_err(|e| exit::usage(format!("cannot read --upload file {upload}: {e}")))?;
     Ok(())
+}
+
+/// `--upload -`: the media comes from stdin.
+fn is_stdin(upload: &Path) -> bool {
+    upload.as_os_str() == "-"
 }
 
 /// `-o FILE` must be writable before the call is made: its folder exists and takes files, it
@@ -231,6 +238,20 @@ fn check_upload_source(args: &CallArgs) -> anyhow::Result<()> {
 /// downloads alike).
 pub fn check_output_path(path: &std::path::Path, force: bool) -> anyhow::Result<()> {
     let shown = path.display();
+    // What is at the name itself, a link included (a dangling one is "nothing" to `exists`).
+    let here = std::fs::symlink_metadata(path).ok();
+    if here.as_ref().is_some_and(|m| m.file_type().is_symlink()) && !path.exists() {
+        if !force {
+            return Err(exit::usage(format!(
+                "{shown} already exists (a link to a missing file); pass --force to overwrite it"
+            )));
+        }
+        let to = std::fs::read_link(path).unwrap_or_default();
+        return Err(exit::usage(format!(
+            "-o {shown} is a link to {}, which does not exist; remove the link or name another file",
+            to.display()
+        )));
+    }
     if path.is_dir() {
         return Err(exit::usage(format!("-o {shown} is a folder; name a file")));
     }
@@ -244,7 +265,7 @@ pub fn check_output_path(path: &std::path::Path, force: bool) -> anyhow::Result<
             folder.display()
         )));
     }
-    if path.exists() {
+    if here.is_some() {
         if !force {
             return Err(exit::usage(format!(
                 "{shown} already exists; pass --force to overwrite it"
@@ -393,34 +414,74 @@ fn read_json_arg(arg: &str) -> anyhow::Result<Value> {
 }
 
 /// The MIME type of an upload: its extension's (stdin has none), `--upload-content-type` wins.
-fn upload_content_type(upload: &str, given: Option<&str>) -> String {
+fn upload_content_type(upload: &Path, given: Option<&str>) -> String {
     match given {
         Some(t) => t.to_string(),
-        None if upload == "-" => "application/octet-stream".to_string(),
-        None => upload_naming::content_type_for(std::path::Path::new(upload)),
+        None if is_stdin(upload) => "application/octet-stream".to_string(),
+        None => upload_naming::content_type_for(upload),
     }
 }
 
-fn media_description(upload: &str, content_type: Option<&str>) -> anyhow::Result<Value> {
-    let size = if upload == "-" {
+/// `--dry-run --upload`: the upload's first request as the library sends it (the `/upload/`
+/// URL with `uploadType`, the protocol's content type) and the media it would carry.
+fn describe_upload(
+    v: &mut Value,
+    protocol: UploadProtocol,
+    url: &str,
+    media: Value,
+    metadata: Value,
+) {
+    let media_type = media["content_type"]
+        .as_str()
+        .unwrap_or_default()
+        .to_string();
+    v["url"] = Value::String(url.into());
+    v["upload_protocol"] = Value::String(protocol.upload_type().into());
+    let headers = &mut v["headers"];
+    match protocol {
+        UploadProtocol::Simple => headers["content-type"] = Value::String(media_type),
+        UploadProtocol::Multipart => {
+            headers["content-type"] = Value::String("multipart/related; boundary=<random>".into())
+        }
+        UploadProtocol::Resumable => {
+            match metadata.is_null() {
+                true => headers.as_object_mut().map(|h| h.remove("content-type")),
+                false => headers.as_object_mut().map(|h| {
+                    h.insert(
+                        "content-type".into(),
+                        "application/json; charset=UTF-8".into(),
+                    )
+                }),
+            };
+            headers["x-upload-content-type"] = Value::String(media_type);
+            if let Some(size) = media["size"].as_u64() {
+                headers["x-upload-content-length"] = Value::String(size.to_string());
+            }
+        }
+    }
+    v["body"] = serde_json::json!({ "media": media, "metadata": metadata });
+}
+
+fn media_description(upload: &Path, content_type: Option<&str>) -> anyhow::Result<Value> {
+    let size = if is_stdin(upload) {
         None
     } else {
         Some(
             std::fs::metadata(upload)
-                .with_context(|| format!("cannot read --upload file {upload}"))?
+                .with_context(|| format!("cannot read --upload file {}", upload.display()))?
                 .len(),
         )
     };
     Ok(serde_json::json!({
-        "path": upload,
+        "path": upload.display().to_string(),
         "content_type": upload_content_type(upload, content_type),
         "size": size,
     }))
 }
 
 /// The `--upload` source: a file, or stdin for `-`.
-fn upload_source(upload: &str) -> MediaSource {
-    if upload == "-" {
+fn upload_source(upload: &Path) -> MediaSource {
+    if is_stdin(upload) {
         MediaSource::reader(tokio::io::stdin(), None)
     } else {
         MediaSource::path(upload)
@@ -429,7 +490,7 @@ fn upload_source(upload: &str) -> MediaSource {
 
 async fn upload_media(
     call: &MethodCall,
-    upload: &str,
+    upload: &Path,
     args: &CallArgs,
     jq: Option<&Jq>,
 ) -> anyhow::Result<ExitCode> {

@@ -10,6 +10,9 @@ use crate::cli::EmulatorArgs;
 
 /// Starts the emulator, prints its address (and writes client secrets or the service account key if asked), then serves.
 pub async fn run(args: EmulatorArgs) -> anyhow::Result<ExitCode> {
+    if let (true, Some(dir)) = (args.repair_journal, &args.data) {
+        return repair(dir);
+    }
     let config = EmulatorConfig {
         addr: args.addr,
         auto_approve: args.auto_approve,
@@ -55,5 +58,25 @@ pub async fn run(args: EmulatorArgs) -> anyhow::Result<ExitCode> {
         }
     );
     running.wait().await;
+    Ok(ExitCode::SUCCESS)
+}
+
+/// `--repair-journal`: keeps the good records of a damaged journal and says what it dropped.
+fn repair(dir: &std::path::Path) -> anyhow::Result<ExitCode> {
+    let done = gapi_emulator::repair_journal(dir)
+        .with_context(|| format!("could not repair the journal in {}", dir.display()))?;
+    match &done.original {
+        None => eprintln!(
+            "the journal in {} is not damaged; nothing to repair",
+            dir.display()
+        ),
+        Some(original) => eprintln!(
+            "repaired the journal in {}: kept {} record(s), dropped {} line(s) from the first damaged one on; the journal as it was is in {}",
+            dir.display(),
+            done.kept,
+            done.dropped,
+            original.display()
+        ),
+    }
     Ok(ExitCode::SUCCESS)
 }
