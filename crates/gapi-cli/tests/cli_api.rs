@@ -624,3 +624,54 @@ async fn cli_and_library_make_the_same_url_from_the_same_parameters() {
         );
     }
 }
+
+#[tokio::test]
+async fn search_ranks_methods_for_a_task_in_plain_words() {
+    let dir = tempfile::tempdir().unwrap();
+    let mut cmd = gapi_in(dir.path());
+    cmd.args(["search", "send", "an", "email"]);
+    let out = run(cmd).await;
+    assert_eq!(out.code, 0, "{}", out.stderr);
+    let rows: Vec<&str> = out.stdout.lines().collect();
+    assert!(rows[0].starts_with("#  METHOD"), "{}", out.stdout);
+    assert!(
+        rows[1].starts_with("1  gmail.users.messages.send ") && rows[1].contains(" POST "),
+        "{}",
+        out.stdout
+    );
+    assert!(out.stdout.contains("Call one: gapi gmail users messages send"));
+
+    let mut cmd = gapi_in(dir.path());
+    cmd.args(["search", "list files in my drive", "--limit", "3", "--format", "json"]);
+    let out = run(cmd).await;
+    assert_eq!(out.code, 0, "{}", out.stderr);
+    let v: serde_json::Value = serde_json::from_str(&out.stdout).unwrap();
+    let methods = v["methods"].as_array().unwrap();
+    assert_eq!(methods.len(), 3, "{v}");
+    assert_eq!(methods[0]["id"], "drive.files.list", "{v}");
+    assert_eq!(methods[0]["rank"], 1);
+    assert_eq!(methods[0]["command"], "gapi drive files list");
+
+    // Narrowed to one API; a version that is not the preferred one is searched too.
+    let mut cmd = gapi_in(dir.path());
+    cmd.args(["search", "--api", "drive:v2", "list", "files", "--format", "json"]);
+    let out = run(cmd).await;
+    assert_eq!(out.code, 0, "{}", out.stderr);
+    let v: serde_json::Value = serde_json::from_str(&out.stdout).unwrap();
+    assert_eq!(v["methods"][0]["api"], "drive:v2", "{v}");
+    assert_eq!(v["methods"][0]["command"], "gapi drive:v2 files list", "{v}");
+
+    // Mistakes are usage errors that say what was wrong.
+    for (args, says) in [
+        (&["search", "--api", "nosuchapi", "files"][..], "no API named"),
+        (&["search", "--api", "drive:v9", "files"], "v2, v3"),
+        (&["search", "--limit", "0", "files"], "--limit"),
+        (&["search"], "WORDS"),
+    ] {
+        let mut cmd = gapi_in(dir.path());
+        cmd.args(args);
+        let out = run(cmd).await;
+        assert_eq!(out.code, 2, "{args:?}: {}", out.stderr);
+        assert!(out.stderr.contains(says), "{args:?}: {}", out.stderr);
+    }
+}
