@@ -639,10 +639,20 @@ async fn search_ranks_methods_for_a_task_in_plain_words() {
         "{}",
         out.stdout
     );
-    assert!(out.stdout.contains("Call one: gapi gmail users messages send"));
+    assert!(
+        out.stdout
+            .contains("Call one: gapi gmail users messages send")
+    );
 
     let mut cmd = gapi_in(dir.path());
-    cmd.args(["search", "list files in my drive", "--limit", "3", "--format", "json"]);
+    cmd.args([
+        "search",
+        "list files in my drive",
+        "--limit",
+        "3",
+        "--format",
+        "json",
+    ]);
     let out = run(cmd).await;
     assert_eq!(out.code, 0, "{}", out.stderr);
     let v: serde_json::Value = serde_json::from_str(&out.stdout).unwrap();
@@ -654,16 +664,24 @@ async fn search_ranks_methods_for_a_task_in_plain_words() {
 
     // Narrowed to one API; a version that is not the preferred one is searched too.
     let mut cmd = gapi_in(dir.path());
-    cmd.args(["search", "--api", "drive:v2", "list", "files", "--format", "json"]);
+    cmd.args([
+        "search", "--api", "drive:v2", "list", "files", "--format", "json",
+    ]);
     let out = run(cmd).await;
     assert_eq!(out.code, 0, "{}", out.stderr);
     let v: serde_json::Value = serde_json::from_str(&out.stdout).unwrap();
     assert_eq!(v["methods"][0]["api"], "drive:v2", "{v}");
-    assert_eq!(v["methods"][0]["command"], "gapi drive:v2 files list", "{v}");
+    assert_eq!(
+        v["methods"][0]["command"], "gapi drive:v2 files list",
+        "{v}"
+    );
 
     // Mistakes are usage errors that say what was wrong.
     for (args, says) in [
-        (&["search", "--api", "nosuchapi", "files"][..], "no API named"),
+        (
+            &["search", "--api", "nosuchapi", "files"][..],
+            "no API named",
+        ),
         (&["search", "--api", "drive:v9", "files"], "v2, v3"),
         (&["search", "--limit", "0", "files"], "--limit"),
         (&["search"], "WORDS"),

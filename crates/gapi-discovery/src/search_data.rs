@@ -12,11 +12,12 @@ static SEARCH_INDEX: &[u8] = include_bytes!("../bundle/search-index.zst");
 
 /// The search index as text (first line `gapi-search-index 1`, then `A` and `M` lines).
 pub fn search_index_text() -> Result<String, BundleError> {
-    let bytes = zstd::stream::decode_all(SEARCH_INDEX).map_err(|source| BundleError::Decompress {
-        name: "search-index".to_owned(),
-        version: "1".to_owned(),
-        source,
-    })?;
+    let bytes =
+        zstd::stream::decode_all(SEARCH_INDEX).map_err(|source| BundleError::Decompress {
+            name: "search-index".to_owned(),
+            version: "1".to_owned(),
+            source,
+        })?;
     String::from_utf8(bytes).map_err(|_| BundleError::Corrupt("search index is not UTF-8"))
 }
 

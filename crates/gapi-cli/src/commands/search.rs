@@ -184,7 +184,12 @@ mod tests {
         let long = "x".repeat(200);
         let t = table(&[
             entry("drive:v3", "drive.files.list", "files.list", "Lists files."),
-            entry("gmail:v1", "gmail.users.labels.list", "users.labels.list", &long),
+            entry(
+                "gmail:v1",
+                "gmail.users.labels.list",
+                "users.labels.list",
+                &long,
+            ),
         ]);
         let lines: Vec<&str> = t.lines().collect();
         assert!(lines[0].starts_with("#  METHOD"), "{t}");

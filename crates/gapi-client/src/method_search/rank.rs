@@ -1,6 +1,7 @@
 //! Scoring a query against the index: BM25 over the weighed term frequencies, one query word
-//! at a time, each word scoring through its best-matching name (itself or a synonym), then
-//! a bonus for methods that match more of the words and for the APIs most people mean.
+//! at a time, each word scoring through its best-matching name (itself or a synonym) plus a
+//! share of its other names; then scaled by the share of the query's words matched, and
+//! lifted for the APIs most people mean.
 
 use super::index::Index;
 use super::synonyms::{Kind, alternatives};
@@ -8,12 +9,13 @@ use super::text::terms;
 
 /// BM25's saturation: how fast repeated occurrences stop adding.
 const K1: f32 = 1.2;
+/// What the other names of a word add beyond its best-matching one (`vm` finds a Compute
+/// `instance` by the resource and the API at once).
+const OTHER_ALTERNATIVES: f32 = 0.5;
 /// What a synonym (`email` for `message`) is worth against the word itself.
 const THING_WEIGHT: f32 = 0.7;
 /// What an intent (`add` for `insert`) is worth against the word itself.
 const INTENT_WEIGHT: f32 = 0.8;
-/// How strongly matching only some of the query's words is penalized (0: not at all).
-const COVERAGE_POWER: f32 = 1.0;
 /// The lift of a well-known API (Drive, Gmail, ...) over the others.
 const WELL_KNOWN_BOOST: f32 = 1.1;
 /// What a deprecated method keeps of its score.
@@ -72,9 +74,12 @@ pub(crate) fn rank(
                 if *b == 0.0 {
                     touched.push(p.method);
                 }
-                if s > *b {
-                    *b = s;
-                }
+                // The best alternative, plus a share of the others.
+                *b = if s > *b {
+                    s + OTHER_ALTERNATIVES * *b
+                } else {
+                    *b + OTHER_ALTERNATIVES * s
+                };
             }
         }
         for &m in &touched {
@@ -90,7 +95,8 @@ pub(crate) fn rank(
         .filter(|&m| matched[m] > 0 && keep(index.methods[m].api as usize))
         .map(|m| {
             let method = &index.methods[m];
-            let mut s = total[m] * (matched[m] as f32 / words).powf(COVERAGE_POWER);
+            // Matching half of the words halves the score.
+            let mut s = total[m] * matched[m] as f32 / words;
             if index.apis[method.api as usize].well_known {
                 s *= WELL_KNOWN_BOOST;
             }
@@ -102,9 +108,22 @@ pub(crate) fn rank(
         .collect();
     let key = |m: usize| {
         let method = &index.methods[m];
-        (!index.apis[method.api as usize].well_known, method.id.len(), method.id.as_str())
+        (
+            !index.apis[method.api as usize].well_known,
+            method.id.len(),
+            method.id.as_str(),
+        )
     };
-    scored.sort_by(|a, b| b.1.total_cmp(&a.1).then_with(|| key(a.0).cmp(&key(b.0))));
-    scored.truncate(limit);
+    let order = |a: &(usize, f32), b: &(usize, f32)| {
+        b.1.total_cmp(&a.1).then_with(|| key(a.0).cmp(&key(b.0)))
+    };
+    if limit == 0 {
+        return Vec::new();
+    }
+    if scored.len() > limit {
+        scored.select_nth_unstable_by(limit - 1, order);
+        scored.truncate(limit);
+    }
+    scored.sort_by(order);
     scored
 }

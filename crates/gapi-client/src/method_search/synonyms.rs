@@ -143,7 +143,10 @@ mod tests {
     fn alternatives_are_stemmed_and_one_way() {
         let email = alternatives(&stem("emails"));
         assert!(email.contains(&(stem("message"), Kind::Thing)), "{email:?}");
-        assert!(alternatives(&stem("message")).is_empty(), "message must not drift to email");
+        assert!(
+            alternatives(&stem("message")).is_empty(),
+            "message must not drift to email"
+        );
         let add = alternatives(&stem("adding"));
         assert!(add.contains(&(stem("insert"), Kind::Intent)), "{add:?}");
         assert!(alternatives(&stem("vm")).contains(&(stem("instance"), Kind::Thing)));
