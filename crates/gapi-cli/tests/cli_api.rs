@@ -633,9 +633,16 @@ async fn search_ranks_methods_for_a_task_in_plain_words() {
     let out = run(cmd).await;
     assert_eq!(out.code, 0, "{}", out.stderr);
     let rows: Vec<&str> = out.stdout.lines().collect();
-    assert!(rows[0].starts_with("#  METHOD"), "{}", out.stdout);
     assert!(
-        rows[1].starts_with("1  gmail.users.messages.send ") && rows[1].contains(" POST "),
+        rows[0].trim_start().starts_with("#  METHOD"),
+        "{}",
+        out.stdout
+    );
+    assert!(
+        rows[1]
+            .trim_start()
+            .starts_with("1  gmail.users.messages.send ")
+            && rows[1].contains(" POST "),
         "{}",
         out.stdout
     );
