@@ -47,6 +47,7 @@ const THINGS: &[(&str, &[&str])] = &[
     ("assignment", &["coursework"]),
     ("homework", &["coursework"]),
     ("access", &["permission"]),
+    ("pdf", &["export"]),
 ];
 
 /// Intents: a verb -> the method names that do it.
@@ -102,6 +103,8 @@ const INTENTS: &[(&str, &[&str])] = &[
     ("deploy", &["create"]),
     ("subscribe", &["subscription", "insert"]),
     ("reply", &["reply", "create"]),
+    ("move", &["update", "patch"]),
+    ("transcribe", &["recognize", "speech"]),
 ];
 
 /// Which table an alternative came from (they are weighed differently).
