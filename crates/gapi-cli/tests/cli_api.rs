@@ -700,3 +700,23 @@ async fn search_ranks_methods_for_a_task_in_plain_words() {
         assert!(out.stderr.contains(says), "{args:?}: {}", out.stderr);
     }
 }
+
+/// `gapi search ... | head -1`: a reader that goes away is no reason to panic.
+#[tokio::test]
+async fn search_into_a_closed_pipe_exits_quietly() {
+    let dir = tempfile::tempdir().unwrap();
+    let mut cmd = gapi_in(dir.path());
+    cmd.args([
+        "search", "list", "files", "--limit", "1000", "--format", "json",
+    ]);
+    let mut child = cmd.spawn().unwrap();
+    // Close the read end before gapi has built its index and printed anything.
+    drop(child.stdout.take());
+    let out = tokio::time::timeout(std::time::Duration::from_secs(60), child.wait_with_output())
+        .await
+        .expect("gapi finished")
+        .unwrap();
+    let stderr = String::from_utf8_lossy(&out.stderr);
+    assert!(!stderr.contains("panicked"), "{stderr}");
+    assert_eq!(out.status.code(), Some(0), "{stderr}");
+}

@@ -1,6 +1,7 @@
 //! `gapi search WORDS...`: find the method for a task in plain words, ranked best first, with
 //! the same library search that `gapi mcp` offers agents as `search_methods`.
 
+use std::io::Write;
 use std::process::ExitCode;
 
 use clap::{Args, ValueEnum};
@@ -57,14 +58,23 @@ pub fn run(args: SearchArgs) -> anyhow::Result<ExitCode> {
                 })
                 .collect();
             let out = json!({"query": query, "methods": methods});
-            println!("{}", serde_json::to_string_pretty(&out)?);
+            print(&format!("{}\n", serde_json::to_string_pretty(&out)?))?;
         }
         SearchFormat::Table if hits.is_empty() => {
             eprintln!("No method matches {query:?}; try other words, or `gapi apis` for the APIs.");
         }
-        SearchFormat::Table => print!("{}", table(&hits)),
+        SearchFormat::Table => print(&table(&hits))?,
     }
     Ok(ExitCode::SUCCESS)
+}
+
+/// Writes to stdout; a reader that went away (`gapi search ... | head -1`) is not an error.
+fn print(text: &str) -> anyhow::Result<()> {
+    let mut out = std::io::stdout().lock();
+    match out.write_all(text.as_bytes()).and_then(|()| out.flush()) {
+        Err(e) if e.kind() == std::io::ErrorKind::BrokenPipe => Ok(()),
+        other => Ok(other?),
+    }
 }
 
 /// An unknown `--api` is a mistake to point out, not an empty result.
