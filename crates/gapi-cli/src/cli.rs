@@ -321,6 +321,8 @@ pub enum Command {
     Apis(ApisArgs),
     /// Describe an API, a resource or a method: parameters, request and response schema.
     Describe(DescribeArgs),
+    /// Find the method for a task in plain words (`gapi search send an email`), best first.
+    Search(crate::commands::search::SearchArgs),
     /// Print a shell completion script (bash, zsh, fish, powershell).
     Completions(CompletionsArgs),
     /// Serve the Model Context Protocol over stdio: search_methods, describe_method, call_method.

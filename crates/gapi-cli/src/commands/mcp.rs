@@ -86,10 +86,11 @@ fn schema(v: Value) -> Arc<JsonObject> {
 fn tools(read_only: bool) -> Vec<Tool> {
     let mut search = Tool::new(
         "search_methods",
-        "Find Google API methods by words (e.g. \"drive files list\", \"calendar events insert\"). \
-         Returns api, method and a one-line description for each match.",
+        "Find Google API methods for a task in plain words (e.g. \"send an email\", \
+         \"list files in my drive\", \"drive files list\"), best first. Returns api, method, id, \
+         httpMethod and a one-line description for each.",
         schema(json!({"type": "object", "properties": {
-            "query": {"type": "string", "description": "Words to look for in method ids and descriptions"},
+            "query": {"type": "string", "description": "What to do, in plain words"},
             "api": {"type": "string", "description": "Only this API (\"drive\" or \"drive:v3\")"},
             "limit": {"type": "integer", "description": "At most this many results (default 20)"}},
             "required": ["query"]})),
@@ -303,7 +304,7 @@ impl GapiMcp {
                 let hits = gapi_client::method_search::search(query, api, limit.clamp(1, 200));
                 let methods: Vec<Value> = hits
                     .into_iter()
-                    .map(|h| json!({"api": h.api, "method": h.method, "httpMethod": h.http_method, "description": h.summary}))
+                    .map(|h| json!({"api": h.api, "method": h.method, "id": h.id, "httpMethod": h.http_method, "description": h.summary}))
                     .collect();
                 Ok(json!({"methods": methods}))
             }

@@ -14,6 +14,7 @@ mod incremental;
 mod mcp;
 mod refresh_failure;
 mod remote_login;
+pub(crate) mod search;
 
 use std::process::ExitCode;
 
@@ -78,6 +79,7 @@ async fn dispatch(parsed: Parsed) -> anyhow::Result<ExitCode> {
             Command::Demo(args) => demo::run(args).await,
             Command::Apis(args) => apis::run(args),
             Command::Describe(args) => describe::run(&global, args),
+            Command::Search(args) => search::run(args),
             Command::Completions(args) => completions::run(args),
             Command::Mcp(args) => mcp::run(&global, args).await,
             Command::Call(_) => {
