@@ -30,39 +30,32 @@
 #![deny(missing_docs)]
 
 pub mod adc;
-pub mod adc_login;
-pub mod authorized_user;
-pub mod aws;
-pub mod cache;
 pub mod credentials;
-pub mod credentials_file;
-pub mod default_credentials;
-pub mod diagnose;
-pub mod endpoints;
 pub mod error;
-pub mod external_account;
+pub mod files;
 pub mod flow;
 pub mod fsread;
-#[doc(hidden)]
-pub mod fuzzing;
-pub mod impersonated;
-pub mod jwt;
-pub mod keyring_store;
-pub mod metadata;
-pub mod pkce;
 pub mod protocol;
-pub mod provider;
-pub mod relogin;
-pub mod remedy;
-pub mod scopes;
 pub mod secret;
-pub mod secrets;
 pub mod select;
-pub mod service_account;
-pub mod static_token;
 pub mod store;
-pub mod timefmt;
 pub mod warnings;
+
+// The modules' old paths, while the crate moves into its folders.
+pub use adc as default_credentials;
+pub use adc::write as adc_login;
+pub use credentials::external_account::aws;
+pub use credentials::{
+    authorized_user, cache, external_account, impersonated, metadata, provider, service_account,
+    static_token,
+};
+pub use error::{diagnose, remedy};
+pub use files::{client_secrets as secrets, credential_file as credentials_file};
+#[doc(hidden)]
+pub use flow::fuzzing;
+pub use flow::relogin;
+pub use protocol::{endpoints, jwt, pkce, scopes, timefmt};
+pub use store::keyring as keyring_store;
 
 pub use adc::{adc_path, load_adc};
 pub use cache::TokenCache;

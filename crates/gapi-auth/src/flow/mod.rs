@@ -7,8 +7,11 @@
 
 pub mod console;
 pub mod device;
+#[doc(hidden)]
+pub mod fuzzing;
 pub mod headless;
 pub mod loopback;
+pub mod relogin;
 pub mod remote;
 pub mod title;
 

@@ -1,7 +1,12 @@
 //! The OAuth 2.0 wire protocol: authorization URLs, the token endpoint client, transport rules.
 
 pub mod authorization;
+pub mod endpoints;
 pub(crate) mod google_api;
+pub mod jwt;
+pub mod pkce;
+pub mod scopes;
+pub mod timefmt;
 pub mod token;
 pub mod transport;
 

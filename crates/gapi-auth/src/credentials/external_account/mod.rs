@@ -16,6 +16,8 @@
 //! impersonated token. Tested end to end against the emulator's STS (`gapi-emulator`,
 //! `services/sts`) beside google-auth (`tests/peer_python_identity_pool.rs`).
 
+pub mod aws;
+
 use std::path::PathBuf;
 use std::sync::{Arc, Mutex};
 use std::time::Duration;

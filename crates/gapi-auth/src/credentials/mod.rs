@@ -5,6 +5,15 @@
 //! comes back, refreshed 3 min 45 s ahead of expiry, one refresh at a time however many tasks
 //! ask.
 
+pub mod authorized_user;
+pub mod cache;
+pub mod external_account;
+pub mod impersonated;
+pub mod metadata;
+pub mod provider;
+pub mod service_account;
+pub mod static_token;
+
 use std::path::Path;
 use std::sync::Arc;
 use std::time::SystemTime;

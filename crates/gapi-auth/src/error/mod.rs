@@ -1,6 +1,9 @@
 //! The crate's single error type, with predicates callers can branch on, a [`Remedy`] saying
 //! as data what the user should do, and a `hint:` line in words that name no program.
 
+pub mod diagnose;
+pub mod remedy;
+
 use std::fmt;
 
 use crate::remedy::Remedy;

@@ -10,6 +10,11 @@
 //! The project is `GOOGLE_CLOUD_PROJECT` (or `GCLOUD_PROJECT`), else the file's, else the
 //! metadata server's. `GOOGLE_CLOUD_QUOTA_PROJECT` overrides a file's `quota_project_id`.
 
+pub mod path;
+pub mod write;
+
+pub use path::*;
+
 use std::ffi::OsString;
 use std::path::PathBuf;
 use std::sync::Arc;

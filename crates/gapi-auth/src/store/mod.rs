@@ -4,6 +4,8 @@
 //! are named after it (`.<profile>.json.tmp-XXXXXX`), so a write killed half way leaves nothing
 //! that outlives the profile's next write or its deletion.
 
+pub mod keyring;
+
 use std::fs::{File, OpenOptions};
 use std::io::Write;
 use std::path::{Path, PathBuf};
