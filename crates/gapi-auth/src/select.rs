@@ -141,7 +141,7 @@ pub async fn select_credentials(
 
 /// [`select_credentials`] with scopes and a delegation subject for the types that take them;
 /// Application Default Credentials are searched in exactly google-auth's order, all five file
-/// types, then the metadata server (see [`crate::default_credentials`]).
+/// types, then the metadata server (see [`crate::adc`]).
 pub async fn select_credentials_with(
     store: &FileStore,
     profile: Option<&str>,
@@ -162,12 +162,12 @@ pub async fn select_credentials_with(
             None => Err(no_profile(store, DEFAULT_PROFILE)),
         };
     }
-    let load = crate::credentials_file::LoadOptions {
+    let load = crate::files::credential_file::LoadOptions {
         scopes: opts.scopes.clone(),
         subject: opts.subject.clone(),
         http,
     };
-    match crate::default_credentials::find_default(&load).await {
+    match crate::adc::find_default(&load).await {
         Ok(found) => Ok(announce(Selected {
             credentials: found.credentials,
             source: found.source,

@@ -5,7 +5,7 @@
 //! 2. gcloud's well-known file, `$CLOUDSDK_CONFIG/application_default_credentials.json`, else
 //!    `~/.config/gcloud/...` (`%APPDATA%\gcloud\...` on Windows): used when it exists, and then
 //!    it too must load;
-//! 3. the metadata server, when one answers (see [`crate::metadata`]).
+//! 3. the metadata server, when one answers (see [`crate::credentials::metadata`]).
 //!
 //! The project is `GOOGLE_CLOUD_PROJECT` (or `GCLOUD_PROJECT`), else the file's, else the
 //! metadata server's. `GOOGLE_CLOUD_QUOTA_PROJECT` overrides a file's `quota_project_id`.
@@ -19,10 +19,10 @@ use std::ffi::OsString;
 use std::path::PathBuf;
 use std::sync::Arc;
 
-use crate::credentials_file::{LoadOptions, load_file};
+use crate::files::credential_file::{LoadOptions, load_file};
 use crate::error::{Error, ErrorKind, Result};
-use crate::metadata::{ComputeMetadata, MetadataClient, MetadataConfig};
-use crate::provider::{BoxFuture, CredentialKind, Provider, Token};
+use crate::credentials::metadata::{ComputeMetadata, MetadataClient, MetadataConfig};
+use crate::credentials::provider::{BoxFuture, CredentialKind, Provider, Token};
 use crate::secret::IdToken;
 
 pub use crate::select::CredentialSource;

@@ -13,16 +13,16 @@ use std::time::{Duration, SystemTime};
 
 use serde::{Deserialize, Serialize};
 
-use crate::endpoints::{Endpoints, GOOGLE_AUTH_URI, GOOGLE_TOKEN_URI};
+use crate::protocol::endpoints::{Endpoints, GOOGLE_AUTH_URI, GOOGLE_TOKEN_URI};
 use crate::error::{Error, ErrorKind, Result};
 use crate::protocol::{TokenClient, TokenInfo, TokenResponse};
-use crate::provider::{BoxFuture, CredentialKind, Provider, Token};
-use crate::scopes::parse_scope_list;
+use crate::credentials::provider::{BoxFuture, CredentialKind, Provider, Token};
+use crate::protocol::scopes::parse_scope_list;
 use crate::secret::{AccessToken, ClientSecret, IdToken, RefreshToken};
 use crate::store::FileStore;
-use crate::timefmt;
+use crate::protocol::timefmt;
 
-pub use crate::cache::REFRESH_MARGIN;
+pub use crate::credentials::cache::REFRESH_MARGIN;
 
 /// The longest access-token lifetime believed from a token endpoint (Google's are an hour): a
 /// larger `expires_in` is capped, so an absurd value can neither overflow the clock nor keep a
@@ -406,7 +406,7 @@ impl UserCredentials {
     /// grant, gone client) from the error and this login's age and scopes.
     fn diagnosed(&self, e: Error) -> Error {
         let s = self.read_state();
-        match crate::diagnose::diagnose_refresh_failure(
+        match crate::error::diagnose::diagnose_refresh_failure(
             &e,
             s.refresh_token_obtained,
             &s.scopes,
@@ -716,7 +716,7 @@ impl Provider for UserCredentials {
         self.read_state()
             .universe_domain
             .filter(|u| !u.is_empty())
-            .unwrap_or_else(|| crate::provider::DEFAULT_UNIVERSE_DOMAIN.to_string())
+            .unwrap_or_else(|| crate::credentials::provider::DEFAULT_UNIVERSE_DOMAIN.to_string())
     }
 }
 

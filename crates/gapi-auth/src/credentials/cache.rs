@@ -8,7 +8,7 @@ use std::sync::{Arc, RwLock};
 use std::time::{Duration, SystemTime};
 
 use crate::error::Result;
-use crate::provider::{Provider, Token};
+use crate::credentials::provider::{Provider, Token};
 use crate::secret::AccessToken;
 
 /// How long before expiry a token counts as stale (Python google-auth's `REFRESH_THRESHOLD`).
@@ -126,7 +126,7 @@ impl TokenCache {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::provider::{BoxFuture, CredentialKind};
+    use crate::credentials::provider::{BoxFuture, CredentialKind};
     use std::sync::atomic::AtomicUsize;
 
     struct Counting {

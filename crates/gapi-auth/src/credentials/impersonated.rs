@@ -12,18 +12,18 @@ use std::time::{Duration, SystemTime};
 use serde_json::{Value, json};
 use url::Url;
 
-use crate::cache::TokenCache;
-use crate::endpoints::GOOGLE_TOKEN_URI;
+use crate::credentials::cache::TokenCache;
+use crate::protocol::endpoints::GOOGLE_TOKEN_URI;
 use crate::error::{Error, ErrorKind, Result};
-use crate::jwt::now_secs;
+use crate::protocol::jwt::now_secs;
 use crate::protocol::google_api::post_json;
 use crate::protocol::token::{parse_token_response, shared_client_for};
 use crate::protocol::transport::{RetryPolicy, post_form};
-use crate::provider::{
+use crate::credentials::provider::{
     BoxFuture, CLOUD_PLATFORM_SCOPE, CredentialKind, DEFAULT_UNIVERSE_DOMAIN, Provider, Token,
 };
 use crate::secret::{AccessToken, IdToken};
-use crate::service_account::{JWT_BEARER_GRANT_TYPE, JWT_LIFETIME_SECS};
+use crate::credentials::service_account::{JWT_BEARER_GRANT_TYPE, JWT_LIFETIME_SECS};
 
 /// The IAM Credentials API root in Google's public universe.
 pub const IAM_CREDENTIALS_ROOT: &str = "https://iamcredentials.googleapis.com/v1/";
@@ -323,7 +323,7 @@ pub(crate) fn access_token_answer(v: &Value, scopes: &[String], doing: &str) -> 
 fn parse_expire_time(v: &Value) -> Option<SystemTime> {
     v.get("expireTime")
         .and_then(Value::as_str)
-        .and_then(crate::timefmt::parse_expiry)
+        .and_then(crate::protocol::timefmt::parse_expiry)
 }
 
 impl Impersonated {

@@ -20,7 +20,7 @@ use url::Url;
 
 use crate::error::{Error, ErrorKind, Result};
 use crate::protocol::google_api::{clip, metadata_http_client};
-use crate::provider::{BoxFuture, CredentialKind, Provider, Token};
+use crate::credentials::provider::{BoxFuture, CredentialKind, Provider, Token};
 use crate::secret::{AccessToken, IdToken};
 
 /// The metadata server's host name.

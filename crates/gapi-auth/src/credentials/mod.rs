@@ -18,12 +18,12 @@ use std::path::Path;
 use std::sync::Arc;
 use std::time::SystemTime;
 
-pub use crate::authorized_user::{AUTHORIZED_USER_TYPE, UserCredentials};
-pub use crate::cache::REFRESH_MARGIN;
-use crate::cache::TokenCache;
+pub use crate::credentials::authorized_user::{AUTHORIZED_USER_TYPE, UserCredentials};
+pub use crate::credentials::cache::REFRESH_MARGIN;
+use crate::credentials::cache::TokenCache;
 use crate::error::{Error, ErrorKind, Result};
 use crate::protocol::{TokenClient, TokenInfo, TokenResponse};
-use crate::provider::{CredentialKind, Provider};
+use crate::credentials::provider::{CredentialKind, Provider};
 use crate::secret::{AccessToken, IdToken, RefreshToken};
 use crate::store::FileStore;
 
@@ -291,7 +291,7 @@ impl Credentials {
             Inner::User(u) => u.tokeninfo().await,
             Inner::Provider(c) => {
                 let token = c.access_token().await?;
-                let client = TokenClient::new("", None, crate::endpoints::Endpoints::google())?;
+                let client = TokenClient::new("", None, crate::protocol::endpoints::Endpoints::google())?;
                 client.tokeninfo(&token).await
             }
         }

@@ -1,7 +1,7 @@
 //! The one interface every credential type implements: mint a fresh access token (with its
 //! expiry), and optionally an OpenID Connect ID token.
 //!
-//! A [`Provider`] does no caching: [`crate::cache::TokenCache`] wraps one with the
+//! A [`Provider`] does no caching: [`crate::credentials::cache::TokenCache`] wraps one with the
 //! single-flight, refresh-ahead-of-expiry behaviour every credential shares.
 
 use std::future::Future;
@@ -34,7 +34,7 @@ impl Token {
             expires_at: expires_in.map(|s| {
                 SystemTime::now()
                     + std::time::Duration::from_secs(s)
-                        .min(crate::authorized_user::MAX_TOKEN_LIFETIME)
+                        .min(crate::credentials::authorized_user::MAX_TOKEN_LIFETIME)
             }),
             scopes: None,
         }
@@ -100,7 +100,7 @@ impl std::fmt::Display for CredentialKind {
 }
 
 /// Something that can mint access tokens for one identity. Implementations hold no cache:
-/// every call asks the server (wrap them in a [`crate::cache::TokenCache`]).
+/// every call asks the server (wrap them in a [`crate::credentials::cache::TokenCache`]).
 pub trait Provider: Send + Sync + 'static {
     /// The credential type.
     fn kind(&self) -> CredentialKind;
@@ -127,7 +127,7 @@ pub trait Provider: Send + Sync + 'static {
 
     /// The universe domain (`googleapis.com` unless the credential says otherwise).
     fn universe_domain(&self) -> String {
-        crate::provider::DEFAULT_UNIVERSE_DOMAIN.to_string()
+        crate::credentials::provider::DEFAULT_UNIVERSE_DOMAIN.to_string()
     }
 
     /// The project the credential belongs to, when its file says.

@@ -12,12 +12,12 @@ use std::time::{Duration, SystemTime};
 use serde::{Deserialize, Serialize};
 use url::Url;
 
-use crate::endpoints::GOOGLE_TOKEN_URI;
+use crate::protocol::endpoints::GOOGLE_TOKEN_URI;
 use crate::error::{Error, ErrorKind, Result};
-use crate::jwt::{Claims, RsaSigner, now_secs};
+use crate::protocol::jwt::{Claims, RsaSigner, now_secs};
 use crate::protocol::token::{parse_token_response, shared_client_for};
 use crate::protocol::transport::{RetryPolicy, post_form};
-use crate::provider::{
+use crate::credentials::provider::{
     BoxFuture, CLOUD_PLATFORM_SCOPE, CredentialKind, DEFAULT_UNIVERSE_DOMAIN, Provider, Token,
 };
 use crate::secret::{AccessToken, Assertion, IdToken, PrivateKeyPem};
@@ -474,7 +474,7 @@ impl ServiceAccount {
                 let mut token = Token::expiring_in(resp.access_token, resp.expires_in);
                 token.scopes = Some(
                     resp.scope
-                        .map(|s| crate::scopes::parse_scope_list(&s))
+                        .map(|s| crate::protocol::scopes::parse_scope_list(&s))
                         .unwrap_or_else(|| self.inner.scopes.clone()),
                 );
                 Ok(token)

@@ -3,7 +3,7 @@
 //! `x-goog-api-key`).
 
 use crate::error::{Error, ErrorKind, Result};
-use crate::provider::{BoxFuture, CredentialKind, Provider, Token};
+use crate::credentials::provider::{BoxFuture, CredentialKind, Provider, Token};
 use crate::secret::{AccessToken, ApiKey};
 
 /// The variable holding a raw access token.

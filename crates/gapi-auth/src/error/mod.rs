@@ -6,7 +6,7 @@ pub mod remedy;
 
 use std::fmt;
 
-use crate::remedy::Remedy;
+use crate::error::remedy::Remedy;
 
 /// Broad category of an [`Error`]; use the predicates on `Error` for most decisions.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -63,7 +63,7 @@ struct Inner {
     retryable: bool,
     source: Option<Box<dyn std::error::Error + Send + Sync>>,
     oauth_subtype: Option<String>,
-    diagnosis: Option<crate::diagnose::Diagnosis>,
+    diagnosis: Option<crate::error::diagnose::Diagnosis>,
 }
 
 impl Error {
@@ -121,7 +121,7 @@ impl Error {
     }
 
     /// Attaches what a failed refresh most likely means; its explanation becomes the hint.
-    pub(crate) fn with_diagnosis(mut self, diagnosis: crate::diagnose::Diagnosis) -> Self {
+    pub(crate) fn with_diagnosis(mut self, diagnosis: crate::error::diagnose::Diagnosis) -> Self {
         self.inner.hint = Some(diagnosis.explanation());
         self.inner.diagnosis = Some(diagnosis);
         self
@@ -240,8 +240,8 @@ impl Error {
         self.inner.oauth_subtype.as_deref()
     }
 
-    /// Why a refresh failed, when it could be told (see [`crate::diagnose`]).
-    pub fn diagnosis(&self) -> Option<&crate::diagnose::Diagnosis> {
+    /// Why a refresh failed, when it could be told (see [`crate::error::diagnose`]).
+    pub fn diagnosis(&self) -> Option<&crate::error::diagnose::Diagnosis> {
         self.inner.diagnosis.as_ref()
     }
 

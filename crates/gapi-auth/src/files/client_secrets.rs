@@ -4,7 +4,7 @@ use std::path::Path;
 
 use serde_json::Value;
 
-use crate::endpoints::{Endpoints, GOOGLE_AUTH_URI, GOOGLE_TOKEN_URI};
+use crate::protocol::endpoints::{Endpoints, GOOGLE_AUTH_URI, GOOGLE_TOKEN_URI};
 use crate::error::{Error, ErrorKind, Result};
 use crate::fsread::{ReadError, read_small_text};
 use crate::protocol::transport::ensure_secure_endpoint;

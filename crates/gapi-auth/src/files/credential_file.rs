@@ -8,16 +8,16 @@ use std::sync::Arc;
 
 use serde_json::Value;
 
-use crate::authorized_user::UserCredentials;
+use crate::credentials::authorized_user::UserCredentials;
 use crate::credentials::Credentials;
 use crate::error::{Error, ErrorKind, Result};
-use crate::external_account::{
+use crate::credentials::external_account::{
     EXTERNAL_ACCOUNT_AUTHORIZED_USER_TYPE, EXTERNAL_ACCOUNT_TYPE, ExternalAccountBuilder,
     ExternalAuthorizedUser,
 };
-use crate::impersonated::{IMPERSONATED_TYPE, ImpersonatedBuilder, target_from_url};
-use crate::provider::{CredentialKind, Provider};
-use crate::service_account::{SERVICE_ACCOUNT_TYPE, ServiceAccount, ServiceAccountKey};
+use crate::credentials::impersonated::{IMPERSONATED_TYPE, ImpersonatedBuilder, target_from_url};
+use crate::credentials::provider::{CredentialKind, Provider};
+use crate::credentials::service_account::{SERVICE_ACCOUNT_TYPE, ServiceAccount, ServiceAccountKey};
 
 /// The file types this crate reads, as google-auth lists them.
 pub const VALID_TYPES: &[&str] = &[
@@ -194,7 +194,7 @@ fn load_impersonated(value: Value, opts: &LoadOptions) -> Result<Arc<dyn Provide
         )));
     }
     let source_opts = LoadOptions {
-        scopes: vec![crate::provider::CLOUD_PLATFORM_SCOPE.to_string()],
+        scopes: vec![crate::credentials::provider::CLOUD_PLATFORM_SCOPE.to_string()],
         subject: None,
         http: opts.http.clone(),
     };

@@ -201,10 +201,10 @@ mod tests {
 
     #[test]
     fn google_device_scopes_are_checked_only_at_google() {
-        let google = url::Url::parse(crate::endpoints::GOOGLE_DEVICE_URI).unwrap();
-        let ok = crate::scopes::expand_scopes(["openid", "drive.file", "youtube.readonly"]);
+        let google = url::Url::parse(crate::protocol::endpoints::GOOGLE_DEVICE_URI).unwrap();
+        let ok = crate::protocol::scopes::expand_scopes(["openid", "drive.file", "youtube.readonly"]);
         assert!(check_google_device_scopes(&google, &ok).is_ok());
-        let bad = crate::scopes::expand_scopes(["email", "drive.readonly"]);
+        let bad = crate::protocol::scopes::expand_scopes(["email", "drive.readonly"]);
         let e = check_google_device_scopes(&google, &bad).unwrap_err();
         assert_eq!(e.kind(), ErrorKind::Config);
         assert!(e.message().contains("drive.readonly"), "{}", e.message());

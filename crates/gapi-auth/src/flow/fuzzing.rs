@@ -9,8 +9,9 @@ use crate::protocol::TokenClient;
 use crate::protocol::token::{oauth_error, parse_token_response};
 use crate::protocol::transport::RawResponse;
 use crate::secret::State;
-use crate::secrets::ClientSecrets;
-use crate::{Endpoints, timefmt};
+use crate::files::client_secrets::ClientSecrets;
+use crate::protocol::endpoints::Endpoints;
+use crate::protocol::timefmt;
 
 /// Stands in for a secret in a document: distinctive, so finding it in output means the
 /// secret itself was echoed (a secret found by value could also be a field name or a date).

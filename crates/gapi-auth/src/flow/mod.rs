@@ -18,13 +18,13 @@ pub mod title;
 use url::Url;
 
 use crate::credentials::Credentials;
-use crate::endpoints::Endpoints;
+use crate::protocol::endpoints::Endpoints;
 use crate::error::{Error, ErrorKind, Result};
-use crate::pkce;
+use crate::protocol::pkce;
 use crate::protocol::{AuthorizationRequest, RetryPolicy, TokenClient, TokenResponse};
-use crate::scopes::{expand_scopes, missing_scopes, parse_scope_list};
+use crate::protocol::scopes::{expand_scopes, missing_scopes, parse_scope_list};
 use crate::secret::{AuthorizationCode, PkceVerifier, State};
-use crate::secrets::ClientSecrets;
+use crate::files::client_secrets::ClientSecrets;
 use crate::store::FileStore;
 
 /// The out-of-band redirect URI: the server shows the code for the user to copy.
@@ -268,7 +268,7 @@ impl InstalledFlow {
                 );
             }
         }
-        let mut creds = crate::authorized_user::UserCredentials::from_token_response(
+        let mut creds = crate::credentials::authorized_user::UserCredentials::from_token_response(
             client,
             response,
             &self.scopes,

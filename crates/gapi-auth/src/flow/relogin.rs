@@ -7,7 +7,7 @@
 //! and the same client, and covers no scope the stored grant lacks; otherwise the caller is
 //! told to ask again with `prompt=consent` ([`ErrorKind::ConsentRequired`]).
 
-use crate::authorized_user::{AuthorizedUser, UserCredentials, id_token_claim};
+use crate::credentials::authorized_user::{AuthorizedUser, UserCredentials, id_token_claim};
 use crate::error::{Error, ErrorKind, Result};
 use crate::secret::RefreshToken;
 use crate::store::FileStore;
@@ -139,7 +139,7 @@ async fn keep_stored(creds: &UserCredentials, file: AuthorizedUser) -> bool {
     let obtained = file
         .refresh_token_obtained_at
         .as_deref()
-        .and_then(crate::timefmt::parse_expiry);
+        .and_then(crate::protocol::timefmt::parse_expiry);
     let new_scopes = creds.granted_scopes();
     if let Some(extra) = new_scopes.iter().find(|s| !stored_scopes.contains(s)) {
         tracing::info!("the new login adds the scope {extra}: the stored refresh token lacks it");

@@ -96,7 +96,7 @@ impl BootstrapRequest {
         self.url
             .query_pairs()
             .find(|(k, _)| k == "scope")
-            .map(|(_, v)| crate::scopes::parse_scope_list(&v))
+            .map(|(_, v)| crate::protocol::scopes::parse_scope_list(&v))
             .unwrap_or_default()
     }
 

@@ -2,7 +2,7 @@
 
 use url::Url;
 
-use crate::pkce;
+use crate::protocol::pkce;
 use crate::secret::PkceVerifier;
 
 /// Everything that goes into an authorization URL; built by [`crate::InstalledFlow`].

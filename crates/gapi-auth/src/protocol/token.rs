@@ -7,12 +7,12 @@ use serde_json::Value;
 use url::Url;
 
 use super::transport::{RawResponse, RetryPolicy, default_http_client, post_form};
-use crate::endpoints::Endpoints;
+use crate::protocol::endpoints::Endpoints;
 use crate::error::{Error, ErrorKind, Result};
 use crate::secret::{
     AccessToken, AuthorizationCode, ClientSecret, DeviceCode, IdToken, PkceVerifier, RefreshToken,
 };
-use crate::secrets::ClientSecrets;
+use crate::files::client_secrets::ClientSecrets;
 
 /// The grant type of the device flow's polling request (RFC 8628).
 pub const DEVICE_GRANT_TYPE: &str = "urn:ietf:params:oauth:grant-type:device_code";

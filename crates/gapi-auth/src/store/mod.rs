@@ -10,11 +10,11 @@ use std::fs::{File, OpenOptions};
 use std::io::Write;
 use std::path::{Path, PathBuf};
 
-use crate::authorized_user::{AuthorizedUser, UserCredentials};
+use crate::credentials::authorized_user::{AuthorizedUser, UserCredentials};
 use crate::credentials::Credentials;
 use crate::error::{Error, ErrorKind, Result};
 use crate::fsread::{ReadError, read_small_text, something_exists};
-use crate::keyring_store::{self, KEYRING_MARKER_TYPE, KEYRING_SERVICE, KeyringMarker, StoreKind};
+use keyring::{KEYRING_MARKER_TYPE, KEYRING_SERVICE, KeyringMarker, StoreKind};
 
 /// The profile used when none is named.
 pub const DEFAULT_PROFILE: &str = "default";
@@ -170,7 +170,7 @@ impl FileStore {
         match read_small_text(&path) {
             Ok(text) => match KeyringMarker::parse(&text) {
                 // The file only names the keyring entry that holds the profile.
-                Some(marker) => match keyring_store::read(&marker)? {
+                Some(marker) => match keyring::read(&marker)? {
                     Some(json) => Ok(Some(json)),
                     None => Err(broken_profile(
                         profile,
@@ -236,14 +236,14 @@ impl FileStore {
         let kind = serde_json::from_str::<serde_json::Value>(&text)
             .ok()
             .and_then(|v| v.get("type").and_then(|t| t.as_str()).map(str::to_string));
-        if let Some(kind) = kind.filter(|k| k != crate::authorized_user::AUTHORIZED_USER_TYPE) {
+        if let Some(kind) = kind.filter(|k| k != crate::credentials::authorized_user::AUTHORIZED_USER_TYPE) {
             // A service-account key (or another credential file) stored as a profile.
-            let load = crate::credentials_file::LoadOptions {
+            let load = crate::files::credential_file::LoadOptions {
                 http,
                 scopes: opts.scopes.clone(),
                 subject: opts.subject.clone(),
             };
-            let loaded = crate::credentials_file::load_json(&text, &load).map_err(|e| {
+            let loaded = crate::files::credential_file::load_json(&text, &load).map_err(|e| {
                 broken_profile(profile, &path, &format!("{kind}: {}", e.message()), true)
             })?;
             return Ok(Some(loaded.into_credentials()));
@@ -309,7 +309,7 @@ impl FileStore {
     /// failure to delete it is logged, as for any save that leaves the keyring).
     pub async fn save_credentials_file(&self, profile: &str, json: &str) -> Result<()> {
         check_profile(profile)?;
-        crate::credentials_file::load_json(json, &Default::default())?;
+        crate::files::credential_file::load_json(json, &Default::default())?;
         let lock = self.lock_async(profile).await?;
         let old = self.keyring_marker(profile);
         let dir = self.ensure_dir()?;
@@ -322,7 +322,7 @@ impl FileStore {
         );
         if result.is_ok()
             && let Some(old) = old
-            && let Err(e) = keyring_store::delete(&old)
+            && let Err(e) = keyring::delete(&old)
         {
             tracing::warn!("could not delete the profile's old keyring entry: {e}");
         }
@@ -359,7 +359,7 @@ impl FileStore {
                 }
                 _ => marker,
             };
-            keyring_store::write(&marker, &json)?;
+            keyring::write(&marker, &json)?;
             if self.keyring_marker(profile).as_ref() == Some(&marker) {
                 return Ok(());
             }
@@ -381,7 +381,7 @@ impl FileStore {
             json.as_bytes(),
         )?;
         if let Some(old) = old
-            && let Err(e) = keyring_store::delete(&old)
+            && let Err(e) = keyring::delete(&old)
         {
             tracing::warn!("could not delete the profile's old keyring entry: {e}");
         }
@@ -426,7 +426,7 @@ impl FileStore {
         let path = self.path_for(profile);
         if let Some(marker) = self.keyring_marker(profile) {
             // The keyring entry goes first: if it cannot, the marker stays to say where it is.
-            keyring_store::delete(&marker)?;
+            keyring::delete(&marker)?;
         }
         let result = match std::fs::symlink_metadata(&path) {
             Ok(meta) if meta.is_dir() => std::fs::remove_dir_all(&path).map(|()| true),

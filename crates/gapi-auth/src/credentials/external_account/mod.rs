@@ -6,7 +6,7 @@
 //! File fields and executable conventions follow Python google-auth (`identity_pool`,
 //! `pluggable`): executables run only when `GOOGLE_EXTERNAL_ACCOUNT_ALLOW_EXECUTABLES=1`.
 //! AWS-sourced credentials (`credential_source.environment_id` = `aws1`) sign a
-//! GetCallerIdentity request as google-auth's `aws` module does ([`crate::aws`]).
+//! GetCallerIdentity request as google-auth's `aws` module does ([`crate::credentials::external_account::aws`]).
 //!
 //! The exchange sends google-auth's form (`grant_type` token-exchange, `audience`, `scope`,
 //! `requested_token_type` access_token, `subject_token`, `subject_token_type`, and `options`
@@ -30,7 +30,7 @@ use crate::error::{Error, ErrorKind, Result};
 use crate::protocol::google_api::{clip, post_form_basic, post_json};
 use crate::protocol::token::{oauth_error, parse_token_response, shared_default_client};
 use crate::protocol::transport::RetryPolicy;
-use crate::provider::{
+use crate::credentials::provider::{
     BoxFuture, CLOUD_PLATFORM_SCOPE, CredentialKind, DEFAULT_UNIVERSE_DOMAIN, Provider, Token,
 };
 use crate::secret::{Assertion, ClientSecret, RefreshToken};
@@ -146,7 +146,7 @@ pub struct ExternalAccountBuilder {
     http: Option<reqwest::Client>,
     retry: RetryPolicy,
     allow_executables: Option<bool>,
-    env: Option<crate::aws::EnvLookup>,
+    env: Option<crate::credentials::external_account::aws::EnvLookup>,
 }
 
 impl ExternalAccountBuilder {
@@ -200,7 +200,7 @@ impl ExternalAccountBuilder {
 
     /// Reads the AWS variables (`AWS_REGION`, `AWS_ACCESS_KEY_ID`, ...) through `env` instead of
     /// the process environment (for tests and embedding apps).
-    pub fn env(mut self, env: crate::aws::EnvLookup) -> Self {
+    pub fn env(mut self, env: crate::credentials::external_account::aws::EnvLookup) -> Self {
         self.env = Some(env);
         self
     }
@@ -222,14 +222,14 @@ impl ExternalAccountBuilder {
         let f = self.file;
         let src = &f.credential_source;
         let source = if let Some(id) = &src.environment_id {
-            crate::aws::check_environment_id(id)?;
+            crate::credentials::external_account::aws::check_environment_id(id)?;
             let Some(verification_url) = src.regional_cred_verification_url.clone() else {
                 return Err(Error::new(
                     ErrorKind::Config,
                     "the AWS credential_source has no regional_cred_verification_url",
                 ));
             };
-            Subject::Aws(crate::aws::AwsSource {
+            Subject::Aws(crate::credentials::external_account::aws::AwsSource {
                 verification_url,
                 region_url: src.region_url.clone(),
                 credentials_url: src.url.clone(),
@@ -329,7 +329,7 @@ impl ExternalAccountBuilder {
                 }),
                 http: self.http,
                 retry: self.retry,
-                env: self.env.unwrap_or_else(crate::aws::process_env),
+                env: self.env.unwrap_or_else(crate::credentials::external_account::aws::process_env),
                 file: f,
             }),
         })
@@ -349,7 +349,7 @@ enum Subject {
         output_file: Option<PathBuf>,
         allowed: bool,
     },
-    Aws(crate::aws::AwsSource),
+    Aws(crate::credentials::external_account::aws::AwsSource),
 }
 
 /// Federated credentials (a [`Provider`]).
@@ -368,7 +368,7 @@ struct Inner {
     client: Option<(String, ClientSecret)>,
     http: Option<reqwest::Client>,
     retry: RetryPolicy,
-    env: crate::aws::EnvLookup,
+    env: crate::credentials::external_account::aws::EnvLookup,
 }
 
 impl std::fmt::Debug for ExternalAccount {
@@ -424,7 +424,7 @@ impl ExternalAccount {
             .file
             .service_account_impersonation_url
             .as_deref()
-            .and_then(crate::impersonated::target_from_url)
+            .and_then(crate::credentials::impersonated::target_from_url)
     }
 
     fn http(&self) -> Result<reqwest::Client> {
@@ -597,7 +597,7 @@ impl ExternalAccount {
             return Err(bad(&format!("reports failure {code}: {}", clip(message))));
         }
         match v.get("expiration_time").and_then(Value::as_i64) {
-            Some(exp) if exp < crate::jwt::now_secs() => return Err(bad("has expired")),
+            Some(exp) if exp < crate::protocol::jwt::now_secs() => return Err(bad("has expired")),
             None if from_cache => return Err(bad("has no expiration_time")),
             _ => {}
         }
@@ -693,7 +693,7 @@ impl ExternalAccount {
             doing,
         )
         .await?;
-        crate::impersonated::access_token_answer(&v, &self.inner.scopes, doing)
+        crate::credentials::impersonated::access_token_answer(&v, &self.inner.scopes, doing)
     }
 }
 
