@@ -10,53 +10,36 @@
 //! The project is `GOOGLE_CLOUD_PROJECT` (or `GCLOUD_PROJECT`), else the file's, else the
 //! metadata server's. `GOOGLE_CLOUD_QUOTA_PROJECT` overrides a file's `quota_project_id`.
 
-pub mod path;
-pub mod write;
+mod path;
+mod write;
 
-pub use path::*;
+pub use path::{ADC_FILE, Env, gcloud_adc_path};
+pub use write::{adc_json, save_adc};
 
-use std::ffi::OsString;
 use std::path::PathBuf;
-use std::sync::Arc;
 
-use crate::files::credential_file::{LoadOptions, load_file};
-use crate::error::{Error, ErrorKind, Result};
 use crate::credentials::metadata::{ComputeMetadata, MetadataClient, MetadataConfig};
-use crate::credentials::provider::{BoxFuture, CredentialKind, Provider, Token};
-use crate::secret::IdToken;
-
-pub use crate::select::CredentialSource;
+use crate::credentials::{CredentialSource, Credentials, LoadOptions};
+use crate::error::{Error, ErrorKind, Result};
+use crate::files::credential_file::load_file;
 
 /// Credentials found by [`find_default`].
 pub struct DefaultCredentials {
     /// The credential.
-    pub credentials: crate::credentials::Credentials,
+    pub credentials: Credentials,
     /// Where it came from.
     pub source: CredentialSource,
     /// The project, when one could be determined.
     pub project_id: Option<String>,
 }
 
-/// gcloud's well-known ADC file, as google-auth computes it (the file may not exist).
-pub fn gcloud_adc_path(env: &(dyn Fn(&str) -> Option<OsString> + Sync)) -> Option<PathBuf> {
-    let dir = match env("CLOUDSDK_CONFIG") {
-        Some(d) => PathBuf::from(d),
-        None if cfg!(windows) => PathBuf::from(env("APPDATA")?).join("gcloud"),
-        None => PathBuf::from(env("HOME")?).join(".config").join("gcloud"),
-    };
-    Some(dir.join(crate::adc::ADC_FILE))
-}
-
 /// Finds Application Default Credentials (see the module docs for the order).
 pub async fn find_default(opts: &LoadOptions) -> Result<DefaultCredentials> {
-    find_default_with(opts, &|k| std::env::var_os(k)).await
+    find_default_with(opts, &path::process_env).await
 }
 
 /// [`find_default`] with an injectable environment (for tests).
-pub async fn find_default_with(
-    opts: &LoadOptions,
-    env: &(dyn Fn(&str) -> Option<OsString> + Sync),
-) -> Result<DefaultCredentials> {
+pub async fn find_default_with(opts: &LoadOptions, env: Env<'_>) -> Result<DefaultCredentials> {
     let text_env = |k: &str| {
         env(k)
             .and_then(|v| v.into_string().ok())
@@ -70,15 +53,9 @@ pub async fn find_default_with(
         let from_env = matches!(source, CredentialSource::AdcEnvVar { .. });
         let loaded = load_file(&path, opts).map_err(|e| adc_file_error(&path, from_env, e))?;
         let project_id = explicit_project.clone().or(loaded.project_id.clone());
-        let credentials = match (loaded.user, &quota_env) {
-            (Some(u), Some(q)) => {
-                crate::credentials::Credentials::from(u.with_quota_project_id(q.clone()))
-            }
-            (Some(u), None) => u.into(),
-            (None, q) => crate::credentials::Credentials::from_provider(with_quota(
-                loaded.provider,
-                q.clone(),
-            )),
+        let credentials = match &quota_env {
+            Some(q) => loaded.credentials.with_quota_project_id(q.clone()),
+            None => loaded.credentials,
         };
         Ok(DefaultCredentials {
             credentials,
@@ -113,7 +90,7 @@ pub async fn find_default_with(
             creds = creds.quota_project_id(q);
         }
         return Ok(DefaultCredentials {
-            credentials: crate::credentials::Credentials::from_provider(Arc::new(creds)),
+            credentials: creds.build(),
             source: CredentialSource::MetadataServer {
                 root: client.config().root.to_string(),
             },
@@ -125,7 +102,7 @@ pub async fn find_default_with(
         "no credentials were found: GOOGLE_APPLICATION_CREDENTIALS is not set, gcloud's \
          application default credentials file does not exist, and no metadata server answered",
     )
-    .with_remedy(crate::Remedy::ProvideCredentials))
+    .with_remedy(crate::error::Remedy::ProvideCredentials))
 }
 
 /// A broken ADC file: names the file, where its path came from, and the repair.
@@ -151,44 +128,4 @@ fn adc_file_error(path: &std::path::Path, from_env: bool, e: Error) -> Error {
         format!("{origin}, {}, cannot be used: {reason}", path.display()),
     )
     .with_hint(fix)
-}
-
-fn with_quota(provider: Arc<dyn Provider>, quota: Option<String>) -> Arc<dyn Provider> {
-    match quota {
-        Some(q) => Arc::new(QuotaOverride {
-            inner: provider,
-            quota: q,
-        }),
-        None => provider,
-    }
-}
-
-/// A provider whose quota project comes from `GOOGLE_CLOUD_QUOTA_PROJECT`.
-struct QuotaOverride {
-    inner: Arc<dyn Provider>,
-    quota: String,
-}
-
-impl Provider for QuotaOverride {
-    fn kind(&self) -> CredentialKind {
-        self.inner.kind()
-    }
-    fn fetch_token(&self) -> BoxFuture<'_, Result<Token>> {
-        self.inner.fetch_token()
-    }
-    fn id_token<'a>(&'a self, audience: &'a str) -> BoxFuture<'a, Result<IdToken>> {
-        self.inner.id_token(audience)
-    }
-    fn account(&self) -> Option<String> {
-        self.inner.account()
-    }
-    fn quota_project_id(&self) -> Option<String> {
-        Some(self.quota.clone())
-    }
-    fn universe_domain(&self) -> String {
-        self.inner.universe_domain()
-    }
-    fn project_id(&self) -> Option<String> {
-        self.inner.project_id()
-    }
 }

@@ -1,94 +1,64 @@
-//! Application Default Credentials lookup, for users who already ran
-//! `gcloud auth application-default login`.
+//! Where gcloud keeps Application Default Credentials: the one rule, google-auth's
+//! (`google.auth._cloud_sdk.get_application_default_credentials_path`), used both to find the
+//! file and to write it.
+//!
+//! `$CLOUDSDK_CONFIG` when it is set, even to an empty string (google-auth then reads
+//! `application_default_credentials.json` in the current directory; gcloud itself would
+//! ignore an empty value, but what every Google library reads wins), else
+//! `%APPDATA%\gcloud` on Windows, else `~/.config/gcloud` (an empty `HOME` is `/`, as Python's
+//! `expanduser` makes it).
 
+use std::ffi::OsString;
 use std::path::PathBuf;
 
-use crate::credentials::Credentials;
 use crate::error::{Error, ErrorKind, Result};
 
 /// The ADC file name inside the gcloud configuration directory.
 pub const ADC_FILE: &str = "application_default_credentials.json";
 
-/// Which rule gave the ADC path.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum AdcOrigin {
-    /// `$GOOGLE_APPLICATION_CREDENTIALS` (the file must then exist and be usable).
-    EnvVar,
-    /// gcloud's well-known file (used only if it exists).
-    WellKnown,
+/// An environment lookup (the process environment, or a test's).
+pub type Env<'a> = &'a (dyn Fn(&str) -> Option<OsString> + Sync);
+
+/// The process environment.
+pub(crate) fn process_env(name: &str) -> Option<OsString> {
+    std::env::var_os(name)
 }
 
-/// Where ADC would be read from: `$GOOGLE_APPLICATION_CREDENTIALS`, else
-/// `$CLOUDSDK_CONFIG/application_default_credentials.json`, else
-/// `~/.config/gcloud/application_default_credentials.json` (`%APPDATA%\gcloud` on Windows).
-/// Returns the first candidate that is set (existence is not checked for the env variable,
-/// so a wrong path is reported rather than silently skipped).
-pub fn adc_path() -> Option<PathBuf> {
-    adc_candidate().map(|(_, p)| p)
-}
-
-/// [`adc_path`] together with the rule that produced it.
-pub fn adc_candidate() -> Option<(AdcOrigin, PathBuf)> {
-    adc_path_from(|name| std::env::var_os(name))
-}
-
-/// [`adc_candidate`] with an injectable environment (for tests).
-fn adc_path_from(env: impl Fn(&str) -> Option<std::ffi::OsString>) -> Option<(AdcOrigin, PathBuf)> {
-    let non_empty = |name: &str| env(name).filter(|v| !v.is_empty());
-    if let Some(p) = non_empty("GOOGLE_APPLICATION_CREDENTIALS") {
-        return Some((AdcOrigin::EnvVar, PathBuf::from(p)));
-    }
-    let well_known = |p: PathBuf| Some((AdcOrigin::WellKnown, p));
-    if let Some(dir) = non_empty("CLOUDSDK_CONFIG") {
-        return well_known(PathBuf::from(dir).join(ADC_FILE));
-    }
-    if cfg!(windows)
-        && let Some(appdata) = non_empty("APPDATA")
-    {
-        return well_known(PathBuf::from(appdata).join("gcloud").join(ADC_FILE));
-    }
-    let home = non_empty("HOME")?;
-    well_known(
-        PathBuf::from(home)
-            .join(".config")
-            .join("gcloud")
-            .join(ADC_FILE),
-    )
-}
-
-/// Loads user credentials from Application Default Credentials. Only the `authorized_user`
-/// type is supported; others give an error naming the type.
-pub fn load_adc(http: Option<reqwest::Client>) -> Result<Credentials> {
-    let Some(path) = adc_path() else {
-        return Err(no_adc());
+/// gcloud's well-known ADC file in the environment `env` (the file may not exist); `None` when
+/// no home folder is known.
+pub fn gcloud_adc_path(env: Env<'_>) -> Option<PathBuf> {
+    let dir = match env("CLOUDSDK_CONFIG") {
+        Some(dir) => PathBuf::from(dir),
+        None if cfg!(windows) => PathBuf::from(env("APPDATA")?).join("gcloud"),
+        None => {
+            let home = env("HOME")?;
+            let home = if home.is_empty() {
+                PathBuf::from("/")
+            } else {
+                PathBuf::from(home)
+            };
+            home.join(".config").join("gcloud")
+        }
     };
-    if !crate::fsread::something_exists(&path) {
-        return Err(no_adc().with_hint(format!("{} does not exist", path.display())));
-    }
-    // Bounded read (no hang on a FIFO), errors naming the file.
-    crate::select::read_adc_file(
-        &path,
-        http,
-        std::env::var_os("GOOGLE_APPLICATION_CREDENTIALS").is_some_and(|v| !v.is_empty()),
-    )
+    Some(dir.join(ADC_FILE))
 }
 
-fn no_adc() -> Error {
-    Error::new(
-        ErrorKind::LoginRequired,
-        "no Application Default Credentials were found",
-    )
-    .with_remedy(crate::Remedy::LogInOrCreateAdc {
-        client_secrets_needed: false,
+/// [`gcloud_adc_path`] in the process environment, or an error saying what to set.
+pub(crate) fn well_known_adc_path() -> Result<PathBuf> {
+    gcloud_adc_path(&process_env).ok_or_else(|| {
+        Error::new(
+            ErrorKind::Config,
+            "cannot find gcloud's configuration folder: neither CLOUDSDK_CONFIG nor HOME is set",
+        )
+        .with_hint("set CLOUDSDK_CONFIG to the folder that should hold the ADC file")
     })
 }
 
 #[cfg(test)]
 mod tests {
     use super::*;
-    use std::ffi::OsString;
 
-    fn env<'a>(pairs: &'a [(&'a str, &'a str)]) -> impl Fn(&str) -> Option<OsString> + 'a {
+    fn env<'a>(pairs: &'a [(&'a str, &'a str)]) -> impl Fn(&str) -> Option<OsString> + Sync + 'a {
         move |name| {
             pairs
                 .iter()
@@ -98,34 +68,38 @@ mod tests {
     }
 
     #[test]
-    fn lookup_order() {
-        let all = [
-            ("GOOGLE_APPLICATION_CREDENTIALS", "/a/creds.json"),
-            ("CLOUDSDK_CONFIG", "/gc"),
-            ("HOME", "/home/u"),
-        ];
+    fn cloudsdk_config_then_home() {
+        let all = [("CLOUDSDK_CONFIG", "/gc"), ("HOME", "/home/u")];
         assert_eq!(
-            adc_path_from(env(&all)),
-            Some((AdcOrigin::EnvVar, PathBuf::from("/a/creds.json")))
-        );
-        assert_eq!(
-            adc_path_from(env(&all[1..])),
-            Some((
-                AdcOrigin::WellKnown,
-                PathBuf::from("/gc/application_default_credentials.json")
-            ))
+            gcloud_adc_path(&env(&all)),
+            Some(PathBuf::from("/gc/application_default_credentials.json"))
         );
         if !cfg!(windows) {
             assert_eq!(
-                adc_path_from(env(&all[2..])).map(|(_, p)| p),
+                gcloud_adc_path(&env(&all[1..])),
                 Some(PathBuf::from(
                     "/home/u/.config/gcloud/application_default_credentials.json"
                 ))
             );
+            assert_eq!(
+                gcloud_adc_path(&env(&[("HOME", "")])),
+                Some(PathBuf::from(
+                    "/.config/gcloud/application_default_credentials.json"
+                ))
+            );
+            assert_eq!(gcloud_adc_path(&env(&[])), None);
         }
+    }
+
+    /// google-auth's `get_config_path` returns `os.environ["CLOUDSDK_CONFIG"]` as it is: an
+    /// empty value names the current directory. Reading and writing agree on it (before, the
+    /// writer and one reader skipped to `~/.config/gcloud`, the other did not).
+    #[test]
+    fn an_empty_cloudsdk_config_is_the_current_directory() {
+        let e = [("CLOUDSDK_CONFIG", ""), ("HOME", "/home/u")];
         assert_eq!(
-            adc_path_from(env(&[("GOOGLE_APPLICATION_CREDENTIALS", "")])),
-            None
+            gcloud_adc_path(&env(&e)),
+            Some(PathBuf::from("application_default_credentials.json"))
         );
     }
 }

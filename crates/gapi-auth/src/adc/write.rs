@@ -1,16 +1,16 @@
 //! Writing Application Default Credentials where gcloud writes them
-//! (`gcloud auth application-default login`): `$CLOUDSDK_CONFIG`, else `%APPDATA%\gcloud` on
-//! Windows, else `~/.config/gcloud`, file `application_default_credentials.json`, in gcloud's
+//! (`gcloud auth application-default login`) and every Google library reads them (the one rule
+//! of `path.rs`; `GOOGLE_APPLICATION_CREDENTIALS` is not consulted: it names a file to read,
+//! and gcloud does not write there either), in gcloud's
 //! `authorized_user` shape (no access token), atomically and with mode 0600. Every Google
 //! library on the machine (Python's `google.auth.default()`, Node, Go, Java) then finds it.
 
 use std::path::PathBuf;
 
+use super::path::well_known_adc_path;
+
 use crate::credentials::Credentials;
 use crate::error::{Error, ErrorKind, Result};
-
-/// The ADC file's name inside gcloud's configuration folder.
-pub const ADC_FILE_NAME: &str = "application_default_credentials.json";
 
 /// The keys gcloud writes to an `authorized_user` ADC file.
 const ADC_KEYS: &[&str] = &[
@@ -22,31 +22,6 @@ const ADC_KEYS: &[&str] = &[
     "type",
     "universe_domain",
 ];
-
-/// Where gcloud keeps ADC (`GOOGLE_APPLICATION_CREDENTIALS` is not consulted: it names a file
-/// to read, and gcloud does not write there either).
-pub fn well_known_adc_path() -> Result<PathBuf> {
-    let non_empty = |name: &str| std::env::var_os(name).filter(|v| !v.is_empty());
-    if let Some(dir) = non_empty("CLOUDSDK_CONFIG") {
-        return Ok(PathBuf::from(dir).join(ADC_FILE_NAME));
-    }
-    if cfg!(windows)
-        && let Some(appdata) = non_empty("APPDATA")
-    {
-        return Ok(PathBuf::from(appdata).join("gcloud").join(ADC_FILE_NAME));
-    }
-    match non_empty("HOME") {
-        Some(home) => Ok(PathBuf::from(home)
-            .join(".config")
-            .join("gcloud")
-            .join(ADC_FILE_NAME)),
-        None => Err(Error::new(
-            ErrorKind::Config,
-            "cannot find gcloud's configuration folder: neither CLOUDSDK_CONFIG nor HOME is set",
-        )
-        .with_hint("set CLOUDSDK_CONFIG to the folder that should hold the ADC file")),
-    }
-}
 
 /// The ADC JSON for `creds`: gcloud's keys only, `quota_project_id` when set.
 pub fn adc_json(creds: &Credentials) -> Result<String> {
@@ -80,7 +55,7 @@ pub fn adc_json(creds: &Credentials) -> Result<String> {
         .map_err(|e| Error::new(ErrorKind::Store, format!("cannot encode credentials: {e}")))
 }
 
-/// Writes `creds` as the ADC file at [`well_known_adc_path`] (folder created 0700, file 0600,
+/// Writes `creds` as the ADC file at [`super::gcloud_adc_path`] (folder created 0700, file 0600,
 /// atomically). Returns the path written.
 pub fn save_adc(creds: &Credentials) -> Result<PathBuf> {
     let path = well_known_adc_path()?;

@@ -1,52 +1,63 @@
 //! A user's OAuth grant (`"type": "authorized_user"`): [`UserCredentials`] refresh with the
-//! refresh token and, with a store attached, write every refresh through to it.
+//! refresh token and, with a [`GrantStore`] attached, write every refresh through to it.
 //!
-//! Tokens are refreshed 3 min 45 s before they expire (as Python google-auth does); however
-//! many tasks ask at once, one refresh is in flight (single-flight behind an async mutex and a
-//! generation counter). With a store attached, refreshed (and rotated) tokens are written at
-//! once, under the store's cross-process lock.
+//! Like every type it is a [`Provider`] behind the one token cache of
+//! [`crate::credentials::Credentials`] (refresh 3 min 45 s before expiry, one refresh in
+//! flight). With a store attached, a refresh first looks at the stored grant under the
+//! store's cross-process lock (another process may have refreshed, or rotated the refresh
+//! token, meanwhile), and writes the refreshed (and rotated) tokens at once. The store is a
+//! small trait this module owns and the file store implements, so credentials never import
+//! the store.
 
 use std::path::Path;
-use std::sync::atomic::{AtomicU64, Ordering};
 use std::sync::{Arc, Mutex, RwLock};
 use std::time::{Duration, SystemTime};
 
 use serde::{Deserialize, Serialize};
 
-use crate::protocol::endpoints::{Endpoints, GOOGLE_AUTH_URI, GOOGLE_TOKEN_URI};
-use crate::error::{Error, ErrorKind, Result};
-use crate::protocol::{TokenClient, TokenInfo, TokenResponse};
 use crate::credentials::provider::{BoxFuture, CredentialKind, Provider, Token};
+use crate::error::{Error, ErrorKind, Result};
+use crate::error::{Refusal, diagnose_refresh_failure};
+use crate::protocol::endpoints::{Endpoints, GOOGLE_AUTH_URI, GOOGLE_TOKEN_URI};
 use crate::protocol::scopes::parse_scope_list;
-use crate::secret::{AccessToken, ClientSecret, IdToken, RefreshToken};
-use crate::store::FileStore;
 use crate::protocol::timefmt;
+use crate::protocol::token::MAX_TOKEN_LIFETIME;
+use crate::protocol::{TokenClient, TokenResponse};
+use crate::secret::{AccessToken, ClientSecret, IdToken, RefreshToken};
 
-pub use crate::credentials::cache::REFRESH_MARGIN;
-
-/// The longest access-token lifetime believed from a token endpoint (Google's are an hour): a
-/// larger `expires_in` is capped, so an absurd value can neither overflow the clock nor keep a
-/// token in use for ever.
-pub(crate) const MAX_TOKEN_LIFETIME: Duration = Duration::from_secs(365 * 24 * 3600);
+use crate::credentials::cache::REFRESH_MARGIN;
 
 /// The `type` value of the authorized-user JSON format.
 pub const AUTHORIZED_USER_TYPE: &str = "authorized_user";
 
-/// A self-refreshing user credential. Clone it freely: clones share one state. Most callers use
-/// it through the [`crate::Credentials`] handle.
+/// Where a user's grant is kept between runs: the file store's profile implements it. A
+/// refresh takes the lock, reads what is stored (another process may have refreshed
+/// meanwhile), and writes the new tokens before the lock is released.
+pub(crate) trait GrantStore: Send + Sync + 'static {
+    /// The profile name (remedies name it unless it is the default one).
+    fn profile(&self) -> &str;
+
+    /// Takes the store's exclusive, cross-process lock of this grant; released on drop.
+    fn lock(&self) -> BoxFuture<'_, Result<Box<dyn Send>>>;
+
+    /// The grant as stored now (`None`: nothing stored). Call while holding the lock.
+    fn read(&self) -> Result<Option<AuthorizedUser>>;
+
+    /// Replaces the stored grant with `creds`. Call while holding the lock.
+    fn write(&self, creds: &UserCredentials) -> Result<()>;
+}
+
+/// A self-refreshing user credential, the [`Provider`] of a user's grant. Clone it freely:
+/// clones share one state. Callers hold it through the [`crate::Credentials`] handle.
 #[derive(Clone)]
-pub struct UserCredentials {
+pub(crate) struct UserCredentials {
     inner: Arc<Inner>,
 }
 
 struct Inner {
     client: TokenClient,
     state: RwLock<TokenState>,
-    refresh_lock: tokio::sync::Mutex<()>,
-    generation: AtomicU64,
-    store: Mutex<Option<(FileStore, String)>>,
-    /// No token was handed out through [`Provider`] yet.
-    provider_first: std::sync::atomic::AtomicBool,
+    store: Mutex<Option<Arc<dyn GrantStore>>>,
 }
 
 #[derive(Clone, Default)]
@@ -166,10 +177,7 @@ impl UserCredentials {
             inner: Arc::new(Inner {
                 client,
                 state: RwLock::new(state),
-                refresh_lock: tokio::sync::Mutex::new(()),
-                generation: AtomicU64::new(0),
                 store: Mutex::new(None),
-                provider_first: std::sync::atomic::AtomicBool::new(true),
             }),
         }
     }
@@ -218,7 +226,7 @@ impl UserCredentials {
                     "credentials of type \"{kind}\" are not supported (only \"authorized_user\")"
                 ),
             )
-            .with_remedy(crate::Remedy::LogIn {
+            .with_remedy(crate::error::Remedy::LogIn {
                 profile: None,
                 client_secrets_needed: false,
             }));
@@ -248,7 +256,7 @@ impl UserCredentials {
         }
         Self::from_authorized_user_json(&text, http).map_err(|e| {
             Error::new(e.kind(), format!("{}: {}", path.display(), e.message())).with_remedy(
-                crate::Remedy::RemoveAndLogIn {
+                crate::error::Remedy::RemoveAndLogIn {
                     path: path.to_path_buf(),
                     profile: None,
                     client_secrets_needed: false,
@@ -348,24 +356,16 @@ impl UserCredentials {
         serde_json::to_string_pretty(&self.to_authorized_user()).unwrap_or_default()
     }
 
-    /// Persists every refresh (and rotated refresh token) to `store` under `profile` at once.
-    pub fn with_store(self, store: FileStore, profile: impl Into<String>) -> Self {
+    /// Persists every refresh (and rotated refresh token) to `store` at once.
+    pub fn set_store(&self, store: Arc<dyn GrantStore>) {
         if let Ok(mut slot) = self.inner.store.lock() {
-            *slot = Some((store, profile.into()));
+            *slot = Some(store);
         }
-        self
     }
 
     /// Sets the project billed for API quota (sent as `x-goog-user-project`).
-    pub fn with_quota_project_id(self, project: impl Into<String>) -> Self {
-        self.write_state(|s| s.quota_project_id = Some(project.into()));
-        self
-    }
-
-    /// Sets the account name shown to users.
-    pub fn with_account(self, account: impl Into<String>) -> Self {
-        self.write_state(|s| s.account = Some(account.into()));
-        self
+    pub fn set_quota_project_id(&self, project: String) {
+        self.write_state(|s| s.quota_project_id = Some(project));
     }
 
     /// Takes over a stored refresh token (and the scopes it grants) after a repeat login that
@@ -405,9 +405,16 @@ impl UserCredentials {
     /// Explains a failed refresh (Testing-mode expiry, re-authentication policy, revoked
     /// grant, gone client) from the error and this login's age and scopes.
     fn diagnosed(&self, e: Error) -> Error {
+        let Some(code) = e.oauth_error_code() else {
+            return e;
+        };
+        let refusal = Refusal {
+            code,
+            subtype: e.oauth_error_subtype(),
+        };
         let s = self.read_state();
-        match crate::error::diagnose::diagnose_refresh_failure(
-            &e,
+        match diagnose_refresh_failure(
+            &refusal,
             s.refresh_token_obtained,
             &s.scopes,
             SystemTime::now(),
@@ -436,61 +443,40 @@ impl UserCredentials {
         }
     }
 
-    fn store_binding(&self) -> Option<(FileStore, String)> {
+    fn store_binding(&self) -> Option<Arc<dyn GrantStore>> {
         self.inner.store.lock().ok().and_then(|s| s.clone())
     }
 
-    /// A valid access token, refreshed first when it expires within [`REFRESH_MARGIN`].
-    /// Concurrent callers share one refresh.
-    pub async fn access_token(&self) -> Result<AccessToken> {
-        if let Some(token) = self.read_state().fresh_token(SystemTime::now()) {
-            return Ok(token);
-        }
-        self.refresh_single_flight(None).await
+    /// The access token held now, as the token cache keeps it (`None`: none yet).
+    pub fn current_token(&self) -> Option<Token> {
+        let s = self.read_state();
+        Some(Token {
+            access_token: s.access_token?,
+            expires_at: s.expiry,
+            scopes: Some(s.scopes),
+        })
     }
 
-    /// Refreshes even if the token looks valid (after the API answered 401). Callers that
-    /// arrive while a refresh is running share its result.
-    ///
-    /// The token seen as bad is the one current when this is *called* (not first polled): a
-    /// refresh that completes after the call satisfies it.
-    pub fn force_refresh(
-        &self,
-    ) -> impl std::future::Future<Output = Result<AccessToken>> + Send + 'static {
-        let seen = self.inner.generation.load(Ordering::SeqCst);
-        let this = self.clone();
-        async move { this.refresh_single_flight(Some(seen)).await }
-    }
-
-    async fn refresh_single_flight(&self, forced_at: Option<u64>) -> Result<AccessToken> {
-        let _guard = self.inner.refresh_lock.lock().await;
-        let now = SystemTime::now();
-        match forced_at {
-            Some(seen) if self.inner.generation.load(Ordering::SeqCst) != seen => {
-                if let Some(t) = self.read_state().access_token {
-                    return Ok(t);
-                }
-            }
-            Some(_) => {}
-            None => {
-                if let Some(t) = self.read_state().fresh_token(now) {
-                    return Ok(t);
-                }
-            }
-        }
+    /// Renews the access token (the token cache asks, one refresh at a time): from the store
+    /// when another process renewed it meanwhile, else with the refresh token.
+    async fn renew(&self) -> Result<Token> {
         let result = match self.store_binding() {
-            Some((store, profile)) => self.refresh_with_store(&store, &profile, forced_at).await,
+            Some(store) => self.refresh_with_store(&*store).await,
             None => self.refresh_now().await,
         };
-        let token = result.map_err(|e| self.login_hint(self.diagnosed(e)))?;
-        self.inner.generation.fetch_add(1, Ordering::SeqCst);
-        Ok(token)
+        result.map_err(|e| self.login_hint(self.diagnosed(e)))?;
+        self.current_token().ok_or_else(|| {
+            Error::new(
+                ErrorKind::InvalidResponse,
+                "the refresh left no access token",
+            )
+        })
     }
 
     fn login_hint(&self, e: Error) -> Error {
         let profile = self
             .store_binding()
-            .and_then(|(_, profile)| crate::Remedy::named_profile(&profile));
+            .and_then(|store| crate::profile::named(store.profile()));
         e.with_login_remedy(profile)
     }
 
@@ -512,15 +498,10 @@ impl UserCredentials {
         Ok(token)
     }
 
-    async fn refresh_with_store(
-        &self,
-        store: &FileStore,
-        profile: &str,
-        forced_at: Option<u64>,
-    ) -> Result<AccessToken> {
+    async fn refresh_with_store(&self, store: &dyn GrantStore) -> Result<AccessToken> {
         // A read-only config folder (a secret mounted read-only) must not break refreshes:
         // the new token is used, and one warning says it could not be saved.
-        let lock = match store.lock_async(profile).await {
+        let lock = match store.lock().await {
             Ok(lock) => Some(lock),
             Err(e) if e.is_io() => {
                 tracing::warn!(
@@ -531,7 +512,7 @@ impl UserCredentials {
             Err(e) => return Err(e),
         };
         // Another process may have refreshed (and rotated the refresh token) meanwhile.
-        if let Some(on_disk) = store.read_authorized_user(profile)?
+        if let Some(on_disk) = store.read()?
             && on_disk.client_id == self.inner.client.client_id()
         {
             let disk_rt = on_disk.refresh_token.clone().filter(|t| !t.is_empty());
@@ -563,8 +544,10 @@ impl UserCredentials {
                         s.expiry = disk_expiry;
                     }
                 });
+                // The cache asks only when its token is stale or was refused: a token on disk
+                // that differs from ours and is fresh is the other process's renewal.
                 if let (true, Some(t)) = (
-                    forced_at.is_none() || disk_token_new,
+                    disk_token_new,
                     self.read_state().fresh_token(SystemTime::now()),
                 ) {
                     tracing::debug!("adopted a token refreshed by another process");
@@ -575,7 +558,7 @@ impl UserCredentials {
         }
         let token = self.refresh_now().await?;
         if lock.is_some()
-            && let Err(e) = store.write_locked(profile, self)
+            && let Err(e) = store.write(self)
         {
             if !e.is_io() {
                 return Err(e);
@@ -599,12 +582,6 @@ impl UserCredentials {
         } else {
             Ok(())
         }
-    }
-
-    /// Asks the tokeninfo endpoint about the current access token (refreshing it if needed).
-    pub async fn tokeninfo(&self) -> Result<TokenInfo> {
-        let token = self.access_token().await?;
-        self.inner.client.tokeninfo(&token).await
     }
 
     /// The scopes granted to this credential.
@@ -653,54 +630,52 @@ impl UserCredentials {
     }
 }
 
+impl UserCredentials {
+    /// A user's ID token is always issued to the OAuth client: any other audience is an error.
+    pub fn check_id_token_audience(&self, audience: &str) -> Result<()> {
+        if audience.is_empty() || audience == self.client_id() {
+            return Ok(());
+        }
+        Err(Error::new(
+            ErrorKind::Config,
+            format!(
+                "a user's ID token is always issued to the OAuth client ({}); it cannot have the \
+                 audience {audience}",
+                self.client_id()
+            ),
+        )
+        .with_hint(
+            "impersonate a service account (--impersonate-service-account) to mint ID tokens \
+             for other audiences",
+        ))
+    }
+}
+
+/// The error for user credentials that carry no ID token even after a refresh.
+pub(crate) fn no_id_token() -> Error {
+    Error::new(
+        ErrorKind::LoginRequired,
+        "these user credentials carry no ID token",
+    )
+    .with_hint("log in again asking for the openid and email scopes")
+}
+
 impl Provider for UserCredentials {
     fn kind(&self) -> CredentialKind {
         CredentialKind::AuthorizedUser
     }
 
     fn fetch_token(&self) -> BoxFuture<'_, Result<Token>> {
-        Box::pin(async move {
-            // The first ask may be answered by the stored token; any later ask means the
-            // caller's copy went stale or was refused, so renew.
-            let access_token = if self.inner.provider_first.swap(false, Ordering::SeqCst) {
-                self.access_token().await?
-            } else {
-                self.force_refresh().await?
-            };
-            Ok(Token {
-                access_token,
-                expires_at: self.expiry(),
-                scopes: Some(self.granted_scopes()),
-            })
-        })
+        Box::pin(self.renew())
     }
 
     fn id_token<'a>(&'a self, audience: &'a str) -> BoxFuture<'a, Result<IdToken>> {
         Box::pin(async move {
-            if !audience.is_empty() && audience != self.client_id() {
-                return Err(Error::new(
-                    ErrorKind::Config,
-                    format!(
-                        "a user's ID token is always issued to the OAuth client ({}); it cannot \
-                         have the audience {audience}",
-                        self.client_id()
-                    ),
-                )
-                .with_hint(
-                    "impersonate a service account (--impersonate-service-account) to mint ID \
-                     tokens for other audiences",
-                ));
-            }
+            self.check_id_token_audience(audience)?;
             if self.id_token().is_none() {
-                self.force_refresh().await?;
+                self.renew().await?;
             }
-            self.id_token().ok_or_else(|| {
-                Error::new(
-                    ErrorKind::LoginRequired,
-                    "these user credentials carry no ID token",
-                )
-                .with_hint("log in again asking for the openid and email scopes")
-            })
+            self.id_token().ok_or_else(no_id_token)
         })
     }
 

@@ -7,8 +7,8 @@ use std::sync::atomic::{AtomicU64, Ordering};
 use std::sync::{Arc, RwLock};
 use std::time::{Duration, SystemTime};
 
-use crate::error::Result;
 use crate::credentials::provider::{Provider, Token};
+use crate::error::Result;
 use crate::secret::AccessToken;
 
 /// How long before expiry a token counts as stale (Python google-auth's `REFRESH_THRESHOLD`).

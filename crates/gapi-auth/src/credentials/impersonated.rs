@@ -12,18 +12,18 @@ use std::time::{Duration, SystemTime};
 use serde_json::{Value, json};
 use url::Url;
 
-use crate::credentials::cache::TokenCache;
-use crate::protocol::endpoints::GOOGLE_TOKEN_URI;
-use crate::error::{Error, ErrorKind, Result};
-use crate::protocol::jwt::now_secs;
-use crate::protocol::google_api::post_json;
-use crate::protocol::token::{parse_token_response, shared_client_for};
-use crate::protocol::transport::{RetryPolicy, post_form};
+use crate::credentials::Credentials;
 use crate::credentials::provider::{
     BoxFuture, CLOUD_PLATFORM_SCOPE, CredentialKind, DEFAULT_UNIVERSE_DOMAIN, Provider, Token,
 };
-use crate::secret::{AccessToken, IdToken};
 use crate::credentials::service_account::{JWT_BEARER_GRANT_TYPE, JWT_LIFETIME_SECS};
+use crate::error::{Error, ErrorKind, Result};
+use crate::protocol::endpoints::GOOGLE_TOKEN_URI;
+use crate::protocol::google_api::post_json;
+use crate::protocol::jwt::now_secs;
+use crate::protocol::token::{parse_token_response, shared_client_for};
+use crate::protocol::transport::{RetryPolicy, post_form};
+use crate::secret::{AccessToken, IdToken};
 
 /// The IAM Credentials API root in Google's public universe.
 pub const IAM_CREDENTIALS_ROOT: &str = "https://iamcredentials.googleapis.com/v1/";
@@ -73,7 +73,7 @@ fn delegate_resource(d: &str) -> String {
 
 /// Builds [`Impersonated`] credentials.
 pub struct ImpersonatedBuilder {
-    source: Arc<TokenCache>,
+    source: Credentials,
     target: String,
     delegates: Vec<String>,
     scopes: Vec<String>,
@@ -89,25 +89,11 @@ pub struct ImpersonatedBuilder {
 }
 
 impl ImpersonatedBuilder {
-    /// `source` acts as `target` (through `delegates`, first to last).
-    pub fn new(
-        source: Arc<dyn Provider>,
-        target: impl Into<String>,
-        delegates: Vec<String>,
-    ) -> Self {
+    /// `source` acts as `target` (through `delegates`, first to last). The source's tokens
+    /// come from its own cache, shared with every other holder of `source`.
+    pub fn new(source: Credentials, target: impl Into<String>, delegates: Vec<String>) -> Self {
         let universe = source.universe_domain();
         let quota = source.quota_project_id();
-        Self::from_cache(Arc::new(TokenCache::new(source)), target, delegates)
-            .universe(universe)
-            .quota_project_id_opt(quota)
-    }
-
-    /// As [`ImpersonatedBuilder::new`], sharing an existing token cache for the source.
-    pub fn from_cache(
-        source: Arc<TokenCache>,
-        target: impl Into<String>,
-        delegates: Vec<String>,
-    ) -> Self {
         ImpersonatedBuilder {
             source,
             target: target.into(),
@@ -123,6 +109,8 @@ impl ImpersonatedBuilder {
             http: None,
             retry: RetryPolicy::token_requests(),
         }
+        .universe(universe)
+        .quota_project_id_opt(quota)
     }
 
     /// Scopes of the impersonated token (full URLs); `cloud-platform` when none are given.
@@ -200,7 +188,12 @@ impl ImpersonatedBuilder {
     }
 
     /// Checks the settings and builds the credentials.
-    pub fn build(self) -> Result<Impersonated> {
+    pub fn build(self) -> Result<Credentials> {
+        self.build_provider().map(Credentials::from_provider)
+    }
+
+    /// The [`Impersonated`] provider itself; most callers want [`ImpersonatedBuilder::build`].
+    pub fn build_provider(self) -> Result<Impersonated> {
         if !self.target.contains('@') {
             return Err(Error::new(
                 ErrorKind::Config,
@@ -273,7 +266,7 @@ pub struct Impersonated {
 }
 
 struct Inner {
-    source: Arc<TokenCache>,
+    source: Credentials,
     target: String,
     delegates: Vec<String>,
     scopes: Vec<String>,
@@ -329,7 +322,7 @@ fn parse_expire_time(v: &Value) -> Option<SystemTime> {
 impl Impersonated {
     /// A builder: `source` acts as `target` through `delegates`.
     pub fn builder(
-        source: Arc<dyn Provider>,
+        source: Credentials,
         target: impl Into<String>,
         delegates: Vec<String>,
     ) -> ImpersonatedBuilder {

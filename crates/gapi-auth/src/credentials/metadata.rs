@@ -18,9 +18,10 @@ use std::time::Duration;
 use serde_json::Value;
 use url::Url;
 
+use crate::credentials::Credentials;
+use crate::credentials::provider::{BoxFuture, CredentialKind, Provider, Token};
 use crate::error::{Error, ErrorKind, Result};
 use crate::protocol::google_api::{clip, metadata_http_client};
-use crate::credentials::provider::{BoxFuture, CredentialKind, Provider, Token};
 use crate::secret::{AccessToken, IdToken};
 
 /// The metadata server's host name.
@@ -317,6 +318,11 @@ impl ComputeMetadata {
     pub fn quota_project_id(mut self, project: impl Into<String>) -> Self {
         self.quota_project_id = Some(project.into());
         self
+    }
+
+    /// The credentials (cached and refreshed ahead of expiry, as every type).
+    pub fn build(self) -> Credentials {
+        Credentials::from_provider(self)
     }
 
     /// The metadata client.

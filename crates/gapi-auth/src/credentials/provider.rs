@@ -34,7 +34,7 @@ impl Token {
             expires_at: expires_in.map(|s| {
                 SystemTime::now()
                     + std::time::Duration::from_secs(s)
-                        .min(crate::credentials::authorized_user::MAX_TOKEN_LIFETIME)
+                        .min(crate::protocol::token::MAX_TOKEN_LIFETIME)
             }),
             scopes: None,
         }

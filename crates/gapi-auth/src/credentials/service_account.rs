@@ -12,14 +12,15 @@ use std::time::{Duration, SystemTime};
 use serde::{Deserialize, Serialize};
 use url::Url;
 
-use crate::protocol::endpoints::GOOGLE_TOKEN_URI;
-use crate::error::{Error, ErrorKind, Result};
-use crate::protocol::jwt::{Claims, RsaSigner, now_secs};
-use crate::protocol::token::{parse_token_response, shared_client_for};
-use crate::protocol::transport::{RetryPolicy, post_form};
+use crate::credentials::Credentials;
 use crate::credentials::provider::{
     BoxFuture, CLOUD_PLATFORM_SCOPE, CredentialKind, DEFAULT_UNIVERSE_DOMAIN, Provider, Token,
 };
+use crate::error::{Error, ErrorKind, Result};
+use crate::protocol::endpoints::GOOGLE_TOKEN_URI;
+use crate::protocol::jwt::{Claims, RsaSigner, now_secs};
+use crate::protocol::token::{parse_token_response, shared_client_for};
+use crate::protocol::transport::{RetryPolicy, post_form};
 use crate::secret::{AccessToken, Assertion, IdToken, PrivateKeyPem};
 
 /// The JSON `type` of a service-account key file.
@@ -247,7 +248,13 @@ impl ServiceAccountBuilder {
     }
 
     /// Checks the key and builds the credentials.
-    pub fn build(self) -> Result<ServiceAccount> {
+    pub fn build(self) -> Result<Credentials> {
+        self.build_provider().map(Credentials::from_provider)
+    }
+
+    /// The [`ServiceAccount`] provider itself, for signing assertions without a token
+    /// request; most callers want [`ServiceAccountBuilder::build`].
+    pub fn build_provider(self) -> Result<ServiceAccount> {
         let signer = self.key.signer()?;
         let token_uri_text = self
             .token_uri
@@ -419,7 +426,11 @@ impl ServiceAccount {
         }
     }
 
-    async fn grant(&self, assertion: &Assertion, doing: &str) -> Result<crate::TokenResponse> {
+    async fn grant(
+        &self,
+        assertion: &Assertion,
+        doing: &str,
+    ) -> Result<crate::protocol::TokenResponse> {
         let form = [
             ("grant_type", JWT_BEARER_GRANT_TYPE),
             ("assertion", assertion.secret()),

@@ -2,8 +2,9 @@
 //! that is never refreshed, and a developer API key (`GAPI_API_KEY`, sent as
 //! `x-goog-api-key`).
 
-use crate::error::{Error, ErrorKind, Result};
+use crate::credentials::Credentials;
 use crate::credentials::provider::{BoxFuture, CredentialKind, Provider, Token};
+use crate::error::{Error, ErrorKind, Result};
 use crate::secret::{AccessToken, ApiKey};
 
 /// The variable holding a raw access token.
@@ -32,6 +33,14 @@ impl StaticAccessToken {
     pub fn from_env() -> Option<Self> {
         let t = std::env::var(ACCESS_TOKEN_VAR).ok()?;
         Self::new(AccessToken::new(t.trim())).ok()
+    }
+}
+
+impl Credentials {
+    /// Credentials that always present `token`, obtained elsewhere (`gcloud auth
+    /// print-access-token`, a CI secret...), never refreshed.
+    pub fn from_access_token(token: AccessToken) -> Result<Credentials> {
+        StaticAccessToken::new(token).map(Credentials::from_provider)
     }
 }
 

@@ -7,8 +7,6 @@
 
 use std::time::{Duration, SystemTime};
 
-use crate::error::Error;
-
 /// How long Google keeps the refresh tokens of an app whose consent screen is in Testing mode.
 pub const TESTING_MODE_LIFETIME: Duration = Duration::from_secs(7 * 24 * 3600);
 
@@ -96,17 +94,26 @@ pub fn describe_age(age: Duration) -> String {
     }
 }
 
+/// What the token endpoint answered when it refused a refresh.
+#[derive(Debug, Clone, Copy)]
+pub(crate) struct Refusal<'a> {
+    /// The OAuth `error` code.
+    pub code: &'a str,
+    /// Google's `error_subtype`, when given.
+    pub subtype: Option<&'a str>,
+}
+
 /// Diagnoses a failed refresh from the token endpoint's error, when the refresh token was
 /// obtained and what it grants. `None` when the error is not one of the cases above.
-pub fn diagnose_refresh_failure(
-    err: &Error,
+pub(crate) fn diagnose_refresh_failure(
+    err: &Refusal<'_>,
     obtained: Option<SystemTime>,
     scopes: &[String],
     now: SystemTime,
 ) -> Option<Diagnosis> {
     let age = obtained.and_then(|t| now.duration_since(t).ok());
     let aged = age.map(|a| format!(" (it was issued {} ago)", describe_age(a)));
-    let code = err.oauth_error_code()?;
+    let code = err.code;
     match code {
         "deleted_client" | "invalid_client" | "unauthorized_client" => {
             let summary = match code {
@@ -136,7 +143,7 @@ pub fn diagnose_refresh_failure(
                 refresh_token_age: age,
             })
         }
-        "invalid_grant" if err.oauth_error_subtype() == Some("invalid_rapt") => Some(Diagnosis {
+        "invalid_grant" if err.subtype == Some("invalid_rapt") => Some(Diagnosis {
             cause: Cause::ReauthRequired,
             summary: "your organisation requires you to sign in again (a Google Workspace \
                       re-authentication or session-length policy; error_subtype invalid_rapt)"
@@ -207,14 +214,9 @@ pub fn diagnose_refresh_failure(
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::error::ErrorKind;
 
-    fn err(code: &str, subtype: Option<&str>) -> Error {
-        let e = Error::new(ErrorKind::OAuth, "refreshing failed").with_oauth_code(code);
-        match subtype {
-            Some(s) => e.with_oauth_subtype(s),
-            None => e,
-        }
+    fn err<'a>(code: &'a str, subtype: Option<&'a str>) -> Refusal<'a> {
+        Refusal { code, subtype }
     }
 
     const DAY: Duration = Duration::from_secs(86_400);

@@ -1,12 +1,14 @@
 //! The crate's single error type, with predicates callers can branch on, a [`Remedy`] saying
 //! as data what the user should do, and a `hint:` line in words that name no program.
 
-pub mod diagnose;
-pub mod remedy;
+mod diagnose;
+mod remedy;
+
+pub use diagnose::{Cause, Diagnosis, TESTING_MODE_LIFETIME};
+pub(crate) use diagnose::{Refusal, diagnose_refresh_failure};
+pub use remedy::Remedy;
 
 use std::fmt;
-
-use crate::error::remedy::Remedy;
 
 /// Broad category of an [`Error`]; use the predicates on `Error` for most decisions.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -63,7 +65,7 @@ struct Inner {
     retryable: bool,
     source: Option<Box<dyn std::error::Error + Send + Sync>>,
     oauth_subtype: Option<String>,
-    diagnosis: Option<crate::error::diagnose::Diagnosis>,
+    diagnosis: Option<Diagnosis>,
 }
 
 impl Error {
@@ -121,7 +123,7 @@ impl Error {
     }
 
     /// Attaches what a failed refresh most likely means; its explanation becomes the hint.
-    pub(crate) fn with_diagnosis(mut self, diagnosis: crate::error::diagnose::Diagnosis) -> Self {
+    pub(crate) fn with_diagnosis(mut self, diagnosis: Diagnosis) -> Self {
         self.inner.hint = Some(diagnosis.explanation());
         self.inner.diagnosis = Some(diagnosis);
         self
@@ -240,8 +242,8 @@ impl Error {
         self.inner.oauth_subtype.as_deref()
     }
 
-    /// Why a refresh failed, when it could be told (see [`crate::error::diagnose`]).
-    pub fn diagnosis(&self) -> Option<&crate::error::diagnose::Diagnosis> {
+    /// Why a refresh failed, when it could be told (see [`Diagnosis`]).
+    pub fn diagnosis(&self) -> Option<&Diagnosis> {
         self.inner.diagnosis.as_ref()
     }
 

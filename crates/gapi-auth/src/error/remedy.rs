@@ -82,11 +82,6 @@ impl Remedy {
             _ => None,
         }
     }
-
-    /// `Some(name)` unless `name` is the default profile.
-    pub(crate) fn named_profile(name: &str) -> Option<String> {
-        (name != crate::store::DEFAULT_PROFILE).then(|| name.to_string())
-    }
 }
 
 fn for_profile(profile: &Option<String>) -> String {

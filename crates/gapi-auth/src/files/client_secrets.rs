@@ -4,9 +4,10 @@ use std::path::Path;
 
 use serde_json::Value;
 
-use crate::protocol::endpoints::{Endpoints, GOOGLE_AUTH_URI, GOOGLE_TOKEN_URI};
 use crate::error::{Error, ErrorKind, Result};
 use crate::fsread::{ReadError, read_small_text};
+use crate::protocol::TokenClient;
+use crate::protocol::endpoints::{Endpoints, GOOGLE_AUTH_URI, GOOGLE_TOKEN_URI};
 use crate::protocol::transport::ensure_secure_endpoint;
 use crate::secret::ClientSecret;
 use crate::warnings;
@@ -186,6 +187,17 @@ impl ClientSecrets {
     /// siblings of `token_uri`.
     pub fn endpoints(&self) -> Result<Endpoints> {
         Endpoints::from_auth_and_token(&self.auth_uri, &self.token_uri)
+    }
+}
+
+impl TokenClient {
+    /// A client for the client and endpoints of a client secrets file.
+    pub fn from_secrets(secrets: &ClientSecrets) -> Result<Self> {
+        Self::new(
+            secrets.client_id.clone(),
+            secrets.client_secret.clone(),
+            secrets.endpoints()?,
+        )
     }
 }
 

@@ -4,63 +4,64 @@
 //! `quota_project_id` and `universe_domain`.
 
 use std::path::Path;
-use std::sync::Arc;
 
 use serde_json::Value;
 
-use crate::credentials::authorized_user::UserCredentials;
-use crate::credentials::Credentials;
-use crate::error::{Error, ErrorKind, Result};
 use crate::credentials::external_account::{
     EXTERNAL_ACCOUNT_AUTHORIZED_USER_TYPE, EXTERNAL_ACCOUNT_TYPE, ExternalAccountBuilder,
     ExternalAuthorizedUser,
 };
 use crate::credentials::impersonated::{IMPERSONATED_TYPE, ImpersonatedBuilder, target_from_url};
-use crate::credentials::provider::{CredentialKind, Provider};
-use crate::credentials::service_account::{SERVICE_ACCOUNT_TYPE, ServiceAccount, ServiceAccountKey};
+use crate::credentials::service_account::{
+    SERVICE_ACCOUNT_TYPE, ServiceAccount, ServiceAccountKey,
+};
+use crate::credentials::{AUTHORIZED_USER_TYPE, CLOUD_PLATFORM_SCOPE, Credentials, LoadOptions};
+use crate::error::{Error, ErrorKind, Result};
+use crate::protocol::scopes::expand_scopes;
 
 /// The file types this crate reads, as google-auth lists them.
 pub const VALID_TYPES: &[&str] = &[
-    "authorized_user",
+    AUTHORIZED_USER_TYPE,
     SERVICE_ACCOUNT_TYPE,
     EXTERNAL_ACCOUNT_TYPE,
     EXTERNAL_ACCOUNT_AUTHORIZED_USER_TYPE,
     IMPERSONATED_TYPE,
 ];
 
-/// What to ask of the loaded credentials.
-#[derive(Debug, Clone, Default)]
-pub struct LoadOptions {
-    /// Scopes (full URLs) for types that take them; each type's default when empty.
-    pub scopes: Vec<String>,
-    /// Domain-wide delegation subject for service accounts.
-    pub subject: Option<String>,
-    /// The HTTP client for token requests (the shared default when `None`).
-    pub http: Option<reqwest::Client>,
-}
-
 /// A loaded credential and what the file said about its project.
 pub struct Loaded {
     /// The credential.
-    pub provider: Arc<dyn Provider>,
-    /// The same credential with its user-specific side, when it is a user's.
-    pub user: Option<UserCredentials>,
+    pub credentials: Credentials,
     /// The file's `project_id`, when it has one (service-account keys).
     pub project_id: Option<String>,
 }
 
-impl Loaded {
-    /// The [`Credentials`] handle (a user handle for `authorized_user` files).
-    pub fn into_credentials(self) -> Credentials {
-        match self.user {
-            Some(u) => u.into(),
-            None => Credentials::from_provider(self.provider),
-        }
+impl Credentials {
+    /// Reads any credentials file google-auth's `load_credentials_from_file` reads
+    /// (`authorized_user`, `service_account`, `impersonated_service_account`,
+    /// `external_account`, `external_account_authorized_user`). `scopes` (short names like
+    /// `drive.readonly` or full URLs) are what the types that mint their own tokens ask for
+    /// (`cloud-platform` when empty); a user's grant keeps its own.
+    pub fn from_file<I, S>(path: impl AsRef<Path>, scopes: I) -> Result<Credentials>
+    where
+        I: IntoIterator<Item = S>,
+        S: Into<String>,
+    {
+        let opts = LoadOptions {
+            scopes: expand_scopes(scopes),
+            ..Default::default()
+        };
+        load_file(path.as_ref(), &opts).map(|l| l.credentials)
+    }
+
+    /// [`Credentials::from_file`] for the JSON text of a credentials file, with every option.
+    pub fn from_json(text: &str, opts: &LoadOptions) -> Result<Credentials> {
+        load_json(text, opts).map(|l| l.credentials)
     }
 }
 
 /// Reads and loads a credentials file, warning when others may read it.
-pub fn load_file(path: &Path, opts: &LoadOptions) -> Result<Loaded> {
+pub(crate) fn load_file(path: &Path, opts: &LoadOptions) -> Result<Loaded> {
     if !path.exists() {
         return Err(Error::new(
             ErrorKind::Config,
@@ -78,7 +79,7 @@ pub fn load_file(path: &Path, opts: &LoadOptions) -> Result<Loaded> {
 }
 
 /// Loads credentials from the JSON text of a credentials file.
-pub fn load_json(text: &str, opts: &LoadOptions) -> Result<Loaded> {
+pub(crate) fn load_json(text: &str, opts: &LoadOptions) -> Result<Loaded> {
     let value: Value = serde_json::from_str(text).map_err(|e| {
         Error::new(
             ErrorKind::Config,
@@ -93,16 +94,15 @@ pub fn load_json(text: &str, opts: &LoadOptions) -> Result<Loaded> {
 }
 
 /// Loads credentials from a parsed credentials file.
-pub fn load_value(value: Value, opts: &LoadOptions) -> Result<Loaded> {
+pub(crate) fn load_value(value: Value, opts: &LoadOptions) -> Result<Loaded> {
     let kind = value
         .get("type")
         .and_then(Value::as_str)
         .unwrap_or_default()
         .to_string();
     let mut project_id = None;
-    let mut user = None;
-    let provider: Arc<dyn Provider> = match kind.as_str() {
-        "authorized_user" => {
+    let credentials = match kind.as_str() {
+        AUTHORIZED_USER_TYPE => {
             // google-auth refuses a file without these keys; so do we.
             let missing: Vec<&str> = ["refresh_token", "client_id", "client_secret"]
                 .into_iter()
@@ -116,14 +116,11 @@ pub fn load_value(value: Value, opts: &LoadOptions) -> Result<Loaded> {
                         missing.join(", ")
                     ),
                 )
-                .with_remedy(crate::Remedy::LogInOrCreateAdc {
+                .with_remedy(crate::error::Remedy::LogInOrCreateAdc {
                     client_secrets_needed: false,
                 }));
             }
-            let u =
-                UserCredentials::from_authorized_user_json(&value.to_string(), opts.http.clone())?;
-            user = Some(u.clone());
-            Arc::new(u)
+            Credentials::from_authorized_user_json(&value.to_string(), opts.http.clone())?
         }
         SERVICE_ACCOUNT_TYPE => {
             let key = ServiceAccountKey::from_value(value)?;
@@ -135,7 +132,7 @@ pub fn load_value(value: Value, opts: &LoadOptions) -> Result<Loaded> {
             if let Some(h) = &opts.http {
                 b = b.http_client(h.clone());
             }
-            Arc::new(b.build()?)
+            b.build()?
         }
         IMPERSONATED_TYPE => load_impersonated(value, opts)?,
         EXTERNAL_ACCOUNT_TYPE => {
@@ -143,10 +140,10 @@ pub fn load_value(value: Value, opts: &LoadOptions) -> Result<Loaded> {
             if let Some(h) = &opts.http {
                 b = b.http_client(h.clone());
             }
-            Arc::new(b.build()?)
+            b.build()?
         }
         EXTERNAL_ACCOUNT_AUTHORIZED_USER_TYPE => {
-            Arc::new(ExternalAuthorizedUser::from_json(value, opts.http.clone())?)
+            Credentials::from_provider(ExternalAuthorizedUser::from_json(value, opts.http.clone())?)
         }
         other => {
             return Err(Error::new(
@@ -164,13 +161,12 @@ pub fn load_value(value: Value, opts: &LoadOptions) -> Result<Loaded> {
         }
     };
     Ok(Loaded {
-        provider,
-        user,
+        credentials,
         project_id,
     })
 }
 
-fn load_impersonated(value: Value, opts: &LoadOptions) -> Result<Arc<dyn Provider>> {
+fn load_impersonated(value: Value, opts: &LoadOptions) -> Result<Credentials> {
     let bad = |m: &str| {
         Error::new(
             ErrorKind::Config,
@@ -187,18 +183,18 @@ fn load_impersonated(value: Value, opts: &LoadOptions) -> Result<Arc<dyn Provide
         .unwrap_or_default();
     if !matches!(
         source_kind,
-        "authorized_user" | SERVICE_ACCOUNT_TYPE | EXTERNAL_ACCOUNT_AUTHORIZED_USER_TYPE
+        AUTHORIZED_USER_TYPE | SERVICE_ACCOUNT_TYPE | EXTERNAL_ACCOUNT_AUTHORIZED_USER_TYPE
     ) {
         return Err(bad(&format!(
             "source credential of type \"{source_kind}\" is not supported"
         )));
     }
     let source_opts = LoadOptions {
-        scopes: vec![crate::credentials::provider::CLOUD_PLATFORM_SCOPE.to_string()],
+        scopes: vec![CLOUD_PLATFORM_SCOPE.to_string()],
         subject: None,
         http: opts.http.clone(),
     };
-    let source = load_value(source_value, &source_opts)?.provider;
+    let source = load_value(source_value, &source_opts)?.credentials;
     let url = value
         .get("service_account_impersonation_url")
         .and_then(Value::as_str)
@@ -246,13 +242,5 @@ fn load_impersonated(value: Value, opts: &LoadOptions) -> Result<Arc<dyn Provide
     if let Some(h) = &opts.http {
         b = b.http_client(h.clone());
     }
-    Ok(Arc::new(b.build()?))
-}
-
-/// True for the kinds a JSON file can hold.
-pub fn is_file_kind(kind: CredentialKind) -> bool {
-    !matches!(
-        kind,
-        CredentialKind::ComputeMetadata | CredentialKind::AccessToken | CredentialKind::ApiKey
-    )
+    b.build()
 }

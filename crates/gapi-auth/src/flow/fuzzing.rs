@@ -4,14 +4,15 @@
 //! (a parser panic, a secret in `Debug` output, a round trip that changes the data).
 
 use crate::credentials::Credentials;
-use crate::flow::loopback::{RedirectParams, host_allowed, parse_head};
+use crate::files::client_secrets::ClientSecrets;
+use crate::flow::loopback::{host_allowed, parse_head};
+use crate::flow::redirect::RedirectParams;
 use crate::protocol::TokenClient;
+use crate::protocol::endpoints::Endpoints;
+use crate::protocol::timefmt;
 use crate::protocol::token::{oauth_error, parse_token_response};
 use crate::protocol::transport::RawResponse;
 use crate::secret::State;
-use crate::files::client_secrets::ClientSecrets;
-use crate::protocol::endpoints::Endpoints;
-use crate::protocol::timefmt;
 
 /// Stands in for a secret in a document: distinctive, so finding it in output means the
 /// secret itself was echoed (a secret found by value could also be a field name or a date).

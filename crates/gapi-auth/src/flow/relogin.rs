@@ -7,6 +7,7 @@
 //! and the same client, and covers no scope the stored grant lacks; otherwise the caller is
 //! told to ask again with `prompt=consent` ([`ErrorKind::ConsentRequired`]).
 
+use crate::credentials::Credentials;
 use crate::credentials::authorized_user::{AuthorizedUser, UserCredentials, id_token_claim};
 use crate::error::{Error, ErrorKind, Result};
 use crate::secret::RefreshToken;
@@ -47,7 +48,8 @@ async fn identity_of(creds: &UserCredentials) -> Identity {
             return found;
         }
     }
-    match creds.tokeninfo().await {
+    // Through a handle of its own: the refresh, if one is needed, stays in memory.
+    match Credentials::from_user(creds.clone()).tokeninfo().await {
         Ok(info) => Identity {
             sub: info.sub.filter(|s| !s.is_empty()),
             email: info.email.filter(|s| !s.is_empty()),
@@ -93,12 +95,12 @@ impl FileStore {
     /// help; a login without a refresh token is then saved as it is, with a warning.
     /// Otherwise a login that cannot be merged is not saved and the error is
     /// [`ErrorKind::ConsentRequired`] (ask again with `prompt=consent`).
-    pub async fn save_login(
+    pub(crate) async fn save_login(
         &self,
         profile: &str,
         creds: UserCredentials,
         asked_consent: bool,
-    ) -> Result<UserCredentials> {
+    ) -> Result<Credentials> {
         let lock = self.lock_async(profile).await?;
         if !creds.has_refresh_token() {
             let stored = match self.read_authorized_user(profile) {
@@ -129,7 +131,7 @@ impl FileStore {
         let result = self.write_locked(profile, &creds);
         drop(lock);
         result?;
-        Ok(creds.with_store(self.clone(), profile))
+        Ok(self.bind(profile, Credentials::from_user(creds)))
     }
 }
 
@@ -177,8 +179,8 @@ fn consent_required(profile: &str) -> Error {
              account could not be told)"
         ),
     )
-    .with_remedy(crate::Remedy::LogInAgain {
-        profile: crate::Remedy::named_profile(profile),
+    .with_remedy(crate::error::Remedy::LogInAgain {
+        profile: crate::profile::named(profile),
         client_secrets_needed: false,
         prompt_consent: true,
     })

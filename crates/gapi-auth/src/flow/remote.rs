@@ -11,7 +11,8 @@
 use url::Url;
 
 use super::headless::browser_unavailable;
-use super::loopback::{LocalServer, Server, bind, page, show_url};
+use super::loopback::{LocalServer, Server, bind, page};
+use super::redirect::show_url;
 use crate::error::{Error, ErrorKind, Result};
 use crate::secret::State;
 

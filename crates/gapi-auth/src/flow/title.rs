@@ -11,7 +11,7 @@ use std::time::Duration;
 
 use tokio::io::{AsyncBufRead, AsyncBufReadExt, BufReader};
 
-use super::loopback::{UrlCallback, show_url};
+use super::redirect::{UrlCallback, show_url};
 use super::{InstalledFlow, OOB_AUTO_REDIRECT_URI};
 use crate::credentials::Credentials;
 use crate::error::{Error, ErrorKind, Result};

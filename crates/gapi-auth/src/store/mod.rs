@@ -4,20 +4,25 @@
 //! are named after it (`.<profile>.json.tmp-XXXXXX`), so a write killed half way leaves nothing
 //! that outlives the profile's next write or its deletion.
 
-pub mod keyring;
+mod keyring;
+
+pub use keyring::{KeyringMarker, StoreKind, probe_keyring};
 
 use std::fs::{File, OpenOptions};
 use std::io::Write;
 use std::path::{Path, PathBuf};
 
-use crate::credentials::authorized_user::{AuthorizedUser, UserCredentials};
-use crate::credentials::Credentials;
-use crate::error::{Error, ErrorKind, Result};
-use crate::fsread::{ReadError, read_small_text, something_exists};
-use keyring::{KEYRING_MARKER_TYPE, KEYRING_SERVICE, KeyringMarker, StoreKind};
+use std::sync::Arc;
 
-/// The profile used when none is named.
-pub const DEFAULT_PROFILE: &str = "default";
+use crate::credentials::BoxFuture;
+use crate::credentials::LoadOptions;
+use crate::credentials::authorized_user::{AuthorizedUser, GrantStore, UserCredentials};
+use crate::credentials::{AUTHORIZED_USER_TYPE, Credentials};
+use crate::error::{Error, ErrorKind, Result};
+use crate::files::credential_file::load_json;
+use crate::fsread::{ReadError, read_small_text, something_exists};
+use crate::profile::validate_profile as check_profile;
+use keyring::{KEYRING_MARKER_TYPE, KEYRING_SERVICE};
 
 /// Stores credentials as files under `<dir>/credentials/<profile>.json`.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -31,34 +36,6 @@ pub struct FileStore {
 #[derive(Debug)]
 pub struct StoreLock {
     _file: File,
-}
-
-/// Checks a profile name before anything is asked of the user: letters, digits, `-`, `_`,
-/// `.`, `@`, at most 64 characters, not starting with `.`, no `..` (so no path separators).
-pub fn validate_profile(profile: &str) -> Result<()> {
-    check_profile(profile)
-}
-
-fn check_profile(profile: &str) -> Result<()> {
-    let ok = !profile.is_empty()
-        && profile.len() <= 64
-        && !profile.starts_with('.')
-        && !profile.contains("..")
-        && profile
-            .chars()
-            .all(|c| c.is_ascii_alphanumeric() || matches!(c, '-' | '_' | '.' | '@'));
-    if ok {
-        Ok(())
-    } else {
-        Err(Error::new(
-            ErrorKind::Config,
-            format!("invalid profile name `{profile}`"),
-        )
-        .with_hint(
-            "use letters, digits, '-', '_', '.', '@' (at most 64 characters, not starting \
-             with '.', no '..')",
-        ))
-    }
 }
 
 impl FileStore {
@@ -210,7 +187,7 @@ impl FileStore {
         profile: &str,
         http: Option<reqwest::Client>,
     ) -> Result<Option<Credentials>> {
-        let opts = crate::select::SelectOptions {
+        let opts = LoadOptions {
             http,
             ..Default::default()
         };
@@ -222,9 +199,8 @@ impl FileStore {
     pub async fn load_with_options(
         &self,
         profile: &str,
-        opts: &crate::select::SelectOptions,
+        opts: &LoadOptions,
     ) -> Result<Option<Credentials>> {
-        let http = opts.http.clone();
         check_profile(profile)?;
         let path = self.path_for(profile);
         let Some(text) = self.read_profile_text(profile)? else {
@@ -236,21 +212,26 @@ impl FileStore {
         let kind = serde_json::from_str::<serde_json::Value>(&text)
             .ok()
             .and_then(|v| v.get("type").and_then(|t| t.as_str()).map(str::to_string));
-        if let Some(kind) = kind.filter(|k| k != crate::credentials::authorized_user::AUTHORIZED_USER_TYPE) {
+        if let Some(kind) = kind.filter(|k| k != AUTHORIZED_USER_TYPE) {
             // A service-account key (or another credential file) stored as a profile.
-            let load = crate::files::credential_file::LoadOptions {
-                http,
-                scopes: opts.scopes.clone(),
-                subject: opts.subject.clone(),
-            };
-            let loaded = crate::files::credential_file::load_json(&text, &load).map_err(|e| {
+            let loaded = load_json(&text, opts).map_err(|e| {
                 broken_profile(profile, &path, &format!("{kind}: {}", e.message()), true)
             })?;
-            return Ok(Some(loaded.into_credentials()));
+            return Ok(Some(loaded.credentials));
         }
-        let creds = parse_authorized_user(&text, http)
+        let creds = parse_authorized_user(&text, opts.http.clone())
             .map_err(|reason| broken_profile(profile, &path, &reason, true))?;
-        Ok(Some(creds.with_store(self.clone(), profile)))
+        Ok(Some(self.bind(profile, creds)))
+    }
+
+    /// `creds` persisting every refresh (and rotated refresh token) of a user's grant to
+    /// `profile` of this store at once, under the profile's lock (other types keep no
+    /// long-lived secret that changes, and are returned as they are).
+    pub fn bind(&self, profile: &str, creds: Credentials) -> Credentials {
+        creds.with_store(Arc::new(ProfileGrant {
+            store: self.clone(),
+            profile: profile.to_string(),
+        }))
     }
 
     /// Saves `creds` as `profile` (atomically, 0600, under the profile lock).
@@ -309,7 +290,7 @@ impl FileStore {
     /// failure to delete it is logged, as for any save that leaves the keyring).
     pub async fn save_credentials_file(&self, profile: &str, json: &str) -> Result<()> {
         check_profile(profile)?;
-        crate::files::credential_file::load_json(json, &Default::default())?;
+        load_json(json, &Default::default())?;
         let lock = self.lock_async(profile).await?;
         let old = self.keyring_marker(profile);
         let dir = self.ensure_dir()?;
@@ -464,6 +445,33 @@ impl FileStore {
     }
 }
 
+/// One profile of a [`FileStore`] as the place a user's grant writes its refreshes through.
+struct ProfileGrant {
+    store: FileStore,
+    profile: String,
+}
+
+impl GrantStore for ProfileGrant {
+    fn profile(&self) -> &str {
+        &self.profile
+    }
+
+    fn lock(&self) -> BoxFuture<'_, Result<Box<dyn Send>>> {
+        Box::pin(async move {
+            let lock = self.store.lock_async(&self.profile).await?;
+            Ok(Box::new(lock) as Box<dyn Send>)
+        })
+    }
+
+    fn read(&self) -> Result<Option<AuthorizedUser>> {
+        self.store.read_authorized_user(&self.profile)
+    }
+
+    fn write(&self, creds: &UserCredentials) -> Result<()> {
+        self.store.write_locked(&self.profile, creds)
+    }
+}
+
 /// Parses `authorized_user` JSON; the error text never quotes the file's content (a secret
 /// in a field of the wrong type must not reach a message).
 pub(crate) fn parse_authorized_user(
@@ -476,7 +484,7 @@ pub(crate) fn parse_authorized_user(
             let other_type = map
                 .get("type")
                 .and_then(|t| t.as_str())
-                .is_some_and(|t| t != crate::credentials::AUTHORIZED_USER_TYPE);
+                .is_some_and(|t| t != AUTHORIZED_USER_TYPE);
             // Checked first so "type service_account" beats "missing field client_id".
             if !other_type && let Err(e) = serde_json::from_value::<AuthorizedUser>(value) {
                 return Err(safe_json_error(&e));
@@ -517,14 +525,14 @@ pub(crate) fn safe_json_error(e: &serde_json::Error) -> String {
 
 /// Builds the error for a profile whose file exists but cannot be used.
 fn broken_profile(profile: &str, path: &Path, reason: &str, replaceable: bool) -> Error {
-    let profile_name = crate::Remedy::named_profile(profile);
+    let profile_name = crate::profile::named(profile);
     let remedy = if replaceable {
-        crate::Remedy::ReplaceByLogIn {
+        crate::error::Remedy::ReplaceByLogIn {
             profile: profile_name,
             client_secrets_needed: true,
         }
     } else {
-        crate::Remedy::RemoveAndLogIn {
+        crate::error::Remedy::RemoveAndLogIn {
             path: path.to_path_buf(),
             profile: profile_name,
             client_secrets_needed: true,
@@ -610,21 +618,16 @@ mod tests {
     use super::*;
 
     #[test]
-    fn paths_and_profiles() {
+    fn profile_paths() {
         let s = FileStore::new("/x");
         assert_eq!(
             s.path_for("default"),
             PathBuf::from("/x/credentials/default.json")
         );
-        assert!(check_profile("work-1").is_ok());
         assert!(check_profile("../etc").is_err());
-        assert!(check_profile("a/b").is_err());
         assert!(check_profile("a\\b").is_err());
-        assert!(check_profile("a..b").is_err());
         assert!(check_profile("..").is_err());
-        assert!(check_profile("nul\0").is_err());
         assert!(check_profile("me@example.com").is_ok());
-        assert!(check_profile(&"x".repeat(65)).is_err());
         assert!(check_profile("").is_err());
     }
 

@@ -26,13 +26,14 @@ use serde::Deserialize;
 use serde_json::{Value, json};
 use url::Url;
 
+use crate::credentials::Credentials;
+use crate::credentials::provider::{
+    BoxFuture, CLOUD_PLATFORM_SCOPE, CredentialKind, DEFAULT_UNIVERSE_DOMAIN, Provider, Token,
+};
 use crate::error::{Error, ErrorKind, Result};
 use crate::protocol::google_api::{clip, post_form_basic, post_json};
 use crate::protocol::token::{oauth_error, parse_token_response, shared_default_client};
 use crate::protocol::transport::RetryPolicy;
-use crate::credentials::provider::{
-    BoxFuture, CLOUD_PLATFORM_SCOPE, CredentialKind, DEFAULT_UNIVERSE_DOMAIN, Provider, Token,
-};
 use crate::secret::{Assertion, ClientSecret, RefreshToken};
 
 /// The JSON `type` of an external-account file.
@@ -218,7 +219,13 @@ impl ExternalAccountBuilder {
     }
 
     /// Checks the file and builds the credentials.
-    pub fn build(self) -> Result<ExternalAccount> {
+    pub fn build(self) -> Result<Credentials> {
+        self.build_provider().map(Credentials::from_provider)
+    }
+
+    /// The [`ExternalAccount`] provider itself; most callers want
+    /// [`ExternalAccountBuilder::build`].
+    pub fn build_provider(self) -> Result<ExternalAccount> {
         let f = self.file;
         let src = &f.credential_source;
         let source = if let Some(id) = &src.environment_id {
@@ -329,7 +336,9 @@ impl ExternalAccountBuilder {
                 }),
                 http: self.http,
                 retry: self.retry,
-                env: self.env.unwrap_or_else(crate::credentials::external_account::aws::process_env),
+                env: self
+                    .env
+                    .unwrap_or_else(crate::credentials::external_account::aws::process_env),
                 file: f,
             }),
         })
