@@ -4,8 +4,7 @@
 
 use std::path::Path;
 
-use gapi_auth::credentials_file::{LoadOptions, load_file};
-use gapi_auth::service_account::ServiceAccountKey;
+use gapi_auth::credentials::service_account::ServiceAccountKey;
 use gapi_auth::{Credentials, ErrorKind};
 
 const KEY_PEM: &str = include_str!("data/test-sa-key.pem");
@@ -16,7 +15,7 @@ fn errors(path: &Path) -> Vec<(ErrorKind, String)> {
     let user = Credentials::from_authorized_user_file(path, None)
         .map(|_| ())
         .unwrap_err();
-    let any = load_file(path, &LoadOptions::default())
+    let any = Credentials::from_file(path, Vec::<String>::new())
         .map(|_| ())
         .unwrap_err();
     [sa, user, any]
@@ -74,7 +73,7 @@ fn real_files_still_load() {
         ServiceAccountKey::from_file(&key).unwrap().client_email,
         "sa@p.iam.gserviceaccount.com"
     );
-    assert!(load_file(&key, &LoadOptions::default()).is_ok());
+    assert!(Credentials::from_file(&key, Vec::<String>::new()).is_ok());
     let user = dir.path().join("user.json");
     std::fs::write(
         &user,

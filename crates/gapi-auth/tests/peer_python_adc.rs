@@ -12,8 +12,8 @@ use std::collections::BTreeMap;
 use std::ffi::OsString;
 use std::path::{Path, PathBuf};
 
-use gapi_auth::credentials_file::LoadOptions;
-use gapi_auth::default_credentials::find_default_with;
+use gapi_auth::LoadOptions;
+use gapi_auth::adc::find_default_with;
 use serde_json::{Value, json};
 
 fn python() -> PathBuf {

@@ -22,6 +22,7 @@ use crate::error::{Error, ErrorKind, Result};
 use crate::files::credential_file::load_json;
 use crate::fsread::{ReadError, read_small_text, something_exists};
 use crate::profile::validate_profile as check_profile;
+pub use crate::warnings::file_warnings;
 use keyring::{KEYRING_MARKER_TYPE, KEYRING_SERVICE};
 
 /// Stores credentials as files under `<dir>/credentials/<profile>.json`.
