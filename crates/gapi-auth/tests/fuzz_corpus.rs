@@ -1,5 +1,5 @@
 //! Replays the fuzz corpora (`fuzz/corpus/<target>/`) through the same entry functions as the
-//! fuzz targets (`gapi_auth::fuzzing`), as ordinary tests on stable Rust: every input that
+//! fuzz targets (`gapi_auth::flow::fuzzing`), as ordinary tests on stable Rust: every input that
 //! ever found a bug, and the minimized coverage of the fuzzing runs recorded in RELIABILITY.md,
 //! must parse or be refused without a panic and keep the targets' invariants.
 

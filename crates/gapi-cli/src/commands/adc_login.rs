@@ -45,7 +45,7 @@ pub async fn run(global: &GlobalArgs, args: LoginArgs) -> anyhow::Result<ExitCod
     if let Some(project) = &global.quota_project {
         creds = creds.with_quota_project_id(project.clone());
     }
-    let written = gapi_auth::adc_login::save_adc(&creds)?;
+    let written = gapi_auth::adc::save_adc(&creds)?;
     eprintln!(
         "Application Default Credentials saved to {} (mode 0600){}.",
         written.display(),

@@ -305,7 +305,7 @@ impl From<LoginError> for anyhow::Error {
 }
 
 fn rfc3339(t: SystemTime) -> String {
-    gapi_auth::timefmt::format_expiry(t)
+    gapi_auth::protocol::timefmt::format_expiry(t)
 }
 
 async fn status(

@@ -5,16 +5,13 @@
 
 use std::path::PathBuf;
 use std::process::ExitCode;
-use std::sync::Arc;
 
 use anyhow::Context;
 use clap::Args;
-use gapi_auth::impersonated::{Impersonated, parse_chain};
-use gapi_auth::service_account::{ServiceAccount, ServiceAccountKey};
-use gapi_auth::static_token::{ACCESS_TOKEN_VAR, StaticAccessToken};
-use gapi_auth::{
-    CredentialKind, CredentialSource, Credentials, FileStore, SelectOptions, Selected,
-};
+use gapi_auth::credentials::impersonated::{Impersonated, parse_chain};
+use gapi_auth::credentials::service_account::{ServiceAccount, ServiceAccountKey};
+use gapi_auth::credentials::static_token::ACCESS_TOKEN_VAR;
+use gapi_auth::{CredentialKind, CredentialSource, Credentials, FileStore, LoadOptions, Selected};
 
 use crate::cli::GlobalArgs;
 use crate::exit;
@@ -63,9 +60,8 @@ pub async fn resolve(
                  --impersonate-service-account or --subject"
             )));
         }
-        let provider = StaticAccessToken::new(gapi_auth::AccessToken::new(token.trim()))?;
         return Ok(Selected {
-            credentials: Credentials::from_provider(Arc::new(provider)),
+            credentials: Credentials::from_access_token(gapi_auth::AccessToken::new(token.trim()))?,
             source: CredentialSource::EnvironmentVariable {
                 name: ACCESS_TOKEN_VAR.to_string(),
             },
@@ -75,7 +71,7 @@ pub async fn resolve(
         .impersonate_service_account
         .as_deref()
         .filter(|c| !c.trim().is_empty());
-    let opts = SelectOptions {
+    let opts = LoadOptions {
         http: None,
         // The impersonation source only needs cloud-platform (its default).
         scopes: if chain.is_some() {
@@ -93,7 +89,7 @@ pub async fn resolve(
         gapi_auth::select_credentials_with(store, global.profile_request(), &opts).await?;
     if let Some(chain) = chain {
         let (target, delegates) = parse_chain(chain)?;
-        let mut b = Impersonated::builder(selected.credentials.as_provider(), target, delegates)
+        let mut b = Impersonated::builder(selected.credentials, target, delegates)
             .scopes(scopes);
         if let Some(s) = &global.subject {
             b = b.subject(s.clone());
@@ -106,7 +102,7 @@ pub async fn resolve(
         }
         tracing::info!("impersonating {chain} with {}", selected.source);
         return Ok(Selected {
-            credentials: Credentials::from_provider(Arc::new(b.build()?)),
+            credentials: b.build()?,
             source: selected.source,
         });
     }
@@ -143,8 +139,8 @@ pub async fn activate_service_account(
     let key =
         ServiceAccountKey::from_file(&args.key_file).map_err(|e| exit::usage(e.to_string()))?;
     // Parses the private key now, so a broken key is refused before it is stored.
-    let creds = ServiceAccount::builder(key.clone())
-        .build()
+    let account = ServiceAccount::builder(key.clone())
+        .build_provider()
         .map_err(|e| exit::usage(format!("{}: {e}", args.key_file.display())))?;
     store
         .save_credentials_file(&global.profile, &key.to_json())
@@ -152,7 +148,7 @@ pub async fn activate_service_account(
         .with_context(|| format!("cannot store the key as profile `{}`", global.profile))?;
     eprintln!(
         "Activated service account {} as profile `{}` ({}).",
-        creds.email(),
+        account.email(),
         global.profile,
         store.path_for(&global.profile).display()
     );

@@ -52,10 +52,11 @@ pub async fn prepare(
         }
     };
     let granted = stored.granted_scopes();
-    let scopes: Vec<String> = gapi_auth::scopes::expand_scopes(args.add_scopes.iter().cloned())
-        .into_iter()
-        .filter(|s| !granted.contains(s))
-        .collect();
+    let scopes: Vec<String> =
+        gapi_auth::protocol::scopes::expand_scopes(args.add_scopes.iter().cloned())
+            .into_iter()
+            .filter(|s| !granted.contains(s))
+            .collect();
     // The account, else asked of the server (a grant without openid/email names none).
     let login_hint = match stored.account() {
         Some(account) => Some(account),

@@ -1,4 +1,4 @@
-//! A refresh that failed for a reason the library could diagnose (`gapi_auth::diagnose`):
+//! A refresh that failed for a reason the library could diagnose (`gapi_auth::error::Diagnosis`):
 //! print what happened and how to fix it, then, in an interactive terminal, offer to log in
 //! again right away with the same client, scopes and profile (and re-run the command); in a
 //! script, exit 3 naming the exact command.
@@ -7,7 +7,7 @@ use std::io::{BufRead, IsTerminal, Write};
 use std::process::ExitCode;
 
 use gapi_auth::FileStore;
-use gapi_auth::diagnose::Diagnosis;
+use gapi_auth::error::Diagnosis;
 
 use crate::cli::GlobalArgs;
 use crate::exit;
