@@ -4,131 +4,31 @@
 //! are named after it (`.<profile>.json.tmp-XXXXXX`), so a write killed half way leaves nothing
 //! that outlives the profile's next write or its deletion.
 
+mod atomic;
 mod keyring;
+mod lock;
+mod paths;
 
+use atomic::temp_prefix;
+pub(crate) use atomic::write_atomic;
 pub use keyring::{KeyringMarker, StoreKind, probe_keyring};
+pub use lock::StoreLock;
+pub use paths::FileStore;
 
-use std::fs::{File, OpenOptions};
-use std::io::Write;
-use std::path::{Path, PathBuf};
-
+use std::path::Path;
 use std::sync::Arc;
 
-use crate::credentials::BoxFuture;
-use crate::credentials::LoadOptions;
 use crate::credentials::authorized_user::{AuthorizedUser, GrantStore, UserCredentials};
-use crate::credentials::{AUTHORIZED_USER_TYPE, Credentials};
+use crate::credentials::{AUTHORIZED_USER_TYPE, BoxFuture, Credentials, LoadOptions};
 use crate::error::{Error, ErrorKind, Result};
+use crate::files::authorized_user::{parse_authorized_user, safe_json_error};
 use crate::files::credential_file::load_json;
 use crate::fsread::{ReadError, read_small_text, something_exists};
 use crate::profile::validate_profile as check_profile;
 pub use crate::warnings::file_warnings;
 use keyring::{KEYRING_MARKER_TYPE, KEYRING_SERVICE};
 
-/// Stores credentials as files under `<dir>/credentials/<profile>.json`.
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub struct FileStore {
-    dir: PathBuf,
-    /// Where saves go (`--store`); None: where each profile already is, else a file.
-    kind: Option<StoreKind>,
-}
-
-/// An exclusive, cross-process lock on one profile; released on drop.
-#[derive(Debug)]
-pub struct StoreLock {
-    _file: File,
-}
-
 impl FileStore {
-    /// A store rooted at `dir` (the config directory; files go in `dir/credentials/`).
-    pub fn new(dir: impl Into<PathBuf>) -> Self {
-        FileStore {
-            dir: dir.into(),
-            kind: None,
-        }
-    }
-
-    /// `$GAPI_CONFIG_DIR`, else `$XDG_CONFIG_HOME/gapi`, else `~/.config/gapi`.
-    pub fn default_location() -> Result<Self> {
-        let non_empty = |name: &str| std::env::var_os(name).filter(|v| !v.is_empty());
-        if let Some(dir) = non_empty("GAPI_CONFIG_DIR") {
-            return Ok(Self::new(dir));
-        }
-        if let Some(xdg) = non_empty("XDG_CONFIG_HOME") {
-            return Ok(Self::new(PathBuf::from(xdg).join("gapi")));
-        }
-        let home = non_empty("HOME").or_else(|| non_empty("USERPROFILE"));
-        match home {
-            Some(home) => Ok(Self::new(PathBuf::from(home).join(".config").join("gapi"))),
-            None => Err(Error::new(
-                ErrorKind::Config,
-                "cannot find a configuration directory: HOME is not set",
-            )
-            .with_hint("set GAPI_CONFIG_DIR to a private directory")),
-        }
-    }
-
-    /// The configuration directory.
-    pub fn dir(&self) -> &Path {
-        &self.dir
-    }
-
-    fn credentials_dir(&self) -> PathBuf {
-        self.dir.join("credentials")
-    }
-
-    /// Where `profile`'s credentials live: `<dir>/credentials/<profile>.json`.
-    pub fn path_for(&self, profile: &str) -> PathBuf {
-        self.credentials_dir().join(format!("{profile}.json"))
-    }
-
-    fn lock_path(&self, profile: &str) -> PathBuf {
-        self.credentials_dir().join(format!("{profile}.json.lock"))
-    }
-
-    fn ensure_dir(&self) -> Result<PathBuf> {
-        let dir = self.credentials_dir();
-        let mut builder = std::fs::DirBuilder::new();
-        builder.recursive(true);
-        #[cfg(unix)]
-        {
-            use std::os::unix::fs::DirBuilderExt;
-            builder.mode(0o700);
-        }
-        builder
-            .create(&dir)
-            .map_err(|e| Error::io(format!("cannot create {}", dir.display()), e))?;
-        Ok(dir)
-    }
-
-    /// Takes the exclusive lock of `profile`, blocking until other holders release it.
-    ///
-    /// The lock file may be deleted by [`FileStore::delete`] while others wait on it: a lock
-    /// taken on a file that is no longer at the path is dropped and taken again, so two
-    /// processes never both believe they hold the profile.
-    pub fn lock(&self, profile: &str) -> Result<StoreLock> {
-        check_profile(profile)?;
-        self.ensure_dir()?;
-        let path = self.lock_path(profile);
-        loop {
-            let file = open_lock_file(&path)?;
-            file.lock()
-                .map_err(|e| Error::io(format!("cannot lock {}", path.display()), e))?;
-            if same_file(&file, &path) {
-                return Ok(StoreLock { _file: file });
-            }
-        }
-    }
-
-    /// [`FileStore::lock`] without blocking the async runtime.
-    pub async fn lock_async(&self, profile: &str) -> Result<StoreLock> {
-        let store = self.clone();
-        let profile = profile.to_string();
-        tokio::task::spawn_blocking(move || store.lock(&profile))
-            .await
-            .map_err(|e| Error::new(ErrorKind::Io, format!("lock task failed: {e}")))?
-    }
-
     /// Reads `profile`'s file as stored (None when nothing is there). A file that exists but
     /// cannot be used is an error naming the file, the reason and the command that repairs it.
     pub(crate) fn read_authorized_user(&self, profile: &str) -> Result<Option<AuthorizedUser>> {
@@ -370,37 +270,6 @@ impl FileStore {
         Ok(())
     }
 
-    /// Deletes stale temp files of `profile` (call only while holding its lock). Returns how
-    /// many were removed. Also removes temp files of the old unattributed `.tmp-*.json` form
-    /// once they are a minute old (no write takes that long).
-    fn remove_stale_temps(&self, profile: &str) -> usize {
-        let Ok(entries) = std::fs::read_dir(self.credentials_dir()) else {
-            return 0;
-        };
-        let prefix = temp_prefix(profile);
-        let mut removed = 0;
-        for entry in entries.filter_map(|e| e.ok()) {
-            let name = entry.file_name();
-            let Some(name) = name.to_str() else { continue };
-            let ours = name.strip_prefix(&prefix).is_some_and(|rest| {
-                !rest.is_empty() && rest.chars().all(|c| c.is_ascii_alphanumeric())
-            });
-            let legacy = name.starts_with(".tmp-")
-                && name.ends_with(".json")
-                && entry
-                    .metadata()
-                    .ok()
-                    .and_then(|m| m.modified().ok())
-                    .and_then(|t| t.elapsed().ok())
-                    .is_some_and(|age| age > std::time::Duration::from_secs(60));
-            if (ours || legacy) && std::fs::remove_file(entry.path()).is_ok() {
-                tracing::debug!("removed the stale temporary file {name}");
-                removed += 1;
-            }
-        }
-        removed
-    }
-
     /// Deletes every file of `profile`: its credentials (whatever is at the path, even a
     /// directory), stale temp files and its lock file. Returns whether credentials existed.
     pub async fn delete(&self, profile: &str) -> Result<bool> {
@@ -422,27 +291,6 @@ impl FileStore {
         let _ = std::fs::remove_file(self.lock_path(profile));
         drop(lock);
         result
-    }
-
-    /// The saved profile names, sorted.
-    pub fn list(&self) -> Result<Vec<String>> {
-        let dir = self.credentials_dir();
-        let entries = match std::fs::read_dir(&dir) {
-            Ok(e) => e,
-            Err(e) if e.kind() == std::io::ErrorKind::NotFound => return Ok(Vec::new()),
-            Err(e) => return Err(Error::io(format!("cannot list {}", dir.display()), e)),
-        };
-        let mut names: Vec<String> = entries
-            .filter_map(|e| e.ok())
-            .filter_map(|e| {
-                let name = e.file_name().into_string().ok()?;
-                let profile = name.strip_suffix(".json")?;
-                check_profile(profile).ok()?;
-                Some(profile.to_string())
-            })
-            .collect();
-        names.sort();
-        Ok(names)
     }
 }
 
@@ -473,57 +321,6 @@ impl GrantStore for ProfileGrant {
     }
 }
 
-/// Parses `authorized_user` JSON; the error text never quotes the file's content (a secret
-/// in a field of the wrong type must not reach a message).
-pub(crate) fn parse_authorized_user(
-    text: &str,
-    http: Option<reqwest::Client>,
-) -> std::result::Result<Credentials, String> {
-    let value: serde_json::Value = serde_json::from_str(text).map_err(|e| safe_json_error(&e))?;
-    let found = match &value {
-        serde_json::Value::Object(map) => {
-            let other_type = map
-                .get("type")
-                .and_then(|t| t.as_str())
-                .is_some_and(|t| t != AUTHORIZED_USER_TYPE);
-            // Checked first so "type service_account" beats "missing field client_id".
-            if !other_type && let Err(e) = serde_json::from_value::<AuthorizedUser>(value) {
-                return Err(safe_json_error(&e));
-            }
-            None
-        }
-        serde_json::Value::Array(_) => Some("a list"),
-        serde_json::Value::String(_) => Some("a string"),
-        serde_json::Value::Number(_) => Some("a number"),
-        serde_json::Value::Bool(_) => Some("a boolean"),
-        serde_json::Value::Null => Some("null"),
-    };
-    if let Some(found) = found {
-        return Err(format!("expected a JSON object, found {found}"));
-    }
-    Credentials::from_authorized_user_json(text, http).map_err(|e| e.message().to_string())
-}
-
-/// A serde_json error described without the values it may quote.
-pub(crate) fn safe_json_error(e: &serde_json::Error) -> String {
-    use serde_json::error::Category;
-    let at = format!("line {} column {}", e.line(), e.column());
-    match e.classify() {
-        Category::Eof if e.line() <= 1 && e.column() == 0 => "the file is empty".to_string(),
-        Category::Eof => format!("the file ends early (truncated?) at {at}"),
-        Category::Syntax => format!("not valid JSON at {at}"),
-        Category::Io => "the file could not be read".to_string(),
-        Category::Data => {
-            let text = e.to_string();
-            let text = text.strip_suffix(" at line 0 column 0").unwrap_or(&text);
-            match text.split_once(", expected ") {
-                Some((_, expected)) => format!("a field has the wrong type (expected {expected})"),
-                None => text.to_string(),
-            }
-        }
-    }
-}
-
 /// Builds the error for a profile whose file exists but cannot be used.
 fn broken_profile(profile: &str, path: &Path, reason: &str, replaceable: bool) -> Error {
     let profile_name = crate::profile::named(profile);
@@ -547,129 +344,4 @@ fn broken_profile(profile: &str, path: &Path, reason: &str, replaceable: bool) -
         ),
     )
     .with_remedy(remedy)
-}
-
-/// The name prefix of `profile`'s temp files, `.<profile>.json.tmp-`.
-fn temp_prefix(profile: &str) -> String {
-    format!(".{profile}.json.tmp-")
-}
-
-fn open_lock_file(path: &Path) -> Result<File> {
-    let mut options = OpenOptions::new();
-    options.create(true).truncate(false).write(true);
-    #[cfg(unix)]
-    {
-        use std::os::unix::fs::OpenOptionsExt;
-        options.mode(0o600);
-    }
-    match options.open(path) {
-        Ok(f) => Ok(f),
-        // A read-only folder: an existing lock file still locks when opened for reading.
-        Err(e) => File::open(path)
-            .map_err(|_| Error::io(format!("cannot open lock file {}", path.display()), e)),
-    }
-}
-
-/// Whether the open `file` is still the one at `path` (not unlinked or replaced).
-fn same_file(file: &File, path: &Path) -> bool {
-    #[cfg(unix)]
-    {
-        use std::os::unix::fs::MetadataExt;
-        match (file.metadata(), std::fs::metadata(path)) {
-            (Ok(a), Ok(b)) => a.dev() == b.dev() && a.ino() == b.ino(),
-            _ => false,
-        }
-    }
-    #[cfg(not(unix))]
-    {
-        let _ = (file, path);
-        true
-    }
-}
-
-/// Writes `bytes` to `path` atomically: temp file in `dir` (0600) named `prefix` + random,
-/// fsync, rename, fsync dir.
-pub(crate) fn write_atomic(dir: &Path, path: &Path, prefix: &str, bytes: &[u8]) -> Result<()> {
-    let ctx = |what: &str| format!("cannot {what} {}", path.display());
-    let mut tmp = tempfile::Builder::new()
-        .prefix(prefix)
-        .suffix("")
-        .tempfile_in(dir)
-        .map_err(|e| Error::io(ctx("create a temporary file for"), e))?;
-    #[cfg(unix)]
-    {
-        use std::os::unix::fs::PermissionsExt;
-        tmp.as_file()
-            .set_permissions(std::fs::Permissions::from_mode(0o600))
-            .map_err(|e| Error::io(ctx("set permissions for"), e))?;
-    }
-    tmp.write_all(bytes)
-        .and_then(|()| tmp.as_file().sync_all())
-        .map_err(|e| Error::io(ctx("write"), e))?;
-    tmp.persist(path)
-        .map_err(|e| Error::io(ctx("replace"), e.error))?;
-    if let Ok(d) = File::open(dir) {
-        let _ = d.sync_all();
-    }
-    Ok(())
-}
-
-#[cfg(test)]
-mod tests {
-    use super::*;
-
-    #[test]
-    fn profile_paths() {
-        let s = FileStore::new("/x");
-        assert_eq!(
-            s.path_for("default"),
-            PathBuf::from("/x/credentials/default.json")
-        );
-        assert!(check_profile("../etc").is_err());
-        assert!(check_profile("a\\b").is_err());
-        assert!(check_profile("..").is_err());
-        assert!(check_profile("me@example.com").is_ok());
-        assert!(check_profile("").is_err());
-    }
-
-    #[cfg(unix)]
-    #[test]
-    fn atomic_write_is_private_and_leaves_no_temp_on_failure() {
-        use std::os::unix::fs::PermissionsExt;
-        let dir = tempfile::tempdir().unwrap();
-        let path = dir.path().join("a.json");
-        write_atomic(dir.path(), &path, ".tmp-", b"{\"v\":1}").unwrap();
-        let mode = std::fs::metadata(&path).unwrap().permissions().mode() & 0o777;
-        assert_eq!(mode, 0o600);
-        // Replacing a directory with a file fails: the old content must stay and no temp remain.
-        let target = dir.path().join("sub");
-        std::fs::create_dir(&target).unwrap();
-        std::fs::write(target.join("keep"), "x").unwrap();
-        assert!(write_atomic(dir.path(), &target, ".tmp-", b"new").is_err());
-        assert!(target.join("keep").exists());
-        let leftovers: Vec<_> = std::fs::read_dir(dir.path())
-            .unwrap()
-            .filter_map(|e| e.ok())
-            .filter(|e| e.file_name().to_string_lossy().starts_with(".tmp-"))
-            .collect();
-        assert!(
-            leftovers.is_empty(),
-            "temp files left behind: {leftovers:?}"
-        );
-        assert_eq!(std::fs::read_to_string(&path).unwrap(), "{\"v\":1}");
-    }
-
-    #[test]
-    fn lock_is_exclusive() {
-        let dir = tempfile::tempdir().unwrap();
-        let store = FileStore::new(dir.path());
-        let held = store.lock("p").unwrap();
-        let f = File::open(store.lock_path("p")).unwrap();
-        assert!(
-            f.try_lock().is_err(),
-            "second lock must fail while the first is held"
-        );
-        drop(held);
-        assert!(f.try_lock().is_ok());
-    }
 }
