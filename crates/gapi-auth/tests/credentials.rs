@@ -108,12 +108,15 @@ async fn invalid_grant_needs_login_without_retries() {
             prompt_consent: false,
         })
     );
-    assert!(text.contains("log in again to profile `work`"), "{text}");
-    assert!(
-        !text.contains("gapi"),
-        "the library names no program: {text}"
-    );
-    assert!(!text.contains("1//revoked"));
+    let hint = err.hint().unwrap_or_default();
+    assert!(hint.contains("log in again to profile `work`"), "{hint}");
+    for said in [&text, &hint] {
+        assert!(
+            !said.contains("gapi"),
+            "the library names no program: {said}"
+        );
+        assert!(!said.contains("1//revoked"));
+    }
     assert_eq!(mock.token_requests.load(Ordering::SeqCst), 1);
 }
 

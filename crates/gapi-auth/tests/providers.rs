@@ -70,7 +70,11 @@ async fn domain_wide_delegation_sends_sub_and_explains_refusal() {
         .unwrap();
     let e = refused.fetch_token().await.unwrap_err();
     assert_eq!(e.oauth_error_code(), Some("unauthorized_client"));
-    assert!(e.to_string().contains("domain-wide delegation"), "{e}");
+    assert!(
+        e.hint()
+            .is_some_and(|h| h.contains("domain-wide delegation")),
+        "{e:?}"
+    );
 }
 
 #[tokio::test]
@@ -229,9 +233,9 @@ async fn impersonation_denied_names_the_role() {
     assert_eq!(e.status(), Some(403));
     assert!(e.to_string().contains("PERMISSION_DENIED"), "{e}");
     assert!(
-        e.to_string()
-            .contains("roles/iam.serviceAccountTokenCreator"),
-        "{e}"
+        e.hint()
+            .is_some_and(|h| h.contains("roles/iam.serviceAccountTokenCreator")),
+        "{e:?}"
     );
 }
 

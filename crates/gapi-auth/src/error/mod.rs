@@ -1,5 +1,10 @@
 //! The crate's single error type, with predicates callers can branch on, a [`Remedy`] saying
-//! as data what the user should do, and a `hint:` line in words that name no program.
+//! as data what the user should do, and a hint in words that name no program.
+//!
+//! An error prints once: `Display` is the message alone, whatever caused it included (an I/O
+//! or network failure is said in the message, never also returned from `source()`), and the
+//! hint is data ([`Error::hint`], [`Error::remedy`]) for the application to say in its own
+//! words, after the causes.
 
 mod diagnose;
 mod remedy;
@@ -63,7 +68,6 @@ struct Inner {
     oauth_code: Option<String>,
     status: Option<u16>,
     retryable: bool,
-    source: Option<Box<dyn std::error::Error + Send + Sync>>,
     oauth_subtype: Option<String>,
     diagnosis: Option<Diagnosis>,
 }
@@ -79,7 +83,6 @@ impl Error {
                 oauth_code: None,
                 status: None,
                 retryable: false,
-                source: None,
                 oauth_subtype: None,
                 diagnosis: None,
             }),
@@ -101,14 +104,6 @@ impl Error {
     /// name).
     pub(crate) fn with_message(mut self, message: impl Into<String>) -> Self {
         self.inner.message = message.into();
-        self
-    }
-
-    pub(crate) fn with_source(
-        mut self,
-        source: impl std::error::Error + Send + Sync + 'static,
-    ) -> Self {
-        self.inner.source = Some(Box::new(source));
         self
     }
 
@@ -156,9 +151,10 @@ impl Error {
         self
     }
 
+    /// An I/O failure, said in the message (`context: the reason`).
     pub(crate) fn io(context: impl Into<String>, err: std::io::Error) -> Self {
         let message = format!("{}: {err}", context.into());
-        Error::new(ErrorKind::Io, message).with_source(err)
+        Error::new(ErrorKind::Io, message)
     }
 
     /// The broad category of this error.
@@ -166,7 +162,7 @@ impl Error {
         self.inner.kind
     }
 
-    /// The human-readable message, without the hint.
+    /// The human-readable message, without the hint (what `Display` prints).
     pub fn message(&self) -> &str {
         &self.inner.message
     }
@@ -253,13 +249,12 @@ impl Error {
     }
 }
 
+/// The message alone: the hint is data ([`Error::hint`]), said by the application after the
+/// causes, so an error wrapped by another is never followed by its hint in the middle of a
+/// report.
 impl fmt::Display for Error {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        f.write_str(&self.inner.message)?;
-        if let Some(hint) = self.hint() {
-            write!(f, "\nhint: {hint}")?;
-        }
-        Ok(())
+        f.write_str(&self.inner.message)
     }
 }
 
@@ -284,14 +279,8 @@ impl fmt::Debug for Error {
     }
 }
 
-impl std::error::Error for Error {
-    fn source(&self) -> Option<&(dyn std::error::Error + 'static)> {
-        self.inner
-            .source
-            .as_ref()
-            .map(|s| s.as_ref() as &(dyn std::error::Error + 'static))
-    }
-}
+/// No `source()`: what caused the error is already in its message.
+impl std::error::Error for Error {}
 
 /// Shorthand used across the crate.
 pub type Result<T, E = Error> = std::result::Result<T, E>;
@@ -311,7 +300,7 @@ mod tests {
     }
 
     #[test]
-    fn display_has_hint_line_naming_no_program() {
+    fn display_is_the_message_and_the_hint_is_data_naming_no_program() {
         let e = Error::new(ErrorKind::LoginRequired, "no refresh token")
             .with_login_remedy(Some("work".into()));
         assert_eq!(
@@ -322,10 +311,9 @@ mod tests {
                 prompt_consent: false,
             })
         );
-        assert_eq!(
-            e.to_string(),
-            "no refresh token\nhint: log in again to profile `work`"
-        );
+        assert_eq!(e.to_string(), "no refresh token", "no hint in Display");
+        assert_eq!(e.hint().as_deref(), Some("log in again to profile `work`"));
+        assert!(std::error::Error::source(&e).is_none());
         // The remedy replaces an older hint; a hint with a remedy says both.
         let e = Error::new(ErrorKind::OAuth, "refused")
             .with_oauth_code("invalid_grant")
@@ -376,11 +364,22 @@ mod tests {
             Remedy::UseLoopbackFlow,
         ];
         for r in all {
-            let text = Error::new(ErrorKind::LoginRequired, "m")
-                .with_remedy(r.clone())
-                .to_string();
+            let e = Error::new(ErrorKind::LoginRequired, "m").with_remedy(r.clone());
+            let text = e.hint().unwrap();
             assert!(!text.contains("gapi"), "{r:?}: {text}");
-            assert!(text.starts_with("m\nhint: "), "{text}");
+            assert_eq!(text, r.to_string());
+            assert_eq!(e.to_string(), "m");
         }
+    }
+
+    /// An I/O failure is said once, in the message; nothing else is returned as its source.
+    #[test]
+    fn io_errors_say_their_cause_once() {
+        let e = Error::io(
+            "cannot read /x",
+            std::io::Error::new(std::io::ErrorKind::PermissionDenied, "denied"),
+        );
+        assert_eq!(e.to_string(), "cannot read /x: denied");
+        assert!(std::error::Error::source(&e).is_none());
     }
 }

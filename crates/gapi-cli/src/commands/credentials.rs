@@ -89,8 +89,7 @@ pub async fn resolve(
         gapi_auth::select_credentials_with(store, global.profile_request(), &opts).await?;
     if let Some(chain) = chain {
         let (target, delegates) = parse_chain(chain)?;
-        let mut b = Impersonated::builder(selected.credentials, target, delegates)
-            .scopes(scopes);
+        let mut b = Impersonated::builder(selected.credentials, target, delegates).scopes(scopes);
         if let Some(s) = &global.subject {
             b = b.subject(s.clone());
         }
