@@ -106,13 +106,16 @@ pub async fn resolve(
         });
     }
     if global.subject.is_some() && selected.credentials.kind() != CredentialKind::ServiceAccount {
-        return Err(exit::usage(format!(
-            "--subject (domain-wide delegation) needs a service account, but the selected \
-             credentials are {} ({})\nhint: use a service-account profile (`gapi auth \
-             activate-service-account`) or add --impersonate-service-account SA",
-            selected.credentials.kind().describe(),
-            selected.source
-        )));
+        return Err(exit::usage_hint(
+            format!(
+                "--subject (domain-wide delegation) needs a service account, but the selected \
+                 credentials are {} ({})",
+                selected.credentials.kind().describe(),
+                selected.source
+            ),
+            "use a service-account profile (`gapi auth activate-service-account`) or add \
+             --impersonate-service-account SA",
+        ));
     }
     Ok(selected)
 }
@@ -135,12 +138,11 @@ pub async fn activate_service_account(
     store: &FileStore,
     args: ActivateArgs,
 ) -> anyhow::Result<ExitCode> {
-    let key =
-        ServiceAccountKey::from_file(&args.key_file).map_err(|e| exit::usage(e.to_string()))?;
+    let key = ServiceAccountKey::from_file(&args.key_file).map_err(|e| exit::usage_of(None, &e))?;
     // Parses the private key now, so a broken key is refused before it is stored.
     let account = ServiceAccount::builder(key.clone())
         .build_provider()
-        .map_err(|e| exit::usage(format!("{}: {e}", args.key_file.display())))?;
+        .map_err(|e| exit::usage_of(Some(args.key_file.display().to_string()), &e))?;
     store
         .save_credentials_file(&global.profile, &key.to_json())
         .await

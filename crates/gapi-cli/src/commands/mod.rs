@@ -39,17 +39,18 @@ pub async fn run(parsed: Parsed) -> anyhow::Result<ExitCode> {
     }
 }
 
-/// Authorization errors end with the exact command that logs this profile in again.
+/// Authorization errors end with the command that logs this profile in again, unless one of
+/// their hints already says how to log in (decided by the hints' types, not their words).
 fn with_login_hint(err: anyhow::Error, profile: &str) -> anyhow::Error {
-    // The text as printed (gapi-auth's remedies in this CLI's words).
-    let text = crate::exit::render(&err);
-    if crate::exit::code_for(&err) != crate::exit::AUTH || text.contains("gapi auth login") {
+    use crate::exit::{AUTH, About, code_for, hints_for_error, with_hint};
+    if code_for(&err) != AUTH
+        || hints_for_error(&err)
+            .iter()
+            .any(|h| h.about() == About::Login)
+    {
         return err;
     }
-    err.context(format!(
-        "hint: run `gapi auth login --client-secrets FILE{}` to log in again",
-        auth::profile_flag(profile)
-    ))
+    with_hint(err, crate::auth_hints::log_in_again(profile))
 }
 
 async fn dispatch(parsed: Parsed) -> anyhow::Result<ExitCode> {
