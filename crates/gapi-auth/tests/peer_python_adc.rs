@@ -277,6 +277,13 @@ async fn adc_picks_the_same_credentials_as_google_auth() {
         ),
         ("gcloud file under HOME", "authorized_user", vec![]),
         (
+            // google-auth reads an empty CLOUDSDK_CONFIG as the current directory (here none
+            // holds an ADC file), never as "unset, so HOME's".
+            "empty CLOUDSDK_CONFIG is the current directory, not HOME",
+            "error",
+            vec![("CLOUDSDK_CONFIG", "")],
+        ),
+        (
             "broken gcloud file is an error",
             "error",
             vec![("CLOUDSDK_CONFIG", &broken_sdk_s)],
