@@ -40,6 +40,7 @@
 //! * [`select_credentials`]: the one rule saying which credentials a call runs with.
 //! * [`flow`]: the consent flows that make a user's credentials.
 #![deny(missing_docs)]
+#![warn(unreachable_pub)]
 
 pub mod adc;
 pub mod credentials;

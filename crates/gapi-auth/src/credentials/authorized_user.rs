@@ -184,7 +184,7 @@ impl UserCredentials {
 
     /// UserCredentials from a fresh token response (what a login flow produces). When the server
     /// does not list the granted scopes, the requested ones are assumed.
-    pub fn from_token_response(
+    pub(crate) fn from_token_response(
         client: TokenClient,
         response: TokenResponse,
         requested_scopes: &[String],
@@ -198,7 +198,7 @@ impl UserCredentials {
     }
 
     /// UserCredentials that only hold a refresh token; the first `access_token()` refreshes.
-    pub fn from_refresh_token(client: TokenClient, refresh_token: RefreshToken) -> Self {
+    pub(crate) fn from_refresh_token(client: TokenClient, refresh_token: RefreshToken) -> Self {
         Self::from_state(
             client,
             TokenState {
@@ -210,7 +210,10 @@ impl UserCredentials {
 
     /// Parses `authorized_user` JSON (gcloud / Python google-auth format). `http` is the client
     /// used for refreshes (`None`: a default one).
-    pub fn from_authorized_user_json(text: &str, http: Option<reqwest::Client>) -> Result<Self> {
+    pub(crate) fn from_authorized_user_json(
+        text: &str,
+        http: Option<reqwest::Client>,
+    ) -> Result<Self> {
         let value: serde_json::Value = serde_json::from_str(text).map_err(|e| {
             Error::new(
                 ErrorKind::Store,
@@ -242,7 +245,7 @@ impl UserCredentials {
 
     /// Reads an `authorized_user` JSON file (for example gcloud's application default
     /// credentials, or one written by Python's `UserCredentials.to_json()`).
-    pub fn from_authorized_user_file(
+    pub(crate) fn from_authorized_user_file(
         path: impl AsRef<Path>,
         http: Option<reqwest::Client>,
     ) -> Result<Self> {
@@ -351,20 +354,20 @@ impl UserCredentials {
 
     /// The `authorized_user` JSON that Python google-auth and gcloud read (contains secrets:
     /// write it only to private files).
-    pub fn to_authorized_user_json(&self) -> String {
+    pub(crate) fn to_authorized_user_json(&self) -> String {
         // Serializing a struct of strings cannot fail.
         serde_json::to_string_pretty(&self.to_authorized_user()).unwrap_or_default()
     }
 
     /// Persists every refresh (and rotated refresh token) to `store` at once.
-    pub fn set_store(&self, store: Arc<dyn GrantStore>) {
+    pub(crate) fn set_store(&self, store: Arc<dyn GrantStore>) {
         if let Ok(mut slot) = self.inner.store.lock() {
             *slot = Some(store);
         }
     }
 
     /// Sets the project billed for API quota (sent as `x-goog-user-project`).
-    pub fn set_quota_project_id(&self, project: String) {
+    pub(crate) fn set_quota_project_id(&self, project: String) {
         self.write_state(|s| s.quota_project_id = Some(project));
     }
 
@@ -386,18 +389,18 @@ impl UserCredentials {
     }
 
     /// When the refresh token was issued, when known (logins by gapi record it).
-    pub fn refresh_token_obtained(&self) -> Option<SystemTime> {
+    pub(crate) fn refresh_token_obtained(&self) -> Option<SystemTime> {
         self.read_state().refresh_token_obtained
     }
 
     /// The client_secret.json this login was made with, when recorded.
-    pub fn client_secrets_file(&self) -> Option<String> {
+    pub(crate) fn client_secrets_file(&self) -> Option<String> {
         self.read_state().client_secrets_file
     }
 
     /// Records the client_secret.json the login used (stored beside the tokens), so a failed
     /// refresh can name the exact command that logs in again.
-    pub fn with_client_secrets_file(self, path: impl Into<String>) -> Self {
+    pub(crate) fn with_client_secrets_file(self, path: impl Into<String>) -> Self {
         self.write_state(|s| s.client_secrets_file = Some(path.into()));
         self
     }
@@ -448,7 +451,7 @@ impl UserCredentials {
     }
 
     /// The access token held now, as the token cache keeps it (`None`: none yet).
-    pub fn current_token(&self) -> Option<Token> {
+    pub(crate) fn current_token(&self) -> Option<Token> {
         let s = self.read_state();
         Some(Token {
             access_token: s.access_token?,
@@ -573,7 +576,7 @@ impl UserCredentials {
 
     /// Revokes the grant at the server (the refresh token if there is one, else the access
     /// token). Does not delete any stored file.
-    pub async fn revoke(&self) -> Result<()> {
+    pub(crate) async fn revoke(&self) -> Result<()> {
         let s = self.read_state();
         if let Some(rt) = &s.refresh_token {
             self.inner.client.revoke_refresh_token(rt).await
@@ -585,54 +588,54 @@ impl UserCredentials {
     }
 
     /// The scopes granted to this credential.
-    pub fn granted_scopes(&self) -> Vec<String> {
+    pub(crate) fn granted_scopes(&self) -> Vec<String> {
         self.read_state().scopes
     }
 
     /// The user's account (email), when known.
-    pub fn account(&self) -> Option<String> {
+    pub(crate) fn account(&self) -> Option<String> {
         self.read_state().account
     }
 
     /// The project billed for quota, when set.
-    pub fn quota_project_id(&self) -> Option<String> {
+    pub(crate) fn quota_project_id(&self) -> Option<String> {
         self.read_state().quota_project_id
     }
 
     /// When the current access token expires, when known.
-    pub fn expiry(&self) -> Option<SystemTime> {
+    pub(crate) fn expiry(&self) -> Option<SystemTime> {
         self.read_state().expiry
     }
 
     /// True when a refresh token is held (the credential can renew itself).
-    pub fn has_refresh_token(&self) -> bool {
+    pub(crate) fn has_refresh_token(&self) -> bool {
         self.read_state().refresh_token.is_some()
     }
 
     /// The refresh token, if any (secret).
-    pub fn refresh_token(&self) -> Option<RefreshToken> {
+    pub(crate) fn refresh_token(&self) -> Option<RefreshToken> {
         self.read_state().refresh_token
     }
 
     /// The OpenID Connect ID token from the last login or refresh, if any.
-    pub fn id_token(&self) -> Option<IdToken> {
+    pub(crate) fn id_token(&self) -> Option<IdToken> {
         self.read_state().id_token
     }
 
     /// The token endpoint client these credentials refresh with.
-    pub fn token_client(&self) -> &TokenClient {
+    pub(crate) fn token_client(&self) -> &TokenClient {
         &self.inner.client
     }
 
     /// The OAuth client id.
-    pub fn client_id(&self) -> &str {
+    pub(crate) fn client_id(&self) -> &str {
         self.inner.client.client_id()
     }
 }
 
 impl UserCredentials {
     /// A user's ID token is always issued to the OAuth client: any other audience is an error.
-    pub fn check_id_token_audience(&self, audience: &str) -> Result<()> {
+    pub(crate) fn check_id_token_audience(&self, audience: &str) -> Result<()> {
         if audience.is_empty() || audience == self.client_id() {
             return Ok(());
         }

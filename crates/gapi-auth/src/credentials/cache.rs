@@ -15,7 +15,7 @@ use crate::secret::AccessToken;
 pub const REFRESH_MARGIN: Duration = Duration::from_secs(3 * 60 + 45);
 
 /// A provider plus its current token. Share it behind an `Arc`.
-pub struct TokenCache {
+pub(crate) struct TokenCache {
     provider: Arc<dyn Provider>,
     token: RwLock<Option<Token>>,
     refresh_lock: tokio::sync::Mutex<()>,
@@ -40,7 +40,7 @@ fn fresh(token: &Token, now: SystemTime) -> bool {
 
 impl TokenCache {
     /// Wraps `provider`; the first [`TokenCache::access_token`] call fetches a token.
-    pub fn new(provider: Arc<dyn Provider>) -> Self {
+    pub(crate) fn new(provider: Arc<dyn Provider>) -> Self {
         TokenCache {
             provider,
             token: RwLock::new(None),
@@ -50,13 +50,13 @@ impl TokenCache {
     }
 
     /// Starts from a token obtained elsewhere (for example one stored on disk).
-    pub fn with_token(self, token: Token) -> Self {
+    pub(crate) fn with_token(self, token: Token) -> Self {
         self.set(Some(token));
         self
     }
 
     /// The wrapped provider.
-    pub fn provider(&self) -> &Arc<dyn Provider> {
+    pub(crate) fn provider(&self) -> &Arc<dyn Provider> {
         &self.provider
     }
 
@@ -75,12 +75,12 @@ impl TokenCache {
     }
 
     /// The last token, fresh or not, without fetching.
-    pub fn cached(&self) -> Option<Token> {
+    pub(crate) fn cached(&self) -> Option<Token> {
         self.current()
     }
 
     /// A valid access token; fetched first when missing or within [`REFRESH_MARGIN`] of expiry.
-    pub async fn access_token(&self) -> Result<AccessToken> {
+    pub(crate) async fn access_token(&self) -> Result<AccessToken> {
         if let Some(t) = self.current().filter(|t| fresh(t, SystemTime::now())) {
             return Ok(t.access_token);
         }
@@ -89,13 +89,13 @@ impl TokenCache {
 
     /// The generation to pass to [`TokenCache::force_refresh_from`]: read it when the token is
     /// found bad, before awaiting anything.
-    pub fn generation(&self) -> u64 {
+    pub(crate) fn generation(&self) -> u64 {
         self.generation.load(Ordering::SeqCst)
     }
 
     /// Fetches a new token even if the current one looks valid (after a 401), unless a refresh
     /// finished since `seen` (from [`TokenCache::generation`]).
-    pub async fn force_refresh_from(&self, seen: u64) -> Result<AccessToken> {
+    pub(crate) async fn force_refresh_from(&self, seen: u64) -> Result<AccessToken> {
         self.refresh(Some(seen)).await
     }
 

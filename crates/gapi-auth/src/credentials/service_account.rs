@@ -68,10 +68,15 @@ pub struct ServiceAccountKey {
 
 mod pem_field {
     use crate::secret::PrivateKeyPem;
-    pub fn serialize<S: serde::Serializer>(k: &PrivateKeyPem, s: S) -> Result<S::Ok, S::Error> {
+    pub(super) fn serialize<S: serde::Serializer>(
+        k: &PrivateKeyPem,
+        s: S,
+    ) -> Result<S::Ok, S::Error> {
         s.serialize_str(k.secret())
     }
-    pub fn deserialize<'de, D: serde::Deserializer<'de>>(d: D) -> Result<PrivateKeyPem, D::Error> {
+    pub(super) fn deserialize<'de, D: serde::Deserializer<'de>>(
+        d: D,
+    ) -> Result<PrivateKeyPem, D::Error> {
         let s: String = serde::Deserialize::deserialize(d)?;
         Ok(PrivateKeyPem::new(s))
     }

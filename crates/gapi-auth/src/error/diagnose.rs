@@ -82,7 +82,7 @@ impl Diagnosis {
 }
 
 /// "7 days 2 hours", "3 hours", "5 minutes": an age for people.
-pub fn describe_age(age: Duration) -> String {
+pub(super) fn describe_age(age: Duration) -> String {
     let secs = age.as_secs();
     let (days, hours, minutes) = (secs / 86_400, secs % 86_400 / 3600, secs % 3600 / 60);
     let unit = |n: u64, what: &str| format!("{n} {what}{}", if n == 1 { "" } else { "s" });

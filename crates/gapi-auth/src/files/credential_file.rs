@@ -20,7 +20,7 @@ use crate::error::{Error, ErrorKind, Result};
 use crate::protocol::scopes::expand_scopes;
 
 /// The file types this crate reads, as google-auth lists them.
-pub const VALID_TYPES: &[&str] = &[
+pub(crate) const VALID_TYPES: &[&str] = &[
     AUTHORIZED_USER_TYPE,
     SERVICE_ACCOUNT_TYPE,
     EXTERNAL_ACCOUNT_TYPE,
@@ -29,7 +29,7 @@ pub const VALID_TYPES: &[&str] = &[
 ];
 
 /// A loaded credential and what the file said about its project.
-pub struct Loaded {
+pub(crate) struct Loaded {
     /// The credential.
     pub credentials: Credentials,
     /// The file's `project_id`, when it has one (service-account keys).

@@ -9,11 +9,11 @@ pub const GOOGLE_AUTH_URI: &str = "https://accounts.google.com/o/oauth2/v2/auth"
 /// Google's token endpoint.
 pub const GOOGLE_TOKEN_URI: &str = "https://oauth2.googleapis.com/token";
 /// Google's revocation endpoint.
-pub const GOOGLE_REVOKE_URI: &str = "https://oauth2.googleapis.com/revoke";
+pub(crate) const GOOGLE_REVOKE_URI: &str = "https://oauth2.googleapis.com/revoke";
 /// Google's tokeninfo endpoint.
-pub const GOOGLE_TOKENINFO_URI: &str = "https://oauth2.googleapis.com/tokeninfo";
+pub(crate) const GOOGLE_TOKENINFO_URI: &str = "https://oauth2.googleapis.com/tokeninfo";
 /// Google's device authorization endpoint (RFC 8628).
-pub const GOOGLE_DEVICE_URI: &str = "https://oauth2.googleapis.com/device/code";
+pub(crate) const GOOGLE_DEVICE_URI: &str = "https://oauth2.googleapis.com/device/code";
 
 /// The set of endpoints used by flows and the token client.
 #[derive(Debug, Clone, PartialEq, Eq)]

@@ -20,17 +20,17 @@ fn random_urlsafe(bytes: usize) -> Result<String> {
 
 /// A fresh PKCE verifier: 64 random bytes, base64url without padding (86 chars of the
 /// unreserved set, within RFC 7636's 43..=128).
-pub fn new_verifier() -> Result<PkceVerifier> {
+pub(crate) fn new_verifier() -> Result<PkceVerifier> {
     Ok(PkceVerifier::new(random_urlsafe(64)?))
 }
 
 /// The S256 challenge for a verifier: `BASE64URL(SHA256(verifier))`.
-pub fn s256_challenge(verifier: &PkceVerifier) -> String {
+pub(crate) fn s256_challenge(verifier: &PkceVerifier) -> String {
     URL_SAFE_NO_PAD.encode(Sha256::digest(verifier.secret().as_bytes()))
 }
 
 /// A fresh anti-CSRF `state` (32 random bytes).
-pub fn new_state() -> Result<State> {
+pub(crate) fn new_state() -> Result<State> {
     Ok(State::new(random_urlsafe(32)?))
 }
 

@@ -14,7 +14,7 @@ use crate::secret::{
 };
 
 /// The grant type of the device flow's polling request (RFC 8628).
-pub const DEVICE_GRANT_TYPE: &str = "urn:ietf:params:oauth:grant-type:device_code";
+pub(crate) const DEVICE_GRANT_TYPE: &str = "urn:ietf:params:oauth:grant-type:device_code";
 
 /// The longest access-token lifetime believed from a token endpoint (Google's are an hour): a
 /// larger `expires_in` is capped, so an absurd value can neither overflow the clock nor keep a

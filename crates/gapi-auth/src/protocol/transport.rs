@@ -9,11 +9,11 @@ use url::Url;
 use crate::error::{Error, ErrorKind, Result};
 
 /// Environment variables that allow plain http to non-loopback hosts (local testing only).
-pub const INSECURE_TRANSPORT_VARS: &[&str] =
+pub(crate) const INSECURE_TRANSPORT_VARS: &[&str] =
     &["GAPI_INSECURE_TRANSPORT", "OAUTHLIB_INSECURE_TRANSPORT"];
 
 /// True for `localhost`, 127.0.0.0/8 and ::1.
-pub fn is_loopback_host(url: &Url) -> bool {
+pub(crate) fn is_loopback_host(url: &Url) -> bool {
     match url.host() {
         Some(url::Host::Domain(d)) => d.eq_ignore_ascii_case("localhost"),
         Some(url::Host::Ipv4(ip)) => IpAddr::V4(ip).is_loopback(),

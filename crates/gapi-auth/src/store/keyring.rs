@@ -9,10 +9,10 @@ use serde::{Deserialize, Serialize};
 use crate::error::{Error, ErrorKind, Result};
 
 /// The `type` of the marker file that says a profile lives in the OS keyring.
-pub const KEYRING_MARKER_TYPE: &str = "gapi_keyring";
+pub(super) const KEYRING_MARKER_TYPE: &str = "gapi_keyring";
 
 /// The keyring service name every gapi entry is filed under.
-pub const KEYRING_SERVICE: &str = "gapi";
+pub(super) const KEYRING_SERVICE: &str = "gapi";
 
 /// Where a profile's secrets are kept.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
