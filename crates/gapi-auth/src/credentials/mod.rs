@@ -2,7 +2,7 @@
 //! type. Every type is a [`Provider`] (a user's grant, a service-account key, an impersonated
 //! account, the metadata server, a federated workload, a raw token...) in a module of its own,
 //! whose builder's `build()` returns this handle. The handle keeps the provider's tokens in the
-//! one [`TokenCache`]: a valid token comes back, refreshed 3 min 45 s ahead of expiry, one
+//! one token cache (`cache.rs`): a valid token comes back, refreshed 3 min 45 s ahead of expiry, one
 //! refresh at a time however many tasks ask.
 
 pub(crate) mod authorized_user;

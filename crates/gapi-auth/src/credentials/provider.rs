@@ -1,8 +1,8 @@
 //! The one interface every credential type implements: mint a fresh access token (with its
 //! expiry), and optionally an OpenID Connect ID token.
 //!
-//! A [`Provider`] does no caching: [`crate::credentials::cache::TokenCache`] wraps one with the
-//! single-flight, refresh-ahead-of-expiry behaviour every credential shares.
+//! A [`Provider`] does no caching: the one token cache of [`crate::Credentials`] wraps every
+//! provider with the single-flight, refresh-ahead-of-expiry behaviour all credentials share.
 
 use std::future::Future;
 use std::pin::Pin;
@@ -100,7 +100,7 @@ impl std::fmt::Display for CredentialKind {
 }
 
 /// Something that can mint access tokens for one identity. Implementations hold no cache:
-/// every call asks the server (wrap them in a [`crate::credentials::cache::TokenCache`]).
+/// every call asks the server (`Credentials::from_provider` puts one in front).
 pub trait Provider: Send + Sync + 'static {
     /// The credential type.
     fn kind(&self) -> CredentialKind;

@@ -41,7 +41,7 @@ impl StoreKind {
 /// The non-secret marker stored at a keyring profile's path.
 #[derive(Debug, Clone, Serialize, Deserialize, PartialEq, Eq)]
 pub struct KeyringMarker {
-    /// Always [`KEYRING_MARKER_TYPE`].
+    /// Always `gapi_keyring`.
     #[serde(rename = "type")]
     pub kind: String,
     /// The profile name.
