@@ -4,7 +4,7 @@
 
 use gapi_auth::Remedy;
 
-use crate::exit::{About, Hint};
+use crate::hint::{About, Hint};
 
 /// The command the headless side prints for the machine with a browser.
 pub const BOOTSTRAP_COMMAND: &str = "gapi auth login --remote-bootstrap";

@@ -12,6 +12,8 @@
 
 use std::process::ExitCode;
 
+pub use crate::hint::{About, Hint};
+
 /// Exit status for any other error.
 pub const OTHER: u8 = 1;
 /// Exit status for bad arguments.
@@ -24,50 +26,6 @@ pub const API_4XX: u8 = 4;
 pub const API_5XX: u8 = 5;
 /// Exit status for network failures.
 pub const NETWORK: u8 = 6;
-
-/// A line said after the causes of an error (`hint: ...`), carried as data.
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub struct Hint {
-    text: String,
-    about: About,
-}
-
-/// What a hint is about, so a report adds the login command only when no hint says how to log
-/// in, and a bare "log in again" gives way to a hint that names the command.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum About {
-    /// Anything else.
-    Other,
-    /// Says how to log in (names the command, or the scopes to log in for).
-    Login,
-    /// Says to log in again without the command.
-    BareLogin,
-}
-
-impl Hint {
-    /// A hint about anything but logging in.
-    pub fn new(text: impl Into<String>) -> Self {
-        Self::of(text, About::Other)
-    }
-
-    /// A hint of the given kind.
-    pub fn of(text: impl Into<String>, about: About) -> Self {
-        Hint {
-            text: text.into(),
-            about,
-        }
-    }
-
-    /// The words after `hint: `.
-    pub fn text(&self) -> &str {
-        &self.text
-    }
-
-    /// What the hint is about.
-    pub fn about(&self) -> About {
-        self.about
-    }
-}
 
 /// Marks an error as a usage error (exit 2) while keeping its message and hint.
 #[derive(Debug)]
@@ -109,7 +67,7 @@ pub struct Hinted {
 
 impl std::fmt::Display for Hinted {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        write!(f, "hint: {}", self.hint.text)
+        write!(f, "hint: {}", self.hint.text())
     }
 }
 
@@ -259,8 +217,8 @@ pub fn hints_for_error(err: &anyhow::Error) -> Vec<Hint> {
             hints.push(hint);
         }
     }
-    if hints.iter().any(|h| h.about == About::Login) {
-        hints.retain(|h| h.about != About::BareLogin);
+    if hints.iter().any(|h| h.about() == About::Login) {
+        hints.retain(|h| h.about() != About::BareLogin);
     }
     hints
 }
