@@ -14,7 +14,7 @@ mod path;
 mod write;
 
 pub use path::{ADC_FILE, Env, gcloud_adc_path};
-pub use write::{adc_json, save_adc};
+pub use write::save_adc;
 
 use std::path::PathBuf;
 

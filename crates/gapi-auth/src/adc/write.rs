@@ -24,7 +24,7 @@ const ADC_KEYS: &[&str] = &[
 ];
 
 /// The ADC JSON for `creds`: gcloud's keys only, `quota_project_id` when set.
-pub fn adc_json(creds: &Credentials) -> Result<String> {
+pub(crate) fn adc_json(creds: &Credentials) -> Result<String> {
     if !creds.has_refresh_token() {
         return Err(Error::new(
             ErrorKind::LoginRequired,

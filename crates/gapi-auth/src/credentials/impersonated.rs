@@ -26,7 +26,7 @@ use crate::protocol::transport::{RetryPolicy, post_form};
 use crate::secret::{AccessToken, IdToken};
 
 /// The IAM Credentials API root in Google's public universe.
-pub const IAM_CREDENTIALS_ROOT: &str = "https://iamcredentials.googleapis.com/v1/";
+pub(crate) const IAM_CREDENTIALS_ROOT: &str = "https://iamcredentials.googleapis.com/v1/";
 
 /// The JSON `type` of an impersonated-service-account ADC file.
 pub const IMPERSONATED_TYPE: &str = "impersonated_service_account";
@@ -480,7 +480,7 @@ impl Provider for Impersonated {
 }
 
 /// The target of a `service_account_impersonation_url` (`.../serviceAccounts/EMAIL:generateAccessToken`).
-pub fn target_from_url(url: &str) -> Option<String> {
+pub(crate) fn target_from_url(url: &str) -> Option<String> {
     let start = url.rfind('/')?;
     let end = url.find(":generateAccessToken")?;
     (start < end).then(|| url[start + 1..end].to_string())

@@ -25,13 +25,13 @@ use crate::protocol::google_api::{clip, metadata_http_client};
 use crate::secret::{AccessToken, IdToken};
 
 /// The metadata server's host name.
-pub const DEFAULT_HOST: &str = "metadata.google.internal";
+pub(crate) const DEFAULT_HOST: &str = "metadata.google.internal";
 /// The metadata server's link-local address, pinged for detection.
-pub const DEFAULT_IP: &str = "169.254.169.254";
+pub(crate) const DEFAULT_IP: &str = "169.254.169.254";
 /// The header every metadata request and answer carries.
-pub const FLAVOR_HEADER: &str = "metadata-flavor";
+pub(crate) const FLAVOR_HEADER: &str = "metadata-flavor";
 /// Its value.
-pub const FLAVOR_VALUE: &str = "Google";
+pub(crate) const FLAVOR_VALUE: &str = "Google";
 
 /// Where the metadata server is and how patiently to talk to it.
 #[derive(Debug, Clone)]

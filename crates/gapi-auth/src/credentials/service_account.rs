@@ -27,10 +27,10 @@ use crate::secret::{AccessToken, Assertion, IdToken, PrivateKeyPem};
 pub const SERVICE_ACCOUNT_TYPE: &str = "service_account";
 
 /// The JWT-bearer grant type (RFC 7523 section 2.1).
-pub const JWT_BEARER_GRANT_TYPE: &str = "urn:ietf:params:oauth:grant-type:jwt-bearer";
+pub(crate) const JWT_BEARER_GRANT_TYPE: &str = "urn:ietf:params:oauth:grant-type:jwt-bearer";
 
 /// Lifetime of an assertion or a self-signed JWT (the most Google accepts).
-pub const JWT_LIFETIME_SECS: i64 = 3600;
+pub(crate) const JWT_LIFETIME_SECS: i64 = 3600;
 
 /// A service-account JSON key as the Cloud Console downloads it.
 #[derive(Clone, Serialize, Deserialize)]

@@ -85,7 +85,7 @@ impl DeviceOptions {
 
 /// The scopes Google's device flow grants (its "TVs and Limited Input devices" clients); any
 /// other scope gets `invalid_scope` there.
-pub const GOOGLE_DEVICE_SCOPES: &[&str] = &[
+pub(crate) const GOOGLE_DEVICE_SCOPES: &[&str] = &[
     "openid",
     "email",
     "profile",

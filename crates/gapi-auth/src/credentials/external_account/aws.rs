@@ -78,7 +78,7 @@ impl AwsSecurityCredentials {
 
 /// Where an AWS credential configuration finds region and credentials.
 #[derive(Debug, Clone)]
-pub struct AwsSource {
+pub(crate) struct AwsSource {
     /// The regional GetCallerIdentity URL (`{region}` placeholder allowed).
     pub verification_url: String,
     /// The metadata URL answering the availability zone (`us-east-2b`).
@@ -90,7 +90,7 @@ pub struct AwsSource {
 }
 
 /// Checks `environment_id` (`aws1` only, as google-auth).
-pub fn check_environment_id(id: &str) -> Result<()> {
+pub(crate) fn check_environment_id(id: &str) -> Result<()> {
     let version = id.strip_prefix("aws").filter(|v| !v.is_empty());
     match version.map(str::parse::<u32>) {
         Some(Ok(1)) => Ok(()),
@@ -107,7 +107,7 @@ pub fn check_environment_id(id: &str) -> Result<()> {
 
 impl AwsSource {
     /// The serialized, signed GetCallerIdentity request for the provider `audience`.
-    pub async fn subject_token(
+    pub(crate) async fn subject_token(
         &self,
         http: &reqwest::Client,
         env: &EnvLookup,

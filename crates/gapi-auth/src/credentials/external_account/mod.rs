@@ -41,9 +41,10 @@ pub const EXTERNAL_ACCOUNT_TYPE: &str = "external_account";
 /// The JSON `type` of a workforce user's refresh-token file.
 pub const EXTERNAL_ACCOUNT_AUTHORIZED_USER_TYPE: &str = "external_account_authorized_user";
 /// Google's STS token endpoint.
-pub const STS_TOKEN_URL: &str = "https://sts.googleapis.com/v1/token";
+pub(crate) const STS_TOKEN_URL: &str = "https://sts.googleapis.com/v1/token";
 /// The token-exchange grant type (RFC 8693).
-pub const TOKEN_EXCHANGE_GRANT_TYPE: &str = "urn:ietf:params:oauth:grant-type:token-exchange";
+pub(crate) const TOKEN_EXCHANGE_GRANT_TYPE: &str =
+    "urn:ietf:params:oauth:grant-type:token-exchange";
 /// The requested token type: an access token.
 pub const ACCESS_TOKEN_TYPE: &str = "urn:ietf:params:oauth:token-type:access_token";
 /// The variable that must be `1` before an executable source runs.
