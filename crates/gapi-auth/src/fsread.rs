@@ -7,7 +7,7 @@ use std::io::Read;
 use std::path::Path;
 
 /// The largest client secrets or credentials file gapi reads (real ones are under 4 KiB).
-pub const MAX_SMALL_FILE: u64 = 1024 * 1024;
+pub(crate) const MAX_SMALL_FILE: u64 = 1024 * 1024;
 
 /// Why a small file could not be read.
 #[derive(Debug)]

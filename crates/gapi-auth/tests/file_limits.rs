@@ -4,9 +4,8 @@
 
 use std::path::Path;
 
-use gapi_auth::credentials_file::{LoadOptions, load_file};
-use gapi_auth::external_account::ExternalAccountBuilder;
-use gapi_auth::service_account::ServiceAccountKey;
+use gapi_auth::credentials::external_account::ExternalAccountBuilder;
+use gapi_auth::credentials::service_account::ServiceAccountKey;
 use gapi_auth::{Credentials, ErrorKind};
 
 const KEY_PEM: &str = include_str!("data/test-sa-key.pem");
@@ -17,7 +16,7 @@ fn errors(path: &Path) -> Vec<(ErrorKind, String)> {
     let user = Credentials::from_authorized_user_file(path, None)
         .map(|_| ())
         .unwrap_err();
-    let any = load_file(path, &LoadOptions::default())
+    let any = Credentials::from_file(path, Vec::<String>::new())
         .map(|_| ())
         .unwrap_err();
     [sa, user, any]
@@ -75,7 +74,7 @@ fn real_files_still_load() {
         ServiceAccountKey::from_file(&key).unwrap().client_email,
         "sa@p.iam.gserviceaccount.com"
     );
-    assert!(load_file(&key, &LoadOptions::default()).is_ok());
+    assert!(Credentials::from_file(&key, Vec::<String>::new()).is_ok());
     let user = dir.path().join("user.json");
     std::fs::write(
         &user,
@@ -100,7 +99,7 @@ async fn subject_token_error(path: &Path) -> (ErrorKind, String) {
     });
     let creds = ExternalAccountBuilder::from_json(config)
         .unwrap()
-        .build()
+        .build_provider()
         .unwrap();
     let e = creds.subject_token().await.map(|_| ()).unwrap_err();
     (e.kind(), e.to_string())
@@ -155,7 +154,7 @@ async fn subject_token_devices_fifos_and_folders_are_refused() {
     });
     let creds = ExternalAccountBuilder::from_json(config)
         .unwrap()
-        .build()
+        .build_provider()
         .unwrap();
     assert_eq!(
         creds.subject_token().await.unwrap().secret(),

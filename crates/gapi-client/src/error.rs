@@ -19,17 +19,20 @@ pub struct Error {
     kind: Kind,
 }
 
+/// Each variant prints its cause once: said in the message (network, I/O and JSON failures,
+/// whose own chains add nothing a reader needs), or returned from `source()` (the credential
+/// error, which callers look at by type: its remedy, whether a login is needed), never both.
 #[derive(Debug, thiserror::Error)]
 enum Kind {
     #[error("{0}")]
     Api(Box<ApiError>),
     #[error("network error: {}", describe_reqwest(.0))]
-    Transport(#[source] reqwest::Error),
+    Transport(reqwest::Error),
     #[error("I/O error: {0}")]
-    Io(#[source] std::io::Error),
+    Io(std::io::Error),
     #[error("invalid argument: {0}")]
     InvalidArgument(String),
-    #[error("authorization failed: {source}")]
+    #[error("authorization failed")]
     Auth {
         #[source]
         source: Box<dyn std::error::Error + Send + Sync>,
@@ -40,7 +43,7 @@ enum Kind {
     #[error("discovery document error: {0}")]
     UnknownApi(String),
     #[error("JSON error: {0}")]
-    Json(#[source] serde_json::Error),
+    Json(serde_json::Error),
     #[error("upload error: {0}")]
     Upload(String),
     #[error("integrity check failed: {0}")]
@@ -535,6 +538,29 @@ fn describe_reqwest(e: &reqwest::Error) -> String {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    /// A wrapper prints its cause or returns it from `source()`, never both: a report that
+    /// walks the chain (the CLI's) says each cause once without comparing texts.
+    #[test]
+    fn each_cause_is_said_once() {
+        use std::error::Error as _;
+        let io = Error::from(std::io::Error::other("disk gone"));
+        assert_eq!(io.to_string(), "I/O error: disk gone");
+        assert!(io.source().is_none());
+        let json = Error::from(serde_json::from_str::<u8>("x").unwrap_err());
+        assert!(
+            json.to_string().starts_with("JSON error: expected value"),
+            "{json}"
+        );
+        assert!(json.source().is_none());
+        let auth = Error::auth_needs_login(std::io::Error::other("the grant was revoked"));
+        assert_eq!(auth.to_string(), "authorization failed");
+        assert_eq!(
+            auth.source().map(|c| c.to_string()).as_deref(),
+            Some("the grant was revoked")
+        );
+        assert_eq!(auth.hint(), Some(Hint::LogInAgain));
+    }
 
     #[test]
     fn parses_google_error_body() {

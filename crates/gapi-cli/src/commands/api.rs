@@ -27,8 +27,12 @@ pub async fn run(global: &GlobalArgs, args: CallArgs) -> anyhow::Result<ExitCode
     match result {
         // No credentials were sent, so none were refused and nothing needs refreshing: the
         // way out is to send some.
-        Err(e) if global.anonymous && exit::code_for(&e) == exit::AUTH => Err(e.context(
-            "hint: this method needs credentials: drop --anonymous to use the stored ones (`gapi auth login` stores them)",
+        Err(e) if global.anonymous && exit::code_for(&e) == exit::AUTH => Err(exit::with_hint(
+            e,
+            crate::auth_hints::login_hint(format!(
+                "this method needs credentials: drop --anonymous to use the stored ones (`{}` stores them)",
+                crate::auth_hints::Login::new(None).command()
+            )),
         )),
         other => other,
     }
@@ -178,9 +182,10 @@ pub fn check_policy(service: &Service, dotted: &str, args: &CallArgs) -> anyhow:
 pub fn check_body(service: &Service, dotted: &str, body: &Value) -> anyhow::Result<()> {
     let method = service.find_method(dotted)?;
     gapi_client::schema_check::check_request(service.document(), method, body).map_err(|e| {
-        exit::usage(format!(
-            "{e}\nhint: fix the body, or add --no-validate if the API accepts more than its Discovery document says"
-        ))
+        exit::usage_hint(
+            e.to_string(),
+            "fix the body, or add --no-validate if the API accepts more than its Discovery document says",
+        )
     })
 }
 
@@ -363,13 +368,19 @@ pub async fn credentials_for(
         let short = pick
             .strip_prefix("https://www.googleapis.com/auth/")
             .unwrap_or(&pick);
-        return Err(exit::login_needed(format!(
-            "the stored credentials (profile `{}`) were granted none of the scopes this method accepts:\n  {}\n\
-             hint: run `gapi auth login --add-scope {short}{}` (adds it to this login)",
-            global.profile,
-            scopes.join("\n  "),
-            super::auth::profile_flag(&global.profile)
-        )));
+        return Err(exit::login_needed_hint(
+            format!(
+                "the stored credentials (profile `{}`) were granted none of the scopes this method accepts:\n  {}",
+                global.profile,
+                scopes.join("\n  "),
+            ),
+            crate::auth_hints::login_hint(format!(
+                "run `{}` (adds it to this login)",
+                crate::auth_hints::Login::new(Some(&global.profile))
+                    .add_scopes(&[short.to_string()])
+                    .command()
+            )),
+        ));
     }
     Ok(Arc::new(creds))
 }

@@ -9,12 +9,10 @@ use std::sync::Arc;
 
 use anyhow::Context;
 use clap::Args;
-use gapi_auth::impersonated::{Impersonated, parse_chain};
-use gapi_auth::service_account::{ServiceAccount, ServiceAccountKey};
-use gapi_auth::static_token::{ACCESS_TOKEN_VAR, StaticAccessToken};
-use gapi_auth::{
-    CredentialKind, CredentialSource, Credentials, FileStore, SelectOptions, Selected,
-};
+use gapi_auth::credentials::impersonated::{Impersonated, parse_chain};
+use gapi_auth::credentials::service_account::{ServiceAccount, ServiceAccountKey};
+use gapi_auth::credentials::static_token::ACCESS_TOKEN_VAR;
+use gapi_auth::{CredentialKind, CredentialSource, Credentials, FileStore, LoadOptions, Selected};
 
 use crate::cli::GlobalArgs;
 use crate::exit;
@@ -101,21 +99,24 @@ pub fn mode(global: &GlobalArgs) -> anyhow::Result<Mode> {
                     .strip_suffix(" environment variable")
             })
             .collect();
-        let hint = if unset.is_empty() {
-            String::new()
-        } else {
-            format!(
-                "\nhint: an environment variable counts as given: unset {} if it is not meant \
-                 for this command",
-                unset.join(", ")
-            )
-        };
-        return Err(exit::usage(format!(
+        let msg = format!(
             "{first} asks for {} but {other} asks for {}: give only one, so the call runs \
-             as you mean it to{hint}",
+             as you mean it to",
             first_mode.describe(),
             other_mode.describe(),
-        )));
+        );
+        return Err(if unset.is_empty() {
+            exit::usage(msg)
+        } else {
+            exit::usage_hint(
+                msg,
+                format!(
+                    "an environment variable counts as given: unset {} if it is not meant \
+                     for this command",
+                    unset.join(", ")
+                ),
+            )
+        });
     }
     if first_mode == Mode::Account && env_nonempty(ACCESS_TOKEN_VAR).is_some() {
         if global.impersonate_service_account.is_some() || global.subject.is_some() {
@@ -204,9 +205,8 @@ pub async fn resolve(
         .collect();
     if let Some(token) = env_nonempty(ACCESS_TOKEN_VAR) {
         // mode() refused it with --profile, --impersonate-service-account or --subject.
-        let provider = StaticAccessToken::new(gapi_auth::AccessToken::new(token.trim()))?;
         let selected = Selected {
-            credentials: Credentials::from_provider(Arc::new(provider)),
+            credentials: Credentials::from_access_token(gapi_auth::AccessToken::new(token.trim()))?,
             source: CredentialSource::EnvironmentVariable {
                 name: ACCESS_TOKEN_VAR.to_string(),
             },
@@ -214,8 +214,11 @@ pub async fn resolve(
         tracing::info!("{}", identity_line(&selected, None, None));
         return Ok(selected);
     }
-    let chain = global.impersonate_service_account.as_deref();
-    let opts = SelectOptions {
+    let chain = global
+        .impersonate_service_account
+        .as_deref()
+        .filter(|c| !c.trim().is_empty());
+    let opts = LoadOptions {
         http: None,
         // The impersonation source only needs cloud-platform (its default).
         scopes: if chain.is_some() {
@@ -233,8 +236,11 @@ pub async fn resolve(
         gapi_auth::select_credentials_with(store, global.profile_request(), &opts).await?;
     if let Some(chain) = chain {
         let (target, delegates) = parse_chain(chain)?;
-        let mut b = Impersonated::builder(selected.credentials.as_provider(), target, delegates)
-            .scopes(scopes);
+        tracing::info!(
+            "{}",
+            identity_line(&selected, Some(chain), global.subject.as_deref())
+        );
+        let mut b = Impersonated::builder(selected.credentials, target, delegates).scopes(scopes);
         if let Some(s) = &global.subject {
             b = b.subject(s.clone());
         }
@@ -244,23 +250,22 @@ pub async fn resolve(
         if let Some(uri) = env_nonempty(TOKEN_URI_VAR) {
             b = b.token_uri(uri);
         }
-        tracing::info!(
-            "{}",
-            identity_line(&selected, Some(chain), global.subject.as_deref())
-        );
         return Ok(Selected {
-            credentials: Credentials::from_provider(Arc::new(b.build()?)),
+            credentials: b.build()?,
             source: selected.source,
         });
     }
     if global.subject.is_some() && selected.credentials.kind() != CredentialKind::ServiceAccount {
-        return Err(exit::usage(format!(
-            "--subject (domain-wide delegation) needs a service account, but the selected \
-             credentials are {} ({})\nhint: use a service-account profile (`gapi auth \
-             activate-service-account`) or add --impersonate-service-account SA",
-            selected.credentials.kind().describe(),
-            selected.source
-        )));
+        return Err(exit::usage_hint(
+            format!(
+                "--subject (domain-wide delegation) needs a service account, but the selected \
+                 credentials are {} ({})",
+                selected.credentials.kind().describe(),
+                selected.source
+            ),
+            "use a service-account profile (`gapi auth activate-service-account`) or add \
+             --impersonate-service-account SA",
+        ));
     }
     tracing::info!(
         "{}",
@@ -322,19 +327,18 @@ pub async fn activate_service_account(
     store: &FileStore,
     args: ActivateArgs,
 ) -> anyhow::Result<ExitCode> {
-    let key =
-        ServiceAccountKey::from_file(&args.key_file).map_err(|e| exit::usage(e.to_string()))?;
+    let key = ServiceAccountKey::from_file(&args.key_file).map_err(|e| exit::usage_of(None, &e))?;
     // Parses the private key now, so a broken key is refused before it is stored.
-    let creds = ServiceAccount::builder(key.clone())
-        .build()
-        .map_err(|e| exit::usage(format!("{}: {e}", args.key_file.display())))?;
+    let account = ServiceAccount::builder(key.clone())
+        .build_provider()
+        .map_err(|e| exit::usage_of(Some(args.key_file.display().to_string()), &e))?;
     store
         .save_credentials_file(&global.profile, &key.to_json())
         .await
         .with_context(|| format!("cannot store the key as profile `{}`", global.profile))?;
     eprintln!(
         "Activated service account {} as profile `{}` ({}).",
-        creds.email(),
+        account.email(),
         global.profile,
         store.path_for(&global.profile).display()
     );

@@ -24,16 +24,21 @@ pub fn api_and_version(word: &str) -> anyhow::Result<(String, String)> {
         None => (word.to_string(), None),
     };
     if api.is_empty() {
-        return Err(exit::usage(format!(
-            "`{word}` names no API: write `<api>` or `<api>:<version>`, e.g. `drive` or `drive:v3`\n\
-             hint: `gapi apis` lists the APIs"
-        )));
+        return Err(exit::usage_hint(
+            format!(
+                "`{word}` names no API: write `<api>` or `<api>:<version>`, e.g. `drive` or `drive:v3`"
+            ),
+            "`gapi apis` lists the APIs",
+        ));
     }
     if version.as_deref().is_some_and(str::is_empty) {
-        return Err(exit::usage(format!(
-            "`{word}` names no version after the colon: write `{api}:<version>`, or `{api}` \
-             for its preferred version\nhint: `gapi apis --all {api}` lists its versions"
-        )));
+        return Err(exit::usage_hint(
+            format!(
+                "`{word}` names no version after the colon: write `{api}:<version>`, or `{api}` \
+                 for its preferred version"
+            ),
+            format!("`gapi apis --all {api}` lists its versions"),
+        ));
     }
     let bundled = gapi_discovery::bundle::entries()
         .iter()
@@ -47,8 +52,10 @@ pub fn api_and_version(word: &str) -> anyhow::Result<(String, String)> {
         if !close.is_empty() {
             msg.push_str(&format!("; did you mean {}?", close.join(", ")));
         }
-        msg.push_str("\nhint: `gapi apis` lists the APIs; name a version with `api:version`");
-        return Err(exit::usage(msg));
+        return Err(exit::usage_hint(
+            msg,
+            "`gapi apis` lists the APIs; name a version with `api:version`",
+        ));
     }
     let version = match version {
         Some(v) => v,
@@ -73,10 +80,10 @@ pub fn load_document(api: &str, version: &str) -> anyhow::Result<RestDescription
         if versions.is_empty() {
             anyhow::Error::new(e)
         } else {
-            exit::usage(format!(
-                "{e}\nhint: bundled versions of `{api}`: {}",
-                versions.join(", ")
-            ))
+            exit::usage_hint(
+                e.to_string(),
+                format!("bundled versions of `{api}`: {}", versions.join(", ")),
+            )
         }
     })
 }
@@ -97,9 +104,10 @@ pub fn resolve<'a>(doc: &'a RestDescription, words: &[String]) -> anyhow::Result
             Target::Resource(r) => Node::Resource(found.dotted, r),
             Target::Method(m) => Node::Method(found.dotted, m),
         }),
-        Err(LookupError::AfterMethod { method, word }) => Err(exit::usage(format!(
-            "unexpected word `{word}` after the method `{method}`\nhint: parameters go as -p name=value"
-        ))),
+        Err(LookupError::AfterMethod { method, word }) => Err(exit::usage_hint(
+            format!("unexpected word `{word}` after the method `{method}`"),
+            "parameters go as -p name=value",
+        )),
         Err(LookupError::NotFound {
             parent,
             word,
@@ -117,11 +125,10 @@ pub fn resolve<'a>(doc: &'a RestDescription, words: &[String]) -> anyhow::Result
             if !close.is_empty() {
                 msg.push_str(&format!("; did you mean {}?", close.join(", ")));
             }
-            msg.push_str(&format!(
-                "\nhint: `gapi {} --help` lists what it has",
-                doc.name
-            ));
-            Err(exit::usage(msg))
+            Err(exit::usage_hint(
+                msg,
+                format!("`gapi {} --help` lists what it has", doc.name),
+            ))
         }
         Err(LookupError::Empty) => Err(exit::usage("an empty word names no resource or method")),
     }

@@ -50,12 +50,15 @@ pub async fn run(args: EmulatorArgs) -> anyhow::Result<ExitCode> {
     }
     println!("{base}");
     eprintln!(
-        "gapi emulator listening on {base}{}\n  discovery: {base}/discovery/v1/apis (each API's rootUrl is {base}/_/<api>/)\n  try: gapi auth login --client-secrets FILE, then gapi drive files list --endpoint {base}/\n  any bundled API's standard methods work too: gapi tasks tasklists list --endpoint {base}/\n  stop with Ctrl-C",
+        "gapi emulator listening on {base}{}\n  discovery: {base}/discovery/v1/apis (each API's rootUrl is {base}/_/<api>/)\n  try: {login}, then gapi drive files list --endpoint {base}/\n  any bundled API's standard methods work too: gapi tasks tasklists list --endpoint {base}/\n  stop with Ctrl-C",
         if args.auto_approve {
             " (auto-approve)"
         } else {
             ""
-        }
+        },
+        login = crate::auth_hints::Login::new(None)
+            .client(crate::auth_hints::Client::File("FILE".into()))
+            .command(),
     );
     running.wait().await;
     Ok(ExitCode::SUCCESS)

@@ -40,32 +40,38 @@ pub async fn run(parsed: Parsed) -> anyhow::Result<ExitCode> {
     }
 }
 
-/// Authorization errors end with the exact command that logs this profile in again (when
-/// the call ran as an account: an API key or no credentials are not fixed by a login).
+/// Authorization errors end with the command that logs this profile in again, unless one of
+/// their hints already says how to log in (decided by the hints' types, not their words), and
+/// only when the call ran as an account: an API key or no credentials are not fixed by a login.
 fn with_login_hint(
     err: anyhow::Error,
     global: &crate::cli::GlobalArgs,
     profile: &str,
 ) -> anyhow::Error {
-    // The text as printed (gapi-auth's remedies in this CLI's words).
-    let text = crate::exit::render(&err);
-    if crate::exit::code_for(&err) != crate::exit::AUTH || text.contains("gapi auth login") {
+    use crate::exit::{AUTH, About, code_for, hints_for_error, with_hint};
+    if code_for(&err) != AUTH {
         return err;
     }
     match credentials::mode(global) {
         Ok(credentials::Mode::Account) => {}
         Ok(credentials::Mode::ApiKey) => {
-            return err.context(
-                "hint: the API refused the API key, or this method needs OAuth credentials: \
-                 drop --api-key (and unset GAPI_API_KEY) to use the stored login",
+            return with_hint(
+                err,
+                crate::hint::Hint::new(
+                    "the API refused the API key, or this method needs OAuth credentials: \
+                     drop --api-key (and unset GAPI_API_KEY) to use the stored login",
+                ),
             );
         }
         _ => return err,
     }
-    err.context(format!(
-        "hint: run `gapi auth login --client-secrets FILE{}` to log in again",
-        auth::profile_flag(profile)
-    ))
+    if hints_for_error(&err)
+        .iter()
+        .any(|h| h.about() == About::Login)
+    {
+        return err;
+    }
+    with_hint(err, crate::auth_hints::log_in_again(profile))
 }
 
 async fn dispatch(parsed: Parsed) -> anyhow::Result<ExitCode> {

@@ -13,19 +13,17 @@ use gapi_auth::flow::remote::BootstrapRequest;
 use crate::cli::LoginArgs;
 use crate::exit;
 
-/// The command the headless side prints for the machine with a browser.
-pub const BOOTSTRAP_COMMAND: &str = "gapi auth login --remote-bootstrap";
-
 /// Runs the browser side of a two-machine login for `url`.
 pub async fn run(url: &str, args: &LoginArgs) -> anyhow::Result<ExitCode> {
-    let request = BootstrapRequest::parse(url).map_err(|e| exit::usage(format!("{e}")))?;
+    let request = BootstrapRequest::parse(url).map_err(|e| exit::usage_of(None, &e))?;
     let scopes = request.scopes();
     eprintln!(
-        "WARNING: only continue if you yourself just ran `gapi auth login` on another machine and it \
+        "WARNING: only continue if you yourself just ran `{login}` on another machine and it \
          printed this command.\nWhoever gave you a bootstrap URL receives access to your account \
          through the line printed at the end.\n\n\
          Login for OAuth client {client} at {server}\n\
          Scopes asked for: {scopes}\n",
+        login = crate::auth_hints::Login::new(None).command(),
         client = request.client_id(),
         server = request.server(),
         scopes = if scopes.is_empty() {
