@@ -18,7 +18,7 @@ use gapi_discovery::RestMethod;
 use http::HeaderMap;
 
 use crate::error::Error;
-use crate::route::{Reach, RouteTable};
+use crate::route::RouteTable;
 
 /// Request headers that make a server run another verb than the one sent; never sent under
 /// a policy.
@@ -124,25 +124,62 @@ impl Policy {
                 )));
             }
         }
-        let path = url.path();
-        match routes.resolve(verb, url) {
-            Reach::Methods(reached) => {
-                for other in reached {
-                    if let Some(why) = self.refusal(other, verb) {
-                        return Err(Error::policy(format!(
-                            "{id} is refused: the request sent ({verb} {path}) may also reach {other}, which is refused {why}"
-                        )));
-                    }
-                }
-                Ok(())
-            }
-            Reach::Nothing => Err(Error::policy(format!(
-                "{id} is refused: the request sent ({verb} {path}) fits no method of the API, so the policy cannot tell what it would do"
-            ))),
-            Reach::Outside => Err(Error::policy(format!(
-                "{id} is refused: the request sent ({verb} {path}) leaves the API's base URL (once decoded), so the policy cannot tell what it would do"
-            ))),
+        self.check_reach(routes, id, verb, url)
+    }
+
+    /// Whether `verb url`, prepared for the method `id`, may be sent as far as its path
+    /// tells: it must fit at least one method, and in every reading of its path (see
+    /// [`crate::route`]) either every method it fits is allowed, or the one Google's routing
+    /// certainly picks is. Nothing to check for an open policy.
+    pub fn check_reach(
+        &self,
+        routes: &RouteTable,
+        id: &str,
+        verb: &str,
+        url: &url::Url,
+    ) -> Result<(), Error> {
+        if self.is_open() {
+            return Ok(());
         }
+        let path = url.path();
+        let cannot_tell = |what: &str| {
+            Error::policy(format!(
+                "{id} is refused: the request sent ({verb} {path}) {what}, so the policy cannot tell which method it would run"
+            ))
+        };
+        let Some(readings) = routes.readings(verb, url) else {
+            return Err(cannot_tell(
+                "leaves the API's base URL (or does once percent-decoded)",
+            ));
+        };
+        if readings.iter().all(|r| r.methods.is_empty()) {
+            return Err(cannot_tell("fits no method of the API"));
+        }
+        for r in &readings {
+            let refused = r
+                .methods
+                .iter()
+                .find_map(|m| self.refusal(m, verb).map(|why| (*m, why)));
+            let Some((first, why)) = refused else {
+                continue;
+            };
+            let (other, why, may) = match r.winner {
+                None => (first, why, "may reach"),
+                Some(w) => match self.refusal(w, verb) {
+                    None => continue,
+                    Some(why) => (w, why, "reaches"),
+                },
+            };
+            let read = if r.decoded {
+                format!(" once percent-decoded as {:?}", r.path)
+            } else {
+                String::new()
+            };
+            return Err(Error::policy(format!(
+                "{id} is refused: the request sent ({verb} {path}) {may} {other}{read}, which is refused {why}"
+            )));
+        }
+        Ok(())
     }
 }
 

@@ -12,6 +12,12 @@
 //! slashes merged and a trailing slash dropped, in case a server normalizes more than Google
 //! documents. It errs towards more methods, never fewer: a template it cannot read, a pattern
 //! the regex crate cannot compile or a match too costly to decide counts as a match.
+//!
+//! When a reading fits several templates, Google's routing picks one: a template with the
+//! path's `:verb` over one without, then, at the first segment where two templates differ, a
+//! literal over a variable (`files/generateIds` over `files/{fileId}`). [`Reading::winner`]
+//! names that method when the rule decides it for certain; a template whose shape is not
+//! known segment by segment (a `{+name}` without a pattern, or with `.*`) never wins.
 
 use std::borrow::Cow;
 use std::collections::BTreeSet;
@@ -24,6 +30,19 @@ pub const DECODE_ROUNDS: usize = 4;
 
 /// Steps one template may take to match one reading before it counts as a match.
 const MATCH_BUDGET: u32 = 20_000;
+
+/// One way a server may read a request's path, and the methods whose templates it fits.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Reading<'a> {
+    /// The path after the API's base, as read (`true`: percent-decoded).
+    pub path: String,
+    /// Whether `path` is a percent-decoded reading.
+    pub decoded: bool,
+    /// Every method whose verb and template this reading fits, sorted by id.
+    pub methods: Vec<&'a str>,
+    /// The one Google's routing picks among `methods`, when that is certain.
+    pub winner: Option<&'a str>,
+}
 
 /// Where a request goes, as far as the document can tell.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -46,7 +65,7 @@ enum Token {
     /// parameter's `pattern` constrains a reserved one, as Google's routing does.
     Var {
         reserved: bool,
-        pattern: Option<String>,
+        pattern: Option<regex::Regex>,
     },
 }
 
@@ -56,6 +75,41 @@ struct Route {
     verb: String,
     /// `None`: the template could not be read; it fits every path under the base.
     tokens: Option<Vec<Token>>,
+    /// The template segment by segment, for precedence; `None` when that shape is unknown.
+    shape: Option<Shape>,
+}
+
+/// A segment of a template as Google's routing ranks it: a literal over a variable.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord)]
+enum Seg {
+    Var,
+    Lit,
+}
+
+/// A template as a sequence of one-segment elements, and whether it ends in a `:verb`.
+#[derive(Debug, Clone, PartialEq, Eq)]
+struct Shape {
+    segs: Vec<Seg>,
+    verb: bool,
+}
+
+impl Shape {
+    /// Whether a path that fits both templates certainly goes to `self`'s method.
+    fn beats(&self, other: &Shape) -> bool {
+        match (self.verb, other.verb) {
+            (true, false) => return true,
+            (false, true) => return false,
+            _ => {}
+        }
+        if self.segs.len() != other.segs.len() {
+            return false;
+        }
+        self.segs
+            .iter()
+            .zip(&other.segs)
+            .find(|(a, b)| a != b)
+            .is_some_and(|(a, b)| a > b)
+    }
 }
 
 /// The path templates of one API, ready to resolve URLs back to methods. Build it once per
@@ -65,6 +119,11 @@ pub struct RouteTable {
     /// The URLs method paths are appended to: `rootUrl + servicePath` and its `upload/` twin.
     bases: Vec<url::Url>,
     routes: Vec<Route>,
+    /// Routes of a known shape by (verb, number of segments): a path can only fit those of
+    /// its own count, so a lookup tries a few templates instead of all.
+    by_count: std::collections::HashMap<(String, usize), Vec<usize>>,
+    /// Routes of unknown shape: tried for every path.
+    loose: Vec<usize>,
 }
 
 impl RouteTable {
@@ -81,42 +140,45 @@ impl RouteTable {
         let routes = doc
             .all_methods()
             .into_iter()
-            .map(|(_, m)| Route {
-                id: m.id.clone(),
-                verb: m.http_method_or_get().to_ascii_uppercase(),
-                tokens: parse(m),
-            })
-            .collect();
-        RouteTable { bases, routes }
-    }
-
-    /// Every method that `verb url` may reach (see the module documentation).
-    pub fn resolve(&self, verb: &str, url: &url::Url) -> Reach<'_> {
-        let mut readings: Vec<(String, bool)> = Vec::new();
-        for base in &self.bases {
-            if let Some(rest) = rest_of(base, url) {
-                match readings_of(rest) {
-                    Some(r) => readings.extend(r),
-                    None => return Reach::Outside,
+            .map(|(_, m)| {
+                let tokens = parse(m);
+                Route {
+                    id: m.id.clone(),
+                    verb: m.http_method_or_get().to_ascii_uppercase(),
+                    shape: tokens.as_ref().and_then(|_| shape(m)),
+                    tokens,
                 }
+            })
+            .collect::<Vec<Route>>();
+        let mut by_count: std::collections::HashMap<(String, usize), Vec<usize>> =
+            Default::default();
+        let mut loose = Vec::new();
+        for (i, r) in routes.iter().enumerate() {
+            match &r.shape {
+                Some(shape) => by_count
+                    .entry((r.verb.clone(), shape.segs.len()))
+                    .or_default()
+                    .push(i),
+                None => loose.push(i),
             }
         }
-        if readings.is_empty() {
-            return Reach::Outside;
+        RouteTable {
+            bases,
+            routes,
+            by_count,
+            loose,
         }
-        let verb = verb.to_ascii_uppercase();
-        let found: BTreeSet<&str> = self
-            .routes
+    }
+
+    /// Every method that `verb url` may reach, over all readings (see the module
+    /// documentation).
+    pub fn resolve(&self, verb: &str, url: &url::Url) -> Reach<'_> {
+        let Some(readings) = self.readings(verb, url) else {
+            return Reach::Outside;
+        };
+        let found: BTreeSet<&str> = readings
             .iter()
-            .filter(|r| r.verb == verb)
-            .filter(|r| match &r.tokens {
-                None => true,
-                Some(tokens) => readings.iter().any(|(text, decoded)| {
-                    let mut budget = MATCH_BUDGET;
-                    fits(tokens, text, *decoded, &mut budget)
-                }),
-            })
-            .map(|r| r.id.as_str())
+            .flat_map(|r| r.methods.iter().copied())
             .collect();
         if found.is_empty() {
             Reach::Nothing
@@ -124,6 +186,127 @@ impl RouteTable {
             Reach::Methods(found.into_iter().collect())
         }
     }
+
+    /// Each reading of `url`'s path with the methods of verb `verb` it fits and the one that
+    /// certainly wins; `None` when the URL is outside what the document describes
+    /// ([`Reach::Outside`]).
+    pub fn readings(&self, verb: &str, url: &url::Url) -> Option<Vec<Reading<'_>>> {
+        let mut texts: Vec<(String, bool)> = Vec::new();
+        for base in &self.bases {
+            if let Some(rest) = rest_of(base, url) {
+                texts.extend(readings_of(rest)?);
+            }
+        }
+        if texts.is_empty() {
+            return None;
+        }
+        let verb = verb.to_ascii_uppercase();
+        let loose: Vec<&Route> = self
+            .loose
+            .iter()
+            .map(|i| &self.routes[*i])
+            .filter(|r| r.verb == verb)
+            .collect();
+        Some(
+            texts
+                .into_iter()
+                .map(|(path, decoded)| {
+                    let count = path.split('/').count();
+                    let shaped = self
+                        .by_count
+                        .get(&(verb.clone(), count))
+                        .into_iter()
+                        .flatten()
+                        .map(|i| &self.routes[*i]);
+                    let mut fit: Vec<&Route> = loose
+                        .iter()
+                        .copied()
+                        .chain(shaped)
+                        .filter(|r| match &r.tokens {
+                            None => true,
+                            Some(tokens) => {
+                                let mut budget = MATCH_BUDGET;
+                                fits(tokens, &path, decoded, &mut budget)
+                            }
+                        })
+                        .collect();
+                    fit.sort_by(|a, b| a.id.cmp(&b.id));
+                    fit.dedup_by(|a, b| a.id == b.id);
+                    let winner = fit
+                        .iter()
+                        .find(|c| {
+                            fit.iter().all(|d| {
+                                std::ptr::eq(**c, *d)
+                                    || matches!((&c.shape, &d.shape), (Some(cs), Some(ds)) if cs.beats(ds))
+                            })
+                        })
+                        .map(|r| r.id.as_str());
+                    Reading {
+                        path,
+                        decoded,
+                        methods: fit.iter().map(|r| r.id.as_str()).collect(),
+                        winner,
+                    }
+                })
+                .collect(),
+        )
+    }
+}
+
+/// The template of `m` segment by segment: each `{name}` one variable segment, each
+/// `{+name}` the segments of its parameter's pattern (`^projects/[^/]+$`: a literal then a
+/// variable), a final `:verb` apart. `None` when a segment mixes literal text and a variable,
+/// or a `{+name}` has no pattern of that simple form.
+fn shape(m: &RestMethod) -> Option<Shape> {
+    const VAR: char = '\u{0}';
+    let mut flat = String::new();
+    let mut rest = m.path.as_str();
+    while let Some(open) = rest.find('{') {
+        flat.push_str(&rest[..open]);
+        let after = &rest[open + 1..];
+        let close = after.find('}')?;
+        let expr = &after[..close];
+        match expr.strip_prefix('+') {
+            None => flat.push(VAR),
+            Some(name) => {
+                let pattern = m.parameters.get(name)?.pattern.as_deref()?;
+                // Matching enforces the pattern only when it compiles: else the shape is unknown.
+                crate::params::anchored_regex(pattern)?;
+                let body = pattern.strip_prefix('^')?.strip_suffix('$')?;
+                let body = body.replace("[^/]+", &VAR.to_string());
+                let plain = |p: &str| {
+                    p == VAR.to_string()
+                        || (!p.is_empty()
+                            && p.chars()
+                                .all(|c| c.is_ascii_alphanumeric() || matches!(c, '-' | '_' | '~')))
+                };
+                if !body.split('/').all(plain) {
+                    return None;
+                }
+                flat.push_str(&body);
+            }
+        }
+        rest = &after[close + 1..];
+    }
+    flat.push_str(rest);
+    let mut pieces: Vec<&str> = flat.split('/').collect();
+    let last = pieces.pop()?;
+    let (last, verb) = match last.split_once(':') {
+        Some((seg, verb)) if !verb.is_empty() && !verb.contains(VAR) => (seg, true),
+        Some(_) => return None,
+        None => (last, false),
+    };
+    pieces.push(last);
+    let segs = pieces
+        .into_iter()
+        .map(|p| match p {
+            "" => Some(Seg::Lit),
+            p if p == VAR.to_string() => Some(Seg::Var),
+            p if !p.contains(VAR) && !p.contains(':') => Some(Seg::Lit),
+            _ => None,
+        })
+        .collect::<Option<Vec<Seg>>>()?;
+    Some(Shape { segs, verb })
 }
 
 /// The method's path template as tokens; `None` when it holds something the expander would
@@ -160,7 +343,10 @@ fn parse(m: &RestMethod) -> Option<Vec<Token>> {
             return None;
         }
         let pattern = if reserved {
-            m.parameters.get(name).and_then(|p| p.pattern.clone())
+            m.parameters
+                .get(name)
+                .and_then(|p| p.pattern.as_deref())
+                .and_then(crate::params::anchored_regex)
         } else {
             None
         };
@@ -278,7 +464,7 @@ fn fits(tokens: &[Token], text: &str, decoded: bool, budget: &mut u32) -> bool {
             } else {
                 text.find('/').unwrap_or(text.len())
             };
-            let re = pattern.as_deref().and_then(crate::params::anchored_regex);
+            let re = pattern.as_ref();
             let next_lit = match more.first() {
                 Some(Token::Lit { raw, plain }) => Some(if decoded { plain } else { raw }),
                 _ => None,
@@ -289,7 +475,7 @@ fn fits(tokens: &[Token], text: &str, decoded: bool, budget: &mut u32) -> bool {
                 text.is_char_boundary(end)
                     && next_lit.is_none_or(|l| text[end..].starts_with(l.as_str()))
                     && fits(more, &text[end..], decoded, budget)
-                    && re.as_ref().is_none_or(|re| re.is_match(&text[..end]))
+                    && re.is_none_or(|re| re.is_match(&text[..end]))
             })
         }
     }

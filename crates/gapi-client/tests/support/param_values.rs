@@ -72,4 +72,3 @@ fn generate(h: &Hir, out: &mut String) {
         }
     }
 }
-
