@@ -425,7 +425,7 @@ fn remove_dot_segments(path: &str) -> Option<String> {
     let mut out: Vec<&str> = Vec::with_capacity(segments.len());
     for (i, seg) in segments.iter().enumerate() {
         let last = i + 1 == segments.len();
-        match *seg {
+        match dot_segment(seg).unwrap_or(seg) {
             "." => {}
             ".." => {
                 out.pop()?;
@@ -440,6 +440,20 @@ fn remove_dot_segments(path: &str) -> Option<String> {
         }
     }
     Some(out.join("/"))
+}
+
+/// `.` or `..` when `seg` is a dot segment as a lenient parser reads it: tabs and line
+/// breaks removed (as URL parsers do) and spaces and control characters trimmed.
+fn dot_segment(seg: &str) -> Option<&'static str> {
+    let kept: String = seg
+        .chars()
+        .filter(|c| !matches!(c, '\t' | '\n' | '\r'))
+        .collect();
+    match kept.trim_matches(|c: char| c == ' ' || c.is_ascii_control()) {
+        "." => Some("."),
+        ".." => Some(".."),
+        _ => None,
+    }
 }
 
 /// Whether `text` fits the template `tokens` (backtracking over where each variable ends).
@@ -496,7 +510,7 @@ pub fn steering(value: &str, reserved: bool) -> Option<Cow<'static, str>> {
         }
         if current
             .split(['/', '\\'])
-            .any(|seg| seg == "." || seg == "..")
+            .any(|seg| dot_segment(seg).is_some())
         {
             return Some(
                 "it holds a dot segment ('.' or '..', maybe percent-encoded), which would move the request to another path"
@@ -642,6 +656,10 @@ mod tests {
             ("projects/p/versions/3:access", true),
             ("projects/p/versions/3%3Aaccess", true),
             ("%25252525252525252e", false),
+            (".. ", false),
+            ("%2e%2e%20", false),
+            (".\t.", false),
+            (" .%0A", true),
         ] {
             assert!(steering(v, reserved).is_some(), "{v:?} was not refused");
         }
