@@ -390,13 +390,18 @@ fn readings_of(rest: &str) -> Option<Vec<(String, bool)>> {
         if decoded == current {
             return Some(out);
         }
-        add(&mut out, remove_dot_segments(&decoded)?, true);
-        if decoded.contains('\\') {
-            add(
-                &mut out,
-                remove_dot_segments(&decoded.replace('\\', "/"))?,
-                true,
-            );
+        // As decoded; with backslashes as slashes; and as a lenient URL parser reads it (tabs
+        // and line breaks dropped, blanks at the ends trimmed): each with dot segments removed.
+        let slashed = decoded.replace('\\', "/");
+        for text in [&decoded, &slashed] {
+            let kept: String = text
+                .chars()
+                .filter(|c| !matches!(c, '\t' | '\n' | '\r'))
+                .collect();
+            let lenient = kept.trim_matches(|c: char| c.is_whitespace() || c.is_control());
+            for t in [text.as_str(), lenient] {
+                add(&mut out, remove_dot_segments(t)?, true);
+            }
         }
         current = decoded;
     }
@@ -449,7 +454,7 @@ fn dot_segment(seg: &str) -> Option<&'static str> {
         .chars()
         .filter(|c| !matches!(c, '\t' | '\n' | '\r'))
         .collect();
-    match kept.trim_matches(|c: char| c == ' ' || c.is_ascii_control()) {
+    match kept.trim_matches(|c: char| c.is_whitespace() || c.is_control()) {
         "." => Some("."),
         ".." => Some(".."),
         _ => None,
@@ -507,6 +512,15 @@ pub fn steering(value: &str, reserved: bool) -> Option<Cow<'static, str>> {
     for round in 0..=DECODE_ROUNDS {
         if current.contains(['?', '#']) {
             return Some("it holds '?' or '#', which end the path".into());
+        }
+        if current
+            .trim_matches(|c: char| c.is_whitespace() || c.is_control())
+            .is_empty()
+        {
+            return Some(
+                "it is blank (maybe percent-encoded), which a lenient parser reads as an empty segment"
+                    .into(),
+            );
         }
         if current
             .split(['/', '\\'])
@@ -660,6 +674,9 @@ mod tests {
             ("%2e%2e%20", false),
             (".\t.", false),
             (" .%0A", true),
+            (" ", false),
+            ("%20", false),
+            ("%09%0A", true),
         ] {
             assert!(steering(v, reserved).is_some(), "{v:?} was not refused");
         }
