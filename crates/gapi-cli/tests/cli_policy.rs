@@ -306,6 +306,11 @@ impl Mcp {
             )
             .await;
         assert_eq!(init["result"]["serverInfo"]["name"], "gapi", "{init}");
+        let instructions = init["result"]["instructions"].as_str().unwrap_or("");
+        assert!(
+            instructions.contains("\"changes nothing\", not \"sends nothing\""),
+            "the server tells the agent what read-only means: {instructions}"
+        );
         mcp.send(json!({"jsonrpc": "2.0", "method": "notifications/initialized"}))
             .await;
         mcp
@@ -420,4 +425,20 @@ async fn mcp_call_method_is_judged_on_its_url_and_reads_gapi_read_only() {
     assert!(!text_of(&r).contains("refused by the policy"), "{r}");
     assert_eq!(requests_since(&setup).await.len(), 1);
     mcp.stop().await;
+}
+
+#[tokio::test]
+async fn help_says_read_only_means_changes_nothing_not_sends_nothing() {
+    let dir = tempfile::tempdir().unwrap();
+    for args in [&["mcp", "--help"][..], &["--help"][..]] {
+        let mut cmd = common::gapi_in(dir.path());
+        cmd.args(args);
+        let out = common::run(cmd).await;
+        assert_eq!(out.code, 0, "{}", out.stderr);
+        let text = out.stdout.split_whitespace().collect::<Vec<_>>().join(" ");
+        assert!(
+            text.contains("changes nothing") && text.contains("sends nothing"),
+            "{args:?}: {text}"
+        );
+    }
 }
