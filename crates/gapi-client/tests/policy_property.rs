@@ -217,6 +217,9 @@ impl Router {
     }
 }
 
+/// A service, the literal words of its templates, and its methods that take path values.
+type Api = (Service, Vec<String>, Vec<(String, RestMethod)>);
+
 /// The literal words of an API's templates (`files`, `generateIds`, `:access`).
 fn literals(svc: &Service) -> Vec<String> {
     let mut out = BTreeSet::new();
@@ -266,7 +269,7 @@ fn random_path_values_are_refused_or_reach_only_allowed_methods() {
     let mut rng = Rng(0x9E37_79B9_7F4A_7C15);
     let mut services: HashMap<(usize, String, u8), Service> = HashMap::new();
     let mut routers: HashMap<(usize, String), Router> = HashMap::new();
-    let opened: Vec<(Service, Vec<String>, Vec<(String, RestMethod)>)> = apis
+    let opened: Vec<Api> = apis
         .iter()
         .map(|(a, v)| {
             let svc = gapi_client::build(a, v, gapi_client::NoAuth).unwrap();
