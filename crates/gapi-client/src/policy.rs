@@ -8,8 +8,11 @@
 //! step every request of a method goes through (a dry run, a call, each page, a batch part,
 //! an upload or download). There [`Policy::check_request`] refuses path values that could
 //! steer the URL elsewhere ([`crate::route::steering`]), resolves the URL actually built back
-//! to the methods it may reach ([`crate::route::RouteTable::resolve`]) and refuses unless the
-//! rules allow every one of them, judged by the HTTP verb actually sent.
+//! to the methods it may reach ([`crate::route::RouteTable::readings`]) and refuses unless the
+//! rules allow every one of them, or the one Google's routing certainly picks, judged by the
+//! HTTP verb actually sent. Every rule lives in one place (`Policy::refusal`), applied alike to
+//! the method asked for and to each method a request may reach: a new rule (a deny-list, a
+//! policy kept with a profile and narrowed per call) is added there and holds everywhere.
 //!
 //! Read-only means "changes nothing", not "sends nothing": a GET still sends its parameters,
 //! and some GET methods make Google fetch a URL the caller chooses.
