@@ -556,10 +556,12 @@ pub enum Shell {
 /// `gapi mcp`
 #[derive(Debug, Args)]
 pub struct McpArgs {
-    /// Refuse every method that is not a GET.
-    #[arg(long, env = "GAPI_READ_ONLY")]
+    /// Refuse every method that is not a GET, judged on the request each call would send.
+    /// Read-only means "changes nothing", not "sends nothing": some GET methods make Google
+    /// fetch a URL the caller chooses. In GAPI_READ_ONLY any value but 0, false, no or off turns it on.
+    #[arg(long, env = "GAPI_READ_ONLY", value_parser = clap::builder::FalseyValueParser::new())]
     pub read_only: bool,
-    /// Allow only methods whose id matches PATTERN (`drive.files.*`); repeatable.
+    /// Allow only methods whose id matches PATTERN (`drive.files.*`), judged on the URL sent; repeatable.
     #[arg(long = "allow", value_name = "PATTERN")]
     pub allow: Vec<String>,
     /// call_method with page_all follows at most this many pages.
@@ -627,10 +629,11 @@ pub struct CallArgs {
     /// (written whole); -p, --params, --json, --upload and --page-all are refused.
     #[arg(long, value_name = "FILE|-")]
     pub batch: Option<String>,
-    /// Refuse every method that is not a GET (checked before any request).
-    #[arg(long, env = "GAPI_READ_ONLY")]
+    /// Refuse every method that is not a GET, judged on the URL sent, before any request;
+    /// "changes nothing", not "sends nothing" (a GET may make Google fetch a URL you give).
+    #[arg(long, env = "GAPI_READ_ONLY", value_parser = clap::builder::FalseyValueParser::new())]
     pub read_only: bool,
-    /// Allow only methods whose id matches PATTERN (`drive.files.*`); repeatable.
+    /// Allow only methods whose id matches PATTERN (`drive.files.*`), judged on the URL sent; repeatable.
     #[arg(long = "allow", value_name = "PATTERN")]
     pub allow: Vec<String>,
     /// Send the --json body without checking it against the method's schema first.

@@ -32,6 +32,8 @@ enum Kind {
     Io(std::io::Error),
     #[error("invalid argument: {0}")]
     InvalidArgument(String),
+    #[error("refused by the policy: {0}")]
+    Policy(String),
     #[error("authorization failed")]
     Auth {
         #[source]
@@ -126,6 +128,12 @@ impl Error {
         Kind::InvalidArgument(msg.into()).into()
     }
 
+    /// An error for a request the caller's [`crate::policy::Policy`] refuses; the message
+    /// names the method and the rule. Nothing was sent.
+    pub fn policy(msg: impl Into<String>) -> Self {
+        Kind::Policy(msg.into()).into()
+    }
+
     /// An error for a media upload that cannot proceed (bad size, protocol not offered,
     /// session lost, ...).
     pub fn upload(msg: impl Into<String>) -> Self {
@@ -211,9 +219,15 @@ impl Error {
         matches!(self.kind, Kind::Transport(_))
     }
 
-    /// Whether the caller used the API wrongly (unknown method or parameter, bad value).
+    /// Whether the caller used the API wrongly (unknown method or parameter, bad value), or
+    /// asked for a request its policy refuses ([`Error::is_policy_refusal`]).
     pub fn is_invalid_argument(&self) -> bool {
-        matches!(self.kind, Kind::InvalidArgument(_))
+        matches!(self.kind, Kind::InvalidArgument(_) | Kind::Policy(_))
+    }
+
+    /// Whether the caller's [`crate::policy::Policy`] refused the request (nothing was sent).
+    pub fn is_policy_refusal(&self) -> bool {
+        matches!(self.kind, Kind::Policy(_))
     }
 
     /// Whether reading or writing a local file or stream failed.

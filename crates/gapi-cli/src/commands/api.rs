@@ -165,11 +165,19 @@ fn name_upload(call: MethodCall, args: &CallArgs) -> MethodCall {
     }
 }
 
-/// `--read-only` and `--allow`, enforced before any request (exit 2).
-pub fn check_policy(service: &Service, dotted: &str, args: &CallArgs) -> anyhow::Result<()> {
-    let policy = gapi_client::policy::Policy::new()
+/// `--read-only` (or `GAPI_READ_ONLY`) and `--allow` as the library's policy. Every service
+/// of a call carries it ([`service_for`]), so every request it prepares (dry run, call, page,
+/// batch line, upload, download, MCP call) is judged on the URL it would send.
+pub fn policy_of(args: &CallArgs) -> gapi_client::Policy {
+    gapi_client::Policy::new()
         .read_only(args.read_only)
-        .allow(args.allow.iter().cloned());
+        .allow(args.allow.iter().cloned())
+}
+
+/// The policy on the method asked for alone, before anything else is looked at (exit 2);
+/// the request itself is judged again when it is prepared.
+pub fn check_policy(service: &Service, dotted: &str, args: &CallArgs) -> anyhow::Result<()> {
+    let policy = policy_of(args);
     if policy.is_open() {
         return Ok(());
     }
@@ -199,7 +207,8 @@ pub fn service_for(
     let mut builder = Service::builder()
         .document(doc)
         .auth_arc(auth)
-        .retry_policy(RetryPolicy::default().with_retry_non_idempotent(args.retry_all));
+        .retry_policy(RetryPolicy::default().with_retry_non_idempotent(args.retry_all))
+        .policy(policy_of(args));
     if let Some(endpoint) = &global.endpoint {
         builder = builder.endpoint(endpoint.clone());
     }

@@ -363,21 +363,11 @@ impl GapiMcp {
             offline.find_method(dotted)?,
             args.get("params"),
         )?;
+        // The request as it would be sent, judged by the policy before credentials are loaded.
+        method_call(&offline, dotted, args)?.prepare()?;
         let scopes = offline.find_method(dotted)?.scopes.clone();
         let service = self.service(api, &scopes).await?;
-        let mut call = service.method(dotted)?;
-        match args.get("params") {
-            None | Some(Value::Null) => {}
-            Some(p @ Value::Object(_)) => call = call.params_json(p)?,
-            Some(_) => anyhow::bail!("\"params\" must be an object"),
-        }
-        match args.get("body") {
-            None | Some(Value::Null) => {}
-            Some(body) => {
-                super::api::check_body(&service, dotted, body)?;
-                call = call.body(body.clone());
-            }
-        }
+        let call = method_call(&service, dotted, args)?;
         if !args
             .get("page_all")
             .and_then(Value::as_bool)
@@ -405,13 +395,39 @@ impl GapiMcp {
     }
 }
 
+/// A `call_method` call's method with its `params` and (schema-checked) `body`.
+fn method_call(
+    service: &Service,
+    dotted: &str,
+    args: &JsonObject,
+) -> anyhow::Result<gapi_client::MethodCall> {
+    let mut call = service.method(dotted)?;
+    match args.get("params") {
+        None | Some(Value::Null) => {}
+        Some(p @ Value::Object(_)) => call = call.params_json(p)?,
+        Some(_) => anyhow::bail!("\"params\" must be an object"),
+    }
+    match args.get("body") {
+        None | Some(Value::Null) => {}
+        Some(body) => {
+            super::api::check_body(service, dotted, body)?;
+            call = call.body(body.clone());
+        }
+    }
+    Ok(call)
+}
+
 impl ServerHandler for GapiMcp {
     fn get_info(&self) -> ServerConfig {
         ServerConfig::new(ServerCapabilities::builder().enable_tools().build())
             .with_server_info(Implementation::new("gapi", env!("CARGO_PKG_VERSION")))
             .with_instructions(
                 "Google APIs from their Discovery documents. Find a method with search_methods, \
-                 read its parameters with describe_method, then call_method.",
+                 read its parameters with describe_method, then call_method. When the server \
+                 runs with --read-only or --allow, every call is judged on the request it would \
+                 send (its URL resolved back to a method): refused calls send nothing. \
+                 Read-only means \"changes nothing\", not \"sends nothing\": a GET still sends \
+                 its parameters, and some GET methods make Google fetch a URL the caller chooses.",
             )
     }
 
