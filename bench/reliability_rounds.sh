@@ -1,6 +1,6 @@
 #!/bin/bash
 # Figures for RELIABILITY.md (calls, downloads): N rounds each of cut-off GETs, --page-all under
-# drops, and downloads whose .part is of an older version. Needs a debug build (cargo build) and
+# drops, and downloads whose partial file is of an older version. Needs a debug build (cargo build) and
 # curl; talks only to an emulator it starts on 127.0.0.1. Usage: N=20 bench/reliability_rounds.sh
 set -u
 G=${G:-$(cd "$(dirname "$0")/.." && pwd)/target/debug/gapi}
@@ -42,7 +42,7 @@ spliced=0; right=0
 for r in $(seq $N); do
   head -c 300000 /dev/urandom > $D/v1.bin; head -c 300000 /dev/urandom > $D/v2.bin
   id=$($G drive files create --upload $D/v1.bin --endpoint $B/ | python3 -c 'import json,sys; print(json.load(sys.stdin)["id"])')
-  rm -f $D/dl.bin $D/dl.bin.part $D/dl.bin.part.meta
+  rm -f $D/dl.bin $D/dl.bin.*.part $D/dl.bin.part.meta
   fault "{\"match\":{\"method\":\"GET\",\"query_contains\":\"alt=media\"},\"times\":5,\"action\":{\"drop_after_bytes\":$(( (RANDOM % 200000) + 1000 ))}}"
   $G drive files get -p fileId=$id -o $D/dl.bin --endpoint $B/ >/dev/null 2>&1
   curl -s -X DELETE $B/__emulator/faults >/dev/null

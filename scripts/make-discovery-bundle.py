@@ -4,7 +4,8 @@
 The Python client ships every public Discovery document it knows (610 of them in 2.202.0).
 This script downloads that exact wheel from PyPI, minifies each document and compresses each
 one on its own with zstd and a shared dictionary, so gapi can decompress only the document it
-needs. Run it again to refresh the bundle:
+needs. It then runs make-search-index.py, whose output `gapi search` ranks. Run it again to
+refresh the bundle:
 
     pip install zstandard==0.25.0
     python3 scripts/make-discovery-bundle.py [--version 2.202.0]
@@ -115,6 +116,9 @@ def main():
             out.write(f)
     os.replace(args.out + ".tmp", args.out)
     print(f"wrote {args.out}: {os.path.getsize(args.out)} bytes", file=sys.stderr)
+    # The search index is derived from the bundle; keep the two in step.
+    subprocess.check_call([sys.executable, os.path.join(os.path.dirname(__file__), "make-search-index.py"),
+                           "--bundle", args.out])
 
 
 if __name__ == "__main__":

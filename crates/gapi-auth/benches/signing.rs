@@ -11,7 +11,7 @@
 
 use std::time::{Duration, Instant};
 
-use gapi_auth::service_account::{ServiceAccount, ServiceAccountKey};
+use gapi_auth::credentials::service_account::{ServiceAccount, ServiceAccountKey};
 
 const KEY_PEM: &str = include_str!("../tests/data/test-sa-key.pem");
 const RUNS: usize = 500;
@@ -56,15 +56,15 @@ fn main() {
     let key = ServiceAccountKey::from_json(&key_json).expect("the bench key parses");
     let account = ServiceAccount::builder(key.clone())
         .scopes(["https://www.googleapis.com/auth/drive"])
-        .build()
+        .build_provider()
         .expect("a service account");
     let subject = ServiceAccount::builder(key.clone())
         .scopes(["https://www.googleapis.com/auth/drive"])
         .subject("alice@example.com")
-        .build()
+        .build_provider()
         .expect("a delegating service account");
     let jwt_account = ServiceAccount::builder(key.clone())
-        .build()
+        .build_provider()
         .expect("a service account without scopes");
     let iat = 1_764_547_200; // fixed: the work per token does not depend on it
 

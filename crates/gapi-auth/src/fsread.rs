@@ -7,7 +7,7 @@ use std::io::Read;
 use std::path::Path;
 
 /// The largest client secrets or credentials file gapi reads (real ones are under 4 KiB).
-pub const MAX_SMALL_FILE: u64 = 1024 * 1024;
+pub(crate) const MAX_SMALL_FILE: u64 = 1024 * 1024;
 
 /// Why a small file could not be read.
 #[derive(Debug)]
@@ -87,6 +87,19 @@ pub(crate) fn something_exists(path: &Path) -> bool {
     std::fs::symlink_metadata(path).is_ok()
 }
 
+/// Opens `path` for reading without waiting for a writer should it have become a FIFO since it
+/// was looked at (`O_NONBLOCK`; no effect on the regular file it should be).
+fn open_nonblocking(path: &Path) -> std::io::Result<std::fs::File> {
+    let mut opts = std::fs::OpenOptions::new();
+    opts.read(true);
+    #[cfg(unix)]
+    {
+        use std::os::unix::fs::OpenOptionsExt as _;
+        opts.custom_flags(rustix::fs::OFlags::NONBLOCK.bits() as i32);
+    }
+    opts.open(path)
+}
+
 /// Reads `path` as UTF-8 text of at most [`MAX_SMALL_FILE`] bytes, without a leading BOM.
 pub(crate) fn read_small_text(path: &Path) -> Result<String, ReadError> {
     let meta = std::fs::metadata(path).map_err(|e| {
@@ -102,7 +115,7 @@ pub(crate) fn read_small_text(path: &Path) -> Result<String, ReadError> {
     if meta.len() > MAX_SMALL_FILE {
         return Err(ReadError::TooLarge(meta.len()));
     }
-    let file = std::fs::File::open(path).map_err(ReadError::Io)?;
+    let file = open_nonblocking(path).map_err(ReadError::Io)?;
     // The path may have been swapped between the two looks: check what was opened.
     let opened = file.metadata().map_err(ReadError::Io)?;
     if let Some(what) = kind_of(&opened) {

@@ -27,65 +27,53 @@
 //! # Ok(())
 //! # }
 //! ```
+//!
+//! # Where things live (bottom to top: each layer uses only the ones below it)
+//!
+//! * [`error`], profile names and the secret newtypes: the ground floor.
+//! * [`protocol`]: the OAuth wire (authorization URL, PKCE, token endpoint, scopes, JWT).
+//! * [`credentials`]: the [`Credentials`] handle, the [`Provider`] trait, the one token cache
+//!   and one module per credential type; every builder's `build()` returns `Credentials`.
+//! * the JSON formats (`client_secret.json`, credential files of every type), re-exported here.
+//! * [`store`]: profiles on disk (paths, locks, atomic writes) or in the OS keyring.
+//! * [`adc`]: Application Default Credentials in google-auth's order, and writing them.
+//! * [`select_credentials`]: the one rule saying which credentials a call runs with.
+//! * [`flow`]: the consent flows that make a user's credentials.
 #![deny(missing_docs)]
+#![warn(unreachable_pub)]
 
 pub mod adc;
-pub mod adc_login;
-pub mod authorized_user;
-pub mod aws;
-pub mod cache;
 pub mod credentials;
-pub mod credentials_file;
-pub mod default_credentials;
-pub mod diagnose;
-pub mod endpoints;
 pub mod error;
-pub mod external_account;
 pub mod flow;
-pub mod fsread;
-#[doc(hidden)]
-pub mod fuzzing;
-pub mod impersonated;
-pub mod jwt;
-pub mod keyring_store;
-pub mod metadata;
-pub mod pkce;
 pub mod protocol;
-pub mod provider;
-pub mod relogin;
-pub mod remedy;
-pub mod scopes;
-pub mod secret;
-pub mod secrets;
-pub mod select;
-pub mod service_account;
-pub mod static_token;
 pub mod store;
-pub mod timefmt;
-pub mod warnings;
 
-pub use adc::{adc_path, load_adc};
-pub use cache::TokenCache;
-pub use credentials::{Credentials, REFRESH_MARGIN};
-pub use endpoints::Endpoints;
-pub use error::{Error, ErrorKind, Result};
+mod files;
+mod fsread;
+mod profile;
+mod secret;
+mod select;
+mod warnings;
+
+pub use credentials::{
+    CredentialKind, CredentialSource, Credentials, LoadOptions, Provider, REFRESH_MARGIN, Token,
+};
+pub use error::{Error, ErrorKind, Remedy, Result};
+pub use files::client_secrets::{ClientKind, ClientSecrets};
 pub use flow::console::ConsoleOptions;
 pub use flow::device::{DeviceOptions, DevicePrompt};
 pub use flow::loopback::LocalServer;
 pub use flow::{InstalledFlow, OOB_REDIRECT_URI};
-pub use keyring_store::{KeyringMarker, StoreKind, probe_keyring};
+pub use profile::{DEFAULT_PROFILE, validate_profile};
+pub use protocol::endpoints::Endpoints;
+pub use protocol::scopes::expand_scope;
 pub use protocol::{
     DeviceAuthorization, RetryPolicy, TokenClient, TokenInfo, TokenResponse, default_http_client,
 };
-pub use provider::{CredentialKind, Provider, Token};
-pub use remedy::Remedy;
-pub use scopes::expand_scope;
 pub use secret::{
     AccessToken, ApiKey, Assertion, AuthorizationCode, ClientSecret, DeviceCode, IdToken,
     PkceVerifier, PrivateKeyPem, RefreshToken, State,
 };
-pub use secrets::{ClientKind, ClientSecrets};
-pub use select::{
-    CredentialSource, SelectOptions, Selected, select_credentials, select_credentials_with,
-};
-pub use store::{DEFAULT_PROFILE, FileStore, StoreLock, validate_profile};
+pub use select::{Selected, select_credentials, select_credentials_with};
+pub use store::{FileStore, KeyringMarker, StoreKind, StoreLock, probe_keyring};

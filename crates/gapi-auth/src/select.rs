@@ -7,95 +7,13 @@
 //! then gcloud's well-known file. New sources (service accounts, the metadata server, ...) are
 //! new [`CredentialSource`] variants tried in [`select_credentials`] after the ones here.
 
-use std::fmt;
-use std::path::{Path, PathBuf};
+use std::path::PathBuf;
 
-use crate::adc::adc_candidate;
-use crate::credentials::Credentials;
+use crate::adc::{find_default, gcloud_adc_path};
+use crate::credentials::{CredentialSource, Credentials, LoadOptions};
 use crate::error::{Error, ErrorKind, Result};
-use crate::fsread::{ReadError, read_small_text};
-use crate::store::{DEFAULT_PROFILE, FileStore};
-
-/// Where the selected credentials were read from (shown by `-v` and `gapi auth status`).
-#[derive(Debug, Clone, PartialEq, Eq)]
-#[non_exhaustive]
-pub enum CredentialSource {
-    /// A profile of the gapi store.
-    Profile {
-        /// The profile name.
-        name: String,
-        /// Its file.
-        path: PathBuf,
-    },
-    /// The file named by `$GOOGLE_APPLICATION_CREDENTIALS`.
-    AdcEnvVar {
-        /// The file the variable names.
-        path: PathBuf,
-    },
-    /// gcloud's well-known ADC file (`gcloud auth application-default login`).
-    GcloudAdc {
-        /// `.../gcloud/application_default_credentials.json`.
-        path: PathBuf,
-    },
-    /// An environment variable holding the credential itself (`GAPI_ACCESS_TOKEN`).
-    EnvironmentVariable {
-        /// The variable's name.
-        name: String,
-    },
-    /// The metadata server (GCE, GKE, Cloud Run).
-    MetadataServer {
-        /// Its `.../computeMetadata/v1/` root.
-        root: String,
-    },
-}
-
-impl CredentialSource {
-    /// The file the credentials were read from, when they came from one.
-    pub fn path(&self) -> Option<&Path> {
-        match self {
-            CredentialSource::Profile { path, .. }
-            | CredentialSource::AdcEnvVar { path }
-            | CredentialSource::GcloudAdc { path } => Some(path),
-            CredentialSource::MetadataServer { .. }
-            | CredentialSource::EnvironmentVariable { .. } => None,
-        }
-    }
-
-    /// The store profile, when the credentials came from one.
-    pub fn profile(&self) -> Option<&str> {
-        match self {
-            CredentialSource::Profile { name, .. } => Some(name),
-            _ => None,
-        }
-    }
-}
-
-impl fmt::Display for CredentialSource {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        match self {
-            CredentialSource::Profile { name, path } => {
-                write!(f, "profile `{name}` ({})", path.display())
-            }
-            CredentialSource::AdcEnvVar { path } => write!(
-                f,
-                "Application Default Credentials from GOOGLE_APPLICATION_CREDENTIALS ({})",
-                path.display()
-            ),
-            CredentialSource::GcloudAdc { path } => write!(
-                f,
-                "Application Default Credentials from gcloud ({})",
-                path.display()
-            ),
-            CredentialSource::EnvironmentVariable { name } => {
-                write!(f, "the {name} environment variable")
-            }
-            CredentialSource::MetadataServer { root } => write!(
-                f,
-                "Application Default Credentials from the metadata server ({root})"
-            ),
-        }
-    }
-}
+use crate::profile::DEFAULT_PROFILE;
+use crate::store::FileStore;
 
 /// Credentials together with where they came from.
 #[derive(Debug, Clone)]
@@ -104,18 +22,6 @@ pub struct Selected {
     pub credentials: Credentials,
     /// Where they were read from.
     pub source: CredentialSource,
-}
-
-/// What the selected credentials are asked for (for types that mint tokens themselves).
-#[derive(Debug, Clone, Default)]
-pub struct SelectOptions {
-    /// The HTTP client refreshes use (`None`: a default one).
-    pub http: Option<reqwest::Client>,
-    /// Scopes (full URLs) for service accounts, federation and the metadata server; each
-    /// type's default (`cloud-platform`) when empty. User credentials keep their grant.
-    pub scopes: Vec<String>,
-    /// Domain-wide delegation: the Workspace user a service account acts for.
-    pub subject: Option<String>,
 }
 
 /// Picks the credentials for a call.
@@ -132,7 +38,7 @@ pub async fn select_credentials(
     profile: Option<&str>,
     http: Option<reqwest::Client>,
 ) -> Result<Selected> {
-    let opts = SelectOptions {
+    let opts = LoadOptions {
         http,
         ..Default::default()
     };
@@ -141,13 +47,12 @@ pub async fn select_credentials(
 
 /// [`select_credentials`] with scopes and a delegation subject for the types that take them;
 /// Application Default Credentials are searched in exactly google-auth's order, all five file
-/// types, then the metadata server (see [`crate::default_credentials`]).
+/// types, then the metadata server (see [`crate::adc`]).
 pub async fn select_credentials_with(
     store: &FileStore,
     profile: Option<&str>,
-    opts: &SelectOptions,
+    opts: &LoadOptions,
 ) -> Result<Selected> {
-    let http = opts.http.clone();
     if let Some(name) = profile {
         return match store.load_with_options(name, opts).await? {
             Some(credentials) => Ok(chosen(credentials, store, name)),
@@ -162,19 +67,15 @@ pub async fn select_credentials_with(
             None => Err(no_profile(store, DEFAULT_PROFILE)),
         };
     }
-    let load = crate::credentials_file::LoadOptions {
-        scopes: opts.scopes.clone(),
-        subject: opts.subject.clone(),
-        http,
-    };
-    match crate::default_credentials::find_default(&load).await {
+    match find_default(opts).await {
         Ok(found) => Ok(announce(Selected {
             credentials: found.credentials,
             source: found.source,
         })),
-        Err(e) if e.kind() == ErrorKind::LoginRequired => {
-            Err(nothing_found(store, adc_candidate().map(|(_, p)| p)))
-        }
+        Err(e) if e.kind() == ErrorKind::LoginRequired => Err(nothing_found(
+            store,
+            gcloud_adc_path(&|name| std::env::var_os(name)),
+        )),
         Err(e) => Err(e),
     }
 }
@@ -202,8 +103,8 @@ fn no_profile(store: &FileStore, name: &str) -> Error {
             store.path_for(name).display()
         ),
     )
-    .with_remedy(crate::Remedy::LogIn {
-        profile: crate::Remedy::named_profile(name),
+    .with_remedy(crate::error::Remedy::LogIn {
+        profile: crate::profile::named(name),
         client_secrets_needed: true,
     })
 }
@@ -224,38 +125,7 @@ fn nothing_found(store: &FileStore, adc: Option<PathBuf>) -> Error {
             store.path_for(DEFAULT_PROFILE).display()
         ),
     )
-    .with_remedy(crate::Remedy::LogInOrCreateAdc {
+    .with_remedy(crate::error::Remedy::LogInOrCreateAdc {
         client_secrets_needed: true,
     })
-}
-
-/// Reads an ADC file; any failure names the file and where its path came from.
-pub(crate) fn read_adc_file(
-    path: &Path,
-    http: Option<reqwest::Client>,
-    from_env: bool,
-) -> Result<Credentials> {
-    let origin = if from_env {
-        "the file GOOGLE_APPLICATION_CREDENTIALS names"
-    } else {
-        "gcloud's Application Default Credentials file"
-    };
-    let fix = if from_env {
-        "point GOOGLE_APPLICATION_CREDENTIALS at a valid credentials file, or unset it"
-    } else {
-        "run `gcloud auth application-default login` to rewrite it, or remove it"
-    };
-    let broken = |reason: String| {
-        Error::new(
-            ErrorKind::Store,
-            format!("{origin}, {}, cannot be used: {reason}", path.display()),
-        )
-        .with_hint(fix)
-    };
-    let text = match read_small_text(path) {
-        Ok(text) => text,
-        Err(ReadError::NotFound(_)) => return Err(broken("it does not exist".into())),
-        Err(e) => return Err(broken(e.to_string())),
-    };
-    crate::store::parse_authorized_user(&text, http).map_err(broken)
 }

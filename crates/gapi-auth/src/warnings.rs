@@ -33,7 +33,7 @@ pub fn file_warnings(path: &Path) -> Vec<String> {
 }
 
 /// The enclosing git work tree of `path`, if any.
-pub fn git_work_tree(path: &Path) -> Option<std::path::PathBuf> {
+pub(crate) fn git_work_tree(path: &Path) -> Option<std::path::PathBuf> {
     let abs = std::path::absolute(path).ok()?;
     let mut dir = abs.parent();
     while let Some(d) = dir {

@@ -90,9 +90,10 @@ async fn concurrent_force_refresh_is_shared() {
 #[tokio::test]
 async fn invalid_grant_needs_login_without_retries() {
     let mock = Mock::start().await;
-    let creds =
-        Credentials::from_refresh_token(mock.token_client(), RefreshToken::new("1//revoked"))
-            .with_store(FileStore::new(tempfile::tempdir().unwrap().path()), "work");
+    let creds = FileStore::new(tempfile::tempdir().unwrap().path()).bind(
+        "work",
+        Credentials::from_refresh_token(mock.token_client(), RefreshToken::new("1//revoked")),
+    );
     let err = creds.access_token().await.unwrap_err();
     assert!(err.needs_login(), "{err:?}");
     assert!(!err.is_retryable());
@@ -107,12 +108,15 @@ async fn invalid_grant_needs_login_without_retries() {
             prompt_consent: false,
         })
     );
-    assert!(text.contains("log in again to profile `work`"), "{text}");
-    assert!(
-        !text.contains("gapi"),
-        "the library names no program: {text}"
-    );
-    assert!(!text.contains("1//revoked"));
+    let hint = err.hint().unwrap_or_default();
+    assert!(hint.contains("log in again to profile `work`"), "{hint}");
+    for said in [&text, &hint] {
+        assert!(
+            !said.contains("gapi"),
+            "the library names no program: {said}"
+        );
+        assert!(!said.contains("1//revoked"));
+    }
     assert_eq!(mock.token_requests.load(Ordering::SeqCst), 1);
 }
 

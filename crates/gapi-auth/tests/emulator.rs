@@ -116,7 +116,10 @@ async fn loopback_login_refresh_after_server_expiry_and_revoke() {
         ),
         "{err:?}"
     );
-    assert!(err.to_string().contains("log in again"), "{err}");
+    assert!(
+        err.hint().is_some_and(|h| h.contains("log in again")),
+        "{err:?}"
+    );
     emu.shutdown().await;
 }
 

@@ -8,7 +8,7 @@ use std::path::PathBuf;
 
 use base64::Engine as _;
 use base64::engine::general_purpose::URL_SAFE_NO_PAD;
-use gapi_auth::metadata::{ComputeMetadata, MetadataClient, MetadataConfig};
+use gapi_auth::credentials::metadata::{ComputeMetadata, MetadataClient, MetadataConfig};
 use gapi_auth::{CredentialKind, Provider};
 use gapi_emulator::{Emulator, EmulatorConfig};
 use ring::signature::{RSA_PKCS1_2048_8192_SHA256, RsaPublicKeyComponents};
@@ -63,7 +63,7 @@ async fn gapi_and_google_auth_use_the_emulator_metadata_server() {
         "{info}"
     );
     let id = creds.id_token("https://svc.example").await.unwrap();
-    let claims = gapi_auth::jwt::unverified_claims(id.secret()).unwrap();
+    let claims = gapi_auth::protocol::jwt::unverified_claims(id.secret()).unwrap();
     assert_eq!(claims["aud"], "https://svc.example");
     assert_eq!(claims["email"], ROBOT);
     assert_eq!(claims["email_verified"], true);
@@ -85,7 +85,7 @@ async fn gapi_and_google_auth_use_the_emulator_metadata_server() {
     .unwrap();
     assert!(verifies_with_jwks(id.secret(), &jwks), "metadata ID token");
     let mut forged: Vec<&str> = id.secret().split('.').collect();
-    let other = gapi_auth::jwt::unverified_claims(id.secret())
+    let other = gapi_auth::protocol::jwt::unverified_claims(id.secret())
         .map(|mut c| {
             c.insert("aud".into(), "https://evil.example".into());
             URL_SAFE_NO_PAD.encode(serde_json::Value::Object(c).to_string())

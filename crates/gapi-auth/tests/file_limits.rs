@@ -4,8 +4,8 @@
 
 use std::path::Path;
 
-use gapi_auth::credentials_file::{LoadOptions, load_file};
-use gapi_auth::service_account::ServiceAccountKey;
+use gapi_auth::credentials::external_account::ExternalAccountBuilder;
+use gapi_auth::credentials::service_account::ServiceAccountKey;
 use gapi_auth::{Credentials, ErrorKind};
 
 const KEY_PEM: &str = include_str!("data/test-sa-key.pem");
@@ -16,7 +16,7 @@ fn errors(path: &Path) -> Vec<(ErrorKind, String)> {
     let user = Credentials::from_authorized_user_file(path, None)
         .map(|_| ())
         .unwrap_err();
-    let any = load_file(path, &LoadOptions::default())
+    let any = Credentials::from_file(path, Vec::<String>::new())
         .map(|_| ())
         .unwrap_err();
     [sa, user, any]
@@ -74,7 +74,7 @@ fn real_files_still_load() {
         ServiceAccountKey::from_file(&key).unwrap().client_email,
         "sa@p.iam.gserviceaccount.com"
     );
-    assert!(load_file(&key, &LoadOptions::default()).is_ok());
+    assert!(Credentials::from_file(&key, Vec::<String>::new()).is_ok());
     let user = dir.path().join("user.json");
     std::fs::write(
         &user,
@@ -85,4 +85,79 @@ fn real_files_still_load() {
     )
     .unwrap();
     assert!(Credentials::from_authorized_user_file(&user, None).is_ok());
+}
+
+/// The error of reading an `external_account` subject token from `path` (its
+/// `credential_source.file`); the token URL is never reached (nothing listens there).
+async fn subject_token_error(path: &Path) -> (ErrorKind, String) {
+    let config = serde_json::json!({
+        "type": "external_account",
+        "audience": "//iam.googleapis.com/projects/1/locations/global/workloadIdentityPools/p/providers/q",
+        "subject_token_type": "urn:ietf:params:oauth:token-type:jwt",
+        "token_url": "http://127.0.0.1:9/token",
+        "credential_source": {"file": path},
+    });
+    let creds = ExternalAccountBuilder::from_json(config)
+        .unwrap()
+        .build_provider()
+        .unwrap();
+    let e = creds.subject_token().await.map(|_| ()).unwrap_err();
+    (e.kind(), e.to_string())
+}
+
+async fn assert_subject_refused(path: &Path, why: &str) {
+    let (kind, message) = subject_token_error(path).await;
+    assert_eq!(kind, ErrorKind::Io, "{message}");
+    assert!(message.contains(&path.display().to_string()), "{message}");
+    assert!(message.contains(why), "{message}");
+}
+
+/// A subject-token file is read like every other credential file: a huge one is refused
+/// (earlier versions read all of it; `/dev/zero` never ends).
+#[tokio::test]
+async fn a_huge_subject_token_file_is_refused() {
+    let dir = tempfile::tempdir().unwrap();
+    let big = dir.path().join("token.txt");
+    std::fs::File::create(&big)
+        .unwrap()
+        .set_len(64 << 20)
+        .unwrap();
+    assert_subject_refused(&big, "larger than the 1048576 bytes").await;
+}
+
+/// `/dev/zero`, a FIFO (no writer: opening it would block) and a folder as the subject-token
+/// file are refused without reading; a real token file still works.
+#[cfg(unix)]
+#[tokio::test]
+async fn subject_token_devices_fifos_and_folders_are_refused() {
+    assert_subject_refused(Path::new("/dev/zero"), "it is a device, not a regular file").await;
+    let dir = tempfile::tempdir().unwrap();
+    let fifo = dir.path().join("token.fifo");
+    assert!(
+        std::process::Command::new("mkfifo")
+            .arg(&fifo)
+            .status()
+            .unwrap()
+            .success()
+    );
+    assert_subject_refused(&fifo, "named pipe (FIFO)").await;
+    assert_subject_refused(dir.path(), "a directory").await;
+
+    let real = dir.path().join("token.txt");
+    std::fs::write(&real, "\u{feff}the-subject-token\n").unwrap();
+    let config = serde_json::json!({
+        "type": "external_account",
+        "audience": "//iam.googleapis.com/projects/1/locations/global/workloadIdentityPools/p/providers/q",
+        "subject_token_type": "urn:ietf:params:oauth:token-type:jwt",
+        "token_url": "http://127.0.0.1:9/token",
+        "credential_source": {"file": real},
+    });
+    let creds = ExternalAccountBuilder::from_json(config)
+        .unwrap()
+        .build_provider()
+        .unwrap();
+    assert_eq!(
+        creds.subject_token().await.unwrap().secret(),
+        "the-subject-token"
+    );
 }

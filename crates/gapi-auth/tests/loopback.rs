@@ -152,7 +152,7 @@ async fn access_denied_ends_with_clear_error() {
         .unwrap_err();
     assert!(err.is_access_denied(), "{err:?}");
     assert_eq!(err.oauth_error_code(), Some("access_denied"));
-    assert!(err.to_string().contains("hint:"), "{err}");
+    assert!(err.hint().is_some_and(|h| !h.is_empty()), "{err:?}");
     let page = pages.recv().await.unwrap().unwrap();
     assert_eq!(page.status, 400);
     assert!(page.body.contains("access_denied"));

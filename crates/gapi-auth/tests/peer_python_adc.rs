@@ -12,8 +12,8 @@ use std::collections::BTreeMap;
 use std::ffi::OsString;
 use std::path::{Path, PathBuf};
 
-use gapi_auth::credentials_file::LoadOptions;
-use gapi_auth::default_credentials::find_default_with;
+use gapi_auth::LoadOptions;
+use gapi_auth::adc::find_default_with;
 use serde_json::{Value, json};
 
 fn python() -> PathBuf {
@@ -276,6 +276,13 @@ async fn adc_picks_the_same_credentials_as_google_auth() {
             ],
         ),
         ("gcloud file under HOME", "authorized_user", vec![]),
+        (
+            // google-auth reads an empty CLOUDSDK_CONFIG as the current directory (here none
+            // holds an ADC file), never as "unset, so HOME's".
+            "empty CLOUDSDK_CONFIG is the current directory, not HOME",
+            "error",
+            vec![("CLOUDSDK_CONFIG", "")],
+        ),
         (
             "broken gcloud file is an error",
             "error",

@@ -14,9 +14,8 @@ use std::collections::BTreeMap;
 use std::path::{Path, PathBuf};
 use std::sync::Arc;
 
-use gapi_auth::Credentials;
-use gapi_auth::aws::{AwsSecurityCredentials, signed_request};
-use gapi_auth::external_account::ExternalAccountBuilder;
+use gapi_auth::credentials::external_account::ExternalAccountBuilder;
+use gapi_auth::credentials::external_account::aws::{AwsSecurityCredentials, signed_request};
 use gapi_emulator::{Emulator, EmulatorConfig, RunningEmulator};
 use serde_json::{Value, json};
 
@@ -165,8 +164,7 @@ async fn gapi_token(file: &Value, env: BTreeMap<String, String>) -> gapi_auth::R
         .env(lookup)
         .scopes(["https://www.googleapis.com/auth/cloud-platform"])
         .build()?;
-    let creds = Credentials::from_provider(Arc::new(ea));
-    Ok(creds.access_token().await?.secret().to_string())
+    Ok(ea.access_token().await?.secret().to_string())
 }
 
 #[tokio::test(flavor = "multi_thread")]
@@ -369,7 +367,7 @@ async fn gapi_takes_region_and_credentials_from_imdsv2() {
     let ea = ExternalAccountBuilder::from_json(cfg)
         .unwrap()
         .env(Arc::new(|_: &str| None))
-        .build()
+        .build_provider()
         .unwrap();
     let subject = ea.subject_token().await.unwrap();
     let decoded: String = form_urlencoded::parse(format!("t={}", subject.secret()).as_bytes())

@@ -218,7 +218,7 @@ async fn python_google_auth_refreshes_the_file_gapi_wrote() {
     assert!(
         saved["refresh_token_obtained_at"]
             .as_str()
-            .and_then(gapi_auth::timefmt::parse_expiry)
+            .and_then(gapi_auth::protocol::timefmt::parse_expiry)
             .is_some(),
         "{saved}"
     );

@@ -14,8 +14,8 @@ use std::ffi::OsString;
 use std::path::{Path, PathBuf};
 
 use gapi_auth::CredentialKind;
-use gapi_auth::credentials_file::LoadOptions;
-use gapi_auth::default_credentials::find_default_with;
+use gapi_auth::LoadOptions;
+use gapi_auth::adc::find_default_with;
 use gapi_emulator::{Emulator, EmulatorConfig, RunningEmulator};
 use serde_json::{Value, json};
 
@@ -312,15 +312,12 @@ async fn executable_sourced_subject_tokens_work_for_both() {
     // gapi: the provider itself (ADC's injectable environment does not reach the executable
     // switch, which reads the process environment, so it is set on the builder).
     let file: Value = serde_json::from_slice(&std::fs::read(&path).unwrap()).unwrap();
-    let ea = gapi_auth::external_account::ExternalAccountBuilder::from_json(file)
+    let ea = gapi_auth::credentials::external_account::ExternalAccountBuilder::from_json(file)
         .unwrap()
         .allow_executables(true)
         .scopes([CLOUD])
         .build()
         .unwrap();
-    let ours = gapi_auth::Credentials::from_provider(std::sync::Arc::new(ea))
-        .access_token()
-        .await
-        .unwrap();
+    let ours = ea.access_token().await.unwrap();
     assert_eq!(username(&emu, ours.secret()).await, principal);
 }

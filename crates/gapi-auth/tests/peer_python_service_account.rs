@@ -11,7 +11,7 @@ mod google_mock;
 use std::path::PathBuf;
 use std::process::{Command, Stdio};
 
-use gapi_auth::service_account::{ServiceAccount, ServiceAccountKey};
+use gapi_auth::credentials::service_account::{ServiceAccount, ServiceAccountKey};
 use google_mock::{KEY_ID, SA_EMAIL, key_json};
 
 const TOKEN_URI: &str = "https://oauth2.googleapis.com/token";
@@ -63,7 +63,7 @@ fn creds(scopes: &[&str], subject: Option<&str>) -> ServiceAccount {
     if let Some(s) = subject {
         b = b.subject(s);
     }
-    b.build().unwrap()
+    b.build_provider().unwrap()
 }
 
 const IAT: i64 = 1_795_629_600;
@@ -98,7 +98,7 @@ fn self_signed_and_id_token_jwts_equal_google_auth() {
     // ID-token assertion: same claims google-auth's IDTokenCredentials signs.
     let k = ServiceAccountKey::from_json(&key_json(TOKEN_URI)).unwrap();
     let signer = k.signer().unwrap();
-    let claims = gapi_auth::jwt::Claims::new()
+    let claims = gapi_auth::protocol::jwt::Claims::new()
         .set("iat", IAT)
         .set("exp", IAT + 3600)
         .set("iss", SA_EMAIL)

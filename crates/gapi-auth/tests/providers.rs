@@ -4,18 +4,15 @@
 
 mod google_mock;
 
-use std::sync::Arc;
-
-use gapi_auth::external_account::{ExternalAccountBuilder, ExternalAuthorizedUser};
-use gapi_auth::impersonated::{Impersonated, parse_chain};
-use gapi_auth::metadata::{ComputeMetadata, MetadataClient, MetadataConfig};
-use gapi_auth::service_account::{ServiceAccount, ServiceAccountKey};
-use gapi_auth::static_token::StaticAccessToken;
-use gapi_auth::{AccessToken, CredentialKind, Provider, TokenCache};
+use gapi_auth::credentials::external_account::{ExternalAccountBuilder, ExternalAuthorizedUser};
+use gapi_auth::credentials::impersonated::{Impersonated, parse_chain};
+use gapi_auth::credentials::metadata::{ComputeMetadata, MetadataClient, MetadataConfig};
+use gapi_auth::credentials::service_account::{ServiceAccount, ServiceAccountKey};
+use gapi_auth::{AccessToken, CredentialKind, Credentials, Provider};
 use google_mock::*;
 use serde_json::{Value, json};
 
-fn sa(mock: &Mock) -> gapi_auth::service_account::ServiceAccountBuilder {
+fn sa(mock: &Mock) -> gapi_auth::credentials::service_account::ServiceAccountBuilder {
     let key = ServiceAccountKey::from_json(&key_json(&format!("{}/token", mock.base))).unwrap();
     ServiceAccount::builder(key)
 }
@@ -27,9 +24,8 @@ async fn service_account_grant_is_signed_and_cached() {
         .scopes(["https://www.googleapis.com/auth/drive"])
         .build()
         .unwrap();
-    let cache = TokenCache::new(Arc::new(creds.clone()));
-    assert_eq!(cache.access_token().await.unwrap().secret(), "sa-token-1");
-    assert_eq!(cache.access_token().await.unwrap().secret(), "sa-token-1");
+    assert_eq!(creds.access_token().await.unwrap().secret(), "sa-token-1");
+    assert_eq!(creds.access_token().await.unwrap().secret(), "sa-token-1");
     let s = mock.state.lock().unwrap();
     assert_eq!(s.token_forms.len(), 1, "the second call used the cache");
     let form = &s.token_forms[0];
@@ -54,7 +50,10 @@ async fn service_account_grant_is_signed_and_cached() {
 #[tokio::test]
 async fn domain_wide_delegation_sends_sub_and_explains_refusal() {
     let mock = start().await;
-    let creds = sa(&mock).subject("alice@example.com").build().unwrap();
+    let creds = sa(&mock)
+        .subject("alice@example.com")
+        .build_provider()
+        .unwrap();
     creds.fetch_token().await.unwrap();
     let assertion = mock.state.lock().unwrap().token_forms[0]["assertion"].clone();
     let (_, claims) = verify_jwt(&assertion, &mock.public_key).unwrap();
@@ -65,10 +64,17 @@ async fn domain_wide_delegation_sends_sub_and_explains_refusal() {
     );
     assert_eq!(creds.account().as_deref(), Some("alice@example.com"));
 
-    let refused = sa(&mock).subject("nobody@elsewhere.com").build().unwrap();
+    let refused = sa(&mock)
+        .subject("nobody@elsewhere.com")
+        .build_provider()
+        .unwrap();
     let e = refused.fetch_token().await.unwrap_err();
     assert_eq!(e.oauth_error_code(), Some("unauthorized_client"));
-    assert!(e.to_string().contains("domain-wide delegation"), "{e}");
+    assert!(
+        e.hint()
+            .is_some_and(|h| h.contains("domain-wide delegation")),
+        "{e:?}"
+    );
 }
 
 #[tokio::test]
@@ -76,7 +82,7 @@ async fn self_signed_jwt_needs_no_request() {
     let mock = start().await;
     let creds = sa(&mock)
         .self_signed_jwt(Some("https://drive.googleapis.com/".into()))
-        .build()
+        .build_provider()
         .unwrap();
     let t = creds.fetch_token().await.unwrap();
     let (_, claims) = verify_jwt(t.access_token.secret(), &mock.public_key).unwrap();
@@ -98,9 +104,9 @@ async fn self_signed_jwt_needs_no_request() {
 #[tokio::test]
 async fn service_account_id_token() {
     let mock = start().await;
-    let creds = sa(&mock).build().unwrap();
+    let creds = sa(&mock).build_provider().unwrap();
     let id = creds.id_token("https://my-service.run.app").await.unwrap();
-    let claims = gapi_auth::jwt::unverified_claims(id.secret()).unwrap();
+    let claims = gapi_auth::protocol::jwt::unverified_claims(id.secret()).unwrap();
     assert_eq!(claims["aud"], "https://my-service.run.app");
     let form = mock.state.lock().unwrap().token_forms[0].clone();
     let (_, c) = verify_jwt(&form["assertion"], &mock.public_key).unwrap();
@@ -112,7 +118,9 @@ async fn service_account_id_token() {
 fn keys_never_show_in_debug_or_errors() {
     let key =
         ServiceAccountKey::from_json(&key_json("https://oauth2.googleapis.com/token")).unwrap();
-    let creds = ServiceAccount::builder(key.clone()).build().unwrap();
+    let creds = ServiceAccount::builder(key.clone())
+        .build_provider()
+        .unwrap();
     for text in [
         format!("{key:?}"),
         format!("{creds:?}"),
@@ -142,15 +150,18 @@ fn world_readable_key_file_is_warned_about() {
     let p = dir.path().join("key.json");
     std::fs::write(&p, key_json("https://oauth2.googleapis.com/token")).unwrap();
     std::fs::set_permissions(&p, std::fs::Permissions::from_mode(0o644)).unwrap();
-    let w = gapi_auth::warnings::file_warnings(&p);
+    let w = gapi_auth::store::file_warnings(&p);
     assert!(w.iter().any(|m| m.contains("chmod 600")), "{w:?}");
     assert!(ServiceAccountKey::from_file(&p).is_ok());
 }
 
-fn impersonate(mock: &Mock, chain: &str) -> gapi_auth::impersonated::ImpersonatedBuilder {
-    let source = StaticAccessToken::new(AccessToken::new("user-token")).unwrap();
+fn impersonate(
+    mock: &Mock,
+    chain: &str,
+) -> gapi_auth::credentials::impersonated::ImpersonatedBuilder {
+    let source = Credentials::from_access_token(AccessToken::new("user-token")).unwrap();
     let (target, delegates) = parse_chain(chain).unwrap();
-    Impersonated::builder(Arc::new(source), target, delegates)
+    Impersonated::builder(source, target, delegates)
         .iam_endpoint(format!("{}/v1/", mock.base))
         .token_uri(format!("{}/token", mock.base))
 }
@@ -164,7 +175,7 @@ async fn impersonation_through_a_delegation_chain() {
     )
     .scopes(["https://www.googleapis.com/auth/drive"])
     .lifetime(std::time::Duration::from_secs(600))
-    .build()
+    .build_provider()
     .unwrap();
     let t = creds.fetch_token().await.unwrap();
     assert_eq!(
@@ -189,7 +200,7 @@ async fn impersonation_plus_delegation_signs_with_iam_then_grants() {
     let creds = impersonate(&mock, "target@p.iam.gserviceaccount.com")
         .subject("alice@example.com")
         .scopes(["https://www.googleapis.com/auth/gmail.readonly"])
-        .build()
+        .build_provider()
         .unwrap();
     let t = creds.fetch_token().await.unwrap();
     assert!(t.access_token.secret().starts_with("sa-token-"));
@@ -216,15 +227,15 @@ async fn impersonation_denied_names_the_role() {
     let mock = start().await;
     mock.state.lock().unwrap().deny_iam = true;
     let creds = impersonate(&mock, "target@p.iam.gserviceaccount.com")
-        .build()
+        .build_provider()
         .unwrap();
     let e = creds.fetch_token().await.unwrap_err();
     assert_eq!(e.status(), Some(403));
     assert!(e.to_string().contains("PERMISSION_DENIED"), "{e}");
     assert!(
-        e.to_string()
-            .contains("roles/iam.serviceAccountTokenCreator"),
-        "{e}"
+        e.hint()
+            .is_some_and(|h| h.contains("roles/iam.serviceAccountTokenCreator")),
+        "{e:?}"
     );
 }
 
@@ -232,11 +243,11 @@ async fn impersonation_denied_names_the_role() {
 async fn impersonated_id_token() {
     let mock = start().await;
     let creds = impersonate(&mock, "target@p.iam.gserviceaccount.com")
-        .build()
+        .build_provider()
         .unwrap();
     let id = creds.id_token("aud-1").await.unwrap();
     assert_eq!(
-        gapi_auth::jwt::unverified_claims(id.secret()).unwrap()["aud"],
+        gapi_auth::protocol::jwt::unverified_claims(id.secret()).unwrap()["aud"],
         "aud-1"
     );
     let s = mock.state.lock().unwrap();
@@ -269,7 +280,7 @@ async fn metadata_server_tokens_identity_and_project() {
     assert!(t.expires_at.is_some());
     let id = creds.id_token("https://svc").await.unwrap();
     assert_eq!(
-        gapi_auth::jwt::unverified_claims(id.secret()).unwrap()["aud"],
+        gapi_auth::protocol::jwt::unverified_claims(id.secret()).unwrap()["aud"],
         "https://svc"
     );
     let paths = mock.state.lock().unwrap().metadata_paths.clone();
@@ -342,7 +353,7 @@ async fn identity_pool_file_source_exchanges_at_sts() {
     let creds = ExternalAccountBuilder::from_json(external(&mock, json!({"file": f}), false))
         .unwrap()
         .scopes(["https://www.googleapis.com/auth/devstorage.read_only"])
-        .build()
+        .build_provider()
         .unwrap();
     let t = creds.fetch_token().await.unwrap();
     assert!(t.access_token.secret().starts_with("sts-token-"));
@@ -373,7 +384,7 @@ async fn identity_pool_url_source_json_format_then_impersonation() {
                         "format": {"type": "json", "subject_token_field_name": "value"}});
     let creds = ExternalAccountBuilder::from_json(external(&mock, source, true))
         .unwrap()
-        .build()
+        .build_provider()
         .unwrap();
     assert_eq!(creds.account().as_deref(), Some(SA_EMAIL));
     let t = creds.fetch_token().await.unwrap();
@@ -411,7 +422,7 @@ async fn executable_source_runs_only_when_allowed() {
     let denied = ExternalAccountBuilder::from_json(cfg.clone())
         .unwrap()
         .allow_executables(false)
-        .build()
+        .build_provider()
         .unwrap();
     let e = denied.fetch_token().await.unwrap_err();
     assert!(e.to_string().contains("executable"), "{e}");
@@ -427,7 +438,7 @@ async fn executable_source_runs_only_when_allowed() {
     let allowed = ExternalAccountBuilder::from_json(cfg)
         .unwrap()
         .allow_executables(true)
-        .build()
+        .build_provider()
         .unwrap();
     assert!(
         allowed

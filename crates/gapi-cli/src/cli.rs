@@ -4,26 +4,37 @@
 //! else is an API call, `gapi <api>[:<version>] <resource>... <method> [flags]`, whose words are
 //! only known once the API's Discovery document is loaded, so its flags are parsed by
 //! [`CallArgs`] and its words resolved against the document in `commands::api`.
+//!
+//! The global options ([`GlobalArgs`]) are defined once and read once: [`parse`] moves those
+//! given before the command or API name behind its words, so the same clap parse reads every
+//! one of them wherever it stood.
 
 use std::ffi::OsString;
 use std::path::PathBuf;
 
+use clap::error::ErrorKind;
 use clap::{Args, CommandFactory, Parser, Subcommand, ValueEnum};
 
-/// Options that apply to every command.
-#[derive(Debug, Clone, Args, Default)]
+/// Options that apply to every command: the one definition of the global options.
+///
+/// They may stand before the command or API name (`gapi --profile work drive files list`) or
+/// after it (`gapi drive files list --profile work`): [`parse`] moves every one given before
+/// the name behind the command's own words, so a single clap parse at the command's level
+/// reads them all, whatever flag is added here later. Giving one in both places is an error
+/// (two different accounts, one of them silently dropped, is the failure this prevents).
+#[derive(Debug, Clone, Args, Default, PartialEq)]
 pub struct GlobalArgs {
     /// Credentials profile to use (stored as credentials/<PROFILE>.json).
     #[arg(long, global = true, env = "GAPI_PROFILE", default_value = "default")]
     pub profile: String,
     /// Replace the API's rootUrl (plain, upload and batch URLs), e.g. an emulator's address.
-    #[arg(long, global = true, env = "GAPI_ENDPOINT", value_name = "URL")]
+    #[arg(long, global = true, env = "GAPI_ENDPOINT", value_name = "URL", value_parser = non_empty)]
     pub endpoint: Option<String>,
     /// Send requests without credentials (public data, or an emulator that needs none).
     #[arg(long, global = true)]
     pub anonymous: bool,
     /// Bill requests to this Google Cloud project (x-goog-user-project).
-    #[arg(long, global = true, value_name = "ID")]
+    #[arg(long, global = true, value_name = "ID", value_parser = non_empty)]
     pub quota_project: Option<String>,
     /// Act as this service account through the IAM Credentials API (a chain SA1,SA2,TARGET:
     /// each member holds the Token Creator role on the next; the last is the target).
@@ -31,11 +42,12 @@ pub struct GlobalArgs {
         long,
         global = true,
         env = "GAPI_IMPERSONATE_SERVICE_ACCOUNT",
-        value_name = "SA[,SA...]"
+        value_name = "SA[,SA...]",
+        value_parser = non_empty
     )]
     pub impersonate_service_account: Option<String>,
     /// Domain-wide delegation: the Workspace user a service account (key or impersonated) acts for.
-    #[arg(long, global = true, value_name = "EMAIL")]
+    #[arg(long, global = true, value_name = "EMAIL", value_parser = non_empty)]
     pub subject: Option<String>,
     /// Call with this API key (sent as x-goog-api-key) instead of OAuth credentials.
     #[arg(
@@ -43,38 +55,241 @@ pub struct GlobalArgs {
         global = true,
         env = "GAPI_API_KEY",
         value_name = "KEY",
-        hide_env_values = true
+        hide_env_values = true,
+        value_parser = api_key
     )]
-    pub api_key: Option<String>,
+    pub api_key: Option<gapi_client::SecretString>,
     /// More logging on stderr (-v steps, -vv debug, -vvv trace); secrets are always redacted.
     #[arg(short, long, global = true, action = clap::ArgAction::Count)]
     pub verbose: u8,
-    /// Whether `--profile` or `GAPI_PROFILE` named the profile (false: the default was
-    /// assumed, so Application Default Credentials may stand in when it does not exist).
+    /// Where each global option that was given came from (its flag or its environment
+    /// variable), by argument id: a named profile is told from the assumed default, and
+    /// errors about conflicting options say what to drop or unset.
     #[arg(skip)]
-    pub profile_explicit: bool,
+    pub origins: std::collections::BTreeMap<String, Origin>,
+}
+
+/// Where a global option's value came from.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Origin {
+    /// The command line (`--profile`).
+    Flag(String),
+    /// An environment variable (`GAPI_PROFILE`).
+    Env(String),
+}
+
+impl std::fmt::Display for Origin {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        match self {
+            Origin::Flag(flag) => f.write_str(flag),
+            Origin::Env(var) => write!(f, "the {var} environment variable"),
+        }
+    }
 }
 
 impl GlobalArgs {
     /// The profile that was asked for, or None when none was named.
     pub fn profile_request(&self) -> Option<&str> {
-        self.profile_explicit.then_some(self.profile.as_str())
+        self.origins
+            .contains_key("profile")
+            .then_some(self.profile.as_str())
+    }
+
+    /// Where the option with clap id `id` came from, when it was given at all.
+    pub fn origin(&self, id: &str) -> Option<&Origin> {
+        self.origins.get(id)
     }
 }
 
-/// Whether `id` was given on the command line or through its environment variable, in
-/// `matches` or the subcommand matches under it.
-fn given(matches: &clap::ArgMatches, id: &str) -> bool {
+/// An option value that must say something: `--subject ""` would otherwise mean "no subject"
+/// and run the call as the service account itself.
+fn non_empty(value: &str) -> Result<String, String> {
+    if value.trim().is_empty() {
+        return Err("the value is empty".into());
+    }
+    Ok(value.to_string())
+}
+
+/// `--api-key`: kept in a type whose Debug never shows it.
+fn api_key(value: &str) -> Result<gapi_client::SecretString, String> {
+    non_empty(value).map(gapi_client::SecretString::new)
+}
+
+/// The clap command holding only the global options (their one definition).
+fn global_command() -> clap::Command {
+    GlobalArgs::augment_args(clap::Command::new("gapi"))
+}
+
+/// `cmd` with every global option whose environment variable is set but empty reading it as
+/// unset (`GAPI_API_KEY= gapi ...` is how a variable is switched off); an empty value on the
+/// command line stays an error.
+fn empty_env_is_unset(mut cmd: clap::Command) -> clap::Command {
+    for arg in global_command().get_arguments() {
+        let empty = arg
+            .get_env()
+            .and_then(std::env::var_os)
+            .is_some_and(|v| v.to_string_lossy().trim().is_empty());
+        if empty {
+            cmd = cmd.mut_arg(arg.get_id().clone(), |a| a.env(None::<&str>));
+        }
+    }
+    cmd
+}
+
+/// Records in `global.origins` where each global option of `matches` (the parse of the
+/// command's own level, which reads every global) came from.
+fn record_origins(global: &mut GlobalArgs, matches: &clap::ArgMatches) {
     use clap::parser::ValueSource;
-    let here = matches!(
-        matches
+    for arg in global_command().get_arguments() {
+        let id = arg.get_id().as_str();
+        let source = matches
             .try_get_raw(id)
             .ok()
             .flatten()
-            .and(matches.value_source(id)),
-        Some(ValueSource::CommandLine | ValueSource::EnvVariable)
-    );
-    here || matches.subcommand().is_some_and(|(_, sub)| given(sub, id))
+            .and(matches.value_source(id));
+        let origin = match source {
+            Some(ValueSource::CommandLine) => Origin::Flag(match arg.get_long() {
+                Some(long) => format!("--{long}"),
+                None => format!("-{}", arg.get_short().unwrap_or('?')),
+            }),
+            Some(ValueSource::EnvVariable) => Origin::Env(
+                arg.get_env()
+                    .map(|e| e.to_string_lossy().into_owned())
+                    .unwrap_or_default(),
+            ),
+            _ => continue,
+        };
+        global.origins.insert(id.to_string(), origin);
+    }
+}
+
+/// The matches of the innermost subcommand (where a fixed command's globals are read).
+fn innermost(matches: &clap::ArgMatches) -> &clap::ArgMatches {
+    match matches.subcommand() {
+        Some((_, sub)) => innermost(sub),
+        None => matches,
+    }
+}
+
+/// Splits `args` (without the program name) into the global options that stand before the
+/// command or API name, and the rest (from that name on). Which tokens are global options
+/// comes from [`GlobalArgs`]'s own definition: a long name (`--profile`, `--profile=x`, with
+/// its value when it takes one), or a cluster of global short flags (`-vv`).
+fn split_leading_globals(args: &[OsString]) -> (Vec<OsString>, Vec<OsString>) {
+    let command = global_command();
+    let globals: Vec<&clap::Arg> = command.get_arguments().collect();
+    let takes_value = |a: &clap::Arg| a.get_action().takes_values();
+    let mut i = 0;
+    while let Some(token) = args.get(i).and_then(|t| t.to_str()) {
+        let consumed = if let Some(long) = token.strip_prefix("--") {
+            let (name, inline) = match long.split_once('=') {
+                Some((n, _)) => (n, true),
+                None => (long, false),
+            };
+            match globals
+                .iter()
+                .find(|a| !name.is_empty() && a.get_long() == Some(name))
+            {
+                Some(a) if takes_value(a) && !inline => 2,
+                Some(_) => 1,
+                None => 0,
+            }
+        } else if let Some(shorts) = token.strip_prefix('-').filter(|s| !s.is_empty()) {
+            // Every character must be a global short flag; one taking a value takes the rest
+            // of the cluster, or the next token.
+            let mut n = 0;
+            for (at, c) in shorts.char_indices() {
+                match globals.iter().find(|a| a.get_short() == Some(c)) {
+                    Some(a) if takes_value(a) => {
+                        n = if at + c.len_utf8() == shorts.len() {
+                            2
+                        } else {
+                            1
+                        };
+                        break;
+                    }
+                    Some(_) => n = 1,
+                    None => {
+                        n = 0;
+                        break;
+                    }
+                }
+            }
+            n
+        } else {
+            0
+        };
+        if consumed == 0 {
+            break;
+        }
+        i += consumed;
+    }
+    let i = i.min(args.len());
+    (args[..i].to_vec(), args[i..].to_vec())
+}
+
+/// The command line with every global option given before the command or API name moved
+/// behind the command's own words (before a `--`, if there is one), so that clap reads all
+/// globals once, at the command's level: one parse, one rule, for every global option.
+fn move_leading_globals(args: &[OsString]) -> Vec<OsString> {
+    let Some((program, rest)) = args.split_first() else {
+        return args.to_vec();
+    };
+    let (leading, rest) = split_leading_globals(rest);
+    // Nothing to move, or nothing to move it behind (clap says what is missing), or clap's
+    // own `help` subcommand (which takes no options).
+    if leading.is_empty() || rest.is_empty() || rest[0] == "help" {
+        return args.to_vec();
+    }
+    let at = rest
+        .iter()
+        .skip(1)
+        .position(|t| t == "--")
+        .map(|p| p + 1)
+        .unwrap_or(rest.len());
+    let mut out = Vec::with_capacity(args.len());
+    out.push(program.clone());
+    out.extend_from_slice(&rest[..at]);
+    out.extend(leading);
+    out.extend_from_slice(&rest[at..]);
+    out
+}
+
+/// A global option given both before and after the command name, for a clear error (clap's
+/// own says only that it was given twice).
+fn given_twice(args: &[OsString]) -> Option<String> {
+    let (leading, rest) = split_leading_globals(args.get(1..).unwrap_or_default());
+    let before = global_command()
+        .no_binary_name(true)
+        .ignore_errors(true)
+        .try_get_matches_from(&leading)
+        .ok()?;
+    let rest: Vec<&str> = rest
+        .iter()
+        .take_while(|t| *t != "--")
+        .filter_map(|t| t.to_str())
+        .collect();
+    for arg in global_command().get_arguments() {
+        let id = arg.get_id().as_str();
+        if matches!(arg.get_action(), clap::ArgAction::Count)
+            || before.value_source(id) != Some(clap::parser::ValueSource::CommandLine)
+        {
+            continue;
+        }
+        let Some(long) = arg.get_long() else { continue };
+        let flag = format!("--{long}");
+        if rest
+            .iter()
+            .any(|t| *t == flag || t.starts_with(&format!("{flag}=")))
+        {
+            return Some(format!(
+                "{flag} is given both before and after the command name: give it once \
+                 (a second value would silently replace the first, e.g. run the call as \
+                 another account)"
+            ));
+        }
+    }
+    None
 }
 
 /// `gapi`: OAuth 2.0 for installed applications, and any Google API from its Discovery document.
@@ -106,6 +321,8 @@ pub enum Command {
     Apis(ApisArgs),
     /// Describe an API, a resource or a method: parameters, request and response schema.
     Describe(DescribeArgs),
+    /// Find the method for a task in plain words (`gapi search send an email`), best first.
+    Search(crate::commands::search::SearchArgs),
     /// Print a shell completion script (bash, zsh, fish, powershell).
     Completions(CompletionsArgs),
     /// Serve the Model Context Protocol over stdio: search_methods, describe_method, call_method.
@@ -272,6 +489,10 @@ pub struct EmulatorArgs {
     /// Keep state in this folder across restarts (in memory otherwise).
     #[arg(long, value_name = "DIR")]
     pub data: Option<PathBuf>,
+    /// Repair the --data folder's damaged journal instead of serving: keep every record before
+    /// the first damaged one, drop the rest (the old journal is kept beside it).
+    #[arg(long, requires = "data")]
+    pub repair_journal: bool,
     /// Lifetime of issued access tokens.
     #[arg(long, default_value_t = 3599, value_name = "SECS")]
     pub token_lifetime: u64,
@@ -339,10 +560,12 @@ pub enum Shell {
 /// `gapi mcp`
 #[derive(Debug, Args)]
 pub struct McpArgs {
-    /// Refuse every method that is not a GET.
-    #[arg(long, env = "GAPI_READ_ONLY")]
+    /// Refuse every method that is not a GET, judged on the request each call would send.
+    /// Read-only means "changes nothing", not "sends nothing": some GET methods make Google
+    /// fetch a URL the caller chooses. In GAPI_READ_ONLY any value but 0, false, no or off turns it on.
+    #[arg(long, env = "GAPI_READ_ONLY", value_parser = clap::builder::FalseyValueParser::new())]
     pub read_only: bool,
-    /// Allow only methods whose id matches PATTERN (`drive.files.*`); repeatable.
+    /// Allow only methods whose id matches PATTERN (`drive.files.*`), judged on the URL sent; repeatable.
     #[arg(long = "allow", value_name = "PATTERN")]
     pub allow: Vec<String>,
     /// call_method with page_all follows at most this many pages.
@@ -383,7 +606,7 @@ pub struct CallArgs {
     pub json: Option<String>,
     /// Upload this file as the method's media (`-` reads stdin).
     #[arg(long, value_name = "FILE")]
-    pub upload: Option<String>,
+    pub upload: Option<PathBuf>,
     /// Content type of the uploaded media (guessed from the file name otherwise).
     #[arg(long, value_name = "TYPE")]
     pub upload_content_type: Option<String>,
@@ -405,19 +628,23 @@ pub struct CallArgs {
     /// Partial response field mask (the `fields` parameter).
     #[arg(long, value_name = "MASK")]
     pub fields: Option<String>,
-    /// With the API alone: send NDJSON calls ({"method","params","body"} per line) as batches.
+    /// With the API alone: send NDJSON calls ({"method","params","body"} per line) as batches;
+    /// one result line each, as NDJSON (--format table|csv: rows), through --jq, or to -o FILE
+    /// (written whole); -p, --params, --json, --upload and --page-all are refused.
     #[arg(long, value_name = "FILE|-")]
     pub batch: Option<String>,
-    /// Refuse every method that is not a GET (checked before any request).
-    #[arg(long, env = "GAPI_READ_ONLY")]
+    /// Refuse every method that is not a GET, judged on the URL sent, before any request;
+    /// "changes nothing", not "sends nothing" (a GET may make Google fetch a URL you give).
+    #[arg(long, env = "GAPI_READ_ONLY", value_parser = clap::builder::FalseyValueParser::new())]
     pub read_only: bool,
-    /// Allow only methods whose id matches PATTERN (`drive.files.*`); repeatable.
+    /// Allow only methods whose id matches PATTERN (`drive.files.*`), judged on the URL sent; repeatable.
     #[arg(long = "allow", value_name = "PATTERN")]
     pub allow: Vec<String>,
     /// Send the --json body without checking it against the method's schema first.
     #[arg(long)]
     pub no_validate: bool,
-    /// Filter the response (each item with --page-all) with a jq program; strings print raw.
+    /// Filter the response (each item with --page-all, each result line with --batch) with a
+    /// jq program; strings print raw; nothing prints unless it succeeds; halt_error exits 1.
     #[arg(long, value_name = "EXPR")]
     pub jq: Option<String>,
     /// Print the request as JSON instead of sending it (needs no credentials).
@@ -509,7 +736,8 @@ pub fn after_help() -> String {
     out
 }
 
-/// Parses the process arguments.
+/// Parses the process arguments. Global options may stand before the command or API name,
+/// between a command's words or after them, with the same meaning; one given twice is an error.
 pub fn parse(mut args: Vec<OsString>) -> Result<Parsed, clap::Error> {
     if args.get(1).is_some_and(|a| a == "__complete") {
         let words = args[2..]
@@ -521,49 +749,55 @@ pub fn parse(mut args: Vec<OsString>) -> Result<Parsed, clap::Error> {
             action: Action::Complete(words),
         });
     }
-    // `gapi help drive files` is `gapi drive files --help` (clap's own help covers the rest).
-    if args.get(1).is_some_and(|a| a == "help")
-        && let Some(word) = args.get(2).and_then(|a| a.to_str())
+    // `gapi help drive files` is `gapi drive files --help` (clap's own help covers the rest),
+    // also after global options (`gapi -v help drive`).
+    let at = 1 + split_leading_globals(args.get(1..).unwrap_or_default())
+        .0
+        .len();
+    if args.get(at).is_some_and(|a| a == "help")
+        && let Some(word) = args.get(at + 1).and_then(|a| a.to_str())
         && !Cli::command()
             .get_subcommands()
             .any(|s| s.get_name() == word)
     {
-        args.remove(1);
+        args.remove(at);
         args.push("--help".into());
     }
+    parse_moved(&move_leading_globals(&args)).map_err(|e| {
+        match given_twice(&args).filter(|_| e.kind() == ErrorKind::ArgumentConflict) {
+            Some(message) => clap::Error::raw(ErrorKind::ArgumentConflict, format!("{message}\n")),
+            None => e,
+        }
+    })
+}
+
+/// Parses a command line whose global options all stand at the command's own level.
+fn parse_moved(args: &[OsString]) -> Result<Parsed, clap::Error> {
     use clap::FromArgMatches;
-    let matches = Cli::command()
+    let matches = empty_env_is_unset(Cli::command())
         .after_help(after_help())
-        .try_get_matches_from(&args)?;
+        .try_get_matches_from(args)?;
     let mut cli = Cli::from_arg_matches(&matches)?;
-    cli.global.profile_explicit = given(&matches, "profile");
     match cli.command {
         Command::Call(rest) => {
             let mut argv: Vec<OsString> = vec!["gapi".into()];
             argv.extend(rest);
-            let call_matches = CallArgs::command().try_get_matches_from(argv)?;
+            let call_matches =
+                empty_env_is_unset(CallArgs::command()).try_get_matches_from(argv)?;
             let mut call = CallArgs::from_arg_matches(&call_matches)?;
-            call.global.profile_explicit = given(&call_matches, "profile");
-            // Globals may stand before the API name or after it: after wins.
-            let before = cli.global;
-            let g = &mut call.global;
-            if !g.profile_explicit {
-                g.profile = before.profile;
-                g.profile_explicit = before.profile_explicit;
-            }
-            g.endpoint = g.endpoint.take().or(before.endpoint);
-            g.anonymous |= before.anonymous;
-            g.quota_project = g.quota_project.take().or(before.quota_project);
-            g.verbose = g.verbose.max(before.verbose);
+            record_origins(&mut call.global, &call_matches);
             Ok(Parsed {
                 global: call.global.clone(),
                 action: Action::Call(Box::new(call)),
             })
         }
-        command => Ok(Parsed {
-            global: cli.global,
-            action: Action::Fixed(command),
-        }),
+        command => {
+            record_origins(&mut cli.global, innermost(&matches));
+            Ok(Parsed {
+                global: cli.global,
+                action: Action::Fixed(command),
+            })
+        }
     }
 }
 
@@ -635,6 +869,224 @@ mod tests {
             parsed.global.endpoint.as_deref(),
             Some("http://127.0.0.1:1/")
         );
+    }
+
+    /// Command-line tokens giving `arg` (a global option) a value clap accepts.
+    fn tokens_for(arg: &clap::Arg) -> Vec<String> {
+        let flag = match arg.get_long() {
+            Some(long) => format!("--{long}"),
+            None => format!("-{}", arg.get_short().expect("a global option has a name")),
+        };
+        if !arg.get_action().takes_values() {
+            return vec![flag];
+        }
+        let mut candidates: Vec<String> = arg
+            .get_possible_values()
+            .iter()
+            .map(|v| v.get_name().to_string())
+            .collect();
+        candidates.extend(["sample-value-1", "7", "http://127.0.0.1:9/"].map(String::from));
+        for value in candidates {
+            let argv = ["gapi", "apis", &flag, &value];
+            if parse(argv.iter().map(OsString::from).collect()).is_ok() {
+                return vec![flag, value];
+            }
+        }
+        panic!("no sample value parses for {flag}; add one to tokens_for");
+    }
+
+    /// Every leaf command of the tree (`auth status`, `mcp`, ...) with sample values for its
+    /// required arguments, plus an API call.
+    fn leaf_commands() -> Vec<Vec<String>> {
+        fn walk(cmd: &clap::Command, path: Vec<String>, out: &mut Vec<Vec<String>>) {
+            let subs: Vec<&clap::Command> = cmd.get_subcommands().collect();
+            if subs.is_empty() {
+                let mut argv = path;
+                for arg in cmd.get_arguments().filter(|a| a.is_required_set()) {
+                    let value = arg
+                        .get_possible_values()
+                        .first()
+                        .map(|v| v.get_name().to_string())
+                        .unwrap_or_else(|| "drive".to_string());
+                    if let Some(long) = arg.get_long() {
+                        argv.push(format!("--{long}"));
+                    }
+                    argv.push(value);
+                }
+                out.push(argv);
+                return;
+            }
+            for sub in subs {
+                let mut path = path.clone();
+                path.push(sub.get_name().to_string());
+                walk(sub, path, out);
+            }
+        }
+        let mut out = Vec::new();
+        walk(&Cli::command(), Vec::new(), &mut out);
+        out.push(vec!["drive".into(), "about".into(), "get".into()]);
+        out
+    }
+
+    fn parse_words(words: &[String]) -> Result<Parsed, clap::Error> {
+        let mut argv = vec![OsString::from("gapi")];
+        argv.extend(words.iter().map(OsString::from));
+        parse(argv)
+    }
+
+    /// Generated from the command tree: every global option of [`GlobalArgs`], on every leaf
+    /// command and on an API call, gives the same effective settings before the command name
+    /// and after it, and changes them (it is not dropped in both places).
+    #[test]
+    fn every_global_option_means_the_same_in_every_position() {
+        let globals: Vec<clap::Arg> = global_command().get_arguments().cloned().collect();
+        let commands = leaf_commands();
+        assert!(globals.len() >= 8, "{globals:?}");
+        assert!(commands.len() >= 15, "{commands:?}");
+        let without_origins = |g: &GlobalArgs| GlobalArgs {
+            origins: Default::default(),
+            ..g.clone()
+        };
+        let mut checked = 0;
+        for command in &commands {
+            let (name, rest) = command.split_first().expect("a command has a name");
+            let plain =
+                parse_words(command).unwrap_or_else(|e| panic!("gapi {}: {e}", command.join(" ")));
+            for arg in &globals {
+                let tokens = tokens_for(arg);
+                let mut before = tokens.clone();
+                before.extend(command.iter().cloned());
+                let mut after = command.clone();
+                after.extend(tokens.iter().cloned());
+                // Between a nested command's words too (`gapi auth --profile x status`).
+                let mut between = vec![name.clone()];
+                between.extend(tokens.iter().cloned());
+                between.extend(rest.iter().cloned());
+                let parsed: Vec<Parsed> = [&before, &after, &between]
+                    .iter()
+                    .map(|w| parse_words(w).unwrap_or_else(|e| panic!("gapi {}: {e}", w.join(" "))))
+                    .collect();
+                for p in &parsed[1..] {
+                    assert_eq!(
+                        parsed[0].global,
+                        p.global,
+                        "gapi {} vs gapi {}",
+                        before.join(" "),
+                        after.join(" ")
+                    );
+                    assert_eq!(
+                        format!("{:?}", parsed[0].action),
+                        format!("{:?}", p.action),
+                        "gapi {}",
+                        before.join(" ")
+                    );
+                }
+                assert_ne!(
+                    without_origins(&parsed[0].global),
+                    without_origins(&plain.global),
+                    "gapi {}: {} had no effect",
+                    before.join(" "),
+                    tokens[0]
+                );
+                assert!(
+                    parsed[0].global.origin(arg.get_id().as_str()).is_some(),
+                    "gapi {}: where {} came from is not recorded",
+                    before.join(" "),
+                    tokens[0]
+                );
+                checked += 1;
+            }
+        }
+        assert_eq!(checked, globals.len() * commands.len());
+        eprintln!(
+            "{} global options x {} commands = {checked} pairs, each before, between and after \
+             the command words",
+            globals.len(),
+            commands.len()
+        );
+    }
+
+    /// A value-taking or on/off global option given before and after the command name is an
+    /// error that says so (never one value silently replacing the other); `-v` adds up.
+    #[test]
+    fn a_global_option_given_twice_is_refused() {
+        for command in [
+            vec!["drive", "about", "get"],
+            vec!["auth", "status"],
+            vec!["mcp"],
+        ] {
+            let command: Vec<String> = command.into_iter().map(String::from).collect();
+            for arg in global_command().get_arguments() {
+                let tokens = tokens_for(arg);
+                let mut words = tokens.clone();
+                words.extend(command.iter().cloned());
+                if arg.get_action().takes_values() {
+                    words.extend([tokens[0].clone(), format!("{}-other", tokens[1])]);
+                } else {
+                    words.extend(tokens.iter().cloned());
+                }
+                let result = parse_words(&words);
+                if matches!(arg.get_action(), clap::ArgAction::Count) {
+                    assert_eq!(result.unwrap().global.verbose, 2, "{words:?}");
+                    continue;
+                }
+                let err = result
+                    .err()
+                    .unwrap_or_else(|| panic!("accepted: {words:?}"));
+                assert_eq!(err.kind(), ErrorKind::ArgumentConflict, "{words:?}");
+                assert!(
+                    err.to_string()
+                        .contains("given both before and after the command name"),
+                    "{words:?}: {err}"
+                );
+            }
+        }
+    }
+
+    #[test]
+    fn help_for_an_api_after_global_options() {
+        let parsed = p(&["gapi", "--profile", "w", "help", "drive", "files"]);
+        let Action::Call(call) = parsed.action else {
+            panic!("expected a call")
+        };
+        assert!(call.help);
+        assert_eq!(call.words, ["drive", "files"]);
+        assert_eq!(parsed.global.profile_request(), Some("w"));
+    }
+
+    #[test]
+    fn empty_values_on_the_command_line_are_refused() {
+        for flag in [
+            "--subject",
+            "--impersonate-service-account",
+            "--api-key",
+            "--endpoint",
+            "--quota-project",
+        ] {
+            let words: Vec<String> = [flag, "", "drive", "about", "get"]
+                .into_iter()
+                .map(String::from)
+                .collect();
+            let err = parse_words(&words).expect_err(flag);
+            assert!(err.to_string().contains("empty"), "{flag}: {err}");
+        }
+    }
+
+    #[test]
+    fn the_api_key_never_shows_in_debug_output() {
+        let parsed = p(&[
+            "gapi",
+            "--api-key",
+            "AIzaSECRETKEY",
+            "drive",
+            "about",
+            "get",
+        ]);
+        assert_eq!(
+            parsed.global.api_key.as_ref().map(|k| k.secret()),
+            Some("AIzaSECRETKEY")
+        );
+        assert!(!format!("{parsed:?}").contains("AIzaSECRETKEY"));
     }
 
     #[test]

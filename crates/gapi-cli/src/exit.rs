@@ -12,6 +12,8 @@
 
 use std::process::ExitCode;
 
+pub use crate::hint::{About, Hint};
+
 /// Exit status for any other error.
 pub const OTHER: u8 = 1;
 /// Exit status for bad arguments.
@@ -25,38 +27,95 @@ pub const API_5XX: u8 = 5;
 /// Exit status for network failures.
 pub const NETWORK: u8 = 6;
 
-/// Marks an error as a usage error (exit 2) while keeping its message.
+/// Marks an error as a usage error (exit 2) while keeping its message and hint.
 #[derive(Debug)]
-pub struct Usage(pub String);
+pub struct Usage {
+    message: String,
+    hint: Option<Hint>,
+}
 
 impl std::fmt::Display for Usage {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.write_str(&self.0)
+        f.write_str(&self.message)
     }
 }
 
 impl std::error::Error for Usage {}
 
-/// Marks an error as "log in first" (exit 3) while keeping its message.
+/// Marks an error as "log in first" (exit 3) while keeping its message and hint.
 #[derive(Debug)]
-pub struct LoginNeeded(pub String);
+pub struct LoginNeeded {
+    message: String,
+    hint: Option<Hint>,
+}
 
 impl std::fmt::Display for LoginNeeded {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.write_str(&self.0)
+        f.write_str(&self.message)
     }
 }
 
 impl std::error::Error for LoginNeeded {}
 
-/// Builds a "log in first" error.
-pub fn login_needed(msg: impl Into<String>) -> anyhow::Error {
-    anyhow::Error::new(LoginNeeded(msg.into()))
+/// An error with a hint added on its way out ([`with_hint`]): the hint is said with the
+/// others, the error itself is the next cause (this layer prints nothing of its own).
+#[derive(Debug)]
+pub struct Hinted {
+    hint: Hint,
+    source: anyhow::Error,
+}
+
+impl std::fmt::Display for Hinted {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        write!(f, "hint: {}", self.hint.text())
+    }
+}
+
+impl std::error::Error for Hinted {
+    fn source(&self) -> Option<&(dyn std::error::Error + 'static)> {
+        Some(&*self.source)
+    }
+}
+
+/// `err` with `hint` said first among its hints.
+pub fn with_hint(err: anyhow::Error, hint: Hint) -> anyhow::Error {
+    anyhow::Error::new(Hinted { hint, source: err })
+}
+
+/// Builds a "log in first" error with its hint.
+pub fn login_needed_hint(msg: impl Into<String>, hint: Hint) -> anyhow::Error {
+    anyhow::Error::new(LoginNeeded {
+        message: msg.into(),
+        hint: Some(hint),
+    })
 }
 
 /// Builds a usage error.
 pub fn usage(msg: impl Into<String>) -> anyhow::Error {
-    anyhow::Error::new(Usage(msg.into()))
+    anyhow::Error::new(Usage {
+        message: msg.into(),
+        hint: None,
+    })
+}
+
+/// Builds a usage error with its hint.
+pub fn usage_hint(msg: impl Into<String>, hint: impl Into<String>) -> anyhow::Error {
+    anyhow::Error::new(Usage {
+        message: msg.into(),
+        hint: Some(Hint::new(hint)),
+    })
+}
+
+/// A gapi-auth error as a usage error (exit 2): its message after `prefix`, its hint in this
+/// CLI's words.
+pub fn usage_of(prefix: Option<String>, e: &gapi_auth::Error) -> anyhow::Error {
+    anyhow::Error::new(Usage {
+        message: match prefix {
+            Some(p) => format!("{p}: {e}"),
+            None => e.to_string(),
+        },
+        hint: crate::auth_hints::hint(e),
+    })
 }
 
 /// Chooses the exit status for an error by looking through its chain.
@@ -119,12 +178,49 @@ fn client_code(e: &gapi_client::Error) -> u8 {
     }
 }
 
-/// A library hint in this CLI's words (the commands that do it), else its plain sentence.
-fn cli_hint(hint: gapi_client::Hint) -> &'static str {
+/// A gapi-client hint in this CLI's words (the commands that do it), else its plain sentence.
+fn client_hint(hint: gapi_client::Hint) -> Hint {
     match hint {
-        gapi_client::Hint::ListApis => "`gapi apis` lists the known APIs",
-        other => other.text(),
+        gapi_client::Hint::ListApis => Hint::new("`gapi apis` lists the known APIs"),
+        gapi_client::Hint::LogInAgain => Hint::of(hint.text(), About::BareLogin),
+        gapi_client::Hint::GrantScope => Hint::of(hint.text(), About::Login),
+        other => Hint::new(other.text()),
     }
+}
+
+/// The hint a cause carries, by its type (as uv's `hints_for_error`).
+fn hint_of(cause: &(dyn std::error::Error + 'static)) -> Option<Hint> {
+    if let Some(h) = cause.downcast_ref::<Hinted>() {
+        return Some(h.hint.clone());
+    }
+    if let Some(u) = cause.downcast_ref::<Usage>() {
+        return u.hint.clone();
+    }
+    if let Some(l) = cause.downcast_ref::<LoginNeeded>() {
+        return l.hint.clone();
+    }
+    if let Some(e) = cause.downcast_ref::<gapi_client::Error>() {
+        return e.hint().map(client_hint);
+    }
+    if let Some(e) = cause.downcast_ref::<gapi_auth::Error>() {
+        return crate::auth_hints::hint(e);
+    }
+    None
+}
+
+/// Every hint of the error's chain, outermost first, each once; a bare "log in again" is left
+/// out when another hint says how.
+pub fn hints_for_error(err: &anyhow::Error) -> Vec<Hint> {
+    let mut hints: Vec<Hint> = Vec::new();
+    for hint in err.chain().filter_map(hint_of) {
+        if !hints.contains(&hint) {
+            hints.push(hint);
+        }
+    }
+    if hints.iter().any(|h| h.about() == About::Login) {
+        hints.retain(|h| h.about() != About::BareLogin);
+    }
+    hints
 }
 
 /// Prints an error as `error: ...`, its causes, then every `hint:` line last, and returns the
@@ -134,64 +230,23 @@ pub fn report(err: &anyhow::Error) -> ExitCode {
     ExitCode::from(code_for(err))
 }
 
-/// The text `report` prints: message, causes (deduplicated), hints at the end; control,
-/// bidirectional and format characters of any of them escaped ([`crate::output::visible_lines`]).
+/// The text `report` prints: the message, each cause on its own line (every error says its
+/// own words once: a wrapper prints its cause or returns it, never both), the hints last;
+/// control, bidirectional and format characters of any of them escaped
+/// ([`crate::output::visible_lines`]).
 pub fn render(err: &anyhow::Error) -> String {
-    let mut parts: Vec<String> = Vec::new();
-    let mut hints: Vec<String> = Vec::new();
-    // gapi-auth words its hints without naming a program; they are said here as commands.
-    let auth_hints = crate::auth_hints::replacements(err);
-    for cause in err.chain() {
-        let mut body = Vec::new();
-        let mut cause_text = cause.to_string();
-        for (library, cli) in &auth_hints {
-            cause_text = cause_text.replace(library, cli);
-        }
-        // Error text carries server messages, API names, paths and emails from files: each
-        // line goes through the one escaping function before it reaches the terminal.
-        for line in cause_text.lines() {
-            let line = crate::output::visible_lines(line);
-            if line.trim_start().starts_with("hint:") {
-                let hint = line.trim().to_string();
-                if !hints.contains(&hint) {
-                    hints.push(hint);
-                }
-            } else {
-                body.push(line.to_string());
-            }
-        }
-        // gapi-client carries its hints as data; they are said here.
-        if let Some(hint) = cause
-            .downcast_ref::<gapi_client::Error>()
-            .and_then(gapi_client::Error::hint)
-        {
-            let hint = format!("hint: {}", cli_hint(hint));
-            if !hints.contains(&hint) {
-                hints.push(hint);
-            }
-        }
-        let body = body.join("\n");
-        if !body.trim().is_empty() && !parts.iter().any(|p| p.contains(body.trim())) {
-            parts.push(body);
-        }
-    }
-    let mut text = String::from("error: ");
-    for (i, part) in parts.iter().enumerate() {
-        if i > 0 {
-            text.push_str("\n  caused by: ");
-        }
-        text.push_str(part);
-    }
-    // With GAPI_CLIENT_SECRETS set, `gapi auth login` needs no --client-secrets: the hint
-    // then names the exact command.
-    let env_secrets = std::env::var_os("GAPI_CLIENT_SECRETS").is_some_and(|v| !v.is_empty());
-    for hint in hints {
-        text.push('\n');
-        if env_secrets {
-            text.push_str(&hint.replace(" --client-secrets FILE", ""));
-        } else {
-            text.push_str(&hint);
-        }
+    // Error text carries server messages, API names, paths and emails from files, and a hint
+    // may quote them: every line goes through the one escaping function before it reaches
+    // the terminal.
+    let causes: Vec<String> = err
+        .chain()
+        .filter(|cause| !cause.is::<Hinted>())
+        .map(|cause| crate::output::visible_lines(&cause.to_string()).into_owned())
+        .collect();
+    let mut text = format!("error: {}", causes.join("\n  caused by: "));
+    for hint in hints_for_error(err) {
+        text.push_str("\nhint: ");
+        text.push_str(&crate::output::visible_lines(hint.text()));
     }
     text
 }
@@ -217,16 +272,47 @@ mod tests {
     }
 
     #[test]
-    fn hints_go_last_and_causes_are_not_repeated() {
-        let inner = anyhow::anyhow!("token refresh failed\nhint: log in again");
-        let err = inner
-            .context("hint: run `gapi auth login`")
-            .context("calling drive.files.list");
-        let text = render(&err);
-        assert_eq!(
-            text,
-            "error: calling drive.files.list\n  caused by: token refresh failed\nhint: run `gapi auth login`\nhint: log in again"
+    fn hints_go_last_and_each_cause_is_said_once() {
+        let inner = login_needed_hint(
+            "token refresh failed",
+            Hint::of("log in again", About::BareLogin),
         );
+        let err = with_hint(inner, Hint::of("run `gapi auth login`", About::Login))
+            .context("calling drive.files.list");
+        assert_eq!(
+            render(&err),
+            "error: calling drive.files.list\n  caused by: token refresh failed\nhint: run `gapi auth login`"
+        );
+        // Without a command, the bare hint stays; the same hint is said once.
+        let err = with_hint(login_needed_hint("a", Hint::new("h")), Hint::new("h"));
+        assert_eq!(render(&err), "error: a\nhint: h");
+        assert_eq!(code_for(&err), AUTH);
+    }
+
+    /// A credential error inside a client error: its message once (the client's own words
+    /// are "authorization failed"), its remedy as the one hint, in this CLI's words.
+    #[tokio::test]
+    async fn a_credential_error_through_the_client_is_said_once() {
+        let dir = tempfile::tempdir().unwrap();
+        let store = gapi_auth::FileStore::new(dir.path());
+        let auth = gapi_auth::select_credentials(&store, Some("work"), None)
+            .await
+            .unwrap_err();
+        let message = auth.to_string();
+        let err = anyhow::Error::new(gapi_client::Error::auth_needs_login(auth));
+        let text = render(&err);
+        assert_eq!(text.matches(&message).count(), 1, "{text}");
+        assert!(
+            text.starts_with(&format!(
+                "error: authorization failed\n  caused by: {message}\n"
+            )),
+            "{text}"
+        );
+        assert!(
+            text.ends_with("\nhint: run `gapi auth login --client-secrets FILE --profile work`"),
+            "{text}"
+        );
+        assert_eq!(text.matches("hint:").count(), 1, "{text}");
     }
 
     #[test]
@@ -257,12 +343,24 @@ mod tests {
             text.contains("\\x1b[2K") && text.contains("\\u202e"),
             "{text}"
         );
+        // A hint is data but may quote outside text: escaped the same way.
+        let hinted = with_hint(
+            anyhow::anyhow!("bad"),
+            Hint::new("try \x1b]0;title\x07 again"),
+        );
+        assert_eq!(
+            render(&hinted),
+            "error: bad\nhint: try \\x1b]0;title\\x07 again"
+        );
     }
 
     #[test]
     fn usage_errors_exit_2_and_login_errors_exit_3() {
         assert_eq!(code_for(&usage("bad")), USAGE);
-        assert_eq!(code_for(&login_needed("log in").context("x")), AUTH);
+        assert_eq!(
+            code_for(&login_needed_hint("log in", Hint::new("h")).context("x")),
+            AUTH
+        );
         assert_eq!(code_for(&anyhow::anyhow!("other")), OTHER);
     }
 }

@@ -7,6 +7,7 @@ mod auth_hints;
 mod cli;
 mod commands;
 mod exit;
+mod hint;
 mod jq;
 mod output;
 mod progress;
@@ -15,6 +16,10 @@ use std::process::ExitCode;
 
 fn main() -> ExitCode {
     let args: Vec<std::ffi::OsString> = std::env::args_os().collect();
+    // `--jq` programs run in a child process of gapi itself (see `jq`).
+    if args.get(1).is_some_and(|a| a == jq::WORKER_ARG) {
+        return jq::worker::main();
+    }
     let parsed = match cli::parse(args) {
         Ok(parsed) => parsed,
         Err(e) => return exit::report_clap(e),
@@ -38,6 +43,12 @@ fn main() -> ExitCode {
     }
 }
 
+/// Colour codes on stderr only for a terminal, and never when `NO_COLOR` is set to anything
+/// but the empty string (<https://no-color.org>): a log file or a pipe gets plain text.
+fn colour(stderr_is_terminal: bool, no_color: Option<std::ffi::OsString>) -> bool {
+    stderr_is_terminal && no_color.is_none_or(|v| v.is_empty())
+}
+
 /// Logs go to stderr; `-v` shows gapi's own steps, `-vv` everything. `RUST_LOG` overrides.
 fn init_tracing(verbose: u8) {
     use tracing_subscriber::EnvFilter;
@@ -48,10 +59,29 @@ fn init_tracing(verbose: u8) {
         _ => "debug,gapi=trace,gapi_auth=trace,gapi_client=trace",
     };
     let filter = EnvFilter::try_from_default_env().unwrap_or_else(|_| EnvFilter::new(default));
+    use std::io::IsTerminal;
     let _ = tracing_subscriber::fmt()
         .with_env_filter(filter)
+        .with_ansi(colour(
+            std::io::stderr().is_terminal(),
+            std::env::var_os("NO_COLOR"),
+        ))
         .with_writer(std::io::stderr)
         .with_target(false)
         .without_time()
         .try_init();
+}
+
+#[cfg(test)]
+mod tests {
+    use super::colour;
+
+    #[test]
+    fn colour_only_on_a_terminal_without_no_color() {
+        assert!(colour(true, None));
+        assert!(colour(true, Some("".into())));
+        assert!(!colour(true, Some("1".into())));
+        assert!(!colour(false, None));
+        assert!(!colour(false, Some("1".into())));
+    }
 }

@@ -331,7 +331,11 @@ async fn local_problems_are_found_before_any_request() {
     let existing = dir.join("existing.json");
     std::fs::write(&existing, "keep me").unwrap();
     let no_dir = dir.join("no/such/dir/x.json");
-    let cases: Vec<(Vec<String>, &str)> = vec![
+    // A link to a missing file is something at the name: it is never written through.
+    let dangling = dir.join("dangling.json");
+    #[cfg(unix)]
+    std::os::unix::fs::symlink(dir.join("gone.json"), &dangling).unwrap();
+    let mut cases: Vec<(Vec<String>, &str)> = vec![
         (
             vec!["-o".into(), no_dir.display().to_string()],
             "does not exist",
@@ -353,6 +357,20 @@ async fn local_problems_are_found_before_any_request() {
             "cannot read --upload file",
         ),
     ];
+    if cfg!(unix) {
+        cases.push((
+            vec!["-o".into(), dangling.display().to_string()],
+            "pass --force to overwrite",
+        ));
+        cases.push((
+            vec![
+                "-o".into(),
+                dangling.display().to_string(),
+                "--force".into(),
+            ],
+            "which does not exist; remove the link",
+        ));
+    }
     for (extra, needle) in cases {
         let mut args: Vec<String> = ["drive", "files", "create", "--json", r#"{"name":"x"}"#]
             .map(String::from)
@@ -369,6 +387,10 @@ async fn local_problems_are_found_before_any_request() {
         );
     }
     assert_eq!(std::fs::read_to_string(&existing).unwrap(), "keep me");
+    assert!(
+        !dir.join("gone.json").exists(),
+        "nothing written through the link"
+    );
     let out = setup
         .api(&["drive", "files", "create", "--json", "{nope"])
         .await;
@@ -623,4 +645,100 @@ async fn cli_and_library_make_the_same_url_from_the_same_parameters() {
             "{bad:?}: CLI said {stderr:?}, library {err:?}"
         );
     }
+}
+
+#[tokio::test]
+async fn search_ranks_methods_for_a_task_in_plain_words() {
+    let dir = tempfile::tempdir().unwrap();
+    let mut cmd = gapi_in(dir.path());
+    cmd.args(["search", "send", "an", "email"]);
+    let out = run(cmd).await;
+    assert_eq!(out.code, 0, "{}", out.stderr);
+    let rows: Vec<&str> = out.stdout.lines().collect();
+    assert!(
+        rows[0].trim_start().starts_with("#  METHOD"),
+        "{}",
+        out.stdout
+    );
+    assert!(
+        rows[1]
+            .trim_start()
+            .starts_with("1  gmail.users.messages.send ")
+            && rows[1].contains(" POST "),
+        "{}",
+        out.stdout
+    );
+    assert!(
+        out.stdout
+            .contains("Call one: gapi gmail users messages send")
+    );
+
+    let mut cmd = gapi_in(dir.path());
+    cmd.args([
+        "search",
+        "list files in my drive",
+        "--limit",
+        "3",
+        "--format",
+        "json",
+    ]);
+    let out = run(cmd).await;
+    assert_eq!(out.code, 0, "{}", out.stderr);
+    let v: serde_json::Value = serde_json::from_str(&out.stdout).unwrap();
+    let methods = v["methods"].as_array().unwrap();
+    assert_eq!(methods.len(), 3, "{v}");
+    assert_eq!(methods[0]["id"], "drive.files.list", "{v}");
+    assert_eq!(methods[0]["rank"], 1);
+    assert_eq!(methods[0]["command"], "gapi drive files list");
+
+    // Narrowed to one API; a version that is not the preferred one is searched too.
+    let mut cmd = gapi_in(dir.path());
+    cmd.args([
+        "search", "--api", "drive:v2", "list", "files", "--format", "json",
+    ]);
+    let out = run(cmd).await;
+    assert_eq!(out.code, 0, "{}", out.stderr);
+    let v: serde_json::Value = serde_json::from_str(&out.stdout).unwrap();
+    assert_eq!(v["methods"][0]["api"], "drive:v2", "{v}");
+    assert_eq!(
+        v["methods"][0]["command"], "gapi drive:v2 files list",
+        "{v}"
+    );
+
+    // Mistakes are usage errors that say what was wrong.
+    for (args, says) in [
+        (
+            &["search", "--api", "nosuchapi", "files"][..],
+            "no API named",
+        ),
+        (&["search", "--api", "drive:v9", "files"], "v2, v3"),
+        (&["search", "--limit", "0", "files"], "--limit"),
+        (&["search"], "WORDS"),
+    ] {
+        let mut cmd = gapi_in(dir.path());
+        cmd.args(args);
+        let out = run(cmd).await;
+        assert_eq!(out.code, 2, "{args:?}: {}", out.stderr);
+        assert!(out.stderr.contains(says), "{args:?}: {}", out.stderr);
+    }
+}
+
+/// `gapi search ... | head -1`: a reader that goes away is no reason to panic.
+#[tokio::test]
+async fn search_into_a_closed_pipe_exits_quietly() {
+    let dir = tempfile::tempdir().unwrap();
+    let mut cmd = gapi_in(dir.path());
+    cmd.args([
+        "search", "list", "files", "--limit", "1000", "--format", "json",
+    ]);
+    let mut child = cmd.spawn().unwrap();
+    // Close the read end before gapi has built its index and printed anything.
+    drop(child.stdout.take());
+    let out = tokio::time::timeout(std::time::Duration::from_secs(60), child.wait_with_output())
+        .await
+        .expect("gapi finished")
+        .unwrap();
+    let stderr = String::from_utf8_lossy(&out.stderr);
+    assert!(!stderr.contains("panicked"), "{stderr}");
+    assert_eq!(out.status.code(), Some(0), "{stderr}");
 }

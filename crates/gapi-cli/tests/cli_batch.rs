@@ -177,3 +177,173 @@ async fn batch_dry_run_prints_each_request() {
         got[1]
     );
 }
+
+/// The output flags apply to each result line: `--jq` runs on it, `--format csv|table` makes
+/// rows of the lines, `-o FILE` gets the whole output (and an existing FILE needs --force);
+/// a line asking for media is an unusable line, never sent.
+#[tokio::test(flavor = "multi_thread")]
+async fn batch_honours_jq_format_and_output_for_each_line() {
+    let setup = Setup::new(true).await;
+    common::login_loopback(&setup, &["--scope", "drive"]).await;
+    let ids = setup
+        .api(&[
+            "drive",
+            "files",
+            "list",
+            "-p",
+            "pageSize=2",
+            "--jq",
+            ".files[].id",
+        ])
+        .await;
+    assert_eq!(ids.code, 0, "{}", ids.stderr);
+    let ids: Vec<String> = ids.stdout.lines().map(str::to_string).collect();
+    let get = |id: &str| {
+        format!(r#"{{"method": "files.get", "params": {{"fileId": "{id}", "fields": "id,name"}}}}"#)
+    };
+    let file = setup.dir.path().join("calls.ndjson");
+    std::fs::write(&file, [get(&ids[0]), get(&ids[1])].join("\n")).unwrap();
+    let calls = file.to_str().unwrap();
+
+    // --jq: the program's results for each line, in order.
+    let out = setup
+        .api(&[
+            "drive",
+            "--batch",
+            calls,
+            "--jq",
+            "[.status, .body.id] | @tsv",
+        ])
+        .await;
+    assert_eq!(out.code, 0, "{}", out.stderr);
+    assert_eq!(out.stdout, format!("200\t{}\n200\t{}\n", ids[0], ids[1]));
+
+    // A line the program fails on is reported with its line number; the others still print.
+    let program = format!(
+        r#"if .body.id == "{}" then error("no") else .body.id end"#,
+        ids[1]
+    );
+    let out = setup
+        .api(&["drive", "--batch", calls, "--jq", &program])
+        .await;
+    assert_eq!(out.code, 1, "{}", out.stderr);
+    assert_eq!(out.stdout, format!("{}\n", ids[0]));
+    assert!(out.stderr.contains("--batch line 2"), "{}", out.stderr);
+
+    // --format csv and table: one header, one row per line.
+    let out = setup
+        .api(&["drive", "--batch", calls, "--format", "csv"])
+        .await;
+    assert_eq!(out.code, 0, "{}", out.stderr);
+    let rows: Vec<&str> = out.stdout.lines().collect();
+    assert_eq!(rows[0], "status,body.id,body.name", "{}", out.stdout);
+    assert_eq!(rows.len(), 3, "{}", out.stdout);
+    assert!(
+        rows[1].starts_with(&format!("200,{},", ids[0])),
+        "{}",
+        out.stdout
+    );
+    let out = setup
+        .api(&["drive", "--batch", calls, "--format", "table"])
+        .await;
+    assert_eq!(out.code, 0, "{}", out.stderr);
+    assert!(out.stdout.starts_with("STATUS"), "{}", out.stdout);
+    assert_eq!(out.stdout.lines().count(), 3, "{}", out.stdout);
+
+    // -o FILE: the whole output there, nothing on stdout; an existing FILE needs --force.
+    let dest = setup.dir.path().join("results.ndjson");
+    let dest_arg = dest.to_str().unwrap();
+    let out = setup
+        .api(&["drive", "--batch", calls, "-o", dest_arg])
+        .await;
+    assert_eq!(out.code, 0, "{}", out.stderr);
+    assert_eq!(out.stdout, "");
+    let written = std::fs::read_to_string(&dest).unwrap();
+    let got = lines(&written);
+    assert_eq!(got.len(), 2, "{written}");
+    assert_eq!(got[1]["body"]["id"], ids[1].as_str());
+    let out = setup
+        .api(&[
+            "drive",
+            "--batch",
+            calls,
+            "-o",
+            dest_arg,
+            "--jq",
+            ".body.name",
+        ])
+        .await;
+    assert_eq!(out.code, 2, "exists without --force: {}", out.stderr);
+    assert_eq!(
+        std::fs::read_to_string(&dest).unwrap(),
+        written,
+        "untouched"
+    );
+    let out = setup
+        .api(&[
+            "drive", "--batch", calls, "-o", dest_arg, "--force", "--jq", ".body.id",
+        ])
+        .await;
+    assert_eq!(out.code, 0, "{}", out.stderr);
+    assert_eq!(
+        std::fs::read_to_string(&dest).unwrap(),
+        format!("{}\n{}\n", ids[0], ids[1])
+    );
+    let leftovers: Vec<_> = std::fs::read_dir(setup.dir.path())
+        .unwrap()
+        .filter_map(|e| e.ok())
+        .filter(|e| e.file_name().to_string_lossy().starts_with(".gapi-batch-"))
+        .collect();
+    assert!(leftovers.is_empty(), "no temporary files left");
+
+    // A line asking for media is unusable: never sent.
+    let media = format!(
+        r#"{{"method": "files.get", "params": {{"fileId": "{}", "alt": "media"}}}}"#,
+        ids[0]
+    );
+    std::fs::write(&file, media).unwrap();
+    let out = setup.api(&["drive", "--batch", calls]).await;
+    assert_eq!(out.code, 2, "{}", out.stderr);
+    let got = lines(&out.stdout);
+    assert!(got[0]["status"].is_null(), "{}", out.stdout);
+    assert!(
+        got[0]["error"]
+            .as_str()
+            .unwrap()
+            .contains("media cannot travel in a batch"),
+        "{}",
+        out.stdout
+    );
+}
+
+/// Flags a batch cannot honour are refused before anything is sent (exit 2): no credentials
+/// here and an unreachable endpoint, so only the local check can answer.
+#[tokio::test]
+async fn batch_refuses_flags_it_cannot_honour_before_sending() {
+    let dir = tempfile::tempdir().unwrap();
+    let calls = dir.path().join("c.ndjson");
+    std::fs::write(&calls, "{\"method\":\"files.list\"}\n").unwrap();
+    let existing = dir.path().join("out.ndjson");
+    std::fs::write(&existing, "keep").unwrap();
+    let calls = calls.to_str().unwrap();
+    let cases: [(&[&str], &str); 7] = [
+        (&["--upload", calls], "--upload"),
+        (&["--page-all"], "--page-all"),
+        (&["--page-limit", "2"], "--page-all"),
+        (&["-p", "pageSize=1"], "-p"),
+        (&["--params", "{}"], "--params"),
+        (&["--json", "{}"], "--json"),
+        (&["-o", existing.to_str().unwrap()], "--force"),
+    ];
+    for (flags, says) in cases {
+        let mut cmd = common::gapi_in(dir.path());
+        cmd.args(["drive", "--batch", calls])
+            .args(flags)
+            .args(["--endpoint", "http://127.0.0.1:9/"]);
+        let out = common::run(cmd).await;
+        assert_eq!(out.code, 2, "{flags:?}: {}", out.stderr);
+        assert!(out.stderr.contains(says), "{flags:?}: {}", out.stderr);
+        assert_eq!(out.stdout, "", "{flags:?}");
+    }
+    assert_eq!(std::fs::read_to_string(&existing).unwrap(), "keep");
+}

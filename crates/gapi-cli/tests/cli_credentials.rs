@@ -63,7 +63,7 @@ async fn metadata_server_through_adc() {
     ))
     .await;
     assert_eq!(out.code, 0, "{}", out.stderr);
-    let claims = gapi_auth::jwt::unverified_claims(out.stdout.trim()).unwrap();
+    let claims = gapi_auth::protocol::jwt::unverified_claims(out.stdout.trim()).unwrap();
     assert_eq!(claims["aud"], "https://svc.example");
 }
 

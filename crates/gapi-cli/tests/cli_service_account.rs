@@ -195,6 +195,61 @@ async fn impersonation_works_for_a_token_creator_only() {
     );
 }
 
+/// A key whose `token_uri` is not encrypted (`ftp://`, or `http://` to another machine) is
+/// refused when it is stored, not at its first use: exit 2 naming the URI, no profile written.
+/// The emulator's own loopback `http://` key is still taken.
+#[tokio::test]
+async fn a_key_with_an_unencrypted_token_uri_is_refused_when_stored() {
+    let setup = Setup::new(true).await;
+    let key_path = setup.dir.path().join("robot.json");
+    setup.emulator.write_service_account_key(&key_path).unwrap();
+    let mut key: Value = serde_json::from_slice(&std::fs::read(&key_path).unwrap()).unwrap();
+    let bad_path = setup.dir.path().join("bad.json");
+    for uri in ["ftp://example.com/token", "http://example.com/token"] {
+        key["token_uri"] = Value::String(uri.into());
+        std::fs::write(&bad_path, key.to_string()).unwrap();
+        let mut cmd = gapi(
+            &setup,
+            &[
+                "auth",
+                "activate-service-account",
+                "--key-file",
+                bad_path.to_str().unwrap(),
+                "--profile",
+                "bad",
+            ],
+        );
+        cmd.env_remove("GAPI_INSECURE_TRANSPORT")
+            .env_remove("OAUTHLIB_INSECURE_TRANSPORT");
+        let out = run(cmd).await;
+        assert_eq!(out.code, 2, "{uri}: {}", out.stderr);
+        assert!(out.stderr.contains(uri), "{uri}: {}", out.stderr);
+        assert!(
+            out.stderr.contains("not encrypted"),
+            "{uri}: {}",
+            out.stderr
+        );
+        assert!(
+            !setup.config_dir().join("credentials/bad.json").exists(),
+            "{uri}: nothing stored"
+        );
+    }
+    let out = run(gapi(
+        &setup,
+        &[
+            "auth",
+            "activate-service-account",
+            "--key-file",
+            key_path.to_str().unwrap(),
+            "--profile",
+            "good",
+        ],
+    ))
+    .await;
+    assert_eq!(out.code, 0, "a loopback http token_uri: {}", out.stderr);
+    assert!(setup.config_dir().join("credentials/good.json").exists());
+}
+
 #[tokio::test]
 async fn status_asks_the_tokeninfo_beside_the_keys_own_token_server() {
     let setup = Setup::new(true).await;

@@ -3,7 +3,11 @@
 
 mod common;
 
-use common::{gapi_in, run};
+use std::time::{Duration, SystemTime};
+
+use common::{Setup, gapi_in, login_loopback, run};
+use gapi_emulator::EmulatorConfig;
+use serde_json::json;
 
 async fn gapi(args: &[&str]) -> common::Output {
     let dir = tempfile::tempdir().unwrap();
@@ -117,4 +121,112 @@ async fn describe_renders_schemas_as_trees() {
         "no serde dump"
     );
     insta::assert_snapshot!("describe_drive_about", out.stdout);
+}
+
+// ----------------------------------------------------------------- authorization errors
+//
+// What a person reads when authorization fails, each cause printed once and the login command
+// worded once (in `auth_hints.rs`). Temporary paths and the emulator's port are masked.
+
+/// An emulator with a stored login of drive.readonly (refresh tokens living `lifetime`).
+async fn logged_in(lifetime: Option<Duration>, scope: &str) -> Setup {
+    let setup = Setup::with_config(EmulatorConfig {
+        auto_approve: true,
+        refresh_token_lifetime: lifetime,
+        ..Default::default()
+    })
+    .await;
+    login_loopback(
+        &setup,
+        &["--login-hint", "bob@example.com", "--scope", scope],
+    )
+    .await;
+    setup
+}
+
+/// Edits the stored default login; its access token is made stale so the next use refreshes.
+fn edit_login(setup: &Setup, f: impl FnOnce(&mut serde_json::Value)) {
+    let path = setup.config_dir().join("credentials/default.json");
+    let mut v: serde_json::Value = serde_json::from_slice(&std::fs::read(&path).unwrap()).unwrap();
+    v["expiry"] = json!("2000-01-01T00:00:00Z");
+    f(&mut v);
+    std::fs::write(&path, serde_json::to_vec_pretty(&v).unwrap()).unwrap();
+}
+
+/// Stable text: the setup's folder and the emulator's address masked.
+fn masked(setup: &Setup, text: &str) -> String {
+    let dir = std::fs::canonicalize(setup.dir.path()).unwrap();
+    text.replace(&dir.display().to_string(), "[TMP]")
+        .replace(&setup.dir.path().display().to_string(), "[TMP]")
+        .replace(&setup.base(), "[EMULATOR]")
+}
+
+#[tokio::test(flavor = "multi_thread")]
+async fn auth_error_expired_grant_through_a_call() {
+    let setup = logged_in(Some(Duration::from_secs(1)), "drive.readonly").await;
+    tokio::time::sleep(Duration::from_millis(1200)).await;
+    edit_login(&setup, |v| {
+        v["refresh_token_obtained_at"] = json!(gapi_auth::protocol::timefmt::format_expiry(
+            SystemTime::now() - Duration::from_secs(2 * 3600)
+        ))
+    });
+    let out = setup.api(&["drive", "files", "list"]).await;
+    assert_eq!(out.code, 3, "{}", out.stderr);
+    insta::assert_snapshot!("auth_expired_grant_call", masked(&setup, &out.stderr));
+}
+
+#[tokio::test(flavor = "multi_thread")]
+async fn auth_error_revoked_grant() {
+    let setup = logged_in(None, "drive.readonly").await;
+    edit_login(&setup, |v| {
+        v["refresh_token_obtained_at"] = json!(gapi_auth::protocol::timefmt::format_expiry(
+            SystemTime::now() - Duration::from_secs(3 * 86_400)
+        ))
+    });
+    setup.control("tokens/revoke", json!({})).await;
+    let out = setup.api(&["drive", "files", "list"]).await;
+    assert_eq!(out.code, 3, "{}", out.stderr);
+    insta::assert_snapshot!("auth_revoked_grant", masked(&setup, &out.stderr));
+}
+
+#[tokio::test(flavor = "multi_thread")]
+async fn auth_error_missing_profile() {
+    let setup = Setup::new(true).await;
+    let out = setup
+        .api(&["drive", "files", "list", "--profile", "work"])
+        .await;
+    assert_eq!(out.code, 3, "{}", out.stderr);
+    insta::assert_snapshot!("auth_missing_profile", masked(&setup, &out.stderr));
+}
+
+#[tokio::test(flavor = "multi_thread")]
+async fn auth_error_insufficient_scope_from_the_api() {
+    // The stored login names no scopes, so the call is sent and the API answers 403.
+    let setup = logged_in(None, "youtube.readonly").await;
+    edit_login(&setup, |v| v["scopes"] = json!([]));
+    let out = setup.api(&["drive", "files", "list"]).await;
+    assert_eq!(out.code, 3, "{}", out.stderr);
+    insta::assert_snapshot!("auth_insufficient_scope", masked(&setup, &out.stderr));
+}
+
+#[tokio::test(flavor = "multi_thread")]
+async fn auth_error_no_client_secrets() {
+    let setup = Setup::new(true).await;
+    let out = setup.run(&["auth", "login", "--no-browser"]).await;
+    assert_eq!(out.code, 2, "{}", out.stderr);
+    insta::assert_snapshot!("auth_no_client_secrets", masked(&setup, &out.stderr));
+}
+
+#[tokio::test(flavor = "multi_thread")]
+async fn auth_error_diagnosed_invalid_grant_in_a_script() {
+    let setup = logged_in(Some(Duration::from_secs(1)), "drive.readonly").await;
+    edit_login(&setup, |v| {
+        v["refresh_token_obtained_at"] = json!(gapi_auth::protocol::timefmt::format_expiry(
+            SystemTime::now() - Duration::from_secs(7 * 86_400)
+        ))
+    });
+    tokio::time::sleep(Duration::from_millis(1200)).await;
+    let out = setup.run(&["auth", "print-access-token"]).await;
+    assert_eq!(out.code, 3, "{}", out.stderr);
+    insta::assert_snapshot!("auth_diagnosed_invalid_grant", masked(&setup, &out.stderr));
 }

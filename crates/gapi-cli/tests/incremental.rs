@@ -196,3 +196,67 @@ async fn application_default_login_is_found_by_google_auth_default() {
     assert_eq!(py["refresh_token"], file["refresh_token"], "{py}");
     assert_eq!(py["quota_project_id"], "my-quota-project", "{py}");
 }
+
+/// An empty CLOUDSDK_CONFIG is google-auth's current directory: the ADC file is written there
+/// (not under HOME, where gapi wrote it before while google-auth looked in the current
+/// directory), and `google.auth.default()` run there with the same environment finds it.
+#[tokio::test(flavor = "multi_thread")]
+async fn application_default_login_with_an_empty_cloudsdk_config_is_where_google_auth_looks() {
+    let python = std::env::var("GAPI_TEST_PYTHON").expect(
+        "GAPI_TEST_PYTHON is not set: run scripts/setup-test-deps.sh and source target/test-env.sh",
+    );
+    let setup = Setup::new(true).await;
+    let work = setup.dir.path().join("work");
+    let home = setup.dir.path().join("home");
+    std::fs::create_dir_all(&work).unwrap();
+    std::fs::create_dir_all(&home).unwrap();
+    let mut cmd = setup.gapi();
+    cmd.args(["auth", "application-default", "login", "--no-browser"])
+        .arg("--client-secrets")
+        .arg(&setup.secrets)
+        .env("CLOUDSDK_CONFIG", "")
+        .env("HOME", &home)
+        .current_dir(&work);
+    let mut child = cmd.spawn().unwrap();
+    let (line, _) = wait_for_line(&mut child, "/o/oauth2/auth?").await;
+    assert!(
+        reqwest::get(url_in(&line))
+            .await
+            .unwrap()
+            .status()
+            .is_success()
+    );
+    assert!(child.wait().await.unwrap().success());
+    let written = work.join("application_default_credentials.json");
+    assert!(
+        written.is_file(),
+        "the ADC file is in the current directory"
+    );
+    assert!(
+        !home
+            .join(".config/gcloud/application_default_credentials.json")
+            .exists(),
+        "nothing under HOME"
+    );
+    let file: Value = serde_json::from_slice(&std::fs::read(&written).unwrap()).unwrap();
+
+    let script = "import json, google.auth\n\
+                  creds, _ = google.auth.default()\n\
+                  print(json.dumps({'refresh_token': creds.refresh_token}))\n";
+    let out = tokio::process::Command::new(&python)
+        .args(["-c", script])
+        .env("CLOUDSDK_CONFIG", "")
+        .env("HOME", &home)
+        .env_remove("GOOGLE_APPLICATION_CREDENTIALS")
+        .current_dir(&work)
+        .output()
+        .await
+        .unwrap();
+    assert!(
+        out.status.success(),
+        "python: {}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    let py: Value = serde_json::from_slice(&out.stdout).unwrap();
+    assert_eq!(py["refresh_token"], file["refresh_token"], "{py}");
+}

@@ -62,8 +62,10 @@ async fn login_records_when_the_refresh_token_was_obtained() {
     let before = SystemTime::now() - Duration::from_secs(5);
     let setup = setup(None).await;
     let v = stored(&setup);
-    let at = gapi_auth::timefmt::parse_expiry(v["refresh_token_obtained_at"].as_str().unwrap())
-        .expect("an RFC 3339 time");
+    let at = gapi_auth::protocol::timefmt::parse_expiry(
+        v["refresh_token_obtained_at"].as_str().unwrap(),
+    )
+    .expect("an RFC 3339 time");
     assert!(
         at >= before && at <= SystemTime::now() + Duration::from_secs(5),
         "{v}"
@@ -88,7 +90,7 @@ async fn login_records_when_the_refresh_token_was_obtained() {
 #[tokio::test(flavor = "multi_thread")]
 async fn a_token_dead_at_seven_days_is_blamed_on_testing_mode() {
     let setup = setup(Some(Duration::from_secs(1))).await;
-    let week_ago = gapi_auth::timefmt::format_expiry(SystemTime::now() - 7 * DAY);
+    let week_ago = gapi_auth::protocol::timefmt::format_expiry(SystemTime::now() - 7 * DAY);
     edit(&setup, |v| v["refresh_token_obtained_at"] = json!(week_ago));
     tokio::time::sleep(Duration::from_millis(1200)).await;
     let out = setup.run(&["auth", "print-access-token"]).await;

@@ -19,17 +19,22 @@ pub struct Error {
     kind: Kind,
 }
 
+/// Each variant prints its cause once: said in the message (network, I/O and JSON failures,
+/// whose own chains add nothing a reader needs), or returned from `source()` (the credential
+/// error, which callers look at by type: its remedy, whether a login is needed), never both.
 #[derive(Debug, thiserror::Error)]
 enum Kind {
     #[error("{0}")]
     Api(Box<ApiError>),
     #[error("network error: {}", describe_reqwest(.0))]
-    Transport(#[source] reqwest::Error),
+    Transport(reqwest::Error),
     #[error("I/O error: {0}")]
-    Io(#[source] std::io::Error),
+    Io(std::io::Error),
     #[error("invalid argument: {0}")]
     InvalidArgument(String),
-    #[error("authorization failed: {source}")]
+    #[error("refused by the policy: {0}")]
+    Policy(String),
+    #[error("authorization failed")]
     Auth {
         #[source]
         source: Box<dyn std::error::Error + Send + Sync>,
@@ -40,7 +45,7 @@ enum Kind {
     #[error("discovery document error: {0}")]
     UnknownApi(String),
     #[error("JSON error: {0}")]
-    Json(#[source] serde_json::Error),
+    Json(serde_json::Error),
     #[error("upload error: {0}")]
     Upload(String),
     #[error("integrity check failed: {0}")]
@@ -121,6 +126,12 @@ impl Error {
     /// of the wrong type; the message says what is wrong.
     pub fn invalid_argument(msg: impl Into<String>) -> Self {
         Kind::InvalidArgument(msg.into()).into()
+    }
+
+    /// An error for a request the caller's [`crate::policy::Policy`] refuses; the message
+    /// names the method and the rule. Nothing was sent.
+    pub fn policy(msg: impl Into<String>) -> Self {
+        Kind::Policy(msg.into()).into()
     }
 
     /// An error for a media upload that cannot proceed (bad size, protocol not offered,
@@ -208,9 +219,15 @@ impl Error {
         matches!(self.kind, Kind::Transport(_))
     }
 
-    /// Whether the caller used the API wrongly (unknown method or parameter, bad value).
+    /// Whether the caller used the API wrongly (unknown method or parameter, bad value), or
+    /// asked for a request its policy refuses ([`Error::is_policy_refusal`]).
     pub fn is_invalid_argument(&self) -> bool {
-        matches!(self.kind, Kind::InvalidArgument(_))
+        matches!(self.kind, Kind::InvalidArgument(_) | Kind::Policy(_))
+    }
+
+    /// Whether the caller's [`crate::policy::Policy`] refused the request (nothing was sent).
+    pub fn is_policy_refusal(&self) -> bool {
+        matches!(self.kind, Kind::Policy(_))
     }
 
     /// Whether reading or writing a local file or stream failed.
@@ -535,6 +552,29 @@ fn describe_reqwest(e: &reqwest::Error) -> String {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    /// A wrapper prints its cause or returns it from `source()`, never both: a report that
+    /// walks the chain (the CLI's) says each cause once without comparing texts.
+    #[test]
+    fn each_cause_is_said_once() {
+        use std::error::Error as _;
+        let io = Error::from(std::io::Error::other("disk gone"));
+        assert_eq!(io.to_string(), "I/O error: disk gone");
+        assert!(io.source().is_none());
+        let json = Error::from(serde_json::from_str::<u8>("x").unwrap_err());
+        assert!(
+            json.to_string().starts_with("JSON error: expected value"),
+            "{json}"
+        );
+        assert!(json.source().is_none());
+        let auth = Error::auth_needs_login(std::io::Error::other("the grant was revoked"));
+        assert_eq!(auth.to_string(), "authorization failed");
+        assert_eq!(
+            auth.source().map(|c| c.to_string()).as_deref(),
+            Some("the grant was revoked")
+        );
+        assert_eq!(auth.hint(), Some(Hint::LogInAgain));
+    }
 
     #[test]
     fn parses_google_error_body() {

@@ -106,3 +106,160 @@ pub fn multipart_upload_body(boundary: &str, metadata: &[u8], media: &[u8]) -> V
         crate::media::upload::multipart_framing(boundary, metadata, "application/octet-stream");
     [&prefix[..], media, &suffix[..]].concat()
 }
+
+/// The policy check: a method of a bundled API called under a policy with any path values
+/// (`api:version NUL method NUL mode NUL value NUL value...`; an unknown API or method picks
+/// one by the name's bytes; mode `allow`, `read-only` or `resource`). Invariants: a request
+/// the policy lets through has no steering path value, its path holds no dot segment however
+/// often decoded, and every reading of it reaches only allowed methods or certainly goes to
+/// one; the whole input resolved as a raw path never panics.
+pub fn policy_route(data: &[u8]) {
+    use std::cell::RefCell;
+    use std::collections::HashMap;
+
+    use crate::policy::Policy;
+    use crate::route::{Reach, steering};
+    use crate::service::Service;
+
+    const APIS: &[(&str, &str)] = &[
+        ("drive", "v3"),
+        ("secretmanager", "v1"),
+        ("storage", "v1"),
+        ("firestore", "v1"),
+    ];
+    thread_local! {
+        static SERVICES: RefCell<HashMap<(usize, String, u8), Service>> = RefCell::default();
+    }
+    let text = String::from_utf8_lossy(data);
+    let mut parts = text.split('\u{0}');
+    let (api_name, method_name, mode_name) = (
+        parts.next().unwrap_or(""),
+        parts.next().unwrap_or(""),
+        parts.next().unwrap_or(""),
+    );
+    let by_bytes = |s: &str, n: usize| s.bytes().map(usize::from).sum::<usize>() % n.max(1);
+    let api = APIS
+        .iter()
+        .position(|(a, v)| api_name == format!("{a}:{v}"))
+        .unwrap_or_else(|| by_bytes(api_name, APIS.len()));
+    let (name, version) = APIS[api];
+    let Ok(doc) = crate::service::cached_method_index(name, version) else {
+        return;
+    };
+    let methods: Vec<(String, &gapi_discovery::RestMethod)> = doc
+        .all_methods()
+        .into_iter()
+        .filter(|(_, m)| {
+            m.parameters
+                .values()
+                .any(|p| p.location.as_deref() == Some("path"))
+        })
+        .collect();
+    if methods.is_empty() {
+        return;
+    }
+    let (dotted, m) = methods
+        .iter()
+        .find(|(d, _)| d == method_name)
+        .unwrap_or_else(|| &methods[by_bytes(method_name, methods.len())]);
+    let mode: u8 = match mode_name {
+        "allow" => 0,
+        "read-only" => 1,
+        "resource" => 2,
+        other => (by_bytes(other, 3)) as u8,
+    };
+    let resource =
+        m.id.rsplit_once('.')
+            .map_or(m.id.clone(), |(r, _)| format!("{r}."));
+    let policy = match mode {
+        0 => Policy::new().allow([m.id.clone()]),
+        1 => Policy::new().read_only(true).allow([m.id.clone()]),
+        _ => Policy::new().allow([format!("{resource}*")]),
+    };
+    let svc = SERVICES.with(|cache| {
+        cache
+            .borrow_mut()
+            .entry((api, m.id.clone(), mode))
+            .or_insert_with(|| {
+                Service::builder()
+                    .document(doc.clone())
+                    .policy(policy)
+                    .build()
+                    .expect("a bundled document builds")
+            })
+            .clone()
+    });
+    let Ok(mut call) = svc.method(dotted) else {
+        return;
+    };
+    let mut given = Vec::new();
+    for (pname, schema) in m.parameters.iter() {
+        if schema.location.as_deref() == Some("path") {
+            let value = parts.next().unwrap_or("x").to_string();
+            given.push((pname.to_string(), value.clone()));
+            call = call.param(pname, value);
+        } else if schema.required {
+            call = call.param(pname, "1");
+        }
+    }
+    if m.request.is_some() {
+        call = call.body(serde_json::json!({}));
+    }
+    // The whole input as a raw path: resolving never panics, however odd.
+    if let Ok(url) = url::Url::parse(&format!("{}{}", svc.base_url(), text)) {
+        let _ = svc.routes().resolve("GET", &url);
+    }
+    let Ok(req) = call.prepare() else {
+        return;
+    };
+    let verb = req.method.as_str();
+    let allowed = |id: &str| {
+        (mode != 1 || verb == "GET")
+            && match mode {
+                2 => id.starts_with(&resource),
+                _ => id == m.id,
+            }
+    };
+    for (pname, value) in &given {
+        let reserved = m.path.contains(&format!("{{+{pname}}}"));
+        assert!(
+            steering(value, reserved).is_none(),
+            "{} let {pname}={value:?} through",
+            m.id
+        );
+    }
+    let mut path = req.url.path().to_string();
+    for _ in 0..6 {
+        assert!(
+            !path
+                .split(['/', '\\'])
+                .any(|s| s.trim() == "." || s.trim() == ".."),
+            "{} sent a dot segment: {}",
+            m.id,
+            req.url
+        );
+        path = percent_encoding::percent_decode_str(&path)
+            .decode_utf8_lossy()
+            .into_owned();
+    }
+    assert!(
+        matches!(svc.routes().resolve(verb, &req.url), Reach::Methods(_)),
+        "{} sent {} which reaches no method",
+        m.id,
+        req.url
+    );
+    let readings = svc
+        .routes()
+        .readings(verb, &req.url)
+        .expect("an allowed URL is inside the API");
+    for r in readings {
+        assert!(
+            r.methods.iter().all(|id| allowed(id)) || r.winner.is_some_and(allowed),
+            "{} sent {verb} {} reaching {:?} (winner {:?})",
+            m.id,
+            req.url,
+            r.methods,
+            r.winner
+        );
+    }
+}

@@ -21,7 +21,8 @@
 //! Where things live: [`service`] (building, method lookup), [`method_call`] (one call:
 //! parameters, `prepare`, `execute`), [`params`] (casting and validation), [`uri_template`]
 //! (`{name}` / `{+name}` paths), [`transport`] (headers, credentials, 401 refresh, retries via
-//! [`retry`]), [`error`], [`pagination`], [`auth`] (the credential trait), [`scopes`],
+//! [`retry`]), [`policy`] (what may be sent, judged on the URL resolved back to its
+//! method by [`route`]), [`error`], [`pagination`], [`auth`] (the credential trait), [`scopes`],
 //! [`discovery_fetch`] (newer documents, cached), [`media`] and [`batch`].
 #![deny(missing_docs)]
 
@@ -43,6 +44,7 @@ pub mod policy;
 /// When to retry and how long to wait: the `gapi-retry` crate, shared with `gapi-auth`'s
 /// token requests (one [`RetryPolicy`] type for both).
 pub use gapi_retry as retry;
+pub mod route;
 pub mod schema_check;
 pub mod scopes;
 pub mod service;
@@ -57,6 +59,7 @@ pub use http_client::{HttpClient, HttpClientBuilder, Response};
 pub use media_call::{DownloadCall, UploadCall};
 pub use method_call::{MediaUploadTarget, MethodCall, PreparedRequest, WireRequest};
 pub use params::ParamValue;
+pub use policy::Policy;
 pub use retry::RetryPolicy;
 pub use service::{DocumentSource, Service, ServiceBuilder, build, build_from_document};
 pub use transport::{FullResponse, Transport};

@@ -118,7 +118,8 @@ impl UploadCall {
         self
     }
 
-    /// The protocol and URL this upload will use, checked without sending anything.
+    /// The protocol and the URL this upload's (first) request goes to, `uploadType` included,
+    /// checked without sending anything.
     pub fn plan(&self) -> Result<(UploadProtocol, Url), Error> {
         let (call, named) = split_upload_type(&self.call)?;
         let prepared = call.prepare()?;
@@ -128,13 +129,14 @@ impl UploadCall {
                 prepared.method_id
             ))
         })?;
-        choose_protocol(
+        let (protocol, url) = choose_protocol(
             &prepared.method_id,
             target,
             self.protocol.or(named),
             self.source.size()?,
             prepared.body.is_some(),
-        )
+        )?;
+        Ok((protocol, crate::media::with_upload_type(url, protocol)))
     }
 
     /// Sends the upload and returns the method's JSON answer.
@@ -187,7 +189,7 @@ impl DownloadCall {
         self.options.overwrite = yes;
         self
     }
-    /// Enables or disables resuming a `<target>.part` of the same object (default: on).
+    /// Enables or disables continuing an earlier partial download of the same object (default: on).
     pub fn resume(mut self, yes: bool) -> Self {
         self.options.resume = yes;
         self
@@ -215,7 +217,8 @@ impl DownloadCall {
         Ok((url, options))
     }
 
-    /// Downloads to `target` (through `<target>.part`, renamed once complete and checked).
+    /// Downloads to `target` (through a partial file `<target>.<random>.part`, given its final
+    /// name once complete and checked).
     pub async fn to_file(self, target: impl AsRef<Path>) -> Result<DownloadReport, Error> {
         let (url, options) = self.plan()?;
         MediaClient::new(self.call.service().transport())?

@@ -394,6 +394,15 @@ impl MethodCall {
         if self.body.is_some() && !headers.contains_key(CONTENT_TYPE) {
             headers.insert(CONTENT_TYPE, HeaderValue::from_static("application/json"));
         }
+        // The policy judges the URL built here, which every URL below shares the path of.
+        self.service.policy().check_request(
+            self.service.routes(),
+            m,
+            &path_values,
+            http_method.as_str(),
+            &url,
+            &headers,
+        )?;
 
         let media_upload = if m.supports_media_upload || m.media_upload.is_some() {
             let mu = m.media_upload.clone().unwrap_or_default();

@@ -295,7 +295,7 @@ fn check_bounds(name: &str, schema: &JsonSchema, n: f64) -> Result<(), Error> {
 
 /// Compiles `^(?:pattern)$` once per process; `None` when the regex crate cannot compile it
 /// (lookaround, backreferences): such patterns are not enforced locally, the server checks.
-fn anchored_regex(pattern: &str) -> Option<Regex> {
+pub(crate) fn anchored_regex(pattern: &str) -> Option<Regex> {
     static CACHE: OnceLock<Mutex<HashMap<String, Option<Regex>>>> = OnceLock::new();
     let cache = CACHE.get_or_init(Default::default);
     let mut guard = cache.lock().unwrap_or_else(|e| e.into_inner());

@@ -2,10 +2,34 @@
 //! read-only (only `GET` methods) and an allow-list of method-id patterns
 //! (`drive.files.*`). Meant for agents and scripts that must not change anything, or must
 //! stay inside a few methods.
+//!
+//! A policy judges what is sent, not only the name asked for: given to a service
+//! ([`crate::ServiceBuilder::policy`]), it is checked by [`crate::MethodCall::prepare`], the one
+//! step every request of a method goes through (a dry run, a call, each page, a batch part,
+//! an upload or download). There [`Policy::check_request`] refuses path values that could
+//! steer the URL elsewhere ([`crate::route::steering`]), resolves the URL actually built back
+//! to the methods it may reach ([`crate::route::RouteTable::readings`]) and refuses unless the
+//! rules allow every one of them, or the one Google's routing certainly picks, judged by the
+//! HTTP verb actually sent. Every rule lives in one place (`Policy::refusal`), applied alike to
+//! the method asked for and to each method a request may reach: a new rule (a deny-list, a
+//! policy kept with a profile and narrowed per call) is added there and holds everywhere.
+//!
+//! Read-only means "changes nothing", not "sends nothing": a GET still sends its parameters,
+//! and some GET methods make Google fetch a URL the caller chooses.
 
 use gapi_discovery::RestMethod;
+use http::HeaderMap;
 
 use crate::error::Error;
+use crate::route::RouteTable;
+
+/// Request headers that make a server run another verb than the one sent; never sent under
+/// a policy.
+const VERB_OVERRIDE_HEADERS: &[&str] = &[
+    "x-http-method-override",
+    "x-http-method",
+    "x-method-override",
+];
 
 /// Which methods may be called. The default allows everything.
 #[derive(Debug, Clone, Default, PartialEq, Eq)]
@@ -44,18 +68,118 @@ impl Policy {
 
     /// Whether the policy lets `method` be called; the error says which rule refused it.
     pub fn check(&self, method: &RestMethod) -> Result<(), Error> {
-        let verb = method.http_method_or_get();
+        match self.refusal(&method.id, method.http_method_or_get()) {
+            Some(why) => Err(Error::policy(format!("{} is refused {why}", method.id))),
+            None => Ok(()),
+        }
+    }
+
+    /// Why the rules refuse the method `id` sent with `verb`, naming the rule; `None` when
+    /// they allow it. Every rule is decided here, for the method asked for and for every
+    /// method a request may reach alike.
+    fn refusal(&self, id: &str, verb: &str) -> Option<String> {
         if self.read_only && !verb.eq_ignore_ascii_case("GET") {
-            return Err(Error::invalid_argument(format!(
-                "{} is refused: it is a {verb} method and only read-only (GET) methods are allowed",
-                method.id
+            return Some(format!(
+                "by the read-only rule: it is a {verb} method and only read-only (GET) methods are allowed"
+            ));
+        }
+        if !self.allow.is_empty() && !self.allow.iter().any(|p| glob_match(p, id)) {
+            return Some(format!(
+                "by the allow-list: it matches none of the allowed methods ({})",
+                self.allow.join(", ")
+            ));
+        }
+        None
+    }
+
+    /// Whether the request prepared for `method` may be sent: the method itself, then its
+    /// path values, no verb-override header, and every method `verb url` may reach
+    /// (resolved with `routes`) must be allowed. `path_values` are the path parameters as
+    /// given (name, value). Nothing to check for an open policy.
+    pub fn check_request(
+        &self,
+        routes: &RouteTable,
+        method: &RestMethod,
+        path_values: &[(&str, String)],
+        verb: &str,
+        url: &url::Url,
+        headers: &HeaderMap,
+    ) -> Result<(), Error> {
+        if self.is_open() {
+            return Ok(());
+        }
+        self.check(method)?;
+        let id = &method.id;
+        if let Some(h) = VERB_OVERRIDE_HEADERS
+            .iter()
+            .find(|h| headers.contains_key(**h))
+        {
+            return Err(Error::policy(format!(
+                "{id} is refused: the header {h} would make the server run another verb than {verb}, which a policy cannot judge"
             )));
         }
-        if !self.allow.is_empty() && !self.allow.iter().any(|p| glob_match(p, &method.id)) {
-            return Err(Error::invalid_argument(format!(
-                "{} is refused: it matches none of the allowed methods ({})",
-                method.id,
-                self.allow.join(", ")
+        let variables = crate::uri_template::variables(&method.path);
+        for (name, value) in path_values {
+            let reserved = variables.iter().any(|(n, r)| n == name && *r);
+            if let Some(why) = crate::route::steering(value, reserved) {
+                return Err(Error::policy(format!(
+                    "{id} is refused by the path rule: the path parameter '{name}' = {value:?} could send the request to another method: {why}"
+                )));
+            }
+        }
+        self.check_reach(routes, id, verb, url)
+    }
+
+    /// Whether `verb url`, prepared for the method `id`, may be sent as far as its path
+    /// tells: it must fit at least one method, and in every reading of its path (see
+    /// [`crate::route`]) either every method it fits is allowed, or the one Google's routing
+    /// certainly picks is. Nothing to check for an open policy.
+    pub fn check_reach(
+        &self,
+        routes: &RouteTable,
+        id: &str,
+        verb: &str,
+        url: &url::Url,
+    ) -> Result<(), Error> {
+        if self.is_open() {
+            return Ok(());
+        }
+        let path = url.path();
+        let cannot_tell = |what: &str| {
+            Error::policy(format!(
+                "{id} is refused: the request sent ({verb} {path}) {what}, so the policy cannot tell which method it would run"
+            ))
+        };
+        let Some(readings) = routes.readings(verb, url) else {
+            return Err(cannot_tell(
+                "leaves the API's base URL (or does once percent-decoded)",
+            ));
+        };
+        if readings.iter().all(|r| r.methods.is_empty()) {
+            return Err(cannot_tell("fits no method of the API"));
+        }
+        for r in &readings {
+            let refused = r
+                .methods
+                .iter()
+                .find_map(|m| self.refusal(m, verb).map(|why| (*m, why)));
+            let Some((first, why)) = refused else {
+                continue;
+            };
+            let (other, why, may) = match r.winner {
+                None => (first, why, "may reach"),
+                Some(w) => match self.refusal(w, verb) {
+                    None => continue,
+                    Some(why) => (w, why, "reaches"),
+                },
+            };
+            let read = if r.decoded {
+                format!(" once percent-decoded as {:?}", r.path)
+            } else {
+                String::new()
+            };
+            return Err(Error::policy(format!(
+                "{id} is refused: the request sent ({verb} {path}) {may} {other}{read}, which is refused {why}"
             )));
         }
         Ok(())
@@ -121,6 +245,137 @@ mod tests {
                 .to_string();
             assert!(err.contains(verb) && err.contains("read-only"), "{err}");
         }
+    }
+
+    fn service(api: &str, version: &str, policy: Policy) -> crate::Service {
+        crate::Service::builder()
+            .bundled(api, version)
+            .policy(policy)
+            .build()
+            .unwrap()
+    }
+
+    fn refusal(call: crate::MethodCall) -> String {
+        let err = call.prepare().expect_err("refused");
+        assert!(
+            err.is_policy_refusal() && err.is_invalid_argument(),
+            "{err}"
+        );
+        err.to_string()
+    }
+
+    #[test]
+    fn a_verb_suffix_in_a_reserved_value_is_refused() {
+        let sm = service(
+            "secretmanager",
+            "v1",
+            Policy::new().allow(["secretmanager.projects.secrets.versions.get"]),
+        );
+        let get = || sm.method("projects.secrets.versions.get").unwrap();
+        let ok = get()
+            .param("name", "projects/p/secrets/s/versions/latest")
+            .prepare()
+            .unwrap();
+        assert_eq!(ok.url.path(), "/v1/projects/p/secrets/s/versions/latest");
+        for name in [
+            "projects/p/secrets/s/versions/latest:access",
+            "projects/p/secrets/s/versions/latest%3Aaccess",
+            "projects/p/secrets/s/versions/latest?x=:access",
+        ] {
+            let err = refusal(get().param("name", name));
+            assert!(err.contains("path rule") && err.contains("name"), "{err}");
+        }
+        // The method asked for is refused by name as before.
+        let err = refusal(
+            sm.method("projects.secrets.versions.access")
+                .unwrap()
+                .param("name", "projects/p/secrets/s/versions/latest"),
+        );
+        assert!(err.contains("allow-list"), "{err}");
+        // Without a policy nothing changes: the value is sent as given.
+        let open = crate::build("secretmanager", "v1", crate::NoAuth).unwrap();
+        let sent = open
+            .method("projects.secrets.versions.get")
+            .unwrap()
+            .param("name", "projects/p/secrets/s/versions/latest:access")
+            .prepare()
+            .unwrap();
+        assert!(sent.url.path().ends_with("latest:access"));
+    }
+
+    #[test]
+    fn dot_segments_and_other_methods_literals_are_refused() {
+        let drive = service(
+            "drive",
+            "v3",
+            Policy::new().allow(["drive.permissions.get", "drive.files.get"]),
+        );
+        for pid in [
+            "..", ".", "%2e%2e", "%2E%2E", "..%2F..", "a/../..", "x#", "y?",
+        ] {
+            let err = refusal(
+                drive
+                    .method("permissions.get")
+                    .unwrap()
+                    .param("fileId", "F")
+                    .param("permissionId", pid),
+            );
+            assert!(err.contains("permissionId"), "{pid}: {err}");
+        }
+        // `generateIds` is another method's literal: the URL reaches both.
+        let err = refusal(
+            drive
+                .method("files.get")
+                .unwrap()
+                .param("fileId", "generateIds"),
+        );
+        assert!(
+            err.contains("drive.files.generateIds") && err.contains("allow-list"),
+            "{err}"
+        );
+        drive
+            .method("permissions.get")
+            .unwrap()
+            .param("fileId", "F")
+            .param("permissionId", "P")
+            .prepare()
+            .unwrap();
+        // Allowing the other method too lets the ambiguous URL go.
+        let both = service(
+            "drive",
+            "v3",
+            Policy::new().allow(["drive.files.get", "drive.files.generateIds"]),
+        );
+        both.method("files.get")
+            .unwrap()
+            .param("fileId", "generateIds")
+            .prepare()
+            .unwrap();
+    }
+
+    #[test]
+    fn read_only_is_judged_on_the_sent_request_and_verb_overrides_are_refused() {
+        let drive = service("drive", "v3", Policy::new().read_only(true));
+        drive
+            .method("files.get")
+            .unwrap()
+            .param("fileId", "a")
+            .prepare()
+            .unwrap();
+        let err = refusal(drive.method("files.delete").unwrap().param("fileId", "a"));
+        assert!(err.contains("read-only") && err.contains("DELETE"), "{err}");
+        let err = refusal(
+            drive
+                .method("files.get")
+                .unwrap()
+                .param("fileId", "a")
+                .header("X-HTTP-Method-Override", "DELETE"),
+        );
+        assert!(err.contains("x-http-method-override"), "{err}");
+        // Upload and download URLs share the checked path.
+        let up = service("drive", "v3", Policy::new().allow(["drive.files.create"]));
+        let req = up.method("files.create").unwrap().prepare().unwrap();
+        assert!(req.media_upload.is_some());
     }
 
     #[test]

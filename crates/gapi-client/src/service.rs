@@ -9,7 +9,9 @@ use crate::auth::{Authenticator, NoAuth};
 use crate::error::Error;
 use crate::method_call::MethodCall;
 use crate::params::closest;
+use crate::policy::Policy;
 use crate::retry::RetryPolicy;
+use crate::route::RouteTable;
 use crate::transport::Transport;
 
 /// A Google API (one version) ready to be called.
@@ -22,6 +24,10 @@ struct ServiceInner {
     doc: Arc<RestDescription>,
     root_url: String,
     transport: Transport,
+    /// What every request of this service must obey (checked by `MethodCall::prepare`).
+    policy: Policy,
+    /// The path templates, built on first use by a policy check.
+    routes: std::sync::OnceLock<RouteTable>,
     /// Methods already looked up, shared by every call of them (a lookup then costs no clone).
     methods: std::sync::Mutex<std::collections::HashMap<String, Arc<RestMethod>>>,
 }
@@ -205,6 +211,7 @@ pub struct ServiceBuilder {
     retry: Option<RetryPolicy>,
     user_agent: Option<String>,
     transport: Option<Transport>,
+    policy: Policy,
 }
 
 impl std::fmt::Debug for ServiceBuilder {
@@ -275,6 +282,12 @@ impl ServiceBuilder {
         self.transport = Some(transport);
         self
     }
+    /// Refuses, before anything is sent, every request the policy does not allow: judged on
+    /// the URL and verb each prepared request would send (see [`crate::policy`]).
+    pub fn policy(mut self, policy: Policy) -> Self {
+        self.policy = policy;
+        self
+    }
 
     /// Loads the document and makes the service (no network I/O).
     pub fn build(self) -> Result<Service, Error> {
@@ -336,6 +349,8 @@ impl ServiceBuilder {
                 doc,
                 root_url,
                 transport,
+                policy: self.policy,
+                routes: Default::default(),
                 methods: Default::default(),
             }),
         })
@@ -354,6 +369,7 @@ impl Service {
             retry: None,
             user_agent: None,
             transport: None,
+            policy: Policy::default(),
         }
     }
 
@@ -384,6 +400,19 @@ impl Service {
                 bp.trim_start_matches('/')
             ))
         }
+    }
+
+    /// The policy every request of this service obeys (open by default).
+    pub fn policy(&self) -> &Policy {
+        &self.inner.policy
+    }
+
+    /// The path templates of the API under this service's root URL, to tell which methods a
+    /// URL reaches (built on first use).
+    pub fn routes(&self) -> &RouteTable {
+        self.inner
+            .routes
+            .get_or_init(|| RouteTable::new(&self.inner.doc, &self.inner.root_url))
     }
 
     /// The transport that sends this service's calls.

@@ -86,6 +86,15 @@ pub fn expand<'a>(
     Ok(out)
 }
 
+/// `text` percent-encoded as [`expand`] encodes a value: `{+name}` (`reserved`) keeps the
+/// reserved characters, `{name}` keeps only the unreserved ones. Template literals are
+/// encoded as reserved text.
+pub fn encode(text: &str, reserved: bool) -> String {
+    let mut out = String::with_capacity(text.len());
+    encode_into(&mut out, text, reserved);
+    out
+}
+
 fn is_unreserved(b: u8) -> bool {
     b.is_ascii_alphanumeric() || matches!(b, b'-' | b'.' | b'_' | b'~')
 }

@@ -210,15 +210,15 @@ fn urls(base: &str, id: &str) -> (url::Url, DownloadOptions) {
     (media, DownloadOptions::default().metadata_url(Some(meta)))
 }
 
-/// Leaves `<target>.part` (and its sidecar) of the object as it is now: the first attempt is cut
-/// after `cut` bytes and the policy allows no retry.
+/// Leaves a partial file (and its sidecar) of the object as it is now: the first attempt is cut
+/// after `cut` bytes and the policy allows no retry. Returns the partial file's path.
 async fn interrupted(
     state: &Shared,
     url: &url::Url,
     opts: &DownloadOptions,
     target: &std::path::Path,
     cut: usize,
-) {
+) -> std::path::PathBuf {
     state.lock().unwrap().drop_after = Some(cut);
     let err = client(RetryPolicy::never())
         .download_to_file(url.clone(), target, opts)
@@ -226,8 +226,11 @@ async fn interrupted(
         .unwrap_err();
     assert!(err.is_retryable(), "{err}");
     assert!(!target.exists());
-    let part = gapi_client::media::part_path(target);
+    let part = gapi_client::media::partial_download(target)
+        .await
+        .expect("the sidecar names the partial file");
     assert_eq!(std::fs::metadata(&part).unwrap().len(), cut as u64);
+    part
 }
 
 #[tokio::test]
@@ -259,7 +262,7 @@ async fn a_part_of_an_older_version_is_not_spliced_with_the_new_one() {
         None,
         "no Range for a new start"
     );
-    assert!(!gapi_client::media::part_path(&target).exists());
+    assert!(parts_in(dir.path()).is_empty());
 }
 
 #[tokio::test]
@@ -295,7 +298,8 @@ async fn a_part_of_the_same_version_is_resumed_and_checked() {
         "If-Range with the recorded ETag"
     );
     let meta = std::path::PathBuf::from(format!("{}.part.meta", target.display()));
-    assert!(!meta.exists(), "the sidecar goes with the .part");
+    assert!(!meta.exists(), "the sidecar goes with the partial file");
+    assert!(parts_in(dir.path()).is_empty());
 }
 
 #[tokio::test]
@@ -382,10 +386,7 @@ async fn a_checksum_mismatch_is_an_error_and_leaves_no_complete_looking_file() {
     assert!(err.is_integrity(), "{err}");
     assert!(err.to_string().contains("sha256"), "{err}");
     assert!(!target.exists());
-    assert!(
-        !gapi_client::media::part_path(&target).exists(),
-        "bad bytes are not kept"
-    );
+    assert!(parts_in(dir.path()).is_empty(), "bad bytes are not kept");
 
     // The same through a writer: an error, whatever was written.
     let mut out = Vec::new();
@@ -435,4 +436,141 @@ async fn x_goog_hash_is_checked_without_metadata() {
         .unwrap_err();
     assert!(err.to_string().contains("crc32c"), "{err}");
     assert!(!dir.path().join("bad.bin").exists());
+}
+
+/// Every `*.part` file in `dir` (partial downloads left behind).
+fn parts_in(dir: &std::path::Path) -> Vec<String> {
+    std::fs::read_dir(dir)
+        .unwrap()
+        .map(|e| e.unwrap().file_name().to_string_lossy().into_owned())
+        .filter(|n| n.ends_with(".part"))
+        .collect()
+}
+
+/// Links planted where a download keeps its partial file and sidecar (`x.bin.part`,
+/// `x.bin.part.meta`, as earlier versions named them) are never opened, written through or
+/// truncated: what they point at is untouched and the download lands in a regular file.
+#[cfg(unix)]
+#[tokio::test]
+async fn links_planted_at_the_partial_names_are_never_written_through() {
+    let (base, state) = start(Mock {
+        etags: true,
+        ..Mock::default()
+    })
+    .await;
+    let dir = tempfile::tempdir().unwrap();
+    let victim = dir.path().join("victim-bashrc");
+    let victim_meta = dir.path().join("victim-profile");
+    std::fs::write(&victim, "precious\n").unwrap();
+    std::fs::write(&victim_meta, "also precious\n").unwrap();
+    let target = dir.path().join("x.bin");
+    let mut part = target.as_os_str().to_owned();
+    part.push(".part");
+    std::os::unix::fs::symlink(&victim, &part).unwrap();
+    let mut meta = target.as_os_str().to_owned();
+    meta.push(".part.meta");
+    std::os::unix::fs::symlink(&victim_meta, &meta).unwrap();
+    let (url, opts) = urls(&base, "f1");
+    let v1 = data(100_000, 11);
+    put(&state, "f1", v1.clone(), 1);
+    let report = client(fast())
+        .download_to_file(url, &target, &opts)
+        .await
+        .unwrap();
+    assert_eq!(report.resumed_from, 0);
+    assert!(
+        std::fs::read(&victim).unwrap() == b"precious\n",
+        "the link's target was written"
+    );
+    assert!(
+        std::fs::read(&victim_meta).unwrap() == b"also precious\n",
+        "the sidecar link's target was written"
+    );
+    let kind = std::fs::symlink_metadata(&target).unwrap().file_type();
+    assert!(
+        kind.is_file(),
+        "the download is a file of its own: {kind:?}"
+    );
+    assert!(std::fs::read(&target).unwrap() == v1);
+}
+
+/// A dangling link at the target counts as an existing file: refused without overwriting, and
+/// with overwriting the link itself is replaced (nothing is created where it points).
+#[cfg(unix)]
+#[tokio::test]
+async fn a_dangling_link_at_the_target_is_never_followed() {
+    let (base, state) = start(Mock::default()).await;
+    let dir = tempfile::tempdir().unwrap();
+    let elsewhere = dir.path().join("elsewhere");
+    let target = dir.path().join("y.bin");
+    std::os::unix::fs::symlink(&elsewhere, &target).unwrap();
+    let (url, opts) = urls(&base, "f1");
+    let v1 = data(10_000, 12);
+    put(&state, "f1", v1.clone(), 1);
+    let err = client(fast())
+        .download_to_file(url.clone(), &target, &opts)
+        .await
+        .unwrap_err();
+    assert!(err.to_string().contains("already exists"), "{err}");
+    assert!(
+        state.lock().unwrap().log.is_empty(),
+        "refused before any request"
+    );
+    client(fast())
+        .download_to_file(url, &target, &opts.clone().overwrite(true))
+        .await
+        .unwrap();
+    assert!(!elsewhere.exists(), "nothing created through the link");
+    assert!(std::fs::read(&target).unwrap() == v1);
+    assert!(parts_in(dir.path()).is_empty());
+}
+
+/// The partial file a sidecar names is continued only when it is still this user's own regular
+/// file with one link: swapped for a link, a FIFO or a hard link to another file, it is not
+/// opened (no write through it, no hang) and the download starts over in a new file.
+#[cfg(unix)]
+#[tokio::test]
+async fn a_partial_file_swapped_for_a_link_fifo_or_hard_link_is_not_continued() {
+    let (base, state) = start(Mock {
+        etags: true,
+        ..Mock::default()
+    })
+    .await;
+    let dir = tempfile::tempdir().unwrap();
+    let victim = dir.path().join("victim");
+    std::fs::write(&victim, "precious\n").unwrap();
+    let (url, opts) = urls(&base, "f1");
+    let v1 = data(200_000, 13);
+    put(&state, "f1", v1.clone(), 1);
+    for swap in ["symlink", "fifo", "hard link"] {
+        let target = dir.path().join(format!("z-{}.bin", swap.replace(' ', "-")));
+        let part = interrupted(&state, &url, &opts, &target, 70_000).await;
+        std::fs::remove_file(&part).unwrap();
+        match swap {
+            "symlink" => std::os::unix::fs::symlink(&victim, &part).unwrap(),
+            "fifo" => assert!(
+                std::process::Command::new("mkfifo")
+                    .arg(&part)
+                    .status()
+                    .unwrap()
+                    .success()
+            ),
+            _ => std::fs::hard_link(&victim, &part).unwrap(),
+        }
+        let report = client(fast())
+            .download_to_file(url.clone(), &target, &opts)
+            .await
+            .unwrap();
+        assert_eq!(report.resumed_from, 0, "{swap}: not continued");
+        assert!(std::fs::read(&target).unwrap() == v1, "{swap}");
+        assert!(
+            std::fs::read(&victim).unwrap() == b"precious\n",
+            "{swap}: written through"
+        );
+        assert!(
+            std::fs::symlink_metadata(&part).is_ok(),
+            "{swap}: what was planted is left alone"
+        );
+        std::fs::remove_file(&part).unwrap();
+    }
 }

@@ -29,6 +29,11 @@ fn api_error_corpus() {
 }
 
 #[test]
+fn policy_route_corpus() {
+    replay("policy_route", gapi_client::fuzzing::policy_route);
+}
+
+#[test]
 fn content_range_corpus() {
     replay("content_range", gapi_client::fuzzing::content_range);
 }

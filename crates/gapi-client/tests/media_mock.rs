@@ -1053,8 +1053,8 @@ async fn download_streams_resumes_part_files_and_dropped_connections() {
         .await
         .unwrap();
 
-    // 3. A leftover .part with nothing tying it to this object (no sidecar) is not trusted:
-    //    the download starts over (download_integrity_mock.rs covers proven resumes).
+    // 3. A leftover .part with nothing tying it to this object (no sidecar) is not trusted nor
+    //    touched: the download starts over (download_integrity_mock.rs covers proven resumes).
     let target = dir.join("b.bin");
     let _ = std::fs::remove_file(&target);
     std::fs::write(dir.join("b.bin.part"), &data[..123_456]).unwrap();
@@ -1066,7 +1066,10 @@ async fn download_streams_resumes_part_files_and_dropped_connections() {
     assert_eq!(report.resumed_from, 0);
     assert_same(&std::fs::read(&target).unwrap(), &data);
     assert_eq!(state.lock().unwrap().log[0].1, "");
-    assert!(!dir.join("b.bin.part").exists());
+    assert!(
+        std::fs::read(dir.join("b.bin.part")).unwrap() == data[..123_456],
+        "a file gapi did not make is left as it was"
+    );
 
     // 4. To a writer.
     let mut out = Vec::new();

@@ -19,6 +19,7 @@ pub mod lookup;
 pub mod method_index;
 pub mod model;
 pub mod ordered_map;
+pub mod search_data;
 
 pub use directory::{Directory, DirectoryItem};
 pub use lazy::Lazy;

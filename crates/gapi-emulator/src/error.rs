@@ -28,6 +28,26 @@ pub enum EmulatorError {
         /// What went wrong and what to do about it.
         message: String,
     },
+    /// The data directory's journal is damaged before its end (a line that does not match
+    /// its checksum, a record missing or out of order): the emulator does not start rather
+    /// than drop the records after it silently. [`crate::repair_journal`] keeps the good ones.
+    #[error(
+        "emulator data directory {dir}: line {line} of {path} is damaged ({why}); the {kept} records before it are good. To keep them and drop the {dropped} line(s) from line {line} on (a copy of the journal is kept), run: gapi emulator --data {dir} --repair-journal"
+    )]
+    DamagedJournal {
+        /// The journal file.
+        path: PathBuf,
+        /// The data directory.
+        dir: PathBuf,
+        /// The first damaged line (1-based).
+        line: usize,
+        /// What is wrong with it.
+        why: String,
+        /// The good records before it.
+        kept: usize,
+        /// The lines a repair drops (the damaged one and every later one).
+        dropped: usize,
+    },
     /// Writing a file (such as client_secret.json) failed.
     #[error("could not write {path}: {source}")]
     Write {

@@ -32,6 +32,7 @@ pub use framework::clients::{
     DEFAULT_CLIENT_ID, DEFAULT_CLIENT_SECRET, WEB_CLIENT_ID, WEB_CLIENT_REDIRECT_URI,
     WEB_CLIENT_SECRET,
 };
+pub use framework::persist::{JournalRepair, repair_journal};
 pub use framework::users::{TestUser, test_users};
 pub use server::{Emulator, RunningEmulator};
 pub use services::drive::seed::{SeedFile, seeded_files};

@@ -64,7 +64,7 @@ impl Emulator {
             });
         }
         // Write seeded stores at once so a data dir is never empty after a start.
-        core.save_if_dirty();
+        core.save_if_dirty()?;
         let (shutdown_tx, shutdown_rx) = watch::channel(false);
         let task = tokio::spawn(serve(listener, router, shutdown_rx));
         tracing::info!("gapi emulator listening on {base_url}");

@@ -1,5 +1,6 @@
-//! The generic store over plain HTTP: Calendar events, Tasks task lists and Pub/Sub topics,
-//! reached through the per-API base that the emulator's Discovery documents name.
+//! The generic store over plain HTTP: Tasks task lists and Pub/Sub topics, reached through the
+//! per-API base that the emulator's Discovery documents name; and the same standard-method
+//! behaviour of the dedicated Calendar service (tests/calendar.rs has the rest).
 
 mod common;
 
@@ -132,7 +133,8 @@ async fn calendar_events_insert_get_list_patch_delete() {
         .await
         .unwrap();
     assert_eq!(patched["summary"], "Daily standup");
-    assert_eq!(patched["start"]["dateTime"], "2026-12-01T10:00:00Z");
+    // Calendar answers in the calendar's zone (Alice's primary calendar is Europe/Berlin).
+    assert_eq!(patched["start"]["dateTime"], "2026-12-01T11:00:00+01:00");
     assert_eq!(patched["id"], ids[0].as_str());
     // the body is checked against the schema
     let r = http

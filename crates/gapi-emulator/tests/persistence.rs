@@ -301,3 +301,238 @@ async fn a_torn_last_record_is_ignored_and_damage_before_it_is_an_error() {
     assert_eq!(std::fs::read(&journal).unwrap(), damaged, "left as it was");
     let _ = std::fs::remove_dir_all(&data);
 }
+
+/// The names of every file the token's user sees, page by page.
+async fn all_names(http: &reqwest::Client, base: &str, token: &str) -> Vec<String> {
+    let mut names = Vec::new();
+    let mut page: Option<String> = None;
+    loop {
+        let mut query = vec![
+            ("pageSize", "1000".to_string()),
+            ("fields", "files(name),nextPageToken".to_string()),
+        ];
+        if let Some(p) = &page {
+            query.push(("pageToken", p.clone()));
+        }
+        let v: Value = http
+            .get(format!("{base}/drive/v3/files"))
+            .bearer_auth(token)
+            .query(&query)
+            .send()
+            .await
+            .unwrap()
+            .json()
+            .await
+            .unwrap();
+        for f in v["files"].as_array().unwrap() {
+            names.push(f["name"].as_str().unwrap().to_owned());
+        }
+        match v["nextPageToken"].as_str() {
+            Some(p) => page = Some(p.to_owned()),
+            None => return names,
+        }
+    }
+}
+
+async fn set_disk_full(http: &reqwest::Client, base: &str, full: bool) {
+    let r = http
+        .post(format!("{base}/__emulator/disk"))
+        .json(&json!({ "full": full }))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(r.status(), 200);
+}
+
+/// Creates a file named `name`: `Ok(())` when acknowledged (200), `Err(())` when refused with
+/// Google's 503 (anything else fails the test).
+async fn create(http: &reqwest::Client, base: &str, token: &str, name: &str) -> Result<(), ()> {
+    let r = http
+        .post(format!("{base}/drive/v3/files"))
+        .bearer_auth(token)
+        .json(&json!({ "name": name }))
+        .send()
+        .await
+        .unwrap();
+    match r.status().as_u16() {
+        200 => Ok(()),
+        503 => {
+            let v = google_error(r, 503, "backendError").await;
+            assert_eq!(v["error"]["status"], "UNAVAILABLE", "{v}");
+            Err(())
+        }
+        other => panic!("create {name}: HTTP {other}: {}", r.text().await.unwrap()),
+    }
+}
+
+/// Every acknowledged name is there and no refused one is.
+fn check_kept(present: &[String], acked: &[String], refused: &[String], when: &str) {
+    let present: std::collections::HashSet<&String> = present.iter().collect();
+    let lost: Vec<_> = acked.iter().filter(|n| !present.contains(n)).collect();
+    assert!(
+        lost.is_empty(),
+        "{when}: {} of {} acknowledged creates lost: {lost:?}",
+        lost.len(),
+        acked.len()
+    );
+    let kept: Vec<_> = refused.iter().filter(|n| present.contains(n)).collect();
+    assert!(
+        kept.is_empty(),
+        "{when}: refused creates were kept: {kept:?}"
+    );
+}
+
+/// A full disk: every change that cannot be saved is answered 503 (Google's error body) and
+/// undone in memory too, while 4 writers create files and the disk fills and empties under
+/// them; every acknowledged create is there, in memory and after a restart, and no refused
+/// one is. The torn half-lines a full disk leaves are cut off the journal.
+#[tokio::test(flavor = "multi_thread", worker_threads = 4)]
+async fn a_full_disk_is_answered_503_undone_and_no_acknowledged_write_is_lost() {
+    let data = dir();
+    let config = EmulatorConfig {
+        auto_approve: true,
+        data_dir: Some(data.clone()),
+        ..Default::default()
+    };
+    let emu = start_with(config.clone()).await;
+    let http = http();
+    let base = emu.base_url();
+    let token = issued_token(&emu, &http, "alice@example.com", DRIVE).await;
+    let mut writers = Vec::new();
+    for w in 0..4 {
+        let (http, base, token) = (http.clone(), base.clone(), token.clone());
+        writers.push(tokio::spawn(async move {
+            let (mut acked, mut refused) = (Vec::new(), Vec::new());
+            for i in 0..60 {
+                if w == 0 && i % 5 == 0 {
+                    set_disk_full(&http, &base, i % 10 == 0).await;
+                }
+                let name = format!("w{w}-{i}");
+                match create(&http, &base, &token, &name).await {
+                    Ok(()) => acked.push(name),
+                    Err(()) => refused.push(name),
+                }
+            }
+            (acked, refused)
+        }));
+    }
+    let (mut acked, mut refused) = (Vec::new(), Vec::new());
+    for w in writers {
+        let (a, r) = w.await.unwrap();
+        acked.extend(a);
+        refused.extend(r);
+    }
+    // One more with nothing else going on: refused for sure, and reads still work.
+    set_disk_full(&http, &base, true).await;
+    assert_eq!(create(&http, &base, &token, "alone").await, Err(()));
+    refused.push("alone".into());
+    let during = all_names(&http, &base, &token).await;
+    set_disk_full(&http, &base, false).await;
+    assert_eq!(create(&http, &base, &token, "after").await, Ok(()));
+    acked.push("after".into());
+    assert!(
+        !acked.is_empty() && refused.len() > 1,
+        "{acked:?} {refused:?}"
+    );
+    check_kept(&during, &acked[..acked.len() - 1], &refused, "in memory");
+    emu.shutdown().await;
+
+    let journal = std::fs::read(data.join("journal.jsonl")).unwrap();
+    assert!(
+        journal.is_empty() || journal.ends_with(b"\n"),
+        "no torn line left behind"
+    );
+    let emu = start_with(config).await;
+    let after = all_names(&http, &emu.base_url(), &token).await;
+    check_kept(&after, &acked, &refused, "after a restart");
+    eprintln!(
+        "{} acknowledged creates, 0 lost; {} refused with 503, none kept",
+        acked.len(),
+        refused.len()
+    );
+    emu.shutdown().await;
+    let _ = std::fs::remove_dir_all(&data);
+}
+
+/// The journal's lines, each with its newline.
+fn journal_lines(data: &std::path::Path) -> Vec<Vec<u8>> {
+    let bytes = std::fs::read(data.join("journal.jsonl")).unwrap();
+    bytes
+        .split_inclusive(|b| *b == b'\n')
+        .map(<[u8]>::to_vec)
+        .collect()
+}
+
+/// A record missing or out of order mid-journal is found at start (the emulator refuses to
+/// start, naming the repair command and leaving the files as they are); the repair keeps
+/// every record before the first bad one, sets the old journal aside, and the emulator then
+/// starts with the state those records make.
+#[tokio::test]
+async fn a_missing_or_reordered_record_is_found_and_repair_keeps_the_good_ones() {
+    for case in ["missing", "reordered"] {
+        let data = dir();
+        let config = EmulatorConfig {
+            auto_approve: true,
+            data_dir: Some(data.clone()),
+            ..Default::default()
+        };
+        let emu = start_with(config.clone()).await;
+        let http = http();
+        let base = emu.base_url();
+        let token = issued_token(&emu, &http, "alice@example.com", DRIVE).await;
+        let id = upload(&http, &base, &token, b"hello".to_vec()).await;
+        for name in ["one", "two", "three", "four"] {
+            rename(&http, &base, &token, &id, name).await;
+        }
+        emu.shutdown().await;
+
+        // The records of the renames to "three" and "four" are the last two lines.
+        let lines = journal_lines(&data);
+        let n = lines.len();
+        assert!(n >= 5, "{n} records");
+        let mut edited = lines.clone();
+        match case {
+            "missing" => {
+                edited.remove(n - 2);
+            }
+            _ => edited.swap(n - 2, n - 1),
+        }
+        let damaged = edited.concat();
+        std::fs::write(data.join("journal.jsonl"), &damaged).unwrap();
+        let err = Emulator::start(config.clone()).await.unwrap_err();
+        let message = err.to_string();
+        assert!(
+            matches!(err, EmulatorError::DamagedJournal { .. }),
+            "{case}: {message}"
+        );
+        assert!(message.contains("--repair-journal"), "{case}: {message}");
+        assert!(
+            message.contains(&format!("line {}", n - 1)),
+            "{case}: {message}"
+        );
+        assert_eq!(
+            std::fs::read(data.join("journal.jsonl")).unwrap(),
+            damaged,
+            "{case}: left as it was"
+        );
+
+        let repair = gapi_emulator::repair_journal(&data).unwrap();
+        assert_eq!(repair.kept, n - 2, "{case}: every record before it");
+        assert_eq!(repair.dropped, edited.len() - (n - 2), "{case}");
+        let original = repair.original.expect("the old journal is kept");
+        assert_eq!(std::fs::read(&original).unwrap(), damaged, "{case}");
+        assert_eq!(
+            std::fs::read(data.join("journal.jsonl")).unwrap(),
+            lines[..n - 2].concat(),
+            "{case}"
+        );
+        let emu = start_with(config).await;
+        assert_eq!(
+            name_of(&http, &emu.base_url(), &token, &id).await,
+            "two",
+            "{case}: the state of the records kept"
+        );
+        emu.shutdown().await;
+        let _ = std::fs::remove_dir_all(&data);
+    }
+}

@@ -85,7 +85,7 @@ impl DeviceOptions {
 
 /// The scopes Google's device flow grants (its "TVs and Limited Input devices" clients); any
 /// other scope gets `invalid_scope` there.
-pub const GOOGLE_DEVICE_SCOPES: &[&str] = &[
+pub(crate) const GOOGLE_DEVICE_SCOPES: &[&str] = &[
     "openid",
     "email",
     "profile",
@@ -130,7 +130,7 @@ fn check_google_device_scopes(device_endpoint: &url::Url, scopes: &[String]) -> 
             refused.join(", ")
         ),
     )
-    .with_remedy(crate::Remedy::UseNoBrowserFlow))
+    .with_remedy(crate::error::Remedy::UseNoBrowserFlow))
 }
 
 impl InstalledFlow {
@@ -201,15 +201,16 @@ mod tests {
 
     #[test]
     fn google_device_scopes_are_checked_only_at_google() {
-        let google = url::Url::parse(crate::endpoints::GOOGLE_DEVICE_URI).unwrap();
-        let ok = crate::scopes::expand_scopes(["openid", "drive.file", "youtube.readonly"]);
+        let google = url::Url::parse(crate::protocol::endpoints::GOOGLE_DEVICE_URI).unwrap();
+        let ok =
+            crate::protocol::scopes::expand_scopes(["openid", "drive.file", "youtube.readonly"]);
         assert!(check_google_device_scopes(&google, &ok).is_ok());
-        let bad = crate::scopes::expand_scopes(["email", "drive.readonly"]);
+        let bad = crate::protocol::scopes::expand_scopes(["email", "drive.readonly"]);
         let e = check_google_device_scopes(&google, &bad).unwrap_err();
         assert_eq!(e.kind(), ErrorKind::Config);
         assert!(e.message().contains("drive.readonly"), "{}", e.message());
         assert!(e.message().contains("youtube.readonly"), "{}", e.message());
-        assert_eq!(e.remedy(), Some(&crate::Remedy::UseNoBrowserFlow));
+        assert_eq!(e.remedy(), Some(&crate::error::Remedy::UseNoBrowserFlow));
         assert!(e.hint().unwrap_or_default().contains("no-browser flow"));
         let other = url::Url::parse("http://127.0.0.1:8642/device/code").unwrap();
         assert!(check_google_device_scopes(&other, &bad).is_ok());

@@ -54,7 +54,7 @@ pub fn bootstrap_url(auth_url: &Url) -> Url {
 }
 
 /// Wraps `s` in single quotes for a POSIX shell (an authorization URL contains `&`).
-pub fn shell_quote(s: &str) -> String {
+pub(crate) fn shell_quote(s: &str) -> String {
     format!("'{}'", s.replace('\'', r"'\''"))
 }
 

@@ -19,17 +19,14 @@ use tokio::sync::mpsc;
 use url::Url;
 
 use super::InstalledFlow;
-use super::console::{Pasted, parse_pasted};
 use super::headless::{
     HeadlessPrompt, PasteInput, bootstrap_url, browser_unavailable, shell_quote,
 };
 use super::paste::PastedLine;
+use super::redirect::{Pasted, RedirectParams, UrlCallback, parse_pasted, show_url};
 use crate::credentials::Credentials;
 use crate::error::{Error, ErrorKind, Result};
 use crate::secret::{AuthorizationCode, State};
-
-/// A callback that shows the authorization URL to the user.
-pub type UrlCallback = Box<dyn Fn(&Url) + Send + Sync>;
 
 /// A callback that shows the instructions of a headless login.
 pub type HeadlessCallback = Box<dyn Fn(&HeadlessPrompt) + Send + Sync>;
@@ -223,14 +220,6 @@ impl LocalServer {
     }
 }
 
-/// Shows `url` through the callback, or prints it to stderr.
-pub(crate) fn show_url(callback: &Option<UrlCallback>, url: &Url) {
-    match callback {
-        Some(cb) => cb(url),
-        None => eprintln!("Please visit this URL to authorize this application:\n\n    {url}\n"),
-    }
-}
-
 fn html_escape(s: &str) -> String {
     s.replace('&', "&amp;")
         .replace('<', "&lt;")
@@ -337,7 +326,7 @@ pub(super) async fn bind(host: &str, port: u16) -> Result<Bound> {
         .await
         .map_err(|e| {
             Error::io(format!("cannot listen on {primary} port {port}"), e)
-                .with_remedy(crate::Remedy::ChooseAnotherPort)
+                .with_remedy(crate::error::Remedy::ChooseAnotherPort)
         })?;
     let port = first
         .local_addr()
@@ -432,7 +421,7 @@ impl Server {
                     ErrorKind::Timeout,
                     "timed out waiting for the browser to come back with an authorization code",
                 )
-                .with_remedy(crate::Remedy::FinishConsentSooner));
+                .with_remedy(crate::error::Remedy::FinishConsentSooner));
             };
             if !host_allowed(req.host.as_deref(), self.port) {
                 tracing::debug!("loopback request with an unexpected Host header refused");
@@ -514,102 +503,6 @@ impl Server {
             }
         }
     }
-}
-
-/// The query parameters of a redirect back from the authorization server.
-pub(crate) struct RedirectParams {
-    pub code: Option<String>,
-    pub state: Option<String>,
-    pub error: Option<String>,
-    pub error_description: Option<String>,
-}
-
-impl RedirectParams {
-    pub(crate) fn from_url(url: &Url) -> Self {
-        let mut p = RedirectParams {
-            code: None,
-            state: None,
-            error: None,
-            error_description: None,
-        };
-        for (k, v) in url.query_pairs() {
-            match k.as_ref() {
-                "code" => p.code = Some(v.into_owned()),
-                "state" => p.state = Some(v.into_owned()),
-                "error" => p.error = Some(v.into_owned()),
-                "error_description" => p.error_description = Some(v.into_owned()),
-                // `iss` (RFC 9207) and `scope`/`authuser`/`prompt` (Google) are not needed.
-                _ => {}
-            }
-        }
-        p
-    }
-
-    pub(crate) fn check_state(&self, expected: &State) -> Result<()> {
-        match &self.state {
-            Some(s) if expected.matches(s) => Ok(()),
-            _ => Err(Error::new(
-                ErrorKind::StateMismatch,
-                "the redirect's `state` does not match this login (a stale or forged redirect)",
-            )
-            .with_hint("start the login again and use the newest authorization URL")),
-        }
-    }
-
-    pub(crate) fn into_code(self) -> Result<AuthorizationCode> {
-        if let Some(error) = self.error {
-            let error: String = error
-                .chars()
-                .filter(|&c| shown_as_is(c))
-                .take(100)
-                .collect();
-            let detail = self
-                .error_description
-                .map(|d| {
-                    let d: String = d.chars().filter(|&c| shown_as_is(c)).take(300).collect();
-                    format!(" ({d})")
-                })
-                .unwrap_or_default();
-            let denied = matches!(error.as_str(), "access_denied" | "admin_policy_enforced");
-            let (kind, hint) = if denied {
-                (
-                    ErrorKind::AccessDenied,
-                    "consent was refused; run the login again and allow access, or ask your \
-                     administrator to allow this app",
-                )
-            } else {
-                (
-                    ErrorKind::OAuth,
-                    "check the client id, scopes and redirect URI, then try again",
-                )
-            };
-            return Err(Error::new(
-                kind,
-                format!("the authorization server returned `{error}`{detail}"),
-            )
-            .with_oauth_code(error)
-            .with_hint(hint));
-        }
-        match self.code {
-            Some(code) if !code.is_empty() => Ok(AuthorizationCode::new(code)),
-            _ => Err(Error::new(
-                ErrorKind::InvalidResponse,
-                "the redirect carried no authorization code",
-            )
-            .with_hint("start the login again")),
-        }
-    }
-}
-
-/// Whether a character of a redirect's `error` text may be quoted in a message: not a control
-/// character, nor a bidi mark, override or isolate, nor a zero-width one (the text comes from
-/// a URL anyone can send to the port, or the user pasted).
-fn shown_as_is(c: char) -> bool {
-    !c.is_control()
-        && !matches!(
-            c as u32,
-            0x00ad | 0x061c | 0x180e | 0x200b..=0x200f | 0x202a..=0x202e | 0x2060..=0x206f | 0xfeff
-        )
 }
 
 /// How the login ended: a redirect reached the port, or the user pasted the answer.
@@ -786,34 +679,6 @@ mod tests {
         assert!(!host_allowed(Some("evil.example:8080"), 8080));
         assert!(!host_allowed(Some("localhost:8081"), 8080));
         assert!(!host_allowed(None, 8080));
-    }
-
-    #[test]
-    fn redirect_error_texts_drop_bidi_and_control_characters() {
-        // Found by the `paste` fuzz target: U+202E was quoted in the error.
-        let url = Url::parse(
-            "http://localhost/?error=access_%E2%80%AEdenied%1B&error_description=a%E2%81%A6b&state=s",
-        )
-        .unwrap();
-        let e = RedirectParams::from_url(&url).into_code().unwrap_err();
-        assert!(
-            e.message().contains("`access_denied` (ab)"),
-            "{}",
-            e.message()
-        );
-    }
-
-    #[test]
-    fn redirect_errors() {
-        let url = Url::parse("http://localhost/?error=access_denied&state=s").unwrap();
-        let p = RedirectParams::from_url(&url);
-        assert!(p.check_state(&State::new("s")).is_ok());
-        assert!(p.into_code().unwrap_err().is_access_denied());
-        let url = Url::parse("http://localhost/?code=c&state=x").unwrap();
-        let e = RedirectParams::from_url(&url)
-            .check_state(&State::new("s"))
-            .unwrap_err();
-        assert_eq!(e.kind(), ErrorKind::StateMismatch);
     }
 
     #[test]

@@ -2,27 +2,36 @@
 //! several ways, each in its own module: [`loopback`] (a local redirect server), [`console`]
 //! (out-of-band code or a pasted redirect URL) and [`device`] (RFC 8628). The `oob:auto`
 //! window-title flow belongs next to them as `flow/title.rs`. Logging in where no browser runs:
-//! [`headless`] (detection, instructions, the pasted answer), [`paste`] (reading and checking
-//! what is pasted, with bounds) and [`remote`] (the browser side of a two-machine login).
+//! [`headless`] (detection, instructions, the pasted answer) and [`remote`] (the browser side of
+//! a two-machine login). What they share about the redirect (its parameters, a pasted answer,
+//! showing the URL) is `redirect.rs`; reading and checking what is pasted, with bounds, is
+//! `paste.rs`; saving a login over a stored one without losing its refresh token is
+//! `relogin.rs`.
 
 pub mod console;
 pub mod device;
+#[doc(hidden)]
+pub mod fuzzing;
 pub mod headless;
 pub mod loopback;
-pub mod paste;
+mod paste;
+mod redirect;
+mod relogin;
 pub mod remote;
 pub mod title;
 
 use url::Url;
 
-use crate::credentials::Credentials;
-use crate::endpoints::Endpoints;
+pub use redirect::UrlCallback;
+
+use crate::credentials::{Credentials, UserCredentials};
 use crate::error::{Error, ErrorKind, Result};
-use crate::pkce;
+use crate::files::client_secrets::ClientSecrets;
+use crate::protocol::endpoints::Endpoints;
+use crate::protocol::pkce;
+use crate::protocol::scopes::{expand_scopes, missing_scopes, parse_scope_list};
 use crate::protocol::{AuthorizationRequest, RetryPolicy, TokenClient, TokenResponse};
-use crate::scopes::{expand_scopes, missing_scopes, parse_scope_list};
 use crate::secret::{AuthorizationCode, PkceVerifier, State};
-use crate::secrets::ClientSecrets;
 use crate::store::FileStore;
 
 /// The out-of-band redirect URI: the server shows the code for the user to copy.
@@ -243,7 +252,7 @@ impl InstalledFlow {
             .await
             .map_err(|e| {
                 if is_oob(redirect_uri) && looks_like_oob_refusal(&e) {
-                    console::oob_refused(Some(&e))
+                    redirect::oob_refused(Some(&e))
                 } else {
                     e
                 }
@@ -266,31 +275,31 @@ impl InstalledFlow {
                 );
             }
         }
-        let mut creds = crate::authorized_user::UserCredentials::from_token_response(
-            client,
-            response,
-            &self.scopes,
-        );
+        let mut creds = UserCredentials::from_token_response(client, response, &self.scopes);
         if let Some(path) = &self.client_secrets_file {
             creds = creds.with_client_secrets_file(path.clone());
         }
-        match &self.store {
+        let creds = match &self.store {
             // Keeps a stored refresh token when a repeat login issued none (relogin.rs).
             Some((store, profile)) => {
                 let asked_consent = self
                     .prompt
                     .as_deref()
                     .is_some_and(|p| p.split(' ').any(|w| w == "consent"));
-                creds = store.save_login(profile, creds, asked_consent).await?;
+                store.save_login(profile, creds, asked_consent).await?
             }
-            None if !creds.has_refresh_token() => tracing::warn!(
-                "no refresh token was issued; the login lasts only until the access token \
-                 expires (log in again with prompt=consent to get one)"
-            ),
-            None => {}
-        }
+            None => {
+                if !creds.has_refresh_token() {
+                    tracing::warn!(
+                        "no refresh token was issued; the login lasts only until the access \
+                         token expires (log in again with prompt=consent to get one)"
+                    );
+                }
+                Credentials::from_user(creds)
+            }
+        };
         tracing::info!(account = ?creds.account(), "login complete");
-        Ok(creds.into())
+        Ok(creds)
     }
 }
 

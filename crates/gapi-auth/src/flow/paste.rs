@@ -3,7 +3,7 @@
 //! that is not UTF-8 or is too long is reported as not understood (and reading goes on), and
 //! a pasted code is checked here before anything is sent: a bounded length of URL-safe
 //! characters. A pasted redirect URL must parse and carry `code` (or `error`) and `state`;
-//! [`super::console::parse_pasted`] does that, calling [`check_code`] on the code it finds.
+//! [`super::redirect::parse_pasted`] does that, calling [`check_code`] on the code it finds.
 
 use tokio::io::{AsyncBufRead, AsyncBufReadExt};
 
@@ -11,15 +11,15 @@ use crate::error::{Error, ErrorKind, Result};
 
 /// The longest line read as a pasted answer (bytes, line break excluded). A redirect URL with
 /// its code, state and a long scope list is a few kilobytes; anything longer is not one.
-pub const MAX_PASTE_LINE: usize = 16 * 1024;
+pub(crate) const MAX_PASTE_LINE: usize = 16 * 1024;
 
 /// The longest authorization code accepted from a paste (Google's are under 100 characters;
 /// RFC 6749 sets no bound, other servers issue a few hundred).
-pub const MAX_CODE_LEN: usize = 2048;
+pub(crate) const MAX_CODE_LEN: usize = 2048;
 
 /// One line of the terminal, as the bounded reader saw it.
 #[derive(Debug, Clone, PartialEq, Eq)]
-pub enum PastedLine {
+pub(crate) enum PastedLine {
     /// A line of UTF-8 text (line break and a trailing `\r` removed).
     Text(String),
     /// A line that is not UTF-8 (a binary paste, another encoding).
@@ -30,7 +30,7 @@ pub enum PastedLine {
 
 impl PastedLine {
     /// What to tell the user about a line that could not be read as an answer.
-    pub fn complaint(&self) -> Option<String> {
+    pub(crate) fn complaint(&self) -> Option<String> {
         match self {
             PastedLine::Text(_) => None,
             PastedLine::NotUtf8 => {
@@ -47,7 +47,7 @@ impl PastedLine {
 /// Cuts a byte stream into [`PastedLine`]s, holding at most `max` bytes of a line: the bytes
 /// of a longer line are dropped as they come, and the line is reported as too long.
 #[derive(Debug)]
-pub struct LineSplitter {
+pub(crate) struct LineSplitter {
     buf: Vec<u8>,
     max: usize,
     overflow: bool,
@@ -55,7 +55,7 @@ pub struct LineSplitter {
 
 impl LineSplitter {
     /// A splitter keeping at most `max` bytes of one line.
-    pub fn new(max: usize) -> Self {
+    pub(crate) fn new(max: usize) -> Self {
         LineSplitter {
             buf: Vec::new(),
             max,
@@ -65,7 +65,7 @@ impl LineSplitter {
 
     /// Takes bytes from the front of `chunk`: returns how many were used and the line that
     /// ended in them, if one did (the rest of `chunk` is for the next call).
-    pub fn feed(&mut self, chunk: &[u8]) -> (usize, Option<PastedLine>) {
+    pub(crate) fn feed(&mut self, chunk: &[u8]) -> (usize, Option<PastedLine>) {
         match chunk.iter().position(|&b| b == b'\n') {
             Some(i) => {
                 self.keep(&chunk[..i]);
@@ -79,7 +79,7 @@ impl LineSplitter {
     }
 
     /// At end of input: the last line when it had no line break.
-    pub fn finish(&mut self) -> Option<PastedLine> {
+    pub(crate) fn finish(&mut self) -> Option<PastedLine> {
         (self.overflow || !self.buf.is_empty()).then(|| self.take())
     }
 
@@ -159,7 +159,7 @@ fn code_char(c: char) -> bool {
 
 /// Checks a pasted code before it is sent anywhere: 1 to [`MAX_CODE_LEN`] URL-safe
 /// characters. The error names what was wrong, never the text itself.
-pub fn check_code(code: &str) -> Result<()> {
+pub(crate) fn check_code(code: &str) -> Result<()> {
     let not_a_code = |why: String| {
         Err(Error::new(
             ErrorKind::Config,

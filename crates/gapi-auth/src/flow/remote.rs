@@ -11,7 +11,8 @@
 use url::Url;
 
 use super::headless::browser_unavailable;
-use super::loopback::{LocalServer, Server, bind, page, show_url};
+use super::loopback::{LocalServer, Server, bind, page};
+use super::redirect::show_url;
 use crate::error::{Error, ErrorKind, Result};
 use crate::secret::State;
 
@@ -105,7 +106,7 @@ impl BootstrapRequest {
         self.url
             .query_pairs()
             .find(|(k, _)| k == "scope")
-            .map(|(_, v)| crate::scopes::parse_scope_list(&v))
+            .map(|(_, v)| crate::protocol::scopes::parse_scope_list(&v))
             .unwrap_or_default()
     }
 

@@ -11,7 +11,7 @@ use std::time::Duration;
 
 use tokio::io::{AsyncBufRead, AsyncBufReadExt, BufReader};
 
-use super::loopback::{UrlCallback, show_url};
+use super::redirect::{UrlCallback, show_url};
 use super::{InstalledFlow, OOB_AUTO_REDIRECT_URI};
 use crate::credentials::Credentials;
 use crate::error::{Error, ErrorKind, Result};
@@ -19,7 +19,7 @@ use crate::secret::AuthorizationCode;
 
 /// What a window title says about the login.
 #[derive(Debug)]
-pub enum TitleOutcome {
+pub(crate) enum TitleOutcome {
     /// `Success code=...`: the code (secret).
     Code(AuthorizationCode),
     /// `Denied error=...`: the OAuth error code.
@@ -27,7 +27,7 @@ pub enum TitleOutcome {
 }
 
 /// Reads a window title such as `Success code=4/abc - Chromium`.
-pub fn parse_title(title: &str) -> Option<TitleOutcome> {
+pub(crate) fn parse_title(title: &str) -> Option<TitleOutcome> {
     let word = |rest: &str| rest.split_whitespace().next().unwrap_or("").to_string();
     if let Some(rest) = title.strip_prefix("Success code=") {
         let code = word(rest);

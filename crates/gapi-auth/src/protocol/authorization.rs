@@ -2,12 +2,12 @@
 
 use url::Url;
 
-use crate::pkce;
+use crate::protocol::pkce;
 use crate::secret::PkceVerifier;
 
 /// Everything that goes into an authorization URL; built by [`crate::InstalledFlow`].
 #[derive(Debug, Clone)]
-pub struct AuthorizationRequest {
+pub(crate) struct AuthorizationRequest {
     /// The OAuth client id.
     pub client_id: String,
     /// Full scope URLs (or OpenID names).
@@ -30,7 +30,7 @@ pub struct AuthorizationRequest {
 
 impl AuthorizationRequest {
     /// The full URL for `auth_endpoint`, with PKCE S256 challenge and `state` included.
-    pub fn url(&self, auth_endpoint: &Url, state: &str, verifier: &PkceVerifier) -> Url {
+    pub(crate) fn url(&self, auth_endpoint: &Url, state: &str, verifier: &PkceVerifier) -> Url {
         let mut url = auth_endpoint.clone();
         {
             let mut q = url.query_pairs_mut();

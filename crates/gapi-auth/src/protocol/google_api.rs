@@ -8,7 +8,7 @@ use std::time::Duration;
 use serde_json::Value;
 use url::Url;
 
-use super::transport::{RetryPolicy, ensure_secure_endpoint, send_with_retries};
+use super::transport::{RetryPolicy, describe_failure, ensure_secure_endpoint, send_with_retries};
 use crate::error::{Error, ErrorKind, Result};
 use crate::secret::AccessToken;
 
@@ -74,14 +74,12 @@ fn parse_json_answer(raw: JsonResponse, url: &Url, doing: &str) -> Result<Value>
 }
 
 pub(crate) fn transport_error(doing: &str, url: &Url, e: reqwest::Error) -> Error {
-    let e = e.without_url();
     Error::new(
         ErrorKind::Transport,
-        format!("{doing}: could not reach {url}: {e}"),
+        format!("{doing}: could not reach {url}: {}", describe_failure(e)),
     )
     .with_hint("check the network connection (and proxy settings), then try again")
     .retryable(true)
-    .with_source(e)
 }
 
 /// Shortens untrusted server text before it goes into an error message.

@@ -7,15 +7,19 @@ use serde_json::Value;
 use url::Url;
 
 use super::transport::{RawResponse, RetryPolicy, default_http_client, post_form};
-use crate::endpoints::Endpoints;
 use crate::error::{Error, ErrorKind, Result};
+use crate::protocol::endpoints::Endpoints;
 use crate::secret::{
     AccessToken, AuthorizationCode, ClientSecret, DeviceCode, IdToken, PkceVerifier, RefreshToken,
 };
-use crate::secrets::ClientSecrets;
 
 /// The grant type of the device flow's polling request (RFC 8628).
-pub const DEVICE_GRANT_TYPE: &str = "urn:ietf:params:oauth:grant-type:device_code";
+pub(crate) const DEVICE_GRANT_TYPE: &str = "urn:ietf:params:oauth:grant-type:device_code";
+
+/// The longest access-token lifetime believed from a token endpoint (Google's are an hour): a
+/// larger `expires_in` is capped, so an absurd value can neither overflow the clock nor keep a
+/// token in use for ever.
+pub(crate) const MAX_TOKEN_LIFETIME: Duration = Duration::from_secs(365 * 24 * 3600);
 
 /// A successful token endpoint response.
 #[derive(Debug, Clone)]
@@ -129,15 +133,6 @@ impl TokenClient {
             client_secret,
             retry: RetryPolicy::token_requests(),
         })
-    }
-
-    /// A client for the client and endpoints of a client secrets file.
-    pub fn from_secrets(secrets: &ClientSecrets) -> Result<Self> {
-        Self::new(
-            secrets.client_id.clone(),
-            secrets.client_secret.clone(),
-            secrets.endpoints()?,
-        )
     }
 
     /// Uses this HTTP client (build it with `redirect(Policy::none())`: token requests must not
@@ -471,7 +466,7 @@ impl Error {
     /// profile names it later).
     fn with_login_remedy_if(self, yes: bool) -> Self {
         if yes {
-            self.with_remedy(crate::Remedy::LogInAgain {
+            self.with_remedy(crate::error::Remedy::LogInAgain {
                 profile: None,
                 client_secrets_needed: false,
                 prompt_consent: false,
@@ -563,7 +558,7 @@ mod tests {
         assert!(!e.is_retryable());
         assert_eq!(e.oauth_error_code(), Some("invalid_grant"));
         assert!(e.to_string().contains("expired or revoked"));
-        assert!(e.to_string().contains("hint: "));
+        assert!(e.hint().is_some_and(|h| !h.is_empty()), "{e:?}");
     }
 
     #[test]

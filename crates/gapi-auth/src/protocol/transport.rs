@@ -9,11 +9,11 @@ use url::Url;
 use crate::error::{Error, ErrorKind, Result};
 
 /// Environment variables that allow plain http to non-loopback hosts (local testing only).
-pub const INSECURE_TRANSPORT_VARS: &[&str] =
+pub(crate) const INSECURE_TRANSPORT_VARS: &[&str] =
     &["GAPI_INSECURE_TRANSPORT", "OAUTHLIB_INSECURE_TRANSPORT"];
 
 /// True for `localhost`, 127.0.0.0/8 and ::1.
-pub fn is_loopback_host(url: &Url) -> bool {
+pub(crate) fn is_loopback_host(url: &Url) -> bool {
     match url.host() {
         Some(url::Host::Domain(d)) => d.eq_ignore_ascii_case("localhost"),
         Some(url::Host::Ipv4(ip)) => IpAddr::V4(ip).is_loopback(),
@@ -178,19 +178,38 @@ pub(crate) async fn post_form(
     Ok(raw)
 }
 
+/// A failed request in one line: reqwest's own words and the innermost cause (a refused
+/// connection, a TLS or DNS failure), which reqwest keeps in its `source()` chain. The URL is
+/// left out (the caller names the endpoint without its query).
+pub(crate) fn describe_failure(e: reqwest::Error) -> String {
+    let e = e.without_url();
+    let mut root: &dyn std::error::Error = &e;
+    while let Some(next) = root.source() {
+        root = next;
+    }
+    let (top, cause) = (e.to_string(), root.to_string());
+    if std::ptr::addr_eq(root, &e) || cause == top {
+        top
+    } else {
+        format!("{top}: {cause}")
+    }
+}
+
 fn transport_error(what: &str, url: &Url, e: reqwest::Error) -> Error {
     let timeout = e.is_timeout();
-    let e = e.without_url();
     let mut err = Error::new(
         ErrorKind::Transport,
-        format!("could not reach the {what} endpoint {url}: {e}"),
+        format!(
+            "could not reach the {what} endpoint {url}: {}",
+            describe_failure(e)
+        ),
     )
     .with_hint("check the network connection (and proxy settings), then try again")
     .retryable(true);
     if timeout {
         err = err.with_hint("the server did not answer in time; try again later");
     }
-    err.with_source(e)
+    err
 }
 
 #[cfg(test)]
@@ -209,7 +228,11 @@ mod tests {
             let e =
                 ensure_secure_endpoint(&Url::parse("http://example.com/t").unwrap()).unwrap_err();
             assert_eq!(e.kind(), ErrorKind::InsecureTransport);
-            assert!(e.to_string().contains("GAPI_INSECURE_TRANSPORT"));
+            assert!(
+                e.hint()
+                    .is_some_and(|h| h.contains("GAPI_INSECURE_TRANSPORT")),
+                "{e:?}"
+            );
         }
         assert!(!ok("ftp://127.0.0.1/token"));
     }

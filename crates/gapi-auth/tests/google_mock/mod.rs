@@ -198,8 +198,11 @@ async fn subject(headers: HeaderMap) -> Response {
 }
 
 pub async fn start() -> Mock {
-    let signer =
-        gapi_auth::jwt::RsaSigner::from_pem(&gapi_auth::PrivateKeyPem::new(KEY_PEM), None).unwrap();
+    let signer = gapi_auth::protocol::jwt::RsaSigner::from_pem(
+        &gapi_auth::PrivateKeyPem::new(KEY_PEM),
+        None,
+    )
+    .unwrap();
     let public_key = Arc::new(signer.public_key_der());
     let state = Arc::new(Mutex::new(Recorded::default()));
     let app = Router::new()

@@ -378,7 +378,7 @@ pub struct Page {
 /// A "browser": when the flow shows the URL, fetch it (following redirects to the loopback
 /// server) and report the final page through the returned receiver.
 pub fn browser() -> (
-    gapi_auth::flow::loopback::UrlCallback,
+    gapi_auth::flow::UrlCallback,
     tokio::sync::mpsc::UnboundedReceiver<Result<Page, String>>,
 ) {
     browser_with(|_| {})
@@ -388,7 +388,7 @@ pub fn browser() -> (
 pub fn browser_with(
     before: impl Fn(&url::Url) + Send + Sync + 'static,
 ) -> (
-    gapi_auth::flow::loopback::UrlCallback,
+    gapi_auth::flow::UrlCallback,
     tokio::sync::mpsc::UnboundedReceiver<Result<Page, String>>,
 ) {
     let (tx, rx) = tokio::sync::mpsc::unbounded_channel();

@@ -19,15 +19,16 @@ pub const ADC_DEFAULT_SCOPES: &[&str] = &[
 /// Runs the login and writes the ADC file.
 pub async fn run(global: &GlobalArgs, args: LoginArgs) -> anyhow::Result<ExitCode> {
     if args.remote_bootstrap.is_some() || !args.add_scopes.is_empty() {
-        return Err(exit::usage(
-            "application-default login takes neither --remote-bootstrap nor --add-scope\n\
-             hint: name every scope with --scope",
+        return Err(exit::usage_hint(
+            "application-default login takes neither --remote-bootstrap nor --add-scope",
+            "name every scope with --scope",
         ));
     }
     let Some(path) = &args.client_secrets else {
-        return Err(exit::usage(
-            "no OAuth client given\nhint: pass --client-secrets FILE (a Desktop-app \
-             client_secret.json), or set GAPI_CLIENT_SECRETS",
+        return Err(exit::usage_hint(
+            "no OAuth client given",
+            "pass --client-secrets FILE (a Desktop-app client_secret.json), or set \
+             GAPI_CLIENT_SECRETS",
         ));
     };
     let secrets = ClientSecrets::from_file(path)?;
@@ -45,7 +46,7 @@ pub async fn run(global: &GlobalArgs, args: LoginArgs) -> anyhow::Result<ExitCod
     if let Some(project) = &global.quota_project {
         creds = creds.with_quota_project_id(project.clone());
     }
-    let written = gapi_auth::adc_login::save_adc(&creds)?;
+    let written = gapi_auth::adc::save_adc(&creds)?;
     eprintln!(
         "Application Default Credentials saved to {} (mode 0600){}.",
         written.display(),

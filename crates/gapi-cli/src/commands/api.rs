@@ -1,12 +1,13 @@
 //! API calls: `gapi <api>[:<version>] <resource>... <method> [flags]`.
 
 use std::io::Write;
+use std::path::Path;
 use std::process::ExitCode;
 use std::sync::Arc;
 
 use anyhow::Context;
 use futures_util::StreamExt;
-use gapi_client::media::MediaSource;
+use gapi_client::media::{MediaSource, UploadProtocol};
 use gapi_client::upload_naming;
 use gapi_client::{Authenticator, MethodCall, NoAuth, ParamValue, RetryPolicy, Service};
 use serde_json::Value;
@@ -26,8 +27,12 @@ pub async fn run(global: &GlobalArgs, args: CallArgs) -> anyhow::Result<ExitCode
     match result {
         // No credentials were sent, so none were refused and nothing needs refreshing: the
         // way out is to send some.
-        Err(e) if global.anonymous && exit::code_for(&e) == exit::AUTH => Err(e.context(
-            "hint: this method needs credentials: drop --anonymous to use the stored ones (`gapi auth login` stores them)",
+        Err(e) if global.anonymous && exit::code_for(&e) == exit::AUTH => Err(exit::with_hint(
+            e,
+            crate::auth_hints::login_hint(format!(
+                "this method needs credentials: drop --anonymous to use the stored ones (`{}` stores them)",
+                crate::auth_hints::Login::new(None).command()
+            )),
         )),
         other => other,
     }
@@ -49,13 +54,14 @@ async fn call(global: &GlobalArgs, args: CallArgs) -> anyhow::Result<ExitCode> {
                 "--batch takes the API alone: `gapi drive --batch calls.ndjson` (each line names its method)",
             ));
         }
-        let auth: Arc<dyn Authenticator> = if args.dry_run || global.anonymous {
+        super::batch_cli::check_args(&args)?;
+        let auth: Arc<dyn Authenticator> = if args.dry_run {
             Arc::new(NoAuth)
         } else {
-            credentials_for(global, &[]).await?
+            batch_credentials(global, &doc).await?
         };
         let service = service_for(global, &args, Arc::new(doc), auth)?;
-        return super::batch_cli::run(&service, &source, &args).await;
+        return super::batch_cli::run(&service, &source, &args, jq.as_ref()).await;
     }
     let (dotted, http_method, method_scopes) = {
         let node = describe::resolve(&doc, &args.words[1..])?;
@@ -100,17 +106,17 @@ async fn call(global: &GlobalArgs, args: CallArgs) -> anyhow::Result<ExitCode> {
         && prepared.supports_media_download
         && prepared.download_url.is_some();
     check_upload_source(&args)?;
-    if let Some(upload) = &args.upload {
-        // The protocol the library will choose must be offered, and the method take media.
-        offline_call.clone().upload(upload_source(upload)).plan()?;
-    }
+    // The protocol the library will choose must be offered, and the method take media.
+    let upload_plan = match &args.upload {
+        Some(upload) => Some(offline_call.clone().upload(upload_source(upload)).plan()?),
+        None => None,
+    };
     if args.dry_run {
         let mut v = prepared.to_dry_run_json(&offline);
-        if let Some(upload) = &args.upload {
-            v["body"] = serde_json::json!({
-                "media": media_description(upload, args.upload_content_type.as_deref())?,
-                "metadata": prepared.body.clone().unwrap_or(Value::Null),
-            });
+        if let (Some(upload), Some((protocol, url))) = (&args.upload, &upload_plan) {
+            let media = media_description(upload, args.upload_content_type.as_deref())?;
+            let metadata = prepared.body.clone().unwrap_or(Value::Null);
+            describe_upload(&mut v, *protocol, url.as_str(), media, metadata);
         }
         println!("{}", serde_json::to_string_pretty(&v)?);
         return Ok(ExitCode::SUCCESS);
@@ -122,13 +128,7 @@ async fn call(global: &GlobalArgs, args: CallArgs) -> anyhow::Result<ExitCode> {
     // 2. Credentials (the scope check names a scope that lets this call do its job), then send.
     let access = gapi_client::scopes::Access::of(&http_method, download);
     let scopes = gapi_client::scopes::by_usefulness(&method_scopes, access);
-    let auth: Arc<dyn Authenticator> = if global.anonymous {
-        Arc::new(NoAuth)
-    } else if let Some(key) = &global.api_key {
-        Arc::new(gapi_client::ApiKey(key.clone()))
-    } else {
-        credentials_for(global, &scopes).await?
-    };
+    let auth = credentials_for(global, &scopes).await?;
     let service = service_for(global, &args, doc, auth)?;
     let call = name_upload(build_call(&service, &dotted, &args, body)?, &args);
     if let Some(upload) = &args.upload {
@@ -161,19 +161,27 @@ fn name_upload(call: MethodCall, args: &CallArgs) -> MethodCall {
     match args
         .upload
         .as_deref()
-        .filter(|u| *u != "-" && !media_only)
-        .and_then(|u| upload_naming::file_name(std::path::Path::new(u)))
+        .filter(|u| !is_stdin(u) && !media_only)
+        .and_then(upload_naming::file_name)
     {
         Some(name) => upload_naming::with_default_name(call, &name),
         None => call,
     }
 }
 
-/// `--read-only` and `--allow`, enforced before any request (exit 2).
-pub fn check_policy(service: &Service, dotted: &str, args: &CallArgs) -> anyhow::Result<()> {
-    let policy = gapi_client::policy::Policy::new()
+/// `--read-only` (or `GAPI_READ_ONLY`) and `--allow` as the library's policy. Every service
+/// of a call carries it ([`service_for`]), so every request it prepares (dry run, call, page,
+/// batch line, upload, download, MCP call) is judged on the URL it would send.
+pub fn policy_of(args: &CallArgs) -> gapi_client::Policy {
+    gapi_client::Policy::new()
         .read_only(args.read_only)
-        .allow(args.allow.iter().cloned());
+        .allow(args.allow.iter().cloned())
+}
+
+/// The policy on the method asked for alone, before anything else is looked at (exit 2);
+/// the request itself is judged again when it is prepared.
+pub fn check_policy(service: &Service, dotted: &str, args: &CallArgs) -> anyhow::Result<()> {
+    let policy = policy_of(args);
     if policy.is_open() {
         return Ok(());
     }
@@ -186,9 +194,10 @@ pub fn check_policy(service: &Service, dotted: &str, args: &CallArgs) -> anyhow:
 pub fn check_body(service: &Service, dotted: &str, body: &Value) -> anyhow::Result<()> {
     let method = service.find_method(dotted)?;
     gapi_client::schema_check::check_request(service.document(), method, body).map_err(|e| {
-        exit::usage(format!(
-            "{e}\nhint: fix the body, or add --no-validate if the API accepts more than its Discovery document says"
-        ))
+        exit::usage_hint(
+            e.to_string(),
+            "fix the body, or add --no-validate if the API accepts more than its Discovery document says",
+        )
     })
 }
 
@@ -202,7 +211,8 @@ pub fn service_for(
     let mut builder = Service::builder()
         .document(doc)
         .auth_arc(auth)
-        .retry_policy(RetryPolicy::default().with_retry_non_idempotent(args.retry_all));
+        .retry_policy(RetryPolicy::default().with_retry_non_idempotent(args.retry_all))
+        .policy(policy_of(args));
     if let Some(endpoint) = &global.endpoint {
         builder = builder.endpoint(endpoint.clone());
     }
@@ -215,10 +225,11 @@ pub fn service_for(
 /// `--upload FILE` must be a readable regular file (`-` is stdin): a folder, a FIFO or a
 /// device is refused before anything is sent.
 fn check_upload_source(args: &CallArgs) -> anyhow::Result<()> {
-    let Some(upload) = args.upload.as_deref().filter(|u| *u != "-") else {
+    let Some(path) = args.upload.as_deref().filter(|u| !is_stdin(u)) else {
         return Ok(());
     };
-    let meta = std::fs::metadata(upload)
+    let upload = path.display();
+    let meta = std::fs::metadata(path)
         .map_err(|e| exit::usage(format!("cannot read --upload file {upload}: {e}")))?;
     if meta.is_dir() {
         return Err(exit::usage(format!(
@@ -230,16 +241,35 @@ fn check_upload_source(args: &CallArgs) -> anyhow::Result<()> {
             "--upload {upload} is not a regular file (a FIFO or device); pipe it with `--upload -`"
         )));
     }
-    std::fs::File::open(upload)
+    std::fs::File::open(path)
         .map_err(|e| exit::usage(format!("cannot read --upload file {upload}: {e}")))?;
     Ok(())
+}
+
+/// `--upload -`: the media comes from stdin.
+fn is_stdin(upload: &Path) -> bool {
+    upload.as_os_str() == "-"
 }
 
 /// `-o FILE` must be writable before the call is made: its folder exists and takes files, it
 /// is not a folder itself, and an existing FILE needs `--force` (one rule for JSON output and
 /// downloads alike).
-fn check_output_path(path: &std::path::Path, force: bool) -> anyhow::Result<()> {
+pub fn check_output_path(path: &std::path::Path, force: bool) -> anyhow::Result<()> {
     let shown = path.display();
+    // What is at the name itself, a link included (a dangling one is "nothing" to `exists`).
+    let here = std::fs::symlink_metadata(path).ok();
+    if here.as_ref().is_some_and(|m| m.file_type().is_symlink()) && !path.exists() {
+        if !force {
+            return Err(exit::usage(format!(
+                "{shown} already exists (a link to a missing file); pass --force to overwrite it"
+            )));
+        }
+        let to = std::fs::read_link(path).unwrap_or_default();
+        return Err(exit::usage(format!(
+            "-o {shown} is a link to {}, which does not exist; remove the link or name another file",
+            to.display()
+        )));
+    }
     if path.is_dir() {
         return Err(exit::usage(format!("-o {shown} is a folder; name a file")));
     }
@@ -253,7 +283,7 @@ fn check_output_path(path: &std::path::Path, force: bool) -> anyhow::Result<()> 
             folder.display()
         )));
     }
-    if path.exists() {
+    if here.is_some() {
         if !force {
             return Err(exit::usage(format!(
                 "{shown} already exists; pass --force to overwrite it"
@@ -299,17 +329,48 @@ fn create_output(path: &std::path::Path, force: bool) -> anyhow::Result<std::fs:
     })
 }
 
-/// Loads the profile's credentials and checks they cover one of the method's scopes
-/// (`scopes` ordered most useful first: the first is the one suggested).
+/// What a `--batch` run sends: one authenticator for every line, decided by the same rule as
+/// a single call. Its lines' methods are not known up front, so a service account asks for
+/// the scope the most methods of the API accept (Drive's `drive`), and a user login is not
+/// checked here (each line's answer says if a scope is missing).
+async fn batch_credentials(
+    global: &GlobalArgs,
+    doc: &gapi_discovery::RestDescription,
+) -> anyhow::Result<Arc<dyn Authenticator>> {
+    let mut counts: std::collections::BTreeMap<&str, usize> = Default::default();
+    for (_, method) in doc.all_methods() {
+        for scope in &method.scopes {
+            *counts.entry(scope.as_str()).or_default() += 1;
+        }
+    }
+    // Most methods first; among equals, the broadest (narrowest_first's last).
+    let ranked = gapi_client::scopes::narrowest_first(
+        &counts.keys().map(|s| s.to_string()).collect::<Vec<_>>(),
+    );
+    let best = ranked
+        .iter()
+        .max_by_key(|s| counts.get(s.as_str()).copied().unwrap_or(0))
+        .cloned();
+    Ok(
+        match super::credentials::authenticator(global, &Vec::from_iter(best)).await? {
+            super::credentials::AuthChoice::Account(selected) => Arc::new(selected.credentials),
+            super::credentials::AuthChoice::Other(auth) => auth,
+        },
+    )
+}
+
+/// The authenticator for a call ([`super::credentials::authenticator`]: nothing, an API key,
+/// or an account); an account's credentials must cover one of the method's scopes (`scopes`
+/// ordered most useful first: the first is the one suggested).
 pub async fn credentials_for(
     global: &GlobalArgs,
     scopes: &[String],
 ) -> anyhow::Result<Arc<dyn Authenticator>> {
-    let store = gapi_auth::FileStore::default_location()?;
     // The named profile, else the default one, else ADC (only if no profile was named).
-    let creds = super::credentials::resolve(&store, global, scopes)
-        .await?
-        .credentials;
+    let creds = match super::credentials::authenticator(global, scopes).await? {
+        super::credentials::AuthChoice::Account(selected) => selected.credentials,
+        super::credentials::AuthChoice::Other(auth) => return Ok(auth),
+    };
     let granted = creds.granted_scopes();
     if !scopes.is_empty()
         && !granted.is_empty()
@@ -320,13 +381,19 @@ pub async fn credentials_for(
         let short = pick
             .strip_prefix("https://www.googleapis.com/auth/")
             .unwrap_or(&pick);
-        return Err(exit::login_needed(format!(
-            "the stored credentials (profile `{}`) were granted none of the scopes this method accepts:\n  {}\n\
-             hint: run `gapi auth login --add-scope {short}{}` (adds it to this login)",
-            global.profile,
-            scopes.join("\n  "),
-            super::auth::profile_flag(&global.profile)
-        )));
+        return Err(exit::login_needed_hint(
+            format!(
+                "the stored credentials (profile `{}`) were granted none of the scopes this method accepts:\n  {}",
+                global.profile,
+                scopes.join("\n  "),
+            ),
+            crate::auth_hints::login_hint(format!(
+                "run `{}` (adds it to this login)",
+                crate::auth_hints::Login::new(Some(&global.profile))
+                    .add_scopes(&[short.to_string()])
+                    .command()
+            )),
+        ));
     }
     Ok(Arc::new(creds))
 }
@@ -371,34 +438,74 @@ fn read_json_arg(arg: &str) -> anyhow::Result<Value> {
 }
 
 /// The MIME type of an upload: its extension's (stdin has none), `--upload-content-type` wins.
-fn upload_content_type(upload: &str, given: Option<&str>) -> String {
+fn upload_content_type(upload: &Path, given: Option<&str>) -> String {
     match given {
         Some(t) => t.to_string(),
-        None if upload == "-" => "application/octet-stream".to_string(),
-        None => upload_naming::content_type_for(std::path::Path::new(upload)),
+        None if is_stdin(upload) => "application/octet-stream".to_string(),
+        None => upload_naming::content_type_for(upload),
     }
 }
 
-fn media_description(upload: &str, content_type: Option<&str>) -> anyhow::Result<Value> {
-    let size = if upload == "-" {
+/// `--dry-run --upload`: the upload's first request as the library sends it (the `/upload/`
+/// URL with `uploadType`, the protocol's content type) and the media it would carry.
+fn describe_upload(
+    v: &mut Value,
+    protocol: UploadProtocol,
+    url: &str,
+    media: Value,
+    metadata: Value,
+) {
+    let media_type = media["content_type"]
+        .as_str()
+        .unwrap_or_default()
+        .to_string();
+    v["url"] = Value::String(url.into());
+    v["upload_protocol"] = Value::String(protocol.upload_type().into());
+    let headers = &mut v["headers"];
+    match protocol {
+        UploadProtocol::Simple => headers["content-type"] = Value::String(media_type),
+        UploadProtocol::Multipart => {
+            headers["content-type"] = Value::String("multipart/related; boundary=<random>".into())
+        }
+        UploadProtocol::Resumable => {
+            match metadata.is_null() {
+                true => headers.as_object_mut().map(|h| h.remove("content-type")),
+                false => headers.as_object_mut().map(|h| {
+                    h.insert(
+                        "content-type".into(),
+                        "application/json; charset=UTF-8".into(),
+                    )
+                }),
+            };
+            headers["x-upload-content-type"] = Value::String(media_type);
+            if let Some(size) = media["size"].as_u64() {
+                headers["x-upload-content-length"] = Value::String(size.to_string());
+            }
+        }
+    }
+    v["body"] = serde_json::json!({ "media": media, "metadata": metadata });
+}
+
+fn media_description(upload: &Path, content_type: Option<&str>) -> anyhow::Result<Value> {
+    let size = if is_stdin(upload) {
         None
     } else {
         Some(
             std::fs::metadata(upload)
-                .with_context(|| format!("cannot read --upload file {upload}"))?
+                .with_context(|| format!("cannot read --upload file {}", upload.display()))?
                 .len(),
         )
     };
     Ok(serde_json::json!({
-        "path": upload,
+        "path": upload.display().to_string(),
         "content_type": upload_content_type(upload, content_type),
         "size": size,
     }))
 }
 
 /// The `--upload` source: a file, or stdin for `-`.
-fn upload_source(upload: &str) -> MediaSource {
-    if upload == "-" {
+fn upload_source(upload: &Path) -> MediaSource {
+    if is_stdin(upload) {
         MediaSource::reader(tokio::io::stdin(), None)
     } else {
         MediaSource::path(upload)
@@ -407,7 +514,7 @@ fn upload_source(upload: &str) -> MediaSource {
 
 async fn upload_media(
     call: &MethodCall,
-    upload: &str,
+    upload: &Path,
     args: &CallArgs,
     jq: Option<&Jq>,
 ) -> anyhow::Result<ExitCode> {
@@ -610,16 +717,13 @@ fn write_output(
         }
         Ok(())
     };
+    // Rendered in full first: a --jq program that fails leaves no file and prints nothing
+    // (and an existing FILE under --force is not emptied by a failure).
+    let mut text = Vec::new();
+    write(&mut text)?;
     match &args.output {
-        Some(path) => {
-            let mut file = create_output(path, args.force)?;
-            write(&mut file)?;
-        }
-        None => {
-            let stdout = std::io::stdout();
-            let mut lock = stdout.lock();
-            write(&mut lock)?;
-        }
+        Some(path) => create_output(path, args.force)?.write_all(&text)?,
+        None => std::io::stdout().lock().write_all(&text)?,
     }
     Ok(())
 }

@@ -70,22 +70,14 @@ pub async fn load(store: &FileStore, profile: &str) -> anyhow::Result<Credential
         .credentials)
 }
 
-/// ` --profile P` when P is not the default profile, for hints.
-pub fn profile_flag(profile: &str) -> String {
-    if profile == gapi_auth::DEFAULT_PROFILE {
-        String::new()
-    } else {
-        format!(" --profile {profile}")
-    }
-}
-
 fn client_secrets_path(args: &LoginArgs) -> anyhow::Result<PathBuf> {
     match &args.client_secrets {
         Some(p) => Ok(p.clone()),
-        None => Err(exit::usage(
-            "no OAuth client given\n\
-             hint: pass --client-secrets FILE (a Desktop-app client_secret.json from the Google Cloud \
-             console, or one written by `gapi emulator --write-client-secrets FILE`), or set GAPI_CLIENT_SECRETS",
+        None => Err(exit::usage_hint(
+            "no OAuth client given",
+            "pass --client-secrets FILE (a Desktop-app client_secret.json from the Google Cloud \
+             console, or one written by `gapi emulator --write-client-secrets FILE`), or set \
+             GAPI_CLIENT_SECRETS",
         )),
     }
 }
@@ -138,14 +130,16 @@ async fn login(
                 .iter()
                 .map(|s| format!("--scope {s}.readonly"))
                 .collect();
-            return Err(crate::exit::usage(format!(
-                "--read-only asks only for read-only scopes, but these are not: {}\nhint: try {}",
-                wide.iter()
-                    .map(|s| s.as_str())
-                    .collect::<Vec<_>>()
-                    .join(", "),
-                suggest.join(" ")
-            )));
+            return Err(crate::exit::usage_hint(
+                format!(
+                    "--read-only asks only for read-only scopes, but these are not: {}",
+                    wide.iter()
+                        .map(|s| s.as_str())
+                        .collect::<Vec<_>>()
+                        .join(", ")
+                ),
+                format!("try {}", suggest.join(" ")),
+            ));
         }
     }
     let path = match &add {
@@ -275,7 +269,7 @@ pub(super) async fn run_flow(
             .timeout(timeout)
             .open_browser(!args.no_browser)
             .accept_paste(true)
-            .remote_bootstrap_command(super::remote_login::BOOTSTRAP_COMMAND);
+            .remote_bootstrap_command(crate::auth_hints::BOOTSTRAP_COMMAND);
         flow.run_local_server(server).await?
     };
     Ok(creds)
@@ -309,7 +303,7 @@ impl From<LoginError> for anyhow::Error {
 }
 
 fn rfc3339(t: SystemTime) -> String {
-    gapi_auth::timefmt::format_expiry(t)
+    gapi_auth::protocol::timefmt::format_expiry(t)
 }
 
 async fn status(

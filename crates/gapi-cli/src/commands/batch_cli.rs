@@ -8,10 +8,18 @@
 //! ...}}` for one the API refused and `{"status": null, "error": "..."}` for a line that could
 //! not be made into a request (bad JSON, unknown method, bad parameter or body). A failed call
 //! never stops the others. Exit status: 5 if any call got a 5xx, else 4 if any got a 4xx,
-//! else 2 if any line was unusable, else 0.
+//! else 2 if any line was unusable, else 1 if `--jq` failed on a line, else 0.
 //!
 //! Lines are read and sent one batch at a time (the API's limit: 100 parts for Drive, 1000
 //! elsewhere), so memory stays bounded by one batch however long the input is.
+//!
+//! The output flags apply to each result line: `--jq` runs on it (a line the program fails
+//! on is reported on stderr with its input line number, the others still print, exit 1 if
+//! nothing worse), `--format table|csv` makes the lines rows under one header (`json`, the
+//! default, and `ndjson` print NDJSON), and `-o FILE` is written whole at the end, or not at
+//! all. Flags a batch cannot honour are refused before anything is sent (exit 2): `-p`,
+//! `--params` and `--json` (each line carries its own), `--upload` and `--page-all`; a line
+//! asking for media (`alt=media`) is an unusable line.
 
 use std::io::{BufRead, Write};
 use std::process::ExitCode;
@@ -21,8 +29,9 @@ use gapi_client::batch::Batch;
 use gapi_client::{PreparedRequest, Service};
 use serde_json::{Value, json};
 
-use crate::cli::CallArgs;
-use crate::exit;
+use crate::cli::{CallArgs, Format};
+use crate::jq::Jq;
+use crate::{exit, output};
 
 /// What one input line became: a request to send, or the reason it cannot be sent.
 enum Line {
@@ -30,8 +39,45 @@ enum Line {
     Invalid(String),
 }
 
+/// Refuses, before anything is sent (credentials included), the call flags a batch cannot
+/// honour, and checks `-o FILE` as a single call does (exit 2).
+pub fn check_args(args: &CallArgs) -> anyhow::Result<()> {
+    let refuse =
+        |flags: &str, why: &str| Err(exit::usage(format!("--batch does not take {flags}: {why}")));
+    if args.upload.is_some() || args.upload_content_type.is_some() {
+        return refuse(
+            "--upload",
+            "media cannot travel in a batch; upload each file with its own call \
+             (e.g. `gapi drive files create --upload FILE`)",
+        );
+    }
+    if args.page_all || args.page_limit.is_some() {
+        return refuse(
+            "--page-all",
+            "each call in a batch answers one page; follow the pages of a list with its own \
+             call (e.g. `gapi drive files list --page-all`)",
+        );
+    }
+    if !args.params.is_empty() || args.params_json.is_some() || args.json.is_some() {
+        return refuse(
+            "-p, --params or --json",
+            "each line carries its own \"params\" and \"body\"",
+        );
+    }
+    if let Some(path) = &args.output {
+        super::api::check_output_path(path, args.force)?;
+    }
+    Ok(())
+}
+
 /// Runs the batch named by `--batch` against `service`.
-pub async fn run(service: &Service, source: &str, args: &CallArgs) -> anyhow::Result<ExitCode> {
+pub async fn run(
+    service: &Service,
+    source: &str,
+    args: &CallArgs,
+    jq: Option<&Jq>,
+) -> anyhow::Result<ExitCode> {
+    check_args(args)?;
     let url = service.batch_url().ok_or_else(|| {
         exit::usage(format!(
             "{} has no batch endpoint (its Discovery document has no batchPath)",
@@ -49,22 +95,34 @@ pub async fn run(service: &Service, source: &str, args: &CallArgs) -> anyhow::Re
             std::fs::File::open(source).with_context(|| format!("cannot open --batch {source}"))?,
         ))
     };
+    // `-o FILE`: a temporary file beside it, renamed into place once every line is written.
+    let file = match &args.output {
+        Some(path) => Some(OutputFile::create(path, args.force)?),
+        None => None,
+    };
     let stdout = std::io::stdout();
-    let mut out = std::io::BufWriter::new(stdout.lock());
+    let mut out: std::io::BufWriter<Box<dyn Write>> = std::io::BufWriter::new(match &file {
+        Some(f) => Box::new(f.tmp.as_file().try_clone()?),
+        None => Box::new(stdout.lock()),
+    });
+    let mut printer = Printer::new(args, jq);
     let mut worst = Worst::default();
-    let mut group: Vec<Line> = Vec::with_capacity(limit);
-    let mut lines = input.lines();
+    let mut group: Vec<(usize, Line)> = Vec::with_capacity(limit);
+    let mut lines = input.lines().enumerate();
     loop {
         let next = lines.next();
         let done = next.is_none();
-        if let Some(line) = next {
+        if let Some((index, line)) = next {
             let line = line.context("reading the --batch input")?;
             if line.trim().is_empty() {
                 continue;
             }
-            group.push(prepare(service, &line, args));
+            group.push((index + 1, prepare(service, &line, args)));
         }
-        let calls = group.iter().filter(|l| matches!(l, Line::Call(_))).count();
+        let calls = group
+            .iter()
+            .filter(|(_, l)| matches!(l, Line::Call(_)))
+            .count();
         if calls >= limit || (done && !group.is_empty()) {
             send_group(
                 &batch,
@@ -72,6 +130,7 @@ pub async fn run(service: &Service, source: &str, args: &CallArgs) -> anyhow::Re
                 std::mem::take(&mut group),
                 args,
                 &mut out,
+                &mut printer,
                 &mut worst,
             )
             .await?;
@@ -81,22 +140,138 @@ pub async fn run(service: &Service, source: &str, args: &CallArgs) -> anyhow::Re
             break;
         }
     }
+    printer.finish(&mut out)?;
     out.flush()?;
+    drop(out);
+    worst.jq_failed = printer.jq_failed;
+    if let Some(file) = file {
+        file.commit()?;
+    }
     Ok(ExitCode::from(worst.code()))
+}
+
+/// `-o FILE` for a batch: written whole, or not at all.
+struct OutputFile {
+    tmp: tempfile::NamedTempFile,
+    path: std::path::PathBuf,
+    force: bool,
+}
+
+impl OutputFile {
+    fn create(path: &std::path::Path, force: bool) -> anyhow::Result<OutputFile> {
+        let folder = match path.parent() {
+            Some(p) if !p.as_os_str().is_empty() => p,
+            _ => std::path::Path::new("."),
+        };
+        let tmp = tempfile::Builder::new()
+            .prefix(".gapi-batch-")
+            .tempfile_in(folder)
+            .with_context(|| format!("-o {}: cannot create a file beside it", path.display()))?;
+        Ok(OutputFile {
+            tmp,
+            path: path.to_path_buf(),
+            force,
+        })
+    }
+
+    /// Puts the finished file in place: over an existing FILE only with `--force`.
+    fn commit(self) -> anyhow::Result<()> {
+        let shown = self.path.display().to_string();
+        let placed = if self.force {
+            self.tmp.persist(&self.path).map(drop)
+        } else {
+            self.tmp.persist_noclobber(&self.path).map(drop)
+        };
+        placed.map_err(|e| {
+            if e.error.kind() == std::io::ErrorKind::AlreadyExists {
+                exit::usage(format!(
+                    "{shown} appeared while the batch ran; pass --force to overwrite it"
+                ))
+            } else {
+                anyhow::Error::new(e.error).context(format!("cannot write {shown}"))
+            }
+        })
+    }
+}
+
+/// How result lines are printed: NDJSON, rows of a table or CSV, or a `--jq` program's
+/// results for each.
+struct Printer<'a> {
+    jq: Option<&'a Jq>,
+    /// Table or CSV rows (the first group fixes the columns).
+    rows: Option<output::Rows>,
+    /// This group's lines, for `rows`.
+    pending: Vec<Value>,
+    /// The program failed on some line.
+    jq_failed: bool,
+}
+
+impl<'a> Printer<'a> {
+    fn new(args: &CallArgs, jq: Option<&'a Jq>) -> Printer<'a> {
+        let rows = match (jq, args.format) {
+            (None, Format::Table | Format::Csv) => Some(output::Rows::new(args.format)),
+            _ => None,
+        };
+        Printer {
+            jq,
+            rows,
+            pending: Vec::new(),
+            jq_failed: false,
+        }
+    }
+
+    /// One result line (for input line `number`).
+    fn line(&mut self, out: &mut dyn Write, number: usize, v: Value) -> anyhow::Result<()> {
+        if let Some(jq) = self.jq {
+            match jq.run(&v) {
+                Ok(bytes) => out.write_all(&bytes)?,
+                Err(e) => {
+                    self.jq_failed = true;
+                    eprintln!(
+                        "{}",
+                        exit::render(&e.context(format!("the result of --batch line {number}")))
+                    );
+                }
+            }
+            return Ok(());
+        }
+        match self.rows {
+            Some(_) => self.pending.push(v),
+            None => output::write_line(out, &v)?,
+        }
+        Ok(())
+    }
+
+    /// Ends a group: its rows are written.
+    fn end_group(&mut self, out: &mut dyn Write) -> anyhow::Result<()> {
+        if let Some(rows) = &mut self.rows {
+            rows.write_items(out, &std::mem::take(&mut self.pending))?;
+        }
+        Ok(())
+    }
+
+    fn finish(&mut self, out: &mut dyn Write) -> anyhow::Result<()> {
+        self.end_group(out)?;
+        if let Some(rows) = &mut self.rows {
+            rows.finish(out)?;
+        }
+        Ok(())
+    }
 }
 
 /// Sends the calls of one group and prints every line's result in input order.
 async fn send_group(
     batch: &Batch,
     service: &Service,
-    group: Vec<Line>,
+    group: Vec<(usize, Line)>,
     args: &CallArgs,
     out: &mut dyn Write,
+    printer: &mut Printer<'_>,
     worst: &mut Worst,
 ) -> anyhow::Result<()> {
     let requests: Vec<PreparedRequest> = group
         .iter()
-        .filter_map(|l| match l {
+        .filter_map(|(_, l)| match l {
             Line::Call(r) => Some((**r).clone()),
             Line::Invalid(_) => None,
         })
@@ -107,7 +282,7 @@ async fn send_group(
         batch.execute(&requests).await?
     }
     .into_iter();
-    for line in group {
+    for (number, line) in group {
         let v = match line {
             Line::Invalid(msg) => {
                 worst.invalid = true;
@@ -135,10 +310,9 @@ async fn send_group(
                 None => anyhow::bail!("the batch answered fewer results than it was sent"),
             },
         };
-        serde_json::to_writer(&mut *out, &v)?;
-        writeln!(out)?;
+        printer.line(out, number, v)?;
     }
-    Ok(())
+    printer.end_group(out)
 }
 
 /// One NDJSON line made into a request, or the reason it cannot be.
@@ -180,7 +354,16 @@ fn try_prepare(service: &Service, line: &str, args: &CallArgs) -> anyhow::Result
     if let Some(mask) = &args.fields {
         call = call.fields(mask.clone());
     }
-    Ok(call.prepare()?)
+    let prepared = call.prepare()?;
+    if let Some((_, alt)) = prepared.url.query_pairs().find(|(k, _)| k == "alt")
+        && alt != "json"
+    {
+        anyhow::bail!(
+            "alt={alt}: media cannot travel in a batch; download it with its own call \
+             (e.g. `gapi drive files get -p fileId=ID -o FILE`)"
+        );
+    }
+    Ok(prepared)
 }
 
 /// The worst outcome so far, for the exit status.
@@ -188,6 +371,7 @@ fn try_prepare(service: &Service, line: &str, args: &CallArgs) -> anyhow::Result
 struct Worst {
     status: u16,
     invalid: bool,
+    jq_failed: bool,
 }
 
 impl Worst {
@@ -196,6 +380,7 @@ impl Worst {
             500.. => exit::API_5XX,
             400.. => exit::API_4XX,
             _ if self.invalid => exit::USAGE,
+            _ if self.jq_failed => exit::OTHER,
             _ => 0,
         }
     }

@@ -24,23 +24,50 @@ pub fn api_and_version(word: &str) -> anyhow::Result<(String, String)> {
         Some((a, v)) => (a.to_string(), Some(v.to_string())),
         None => (word.to_string(), None),
     };
+    if api.is_empty() {
+        return Err(exit::usage_hint(
+            format!(
+                "`{word}` names no API: write `<api>` or `<api>:<version>`, e.g. `drive` or `drive:v3`"
+            ),
+            "`gapi apis` lists the APIs",
+        ));
+    }
+    if version.as_deref().is_some_and(str::is_empty) {
+        return Err(exit::usage_hint(
+            format!(
+                "`{word}` names no version after the colon: write `{api}:<version>`, or `{api}` \
+                 for its preferred version"
+            ),
+            format!("`gapi apis --all {api}` lists its versions"),
+        ));
+    }
+    let bundled = gapi_discovery::bundle::entries()
+        .iter()
+        .any(|e| e.name == api);
+    if !bundled {
+        let names = gapi_discovery::bundle::entries().iter().map(|e| e.name);
+        let mut names: Vec<&str> = names.collect();
+        names.dedup();
+        let close = gapi_client::params::closest(&api, names.into_iter());
+        let mut msg = format!("unknown API `{api}`");
+        if !close.is_empty() {
+            msg.push_str(&format!("; did you mean {}?", close.join(", ")));
+        }
+        return Err(exit::usage_hint(
+            msg,
+            "`gapi apis` lists the APIs; name a version with `api:version`",
+        ));
+    }
     let version = match version {
         Some(v) => v,
         None => match gapi_discovery::bundle::preferred_version(&api) {
             Some(v) => v.to_string(),
             None => {
-                let names = gapi_discovery::bundle::entries().iter().map(|e| e.name);
-                let mut names: Vec<&str> = names.collect();
-                names.dedup();
-                let close = gapi_client::params::closest(&api, names.into_iter());
-                let mut msg = format!("unknown API `{api}`");
-                if !close.is_empty() {
-                    msg.push_str(&format!("; did you mean {}?", close.join(", ")));
-                }
-                msg.push_str(
-                    "\nhint: `gapi apis` lists the APIs; name a version with `api:version`",
-                );
-                return Err(exit::usage(msg));
+                let versions: Vec<&str> = gapi_discovery::bundle::versions(&api).collect();
+                return Err(exit::usage(format!(
+                    "`{api}` has no preferred version: name one, `{api}:<version>` ({})",
+                    versions.join(", ")
+                )));
             }
         },
     };
@@ -54,10 +81,10 @@ pub fn load_document(api: &str, version: &str) -> anyhow::Result<RestDescription
         if versions.is_empty() {
             anyhow::Error::new(e)
         } else {
-            exit::usage(format!(
-                "{e}\nhint: bundled versions of `{api}`: {}",
-                versions.join(", ")
-            ))
+            exit::usage_hint(
+                e.to_string(),
+                format!("bundled versions of `{api}`: {}", versions.join(", ")),
+            )
         }
     })
 }
@@ -78,9 +105,10 @@ pub fn resolve<'a>(doc: &'a RestDescription, words: &[String]) -> anyhow::Result
             Target::Resource(r) => Node::Resource(found.dotted, r),
             Target::Method(m) => Node::Method(found.dotted, m),
         }),
-        Err(LookupError::AfterMethod { method, word }) => Err(exit::usage(format!(
-            "unexpected word `{word}` after the method `{method}`\nhint: parameters go as -p name=value"
-        ))),
+        Err(LookupError::AfterMethod { method, word }) => Err(exit::usage_hint(
+            format!("unexpected word `{word}` after the method `{method}`"),
+            "parameters go as -p name=value",
+        )),
         Err(LookupError::NotFound {
             parent,
             word,
@@ -98,11 +126,10 @@ pub fn resolve<'a>(doc: &'a RestDescription, words: &[String]) -> anyhow::Result
             if !close.is_empty() {
                 msg.push_str(&format!("; did you mean {}?", close.join(", ")));
             }
-            msg.push_str(&format!(
-                "\nhint: `gapi {} --help` lists what it has",
-                doc.name
-            ));
-            Err(exit::usage(msg))
+            Err(exit::usage_hint(
+                msg,
+                format!("`gapi {} --help` lists what it has", doc.name),
+            ))
         }
         Err(LookupError::Empty) => Err(exit::usage("an empty word names no resource or method")),
     }

@@ -10,6 +10,9 @@ use crate::cli::EmulatorArgs;
 
 /// Starts the emulator, prints its address (and writes client secrets or the service account key if asked), then serves.
 pub async fn run(args: EmulatorArgs) -> anyhow::Result<ExitCode> {
+    if let (true, Some(dir)) = (args.repair_journal, &args.data) {
+        return repair(dir);
+    }
     let config = EmulatorConfig {
         addr: args.addr,
         auto_approve: args.auto_approve,
@@ -47,13 +50,36 @@ pub async fn run(args: EmulatorArgs) -> anyhow::Result<ExitCode> {
     }
     println!("{base}");
     eprintln!(
-        "gapi emulator listening on {base}{}\n  discovery: {base}/discovery/v1/apis (each API's rootUrl is {base}/_/<api>/)\n  try: gapi auth login --client-secrets FILE, then gapi drive files list --endpoint {base}/\n  any bundled API's standard methods work too: gapi tasks tasklists list --endpoint {base}/\n  stop with Ctrl-C",
+        "gapi emulator listening on {base}{}\n  discovery: {base}/discovery/v1/apis (each API's rootUrl is {base}/_/<api>/)\n  try: {login}, then gapi drive files list --endpoint {base}/\n  any bundled API's standard methods work too: gapi tasks tasklists list --endpoint {base}/\n  stop with Ctrl-C",
         if args.auto_approve {
             " (auto-approve)"
         } else {
             ""
-        }
+        },
+        login = crate::auth_hints::Login::new(None)
+            .client(crate::auth_hints::Client::File("FILE".into()))
+            .command(),
     );
     running.wait().await;
+    Ok(ExitCode::SUCCESS)
+}
+
+/// `--repair-journal`: keeps the good records of a damaged journal and says what it dropped.
+fn repair(dir: &std::path::Path) -> anyhow::Result<ExitCode> {
+    let done = gapi_emulator::repair_journal(dir)
+        .with_context(|| format!("could not repair the journal in {}", dir.display()))?;
+    match &done.original {
+        None => eprintln!(
+            "the journal in {} is not damaged; nothing to repair",
+            dir.display()
+        ),
+        Some(original) => eprintln!(
+            "repaired the journal in {}: kept {} record(s), dropped {} line(s) from the first damaged one on; the journal as it was is in {}",
+            dir.display(),
+            done.kept,
+            done.dropped,
+            original.display()
+        ),
+    }
     Ok(ExitCode::SUCCESS)
 }

@@ -30,32 +30,43 @@ pub async fn prepare(
     if args.add_scopes.is_empty() {
         return Ok(None);
     }
-    let profile_flag = super::auth::profile_flag(&global.profile);
     let Some(stored) = store.load(&global.profile).await? else {
-        return Err(exit::login_needed(format!(
-            "--add-scope adds to a stored login, and profile `{}` has none\n\
-             hint: run `gapi auth login --client-secrets FILE --scope {}{profile_flag}`",
-            global.profile,
-            args.add_scopes.join(" --scope ")
-        )));
+        return Err(exit::login_needed_hint(
+            format!(
+                "--add-scope adds to a stored login, and profile `{}` has none",
+                global.profile
+            ),
+            crate::auth_hints::login_hint(format!(
+                "run `{}`",
+                crate::auth_hints::Login::new(Some(&global.profile))
+                    .client_needed(true)
+                    .scopes(&args.add_scopes)
+                    .command()
+            )),
+        ));
     };
     let client_secrets = match (&args.client_secrets, stored.client_secrets_file()) {
         (Some(p), _) => p.clone(),
         (None, Some(p)) => PathBuf::from(p),
         (None, None) => {
-            return Err(exit::usage(format!(
-                "the login of profile `{}` does not record its client secrets file\n\
-                 hint: add --client-secrets FILE (the client_secret.json of client {})",
-                global.profile,
-                stored.client_id().unwrap_or("?")
-            )));
+            return Err(exit::usage_hint(
+                format!(
+                    "the login of profile `{}` does not record its client secrets file",
+                    global.profile
+                ),
+                format!(
+                    "add --client-secrets FILE (the client_secret.json of client {})",
+                    stored.client_id().unwrap_or("?")
+                ),
+            ));
         }
     };
     let granted = stored.granted_scopes();
-    let scopes: Vec<String> = gapi_auth::scopes::expand_scopes(args.add_scopes.iter().cloned())
-        .into_iter()
-        .filter(|s| !granted.contains(s))
-        .collect();
+    let scopes: Vec<String> =
+        gapi_auth::protocol::scopes::expand_scopes(args.add_scopes.iter().cloned())
+            .into_iter()
+            .filter(|s| !granted.contains(s))
+            .collect();
     // The account, else asked of the server (a grant without openid/email names none).
     let login_hint = match stored.account() {
         Some(account) => Some(account),

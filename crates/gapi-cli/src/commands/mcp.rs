@@ -4,14 +4,24 @@
 //! Calls go through the same service, transport, retries, schema check and policy
 //! (`--read-only`, `--allow`) as `gapi <api> ...`; `page_all` follows at most `--page-limit`
 //! pages. Failures are tool results with `isError` and Google's code, status and reason, so
-//! the agent can read them; only an unknown tool is a protocol error.
+//! the agent can read them: an API error, a refused method, and arguments that do not fit the
+//! tool's schema (MCP 2025-11-25: input validation errors are tool execution errors, so the
+//! model can correct them). Protocol errors are JSON-RPC errors ([`stdio`]): a line that is
+//! not JSON (-32700), a `tools/call` whose params are not `{name, arguments}` or that names
+//! an unknown tool (-32602).
+//!
+//! Media never goes through a tool result: `call_method` refuses a download (`alt=media`, or
+//! a method that only returns media) and an upload before sending anything, and says to use
+//! the CLI (`-o FILE`, `--upload FILE`) instead.
+
+mod stdio;
 
 use std::collections::HashMap;
 use std::process::ExitCode;
 use std::sync::{Arc, Mutex};
 
 use futures_util::StreamExt;
-use gapi_client::{Authenticator, NoAuth, Service};
+use gapi_client::{NoAuth, Service};
 use rmcp::model::{
     CallToolRequestParams, CallToolResponse, CallToolResult, ContentBlock, Implementation,
     JsonObject, ListToolsResult, PaginatedRequestParams, ServerCapabilities, ServerConfig, Tool,
@@ -25,6 +35,8 @@ use crate::cli::{CallArgs, GlobalArgs, McpArgs};
 
 /// Runs the server until the client closes stdin.
 pub async fn run(global: &GlobalArgs, args: McpArgs) -> anyhow::Result<ExitCode> {
+    // Flags asking for two identities are refused at start, not at the first call.
+    super::credentials::mode(global)?;
     let server = GapiMcp {
         global: global.clone(),
         call_args: CallArgs {
@@ -35,14 +47,22 @@ pub async fn run(global: &GlobalArgs, args: McpArgs) -> anyhow::Result<ExitCode>
         page_limit: args.page_limit.max(1),
         services: Default::default(),
     };
+    let front = stdio::Front::start();
     let running = server
-        .serve(rmcp::transport::stdio())
+        .serve((front.reader, front.writer))
         .await
         .map_err(|e| anyhow::anyhow!("MCP initialization failed: {e}"))?;
     running
         .waiting()
         .await
         .map_err(|e| anyhow::anyhow!("the MCP server stopped: {e}"))?;
+    // Everything rmcp and the front answered is on stdout (a client gone first is no error).
+    match front.output.await? {
+        Err(e) if e.kind() != std::io::ErrorKind::BrokenPipe => {
+            return Err(anyhow::Error::new(e).context("writing to the MCP client"));
+        }
+        _ => {}
+    }
     Ok(ExitCode::SUCCESS)
 }
 
@@ -66,10 +86,11 @@ fn schema(v: Value) -> Arc<JsonObject> {
 fn tools(read_only: bool) -> Vec<Tool> {
     let mut search = Tool::new(
         "search_methods",
-        "Find Google API methods by words (e.g. \"drive files list\", \"calendar events insert\"). \
-         Returns api, method and a one-line description for each match.",
+        "Find Google API methods for a task in plain words (e.g. \"send an email\", \
+         \"list files in my drive\", \"drive files list\"), best first. Returns api, method, id, \
+         httpMethod and a one-line description for each.",
         schema(json!({"type": "object", "properties": {
-            "query": {"type": "string", "description": "Words to look for in method ids and descriptions"},
+            "query": {"type": "string", "description": "What to do, in plain words"},
             "api": {"type": "string", "description": "Only this API (\"drive\" or \"drive:v3\")"},
             "limit": {"type": "integer", "description": "At most this many results (default 20)"}},
             "required": ["query"]})),
@@ -89,7 +110,9 @@ fn tools(read_only: bool) -> Vec<Tool> {
         "call_method",
         "Call a Google API method and return its JSON response. params are the method's \
          parameters (path and query), body the request body. page_all follows nextPageToken \
-         (up to the server's page limit) and returns the list items.",
+         (up to the server's page limit) and returns the list items. Media is not returned: \
+         to download a file's content (alt=media) or upload one, run the gapi command line \
+         (`gapi drive files get -p fileId=ID -o FILE`, `--upload FILE`).",
         schema(json!({"type": "object", "properties": {
             "api": {"type": "string"},
             "method": {"type": "string"},
@@ -141,8 +164,138 @@ fn str_arg<'a>(args: &'a JsonObject, name: &str) -> anyhow::Result<&'a str> {
         .ok_or_else(|| anyhow::anyhow!("the argument {name:?} (a string) is required"))
 }
 
+/// Checks tool arguments against the tool's input schema: required members present, each
+/// of the declared type, no undeclared ones. Every problem is named.
+fn check_arguments(tool: &Tool, args: &JsonObject) -> anyhow::Result<()> {
+    let schema = &tool.input_schema;
+    let props = schema.get("properties").and_then(Value::as_object);
+    let mut problems = Vec::new();
+    for name in schema
+        .get("required")
+        .and_then(Value::as_array)
+        .into_iter()
+        .flatten()
+        .filter_map(Value::as_str)
+    {
+        if !args.contains_key(name) {
+            problems.push(format!("\"{name}\" is required"));
+        }
+    }
+    for (name, value) in args {
+        let Some(want) = props
+            .and_then(|p| p.get(name))
+            .map(|p| p.get("type").and_then(Value::as_str).unwrap_or("any"))
+        else {
+            let known: Vec<&str> = props
+                .map(|p| p.keys().map(String::as_str).collect())
+                .unwrap_or_default();
+            problems.push(format!(
+                "\"{name}\" is not an argument of {} (it takes {})",
+                tool.name,
+                known.join(", ")
+            ));
+            continue;
+        };
+        let fits = match want {
+            "string" => value.is_string(),
+            "integer" => value.is_i64() || value.is_u64(),
+            "boolean" => value.is_boolean(),
+            "object" => value.is_object(),
+            _ => true,
+        };
+        if !fits {
+            problems.push(format!(
+                "\"{name}\" must be {} {want}, not {value}",
+                article(want)
+            ));
+        }
+    }
+    if problems.is_empty() {
+        return Ok(());
+    }
+    anyhow::bail!(
+        "invalid arguments for {}: {}",
+        tool.name,
+        problems.join("; ")
+    )
+}
+
+/// `s` as one shell word: as it is when it is plain, else in single quotes.
+fn shell_word(s: &str) -> String {
+    if !s.is_empty()
+        && s.chars()
+            .all(|c| c.is_ascii_alphanumeric() || "-_.,:/=@+%".contains(c))
+    {
+        return s.to_string();
+    }
+    format!("'{}'", s.replace('\'', "'\\''"))
+}
+
+fn article(kind: &str) -> &'static str {
+    if kind.starts_with(['a', 'e', 'i', 'o', 'u']) {
+        "an"
+    } else {
+        "a"
+    }
+}
+
+/// `call_method` returns JSON: a media download (`alt=media`, another `alt`, or a method
+/// that only returns media) or an upload (`uploadType`) is refused before anything is sent,
+/// with the command that does it.
+fn refuse_media(
+    api: &str,
+    dotted: &str,
+    method: &gapi_discovery::RestMethod,
+    params: Option<&Value>,
+) -> anyhow::Result<()> {
+    let param = |name: &str| params.and_then(|p| p.get(name));
+    // The command line that does it, with the parameters the agent gave.
+    let mut cli = format!("gapi {api} {}", dotted.replace('.', " "));
+    for (name, value) in params.and_then(Value::as_object).into_iter().flatten() {
+        if ["alt", "uploadType", "upload_protocol"].contains(&name.as_str()) {
+            continue;
+        }
+        let value = value.as_str().map_or(value.to_string(), str::to_string);
+        cli.push_str(&format!(" -p {}", shell_word(&format!("{name}={value}"))));
+    }
+    let alt = param("alt").map(|v| v.as_str().map_or(v.to_string(), str::to_string));
+    let download = match alt.as_deref() {
+        Some("json") => false,
+        Some(_) => true,
+        None => method.supports_media_download && method.response.is_none(),
+    };
+    if download {
+        anyhow::bail!(
+            "call_method cannot download media{}: it returns JSON, and a file's bytes do not \
+             belong in a tool result. Nothing was sent. To save the content to a file, run \
+             the gapi command line in a shell: `{cli} -o FILE` (ask the user if you cannot \
+             run commands).{}",
+            alt.as_ref()
+                .map(|a| format!(" (alt={a})"))
+                .unwrap_or_default(),
+            if alt.is_some() {
+                " For the metadata, call without alt."
+            } else {
+                ""
+            }
+        );
+    }
+    if param("uploadType").is_some() || param("upload_protocol").is_some() {
+        anyhow::bail!(
+            "call_method cannot upload media: it sends a JSON body only. Nothing was sent. To \
+             upload a file, run the gapi command line in a shell: `{cli} --upload FILE` (with \
+             --json for the metadata); to create or change metadata only, call without \
+             uploadType."
+        );
+    }
+    Ok(())
+}
+
 impl GapiMcp {
     async fn dispatch(&self, name: &str, args: &JsonObject) -> anyhow::Result<Value> {
+        if let Some(tool) = tools(false).iter().find(|t| t.name == name) {
+            check_arguments(tool, args)?;
+        }
         match name {
             "search_methods" => {
                 let query = str_arg(args, "query")?;
@@ -151,7 +304,7 @@ impl GapiMcp {
                 let hits = gapi_client::method_search::search(query, api, limit.clamp(1, 200));
                 let methods: Vec<Value> = hits
                     .into_iter()
-                    .map(|h| json!({"api": h.api, "method": h.method, "httpMethod": h.http_method, "description": h.summary}))
+                    .map(|h| json!({"api": h.api, "method": h.method, "id": h.id, "httpMethod": h.http_method, "description": h.summary}))
                     .collect();
                 Ok(json!({"methods": methods}))
             }
@@ -186,11 +339,7 @@ impl GapiMcp {
         {
             return Ok(s.clone());
         }
-        let auth: Arc<dyn Authenticator> = if self.global.anonymous {
-            Arc::new(NoAuth)
-        } else {
-            super::api::credentials_for(&self.global, scopes).await?
-        };
+        let auth = super::api::credentials_for(&self.global, scopes).await?;
         let service = super::api::service_for(&self.global, &self.call_args, doc, auth)?;
         self.services
             .lock()
@@ -208,21 +357,17 @@ impl GapiMcp {
         let offline =
             super::api::service_for(&self.global, &self.call_args, doc.clone(), Arc::new(NoAuth))?;
         super::api::check_policy(&offline, dotted, &self.call_args)?;
+        refuse_media(
+            api,
+            dotted,
+            offline.find_method(dotted)?,
+            args.get("params"),
+        )?;
+        // The request as it would be sent, judged by the policy before credentials are loaded.
+        method_call(&offline, dotted, args)?.prepare()?;
         let scopes = offline.find_method(dotted)?.scopes.clone();
         let service = self.service(api, &scopes).await?;
-        let mut call = service.method(dotted)?;
-        match args.get("params") {
-            None | Some(Value::Null) => {}
-            Some(p @ Value::Object(_)) => call = call.params_json(p)?,
-            Some(_) => anyhow::bail!("\"params\" must be an object"),
-        }
-        match args.get("body") {
-            None | Some(Value::Null) => {}
-            Some(body) => {
-                super::api::check_body(&service, dotted, body)?;
-                call = call.body(body.clone());
-            }
-        }
+        let call = method_call(&service, dotted, args)?;
         if !args
             .get("page_all")
             .and_then(Value::as_bool)
@@ -250,13 +395,39 @@ impl GapiMcp {
     }
 }
 
+/// A `call_method` call's method with its `params` and (schema-checked) `body`.
+fn method_call(
+    service: &Service,
+    dotted: &str,
+    args: &JsonObject,
+) -> anyhow::Result<gapi_client::MethodCall> {
+    let mut call = service.method(dotted)?;
+    match args.get("params") {
+        None | Some(Value::Null) => {}
+        Some(p @ Value::Object(_)) => call = call.params_json(p)?,
+        Some(_) => anyhow::bail!("\"params\" must be an object"),
+    }
+    match args.get("body") {
+        None | Some(Value::Null) => {}
+        Some(body) => {
+            super::api::check_body(service, dotted, body)?;
+            call = call.body(body.clone());
+        }
+    }
+    Ok(call)
+}
+
 impl ServerHandler for GapiMcp {
     fn get_info(&self) -> ServerConfig {
         ServerConfig::new(ServerCapabilities::builder().enable_tools().build())
             .with_server_info(Implementation::new("gapi", env!("CARGO_PKG_VERSION")))
             .with_instructions(
                 "Google APIs from their Discovery documents. Find a method with search_methods, \
-                 read its parameters with describe_method, then call_method.",
+                 read its parameters with describe_method, then call_method. When the server \
+                 runs with --read-only or --allow, every call is judged on the request it would \
+                 send (its URL resolved back to a method): refused calls send nothing. \
+                 Read-only means \"changes nothing\", not \"sends nothing\": a GET still sends \
+                 its parameters, and some GET methods make Google fetch a URL the caller chooses.",
             )
     }
 

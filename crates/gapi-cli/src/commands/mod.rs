@@ -14,6 +14,7 @@ mod incremental;
 mod mcp;
 mod refresh_failure;
 mod remote_login;
+pub(crate) mod search;
 
 use std::process::ExitCode;
 
@@ -35,21 +36,42 @@ pub async fn run(parsed: Parsed) -> anyhow::Result<ExitCode> {
         Err(e) if refresh_failure::diagnosed(&e).is_some() => {
             refresh_failure::handle(e, &global).await
         }
-        Err(e) => Err(with_login_hint(e, &profile)),
+        Err(e) => Err(with_login_hint(e, &global, &profile)),
     }
 }
 
-/// Authorization errors end with the exact command that logs this profile in again.
-fn with_login_hint(err: anyhow::Error, profile: &str) -> anyhow::Error {
-    // The text as printed (gapi-auth's remedies in this CLI's words).
-    let text = crate::exit::render(&err);
-    if crate::exit::code_for(&err) != crate::exit::AUTH || text.contains("gapi auth login") {
+/// Authorization errors end with the command that logs this profile in again, unless one of
+/// their hints already says how to log in (decided by the hints' types, not their words), and
+/// only when the call ran as an account: an API key or no credentials are not fixed by a login.
+fn with_login_hint(
+    err: anyhow::Error,
+    global: &crate::cli::GlobalArgs,
+    profile: &str,
+) -> anyhow::Error {
+    use crate::exit::{AUTH, About, code_for, hints_for_error, with_hint};
+    if code_for(&err) != AUTH {
         return err;
     }
-    err.context(format!(
-        "hint: run `gapi auth login --client-secrets FILE{}` to log in again",
-        auth::profile_flag(profile)
-    ))
+    match credentials::mode(global) {
+        Ok(credentials::Mode::Account) => {}
+        Ok(credentials::Mode::ApiKey) => {
+            return with_hint(
+                err,
+                crate::hint::Hint::new(
+                    "the API refused the API key, or this method needs OAuth credentials: \
+                     drop --api-key (and unset GAPI_API_KEY) to use the stored login",
+                ),
+            );
+        }
+        _ => return err,
+    }
+    if hints_for_error(&err)
+        .iter()
+        .any(|h| h.about() == About::Login)
+    {
+        return err;
+    }
+    with_hint(err, crate::auth_hints::log_in_again(profile))
 }
 
 async fn dispatch(parsed: Parsed) -> anyhow::Result<ExitCode> {
@@ -63,6 +85,7 @@ async fn dispatch(parsed: Parsed) -> anyhow::Result<ExitCode> {
             Command::Demo(args) => demo::run(args).await,
             Command::Apis(args) => apis::run(args),
             Command::Describe(args) => describe::run(&global, args),
+            Command::Search(args) => search::run(args),
             Command::Completions(args) => completions::run(args),
             Command::Mcp(args) => mcp::run(&global, args).await,
             Command::Call(_) => {

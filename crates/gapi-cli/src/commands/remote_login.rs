@@ -15,9 +15,6 @@ use crate::cli::LoginArgs;
 use crate::exit;
 use crate::output::visible;
 
-/// The command the headless side prints for the machine with a browser.
-pub const BOOTSTRAP_COMMAND: &str = "gapi auth login --remote-bootstrap";
-
 /// Runs the browser side of a two-machine login for `url`.
 ///
 /// Everything shown from the URL (client id, server, scopes) goes through the one escaping
@@ -25,15 +22,16 @@ pub const BOOTSTRAP_COMMAND: &str = "gapi auth login --remote-bootstrap";
 /// to whoever sent the URL, so a person must confirm: at a terminal by answering `y`,
 /// elsewhere with `--yes` (without it: exit 2, nothing opened).
 pub async fn run(url: &str, args: &LoginArgs) -> anyhow::Result<ExitCode> {
-    let request = BootstrapRequest::parse(url).map_err(|e| exit::usage(format!("{e}")))?;
+    let request = BootstrapRequest::parse(url).map_err(|e| exit::usage_of(None, &e))?;
     let scopes = request.scopes();
     let server = visible(request.server()).into_owned();
     eprintln!(
-        "WARNING: only continue if you yourself just ran `gapi auth login` on another machine and it \
+        "WARNING: only continue if you yourself just ran `{login}` on another machine and it \
          printed this command.\nWhoever gave you a bootstrap URL receives access to your account \
          through the line printed at the end.\n\n\
          Login for OAuth client {client} at {server}\n\
          Scopes asked for: {scopes}\n",
+        login = crate::auth_hints::Login::new(None).command(),
         client = visible(request.client_id()),
         scopes = if scopes.is_empty() {
             "-".to_string()
@@ -56,11 +54,11 @@ pub async fn run(url: &str, args: &LoginArgs) -> anyhow::Result<ExitCode> {
     let terminal = std::io::stdin().is_terminal() && std::io::stderr().is_terminal();
     if !args.yes {
         if !terminal {
-            return Err(exit::usage(
+            return Err(exit::usage_hint(
                 "not continuing without a confirmation: no terminal to ask on, and the line \
-                 printed at the end grants access to your account\n\
-                 hint: if you yourself started this login on the other machine, run the same \
-                 command again with --yes",
+                 printed at the end grants access to your account",
+                "if you yourself started this login on the other machine, run the same command \
+                 again with --yes",
             ));
         }
         eprint!("Continue? [y/N] ");

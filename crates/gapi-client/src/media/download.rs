@@ -1,8 +1,10 @@
 //! Downloads (`alt=media`) streamed to disk or to a writer, chunk by chunk, and checked.
 //!
-//! A file download goes to `<target>.part` and is renamed when complete and checked. Beside
-//! the `.part` a `<target>.part.meta` sidecar records which object it holds the start of (URL,
-//! ETag, version, checksums). A later run resumes the `.part` only when that object is provably
+//! A file download goes to a partial file `<target>.<random>.part`, created exclusively, and
+//! gets its final name when complete and checked. A `<target>.part.meta` sidecar records the
+//! partial file's name and which object it holds the start of (URL, ETag, version, checksums).
+//! A later run continues the partial file only when it is this user's own regular file (see
+//! `partfile`: no link, FIFO or another user's file is ever opened) and that object is provably
 //! the one still served: the facts agree with the object's metadata now, or the server honours
 //! `If-Range` with the recorded strong ETag (a `206` with a matching `Content-Range` appends;
 //! a `200` restarts from zero). Anything else starts over. A connection dropped mid-body is
@@ -13,15 +15,17 @@
 //! a mismatch is an error and leaves no file that looks complete. The target is never
 //! overwritten unless asked.
 
+use std::io::SeekFrom;
 use std::path::{Path, PathBuf};
 
 use futures_util::StreamExt;
 use reqwest::header::{ACCEPT_ENCODING, CONTENT_LENGTH, CONTENT_RANGE, IF_RANGE, RANGE};
 use reqwest::{Response, StatusCode};
-use tokio::io::{AsyncReadExt, AsyncWrite, AsyncWriteExt};
+use tokio::io::{AsyncReadExt, AsyncSeekExt, AsyncWrite, AsyncWriteExt};
 use url::Url;
 
-use super::integrity::{Hasher, ObjectFacts, Sidecar, meta_path};
+use super::integrity::{Hasher, ObjectFacts, Sidecar};
+use super::partfile;
 use super::{MediaClient, Progress, io_error_for};
 use crate::error::{Error, redact_url};
 
@@ -30,8 +34,8 @@ use crate::error::{Error, redact_url};
 pub struct DownloadOptions {
     /// Replace the target if it exists (default: refuse).
     pub overwrite: bool,
-    /// Continue from an existing `<target>.part` when it is provably of the same object
-    /// (default: true).
+    /// Continue the partial file an earlier run left (named by `<target>.part.meta`) when it is
+    /// this user's and provably of the same object (default: true).
     pub resume: bool,
     /// Called as bytes arrive.
     pub progress: Progress,
@@ -57,7 +61,7 @@ impl DownloadOptions {
         self.overwrite = yes;
         self
     }
-    /// Enables or disables resuming from `<target>.part`.
+    /// Enables or disables continuing an earlier run's partial file.
     pub fn resume(mut self, yes: bool) -> Self {
         self.resume = yes;
         self
@@ -80,18 +84,34 @@ impl DownloadOptions {
 pub struct DownloadReport {
     /// The size of the downloaded file.
     pub bytes: u64,
-    /// The offset the download started from (non-zero when a `.part` was resumed).
+    /// The offset the download started from (non-zero when a partial file was resumed).
     pub resumed_from: u64,
     /// The checksum the bytes were verified against (`sha256`, `md5`, `crc32c`), if the
     /// server stated one.
     pub verified: Option<&'static str>,
 }
 
-/// `<target>.part`.
-pub fn part_path(target: &Path) -> PathBuf {
-    let mut name = target.as_os_str().to_owned();
-    name.push(".part");
-    PathBuf::from(name)
+/// The partial file an interrupted download of `target` left, as its sidecar
+/// (`<target>.part.meta`) names it: where a later run would continue from. `None` when there is
+/// no sidecar of this user's or it names no partial file.
+pub async fn partial_download(target: &Path) -> Option<PathBuf> {
+    let side = Sidecar::load(target).await?;
+    partfile::part_named(target, side.part.as_deref()?)
+}
+
+/// A partial file held open by this run, with its name for the sidecar.
+struct Part {
+    name: String,
+    path: PathBuf,
+    file: tokio::fs::File,
+}
+
+async fn blocking<T: Send + 'static>(
+    f: impl FnOnce() -> std::io::Result<T> + Send + 'static,
+) -> std::io::Result<T> {
+    tokio::task::spawn_blocking(f)
+        .await
+        .map_err(std::io::Error::other)?
 }
 
 /// How a response lines up with what is already written.
@@ -215,12 +235,22 @@ fn verify(
     }
 }
 
-/// Hashes the first `len` bytes of a file.
-async fn hash_prefix(path: &Path, len: u64, hasher: &mut Hasher) -> Result<(), Error> {
-    let file = tokio::fs::File::open(path)
+/// Hashes the first `len` bytes of the partial file (through the descriptor already open, never
+/// by its name again).
+async fn hash_prefix(part: &mut Part, len: u64, hasher: &mut Hasher) -> Result<(), Error> {
+    let path = &part.path;
+    part.file.flush().await.map_err(|e| io_error_for(path, e))?;
+    let mut reader = part
+        .file
+        .try_clone()
         .await
         .map_err(|e| io_error_for(path, e))?;
-    let mut reader = file.take(len);
+    // The handle appends: the shared position moved here does not move where bytes are written.
+    reader
+        .seek(SeekFrom::Start(0))
+        .await
+        .map_err(|e| io_error_for(path, e))?;
+    let mut reader = reader.take(len);
     let mut buf = vec![0u8; 256 * 1024];
     loop {
         let n = reader
@@ -234,36 +264,54 @@ async fn hash_prefix(path: &Path, len: u64, hasher: &mut Hasher) -> Result<(), E
     }
 }
 
-async fn remove_if_exists(path: &Path) -> Result<(), Error> {
-    match tokio::fs::remove_file(path).await {
-        Ok(()) => Ok(()),
-        Err(e) if e.kind() == std::io::ErrorKind::NotFound => Ok(()),
-        Err(e) => Err(io_error_for(path, e)),
+/// What a previous run left for `target`: this user's partial file named by its sidecar, opened
+/// (to append) with the checks of `partfile`, and its sidecar; `None` when there is none or it
+/// may not be used.
+async fn existing_part(target: &Path) -> Option<(Part, Sidecar)> {
+    let side = Sidecar::load(target).await?;
+    let name = side.part.clone()?;
+    let path = partfile::part_named(target, &name)?;
+    let opened = {
+        let path = path.clone();
+        blocking(move || partfile::open_own(&path, true)).await
+    };
+    match opened {
+        Ok(file) => Some((
+            Part {
+                name,
+                path,
+                file: tokio::fs::File::from_std(file),
+            },
+            side,
+        )),
+        Err(e) => {
+            tracing::debug!("not continuing a partial download: {e}");
+            None
+        }
     }
 }
 
-/// Where a file download starts: the `.part`'s length when it is provably of this object
-/// (returning the facts recorded with it), else 0.
+/// Where a file download starts: the partial file's length when it is provably of this object
+/// (returning the facts recorded with it), else 0. A partial file of this user's that is not
+/// continued is still reused (emptied) rather than left behind.
 async fn resume_point(
-    part: &Path,
-    meta: &Path,
+    existing: Option<(Part, Sidecar)>,
     url_text: &str,
     now: &ObjectFacts,
     opts: &DownloadOptions,
-) -> (u64, ObjectFacts) {
+) -> (Option<Part>, u64, ObjectFacts) {
+    let Some((part, side)) = existing else {
+        return (None, 0, ObjectFacts::default());
+    };
+    let start_over = |part: Part, why: &str| {
+        tracing::debug!("{}: {why}: starting over", part.path.display());
+        (Some(part), 0, ObjectFacts::default())
+    };
     if !opts.resume {
-        return (0, ObjectFacts::default());
+        return start_over(part, "resuming is off");
     }
-    let Ok(m) = tokio::fs::metadata(part).await else {
-        return (0, ObjectFacts::default());
-    };
-    let Some(side) = Sidecar::load(meta).await else {
-        tracing::debug!("{} has no readable sidecar: starting over", part.display());
-        return (0, ObjectFacts::default());
-    };
     if side.url != url_text {
-        tracing::debug!("{} is of another URL: starting over", part.display());
-        return (0, ObjectFacts::default());
+        return start_over(part, "of another URL");
     }
     let proved = match side.facts.same_content(now) {
         Some(same) => same,
@@ -271,10 +319,20 @@ async fn resume_point(
         None => side.facts.etag.is_some(),
     };
     if !proved {
-        tracing::debug!("{} is of another version: starting over", part.display());
-        return (0, ObjectFacts::default());
+        return start_over(part, "of another version");
     }
-    (m.len(), side.facts)
+    let len = match part.file.metadata().await {
+        Ok(m) => m.len(),
+        Err(e) => return start_over(part, &e.to_string()),
+    };
+    (Some(part), len, side.facts)
+}
+
+fn exists_error(target: &Path) -> Error {
+    Error::invalid_argument(format!(
+        "{} already exists; choose another name or allow overwriting",
+        target.display()
+    ))
 }
 
 pub(super) async fn to_file(
@@ -283,35 +341,29 @@ pub(super) async fn to_file(
     target: &Path,
     opts: &DownloadOptions,
 ) -> Result<DownloadReport, Error> {
-    if !opts.overwrite && target.exists() {
-        return Err(Error::invalid_argument(format!(
-            "{} already exists; choose another name or allow overwriting",
-            target.display()
-        )));
+    // Anything at the name counts, a dangling link included: it is never written through.
+    if !opts.overwrite && std::fs::symlink_metadata(target).is_ok() {
+        return Err(exists_error(target));
     }
-    let part = part_path(target);
-    let meta = meta_path(&part);
     let url_text = redact_url(&url);
     let now = metadata(client, opts).await?;
-    let (mut offset, recorded) = resume_point(&part, &meta, &url_text, &now, opts).await;
-    // What is known of the object: its metadata now, then what the .part was started with
-    // (its ETag for If-Range), then the first response's headers.
+    let existing = existing_part(target).await;
+    let (mut part, mut offset, recorded) = resume_point(existing, &url_text, &now, opts).await;
+    // What is known of the object: its metadata now, then what the partial file was started
+    // with (its ETag for If-Range), then the first response's headers.
     let mut known = now.clone().merge(recorded);
     let resumed_from = offset;
     let what = || target.display().to_string();
     let policy = *client.transport().retry_policy();
     let mut failures = 0u32;
-    // Opened once the server has answered, so a refused download leaves no file behind.
-    let mut file: Option<tokio::fs::File> = None;
     let mut hasher: Option<Hasher> = None;
     let result: Result<(), Error> = async {
         loop {
             let resp = match request(client, &url, offset, known.etag.as_deref()).await {
                 Ok(r) => r,
                 Err(e) if e.http_status() == Some(416) && offset > 0 => {
-                    // The .part is as long as the object or longer (stale): start over cleanly.
+                    // The partial file is as long as the object or longer (stale): start over.
                     offset = 0;
-                    truncate(&mut file, &part).await?;
                     continue;
                 }
                 Err(e) => return Err(e),
@@ -335,33 +387,39 @@ pub(super) async fn to_file(
                     known.etag
                 )));
             }
-            let f = match &mut file {
-                Some(f) => f,
+            // Made once the server has answered, so a refused download leaves no file behind.
+            let p = match &mut part {
+                Some(p) => p,
                 None => {
-                    let f = tokio::fs::OpenOptions::new()
-                        .create(true)
-                        .append(true)
-                        .open(&part)
+                    let t = target.to_path_buf();
+                    let (name, path, file) = blocking(move || partfile::create_part(&t))
                         .await
-                        .map_err(|e| io_error_for(&part, e))?;
-                    file.insert(f)
+                        .map_err(|e| io_error_for(target, e))?;
+                    part.insert(Part {
+                        name,
+                        path,
+                        file: tokio::fs::File::from_std(file),
+                    })
                 }
             };
             if offset == 0 {
-                f.set_len(0).await.map_err(|e| io_error_for(&part, e))?;
+                p.file
+                    .set_len(0)
+                    .await
+                    .map_err(|e| io_error_for(&p.path, e))?;
                 Sidecar {
                     url: url_text.clone(),
                     facts: known.clone(),
+                    part: Some(p.name.clone()),
                 }
-                .save(&meta)
+                .save(target)
                 .await
-                .map_err(|e| io_error_for(&meta, e))?;
+                .map_err(|e| io_error_for(&partfile::sidecar_path(target), e))?;
             }
             if hasher.is_none() || offset == 0 {
                 hasher = known.checksum().map(|(kind, _)| Hasher::new(kind));
                 if let Some(h) = hasher.as_mut().filter(|_| offset > 0) {
-                    f.flush().await.map_err(|e| io_error_for(&part, e))?;
-                    hash_prefix(&part, offset, h).await?;
+                    hash_prefix(p, offset, h).await?;
                 }
             }
             opts.progress.report(offset, total);
@@ -370,9 +428,10 @@ pub(super) async fn to_file(
             while let Some(chunk) = body.next().await {
                 match chunk {
                     Ok(bytes) => {
-                        f.write_all(&bytes)
+                        p.file
+                            .write_all(&bytes)
                             .await
-                            .map_err(|e| io_error_for(&part, e))?;
+                            .map_err(|e| io_error_for(&p.path, e))?;
                         if let Some(h) = &mut hasher {
                             h.update(&bytes);
                         }
@@ -400,7 +459,7 @@ pub(super) async fn to_file(
                 }
                 Some(err) => {
                     failures += 1;
-                    f.flush().await.map_err(|e| io_error_for(&part, e))?;
+                    p.file.flush().await.map_err(|e| io_error_for(&p.path, e))?;
                     if !can_continue(&known) {
                         // Nothing proves the next bytes are of the same version: start over.
                         offset = 0;
@@ -421,53 +480,61 @@ pub(super) async fn to_file(
         }
     }
     .await;
+    let meta = partfile::sidecar_path(target);
     if let Err(e) = result {
-        // A refused request leaves no empty .part behind; a partial one stays, with its
-        // sidecar, for a later run to resume.
-        if file.is_none() && resumed_from == 0 {
-            remove_if_exists(&meta).await?;
+        // A refused request leaves no partial file and no sidecar naming none; a partial one
+        // stays, with its sidecar, for a later run to resume.
+        if part.is_none() {
+            partfile::remove_quietly(&meta);
         }
         return Err(e);
     }
-    let mut file = match file {
-        Some(f) => f,
-        None => return Err(Error::upload("the download produced no response")),
+    let Some(Part {
+        path: part_path,
+        mut file,
+        ..
+    }) = part
+    else {
+        return Err(Error::upload("the download produced no response"));
     };
-    file.flush().await.map_err(|e| io_error_for(&part, e))?;
-    file.sync_all().await.map_err(|e| io_error_for(&part, e))?;
+    file.flush()
+        .await
+        .map_err(|e| io_error_for(&part_path, e))?;
+    file.sync_all()
+        .await
+        .map_err(|e| io_error_for(&part_path, e))?;
     drop(file);
     let verified = match verify(&known, hasher, offset, &what) {
         Ok(v) => v,
         Err(e) => {
             // Bad bytes are never kept, and never resumed from.
-            remove_if_exists(&part).await?;
-            remove_if_exists(&meta).await?;
+            partfile::remove_quietly(&part_path);
+            partfile::remove_quietly(&meta);
             return Err(e);
         }
     };
-    if !opts.overwrite && target.exists() {
-        return Err(Error::invalid_argument(format!(
-            "{} appeared while downloading; the data is in {}",
-            target.display(),
-            part.display()
-        )));
+    let published = {
+        let (part_path, target, overwrite) =
+            (part_path.clone(), target.to_path_buf(), opts.overwrite);
+        blocking(move || partfile::publish(&part_path, &target, overwrite)).await
+    };
+    match published {
+        Ok(()) => {}
+        Err(e) if e.kind() == std::io::ErrorKind::AlreadyExists => {
+            return Err(Error::invalid_argument(format!(
+                "{} appeared while downloading; the data is in {}",
+                target.display(),
+                part_path.display()
+            )));
+        }
+        Err(e) => return Err(io_error_for(target, e)),
     }
-    tokio::fs::rename(&part, target)
-        .await
-        .map_err(|e| io_error_for(target, e))?;
-    remove_if_exists(&meta).await?;
+    partfile::remove_quietly(&meta);
     Ok(DownloadReport {
         bytes: offset,
         resumed_from,
         verified,
     })
-}
-
-async fn truncate(file: &mut Option<tokio::fs::File>, part: &Path) -> Result<(), Error> {
-    match file {
-        Some(f) => f.set_len(0).await.map_err(|e| io_error_for(part, e)),
-        None => remove_if_exists(part).await,
-    }
 }
 
 pub(super) async fn to_writer<W>(
@@ -562,13 +629,5 @@ mod tests {
         );
         assert_eq!(parse_content_range("bytes 0-0/*"), Some((0, None)));
         assert_eq!(parse_content_range("items 0-1/2"), None);
-    }
-
-    #[test]
-    fn part_file_name() {
-        assert_eq!(
-            part_path(Path::new("/tmp/a.bin")),
-            PathBuf::from("/tmp/a.bin.part")
-        );
     }
 }

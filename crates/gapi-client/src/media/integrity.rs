@@ -6,7 +6,7 @@
 //! Storage `crc32c` / `md5Hash` (base64) and `generation`, and sends `x-goog-hash:
 //! crc32c=...,md5=...` with media. Checksums are kept here as lowercase hex.
 
-use std::path::{Path, PathBuf};
+use std::path::Path;
 
 use base64::Engine as _;
 use http::header::{ETAG, HeaderMap};
@@ -213,31 +213,41 @@ impl Hasher {
     }
 }
 
-/// `<target>.part.meta`: which object a `.part` holds the start of.
-pub(crate) fn meta_path(part: &Path) -> PathBuf {
-    let mut name = part.as_os_str().to_owned();
-    name.push(".meta");
-    PathBuf::from(name)
-}
-
-/// The sidecar's content.
+/// The sidecar's content (`<target>.part.meta`, see `partfile`): which object a partial
+/// download holds the start of, and under which name.
 #[derive(Debug, Clone, Serialize, Deserialize, PartialEq, Eq)]
 pub(crate) struct Sidecar {
     /// The media URL, without secrets.
     pub url: String,
-    /// What was known of the object when the `.part` was started.
+    /// What was known of the object when the partial file was started.
     pub facts: ObjectFacts,
+    /// The partial file's name, in the target's folder (absent in sidecars of older versions,
+    /// whose partial files are not continued).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub part: Option<String>,
 }
 
 impl Sidecar {
-    pub(crate) async fn load(path: &Path) -> Option<Sidecar> {
-        let text = tokio::fs::read(path).await.ok()?;
-        serde_json::from_slice(&text).ok()
+    /// The sidecar of a download of `target`, when there is one of this user's (read without
+    /// following a link, bounded).
+    pub(crate) async fn load(target: &Path) -> Option<Sidecar> {
+        let path = super::partfile::sidecar_path(target);
+        let bytes = tokio::task::spawn_blocking(move || super::partfile::read_sidecar(&path))
+            .await
+            .ok()?
+            .map_err(|e| tracing::debug!("download sidecar not used: {e}"))
+            .ok()?;
+        serde_json::from_slice(&bytes).ok()
     }
 
-    pub(crate) async fn save(&self, path: &Path) -> std::io::Result<()> {
+    /// Writes this as the sidecar of a download of `target` (replacing, never writing through,
+    /// whatever is at its name).
+    pub(crate) async fn save(&self, target: &Path) -> std::io::Result<()> {
         let text = serde_json::to_vec(self).map_err(std::io::Error::other)?;
-        tokio::fs::write(path, text).await
+        let path = super::partfile::sidecar_path(target);
+        tokio::task::spawn_blocking(move || super::partfile::replace_file(&path, &text))
+            .await
+            .map_err(std::io::Error::other)?
     }
 }
 

@@ -29,6 +29,7 @@
 
 pub(crate) mod download;
 pub mod integrity;
+mod partfile;
 mod progress;
 pub(crate) mod resumable;
 pub(crate) mod upload;
@@ -49,7 +50,7 @@ use crate::auth::Authorization;
 use crate::error::{ApiError, Error};
 use crate::transport::{Transport, USER_AGENT};
 
-pub use download::{DownloadOptions, DownloadReport, part_path};
+pub use download::{DownloadOptions, DownloadReport, partial_download};
 pub use integrity::{ChecksumKind, ObjectFacts};
 pub use progress::Progress;
 pub use resumable::{ResumableSession, ResumableUpload, UploadStatus};
@@ -308,8 +309,8 @@ impl MediaClient {
         }
     }
 
-    /// Downloads `url` (with `alt=media`) to `target`, streaming to
-    /// `<target>.part` and renaming on completion; see [`DownloadOptions`].
+    /// Downloads `url` (with `alt=media`) to `target`, streaming to a partial file
+    /// (`<target>.<random>.part`) given its final name on completion; see [`DownloadOptions`].
     pub async fn download_to_file(
         &self,
         url: Url,

@@ -89,6 +89,15 @@ impl ApiError {
         self
     }
 
+    /// Adds a google.rpc.ErrorInfo detail (`reason`, `service` as its metadata), for errors
+    /// clients tell apart by reason (`EXPIRED_SYNC_TOKEN`).
+    pub(crate) fn with_error_info(mut self, reason: &str, service: &str) -> Self {
+        self.extra_mut()
+            .details
+            .push(error_info(reason, Some(service)));
+        self
+    }
+
     /// Names the offending parameter (or header).
     pub(crate) fn at(mut self, location: impl Into<String>, kind: &'static str) -> Self {
         self.location = Some((location.into(), kind));
@@ -188,6 +197,23 @@ impl ApiError {
             "uploadTooLarge",
             format!("The request body is larger than the emulator's limit of {limit} bytes."),
         )
+    }
+
+    /// An injected fault with the given status; `reason` (one of Google's quota and backend
+    /// reasons) replaces the status's usual one.
+    pub(crate) fn injected_with(code: u16, retry_after: Option<u64>, reason: Option<&str>) -> Self {
+        let mut e = Self::injected(code, retry_after);
+        let (r, message): (&'static str, &str) = match reason {
+            Some("rateLimitExceeded") => ("rateLimitExceeded", "Rate Limit Exceeded"),
+            Some("userRateLimitExceeded") => ("userRateLimitExceeded", "User Rate Limit Exceeded"),
+            Some("quotaExceeded") => ("quotaExceeded", "Quota exceeded"),
+            Some("dailyLimitExceeded") => ("dailyLimitExceeded", "Daily Limit Exceeded"),
+            Some("backendError") => ("backendError", "Backend Error"),
+            _ => return e,
+        };
+        e.reason = r;
+        e.message = format!("{message} (injected by the emulator)");
+        e
     }
 
     /// An injected fault with the given status.

@@ -28,6 +28,10 @@ const MAX_PARTS: usize = 100;
 /// Limit of the whole batch body.
 const BATCH_LIMIT: usize = 8 * SMALL_BODY_LIMIT;
 
+/// Marks a request that is one part of a batch (fault rules can target parts only).
+#[derive(Debug, Clone, Copy)]
+pub(crate) struct BatchPart;
+
 /// One parsed inner request.
 pub(crate) struct InnerRequest {
     content_id: Option<String>,
@@ -183,6 +187,7 @@ async fn batch(request: Request) -> ApiResult {
                         if let Some(c) = &conn {
                             req.extensions_mut().insert(c.clone());
                         }
+                        req.extensions_mut().insert(BatchPart);
                         super::dispatch::dispatch(router.clone(), req).await
                     }
                     Err(e) => ApiError::bad_request(format!("Batch part {}: {e}", index + 1))

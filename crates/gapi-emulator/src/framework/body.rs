@@ -131,3 +131,24 @@ pub(crate) fn string_field<'a>(
         Some(_) => Err(ApiError::bad_request(format!("{key} must be a string"))),
     }
 }
+
+/// Largest body [`buffered`] reads (Gmail's 35 MiB messages plus their encoding).
+pub(crate) const BUFFER_LIMIT: usize = 64 * 1024 * 1024;
+
+/// Middleware for a service's routes: reads the whole request body before the handler runs,
+/// so a request refused early (401, 403, a bad parameter) still has its body consumed and
+/// the client's keep-alive connection stays usable, as with Google's front end.
+pub(crate) async fn buffered(
+    request: axum::extract::Request,
+    next: axum::middleware::Next,
+) -> axum::response::Response {
+    use axum::response::IntoResponse;
+    let (parts, body) = request.into_parts();
+    match read_limited(body, BUFFER_LIMIT).await {
+        Ok(bytes) => {
+            next.run(axum::extract::Request::from_parts(parts, Body::from(bytes)))
+                .await
+        }
+        Err(e) => e.into_response(),
+    }
+}

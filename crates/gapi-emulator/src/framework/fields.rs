@@ -158,6 +158,45 @@ pub(crate) fn check_names(sel: &Selection, known: &[&str], context: &str) -> Res
     Ok(())
 }
 
+/// Middleware for a service's routes: a successful JSON answer to a request with `fields`
+/// keeps only the selected members (Google's partial responses), so handlers answer whole
+/// resources and never deal with `fields` themselves. A malformed `fields` is a 400.
+pub(crate) async fn partial_response(
+    request: axum::extract::Request,
+    next: axum::middleware::Next,
+) -> axum::response::Response {
+    use axum::response::IntoResponse;
+    let params = super::body::Params::from_query(request.uri());
+    let Some(text) = params.non_empty("fields").map(str::to_owned) else {
+        return next.run(request).await;
+    };
+    let selection = match parse(&text) {
+        Ok(s) => s,
+        Err(e) => return e.into_response(),
+    };
+    let response = next.run(request).await;
+    let is_json = response
+        .headers()
+        .get(axum::http::header::CONTENT_TYPE)
+        .and_then(|v| v.to_str().ok())
+        .is_some_and(|v| v.starts_with("application/json"));
+    if !response.status().is_success() || !is_json {
+        return response;
+    }
+    let (parts, body) = response.into_parts();
+    let Ok(bytes) = axum::body::to_bytes(body, usize::MAX).await else {
+        return axum::http::StatusCode::INTERNAL_SERVER_ERROR.into_response();
+    };
+    match serde_json::from_slice::<Value>(&bytes) {
+        Ok(v) => {
+            let mut out = super::api_error::json_ok(&apply(&v, &selection));
+            *out.status_mut() = parts.status;
+            out
+        }
+        Err(_) => axum::response::Response::from_parts(parts, axum::body::Body::from(bytes)),
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

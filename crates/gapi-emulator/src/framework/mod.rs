@@ -15,6 +15,7 @@ pub(crate) mod crypto;
 pub(crate) mod dispatch;
 pub(crate) mod fields;
 pub(crate) mod html;
+pub(crate) mod method_scopes;
 pub(crate) mod multipart;
 pub(crate) mod persist;
 pub(crate) mod random;
@@ -67,7 +68,7 @@ impl Core {
         persister: Option<Persister>,
     ) -> Ctx {
         let tokens = Arc::new(Store::new(
-            "tokens",
+            store::TOKENS_STORE,
             AccessTokens::default(),
             Default::default,
             true,
@@ -163,19 +164,30 @@ impl Core {
     }
 
     /// Writes the stores that changed since the last save (no-op without a data dir).
-    pub(crate) fn save_if_dirty(&self) {
-        self.save_through(u64::MAX);
+    pub(crate) fn save_if_dirty(&self) -> Result<(), crate::EmulatorError> {
+        self.save_through((0, u64::MAX))
     }
 
-    /// Makes the changes numbered up to `seq` durable (see `store::REQUEST_CHANGE`),
-    /// writing what changed unless a save already covered them.
-    pub(crate) fn save_through(&self, seq: u64) {
+    /// Makes the changes numbered `first..=last` durable (see `store::REQUEST_CHANGE`),
+    /// writing what changed unless a save already covered them. An error means they are
+    /// neither on disk nor in memory any more: the request must not be acknowledged.
+    pub(crate) fn save_through(&self, changes: (u64, u64)) -> Result<(), crate::EmulatorError> {
         let Some(persister) = &self.persister else {
-            return;
+            return Ok(());
         };
         let stores = lock(&self.persisted).clone();
-        if let Err(e) = persister.save(&stores, seq) {
-            tracing::error!("{e}");
+        persister.save(&stores, changes)
+    }
+
+    /// Makes the data directory's writes fail as on a full disk, or work again; false when
+    /// there is no data directory.
+    pub(crate) fn simulate_full_disk(&self, full: bool) -> bool {
+        match &self.persister {
+            Some(p) => {
+                p.simulate_full_disk(full);
+                true
+            }
+            None => false,
         }
     }
 }

@@ -33,19 +33,20 @@ pub(crate) fn build(core: &Ctx, services: Vec<Service>) -> Router {
         }
     }
     let router = router.method_not_allowed_fallback(method_not_allowed);
-    let mut router = match fallback_service {
+    let router = match fallback_service {
         Some(f) => router.fallback_service(f),
         None => router.fallback(fallback),
     };
+    // Saving sits inside the services' wraps, so the request log sees a 503 it turns into.
+    let mut router = router.layer(axum::middleware::from_fn_with_state(
+        core.clone(),
+        save_after,
+    ));
     for wrap in wraps {
         router = wrap(router);
     }
     router
         .layer(axum::middleware::from_fn(loopback_only))
-        .layer(axum::middleware::from_fn_with_state(
-            core.clone(),
-            save_after,
-        ))
         .layer(Extension(core.clone()))
 }
 
@@ -70,21 +71,32 @@ async fn loopback_only(request: Request, next: Next) -> Response {
 }
 
 /// Saves what a request changed before its answer goes out (off the async workers: the save
-/// writes and fsyncs). Requests that changed nothing persistent never wait.
+/// writes and fsyncs). Requests that changed nothing persistent never wait. A change that
+/// could not be saved was undone: the answer is then a 503, never the handler's success.
 async fn save_after(State(core): State<Ctx>, request: Request, next: Next) -> Response {
     let (response, changed) = REQUEST_CHANGE
-        .scope(Cell::new(0), async {
+        .scope(Cell::new((0, 0)), async {
             let response = next.run(request).await;
             (response, REQUEST_CHANGE.with(Cell::get))
         })
         .await;
-    if changed > 0 && core.is_persistent() {
+    if changed.1 > 0 && core.is_persistent() {
         let saver = core.clone();
-        if tokio::task::spawn_blocking(move || saver.save_through(changed))
-            .await
-            .is_err()
-        {
-            tracing::error!("saving the emulator's state failed");
+        let saved = match tokio::task::spawn_blocking(move || saver.save_through(changed)).await {
+            Ok(result) => result.map_err(|e| e.to_string()),
+            Err(e) => Err(format!("the save did not finish: {e}")),
+        };
+        if let Err(why) = saved {
+            return ApiError::new(
+                503,
+                "UNAVAILABLE",
+                "backendError",
+                "The service is currently unavailable.",
+            )
+            .help(format!(
+                "The emulator could not save this request's changes to its data directory, so it did not make them: {why}. Free space (or fix the directory) and retry."
+            ))
+            .into_response();
         }
     }
     response

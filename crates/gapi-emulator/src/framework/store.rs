@@ -15,15 +15,19 @@ use std::sync::{RwLock, RwLockReadGuard, RwLockWriteGuard};
 use serde::Serialize;
 use serde::de::DeserializeOwned;
 
+/// The name of the shared token table's store: the one store every lock order takes last.
+pub(crate) const TOKENS_STORE: &str = "tokens";
+
 /// Numbers every change to a persistent store, so a request knows whether its own changes are
 /// saved yet (see [`REQUEST_CHANGE`]).
 pub(crate) static CHANGE_SEQ: AtomicU64 = AtomicU64::new(0);
 
 tokio::task_local! {
-    /// The number of the last change the current request made to a persistent store (0:
-    /// none). The router sets it up around each request and saves before answering when it
-    /// is not yet durable; requests that changed nothing never wait for the disk.
-    pub(crate) static REQUEST_CHANGE: Cell<u64>;
+    /// The numbers of the first and the last change the current request made to a persistent
+    /// store (`(0, 0)`: none). The router sets it up around each request and saves before
+    /// answering when they are not yet durable; requests that changed nothing never wait for
+    /// the disk. A request any of whose changes a failed save took back is answered 503.
+    pub(crate) static REQUEST_CHANGE: Cell<(u64, u64)>;
 }
 
 /// A service's state of type `T`.
@@ -55,7 +59,10 @@ impl<T> DerefMut for WriteGuard<'_, T> {
         self.dirty.store(true, Ordering::Release);
         if self.persistent {
             let seq = CHANGE_SEQ.fetch_add(1, Ordering::AcqRel) + 1;
-            let _ = REQUEST_CHANGE.try_with(|c| c.set(seq));
+            let _ = REQUEST_CHANGE.try_with(|c| {
+                let (first, _) = c.get();
+                c.set((if first == 0 { seq } else { first }, seq));
+            });
         }
         &mut self.guard
     }
@@ -93,6 +100,7 @@ impl<T> Store<T> {
     }
 
     /// Whether the store changed since it was last saved.
+    #[cfg(test)]
     pub(crate) fn is_dirty(&self) -> bool {
         self.dirty.load(Ordering::Acquire)
     }
@@ -119,10 +127,56 @@ impl<T: Send + Sync> Resettable for Store<T> {
 pub(crate) trait Persisted: Resettable {
     /// Key of the store in the saved state (`oauth`, `drive`, ...).
     fn name(&self) -> &'static str;
-    /// Whether the store changed since the last save.
-    fn dirty(&self) -> bool;
+    /// Takes the store's lock for reading, for a save: nothing changes it (and no change is
+    /// numbered in it) until the guard is dropped. Callers holding several take the shared
+    /// token table last, as handlers do.
+    fn hold_read(&self) -> Box<dyn HeldRead + '_>;
+    /// Takes the store's lock for a rollback, in the same order as [`Persisted::hold_read`].
+    fn hold(&self) -> Box<dyn Held + '_>;
+}
+
+/// A persistent store locked for a save (see [`Persisted::hold_read`]).
+pub(crate) trait HeldRead {
     /// If the store changed since the last call, clears the flag and returns its JSON.
     fn take_if_dirty(&self) -> Option<Result<serde_json::Value, serde_json::Error>>;
+}
+
+struct ReadStore<'a, T> {
+    guard: RwLockReadGuard<'a, T>,
+    store: &'a Store<T>,
+}
+
+impl<T: Serialize> HeldRead for ReadStore<'_, T> {
+    fn take_if_dirty(&self) -> Option<Result<serde_json::Value, serde_json::Error>> {
+        if !self.store.take_dirty() {
+            return None;
+        }
+        Some(serde_json::to_value(&*self.guard))
+    }
+}
+
+/// A persistent store locked for a rollback (see [`Persisted::hold`]).
+pub(crate) trait Held {
+    /// Puts back `saved` (the store's JSON as last written; its seed when `None`), without
+    /// counting it as a change: the store is then as it is on disk.
+    fn restore(&mut self, saved: Option<&serde_json::Value>) -> Result<(), serde_json::Error>;
+}
+
+struct HeldStore<'a, T> {
+    guard: RwLockWriteGuard<'a, T>,
+    store: &'a Store<T>,
+}
+
+impl<T: DeserializeOwned> Held for HeldStore<'_, T> {
+    fn restore(&mut self, saved: Option<&serde_json::Value>) -> Result<(), serde_json::Error> {
+        *self.guard = match saved {
+            Some(v) => T::deserialize(v)?,
+            None => (self.store.seed)(),
+        };
+        // As on disk now, unless it had no saved value (its seed is then still to be written).
+        self.store.dirty.store(saved.is_none(), Ordering::Release);
+        Ok(())
+    }
 }
 
 impl<T: Serialize + DeserializeOwned + Send + Sync> Persisted for Store<T> {
@@ -130,15 +184,18 @@ impl<T: Serialize + DeserializeOwned + Send + Sync> Persisted for Store<T> {
         self.name
     }
 
-    fn dirty(&self) -> bool {
-        self.is_dirty()
+    fn hold_read(&self) -> Box<dyn HeldRead + '_> {
+        Box::new(ReadStore {
+            guard: self.read(),
+            store: self,
+        })
     }
 
-    fn take_if_dirty(&self) -> Option<Result<serde_json::Value, serde_json::Error>> {
-        if !self.take_dirty() {
-            return None;
-        }
-        Some(serde_json::to_value(&*self.read()))
+    fn hold(&self) -> Box<dyn Held + '_> {
+        Box::new(HeldStore {
+            guard: self.value.write().unwrap_or_else(|e| e.into_inner()),
+            store: self,
+        })
     }
 }
 
@@ -146,27 +203,41 @@ impl<T: Serialize + DeserializeOwned + Send + Sync> Persisted for Store<T> {
 mod tests {
     use super::*;
 
+    fn take(store: &Store<Vec<u32>>) -> Option<serde_json::Value> {
+        store.hold_read().take_if_dirty().map(Result::unwrap)
+    }
+
     #[test]
     fn only_mutable_access_marks_dirty() {
         let store = Store::new("t", vec![1u32], Vec::new, true);
-        assert!(store.take_if_dirty().is_none());
+        assert!(take(&store).is_none());
         {
             let guard = store.write();
             assert_eq!(guard.len(), 1);
         }
         assert!(
-            store.take_if_dirty().is_none(),
+            take(&store).is_none(),
             "a read through write() is not a change"
         );
         store.write().push(2);
-        let saved = store.take_if_dirty().unwrap().unwrap();
-        assert_eq!(saved, serde_json::json!([1, 2]));
-        assert!(
-            store.take_if_dirty().is_none(),
-            "the flag is cleared once saved"
-        );
+        assert_eq!(take(&store), Some(serde_json::json!([1, 2])));
+        assert!(take(&store).is_none(), "the flag is cleared once saved");
         store.reset();
         assert!(store.read().is_empty());
-        assert!(store.take_if_dirty().is_some());
+        assert!(take(&store).is_some());
+    }
+
+    #[test]
+    fn a_rollback_puts_back_the_saved_value_without_counting_a_change() {
+        let store = Store::new("t", vec![1u32], || vec![9], true);
+        store.write().push(2);
+        let before = CHANGE_SEQ.load(Ordering::Acquire);
+        store.hold().restore(Some(&serde_json::json!([1]))).unwrap();
+        assert_eq!(*store.read(), vec![1]);
+        assert!(!store.is_dirty(), "as on disk");
+        assert!(CHANGE_SEQ.load(Ordering::Acquire) >= before);
+        store.hold().restore(None).unwrap();
+        assert_eq!(*store.read(), vec![9], "no saved value: the seed");
+        assert!(store.is_dirty(), "the seed is still to be written");
     }
 }

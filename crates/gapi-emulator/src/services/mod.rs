@@ -5,13 +5,18 @@
 //! `core.volatile(...)`, its routes with that state applied), then add one `mod` line and one
 //! line to [`all`]. See the crate README ("Adding a service").
 
+pub(crate) mod calendar;
 pub(crate) mod control;
 pub(crate) mod discovery;
+pub(crate) mod docs;
 pub(crate) mod drive;
 pub(crate) mod generic;
+pub(crate) mod gmail;
 pub(crate) mod iam;
 pub(crate) mod metadata;
 pub(crate) mod oauth;
+pub(crate) mod people;
+pub(crate) mod sheets;
 pub(crate) mod sts;
 
 use crate::framework::Ctx;
@@ -24,6 +29,11 @@ pub(crate) fn all(core: &Ctx) -> Vec<Service> {
         oauth::service(core),
         discovery::service(core),
         drive::service(core),
+        gmail::service(core),
+        calendar::service(core),
+        sheets::service(core),
+        people::service(core),
+        docs::service(core),
         metadata::service(core),
         iam::service(core),
         sts::service(core),

@@ -29,6 +29,9 @@ pub(crate) struct Matcher {
     /// Substring of the raw query (`uploadType=resumable`).
     #[serde(default)]
     pub query_contains: Option<String>,
+    /// `true`: only the parts of batch requests; `false`: only requests that are not.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub batch_part: Option<bool>,
 }
 
 /// What happens to a matching request. `stall_ms` may be combined with one of the others.
@@ -48,6 +51,18 @@ pub(crate) struct Action {
     /// answer. Requests without a body: send this many bytes of the response body, then close.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub drop_after_bytes: Option<u64>,
+    /// With `status`: Google's reason to answer (`rateLimitExceeded`, `userRateLimitExceeded`,
+    /// `quotaExceeded`, `dailyLimitExceeded`, `backendError`).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub reason: Option<String>,
+    /// Only this share (1-100) of the matching requests is affected, chosen by a
+    /// deterministic draw from `seed` and the request's position among the matching ones;
+    /// `times` then counts affected requests only.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub percent: Option<u8>,
+    /// Seed of the `percent` draw (default 0): the same seed and order, the same requests.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub seed: Option<u64>,
 }
 
 /// A rule as posted to `POST /__emulator/faults`.
@@ -90,6 +105,8 @@ pub(crate) struct FaultRule {
     pub spec: FaultSpec,
     /// Matching requests still to affect.
     pub remaining: u32,
+    /// Matching requests seen so far (the position used by `percent`).
+    pub seen: u64,
 }
 
 impl FaultSpec {
@@ -116,6 +133,27 @@ impl FaultSpec {
         if a.stall_ms.is_some_and(|ms| ms > 600_000) {
             return Err("stall_ms is limited to 600000 (10 minutes)".into());
         }
+        if a.percent.is_some_and(|p| !(1..=100).contains(&p)) {
+            return Err("percent is a share of requests from 1 to 100".into());
+        }
+        if a.seed.is_some() && a.percent.is_none() {
+            return Err("seed only goes with percent".into());
+        }
+        if let Some(r) = &a.reason {
+            if a.status.is_none() {
+                return Err("reason only goes with status".into());
+            }
+            const REASONS: &[&str] = &[
+                "rateLimitExceeded",
+                "userRateLimitExceeded",
+                "quotaExceeded",
+                "dailyLimitExceeded",
+                "backendError",
+            ];
+            if !REASONS.contains(&r.as_str()) {
+                return Err(format!("reason must be one of {}", REASONS.join(", ")));
+            }
+        }
         Ok(())
     }
 
@@ -130,13 +168,46 @@ impl FaultSpec {
             && m.query_contains
                 .as_deref()
                 .is_none_or(|q| request.uri().query().unwrap_or("").contains(q))
+            && m.batch_part.is_none_or(|want| {
+                want == request
+                    .extensions()
+                    .get::<crate::framework::batch::BatchPart>()
+                    .is_some()
+            })
     }
 }
 
-/// Takes the first matching rule's action, counting it down.
+/// Whether the `position`-th matching request falls in the `percent` share for `seed`
+/// (splitmix64, so a test can predict it).
+pub(crate) fn drawn(seed: u64, position: u64, percent: u8) -> bool {
+    let mut z = seed ^ position.wrapping_mul(0x9e37_79b9_7f4a_7c15);
+    z = z.wrapping_add(0x9e37_79b9_7f4a_7c15);
+    z = (z ^ (z >> 30)).wrapping_mul(0xbf58_476d_1ce4_e5b9);
+    z = (z ^ (z >> 27)).wrapping_mul(0x94d0_49bb_1331_11eb);
+    z ^= z >> 31;
+    z % 100 < u64::from(percent)
+}
+
+/// Takes the first matching rule's action (a `percent` rule only for its share), counting
+/// it down.
 fn take_action(state: &Shared, request: &Request) -> Option<Action> {
     let mut faults = state.faults.write();
-    let index = faults.rules.iter().position(|r| r.spec.matches(request))?;
+    let mut index = None;
+    for (i, rule) in faults.rules.iter_mut().enumerate() {
+        if !rule.spec.matches(request) {
+            continue;
+        }
+        let position = rule.seen;
+        rule.seen += 1;
+        if let Some(percent) = rule.spec.action.percent
+            && !drawn(rule.spec.action.seed.unwrap_or(0), position, percent)
+        {
+            continue;
+        }
+        index = Some(i);
+        break;
+    }
+    let index = index?;
     let rule = &mut faults.rules[index];
     let action = rule.spec.action.clone();
     rule.remaining = rule.remaining.saturating_sub(1);
@@ -158,7 +229,8 @@ pub(crate) async fn inject(State(state): State<Shared>, request: Request, next: 
         tokio::time::sleep(Duration::from_millis(ms)).await;
     }
     if let Some(status) = action.status {
-        return ApiError::injected(status, action.retry_after).into_response();
+        return ApiError::injected_with(status, action.retry_after, action.reason.as_deref())
+            .into_response();
     }
     let Some(limit) = action.drop_after_bytes else {
         return next.run(request).await;

@@ -1,5 +1,5 @@
 //! The loopback-only control API under `/__emulator/`: faults, token expiry, the request log,
-//! reset, users and status (OAuth adds its token and device shortcuts). See README.md.
+//! reset, a simulated full disk, users and status (OAuth adds its token and device shortcuts). See README.md.
 
 pub(crate) mod faults;
 pub(crate) mod request_log;
@@ -68,6 +68,7 @@ fn routes() -> Router<Shared> {
             get(list_requests).delete(clear_requests),
         )
         .route("/__emulator/reset", post(reset))
+        .route("/__emulator/disk", post(disk))
         .route("/__emulator/users", get(users))
         .route("/__emulator/status", get(status))
 }
@@ -86,6 +87,7 @@ async fn add_fault(State(state): State<Shared>, body: axum::body::Body) -> ApiRe
         id,
         spec,
         remaining,
+        seen: 0,
     });
     Ok(json_ok(&json!({"id": id})))
 }
@@ -136,6 +138,21 @@ async fn clear_requests(State(state): State<Shared>) -> Response {
     let n = log.entries.len();
     log.entries.clear();
     json_ok(&json!({"cleared": n}))
+}
+
+/// `{"full": true}` makes the data directory's writes fail as on a full disk (changes are then
+/// answered 503 and undone), `{"full": false}` ends it. Needs a data directory.
+async fn disk(State(state): State<Shared>, body: axum::body::Body) -> ApiResult {
+    let map = body_object(body).await?;
+    let Some(full) = map.get("full").and_then(serde_json::Value::as_bool) else {
+        return Err(ApiError::bad_request("full must be true or false"));
+    };
+    if !state.core.simulate_full_disk(full) {
+        return Err(ApiError::bad_request(
+            "the emulator keeps no data directory (start it with --data DIR)",
+        ));
+    }
+    Ok(json_ok(&json!({"full": full})))
 }
 
 /// Back to the seeded state: every service's store (files re-seeded; tokens, consent

@@ -10,7 +10,7 @@
 
 mod catalog;
 mod methods;
-mod schema;
+pub(crate) mod schema;
 
 use std::collections::BTreeMap;
 use std::sync::Arc;

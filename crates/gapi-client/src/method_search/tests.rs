@@ -1,0 +1,289 @@
+//! The scorer on small synthetic indexes (stemming, stop words, synonyms, ranking order), and
+//! the bundled index against the bundle.
+
+use super::index::Index;
+use super::*;
+
+/// A hand-written method: `(dotted, flags, params, description)`.
+type M<'a> = (&'a str, &'a str, &'a str, &'a str);
+
+/// An index of hand-written APIs: `(name, title, methods)`.
+fn synthetic(apis: &[(&str, &str, &[M])]) -> Index {
+    let mut text = String::from("gapi-search-index 1\n");
+    for (name, title, methods) in apis {
+        text.push_str(&format!("A\t{name}\tv1\t{title}\t\n"));
+        for (dotted, flags, params, description) in *methods {
+            text.push_str(&format!(
+                "M\t{dotted}\t{name}.{dotted}\tGET\t{flags}\t{params}\t{description}\n"
+            ));
+        }
+    }
+    Index::from_search_text(&text).expect("synthetic index parses")
+}
+
+/// The ids `query` ranks, best first.
+fn ranked(index: &Index, query: &str) -> Vec<String> {
+    rank::rank(index, query, |_| true, 10)
+        .into_iter()
+        .map(|(m, _)| index.methods[m].id.clone())
+        .collect()
+}
+
+fn drive_like() -> Index {
+    synthetic(&[
+        (
+            "drive",
+            "Google Drive API",
+            &[
+                ("files.list", "-", "pageSize q", "Lists the user's files."),
+                ("files.create", "u", "uploadType", "Creates a new file."),
+                ("files.copy", "-", "fileId", "Creates a copy of a file."),
+                ("files.delete", "-", "fileId", "Permanently deletes a file."),
+                (
+                    "permissions.create",
+                    "-",
+                    "fileId",
+                    "Creates a permission for a file or shared drive.",
+                ),
+            ],
+        ),
+        (
+            "classroom",
+            "Google Classroom API",
+            &[
+                (
+                    "courses.list",
+                    "-",
+                    "pageSize",
+                    "Returns a list of courses.",
+                ),
+                (
+                    "courses.courseWork.list",
+                    "-",
+                    "courseId",
+                    "Returns a list of course work.",
+                ),
+                (
+                    "userProfiles.guardianInvitations.create",
+                    "-",
+                    "studentId",
+                    "Creates a guardian invitation, and sends an email to the guardian.",
+                ),
+            ],
+        ),
+        (
+            "gmail",
+            "Gmail API",
+            &[
+                (
+                    "users.messages.send",
+                    "u",
+                    "userId",
+                    "Sends the specified message to the recipients.",
+                ),
+                (
+                    "users.messages.list",
+                    "-",
+                    "userId q",
+                    "Lists the messages in the user's mailbox.",
+                ),
+                (
+                    "users.labels.list",
+                    "-",
+                    "userId",
+                    "Lists all labels in the user's mailbox.",
+                ),
+            ],
+        ),
+    ])
+}
+
+#[test]
+fn every_word_need_not_match_and_stop_words_do_not_count() {
+    let index = drive_like();
+    // "in" and "my" never match; they must not hide the method (issue 19's first example).
+    assert_eq!(
+        ranked(&index, "list files in my drive")[0],
+        "drive.files.list"
+    );
+    assert_eq!(
+        ranked(&index, "list the files in my drive"),
+        ranked(&index, "list files drive")
+    );
+    // A word nothing has lowers every score alike.
+    assert_eq!(ranked(&index, "list files zzqx")[0], "drive.files.list");
+    assert!(ranked(&index, "zzqx").is_empty());
+    assert!(ranked(&index, "the of and").is_empty());
+}
+
+#[test]
+fn inflections_meet_through_the_stemmer() {
+    let index = drive_like();
+    assert_eq!(ranked(&index, "listing file")[0], "drive.files.list");
+    assert_eq!(ranked(&index, "deleting files")[0], "drive.files.delete");
+    assert_eq!(ranked(&index, "copies of a file")[0], "drive.files.copy");
+}
+
+#[test]
+fn synonyms_find_what_the_api_calls_something_else() {
+    let index = drive_like();
+    // Issue 19: "send an email" ranked a Classroom invitation first and never showed Gmail.
+    assert_eq!(
+        ranked(&index, "send an email")[0],
+        "gmail.users.messages.send"
+    );
+    // A thing: the mail people read is Gmail's messages.
+    assert_eq!(
+        ranked(&index, "list my email")[0],
+        "gmail.users.messages.list"
+    );
+    // An intent: people "remove" what the API "deletes", "share" by creating a permission.
+    assert_eq!(ranked(&index, "remove a file")[0], "drive.files.delete");
+    assert_eq!(
+        ranked(&index, "share a file")[0],
+        "drive.permissions.create"
+    );
+    // A media method answers "upload" by its name.
+    assert_eq!(ranked(&index, "upload a file")[0], "drive.files.create");
+    // Only one way: "message" does not pull in everything about email.
+    let hits = ranked(&index, "message");
+    assert!(hits.iter().all(|id| id.starts_with("gmail.")), "{hits:?}");
+}
+
+#[test]
+fn exact_names_beat_longer_ones_containing_the_word() {
+    let index = drive_like();
+    assert_eq!(ranked(&index, "list courses")[0], "classroom.courses.list");
+    assert_eq!(
+        ranked(&index, "list course work")[0],
+        "classroom.courses.courseWork.list"
+    );
+    assert_eq!(ranked(&index, "list labels")[0], "gmail.users.labels.list");
+}
+
+#[test]
+fn well_known_apis_win_ties_and_deprecated_methods_lose_them() {
+    let same: &[M] = &[("buckets.list", "-", "project", "Lists buckets.")];
+    // Two APIs with the same text: the well-known one first, though listed second and with
+    // the longer id.
+    let index = synthetic(&[
+        ("aastor", "Store API", same),
+        ("storage", "Store API", same),
+    ]);
+    assert_eq!(
+        ranked(&index, "list buckets"),
+        ["storage.buckets.list", "aastor.buckets.list"]
+    );
+    let index = synthetic(&[(
+        "zzstore",
+        "Store API",
+        &[
+            ("buckets.list", "x", "project", "Lists buckets."),
+            ("buckets.listAll", "-", "project", "Lists buckets."),
+        ],
+    )]);
+    assert_eq!(ranked(&index, "list buckets")[0], "zzstore.buckets.listAll");
+}
+
+#[test]
+fn a_filter_keeps_only_the_named_api() {
+    let index = drive_like();
+    let gmail = index.apis.iter().position(|a| a.name == "gmail").unwrap();
+    let hits = rank::rank(&index, "list", |a| a == gmail, 10);
+    assert_eq!(hits.len(), 2, "{hits:?}");
+    assert!(
+        hits.iter()
+            .all(|(m, _)| index.methods[*m].id.starts_with("gmail."))
+    );
+    let scores: Vec<f32> = hits.iter().map(|h| h.1).collect();
+    assert!(scores[0] >= scores[1], "best first: {scores:?}");
+}
+
+#[test]
+fn malformed_search_text_is_refused() {
+    assert!(Index::from_search_text("not an index\n").is_err());
+    assert!(Index::from_search_text("gapi-search-index 1\nM\tx\ty\tGET\t-\t\td\n").is_err());
+    assert!(Index::from_search_text("gapi-search-index 1\nA\tx\n").is_err());
+}
+
+#[test]
+fn search_finds_drive_files_list_first() {
+    let hits = search("drive files list", None, 5);
+    assert_eq!(hits[0].id, "drive.files.list", "{hits:?}");
+    assert_eq!(hits[0].api, "drive:v3");
+    assert_eq!(hits[0].http_method, "GET");
+    assert!(hits[0].summary.starts_with("Lists"), "{hits:?}");
+    let only = search("list", Some("drive"), 50);
+    assert!(!only.is_empty() && only.iter().all(|h| h.api == "drive:v3"));
+    assert!(search("zzzqqq", None, 5).is_empty());
+    assert!(search("files", None, 0).is_empty());
+}
+
+#[test]
+fn a_version_outside_the_index_is_searched_from_its_document() {
+    let hits = search("list files", Some("drive:v2"), 3);
+    assert_eq!(hits[0].id, "drive.files.list", "{hits:?}");
+    assert!(hits.iter().all(|h| h.api == "drive:v2"), "{hits:?}");
+    assert!(search("list files", Some("drive:v999"), 3).is_empty());
+    assert!(search("list files", Some("nosuchapi"), 3).is_empty());
+}
+
+/// The bundled search text holds every API of the bundle, each preferred version among them,
+/// and the Admin SDK's three APIs; its methods are those of the documents.
+#[test]
+fn search_index_covers_the_chosen_documents() {
+    let index = bundled_index();
+    let bundle = gapi_discovery::bundle::entries();
+    for api in &index.apis {
+        assert!(
+            gapi_discovery::bundle::entry(&api.name, &api.version).is_some(),
+            "{}:{} is not bundled",
+            api.name,
+            api.version
+        );
+    }
+    for e in bundle {
+        assert!(
+            index.apis.iter().any(|a| a.name == e.name),
+            "{} has no API indexed",
+            e.name
+        );
+        if e.preferred() {
+            assert!(
+                index
+                    .apis
+                    .iter()
+                    .any(|a| a.name == e.name && a.version == e.version),
+                "{}:{} is preferred but not indexed",
+                e.name,
+                e.version
+            );
+        }
+    }
+    for (name, version) in [
+        ("drive", "v3"),
+        ("gmail", "v1"),
+        ("admin", "directory_v1"),
+        ("admin", "reports_v1"),
+        ("compute", "v1"),
+    ] {
+        let doc = crate::service::bundled_document(name, version).unwrap();
+        let want: Vec<(String, String)> = doc
+            .all_methods()
+            .into_iter()
+            .map(|(dotted, m)| (dotted, m.id.clone()))
+            .collect();
+        let a = index
+            .apis
+            .iter()
+            .position(|a| a.name == name && a.version == version)
+            .unwrap_or_else(|| panic!("{name}:{version} indexed"));
+        let got: Vec<(String, String)> = index
+            .methods
+            .iter()
+            .filter(|m| m.api as usize == a)
+            .map(|m| (m.dotted.clone(), m.id.clone()))
+            .collect();
+        assert_eq!(got, want, "{name}:{version}");
+    }
+}

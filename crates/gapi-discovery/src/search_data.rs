@@ -1,0 +1,32 @@
+//! The text that method search ranks: every method's id, HTTP verb, description and parameter
+//! names for one version of each bundled API, as `scripts/make-search-index.py` extracts it
+//! from the bundle (layout described there).
+//!
+//! Reading the same from the documents would mean decompressing and parsing ~50 MB of JSON on
+//! the first search; this is one ~0.4 MB zstd frame that decompresses to ~3.7 MB of text.
+
+use crate::bundle::BundleError;
+
+/// The compressed index, embedded in the binary.
+static SEARCH_INDEX: &[u8] = include_bytes!("../bundle/search-index.zst");
+
+/// The search index as text (first line `gapi-search-index 1`, then `A` and `M` lines).
+pub fn search_index_text() -> Result<String, BundleError> {
+    let bytes =
+        zstd::stream::decode_all(SEARCH_INDEX).map_err(|source| BundleError::Decompress {
+            name: "search-index".to_owned(),
+            version: "1".to_owned(),
+            source,
+        })?;
+    String::from_utf8(bytes).map_err(|_| BundleError::Corrupt("search index is not UTF-8"))
+}
+
+#[cfg(test)]
+mod tests {
+    #[test]
+    fn search_index_decompresses_to_its_header() {
+        let text = super::search_index_text().unwrap();
+        assert!(text.starts_with("gapi-search-index 1\n"), "{}", &text[..40]);
+        assert!(text.lines().any(|l| l.starts_with("A\tdrive\tv3\t")));
+    }
+}
