@@ -55,7 +55,7 @@ pub fn drive_fields(data: &[u8]) {
         return;
     };
     let _ = fields::check_names(&sel, model::FILE_FIELDS, "");
-    let user = &crate::framework::users::test_users()[0];
+    let user = &crate::world::users::test_users()[0];
     let file = sample_file().to_json(user, "http://127.0.0.1:1");
     let whole = json!({"kind": "drive#fileList", "files": [file.clone(), file.clone()]});
     for value in [&file, &whole] {

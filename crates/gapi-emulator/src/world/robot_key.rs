@@ -6,10 +6,11 @@ use std::sync::OnceLock;
 
 use ring::signature::KeyPair as _;
 
+use super::project::{PROJECT_ID, ROBOT, ROBOT_CLIENT_ID};
 use crate::framework::crypto::{SigningKey, hex_id, pem_body};
 
 /// The PKCS#8 PEM of the robot's test key (public on purpose: it signs for this emulator only).
-const ROBOT_KEY_PEM: &str = include_str!("../../../keys/robot-test-key.pem");
+const ROBOT_KEY_PEM: &str = include_str!("../../keys/robot-test-key.pem");
 
 /// The parsed key and its id.
 pub(crate) struct RobotKey {
@@ -53,14 +54,14 @@ impl RobotKey {
 
 /// The robot's JSON key file as the Cloud console writes it, its `token_uri` this emulator's.
 pub(crate) fn service_account_key_json(base_url: &str) -> serde_json::Value {
-    let email = super::ROBOT;
+    let email = ROBOT;
     serde_json::json!({
         "type": "service_account",
-        "project_id": super::PROJECT_ID,
+        "project_id": PROJECT_ID,
         "private_key_id": robot_key().key_id,
         "private_key": ROBOT_KEY_PEM,
         "client_email": email,
-        "client_id": super::ROBOT_CLIENT_ID,
+        "client_id": ROBOT_CLIENT_ID,
         "auth_uri": format!("{base_url}/o/oauth2/auth"),
         "token_uri": format!("{base_url}/token"),
         "auth_provider_x509_cert_url": format!("{base_url}/oauth2/v1/certs"),

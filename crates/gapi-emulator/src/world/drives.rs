@@ -1,15 +1,15 @@
 //! The deterministic starting Drives of the test users, public so tests can compute expected
-//! answers ("the five most recently modified files") without hard-coding them.
-
-use std::collections::BTreeMap;
+//! answers ("the five most recently modified files") without hard-coding them. The Drive
+//! service turns them into its state (`services::drive::model::UserDrive::seeded`).
 
 use base64::Engine;
 use base64::engine::general_purpose::URL_SAFE_NO_PAD;
 use sha2::{Digest, Sha256};
 
-use super::model::{DriveFile, FOLDER_MIME, UserDrive};
 use crate::framework::time::rfc3339;
-use crate::framework::users::test_users;
+
+/// MIME type of folders.
+pub(crate) const FOLDER_MIME: &str = "application/vnd.google-apps.folder";
 
 /// One seeded file as the emulator serves it at start (and after a reset).
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -263,7 +263,7 @@ const TEMPLATE: [Template; 30] = [
 ];
 
 /// 2025-06-01T12:00:00Z: the newest seeded `modifiedByMeTime`.
-const BASE_MS: u64 = 1_748_779_200_000;
+pub(crate) const BASE_MS: u64 = 1_748_779_200_000;
 const HOUR_MS: u64 = 3_600_000;
 
 fn file_id(email: &str, index: usize) -> String {
@@ -328,53 +328,6 @@ pub fn seeded_files(email: &str) -> Vec<SeedFile> {
                 modified_by_me_time: rfc3339(by_me),
                 content: content_for(*content, name, email, i),
             }
-        })
-        .collect()
-}
-
-/// The Drives of all test users, as the state holds them.
-pub(crate) fn seeded_drives() -> BTreeMap<String, UserDrive> {
-    test_users()
-        .iter()
-        .map(|u| {
-            let root = root_id(u.email);
-            let files = seeded_files(u.email)
-                .into_iter()
-                .map(|s| {
-                    let parse =
-                        |t: &str| crate::framework::time::parse_rfc3339(t).unwrap_or(BASE_MS);
-                    let file = DriveFile {
-                        id: s.id.clone(),
-                        name: s.name,
-                        mime_type: s.mime_type.to_owned(),
-                        parents: vec![s.parent_id.unwrap_or_else(|| root.clone())],
-                        trashed: s.trashed,
-                        starred: s.starred,
-                        created_ms: parse(&s.created_time),
-                        modified_ms: parse(&s.modified_time),
-                        modified_by_me_ms: Some(parse(&s.modified_by_me_time)),
-                        viewed_by_me_ms: Some(parse(&s.modified_by_me_time) + 30 * 60_000),
-                        description: None,
-                        content: s.content.map(bytes::Bytes::from),
-                        version: 1,
-                        app_client: None,
-                        properties: BTreeMap::new(),
-                        app_properties: BTreeMap::new(),
-                        original_filename: None,
-                        permissions: Vec::new(),
-                    };
-                    (s.id, file)
-                })
-                .collect();
-            (
-                u.email.to_owned(),
-                UserDrive {
-                    root_id: root,
-                    files,
-                    generated_ids: Default::default(),
-                    changes: Default::default(),
-                },
-            )
         })
         .collect()
 }

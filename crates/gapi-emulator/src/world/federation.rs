@@ -8,10 +8,9 @@
 //! | `gapi-pool/providers/emulator-oidc` | the emulator's issuer (`/oidc`) | the provider's resource name (Google's default) |
 //! | `gapi-pool/providers/custom-audience` | the emulator's issuer | `https://gapi.example/workload` |
 //! | `other-pool/providers/emulator-oidc` | the emulator's issuer | default; no IAM binding on the robot |
-//! | `gapi-pool/providers/emulator-aws` | AWS account `111122223333` (the seeded keys of `aws.rs`) | `x-goog-cloud-target-resource`: the provider's name |
+//! | `gapi-pool/providers/emulator-aws` | AWS account `111122223333` (the seeded keys [`AWS_KEYS`]) | `x-goog-cloud-target-resource`: the provider's name |
 
-use crate::services::iam::ROBOT;
-use crate::services::metadata::PROJECT_NUMBER;
+use super::project::{PROJECT_NUMBER, ROBOT};
 
 /// The pool whose principals may act as the robot.
 pub(crate) const POOL: &str = "gapi-pool";
@@ -43,6 +42,37 @@ pub(crate) struct PoolProvider {
 pub(crate) const AWS_PROVIDER: &str = "emulator-aws";
 /// The AWS account it trusts.
 pub(crate) const AWS_ACCOUNT: &str = "111122223333";
+
+/// A seeded AWS access key (public test material): the emulator plays AWS's
+/// GetCallerIdentity, checking signatures against these.
+#[derive(Debug, Clone, Copy)]
+pub(crate) struct AwsKey {
+    pub access_key_id: &'static str,
+    pub secret_access_key: &'static str,
+    /// Required `x-amz-security-token` of temporary (`ASIA...`) credentials.
+    pub session_token: Option<&'static str>,
+    /// What GetCallerIdentity answers as `Arn`.
+    pub arn: &'static str,
+    pub account: &'static str,
+}
+
+/// The seeded keys: an IAM user's permanent key and a role session's temporary key.
+pub(crate) static AWS_KEYS: [AwsKey; 2] = [
+    AwsKey {
+        access_key_id: "AKIAGAPIEMULATOR0001",
+        secret_access_key: "gapiEmulatorPublicTestSecretKey/0001",
+        session_token: None,
+        arn: "arn:aws:iam::111122223333:user/gapi-ci",
+        account: AWS_ACCOUNT,
+    },
+    AwsKey {
+        access_key_id: "ASIAGAPIEMULATOR0002",
+        secret_access_key: "gapiEmulatorPublicTestSecretKey/0002",
+        session_token: Some("gapi-emulator-public-test-session-token-0002"),
+        arn: "arn:aws:sts::111122223333:assumed-role/gapi-role/gapi-session",
+        account: AWS_ACCOUNT,
+    },
+];
 
 static PROVIDERS: [PoolProvider; 4] = [
     PoolProvider {

@@ -1,4 +1,7 @@
-//! The seeded test users that the consent page offers.
+//! The seeded test users that the consent page offers, and the robot service account as a
+//! Drive account.
+
+use super::project::{ROBOT, ROBOT_CLIENT_ID};
 
 /// A user the emulator can sign in as; each starts with its own seeded Drive.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -36,15 +39,15 @@ static USERS: [TestUser; 3] = [
 
 /// The seeded service account as a Drive user (its own empty Drive); not offered on the
 /// consent page.
-static ROBOT: TestUser = TestUser {
-    email: "robot@gapi-emulator.iam.gserviceaccount.com",
+static ROBOT_ACCOUNT: TestUser = TestUser {
+    email: ROBOT,
     name: "robot",
-    id: "100000000000000000001",
+    id: ROBOT_CLIENT_ID,
     permission_id: "01234567890123456789",
 };
 
 /// The test users, in the order the consent page lists them (alice first). Alice and Bob have
-/// seeded Drives (see [`crate::seeded_files`]); Carol's Drive starts empty.
+/// seeded Drives (see [`crate::seeded_files`]) and mailboxes; Carol's Drive starts empty.
 pub fn test_users() -> &'static [TestUser] {
     &USERS
 }
@@ -61,8 +64,7 @@ pub(crate) fn find_user(email: &str) -> Option<&'static TestUser> {
 pub(crate) fn find_account(email: &str) -> Option<&'static TestUser> {
     find_user(email).or_else(|| {
         ROBOT
-            .email
             .eq_ignore_ascii_case(email.trim())
-            .then_some(&ROBOT)
+            .then_some(&ROBOT_ACCOUNT)
     })
 }
