@@ -2,10 +2,8 @@
 //! (429, or 403 with a chosen reason) and leaves the rest, and everything outside batches,
 //! alone.
 
-mod common;
-
-use common::*;
 use gapi_emulator::seeded_files;
+use gapi_testkit::emulator::*;
 use serde_json::{Value, json};
 
 /// The emulator's draw (splitmix64), repeated here so the test predicts the rejected parts.
@@ -68,7 +66,7 @@ async fn a_share_of_batch_parts_is_rejected_deterministically() {
     let emu = start(true).await;
     let http = http();
     let base = emu.base_url();
-    let token = issued_token(&emu, &http, "alice@example.com", DRIVE).await;
+    let token = issued_token(&emu, "alice@example.com", DRIVE).await;
     let ids: Vec<String> = seeded_files("alice@example.com")
         .iter()
         .take(20)
@@ -137,7 +135,7 @@ async fn forbidden_rate_limit_reason_and_times_counts_rejections() {
     let emu = start(true).await;
     let http = http();
     let base = emu.base_url();
-    let token = issued_token(&emu, &http, "alice@example.com", DRIVE).await;
+    let token = issued_token(&emu, "alice@example.com", DRIVE).await;
     let ids: Vec<String> = seeded_files("alice@example.com")
         .iter()
         .take(10)

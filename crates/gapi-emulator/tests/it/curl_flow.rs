@@ -1,10 +1,8 @@
 //! Runs tests/curl-flow.sh (curl + openssl only) against a started emulator: the issue's
 //! "done when" for the emulator.
 
-mod common;
-
-use common::*;
 use gapi_emulator::seeded_files;
+use gapi_testkit::emulator::*;
 use serde_json::Value;
 
 #[tokio::test]

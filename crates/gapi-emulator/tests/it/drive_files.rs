@@ -1,10 +1,8 @@
 //! Drive v3 over plain HTTP: list (order, paging, fields, q), scopes, get, download ranges,
 //! create/update/delete/copy, about.
 
-mod common;
-
-use common::*;
 use gapi_emulator::seeded_files;
+use gapi_testkit::emulator::*;
 use serde_json::{Value, json};
 
 async fn get_json(http: &reqwest::Client, url: String, token: &str) -> Value {
@@ -17,7 +15,7 @@ async fn get_json(http: &reqwest::Client, url: String, token: &str) -> Value {
 async fn five_most_recently_modified_match_the_seed() {
     let emu = start(true).await;
     let http = http();
-    let token = issued_token(&emu, &http, "alice@example.com", DRIVE_METADATA_READONLY).await;
+    let token = issued_token(&emu, "alice@example.com", DRIVE_METADATA_READONLY).await;
     let v = get_json(
         &http,
         format!("{}/drive/v3/files?pageSize=5&orderBy=modifiedByMeTime%20desc&fields=files(id,name,modifiedByMeTime),nextPageToken", emu.base_url()),
@@ -57,7 +55,7 @@ async fn five_most_recently_modified_match_the_seed() {
     .await;
     assert_ne!(by_modified["files"][0]["id"], v["files"][0]["id"]);
     // Bob's drive is different.
-    let bob = issued_token(&emu, &http, "bob@example.com", DRIVE_METADATA_READONLY).await;
+    let bob = issued_token(&emu, "bob@example.com", DRIVE_METADATA_READONLY).await;
     let b = get_json(
         &http,
         format!(
@@ -74,7 +72,7 @@ async fn five_most_recently_modified_match_the_seed() {
 async fn default_list_shape_and_paging_covers_everything_once() {
     let emu = start(true).await;
     let http = http();
-    let token = issued_token(&emu, &http, "alice@example.com", DRIVE).await;
+    let token = issued_token(&emu, "alice@example.com", DRIVE).await;
     let mut seen = Vec::new();
     let mut page_token: Option<String> = None;
     let mut pages = 0;
@@ -128,7 +126,7 @@ async fn default_list_shape_and_paging_covers_everything_once() {
 async fn q_filters() {
     let emu = start(true).await;
     let http = http();
-    let token = issued_token(&emu, &http, "alice@example.com", DRIVE_READONLY).await;
+    let token = issued_token(&emu, "alice@example.com", DRIVE_READONLY).await;
     let seeded = seeded_files("alice@example.com");
     let count = |q: &str| {
         let http = http.clone();
@@ -192,7 +190,7 @@ async fn q_filters() {
 async fn bad_parameters_name_themselves() {
     let emu = start(true).await;
     let http = http();
-    let token = issued_token(&emu, &http, "alice@example.com", DRIVE).await;
+    let token = issued_token(&emu, "alice@example.com", DRIVE).await;
     for (query, location) in [
         ("pageSize=0", "pageSize"),
         ("pageSize=abc", "pageSize"),
@@ -236,7 +234,6 @@ async fn missing_token_and_insufficient_scope() {
     google_error(r, 401, "authError").await;
     let profile = issued_token(
         &emu,
-        &http,
         "alice@example.com",
         "https://www.googleapis.com/auth/userinfo.email",
     )
@@ -250,7 +247,7 @@ async fn missing_token_and_insufficient_scope() {
     let v = google_error(r, 403, "insufficientPermissions").await;
     assert_eq!(v["error"]["status"], "PERMISSION_DENIED");
     // Metadata scope cannot download or create.
-    let meta = issued_token(&emu, &http, "alice@example.com", DRIVE_METADATA_READONLY).await;
+    let meta = issued_token(&emu, "alice@example.com", DRIVE_METADATA_READONLY).await;
     let notes = seeded_files("alice@example.com")
         .into_iter()
         .find(|f| f.name == "notes.txt")
@@ -299,7 +296,7 @@ async fn missing_token_and_insufficient_scope() {
 async fn get_and_ranged_download() {
     let emu = start(true).await;
     let http = http();
-    let token = issued_token(&emu, &http, "alice@example.com", DRIVE_READONLY).await;
+    let token = issued_token(&emu, "alice@example.com", DRIVE_READONLY).await;
     let zip = seeded_files("alice@example.com")
         .into_iter()
         .find(|f| f.name == "backup.zip")
@@ -398,7 +395,7 @@ async fn get_and_ranged_download() {
 async fn create_update_copy_delete() {
     let emu = start(true).await;
     let http = http();
-    let token = issued_token(&emu, &http, "carol@example.com", DRIVE).await;
+    let token = issued_token(&emu, "carol@example.com", DRIVE).await;
     let base = emu.base_url();
     let folder: Value = http
         .post(format!("{base}/drive/v3/files"))
@@ -534,7 +531,7 @@ async fn create_update_copy_delete() {
 async fn drive_file_scope_sees_only_its_apps_files() {
     let emu = start(true).await;
     let http = http();
-    let token = issued_token(&emu, &http, "alice@example.com", DRIVE_FILE).await;
+    let token = issued_token(&emu, "alice@example.com", DRIVE_FILE).await;
     let base = emu.base_url();
     let v = get_json(&http, format!("{base}/drive/v3/files"), &token).await;
     assert_eq!(v["files"].as_array().unwrap().len(), 0);
@@ -562,7 +559,7 @@ async fn drive_file_scope_sees_only_its_apps_files() {
 async fn about_requires_fields() {
     let emu = start(true).await;
     let http = http();
-    let token = issued_token(&emu, &http, "bob@example.com", DRIVE_METADATA_READONLY).await;
+    let token = issued_token(&emu, "bob@example.com", DRIVE_METADATA_READONLY).await;
     let r = http
         .get(format!("{}/drive/v3/about", emu.base_url()))
         .bearer_auth(&token)

@@ -1,9 +1,7 @@
 //! `data_dir`: state survives a restart; one emulator per directory; loopback-only binding.
 
-mod common;
-
-use common::*;
 use gapi_emulator::{Emulator, EmulatorConfig, EmulatorError};
+use gapi_testkit::emulator::*;
 use serde_json::{Value, json};
 
 fn dir() -> std::path::PathBuf {
@@ -397,7 +395,7 @@ async fn a_full_disk_is_answered_503_undone_and_no_acknowledged_write_is_lost() 
     let emu = start_with(config.clone()).await;
     let http = http();
     let base = emu.base_url();
-    let token = issued_token(&emu, &http, "alice@example.com", DRIVE).await;
+    let token = issued_token(&emu, "alice@example.com", DRIVE).await;
     let mut writers = Vec::new();
     for w in 0..4 {
         let (http, base, token) = (http.clone(), base.clone(), token.clone());
@@ -479,7 +477,7 @@ async fn a_missing_or_reordered_record_is_found_and_repair_keeps_the_good_ones()
         let emu = start_with(config.clone()).await;
         let http = http();
         let base = emu.base_url();
-        let token = issued_token(&emu, &http, "alice@example.com", DRIVE).await;
+        let token = issued_token(&emu, "alice@example.com", DRIVE).await;
         let id = upload(&http, &base, &token, b"hello".to_vec()).await;
         for name in ["one", "two", "three", "four"] {
             rename(&http, &base, &token, &id, name).await;

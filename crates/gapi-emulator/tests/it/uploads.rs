@@ -1,9 +1,7 @@
 //! Uploads over plain HTTP: media, multipart, resumable (308/Range, status queries, resuming
 //! after a dropped connection), content updates.
 
-mod common;
-
-use common::*;
+use gapi_testkit::emulator::*;
 use serde_json::{Value, json};
 
 const CHUNK: usize = 256 * 1024;
@@ -28,7 +26,7 @@ async fn media_and_multipart_uploads() {
     let emu = start(true).await;
     let http = http();
     let base = emu.base_url();
-    let token = issued_token(&emu, &http, "carol@example.com", DRIVE).await;
+    let token = issued_token(&emu, "carol@example.com", DRIVE).await;
     let r = http
         .post(format!(
             "{base}/upload/drive/v3/files?uploadType=media&fields=id,name,mimeType,size"
@@ -139,7 +137,7 @@ async fn resumable_upload_in_chunks_with_status_query() {
     let emu = start(true).await;
     let http = http();
     let base = emu.base_url();
-    let token = issued_token(&emu, &http, "carol@example.com", DRIVE).await;
+    let token = issued_token(&emu, "carol@example.com", DRIVE).await;
     let total = 2 * CHUNK + 1000;
     let data = payload(total);
     let session = start_session(&http, &base, &token, total).await;
@@ -223,7 +221,7 @@ async fn resumable_upload_survives_a_dropped_connection() {
     let emu = start(true).await;
     let http = http();
     let base = emu.base_url();
-    let token = issued_token(&emu, &http, "carol@example.com", DRIVE).await;
+    let token = issued_token(&emu, "carol@example.com", DRIVE).await;
     let total = 3 * CHUNK;
     let data = payload(total);
     let session = start_session(&http, &base, &token, total).await;
@@ -287,7 +285,7 @@ async fn resumable_single_put_and_size_mismatch() {
     let emu = start(true).await;
     let http = http();
     let base = emu.base_url();
-    let token = issued_token(&emu, &http, "carol@example.com", DRIVE).await;
+    let token = issued_token(&emu, "carol@example.com", DRIVE).await;
     let session = start_session(&http, &base, &token, 10).await;
     let r = http.put(&session).body("12345").send().await.unwrap();
     google_error(r, 400, "badRequest").await;

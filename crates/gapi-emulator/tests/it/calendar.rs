@@ -1,10 +1,8 @@
 //! Calendar v3 over plain HTTP: calendars with their time zones, events in time windows,
 //! Meet conferences, deleted events, and sync tokens with Google's 410 for an expired one.
 
-mod common;
-
-use common::*;
 use gapi_emulator::RunningEmulator;
+use gapi_testkit::emulator::*;
 use serde_json::{Value, json};
 
 const CALENDAR: &str = "https://www.googleapis.com/auth/calendar";
@@ -20,7 +18,7 @@ impl Cal {
     async fn new(email: &str) -> Self {
         let emu = start(true).await;
         let http = http();
-        let token = issued_token(&emu, &http, email, CALENDAR).await;
+        let token = issued_token(&emu, email, CALENDAR).await;
         Self { emu, http, token }
     }
 
@@ -92,7 +90,7 @@ async fn calendars_carry_their_time_zone() {
     assert_eq!(same["id"], "alice@example.com");
     let r = c.get("calendars/bob%40example.com", &[]).await;
     google_error(r, 404, "notFound").await;
-    let bob = issued_token(&c.emu, &c.http, "bob@example.com", READONLY).await;
+    let bob = issued_token(&c.emu, "bob@example.com", READONLY).await;
     let v: Value = c
         .http
         .get(c.url("calendars/primary"))

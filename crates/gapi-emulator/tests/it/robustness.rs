@@ -1,10 +1,8 @@
 //! Malformed input never panics or hangs the emulator: bad JSON, bad forms, huge bodies and
 //! headers, garbage parameters. Every answer is a 4xx, and the emulator keeps serving.
 
-mod common;
-
-use common::*;
 use gapi_emulator::DEFAULT_CLIENT_ID;
+use gapi_testkit::emulator::*;
 use serde_json::Value;
 
 #[tokio::test]
@@ -12,7 +10,7 @@ async fn garbage_gets_4xx_and_the_server_survives() {
     let emu = start(true).await;
     let http = http();
     let base = emu.base_url();
-    let token = issued_token(&emu, &http, "alice@example.com", DRIVE).await;
+    let token = issued_token(&emu, "alice@example.com", DRIVE).await;
     let weird = [
         "%",
         "%zz",
@@ -157,7 +155,7 @@ async fn huge_bodies_and_headers_are_refused() {
     let emu = start(true).await;
     let http = http();
     let base = emu.base_url();
-    let token = issued_token(&emu, &http, "alice@example.com", DRIVE).await;
+    let token = issued_token(&emu, "alice@example.com", DRIVE).await;
     let big = vec![b'a'; 2 * 1024 * 1024];
     let r = http
         .post(format!("{base}/drive/v3/files"))
@@ -225,7 +223,7 @@ async fn extreme_content_range_on_a_real_session_is_a_4xx() {
     let emu = start(true).await;
     let http = http();
     let base = emu.base_url();
-    let token = issued_token(&emu, &http, "alice@example.com", DRIVE).await;
+    let token = issued_token(&emu, "alice@example.com", DRIVE).await;
     let r = http
         .post(format!("{base}/upload/drive/v3/files?uploadType=resumable"))
         .bearer_auth(&token)

@@ -2,12 +2,10 @@
 //! an attachment large enough to be stored as a blob), its history, a spreadsheet's values,
 //! a calendar event and its sync token, a document and a contact.
 
-mod common;
-
 use base64::Engine;
 use base64::engine::general_purpose::URL_SAFE;
-use common::*;
 use gapi_emulator::EmulatorConfig;
+use gapi_testkit::emulator::*;
 use serde_json::{Value, json};
 
 const SCOPES: &str = "https://mail.google.com/ https://www.googleapis.com/auth/spreadsheets https://www.googleapis.com/auth/calendar https://www.googleapis.com/auth/documents https://www.googleapis.com/auth/contacts";
@@ -30,7 +28,7 @@ async fn workspace_state_survives_a_restart() {
     let emu = start_with(config.clone()).await;
     let http = http();
     let base = emu.base_url();
-    let token = issued_token(&emu, &http, "alice@example.com", SCOPES).await;
+    let token = issued_token(&emu, "alice@example.com", SCOPES).await;
     let big = "x".repeat(20_000);
     let raw = format!("To: bob@example.com\r\nSubject: kept\r\n\r\n{big}\r\n");
     let sent: Value = http

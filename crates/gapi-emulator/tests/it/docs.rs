@@ -1,9 +1,7 @@
 //! Docs v1 over plain HTTP: create, get (section break, paragraphs, runs, styles, bullets and
 //! lists with UTF-16 indices) and batchUpdate with the text, style and bullet requests.
 
-mod common;
-
-use common::*;
+use gapi_testkit::emulator::*;
 use serde_json::{Value, json};
 
 const DOCS: &str = "https://www.googleapis.com/auth/documents";
@@ -33,7 +31,7 @@ async fn create_write_markdown_like_content_and_read_it_back() {
     let emu = start(true).await;
     let http = http();
     let base = emu.base_url();
-    let token = issued_token(&emu, &http, "alice@example.com", DOCS).await;
+    let token = issued_token(&emu, "alice@example.com", DOCS).await;
     let r = http
         .post(format!("{base}/v1/documents"))
         .bearer_auth(&token)
@@ -224,7 +222,7 @@ async fn create_write_markdown_like_content_and_read_it_back() {
         .unwrap();
     assert_eq!(after["body"], doc["body"], "failed batches change nothing");
     // scopes and owners
-    let ro = issued_token(&emu, &http, "alice@example.com", READONLY).await;
+    let ro = issued_token(&emu, "alice@example.com", READONLY).await;
     assert_eq!(
         http.get(format!("{base}/v1/documents/{id}"))
             .bearer_auth(&ro)
@@ -242,7 +240,7 @@ async fn create_write_markdown_like_content_and_read_it_back() {
         .await
         .unwrap();
     google_error(r, 403, "insufficientPermissions").await;
-    let bob = issued_token(&emu, &http, "bob@example.com", DOCS).await;
+    let bob = issued_token(&emu, "bob@example.com", DOCS).await;
     let r = http
         .get(format!("{base}/v1/documents/{id}"))
         .bearer_auth(&bob)

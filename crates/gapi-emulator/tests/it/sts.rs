@@ -4,11 +4,10 @@
 //! the federated token, impersonating the robot service account with it, and AWS-sourced subject
 //! tokens (SigV4-signed GetCallerIdentity requests, signed here with ring's HMAC).
 
-mod common;
-
 use base64::Engine;
 use base64::engine::general_purpose::{STANDARD, URL_SAFE_NO_PAD};
 use gapi_emulator::RunningEmulator;
+use gapi_testkit::emulator;
 use ring::signature::{RSA_PKCS1_2048_8192_SHA256, RSA_PKCS1_SHA256, RsaKeyPair};
 use serde_json::{Value, json};
 
@@ -33,7 +32,7 @@ fn now() -> i64 {
 
 /// A subject token from the control API.
 async fn mint(emu: &RunningEmulator, body: Value) -> String {
-    let r = common::http()
+    let r = emulator::http()
         .post(format!("{}/__emulator/oidc/token", emu.base_url()))
         .json(&body)
         .send()
@@ -46,7 +45,7 @@ async fn mint(emu: &RunningEmulator, body: Value) -> String {
 }
 
 async fn exchange_form(emu: &RunningEmulator, form: &[(&str, &str)]) -> (u16, Value) {
-    let r = common::http()
+    let r = emulator::http()
         .post(format!("{}/v1/token", emu.base_url()))
         .form(form)
         .send()
@@ -79,7 +78,7 @@ async fn oauth_error(answer: (u16, Value), error: &str) -> String {
 }
 
 async fn introspect(emu: &RunningEmulator, token: &str) -> Value {
-    common::http()
+    emulator::http()
         .post(format!("{}/v1/introspect", emu.base_url()))
         .form(&[("token", token)])
         .send()
@@ -91,13 +90,13 @@ async fn introspect(emu: &RunningEmulator, token: &str) -> Value {
 }
 
 async fn generate_access_token(emu: &RunningEmulator, token: &str) -> (u16, Value) {
-    let r = common::http()
+    let r = emulator::http()
         .post(format!(
             "{}/_/iamcredentials/v1/projects/-/serviceAccounts/{ROBOT}:generateAccessToken",
             emu.base_url()
         ))
         .bearer_auth(token)
-        .json(&json!({"scope": [common::DRIVE], "lifetime": "600s"}))
+        .json(&json!({"scope": [emulator::DRIVE], "lifetime": "600s"}))
         .send()
         .await
         .unwrap();
@@ -140,8 +139,8 @@ fn sign_with_robot_key(emu: &RunningEmulator, header: &Value, claims: &Value) ->
 
 #[tokio::test]
 async fn the_issuer_publishes_its_keys_and_its_tokens_verify_with_them() {
-    let emu = common::start(false).await;
-    let http = common::http();
+    let emu = emulator::start(false).await;
+    let http = emulator::http();
     let base = emu.base_url();
     let config: Value = http
         .get(format!("{base}/oidc/.well-known/openid-configuration"))
@@ -237,7 +236,7 @@ async fn the_issuer_publishes_its_keys_and_its_tokens_verify_with_them() {
 
 #[tokio::test]
 async fn a_good_subject_token_is_a_federated_token_that_may_act_as_the_robot() {
-    let emu = common::start(false).await;
+    let emu = emulator::start(false).await;
     let subject = mint(&emu, json!({"sub": "ci-job-7"})).await;
     let (status, v) = exchange(&emu, &audience(POOL, "emulator-oidc"), &subject).await;
     assert_eq!(status, 200, "{v}");
@@ -266,14 +265,14 @@ async fn a_good_subject_token_is_a_federated_token_that_may_act_as_the_robot() {
         &[
             ("grant_type", EXCHANGE),
             ("audience", &audience(POOL, "emulator-oidc")),
-            ("scope", common::DRIVE),
+            ("scope", emulator::DRIVE),
             ("requested_token_type", ACCESS),
             ("subject_token", &subject),
             ("subject_token_type", JWT),
         ],
     )
     .await;
-    let r = common::http()
+    let r = emulator::http()
         .get(format!("{}/drive/v3/about?fields=user", emu.base_url()))
         .bearer_auth(v["access_token"].as_str().unwrap())
         .send()
@@ -287,7 +286,7 @@ async fn a_good_subject_token_is_a_federated_token_that_may_act_as_the_robot() {
     let robot = v["accessToken"].as_str().unwrap();
     let info = introspect(&emu, robot).await;
     assert_eq!(info["username"], ROBOT);
-    let about: Value = common::http()
+    let about: Value = emulator::http()
         .get(format!("{}/drive/v3/about?fields=user", emu.base_url()))
         .bearer_auth(robot)
         .send()
@@ -298,7 +297,7 @@ async fn a_good_subject_token_is_a_federated_token_that_may_act_as_the_robot() {
         .unwrap();
     assert_eq!(about["user"]["emailAddress"], ROBOT);
     // ...but that role does not carry signJwt.
-    let r = common::http()
+    let r = emulator::http()
         .post(format!(
             "{}/_/iamcredentials/v1/projects/-/serviceAccounts/{ROBOT}:signJwt",
             emu.base_url()
@@ -326,7 +325,7 @@ async fn a_good_subject_token_is_a_federated_token_that_may_act_as_the_robot() {
 
 #[tokio::test]
 async fn audiences_follow_the_provider_configuration() {
-    let emu = common::start(false).await;
+    let emu = emulator::start(false).await;
     // Google's default: the provider's name with `//` or `https:`.
     let name = format!("{POOL}/providers/emulator-oidc");
     let subject = mint(
@@ -362,7 +361,7 @@ async fn audiences_follow_the_provider_configuration() {
 
 #[tokio::test]
 async fn bad_subject_tokens_are_invalid_grant() {
-    let emu = common::start(false).await;
+    let emu = emulator::start(false).await;
     let aud = audience(POOL, "emulator-oidc");
     // Expired (issued two hours ago for one hour).
     let expired = mint(&emu, json!({"sub": "w", "issued_at": now() - 7200})).await;
@@ -408,7 +407,7 @@ async fn bad_subject_tokens_are_invalid_grant() {
 
 #[tokio::test]
 async fn bad_requests_get_googles_error_codes() {
-    let emu = common::start(false).await;
+    let emu = emulator::start(false).await;
     let subject = mint(&emu, json!({"sub": "w"})).await;
     let aud = audience(POOL, "emulator-oidc");
     // Unknown provider, unknown pool, another project.
@@ -511,9 +510,9 @@ async fn bad_requests_get_googles_error_codes() {
 
 #[tokio::test]
 async fn the_rest_json_body_is_accepted_too() {
-    let emu = common::start(false).await;
+    let emu = emulator::start(false).await;
     let subject = mint(&emu, json!({"sub": "json-job"})).await;
-    let r = common::http()
+    let r = emulator::http()
         .post(format!("{}/_/sts/v1/token", emu.base_url()))
         .json(&json!({
             "grantType": EXCHANGE,
@@ -606,8 +605,8 @@ fn amz_date(at: std::time::SystemTime) -> String {
 
 #[tokio::test]
 async fn aws_signed_requests_are_checked_as_aws_would() {
-    let emu = common::start(false).await;
-    let seeded: Value = common::http()
+    let emu = emulator::start(false).await;
+    let seeded: Value = emulator::http()
         .get(format!("{}/__emulator/sts/providers", emu.base_url()))
         .send()
         .await

@@ -2,12 +2,10 @@
 //! of `messages.get` built from the stored bytes, delivery to seeded users, `q`, labels,
 //! threads, drafts, history and Gmail's scope rules.
 
-mod common;
-
 use base64::Engine;
 use base64::engine::general_purpose::{URL_SAFE, URL_SAFE_NO_PAD};
-use common::*;
 use gapi_emulator::RunningEmulator;
+use gapi_testkit::emulator::*;
 use serde_json::{Value, json};
 
 const FULL: &str = "https://mail.google.com/";
@@ -30,7 +28,7 @@ impl Gmail {
     }
 
     async fn token(&self, email: &str, scope: &str) -> String {
-        issued_token(&self.emu, &self.http, email, scope).await
+        issued_token(&self.emu, email, scope).await
     }
 
     fn url(&self, rest: &str) -> String {

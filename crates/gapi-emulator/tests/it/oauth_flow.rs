@@ -1,10 +1,8 @@
 //! The authorization-code flow over plain HTTP: PKCE, state, consent form, OOB, errors,
 //! refresh rules, revoke, tokeninfo, expiry.
 
-mod common;
-
-use common::*;
 use gapi_emulator::{DEFAULT_CLIENT_ID, DEFAULT_CLIENT_SECRET, WEB_CLIENT_ID};
+use gapi_testkit::emulator::*;
 use serde_json::Value;
 
 #[tokio::test]

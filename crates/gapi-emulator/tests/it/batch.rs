@@ -1,15 +1,13 @@
 //! `POST /batch/drive/v3` over plain HTTP.
 
-mod common;
-
-use common::*;
 use gapi_emulator::seeded_files;
+use gapi_testkit::emulator::*;
 
 #[tokio::test]
 async fn batch_runs_parts_in_order_with_content_ids() {
     let emu = start(true).await;
     let http = http();
-    let token = issued_token(&emu, &http, "alice@example.com", DRIVE).await;
+    let token = issued_token(&emu, "alice@example.com", DRIVE).await;
     let file = &seeded_files("alice@example.com")[9];
     let body = format!(
         "--END\r\nContent-Type: application/http\r\nContent-ID: <item1>\r\n\r\nGET /drive/v3/files/{id}?fields=id,name HTTP/1.1\r\n\r\n\r\n\

@@ -2,28 +2,13 @@
 //! per-API base that the emulator's Discovery documents name; and the same standard-method
 //! behaviour of the dedicated Calendar service (tests/calendar.rs has the rest).
 
-mod common;
-
-use common::*;
 use gapi_emulator::EmulatorConfig;
+use gapi_testkit::emulator::*;
 use serde_json::{Value, json};
 
 const CALENDAR: &str = "https://www.googleapis.com/auth/calendar";
 const TASKS: &str = "https://www.googleapis.com/auth/tasks";
 const PUBSUB: &str = "https://www.googleapis.com/auth/pubsub";
-
-async fn issue(http: &reqwest::Client, base: &str, scopes: &[&str]) -> String {
-    let r: Value = http
-        .post(format!("{base}/__emulator/tokens/issue"))
-        .json(&json!({"scopes": scopes}))
-        .send()
-        .await
-        .unwrap()
-        .json()
-        .await
-        .unwrap();
-    r["access_token"].as_str().unwrap().to_owned()
-}
 
 /// `baseUrl` of an API as the emulator's Discovery service announces it.
 async fn base_url(http: &reqwest::Client, base: &str, api: &str, version: &str) -> String {
@@ -51,7 +36,7 @@ async fn calendar_events_insert_get_list_patch_delete() {
     let emu = start(true).await;
     let http = http();
     let base = emu.base_url();
-    let token = issue(&http, &base, &[CALENDAR]).await;
+    let token = issued_token(&base, "alice@example.com", CALENDAR).await;
     let cal = base_url(&http, &base, "calendar", "v3").await;
     let events = format!("{cal}calendars/primary/events");
     let mut ids = Vec::new();
@@ -179,18 +164,10 @@ async fn calendar_events_insert_get_list_patch_delete() {
     let e = error_status(r, 404).await;
     assert_eq!(e["error"]["status"], "NOT_FOUND");
     // another user's primary calendar is another calendar
-    let bob: Value = http
-        .post(format!("{base}/__emulator/tokens/issue"))
-        .json(&json!({"email": "bob@example.com", "scopes": [CALENDAR]}))
-        .send()
-        .await
-        .unwrap()
-        .json()
-        .await
-        .unwrap();
+    let bob = issued_token(&base, "bob@example.com", CALENDAR).await;
     let list: Value = http
         .get(&events)
-        .bearer_auth(bob["access_token"].as_str().unwrap())
+        .bearer_auth(bob)
         .send()
         .await
         .unwrap()
@@ -199,7 +176,7 @@ async fn calendar_events_insert_get_list_patch_delete() {
         .unwrap();
     assert_eq!(list["items"], json!([]));
     // scopes come from the method's `scopes`; no token is a 401
-    let drive_only = issue(&http, &base, &[DRIVE]).await;
+    let drive_only = issued_token(&base, "alice@example.com", DRIVE).await;
     let r = http
         .get(&events)
         .bearer_auth(&drive_only)
@@ -216,7 +193,7 @@ async fn tasks_tasklists_insert_list_update() {
     let emu = start(true).await;
     let http = http();
     let base = emu.base_url();
-    let token = issue(&http, &base, &[TASKS]).await;
+    let token = issued_token(&base, "alice@example.com", TASKS).await;
     let tasks = base_url(&http, &base, "tasks", "v1").await;
     let created: Value = http
         .post(format!("{tasks}tasks/v1/users/@me/lists"))
@@ -260,7 +237,7 @@ async fn pubsub_topics_create_by_name_and_duplicates_conflict() {
     let emu = start(true).await;
     let http = http();
     let base = emu.base_url();
-    let token = issue(&http, &base, &[PUBSUB]).await;
+    let token = issued_token(&base, "alice@example.com", PUBSUB).await;
     let pubsub = base_url(&http, &base, "pubsub", "v1").await;
     let topic = format!("{pubsub}v1/projects/demo/topics/orders");
     let r = http
@@ -365,7 +342,7 @@ async fn drive_paths_without_a_handler_answer_501_and_prefixed_drive_works() {
     let emu = start(true).await;
     let http = http();
     let base = emu.base_url();
-    let token = issue(&http, &base, &[DRIVE]).await;
+    let token = issued_token(&base, "alice@example.com", DRIVE).await;
     let drive = base_url(&http, &base, "drive", "v3").await;
     assert_eq!(drive, format!("{base}/_/drive/drive/v3/"));
     let list: Value = http
@@ -400,7 +377,7 @@ async fn a_post_overridden_to_get_carries_its_query_in_the_body() {
     let emu = start(true).await;
     let http = http();
     let base = emu.base_url();
-    let token = issue(&http, &base, &[DRIVE]).await;
+    let token = issued_token(&base, "alice@example.com", DRIVE).await;
     let q = format!(
         "name contains 'report' and not name contains '{}'",
         "x".repeat(100_000)
@@ -450,7 +427,7 @@ async fn generic_resources_survive_a_restart() {
     let emu = start_with(config.clone()).await;
     let http = http();
     let base = emu.base_url();
-    let token = issue(&http, &base, &[TASKS]).await;
+    let token = issued_token(&base, "alice@example.com", TASKS).await;
     let created: Value = http
         .post(format!("{base}/_/tasks/tasks/v1/users/@me/lists"))
         .bearer_auth(&token)

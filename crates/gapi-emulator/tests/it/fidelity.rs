@@ -4,28 +4,15 @@
 //! `md5Checksum` and media `ETag`, and the refresh-token lifecycle rules.
 //! (The same behaviour through Google's own clients: `real_clients.rs`.)
 
-mod common;
-
 use std::time::Duration;
 
 use base64::Engine;
 use base64::engine::general_purpose::URL_SAFE_NO_PAD;
-use common::*;
 use gapi_emulator::{DEFAULT_CLIENT_ID, DEFAULT_CLIENT_SECRET, EmulatorConfig, RunningEmulator};
+use gapi_testkit::emulator::*;
 use serde_json::{Value, json};
 
 const IDENTITY: &str = "openid https://www.googleapis.com/auth/userinfo.email https://www.googleapis.com/auth/userinfo.profile";
-
-async fn issue(emu: &RunningEmulator, body: Value) -> Value {
-    let r = http()
-        .post(format!("{}/__emulator/tokens/issue", emu.base_url()))
-        .json(&body)
-        .send()
-        .await
-        .unwrap();
-    assert_eq!(r.status(), 200);
-    r.json().await.unwrap()
-}
 
 async fn refresh(emu: &RunningEmulator, refresh_token: &str) -> (u16, Value) {
     let r = http()
@@ -47,7 +34,7 @@ async fn refresh(emu: &RunningEmulator, refresh_token: &str) -> (u16, Value) {
 #[tokio::test]
 async fn userinfo_v2_and_v3_have_their_own_shapes() {
     let emu = start(true).await;
-    let token = issued_token(&emu, &http(), "bob@example.com", IDENTITY).await;
+    let token = issued_token(&emu, "bob@example.com", IDENTITY).await;
     let get = |path: &str| {
         http()
             .get(format!("{}{path}", emu.base_url()))
@@ -94,7 +81,7 @@ async fn userinfo_v2_and_v3_have_their_own_shapes() {
     );
 
     // Only the email scope: no profile fields, in either shape.
-    let email_only = issued_token(&emu, &http(), "bob@example.com", "email").await;
+    let email_only = issued_token(&emu, "bob@example.com", "email").await;
     let v2: Value = http()
         .get(format!("{}/oauth2/v2/userinfo", emu.base_url()))
         .bearer_auth(&email_only)
@@ -114,7 +101,7 @@ async fn userinfo_v2_and_v3_have_their_own_shapes() {
 #[tokio::test]
 async fn tokeninfo_reads_header_body_and_query_on_every_path() {
     let emu = start(true).await;
-    let token = issued_token(&emu, &http(), "alice@example.com", DRIVE).await;
+    let token = issued_token(&emu, "alice@example.com", DRIVE).await;
     for path in [
         "/tokeninfo",
         "/oauth2/v3/tokeninfo",
@@ -311,7 +298,7 @@ async fn auth_errors_are_googles_word_for_word() {
     }
 
     // An expired token: same body, its own hint and ErrorInfo reason.
-    let expiring = issued_token(&emu, &http(), "alice@example.com", DRIVE).await;
+    let expiring = issued_token(&emu, "alice@example.com", DRIVE).await;
     http()
         .post(format!("{}/__emulator/tokens/expire", emu.base_url()))
         .json(&json!({"access_token": expiring}))
@@ -336,7 +323,7 @@ async fn auth_errors_are_googles_word_for_word() {
         "{v}"
     );
 
-    let narrow = issued_token(&emu, &http(), "alice@example.com", IDENTITY).await;
+    let narrow = issued_token(&emu, "alice@example.com", IDENTITY).await;
     let r = http().get(&url).bearer_auth(&narrow).send().await.unwrap();
     assert_eq!(r.status(), 403);
     let www = r.headers()["www-authenticate"].to_str().unwrap().to_owned();
@@ -451,7 +438,7 @@ async fn id_tokens_are_rs256_with_published_keys() {
 #[tokio::test]
 async fn drive_media_has_md5_and_an_etag_that_revalidates() {
     let emu = start(true).await;
-    let token = issued_token(&emu, &http(), "alice@example.com", DRIVE).await;
+    let token = issued_token(&emu, "alice@example.com", DRIVE).await;
     let body = b"md5 me please".to_vec();
     let r = http()
         .post(format!(
@@ -595,7 +582,7 @@ async fn invalid_rapt_on_demand_until_the_user_signs_in_again() {
 #[tokio::test]
 async fn documented_drive_paths_answer_501_never_a_bare_404() {
     let emu = start(true).await;
-    let token = issued_token(&emu, &http(), "alice@example.com", DRIVE).await;
+    let token = issued_token(&emu, "alice@example.com", DRIVE).await;
     let file = gapi_emulator::seeded_files("alice@example.com")[0]
         .id
         .clone();
@@ -636,9 +623,9 @@ async fn documented_drive_paths_answer_501_never_a_bare_404() {
 #[tokio::test]
 async fn drive_sharing_and_trash_refuse_what_drive_refuses() {
     let emu = start(true).await;
-    let alice = issued_token(&emu, &http(), "alice@example.com", DRIVE).await;
-    let bob = issued_token(&emu, &http(), "bob@example.com", DRIVE).await;
-    let narrow = issued_token(&emu, &http(), "alice@example.com", DRIVE_FILE).await;
+    let alice = issued_token(&emu, "alice@example.com", DRIVE).await;
+    let bob = issued_token(&emu, "bob@example.com", DRIVE).await;
+    let narrow = issued_token(&emu, "alice@example.com", DRIVE_FILE).await;
     let file = gapi_emulator::seeded_files("alice@example.com")[0]
         .id
         .clone();

@@ -3,22 +3,21 @@
 //! ever found a bug, and the minimized coverage of the fuzzing runs recorded in RELIABILITY.md,
 //! must parse or be refused without a panic and keep the targets' invariants.
 
-#[path = "../../../tests/support/fuzz_replay.rs"]
-mod fuzz_replay;
+use gapi_testkit::fuzz::replay;
 
-use fuzz_replay::replay;
+const CRATE: &str = env!("CARGO_MANIFEST_DIR");
 
 #[test]
 fn drive_query_corpus() {
-    replay("drive_query", gapi_emulator::fuzzing::drive_query);
+    replay(CRATE, "drive_query", gapi_emulator::fuzzing::drive_query);
 }
 
 #[test]
 fn drive_fields_corpus() {
-    replay("drive_fields", gapi_emulator::fuzzing::drive_fields);
+    replay(CRATE, "drive_fields", gapi_emulator::fuzzing::drive_fields);
 }
 
 #[test]
 fn range_corpus() {
-    replay("range", gapi_emulator::fuzzing::range);
+    replay(CRATE, "range", gapi_emulator::fuzzing::range);
 }

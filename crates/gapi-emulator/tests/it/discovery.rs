@@ -1,8 +1,6 @@
 //! The Discovery service over plain HTTP.
 
-mod common;
-
-use common::*;
+use gapi_testkit::emulator::*;
 use serde_json::Value;
 
 #[tokio::test]

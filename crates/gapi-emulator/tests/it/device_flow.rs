@@ -1,11 +1,9 @@
 //! The device flow (RFC 8628) over plain HTTP: pending, slow_down, approve, deny.
 
-mod common;
-
 use std::time::Duration;
 
-use common::*;
 use gapi_emulator::{DEFAULT_CLIENT_ID, DEFAULT_CLIENT_SECRET, EmulatorConfig, WEB_CLIENT_ID};
+use gapi_testkit::emulator::*;
 use serde_json::Value;
 
 async fn device_code(http: &reqwest::Client, base: &str) -> Value {

@@ -1,9 +1,7 @@
 //! People v1 over plain HTTP: contacts, `connections.list` with `personFields`, paging and
 //! sync tokens, and Google's EXPIRED_SYNC_TOKEN error.
 
-mod common;
-
-use common::*;
+use gapi_testkit::emulator::*;
 use serde_json::{Value, json};
 
 const CONTACTS: &str = "https://www.googleapis.com/auth/contacts";
@@ -14,7 +12,7 @@ async fn contacts_sync_tokens_and_expiry() {
     let emu = start(true).await;
     let http = http();
     let base = emu.base_url();
-    let token = issued_token(&emu, &http, "alice@example.com", CONTACTS).await;
+    let token = issued_token(&emu, "alice@example.com", CONTACTS).await;
     let list = |query: Vec<(&'static str, String)>| {
         let http = http.clone();
         let token = token.clone();
@@ -144,7 +142,7 @@ async fn contacts_sync_tokens_and_expiry() {
         "type.googleapis.com/google.rpc.ErrorInfo"
     );
     // scopes: read-only cannot create; another user sees their own (empty) contacts
-    let ro = issued_token(&emu, &http, "alice@example.com", READONLY).await;
+    let ro = issued_token(&emu, "alice@example.com", READONLY).await;
     let r = http
         .post(format!("{base}/v1/people:createContact"))
         .bearer_auth(&ro)
@@ -153,7 +151,7 @@ async fn contacts_sync_tokens_and_expiry() {
         .await
         .unwrap();
     google_error(r, 403, "insufficientPermissions").await;
-    let bob = issued_token(&emu, &http, "bob@example.com", READONLY).await;
+    let bob = issued_token(&emu, "bob@example.com", READONLY).await;
     let v: Value = http
         .get(format!(
             "{base}/v1/people/me/connections?personFields=names"

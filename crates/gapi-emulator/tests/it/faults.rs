@@ -1,10 +1,8 @@
 //! Fault injection and the control API over plain HTTP.
 
-mod common;
-
 use std::time::{Duration, Instant};
 
-use common::*;
+use gapi_testkit::emulator::*;
 use serde_json::{Value, json};
 
 async fn add_fault(http: &reqwest::Client, base: &str, rule: Value) -> reqwest::Response {
@@ -20,7 +18,7 @@ async fn status_faults_fire_n_times_then_stop() {
     let emu = start(true).await;
     let http = http();
     let base = emu.base_url();
-    let token = issued_token(&emu, &http, "alice@example.com", DRIVE).await;
+    let token = issued_token(&emu, "alice@example.com", DRIVE).await;
     let r = add_fault(&http, &base, json!({"match": {"method": "GET", "path_prefix": "/drive/v3/files"}, "times": 2, "action": {"status": 503}})).await;
     assert_eq!(r.status(), 200);
     for _ in 0..2 {
@@ -116,7 +114,7 @@ async fn invalid_fault_rules_are_rejected() {
 async fn stall_delays_the_answer() {
     let emu = start(true).await;
     let http = http();
-    let token = issued_token(&emu, &http, "alice@example.com", DRIVE).await;
+    let token = issued_token(&emu, "alice@example.com", DRIVE).await;
     add_fault(&http, &emu.base_url(), json!({"action": {"stall_ms": 300}})).await;
     let t = Instant::now();
     let r = http
@@ -147,7 +145,7 @@ async fn stall_delays_the_answer() {
 async fn drop_after_bytes_truncates_a_download() {
     let emu = start(true).await;
     let http = http();
-    let token = issued_token(&emu, &http, "alice@example.com", DRIVE).await;
+    let token = issued_token(&emu, "alice@example.com", DRIVE).await;
     let zip = gapi_emulator::seeded_files("alice@example.com")
         .into_iter()
         .find(|f| f.name == "backup.zip")
@@ -182,7 +180,7 @@ async fn drop_after_bytes_truncates_a_download() {
 async fn request_log_records_without_secrets() {
     let emu = start(true).await;
     let http = http();
-    let token = issued_token(&emu, &http, "alice@example.com", DRIVE).await;
+    let token = issued_token(&emu, "alice@example.com", DRIVE).await;
     http.get(format!("{}/drive/v3/files?pageSize=2", emu.base_url()))
         .bearer_auth(&token)
         .header("x-goog-api-client", "gl-rust/1 gdcl/0.1")
@@ -231,7 +229,7 @@ async fn revoke_all_and_reset() {
     let emu = start(true).await;
     let http = http();
     let base = emu.base_url();
-    let token = issued_token(&emu, &http, "alice@example.com", DRIVE).await;
+    let token = issued_token(&emu, "alice@example.com", DRIVE).await;
     http.post(format!("{base}/drive/v3/files"))
         .bearer_auth(&token)
         .json(&json!({"name": "new"}))
@@ -256,7 +254,7 @@ async fn revoke_all_and_reset() {
         .send()
         .await
         .unwrap();
-    let token = issued_token(&emu, &http, "alice@example.com", DRIVE).await;
+    let token = issued_token(&emu, "alice@example.com", DRIVE).await;
     let v: Value = http
         .get(format!("{base}/drive/v3/files?q=name%20%3D%20'new'"))
         .bearer_auth(&token)

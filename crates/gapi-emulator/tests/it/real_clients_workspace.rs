@@ -6,57 +6,29 @@
 //! this file judges. Needs the test peers (`. target/test-env.sh`); fails, never skips,
 //! without them.
 
-mod common;
-
 use std::path::PathBuf;
-use std::process::{Command, Stdio};
 
-use common::*;
 use gapi_emulator::RunningEmulator;
+use gapi_testkit::emulator::*;
+use gapi_testkit::peers;
 use serde_json::{Value, json};
-
-fn python() -> PathBuf {
-    let value = std::env::var_os("GAPI_TEST_PYTHON").filter(|v| !v.is_empty()).unwrap_or_else(|| {
-        panic!("GAPI_TEST_PYTHON is not set: run `scripts/setup-test-deps.sh && . target/test-env.sh` first")
-    });
-    PathBuf::from(value)
-}
 
 async fn run(scenario: &str, emu: &RunningEmulator, mut config: Value) -> Value {
     config["base"] = json!(emu.base_url());
     let script = PathBuf::from(env!("CARGO_MANIFEST_DIR"))
         .join("../../tests/peers/python_workspace_client.py");
-    let program = python();
-    let scenario = scenario.to_owned();
-    let output = tokio::task::spawn_blocking(move || {
-        Command::new(&program)
-            .arg(&script)
-            .arg(&scenario)
-            .env("GAPI_EMU", config.to_string())
-            .stdin(Stdio::null())
-            .output()
-            .unwrap_or_else(|e| panic!("cannot run {}: {e}", program.display()))
-    })
-    .await
-    .unwrap();
-    let stdout = String::from_utf8_lossy(&output.stdout);
-    let stderr = String::from_utf8_lossy(&output.stderr);
-    assert!(
-        output.status.success(),
-        "peer failed:\nstdout: {stdout}\nstderr: {stderr}"
-    );
-    serde_json::from_str(stdout.lines().last().unwrap_or(""))
-        .unwrap_or_else(|e| panic!("{e}: {stdout}"))
+    let mut cmd = peers::python_script(script);
+    cmd.arg(scenario).env("GAPI_EMU", config.to_string());
+    peers::last_json_line(&peers::run(cmd).await)
 }
 
 #[tokio::test]
 async fn python_gmail_send_read_full_raw_attachments_upload() {
     let emu = start(true).await;
     let http = http();
-    let token = issued_token(&emu, &http, "alice@example.com", "https://mail.google.com/").await;
+    let token = issued_token(&emu, "alice@example.com", "https://mail.google.com/").await;
     let readonly = issued_token(
         &emu,
-        &http,
         "alice@example.com",
         "https://www.googleapis.com/auth/gmail.readonly",
     )
@@ -106,7 +78,6 @@ async fn python_gmail_send_read_full_raw_attachments_upload() {
     // Bob got both.
     let bob = issued_token(
         &emu,
-        &http,
         "bob@example.com",
         "https://www.googleapis.com/auth/gmail.readonly",
     )
@@ -129,7 +100,6 @@ async fn python_sheets_create_append_get() {
     let emu = start(true).await;
     let token = issued_token(
         &emu,
-        &http(),
         "alice@example.com",
         "https://www.googleapis.com/auth/spreadsheets",
     )
@@ -161,7 +131,6 @@ async fn python_calendar_sync_token_then_410() {
     let emu = start(true).await;
     let token = issued_token(
         &emu,
-        &http(),
         "alice@example.com",
         "https://www.googleapis.com/auth/calendar",
     )

@@ -7,32 +7,14 @@
 //! The peers come from `scripts/setup-test-deps.sh && . target/test-env.sh` (`scripts/test.sh`
 //! does both). Without them these tests FAIL with a message saying so; they never skip.
 
-mod common;
-
-use std::path::PathBuf;
-use std::process::{Command, Stdio};
 use std::time::Duration;
 
-use common::*;
 use gapi_emulator::{DEFAULT_CLIENT_ID, DEFAULT_CLIENT_SECRET, EmulatorConfig, RunningEmulator};
+use gapi_testkit::emulator::*;
+use gapi_testkit::peers;
 use serde_json::{Value, json};
 
 const IDENTITY: &str = "openid https://www.googleapis.com/auth/userinfo.email https://www.googleapis.com/auth/userinfo.profile";
-
-/// A required peer setting from `target/test-env.sh`; panics with the fix when it is missing.
-fn peer_path(var: &str) -> PathBuf {
-    let hint = "run `scripts/setup-test-deps.sh && . target/test-env.sh` first (scripts/test.sh does both)";
-    let value = std::env::var_os(var)
-        .filter(|v| !v.is_empty())
-        .unwrap_or_else(|| panic!("{var} is not set: this test needs the real test peers; {hint}"));
-    let path = PathBuf::from(value);
-    assert!(
-        path.exists(),
-        "{var}={} does not exist; {hint}",
-        path.display()
-    );
-    path
-}
 
 #[derive(Clone, Copy)]
 enum Peer {
@@ -47,52 +29,12 @@ async fn run(peer: Peer, scenario: &str, emu: &RunningEmulator, config: Value) -
     config["base"] = json!(emu.base_url());
     config["client_id"] = json!(DEFAULT_CLIENT_ID);
     config["client_secret"] = json!(DEFAULT_CLIENT_SECRET);
-    let (program, script) = match peer {
-        Peer::Node => (peer_path("GAPI_TEST_NODE"), "node_emulator_client.mjs"),
-        Peer::Python => (peer_path("GAPI_TEST_PYTHON"), "python_emulator_client.py"),
+    let mut cmd = match peer {
+        Peer::Node => peers::node_script(peers::peers_dir().join("node_emulator_client.mjs")),
+        Peer::Python => peers::python_script(peers::peers_dir().join("python_emulator_client.py")),
     };
-    let script = peer_path("GAPI_TEST_PEERS_DIR").join(script);
-    let scenario = scenario.to_owned();
-    let output = tokio::time::timeout(
-        Duration::from_secs(120),
-        tokio::task::spawn_blocking(move || {
-            Command::new(&program)
-                .arg(&script)
-                .arg(&scenario)
-                .env("GAPI_EMU", config.to_string())
-                .stdin(Stdio::null())
-                .output()
-                .unwrap_or_else(|e| {
-                    panic!("cannot run {} {}: {e}", program.display(), script.display())
-                })
-        }),
-    )
-    .await
-    .expect("the peer finishes within 2 minutes")
-    .expect("the peer thread does not panic");
-    let stdout = String::from_utf8_lossy(&output.stdout);
-    let stderr = String::from_utf8_lossy(&output.stderr);
-    assert!(
-        output.status.success(),
-        "peer failed ({}):\nstdout: {stdout}\nstderr: {stderr}",
-        output.status
-    );
-    let line = stdout.lines().last().unwrap_or("");
-    serde_json::from_str(line).unwrap_or_else(|e| {
-        panic!("peer printed no JSON ({e}):\nstdout: {stdout}\nstderr: {stderr}")
-    })
-}
-
-/// Tokens minted through the control API: the token endpoint's JSON.
-async fn issue(emu: &RunningEmulator, body: Value) -> Value {
-    let r = http()
-        .post(format!("{}/__emulator/tokens/issue", emu.base_url()))
-        .json(&body)
-        .send()
-        .await
-        .unwrap();
-    assert_eq!(r.status(), 200);
-    r.json().await.unwrap()
+    cmd.arg(scenario).env("GAPI_EMU", config.to_string());
+    peers::last_json_line(&peers::run(cmd).await)
 }
 
 fn ok<'a>(result: &'a Value, what: &str) -> &'a Value {
@@ -220,7 +162,7 @@ async fn python_clients_read_userinfo_tokeninfo_and_verify_id_tokens() {
     )
     .await;
     // An emulator that signs as Google's issuer, for verify_oauth2_token itself.
-    let as_google = common::start_with(EmulatorConfig {
+    let as_google = start_with(EmulatorConfig {
         id_token_issuer: Some("https://accounts.google.com".into()),
         ..Default::default()
     })
@@ -371,7 +313,7 @@ fn assert_google_errors(no_token: &Value, bad: &Value, narrow: &Value) {
 #[tokio::test]
 async fn node_clients_get_googles_error_bodies() {
     let emu = start(true).await;
-    let narrow = issued_token(&emu, &http(), "alice@example.com", IDENTITY).await;
+    let narrow = issued_token(&emu, "alice@example.com", IDENTITY).await;
     let out = run(Peer::Node, "errors", &emu, json!({"narrow_token": narrow})).await;
     for case in ["no_token", "bad_token", "narrow_scope"] {
         assert_eq!(out[case]["thrown"], true, "{case}: {}", out[case]);
@@ -383,7 +325,7 @@ async fn node_clients_get_googles_error_bodies() {
 #[tokio::test]
 async fn python_clients_get_googles_error_bodies() {
     let emu = start(true).await;
-    let narrow = issued_token(&emu, &http(), "alice@example.com", IDENTITY).await;
+    let narrow = issued_token(&emu, "alice@example.com", IDENTITY).await;
     let out = run(
         Peer::Python,
         "errors",
@@ -419,8 +361,8 @@ async fn python_clients_get_googles_error_bodies() {
 #[tokio::test]
 async fn node_googleapis_drive_md5_export_ids_trash_changes_permissions() {
     let emu = start(true).await;
-    let token = issued_token(&emu, &http(), "alice@example.com", DRIVE).await;
-    let bob = issued_token(&emu, &http(), "bob@example.com", DRIVE).await;
+    let token = issued_token(&emu, "alice@example.com", DRIVE).await;
+    let bob = issued_token(&emu, "bob@example.com", DRIVE).await;
     let out = run(
         Peer::Node,
         "drive",
@@ -538,7 +480,7 @@ async fn node_googleapis_drive_md5_export_ids_trash_changes_permissions() {
 #[tokio::test]
 async fn python_api_client_drive_md5_download_export_ids_permissions_changes_trash() {
     let emu = start(true).await;
-    let token = issued_token(&emu, &http(), "alice@example.com", DRIVE).await;
+    let token = issued_token(&emu, "alice@example.com", DRIVE).await;
     let out = run(Peer::Python, "drive", &emu, json!({"access_token": token})).await;
     assert_eq!(out["created"]["md5Checksum"], out["expected_md5"], "{out}");
     assert_eq!(out["created"]["size"], "720000");

@@ -3,11 +3,10 @@
 //! Credentials API (generateAccessToken, generateIdToken, signJwt, signBlob, the Token Creator
 //! check and Google's 403 wording), with plain reqwest and ring.
 
-mod common;
-
 use base64::Engine;
 use base64::engine::general_purpose::{STANDARD, URL_SAFE_NO_PAD};
 use gapi_emulator::RunningEmulator;
+use gapi_testkit::emulator;
 use ring::signature::{KeyPair, RSA_PKCS1_2048_8192_SHA256, RSA_PKCS1_SHA256, RsaKeyPair};
 use serde_json::{Value, json};
 
@@ -54,7 +53,7 @@ fn now() -> i64 {
 
 fn claims(emu: &RunningEmulator, extra: Value) -> Value {
     let mut c = json!({
-        "iss": ROBOT, "aud": format!("{}/token", emu.base_url()), "scope": common::DRIVE,
+        "iss": ROBOT, "aud": format!("{}/token", emu.base_url()), "scope": emulator::DRIVE,
         "iat": now(), "exp": now() + 3600,
     });
     for (k, v) in extra.as_object().unwrap() {
@@ -68,7 +67,7 @@ fn claims(emu: &RunningEmulator, extra: Value) -> Value {
 }
 
 async fn token_request(emu: &RunningEmulator, assertion: &str) -> reqwest::Response {
-    common::http()
+    emulator::http()
         .post(format!("{}/token", emu.base_url()))
         .form(&[("grant_type", JWT_BEARER), ("assertion", assertion)])
         .send()
@@ -84,7 +83,7 @@ async fn oauth_error(r: reqwest::Response, status: u16, error: &str) -> String {
 }
 
 async fn file_names(emu: &RunningEmulator, token: &str) -> Vec<String> {
-    let r = common::http()
+    let r = emulator::http()
         .get(format!("{}/drive/v3/files?pageSize=100", emu.base_url()))
         .bearer_auth(token)
         .send()
@@ -102,7 +101,7 @@ async fn file_names(emu: &RunningEmulator, token: &str) -> Vec<String> {
 
 #[tokio::test]
 async fn the_key_file_is_the_consoles_shape_and_written_0600() {
-    let emu = common::start(false).await;
+    let emu = emulator::start(false).await;
     let key = emu.service_account_key_json();
     for field in [
         "type",
@@ -148,7 +147,7 @@ async fn the_key_file_is_the_consoles_shape_and_written_0600() {
 
 #[tokio::test]
 async fn jwt_bearer_grant_gives_the_robot_its_own_empty_drive_and_delegation_to_alice() {
-    let emu = common::start(false).await;
+    let emu = emulator::start(false).await;
     let key = emu.service_account_key_json();
     let pair = key_pair(&key);
     let kid = key["private_key_id"].as_str().unwrap();
@@ -179,7 +178,7 @@ async fn jwt_bearer_grant_gives_the_robot_its_own_empty_drive_and_delegation_to_
 
 #[tokio::test]
 async fn jwt_bearer_grant_refuses_bad_assertions() {
-    let emu = common::start(false).await;
+    let emu = emulator::start(false).await;
     let key = emu.service_account_key_json();
     let pair = key_pair(&key);
     let kid = key["private_key_id"].as_str().unwrap();
@@ -239,7 +238,7 @@ async fn jwt_bearer_grant_refuses_bad_assertions() {
 }
 
 async fn iam(emu: &RunningEmulator, token: &str, verb: &str, body: Value) -> reqwest::Response {
-    common::http()
+    emulator::http()
         .post(format!(
             "{}/_/iamcredentials/v1/projects/-/serviceAccounts/{ROBOT}:{verb}",
             emu.base_url()
@@ -269,16 +268,16 @@ async fn assert_denied(r: reqwest::Response, permission: &str) {
 
 #[tokio::test]
 async fn generate_access_token_needs_the_token_creator_role() {
-    let emu = common::start(false).await;
-    let http = common::http();
-    let alice = common::issued_token(&emu, &http, "alice@example.com", CLOUD).await;
-    let bob = common::issued_token(&emu, &http, "bob@example.com", CLOUD).await;
+    let emu = emulator::start(false).await;
+    let http = emulator::http();
+    let alice = emulator::issued_token(&emu, "alice@example.com", CLOUD).await;
+    let bob = emulator::issued_token(&emu, "bob@example.com", CLOUD).await;
 
     let r = iam(
         &emu,
         &alice,
         "generateAccessToken",
-        json!({"scope": [common::DRIVE], "lifetime": "600s"}),
+        json!({"scope": [emulator::DRIVE], "lifetime": "600s"}),
     )
     .await;
     assert_eq!(r.status(), 200);
@@ -298,18 +297,18 @@ async fn generate_access_token_needs_the_token_creator_role() {
         &emu,
         &alice,
         "generateAccessToken",
-        json!({"scope": [common::DRIVE], "delegates": null}),
+        json!({"scope": [emulator::DRIVE], "delegates": null}),
     )
     .await;
     assert_eq!(r.status(), 200);
-    let body = json!({"scope": [common::DRIVE]});
+    let body = json!({"scope": [emulator::DRIVE]});
     assert_denied(
         iam(&emu, &bob, "generateAccessToken", body.clone()).await,
         "iam.serviceAccounts.getAccessToken",
     )
     .await;
     // The robot holds no role on itself, so a chain through it fails.
-    let chained = json!({"scope": [common::DRIVE], "delegates": [format!("projects/-/serviceAccounts/{ROBOT}")]});
+    let chained = json!({"scope": [emulator::DRIVE], "delegates": [format!("projects/-/serviceAccounts/{ROBOT}")]});
     assert_denied(
         iam(&emu, &alice, "generateAccessToken", chained).await,
         "iam.serviceAccounts.getAccessToken",
@@ -329,14 +328,14 @@ async fn generate_access_token_needs_the_token_creator_role() {
         &emu,
         &alice,
         "generateAccessToken",
-        json!({"scope": [common::DRIVE], "lifetime": "7200s"}),
+        json!({"scope": [emulator::DRIVE], "lifetime": "7200s"}),
     )
     .await;
     assert_eq!(r.status(), 400);
     let r = iam(&emu, &alice, "generateAccessToken", json!({})).await;
     assert_eq!(r.status(), 400);
 
-    let drive_only = common::issued_token(&emu, &http, "alice@example.com", common::DRIVE).await;
+    let drive_only = emulator::issued_token(&emu, "alice@example.com", emulator::DRIVE).await;
     let r = iam(&emu, &drive_only, "generateAccessToken", body.clone()).await;
     assert_eq!(r.status(), 403, "a token without cloud-platform");
     let r = http
@@ -353,12 +352,12 @@ async fn generate_access_token_needs_the_token_creator_role() {
 
 #[tokio::test]
 async fn id_tokens_verify_with_googles_key_and_signatures_with_the_robots() {
-    let emu = common::start(false).await;
-    let http = common::http();
+    let emu = emulator::start(false).await;
+    let http = emulator::http();
     let key = emu.service_account_key_json();
     let pair = key_pair(&key);
-    let alice = common::issued_token(&emu, &http, "alice@example.com", CLOUD).await;
-    let bob = common::issued_token(&emu, &http, "bob@example.com", CLOUD).await;
+    let alice = emulator::issued_token(&emu, "alice@example.com", CLOUD).await;
+    let bob = emulator::issued_token(&emu, "bob@example.com", CLOUD).await;
 
     let r = iam(
         &emu,
@@ -455,8 +454,8 @@ async fn id_tokens_verify_with_googles_key_and_signatures_with_the_robots() {
 
 #[tokio::test]
 async fn the_served_iamcredentials_document_routes_to_the_emulator() {
-    let emu = common::start(false).await;
-    let http = common::http();
+    let emu = emulator::start(false).await;
+    let http = emulator::http();
     let doc: Value = http
         .get(format!(
             "{}/discovery/v1/apis/iamcredentials/v1/rest",
@@ -478,11 +477,11 @@ async fn the_served_iamcredentials_document_routes_to_the_emulator() {
         path.replace("{+name}", &format!("projects/-/serviceAccounts/{ROBOT}"))
     );
     assert!(url.starts_with(&emu.base_url()), "{url}");
-    let alice = common::issued_token(&emu, &http, "alice@example.com", CLOUD).await;
+    let alice = emulator::issued_token(&emu, "alice@example.com", CLOUD).await;
     let r = http
         .post(&url)
         .bearer_auth(&alice)
-        .json(&json!({"scope": [common::DRIVE]}))
+        .json(&json!({"scope": [emulator::DRIVE]}))
         .send()
         .await
         .unwrap();
@@ -491,12 +490,12 @@ async fn the_served_iamcredentials_document_routes_to_the_emulator() {
 
 #[tokio::test]
 async fn a_self_signed_jwt_with_a_scope_claim_is_a_bearer_token() {
-    let emu = common::start(false).await;
+    let emu = emulator::start(false).await;
     let key = emu.service_account_key_json();
     let pair = key_pair(&key);
     let kid = key["private_key_id"].as_str().unwrap();
     let jwt = |extra: Value| {
-        let mut c = json!({"iss": ROBOT, "sub": ROBOT, "scope": common::DRIVE, "iat": now(), "exp": now() + 3600});
+        let mut c = json!({"iss": ROBOT, "sub": ROBOT, "scope": emulator::DRIVE, "iat": now(), "exp": now() + 3600});
         for (k, v) in extra.as_object().unwrap() {
             if v.is_null() {
                 c.as_object_mut().unwrap().remove(k);
@@ -514,7 +513,7 @@ async fn a_self_signed_jwt_with_a_scope_claim_is_a_bearer_token() {
     let get = |token: String| {
         let url = format!("{}/drive/v3/files", emu.base_url());
         async move {
-            common::http()
+            emulator::http()
                 .get(url)
                 .bearer_auth(token)
                 .send()
@@ -538,7 +537,7 @@ async fn a_self_signed_jwt_with_a_scope_claim_is_a_bearer_token() {
         jwt(json!({"scope": null, "aud": "https://www.googleapis.com/"})),
     ] {
         let r = get(bad).await;
-        let v = common::google_error(r, 401, "authError").await;
+        let v = emulator::google_error(r, 401, "authError").await;
         assert!(
             v["error"]["emulator_help"]
                 .as_str()
@@ -548,8 +547,8 @@ async fn a_self_signed_jwt_with_a_scope_claim_is_a_bearer_token() {
         );
     }
     // The scope claim is honoured: drive.readonly cannot create a file.
-    let ro = jwt(json!({"scope": common::DRIVE_READONLY}));
-    let r = common::http()
+    let ro = jwt(json!({"scope": emulator::DRIVE_READONLY}));
+    let r = emulator::http()
         .post(format!("{}/drive/v3/files", emu.base_url()))
         .bearer_auth(ro)
         .json(&json!({"name": "x"}))

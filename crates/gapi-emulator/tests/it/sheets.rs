@@ -2,10 +2,8 @@
 //! `insertDataOption`, RAW vs USER_ENTERED), clear, batchGet/batchUpdate, A1 notation with
 //! quoted sheet names, and Google's errors.
 
-mod common;
-
-use common::*;
 use gapi_emulator::RunningEmulator;
+use gapi_testkit::emulator::*;
 use serde_json::{Value, json};
 
 const SHEETS: &str = "https://www.googleapis.com/auth/spreadsheets";
@@ -27,7 +25,7 @@ impl S {
     async fn new() -> Self {
         let emu = start(true).await;
         let http = http();
-        let token = issued_token(&emu, &http, "alice@example.com", SHEETS).await;
+        let token = issued_token(&emu, "alice@example.com", SHEETS).await;
         Self { emu, http, token }
     }
 
@@ -148,7 +146,7 @@ async fn create_and_get_answer_googles_shape() {
         json!({"spreadsheetId": id, "sheets": [{"properties": {"title": "Sheet1"}}]})
     );
     // someone else's spreadsheet, an unknown one, a read-only token
-    let bob = issued_token(&s.emu, &s.http, "bob@example.com", SHEETS).await;
+    let bob = issued_token(&s.emu, "bob@example.com", SHEETS).await;
     let r = s
         .http
         .get(s.url(&format!("/{id}")))
@@ -165,7 +163,7 @@ async fn create_and_get_answer_googles_shape() {
         .await
         .unwrap();
     google_error(r, 404, "notFound").await;
-    let ro = issued_token(&s.emu, &s.http, "alice@example.com", READONLY).await;
+    let ro = issued_token(&s.emu, "alice@example.com", READONLY).await;
     let r = s
         .http
         .put(s.url(&format!("/{id}/values/A1")))
