@@ -1,5 +1,5 @@
 //! Entry points for the fuzz targets (`crates/gapi-emulator/fuzz`) and for the test that
-//! replays their corpora on stable Rust (`tests/fuzz_corpus.rs`). Not part of the API: each
+//! replays their corpora on stable Rust (`tests/it/fuzz_corpus.rs`). Not part of the API: each
 //! function feeds a client's bytes to one of the emulator's parsers and panics only when an
 //! invariant breaks. The parsers are reached through the `use` lines below.
 

@@ -1,6 +1,6 @@
 //! The generic store over plain HTTP: Tasks task lists and Pub/Sub topics, reached through the
 //! per-API base that the emulator's Discovery documents name; and the same standard-method
-//! behaviour of the dedicated Calendar service (tests/calendar.rs has the rest).
+//! behaviour of the dedicated Calendar service (`calendar.rs` has the rest).
 
 use gapi_emulator::EmulatorConfig;
 use gapi_testkit::emulator::*;

@@ -3,14 +3,12 @@
 //! ever found a bug, and the minimized coverage of the fuzzing runs recorded in RELIABILITY.md,
 //! must parse or be refused without a panic and keep the targets' invariants.
 
-#[path = "../../../tests/support/fuzz_replay.rs"]
-mod fuzz_replay;
-
-use fuzz_replay::replay;
+use gapi_testkit::fuzz::replay;
 
 #[test]
 fn discovery_document_corpus() {
     replay(
+        env!("CARGO_MANIFEST_DIR"),
         "discovery_document",
         gapi_discovery::fuzzing::discovery_document,
     );
