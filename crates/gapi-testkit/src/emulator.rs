@@ -237,3 +237,38 @@ pub async fn google_error(r: reqwest::Response, code: u16, reason: &str) -> Valu
     assert!(v["error"]["status"].as_str().is_some(), "{v}");
     v
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[tokio::test]
+    async fn minted_tokens_call_the_emulator_as_the_user_named() {
+        let emu = start(false).await;
+        let token = issued_token(&emu, "bob@example.com", DRIVE_READONLY).await;
+        let about: Value = http()
+            .get(format!("{}/drive/v3/about?fields=user", emu.base_url()))
+            .bearer_auth(&token)
+            .send()
+            .await
+            .unwrap()
+            .json()
+            .await
+            .unwrap();
+        assert_eq!(about["user"]["emailAddress"], "bob@example.com", "{about}");
+        // The same through a bare base URL, as for an emulator run as a process.
+        let base = emu.base_url().to_owned();
+        let full = issue(base.as_str(), json!({"scope": DRIVE, "offline": true})).await;
+        assert!(full["refresh_token"].as_str().is_some(), "{full}");
+    }
+
+    #[tokio::test]
+    async fn the_code_flow_yields_tokens() {
+        let emu = start(true).await;
+        let v = tokens(&emu, &http(), DRIVE, &[]).await;
+        assert!(
+            v["access_token"].as_str().is_some_and(|t| !t.is_empty()),
+            "{v}"
+        );
+    }
+}

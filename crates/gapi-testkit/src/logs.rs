@@ -60,3 +60,24 @@ impl Write for Buffer {
         Ok(())
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn captures_this_threads_events_at_the_level_asked() {
+        let capture = LogCapture::start(Level::WARN);
+        tracing::warn!("the grant is narrower: missing drive");
+        tracing::info!("below the level");
+        let other = std::thread::spawn(|| tracing::warn!("another thread")).join();
+        assert!(other.is_ok());
+        let text = capture.text();
+        assert!(
+            text.contains("the grant is narrower: missing drive"),
+            "{text}"
+        );
+        assert!(!text.contains("below the level"), "{text}");
+        assert!(!text.contains("another thread"), "{text}");
+    }
+}

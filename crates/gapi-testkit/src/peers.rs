@@ -101,3 +101,32 @@ pub fn last_json_line(output: &Output) -> serde_json::Value {
         )
     })
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    #[should_panic(
+        expected = "GAPI_TEST_NO_SUCH_PEER is not set: this test needs the real test peers; run `scripts/setup-test-deps.sh"
+    )]
+    fn a_missing_peer_fails_with_the_setup_command() {
+        peer_path("GAPI_TEST_NO_SUCH_PEER");
+    }
+
+    #[tokio::test]
+    async fn runs_a_program_and_reads_its_last_json_line() {
+        let mut cmd = Command::new("sh");
+        cmd.args(["-c", "echo noise; echo '{\"ok\": 1}'"]);
+        let out = run(cmd).await;
+        assert_eq!(last_json_line(&out)["ok"], 1);
+    }
+
+    #[tokio::test]
+    #[should_panic(expected = "peer failed")]
+    async fn a_failing_peer_fails_the_test_with_its_output() {
+        let mut cmd = Command::new("sh");
+        cmd.args(["-c", "echo boom >&2; exit 3"]);
+        stdout_of(&run(cmd).await);
+    }
+}
