@@ -397,17 +397,12 @@ async fn sync_tokens_return_changes_only_and_410_when_expired() {
         .await;
     google_error(r, 400, "invalid").await;
     // Expired (control API) and made-up tokens: 410 fullSyncRequired, then a full sync works.
-    let r = c
-        .http
-        .post(format!(
-            "{}/__emulator/calendar/sync/expire",
-            c.emu.base_url()
-        ))
-        .json(&json!({"email": "alice@example.com"}))
-        .send()
-        .await
-        .unwrap();
-    assert_eq!(r.status(), 200);
+    control(
+        &c.emu,
+        "calendar/sync/expire",
+        json!({"email": "alice@example.com"}),
+    )
+    .await;
     for t in [token2.as_str(), "not-a-token"] {
         let r = c.get("calendars/primary/events", &[("syncToken", t)]).await;
         let e = google_error(r, 410, "fullSyncRequired").await;

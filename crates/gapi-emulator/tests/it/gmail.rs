@@ -816,17 +816,12 @@ async fn history_lists_changes_after_a_start_id_and_404s_when_it_is_too_old() {
     assert!(bob_start["messagesTotal"].as_u64().unwrap() >= 3);
 
     // Pruned history: an older start id is 404 (do a full sync), the current one works.
-    let r = g
-        .http
-        .post(format!(
-            "{}/__emulator/gmail/history/expire",
-            g.emu.base_url()
-        ))
-        .json(&json!({"email": "alice@example.com"}))
-        .send()
-        .await
-        .unwrap();
-    assert_eq!(r.status(), 200);
+    control(
+        &g.emu,
+        "gmail/history/expire",
+        json!({"email": "alice@example.com"}),
+    )
+    .await;
     let r = g
         .get(
             &alice,

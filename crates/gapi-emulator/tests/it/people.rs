@@ -126,13 +126,7 @@ async fn contacts_sync_tokens_and_expiry() {
     .unwrap();
     assert!(none.get("connections").is_none(), "{none}");
     // expired: 400 FAILED_PRECONDITION with ErrorInfo EXPIRED_SYNC_TOKEN
-    let r = http
-        .post(format!("{base}/__emulator/people/sync/expire"))
-        .json(&json!({}))
-        .send()
-        .await
-        .unwrap();
-    assert_eq!(r.status(), 200);
+    control(&base, "people/sync/expire", json!({})).await;
     let r = list(vec![("personFields", "names".into()), ("syncToken", next)]).await;
     let e = google_error(r, 400, "failedPrecondition").await;
     assert_eq!(e["error"]["status"], "FAILED_PRECONDITION");

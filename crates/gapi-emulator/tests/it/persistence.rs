@@ -332,14 +332,8 @@ async fn all_names(http: &reqwest::Client, base: &str, token: &str) -> Vec<Strin
     }
 }
 
-async fn set_disk_full(http: &reqwest::Client, base: &str, full: bool) {
-    let r = http
-        .post(format!("{base}/__emulator/disk"))
-        .json(&json!({ "full": full }))
-        .send()
-        .await
-        .unwrap();
-    assert_eq!(r.status(), 200);
+async fn set_disk_full(base: &str, full: bool) {
+    control(base, "disk", json!({ "full": full })).await;
 }
 
 /// Creates a file named `name`: `Ok(())` when acknowledged (200), `Err(())` when refused with
@@ -403,7 +397,7 @@ async fn a_full_disk_is_answered_503_undone_and_no_acknowledged_write_is_lost() 
             let (mut acked, mut refused) = (Vec::new(), Vec::new());
             for i in 0..60 {
                 if w == 0 && i % 5 == 0 {
-                    set_disk_full(&http, &base, i % 10 == 0).await;
+                    set_disk_full(&base, i % 10 == 0).await;
                 }
                 let name = format!("w{w}-{i}");
                 match create(&http, &base, &token, &name).await {
@@ -421,11 +415,11 @@ async fn a_full_disk_is_answered_503_undone_and_no_acknowledged_write_is_lost() 
         refused.extend(r);
     }
     // One more with nothing else going on: refused for sure, and reads still work.
-    set_disk_full(&http, &base, true).await;
+    set_disk_full(&base, true).await;
     assert_eq!(create(&http, &base, &token, "alone").await, Err(()));
     refused.push("alone".into());
     let during = all_names(&http, &base, &token).await;
-    set_disk_full(&http, &base, false).await;
+    set_disk_full(&base, false).await;
     assert_eq!(create(&http, &base, &token, "after").await, Ok(()));
     acked.push("after".into());
     assert!(

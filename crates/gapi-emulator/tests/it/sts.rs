@@ -32,14 +32,7 @@ fn now() -> i64 {
 
 /// A subject token from the control API.
 async fn mint(emu: &RunningEmulator, body: Value) -> String {
-    let r = emulator::http()
-        .post(format!("{}/__emulator/oidc/token", emu.base_url()))
-        .json(&body)
-        .send()
-        .await
-        .unwrap();
-    assert_eq!(r.status(), 200);
-    let v: Value = r.json().await.unwrap();
+    let v = emulator::control(emu, "oidc/token", body).await;
     assert_eq!(v["token_type"], JWT);
     v["id_token"].as_str().unwrap().to_string()
 }

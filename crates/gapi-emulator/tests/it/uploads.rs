@@ -232,13 +232,12 @@ async fn resumable_upload_survives_a_dropped_connection() {
         308
     );
 
-    let r = http
-        .post(format!("{base}/__emulator/faults"))
-        .json(&json!({"match": {"method": "PUT", "path_prefix": "/upload/drive/v3/files"}, "times": 1, "action": {"drop_after_bytes": 1000}}))
-        .send()
-        .await
-        .unwrap();
-    assert_eq!(r.status(), 200);
+    control(
+        &base,
+        "faults",
+        json!({"match": {"method": "PUT", "path_prefix": "/upload/drive/v3/files"}, "times": 1, "action": {"drop_after_bytes": 1000}}),
+    )
+    .await;
     let dropped = http
         .put(&session)
         .header(
