@@ -61,6 +61,51 @@ pub async fn start_with(config: EmulatorConfig) -> RunningEmulator {
     Emulator::start(config).await.expect("emulator starts")
 }
 
+/// A fresh, empty directory for an emulator that keeps its state (`data_dir`, `--data`),
+/// removed when dropped, so a failing test leaves nothing behind either. Derefs to its path.
+pub struct DataDir(tempfile::TempDir);
+
+impl DataDir {
+    /// A new empty directory under the system's temp dir.
+    pub fn new() -> Self {
+        Self(
+            tempfile::Builder::new()
+                .prefix("gapi-emulator-test-")
+                .tempdir()
+                .expect("a temp dir"),
+        )
+    }
+
+    /// An auto-approving emulator keeping its state here (restart one with the same config).
+    pub fn config(&self) -> EmulatorConfig {
+        EmulatorConfig {
+            auto_approve: true,
+            data_dir: Some(self.0.path().to_path_buf()),
+            ..Default::default()
+        }
+    }
+}
+
+impl Default for DataDir {
+    fn default() -> Self {
+        Self::new()
+    }
+}
+
+impl std::ops::Deref for DataDir {
+    type Target = std::path::Path;
+
+    fn deref(&self) -> &std::path::Path {
+        self.0.path()
+    }
+}
+
+impl AsRef<std::path::Path> for DataDir {
+    fn as_ref(&self) -> &std::path::Path {
+        self.0.path()
+    }
+}
+
 /// POSTs `body` to the control API `/__emulator/<path>` and returns the JSON answer; the
 /// answer must be a 200.
 pub async fn control(emu: impl Base, path: &str, body: Value) -> Value {

@@ -2,7 +2,6 @@
 //! per-API base that the emulator's Discovery documents name; and the same standard-method
 //! behaviour of the dedicated Calendar service (`calendar.rs` has the rest).
 
-use gapi_emulator::EmulatorConfig;
 use gapi_testkit::emulator::*;
 use serde_json::{Value, json};
 
@@ -418,12 +417,8 @@ async fn a_post_overridden_to_get_carries_its_query_in_the_body() {
 
 #[tokio::test]
 async fn generic_resources_survive_a_restart() {
-    let dir = tempfile_dir();
-    let config = EmulatorConfig {
-        auto_approve: true,
-        data_dir: Some(dir.clone()),
-        ..Default::default()
-    };
+    let dir = DataDir::new();
+    let config = dir.config();
     let emu = start_with(config.clone()).await;
     let http = http();
     let base = emu.base_url();
@@ -455,13 +450,4 @@ async fn generic_resources_survive_a_restart() {
         .unwrap();
     assert_eq!(got["title"], "Kept");
     emu.shutdown().await;
-    let _ = std::fs::remove_dir_all(dir);
-}
-
-fn tempfile_dir() -> std::path::PathBuf {
-    let nanos = std::time::SystemTime::now()
-        .duration_since(std::time::UNIX_EPOCH)
-        .unwrap()
-        .as_nanos();
-    std::env::temp_dir().join(format!("gapi-emu-generic-{}-{nanos}", std::process::id()))
 }

@@ -4,31 +4,10 @@ use gapi_emulator::{Emulator, EmulatorConfig, EmulatorError};
 use gapi_testkit::emulator::*;
 use serde_json::{Value, json};
 
-fn dir() -> std::path::PathBuf {
-    let d = std::env::temp_dir().join(format!(
-        "gapi-emulator-test-{}-{}",
-        std::process::id(),
-        rand_suffix()
-    ));
-    let _ = std::fs::remove_dir_all(&d);
-    d
-}
-
-fn rand_suffix() -> u128 {
-    std::time::SystemTime::now()
-        .duration_since(std::time::UNIX_EPOCH)
-        .unwrap()
-        .as_nanos()
-}
-
 #[tokio::test]
 async fn files_and_tokens_survive_a_restart() {
-    let data = dir();
-    let config = EmulatorConfig {
-        auto_approve: true,
-        data_dir: Some(data.clone()),
-        ..Default::default()
-    };
+    let data = DataDir::new();
+    let config = data.config();
     let emu = start_with(config.clone()).await;
     let http = http();
     let t = tokens(&emu, &http, DRIVE, &[("access_type", "offline")]).await;
@@ -98,16 +77,14 @@ async fn files_and_tokens_survive_a_restart() {
         .unwrap();
     assert_eq!(r.status(), 200);
     emu.shutdown().await;
-    let _ = std::fs::remove_dir_all(&data);
 }
 
 #[tokio::test]
 async fn corrupt_state_is_reported_not_overwritten() {
-    let data = dir();
-    std::fs::create_dir_all(&data).unwrap();
+    let data = DataDir::new();
     std::fs::write(data.join("state.json"), b"{ half written").unwrap();
     let err = Emulator::start(EmulatorConfig {
-        data_dir: Some(data.clone()),
+        data_dir: Some(data.to_path_buf()),
         ..Default::default()
     })
     .await
@@ -117,7 +94,6 @@ async fn corrupt_state_is_reported_not_overwritten() {
         std::fs::read(data.join("state.json")).unwrap(),
         b"{ half written"
     );
-    let _ = std::fs::remove_dir_all(&data);
 }
 
 #[tokio::test]
@@ -154,7 +130,8 @@ async fn client_secrets_file_points_at_the_emulator() {
         secrets["installed"]["redirect_uris"],
         json!(["http://localhost", "urn:ietf:wg:oauth:2.0:oob"])
     );
-    let path = dir().with_extension("json");
+    let dir = DataDir::new();
+    let path = dir.join("client_secret.json");
     emu.write_client_secrets(&path).unwrap();
     let written: Value = serde_json::from_slice(&std::fs::read(&path).unwrap()).unwrap();
     assert_eq!(written, secrets);
@@ -210,12 +187,8 @@ async fn name_of(http: &reqwest::Client, base: &str, token: &str, id: &str) -> S
 
 #[tokio::test]
 async fn changes_are_appended_and_content_is_written_once() {
-    let data = dir();
-    let config = EmulatorConfig {
-        auto_approve: true,
-        data_dir: Some(data.clone()),
-        ..Default::default()
-    };
+    let data = DataDir::new();
+    let config = data.config();
     let emu = start_with(config.clone()).await;
     let http = http();
     let base = emu.base_url();
@@ -252,17 +225,12 @@ async fn changes_are_appended_and_content_is_written_once() {
         .unwrap();
     assert_eq!(r.bytes().await.unwrap().len(), 1024 * 1024);
     emu.shutdown().await;
-    let _ = std::fs::remove_dir_all(&data);
 }
 
 #[tokio::test]
 async fn a_torn_last_record_is_ignored_and_damage_before_it_is_an_error() {
-    let data = dir();
-    let config = EmulatorConfig {
-        auto_approve: true,
-        data_dir: Some(data.clone()),
-        ..Default::default()
-    };
+    let data = DataDir::new();
+    let config = data.config();
     let emu = start_with(config.clone()).await;
     let http = http();
     let base = emu.base_url();
@@ -297,7 +265,6 @@ async fn a_torn_last_record_is_ignored_and_damage_before_it_is_an_error() {
     let err = Emulator::start(config.clone()).await.unwrap_err();
     assert!(err.to_string().contains("damaged"), "{err}");
     assert_eq!(std::fs::read(&journal).unwrap(), damaged, "left as it was");
-    let _ = std::fs::remove_dir_all(&data);
 }
 
 /// The names of every file the token's user sees, page by page.
@@ -380,12 +347,8 @@ fn check_kept(present: &[String], acked: &[String], refused: &[String], when: &s
 /// one is. The torn half-lines a full disk leaves are cut off the journal.
 #[tokio::test(flavor = "multi_thread", worker_threads = 4)]
 async fn a_full_disk_is_answered_503_undone_and_no_acknowledged_write_is_lost() {
-    let data = dir();
-    let config = EmulatorConfig {
-        auto_approve: true,
-        data_dir: Some(data.clone()),
-        ..Default::default()
-    };
+    let data = DataDir::new();
+    let config = data.config();
     let emu = start_with(config.clone()).await;
     let http = http();
     let base = emu.base_url();
@@ -443,7 +406,6 @@ async fn a_full_disk_is_answered_503_undone_and_no_acknowledged_write_is_lost() 
         refused.len()
     );
     emu.shutdown().await;
-    let _ = std::fs::remove_dir_all(&data);
 }
 
 /// The journal's lines, each with its newline.
@@ -462,12 +424,8 @@ fn journal_lines(data: &std::path::Path) -> Vec<Vec<u8>> {
 #[tokio::test]
 async fn a_missing_or_reordered_record_is_found_and_repair_keeps_the_good_ones() {
     for case in ["missing", "reordered"] {
-        let data = dir();
-        let config = EmulatorConfig {
-            auto_approve: true,
-            data_dir: Some(data.clone()),
-            ..Default::default()
-        };
+        let data = DataDir::new();
+        let config = data.config();
         let emu = start_with(config.clone()).await;
         let http = http();
         let base = emu.base_url();
@@ -525,6 +483,5 @@ async fn a_missing_or_reordered_record_is_found_and_repair_keeps_the_good_ones()
             "{case}: the state of the records kept"
         );
         emu.shutdown().await;
-        let _ = std::fs::remove_dir_all(&data);
     }
 }

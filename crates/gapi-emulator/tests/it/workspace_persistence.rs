@@ -4,7 +4,6 @@
 
 use base64::Engine;
 use base64::engine::general_purpose::URL_SAFE;
-use gapi_emulator::EmulatorConfig;
 use gapi_testkit::emulator::*;
 use serde_json::{Value, json};
 
@@ -12,19 +11,8 @@ const SCOPES: &str = "https://mail.google.com/ https://www.googleapis.com/auth/s
 
 #[tokio::test]
 async fn workspace_state_survives_a_restart() {
-    let data = std::env::temp_dir().join(format!(
-        "gapi-emulator-ws-{}-{}",
-        std::process::id(),
-        std::time::SystemTime::now()
-            .duration_since(std::time::UNIX_EPOCH)
-            .unwrap()
-            .as_nanos()
-    ));
-    let config = EmulatorConfig {
-        auto_approve: true,
-        data_dir: Some(data.clone()),
-        ..Default::default()
-    };
+    let data = DataDir::new();
+    let config = data.config();
     let emu = start_with(config.clone()).await;
     let http = http();
     let base = emu.base_url();
@@ -213,5 +201,4 @@ async fn workspace_state_survives_a_restart() {
         .unwrap();
     assert_eq!(c["connections"][0]["names"][0]["givenName"], "Kept");
     emu.shutdown().await;
-    let _ = std::fs::remove_dir_all(&data);
 }
