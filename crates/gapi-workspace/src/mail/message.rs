@@ -42,7 +42,8 @@ pub struct MailMessage {
     pub references: Vec<String>,
     /// `In-Reply-To`, without angle brackets.
     pub in_reply_to: Option<String>,
-    /// The text body: the text parts, or the HTML part turned into readable text.
+    /// The text body: the text parts, or the HTML part turned into readable text; `\n` line
+    /// ends.
     pub text: String,
     /// The HTML body, when there is one.
     pub html: Option<String>,
@@ -114,7 +115,8 @@ impl MailMessage {
                 _ => {}
             }
         }
-        out.text = texts.join("\n\n");
+        // Line ends as a program reading text expects them (the wire form is CRLF).
+        out.text = texts.join("\n\n").replace("\r\n", "\n");
         out.html = msg
             .html_part(0)
             .filter(|p| p.is_text_html())
@@ -433,7 +435,7 @@ fn from_payload(payload: &Value) -> Result<MailMessage> {
             .collect::<Vec<_>>()
             .join("\n\n")
     } else {
-        texts.join("\n\n")
+        texts.join("\n\n").replace("\r\n", "\n")
     };
     out.html = htmls.into_iter().next();
     Ok(out)
