@@ -3,6 +3,7 @@
 //!
 //! - [`mail`]: RFC 5322 messages with attachments and non-ASCII headers, reading, replies
 //!   and forwards, sending through Gmail with size routing.
+//! - [`sheets`]: CSV <-> cell rows, reading and appending values.
 //!
 //! Every network call goes through a [`gapi_client::Service`] method call, so credentials,
 //! retries and policies apply as for any other call.
@@ -21,5 +22,6 @@
 
 mod error;
 pub mod mail;
+pub mod sheets;
 
 pub use error::{Error, Result};
