@@ -3,6 +3,7 @@
 //!
 //! - [`mail`]: RFC 5322 messages with attachments and non-ASCII headers, reading, replies
 //!   and forwards, sending through Gmail with size routing.
+//! - [`calendar`]: windows in the calendar's own zone, the agenda, new events with Meet.
 //! - [`sheets`]: CSV <-> cell rows, reading and appending values.
 //!
 //! Every network call goes through a [`gapi_client::Service`] method call, so credentials,
@@ -20,7 +21,9 @@
 //! ```
 #![deny(missing_docs)]
 
+pub mod calendar;
 mod error;
+mod ids;
 pub mod mail;
 pub mod sheets;
 

@@ -2,6 +2,7 @@
 //! peers: Python's `email` decodes the messages built here, Python's `csv` reads the CSV
 //! written here (`$GAPI_TEST_PYTHON`, else `python3`; a missing Python fails, never skips).
 
+mod calendar;
 mod common;
 mod mail;
 mod sheets;
