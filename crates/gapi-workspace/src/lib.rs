@@ -1,6 +1,7 @@
 //! Everyday Workspace work in a few calls, on top of [`gapi_client`]: the logic behind gapi's
 //! `+helper` commands, usable by any Rust program.
 //!
+//! - [`docs`]: Markdown to Docs requests (UTF-16 indices), documents to Markdown and text.
 //! - [`mail`]: RFC 5322 messages with attachments and non-ASCII headers, reading, replies
 //!   and forwards, sending through Gmail with size routing.
 //! - [`calendar`]: windows in the calendar's own zone, the agenda, new events with Meet.
@@ -22,6 +23,7 @@
 #![deny(missing_docs)]
 
 pub mod calendar;
+pub mod docs;
 mod error;
 mod ids;
 pub mod mail;

@@ -4,5 +4,6 @@
 
 mod calendar;
 mod common;
+mod docs;
 mod mail;
 mod sheets;
