@@ -2,6 +2,7 @@
 //! `+helper` commands, usable by any Rust program.
 //!
 //! - [`docs`]: Markdown to Docs requests (UTF-16 indices), documents to Markdown and text.
+//! - [`drive`]: folder paths, tree uploads and downloads, Docs exports (big ones too).
 //! - [`mail`]: RFC 5322 messages with attachments and non-ASCII headers, reading, replies
 //!   and forwards, sending through Gmail with size routing.
 //! - [`calendar`]: windows in the calendar's own zone, the agenda, new events with Meet.
@@ -24,6 +25,7 @@
 
 pub mod calendar;
 pub mod docs;
+pub mod drive;
 mod error;
 mod ids;
 pub mod mail;

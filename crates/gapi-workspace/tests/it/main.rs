@@ -5,5 +5,6 @@
 mod calendar;
 mod common;
 mod docs;
+mod drive;
 mod mail;
 mod sheets;
