@@ -22,7 +22,8 @@
 //! parameters, `prepare`, `execute`), [`params`] (casting and validation), [`uri_template`]
 //! (`{name}` / `{+name}` paths), [`transport`] (headers, credentials, 401 refresh, retries via
 //! [`retry`]), [`error`], [`pagination`], [`auth`] (the credential trait), [`scopes`],
-//! [`discovery_fetch`] (newer documents, cached), [`media`] and [`batch`].
+//! [`discovery_fetch`] (newer documents, cached), [`media`], [`batch`] and [`follow`] (sync
+//! tokens followed across restarts).
 #![deny(missing_docs)]
 
 pub mod auth;
@@ -31,6 +32,7 @@ mod auth_gapi;
 pub mod discovery_fetch;
 mod engine;
 pub mod error;
+pub mod follow;
 #[doc(hidden)]
 pub mod fuzzing;
 pub mod http_client;
