@@ -54,9 +54,9 @@ pub fn fill_request_id(call: MethodCall) -> MethodCall {
         .unwrap_or_else(|| Value::Object(Default::default()));
     match body.as_object_mut() {
         Some(o)
-            if !o
-                .get("requestId")
-                .is_some_and(|v| v.as_str().is_some_and(|s| !s.is_empty())) =>
+            if o.get("requestId")
+                .and_then(Value::as_str)
+                .is_none_or(str::is_empty) =>
         {
             o.insert("requestId".into(), Value::String(new_request_id()));
             call.body(body)

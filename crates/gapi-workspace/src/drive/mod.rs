@@ -25,6 +25,6 @@ pub use paths::{
     FOLDER_MIME, children, create_folder, ensure_folder_path, q_literal, resolve, resolve_path,
 };
 pub use upload::{
-    Parent, PlannedFile, PlannedFolder, TreeEvent, TreeUploadOptions, UploadPlan, UploadReport,
-    google_type_for, plan_upload, upload_plan,
+    EventSink, Parent, PlannedFile, PlannedFolder, TreeEvent, TreeUploadOptions, UploadPlan,
+    UploadReport, google_type_for, plan_upload, upload_plan,
 };

@@ -169,6 +169,9 @@ pub enum TreeEvent {
     },
 }
 
+/// A callback for the steps of a tree upload.
+pub type EventSink = Arc<dyn Fn(&TreeEvent) + Send + Sync>;
+
 /// Options of a tree upload.
 #[derive(Clone, Default)]
 pub struct TreeUploadOptions {
@@ -176,7 +179,7 @@ pub struct TreeUploadOptions {
     /// `report`).
     pub convert: bool,
     /// Called for every step.
-    pub on_event: Option<Arc<dyn Fn(&TreeEvent) + Send + Sync>>,
+    pub on_event: Option<EventSink>,
 }
 
 impl std::fmt::Debug for TreeUploadOptions {

@@ -140,7 +140,7 @@ fn decode_entities(text: &str) -> String {
                 let mut decoded = String::new();
                 mail_parser::decoders::html::add_html_token(
                     &mut decoded,
-                    rest[..=j].as_bytes(),
+                    &rest.as_bytes()[..=j],
                     false,
                 );
                 out.push_str(&decoded);
