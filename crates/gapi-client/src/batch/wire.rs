@@ -1,162 +1,15 @@
-//! Batch requests: many calls in one `multipart/mixed` POST to
-//! `rootUrl + batchPath` (e.g. `https://www.googleapis.com/batch/drive/v3`).
-//!
-//! Each part is an `application/http` message (request line with the path
-//! and query relative to the host, the call's headers, its JSON body) with
-//! a `Content-ID`; the answer is a `multipart/mixed` body whose parts carry
-//! `Content-ID: <response-...>`, mapped back to request order. Parts answered
-//! `401` are sent again once, in a new batch, after a forced token refresh.
-//! Batches never carry media.
-//!
-//! ```no_run
-//! # async fn demo(drive: gapi_client::Service) -> gapi_client::Result<()> {
-//! use gapi_client::batch::Batch;
-//! let calls = vec![
-//!     drive.method("files.get")?.param("fileId", "a").prepare()?,
-//!     drive.method("files.get")?.param("fileId", "b").prepare()?,
-//! ];
-//! let url = url::Url::parse(&drive.batch_url().unwrap()).unwrap();
-//! let results = Batch::new(drive.transport(), url).max_parts(100).execute(&calls).await?;
-//! for r in results {
-//!     match r {
-//!         Ok(reply) => println!("{} {}", reply.status, reply.body),
-//!         Err(e) => eprintln!("{e}"),
-//!     }
-//! }
-//! # Ok(()) }
-//! ```
+//! The batch wire format: the `multipart/mixed` body of `application/http` parts (request
+//! line with the path and query relative to the host, the call's headers, its JSON body,
+//! a `Content-ID`), and the answer's parts mapped back to request order by
+//! `Content-ID: <response-...>`, each part's real status kept.
 
 use http::Method;
 use http::header::{CONTENT_TYPE, HeaderMap, HeaderName, HeaderValue};
 use serde_json::Value;
-use url::Url;
 
-use crate::auth::Authorization;
+use super::{BatchReply, BatchResult};
 use crate::error::{ApiError, Error};
-use crate::method_call::{PreparedRequest, WireRequest};
-use crate::transport::Transport;
-
-/// One call's successful (2xx) answer inside a batch: its own status (200, 201 for a create
-/// where the API says so, 204 for a delete), headers and JSON body (`{}` when empty).
-#[derive(Debug, Clone)]
-pub struct BatchReply {
-    /// The part's HTTP status, as the API answered it (2xx).
-    pub status: u16,
-    /// The part's own response headers.
-    pub headers: HeaderMap,
-    /// The JSON body; `{}` when the part had none (a 204).
-    pub body: Value,
-}
-
-/// What a batch answers for one call: its reply, or its own error.
-pub type BatchResult = Result<BatchReply, Error>;
-
-/// The most parts Google accepts in one batch.
-pub const MAX_BATCH_PARTS: usize = 1000;
-
-/// The most parts an API takes in one batch: Drive says 100, the others Google's 1000.
-pub fn parts_limit(api: &str) -> usize {
-    match api {
-        "drive" => 100,
-        _ => MAX_BATCH_PARTS,
-    }
-}
-
-/// A batch endpoint and its limits. Requests beyond `max_parts` are sent in
-/// several batches, one after the other.
-#[derive(Debug, Clone)]
-pub struct Batch {
-    transport: Transport,
-    url: Url,
-    max_parts: usize,
-}
-
-impl Batch {
-    /// A batch to `url` (`rootUrl + batchPath`) sent through `transport`.
-    pub fn new(transport: &Transport, url: Url) -> Batch {
-        Batch {
-            transport: transport.clone(),
-            url,
-            max_parts: MAX_BATCH_PARTS,
-        }
-    }
-
-    /// Sets the per-API limit of parts in one batch (e.g. 100 for Drive); at most 1000.
-    pub fn max_parts(mut self, n: usize) -> Batch {
-        self.max_parts = n.clamp(1, MAX_BATCH_PARTS);
-        self
-    }
-
-    /// Sends the requests and returns one result per request, in request
-    /// order. The outer `Err` is for the batch as a whole (network, the
-    /// batch endpoint refusing it); each inner `Err` is that call's error, each `Ok` its
-    /// [`BatchReply`] with the part's real status.
-    pub async fn execute(&self, requests: &[PreparedRequest]) -> Result<Vec<BatchResult>, Error> {
-        let mut results = Vec::with_capacity(requests.len());
-        for group in requests.chunks(self.max_parts) {
-            results.extend(self.execute_group(group).await?);
-        }
-        Ok(results)
-    }
-
-    async fn execute_group(&self, requests: &[PreparedRequest]) -> Result<Vec<BatchResult>, Error> {
-        let mut results = self.send_once(requests).await?;
-        let unauthorized: Vec<usize> = results
-            .iter()
-            .enumerate()
-            .filter(|(_, r)| matches!(r, Err(e) if e.http_status() == Some(401)))
-            .map(|(i, _)| i)
-            .collect();
-        if !unauthorized.is_empty()
-            && matches!(
-                self.transport.authorize(false).await,
-                Ok(Authorization::Bearer(_))
-            )
-        {
-            // One forced refresh, then the refused parts once more in a new batch.
-            self.transport.authorize(true).await?;
-            let retry: Vec<PreparedRequest> =
-                unauthorized.iter().map(|&i| requests[i].clone()).collect();
-            let again = self.send_once(&retry).await?;
-            for (i, r) in unauthorized.into_iter().zip(again) {
-                results[i] = r;
-            }
-        }
-        Ok(results)
-    }
-
-    async fn send_once(&self, requests: &[PreparedRequest]) -> Result<Vec<BatchResult>, Error> {
-        let id_base = random_id();
-        let boundary = format!("batch_{}", random_id());
-        let body = encode_batch(requests, &boundary, &id_base)?;
-        let content_type = HeaderValue::from_str(&format!("multipart/mixed; boundary={boundary}"))
-            .map_err(|_| Error::invalid_argument("invalid batch boundary"))?;
-        let idempotent = requests.iter().all(|r| r.idempotent);
-        let mut headers = HeaderMap::new();
-        headers.insert(CONTENT_TYPE, content_type);
-        let wire = WireRequest {
-            method: Method::POST,
-            url: self.url.clone(),
-            headers,
-            body: Some(bytes::Bytes::from(body)),
-        };
-        let resp = self.transport.send_read(&wire, idempotent).await?;
-        let content_type = resp
-            .headers
-            .get(CONTENT_TYPE)
-            .and_then(|v| v.to_str().ok())
-            .unwrap_or("")
-            .to_string();
-        let resp_boundary = boundary_of(&content_type).ok_or_else(|| {
-            batch_error(format!(
-                "the batch response is not multipart/mixed (Content-Type {content_type:?}); does this API support batch at {}?",
-                self.url
-            ))
-        })?;
-        let parts = split_multipart(&resp.body, &resp_boundary)?;
-        Ok(map_responses(parts, requests.len(), &id_base))
-    }
-}
+use crate::method_call::PreparedRequest;
 
 /// Builds the `multipart/mixed` body of a batch.
 pub(crate) fn encode_batch(
@@ -437,11 +290,11 @@ fn parse_inner_response(data: &[u8]) -> BatchResult {
     )))
 }
 
-fn batch_error(msg: String) -> Error {
+pub(crate) fn batch_error(msg: String) -> Error {
     Error::from(std::io::Error::new(std::io::ErrorKind::InvalidData, msg))
 }
 
-fn random_id() -> String {
+pub(crate) fn random_id() -> String {
     let mut raw = [0u8; 12];
     let _ = getrandom::fill(&mut raw);
     raw.iter().map(|b| format!("{b:02x}")).collect()
@@ -450,6 +303,7 @@ fn random_id() -> String {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use url::Url;
 
     fn prepared(method: Method, url: &str, body: Option<Value>) -> PreparedRequest {
         PreparedRequest {
