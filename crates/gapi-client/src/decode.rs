@@ -38,12 +38,21 @@ pub fn from_slice<T: DeserializeOwned>(what: &str, bytes: &[u8]) -> Result<T, Er
 
 /// Decodes an already parsed JSON value into `T`; `prefix` is the value's own path in the
 /// response (`files[3]` for an item of a page), put before the path of the failing field.
-pub fn from_value<T: DeserializeOwned>(what: &str, prefix: &str, value: &Value) -> Result<T, Error> {
+pub fn from_value<T: DeserializeOwned>(
+    what: &str,
+    prefix: &str,
+    value: &Value,
+) -> Result<T, Error> {
     match serde_path_to_error::deserialize::<_, T>(value) {
         Ok(v) => Ok(v),
         Err(e) => {
             let path = e.path().to_string();
-            Err(failure::<T>(what, prefix, &path, &e.into_inner().to_string()))
+            Err(failure::<T>(
+                what,
+                prefix,
+                &path,
+                &e.into_inner().to_string(),
+            ))
         }
     }
 }
@@ -55,12 +64,7 @@ fn failure<T>(what: &str, prefix: &str, path: &str, message: &str) -> Error {
         (p, q) if q.starts_with('[') => format!("{p}{q}"),
         (p, q) => format!("{p}.{q}"),
     };
-    Error::decode(
-        what,
-        std::any::type_name::<T>(),
-        path,
-        reword(message),
-    )
+    Error::decode(what, std::any::type_name::<T>(), path, reword(message))
 }
 
 /// serde's "invalid type: string \"16\", expected u64 at line 1 column 9" becomes
@@ -99,9 +103,11 @@ fn is_number_in_a_string(got: &str) -> bool {
 }
 
 fn expects_integer(expected: &str) -> bool {
-    ["i64", "u64", "i32", "u32", "i128", "u128", "integer", "usize", "isize"]
-        .iter()
-        .any(|t| expected.contains(t))
+    [
+        "i64", "u64", "i32", "u32", "i128", "u128", "integer", "usize", "isize",
+    ]
+    .iter()
+    .any(|t| expected.contains(t))
 }
 
 #[cfg(test)]

@@ -104,8 +104,16 @@ mod tests {
         assert!(!all.contains("```"), "{all}");
         assert!(all.contains("\\<b\\>"), "{all}");
         assert!(all.contains("<https://example.com/a>."), "{all}");
-        assert!(lines.iter().all(|l| !l.starts_with("- ") && !l.starts_with("1.")), "{all}");
-        assert!(lines.iter().all(|l| l.len() <= 40 || !l.contains(' ')), "{all}");
+        assert!(
+            lines
+                .iter()
+                .all(|l| !l.starts_with("- ") && !l.starts_with("1.")),
+            "{all}"
+        );
+        assert!(
+            lines.iter().all(|l| l.len() <= 40 || !l.contains(' ')),
+            "{all}"
+        );
         assert_eq!(lines[0], "Lists files.");
         assert_eq!(lines[1], "");
     }
@@ -113,9 +121,6 @@ mod tests {
     #[test]
     fn a_wrapped_line_never_starts_a_list() {
         let lines = doc_lines("aaaa bbbb - cccc 2. dddd", 9);
-        assert!(
-            lines.iter().skip(1).all(|l| !starts_block(l)),
-            "{lines:?}"
-        );
+        assert!(lines.iter().skip(1).all(|l| !starts_block(l)), "{lines:?}");
     }
 }

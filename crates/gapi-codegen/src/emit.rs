@@ -66,7 +66,14 @@ enum ParamKind {
 /// The module's text.
 pub fn render(input: &Input) -> String {
     let doc = input.doc;
-    let hub = pascal(if doc.name.is_empty() { "api" } else { &doc.name }, "Api");
+    let hub = pascal(
+        if doc.name.is_empty() {
+            "api"
+        } else {
+            &doc.name
+        },
+        "Api",
+    );
     let mut types = TypeGen::new(input.schemas, &[&hub]);
     let roots: Vec<String> = input
         .methods
@@ -92,7 +99,14 @@ pub fn render(input: &Input) -> String {
     let mut param_enums = Vec::new();
     let mut methods: BTreeMap<String, Method> = BTreeMap::new();
     for (dotted, m) in &input.methods {
-        let method = describe(dotted, m, input.schemas, &types, &mut calls, &mut param_enums);
+        let method = describe(
+            dotted,
+            m,
+            input.schemas,
+            &types,
+            &mut calls,
+            &mut param_enums,
+        );
         methods.insert(dotted.clone(), method);
     }
     let mut resource_names = BTreeMap::new();
@@ -100,10 +114,7 @@ pub fn render(input: &Input) -> String {
 
     let mut w = Writer::default();
     header(&mut w, input);
-    let has_serde = types
-        .items
-        .iter()
-        .any(|i| !matches!(i, Item::Alias { .. }));
+    let has_serde = types.items.iter().any(|i| !matches!(i, Item::Alias { .. }));
     if has_serde {
         w.line("use gapi::typed::serde::{Deserialize, Serialize};");
         w.line("");
@@ -157,8 +168,12 @@ pub fn render(input: &Input) -> String {
     w.line("");
     let json = crate::spec::excerpt(doc, input.schemas, &input.methods);
     let hashes = "#".repeat(raw_hashes(&json));
-    w.line("/// The chosen methods of the API as its Discovery document has them (no descriptions).");
-    w.line(&format!("const SPEC_JSON: &str = r{hashes}\"{json}\"{hashes};"));
+    w.line(
+        "/// The chosen methods of the API as its Discovery document has them (no descriptions).",
+    );
+    w.line(&format!(
+        "const SPEC_JSON: &str = r{hashes}\"{json}\"{hashes};"
+    ));
     w.line("");
     w.line("static SPEC: gapi::typed::ApiSpec = gapi::typed::ApiSpec::new(SPEC_JSON);");
     w.finish()
@@ -211,7 +226,11 @@ fn hub_type(
     methods: &BTreeMap<String, Method>,
     resource_names: &BTreeMap<String, String>,
 ) {
-    let title = if doc.title.is_empty() { &doc.name } else { &doc.title };
+    let title = if doc.title.is_empty() {
+        &doc.name
+    } else {
+        &doc.title
+    };
     w.doc(&format!(
         "{title} ({}:{}), typed for the methods this module was made with. Cheap to clone.",
         doc.name, doc.version
@@ -238,7 +257,9 @@ fn hub_type(
     w.line("Self { hub }");
     w.close("}");
     w.line("");
-    w.line("/// A hub with every option of a `ServiceBuilder`: retries, HTTP client, quota project,");
+    w.line(
+        "/// A hub with every option of a `ServiceBuilder`: retries, HTTP client, quota project,",
+    );
     w.line("/// policy, endpoint (its document is replaced by this module's).");
     w.fn_open(
         "pub fn from_builder",
@@ -258,14 +279,25 @@ fn hub_type(
         let ty = &resource_names[res];
         w.line("");
         w.line(&format!("/// The `{res}` resource."));
-        w.open(&format!("pub fn {}(&self) -> calls::{ty} {{", names.take(&snake(res))));
+        let f = names.take(&snake(res));
+        w.fn_open(
+            &format!("pub fn {f}"),
+            &["&self".into()],
+            &format!("calls::{ty}"),
+        );
         w.line("let hub = self.hub.clone();");
-        w.line(&format!("calls::{ty} {{ hub }}"));
+        w.struct_lit(&format!("calls::{ty}"), "hub");
         w.close("}");
     }
     for (name, dotted, _) in &tree.methods {
         w.line("");
-        method_fn(w, &methods[dotted], &names.take(&snake(name)), "calls::", "");
+        method_fn(
+            w,
+            &methods[dotted],
+            &names.take(&snake(name)),
+            "calls::",
+            "",
+        );
     }
     w.close("}");
 }
@@ -278,7 +310,9 @@ fn scopes(w: &mut Writer, doc: &RestDescription, methods: &[(String, &RestMethod
         return;
     }
     w.line("");
-    w.line("/// The OAuth scopes of this module's methods (any one of a method's scopes allows it).");
+    w.line(
+        "/// The OAuth scopes of this module's methods (any one of a method's scopes allows it).",
+    );
     w.open("pub mod scopes {");
     let mut names = Names::default();
     for (i, s) in used.iter().enumerate() {
@@ -301,7 +335,10 @@ fn scopes(w: &mut Writer, doc: &RestDescription, methods: &[(String, &RestMethod
             .map(|d| d.description.clone())
             .unwrap_or_default();
         doc_or(w, &desc, &format!("The scope `{short}`."));
-        w.let_like(&format!("pub const {name}: &str ="), &format!("{};", lit(s)));
+        w.let_like(
+            &format!("pub const {name}: &str ="),
+            &format!("{};", lit(s)),
+        );
     }
     w.close("}");
 }
@@ -310,7 +347,7 @@ fn struct_item(w: &mut Writer, name: &str, doc: &str, fields: &[crate::types::Fi
     doc_or(w, doc, &format!("The `{name}` schema."));
     w.line("#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]");
     w.line("#[serde(crate = \"gapi::typed::serde\")]");
-    w.open(&format!("pub struct {name} {{"));
+    w.item_open(&format!("pub struct {name}"));
     for f in fields {
         doc_or(w, &f.doc, &format!("The `{}` field.", f.wire));
         if f.name != f.wire {
@@ -324,7 +361,11 @@ fn struct_item(w: &mut Writer, name: &str, doc: &str, fields: &[crate::types::Fi
     }
     w.line("/// Fields this module does not know (newer than its document), kept as they came.");
     w.line("#[serde(flatten)]");
-    w.field("pub ", extra, "gapi::typed::Map<String, gapi::typed::Value>");
+    w.field(
+        "pub ",
+        extra,
+        "gapi::typed::Map<String, gapi::typed::Value>",
+    );
     w.close("}");
 }
 
@@ -337,7 +378,7 @@ fn enum_type(
 ) {
     doc_or(w, doc, &format!("The values of `{name}`."));
     w.line("#[derive(Debug, Clone, PartialEq, Eq, Hash)]");
-    w.open(&format!("pub enum {name} {{"));
+    w.item_open(&format!("pub enum {name}"));
     for v in variants {
         doc_or(w, &v.doc, &format!("`{}`", v.wire.replace('`', "'")));
         w.line(&format!("{},", v.name));
@@ -346,7 +387,7 @@ fn enum_type(
     w.line("Other(String),");
     w.close("}");
     w.line("");
-    w.open(&format!("impl {name} {{"));
+    w.impl_self_open(name);
     w.line("/// The value as it goes on the wire.");
     w.open("pub fn as_str(&self) -> &str {");
     w.open("match self {");
@@ -358,7 +399,7 @@ fn enum_type(
     w.close("}");
     w.close("}");
     w.line("");
-    w.open(&format!("impl From<&str> for {name} {{"));
+    w.impl_open("impl From<&str>", name);
     w.open("fn from(value: &str) -> Self {");
     w.open("match value {");
     for v in variants {
@@ -372,7 +413,7 @@ fn enum_type(
         return;
     }
     w.line("");
-    w.open(&format!("impl Serialize for {name} {{"));
+    w.impl_open("impl Serialize", name);
     w.open(
         "fn serialize<S: gapi::typed::serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {",
     );
@@ -380,7 +421,7 @@ fn enum_type(
     w.close("}");
     w.close("}");
     w.line("");
-    w.open(&format!("impl<'de> Deserialize<'de> for {name} {{"));
+    w.impl_open("impl<'de> Deserialize<'de>", name);
     w.open(
         "fn deserialize<D: gapi::typed::serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {",
     );
@@ -425,11 +466,11 @@ fn resources(
         let ty = &names[&path];
         w.line(&format!("/// The `{path}` resource of [`super::{hub}`]."));
         w.line("#[derive(Debug, Clone)]");
-        w.open(&format!("pub struct {ty} {{"));
+        w.item_open(&format!("pub struct {ty}"));
         w.line("pub(super) hub: gapi::typed::Hub,");
         w.close("}");
         w.line("");
-        w.open(&format!("impl {ty} {{"));
+        w.impl_self_open(ty);
         let mut fn_names = Names::default();
         let mut first = true;
         for (sub, _) in &child.children {
@@ -440,9 +481,10 @@ fn resources(
             let sub_path = format!("{path}.{sub}");
             let sub_ty = &names[&sub_path];
             w.line(&format!("/// The `{sub_path}` resource."));
-            w.open(&format!("pub fn {}(&self) -> {sub_ty} {{", fn_names.take(&snake(sub))));
+            let f = fn_names.take(&snake(sub));
+            w.fn_open(&format!("pub fn {f}"), &["&self".into()], sub_ty);
             w.line("let hub = self.hub.clone();");
-            w.line(&format!("{sub_ty} {{ hub }}"));
+            w.struct_lit(sub_ty, "hub");
             w.close("}");
         }
         for (mname, dotted, _) in &child.methods {
@@ -450,7 +492,13 @@ fn resources(
                 w.line("");
             }
             first = false;
-            method_fn(w, &methods[dotted], &fn_names.take(&snake(mname)), "", "super::");
+            method_fn(
+                w,
+                &methods[dotted],
+                &fn_names.take(&snake(mname)),
+                "",
+                "super::",
+            );
         }
         w.close("}");
         w.line("");
@@ -478,17 +526,26 @@ fn method_fn(w: &mut Writer, m: &Method, fn_name: &str, calls: &str, schemas: &s
     if args.len() > 8 {
         w.line("#[allow(clippy::too_many_arguments)]");
     }
-    w.fn_open(&format!("pub fn {fn_name}"), &args, &format!("{calls}{}", m.call_name));
+    w.fn_open(
+        &format!("pub fn {fn_name}"),
+        &args,
+        &format!("{calls}{}", m.call_name),
+    );
     w.line("let hub = &self.hub;");
     w.let_call("call", "hub", "call", &[lit(&m.dotted)]);
     for (p, name) in given {
         p.kind.convert(w, name.as_str(), calls);
-        w.let_call("call", "call", "param", &[lit(&p.wire), p.kind.value(&name)]);
+        w.let_call(
+            "call",
+            "call",
+            "param",
+            &[lit(&p.wire), p.kind.value(&name)],
+        );
     }
     if let Some(name) = request {
         w.let_call("call", "call", "body", &[format!("&{name}")]);
     }
-    w.line(&format!("{calls}{} {{ call }}", m.call_name));
+    w.struct_lit(&format!("{calls}{}", m.call_name), "call");
     w.close("}");
 }
 
@@ -502,7 +559,10 @@ impl ParamKind {
     }
     fn convert(&self, w: &mut Writer, name: &str, calls: &str) {
         if let ParamKind::Enum(e) = self {
-            w.line(&format!("let {name}: {calls}{e} = {name}.into();"));
+            w.let_like(
+                &format!("let {name}: {calls}{e} ="),
+                &format!("{name}.into();"),
+            );
         }
     }
     fn value(&self, name: &str) -> String {
@@ -524,14 +584,22 @@ fn call_type(w: &mut Writer, m: &Method) {
     doc_or(w, desc, &format!("A call of `{}`.", m.dotted));
     w.line("///");
     let verb = m.m.http_method_or_get();
-    w.line(&format!("/// `{verb} {}` ({})", m.m.path.replace('`', "'"), m.m.id));
+    w.line(&format!(
+        "/// `{verb} {}` ({})",
+        m.m.path.replace('`', "'"),
+        m.m.id
+    ));
     w.line("#[derive(Debug, Clone)]");
     w.line("#[must_use = \"a call does nothing until it is executed\"]");
-    w.open(&format!("pub struct {} {{", m.call_name));
-    w.field("pub(super) ", "call", &format!("gapi::typed::Call<{answer}>"));
+    w.item_open(&format!("pub struct {}", m.call_name));
+    w.field(
+        "pub(super) ",
+        "call",
+        &format!("gapi::typed::Call<{answer}>"),
+    );
     w.close("}");
     w.line("");
-    w.open(&format!("impl {} {{", m.call_name));
+    w.impl_self_open(&m.call_name);
     let mut names = Names::with(CALL_METHODS);
     for p in &m.optional {
         let mut name = p.rust.clone();
@@ -553,7 +621,12 @@ fn call_type(w: &mut Writer, m: &Method) {
         );
         p.kind.convert(w, "value", "");
         w.line("let call = self.call;");
-        w.let_call("call", "call", "param", &[lit(&p.wire), p.kind.value("value")]);
+        w.let_call(
+            "call",
+            "call",
+            "param",
+            &[lit(&p.wire), p.kind.value("value")],
+        );
         w.line("Self { call }");
         w.close("}");
         w.line("");
@@ -621,12 +694,18 @@ fn call_type(w: &mut Writer, m: &Method) {
     if m.pageable {
         w.line("");
         w.line("/// Every page of the answer, following `nextPageToken` (`Unpin`: call `.next().await`).");
-        w.fn_open("pub fn pages", &["self".into()], &format!("gapi::typed::Pages<{answer}>"));
+        w.fn_open(
+            "pub fn pages",
+            &["self".into()],
+            &format!("gapi::typed::Pages<{answer}>"),
+        );
         w.line("self.call.pages()");
         w.close("}");
         if let Some((field, ty)) = &m.items {
             w.line("");
-            w.line(&format!("/// The `{field}` of every page, one by one (`Unpin`: call `.next().await`)."));
+            w.line(&format!(
+                "/// The `{field}` of every page, one by one (`Unpin`: call `.next().await`)."
+            ));
             w.fn_open(
                 "pub fn items",
                 &["self".into()],
@@ -642,7 +721,10 @@ fn call_type(w: &mut Writer, m: &Method) {
         w.line("/// (`MediaSource::path`), bytes, or an async reader.");
         w.fn_open(
             "pub fn upload",
-            &["self".into(), "media: impl Into<gapi::typed::MediaSource>".into()],
+            &[
+                "self".into(),
+                "media: impl Into<gapi::typed::MediaSource>".into(),
+            ],
             &format!("gapi::typed::Upload<{answer}>"),
         );
         w.line("self.call.upload(media)");
@@ -679,8 +761,15 @@ fn describe<'a>(
     let mut setter_names = Names::default();
     let mut make = |wire: &str, p: &JsonSchema, calls: &mut Names, enums: &mut Vec<Item>| {
         let kind = if is_enum(p) {
-            let name = calls.take(&format!("{base}{}", pascal(wire, "P")));
-            enums.push(enum_item(&name, p, p.description.clone().unwrap_or_default()));
+            // Named after the method's last two words, to keep signatures short.
+            let short: Vec<&str> = dotted.rsplit('.').take(2).collect();
+            let short = format!("{}.{}", short.get(1).unwrap_or(&""), short[0]);
+            let name = calls.take(&format!("{}{}", pascal(&short, "M"), pascal(wire, "P")));
+            enums.push(enum_item(
+                &name,
+                p,
+                p.description.clone().unwrap_or_default(),
+            ));
             ParamKind::Enum(name)
         } else {
             match (p.type_.as_deref(), p.format.as_deref()) {

@@ -127,8 +127,9 @@ impl Builder {
     pub fn generate(&self) -> Result<String, Error> {
         let doc = self.document()?;
         let schemas: BTreeMap<String, JsonSchema> = match doc.schemas_json() {
-            Some(raw) => serde_json::from_str(raw.get())
-                .map_err(|e| Error::Document(format!("the document's schemas do not parse: {e}")))?,
+            Some(raw) => serde_json::from_str(raw.get()).map_err(|e| {
+                Error::Document(format!("the document's schemas do not parse: {e}"))
+            })?,
             None => BTreeMap::new(),
         };
         let methods = select(&doc, &self.methods)?;

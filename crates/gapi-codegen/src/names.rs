@@ -7,22 +7,60 @@ use std::collections::BTreeSet;
 /// Rust keywords (strict, reserved, and the 2024 edition's `gen`): such a field or method
 /// name gets a trailing `_` (`type_`, `ref_`, `self_`).
 const KEYWORDS: &[&str] = &[
-    "as", "async", "await", "break", "const", "continue", "crate", "dyn", "else", "enum",
-    "extern", "false", "fn", "for", "if", "impl", "in", "let", "loop", "match", "mod", "move",
-    "mut", "pub", "ref", "return", "self", "static", "struct", "super", "trait", "true", "type",
-    "unsafe", "use", "where", "while", "abstract", "become", "box", "do", "final", "macro",
-    "override", "priv", "typeof", "unsized", "virtual", "yield", "try", "gen", "union",
+    "as", "async", "await", "break", "const", "continue", "crate", "dyn", "else", "enum", "extern",
+    "false", "fn", "for", "if", "impl", "in", "let", "loop", "match", "mod", "move", "mut", "pub",
+    "ref", "return", "self", "static", "struct", "super", "trait", "true", "type", "unsafe", "use",
+    "where", "while", "abstract", "become", "box", "do", "final", "macro", "override", "priv",
+    "typeof", "unsized", "virtual", "yield", "try", "gen", "union",
 ];
 
 /// Type names a generated module must not define: the prelude's (which its code uses
 /// unqualified), `Self`, and a few the derives name. A schema of such a name gets the suffix
 /// `Schema`.
 pub const RESERVED_TYPES: &[&str] = &[
-    "Self", "Copy", "Send", "Sized", "Sync", "Unpin", "Drop", "Fn", "FnMut", "FnOnce", "Box",
-    "ToOwned", "Clone", "PartialEq", "PartialOrd", "Eq", "Ord", "AsRef", "AsMut", "Into",
-    "From", "Default", "Iterator", "Extend", "IntoIterator", "DoubleEndedIterator",
-    "ExactSizeIterator", "Option", "Some", "None", "Result", "Ok", "Err", "String", "ToString",
-    "Vec", "TryFrom", "TryInto", "FromIterator", "Future", "IntoFuture", "Debug", "Hash",
+    "Self",
+    "Copy",
+    "Send",
+    "Sized",
+    "Sync",
+    "Unpin",
+    "Drop",
+    "Fn",
+    "FnMut",
+    "FnOnce",
+    "Box",
+    "ToOwned",
+    "Clone",
+    "PartialEq",
+    "PartialOrd",
+    "Eq",
+    "Ord",
+    "AsRef",
+    "AsMut",
+    "Into",
+    "From",
+    "Default",
+    "Iterator",
+    "Extend",
+    "IntoIterator",
+    "DoubleEndedIterator",
+    "ExactSizeIterator",
+    "Option",
+    "Some",
+    "None",
+    "Result",
+    "Ok",
+    "Err",
+    "String",
+    "ToString",
+    "Vec",
+    "TryFrom",
+    "TryInto",
+    "FromIterator",
+    "Future",
+    "IntoFuture",
+    "Debug",
+    "Hash",
 ];
 
 /// Splits a Discovery name into words: at non-alphanumerics and at case changes
@@ -165,7 +203,10 @@ mod tests {
         assert_eq!(snake("ref"), "ref_");
         assert_eq!(snake("4k"), "_4k");
         assert_eq!(snake("HTTPServer"), "http_server");
-        assert_eq!(snake("options.requestedPolicyVersion"), "options_requested_policy_version");
+        assert_eq!(
+            snake("options.requestedPolicyVersion"),
+            "options_requested_policy_version"
+        );
         assert_eq!(snake("md5Checksum"), "md5_checksum");
         assert_eq!(snake("$.xgafv"), "xgafv");
         assert_eq!(snake(""), "value");
@@ -178,10 +219,19 @@ mod tests {
         assert_eq!(pascal("user", "V"), "User");
         assert_eq!(pascal("1080p", "V"), "V1080p");
         assert_eq!(pascal("URL", "T"), "Url");
-        assert_eq!(pascal("GoogleCloudAiplatformV1Model", "T"), "GoogleCloudAiplatformV1Model");
-        assert_eq!(pascal("application/vnd.google-apps.folder", "V"), "ApplicationVndGoogleAppsFolder");
+        assert_eq!(
+            pascal("GoogleCloudAiplatformV1Model", "T"),
+            "GoogleCloudAiplatformV1Model"
+        );
+        assert_eq!(
+            pascal("application/vnd.google-apps.folder", "V"),
+            "ApplicationVndGoogleAppsFolder"
+        );
         assert_eq!(pascal("", "V"), "Empty");
-        assert_eq!(upper_snake("drive.metadata.readonly"), "DRIVE_METADATA_READONLY");
+        assert_eq!(
+            upper_snake("drive.metadata.readonly"),
+            "DRIVE_METADATA_READONLY"
+        );
     }
 
     #[test]

@@ -182,8 +182,10 @@ impl<'a> TypeGen<'a> {
         }
         let mut order: Vec<(&String, &String)> = self.named.iter().collect();
         order.sort_by(|a, b| a.1.cmp(b.1));
-        let order: Vec<(String, String)> =
-            order.into_iter().map(|(a, b)| (a.clone(), b.clone())).collect();
+        let order: Vec<(String, String)> = order
+            .into_iter()
+            .map(|(a, b)| (a.clone(), b.clone()))
+            .collect();
         for (schema, name) in order {
             let s = &self.schemas[&schema];
             let doc = s.description.clone().unwrap_or_default();
@@ -208,10 +210,19 @@ impl<'a> TypeGen<'a> {
         let mut field_names = Names::default();
         for (wire, prop) in s.properties.iter() {
             let rust = field_names.take(&snake(wire));
-            let ty = self.ty(prop, &format!("{name}{}", pascal(wire, "F")), &mut nested, false);
+            let ty = self.ty(
+                prop,
+                &format!("{name}{}", pascal(wire, "F")),
+                &mut nested,
+                false,
+            );
             let mut doc = prop.description.clone().unwrap_or_default();
             if prop.read_only {
-                doc.push_str(if doc.is_empty() { "Output only." } else { "\n\nOutput only." });
+                doc.push_str(if doc.is_empty() {
+                    "Output only."
+                } else {
+                    "\n\nOutput only."
+                });
             }
             fields.push(Field {
                 name: rust,
@@ -240,7 +251,11 @@ impl<'a> TypeGen<'a> {
         }
         match s.type_.as_deref() {
             Some("object") | None if !s.properties.is_empty() => {
-                let name = if top { want.to_string() } else { self.names.take(want) };
+                let name = if top {
+                    want.to_string()
+                } else {
+                    self.names.take(want)
+                };
                 let mut inner = Vec::new();
                 std::mem::swap(&mut inner, &mut self.items);
                 self.object(&name, s, s.description.clone().unwrap_or_default());
@@ -257,8 +272,16 @@ impl<'a> TypeGen<'a> {
                 None => Ty::Vec(Box::new(Ty::Any)),
             },
             Some("string") if is_enum(s) => {
-                let name = if top { want.to_string() } else { self.names.take(want) };
-                nested.push(enum_item(&name, s, s.description.clone().unwrap_or_default()));
+                let name = if top {
+                    want.to_string()
+                } else {
+                    self.names.take(want)
+                };
+                nested.push(enum_item(
+                    &name,
+                    s,
+                    s.description.clone().unwrap_or_default(),
+                ));
                 Ty::Named(name)
             }
             Some("string") => match s.format.as_deref() {

@@ -75,6 +75,14 @@ impl Writer {
             self.indent -= 1;
             return;
         }
+        let tail = format!(".{method}({});", args.join(", "));
+        if args.len() == 1 && tail.len() <= self.room().saturating_sub(4) {
+            self.line(&format!("let {name} = {recv}"));
+            self.indent += 1;
+            self.line(&tail);
+            self.indent -= 1;
+            return;
+        }
         self.open(&format!("let {name} = {recv}.{method}("));
         for a in args {
             self.line(&format!("{a},"));
@@ -108,10 +116,44 @@ impl Writer {
         }
         self.open(&format!("{head}("));
         for p in params {
-            self.line(&format!("{p},"));
+            self.generic("", p, ",", false);
         }
         self.indent -= 1;
-        self.open(&format!("){ret} {{"));
+        // rustfmt keeps the brace on the return type's line only when that line would fit
+        // with its indentation counted twice; a return type too long for its line has its
+        // generic arguments on lines of their own.
+        let last = format!("){ret} {{");
+        if last.len() + 2 * self.indent * 4 <= MAX_WIDTH {
+            self.open(&last);
+        } else if format!("){ret}").len() + self.indent * 4 <= MAX_WIDTH + 2 || !ret.contains('<') {
+            self.line(&format!("){ret}"));
+            self.open("{");
+        } else {
+            self.generic(") -> ", ret.trim_start_matches(" -> "), " {", true);
+            self.indent += 1;
+        }
+    }
+
+    /// An item's head and its opening brace (`pub struct X {`), the brace on a line of its
+    /// own when the head fills the line.
+    pub fn item_open(&mut self, head: &str) {
+        // Measured, as rustfmt does, without the indentation.
+        let one = format!("{head} {{");
+        if one.len() <= MAX_WIDTH {
+            return self.open(&one);
+        }
+        self.line(head);
+        self.open("{");
+    }
+
+    /// An inherent impl's head (`impl X {`), measured as rustfmt does (without indentation).
+    pub fn impl_self_open(&mut self, ty: &str) {
+        let one = format!("impl {ty} {{");
+        if one.len() <= MAX_WIDTH {
+            return self.open(&one);
+        }
+        self.line(&format!("impl {ty}"));
+        self.open("{");
     }
 
     /// A match arm `pat => expr,`, or in a block when it does not fit.
@@ -136,17 +178,90 @@ impl Writer {
         self.close(")]");
     }
 
-    /// A struct field `{vis}{name}: {ty},`, the type on the next line when it does not fit.
+    /// A struct field `{vis}{name}: {ty},`, the type on the next line when it does not fit,
+    /// else its generic arguments on lines of their own.
     pub fn field(&mut self, vis: &str, name: &str, ty: &str) {
         let one = format!("{vis}{name}: {ty},");
         if one.len() <= self.room() {
             return self.line(&one);
         }
-        self.line(&format!("{vis}{name}:"));
-        self.indent += 1;
-        self.line(&format!("{ty},"));
-        self.indent -= 1;
+        if ty.len() < self.room().saturating_sub(4) {
+            self.line(&format!("{vis}{name}:"));
+            self.indent += 1;
+            self.line(&format!("{ty},"));
+            self.indent -= 1;
+            return;
+        }
+        self.generic(&format!("{vis}{name}: "), ty, ",", true);
     }
+
+    /// `{lead}{ty}{trail}` with `ty`'s generic arguments one per line, recursively, as
+    /// rustfmt lays out a type too long for its line.
+    /// `count_trail`: whether the trailing text counts against the width (a parameter's
+    /// comma does not).
+    fn generic(&mut self, lead: &str, ty: &str, trail: &str, count_trail: bool) {
+        let one = format!("{lead}{ty}{trail}");
+        let width = if count_trail {
+            one.len()
+        } else {
+            one.len() - trail.len()
+        };
+        let Some((outer, inner)) = ty.split_once('<') else {
+            return self.line(&one);
+        };
+        if width <= self.room() || !inner.ends_with('>') {
+            return self.line(&one);
+        }
+        self.open(&format!("{lead}{outer}<"));
+        for arg in split_args(&inner[..inner.len() - 1]) {
+            self.generic("", arg, ",", count_trail);
+        }
+        self.close(&format!(">{trail}"));
+    }
+
+    /// A struct literal `{ty} { {field} }`, vertical when it does not fit.
+    pub fn struct_lit(&mut self, ty: &str, field: &str) {
+        let one = format!("{ty} {{ {field} }}");
+        if one.len() <= self.room() {
+            return self.line(&one);
+        }
+        self.open(&format!("{ty} {{"));
+        self.line(&format!("{field},"));
+        self.close("}");
+    }
+
+    /// An impl block's head `{head} for {ty} {`, `for` on a line of its own when it does not fit.
+    pub fn impl_open(&mut self, head: &str, ty: &str) {
+        // rustfmt measures an impl header without its indentation.
+        let one = format!("{head} for {ty} {{");
+        if one.len() <= MAX_WIDTH {
+            return self.open(&one);
+        }
+        self.line(head);
+        self.indent += 1;
+        self.line(&format!("for {ty}"));
+        self.indent -= 1;
+        self.open("{");
+    }
+}
+
+/// The top-level arguments of a generic list (`String, Vec<A<B, C>>` → two).
+fn split_args(list: &str) -> Vec<&str> {
+    let mut out = Vec::new();
+    let (mut depth, mut start) = (0usize, 0);
+    for (i, c) in list.char_indices() {
+        match c {
+            '<' => depth += 1,
+            '>' => depth = depth.saturating_sub(1),
+            ',' if depth == 0 => {
+                out.push(list[start..i].trim());
+                start = i + 1;
+            }
+            _ => {}
+        }
+    }
+    out.push(list[start..].trim());
+    out
 }
 
 /// A Rust string literal for `s`: quoted and escaped.

@@ -17,7 +17,10 @@ fn rustfmt_diff(text: &str) -> Option<String> {
     let input = text.to_string();
     let writer = std::thread::spawn(move || stdin.write_all(input.as_bytes()));
     let out = child.wait_with_output().expect("rustfmt finishes");
-    writer.join().expect("writer").expect("rustfmt reads its input");
+    writer
+        .join()
+        .expect("writer")
+        .expect("rustfmt reads its input");
     assert!(
         out.status.success(),
         "rustfmt failed: {}",
@@ -35,24 +38,31 @@ fn first_difference(a: &str, b: &str) -> String {
             return format!(
                 "line {}:\n--- generated\n{}\n--- rustfmt\n{}",
                 i + 1,
-                al[from..(i + 4).min(al.len())].join("\n"),
-                bl[from..(i + 4).min(bl.len())].join("\n")
+                al[from..(i + 8).min(al.len())].join("\n"),
+                bl[from..(i + 8).min(bl.len())].join("\n")
             );
         }
     }
     String::new()
 }
 
-fn check(api: &str, methods: &[&str]) {
+/// Why the module of `methods` of `api` is not rustfmt-clean, if it is not.
+fn problem(api: &str, methods: &[&str]) -> Option<String> {
     let text = gapi_codegen::Builder::new(api)
         .methods(methods.iter().copied())
         .generate()
         .unwrap_or_else(|e| panic!("{api}: {e}"));
-    if let Some(formatted) = rustfmt_diff(&text) {
-        panic!(
+    rustfmt_diff(&text).map(|formatted| {
+        format!(
             "{api}: the module is not rustfmt-clean; {}",
             first_difference(&text, &formatted)
-        );
+        )
+    })
+}
+
+fn check(api: &str, methods: &[&str]) {
+    if let Some(p) = problem(api, methods) {
+        panic!("{p}");
     }
 }
 
@@ -63,7 +73,7 @@ fn drive_files_module_is_rustfmt_clean() {
 
 #[test]
 fn whole_apis_are_rustfmt_clean() {
-    for api in [
+    let problems: Vec<String> = [
         "drive:v3",
         "gmail:v1",
         "calendar:v3",
@@ -84,7 +94,9 @@ fn whole_apis_are_rustfmt_clean() {
         "dialogflow:v3",
         "run:v2",
         "firestore:v1",
-    ] {
-        check(api, &["*"]);
-    }
+    ]
+    .into_iter()
+    .filter_map(|api| problem(api, &["*"]))
+    .collect();
+    assert!(problems.is_empty(), "{}", problems.join("\n\n"));
 }

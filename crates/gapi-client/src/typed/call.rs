@@ -86,7 +86,11 @@ impl<T> Call<T> {
     /// file ([`MediaSource::path`]), bytes or an async reader.
     pub fn upload(self, media: impl Into<MediaSource>) -> Upload<T> {
         let media = media.into();
-        let what = self.call.as_ref().map(|c| c.method().id.clone()).unwrap_or_default();
+        let what = self
+            .call
+            .as_ref()
+            .map(|c| c.method().id.clone())
+            .unwrap_or_default();
         Upload {
             call: self.call.map(|c| c.upload(media)),
             what,

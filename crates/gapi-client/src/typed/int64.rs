@@ -29,7 +29,9 @@ pub fn serialize<T: StringInt, S: Serializer>(value: &T, serializer: S) -> Resul
 }
 
 /// Reads `T`, its integers given as JSON strings or numbers.
-pub fn deserialize<'de, T: StringInt, D: Deserializer<'de>>(deserializer: D) -> Result<T, D::Error> {
+pub fn deserialize<'de, T: StringInt, D: Deserializer<'de>>(
+    deserializer: D,
+) -> Result<T, D::Error> {
     T::deserialize_str_int(deserializer)
 }
 
@@ -76,9 +78,9 @@ macro_rules! integer {
                         write!(f, "{} as a string or a number", $name)
                     }
                     fn visit_str<E: de::Error>(self, s: &str) -> Result<$t, E> {
-                        s.trim().parse().map_err(|_| {
-                            E::invalid_value(de::Unexpected::Str(s), &self)
-                        })
+                        s.trim()
+                            .parse()
+                            .map_err(|_| E::invalid_value(de::Unexpected::Str(s), &self))
                     }
                     fn visit_i64<E: de::Error>(self, n: i64) -> Result<$t, E> {
                         <$t>::try_from(n)
@@ -192,9 +194,13 @@ mod tests {
 
     #[test]
     fn bad_values_are_refused_with_what_was_expected() {
-        let err = serde_json::from_str::<T>(r#"{"a": "12x"}"#).unwrap_err().to_string();
+        let err = serde_json::from_str::<T>(r#"{"a": "12x"}"#)
+            .unwrap_err()
+            .to_string();
         assert!(err.contains("an int64 as a string or a number"), "{err}");
-        let err = serde_json::from_str::<T>(r#"{"b": ["-1"]}"#).unwrap_err().to_string();
+        let err = serde_json::from_str::<T>(r#"{"b": ["-1"]}"#)
+            .unwrap_err()
+            .to_string();
         assert!(err.contains("a uint64"), "{err}");
     }
 }

@@ -21,8 +21,8 @@
 //! module needs no dependency but `gapi`).
 
 mod call;
-pub mod int64;
 mod hub;
+pub mod int64;
 mod spec;
 mod stream;
 

@@ -104,7 +104,10 @@ macro_rules! stream_impl {
 
         impl<T> Stream for $ty<T> {
             type Item = Result<T, Error>;
-            fn poll_next(mut self: Pin<&mut Self>, cx: &mut Context<'_>) -> Poll<Option<Self::Item>> {
+            fn poll_next(
+                mut self: Pin<&mut Self>,
+                cx: &mut Context<'_>,
+            ) -> Poll<Option<Self::Item>> {
                 self.inner.as_mut().poll_next(cx)
             }
         }
