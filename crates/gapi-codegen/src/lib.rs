@@ -136,7 +136,7 @@ impl Builder {
         let command = self.command.clone().unwrap_or_else(|| {
             let api = match &self.source {
                 Source::Bundled(..) | Source::Json(_) => format!("{}:{}", doc.name, doc.version),
-                Source::File(p) => format!("--document {}", p.display()),
+                Source::File(p) => p.display().to_string(),
             };
             format!("gapi codegen {api} {} -o FILE.rs", self.methods.join(" "))
         });
@@ -259,11 +259,25 @@ fn select<'d>(
     Ok(chosen.into_iter().collect())
 }
 
-/// A loose likeness for suggestions: same last word, or one name contains the other.
+/// A loose likeness for suggestions: one name contains the other, or they are at most two
+/// edits apart.
 fn similar(name: &str, wanted: &str) -> bool {
-    let last = |s: &str| s.rsplit('.').next().unwrap_or(s).to_ascii_lowercase();
-    name.eq_ignore_ascii_case(wanted)
-        || name.contains(wanted)
-        || wanted.contains(name)
-        || (last(name) == last(wanted) && name.split('.').next() == wanted.split('.').next())
+    name.contains(wanted) || wanted.contains(name) || edits(name, wanted) <= 2
+}
+
+/// Levenshtein distance (ASCII case folded).
+fn edits(a: &str, b: &str) -> usize {
+    let (a, b) = (a.to_ascii_lowercase(), b.to_ascii_lowercase());
+    let b: Vec<char> = b.chars().collect();
+    let mut row: Vec<usize> = (0..=b.len()).collect();
+    for (i, ca) in a.chars().enumerate() {
+        let mut prev = row[0];
+        row[0] = i + 1;
+        for (j, &cb) in b.iter().enumerate() {
+            let cur = row[j + 1];
+            row[j + 1] = (prev + usize::from(ca != cb)).min(row[j] + 1).min(cur + 1);
+            prev = cur;
+        }
+    }
+    row[b.len()]
 }
