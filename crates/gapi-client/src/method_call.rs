@@ -768,6 +768,73 @@ mod tests {
     }
 
     #[test]
+    fn bodies_are_checked_against_the_request_schema_unless_turned_off() {
+        let drive = build("drive", "v3", NoAuth).unwrap();
+        let bad = serde_json::json!({"nmae": "a.txt", "parents": "root"});
+        let err = drive
+            .method("files.create")
+            .unwrap()
+            .body(bad.clone())
+            .prepare()
+            .unwrap_err();
+        assert!(err.is_invalid_argument(), "{err}");
+        let text = err.to_string();
+        assert!(
+            text.contains("body.nmae: unknown property (did you mean `name`?)"),
+            "{text}"
+        );
+        assert!(text.contains("body.parents: expected an array"), "{text}");
+        let sent = drive
+            .method("files.create")
+            .unwrap()
+            .body(bad.clone())
+            .validate(false)
+            .prepare()
+            .expect("validate(false) sends the body as given");
+        assert_eq!(sent.body, Some(bad));
+        let good = drive
+            .method("files.create")
+            .unwrap()
+            .body(serde_json::json!({"name": "a.txt", "parents": ["root"]}))
+            .prepare();
+        assert!(good.is_ok(), "{good:?}");
+    }
+
+    #[test]
+    fn json_serializes_any_body_and_reports_what_cannot_be() {
+        #[derive(serde::Serialize)]
+        struct NewFile<'a> {
+            name: &'a str,
+            #[serde(rename = "mimeType")]
+            mime_type: &'a str,
+        }
+        let drive = build("drive", "v3", NoAuth).unwrap();
+        let req = drive
+            .method("files.create")
+            .unwrap()
+            .json(&NewFile {
+                name: "a",
+                mime_type: "text/plain",
+            })
+            .prepare()
+            .unwrap();
+        assert_eq!(
+            req.body.unwrap(),
+            serde_json::json!({"name": "a", "mimeType": "text/plain"})
+        );
+        // A map with non-string keys cannot be JSON: said when the call is prepared.
+        let mut odd = std::collections::BTreeMap::new();
+        odd.insert((1, 2), "x");
+        let err = drive
+            .method("files.create")
+            .unwrap()
+            .json(&odd)
+            .prepare()
+            .unwrap_err();
+        assert!(err.to_string().contains("cannot be serialized"), "{err}");
+    }
+
+    #[test]
     fn unknown_api_hint_is_data_not_cli_text() {
         let err = build("drvie", "v3", NoAuth).unwrap_err();
         assert_eq!(err.hint(), Some(crate::Hint::ListApis));

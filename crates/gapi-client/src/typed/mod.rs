@@ -17,7 +17,7 @@
 //! ```
 //!
 //! What a generated module uses, and so what stays stable: [`ApiSpec`], [`Hub`], [`Call`],
-//! [`Pages`], [`Items`], [`Upload`], [`Empty`], [`int64`], and the re-exports below (so a
+//! [`Pages`], [`Items`], [`Upload`], [`Download`], [`Empty`], [`int64`], and the re-exports below (so a
 //! module needs no dependency but `gapi`).
 
 mod call;
@@ -26,7 +26,7 @@ pub mod int64;
 mod spec;
 mod stream;
 
-pub use call::{Call, Empty, Upload};
+pub use call::{Call, Download, Empty, Upload};
 pub use hub::Hub;
 pub use spec::ApiSpec;
 pub use stream::{Items, Pages};
@@ -34,7 +34,8 @@ pub use stream::{Items, Pages};
 pub use crate::auth::Authenticator;
 pub use crate::error::{Error, Result};
 pub use crate::media::{DownloadReport, MediaSource, Progress, UploadProtocol};
-pub use crate::media_call::DownloadCall as Download;
+pub use crate::method_call::PreparedRequest;
+pub use crate::params::ParamValue;
 pub use crate::service::ServiceBuilder;
 /// serde, as generated types derive it (`#[serde(crate = "gapi::typed::serde")]`).
 pub use serde;
