@@ -33,7 +33,8 @@ use url::Url;
 
 use crate::auth::Authorization;
 use crate::error::{ApiError, Error};
-use crate::method_call::{PreparedRequest, WireRequest};
+use crate::method_call::PreparedRequest;
+use crate::wire::WireRequest;
 use crate::transport::Transport;
 
 /// One call's successful (2xx) answer inside a batch: its own status (200, 201 for a create

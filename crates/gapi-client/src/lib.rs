@@ -34,6 +34,7 @@ mod engine;
 pub mod error;
 #[doc(hidden)]
 pub mod fuzzing;
+mod headers;
 pub mod http_client;
 pub mod media_call;
 pub mod method_call;
@@ -51,6 +52,7 @@ pub mod service;
 pub mod transport;
 pub mod upload_naming;
 pub mod uri_template;
+mod wire;
 
 pub use auth::{ApiKey, Authenticator, Authorization, NoAuth, SecretString, StaticToken};
 pub use discovery_fetch::{DiscoveryFetcher, FetchOrigin};
