@@ -34,8 +34,8 @@ use url::Url;
 use crate::auth::Authorization;
 use crate::error::{ApiError, Error};
 use crate::method_call::PreparedRequest;
-use crate::wire::WireRequest;
 use crate::transport::Transport;
+use crate::wire::WireRequest;
 
 /// One call's successful (2xx) answer inside a batch: its own status (200, 201 for a create
 /// where the API says so, 204 for a delete), headers and JSON body (`{}` when empty).

@@ -36,6 +36,7 @@ pub mod error;
 pub mod fuzzing;
 mod headers;
 pub mod http_client;
+pub mod listing;
 pub mod media_call;
 pub mod method_call;
 pub mod method_search;

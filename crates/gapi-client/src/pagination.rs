@@ -102,17 +102,8 @@ pub fn items<C: PageCall>(
     })
 }
 
-/// Guesses the list field of a page: the only array-valued top-level field, if exactly one.
+/// The list field of a page, by the one rule of [`crate::listing`]: the first top-level array
+/// whose elements are all objects.
 pub fn guess_items_field(page: &Value) -> Option<String> {
-    let obj = page.as_object()?;
-    let arrays: Vec<&String> = obj
-        .iter()
-        .filter(|(_, v)| v.is_array())
-        .map(|(k, _)| k)
-        .collect();
-    if arrays.len() == 1 {
-        Some(arrays[0].clone())
-    } else {
-        None
-    }
+    crate::listing::list_items(page).map(|(field, _)| field.to_string())
 }

@@ -10,8 +10,8 @@ use reqwest::RequestBuilder;
 use crate::auth::{Authenticator, Authorization, NoAuth};
 use crate::error::Error;
 use crate::http_client::{HttpClient, Response};
-use crate::wire::WireRequest;
 use crate::retry::RetryPolicy;
+use crate::wire::WireRequest;
 
 pub use crate::headers::{API_CLIENT_HEADER, USER_AGENT};
 
