@@ -293,7 +293,7 @@ fn given_twice(args: &[OsString]) -> Option<String> {
 }
 
 /// `gapi`: OAuth 2.0 for installed applications, and any Google API from its Discovery document.
-#[derive(Debug, Parser)]
+#[derive(Debug, Clone, Parser)]
 #[command(
     name = "gapi",
     version,
@@ -308,7 +308,7 @@ pub struct Cli {
 }
 
 /// The subcommands.
-#[derive(Debug, Subcommand)]
+#[derive(Debug, Clone, Subcommand)]
 pub enum Command {
     /// Log in, inspect, print and revoke stored credentials.
     #[command(subcommand)]
@@ -333,7 +333,7 @@ pub enum Command {
 }
 
 /// `gapi auth ...`
-#[derive(Debug, Subcommand)]
+#[derive(Debug, Clone, Subcommand)]
 pub enum AuthCommand {
     /// Authorize gapi for a user and store the credentials.
     Login(LoginArgs),
@@ -343,9 +343,9 @@ pub enum AuthCommand {
     PrintAccessToken,
     /// Print an OpenID Connect ID token for an audience (service accounts, impersonation, the
     /// metadata server).
-    PrintIdentityToken(crate::commands::credentials::IdentityTokenArgs),
+    PrintIdentityToken(IdentityTokenArgs),
     /// Store a service-account JSON key as a profile (`--profile`, default `default`).
-    ActivateServiceAccount(crate::commands::credentials::ActivateArgs),
+    ActivateServiceAccount(ActivateArgs),
     /// Revoke the grant at the server, then delete the stored credentials.
     Revoke,
     /// List the stored profiles.
@@ -356,7 +356,7 @@ pub enum AuthCommand {
 }
 
 /// `gapi auth application-default ...`
-#[derive(Debug, Subcommand)]
+#[derive(Debug, Clone, Subcommand)]
 pub enum AdcCommand {
     /// Log in and write the ADC file where gcloud writes it (`--quota-project` is stored as
     /// quota_project_id), so google.auth.default() and other Google libraries pick it up.
@@ -364,7 +364,7 @@ pub enum AdcCommand {
 }
 
 /// `gapi auth login`
-#[derive(Debug, Args)]
+#[derive(Debug, Clone, Args)]
 pub struct LoginArgs {
     /// The OAuth client (client_secret.json of a Desktop app); defaults to $GAPI_CLIENT_SECRETS.
     #[arg(long, env = "GAPI_CLIENT_SECRETS", value_name = "FILE")]
@@ -451,7 +451,7 @@ impl Prompt {
 }
 
 /// `gapi auth status`
-#[derive(Debug, Args)]
+#[derive(Debug, Clone, Args)]
 pub struct StatusArgs {
     /// Output format.
     #[arg(long, value_enum, default_value_t = StatusFormat::Text)]
@@ -471,7 +471,7 @@ pub enum StatusFormat {
 }
 
 /// `gapi emulator`
-#[derive(Debug, Args)]
+#[derive(Debug, Clone, Args)]
 pub struct EmulatorArgs {
     /// Address to listen on; port 0 picks a free one.
     #[arg(long, default_value = "127.0.0.1:8642")]
@@ -511,7 +511,7 @@ pub struct EmulatorArgs {
 }
 
 /// `gapi demo`
-#[derive(Debug, Args)]
+#[derive(Debug, Clone, Args)]
 pub struct DemoArgs {
     /// Never open a browser: approve as the test user automatically.
     #[arg(long)]
@@ -519,7 +519,7 @@ pub struct DemoArgs {
 }
 
 /// `gapi apis`
-#[derive(Debug, Args)]
+#[derive(Debug, Clone, Args)]
 pub struct ApisArgs {
     /// List every version, not only the preferred one.
     #[arg(long)]
@@ -529,7 +529,7 @@ pub struct ApisArgs {
 }
 
 /// `gapi describe`
-#[derive(Debug, Args)]
+#[derive(Debug, Clone, Args)]
 pub struct DescribeArgs {
     /// `<api>[:<version>] [<resource>... [<method>]]`
     #[arg(required = true, num_args = 1..)]
@@ -537,7 +537,7 @@ pub struct DescribeArgs {
 }
 
 /// `gapi completions`
-#[derive(Debug, Args)]
+#[derive(Debug, Clone, Args)]
 pub struct CompletionsArgs {
     /// The shell to complete for.
     #[arg(value_enum)]
@@ -558,7 +558,7 @@ pub enum Shell {
 }
 
 /// `gapi mcp`
-#[derive(Debug, Args)]
+#[derive(Debug, Clone, Args)]
 pub struct McpArgs {
     /// Refuse every method that is not a GET, judged on the request each call would send.
     /// Read-only means "changes nothing", not "sends nothing": some GET methods make Google
@@ -658,8 +658,24 @@ pub struct CallArgs {
     pub help: bool,
 }
 
+/// `gapi auth print-identity-token`
+#[derive(Debug, Clone, Args)]
+pub struct IdentityTokenArgs {
+    /// The token's audience (`aud`): the URL of the service that will check it.
+    #[arg(long, value_name = "AUD")]
+    pub audience: String,
+}
+
+/// `gapi auth activate-service-account`
+#[derive(Debug, Clone, Args)]
+pub struct ActivateArgs {
+    /// The service account's JSON key (as the Cloud Console downloads it).
+    #[arg(long, value_name = "FILE")]
+    pub key_file: std::path::PathBuf,
+}
+
 /// A parsed command line.
-#[derive(Debug)]
+#[derive(Debug, Clone)]
 pub struct Parsed {
     /// Global options (merged from before and after the API words).
     pub global: GlobalArgs,
@@ -668,7 +684,7 @@ pub struct Parsed {
 }
 
 /// The command to run.
-#[derive(Debug)]
+#[derive(Debug, Clone)]
 pub enum Action {
     /// A fixed subcommand.
     Fixed(Command),

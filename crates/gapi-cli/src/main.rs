@@ -4,13 +4,16 @@
 //! Start reading at [`cli`] (the argument grammar) and [`commands`] (one module per subcommand).
 
 mod auth_hints;
+mod call;
 mod cli;
 mod commands;
 mod exit;
 mod hint;
 mod jq;
+mod login;
 mod output;
 mod progress;
+mod relogin;
 
 use std::process::ExitCode;
 

@@ -13,6 +13,7 @@ pub mod device;
 #[doc(hidden)]
 pub mod fuzzing;
 pub mod headless;
+pub mod incremental;
 pub mod loopback;
 mod paste;
 mod redirect;

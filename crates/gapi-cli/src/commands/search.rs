@@ -9,7 +9,7 @@ use gapi_client::method_search::{MethodEntry, search};
 use serde_json::json;
 
 /// `gapi search`
-#[derive(Debug, Args)]
+#[derive(Debug, Clone, Args)]
 pub struct SearchArgs {
     /// What you want to do, in plain words: `send an email`, `list files in my drive`.
     #[arg(required = true, num_args = 1.., value_name = "WORDS")]
