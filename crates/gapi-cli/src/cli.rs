@@ -59,6 +59,21 @@ pub struct GlobalArgs {
         value_parser = api_key
     )]
     pub api_key: Option<gapi_client::SecretString>,
+    /// Refuse every method that is not a GET, judged on the request each call would send,
+    /// before any request (API calls, --batch lines, gapi mcp); `gapi auth login` asks only
+    /// for read-only scopes. "Changes nothing", not "sends nothing": a GET may make Google
+    /// fetch a URL you give. In GAPI_READ_ONLY any value but 0, false, no or off turns it on.
+    #[arg(
+        long,
+        global = true,
+        env = "GAPI_READ_ONLY",
+        value_parser = clap::builder::FalseyValueParser::new()
+    )]
+    pub read_only: bool,
+    /// Allow only methods whose id matches PATTERN (`drive.files.*`), judged on the request
+    /// each call would send; repeatable.
+    #[arg(long = "allow", global = true, value_name = "PATTERN")]
+    pub allow: Vec<String>,
     /// More logging on stderr (-v steps, -vv debug, -vvv trace); secrets are always redacted.
     #[arg(short, long, global = true, action = clap::ArgAction::Count)]
     pub verbose: u8,
@@ -395,9 +410,6 @@ pub struct LoginArgs {
     /// Pre-select this account on the consent page.
     #[arg(long, value_name = "EMAIL")]
     pub login_hint: Option<String>,
-    /// Ask only for read-only scopes (refuses any other --scope).
-    #[arg(long)]
-    pub read_only: bool,
     /// Give up waiting for the user after this many seconds.
     #[arg(long, default_value_t = 300, value_name = "SECS")]
     pub timeout: u64,
@@ -560,14 +572,6 @@ pub enum Shell {
 /// `gapi mcp`
 #[derive(Debug, Clone, Args)]
 pub struct McpArgs {
-    /// Refuse every method that is not a GET, judged on the request each call would send.
-    /// Read-only means "changes nothing", not "sends nothing": some GET methods make Google
-    /// fetch a URL the caller chooses. In GAPI_READ_ONLY any value but 0, false, no or off turns it on.
-    #[arg(long, env = "GAPI_READ_ONLY", value_parser = clap::builder::FalseyValueParser::new())]
-    pub read_only: bool,
-    /// Allow only methods whose id matches PATTERN (`drive.files.*`), judged on the URL sent; repeatable.
-    #[arg(long = "allow", value_name = "PATTERN")]
-    pub allow: Vec<String>,
     /// call_method with page_all follows at most this many pages.
     #[arg(long, default_value_t = 10, value_name = "N")]
     pub page_limit: usize,
@@ -633,13 +637,6 @@ pub struct CallArgs {
     /// (written whole); -p, --params, --json, --upload and --page-all are refused.
     #[arg(long, value_name = "FILE|-")]
     pub batch: Option<String>,
-    /// Refuse every method that is not a GET, judged on the URL sent, before any request;
-    /// "changes nothing", not "sends nothing" (a GET may make Google fetch a URL you give).
-    #[arg(long, env = "GAPI_READ_ONLY", value_parser = clap::builder::FalseyValueParser::new())]
-    pub read_only: bool,
-    /// Allow only methods whose id matches PATTERN (`drive.files.*`), judged on the URL sent; repeatable.
-    #[arg(long = "allow", value_name = "PATTERN")]
-    pub allow: Vec<String>,
     /// Send the --json body without checking it against the method's schema first.
     #[arg(long)]
     pub no_validate: bool,

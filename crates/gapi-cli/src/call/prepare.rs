@@ -14,16 +14,16 @@ use crate::exit;
 /// `--read-only` (or `GAPI_READ_ONLY`) and `--allow` as the library's policy. Every service
 /// of a call carries it ([`service_for`]), so every request it prepares (dry run, call, page,
 /// batch line, upload, download, MCP call) is judged on the URL it would send.
-pub fn policy_of(args: &CallArgs) -> gapi_client::Policy {
+pub fn policy_of(global: &GlobalArgs) -> gapi_client::Policy {
     gapi_client::Policy::new()
-        .read_only(args.read_only)
-        .allow(args.allow.iter().cloned())
+        .read_only(global.read_only)
+        .allow(global.allow.iter().cloned())
 }
 
 /// The policy on the method asked for alone, before anything else is looked at (exit 2);
 /// the request itself is judged again when it is prepared.
-pub fn check_policy(service: &Service, dotted: &str, args: &CallArgs) -> anyhow::Result<()> {
-    let policy = policy_of(args);
+pub fn check_policy(service: &Service, dotted: &str, global: &GlobalArgs) -> anyhow::Result<()> {
+    let policy = policy_of(global);
     if policy.is_open() {
         return Ok(());
     }
@@ -54,7 +54,7 @@ pub fn service_for(
         .document(doc)
         .auth_arc(auth)
         .retry_policy(RetryPolicy::default().with_retry_non_idempotent(args.retry_all))
-        .policy(policy_of(args));
+        .policy(policy_of(global));
     if let Some(endpoint) = &global.endpoint {
         builder = builder.endpoint(endpoint.clone());
     }

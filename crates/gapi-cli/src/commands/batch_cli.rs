@@ -371,7 +371,7 @@ fn try_prepare(service: &Service, line: &str, args: &CallArgs) -> anyhow::Result
         Err(_) if method.starts_with(&api_prefix) => &method[api_prefix.len()..],
         Err(e) => return Err(e.into()),
     };
-    crate::call::prepare::check_policy(service, dotted, args)?;
+    crate::call::prepare::check_policy(service, dotted, &args.global)?;
     let mut call = service.method(dotted)?;
     match v.get("params") {
         None | Some(Value::Null) => {}

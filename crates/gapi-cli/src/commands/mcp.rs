@@ -41,8 +41,7 @@ pub async fn run(global: &GlobalArgs, args: McpArgs) -> anyhow::Result<ExitCode>
     let server = GapiMcp {
         global: global.clone(),
         call_args: CallArgs {
-            read_only: args.read_only,
-            allow: args.allow.clone(),
+            global: global.clone(),
             ..Default::default()
         },
         page_limit: args.page_limit.max(1),
@@ -362,7 +361,7 @@ impl GapiMcp {
         let doc = self.document(api)?;
         let offline =
             prepare::service_for(&self.global, &self.call_args, doc.clone(), Arc::new(NoAuth))?;
-        prepare::check_policy(&offline, dotted, &self.call_args)?;
+        prepare::check_policy(&offline, dotted, &self.global)?;
         refuse_media(
             api,
             dotted,
@@ -445,7 +444,7 @@ impl ServerHandler for GapiMcp {
         _context: RequestContext<RoleServer>,
     ) -> Result<ListToolsResult, McpError> {
         Ok(ListToolsResult::with_all_items(tools(
-            self.call_args.read_only,
+            self.global.read_only,
         )))
     }
 

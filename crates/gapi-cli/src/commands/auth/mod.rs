@@ -123,7 +123,7 @@ async fn login(
     } else {
         args.scopes.clone()
     };
-    if args.read_only {
+    if global.read_only {
         let wide: Vec<&String> = scopes
             .iter()
             .filter(|s| !gapi_client::policy::is_read_only_scope(s))
