@@ -61,8 +61,8 @@ pub struct GlobalArgs {
     pub api_key: Option<gapi_client::SecretString>,
     /// Refuse every method that is not a GET, judged on the request each call would send,
     /// before any request (API calls, --batch lines, gapi mcp); `gapi auth login` asks only
-    /// for read-only scopes. "Changes nothing", not "sends nothing": a GET may make Google
-    /// fetch a URL you give. In GAPI_READ_ONLY any value but 0, false, no or off turns it on.
+    /// for read-only scopes. It means "changes nothing", not "sends nothing": a GET may make
+    /// Google fetch a URL you give. In GAPI_READ_ONLY any value but 0, false, no or off turns it on.
     #[arg(
         long,
         global = true,
