@@ -692,6 +692,15 @@ pub enum Action {
 }
 
 impl Parsed {
+    /// Whether the command is a server talking over stdio or sockets (`gapi mcp`, the
+    /// emulator, the demo), which handles a closed stdout itself.
+    pub fn serves_stdio(&self) -> bool {
+        matches!(
+            self.action,
+            Action::Fixed(Command::Mcp(_) | Command::Emulator(_) | Command::Demo(_))
+        )
+    }
+
     /// The emulator serves many connections; everything else is one request at a time.
     pub fn needs_multi_thread(&self) -> bool {
         matches!(
