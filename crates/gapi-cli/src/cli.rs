@@ -21,7 +21,8 @@ use clap::{Args, CommandFactory, Parser, Subcommand, ValueEnum};
 /// after it (`gapi drive files list --profile work`): [`parse`] moves every one given before
 /// the name behind the command's own words, so a single clap parse at the command's level
 /// reads them all, whatever flag is added here later. Giving one in both places is an error
-/// (two different accounts, one of them silently dropped, is the failure this prevents).
+/// (two different accounts, one of them silently dropped, is the failure this prevents),
+/// except for a repeatable one (`--allow`), whose values add up.
 #[derive(Debug, Clone, Args, Default, PartialEq)]
 pub struct GlobalArgs {
     /// Credentials profile to use (stored as credentials/<PROFILE>.json).
@@ -337,7 +338,7 @@ pub enum Command {
     /// Describe an API, a resource or a method: parameters, request and response schema.
     Describe(DescribeArgs),
     /// Find the method for a task in plain words (`gapi search send an email`), best first.
-    Search(crate::commands::search::SearchArgs),
+    Search(SearchArgs),
     /// Print a shell completion script (bash, zsh, fish, powershell).
     Completions(CompletionsArgs),
     /// Serve the Model Context Protocol over stdio: search_methods, describe_method, call_method.
@@ -671,6 +672,34 @@ pub struct ActivateArgs {
     pub key_file: std::path::PathBuf,
 }
 
+/// `gapi search`
+#[derive(Debug, Clone, Args)]
+pub struct SearchArgs {
+    /// What you want to do, in plain words: `send an email`, `list files in my drive`.
+    #[arg(required = true, num_args = 1.., value_name = "WORDS")]
+    pub words: Vec<String>,
+    /// Only this API (`drive`) or API version (`drive:v2`).
+    #[arg(long, value_name = "API[:VERSION]")]
+    pub api: Option<String>,
+    /// At most this many methods.
+    #[arg(short = 'n', long, default_value_t = 10, value_name = "N",
+          value_parser = clap::value_parser!(u16).range(1..=1000))]
+    pub limit: u16,
+    /// Output format.
+    #[arg(long, value_enum, default_value_t)]
+    pub format: SearchFormat,
+}
+
+/// How `gapi search` prints its results.
+#[derive(Debug, Clone, Copy, ValueEnum, PartialEq, Eq, Default)]
+pub enum SearchFormat {
+    /// Aligned columns: rank, method id, HTTP verb, API, summary.
+    #[default]
+    Table,
+    /// One JSON document: `{"query", "methods": [{rank, api, method, id, httpMethod, ...}]}`.
+    Json,
+}
+
 /// A parsed command line.
 #[derive(Debug, Clone)]
 pub struct Parsed {
@@ -692,12 +721,14 @@ pub enum Action {
 }
 
 impl Parsed {
-    /// Whether the command is a server talking over stdio or sockets (`gapi mcp`, the
-    /// emulator, the demo), which handles a closed stdout itself.
-    pub fn serves_stdio(&self) -> bool {
+    /// Whether the command handles a closed stdout itself (exit 0): the servers (`gapi mcp`,
+    /// the emulator, the demo), which treat a client gone as no error, and `gapi search`.
+    pub fn handles_closed_stdout(&self) -> bool {
         matches!(
             self.action,
-            Action::Fixed(Command::Mcp(_) | Command::Emulator(_) | Command::Demo(_))
+            Action::Fixed(
+                Command::Mcp(_) | Command::Emulator(_) | Command::Demo(_) | Command::Search(_)
+            )
         )
     }
 
@@ -1050,6 +1081,11 @@ mod tests {
                 let result = parse_words(&words);
                 if matches!(arg.get_action(), clap::ArgAction::Count) {
                     assert_eq!(result.unwrap().global.verbose, 2, "{words:?}");
+                    continue;
+                }
+                // A repeatable option (`--allow`) adds up: both values are kept.
+                if matches!(arg.get_action(), clap::ArgAction::Append) {
+                    assert_eq!(result.unwrap().global.allow.len(), 2, "{words:?}");
                     continue;
                 }
                 let err = result

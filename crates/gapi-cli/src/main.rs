@@ -28,7 +28,7 @@ fn main() -> ExitCode {
         Err(e) => return exit::report_clap(e),
     };
     init_tracing(parsed.global.verbose);
-    if !parsed.serves_stdio() {
+    if !parsed.handles_closed_stdout() {
         end_quietly_on_closed_stdout();
     }
     // TLS uses rustls with ring; plain-http endpoints (the emulator) never touch it.
@@ -52,7 +52,7 @@ fn main() -> ExitCode {
 /// A reader that closes stdout early (`gapi ... | head -c1`) ends gapi as it ends any Unix
 /// filter: by SIGPIPE, quietly. Rust ignores SIGPIPE, so the next write would fail and
 /// `println!` panic ("failed printing to stdout"); gapi restores the default instead. Not
-/// for the servers (`gapi mcp`, the emulator): they treat a client gone as no error.
+/// for the commands that handle it themselves ([`cli::Parsed::handles_closed_stdout`]).
 fn end_quietly_on_closed_stdout() {
     #[cfg(unix)]
     // SAFETY: setting a signal's disposition to the default, before any thread is started.
