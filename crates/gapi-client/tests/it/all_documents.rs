@@ -1,8 +1,7 @@
 //! Every bundled document builds a service, and every method of every document prepares a
 //! request (with made-up values for its required parameters) without panicking.
 
-#[path = "support/param_values.rs"]
-mod param_values;
+use crate::param_values;
 
 use gapi_client::{NoAuth, Service};
 use gapi_discovery::bundle;

@@ -11,8 +11,7 @@
 //! `%3A`, `?`, `#`, `\`, and the literal words of the API's own templates (`generateIds`,
 //! `:access`). `GAPI_POLICY_CASES` sets the number of cases (default 6,000).
 
-#[path = "support/param_values.rs"]
-mod param_values;
+use crate::param_values;
 
 use std::collections::{BTreeSet, HashMap};
 

@@ -4,7 +4,7 @@
 //! and an endpoint override, without credentials.
 //!
 //! Set-up: `python3 -m venv /tmp/gcs-venv && /tmp/gcs-venv/bin/pip install gcp-storage-emulator==2026.7.19`
-//! then `GAPI_TEST_GCS_EMULATOR=/tmp/gcs-venv/bin/gcp-storage-emulator cargo test -p gapi-client --test storage_emulator`
+//! then `GAPI_TEST_GCS_EMULATOR=/tmp/gcs-venv/bin/gcp-storage-emulator cargo test -p gapi-client --test it -- storage_emulator::`
 //! (or put `gcp-storage-emulator` on PATH). Without it these tests fail, saying so.
 
 use std::path::PathBuf;
