@@ -1,6 +1,6 @@
 //! The loopback redirect flow against the in-test OAuth server.
 
-mod support;
+use crate::support;
 
 use std::time::Duration;
 

@@ -3,7 +3,7 @@
 //! `prompt=consent`): `InstalledFlow` with a token store keeps the stored refresh token for the
 //! same account and client, and answers `ConsentRequired` (saving nothing) otherwise.
 
-mod support;
+use crate::support;
 
 use std::time::Duration;
 

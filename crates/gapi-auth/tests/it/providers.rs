@@ -2,7 +2,7 @@
 //! (signature, claims, `kid`, delegation), self-signed JWTs, ID tokens, impersonation chains and
 //! impersonation plus delegation, the metadata server, and identity federation.
 
-mod google_mock;
+use crate::google_mock;
 
 use gapi_auth::credentials::external_account::{ExternalAccountBuilder, ExternalAuthorizedUser};
 use gapi_auth::credentials::impersonated::{Impersonated, parse_chain};

@@ -8,7 +8,7 @@ use gapi_auth::credentials::external_account::ExternalAccountBuilder;
 use gapi_auth::credentials::service_account::ServiceAccountKey;
 use gapi_auth::{Credentials, ErrorKind};
 
-const KEY_PEM: &str = include_str!("data/test-sa-key.pem");
+const KEY_PEM: &str = include_str!("../data/test-sa-key.pem");
 
 /// The message of each reader's error for `path` (all three must fail).
 fn errors(path: &Path) -> Vec<(ErrorKind, String)> {

@@ -1,7 +1,7 @@
 //! A full login, refresh, tokeninfo and revoke with TRACE logging on: no secret may appear in
 //! the log output or in `Debug` output.
 
-mod support;
+use crate::support;
 
 use std::io::Write;
 use std::sync::{Arc, Mutex};

@@ -1,6 +1,6 @@
 //! The device flow (RFC 8628): pending, slow_down, expiry, denial, default interval.
 
-mod support;
+use crate::support;
 
 use std::sync::{Arc, Mutex};
 use std::time::Duration;

@@ -1,6 +1,6 @@
 //! The file store: format, permissions, profiles, Python google-auth compatibility.
 
-mod support;
+use crate::support;
 
 use gapi_auth::{Credentials, FileStore, RefreshToken};
 use support::Mock;

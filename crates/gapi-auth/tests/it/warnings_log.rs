@@ -1,7 +1,7 @@
 //! Warnings go through `tracing::warn!`: a narrower grant names the missing scopes, and a
 //! client secrets file inside a git work tree with open permissions is flagged.
 
-mod support;
+use crate::support;
 
 use std::io::Write;
 use std::sync::{Arc, Mutex};

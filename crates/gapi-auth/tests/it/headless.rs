@@ -2,7 +2,7 @@
 //! code ends the loopback wait (its `state` checked), and a remote bootstrap's redirect URL,
 //! sent to another loopback port, is exchanged here with this side's PKCE verifier.
 
-mod support;
+use crate::support;
 
 use std::time::Duration;
 

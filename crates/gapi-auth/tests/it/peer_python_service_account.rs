@@ -6,7 +6,7 @@
 //! Needs the peers: `scripts/setup-test-deps.sh && . target/test-env.sh`. Without them these
 //! tests FAIL saying so; they never skip silently.
 
-mod google_mock;
+use crate::google_mock;
 
 use std::path::PathBuf;
 use std::process::{Command, Stdio};

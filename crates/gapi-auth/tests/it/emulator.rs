@@ -1,7 +1,7 @@
 //! Every flow and error path against the gapi emulator (a separate implementation of Google's
 //! OAuth endpoints), counting requests through its request log.
 
-mod support;
+use crate::support;
 
 use std::time::Duration;
 

@@ -14,7 +14,7 @@ use axum::{Json, Router};
 use base64::Engine as _;
 use serde_json::{Value, json};
 
-pub const KEY_PEM: &str = include_str!("../data/test-sa-key.pem");
+pub const KEY_PEM: &str = include_str!("../../data/test-sa-key.pem");
 pub const SA_EMAIL: &str = "robot@test-project.iam.gserviceaccount.com";
 pub const KEY_ID: &str = "0123456789abcdef0123456789abcdef01234567";
 

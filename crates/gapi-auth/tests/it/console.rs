@@ -1,6 +1,6 @@
 //! The console flow: OOB code, pasted redirect URL, a server refusing OOB.
 
-mod support;
+use crate::support;
 
 use gapi_auth::{ConsoleOptions, ErrorKind, InstalledFlow};
 use support::Mock;

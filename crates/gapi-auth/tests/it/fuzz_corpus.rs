@@ -3,7 +3,7 @@
 //! ever found a bug, and the minimized coverage of the fuzzing runs recorded in RELIABILITY.md,
 //! must parse or be refused without a panic and keep the targets' invariants.
 
-#[path = "../../../tests/support/fuzz_replay.rs"]
+#[path = "../../../../tests/support/fuzz_replay.rs"]
 mod fuzz_replay;
 
 use fuzz_replay::replay;

@@ -1,6 +1,6 @@
 //! Credentials: proactive refresh, single-flight, rotation, persistence, error mapping.
 
-mod support;
+use crate::support;
 
 use std::sync::atomic::Ordering;
 use std::time::Duration;
