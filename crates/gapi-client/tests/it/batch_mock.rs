@@ -13,6 +13,7 @@ use axum::routing::post;
 use futures_util::future::BoxFuture;
 use gapi_client::batch::Batch;
 use gapi_client::{Authenticator, Authorization, Error, Service};
+use gapi_testkit::mock::MockGoogle;
 use serde_json::{Value, json};
 
 #[derive(Default)]
@@ -123,15 +124,12 @@ async fn batch(State(seen): State<Shared>, headers: HeaderMap, body: String) -> 
         .into_response()
 }
 
-async fn start() -> (String, Shared) {
+async fn start() -> (MockGoogle, Shared) {
     let seen: Shared = Arc::default();
     let app = Router::new()
         .route("/batch/drive/v3", post(batch))
         .with_state(seen.clone());
-    let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
-    let addr = listener.local_addr().unwrap();
-    tokio::spawn(async move { axum::serve(listener, app).await.unwrap() });
-    (format!("http://{addr}/"), seen)
+    (MockGoogle::start(app).await, seen)
 }
 
 /// Gives "stale" until a forced refresh, then "fresh"; counts refreshes.
@@ -170,7 +168,8 @@ fn batch_for(svc: &Service) -> Batch {
 
 #[tokio::test]
 async fn batch_maps_mixed_results_back_in_request_order() {
-    let (base, seen) = start().await;
+    let (mock, seen) = start().await;
+    let base = format!("{}/", mock.base_url());
     let auth = Arc::new(Rotating::default());
     let svc = drive(&base, auth.clone());
     assert_eq!(svc.batch_url().unwrap(), format!("{base}batch/drive/v3"));
@@ -234,7 +233,8 @@ async fn batch_maps_mixed_results_back_in_request_order() {
 
 #[tokio::test]
 async fn batch_splits_at_the_part_limit() {
-    let (base, seen) = start().await;
+    let (mock, seen) = start().await;
+    let base = format!("{}/", mock.base_url());
     let svc = drive(&base, Arc::default());
     let reqs: Vec<_> = (0..5)
         .map(|i| {
@@ -263,7 +263,8 @@ async fn batch_splits_at_the_part_limit() {
 
 #[tokio::test]
 async fn parts_answered_401_are_retried_once_after_a_refresh() {
-    let (base, seen) = start().await;
+    let (mock, seen) = start().await;
+    let base = format!("{}/", mock.base_url());
     let auth = Arc::new(Rotating::default());
     let svc = drive(&base, auth.clone());
     let reqs = vec![

@@ -17,6 +17,7 @@ use axum::routing::get;
 use base64::Engine as _;
 use gapi_client::media::{DownloadOptions, MediaClient};
 use gapi_client::{RetryPolicy, Transport};
+use gapi_testkit::mock::MockGoogle;
 use serde_json::json;
 use sha2::Digest as _;
 
@@ -164,15 +165,12 @@ fn crc32c_b64(data: &[u8]) -> String {
     base64::engine::general_purpose::STANDARD.encode((!crc).to_be_bytes())
 }
 
-async fn start(mock: Mock) -> (String, Shared) {
+async fn start(mock: Mock) -> (MockGoogle, Shared) {
     let state: Shared = Arc::new(Mutex::new(mock));
     let app = Router::new()
         .route("/o/{id}", get(object))
         .with_state(state.clone());
-    let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
-    let addr = listener.local_addr().unwrap();
-    tokio::spawn(async move { axum::serve(listener, app).await.unwrap() });
-    (format!("http://{addr}"), state)
+    (MockGoogle::start(app).await, state)
 }
 
 fn client(policy: RetryPolicy) -> MediaClient {
@@ -235,7 +233,8 @@ async fn interrupted(
 
 #[tokio::test]
 async fn a_part_of_an_older_version_is_not_spliced_with_the_new_one() {
-    let (base, state) = start(Mock::default()).await;
+    let (mock, state) = start(Mock::default()).await;
+    let base = mock.base_url().to_owned();
     let dir = tempfile::tempdir().unwrap();
     let target = dir.path().join("report.bin");
     let (url, opts) = urls(&base, "f1");
@@ -267,11 +266,12 @@ async fn a_part_of_an_older_version_is_not_spliced_with_the_new_one() {
 
 #[tokio::test]
 async fn a_part_of_the_same_version_is_resumed_and_checked() {
-    let (base, state) = start(Mock {
+    let (mock, state) = start(Mock {
         etags: true,
         ..Mock::default()
     })
     .await;
+    let base = mock.base_url().to_owned();
     let dir = tempfile::tempdir().unwrap();
     let target = dir.path().join("same.bin");
     let (url, opts) = urls(&base, "f1");
@@ -304,11 +304,12 @@ async fn a_part_of_the_same_version_is_resumed_and_checked() {
 
 #[tokio::test]
 async fn without_metadata_the_etag_decides_through_if_range() {
-    let (base, state) = start(Mock {
+    let (mock, state) = start(Mock {
         etags: true,
         ..Mock::default()
     })
     .await;
+    let base = mock.base_url().to_owned();
     let dir = tempfile::tempdir().unwrap();
     let target = dir.path().join("etag.bin");
     let url = url::Url::parse(&format!("{base}/o/f1?alt=media")).unwrap();
@@ -336,7 +337,8 @@ async fn without_metadata_the_etag_decides_through_if_range() {
 
 #[tokio::test]
 async fn a_part_without_proof_or_of_another_file_starts_over() {
-    let (base, state) = start(Mock::default()).await;
+    let (mock, state) = start(Mock::default()).await;
+    let base = mock.base_url().to_owned();
     let dir = tempfile::tempdir().unwrap();
     let (url_a, opts_a) = urls(&base, "a");
     let (url_b, opts_b) = urls(&base, "b");
@@ -367,7 +369,8 @@ async fn a_part_without_proof_or_of_another_file_starts_over() {
 
 #[tokio::test]
 async fn a_checksum_mismatch_is_an_error_and_leaves_no_complete_looking_file() {
-    let (base, state) = start(Mock::default()).await;
+    let (mock, state) = start(Mock::default()).await;
+    let base = mock.base_url().to_owned();
     let dir = tempfile::tempdir().unwrap();
     let target = dir.path().join("bad.bin");
     let (url, opts) = urls(&base, "f1");
@@ -399,11 +402,12 @@ async fn a_checksum_mismatch_is_an_error_and_leaves_no_complete_looking_file() {
 
 #[tokio::test]
 async fn x_goog_hash_is_checked_without_metadata() {
-    let (base, state) = start(Mock {
+    let (mock, state) = start(Mock {
         goog_hash: true,
         ..Mock::default()
     })
     .await;
+    let base = mock.base_url().to_owned();
     let dir = tempfile::tempdir().unwrap();
     let url = url::Url::parse(&format!("{base}/o/f1?alt=media")).unwrap();
     let good = data(90_000, 10);
@@ -453,11 +457,12 @@ fn parts_in(dir: &std::path::Path) -> Vec<String> {
 #[cfg(unix)]
 #[tokio::test]
 async fn links_planted_at_the_partial_names_are_never_written_through() {
-    let (base, state) = start(Mock {
+    let (mock, state) = start(Mock {
         etags: true,
         ..Mock::default()
     })
     .await;
+    let base = mock.base_url().to_owned();
     let dir = tempfile::tempdir().unwrap();
     let victim = dir.path().join("victim-bashrc");
     let victim_meta = dir.path().join("victim-profile");
@@ -499,7 +504,8 @@ async fn links_planted_at_the_partial_names_are_never_written_through() {
 #[cfg(unix)]
 #[tokio::test]
 async fn a_dangling_link_at_the_target_is_never_followed() {
-    let (base, state) = start(Mock::default()).await;
+    let (mock, state) = start(Mock::default()).await;
+    let base = mock.base_url().to_owned();
     let dir = tempfile::tempdir().unwrap();
     let elsewhere = dir.path().join("elsewhere");
     let target = dir.path().join("y.bin");
@@ -531,11 +537,12 @@ async fn a_dangling_link_at_the_target_is_never_followed() {
 #[cfg(unix)]
 #[tokio::test]
 async fn a_partial_file_swapped_for_a_link_fifo_or_hard_link_is_not_continued() {
-    let (base, state) = start(Mock {
+    let (mock, state) = start(Mock {
         etags: true,
         ..Mock::default()
     })
     .await;
+    let base = mock.base_url().to_owned();
     let dir = tempfile::tempdir().unwrap();
     let victim = dir.path().join("victim");
     std::fs::write(&victim, "precious\n").unwrap();

@@ -7,48 +7,34 @@ use std::time::Duration;
 use futures_util::TryStreamExt;
 use gapi_client::batch::{Batch, parts_limit};
 use gapi_client::{PreparedRequest, RetryPolicy, Service, StaticToken};
-use gapi_emulator::{Emulator, EmulatorConfig, RunningEmulator};
+use gapi_emulator::RunningEmulator;
+use gapi_testkit::emulator::{DRIVE, control, issued_token};
 use serde_json::{Value, json};
 
 async fn start() -> RunningEmulator {
-    let _ = rustls::crypto::ring::default_provider().install_default();
-    Emulator::start(EmulatorConfig {
-        auto_approve: true,
-        ..Default::default()
-    })
-    .await
-    .expect("emulator starts")
+    gapi_testkit::http::install_crypto();
+    gapi_testkit::emulator::start(true).await
 }
 
-async fn control(emu: &RunningEmulator, method: &str, path: &str, body: Value) -> Value {
-    let c = reqwest::Client::new();
-    let url = format!("{}/__emulator/{path}", emu.base_url());
-    let req = match method {
-        "GET" => c.get(url),
-        "DELETE" => c.delete(url),
-        _ => c.post(url).json(&body),
-    };
-    let resp = req.send().await.expect("control API reachable");
-    assert!(
-        resp.status().is_success(),
-        "control {path}: {}",
-        resp.status()
-    );
+/// The emulator's request log (`GET`) or clearing it (`DELETE`): the one control call here
+/// that is not a POST, so not `gapi_testkit::emulator::control`.
+async fn request_log(emu: &RunningEmulator, method: http::Method) -> Value {
+    let url = format!("{}/__emulator/requests", emu.base_url());
+    let resp = gapi_testkit::http::http()
+        .request(method, &url)
+        .send()
+        .await
+        .expect("control API reachable");
+    assert!(resp.status().is_success(), "{url}: {}", resp.status());
     resp.json().await.unwrap_or(Value::Null)
 }
 
 async fn drive(emu: &RunningEmulator, email: &str) -> Service {
-    let t = control(
-        emu,
-        "POST",
-        "tokens/issue",
-        json!({"email": email, "scopes": ["https://www.googleapis.com/auth/drive"]}),
-    )
-    .await;
+    let token = issued_token(emu, email, DRIVE).await;
     Service::builder()
         .bundled("drive", "v3")
         .endpoint(emu.base_url())
-        .auth(StaticToken(t["access_token"].as_str().unwrap().to_string()))
+        .auth(StaticToken(token))
         .retry_policy(
             RetryPolicy::default().with_delays(Duration::from_millis(2), Duration::from_millis(10)),
         )
@@ -60,7 +46,6 @@ async fn drive(emu: &RunningEmulator, email: &str) -> Service {
 async fn quota_fault(emu: &RunningEmulator) {
     control(
         emu,
-        "POST",
         "faults",
         json!({"match": {"batch_part": true}, "times": 100000, "action": {"status": 403, "reason": "rateLimitExceeded", "percent": 30, "seed": 7}}),
     )
@@ -102,7 +87,7 @@ async fn names_with_prefix(svc: &Service, prefix: &str) -> Vec<String> {
 }
 
 async fn batch_posts(emu: &RunningEmulator) -> usize {
-    let log = control(emu, "GET", "requests", Value::Null).await;
+    let log = request_log(emu, http::Method::GET).await;
     log["requests"]
         .as_array()
         .unwrap()
@@ -129,7 +114,7 @@ async fn refused_reads_are_sent_again_until_each_answers_in_order() {
         })
         .collect();
     quota_fault(&emu).await;
-    control(&emu, "DELETE", "requests", Value::Null).await;
+    request_log(&emu, http::Method::DELETE).await;
     let out = batch(&svc)
         .max_concurrency(3)
         .rate(1000.0)
@@ -222,7 +207,6 @@ async fn a_batch_request_refused_whole_with_429_is_sent_again() {
     // The first batch request itself is refused (before any part runs).
     control(
         &emu,
-        "POST",
         "faults",
         json!({"match": {"path_prefix": "/batch/drive/v3", "batch_part": false}, "times": 1, "action": {"status": 429}}),
     )

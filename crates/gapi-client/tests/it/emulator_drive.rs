@@ -8,45 +8,17 @@ use std::time::Duration;
 use futures_util::StreamExt;
 use futures_util::future::BoxFuture;
 use gapi_client::{Authenticator, Authorization, Error, RetryPolicy, Service, StaticToken};
-use gapi_emulator::{Emulator, EmulatorConfig, RunningEmulator};
+use gapi_emulator::RunningEmulator;
+use gapi_testkit::emulator::{DRIVE, DRIVE_READONLY, control, issue, issued_token};
 use serde_json::{Value, json};
 
 async fn start() -> RunningEmulator {
-    let _ = rustls::crypto::ring::default_provider().install_default();
-    Emulator::start(EmulatorConfig {
-        auto_approve: true,
-        ..Default::default()
-    })
-    .await
-    .expect("emulator starts")
-}
-
-async fn control(emu: &RunningEmulator, path: &str, body: Value) -> Value {
-    let resp = reqwest::Client::new()
-        .post(format!("{}/__emulator/{path}", emu.base_url()))
-        .json(&body)
-        .send()
-        .await
-        .expect("control API reachable");
-    assert!(
-        resp.status().is_success(),
-        "control {path}: {}",
-        resp.status()
-    );
-    resp.json().await.expect("control API answers JSON")
+    gapi_testkit::http::install_crypto();
+    gapi_testkit::emulator::start(true).await
 }
 
 async fn token(emu: &RunningEmulator) -> String {
-    let t = control(
-        emu,
-        "tokens/issue",
-        json!({"scopes": ["https://www.googleapis.com/auth/drive"]}),
-    )
-    .await;
-    t["access_token"]
-        .as_str()
-        .expect("access_token issued")
-        .to_string()
+    issued_token(emu, "alice@example.com", DRIVE).await
 }
 
 fn drive(emu: &RunningEmulator, auth: impl Authenticator) -> Service {
@@ -295,12 +267,7 @@ async fn retries_server_errors_but_not_posts() {
 #[tokio::test]
 async fn gapi_auth_credentials_refresh_and_revocation() {
     let emu = start().await;
-    let issued = control(
-        &emu,
-        "tokens/issue",
-        json!({"scopes": ["https://www.googleapis.com/auth/drive.readonly"], "offline": true}),
-    )
-    .await;
+    let issued = issue(&emu, json!({"scope": DRIVE_READONLY, "offline": true})).await;
     let refresh = issued["refresh_token"]
         .as_str()
         .expect("offline grant has a refresh token");

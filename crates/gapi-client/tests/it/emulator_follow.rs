@@ -7,32 +7,13 @@ use std::time::Duration;
 
 use gapi_client::follow::Follower;
 use gapi_client::{RetryPolicy, Service, StaticToken};
-use gapi_emulator::{Emulator, EmulatorConfig, RunningEmulator};
+use gapi_emulator::RunningEmulator;
+use gapi_testkit::emulator::{control, issued_token};
 use serde_json::{Value, json};
 
 async fn start() -> RunningEmulator {
-    let _ = rustls::crypto::ring::default_provider().install_default();
-    Emulator::start(EmulatorConfig {
-        auto_approve: true,
-        ..Default::default()
-    })
-    .await
-    .expect("emulator starts")
-}
-
-async fn control(emu: &RunningEmulator, path: &str, body: Value) -> Value {
-    let resp = reqwest::Client::new()
-        .post(format!("{}/__emulator/{path}", emu.base_url()))
-        .json(&body)
-        .send()
-        .await
-        .expect("control API reachable");
-    assert!(
-        resp.status().is_success(),
-        "control {path}: {}",
-        resp.status()
-    );
-    resp.json().await.unwrap_or(Value::Null)
+    gapi_testkit::http::install_crypto();
+    gapi_testkit::emulator::start(true).await
 }
 
 async fn service(
@@ -42,16 +23,11 @@ async fn service(
     scope: &str,
     retry: RetryPolicy,
 ) -> Service {
-    let t = control(
-        emu,
-        "tokens/issue",
-        json!({"email": "alice@example.com", "scopes": [scope]}),
-    )
-    .await;
+    let token = issued_token(emu, "alice@example.com", scope).await;
     Service::builder()
         .bundled(api, version)
         .endpoint(emu.base_url())
-        .auth(StaticToken(t["access_token"].as_str().unwrap().to_string()))
+        .auth(StaticToken(token))
         .retry_policy(retry)
         .build()
         .unwrap()

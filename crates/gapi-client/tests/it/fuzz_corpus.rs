@@ -3,39 +3,42 @@
 //! ever found a bug, and the minimized coverage of the fuzzing runs recorded in RELIABILITY.md,
 //! must parse or be refused without a panic and keep the targets' invariants.
 
-#[path = "../../../../tests/support/fuzz_replay.rs"]
-mod fuzz_replay;
+use gapi_testkit::fuzz::replay;
 
-use fuzz_replay::replay;
+const CRATE: &str = env!("CARGO_MANIFEST_DIR");
 
 #[test]
 fn uri_template_corpus() {
-    replay("uri_template", gapi_client::fuzzing::uri_template);
+    replay(CRATE, "uri_template", gapi_client::fuzzing::uri_template);
 }
 
 #[test]
 fn param_cast_corpus() {
-    replay("param_cast", gapi_client::fuzzing::param_cast);
+    replay(CRATE, "param_cast", gapi_client::fuzzing::param_cast);
 }
 
 #[test]
 fn batch_response_corpus() {
-    replay("batch_response", gapi_client::fuzzing::batch_response);
+    replay(
+        CRATE,
+        "batch_response",
+        gapi_client::fuzzing::batch_response,
+    );
 }
 
 #[test]
 fn api_error_corpus() {
-    replay("api_error", gapi_client::fuzzing::api_error);
+    replay(CRATE, "api_error", gapi_client::fuzzing::api_error);
 }
 
 #[test]
 fn policy_route_corpus() {
-    replay("policy_route", gapi_client::fuzzing::policy_route);
+    replay(CRATE, "policy_route", gapi_client::fuzzing::policy_route);
 }
 
 #[test]
 fn content_range_corpus() {
-    replay("content_range", gapi_client::fuzzing::content_range);
+    replay(CRATE, "content_range", gapi_client::fuzzing::content_range);
 }
 
 /// The emulator's multipart target reads back the client's own upload framing, so its corpus
@@ -44,7 +47,7 @@ fn content_range_corpus() {
 fn emulator_multipart_corpus() {
     let dir = std::path::Path::new(env!("CARGO_MANIFEST_DIR"))
         .join("../gapi-emulator/fuzz/corpus/multipart");
-    fuzz_replay::replay_dir(&dir, "multipart", |data| {
+    gapi_testkit::fuzz::replay_dir(&dir, "multipart", |data| {
         gapi_emulator::fuzzing::multipart(data, gapi_client::fuzzing::multipart_upload_body)
     });
 }

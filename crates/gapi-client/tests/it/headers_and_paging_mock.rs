@@ -12,6 +12,7 @@ use axum::response::IntoResponse;
 use axum::routing::{get, post};
 use futures_util::StreamExt;
 use gapi_client::{ApiKey, Service, StaticToken};
+use gapi_testkit::mock::MockGoogle;
 use serde_json::{Value, json};
 
 #[derive(Default)]
@@ -79,24 +80,19 @@ async fn search(
     axum::Json(page_for(token.as_deref()))
 }
 
-async fn serve() -> (String, Shared) {
-    let _ = rustls::crypto::ring::default_provider().install_default();
+async fn serve() -> (MockGoogle, Shared) {
     let shared: Shared = Default::default();
     let app = Router::new()
         .route("/mock/v1/things", get(list))
         .route("/mock/v1/things:search", post(search))
         .with_state(shared.clone());
-    let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
-    let addr = listener.local_addr().unwrap();
-    tokio::spawn(async move {
-        let _ = axum::serve(listener, app).await;
-    });
-    (format!("http://{addr}/"), shared)
+    (MockGoogle::start(app).await, shared)
 }
 
 #[tokio::test]
 async fn standard_headers_and_query_paging() {
-    let (base, seen) = serve().await;
+    let (mock, seen) = serve().await;
+    let base = format!("{}/", mock.base_url());
     let svc = Service::builder()
         .document(DOC)
         .endpoint(&base)
@@ -142,7 +138,8 @@ async fn standard_headers_and_query_paging() {
 
 #[tokio::test]
 async fn api_key_in_header_and_body_paging() {
-    let (base, seen) = serve().await;
+    let (mock, seen) = serve().await;
+    let base = format!("{}/", mock.base_url());
     let svc = Service::builder()
         .document(DOC)
         .endpoint(&base)

@@ -6,6 +6,7 @@ use std::sync::{Arc, Mutex};
 use axum::Router;
 use axum::extract::{Request, State};
 use gapi_client::{HttpClient, NoAuth, Service};
+use gapi_testkit::mock::MockGoogle;
 
 #[tokio::test]
 async fn a_service_sends_through_the_given_clients_proxy() {
@@ -18,11 +19,10 @@ async fn a_service_sends_through_the_given_clients_proxy() {
             },
         )
         .with_state(seen.clone());
-    let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
-    let proxy = format!("http://{}", listener.local_addr().unwrap());
-    tokio::spawn(async move { axum::serve(listener, app).await.unwrap() });
+    let mock = MockGoogle::start(app).await;
+    let proxy = mock.base_url();
 
-    let http = HttpClient::builder().proxy(&proxy).build().unwrap();
+    let http = HttpClient::builder().proxy(proxy).build().unwrap();
     let drive = Service::builder()
         .bundled("drive", "v3")
         .endpoint("http://drive.example.invalid/")

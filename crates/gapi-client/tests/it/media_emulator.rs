@@ -12,6 +12,8 @@ use gapi_client::media::{
 };
 use gapi_client::{RetryPolicy, Service, StaticToken};
 use gapi_emulator::{Emulator, EmulatorConfig, RunningEmulator};
+use gapi_testkit::data::tricky_data;
+use gapi_testkit::emulator::{DRIVE, issued_token};
 use serde_json::{Value, json};
 
 const KIB: usize = 1024;
@@ -34,21 +36,7 @@ async fn setup(policy: RetryPolicy) -> Env {
     .expect("emulator starts");
     let http = reqwest::Client::new();
     let base = emu.base_url();
-    let token: Value = http
-        .post(format!("{base}/__emulator/tokens/issue"))
-        .json(&json!({"scopes": ["https://www.googleapis.com/auth/drive"]}))
-        .send()
-        .await
-        .unwrap()
-        .error_for_status()
-        .unwrap()
-        .json()
-        .await
-        .unwrap();
-    let access = token["access_token"]
-        .as_str()
-        .expect("an access token")
-        .to_string();
+    let access = issued_token(&emu, "alice@example.com", DRIVE).await;
     let root = if base.ends_with('/') {
         base.clone()
     } else {
@@ -177,23 +165,6 @@ fn tmp(name: &str) -> std::path::PathBuf {
     let dir = std::env::temp_dir().join(format!("gapi-media-emu-{}", std::process::id()));
     std::fs::create_dir_all(&dir).unwrap();
     dir.join(name)
-}
-
-fn tricky_data(len: usize, seed: u64) -> Vec<u8> {
-    let mut x = seed | 1;
-    let mut out = Vec::with_capacity(len);
-    while out.len() < len {
-        x ^= x << 13;
-        x ^= x >> 7;
-        x ^= x << 17;
-        match x % 83 {
-            0 => out.extend_from_slice(b"\r\n--gapi_boundary_"),
-            1 => out.extend_from_slice(b"\r\n\r\n--"),
-            _ => out.push((x >> 40) as u8),
-        }
-    }
-    out.truncate(len);
-    out
 }
 
 fn assert_same(got: &[u8], want: &[u8], what: &str) {

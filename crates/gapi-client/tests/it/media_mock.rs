@@ -4,7 +4,6 @@
 //! 503s, 429 + Retry-After. The mock shares no code with the client.
 
 use std::collections::HashMap;
-use std::net::SocketAddr;
 use std::sync::{Arc, Mutex};
 use std::time::{Duration, Instant};
 
@@ -20,6 +19,8 @@ use gapi_client::media::{
     UploadOptions, UploadProtocol, UploadStatus,
 };
 use gapi_client::{RetryPolicy, Transport};
+use gapi_testkit::data::tricky_data;
+use gapi_testkit::mock::MockGoogle;
 use serde_json::{Value, json};
 
 const KIB: usize = 1024;
@@ -98,20 +99,14 @@ fn status_fault(state: &Shared, path: &str) -> Option<Response> {
     Some(resp)
 }
 
-async fn start_mock(mock: Mock) -> (String, Shared) {
+async fn start_mock(mock: Mock) -> (MockGoogle, Shared) {
     let state: Shared = Arc::new(Mutex::new(mock));
     let app = Router::new()
         .route("/upload/files", post(upload_start))
         .route("/upload/session/{id}", put(upload_chunk))
         .route("/files/{id}", get(download))
-        .layer(axum::extract::DefaultBodyLimit::max(64 * 1024 * 1024))
         .with_state(state.clone());
-    let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
-    let addr: SocketAddr = listener.local_addr().unwrap();
-    tokio::spawn(async move {
-        axum::serve(listener, app).await.unwrap();
-    });
-    (format!("http://{addr}"), state)
+    (MockGoogle::start(app).await, state)
 }
 
 fn new_id(m: &mut Mock) -> String {
@@ -461,26 +456,6 @@ async fn download(
 
 // ---------------------------------------------------------------- helpers
 
-/// Binary test data with CRLFs, NULs and boundary-like sequences sprinkled in.
-fn tricky_data(len: usize, seed: u64) -> Vec<u8> {
-    let mut x = seed | 1;
-    let mut out = Vec::with_capacity(len);
-    while out.len() < len {
-        x ^= x << 13;
-        x ^= x >> 7;
-        x ^= x << 17;
-        match x % 97 {
-            0 => out.extend_from_slice(b"\r\n--gapi_boundary_"),
-            1 => out.extend_from_slice(b"\r\n\r\n--"),
-            2 => out.extend_from_slice(b"\r\n--batch_--\r\n"),
-            3 => out.push(0),
-            _ => out.push((x >> 24) as u8),
-        }
-    }
-    out.truncate(len);
-    out
-}
-
 fn media(policy: RetryPolicy) -> MediaClient {
     let transport = Transport::builder().retry_policy(policy).build().unwrap();
     MediaClient::new(&transport).unwrap()
@@ -531,7 +506,8 @@ fn id_of(v: &Value) -> String {
 
 #[tokio::test]
 async fn simple_upload_stores_exact_bytes_from_file_and_memory() {
-    let (base, state) = start_mock(Mock::default()).await;
+    let (mock, state) = start_mock(Mock::default()).await;
+    let base = mock.base_url().to_owned();
     let client = media(fast_policy());
     let data = tricky_data(700 * KIB + 13, 1);
     let path = temp_file("simple.bin", &data);
@@ -584,7 +560,8 @@ async fn simple_upload_stores_exact_bytes_from_file_and_memory() {
 
 #[tokio::test]
 async fn multipart_upload_stores_exact_bytes_with_boundary_like_content() {
-    let (base, state) = start_mock(Mock::default()).await;
+    let (mock, state) = start_mock(Mock::default()).await;
+    let base = mock.base_url().to_owned();
     let client = media(fast_policy());
     let data = tricky_data(300 * KIB + 7, 2);
     let path = temp_file("multi.bin", &data);
@@ -629,11 +606,12 @@ async fn multipart_upload_stores_exact_bytes_with_boundary_like_content() {
 #[tokio::test]
 async fn resumable_upload_in_chunks_with_308_and_with_no_308_override() {
     for honour in [false, true] {
-        let (base, state) = start_mock(Mock {
+        let (mock, state) = start_mock(Mock {
             honour_no_308: honour,
             ..Default::default()
         })
         .await;
+        let base = mock.base_url().to_owned();
         let client = media(fast_policy());
         let data = tricky_data(1024 * KIB + 5, 3);
         let path = temp_file("resumable.bin", &data);
@@ -685,7 +663,8 @@ async fn resumable_upload_in_chunks_with_308_and_with_no_308_override() {
 
 #[tokio::test]
 async fn resumable_stream_of_unknown_length_sends_star_then_total() {
-    let (base, state) = start_mock(Mock::default()).await;
+    let (mock, state) = start_mock(Mock::default()).await;
+    let base = mock.base_url().to_owned();
     let client = media(fast_policy());
     // Exactly two chunks: the end must be detected without an empty extra chunk.
     let data = tricky_data(512 * KIB, 4);
@@ -733,7 +712,8 @@ async fn resumable_resumes_after_a_dropped_connection_for_files_and_streams() {
             faults: vec![Fault::DropChunkAfter(300 * KIB)],
             ..Default::default()
         };
-        let (base, state) = start_mock(mock).await;
+        let (mock, state) = start_mock(mock).await;
+        let base = mock.base_url().to_owned();
         let client = media(fast_policy());
         let data = tricky_data(1100 * KIB + 1, 5);
         let source = if from_stream {
@@ -782,7 +762,8 @@ async fn resumable_continues_after_a_503_mid_way() {
         }],
         ..Default::default()
     };
-    let (base, state) = start_mock(mock).await;
+    let (mock, state) = start_mock(mock).await;
+    let base = mock.base_url().to_owned();
     let client = media(fast_policy());
     let data = tricky_data(600 * KIB, 6);
     let v = client
@@ -812,7 +793,8 @@ async fn resumable_continues_after_a_503_mid_way() {
 
 #[tokio::test]
 async fn resumable_session_is_resumed_by_a_later_process() {
-    let (base, state) = start_mock(Mock::default()).await;
+    let (mock, state) = start_mock(Mock::default()).await;
+    let base = mock.base_url().to_owned();
     let data = tricky_data(900 * KIB + 3, 7);
     let path = temp_file("later.bin", &data);
     let session_file = temp_file("later.session.json", b"");
@@ -902,11 +884,12 @@ async fn post_is_not_retried_by_default_but_is_when_opted_in() {
         status: 503,
         retry_after: None,
     };
-    let (base, state) = start_mock(Mock {
+    let (mock, state) = start_mock(Mock {
         faults: vec![fault()],
         ..Default::default()
     })
     .await;
+    let base = mock.base_url().to_owned();
     let client = media(fast_policy());
     let err = client
         .upload(
@@ -926,11 +909,12 @@ async fn post_is_not_retried_by_default_but_is_when_opted_in() {
         "a POST upload must not be repeated"
     );
 
-    let (base, state) = start_mock(Mock {
+    let (mock, state) = start_mock(Mock {
         faults: vec![fault()],
         ..Default::default()
     })
     .await;
+    let base = mock.base_url().to_owned();
     let client = media(fast_policy().with_retry_non_idempotent(true));
     let v = client
         .upload(
@@ -949,7 +933,8 @@ async fn post_is_not_retried_by_default_but_is_when_opted_in() {
 
 #[tokio::test]
 async fn retry_after_is_honoured() {
-    let (base, state) = start_mock(Mock::default()).await;
+    let (mock, state) = start_mock(Mock::default()).await;
+    let base = mock.base_url().to_owned();
     let client = media(fast_policy());
     let data = tricky_data(10 * KIB, 8);
     let v = client
@@ -992,7 +977,8 @@ async fn retry_after_is_honoured() {
 
 #[tokio::test]
 async fn download_streams_resumes_part_files_and_dropped_connections() {
-    let (base, state) = start_mock(Mock::default()).await;
+    let (mock, state) = start_mock(Mock::default()).await;
+    let base = mock.base_url().to_owned();
     let client = media(fast_policy());
     let data = tricky_data(2 * 1024 * KIB + 17, 9);
     let v = client
@@ -1097,7 +1083,8 @@ async fn resumable_resends_the_part_of_a_chunk_the_server_did_not_keep() {
         keep_only: Some(100 * KIB),
         ..Default::default()
     };
-    let (base, state) = start_mock(mock).await;
+    let (mock, state) = start_mock(mock).await;
+    let base = mock.base_url().to_owned();
     let client = media(fast_policy());
     let data = tricky_data(700 * KIB, 15);
     // A stream: the unkept bytes can only come from the chunk buffer.

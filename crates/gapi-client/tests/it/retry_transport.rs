@@ -1,64 +1,33 @@
 //! The retry policy as plain calls see it, through [`gapi_client::Transport::send`]:
 //! which failures are retried, how many times, `Retry-After`, and POST.
 
-use std::collections::HashMap;
 use std::sync::{Arc, Mutex};
 use std::time::{Duration, Instant};
 
 use axum::Router;
-use axum::extract::{Path, State};
-use axum::http::StatusCode;
-use axum::response::{IntoResponse, Response};
+use axum::extract::Path;
 use axum::routing::any;
 use gapi_client::{RetryPolicy, Transport, WireRequest};
+use gapi_testkit::mock::{Fault, MockGoogle};
 use serde_json::json;
 
-/// A scripted failure: status, error reason, Retry-After seconds.
-type Answer = (u16, Option<&'static str>, Option<u64>);
-
-/// Per scenario: the answers still to give (then 200), and when each request came.
-#[derive(Default)]
-struct Script {
-    answers: HashMap<String, Vec<Answer>>,
-    hits: HashMap<String, Vec<Instant>>,
-}
-
-type Shared = Arc<Mutex<Script>>;
-
-async fn handle(State(s): State<Shared>, Path(name): Path<String>) -> Response {
-    let mut s = s.lock().unwrap();
-    s.hits.entry(name.clone()).or_default().push(Instant::now());
-    let next = s.answers.get_mut(&name).and_then(|a| {
-        if a.is_empty() {
-            None
-        } else {
-            Some(a.remove(0))
-        }
-    });
-    match next {
-        None => axum::Json(json!({"ok": name})).into_response(),
-        Some((status, reason, retry_after)) => {
-            let body = json!({"error": {"code": status, "message": "scripted", "errors": [{"reason": reason.unwrap_or("backendError")}]}});
-            let mut resp =
-                (StatusCode::from_u16(status).unwrap(), axum::Json(body)).into_response();
-            if let Some(secs) = retry_after {
-                resp.headers_mut()
-                    .insert("retry-after", secs.to_string().parse().unwrap());
-            }
-            resp
-        }
+/// A mock where every `/<name>` answers `{"ok": "<name>"}` once its queued faults (Google
+/// errors: status, reason, Retry-After) are used up.
+async fn start(faults: impl IntoIterator<Item = Fault>) -> MockGoogle {
+    let ok = Router::new().route(
+        "/{name}",
+        any(|Path(name): Path<String>| async move { axum::Json(json!({ "ok": name })) }),
+    );
+    let mock = MockGoogle::start(ok).await;
+    for fault in faults {
+        mock.fail_next(fault);
     }
+    mock
 }
 
-async fn start(script: Script) -> (String, Shared) {
-    let state: Shared = Arc::new(Mutex::new(script));
-    let app = Router::new()
-        .route("/{name}", any(handle))
-        .with_state(state.clone());
-    let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
-    let addr = listener.local_addr().unwrap();
-    tokio::spawn(async move { axum::serve(listener, app).await.unwrap() });
-    (format!("http://{addr}"), state)
+/// `n` times the same fault.
+fn times(n: usize, fault: Fault) -> impl Iterator<Item = Fault> {
+    std::iter::repeat_n(fault, n)
 }
 
 fn transport(policy: RetryPolicy) -> Transport {
@@ -85,31 +54,22 @@ async fn call(
     t.send(&request, idempotent).await
 }
 
-fn hits(s: &Shared, name: &str) -> usize {
-    s.lock().unwrap().hits.get(name).map(Vec::len).unwrap_or(0)
-}
-
 #[tokio::test]
 async fn retryable_failures_are_retried_and_others_are_not() {
-    let mut script = Script::default();
-    script.answers.insert(
-        "flaky".into(),
-        vec![(503, None, None), (500, None, None), (429, None, None)],
-    );
-    script.answers.insert(
-        "ratelimited".into(),
-        vec![(403, Some("userRateLimitExceeded"), None)],
-    );
-    script
-        .answers
-        .insert("forbidden".into(), vec![(403, Some("forbidden"), None)]);
-    script
-        .answers
-        .insert("missing".into(), vec![(404, Some("notFound"), None)]);
-    script
-        .answers
-        .insert("down".into(), vec![(503, None, None); 10]);
-    let (base, s) = start(script).await;
+    let mock = start(
+        [
+            Fault::status("/flaky", 503),
+            Fault::status("/flaky", 500),
+            Fault::status("/flaky", 429),
+            Fault::status("/ratelimited", 403).reason("userRateLimitExceeded"),
+            Fault::status("/forbidden", 403).reason("forbidden"),
+            Fault::status("/missing", 404).reason("notFound"),
+        ]
+        .into_iter()
+        .chain(times(10, Fault::status("/down", 503))),
+    )
+    .await;
+    let base = mock.base_url().to_owned();
     let t = transport(fast());
 
     assert!(
@@ -117,43 +77,42 @@ async fn retryable_failures_are_retried_and_others_are_not() {
             .await
             .is_ok()
     );
-    assert_eq!(hits(&s, "flaky"), 4);
+    assert_eq!(mock.hits("/flaky"), 4);
     assert!(
         call(&t, &base, http::Method::GET, "ratelimited", true)
             .await
             .is_ok()
     );
-    assert_eq!(hits(&s, "ratelimited"), 2);
+    assert_eq!(mock.hits("/ratelimited"), 2);
 
     let err = call(&t, &base, http::Method::GET, "forbidden", true)
         .await
         .unwrap_err();
     assert_eq!(err.http_status(), Some(403));
-    assert_eq!(hits(&s, "forbidden"), 1);
+    assert_eq!(mock.hits("/forbidden"), 1);
     let err = call(&t, &base, http::Method::GET, "missing", true)
         .await
         .unwrap_err();
     assert!(err.is_not_found());
-    assert_eq!(hits(&s, "missing"), 1);
+    assert_eq!(mock.hits("/missing"), 1);
 
     // The policy gives up after max_attempts (5 by default).
     let err = call(&t, &base, http::Method::GET, "down", true)
         .await
         .unwrap_err();
     assert_eq!(err.http_status(), Some(503));
-    assert_eq!(hits(&s, "down"), 5);
+    assert_eq!(mock.hits("/down"), 5);
 }
 
 #[tokio::test]
 async fn post_is_retried_only_when_opted_in() {
-    let mut script = Script::default();
-    script
-        .answers
-        .insert("create".into(), vec![(503, None, None)]);
-    script
-        .answers
-        .insert("create2".into(), vec![(503, None, None)]);
-    let (base, s) = start(script).await;
+    // Faults are taken in order by path prefix: `/create`'s goes to the first call.
+    let mock = start([
+        Fault::status("/create", 503),
+        Fault::status("/create2", 503),
+    ])
+    .await;
+    let base = mock.base_url().to_owned();
 
     let err = call(
         &transport(fast()),
@@ -165,7 +124,7 @@ async fn post_is_retried_only_when_opted_in() {
     .await
     .unwrap_err();
     assert_eq!(err.http_status(), Some(503));
-    assert_eq!(hits(&s, "create"), 1);
+    assert_eq!(mock.hits("/create"), 1);
 
     let t = transport(fast().with_retry_non_idempotent(true));
     assert!(
@@ -173,23 +132,27 @@ async fn post_is_retried_only_when_opted_in() {
             .await
             .is_ok()
     );
-    assert_eq!(hits(&s, "create2"), 2);
+    assert_eq!(mock.hits("/create2"), 2);
 }
 
 #[tokio::test]
 async fn retry_after_is_waited_for() {
-    let mut script = Script::default();
-    script.answers.insert(
-        "busy".into(),
-        vec![(429, Some("rateLimitExceeded"), Some(1))],
-    );
-    let (base, s) = start(script).await;
+    let mock = start([Fault::status("/busy", 429)
+        .reason("rateLimitExceeded")
+        .retry_after(1)])
+    .await;
+    let base = mock.base_url().to_owned();
     assert!(
         call(&transport(fast()), &base, http::Method::GET, "busy", true)
             .await
             .is_ok()
     );
-    let times = s.lock().unwrap().hits["busy"].clone();
+    let times: Vec<Instant> = mock
+        .requests()
+        .iter()
+        .filter(|r| r.path == "/busy")
+        .map(|r| r.at)
+        .collect();
     assert_eq!(times.len(), 2);
     assert!(
         times[1] - times[0] >= Duration::from_secs(1),

@@ -15,6 +15,7 @@ use gapi_client::media::{
     DownloadOptions, MediaClient, MediaSource, UploadOptions, UploadProtocol,
 };
 use gapi_client::{NoAuth, RetryPolicy, Service};
+use gapi_testkit::data::tricky_data;
 use serde_json::{Value, json};
 
 /// The emulator process, killed when the test ends.
@@ -108,24 +109,6 @@ fn storage(base: &str) -> Service {
         )
         .build()
         .expect("the bundled storage v1 document builds a service")
-}
-
-/// Binary data with CRLFs and boundary-like runs.
-fn tricky_data(len: usize, seed: u64) -> Vec<u8> {
-    let mut x = seed | 1;
-    let mut out = Vec::with_capacity(len);
-    while out.len() < len {
-        x ^= x << 13;
-        x ^= x >> 7;
-        x ^= x << 17;
-        match x % 89 {
-            0 => out.extend_from_slice(b"\r\n--gapi_boundary_"),
-            1 => out.extend_from_slice(b"\r\n\r\n"),
-            _ => out.push((x >> 32) as u8),
-        }
-    }
-    out.truncate(len);
-    out
 }
 
 /// CRC-32C (Castagnoli), as Cloud Storage reports it: base64 of the big-endian value.

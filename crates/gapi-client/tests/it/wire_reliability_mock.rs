@@ -15,6 +15,7 @@ use axum::http::{HeaderMap, Method, Uri};
 use axum::response::IntoResponse;
 use axum::routing::any;
 use gapi_client::{NoAuth, RetryPolicy, Service};
+use gapi_testkit::mock::{MockGoogle, google_error};
 use serde_json::{Value, json};
 use tokio::io::{AsyncReadExt, AsyncWriteExt};
 
@@ -159,7 +160,7 @@ struct Seen {
     body: String,
 }
 
-async fn recording_server(status: u16) -> (String, Arc<Mutex<Vec<Seen>>>) {
+async fn recording_server(status: u16) -> (MockGoogle, Arc<Mutex<Vec<Seen>>>) {
     let seen: Arc<Mutex<Vec<Seen>>> = Arc::default();
     async fn handle(
         State((seen, status)): State<(Arc<Mutex<Vec<Seen>>>, u16)>,
@@ -182,26 +183,22 @@ async fn recording_server(status: u16) -> (String, Arc<Mutex<Vec<Seen>>>) {
             content_type: h("content-type"),
             body: String::from_utf8_lossy(&body).into_owned(),
         });
-        let code = axum::http::StatusCode::from_u16(status).unwrap();
-        let body = if status == 200 {
-            json!({"files": []})
+        if status == 200 {
+            axum::Json(json!({"files": []})).into_response()
         } else {
-            json!({"error": {"code": status, "message": "Login Required.", "errors": [{"reason": "required"}]}})
-        };
-        (code, axum::Json(body)).into_response()
+            google_error(status, "required", "Login Required.")
+        }
     }
     let app = Router::new()
         .fallback(any(handle))
         .with_state((seen.clone(), status));
-    let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
-    let addr = listener.local_addr().unwrap();
-    tokio::spawn(async move { axum::serve(listener, app).await.unwrap() });
-    (format!("http://{addr}"), seen)
+    (MockGoogle::start(app).await, seen)
 }
 
 #[tokio::test]
 async fn a_get_longer_than_2kb_goes_as_post_with_the_method_override() {
-    let (base, seen) = recording_server(200).await;
+    let (mock, seen) = recording_server(200).await;
+    let base = mock.base_url().to_owned();
     let svc = drive(&base, fast());
     let q = format!("name contains '{}'", "x&y=z ".repeat(20_000)); // ~120 KB
     let v = svc
@@ -256,7 +253,8 @@ async fn a_get_longer_than_2kb_goes_as_post_with_the_method_override() {
 
 #[tokio::test]
 async fn an_anonymous_401_asks_for_credentials_without_talking_of_refresh() {
-    let (base, _seen) = recording_server(401).await;
+    let (mock, _seen) = recording_server(401).await;
+    let base = mock.base_url().to_owned();
     let svc = drive(&base, fast());
     let err = svc
         .method("files.list")
