@@ -13,6 +13,8 @@ use gapi_auth::{CredentialKind, Provider};
 use gapi_emulator::{Emulator, EmulatorConfig};
 use ring::signature::{RSA_PKCS1_2048_8192_SHA256, RsaPublicKeyComponents};
 
+const CLOUD_PLATFORM: &str = "https://www.googleapis.com/auth/cloud-platform";
+
 const ROBOT: &str = "robot@gapi-emulator.iam.gserviceaccount.com";
 
 #[tokio::test(flavor = "multi_thread")]
@@ -190,23 +192,5 @@ fn verifies_with_jwks(jwt: &str, jwks: &serde_json::Value) -> bool {
 
 /// An access token for `email` with `cloud-platform`, from the emulator's control API.
 async fn access_token(base: &str, email: &str) -> String {
-    let v: serde_json::Value = reqwest::Client::new()
-        .post(format!(
-            "{}/__emulator/tokens/issue",
-            base.trim_end_matches('/')
-        ))
-        .json(&serde_json::json!({
-            "email": email,
-            "scopes": ["https://www.googleapis.com/auth/cloud-platform"],
-        }))
-        .send()
-        .await
-        .unwrap()
-        .json()
-        .await
-        .unwrap();
-    v["access_token"]
-        .as_str()
-        .expect("an access token")
-        .to_owned()
+    gapi_testkit::emulator::issued_token(base, email, CLOUD_PLATFORM).await
 }

@@ -11,21 +11,14 @@ use gapi_emulator::{DEFAULT_CLIENT_ID, DEFAULT_CLIENT_SECRET, Emulator, Emulator
 use serde_json::Value;
 
 const ROBOT: &str = "robot@gapi-emulator.iam.gserviceaccount.com";
+const CLOUD_PLATFORM: &str = "https://www.googleapis.com/auth/cloud-platform";
 
 async fn refresh_token(base: &str, email: &str) -> String {
-    let _ = rustls::crypto::ring::default_provider().install_default();
-    let v: Value = reqwest::Client::new()
-        .post(format!("{base}/__emulator/tokens/issue"))
-        .json(&serde_json::json!({
-            "email": email, "offline": true,
-            "scopes": ["https://www.googleapis.com/auth/cloud-platform"],
-        }))
-        .send()
-        .await
-        .unwrap()
-        .json()
-        .await
-        .unwrap();
+    let v = gapi_testkit::emulator::issue(
+        base,
+        serde_json::json!({"email": email, "offline": true, "scope": CLOUD_PLATFORM}),
+    )
+    .await;
     v["refresh_token"]
         .as_str()
         .expect("a refresh token")

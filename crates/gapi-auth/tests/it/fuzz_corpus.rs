@@ -3,14 +3,14 @@
 //! ever found a bug, and the minimized coverage of the fuzzing runs recorded in RELIABILITY.md,
 //! must parse or be refused without a panic and keep the targets' invariants.
 
-#[path = "../../../../tests/support/fuzz_replay.rs"]
-mod fuzz_replay;
+use gapi_testkit::fuzz::replay;
 
-use fuzz_replay::replay;
+const CRATE: &str = env!("CARGO_MANIFEST_DIR");
 
 #[test]
 fn loopback_request_corpus() {
     replay(
+        CRATE,
         "loopback_request",
         gapi_auth::flow::fuzzing::loopback_request,
     );
@@ -18,12 +18,17 @@ fn loopback_request_corpus() {
 
 #[test]
 fn client_secrets_corpus() {
-    replay("client_secrets", gapi_auth::flow::fuzzing::client_secrets);
+    replay(
+        CRATE,
+        "client_secrets",
+        gapi_auth::flow::fuzzing::client_secrets,
+    );
 }
 
 #[test]
 fn credentials_file_corpus() {
     replay(
+        CRATE,
         "credentials_file",
         gapi_auth::flow::fuzzing::credentials_file,
     );
@@ -31,15 +36,19 @@ fn credentials_file_corpus() {
 
 #[test]
 fn token_response_corpus() {
-    replay("token_response", gapi_auth::flow::fuzzing::token_response);
+    replay(
+        CRATE,
+        "token_response",
+        gapi_auth::flow::fuzzing::token_response,
+    );
 }
 
 #[test]
 fn expiry_corpus() {
-    replay("expiry", gapi_auth::flow::fuzzing::expiry);
+    replay(CRATE, "expiry", gapi_auth::flow::fuzzing::expiry);
 }
 
 #[test]
 fn paste_corpus() {
-    replay("paste", gapi_auth::flow::fuzzing::paste);
+    replay(CRATE, "paste", gapi_auth::flow::fuzzing::paste);
 }

@@ -3,34 +3,14 @@
 
 use crate::support;
 
-use std::io::Write;
-use std::sync::{Arc, Mutex};
-
 use gapi_auth::{FileStore, InstalledFlow, LocalServer};
+use gapi_testkit::logs::LogCapture;
 use support::Mock;
-
-#[derive(Clone, Default)]
-struct Capture(Arc<Mutex<Vec<u8>>>);
-
-impl Write for Capture {
-    fn write(&mut self, buf: &[u8]) -> std::io::Result<usize> {
-        self.0.lock().unwrap().extend_from_slice(buf);
-        Ok(buf.len())
-    }
-    fn flush(&mut self) -> std::io::Result<()> {
-        Ok(())
-    }
-}
 
 #[tokio::test]
 async fn trace_logs_contain_no_secrets() {
-    let capture = Capture::default();
-    let writer = capture.clone();
-    tracing_subscriber::fmt()
-        .with_max_level(tracing::Level::TRACE)
-        .with_ansi(false)
-        .with_writer(move || writer.clone())
-        .init();
+    // This test's thread only (the whole current-thread runtime), so tests run in parallel.
+    let capture = LogCapture::start(tracing::Level::TRACE);
 
     let mock = Mock::start().await;
     mock.with(|s| {
@@ -60,7 +40,7 @@ async fn trace_logs_contain_no_secrets() {
     );
     let err = bad.access_token().await.unwrap_err();
 
-    let log = String::from_utf8(capture.0.lock().unwrap().clone()).unwrap();
+    let log = capture.text();
     assert!(
         log.contains("TRACE") || log.contains("DEBUG"),
         "logging was not captured"

@@ -3,34 +3,14 @@
 
 use crate::support;
 
-use std::io::Write;
-use std::sync::{Arc, Mutex};
-
 use gapi_auth::{ClientSecrets, InstalledFlow, LocalServer};
+use gapi_testkit::logs::LogCapture;
 use support::Mock;
-
-#[derive(Clone, Default)]
-struct Capture(Arc<Mutex<Vec<u8>>>);
-
-impl Write for Capture {
-    fn write(&mut self, buf: &[u8]) -> std::io::Result<usize> {
-        self.0.lock().unwrap().extend_from_slice(buf);
-        Ok(buf.len())
-    }
-    fn flush(&mut self) -> std::io::Result<()> {
-        Ok(())
-    }
-}
 
 #[tokio::test]
 async fn warnings_are_logged() {
-    let capture = Capture::default();
-    let writer = capture.clone();
-    tracing_subscriber::fmt()
-        .with_max_level(tracing::Level::WARN)
-        .with_ansi(false)
-        .with_writer(move || writer.clone())
-        .init();
+    // This test's thread only (the whole current-thread runtime), so tests run in parallel.
+    let capture = LogCapture::start(tracing::Level::WARN);
 
     let mock = Mock::start().await;
     mock.with(|s| s.granted_scope = Some("https://www.googleapis.com/auth/drive.readonly".into()));
@@ -52,7 +32,7 @@ async fn warnings_are_logged() {
     }
     ClientSecrets::from_file(&path).expect("warnings do not fail");
 
-    let log = String::from_utf8(capture.0.lock().unwrap().clone()).unwrap();
+    let log = capture.text();
     assert!(
         log.contains("missing: https://www.googleapis.com/auth/gmail.send"),
         "{log}"
