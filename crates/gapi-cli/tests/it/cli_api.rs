@@ -3,6 +3,7 @@
 use crate::common;
 
 use common::{Setup, gapi_in, run};
+use gapi_testkit::emulator::{DRIVE_READONLY, issued_token};
 
 #[tokio::test]
 async fn dry_run_prints_one_request_object_without_credentials() {
@@ -130,16 +131,7 @@ async fn page_all_ndjson_streams_every_item() {
     let setup = Setup::new(true).await;
     common::login_loopback(&setup, &["--scope", "drive.readonly"]).await;
     // Count the files page by page with plain HTTP and a token from the emulator's control API.
-    let token = setup
-        .control(
-            "tokens/issue",
-            serde_json::json!({"email": "alice@example.com", "scopes": ["https://www.googleapis.com/auth/drive.readonly"]}),
-        )
-        .await;
-    let access = token["access_token"]
-        .as_str()
-        .expect("issued token")
-        .to_string();
+    let access = issued_token(setup.base(), "alice@example.com", DRIVE_READONLY).await;
     let mut total = 0;
     let mut next: Option<String> = None;
     loop {

@@ -9,6 +9,7 @@ use std::path::{Path, PathBuf};
 use std::time::Duration;
 
 use common::{Output, Setup, url_in};
+use gapi_testkit::emulator::{DRIVE, issue};
 use serde_json::{Value, json};
 use tokio::io::{AsyncBufReadExt, BufReader};
 
@@ -76,12 +77,7 @@ fn adc_file(setup: &Setup) -> PathBuf {
 
 /// Writes gcloud-style ADC for `email` (a grant minted by the emulator's control API).
 async fn write_adc_for(setup: &Setup, email: &str, path: &Path) {
-    let issued = setup
-        .control(
-            "tokens/issue",
-            json!({"email": email, "scopes": ["https://www.googleapis.com/auth/drive"]}),
-        )
-        .await;
+    let issued = issue(setup.base(), json!({"email": email, "scope": DRIVE})).await;
     let secrets = read_json(&setup.secrets);
     let adc = json!({
         "type": "authorized_user",

@@ -1,8 +1,6 @@
 //! Shell completion through a real bash: the script from `gapi completions bash` asks
 //! `gapi __complete` and fills COMPREPLY, including across bash's `=` and `:` word breaks.
 
-use crate::common;
-
 use std::process::Command;
 
 /// Runs the bash completion function for `line` (cursor at its end) and returns COMPREPLY.

@@ -13,6 +13,7 @@ use std::path::Path;
 use std::process::Stdio;
 
 use common::{gapi_in, run};
+use gapi_testkit::emulator::issued_token;
 use serde_json::{Value, json};
 use tokio::io::AsyncBufReadExt;
 use tokio::process::{Child, Command};
@@ -57,19 +58,6 @@ fn emulator_with_small_files(config: &Path, data: &Path, blocks: u32) -> Command
         .stdout(Stdio::piped())
         .stderr(Stdio::null());
     cmd
-}
-
-async fn token(http: &reqwest::Client, base: &str) -> String {
-    let v: Value = http
-        .post(format!("{base}/__emulator/tokens/issue"))
-        .json(&json!({"email": "alice@example.com", "scope": DRIVE}))
-        .send()
-        .await
-        .unwrap()
-        .json()
-        .await
-        .unwrap();
-    v["access_token"].as_str().unwrap().to_owned()
 }
 
 /// Creates a file: `Ok` when acknowledged (200), `Err` when refused with Google's 503.
@@ -153,7 +141,7 @@ async fn a_full_disk_never_loses_an_acknowledged_create() {
     // then compacted into state.json, so the limited start writes nothing but the journal.
     let mut child = emulator(dir.path(), &data).spawn().unwrap();
     let base = base_of(&mut child).await;
-    let token = token(&http, &base).await;
+    let token = issued_token(base.as_str(), "alice@example.com", DRIVE).await;
     child.kill().await.unwrap();
     let _ = child.wait().await;
     let mut child = emulator(dir.path(), &data).spawn().unwrap();
@@ -227,7 +215,7 @@ async fn a_damaged_journal_names_the_repair_that_keeps_the_good_records() {
     let http = reqwest::Client::new();
     let mut child = emulator(dir.path(), &data).spawn().unwrap();
     let base = base_of(&mut child).await;
-    let token = token(&http, &base).await;
+    let token = issued_token(base.as_str(), "alice@example.com", DRIVE).await;
     for name in ["kept", "missing", "dropped"] {
         assert_eq!(create(&http, &base, &token, name).await, Ok(()));
     }

@@ -4,21 +4,7 @@
 use crate::common;
 
 use common::{Setup, run};
-
-/// Bytes that trip naive multipart code: CRLFs, boundary-like lines, every byte value.
-fn tricky_bytes(len: usize) -> Vec<u8> {
-    let mut v = Vec::with_capacity(len);
-    let mut x: u32 = 12345;
-    while v.len() < len {
-        x = x.wrapping_mul(1_103_515_245).wrapping_add(12345);
-        v.push((x >> 16) as u8);
-        if v.len() % 997 == 0 {
-            v.extend_from_slice(b"\r\n--boundary\r\nContent-Type: text/plain\r\n\r\n");
-        }
-    }
-    v.truncate(len);
-    v
-}
+use gapi_testkit::data::tricky_data;
 
 #[tokio::test(flavor = "multi_thread")]
 async fn every_upload_protocol_round_trips_exact_bytes() {
@@ -32,7 +18,7 @@ async fn every_upload_protocol_round_trips_exact_bytes() {
         ("multipart", 300_000),
         ("resumable", 3 << 20),
     ] {
-        let data = tricky_bytes(size);
+        let data = tricky_data(size, 12345);
         let src = setup.dir.path().join(format!("{protocol}.bin"));
         std::fs::write(&src, &data).unwrap();
         let mut cmd = setup.gapi();

@@ -70,20 +70,9 @@ impl Setup {
         run(cmd).await
     }
 
+    /// POSTs `body` to this emulator's control API `/__emulator/<path>` (a 200 with JSON).
     pub async fn control(&self, path: &str, body: serde_json::Value) -> serde_json::Value {
-        let url = format!("{}/__emulator/{path}", self.base());
-        let resp = reqwest::Client::new()
-            .post(url)
-            .json(&body)
-            .send()
-            .await
-            .expect("control call");
-        assert!(
-            resp.status().is_success(),
-            "control {path}: {}",
-            resp.status()
-        );
-        resp.json().await.unwrap_or(serde_json::Value::Null)
+        gapi_testkit::emulator::control(self.base(), path, body).await
     }
 }
 
