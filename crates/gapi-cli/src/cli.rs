@@ -146,7 +146,7 @@ fn record_origins(global: &mut GlobalArgs, matches: &clap::ArgMatches) {
             .try_get_raw(id)
             .ok()
             .flatten()
-            .and(matches.value_source(id));
+            .and_then(|_| matches.value_source(id));
         let origin = match source {
             Some(ValueSource::CommandLine) => Origin::Flag(match arg.get_long() {
                 Some(long) => format!("--{long}"),
@@ -674,6 +674,8 @@ pub enum Action {
     Fixed(Command),
     /// An API call.
     Call(Box<CallArgs>),
+    /// A `+helper` command (`gapi gmail +send ...`).
+    Helper(Box<crate::helpers::Helper>),
     /// `gapi __complete WORDS...`: completion candidates for the shell scripts.
     Complete(Vec<String>),
 }
@@ -763,11 +765,44 @@ pub fn parse(mut args: Vec<OsString>) -> Result<Parsed, clap::Error> {
         args.remove(at);
         args.push("--help".into());
     }
+    if crate::helpers::is_helper(&args[at..]) {
+        return parse_helper(&args, at);
+    }
     parse_moved(&move_leading_globals(&args)).map_err(|e| {
         match given_twice(&args).filter(|_| e.kind() == ErrorKind::ArgumentConflict) {
             Some(message) => clap::Error::raw(ErrorKind::ArgumentConflict, format!("{message}\n")),
             None => e,
         }
+    })
+}
+
+/// `gapi [GLOBALS] <api> +<helper> ...` (issue 18), `at` the index of the API name. The
+/// global options are read before the API name and after the helper's words alike, except
+/// `--subject`: after a mail helper's words it is the mail's subject, so domain-wide
+/// delegation's `--subject` goes before the API name.
+fn parse_helper(args: &[OsString], at: usize) -> Result<Parsed, clap::Error> {
+    use clap::FromArgMatches;
+    if let Some(message) = given_twice(args).filter(|m| !m.starts_with("--subject ")) {
+        return Err(clap::Error::raw(
+            ErrorKind::ArgumentConflict,
+            format!("{message}\n"),
+        ));
+    }
+    let mut argv = vec![args[0].clone()];
+    argv.extend_from_slice(&args[1..at]);
+    argv.extend_from_slice(&args[at..]);
+    let matches = empty_env_is_unset(crate::helpers::command()).try_get_matches_from(argv)?;
+    let mut helper = crate::helpers::Helper::from_matches(&matches)?;
+    record_origins(&mut helper.global, innermost(&matches));
+    let mut top = GlobalArgs::default();
+    record_origins(&mut top, &matches);
+    match top.origins.remove("subject") {
+        Some(origin) => helper.global.origins.insert("subject".into(), origin),
+        None => helper.global.origins.remove("subject"),
+    };
+    Ok(Parsed {
+        global: helper.global.clone(),
+        action: Action::Helper(Box::new(helper)),
     })
 }
 

@@ -7,6 +7,7 @@ mod auth_hints;
 mod cli;
 mod commands;
 mod exit;
+mod helpers;
 mod hint;
 mod jq;
 mod output;

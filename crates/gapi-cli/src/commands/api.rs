@@ -309,7 +309,7 @@ pub fn check_output_path(path: &std::path::Path, force: bool) -> anyhow::Result<
 
 /// Opens `-o FILE` for writing: replaces it only with `--force` (checked again here, so a
 /// file that appeared since the check is not silently overwritten).
-fn create_output(path: &std::path::Path, force: bool) -> anyhow::Result<std::fs::File> {
+pub(crate) fn create_output(path: &std::path::Path, force: bool) -> anyhow::Result<std::fs::File> {
     let mut opts = std::fs::OpenOptions::new();
     opts.write(true);
     if force {
@@ -697,7 +697,7 @@ async fn page_all(call: &MethodCall, args: &CallArgs) -> anyhow::Result<ExitCode
     Ok(ExitCode::SUCCESS)
 }
 
-fn write_output(
+pub(crate) fn write_output(
     value: &Value,
     args: &CallArgs,
     columns: Vec<String>,

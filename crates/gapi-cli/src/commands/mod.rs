@@ -1,14 +1,14 @@
 //! One module per subcommand; [`run`] dispatches.
 
 mod adc_login;
-mod api;
+pub(crate) mod api;
 mod apis;
 mod auth;
 mod batch_cli;
 mod completions;
 pub(crate) mod credentials;
 mod demo;
-mod describe;
+pub(crate) mod describe;
 mod emulator;
 mod incremental;
 mod mcp;
@@ -78,6 +78,7 @@ async fn dispatch(parsed: Parsed) -> anyhow::Result<ExitCode> {
     let global = parsed.global;
     match parsed.action {
         Action::Call(call) => api::run(&global, *call).await,
+        Action::Helper(helper) => crate::helpers::run(&global, *helper).await,
         Action::Complete(words) => Ok(completions::complete_command(&words)),
         Action::Fixed(command) => match command {
             Command::Auth(cmd) => auth::run(&global, cmd).await,
