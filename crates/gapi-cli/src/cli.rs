@@ -653,6 +653,24 @@ pub struct CallArgs {
     /// Retry POST/PATCH too on 5xx/429 (they may not be idempotent).
     #[arg(long)]
     pub retry_all: bool,
+    /// Follow a list method's sync token (Drive changes.list, Calendar events.list, Gmail
+    /// users.history.list, People connections.list): print every new or changed item once,
+    /// as NDJSON, until Ctrl-C or SIGTERM (exit 0).
+    #[arg(long)]
+    pub follow: bool,
+    /// With --follow: keep the position in FILE (written atomically after each printed
+    /// batch), so a restart resumes without repeats or gaps.
+    #[arg(long, value_name = "FILE", requires = "follow")]
+    pub state: Option<PathBuf>,
+    /// With --follow: wait this long between polls (`30`, `30s`, `500ms`, `5m`; default 30s).
+    #[arg(long, value_name = "D", requires = "follow", value_parser = crate::commands::follow_cli::parse_interval)]
+    pub follow_interval: Option<std::time::Duration>,
+    /// With --batch: at most N batch requests in flight at once.
+    #[arg(long, value_name = "N", requires = "batch", value_parser = clap::value_parser!(u32).range(1..))]
+    pub max_concurrency: Option<u32>,
+    /// With --batch: send at most R calls (batch parts) per second (`50`, `50/s`, `0.5`).
+    #[arg(long, value_name = "R", requires = "batch", value_parser = crate::commands::follow_cli::parse_rate)]
+    pub rate: Option<f64>,
     /// Show help for the API, resource or method named so far.
     #[arg(short = 'h', long)]
     pub help: bool,
@@ -781,7 +799,6 @@ pub fn parse(mut args: Vec<OsString>) -> Result<Parsed, clap::Error> {
 /// `--subject`: after a mail helper's words it is the mail's subject, so domain-wide
 /// delegation's `--subject` goes before the API name.
 fn parse_helper(args: &[OsString], at: usize) -> Result<Parsed, clap::Error> {
-    use clap::FromArgMatches;
     if let Some(message) = given_twice(args).filter(|m| !m.starts_with("--subject ")) {
         return Err(clap::Error::raw(
             ErrorKind::ArgumentConflict,

@@ -867,3 +867,171 @@ async fn every_helper_has_help_with_an_example() {
     let out = setup.run(&["gmail", "+sned"]).await;
     assert_eq!(out.code, 2, "{}", out.stderr);
 }
+
+/// Reads the next stdout line of a following gapi (a guard of 30 s against a hang).
+async fn next_line(
+    lines: &mut tokio::io::Lines<tokio::io::BufReader<tokio::process::ChildStdout>>,
+) -> String {
+    tokio::time::timeout(std::time::Duration::from_secs(30), lines.next_line())
+        .await
+        .expect("a line within 30 s")
+        .expect("stdout readable")
+        .expect("gapi still following")
+}
+
+fn follow_cmd(setup: &Setup, state: &str) -> tokio::process::Command {
+    let mut cmd = setup.gapi();
+    cmd.args([
+        "calendar",
+        "events",
+        "list",
+        "-p",
+        "calendarId=primary",
+        "--follow",
+        "--state",
+        state,
+        "--follow-interval",
+        "100ms",
+        "--jq",
+        ".summary",
+        "--endpoint",
+    ])
+    .arg(format!("{}/", setup.base()));
+    cmd
+}
+
+async fn add_event(setup: &Setup, summary: &str) {
+    ok(&setup
+        .api(&[
+            "calendar",
+            "+insert",
+            "--summary",
+            summary,
+            "--start",
+            "2026-05-01T10:00",
+        ])
+        .await);
+}
+
+/// SIGTERM, then the exit status (0: a clean stop).
+async fn terminate(child: &mut tokio::process::Child) -> i32 {
+    let pid = child.id().expect("running").to_string();
+    let status = std::process::Command::new("kill")
+        .args(["-TERM", &pid])
+        .status()
+        .unwrap();
+    assert!(status.success());
+    let status = tokio::time::timeout(std::time::Duration::from_secs(30), child.wait())
+        .await
+        .expect("gapi stops on SIGTERM")
+        .unwrap();
+    status.code().unwrap_or(-1)
+}
+
+#[tokio::test]
+async fn follow_calendar_events_through_a_restart_and_a_410() {
+    use tokio::io::AsyncBufReadExt;
+    let setup = setup().await;
+    add_event(&setup, "A").await;
+    let state = setup.dir.path().join("follow.json");
+    let state_s = state.display().to_string();
+
+    let mut child = follow_cmd(&setup, &state_s).spawn().unwrap();
+    let mut lines = tokio::io::BufReader::new(child.stdout.take().unwrap()).lines();
+    assert_eq!(next_line(&mut lines).await, "A");
+    add_event(&setup, "B").await;
+    assert_eq!(next_line(&mut lines).await, "B");
+    assert_eq!(terminate(&mut child).await, 0, "SIGTERM stops cleanly");
+    assert!(state.exists(), "the state file is written");
+
+    // A restart resumes after B: C comes first, nothing is repeated.
+    add_event(&setup, "C").await;
+    let mut child = follow_cmd(&setup, &state_s).spawn().unwrap();
+    let mut lines = tokio::io::BufReader::new(child.stdout.take().unwrap()).lines();
+    assert_eq!(next_line(&mut lines).await, "C");
+
+    // Every sync token expires (410 fullSyncRequired): a full sync starts again.
+    setup.control("calendar/sync/expire", json!({})).await;
+    add_event(&setup, "D").await;
+    let mut seen_again = Vec::new();
+    while !seen_again.contains(&"D".to_string()) {
+        seen_again.push(next_line(&mut lines).await);
+    }
+    seen_again.sort();
+    assert_eq!(
+        seen_again,
+        ["A", "B", "C", "D"],
+        "the full sync lists every event"
+    );
+    assert_eq!(terminate(&mut child).await, 0);
+
+    // A method without a sync mechanism is refused before anything is sent.
+    let out = setup
+        .api(&["calendar", "calendarList", "list", "--follow"])
+        .await;
+    assert_eq!(out.code, 2, "{}", out.stderr);
+    assert!(out.stderr.contains("no sync mechanism"), "{}", out.stderr);
+}
+
+#[tokio::test]
+async fn batch_with_max_concurrency_and_rate_rides_out_a_quota() {
+    let setup = setup().await;
+    // The quota rejects 30% of the parts (a deterministic draw).
+    setup
+        .control(
+            "faults",
+            json!({"match": {"batch_part": true}, "times": 100000, "action": {"status": 403, "reason": "rateLimitExceeded", "percent": 30, "seed": 7}}),
+        )
+        .await;
+    let calls: Vec<String> = (0..40)
+        .map(|i| {
+            format!(
+                r#"{{"method": "files.list", "params": {{"pageSize": 1, "q": "name = 'n{i}'"}}}}"#
+            )
+        })
+        .collect();
+    let file = setup.dir.path().join("calls.ndjson");
+    std::fs::write(&file, calls.join("\n")).unwrap();
+    let out = setup
+        .api(&[
+            "drive",
+            "--batch",
+            file.to_str().unwrap(),
+            "--max-concurrency",
+            "2",
+            "--rate",
+            "400/s",
+        ])
+        .await;
+    let got: Vec<Value> = ok(&out)
+        .lines()
+        .map(|l| serde_json::from_str(l).unwrap())
+        .collect();
+    assert_eq!(got.len(), 40, "every call ends once: {}", out.stdout);
+    for (i, line) in got.iter().enumerate() {
+        assert_eq!(line["status"], 200, "call {i}: {line}");
+    }
+    // The 40 calls fit one batch: the refused parts went again in later ones.
+    let batches = seen(&setup)
+        .await
+        .into_iter()
+        .filter(|(_, p)| p.starts_with("/batch/"))
+        .count();
+    assert!(
+        batches > 1,
+        "the refused parts were sent again: {batches} batches"
+    );
+    // Bad values are refused before anything is sent.
+    for bad in [
+        ["--max-concurrency", "0"],
+        ["--rate", "0"],
+        ["--rate", "fast"],
+    ] {
+        let out = setup
+            .api(&["drive", "--batch", file.to_str().unwrap(), bad[0], bad[1]])
+            .await;
+        assert_eq!(out.code, 2, "{bad:?}: {}", out.stderr);
+    }
+    let out = setup.api(&["drive", "files", "list", "--rate", "5"]).await;
+    assert_eq!(out.code, 2, "--rate needs --batch: {}", out.stderr);
+}

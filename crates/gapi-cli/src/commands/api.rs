@@ -98,6 +98,9 @@ async fn call(global: &GlobalArgs, args: CallArgs) -> anyhow::Result<ExitCode> {
     if let (Some(body), false) = (offline_call.get_body(), args.no_validate) {
         check_body(&offline, &dotted, body)?;
     }
+    if args.follow {
+        super::follow_cli::check(&offline_call, &args)?;
+    }
     let prepared = offline_call.prepare()?;
     // `-p alt=media`, or `-o FILE` on a method that can return media, downloads the media.
     let wants_media = matches!(prepared.url.query_pairs().find(|(k, _)| k == "alt"), Some((_, v)) if v == "media");
@@ -136,6 +139,9 @@ async fn call(global: &GlobalArgs, args: CallArgs) -> anyhow::Result<ExitCode> {
     }
     if download {
         return download_media(&call, &args).await;
+    }
+    if args.follow {
+        return super::follow_cli::run(call, &args, jq.as_ref()).await;
     }
     if args.page_all {
         if let Some(jq) = &jq {

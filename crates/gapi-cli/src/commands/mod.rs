@@ -10,6 +10,7 @@ pub(crate) mod credentials;
 mod demo;
 pub(crate) mod describe;
 mod emulator;
+pub(crate) mod follow_cli;
 mod incremental;
 mod mcp;
 mod refresh_failure;
