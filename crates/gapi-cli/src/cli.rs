@@ -715,7 +715,10 @@ pub fn after_help() -> String {
         "API calls:\n  gapi <api>[:<version>] <resource>... <method> [flags]\n  \
          e.g. gapi drive files list -p pageSize=5 -p orderBy=\"modifiedByMeTime desc\"\n  \
          gapi drive --help (or gapi help drive) lists an API's resources and methods;\n  \
-         add a method for its parameters; gapi describe drive File shows a schema.\n\nCall flags:\n",
+         add a method for its parameters; gapi describe drive File shows a schema.\n\n\
+         Everyday helpers (each with --help and an example):\n  \
+         gapi gmail +send|+draft|+reply|+forward|+read, gapi calendar +agenda|+insert,\n  \
+         gapi sheets +read|+append, gapi docs +write|+create|+read, gapi drive +upload|+download\n\nCall flags:\n",
     );
     let global: Vec<String> = GlobalArgs::augment_args(clap::Command::new("g"))
         .get_arguments()
