@@ -1035,3 +1035,61 @@ async fn batch_with_max_concurrency_and_rate_rides_out_a_quota() {
     let out = setup.api(&["drive", "files", "list", "--rate", "5"]).await;
     assert_eq!(out.code, 2, "--rate needs --batch: {}", out.stderr);
 }
+
+#[tokio::test]
+async fn gmail_large_mail_is_uploaded_and_oversize_is_refused_before_sending() {
+    let setup = setup().await;
+    let dir = tempfile::tempdir().unwrap();
+    let big: Vec<u8> = (0..6 * 1024 * 1024u32).map(|i| (i % 253) as u8).collect();
+    let big_path = write(dir.path(), "big.bin", &big);
+    let sent = json_of(
+        &setup
+            .api(&[
+                "gmail",
+                "+send",
+                "--to",
+                "bob@example.com",
+                "--subject",
+                "Big",
+                "--body",
+                "six MB",
+                "--attach",
+                &big_path,
+            ])
+            .await,
+    );
+    let uploads = seen(&setup)
+        .await
+        .into_iter()
+        .filter(|(m, p)| m == "POST" && p.starts_with("/upload/gmail/v1/users/me/messages/send"))
+        .count();
+    assert!(uploads >= 1, "over 5 MB goes through the upload endpoint");
+    let py = python_reads(&setup, "default", sent["id"].as_str().unwrap()).await;
+    assert_eq!(py["attachments"][0]["data"], b64(&big));
+
+    // Over Gmail's 35 MB (after base64): refused, nothing sent.
+    let huge = dir.path().join("huge.bin");
+    std::fs::write(&huge, vec![7u8; 27 * 1024 * 1024]).unwrap();
+    let before = seen(&setup).await.len();
+    let out = setup
+        .api(&[
+            "gmail",
+            "+send",
+            "--to",
+            "bob@example.com",
+            "--subject",
+            "Huge",
+            "--body",
+            "x",
+            "--attach",
+            huge.to_str().unwrap(),
+        ])
+        .await;
+    assert_eq!(out.code, 2, "{}", out.stderr);
+    assert!(out.stderr.contains("35 MiB"), "{}", out.stderr);
+    let after: Vec<_> = seen(&setup).await.into_iter().skip(before).collect();
+    assert!(
+        after.iter().all(|(_, p)| !p.contains("/gmail/")),
+        "nothing sent: {after:?}"
+    );
+}
