@@ -866,6 +866,9 @@ async fn every_helper_has_help_with_an_example() {
     }
     let out = setup.run(&["gmail", "+sned"]).await;
     assert_eq!(out.code, 2, "{}", out.stderr);
+    assert!(out.stderr.contains("+send"), "a suggestion: {}", out.stderr);
+    let out = setup.run(&["tasks", "+nothing"]).await;
+    assert_eq!(out.code, 2, "{}", out.stderr);
 }
 
 /// Reads the next stdout line of a following gapi (a guard of 30 s against a hang).

@@ -21,11 +21,16 @@ use clap::{Args, FromArgMatches, Parser, Subcommand};
 
 use crate::cli::GlobalArgs;
 
-/// Whether the API-call words `rest` (`gmail +send ...`) name a helper.
+/// Whether the API-call words `rest` (`gmail +send ...`) name a helper: an API that has
+/// helpers, then a word starting with `+` (other APIs' words go to the method-call path,
+/// which says what the API has).
 pub fn is_helper(rest: &[OsString]) -> bool {
-    rest.get(1)
-        .and_then(|w| w.to_str())
-        .is_some_and(|w| w.starts_with('+'))
+    let api = rest.first().and_then(|w| w.to_str());
+    api.is_some_and(|a| command().get_subcommands().any(|s| s.get_name() == a))
+        && rest
+            .get(1)
+            .and_then(|w| w.to_str())
+            .is_some_and(|w| w.starts_with('+'))
 }
 
 /// The clap command of every helper (`gapi [GLOBALS] <api> +<helper> [flags]`). The global
