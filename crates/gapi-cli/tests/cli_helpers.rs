@@ -380,6 +380,25 @@ async fn gmail_reply_and_forward_under_profiles_keep_the_thread() {
         "{}",
         read.stdout
     );
+    // GAPI_PROFILE picks bob too; without it the call runs as alice, who has no such message.
+    let mut cmd = setup.gapi();
+    cmd.args(["gmail", "+read", "--message-id", &bob_reply, "--endpoint"])
+        .arg(format!("{}/", setup.base()))
+        .env("GAPI_PROFILE", "bob");
+    let read = common::run(cmd).await;
+    assert!(
+        ok(&read).contains("Subject: Re: Plan for Q3"),
+        "{}",
+        read.stdout
+    );
+    let as_alice = setup
+        .api(&["gmail", "+read", "--message-id", &bob_reply])
+        .await;
+    assert_eq!(
+        as_alice.code, 4,
+        "alice cannot read bob's message: {}",
+        as_alice.stderr
+    );
 
     // Alice forwards bob's mail to carol: the attachment goes along.
     let fwd = json_of(
