@@ -886,6 +886,18 @@ async fn every_helper_has_help_with_an_example() {
     let out = setup.run(&["gmail", "+sned"]).await;
     assert_eq!(out.code, 2, "{}", out.stderr);
     assert!(out.stderr.contains("+send"), "a suggestion: {}", out.stderr);
+    // Shell completion knows the helpers and their flags.
+    let out = setup.run(&["__complete", "gmail", "+re"]).await;
+    assert_eq!(ok(&out), "+reply\n+read\n");
+    let out = setup.run(&["__complete", "sheets", "+append", "--"]).await;
+    assert!(ok(&out).lines().any(|l| l == "--csv"), "{}", out.stdout);
+    assert!(
+        out.stdout.lines().any(|l| l == "--profile"),
+        "{}",
+        out.stdout
+    );
+    let out = setup.run(&["__complete", "gmail", "us"]).await;
+    assert!(ok(&out).lines().any(|l| l == "users"), "{}", out.stdout);
     let out = setup.run(&["tasks", "+nothing"]).await;
     assert_eq!(out.code, 2, "{}", out.stderr);
 }

@@ -41,6 +41,35 @@ pub fn command() -> clap::Command {
     <HelperCli as clap::CommandFactory>::command().mut_arg("subject", |a| a.global(false))
 }
 
+/// Shell completion for `gapi <api> +...`: the API's helpers when the word starts with `+`,
+/// a helper's flags after it; `None` when the words are not a helper's.
+pub fn complete(api: &str, rest: &[String], cur: &str) -> Option<Vec<String>> {
+    let cmd = command();
+    let api_cmd = cmd.find_subcommand(api)?;
+    let names = |c: &clap::Command| -> Vec<String> {
+        c.get_subcommands()
+            .map(|s| s.get_name().to_string())
+            .collect()
+    };
+    match rest.first() {
+        None if cur.starts_with('+') => Some(names(api_cmd)),
+        Some(helper) if helper.starts_with('+') => {
+            let sub = api_cmd.find_subcommand(helper)?;
+            let flags = sub
+                .get_arguments()
+                .chain(cmd.get_arguments())
+                .filter(|a| !a.is_hide_set())
+                .filter_map(|a| a.get_long().map(|l| format!("--{l}")));
+            Some(if cur.starts_with('-') {
+                flags.collect()
+            } else {
+                Vec::new()
+            })
+        }
+        _ => None,
+    }
+}
+
 /// A parsed helper command line.
 #[derive(Debug)]
 pub struct Helper {
