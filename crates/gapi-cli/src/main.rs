@@ -10,6 +10,7 @@ mod exit;
 mod helpers;
 mod hint;
 mod jq;
+mod log_fields;
 mod output;
 mod progress;
 
@@ -70,6 +71,7 @@ fn init_tracing(verbose: u8) {
         .with_writer(std::io::stderr)
         .with_target(false)
         .without_time()
+        .fmt_fields(log_fields::escaped())
         .try_init();
 }
 
