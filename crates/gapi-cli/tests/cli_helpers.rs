@@ -561,10 +561,8 @@ async fn read_only_and_allow_refuse_write_helpers_before_sending() {
         "no",
     ];
     let mut cases: Vec<Vec<&str>> = vec![
-        [&["--read-only"][..], &send[..]].concat(),
         [&send[..], &["--read-only"][..]].concat(),
         [&send[..], &["--allow", "gmail.users.messages.get"][..]].concat(),
-        [&["--allow", "gmail.users.messages.get"][..], &send[..]].concat(),
         [&send[..], &["--read-only", "--dry-run"][..]].concat(),
         vec![
             "sheets",
@@ -1126,4 +1124,36 @@ async fn gmail_large_mail_is_uploaded_and_oversize_is_refused_before_sending() {
         after.iter().all(|(_, p)| !p.contains("/gmail/")),
         "nothing sent: {after:?}"
     );
+}
+
+/// `--read-only` and `--allow` before the API name (global options since i20-cli) refuse a
+/// write helper as they do after its words.
+#[tokio::test]
+async fn read_only_and_allow_before_the_api_name_refuse_a_write_helper() {
+    let setup = setup().await;
+    let send = [
+        "gmail",
+        "+send",
+        "--to",
+        "bob@example.com",
+        "--subject",
+        "no",
+        "--body",
+        "no",
+    ];
+    for lead in [
+        &["--read-only"][..],
+        &["--allow", "gmail.users.messages.get"][..],
+    ] {
+        let args = [lead, &send[..]].concat();
+        let out = setup.api(&args).await;
+        assert_eq!(out.code, 2, "{args:?}: {}\n{}", out.stdout, out.stderr);
+        assert!(out.stderr.contains("refused"), "{args:?}: {}", out.stderr);
+    }
+    let writes: Vec<_> = seen(&setup)
+        .await
+        .into_iter()
+        .filter(|(m, p)| m != "GET" && !p.starts_with("/__emulator") && !p.contains("/token"))
+        .collect();
+    assert!(writes.is_empty(), "refused helpers sent {writes:?}");
 }
