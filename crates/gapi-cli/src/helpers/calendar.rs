@@ -14,7 +14,7 @@ const CALENDAR_GET: &str = "calendars.get";
 const LIST: &str = "events.list";
 const INSERT: &str = "events.insert";
 
-#[derive(Debug, Subcommand)]
+#[derive(Debug, Clone, Subcommand)]
 pub enum CalendarHelper {
     /// What is on a calendar: today, the next N days, or a span, in the calendar's own time
     /// zone (a readable table; --format json|ndjson|table|csv for data).
@@ -32,7 +32,7 @@ pub enum CalendarHelper {
     Insert(InsertArgs),
 }
 
-#[derive(Debug, Args)]
+#[derive(Debug, Clone, Args)]
 pub struct AgendaArgs {
     /// Today and the next days: N days from the start of today (1 = today).
     #[arg(long, value_name = "N", conflicts_with_all = ["from", "to"])]
@@ -55,7 +55,7 @@ pub struct AgendaArgs {
     out: OutputFlags,
 }
 
-#[derive(Debug, Args)]
+#[derive(Debug, Clone, Args)]
 pub struct InsertArgs {
     /// The title.
     #[arg(long, value_name = "TEXT")]

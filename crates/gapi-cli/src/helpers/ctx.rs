@@ -11,8 +11,10 @@ use gapi_client::{MethodCall, NoAuth, Service};
 use serde_json::{Value, json};
 
 use super::{CommonFlags, OutputFlags};
+use crate::call::document;
+use crate::call::prepare;
+use crate::call::write;
 use crate::cli::{CallArgs, Format, GlobalArgs};
-use crate::commands::api;
 use crate::exit;
 use crate::jq::Jq;
 
@@ -37,10 +39,8 @@ impl<'a> Ctx<'a> {
         format: Option<Format>,
     ) -> anyhow::Result<Ctx<'a>> {
         let jq = common.jq.as_deref().map(Jq::compile).transpose()?;
-        let (name, version) = crate::commands::describe::api_and_version(api_name)?;
-        let doc = Arc::new(crate::commands::describe::load_method_index(
-            &name, &version,
-        )?);
+        let (name, version) = document::api_and_version(api_name)?;
+        let doc = Arc::new(document::load_method_index(&name, &version)?);
         let args = CallArgs {
             global: global.clone(),
             format: format.unwrap_or_default(),
@@ -48,14 +48,12 @@ impl<'a> Ctx<'a> {
             force: output.is_some_and(|o| o.force),
             jq: common.jq.clone(),
             dry_run: common.dry_run,
-            read_only: common.read_only,
-            allow: common.allow.clone(),
             retry_all: common.retry_all,
             ..CallArgs::default()
         };
-        let offline = api::service_for(global, &args, doc.clone(), Arc::new(NoAuth))?;
+        let offline = prepare::service_for(global, &args, doc.clone(), Arc::new(NoAuth))?;
         if let (Some(path), false) = (&args.output, args.dry_run) {
-            api::check_output_path(path, args.force)?;
+            prepare::check_output_path(path, args.force)?;
         }
         Ok(Ctx {
             global,
@@ -80,7 +78,7 @@ impl<'a> Ctx<'a> {
     /// anything is sent (exit 2), as for a method call.
     pub fn check_policy(&self, methods: &[&str]) -> anyhow::Result<()> {
         for m in methods {
-            api::check_policy(&self.offline, m, &self.args)?;
+            prepare::check_policy(&self.offline, m, self.global)?;
         }
         Ok(())
     }
@@ -104,9 +102,8 @@ impl<'a> Ctx<'a> {
         }
         let scopes = scopes.unwrap_or_default();
         let access = gapi_client::scopes::Access::of(if write { "POST" } else { "GET" }, false);
-        let scopes = gapi_client::scopes::by_usefulness(&scopes, access);
-        let auth = api::credentials_for(self.global, &scopes).await?;
-        api::service_for(self.global, &self.args, self.doc.clone(), auth)
+        let auth = prepare::credentials_for(self.global, &scopes, access).await?;
+        prepare::service_for(self.global, &self.args, self.doc.clone(), auth)
     }
 
     /// `--dry-run`: prints the requests (as a method call's dry run shows one) and what
@@ -144,7 +141,7 @@ impl<'a> Ctx<'a> {
             Some(text) if self.jq.is_none() && !format_given => {
                 self.write_text(text.as_bytes())?;
             }
-            _ => api::write_output(value, &self.args, Vec::new(), self.jq.as_ref())?,
+            _ => write::write_output(value, &self.args, Vec::new(), self.jq.as_ref())?,
         }
         Ok(ExitCode::SUCCESS)
     }
@@ -152,7 +149,7 @@ impl<'a> Ctx<'a> {
     /// Writes text as it is (CSV, Markdown) to `-o FILE` or stdout.
     pub fn write_text(&self, bytes: &[u8]) -> anyhow::Result<()> {
         match &self.args.output {
-            Some(path) => api::create_output(path, self.args.force)?.write_all(bytes)?,
+            Some(path) => write::create_output(path, self.args.force)?.write_all(bytes)?,
             None => std::io::stdout().lock().write_all(bytes)?,
         }
         Ok(())

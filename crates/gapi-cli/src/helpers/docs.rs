@@ -15,7 +15,7 @@ const GET: &str = "documents.get";
 const CREATE: &str = "documents.create";
 const UPDATE: &str = "documents.batchUpdate";
 
-#[derive(Debug, Subcommand)]
+#[derive(Debug, Clone, Subcommand)]
 pub enum DocsHelper {
     /// Append Markdown to a document: headings, bold, italic, links, lists, code spans.
     #[command(
@@ -37,7 +37,7 @@ pub enum DocsHelper {
     Read(ReadArgs),
 }
 
-#[derive(Debug, Args)]
+#[derive(Debug, Clone, Args)]
 pub struct WriteArgs {
     /// The document id.
     #[arg(long, value_name = "ID")]
@@ -51,7 +51,7 @@ pub struct WriteArgs {
     out: OutputFlags,
 }
 
-#[derive(Debug, Args)]
+#[derive(Debug, Clone, Args)]
 pub struct CreateArgs {
     /// The new document's title.
     #[arg(long, value_name = "TEXT")]
@@ -77,7 +77,7 @@ pub enum DocFormat {
     Json,
 }
 
-#[derive(Debug, Args)]
+#[derive(Debug, Clone, Args)]
 pub struct ReadArgs {
     /// The document id.
     #[arg(long, value_name = "ID")]

@@ -18,7 +18,7 @@ const LIST: &str = "files.list";
 const CREATE: &str = "files.create";
 const EXPORT: &str = "files.export";
 
-#[derive(Debug, Subcommand)]
+#[derive(Debug, Clone, Subcommand)]
 pub enum DriveHelper {
     /// Upload files and folders (recursively) into a Drive folder, with progress and a summary.
     #[command(
@@ -34,7 +34,7 @@ pub enum DriveHelper {
     Download(DownloadArgs),
 }
 
-#[derive(Debug, Args)]
+#[derive(Debug, Clone, Args)]
 pub struct UploadArgs {
     /// Files and folders to upload.
     #[arg(required = true, value_name = "PATH")]
@@ -52,7 +52,7 @@ pub struct UploadArgs {
     common: CommonFlags,
 }
 
-#[derive(Debug, Args)]
+#[derive(Debug, Clone, Args)]
 pub struct DownloadArgs {
     /// A file or folder id, or a path from My Drive (`Reports/2026/q1.csv`).
     #[arg(value_name = "ID|PATH")]

@@ -18,7 +18,7 @@ const DRAFT: &str = "users.drafts.create";
 const GET: &str = "users.messages.get";
 const PROFILE: &str = "users.getProfile";
 
-#[derive(Debug, Subcommand)]
+#[derive(Debug, Clone, Subcommand)]
 pub enum GmailHelper {
     /// Send a mail (attachments, non-ASCII headers, HTML): prints the sent message's id and
     /// threadId.
@@ -92,7 +92,7 @@ impl BodyArgs {
     }
 }
 
-#[derive(Debug, Args)]
+#[derive(Debug, Clone, Args)]
 pub struct ComposeArgs {
     /// A recipient (repeatable; `"Ann <ann@example.com>, bob@example.com"` lists work too).
     #[arg(long, value_name = "ADDR", required = true)]
@@ -120,7 +120,7 @@ pub struct ComposeArgs {
     out: OutputFlags,
 }
 
-#[derive(Debug, Args)]
+#[derive(Debug, Clone, Args)]
 pub struct ReplyArgs {
     /// The Gmail id of the message to answer.
     #[arg(long, value_name = "ID")]
@@ -145,7 +145,7 @@ pub struct ReplyArgs {
     out: OutputFlags,
 }
 
-#[derive(Debug, Args)]
+#[derive(Debug, Clone, Args)]
 pub struct ForwardArgs {
     /// The Gmail id of the message to forward.
     #[arg(long, value_name = "ID")]
@@ -173,7 +173,7 @@ pub struct ForwardArgs {
     out: OutputFlags,
 }
 
-#[derive(Debug, Args)]
+#[derive(Debug, Clone, Args)]
 pub struct ReadArgs {
     /// The Gmail id of the message.
     #[arg(long, value_name = "ID")]

@@ -3,8 +3,9 @@
 //!
 //! A helper is named with a leading `+` beside an API's Discovery methods. Its words are
 //! parsed here (clap, one module per API) and it runs on the same services as any method
-//! call ([`ctx::Ctx`]): the same credentials and profiles, retry policy, `--read-only` and
-//! `--allow` policy (checked on every method the helper will call before anything is sent),
+//! call ([`ctx::Ctx`]): the same credentials and profiles, retry policy, the global
+//! `--read-only` and `--allow` policy (checked on every method the helper will call before
+//! anything is sent),
 //! `--dry-run`, `-o FILE`, `--format` and `--jq`.
 
 mod calendar;
@@ -71,7 +72,7 @@ pub fn complete(api: &str, rest: &[String], cur: &str) -> Option<Vec<String>> {
 }
 
 /// A parsed helper command line.
-#[derive(Debug)]
+#[derive(Debug, Clone)]
 pub struct Helper {
     /// The global options, read wherever they stood.
     pub global: GlobalArgs,
@@ -110,7 +111,7 @@ struct HelperCli {
     api: ApiHelper,
 }
 
-#[derive(Debug, Subcommand)]
+#[derive(Debug, Clone, Subcommand)]
 enum ApiHelper {
     /// Gmail helpers.
     #[command(subcommand)]
@@ -138,12 +139,6 @@ pub struct CommonFlags {
     /// Print the requests instead of sending them (needs no credentials; sends nothing).
     #[arg(long)]
     pub dry_run: bool,
-    /// Refuse every method that is not a GET, before any request (a write helper is refused).
-    #[arg(long, env = "GAPI_READ_ONLY", value_parser = clap::builder::FalseyValueParser::new())]
-    pub read_only: bool,
-    /// Allow only methods whose id matches PATTERN (`gmail.users.messages.*`); repeatable.
-    #[arg(long = "allow", value_name = "PATTERN")]
-    pub allow: Vec<String>,
     /// Retry POST/PATCH too on 5xx/429 (they may not be idempotent).
     #[arg(long)]
     pub retry_all: bool,

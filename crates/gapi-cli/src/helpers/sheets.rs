@@ -14,7 +14,7 @@ use crate::cli::{Format, GlobalArgs};
 const GET: &str = "spreadsheets.values.get";
 const APPEND: &str = "spreadsheets.values.append";
 
-#[derive(Debug, Subcommand)]
+#[derive(Debug, Clone, Subcommand)]
 pub enum SheetsHelper {
     /// Read a range as CSV (default, exact), JSON rows or a table.
     #[command(
@@ -30,7 +30,7 @@ pub enum SheetsHelper {
     Append(AppendArgs),
 }
 
-#[derive(Debug, Args)]
+#[derive(Debug, Clone, Args)]
 pub struct ReadArgs {
     /// The spreadsheet id.
     #[arg(long, value_name = "ID")]
@@ -48,7 +48,7 @@ pub struct ReadArgs {
     out: OutputFlags,
 }
 
-#[derive(Debug, Args)]
+#[derive(Debug, Clone, Args)]
 pub struct AppendArgs {
     /// The spreadsheet id.
     #[arg(long, value_name = "ID")]

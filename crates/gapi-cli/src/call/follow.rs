@@ -87,7 +87,7 @@ pub async fn run(call: MethodCall, args: &CallArgs, jq: Option<&Jq>) -> anyhow::
         follower = follower.interval(d);
     }
     let mut out: Box<dyn Write> = match &args.output {
-        Some(path) => Box::new(super::api::create_output(path, args.force)?),
+        Some(path) => Box::new(super::write::create_output(path, args.force)?),
         None => Box::new(std::io::stdout()),
     };
     let stop = stop_signal();

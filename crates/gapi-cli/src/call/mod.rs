@@ -1,0 +1,8 @@
+//! What the commands that call APIs share (API calls, `--batch`, `gapi mcp`, `gapi describe`):
+//! no command imports another; they meet here.
+
+pub mod document;
+pub mod follow;
+pub mod identity;
+pub mod prepare;
+pub mod write;
