@@ -162,7 +162,7 @@ fn record_origins(global: &mut GlobalArgs, matches: &clap::ArgMatches) {
             .try_get_raw(id)
             .ok()
             .flatten()
-            .and(matches.value_source(id));
+            .and_then(|_| matches.value_source(id));
         let origin = match source {
             Some(ValueSource::CommandLine) => Origin::Flag(match arg.get_long() {
                 Some(long) => format!("--{long}"),
@@ -653,6 +653,24 @@ pub struct CallArgs {
     /// Retry POST/PATCH too on 5xx/429 (they may not be idempotent).
     #[arg(long)]
     pub retry_all: bool,
+    /// Follow a list method's sync token (Drive changes.list, Calendar events.list, Gmail
+    /// users.history.list, People connections.list): print every new or changed item once,
+    /// as NDJSON, until Ctrl-C or SIGTERM (exit 0).
+    #[arg(long)]
+    pub follow: bool,
+    /// With --follow: keep the position in FILE (written atomically after each printed
+    /// batch), so a restart resumes without repeats or gaps.
+    #[arg(long, value_name = "FILE", requires = "follow")]
+    pub state: Option<PathBuf>,
+    /// With --follow: wait this long between polls (`30`, `30s`, `500ms`, `5m`; default 30s).
+    #[arg(long, value_name = "D", requires = "follow", value_parser = crate::call::follow::parse_interval)]
+    pub follow_interval: Option<std::time::Duration>,
+    /// With --batch: at most N batch requests in flight at once.
+    #[arg(long, value_name = "N", requires = "batch", value_parser = clap::value_parser!(u32).range(1..))]
+    pub max_concurrency: Option<u32>,
+    /// With --batch: send at most R calls (batch parts) per second (`50`, `50/s`, `0.5`).
+    #[arg(long, value_name = "R", requires = "batch", value_parser = crate::call::follow::parse_rate)]
+    pub rate: Option<f64>,
     /// Show help for the API, resource or method named so far.
     #[arg(short = 'h', long)]
     pub help: bool,
@@ -733,6 +751,8 @@ pub enum Action {
     Fixed(Command),
     /// An API call.
     Call(Box<CallArgs>),
+    /// A `+helper` command (`gapi gmail +send ...`).
+    Helper(Box<crate::helpers::Helper>),
     /// `gapi __complete WORDS...`: completion candidates for the shell scripts.
     Complete(Vec<String>),
 }
@@ -765,7 +785,10 @@ pub fn after_help() -> String {
         "API calls:\n  gapi <api>[:<version>] <resource>... <method> [flags]\n  \
          e.g. gapi drive files list -p pageSize=5 -p orderBy=\"modifiedByMeTime desc\"\n  \
          gapi drive --help (or gapi help drive) lists an API's resources and methods;\n  \
-         add a method for its parameters; gapi describe drive File shows a schema.\n\nCall flags:\n",
+         add a method for its parameters; gapi describe drive File shows a schema.\n\n\
+         Everyday helpers (each with --help and an example):\n  \
+         gapi gmail +send|+draft|+reply|+forward|+read, gapi calendar +agenda|+insert,\n  \
+         gapi sheets +read|+append, gapi docs +write|+create|+read, gapi drive +upload|+download\n\nCall flags:\n",
     );
     let global: Vec<String> = GlobalArgs::augment_args(clap::Command::new("g"))
         .get_arguments()
@@ -833,11 +856,43 @@ pub fn parse(mut args: Vec<OsString>) -> Result<Parsed, clap::Error> {
         args.remove(at);
         args.push("--help".into());
     }
+    if crate::helpers::is_helper(&args[at..]) {
+        return parse_helper(&args, at);
+    }
     parse_moved(&move_leading_globals(&args)).map_err(|e| {
         match given_twice(&args).filter(|_| e.kind() == ErrorKind::ArgumentConflict) {
             Some(message) => clap::Error::raw(ErrorKind::ArgumentConflict, format!("{message}\n")),
             None => e,
         }
+    })
+}
+
+/// `gapi [GLOBALS] <api> +<helper> ...` (issue 18), `at` the index of the API name. The
+/// global options are read before the API name and after the helper's words alike, except
+/// `--subject`: after a mail helper's words it is the mail's subject, so domain-wide
+/// delegation's `--subject` goes before the API name.
+fn parse_helper(args: &[OsString], at: usize) -> Result<Parsed, clap::Error> {
+    if let Some(message) = given_twice(args).filter(|m| !m.starts_with("--subject ")) {
+        return Err(clap::Error::raw(
+            ErrorKind::ArgumentConflict,
+            format!("{message}\n"),
+        ));
+    }
+    let mut argv = vec![args[0].clone()];
+    argv.extend_from_slice(&args[1..at]);
+    argv.extend_from_slice(&args[at..]);
+    let matches = empty_env_is_unset(crate::helpers::command()).try_get_matches_from(argv)?;
+    let mut helper = crate::helpers::Helper::from_matches(&matches)?;
+    record_origins(&mut helper.global, innermost(&matches));
+    let mut top = GlobalArgs::default();
+    record_origins(&mut top, &matches);
+    match top.origins.remove("subject") {
+        Some(origin) => helper.global.origins.insert("subject".into(), origin),
+        None => helper.global.origins.remove("subject"),
+    };
+    Ok(Parsed {
+        global: helper.global.clone(),
+        action: Action::Helper(Box::new(helper)),
     })
 }
 

@@ -8,6 +8,7 @@ mod call;
 mod cli;
 mod commands;
 mod exit;
+mod helpers;
 mod hint;
 mod jq;
 mod log_fields;

@@ -2,5 +2,7 @@
 //! no command imports another; they meet here.
 
 pub mod document;
+pub mod follow;
 pub mod identity;
 pub mod prepare;
+pub mod write;

@@ -16,6 +16,7 @@ use crate::call::document::{self as describe, Node};
 use crate::call::prepare::{
     check_body, check_output_path, check_policy, credentials_for, service_for,
 };
+use crate::call::write::{create_output, write_output};
 use crate::cli::{CallArgs, Format, GlobalArgs};
 use crate::jq::Jq;
 use crate::{exit, output, progress};
@@ -74,6 +75,9 @@ async fn call(global: &GlobalArgs, args: CallArgs) -> anyhow::Result<ExitCode> {
     if let (Some(body), false) = (offline_call.get_body(), args.no_validate) {
         check_body(&offline, &dotted, body)?;
     }
+    if args.follow {
+        crate::call::follow::check(&offline_call, &args)?;
+    }
     let prepared = offline_call.prepare()?;
     // `-p alt=media`, or `-o FILE` on a method that can return media, downloads the media.
     let wants_media = matches!(prepared.url.query_pairs().find(|(k, _)| k == "alt"), Some((_, v)) if v == "media");
@@ -111,6 +115,9 @@ async fn call(global: &GlobalArgs, args: CallArgs) -> anyhow::Result<ExitCode> {
     }
     if download {
         return download_media(&call, &args).await;
+    }
+    if args.follow {
+        return crate::call::follow::run(call, &args, jq.as_ref()).await;
     }
     if args.page_all {
         if let Some(jq) = &jq {
@@ -171,28 +178,6 @@ fn check_upload_source(args: &CallArgs) -> anyhow::Result<()> {
 /// `--upload -`: the media comes from stdin.
 fn is_stdin(upload: &Path) -> bool {
     upload.as_os_str() == "-"
-}
-
-/// Opens `-o FILE` for writing: replaces it only with `--force` (checked again here, so a
-/// file that appeared since the check is not silently overwritten).
-fn create_output(path: &std::path::Path, force: bool) -> anyhow::Result<std::fs::File> {
-    let mut opts = std::fs::OpenOptions::new();
-    opts.write(true);
-    if force {
-        opts.create(true).truncate(true);
-    } else {
-        opts.create_new(true);
-    }
-    opts.open(path).map_err(|e| {
-        if e.kind() == std::io::ErrorKind::AlreadyExists {
-            exit::usage(format!(
-                "{} already exists; pass --force to overwrite it",
-                path.display()
-            ))
-        } else {
-            anyhow::Error::new(e).context(format!("cannot create {}", path.display()))
-        }
-    })
 }
 
 /// Applies `-p`, `--params`, `--fields` and the `--json` body (read once, by the caller) to a
@@ -493,35 +478,4 @@ async fn page_all(call: &MethodCall, args: &CallArgs) -> anyhow::Result<ExitCode
     }
     progress::finish(bar);
     Ok(ExitCode::SUCCESS)
-}
-
-fn write_output(
-    value: &Value,
-    args: &CallArgs,
-    columns: Vec<String>,
-    jq: Option<&Jq>,
-) -> anyhow::Result<()> {
-    let write = |out: &mut dyn Write| -> anyhow::Result<()> {
-        if let Some(jq) = jq {
-            return jq.write(out, value);
-        }
-        match args.format {
-            Format::Table | Format::Csv => {
-                let mut rows = output::Rows::new(args.format).fallback_columns(columns.clone());
-                rows.write_value(out, value)?;
-                rows.finish(out)?;
-            }
-            format => output::write_value(out, value, format)?,
-        }
-        Ok(())
-    };
-    // Rendered in full first: a --jq program that fails leaves no file and prints nothing
-    // (and an existing FILE under --force is not emptied by a failure).
-    let mut text = Vec::new();
-    write(&mut text)?;
-    match &args.output {
-        Some(path) => create_output(path, args.force)?.write_all(&text)?,
-        None => std::io::stdout().lock().write_all(&text)?,
-    }
-    Ok(())
 }

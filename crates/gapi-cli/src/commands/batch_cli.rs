@@ -122,7 +122,14 @@ async fn run(
     })?;
     let url = url::Url::parse(&url).with_context(|| format!("batch URL {url}"))?;
     let limit = gapi_client::batch::parts_limit(&service.document().name);
-    let batch = Batch::new(service.transport(), url).max_parts(limit);
+    let mut batch = Batch::new(service.transport(), url).max_parts(limit);
+    // `--max-concurrency N`, `--rate R` (issue 18).
+    if let Some(n) = args.max_concurrency {
+        batch = batch.max_concurrency(n as usize);
+    }
+    if let Some(r) = args.rate {
+        batch = batch.rate(r);
+    }
 
     let input: Box<dyn BufRead> = if source == "-" {
         Box::new(std::io::BufReader::new(std::io::stdin()))

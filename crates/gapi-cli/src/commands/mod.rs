@@ -81,6 +81,7 @@ async fn dispatch(parsed: Parsed) -> anyhow::Result<ExitCode> {
     match parsed.action {
         Action::Call(call) if call.batch.is_some() => batch_cli::start(&global, *call).await,
         Action::Call(call) => api::run(&global, *call).await,
+        Action::Helper(helper) => crate::helpers::run(&global, *helper).await,
         Action::Complete(words) => Ok(completions::complete_command(&words)),
         Action::Fixed(command) => match command {
             Command::Auth(cmd) => auth::run(&global, cmd).await,

@@ -19,6 +19,7 @@ mod cli_credentials;
 mod cli_emulator_apis;
 mod cli_emulator_data;
 mod cli_external_account;
+mod cli_helpers;
 mod cli_identity;
 mod cli_jq;
 mod cli_mcp;
