@@ -350,6 +350,9 @@ pub enum AuthCommand {
     Revoke,
     /// List the stored profiles.
     List,
+    /// A policy pinned to the profile (allow, deny, read-only) that every call obeys.
+    #[command(subcommand)]
+    Policy(crate::commands::profile_policy::PolicyCommand),
     /// Application Default Credentials for other tools (like gcloud's).
     #[command(subcommand, name = "application-default")]
     ApplicationDefault(AdcCommand),

@@ -45,6 +45,7 @@ pub async fn run(global: &GlobalArgs, cmd: AuthCommand) -> anyhow::Result<ExitCo
             Ok(ExitCode::SUCCESS)
         }
         AuthCommand::Revoke => revoke(global, &store).await,
+        AuthCommand::Policy(cmd) => super::profile_policy::run(global, &store, cmd),
         AuthCommand::List => {
             for profile in store.list()? {
                 println!("{profile}");

@@ -40,7 +40,9 @@ pub async fn run(global: &GlobalArgs, args: McpArgs) -> anyhow::Result<ExitCode>
     let server = GapiMcp {
         global: global.clone(),
         call_args: CallArgs {
-            read_only: args.read_only,
+            // The annotation says read-only when the profile's stored policy is.
+            read_only: args.read_only
+                || super::profile_policy::load(&global.profile)?.is_some_and(|p| p.read_only),
             allow: args.allow.clone(),
             ..Default::default()
         },

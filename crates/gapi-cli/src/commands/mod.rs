@@ -12,6 +12,7 @@ mod describe;
 mod emulator;
 mod incremental;
 mod mcp;
+pub(crate) mod profile_policy;
 mod refresh_failure;
 mod remote_login;
 pub(crate) mod search;
