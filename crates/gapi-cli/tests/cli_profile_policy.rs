@@ -61,7 +61,12 @@ async fn flags_and_environment_cannot_widen_the_stored_policy_and_deny_wins() {
     let gmail = ["gmail", "users", "labels", "list", "-p", "userId=me"];
     let steer = ["drive", "files", "get", "-p", "fileId=F/permissions"];
     // (call words, widening flags, env, the rule that must be named)
-    type Case<'a> = (&'a [&'a str], Vec<&'a str>, Vec<(&'a str, &'a str)>, &'a str);
+    type Case<'a> = (
+        &'a [&'a str],
+        Vec<&'a str>,
+        Vec<(&'a str, &'a str)>,
+        &'a str,
+    );
     let cases: Vec<Case> = vec![
         (&delete, vec![], vec![], "read-only rule"),
         (

@@ -14,6 +14,7 @@
 //! a method that only returns media) and an upload before sending anything, and says to use
 //! the CLI (`-o FILE`, `--upload FILE`) instead.
 
+mod small;
 mod stdio;
 
 use std::collections::HashMap;
@@ -312,10 +313,11 @@ impl GapiMcp {
             }
             "describe_method" => {
                 let doc = self.document(str_arg(args, "api")?)?;
-                Ok(gapi_client::method_search::describe(
-                    &doc,
-                    str_arg(args, "method")?,
-                )?)
+                let v = gapi_client::method_search::describe(&doc, str_arg(args, "method")?)?;
+                Ok(small::cap(
+                    v,
+                    "A schema in full: `gapi describe API SCHEMA` on the command line.",
+                ))
             }
             "call_method" => self.call(args).await,
             other => anyhow::bail!("unknown tool {other:?}"),
@@ -350,7 +352,54 @@ impl GapiMcp {
         Ok(service)
     }
 
+    /// `call_method`, its answer kept small ([`small`]).
     async fn call(&self, args: &JsonObject) -> anyhow::Result<Value> {
+        let (args, note) = self.with_default_fields(args)?;
+        let v = self.call_as_asked(&args).await?;
+        let v = match note {
+            Some(note) => small::with_note(v, note),
+            None => v,
+        };
+        Ok(small::cap(
+            v,
+            "Ask for fewer fields (params.fields), fewer items (pageSize), or the next page \
+             (params.pageToken = nextPageToken).",
+        ))
+    }
+
+    /// A list method called without `fields` asks only for a default mask (and says so).
+    fn with_default_fields(
+        &self,
+        args: &JsonObject,
+    ) -> anyhow::Result<(JsonObject, Option<String>)> {
+        let mut args = args.clone();
+        let given = args
+            .get("params")
+            .and_then(Value::as_object)
+            .is_some_and(|p| p.contains_key("fields"));
+        if given {
+            return Ok((args, None));
+        }
+        let doc = self.document(str_arg(&args, "api")?)?;
+        let Some(method) = doc.method(str_arg(&args, "method")?) else {
+            return Ok((args, None));
+        };
+        let Some(mask) = small::default_fields(&doc, method) else {
+            return Ok((args, None));
+        };
+        let params = args.entry("params").or_insert_with(|| json!({}));
+        let Some(params) = params.as_object_mut() else {
+            return Ok((args, None));
+        };
+        params.insert("fields".into(), json!(mask));
+        let note = format!(
+            "Only these fields were asked for (the default for a list method called without \
+             params.fields): {mask}. Pass params.fields (\"*\" for everything) for others."
+        );
+        Ok((args, Some(note)))
+    }
+
+    async fn call_as_asked(&self, args: &JsonObject) -> anyhow::Result<Value> {
         let api = str_arg(args, "api")?;
         let dotted = str_arg(args, "method")?;
         // Policy and lookup first, on the document alone: a refused method never gets to
