@@ -574,6 +574,10 @@ pub struct McpArgs {
     /// call_method with page_all follows at most this many pages.
     #[arg(long, default_value_t = 10, value_name = "N")]
     pub page_limit: usize,
+    /// Also serve the tools of this MCP server (streamable HTTP, e.g. one Google hosts),
+    /// called with the profile's credentials as a bearer token; repeatable.
+    #[arg(long = "upstream", value_name = "URL")]
+    pub upstream: Vec<String>,
 }
 
 /// How a response is printed.

@@ -16,6 +16,7 @@
 
 mod small;
 mod stdio;
+mod upstream;
 
 use std::collections::HashMap;
 use std::process::ExitCode;
@@ -38,7 +39,24 @@ use crate::cli::{CallArgs, GlobalArgs, McpArgs};
 pub async fn run(global: &GlobalArgs, args: McpArgs) -> anyhow::Result<ExitCode> {
     // Flags asking for two identities are refused at start, not at the first call.
     super::credentials::mode(global)?;
+    let call_args = CallArgs {
+        read_only: args.read_only,
+        allow: args.allow.clone(),
+        ..Default::default()
+    };
+    let policy = super::profile_policy::effective(global, &call_args)?;
+    let relay = if args.upstream.is_empty() {
+        None
+    } else {
+        let auth = super::api::credentials_for(global, &[]).await?;
+        let own = ["search_methods", "describe_method", "call_method"];
+        Some(Arc::new(
+            upstream::Relay::connect(&args.upstream, auth, &global.profile, &own).await?,
+        ))
+    };
     let server = GapiMcp {
+        relay,
+        policy,
         global: global.clone(),
         call_args: CallArgs {
             // The annotation says read-only when the profile's stored policy is.
@@ -72,6 +90,10 @@ pub async fn run(global: &GlobalArgs, args: McpArgs) -> anyhow::Result<ExitCode>
 /// The server state: flags fixed at start, services built on first use per API.
 #[derive(Clone)]
 struct GapiMcp {
+    /// Upstream MCP servers whose tools are relayed (`--upstream`).
+    relay: Option<Arc<upstream::Relay>>,
+    /// The profile's stored policy narrowed by the server's flags (for relayed tools).
+    policy: gapi_client::Policy,
     global: GlobalArgs,
     /// The policy and validation flags, as a CLI call would carry them.
     call_args: CallArgs,
@@ -446,6 +468,38 @@ impl GapiMcp {
     }
 }
 
+impl GapiMcp {
+    /// A relayed tool's call: the policy by tool name (read-only lets only tools the
+    /// upstream annotates read-only through), then the upstream's answer as it is.
+    async fn relay_call(
+        &self,
+        relay: &upstream::Relay,
+        name: &str,
+        args: Value,
+    ) -> anyhow::Result<CallToolResult> {
+        let tool = relay
+            .tool(name)
+            .ok_or_else(|| anyhow::anyhow!("unknown tool {name:?}"))?;
+        let as_method = gapi_discovery::RestMethod {
+            id: tool.name.clone(),
+            http_method: if tool.read_only { "GET" } else { "POST" }.into(),
+            ..Default::default()
+        };
+        self.policy.check(&as_method).map_err(|e| {
+            anyhow::anyhow!(
+                "{e} (relayed tools are judged by name; read-only allows only tools the upstream \
+                 marks readOnlyHint). Nothing was sent"
+            )
+        })?;
+        let answer = relay.call(tool, args, &self.global.profile).await?;
+        serde_json::from_value::<CallToolResult>(answer.clone()).or_else(|_| {
+            Ok(CallToolResult::success(vec![ContentBlock::text(
+                answer.to_string(),
+            )]))
+        })
+    }
+}
+
 /// A `call_method` call's method with its `params` and (schema-checked) `body`.
 fn method_call(
     service: &Service,
@@ -487,9 +541,13 @@ impl ServerHandler for GapiMcp {
         _request: Option<PaginatedRequestParams>,
         _context: RequestContext<RoleServer>,
     ) -> Result<ListToolsResult, McpError> {
-        Ok(ListToolsResult::with_all_items(tools(
-            self.call_args.read_only,
-        )))
+        let mut all = tools(self.call_args.read_only);
+        for t in self.relay.iter().flat_map(|r| &r.tools) {
+            if let Ok(tool) = serde_json::from_value::<Tool>(t.definition.clone()) {
+                all.push(tool);
+            }
+        }
+        Ok(ListToolsResult::with_all_items(all))
     }
 
     async fn call_tool(
@@ -497,6 +555,18 @@ impl ServerHandler for GapiMcp {
         request: CallToolRequestParams,
         _context: RequestContext<RoleServer>,
     ) -> Result<CallToolResponse, McpError> {
+        if let Some(relay) = self
+            .relay
+            .as_ref()
+            .filter(|r| r.tool(&request.name).is_some())
+        {
+            let args = Value::Object(request.arguments.unwrap_or_default());
+            let result = match self.relay_call(relay, &request.name, args).await {
+                Ok(r) => r,
+                Err(e) => error_result(&e),
+            };
+            return Ok(result.into());
+        }
         if !["search_methods", "describe_method", "call_method"].contains(&request.name.as_ref()) {
             return Err(McpError::invalid_params(
                 format!("unknown tool {:?}", request.name),

@@ -1,7 +1,8 @@
 """Runs a list of MCP tool calls against a stdio server with the official MCP Python SDK.
 
 usage: mcp_calls.py CALLS_JSON COMMAND [ARG...]
-CALLS_JSON is a JSON list of [tool, arguments]. Prints one JSON object on stdout:
+CALLS_JSON is a JSON list of [tool, arguments]; ["__post", {"url": URL}] instead POSTs `{}`
+to URL between two calls (an emulator control call, e.g. expiring tokens). Prints one JSON object on stdout:
 {"tools": [...names], "results": [{"is_error", "text", "structured"}...]}.
 """
 
@@ -9,6 +10,7 @@ import asyncio
 import json
 import os
 import sys
+import urllib.request
 
 from mcp import ClientSession, StdioServerParameters
 from mcp.client.stdio import stdio_client
@@ -44,6 +46,12 @@ async def main():
                 for t in tools.tools
             }
             for name, arguments in calls:
+                if name == "__post":
+                    req = urllib.request.Request(arguments["url"], data=b"{}", method="POST",
+                                                 headers={"content-type": "application/json"})
+                    with urllib.request.urlopen(req) as resp:
+                        out["results"].append({"status": resp.status})
+                    continue
                 out["results"].append(result(await session.call_tool(name, arguments)))
     print(json.dumps(out))
 
