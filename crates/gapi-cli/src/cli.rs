@@ -327,6 +327,9 @@ pub enum Command {
     Completions(CompletionsArgs),
     /// Serve the Model Context Protocol over stdio: search_methods, describe_method, call_method.
     Mcp(McpArgs),
+    /// Write Agent Skills (SKILL.md) for APIs: methods as gapi command lines, scopes, limits.
+    #[command(subcommand)]
+    Skills(crate::commands::skills::SkillsCommand),
     /// `<api>[:<version>] <resource>... <method>`: call an API method.
     #[command(external_subcommand)]
     Call(Vec<OsString>),

@@ -463,3 +463,53 @@ sys.exit(os.waitstatus_to_exitcode(status))
         String::from_utf8_lossy(&out.stdout).into_owned(),
     )
 }
+
+#[tokio::test(flavor = "multi_thread")]
+async fn drafts_yes_send_no_as_the_readme_shows() {
+    let setup = Setup::new(true).await;
+    let out = setup
+        .run(&[
+            "auth",
+            "policy",
+            "set",
+            "--profile",
+            "agent",
+            "--allow",
+            "gmail.users.drafts.*",
+            "--deny",
+            "gmail.users.drafts.send",
+            "--deny",
+            "gmail.users.messages.send",
+        ])
+        .await;
+    assert_eq!(out.code, 0, "{}", out.stderr);
+    let call = |words: &'static [&'static str]| {
+        [
+            words,
+            &[
+                "-p",
+                "userId=me",
+                "--json",
+                "{}",
+                "--profile",
+                "agent",
+                "--dry-run",
+            ][..],
+        ]
+        .concat()
+    };
+    let out = setup
+        .run(&call(&["gmail", "users", "drafts", "create"]))
+        .await;
+    assert_eq!(out.code, 0, "drafts yes: {}", out.stderr);
+    for (words, rule) in [
+        (&["gmail", "users", "drafts", "send"][..], "deny-list"),
+        (&["gmail", "users", "messages", "send"][..], "allow-list"),
+    ] {
+        let out = setup
+            .run(&[call(words), vec!["--allow", "*"]].concat())
+            .await;
+        assert_eq!(out.code, 2, "send no: {}", out.stderr);
+        assert!(out.stderr.contains(rule), "{words:?}: {}", out.stderr);
+    }
+}

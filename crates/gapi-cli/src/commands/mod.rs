@@ -16,6 +16,7 @@ pub(crate) mod profile_policy;
 mod refresh_failure;
 mod remote_login;
 pub(crate) mod search;
+pub(crate) mod skills;
 
 use std::process::ExitCode;
 
@@ -89,6 +90,7 @@ async fn dispatch(parsed: Parsed) -> anyhow::Result<ExitCode> {
             Command::Search(args) => search::run(args),
             Command::Completions(args) => completions::run(args),
             Command::Mcp(args) => mcp::run(&global, args).await,
+            Command::Skills(cmd) => skills::run(cmd),
             Command::Call(_) => {
                 anyhow::bail!("internal error: an API call reached the fixed-command dispatcher")
             }
