@@ -581,6 +581,11 @@ pub struct McpArgs {
     /// called with the profile's credentials as a bearer token; repeatable.
     #[arg(long = "upstream", value_name = "URL")]
     pub upstream: Vec<String>,
+    /// The scope the upstream servers need (`drive.readonly` or a full URL); repeatable. A
+    /// login without it is refused at start with the command that adds it; service accounts
+    /// ask for it. Default: the login's own scopes (cloud-platform for a service account).
+    #[arg(long = "upstream-scope", value_name = "SCOPE", requires = "upstream")]
+    pub upstream_scope: Vec<String>,
     /// Under a policy, also send call_method arguments that hold a URL (which a method may
     /// make Google fetch: a way out for data); refused by default.
     #[arg(long)]

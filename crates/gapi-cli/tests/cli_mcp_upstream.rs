@@ -158,6 +158,13 @@ async fn upstream_errors_say_what_to_do() {
             && err.contains("gapi auth login --add-scope"),
         "{err}"
     );
+    // The scope named at start and missing from the login: refused before any request, with
+    // the command that adds it.
+    let err = fails_to_start(&setup, &["--upstream", &url, "--upstream-scope", "drive"]).await;
+    assert!(
+        err.contains("were granted none of the scopes") && err.contains("--add-scope drive"),
+        "{err}"
+    );
     // No token at all: 401 (tried twice, the second after a refresh), named as such.
     let err = fails_to_start(&setup, &["--upstream", &url, "--anonymous"]).await;
     assert!(

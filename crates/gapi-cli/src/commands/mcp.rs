@@ -49,7 +49,15 @@ pub async fn run(global: &GlobalArgs, args: McpArgs) -> anyhow::Result<ExitCode>
     let relay = if args.upstream.is_empty() {
         None
     } else {
-        let auth = super::api::credentials_for(global, &[]).await?;
+        let scopes: Vec<String> = args
+            .upstream_scope
+            .iter()
+            .map(|s| match s.contains("://") {
+                true => s.clone(),
+                false => format!("https://www.googleapis.com/auth/{s}"),
+            })
+            .collect();
+        let auth = super::api::credentials_for(global, &scopes).await?;
         let own = ["search_methods", "describe_method", "call_method"];
         Some(Arc::new(
             upstream::Relay::connect(&args.upstream, auth, &global.profile, &own).await?,
