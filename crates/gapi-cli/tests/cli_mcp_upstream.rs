@@ -104,6 +104,28 @@ async fn upstream_tools_are_relayed_with_the_profiles_token_and_obey_its_policy(
         "gapi's own tools stay: {out}"
     );
 
+    // Two upstreams with the same tool names: the second's are prefixed, both are served.
+    let (_second, url2) = upstream(&setup, DRIVE).await;
+    let out = session(
+        &setup,
+        &["--upstream", &url, "--upstream", &url2],
+        json!([["upstream2_search_files", {"query": "two"}], ["search_files", {"query": "one"}]]),
+    )
+    .await;
+    let tools = out["tools"].as_array().unwrap();
+    assert_eq!(tools.len(), 9, "{out}");
+    assert!(tools.contains(&json!("upstream2_create_file")), "{out}");
+    assert_eq!(
+        text(&out["results"][0]),
+        "files matching two: report.pdf",
+        "{out}"
+    );
+    assert_eq!(
+        text(&out["results"][1]),
+        "files matching one: report.pdf",
+        "{out}"
+    );
+
     // Tokens the server stops accepting mid-session (expired at the emulator, still fresh
     // to gapi): the upstream answers 401, gapi refreshes once and the call goes through.
     let expire = format!("{}/__emulator/tokens/expire", setup.base());

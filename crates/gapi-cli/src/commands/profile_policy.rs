@@ -107,7 +107,15 @@ fn load_in(dir: &Path, profile: &str) -> anyhow::Result<Option<StoredPolicy>> {
     let path = path_in(dir, profile);
     let text = match std::fs::read_to_string(&path) {
         Ok(t) => t,
-        Err(e) if e.kind() == std::io::ErrorKind::NotFound => return Ok(None),
+        // No such file, or a configuration "folder" that is not one: no policy is stored.
+        Err(e)
+            if matches!(
+                e.kind(),
+                std::io::ErrorKind::NotFound | std::io::ErrorKind::NotADirectory
+            ) =>
+        {
+            return Ok(None);
+        }
         Err(e) => {
             return Err(anyhow::Error::new(e).context(format!(
                 "cannot read the policy of profile {profile} ({}); nothing was sent",
