@@ -345,6 +345,9 @@ pub enum Command {
     Completions(CompletionsArgs),
     /// Serve the Model Context Protocol over stdio: search_methods, describe_method, call_method.
     Mcp(McpArgs),
+    /// Write Agent Skills (SKILL.md) for APIs: methods as gapi command lines, scopes, limits.
+    #[command(subcommand)]
+    Skills(SkillsCommand),
     /// `<api>[:<version>] <resource>... <method>`: call an API method.
     #[command(external_subcommand)]
     Call(Vec<OsString>),
@@ -368,6 +371,9 @@ pub enum AuthCommand {
     Revoke,
     /// List the stored profiles.
     List,
+    /// A policy pinned to the profile (allow, deny, read-only) that every call obeys.
+    #[command(subcommand)]
+    Policy(PolicyCommand),
     /// Application Default Credentials for other tools (like gcloud's).
     #[command(subcommand, name = "application-default")]
     ApplicationDefault(AdcCommand),
@@ -578,6 +584,19 @@ pub struct McpArgs {
     /// call_method with page_all follows at most this many pages.
     #[arg(long, default_value_t = 10, value_name = "N")]
     pub page_limit: usize,
+    /// Also serve the tools of this MCP server (streamable HTTP, e.g. one Google hosts),
+    /// called with the profile's credentials as a bearer token; repeatable.
+    #[arg(long = "upstream", value_name = "URL")]
+    pub upstream: Vec<String>,
+    /// The scope the upstream servers need (`drive.readonly` or a full URL); repeatable. A
+    /// login without it is refused at start with the command that adds it; service accounts
+    /// ask for it. Default: the login's own scopes (cloud-platform for a service account).
+    #[arg(long = "upstream-scope", value_name = "SCOPE", requires = "upstream")]
+    pub upstream_scope: Vec<String>,
+    /// Under a policy, also send call_method arguments that hold a URL (which a method may
+    /// make Google fetch: a way out for data); refused by default.
+    #[arg(long)]
+    pub allow_egress: bool,
 }
 
 /// How a response is printed.
@@ -708,6 +727,62 @@ pub struct SearchArgs {
     /// Output format.
     #[arg(long, value_enum, default_value_t)]
     pub format: SearchFormat,
+}
+
+/// `gapi auth policy ...`
+#[derive(Debug, Clone, Subcommand)]
+pub enum PolicyCommand {
+    /// Store a policy with the profile (replacing its policy); every call under the profile
+    /// obeys it and per-call flags can only narrow it. Lifting a limit asks a person.
+    Set(SetArgs),
+    /// Print the profile's stored policy.
+    Show(ShowArgs),
+    /// Remove the profile's policy (asks a person at a terminal; refused without one).
+    Clear,
+}
+
+/// `gapi auth policy set`
+#[derive(Debug, Clone, Args)]
+pub struct SetArgs {
+    /// Allow only methods whose id matches PATTERN (`drive.files.*`, `*` any run); repeatable.
+    #[arg(long = "allow", value_name = "PATTERN")]
+    pub allow: Vec<String>,
+    /// Refuse methods whose id matches PATTERN, even when allowed (deny wins); repeatable.
+    #[arg(long = "deny", value_name = "PATTERN")]
+    pub deny: Vec<String>,
+    /// Refuse every method that is not a GET.
+    #[arg(long)]
+    pub read_only: bool,
+}
+
+/// `gapi auth policy show`
+#[derive(Debug, Clone, Args)]
+pub struct ShowArgs {
+    /// Print JSON instead of lines.
+    #[arg(long)]
+    pub json: bool,
+}
+
+/// `gapi skills ...`
+#[derive(Debug, Clone, Subcommand)]
+pub enum SkillsCommand {
+    /// Write `DIR/<api>/SKILL.md` for each API (default: the well-known ones) and
+    /// `DIR/gapi/SKILL.md` for gapi itself.
+    Generate(GenerateArgs),
+}
+
+/// `gapi skills generate`
+#[derive(Debug, Clone, Args)]
+pub struct GenerateArgs {
+    /// APIs (`drive`, `gmail:v1`); default: Drive, Gmail, Calendar, Sheets, Docs, Tasks,
+    /// People, YouTube, Storage, BigQuery, Pub/Sub, Compute.
+    pub apis: Vec<String>,
+    /// The folder to write into (created if missing).
+    #[arg(short = 'o', long = "output", value_name = "DIR")]
+    pub output: PathBuf,
+    /// At most this many methods per API.
+    #[arg(long, default_value_t = 15, value_name = "N")]
+    pub methods: usize,
 }
 
 /// `gapi codegen`

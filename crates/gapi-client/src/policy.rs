@@ -36,6 +36,14 @@ const VERB_OVERRIDE_HEADERS: &[&str] = &[
 pub struct Policy {
     read_only: bool,
     allow: Vec<String>,
+    /// Refused whatever the allow-list says (deny wins).
+    deny: Vec<String>,
+    /// A second policy every request must also satisfy ([`Policy::narrowed_by`]): a
+    /// profile's stored policy narrowed by a call's flags.
+    within: Option<Box<Policy>>,
+    /// Where the policy comes from, named in its refusals ("the policy stored with profile
+    /// work").
+    label: Option<String>,
 }
 
 impl Policy {
@@ -61,9 +69,81 @@ impl Policy {
         self
     }
 
+    /// Refuses methods whose id matches one of these patterns, even when the allow-list
+    /// allows them (deny wins: `--allow 'gmail.users.drafts.*' --deny 'gmail.users.drafts.send'`).
+    pub fn deny<I, S>(mut self, patterns: I) -> Policy
+    where
+        I: IntoIterator<Item = S>,
+        S: Into<String>,
+    {
+        self.deny.extend(patterns.into_iter().map(Into::into));
+        self
+    }
+
+    /// Names where this policy comes from; its refusals say so.
+    pub fn labelled(mut self, label: impl Into<String>) -> Policy {
+        self.label = Some(label.into());
+        self
+    }
+
+    /// A policy that allows only what both `self` and `narrower` allow: a stored policy
+    /// narrowed by per-call flags can never be widened by them.
+    pub fn narrowed_by(self, narrower: Policy) -> Policy {
+        if narrower.is_open() {
+            return self;
+        }
+        if self.is_open() {
+            return narrower;
+        }
+        let mut outer = narrower;
+        let mut tail = &mut outer;
+        while tail.within.is_some() {
+            tail = tail.within.as_mut().expect("checked just above");
+        }
+        tail.within = Some(Box::new(self));
+        outer
+    }
+
+    /// Whether every method is refused unless it is a `GET` (here or in a policy this one is
+    /// narrowed by).
+    pub fn is_read_only(&self) -> bool {
+        self.read_only || self.within.as_ref().is_some_and(|w| w.is_read_only())
+    }
+
     /// Whether this policy allows everything (nothing to check).
     pub fn is_open(&self) -> bool {
-        !self.read_only && self.allow.is_empty()
+        !self.read_only
+            && self.allow.is_empty()
+            && self.deny.is_empty()
+            && self.within.as_ref().is_none_or(|w| w.is_open())
+    }
+
+    /// Whether `candidate` could allow something this (single, un-narrowed) policy refuses:
+    /// it drops read-only, drops a deny pattern, or allows a pattern no allowed pattern
+    /// covers. Judged on the patterns (conservatively: an allow pattern counts as covered
+    /// only when an old pattern matches it as text, `drive.*` covers `drive.files.*`).
+    /// The reasons, one per widening; empty when `candidate` is as narrow or narrower.
+    pub fn widenings(&self, candidate: &Policy) -> Vec<String> {
+        let mut why = Vec::new();
+        if self.read_only && !candidate.read_only {
+            why.push("it drops read-only".to_string());
+        }
+        for d in &self.deny {
+            if !candidate.deny.iter().any(|n| glob_match(n, d)) {
+                why.push(format!("it drops --deny {d}"));
+            }
+        }
+        if !self.allow.is_empty() {
+            if candidate.allow.is_empty() {
+                why.push("it drops the allow-list (every method would be allowed)".to_string());
+            }
+            for a in &candidate.allow {
+                if !self.allow.iter().any(|old| glob_match(old, a)) {
+                    why.push(format!("--allow {a} is not inside the allowed methods"));
+                }
+            }
+        }
+        why
     }
 
     /// Whether the policy lets `method` be called; the error says which rule refused it.
@@ -78,6 +158,15 @@ impl Policy {
     /// they allow it. Every rule is decided here, for the method asked for and for every
     /// method a request may reach alike.
     fn refusal(&self, id: &str, verb: &str) -> Option<String> {
+        let own = self.own_refusal(id, verb).map(|why| match &self.label {
+            Some(label) => format!("{why} ({label})"),
+            None => why,
+        });
+        own.or_else(|| self.within.as_ref().and_then(|w| w.refusal(id, verb)))
+    }
+
+    /// [`Policy::refusal`] by this policy's own rules, without the one it is narrowed by.
+    fn own_refusal(&self, id: &str, verb: &str) -> Option<String> {
         if self.read_only && !verb.eq_ignore_ascii_case("GET") {
             return Some(format!(
                 "by the read-only rule: it is a {verb} method and only read-only (GET) methods are allowed"
@@ -87,6 +176,11 @@ impl Policy {
             return Some(format!(
                 "by the allow-list: it matches none of the allowed methods ({})",
                 self.allow.join(", ")
+            ));
+        }
+        if let Some(d) = self.deny.iter().find(|p| glob_match(p, id)) {
+            return Some(format!(
+                "by the deny-list: it matches the denied pattern {d}"
             ));
         }
         None
@@ -221,6 +315,93 @@ fn glob_match(pattern: &str, text: &str) -> bool {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn deny_wins_over_allow_and_narrowing_never_widens() {
+        let drafts = Policy::new()
+            .allow(["gmail.users.drafts.*"])
+            .deny(["gmail.users.messages.send", "gmail.users.drafts.send"]);
+        assert!(
+            drafts
+                .check(&method("gmail.users.drafts.create", "POST"))
+                .is_ok()
+        );
+        let err = drafts
+            .check(&method("gmail.users.drafts.send", "POST"))
+            .unwrap_err();
+        assert!(err.to_string().contains("deny-list"), "{err}");
+        let stored = drafts.clone().labelled("the policy stored with profile p");
+        // Flags that would allow more are refused by the stored policy underneath.
+        for wider in [
+            Policy::new().allow(["*"]),
+            Policy::new().allow(["gmail.users.messages.send"]),
+            Policy::new().read_only(false),
+        ] {
+            let both = stored.clone().narrowed_by(wider);
+            assert!(
+                both.check(&method("gmail.users.drafts.send", "POST"))
+                    .is_err()
+            );
+            assert!(
+                both.check(&method("gmail.users.messages.send", "POST"))
+                    .is_err()
+            );
+        }
+        let err = stored
+            .clone()
+            .narrowed_by(Policy::new().allow(["*"]))
+            .check(&method("gmail.users.drafts.send", "POST"))
+            .unwrap_err();
+        assert!(
+            err.to_string().contains("deny-list")
+                && err.to_string().contains("stored with profile p"),
+            "{err}"
+        );
+        // Flags narrow it further.
+        let narrower = stored.clone().narrowed_by(Policy::new().read_only(true));
+        assert!(narrower.is_read_only());
+        assert!(
+            narrower
+                .check(&method("gmail.users.drafts.create", "POST"))
+                .is_err()
+        );
+        assert!(
+            narrower
+                .check(&method("gmail.users.drafts.get", "GET"))
+                .is_ok()
+        );
+    }
+
+    #[test]
+    fn widenings_are_named() {
+        let old = Policy::new()
+            .read_only(true)
+            .allow(["drive.*"])
+            .deny(["drive.files.delete"]);
+        assert!(old.widenings(&old.clone()).is_empty());
+        let narrower = Policy::new()
+            .read_only(true)
+            .allow(["drive.files.*"])
+            .deny(["drive.files.*e"]);
+        assert!(
+            old.widenings(&narrower).is_empty(),
+            "{:?}",
+            old.widenings(&narrower)
+        );
+        let w = old.widenings(&Policy::new().allow(["drive.*", "gmail.*"]));
+        assert_eq!(w.len(), 3, "{w:?}");
+        assert!(
+            w[0].contains("read-only")
+                && w[1].contains("drive.files.delete")
+                && w[2].contains("gmail.*")
+        );
+        let w = Policy::new().allow(["a.b"]).widenings(&Policy::new());
+        assert!(w[0].contains("allow-list"), "{w:?}");
+        assert!(
+            Policy::new().widenings(&old).is_empty(),
+            "from open, anything narrows"
+        );
+    }
 
     fn method(id: &str, verb: &str) -> RestMethod {
         RestMethod {

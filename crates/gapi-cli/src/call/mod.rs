@@ -5,4 +5,5 @@ pub mod document;
 pub mod follow;
 pub mod identity;
 pub mod prepare;
+pub mod stored_policy;
 pub mod write;

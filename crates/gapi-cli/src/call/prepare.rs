@@ -22,8 +22,9 @@ pub fn policy_of(global: &GlobalArgs) -> gapi_client::Policy {
 
 /// The policy on the method asked for alone, before anything else is looked at (exit 2);
 /// the request itself is judged again when it is prepared.
-pub fn check_policy(service: &Service, dotted: &str, global: &GlobalArgs) -> anyhow::Result<()> {
-    let policy = policy_of(global);
+pub fn check_policy(service: &Service, dotted: &str, _global: &GlobalArgs) -> anyhow::Result<()> {
+    // The service's policy: the profile's stored one narrowed by the call's flags.
+    let policy = service.policy();
     if policy.is_open() {
         return Ok(());
     }
@@ -54,7 +55,7 @@ pub fn service_for(
         .document(doc)
         .auth_arc(auth)
         .retry_policy(RetryPolicy::default().with_retry_non_idempotent(args.retry_all))
-        .policy(policy_of(global));
+        .policy(super::stored_policy::effective(global)?);
     if let Some(endpoint) = &global.endpoint {
         builder = builder.endpoint(endpoint.clone());
     }

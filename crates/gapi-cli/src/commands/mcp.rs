@@ -14,7 +14,10 @@
 //! a method that only returns media) and an upload before sending anything, and says to use
 //! the CLI (`-o FILE`, `--upload FILE`) instead.
 
+mod egress;
+mod small;
 mod stdio;
+mod upstream;
 
 use std::collections::HashMap;
 use std::process::ExitCode;
@@ -38,7 +41,29 @@ use crate::cli::{CallArgs, GlobalArgs, McpArgs};
 pub async fn run(global: &GlobalArgs, args: McpArgs) -> anyhow::Result<ExitCode> {
     // Flags asking for two identities are refused at start, not at the first call.
     crate::call::identity::mode(global)?;
+    let policy = crate::call::stored_policy::effective(global)?;
+    let relay = if args.upstream.is_empty() {
+        None
+    } else {
+        let scopes: Vec<String> = args
+            .upstream_scope
+            .iter()
+            .map(|s| match s.contains("://") {
+                true => s.clone(),
+                false => format!("https://www.googleapis.com/auth/{s}"),
+            })
+            .collect();
+        let auth =
+            prepare::credentials_for(global, &scopes, gapi_client::scopes::Access::Write).await?;
+        let own = ["search_methods", "describe_method", "call_method"];
+        Some(Arc::new(
+            upstream::Relay::connect(&args.upstream, auth, &global.profile, &own).await?,
+        ))
+    };
     let server = GapiMcp {
+        allow_egress: args.allow_egress,
+        relay,
+        policy,
         global: global.clone(),
         call_args: CallArgs {
             global: global.clone(),
@@ -69,6 +94,12 @@ pub async fn run(global: &GlobalArgs, args: McpArgs) -> anyhow::Result<ExitCode>
 /// The server state: flags fixed at start, services built on first use per API.
 #[derive(Clone)]
 struct GapiMcp {
+    /// `--allow-egress`: URLs in call_method arguments are sent even under a policy.
+    allow_egress: bool,
+    /// Upstream MCP servers whose tools are relayed (`--upstream`).
+    relay: Option<Arc<upstream::Relay>>,
+    /// The profile's stored policy narrowed by the server's flags (for relayed tools).
+    policy: gapi_client::Policy,
     global: GlobalArgs,
     /// The policy and validation flags, as a CLI call would carry them.
     call_args: CallArgs,
@@ -310,10 +341,11 @@ impl GapiMcp {
             }
             "describe_method" => {
                 let doc = self.document(str_arg(args, "api")?)?;
-                Ok(gapi_client::method_search::describe(
-                    &doc,
-                    str_arg(args, "method")?,
-                )?)
+                let v = gapi_client::method_search::describe(&doc, str_arg(args, "method")?)?;
+                Ok(small::cap(
+                    v,
+                    "A schema in full: `gapi describe API SCHEMA` on the command line.",
+                ))
             }
             "call_method" => self.call(args).await,
             other => anyhow::bail!("unknown tool {other:?}"),
@@ -353,7 +385,57 @@ impl GapiMcp {
         Ok(service)
     }
 
+    /// `call_method`, its answer kept small ([`small`]).
     async fn call(&self, args: &JsonObject) -> anyhow::Result<Value> {
+        if !self.allow_egress && !self.policy.is_open() {
+            egress::check(args)?;
+        }
+        let (args, note) = self.with_default_fields(args)?;
+        let v = self.call_as_asked(&args).await?;
+        let v = match note {
+            Some(note) => small::with_note(v, note),
+            None => v,
+        };
+        Ok(small::cap(
+            v,
+            "Ask for fewer fields (params.fields), fewer items (pageSize), or the next page \
+             (params.pageToken = nextPageToken).",
+        ))
+    }
+
+    /// A list method called without `fields` asks only for a default mask (and says so).
+    fn with_default_fields(
+        &self,
+        args: &JsonObject,
+    ) -> anyhow::Result<(JsonObject, Option<String>)> {
+        let mut args = args.clone();
+        let given = args
+            .get("params")
+            .and_then(Value::as_object)
+            .is_some_and(|p| p.contains_key("fields"));
+        if given {
+            return Ok((args, None));
+        }
+        let doc = self.document(str_arg(&args, "api")?)?;
+        let Some(method) = doc.method(str_arg(&args, "method")?) else {
+            return Ok((args, None));
+        };
+        let Some(mask) = small::default_fields(&doc, method) else {
+            return Ok((args, None));
+        };
+        let params = args.entry("params").or_insert_with(|| json!({}));
+        let Some(params) = params.as_object_mut() else {
+            return Ok((args, None));
+        };
+        params.insert("fields".into(), json!(mask));
+        let note = format!(
+            "Only these fields were asked for (the default for a list method called without \
+             params.fields): {mask}. Pass params.fields (\"*\" for everything) for others."
+        );
+        Ok((args, Some(note)))
+    }
+
+    async fn call_as_asked(&self, args: &JsonObject) -> anyhow::Result<Value> {
         let api = str_arg(args, "api")?;
         let dotted = str_arg(args, "method")?;
         // Policy and lookup first, on the document alone: a refused method never gets to
@@ -402,6 +484,38 @@ impl GapiMcp {
     }
 }
 
+impl GapiMcp {
+    /// A relayed tool's call: the policy by tool name (read-only lets only tools the
+    /// upstream annotates read-only through), then the upstream's answer as it is.
+    async fn relay_call(
+        &self,
+        relay: &upstream::Relay,
+        name: &str,
+        args: Value,
+    ) -> anyhow::Result<CallToolResult> {
+        let tool = relay
+            .tool(name)
+            .ok_or_else(|| anyhow::anyhow!("unknown tool {name:?}"))?;
+        let as_method = gapi_discovery::RestMethod {
+            id: tool.name.clone(),
+            http_method: if tool.read_only { "GET" } else { "POST" }.into(),
+            ..Default::default()
+        };
+        self.policy.check(&as_method).map_err(|e| {
+            anyhow::anyhow!(
+                "{e} (relayed tools are judged by name; read-only allows only tools the upstream \
+                 marks readOnlyHint). Nothing was sent"
+            )
+        })?;
+        let answer = relay.call(tool, args, &self.global.profile).await?;
+        serde_json::from_value::<CallToolResult>(answer.clone()).or_else(|_| {
+            Ok(CallToolResult::success(vec![ContentBlock::text(
+                answer.to_string(),
+            )]))
+        })
+    }
+}
+
 /// A `call_method` call's method with its `params` and (schema-checked) `body`.
 fn method_call(
     service: &Service,
@@ -444,9 +558,13 @@ impl ServerHandler for GapiMcp {
         _request: Option<PaginatedRequestParams>,
         _context: RequestContext<RoleServer>,
     ) -> Result<ListToolsResult, McpError> {
-        Ok(ListToolsResult::with_all_items(tools(
-            self.global.read_only,
-        )))
+        let mut all = tools(self.policy.is_read_only());
+        for t in self.relay.iter().flat_map(|r| &r.tools) {
+            if let Ok(tool) = serde_json::from_value::<Tool>(t.definition.clone()) {
+                all.push(tool);
+            }
+        }
+        Ok(ListToolsResult::with_all_items(all))
     }
 
     async fn call_tool(
@@ -454,6 +572,18 @@ impl ServerHandler for GapiMcp {
         request: CallToolRequestParams,
         _context: RequestContext<RoleServer>,
     ) -> Result<CallToolResponse, McpError> {
+        if let Some(relay) = self
+            .relay
+            .as_ref()
+            .filter(|r| r.tool(&request.name).is_some())
+        {
+            let args = Value::Object(request.arguments.unwrap_or_default());
+            let result = match self.relay_call(relay, &request.name, args).await {
+                Ok(r) => r,
+                Err(e) => error_result(&e),
+            };
+            return Ok(result.into());
+        }
         if !["search_methods", "describe_method", "call_method"].contains(&request.name.as_ref()) {
             return Err(McpError::invalid_params(
                 format!("unknown tool {:?}", request.name),

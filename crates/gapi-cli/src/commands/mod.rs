@@ -11,6 +11,7 @@ mod describe;
 mod emulator;
 mod mcp;
 pub(crate) mod search;
+pub(crate) mod skills;
 
 use std::process::ExitCode;
 
@@ -93,6 +94,7 @@ async fn dispatch(parsed: Parsed) -> anyhow::Result<ExitCode> {
             Command::Codegen(args) => codegen::run(args),
             Command::Completions(args) => completions::run(args),
             Command::Mcp(args) => mcp::run(&global, args).await,
+            Command::Skills(cmd) => skills::run(cmd),
             Command::Call(_) => {
                 anyhow::bail!("internal error: an API call reached the fixed-command dispatcher")
             }

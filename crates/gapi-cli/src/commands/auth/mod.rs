@@ -3,6 +3,7 @@
 
 mod adc_login;
 mod credentials;
+mod policy;
 mod remote_login;
 
 use std::path::PathBuf;
@@ -48,6 +49,7 @@ pub async fn run(global: &GlobalArgs, cmd: AuthCommand) -> anyhow::Result<ExitCo
             Ok(ExitCode::SUCCESS)
         }
         AuthCommand::Revoke => revoke(global, &store).await,
+        AuthCommand::Policy(cmd) => policy::run(global, &store, cmd),
         AuthCommand::List => {
             for profile in store.list()? {
                 println!("{profile}");
