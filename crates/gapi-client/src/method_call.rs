@@ -635,6 +635,36 @@ mod tests {
     use super::parse_size;
     use crate::{NoAuth, build};
 
+    /// Preparing one call parses only what that call needs: with an open policy no other
+    /// resource of the document is parsed (the route table, which reads every method, is
+    /// built only for a policy that judges routes).
+    #[test]
+    fn an_open_policy_prepares_without_reading_other_resources() {
+        let drive = build("drive", "v3", NoAuth).unwrap();
+        drive
+            .method("files.list")
+            .unwrap()
+            .param("pageSize", 5)
+            .prepare()
+            .unwrap();
+        let doc = drive.document();
+        assert!(doc.resources.get("files").unwrap().is_parsed());
+        for other in ["about", "changes", "comments", "permissions", "revisions"] {
+            assert!(
+                !doc.resources.get(other).unwrap().is_parsed(),
+                "{other} was parsed to prepare files.list"
+            );
+        }
+        // A policy that judges routes reads them all, and still prepares the call.
+        let guarded = crate::Service::builder()
+            .bundled("drive", "v3")
+            .policy(crate::Policy::new().read_only(true))
+            .build()
+            .unwrap();
+        guarded.method("files.list").unwrap().prepare().unwrap();
+        assert!(guarded.document().resources.get("about").unwrap().is_parsed());
+    }
+
     #[test]
     fn prepare_builds_urls_and_rejects_bad_calls() {
         let drive = build("drive", "v3", NoAuth).unwrap();
