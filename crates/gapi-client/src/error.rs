@@ -34,6 +34,15 @@ enum Kind {
     InvalidArgument(String),
     #[error("refused by the policy: {0}")]
     Policy(String),
+    #[error(
+        "the credentials were granted none of the scopes {method} accepts: {}",
+        accepted.join(", ")
+    )]
+    ScopeNotGranted {
+        method: String,
+        /// The method's scopes, the most useful for the call first.
+        accepted: Vec<String>,
+    },
     #[error("authorization failed")]
     Auth {
         #[source]
@@ -46,6 +55,8 @@ enum Kind {
     UnknownApi(String),
     #[error("JSON error: {0}")]
     Json(serde_json::Error),
+    #[error("{}", describe_decode(.0))]
+    Decode(Box<DecodeFailure>),
     #[error("upload error: {0}")]
     Upload(String),
     #[error("integrity check failed: {0}")]
@@ -62,6 +73,36 @@ impl std::error::Error for Error {
     fn source(&self) -> Option<&(dyn std::error::Error + 'static)> {
         std::error::Error::source(&self.kind)
     }
+}
+
+/// A response that did not fit the caller's type: where and why.
+#[derive(Debug)]
+struct DecodeFailure {
+    what: String,
+    type_name: String,
+    path: String,
+    message: String,
+}
+
+fn describe_decode(d: &DecodeFailure) -> String {
+    let at = if d.path.is_empty() {
+        String::new()
+    } else {
+        format!("{}: ", d.path)
+    };
+    format!(
+        "{}: the response does not fit {}: {at}{}",
+        d.what, d.type_name, d.message
+    )
+}
+
+/// `alloc::vec::Vec<my::File>` stays whole; `my_app::drive::FileList` becomes `FileList`.
+fn short_type_name(name: &str) -> &str {
+    let outer = name.split('<').next().unwrap_or(name);
+    if outer.len() != name.len() {
+        return name;
+    }
+    outer.rsplit("::").next().unwrap_or(name)
 }
 
 impl From<Kind> for Error {
@@ -156,6 +197,33 @@ impl Error {
         Kind::UnknownApi(msg.into()).into()
     }
 
+    /// An error for a response that does not fit the caller's type: `what` names the call
+    /// (`drive.files.list`), `path` the field (`files[3].size`, empty for the whole value),
+    /// `message` what was wrong there.
+    pub fn decode(
+        what: impl Into<String>,
+        type_name: &str,
+        path: impl Into<String>,
+        message: impl Into<String>,
+    ) -> Self {
+        Kind::Decode(Box::new(DecodeFailure {
+            what: what.into(),
+            type_name: short_type_name(type_name).to_string(),
+            path: path.into(),
+            message: message.into(),
+        }))
+        .into()
+    }
+
+    /// The JSON path of the field a response failed to decode at (`files[3].size`), when this
+    /// is such an error ([`crate::MethodCall::execute_as`], typed calls).
+    pub fn json_path(&self) -> Option<&str> {
+        match &self.kind {
+            Kind::Decode(d) => Some(&d.path),
+            _ => None,
+        }
+    }
+
     /// Wraps a credential error that a retry (or a later call) may fix.
     pub fn auth(source: impl Into<Box<dyn std::error::Error + Send + Sync>>) -> Self {
         Kind::Auth {
@@ -172,6 +240,26 @@ impl Error {
             needs_login: true,
         }
         .into()
+    }
+
+    /// The scope pre-check failed: the credentials were granted none of the scopes method
+    /// `method` accepts (`accepted`, most useful for the call first). Nothing was sent.
+    pub fn scope_not_granted(method: impl Into<String>, accepted: Vec<String>) -> Self {
+        Kind::ScopeNotGranted {
+            method: method.into(),
+            accepted,
+        }
+        .into()
+    }
+
+    /// The method's scopes, the most useful for the call first, when the scope pre-check
+    /// ([`crate::MethodCall::check_scopes`]) found none of them granted: the first is the one
+    /// to ask for.
+    pub fn scopes_to_grant(&self) -> Option<&[String]> {
+        match &self.kind {
+            Kind::ScopeNotGranted { accepted, .. } => Some(accepted),
+            _ => None,
+        }
     }
 
     /// An error for an HTTP error answer (4xx/5xx) from the server, after any retries.
@@ -252,7 +340,7 @@ impl Error {
 
     /// Whether a JSON body could not be encoded or decoded.
     pub fn is_json(&self) -> bool {
-        matches!(self.kind, Kind::Json(_))
+        matches!(self.kind, Kind::Json(_) | Kind::Decode(_))
     }
 
     /// What would fix this error, when something specific would.
@@ -271,6 +359,7 @@ impl Error {
                 _ => None,
             },
             Kind::UnknownApi(_) => Some(Hint::ListApis),
+            Kind::ScopeNotGranted { .. } => Some(Hint::GrantScope),
             _ => None,
         }
     }
@@ -313,7 +402,7 @@ impl Error {
     /// Whether this is a credential problem (including HTTP 401 and 403 insufficient-scope).
     pub fn is_auth(&self) -> bool {
         match &self.kind {
-            Kind::Auth { .. } => true,
+            Kind::Auth { .. } | Kind::ScopeNotGranted { .. } => true,
             Kind::Api(a) => {
                 a.code == 401
                     || (a.code == 403

@@ -9,7 +9,7 @@ use bytes::Bytes;
 use http::{HeaderMap, StatusCode};
 
 use crate::error::Error;
-use crate::transport::USER_AGENT;
+use crate::headers::USER_AGENT;
 
 /// A configured HTTP client (a connection pool): cheap to clone, share one per process.
 ///

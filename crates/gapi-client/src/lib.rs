@@ -30,13 +30,16 @@
 pub mod auth;
 #[cfg(feature = "gapi-auth")]
 mod auth_gapi;
+pub mod decode;
 pub mod discovery_fetch;
 mod engine;
 pub mod error;
 pub mod follow;
 #[doc(hidden)]
 pub mod fuzzing;
+mod headers;
 pub mod http_client;
+pub mod listing;
 pub mod media_call;
 pub mod method_call;
 pub mod method_search;
@@ -51,8 +54,10 @@ pub mod schema_check;
 pub mod scopes;
 pub mod service;
 pub mod transport;
+pub mod typed;
 pub mod upload_naming;
 pub mod uri_template;
+mod wire;
 
 pub use auth::{ApiKey, Authenticator, Authorization, NoAuth, SecretString, StaticToken};
 pub use discovery_fetch::{DiscoveryFetcher, FetchOrigin};

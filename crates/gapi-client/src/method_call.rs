@@ -9,9 +9,11 @@ use http::header::{CONTENT_TYPE, HeaderMap, HeaderName, HeaderValue};
 use serde_json::Value;
 
 use crate::error::Error;
+use crate::pagination::TokenPlace;
 use crate::params::{ParamValue, cast, closest};
 use crate::service::Service;
 use crate::uri_template;
+pub use crate::wire::{MAX_URL_LENGTH, WireRequest};
 
 /// Global parameters that must never be set by hand: they would put a token in the URL.
 const FORBIDDEN_PARAMS: &[&str] = &["access_token", "oauth_token"];
@@ -24,6 +26,10 @@ pub struct MethodCall {
     method: std::sync::Arc<RestMethod>,
     params: Vec<(String, ParamValue)>,
     body: Option<Value>,
+    /// Why the value given to [`MethodCall::json`] could not be serialized (said by `prepare`).
+    body_error: Option<String>,
+    /// Whether `prepare` checks the body against the method's request schema.
+    validate: bool,
     headers: Vec<(String, String)>,
 }
 
@@ -82,11 +88,11 @@ impl PreparedRequest {
         let mut headers = serde_json::Map::new();
         headers.insert(
             "user-agent".into(),
-            Value::String(crate::transport::USER_AGENT.into()),
+            Value::String(crate::headers::USER_AGENT.into()),
         );
         headers.insert(
             "x-goog-api-client".into(),
-            Value::String(crate::transport::API_CLIENT_HEADER.into()),
+            Value::String(crate::headers::API_CLIENT_HEADER.into()),
         );
         headers.insert("accept-encoding".into(), Value::String("gzip".into()));
         if let Some(p) = service.transport().quota_project() {
@@ -130,6 +136,8 @@ impl MethodCall {
             method,
             params: Vec::new(),
             body: None,
+            body_error: None,
+            validate: true,
             headers: Vec::new(),
         }
     }
@@ -253,6 +261,46 @@ impl MethodCall {
     /// Sets the JSON request body.
     pub fn body(mut self, body: Value) -> Self {
         self.body = Some(body);
+        self.body_error = None;
+        self
+    }
+
+    /// Sets the request body from any serializable value (your own struct, a generated type).
+    /// A value that cannot be serialized (a map with non-string keys) is reported by
+    /// [`MethodCall::prepare`], like a bad parameter.
+    ///
+    /// ```
+    /// # fn main() -> Result<(), gapi_client::Error> {
+    /// #[derive(serde::Serialize)]
+    /// struct NewFile { name: String, parents: Vec<String> }
+    /// let drive = gapi_client::build("drive", "v3", gapi_client::NoAuth)?;
+    /// let req = drive
+    ///     .method("files.create")?
+    ///     .json(&NewFile { name: "a.txt".into(), parents: vec!["root".into()] })
+    ///     .prepare()?;
+    /// assert_eq!(req.body.unwrap()["name"], "a.txt");
+    /// # Ok(()) }
+    /// ```
+    pub fn json<T: serde::Serialize + ?Sized>(mut self, body: &T) -> Self {
+        match serde_json::to_value(body) {
+            Ok(v) => {
+                self.body = Some(v);
+                self.body_error = None;
+            }
+            Err(e) => {
+                self.body = None;
+                self.body_error = Some(e.to_string());
+            }
+        }
+        self
+    }
+
+    /// Whether [`MethodCall::prepare`] checks the body against the method's request schema
+    /// (default: yes). Each problem is named by its JSON path (`body.parents[0]`: unknown
+    /// property, wrong type, read-only field, value outside an enum); turn it off when the
+    /// API accepts more than its Discovery document says.
+    pub fn validate(mut self, yes: bool) -> Self {
+        self.validate = yes;
         self
     }
 
@@ -372,11 +420,20 @@ impl MethodCall {
                 m.id, m.http_method
             ))
         })?;
+        if let Some(e) = &self.body_error {
+            return Err(Error::invalid_argument(format!(
+                "the request body of {} cannot be serialized as JSON: {e}",
+                m.id
+            )));
+        }
         if self.body.is_some() && m.request.is_none() {
             return Err(Error::invalid_argument(format!(
                 "{} takes no request body",
                 m.id
             )));
+        }
+        if let (true, Some(body)) = (self.validate, &self.body) {
+            crate::schema_check::check_request(doc, m, body)?;
         }
         let mut headers = HeaderMap::new();
         if let Some(v) = &m.api_version
@@ -492,6 +549,16 @@ impl MethodCall {
         execute_prepared(&self.service, &prepared).await
     }
 
+    /// Sends the call and decodes the JSON response into your own type. When it does not fit,
+    /// the error names the field and what was wrong there
+    /// (`files[3].size: expected u64, got string "16"`, see [`Error::json_path`]); an empty
+    /// response decodes as `{}`.
+    pub async fn execute_as<T: serde::de::DeserializeOwned>(&self) -> Result<T, Error> {
+        let prepared = self.prepare()?;
+        let bytes = execute_prepared_bytes(&self.service, &prepared).await?;
+        crate::decode::from_slice(&prepared.method_id, &bytes)
+    }
+
     /// Sends the call and returns the response with its body unread (for custom decoding).
     pub async fn send(&self) -> Result<crate::Response, Error> {
         let prepared = self.prepare()?;
@@ -513,59 +580,50 @@ impl MethodCall {
     }
 }
 
-/// The longest URL sent as is: a GET whose URL would be longer goes as a POST with
-/// `X-HTTP-Method-Override: GET` and the query in a form body, as Google's client libraries
-/// do (Google's front end rejects longer URLs).
-pub const MAX_URL_LENGTH: usize = 2048;
-
-/// A request exactly as it goes on the wire (after the long-GET override).
-#[derive(Debug, Clone)]
-pub struct WireRequest {
-    /// The HTTP method sent (POST for an overridden GET).
-    pub method: Method,
-    /// The URL sent (without the query for an overridden GET).
-    pub url: url::Url,
-    /// The request's own headers (the override and the form content type included).
-    pub headers: HeaderMap,
-    /// The body bytes, if any.
-    pub body: Option<bytes::Bytes>,
+impl PreparedRequest {
+    /// The request as sent ([`WireRequest::for_json`]): a GET whose URL passes
+    /// [`MAX_URL_LENGTH`] goes as a POST with `X-HTTP-Method-Override: GET` and the query in
+    /// a form body. Anything else is sent as prepared.
+    pub fn wire(&self) -> Result<WireRequest, Error> {
+        WireRequest::for_json(&self.method, &self.url, &self.headers, self.body.as_ref())
+    }
 }
 
-impl PreparedRequest {
-    /// The request as sent: a GET whose URL passes [`MAX_URL_LENGTH`] becomes a POST to the
-    /// URL without its query, with `X-HTTP-Method-Override: GET` and the query as an
-    /// `application/x-www-form-urlencoded` body. Anything else is sent as prepared.
-    pub fn wire(&self) -> Result<WireRequest, Error> {
-        let mut headers = self.headers.clone();
-        if self.method == Method::GET && self.url.as_str().len() > MAX_URL_LENGTH {
-            let mut url = self.url.clone();
-            let query = url.query().unwrap_or("").to_string();
-            url.set_query(None);
-            headers.insert(
-                HeaderName::from_static("x-http-method-override"),
-                HeaderValue::from_static("GET"),
-            );
-            headers.insert(
-                CONTENT_TYPE,
-                HeaderValue::from_static("application/x-www-form-urlencoded"),
-            );
-            return Ok(WireRequest {
-                method: Method::POST,
-                url,
-                headers,
-                body: Some(bytes::Bytes::from(query)),
-            });
+impl crate::pagination::PageCall for MethodCall {
+    fn fetch(&self) -> impl std::future::Future<Output = Result<Value, Error>> + Send {
+        self.execute()
+    }
+
+    fn method_id(&self) -> &str {
+        &self.method.id
+    }
+
+    fn token_place(&self) -> TokenPlace {
+        let m = self.method();
+        if m.parameters.contains_key("pageToken") {
+            return TokenPlace::Query;
         }
-        let body = match &self.body {
-            Some(b) => Some(bytes::Bytes::from(serde_json::to_vec(b)?)),
-            None => None,
-        };
-        Ok(WireRequest {
-            method: self.method.clone(),
-            url: self.url.clone(),
-            headers,
-            body,
-        })
+        if let Some(req) = &m.request
+            && let Some(schema) = self.service().document().schema(&req.reference)
+            && schema.properties.contains_key("pageToken")
+        {
+            return TokenPlace::Body;
+        }
+        TokenPlace::None
+    }
+
+    fn with_page_token(self, token: String) -> Self {
+        if self.token_place() == TokenPlace::Query {
+            return self.param("pageToken", token);
+        }
+        let mut body = self
+            .get_body()
+            .cloned()
+            .unwrap_or_else(|| Value::Object(Default::default()));
+        if let Some(o) = body.as_object_mut() {
+            o.insert("pageToken".into(), Value::String(token));
+        }
+        self.body(body)
     }
 }
 
@@ -585,12 +643,7 @@ pub async fn execute_prepared(
     service: &Service,
     prepared: &PreparedRequest,
 ) -> Result<Value, Error> {
-    let wire = prepared.wire()?;
-    let resp = service
-        .transport()
-        .send_read(&wire, prepared.idempotent)
-        .await?;
-    let bytes = resp.body;
+    let bytes = execute_prepared_bytes(service, prepared).await?;
     if bytes.iter().all(|b| b.is_ascii_whitespace()) {
         return Ok(Value::Object(Default::default()));
     }
@@ -600,6 +653,19 @@ pub async fn execute_prepared(
             prepared.method_id
         ))
     })
+}
+
+/// Sends a prepared request and returns its whole body (read inside the retry loop).
+pub(crate) async fn execute_prepared_bytes(
+    service: &Service,
+    prepared: &PreparedRequest,
+) -> Result<bytes::Bytes, Error> {
+    let wire = prepared.wire()?;
+    let resp = service
+        .transport()
+        .send_read(&wire, prepared.idempotent)
+        .await?;
+    Ok(resp.body)
 }
 
 fn build_url(base: &str, query: &[(String, String)]) -> Result<url::Url, Error> {
@@ -727,6 +793,73 @@ mod tests {
             .prepare()
             .unwrap_err();
         assert!(err.to_string().contains("did you mean pageSize"), "{err}");
+    }
+
+    #[test]
+    fn bodies_are_checked_against_the_request_schema_unless_turned_off() {
+        let drive = build("drive", "v3", NoAuth).unwrap();
+        let bad = serde_json::json!({"nmae": "a.txt", "parents": "root"});
+        let err = drive
+            .method("files.create")
+            .unwrap()
+            .body(bad.clone())
+            .prepare()
+            .unwrap_err();
+        assert!(err.is_invalid_argument(), "{err}");
+        let text = err.to_string();
+        assert!(
+            text.contains("body.nmae: unknown property (did you mean `name`?)"),
+            "{text}"
+        );
+        assert!(text.contains("body.parents: expected an array"), "{text}");
+        let sent = drive
+            .method("files.create")
+            .unwrap()
+            .body(bad.clone())
+            .validate(false)
+            .prepare()
+            .expect("validate(false) sends the body as given");
+        assert_eq!(sent.body, Some(bad));
+        let good = drive
+            .method("files.create")
+            .unwrap()
+            .body(serde_json::json!({"name": "a.txt", "parents": ["root"]}))
+            .prepare();
+        assert!(good.is_ok(), "{good:?}");
+    }
+
+    #[test]
+    fn json_serializes_any_body_and_reports_what_cannot_be() {
+        #[derive(serde::Serialize)]
+        struct NewFile<'a> {
+            name: &'a str,
+            #[serde(rename = "mimeType")]
+            mime_type: &'a str,
+        }
+        let drive = build("drive", "v3", NoAuth).unwrap();
+        let req = drive
+            .method("files.create")
+            .unwrap()
+            .json(&NewFile {
+                name: "a",
+                mime_type: "text/plain",
+            })
+            .prepare()
+            .unwrap();
+        assert_eq!(
+            req.body.unwrap(),
+            serde_json::json!({"name": "a", "mimeType": "text/plain"})
+        );
+        // A map with non-string keys cannot be JSON: said when the call is prepared.
+        let mut odd = std::collections::BTreeMap::new();
+        odd.insert((1, 2), "x");
+        let err = drive
+            .method("files.create")
+            .unwrap()
+            .json(&odd)
+            .prepare()
+            .unwrap_err();
+        assert!(err.to_string().contains("cannot be serialized"), "{err}");
     }
 
     #[test]

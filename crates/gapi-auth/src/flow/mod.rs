@@ -13,6 +13,7 @@ pub mod device;
 #[doc(hidden)]
 pub mod fuzzing;
 pub mod headless;
+pub mod incremental;
 pub mod loopback;
 mod paste;
 mod redirect;
@@ -49,6 +50,7 @@ pub fn is_oob(redirect_uri: &str) -> bool {
 /// Built with [`InstalledFlow::new`] and builder methods; run with
 /// [`InstalledFlow::run_local_server`], [`InstalledFlow::run_console`] or
 /// [`InstalledFlow::run_device`].
+#[derive(Clone)]
 pub struct InstalledFlow {
     secrets: ClientSecrets,
     scopes: Vec<String>,
@@ -300,6 +302,28 @@ impl InstalledFlow {
         };
         tracing::info!(account = ?creds.account(), "login complete");
         Ok(creds)
+    }
+}
+
+impl InstalledFlow {
+    /// The same flow asking with `prompt=consent`, when `e` says a repeat consent issued no
+    /// refresh token and the stored one cannot be kept ([`Error::needs_consent`]): only a new
+    /// consent issues one, so every `run_*` asks once more by itself rather than save a login
+    /// that dies within the hour. `None` when consent was already asked for, or `prompt=none`
+    /// promised to show no page (the error then says what to do).
+    pub(crate) fn consent_retry(&self, e: &Error) -> Option<InstalledFlow> {
+        if !e.needs_consent() {
+            return None;
+        }
+        let asked = self.prompt.as_deref().unwrap_or_default();
+        if asked.split(' ').any(|w| w == "consent" || w == "none") {
+            return None;
+        }
+        tracing::warn!(
+            "the server issued no refresh token for this login; asking once more with \
+             prompt=consent so that it lasts"
+        );
+        Some(self.clone().prompt("consent"))
     }
 }
 
