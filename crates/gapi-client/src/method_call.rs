@@ -728,7 +728,14 @@ mod tests {
             .build()
             .unwrap();
         guarded.method("files.list").unwrap().prepare().unwrap();
-        assert!(guarded.document().resources.get("about").unwrap().is_parsed());
+        assert!(
+            guarded
+                .document()
+                .resources
+                .get("about")
+                .unwrap()
+                .is_parsed()
+        );
     }
 
     #[test]

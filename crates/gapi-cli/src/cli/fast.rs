@@ -20,6 +20,7 @@ pub(super) const FIXED_WORDS: &[&str] = &[
     "apis",
     "describe",
     "search",
+    "codegen",
     "completions",
     "mcp",
     "help",
