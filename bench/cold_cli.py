@@ -209,6 +209,15 @@ def main():
             ("gws drive files list (real call, emulator)", [gws, "drive", "files", "list", "--params",
                 '{"pageSize":5,"orderBy":"modifiedByMeTime desc"}'], genv),
         ]
+    if os.environ.get("CPU"):
+        # CPU=1: median CPU ms (user + system) beside the wall time, for a loaded machine.
+        print(f"| command | median wall ms | median CPU ms | median peak RSS MiB |  (N={a.runs})")
+        print("|---|---|---|---|")
+        for row in rows:
+            e = row[2] if len(row) > 2 else env
+            ms, cpu = measure_cpu(row[1], a.runs, e)
+            print(f"| {row[0]} | {ms:.2f} | {cpu:.2f} | {peak_rss(row[1], e):.1f} |", flush=True)
+        return
     print(f"| command | median wall ms | median peak RSS MiB |  (N={a.runs})")
     print("|---|---|---|")
     for row in rows:
