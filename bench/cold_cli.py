@@ -4,6 +4,7 @@ of N runs) and peak RSS, for gapi and for the equivalent Python google-api-pytho
 
     python3 bench/cold_cli.py [--runs 40]          (bench/run.sh calls it with the right env)
     python3 bench/cold_cli.py --credentials [--runs 40]   (cold calls by credential type, below)
+    GAPI_BEFORE=/tmp/gapi-main bench/run.sh cold   (adds rows for another build, in the same run)
 
 Needs: target/release/gapi, a running `gapi emulator` at $EMU (for the real-call rows) and a
 gapi config folder at $GAPI_CONFIG_DIR holding credentials for it, $PY (a python with
@@ -188,6 +189,14 @@ def main():
             "r = s.files().list(pageSize=5, orderBy='modifiedByMeTime desc')\n"]),
         ("python: build + files().list().execute() (emulator)", [py, os.path.join(os.path.dirname(__file__), "py_list_once.py")]),
     ]
+    before = os.environ.get("GAPI_BEFORE")
+    if before:
+        # Another build of gapi (e.g. main's) measured in the same run, for before/after rows.
+        before = os.path.abspath(before)
+        rows[2:2] = [
+            ("gapi BEFORE drive files list --dry-run", [before] + rows[0][1][1:]),
+            ("gapi BEFORE drive files list (real call, emulator)", [before] + rows[1][1][1:]),
+        ]
     gws = os.environ.get("GWS")
     if gws:
         # gws offline: its own HOME with Drive's document (rootUrl = the emulator) in its cache,
@@ -200,6 +209,15 @@ def main():
             ("gws drive files list (real call, emulator)", [gws, "drive", "files", "list", "--params",
                 '{"pageSize":5,"orderBy":"modifiedByMeTime desc"}'], genv),
         ]
+    if os.environ.get("CPU"):
+        # CPU=1: median CPU ms (user + system) beside the wall time, for a loaded machine.
+        print(f"| command | median wall ms | median CPU ms | median peak RSS MiB |  (N={a.runs})")
+        print("|---|---|---|---|")
+        for row in rows:
+            e = row[2] if len(row) > 2 else env
+            ms, cpu = measure_cpu(row[1], a.runs, e)
+            print(f"| {row[0]} | {ms:.2f} | {cpu:.2f} | {peak_rss(row[1], e):.1f} |", flush=True)
+        return
     print(f"| command | median wall ms | median peak RSS MiB |  (N={a.runs})")
     print("|---|---|---|")
     for row in rows:

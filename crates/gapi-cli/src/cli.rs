@@ -15,6 +15,8 @@ use std::path::PathBuf;
 use clap::error::ErrorKind;
 use clap::{Args, CommandFactory, Parser, Subcommand, ValueEnum};
 
+mod fast;
+
 /// Options that apply to every command: the one definition of the global options.
 ///
 /// They may stand before the command or API name (`gapi --profile work drive files list`) or
@@ -257,14 +259,22 @@ fn move_leading_globals(args: &[OsString]) -> Vec<OsString> {
     if leading.is_empty() || rest.is_empty() || rest[0] == "help" {
         return args.to_vec();
     }
+    let mut out = Vec::with_capacity(args.len());
+    out.push(program.clone());
+    out.extend(globals_behind_words(leading, rest));
+    out
+}
+
+/// `rest` (from the command or API name on) with the `leading` global options put behind its
+/// words, before a `--` if there is one.
+fn globals_behind_words(leading: Vec<OsString>, rest: Vec<OsString>) -> Vec<OsString> {
     let at = rest
         .iter()
         .skip(1)
         .position(|t| t == "--")
         .map(|p| p + 1)
         .unwrap_or(rest.len());
-    let mut out = Vec::with_capacity(args.len());
-    out.push(program.clone());
+    let mut out = Vec::with_capacity(leading.len() + rest.len());
     out.extend_from_slice(&rest[..at]);
     out.extend(leading);
     out.extend_from_slice(&rest[at..]);
@@ -917,24 +927,34 @@ pub fn parse(mut args: Vec<OsString>) -> Result<Parsed, clap::Error> {
             action: Action::Complete(words),
         });
     }
-    // `gapi help drive files` is `gapi drive files --help` (clap's own help covers the rest),
-    // also after global options (`gapi -v help drive`).
     let at = 1 + split_leading_globals(args.get(1..).unwrap_or_default())
         .0
         .len();
-    if args.get(at).is_some_and(|a| a == "help")
-        && let Some(word) = args.get(at + 1).and_then(|a| a.to_str())
-        && !Cli::command()
-            .get_subcommands()
-            .any(|s| s.get_name() == word)
-    {
-        args.remove(at);
-        args.push("--help".into());
-    }
     if crate::helpers::is_helper(&args[at..]) {
         return parse_helper(&args, at);
     }
-    parse_moved(&move_leading_globals(&args)).map_err(|e| {
+    let parsed = match fast::api_call(&args) {
+        // An API call: the same parse as below without building the fixed commands' tree.
+        Some(call) => parse_call(call),
+        None => {
+            // `gapi help drive files` is `gapi drive files --help` (clap's own help covers
+            // the rest), also after global options (`gapi -v help drive`).
+            if args.get(at).is_some_and(|a| a == "help")
+                && let Some(word) = args.get(at + 1).and_then(|a| a.to_str())
+                && !Cli::command()
+                    .get_subcommands()
+                    .any(|s| s.get_name() == word)
+            {
+                args.remove(at);
+                args.push("--help".into());
+            }
+            if crate::helpers::is_helper(&args[at..]) {
+                return parse_helper(&args, at);
+            }
+            parse_moved(&move_leading_globals(&args))
+        }
+    };
+    parsed.map_err(|e| {
         match given_twice(&args).filter(|_| e.kind() == ErrorKind::ArgumentConflict) {
             Some(message) => clap::Error::raw(ErrorKind::ArgumentConflict, format!("{message}\n")),
             None => e,
@@ -979,18 +999,7 @@ fn parse_moved(args: &[OsString]) -> Result<Parsed, clap::Error> {
         .try_get_matches_from(args)?;
     let mut cli = Cli::from_arg_matches(&matches)?;
     match cli.command {
-        Command::Call(rest) => {
-            let mut argv: Vec<OsString> = vec!["gapi".into()];
-            argv.extend(rest);
-            let call_matches =
-                empty_env_is_unset(CallArgs::command()).try_get_matches_from(argv)?;
-            let mut call = CallArgs::from_arg_matches(&call_matches)?;
-            record_origins(&mut call.global, &call_matches);
-            Ok(Parsed {
-                global: call.global.clone(),
-                action: Action::Call(Box::new(call)),
-            })
-        }
+        Command::Call(rest) => parse_call(rest),
         command => {
             record_origins(&mut cli.global, innermost(&matches));
             Ok(Parsed {
@@ -999,6 +1008,22 @@ fn parse_moved(args: &[OsString]) -> Result<Parsed, clap::Error> {
             })
         }
     }
+}
+
+/// Parses an API call's words and flags (`drive files list -p pageSize=5 ...`, global options
+/// already moved behind the words) with [`CallArgs`].
+fn parse_call(rest: Vec<OsString>) -> Result<Parsed, clap::Error> {
+    use clap::FromArgMatches;
+    let mut argv: Vec<OsString> = Vec::with_capacity(rest.len() + 1);
+    argv.push("gapi".into());
+    argv.extend(rest);
+    let call_matches = empty_env_is_unset(CallArgs::command()).try_get_matches_from(argv)?;
+    let mut call = CallArgs::from_arg_matches(&call_matches)?;
+    record_origins(&mut call.global, &call_matches);
+    Ok(Parsed {
+        global: call.global.clone(),
+        action: Action::Call(Box::new(call)),
+    })
 }
 
 #[cfg(test)]

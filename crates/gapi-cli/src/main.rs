@@ -53,13 +53,41 @@ fn main() -> ExitCode {
 
 /// A reader that closes stdout early (`gapi ... | head -c1`) ends gapi as it ends any Unix
 /// filter: by SIGPIPE, quietly. Rust ignores SIGPIPE, so the next write would fail and
-/// `println!` panic ("failed printing to stdout"); gapi restores the default instead. Not
-/// for the commands that handle it themselves ([`cli::Parsed::handles_closed_stdout`]).
+/// `println!` panic ("failed printing to stdout"). The default disposition is no answer
+/// either: hyper writes request bodies with `writev`, which raises SIGPIPE too when a server
+/// drops the connection, and an upload would then die without a word. So gapi's handler
+/// ends the process by SIGPIPE only when stdout itself is a pipe nobody reads; otherwise the
+/// signal is ignored and the socket write fails as an error gapi reports. Not for the
+/// commands that handle a closed stdout themselves ([`cli::Parsed::handles_closed_stdout`]).
 fn end_quietly_on_closed_stdout() {
     #[cfg(unix)]
-    // SAFETY: setting a signal's disposition to the default, before any thread is started.
+    // SAFETY: installing a handler that calls only async-signal-safe functions, before any
+    // thread is started.
     unsafe {
-        libc::signal(libc::SIGPIPE, libc::SIG_DFL);
+        libc::signal(
+            libc::SIGPIPE,
+            on_sigpipe as extern "C" fn(libc::c_int) as libc::sighandler_t,
+        );
+    }
+}
+
+/// SIGPIPE: raised again with the default disposition when stdout is a pipe whose reader has
+/// gone (`poll` reports an error on it), so gapi ends as `head` expects; a socket's SIGPIPE
+/// is ignored.
+#[cfg(unix)]
+extern "C" fn on_sigpipe(_: libc::c_int) {
+    let mut out = libc::pollfd {
+        fd: libc::STDOUT_FILENO,
+        events: 0,
+        revents: 0,
+    };
+    // SAFETY: poll, signal and raise are async-signal-safe; the raised signal is delivered
+    // when this handler returns, before the failed write returns to its caller.
+    unsafe {
+        if libc::poll(&mut out, 1, 0) == 1 && out.revents & libc::POLLERR != 0 {
+            libc::signal(libc::SIGPIPE, libc::SIG_DFL);
+            libc::raise(libc::SIGPIPE);
+        }
     }
 }
 

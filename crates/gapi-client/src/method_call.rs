@@ -451,15 +451,20 @@ impl MethodCall {
         if self.body.is_some() && !headers.contains_key(CONTENT_TYPE) {
             headers.insert(CONTENT_TYPE, HeaderValue::from_static("application/json"));
         }
-        // The policy judges the URL built here, which every URL below shares the path of.
-        self.service.policy().check_request(
-            self.service.routes(),
-            m,
-            &path_values,
-            http_method.as_str(),
-            &url,
-            &headers,
-        )?;
+        // The policy judges the URL built here, which every URL below shares the path of. An
+        // open policy judges nothing, so the route table (every method of the API, parsed and
+        // compiled) is built only for a policy that needs it.
+        let policy = self.service.policy();
+        if !policy.is_open() {
+            policy.check_request(
+                self.service.routes(),
+                m,
+                &path_values,
+                http_method.as_str(),
+                &url,
+                &headers,
+            )?;
+        }
 
         let media_upload = if m.supports_media_upload || m.media_upload.is_some() {
             let mu = m.media_upload.clone().unwrap_or_default();
@@ -695,6 +700,43 @@ fn parse_size(s: &str) -> Option<u64> {
 mod tests {
     use super::parse_size;
     use crate::{NoAuth, build};
+
+    /// Preparing one call parses only what that call needs: with an open policy no other
+    /// resource of the document is parsed (the route table, which reads every method, is
+    /// built only for a policy that judges routes).
+    #[test]
+    fn an_open_policy_prepares_without_reading_other_resources() {
+        let drive = build("drive", "v3", NoAuth).unwrap();
+        drive
+            .method("files.list")
+            .unwrap()
+            .param("pageSize", 5)
+            .prepare()
+            .unwrap();
+        let doc = drive.document();
+        assert!(doc.resources.get("files").unwrap().is_parsed());
+        for other in ["about", "changes", "comments", "permissions", "revisions"] {
+            assert!(
+                !doc.resources.get(other).unwrap().is_parsed(),
+                "{other} was parsed to prepare files.list"
+            );
+        }
+        // A policy that judges routes reads them all, and still prepares the call.
+        let guarded = crate::Service::builder()
+            .bundled("drive", "v3")
+            .policy(crate::Policy::new().read_only(true))
+            .build()
+            .unwrap();
+        guarded.method("files.list").unwrap().prepare().unwrap();
+        assert!(
+            guarded
+                .document()
+                .resources
+                .get("about")
+                .unwrap()
+                .is_parsed()
+        );
+    }
 
     #[test]
     fn prepare_builds_urls_and_rejects_bad_calls() {
