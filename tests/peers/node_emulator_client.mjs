@@ -1,6 +1,6 @@
 // Google's own Node clients (googleapis 188, google-auth-library 11.3.4, pinned in package.json)
 // against the gapi emulator: what a real Node app sees. Driven by
-// crates/gapi-emulator/tests/real_clients.rs, which asserts on the output.
+// crates/gapi-emulator/tests/it/real_clients.rs, which asserts on the output.
 //
 //   node node_emulator_client.mjs SCENARIO   with GAPI_EMU = JSON {base, client_id,
 //                                             client_secret, ...scenario inputs}

@@ -1,6 +1,6 @@
 """Google's own Python clients (google-auth, google-auth-oauthlib, google-api-python-client,
 pinned in requirements.txt) against the gapi emulator: what a real Python app sees. Driven by
-crates/gapi-emulator/tests/real_clients.rs, which asserts on the output.
+crates/gapi-emulator/tests/it/real_clients.rs, which asserts on the output.
 
     python python_emulator_client.py SCENARIO   with GAPI_EMU = JSON {base, client_id,
                                                  client_secret, ...scenario inputs}

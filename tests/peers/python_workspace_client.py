@@ -1,6 +1,6 @@
 """google-api-python-client against the gapi emulator's Workspace services (issue 18): Gmail,
 Sheets and Calendar as a real Python app uses them. Driven by
-crates/gapi-emulator/tests/real_clients_workspace.rs, which judges the output.
+crates/gapi-emulator/tests/it/real_clients_workspace.rs, which judges the output.
 
     python python_workspace_client.py SCENARIO   with GAPI_EMU = JSON {base, access_token, ...}
 

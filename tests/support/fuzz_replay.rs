@@ -1,6 +1,7 @@
-//! The one corpus replayer behind every crate's `tests/fuzz_corpus.rs` (each includes this file
-//! with `#[path]`): feeds each file of a fuzz corpus to a target's entry function on stable Rust
-//! and fails, naming the file, when one panics.
+//! Feeds each file of a fuzz corpus to a target's entry function on stable Rust and fails,
+//! naming the file, when one panics. Used by the crates whose tests are not yet one binary
+//! (gapi-auth's and gapi-client's `tests/fuzz_corpus.rs` include this file with `#[path]`);
+//! the others use `gapi_testkit::fuzz`, the same code. This file goes when the last crate moves.
 
 use std::path::Path;
 

@@ -129,3 +129,43 @@ async fn empty_answer_is_an_error_not_a_hang() {
     let err = flow(&mock).run_console(options).await.unwrap_err();
     assert!(err.to_string().contains("no authorization code"), "{err}");
 }
+
+#[tokio::test]
+async fn junk_and_binary_lines_are_asked_again_and_never_sent() {
+    let mock = Mock::start().await;
+    let (reader, writer) = tokio::io::duplex(4096);
+    let writer = std::sync::Mutex::new(Some(writer));
+    let options = ConsoleOptions::new()
+        .input(BufReader::new(reader))
+        .redirect_uri("http://localhost:1/")
+        .on_url(Box::new(move |url| {
+            let url = url.clone();
+            let mut w = writer.lock().unwrap().take().expect("URL shown once");
+            tokio::spawn(async move {
+                let _ = rustls::crypto::ring::default_provider().install_default();
+                let no_follow = reqwest::Client::builder()
+                    .redirect(reqwest::redirect::Policy::none())
+                    .build()
+                    .unwrap();
+                let resp = no_follow.get(url).send().await.unwrap();
+                let location = resp.headers()["location"].to_str().unwrap().to_string();
+                let mut typed: Vec<u8> = Vec::new();
+                typed.extend_from_slice(b"caf\xe9 \xff\n");
+                typed.extend_from_slice(b"4/abc\0\0def\n");
+                typed.extend_from_slice(&vec![b'x'; 1024 * 1024]);
+                typed.push(b'\n');
+                typed.extend_from_slice(format!("{location}\n").as_bytes());
+                tokio::io::AsyncWriteExt::write_all(&mut w, &typed)
+                    .await
+                    .unwrap();
+            });
+        }));
+    let creds = flow(&mock).run_console(options).await.unwrap();
+    assert!(creds.access_token().await.is_ok());
+    assert_eq!(
+        mock.token_requests
+            .load(std::sync::atomic::Ordering::SeqCst),
+        1,
+        "only the real answer reached the token endpoint"
+    );
+}

@@ -38,3 +38,8 @@ fn token_response_corpus() {
 fn expiry_corpus() {
     replay("expiry", gapi_auth::flow::fuzzing::expiry);
 }
+
+#[test]
+fn paste_corpus() {
+    replay("paste", gapi_auth::flow::fuzzing::paste);
+}

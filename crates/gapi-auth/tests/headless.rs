@@ -215,3 +215,62 @@ async fn a_bootstrap_redirect_for_another_login_is_refused() {
     assert_eq!(err.kind(), gapi_auth::ErrorKind::Timeout, "{err}");
     drop(prompt);
 }
+
+/// How many requests reached the emulator's token endpoint (its request log).
+async fn token_requests(emu: &RunningEmulator) -> usize {
+    let log: serde_json::Value = support::http_client_following_redirects()
+        .get(format!("{}/__emulator/requests", emu.base_url()))
+        .send()
+        .await
+        .unwrap()
+        .json()
+        .await
+        .unwrap();
+    log["requests"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .filter(|r| r["path"] == "/token")
+        .count()
+}
+
+#[tokio::test]
+async fn a_line_that_is_not_utf8_is_skipped_and_the_next_paste_finishes_the_login() {
+    let emu = emulator().await;
+    let f = flow(&emu);
+    let (server, mut prompts, mut terminal) = headless_server();
+    let login = tokio::spawn(async move { f.run_local_server(server).await });
+    let prompt = prompts.recv().await.unwrap();
+    let location = redirect_location(prompt.auth_url.as_str()).await;
+    // Latin-1 text and stray binary: not UTF-8. The reader must go on reading.
+    terminal.write_all(b"caf\xe9 \xff\xfe\x00\n").await.unwrap();
+    paste(&mut terminal, &location).await;
+    let creds = login.await.unwrap().unwrap();
+    assert!(creds.tokeninfo().await.is_ok());
+    assert_eq!(token_requests(&emu).await, 1);
+}
+
+#[tokio::test]
+async fn junk_pastes_are_refused_here_and_never_sent_as_a_code() {
+    let emu = emulator().await;
+    let f = flow(&emu);
+    let (server, mut prompts, mut terminal) = headless_server();
+    let login = tokio::spawn(async move { f.run_local_server(server).await });
+    let prompt = prompts.recv().await.unwrap();
+    let location = redirect_location(prompt.auth_url.as_str()).await;
+    // NULs, escape sequences, 1 MB of text without a space, a 3 KB "code", a redirect URL
+    // whose code is junk: each is refused locally and the wait goes on.
+    paste(&mut terminal, "4/abc\0\0\0def").await;
+    paste(&mut terminal, "4/abc\u{1b}[2Kdef").await;
+    paste(&mut terminal, &"x".repeat(1024 * 1024)).await;
+    paste(&mut terminal, &"y".repeat(3000)).await;
+    let junk_code = location.replacen("code=", "code=%00%00junk", 1);
+    paste(&mut terminal, &junk_code).await;
+    tokio::time::sleep(Duration::from_millis(300)).await;
+    assert!(!login.is_finished(), "no junk line may end the login");
+    assert_eq!(token_requests(&emu).await, 0, "nothing was sent");
+    paste(&mut terminal, &location).await;
+    let creds = login.await.unwrap().unwrap();
+    assert!(creds.tokeninfo().await.is_ok());
+    assert_eq!(token_requests(&emu).await, 1, "only the real code was sent");
+}

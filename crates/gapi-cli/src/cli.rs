@@ -416,6 +416,10 @@ pub struct LoginArgs {
     /// headless machine) here, and print the line to paste back there. Stores nothing.
     #[arg(long, value_name = "URL", conflicts_with_all = ["console", "device", "title", "scopes"])]
     pub remote_bootstrap: Option<String>,
+    /// With --remote-bootstrap: you confirm that you yourself started this login on the other
+    /// machine (needed where no terminal can ask; a terminal asks otherwise).
+    #[arg(long, requires = "remote_bootstrap")]
+    pub yes: bool,
     /// Incremental consent: ask only for SCOPE (repeatable) with include_granted_scopes=true
     /// and the stored account as login_hint; the profile keeps one merged grant. Uses the
     /// stored login's client secrets unless --client-secrets is given.

@@ -231,17 +231,22 @@ pub fn report(err: &anyhow::Error) -> ExitCode {
 }
 
 /// The text `report` prints: the message, each cause on its own line (every error says its
-/// own words once: a wrapper prints its cause or returns it, never both), the hints last.
+/// own words once: a wrapper prints its cause or returns it, never both), the hints last;
+/// control, bidirectional and format characters of any of them escaped
+/// ([`crate::output::visible_lines`]).
 pub fn render(err: &anyhow::Error) -> String {
+    // Error text carries server messages, API names, paths and emails from files, and a hint
+    // may quote them: every line goes through the one escaping function before it reaches
+    // the terminal.
     let causes: Vec<String> = err
         .chain()
         .filter(|cause| !cause.is::<Hinted>())
-        .map(|cause| cause.to_string())
+        .map(|cause| crate::output::visible_lines(&cause.to_string()).into_owned())
         .collect();
     let mut text = format!("error: {}", causes.join("\n  caused by: "));
     for hint in hints_for_error(err) {
         text.push_str("\nhint: ");
-        text.push_str(hint.text());
+        text.push_str(&crate::output::visible_lines(hint.text()));
     }
     text
 }
@@ -321,6 +326,32 @@ mod tests {
         )
         .unwrap_err();
         assert_eq!(code_for(&anyhow::Error::new(plain_http)), USAGE);
+    }
+
+    #[test]
+    fn error_text_from_outside_cannot_drive_the_terminal() {
+        let inner = anyhow::anyhow!("server said: \x1b[2K\x1b[1Agone \u{202e}txt.exe\r");
+        let err = inner.context("calling drive.files.list\u{200b}");
+        let text = render(&err);
+        assert!(
+            !text
+                .chars()
+                .any(|c| (c.is_control() && c != '\n') || ('\u{200b}'..='\u{202e}').contains(&c)),
+            "{text:?}"
+        );
+        assert!(
+            text.contains("\\x1b[2K") && text.contains("\\u202e"),
+            "{text}"
+        );
+        // A hint is data but may quote outside text: escaped the same way.
+        let hinted = with_hint(
+            anyhow::anyhow!("bad"),
+            Hint::new("try \x1b]0;title\x07 again"),
+        );
+        assert_eq!(
+            render(&hinted),
+            "error: bad\nhint: try \\x1b]0;title\\x07 again"
+        );
     }
 
     #[test]

@@ -163,29 +163,57 @@ pub fn schema_columns(doc: &RestDescription, method: &RestMethod) -> Vec<String>
     cols
 }
 
-/// Server text made safe for a terminal: control characters, bidirectional overrides and
-/// invisible format characters as visible escapes, a backslash doubled.
+/// Outside text made safe for a terminal as one value: control characters (line breaks too),
+/// bidirectional overrides and invisible format characters as visible escapes (`\x1b`,
+/// `\n`, `\u202e`), a backslash doubled so that an escape cannot be forged.
+///
+/// With [`visible_lines`], the one escaping of the CLI: every text that comes from a URL, a
+/// server or a file and is printed for a person (table cells, error messages, account names,
+/// scopes, client ids, key-file emails, the remote-bootstrap warning, document descriptions)
+/// goes through it, so no such text can move the cursor, erase a line, recolour or reorder
+/// what gapi itself says.
 pub fn visible(s: &str) -> Cow<'_, str> {
-    if !s.chars().any(|c| c == '\\' || needs_escape(c)) {
+    escape(s, false)
+}
+
+/// [`visible`] for prose of several lines (error messages, help text): line breaks, tabs and
+/// backslashes are kept as they are (a Windows path or a regular expression reads as
+/// written); every other control, bidirectional or format character is escaped.
+pub fn visible_lines(s: &str) -> Cow<'_, str> {
+    escape(s, true)
+}
+
+fn escape(s: &str, prose: bool) -> Cow<'_, str> {
+    let escaped = |c: char| {
+        if prose {
+            c != '\n' && c != '\t' && needs_escape(c)
+        } else {
+            c == '\\' || needs_escape(c)
+        }
+    };
+    if !s.chars().any(escaped) {
         return Cow::Borrowed(s);
     }
     let mut out = String::with_capacity(s.len() + 8);
     for c in s.chars() {
+        if !escaped(c) {
+            out.push(c);
+            continue;
+        }
         match c {
             '\\' => out.push_str("\\\\"),
             '\n' => out.push_str("\\n"),
             '\r' => out.push_str("\\r"),
             '\t' => out.push_str("\\t"),
-            c if (c as u32) < 0x80 && needs_escape(c) => {
+            c if (c as u32) < 0x80 => {
                 let _ = write!(out, "\\x{:02x}", c as u32);
             }
-            c if needs_escape(c) && (c as u32) <= 0xffff => {
+            c if (c as u32) <= 0xffff => {
                 let _ = write!(out, "\\u{:04x}", c as u32);
             }
-            c if needs_escape(c) => {
+            c => {
                 let _ = write!(out, "\\U{:08x}", c as u32);
             }
-            c => out.push(c),
         }
     }
     Cow::Owned(out)
@@ -490,6 +518,17 @@ mod tests {
             2,
             "a newline in a cell must not start a row: {t}"
         );
+    }
+
+    #[test]
+    fn prose_keeps_its_lines_and_backslashes_but_nothing_a_terminal_acts_on() {
+        let text = "C:\\keys\\a.json: bad\r\x1b]0;title\x07\nnext \u{2066}line\u{200b}";
+        let shown = visible_lines(text);
+        assert_eq!(
+            shown,
+            "C:\\keys\\a.json: bad\\r\\x1b]0;title\\x07\nnext \\u2066line\\u200b"
+        );
+        assert!(matches!(visible_lines("plain\ntext"), Cow::Borrowed(_)));
     }
 
     #[test]

@@ -249,3 +249,59 @@ async fn a_key_with_an_unencrypted_token_uri_is_refused_when_stored() {
     assert_eq!(out.code, 0, "a loopback http token_uri: {}", out.stderr);
     assert!(setup.config_dir().join("credentials/good.json").exists());
 }
+
+#[tokio::test]
+async fn status_asks_the_tokeninfo_beside_the_keys_own_token_server() {
+    let setup = Setup::new(true).await;
+    let key = setup.dir.path().join("robot.json");
+    setup.emulator.write_service_account_key(&key).unwrap();
+    let key_arg = key.display().to_string();
+    let out = run(gapi(
+        &setup,
+        &[
+            "auth",
+            "activate-service-account",
+            "--key-file",
+            &key_arg,
+            "--profile",
+            "robot",
+        ],
+    ))
+    .await;
+    assert_eq!(out.code, 0, "{}", out.stderr);
+
+    // Every non-loopback request fails at once (a dead proxy): only the emulator answers.
+    let mut cmd = setup.gapi();
+    cmd.env_remove("GAPI_ACCESS_TOKEN")
+        .env_remove("GAPI_IMPERSONATE_SERVICE_ACCOUNT")
+        .env("HTTPS_PROXY", "http://127.0.0.1:9")
+        .env("HTTP_PROXY", "http://127.0.0.1:9")
+        .env("NO_PROXY", "127.0.0.1,localhost")
+        .args(["auth", "status", "--profile", "robot", "--format", "json"]);
+    let status = run(cmd).await;
+    assert_eq!(status.code, 0, "{}\n{}", status.stdout, status.stderr);
+    let info: Value = serde_json::from_str(&status.stdout).unwrap();
+    assert_eq!(info["type"], "service_account", "{info}");
+    assert!(info["tokeninfo"]["expires_in"].as_u64().is_some(), "{info}");
+
+    let log: Value = reqwest::get(format!("{}/__emulator/requests", setup.base()))
+        .await
+        .unwrap()
+        .json()
+        .await
+        .unwrap();
+    let paths: Vec<&str> = log["requests"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .filter_map(|r| r["path"].as_str())
+        .collect();
+    assert!(
+        paths.contains(&"/token"),
+        "the key's token server minted: {paths:?}"
+    );
+    assert!(
+        paths.contains(&"/tokeninfo"),
+        "its tokeninfo was asked: {paths:?}"
+    );
+}

@@ -76,6 +76,56 @@ impl Keyring {
         cmd
     }
 
+    /// Locks the login collection, as a screen lock or `Lock` from a keyring manager does:
+    /// reads of existing entries and every write then need an unlock prompt, which fails
+    /// here (no display for the prompter).
+    async fn lock(&self) {
+        let mut cmd = Command::new("gdbus");
+        cmd.args([
+            "call",
+            "--session",
+            "--dest",
+            "org.freedesktop.secrets",
+            "--object-path",
+            "/org/freedesktop/secrets",
+            "--method",
+            "org.freedesktop.Secret.Service.Lock",
+            "['/org/freedesktop/secrets/collection/login']",
+        ])
+        .env("DBUS_SESSION_BUS_ADDRESS", &self.bus)
+        .stdin(Stdio::null())
+        .stdout(Stdio::piped())
+        .stderr(Stdio::piped())
+        .kill_on_drop(true);
+        let out = run(cmd).await;
+        assert_eq!(out.code, 0, "gdbus Lock: {}", out.stderr);
+        let mut cmd = Command::new("gdbus");
+        cmd.args([
+            "call",
+            "--session",
+            "--dest",
+            "org.freedesktop.secrets",
+            "--object-path",
+            "/org/freedesktop/secrets/collection/login",
+            "--method",
+            "org.freedesktop.DBus.Properties.Get",
+            "org.freedesktop.Secret.Collection",
+            "Locked",
+        ])
+        .env("DBUS_SESSION_BUS_ADDRESS", &self.bus)
+        .stdin(Stdio::null())
+        .stdout(Stdio::piped())
+        .stderr(Stdio::piped())
+        .kill_on_drop(true);
+        let out = run(cmd).await;
+        assert!(
+            out.stdout.contains("true"),
+            "locked: {}{}",
+            out.stdout,
+            out.stderr
+        );
+    }
+
     /// `secret-tool search --all service gapi` (stdout and stderr: it prints attributes to
     /// stderr on some versions).
     async fn search(&self) -> String {
@@ -327,4 +377,105 @@ async fn activating_a_service_account_over_a_keyring_profile_removes_its_entry()
         !found.contains("attribute.service = gapi"),
         "no gapi entry left: {found}"
     );
+}
+
+/// A locked keyring is said as such (unlock it), never as a login problem.
+fn assert_says_locked(stderr: &str) {
+    let lower = stderr.to_lowercase();
+    assert!(
+        lower.contains("keyring is locked") && lower.contains("unlock it"),
+        "says the keyring is locked: {stderr}"
+    );
+    assert!(
+        !lower.contains("log in again"),
+        "not a login problem: {stderr}"
+    );
+}
+
+#[tokio::test]
+async fn a_locked_keyring_is_found_before_any_consent_page() {
+    let setup = Setup::new(true).await;
+    let kr = Keyring::start().await;
+    kr.lock().await;
+    let secrets = setup.secrets.display().to_string();
+    let out = run(gapi(
+        &setup,
+        &kr.bus,
+        &[
+            "auth",
+            "login",
+            "--no-browser",
+            "--timeout",
+            "5",
+            "--store",
+            "keyring",
+            "--client-secrets",
+            &secrets,
+        ],
+    ))
+    .await;
+    assert_ne!(out.code, 0, "must fail: {}", out.stderr);
+    assert!(
+        !out.stderr.contains("/o/oauth2/auth?"),
+        "fails before any consent page: {}",
+        out.stderr
+    );
+    assert_says_locked(&out.stderr);
+    let files = all_files(&setup.config_dir());
+    assert!(files.is_empty(), "nothing written: {files:?}");
+}
+
+#[tokio::test]
+async fn a_keyring_locked_during_consent_fails_clearly_and_leaves_no_file() {
+    let setup = Setup::new(true).await;
+    let kr = Keyring::start().await;
+    let secrets = setup.secrets.display().to_string();
+    let mut child = gapi(
+        &setup,
+        &kr.bus,
+        &[
+            "auth",
+            "login",
+            "--no-browser",
+            "--timeout",
+            "30",
+            "--store",
+            "keyring",
+            "--client-secrets",
+            &secrets,
+        ],
+    )
+    .spawn()
+    .expect("spawn gapi");
+    // The probe passed (unlocked); the screen locks while the user is on the consent page.
+    let mut lines = BufReader::new(child.stderr.take().unwrap()).lines();
+    let mut stderr = String::new();
+    let line = tokio::time::timeout(Duration::from_secs(30), async {
+        while let Ok(Some(line)) = lines.next_line().await {
+            stderr.push_str(&line);
+            stderr.push('\n');
+            if line.contains("/o/oauth2/auth?") {
+                return line;
+            }
+        }
+        panic!("no consent URL: {stderr}")
+    })
+    .await
+    .expect("the consent URL is shown");
+    kr.lock().await;
+    let resp = reqwest::get(url_in(&line)).await.expect("browser step");
+    let _ = resp.text().await;
+    let status = tokio::time::timeout(Duration::from_secs(60), async {
+        while let Ok(Some(line)) = lines.next_line().await {
+            stderr.push_str(&line);
+            stderr.push('\n');
+        }
+        child.wait().await.unwrap()
+    })
+    .await
+    .expect("gapi finished");
+    assert!(!status.success(), "the tokens could not be kept: {stderr}");
+    assert_says_locked(&stderr);
+    let files = all_files(&setup.config_dir());
+    assert!(files.is_empty(), "no marker, no .lock file: {files:?}");
 }

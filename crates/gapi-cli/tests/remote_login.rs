@@ -92,17 +92,29 @@ async fn two_machine_login_with_chromium_on_the_browser_side() {
     let other = tempfile::tempdir().unwrap();
     let log = other.path().join("browser.log");
     let mut cmd = common::gapi_in(&other.path().join("config"));
-    cmd.args(["auth", "login", "--timeout", "60", "--remote-bootstrap"])
-        .arg(&bootstrap_url)
-        .env("BROWSER", format!("{peers}/browser-open.sh"))
-        .env("GAPI_TEST_BROWSER_USER", "bob@example.com")
-        .env("GAPI_TEST_BROWSER_LOG", &log);
+    cmd.args([
+        "auth",
+        "login",
+        "--timeout",
+        "60",
+        "--yes",
+        "--remote-bootstrap",
+    ])
+    .arg(&bootstrap_url)
+    .env("BROWSER", format!("{peers}/browser-open.sh"))
+    .env("GAPI_TEST_BROWSER_USER", "bob@example.com")
+    .env("GAPI_TEST_BROWSER_LOG", &log);
     let out = run(cmd).await;
     let browser = std::fs::read_to_string(&log).unwrap_or_default();
     assert_eq!(out.code, 0, "bootstrap: {}\nbrowser: {browser}", out.stderr);
     assert!(
         out.stderr.contains("only continue if you yourself"),
         "warns: {}",
+        out.stderr
+    );
+    assert!(
+        out.stderr.contains("NOT Google's (accounts.google.com)"),
+        "the emulator's consent page is not Google's: {}",
         out.stderr
     );
     let back = out.stdout.trim().to_string();
@@ -192,5 +204,191 @@ async fn device_flow_at_google_refuses_scopes_it_would_refuse() {
         "--no-browser",
     ] {
         assert!(out.stderr.contains(needle), "{needle}: {}", out.stderr);
+    }
+}
+
+/// A bootstrap URL like the one `gapi auth login` prints, for `host`.
+fn bootstrap_url_for(base: &str) -> String {
+    format!(
+        "{base}/o/oauth2/auth?response_type=code&client_id=c1.apps.googleusercontent.com\
+         &scope=openid%20email&state=s1&code_challenge=ch&code_challenge_method=S256"
+    )
+}
+
+#[tokio::test(flavor = "multi_thread")]
+async fn without_a_terminal_a_bootstrap_needs_yes_and_hands_nothing_over() {
+    let setup = Setup::new(true).await;
+    for (base, google) in [
+        (setup.base(), false),
+        ("https://accounts.google.com".to_string(), true),
+    ] {
+        let url = bootstrap_url_for(&base);
+        // No terminal (stdin is /dev/null): no one was asked, so nothing may be opened.
+        let out = setup
+            .run(&[
+                "auth",
+                "login",
+                "--remote-bootstrap",
+                &url,
+                "--no-browser",
+                "--timeout",
+                "5",
+            ])
+            .await;
+        assert_eq!(out.code, 2, "{}", out.stderr);
+        assert!(
+            out.stderr.contains("no terminal") && out.stderr.contains("--yes"),
+            "says why and how: {}",
+            out.stderr
+        );
+        assert!(
+            !out.stderr.contains("redirect_uri="),
+            "no consent URL was shown: {}",
+            out.stderr
+        );
+        assert!(
+            out.stdout.trim().is_empty(),
+            "no line to paste: {}",
+            out.stdout
+        );
+        assert_eq!(
+            out.stderr.contains("NOT Google's"),
+            !google,
+            "the loud warning is for other hosts only: {}",
+            out.stderr
+        );
+    }
+}
+
+#[tokio::test(flavor = "multi_thread")]
+async fn with_yes_a_bootstrap_runs_without_a_terminal() {
+    let setup = Setup::new(true).await;
+    let url = bootstrap_url_for(&setup.base());
+    let out = setup
+        .run(&[
+            "auth",
+            "login",
+            "--remote-bootstrap",
+            &url,
+            "--yes",
+            "--no-browser",
+            "--timeout",
+            "1",
+        ])
+        .await;
+    // Nobody opens the page here: it waits for the browser and times out (exit 3).
+    assert_eq!(out.code, 3, "{}", out.stderr);
+    assert!(
+        out.stderr.contains("redirect_uri="),
+        "the consent URL was shown: {}",
+        out.stderr
+    );
+    assert!(out.stderr.contains("NOT Google's"), "{}", out.stderr);
+}
+
+/// The peak resident memory of a running process, in kB (Linux).
+fn peak_rss_kb(pid: u32) -> u64 {
+    let status = std::fs::read_to_string(format!("/proc/{pid}/status")).unwrap();
+    status
+        .lines()
+        .find_map(|l| l.strip_prefix("VmHWM:"))
+        .and_then(|v| v.trim().trim_end_matches("kB").trim().parse().ok())
+        .expect("VmHWM in /proc/PID/status")
+}
+
+#[cfg(target_os = "linux")]
+#[tokio::test(flavor = "multi_thread")]
+async fn a_300_mb_paste_is_skipped_with_bounded_memory_and_never_sent() {
+    let setup = Setup::new(true).await;
+    let mut headless = headless_login(&setup, &["--no-browser", "--login-hint", "bob@example.com"]);
+    let pid = headless.id().unwrap();
+    let (line, _) = wait_for_line(&mut headless, "/o/oauth2/auth?").await;
+    let http = reqwest::Client::builder()
+        .redirect(reqwest::redirect::Policy::none())
+        .build()
+        .unwrap();
+    let resp = http.get(url_in(&line)).send().await.unwrap();
+    let location = resp.headers()["location"].to_str().unwrap().to_string();
+
+    let mut stdin = headless.stdin.take().unwrap();
+    let before = peak_rss_kb(pid);
+    let chunk = vec![b'A'; 1024 * 1024];
+    for _ in 0..300 {
+        stdin.write_all(&chunk).await.unwrap();
+    }
+    stdin.write_all(b"\n").await.unwrap();
+    stdin.flush().await.unwrap();
+    let after = peak_rss_kb(pid);
+    eprintln!("peak RSS of the login: {before} kB before the 300 MB paste, {after} kB after");
+    assert!(
+        after < before + 64 * 1024,
+        "a 300 MB paste held in memory: peak {before} kB -> {after} kB"
+    );
+
+    stdin
+        .write_all(format!("{location}\n").as_bytes())
+        .await
+        .unwrap();
+    stdin.flush().await.unwrap();
+    let status = tokio::time::timeout(Duration::from_secs(60), headless.wait())
+        .await
+        .expect("gapi finished after the paste")
+        .unwrap();
+    assert!(status.success(), "login failed: {status}");
+    let log: serde_json::Value = reqwest::get(format!("{}/__emulator/requests", setup.base()))
+        .await
+        .unwrap()
+        .json()
+        .await
+        .unwrap();
+    let token_posts = log["requests"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .filter(|r| r["path"] == "/token")
+        .count();
+    assert_eq!(token_posts, 1, "only the real answer was sent");
+    assert_logged_in_as_bob(&setup).await;
+}
+
+#[tokio::test(flavor = "multi_thread")]
+async fn at_a_terminal_a_bootstrap_asks_first() {
+    let setup = Setup::new(true).await;
+    let url = bootstrap_url_for(&setup.base());
+    let gapi = env!("CARGO_BIN_EXE_gapi");
+    for (answer, goes_on) in [("n", false), ("y", true)] {
+        // util-linux `script` gives gapi a terminal on stdin and stderr; the answer is typed.
+        let mut cmd = tokio::process::Command::new("script");
+        cmd.args(["-qec"])
+            .arg(format!(
+                "{gapi} auth login --no-browser --timeout 1 --remote-bootstrap '{url}'"
+            ))
+            .arg("/dev/null")
+            .env("GAPI_CONFIG_DIR", setup.config_dir())
+            .env_remove("BROWSER")
+            .env_remove("DISPLAY")
+            .env_remove("WAYLAND_DISPLAY")
+            .stdin(Stdio::piped())
+            .stdout(Stdio::piped())
+            .stderr(Stdio::piped())
+            .kill_on_drop(true);
+        let mut child = cmd.spawn().expect("script (util-linux) runs");
+        let mut stdin = child.stdin.take().unwrap();
+        stdin
+            .write_all(format!("{answer}\n").as_bytes())
+            .await
+            .unwrap();
+        let out = tokio::time::timeout(Duration::from_secs(60), child.wait_with_output())
+            .await
+            .expect("finished")
+            .unwrap();
+        let text = String::from_utf8_lossy(&out.stdout);
+        assert!(text.contains("Continue? [y/N]"), "asked: {text}");
+        assert_eq!(
+            text.contains("Cancelled; nothing was opened."),
+            !goes_on,
+            "{answer}: {text}"
+        );
+        assert_eq!(text.contains("redirect_uri="), goes_on, "{answer}: {text}");
     }
 }

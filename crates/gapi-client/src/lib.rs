@@ -23,7 +23,8 @@
 //! (`{name}` / `{+name}` paths), [`transport`] (headers, credentials, 401 refresh, retries via
 //! [`retry`]), [`policy`] (what may be sent, judged on the URL resolved back to its
 //! method by [`route`]), [`error`], [`pagination`], [`auth`] (the credential trait), [`scopes`],
-//! [`discovery_fetch`] (newer documents, cached), [`media`] and [`batch`].
+//! [`discovery_fetch`] (newer documents, cached), [`media`], [`batch`] and [`follow`] (sync
+//! tokens followed across restarts).
 #![deny(missing_docs)]
 
 pub mod auth;
@@ -32,6 +33,7 @@ mod auth_gapi;
 pub mod discovery_fetch;
 mod engine;
 pub mod error;
+pub mod follow;
 #[doc(hidden)]
 pub mod fuzzing;
 pub mod http_client;

@@ -1,5 +1,5 @@
 //! Entry points for the fuzz targets (`crates/gapi-discovery/fuzz`) and for the test that
-//! replays their corpora on stable Rust (`tests/fuzz_corpus.rs`). Not part of the API: each
+//! replays their corpora on stable Rust (`tests/it/fuzz_corpus.rs`). Not part of the API: each
 //! function feeds outside bytes to a parser and panics only when an invariant breaks.
 
 use crate::{Directory, Lazy, OrderedMap, RestDescription, RestResource};

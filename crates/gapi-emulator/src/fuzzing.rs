@@ -1,5 +1,5 @@
 //! Entry points for the fuzz targets (`crates/gapi-emulator/fuzz`) and for the test that
-//! replays their corpora on stable Rust (`tests/fuzz_corpus.rs`). Not part of the API: each
+//! replays their corpora on stable Rust (`tests/it/fuzz_corpus.rs`). Not part of the API: each
 //! function feeds a client's bytes to one of the emulator's parsers and panics only when an
 //! invariant breaks. The parsers are reached through the `use` lines below.
 
@@ -55,7 +55,7 @@ pub fn drive_fields(data: &[u8]) {
         return;
     };
     let _ = fields::check_names(&sel, model::FILE_FIELDS, "");
-    let user = &crate::framework::users::test_users()[0];
+    let user = &crate::world::users::test_users()[0];
     let file = sample_file().to_json(user, "http://127.0.0.1:1");
     let whole = json!({"kind": "drive#fileList", "files": [file.clone(), file.clone()]});
     for value in [&file, &whole] {

@@ -25,14 +25,15 @@ mod framework;
 pub mod fuzzing;
 mod server;
 mod services;
+mod world;
 
 pub use config::EmulatorConfig;
 pub use error::EmulatorError;
-pub use framework::clients::{
+pub use framework::persist::{JournalRepair, repair_journal};
+pub use server::{Emulator, RunningEmulator};
+pub use world::clients::{
     DEFAULT_CLIENT_ID, DEFAULT_CLIENT_SECRET, WEB_CLIENT_ID, WEB_CLIENT_REDIRECT_URI,
     WEB_CLIENT_SECRET,
 };
-pub use framework::persist::{JournalRepair, repair_journal};
-pub use framework::users::{TestUser, test_users};
-pub use server::{Emulator, RunningEmulator};
-pub use services::drive::seed::{SeedFile, seeded_files};
+pub use world::drives::{SeedFile, seeded_files};
+pub use world::users::{TestUser, test_users};

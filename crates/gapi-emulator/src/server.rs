@@ -16,10 +16,10 @@ use tokio::task::JoinSet;
 
 use crate::config::EmulatorConfig;
 use crate::error::EmulatorError;
-use crate::framework::clients::{DEFAULT_CLIENT_ID, DEFAULT_CLIENT_SECRET, OOB};
 use crate::framework::conn::{ConnInfo, RootRouter};
 use crate::framework::persist::{Persister, write_atomically};
 use crate::framework::{Core, Ctx};
+use crate::world::clients::{DEFAULT_CLIENT_ID, DEFAULT_CLIENT_SECRET, OOB};
 
 /// Entry point: `Emulator::start(config)`.
 pub struct Emulator;
@@ -137,7 +137,7 @@ impl RunningEmulator {
     /// The seeded service account's JSON key (as the Cloud console writes it), its `token_uri`
     /// this emulator's; the key is a fixed public test key, good for this emulator only.
     pub fn service_account_key_json(&self) -> serde_json::Value {
-        crate::services::iam::keys::service_account_key_json(&self.base_url)
+        crate::world::robot_key::service_account_key_json(&self.base_url)
     }
 
     /// Writes [`Self::service_account_key_json`] to `path` atomically with mode 0600.

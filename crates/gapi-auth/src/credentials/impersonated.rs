@@ -477,6 +477,12 @@ impl Provider for Impersonated {
     fn universe_domain(&self) -> String {
         self.inner.universe.clone()
     }
+
+    fn tokeninfo_endpoint(&self) -> Option<Url> {
+        Some(crate::protocol::endpoints::tokeninfo_beside(
+            &self.inner.access_url,
+        ))
+    }
 }
 
 /// The target of a `service_account_impersonation_url` (`.../serviceAccounts/EMAIL:generateAccessToken`).

@@ -316,18 +316,44 @@ impl Credentials {
         }
     }
 
-    /// Asks Google's tokeninfo endpoint about the current access token.
+    /// Asks the tokeninfo endpoint of the server that issued the current access token (for
+    /// a user login, beside its token endpoint; for other credentials
+    /// [`Provider::tokeninfo_endpoint`], else the universe's own), never a fixed one.
     pub async fn tokeninfo(&self) -> Result<TokenInfo> {
-        let token = self.access_token().await?;
         match self.user() {
-            Some(u) => u.token_client().tokeninfo(&token).await,
+            Some(u) => {
+                let token = self.access_token().await?;
+                u.token_client().tokeninfo(&token).await
+            }
             None => {
-                let client =
-                    TokenClient::new("", None, crate::protocol::endpoints::Endpoints::google())?;
+                let provider = self.provider();
+                let url = match provider.tokeninfo_endpoint() {
+                    Some(url) => url,
+                    None => universe_tokeninfo(&provider.universe_domain())?,
+                };
+                let token = self.access_token().await?;
+                let endpoints = crate::protocol::endpoints::Endpoints::google().with_tokeninfo(url);
+                let client = TokenClient::new("", None, endpoints)?;
                 client.tokeninfo(&token).await
             }
         }
     }
+}
+
+/// The tokeninfo endpoint of a universe: Google's in googleapis.com, `oauth2.<universe>`'s
+/// elsewhere.
+fn universe_tokeninfo(universe: &str) -> Result<url::Url> {
+    let text = if universe == DEFAULT_UNIVERSE_DOMAIN {
+        crate::protocol::endpoints::GOOGLE_TOKENINFO_URI.to_string()
+    } else {
+        format!("https://oauth2.{universe}/tokeninfo")
+    };
+    url::Url::parse(&text).map_err(|e| {
+        Error::new(
+            ErrorKind::Config,
+            format!("the universe domain `{universe}` gives no tokeninfo URL ({e})"),
+        )
+    })
 }
 
 /// A provider whose quota project is set by the caller (`GOOGLE_CLOUD_QUOTA_PROJECT`,
@@ -355,6 +381,9 @@ impl Provider for QuotaProject {
     }
     fn universe_domain(&self) -> String {
         self.inner.universe_domain()
+    }
+    fn tokeninfo_endpoint(&self) -> Option<url::Url> {
+        self.inner.tokeninfo_endpoint()
     }
     fn project_id(&self) -> Option<String> {
         self.inner.project_id()

@@ -130,6 +130,14 @@ pub trait Provider: Send + Sync + 'static {
         crate::credentials::provider::DEFAULT_UNIVERSE_DOMAIN.to_string()
     }
 
+    /// Where to ask about this provider's access tokens (`tokeninfo`): beside the endpoint
+    /// that issues them ([`crate::protocol::tokeninfo_beside`]), so a token never goes to a
+    /// server other than its own. `None`: the universe's own (`https://oauth2.<universe>/
+    /// tokeninfo`, Google's in googleapis.com), for tokens with no endpoint of their own.
+    fn tokeninfo_endpoint(&self) -> Option<url::Url> {
+        None
+    }
+
     /// The project the credential belongs to, when its file says.
     fn project_id(&self) -> Option<String> {
         None

@@ -592,6 +592,12 @@ impl Provider for ServiceAccount {
         self.inner.universe.clone()
     }
 
+    fn tokeninfo_endpoint(&self) -> Option<Url> {
+        // Tokens granted by the key's token endpoint; self-signed JWTs have none.
+        (self.inner.mode == Mode::Grant)
+            .then(|| crate::protocol::endpoints::tokeninfo_beside(&self.inner.token_uri))
+    }
+
     fn project_id(&self) -> Option<String> {
         self.inner.key.project_id.clone()
     }

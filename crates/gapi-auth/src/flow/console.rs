@@ -4,12 +4,13 @@
 
 use std::io::Write;
 
-use tokio::io::{AsyncBufRead, AsyncBufReadExt, BufReader};
+use tokio::io::{AsyncBufRead, BufReader};
 
+use super::paste::{LineSplitter, MAX_PASTE_LINE, PastedLine, read_line};
 use super::redirect::{UrlCallback, parse_pasted, show_url};
 use super::{InstalledFlow, OOB_REDIRECT_URI, is_oob};
 use crate::credentials::Credentials;
-use crate::error::{Error, Result};
+use crate::error::{Error, ErrorKind, Result};
 use crate::secret::{AuthorizationCode, State};
 
 /// Options of [`InstalledFlow::run_console`].
@@ -99,17 +100,31 @@ impl InstalledFlow {
         }
         eprint!("{}", options.prompt);
         let _ = std::io::stderr().flush();
-        let mut line = String::new();
-        let read = match options.input {
-            Some(mut input) => input.read_line(&mut line).await,
-            None => {
-                BufReader::new(tokio::io::stdin())
-                    .read_line(&mut line)
-                    .await
-            }
+        let mut input: Box<dyn AsyncBufRead + Unpin + Send> = match options.input {
+            Some(input) => input,
+            None => Box::new(BufReader::new(tokio::io::stdin())),
         };
-        read.map_err(|e| Error::io("cannot read the answer from the terminal", e))?;
-        let code = parse_answer(&line, &state, oob)?;
+        // Lines are read with a bound; one that is not text, too long, or not a code is
+        // said and asked for again: nothing unchecked is sent to the token endpoint.
+        let mut splitter = LineSplitter::new(MAX_PASTE_LINE);
+        let code = loop {
+            let line = read_line(&mut input, &mut splitter)
+                .await
+                .map_err(|e| Error::io("cannot read the answer from the terminal", e))?;
+            let problem = match line {
+                None => break parse_answer("", &state, oob)?,
+                Some(PastedLine::Text(line)) => match parse_answer(&line, &state, oob) {
+                    Ok(code) => break code,
+                    Err(e) if e.kind() == ErrorKind::Config && !line.trim().is_empty() => {
+                        e.to_string()
+                    }
+                    Err(e) => return Err(e),
+                },
+                Some(other) => other.complaint().unwrap_or_default(),
+            };
+            eprint!("{problem}\n{}", options.prompt);
+            let _ = std::io::stderr().flush();
+        };
         self.exchange_code(&code, &verifier, &redirect_uri).await
     }
 }

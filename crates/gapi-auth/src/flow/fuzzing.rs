@@ -6,7 +6,8 @@
 use crate::credentials::Credentials;
 use crate::files::client_secrets::ClientSecrets;
 use crate::flow::loopback::{host_allowed, parse_head};
-use crate::flow::redirect::RedirectParams;
+use crate::flow::paste::{LineSplitter, MAX_CODE_LEN, PastedLine, check_code};
+use crate::flow::redirect::{RedirectParams, parse_pasted};
 use crate::protocol::TokenClient;
 use crate::protocol::endpoints::Endpoints;
 use crate::protocol::timefmt;
@@ -211,5 +212,85 @@ pub fn expiry(data: &[u8]) {
         let back = timefmt::parse_expiry(&shown).unwrap_or_else(|| panic!("{shown} unreadable"));
         let gap = t.duration_since(back).or_else(|_| back.duration_since(t));
         assert!(gap.is_ok_and(|g| g.as_micros() < 1), "{text} -> {shown}");
+    }
+}
+
+/// What a user pastes into a headless or console login (first byte: the chunk size the bytes
+/// arrive in and whether the flow is out-of-band): lines are cut with the bound whatever the
+/// chunks, and a line is either refused with a short printable message or yields a code of
+/// at most `MAX_CODE_LEN` URL-safe characters, with this login's `state` when it came in a
+/// URL, and a loopback redirect URI when it names one. Nothing else could reach the token
+/// endpoint.
+pub fn paste(data: &[u8]) {
+    const MAX_LINE: usize = 4096;
+    let Some((&mode, input)) = data.split_first() else {
+        return;
+    };
+    let chunk = usize::from(mode & 0x3f) + 1;
+    let oob = mode & 0x40 != 0;
+    let state = State::new("fuzz-state-0123456789");
+    let mut splitter = LineSplitter::new(MAX_LINE);
+    let mut lines = Vec::new();
+    for piece in input.chunks(chunk) {
+        let mut rest = piece;
+        while !rest.is_empty() {
+            let (used, line) = splitter.feed(rest);
+            assert!(used > 0 && used <= rest.len(), "progress");
+            rest = &rest[used..];
+            lines.extend(line);
+        }
+    }
+    lines.extend(splitter.finish());
+    let breaks = input.iter().filter(|&&b| b == b'\n').count();
+    assert!(
+        lines.len() == breaks || lines.len() == breaks + 1,
+        "{} lines for {breaks} line breaks",
+        lines.len()
+    );
+    for line in lines {
+        let text = match line {
+            PastedLine::Text(text) => text,
+            other => {
+                assert!(other.complaint().is_some());
+                continue;
+            }
+        };
+        assert!(text.len() <= MAX_LINE && !text.contains('\n'), "{text:?}");
+        match parse_pasted(&text, &state, oob) {
+            Ok(pasted) => {
+                let code = pasted.code.secret();
+                assert!(
+                    check_code(code).is_ok() && code.len() <= MAX_CODE_LEN,
+                    "{code:?}"
+                );
+                if let Some(uri) = pasted.redirect_uri {
+                    let url = url::Url::parse(&uri).expect("a redirect URI parses");
+                    assert_eq!(url.scheme(), "http", "{uri}");
+                    assert!(url.query().is_none(), "{uri}");
+                }
+                if text.contains("://") || text.contains("code=") {
+                    // URL parsing drops ASCII tabs and line breaks anywhere (WHATWG), as a
+                    // browser's address bar does.
+                    let parsed: String =
+                        text.chars().filter(|c| !matches!(c, '\t' | '\r')).collect();
+                    assert!(
+                        parsed.contains(state.secret()),
+                        "a URL without this state: {text}"
+                    );
+                }
+            }
+            Err(e) => {
+                // Said by the login itself (re-prompt) without the escaping of the CLI: no
+                // character a terminal would act on, and never the pasted text at length. The
+                // hint (data since errors print once) is held to the same rule.
+                let shown = format!("{e}\n{}", e.hint().unwrap_or_default());
+                assert!(
+                    !shown.chars().any(|c| c.is_control() && c != '\n'
+                        || matches!(c as u32, 0x200b..=0x200f | 0x202a..=0x202e | 0x2066..=0x2069)),
+                    "{shown:?}"
+                );
+                assert!(shown.len() < 1200, "{shown}");
+            }
+        }
     }
 }

@@ -4,9 +4,11 @@
 //! browser), and the line reader that receives the pasted answer while the loopback port keeps
 //! listening.
 
-use tokio::io::{AsyncBufRead, AsyncBufReadExt};
+use tokio::io::AsyncBufRead;
 use tokio::sync::mpsc;
 use url::Url;
+
+use super::paste::{LineSplitter, MAX_PASTE_LINE, PastedLine, read_line, read_line_blocking};
 
 /// Why no browser can be opened on this machine, or `None` when one probably can.
 ///
@@ -130,9 +132,11 @@ impl HeadlessPrompt {
     }
 }
 
-/// Lines typed by the user, read while the loopback server keeps waiting.
+/// Lines typed by the user, read while the loopback server keeps waiting. Each line is read
+/// with the [`MAX_PASTE_LINE`] bound; one that is not UTF-8 or too long is passed on as such
+/// (the wait goes on), never ending the reader.
 pub(crate) struct PasteInput {
-    rx: mpsc::Receiver<String>,
+    rx: mpsc::Receiver<PastedLine>,
 }
 
 impl PasteInput {
@@ -145,13 +149,14 @@ impl PasteInput {
             .name("gapi-paste".into())
             .spawn(move || {
                 let stdin = std::io::stdin();
-                let mut line = String::new();
+                let mut splitter = LineSplitter::new(MAX_PASTE_LINE);
                 loop {
-                    line.clear();
-                    match stdin.read_line(&mut line) {
-                        Ok(0) | Err(_) => break,
-                        Ok(_) => {
-                            if tx.blocking_send(line.clone()).is_err() {
+                    // Locked per line: the buffer is the process's own, nothing is lost.
+                    let line = read_line_blocking(&mut stdin.lock(), &mut splitter);
+                    match line {
+                        Ok(None) | Err(_) => break,
+                        Ok(Some(line)) => {
+                            if tx.blocking_send(line).is_err() {
                                 break;
                             }
                         }
@@ -165,11 +170,11 @@ impl PasteInput {
     }
 
     /// Reads lines from `input` (tests, GUIs).
-    pub(crate) fn from_reader(input: Box<dyn AsyncBufRead + Unpin + Send>) -> Self {
+    pub(crate) fn from_reader(mut input: Box<dyn AsyncBufRead + Unpin + Send>) -> Self {
         let (tx, rx) = mpsc::channel(4);
         tokio::spawn(async move {
-            let mut lines = input.lines();
-            while let Ok(Some(line)) = lines.next_line().await {
+            let mut splitter = LineSplitter::new(MAX_PASTE_LINE);
+            while let Ok(Some(line)) = read_line(&mut input, &mut splitter).await {
                 if tx.send(line).await.is_err() {
                     break;
                 }
@@ -179,7 +184,7 @@ impl PasteInput {
     }
 
     /// The next line, or `None` at end of input.
-    pub(crate) async fn next(&mut self) -> Option<String> {
+    pub(crate) async fn next(&mut self) -> Option<PastedLine> {
         self.rx.recv().await
     }
 }

@@ -22,6 +22,7 @@ use super::InstalledFlow;
 use super::headless::{
     HeadlessPrompt, PasteInput, bootstrap_url, browser_unavailable, shell_quote,
 };
+use super::paste::PastedLine;
 use super::redirect::{Pasted, RedirectParams, UrlCallback, parse_pasted, show_url};
 use crate::credentials::Credentials;
 use crate::error::{Error, ErrorKind, Result};
@@ -572,13 +573,25 @@ impl InstalledFlow {
             tokio::select! {
                 outcome = srv.wait(&state, deadline) => break outcome.map(Got::Redirect),
                 line = async { paste.as_mut()?.next().await }, if paste.is_some() => {
-                    let Some(line) = line else {
-                        paste = None;
-                        continue;
+                    let line = match line {
+                        None => {
+                            paste = None;
+                            continue;
+                        }
+                        Some(PastedLine::Text(line)) => line,
+                        // Not UTF-8, or too long to be an answer: said, and the wait goes on.
+                        Some(other) => {
+                            let why = other.complaint().unwrap_or_default();
+                            eprint!("{why}\nPaste the URL or code again (or wait for the redirect): ");
+                            let _ = std::io::Write::flush(&mut std::io::stderr());
+                            continue;
+                        }
                     };
                     if line.trim().is_empty() {
                         continue;
                     }
+                    // Checked here before anything is sent: a bounded code of URL-safe
+                    // characters, or a redirect URL with a code and this login's state.
                     match parse_pasted(&line, &state, false) {
                         Ok(pasted) => break Ok(Got::Pasted(pasted)),
                         Err(e) if matches!(e.kind(), ErrorKind::Config | ErrorKind::StateMismatch) => {

@@ -4,8 +4,9 @@
 //! window-title flow belongs next to them as `flow/title.rs`. Logging in where no browser runs:
 //! [`headless`] (detection, instructions, the pasted answer) and [`remote`] (the browser side of
 //! a two-machine login). What they share about the redirect (its parameters, a pasted answer,
-//! showing the URL) is `redirect.rs`; saving a login over a stored one without losing its
-//! refresh token is `relogin.rs`.
+//! showing the URL) is `redirect.rs`; reading and checking what is pasted, with bounds, is
+//! `paste.rs`; saving a login over a stored one without losing its refresh token is
+//! `relogin.rs`.
 
 pub mod console;
 pub mod device;
@@ -13,6 +14,7 @@ pub mod device;
 pub mod fuzzing;
 pub mod headless;
 pub mod loopback;
+mod paste;
 mod redirect;
 mod relogin;
 pub mod remote;

@@ -6,6 +6,7 @@
 
 use url::Url;
 
+use super::paste::check_code;
 use crate::error::{Error, ErrorKind, Result};
 use crate::secret::{AuthorizationCode, State};
 
@@ -64,13 +65,13 @@ impl RedirectParams {
         if let Some(error) = self.error {
             let error: String = error
                 .chars()
-                .filter(|c| !c.is_control())
+                .filter(|&c| shown_as_is(c))
                 .take(100)
                 .collect();
             let detail = self
                 .error_description
                 .map(|d| {
-                    let d: String = d.chars().filter(|c| !c.is_control()).take(300).collect();
+                    let d: String = d.chars().filter(|&c| shown_as_is(c)).take(300).collect();
                     format!(" ({d})")
                 })
                 .unwrap_or_default();
@@ -105,6 +106,17 @@ impl RedirectParams {
     }
 }
 
+/// Whether a character of a redirect's `error` text may be quoted in a message: not a control
+/// character, nor a bidi mark, override or isolate, nor a zero-width one (the text comes from
+/// a URL anyone can send to the port, or the user pasted).
+fn shown_as_is(c: char) -> bool {
+    !c.is_control()
+        && !matches!(
+            c as u32,
+            0x00ad | 0x061c | 0x180e | 0x200b..=0x200f | 0x202a..=0x202e | 0x2060..=0x206f | 0xfeff
+        )
+}
+
 /// The error for a server that refuses the out-of-band flow.
 pub(crate) fn oob_refused(cause: Option<&Error>) -> Error {
     let detail = cause
@@ -137,12 +149,17 @@ pub(crate) struct Pasted {
 /// the only ones an installed-app login can have been redirected to.
 fn redirect_uri_of(url: &Url) -> Result<String> {
     if url.scheme() != "http" || !crate::protocol::transport::is_loopback_host(url) {
+        // The host as pasted, shortened: the message is printed again at each re-prompt.
+        let host = url.host_str().unwrap_or_default();
+        let host = match host.char_indices().nth(60) {
+            Some((cut, _)) => format!("{}…", &host[..cut]),
+            None => host.to_string(),
+        };
+        let scheme: String = url.scheme().chars().take(20).collect();
         return Err(Error::new(
             ErrorKind::Config,
             format!(
-                "the pasted URL goes to {}://{}, not to a loopback address (http://localhost:PORT/...)",
-                url.scheme(),
-                url.host_str().unwrap_or_default()
+                "the pasted URL goes to {scheme}://{host}, not to a loopback address (http://localhost:PORT/...)"
             ),
         )
         .with_hint("paste the address the browser ended on after you approved access"));
@@ -197,10 +214,9 @@ pub(crate) fn parse_pasted(answer: &str, state: &State, oob: bool) -> Result<Pas
         } else {
             None
         };
-        return Ok(Pasted {
-            code: params.into_code()?,
-            redirect_uri,
-        });
+        let code = params.into_code()?;
+        check_code(code.secret())?;
+        return Ok(Pasted { code, redirect_uri });
     }
     if answer.chars().any(char::is_whitespace) {
         let lower = answer.to_ascii_lowercase();
@@ -217,6 +233,7 @@ pub(crate) fn parse_pasted(answer: &str, state: &State, oob: bool) -> Result<Pas
         )
         .with_hint("paste only the code, or the full redirect URL"));
     }
+    check_code(answer)?;
     Ok(Pasted {
         code: AuthorizationCode::new(answer),
         redirect_uri: None,
@@ -226,6 +243,21 @@ pub(crate) fn parse_pasted(answer: &str, state: &State, oob: bool) -> Result<Pas
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn redirect_error_texts_drop_bidi_and_control_characters() {
+        // Found by the `paste` fuzz target: U+202E was quoted in the error.
+        let url = Url::parse(
+            "http://localhost/?error=access_%E2%80%AEdenied%1B&error_description=a%E2%81%A6b&state=s",
+        )
+        .unwrap();
+        let e = RedirectParams::from_url(&url).into_code().unwrap_err();
+        assert!(
+            e.message().contains("`access_denied` (ab)"),
+            "{}",
+            e.message()
+        );
+    }
 
     #[test]
     fn redirect_errors() {
@@ -267,5 +299,10 @@ mod tests {
         );
         let e = parse_pasted("https://evil.example/?code=c&state=st", &s, false).unwrap_err();
         assert_eq!(e.kind(), ErrorKind::Config);
+        assert!(e.message().contains("https://evil.example,"), "{e}");
+        // Found by the `paste` fuzz target: a long host was quoted whole at every re-prompt.
+        let long = format!("http://{}.example/?code=c&state=st", "y".repeat(5000));
+        let e = parse_pasted(&long, &s, false).unwrap_err();
+        assert!(e.message().len() < 200, "{e}");
     }
 }

@@ -120,6 +120,7 @@ impl FileStore {
             };
             if !kept {
                 if !asked_consent {
+                    self.release(profile, lock, true);
                     return Err(consent_required(profile));
                 }
                 tracing::warn!(
@@ -129,7 +130,7 @@ impl FileStore {
             }
         }
         let result = self.write_locked(profile, &creds);
-        drop(lock);
+        self.release(profile, lock, result.is_err());
         result?;
         Ok(self.bind(profile, Credentials::from_user(creds)))
     }

@@ -25,6 +25,9 @@ pub struct BootstrapRequest {
     state: String,
 }
 
+/// The host of Google's consent page.
+pub const GOOGLE_ACCOUNTS_HOST: &str = "accounts.google.com";
+
 fn bad(why: impl Into<String>) -> Error {
     Error::new(
         ErrorKind::Config,
@@ -90,6 +93,12 @@ impl BootstrapRequest {
     /// The authorization server's host (show it in the warning).
     pub fn server(&self) -> &str {
         self.url.host_str().unwrap_or_default()
+    }
+
+    /// Whether the consent page is Google's own (`https://accounts.google.com`): any other
+    /// host (an emulator, a look-alike domain) deserves a loud warning before a login.
+    pub fn is_google(&self) -> bool {
+        self.url.scheme() == "https" && self.url.host_str() == Some(GOOGLE_ACCOUNTS_HOST)
     }
 
     /// The scopes requested.
@@ -174,6 +183,12 @@ mod tests {
         assert_eq!(r.server(), "accounts.example");
         assert_eq!(r.scopes(), ["openid", "email"]);
         assert!(!r.url.as_str().contains("redirect_uri"));
+        assert!(!r.is_google());
+        let google = GOOGLE_ACCOUNTS_HOST;
+        let g = BootstrapRequest::parse(&GOOD.replace("accounts.example", google)).unwrap();
+        assert!(g.is_google());
+        let lookalike = GOOD.replace("accounts.example", "accounts.google.com.evil.example");
+        assert!(!BootstrapRequest::parse(&lookalike).unwrap().is_google());
     }
 
     #[test]

@@ -15,6 +15,29 @@ pub(crate) const GOOGLE_TOKENINFO_URI: &str = "https://oauth2.googleapis.com/tok
 /// Google's device authorization endpoint (RFC 8628).
 pub(crate) const GOOGLE_DEVICE_URI: &str = "https://oauth2.googleapis.com/device/code";
 
+/// The tokeninfo endpoint beside `token` (an endpoint that issues access tokens): Google's
+/// ([`GOOGLE_TOKENINFO_URI`]) for any googleapis.com host, else the same server's: the
+/// sibling `tokeninfo` of a `.../token` URL (an emulator, `oauth2.<universe>/token`), or
+/// `/tokeninfo` at its root. A token is never sent to a server other than the one that
+/// issued it (or Google, for Google's).
+pub fn tokeninfo_beside(token: &Url) -> Url {
+    let host = token.host_str().unwrap_or_default().to_ascii_lowercase();
+    let host = host.trim_end_matches('.');
+    if host == "googleapis.com" || host.ends_with(".googleapis.com") {
+        return Url::parse(GOOGLE_TOKENINFO_URI)
+            .unwrap_or_else(|_| unreachable!("constant URL {GOOGLE_TOKENINFO_URI}"));
+    }
+    let mut url = token.clone();
+    url.set_query(None);
+    url.set_fragment(None);
+    let path = match url.path().strip_suffix("/token") {
+        Some(base) => format!("{base}/tokeninfo"),
+        None => "/tokeninfo".to_string(),
+    };
+    url.set_path(&path);
+    url
+}
+
 /// The set of endpoints used by flows and the token client.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Endpoints {
@@ -117,6 +140,39 @@ impl Endpoints {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn tokeninfo_is_asked_of_the_server_that_issued_the_token() {
+        let beside = |s: &str| tokeninfo_beside(&Url::parse(s).unwrap()).to_string();
+        assert_eq!(beside(GOOGLE_TOKEN_URI), GOOGLE_TOKENINFO_URI);
+        assert_eq!(
+            beside("https://sts.googleapis.com/v1/token"),
+            GOOGLE_TOKENINFO_URI
+        );
+        assert_eq!(
+            beside(
+                "https://iamcredentials.googleapis.com/v1/projects/-/serviceAccounts/a@b:generateAccessToken"
+            ),
+            GOOGLE_TOKENINFO_URI
+        );
+        assert_eq!(
+            beside("http://127.0.0.1:9/token?x=1"),
+            "http://127.0.0.1:9/tokeninfo"
+        );
+        assert_eq!(
+            beside("https://oauth2.example-universe.com/token"),
+            "https://oauth2.example-universe.com/tokeninfo"
+        );
+        assert_eq!(
+            beside("http://[::1]:8/v1/projects/-/serviceAccounts/a:generateAccessToken"),
+            "http://[::1]:8/tokeninfo"
+        );
+        // A look-alike host is not Google's.
+        assert_eq!(
+            beside("https://googleapis.com.evil.example/token"),
+            "https://googleapis.com.evil.example/tokeninfo"
+        );
+    }
 
     #[test]
     fn siblings_of_token_uri() {

@@ -13,6 +13,6 @@ pub(crate) mod token;
 pub(crate) mod transport;
 
 pub(crate) use authorization::AuthorizationRequest;
-pub use endpoints::{Endpoints, GOOGLE_AUTH_URI, GOOGLE_TOKEN_URI};
+pub use endpoints::{Endpoints, GOOGLE_AUTH_URI, GOOGLE_TOKEN_URI, tokeninfo_beside};
 pub use token::{DeviceAuthorization, TokenClient, TokenInfo, TokenResponse};
 pub use transport::{RetryPolicy, default_http_client, ensure_secure_endpoint};

@@ -88,6 +88,27 @@ fn unreachable(detail: &str) -> Error {
     )
 }
 
+/// A keyring that answers but refuses access until the user unlocks it (a locked Secret
+/// Service collection whose unlock prompt could not be shown or was dismissed, a locked
+/// Keychain). Said as what it is: nothing is wrong with the login.
+fn locked(detail: &str) -> Error {
+    Error::new(
+        ErrorKind::Store,
+        format!("the OS keyring is locked: unlock it, then run this command again ({detail})"),
+    )
+    .with_hint(
+        "unlock the keyring with your desktop's keyring manager (on Linux the `login` \
+         collection of the Secret Service), or keep the tokens in a private file under the \
+         config directory with `--store file`",
+    )
+}
+
+/// The user name of the entry [`probe_keyring`] writes and deletes (one per process, so two
+/// logins probing at once do not delete each other's).
+fn probe_user() -> String {
+    format!("gapi-probe-{}", std::process::id())
+}
+
 #[cfg(feature = "keyring")]
 mod imp {
     use super::*;
@@ -95,9 +116,8 @@ mod imp {
     fn map(e: keyring::Error) -> Error {
         match e {
             keyring::Error::NoDefaultStore => unreachable("no keyring service was found"),
-            keyring::Error::NoStorageAccess(p) | keyring::Error::PlatformFailure(p) => {
-                unreachable(&p.to_string())
-            }
+            keyring::Error::NoStorageAccess(p) => locked(&p.to_string()),
+            keyring::Error::PlatformFailure(p) => unreachable(&p.to_string()),
             other => Error::new(ErrorKind::Store, format!("OS keyring error: {other}")),
         }
     }
@@ -107,9 +127,13 @@ mod imp {
     }
 
     pub(crate) fn probe() -> Result<()> {
-        let e = keyring::Entry::new(KEYRING_SERVICE, "gapi-probe").map_err(map)?;
-        match e.get_password() {
-            Ok(_) | Err(keyring::Error::NoEntry) => Ok(()),
+        // A write, not a read: a locked collection still answers a search (with nothing),
+        // and only refuses when something is stored in it.
+        let e = keyring::Entry::new(KEYRING_SERVICE, &probe_user()).map_err(map)?;
+        e.set_password("gapi checks that the keyring accepts a write; this entry is deleted")
+            .map_err(map)?;
+        match e.delete_credential() {
+            Ok(()) | Err(keyring::Error::NoEntry) => Ok(()),
             Err(e) => Err(map(e)),
         }
     }
@@ -143,6 +167,7 @@ mod imp {
         unreachable("this build of gapi-auth has no keyring support (cargo feature `keyring`)")
     }
     pub(crate) fn probe() -> Result<()> {
+        let _ = (probe_user, locked);
         Err(off())
     }
     pub(crate) fn read(_: &KeyringMarker) -> Result<Option<String>> {
@@ -156,8 +181,10 @@ mod imp {
     }
 }
 
-/// Checks the OS keyring answers (call before a login, so the user is not sent through a
-/// consent screen whose result cannot be kept). The error names `--store file`.
+/// Checks the OS keyring accepts a write, by writing and deleting a test entry (call before
+/// a login, so the user is not sent through a consent screen whose result cannot be kept). A
+/// locked keyring is an error saying so ("unlock it"); an unreachable one names
+/// `--store file`.
 pub fn probe_keyring() -> Result<()> {
     imp::probe()
 }

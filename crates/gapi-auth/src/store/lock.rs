@@ -43,6 +43,20 @@ impl FileStore {
             .await
             .map_err(|e| Error::new(ErrorKind::Io, format!("lock task failed: {e}")))?
     }
+
+    /// Releases `profile`'s lock; after a failed save that left nothing stored (a first
+    /// login whose tokens could not be kept), its lock file goes too, unlinked while held as
+    /// [`FileStore::delete`] does, so a failed login leaves no file behind.
+    pub(crate) fn release(&self, profile: &str, lock: StoreLock, failed: bool) {
+        let nothing_stored = matches!(
+            std::fs::symlink_metadata(self.path_for(profile)),
+            Err(e) if e.kind() == std::io::ErrorKind::NotFound
+        );
+        if failed && nothing_stored {
+            let _ = std::fs::remove_file(self.lock_path(profile));
+        }
+        drop(lock);
+    }
 }
 
 fn open_lock_file(path: &Path) -> Result<File> {

@@ -148,7 +148,7 @@ impl FileStore {
         };
         let lock = self.lock_async(profile).await?;
         let result = self.write_locked(profile, user);
-        drop(lock);
+        self.release(profile, lock, result.is_err());
         result
     }
 
@@ -208,7 +208,7 @@ impl FileStore {
         {
             tracing::warn!("could not delete the profile's old keyring entry: {e}");
         }
-        drop(lock);
+        self.release(profile, lock, result.is_err());
         result
     }
 

@@ -62,6 +62,9 @@ pub async fn run(global: &GlobalArgs, args: LoginArgs) -> anyhow::Result<ExitCod
              of this one until it is unset."
         );
     }
-    eprintln!("Granted scopes: {}", creds.granted_scopes().join(" "));
+    eprintln!(
+        "Granted scopes: {}",
+        crate::output::visible(&creds.granted_scopes().join(" "))
+    );
     Ok(ExitCode::SUCCESS)
 }

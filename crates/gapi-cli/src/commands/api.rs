@@ -75,7 +75,11 @@ async fn call(global: &GlobalArgs, args: CallArgs) -> anyhow::Result<ExitCode> {
                 // Help shows descriptions: they are in the full document, not the index.
                 let full = describe::load_document(&api, &version)?;
                 let node = describe::resolve(&full, &args.words[1..])?;
-                print!("{}", describe::help_text(&full, &node, false));
+                // Document text (descriptions) escaped for the terminal.
+                print!(
+                    "{}",
+                    crate::output::visible_lines(&describe::help_text(&full, &node, false))
+                );
                 return Ok(if help {
                     ExitCode::SUCCESS
                 } else {

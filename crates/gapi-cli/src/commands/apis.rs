@@ -22,8 +22,8 @@ pub fn run(args: ApisArgs) -> anyhow::Result<ExitCode> {
         }
         println!(
             "{:<40} {}",
-            format!("{}:{}", item.name, item.version),
-            item.title
+            crate::output::visible(&format!("{}:{}", item.name, item.version)),
+            crate::output::visible(&item.title)
         );
     }
     Ok(ExitCode::SUCCESS)

@@ -15,6 +15,7 @@ use crate::cli::{
     AdcCommand, AuthCommand, GlobalArgs, LoginArgs, Prompt, StatusArgs, StatusFormat,
 };
 use crate::exit;
+use crate::output::{visible, visible_lines};
 
 /// The scope asked for when `--scope` is not given: the seed's read-only Drive metadata.
 pub const DEFAULT_SCOPES: &[&str] = &["https://www.googleapis.com/auth/drive.metadata.readonly"];
@@ -202,20 +203,23 @@ async fn login(
     let file = store.path_for(&global.profile);
     let account = creds
         .account()
-        .map(|a| format!(" as {a}"))
+        .map(|a| format!(" as {}", visible(&a)))
         .unwrap_or_default();
     match store.keyring_marker(&global.profile) {
         Some(marker) => eprintln!(
             "Logged in{account}. Tokens and client secret saved in {}; {} only names the entry.",
-            marker.describe(),
-            file.display()
+            visible(&marker.describe()),
+            visible(&file.display().to_string())
         ),
         None => eprintln!(
             "Logged in{account}. Credentials saved to {} (mode 0600).",
-            file.display()
+            visible(&file.display().to_string())
         ),
     }
-    eprintln!("Granted scopes: {}", creds.granted_scopes().join(" "));
+    eprintln!(
+        "Granted scopes: {}",
+        visible(&creds.granted_scopes().join(" "))
+    );
     Ok(ExitCode::SUCCESS)
 }
 
@@ -344,10 +348,11 @@ async fn status(
     match args.format {
         StatusFormat::Json => println!("{}", serde_json::to_string_pretty(&info)?),
         StatusFormat::Text => {
+            // Values from the credentials file and the server: escaped for the terminal.
             let s = |k: &str| match &info[k] {
                 serde_json::Value::Null => "-".to_string(),
-                serde_json::Value::String(v) => v.clone(),
-                v => v.to_string(),
+                serde_json::Value::String(v) => visible(v).into_owned(),
+                v => visible(&v.to_string()).into_owned(),
             };
             println!("profile:     {}", s("profile"));
             println!("type:        {} ({})", s("type"), creds.kind().describe());
@@ -356,7 +361,12 @@ async fn status(
             println!("client id:   {}", s("client_id"));
             println!(
                 "scopes:      {}",
-                creds.granted_scopes().join("\n             ")
+                creds
+                    .granted_scopes()
+                    .iter()
+                    .map(|s| visible(s).into_owned())
+                    .collect::<Vec<_>>()
+                    .join("\n             ")
             );
             println!("expiry:      {}", s("expiry"));
             println!("refreshable: {}", s("has_refresh_token"));
@@ -371,7 +381,7 @@ async fn status(
                         .unwrap_or("?".into())
                 );
             } else if let Some(e) = info.get("tokeninfo_error") {
-                println!("server says: {}", e.as_str().unwrap_or_default());
+                println!("server says: {}", visible(e.as_str().unwrap_or_default()));
             }
         }
     }
@@ -413,12 +423,16 @@ async fn revoke(global: &GlobalArgs, store: &FileStore) -> anyhow::Result<ExitCo
         Some(marker) => format!("{} and its entry in {}", path.display(), marker.describe()),
         None => path.display().to_string(),
     };
+    let file = visible(&file).into_owned();
     let creds = match load(store, &global.profile).await {
         Ok(creds) => creds,
         // A broken file cannot be revoked at the server, but its files can still go.
         Err(e) if store.exists(&global.profile)? => {
             store.delete(&global.profile).await?;
-            eprintln!("Deleted {file} without revoking at the server: {e:#}");
+            eprintln!(
+                "Deleted {file} without revoking at the server: {}",
+                visible_lines(&format!("{e:#}"))
+            );
             return Ok(ExitCode::SUCCESS);
         }
         Err(e) => return Err(e),
@@ -429,7 +443,10 @@ async fn revoke(global: &GlobalArgs, store: &FileStore) -> anyhow::Result<ExitCo
     match revoked {
         Ok(()) => eprintln!("Revoked the grant and deleted {file}."),
         Err(e) if e.needs_login() => {
-            eprintln!("The server no longer knew this grant ({e}); deleted {file} anyway.")
+            eprintln!(
+                "The server no longer knew this grant ({}); deleted {file} anyway.",
+                visible_lines(&e.to_string())
+            )
         }
         Err(e) => {
             return Err(anyhow::Error::new(e).context(format!(

@@ -338,9 +338,9 @@ pub async fn activate_service_account(
         .with_context(|| format!("cannot store the key as profile `{}`", global.profile))?;
     eprintln!(
         "Activated service account {} as profile `{}` ({}).",
-        account.email(),
+        crate::output::visible(account.email()),
         global.profile,
-        store.path_for(&global.profile).display()
+        crate::output::visible(&store.path_for(&global.profile).display().to_string())
     );
     Ok(ExitCode::SUCCESS)
 }

@@ -6,6 +6,7 @@ use gapi_discovery::{JsonSchema, LookupError, RestDescription, RestMethod, RestR
 
 use crate::cli::{DescribeArgs, GlobalArgs};
 use crate::exit;
+use crate::output::visible_lines;
 
 /// What a list of words names inside an API.
 pub enum Node<'a> {
@@ -294,17 +295,20 @@ pub fn run(_global: &GlobalArgs, args: DescribeArgs) -> anyhow::Result<ExitCode>
             if let [name] = &args.path[1..]
                 && let Some(schema) = doc.schema(name)
             {
-                print!("{}", schema_text(&doc, name, &schema));
+                print!("{}", visible_lines(&schema_text(&doc, name, &schema)));
                 return Ok(ExitCode::SUCCESS);
             }
             return Err(e);
         }
     };
-    print!("{}", help_text(&doc, &node, true));
+    print!("{}", visible_lines(&help_text(&doc, &node, true)));
     if let Node::Method(_, m) = &node {
         for r in m.request.iter().chain(m.response.iter()) {
             if let Some(schema) = doc.schema(&r.reference) {
-                print!("\n{}", schema_text(&doc, &r.reference, &schema));
+                print!(
+                    "\n{}",
+                    visible_lines(&schema_text(&doc, &r.reference, &schema))
+                );
             }
         }
     }

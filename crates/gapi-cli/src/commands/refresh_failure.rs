@@ -58,6 +58,7 @@ pub async fn handle(err: anyhow::Error, global: &GlobalArgs) -> anyhow::Result<E
     if !interactive || new_client || secrets_file.is_none() {
         return Err(failure);
     }
+    // exit::render escapes every line (the text quotes the server's answer).
     eprintln!("{}\n", exit::render(&failure));
     eprint!("Log in again now with the same client, scopes and profile? [Y/n] ");
     let _ = std::io::stderr().flush();

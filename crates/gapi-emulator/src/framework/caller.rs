@@ -1,6 +1,7 @@
 //! The bearer-token extractor shared by every API service: `caller: Caller` in a handler's
 //! arguments authenticates the request (`Authorization: Bearer` or `access_token=`) against the
-//! shared token table and answers Google's 401 when it cannot; scope checks answer Google's 403.
+//! token verifiers services registered (self-signed JWTs, say), then the shared token table,
+//! and answers Google's 401 when it cannot; scope checks answer Google's 403.
 
 use axum::extract::FromRequestParts;
 use axum::http::request::Parts;
@@ -18,6 +19,13 @@ pub(crate) struct Caller {
     pub client_id: String,
     pub scopes: Vec<String>,
 }
+
+/// A service's own kind of bearer token: `None` when `token` is not of its kind (the next
+/// verifier, and last the shared token table, decide), else the caller it stands for or
+/// Google's 401. `service` names the API in the errors' ErrorInfo. Registered with
+/// `Service::with_token_verifier`, so the framework never names a service.
+pub(crate) type TokenVerifier =
+    fn(token: &str, service: Option<&str>) -> Option<Result<Caller, ApiError>>;
 
 impl Caller {
     /// Whether the token carries `scope`.
@@ -116,8 +124,10 @@ pub(crate) fn authenticate_for(
             "No access token: send `Authorization: Bearer <access token>` (or `access_token=`).",
         ));
     };
-    if let Some(jwt_caller) = crate::services::iam::self_signed::caller(&token, service) {
-        return jwt_caller;
+    for verify in core.token_verifiers() {
+        if let Some(verdict) = verify(&token, service) {
+            return verdict;
+        }
     }
     let tokens = core.tokens.read();
     let Some(record) = tokens.0.get(&token) else {

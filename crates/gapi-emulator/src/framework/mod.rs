@@ -9,7 +9,6 @@ pub(crate) mod api_error;
 pub(crate) mod batch;
 pub(crate) mod body;
 pub(crate) mod caller;
-pub(crate) mod clients;
 pub(crate) mod conn;
 pub(crate) mod crypto;
 pub(crate) mod dispatch;
@@ -24,7 +23,6 @@ pub(crate) mod service;
 pub(crate) mod store;
 pub(crate) mod time;
 pub(crate) mod tokens;
-pub(crate) mod users;
 
 use std::sync::{Arc, Mutex};
 
@@ -32,6 +30,7 @@ use serde::Serialize;
 use serde::de::DeserializeOwned;
 
 use crate::config::EmulatorConfig;
+use caller::TokenVerifier;
 use persist::Persister;
 use store::{Persisted, Resettable, Store};
 use tokens::AccessTokens;
@@ -54,6 +53,9 @@ pub(crate) struct Core {
     load_errors: Mutex<Vec<String>>,
     /// API name → the service that owns it (set while the router is built).
     api_owners: Mutex<std::collections::HashMap<&'static str, &'static str>>,
+    /// Services' own kinds of bearer token, asked before the token table (set while the
+    /// router is built).
+    token_verifiers: Mutex<Vec<TokenVerifier>>,
 }
 
 fn lock<T>(m: &Mutex<T>) -> std::sync::MutexGuard<'_, T> {
@@ -82,6 +84,7 @@ impl Core {
             resettable: Mutex::new(Vec::new()),
             load_errors: Mutex::new(Vec::new()),
             api_owners: Mutex::new(Default::default()),
+            token_verifiers: Mutex::new(Vec::new()),
         });
         core.load_into(&tokens);
         core.register_persisted(tokens);
@@ -145,6 +148,16 @@ impl Core {
         lock(&self.api_owners).get(api).copied()
     }
 
+    /// Makes every API accept the bearer tokens `verify` recognizes.
+    pub(crate) fn accept_tokens_of(&self, verify: TokenVerifier) {
+        lock(&self.token_verifiers).push(verify);
+    }
+
+    /// The registered token verifiers, in registration order.
+    pub(crate) fn token_verifiers(&self) -> Vec<TokenVerifier> {
+        lock(&self.token_verifiers).clone()
+    }
+
     /// Errors met while loading saved state (a service's part that no longer parses).
     pub(crate) fn load_errors(&self) -> Vec<String> {
         lock(&self.load_errors).clone()
@@ -164,14 +177,17 @@ impl Core {
     }
 
     /// Writes the stores that changed since the last save (no-op without a data dir).
-    pub(crate) fn save_if_dirty(&self) -> Result<(), crate::EmulatorError> {
+    pub(crate) fn save_if_dirty(&self) -> Result<(), crate::error::EmulatorError> {
         self.save_through((0, u64::MAX))
     }
 
     /// Makes the changes numbered `first..=last` durable (see `store::REQUEST_CHANGE`),
     /// writing what changed unless a save already covered them. An error means they are
     /// neither on disk nor in memory any more: the request must not be acknowledged.
-    pub(crate) fn save_through(&self, changes: (u64, u64)) -> Result<(), crate::EmulatorError> {
+    pub(crate) fn save_through(
+        &self,
+        changes: (u64, u64),
+    ) -> Result<(), crate::error::EmulatorError> {
         let Some(persister) = &self.persister else {
             return Ok(());
         };

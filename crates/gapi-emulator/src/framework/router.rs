@@ -26,6 +26,9 @@ pub(crate) fn build(core: &Ctx, services: Vec<Service>) -> Router {
         for api in &service.apis {
             core.own_api(api, service.name);
         }
+        for verify in service.token_verifiers {
+            core.accept_tokens_of(verify);
+        }
         router = router.merge(service.routes);
         wraps.extend(service.wrap);
         if service.fallback.is_some() {

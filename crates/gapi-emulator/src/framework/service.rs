@@ -1,8 +1,10 @@
 //! What an emulated service hands the framework: its name, its routes (with its own state
 //! applied) and, rarely, a wrapper around the whole router (the control service's fault
-//! injection and request log). The list of services is `crate::services::all`.
+//! injection and request log) or a verifier of its own bearer tokens (IAM's self-signed JWTs). The list of services is `crate::services::all`.
 
 use axum::Router;
+
+use super::caller::TokenVerifier;
 
 /// One emulated service, ready to be merged into the emulator's router.
 pub(crate) struct Service {
@@ -18,6 +20,9 @@ pub(crate) struct Service {
     /// Discovery names of the APIs this service owns (default: its own name): the generic
     /// store answers their unimplemented methods with 501 instead of serving them.
     pub apis: Vec<&'static str>,
+    /// Bearer tokens of the service's own kind that every API accepts (see
+    /// [`super::caller::TokenVerifier`]).
+    pub token_verifiers: Vec<TokenVerifier>,
 }
 
 impl Service {
@@ -29,6 +34,7 @@ impl Service {
             wrap: None,
             fallback: None,
             apis: vec![name],
+            token_verifiers: Vec::new(),
         }
     }
 
@@ -45,6 +51,12 @@ impl Service {
         wrap: impl FnOnce(Router) -> Router + Send + 'static,
     ) -> Self {
         self.wrap = Some(Box::new(wrap));
+        self
+    }
+
+    /// Lets every API accept this service's own kind of bearer token.
+    pub(crate) fn with_token_verifier(mut self, verify: TokenVerifier) -> Self {
+        self.token_verifiers.push(verify);
         self
     }
 

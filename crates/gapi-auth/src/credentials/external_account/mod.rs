@@ -740,6 +740,15 @@ impl Provider for ExternalAccount {
             .filter(|u| !u.is_empty())
             .unwrap_or_else(|| DEFAULT_UNIVERSE_DOMAIN.to_string())
     }
+
+    fn tokeninfo_endpoint(&self) -> Option<Url> {
+        let issuer = self
+            .inner
+            .impersonation_url
+            .as_ref()
+            .unwrap_or(&self.inner.token_url);
+        Some(crate::protocol::endpoints::tokeninfo_beside(issuer))
+    }
 }
 
 /// An `external_account_authorized_user` file (a workforce user's refresh token).
@@ -883,5 +892,11 @@ impl Provider for ExternalAuthorizedUser {
 
     fn universe_domain(&self) -> String {
         self.universe.clone()
+    }
+
+    fn tokeninfo_endpoint(&self) -> Option<Url> {
+        Some(crate::protocol::endpoints::tokeninfo_beside(
+            &self.token_url,
+        ))
     }
 }

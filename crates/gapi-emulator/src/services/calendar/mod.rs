@@ -9,7 +9,6 @@ pub(crate) mod events;
 pub(crate) mod list;
 pub(crate) mod model;
 pub(crate) mod recurrence;
-pub(crate) mod seed;
 pub(crate) mod times;
 
 use std::collections::HashMap;
@@ -43,7 +42,7 @@ pub(crate) const SERVICE: &str = "calendar-json.googleapis.com";
 /// The Calendar service.
 pub(crate) fn service(core: &Ctx) -> Service {
     let state = Arc::new(CalendarSvc {
-        data: core.persistent("calendar", seed::seeded),
+        data: core.persistent("calendar", CalendarData::seeded),
     });
     Service::new(
         "calendar",
@@ -112,7 +111,7 @@ pub(crate) fn calendar_mut<'a>(
         id.to_ascii_lowercase()
     };
     if id == me && !data.calendars.contains_key(&me) {
-        data.calendars.insert(me.clone(), seed::primary(&me));
+        data.calendars.insert(me.clone(), Calendar::primary(&me));
     }
     match data.calendars.get_mut(&id) {
         Some(c) if c.owner == me => Ok(c),

@@ -6,6 +6,8 @@ use std::collections::BTreeMap;
 use serde::{Deserialize, Serialize};
 use serde_json::Value;
 
+use crate::world::calendars::{PRIMARY_ZONES, primary_zone};
+
 /// One calendar.
 #[derive(Debug, Clone, Serialize, Deserialize)]
 pub(crate) struct Calendar {
@@ -21,6 +23,21 @@ pub(crate) struct Calendar {
     pub change_seq: u64,
     /// Sync tokens minted before this epoch are expired (410).
     pub sync_epoch: u64,
+}
+
+impl Calendar {
+    /// The primary calendar of `email`, empty, in its seeded zone (`crate::world::calendars`).
+    pub(crate) fn primary(email: &str) -> Self {
+        Calendar {
+            id: email.to_ascii_lowercase(),
+            owner: email.to_ascii_lowercase(),
+            summary: email.to_ascii_lowercase(),
+            time_zone: primary_zone(email).to_owned(),
+            events: BTreeMap::new(),
+            change_seq: 1,
+            sync_epoch: 1,
+        }
+    }
 }
 
 /// An event: the resource as the client wrote it plus what the server keeps.
@@ -42,4 +59,15 @@ pub(crate) struct StoredEvent {
 #[derive(Debug, Default, Serialize, Deserialize)]
 pub(crate) struct CalendarData {
     pub calendars: BTreeMap<String, Calendar>,
+}
+
+impl CalendarData {
+    /// Calendar's seeded state: the seeded users' primary calendars.
+    pub(crate) fn seeded() -> Self {
+        let calendars = PRIMARY_ZONES
+            .iter()
+            .map(|(user, _)| ((*user).to_owned(), Calendar::primary(user)))
+            .collect();
+        CalendarData { calendars }
+    }
 }

@@ -18,7 +18,7 @@ use crate::framework::body::{SMALL_BODY_LIMIT, body_object, read_limited, string
 use crate::framework::service::Service;
 use crate::framework::store::Store;
 use crate::framework::time::now_ms;
-use crate::framework::users::test_users;
+use crate::world::users::test_users;
 
 use faults::{FaultRule, FaultSpec, Faults};
 use request_log::RequestLog;

@@ -138,7 +138,7 @@ pub(crate) async fn list(State(state): State<Shared>, caller: Caller, params: Pa
 fn select(
     mut body: Value,
     params: &Params,
-    user: &crate::framework::users::TestUser,
+    user: &crate::world::users::TestUser,
     base: &str,
     drive: &UserDrive,
 ) -> Result<Value, ApiError> {

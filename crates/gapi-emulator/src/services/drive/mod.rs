@@ -13,7 +13,6 @@ pub(crate) mod order;
 pub(crate) mod permissions;
 pub(crate) mod query;
 pub(crate) mod scopes;
-pub(crate) mod seed;
 pub(crate) mod trash_ids;
 pub(crate) mod upload;
 
@@ -30,7 +29,8 @@ use crate::framework::api_error::ApiError;
 use crate::framework::fields;
 use crate::framework::service::Service;
 use crate::framework::store::Store;
-use crate::framework::users::{TestUser, find_account};
+use crate::world::drives::root_id;
+use crate::world::users::{TestUser, find_account, test_users};
 
 use model::{DriveFile, UploadSession, UserDrive};
 
@@ -42,10 +42,13 @@ pub(crate) struct DriveData {
 }
 
 impl DriveData {
-    /// The seeded Drives, no uploads.
+    /// Every test user's seeded Drive, no uploads.
     fn seeded() -> Self {
         Self {
-            drives: seed::seeded_drives(),
+            drives: test_users()
+                .iter()
+                .map(|u| (u.email.to_owned(), UserDrive::seeded(u.email)))
+                .collect(),
             uploads: HashMap::new(),
         }
     }
@@ -136,7 +139,7 @@ pub(crate) fn drive_mut<'a>(data: &'a mut DriveData, email: &str) -> &'a mut Use
     data.drives
         .entry(email.to_owned())
         .or_insert_with(|| UserDrive {
-            root_id: seed::root_id(email),
+            root_id: root_id(email),
             files: Default::default(),
             generated_ids: Default::default(),
             changes: Default::default(),

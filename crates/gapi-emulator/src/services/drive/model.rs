@@ -8,10 +8,10 @@ use serde_json::{Value, json};
 
 use crate::framework::random::sha256_hex;
 use crate::framework::time::rfc3339;
-use crate::framework::users::TestUser;
+use crate::world::drives::{BASE_MS, root_id, seeded_files};
+use crate::world::users::TestUser;
 
-/// MIME type of folders.
-pub(crate) const FOLDER_MIME: &str = "application/vnd.google-apps.folder";
+pub(crate) use crate::world::drives::FOLDER_MIME;
 
 /// One user's Drive.
 #[derive(Debug, Clone, Serialize, Deserialize)]
@@ -24,6 +24,47 @@ pub(crate) struct UserDrive {
     /// What `changes.list` reports (see `changes.rs`).
     #[serde(default)]
     pub changes: ChangeLog,
+}
+
+impl UserDrive {
+    /// The Drive `email` starts with: its seeded files (`crate::world::drives`), none for a
+    /// user without any.
+    pub(crate) fn seeded(email: &str) -> Self {
+        let root = root_id(email);
+        let parse = |t: &str| crate::framework::time::parse_rfc3339(t).unwrap_or(BASE_MS);
+        let files = seeded_files(email)
+            .into_iter()
+            .map(|s| {
+                let file = DriveFile {
+                    id: s.id.clone(),
+                    name: s.name,
+                    mime_type: s.mime_type.to_owned(),
+                    parents: vec![s.parent_id.unwrap_or_else(|| root.clone())],
+                    trashed: s.trashed,
+                    starred: s.starred,
+                    created_ms: parse(&s.created_time),
+                    modified_ms: parse(&s.modified_time),
+                    modified_by_me_ms: Some(parse(&s.modified_by_me_time)),
+                    viewed_by_me_ms: Some(parse(&s.modified_by_me_time) + 30 * 60_000),
+                    description: None,
+                    content: s.content.map(Bytes::from),
+                    version: 1,
+                    app_client: None,
+                    properties: BTreeMap::new(),
+                    app_properties: BTreeMap::new(),
+                    original_filename: None,
+                    permissions: Vec::new(),
+                };
+                (s.id, file)
+            })
+            .collect();
+        UserDrive {
+            root_id: root,
+            files,
+            generated_ids: Default::default(),
+            changes: Default::default(),
+        }
+    }
 }
 
 /// A sharing entry of a file (Drive's `Permission` resource, minus shared drives). The owner's

@@ -15,7 +15,7 @@ use crate::framework::api_error::{ApiError, ApiResult, json_ok};
 use crate::framework::body::{Params, SMALL_BODY_LIMIT, json_object, read_limited};
 use crate::framework::caller::Caller;
 use crate::framework::fields;
-use crate::framework::users::{TestUser, find_user};
+use crate::world::users::{TestUser, find_user};
 
 /// A file of another user's Drive that `email` may read through a permission:
 /// `(owner's email, file)`.

@@ -6,6 +6,8 @@ use bytes::Bytes;
 use super::GmailData;
 use super::mime::{self, Part};
 use super::model::{Change, Mailbox, SearchIndex, StoredMessage};
+use crate::world::mailboxes::MESSAGES;
+use crate::world::users::test_users;
 
 /// System labels, as `labels.list` shows them (id = name).
 pub(crate) const SYSTEM_LABELS: &[&str] = &[
@@ -29,6 +31,35 @@ pub(crate) const SYSTEM_LABELS: &[&str] = &[
 pub(crate) const FIXED_LABELS: &[&str] = &["SENT", "DRAFT", "CHAT"];
 
 impl GmailData {
+    /// Gmail's seeded state: every test user's mailbox, with the seeded messages
+    /// (`crate::world::mailboxes`) filed; no uploads.
+    pub(crate) fn seeded() -> Self {
+        let mut data = GmailData::default();
+        for user in test_users() {
+            data.mailbox(user.email);
+        }
+        for m in MESSAGES {
+            let raw = Bytes::from_static(m.raw.as_bytes());
+            let Some(root) = mime::parse(&raw) else {
+                continue;
+            };
+            let id = data.new_message_id(m.internal_ms);
+            data.mailbox(m.from).add(
+                id,
+                raw.clone(),
+                &root,
+                vec!["SENT".into()],
+                m.internal_ms,
+                None,
+            );
+            let id = data.new_message_id(m.internal_ms);
+            let labels = m.labels.iter().map(|l| (*l).to_owned()).collect();
+            data.mailbox(m.to)
+                .add(id, raw, &root, labels, m.internal_ms, None);
+        }
+        data
+    }
+
     /// The mailbox of `email`, created empty (with its history starting) if needed.
     pub(crate) fn mailbox(&mut self, email: &str) -> &mut Mailbox {
         self.mailboxes
@@ -228,5 +259,31 @@ mod tests {
         let first = mb.history.first().unwrap().id;
         let last = mb.history.last().unwrap().id;
         assert!(last > first && mb.history.len() == 4);
+    }
+
+    #[test]
+    fn seeded_mailboxes_thread_the_reply() {
+        let data = GmailData::seeded();
+        let alice = &data.mailboxes["alice@example.com"];
+        assert_eq!(alice.messages.len(), 3);
+        let lunch = alice
+            .messages
+            .values()
+            .find(|m| m.index.subject == "lunch on friday?")
+            .unwrap();
+        let reply = alice
+            .messages
+            .values()
+            .find(|m| m.index.subject == "re: lunch on friday?")
+            .unwrap();
+        assert_eq!(lunch.thread_id, reply.thread_id);
+        assert!(data.mailboxes["carol@example.com"].messages.is_empty());
+        let report = alice
+            .messages
+            .values()
+            .find(|m| m.index.has_attachment)
+            .unwrap();
+        let root = mime::parse(&report.raw).unwrap();
+        assert_eq!(root.children[1].body, b"quarter,revenue\nQ1,100\nQ2,150\n");
     }
 }

@@ -13,7 +13,6 @@ pub(crate) mod mime;
 pub(crate) mod model;
 pub(crate) mod query;
 pub(crate) mod render;
-pub(crate) mod seed;
 pub(crate) mod send;
 pub(crate) mod threads;
 pub(crate) mod upload;
@@ -31,7 +30,7 @@ use crate::framework::caller::Caller;
 use crate::framework::method_scopes::require_method;
 use crate::framework::service::Service;
 use crate::framework::store::Store;
-use crate::framework::users::find_user;
+use crate::world::users::find_user;
 
 use model::{Mailbox, UploadSession};
 
@@ -62,7 +61,7 @@ pub(crate) const SERVICE: &str = "gmail.googleapis.com";
 pub(crate) fn service(core: &Ctx) -> Service {
     let state = Arc::new(GmailSvc {
         core: core.clone(),
-        data: core.persistent("gmail", seed::seeded),
+        data: core.persistent("gmail", GmailData::seeded),
     });
     Service::new(
         "gmail",

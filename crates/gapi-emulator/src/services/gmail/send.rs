@@ -15,7 +15,7 @@ use crate::framework::body::{Params, json_object, read_limited};
 use crate::framework::caller::Caller;
 use crate::framework::random;
 use crate::framework::time::now_ms;
-use crate::framework::users::find_user;
+use crate::world::users::find_user;
 
 /// Gmail's largest message (35 MiB), for `send` and `drafts.create`.
 pub(crate) const MAX_MESSAGE: usize = 36_700_160;

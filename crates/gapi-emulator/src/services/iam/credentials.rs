@@ -8,8 +8,6 @@ use axum::response::{IntoResponse, Response};
 use base64::Engine as _;
 use serde_json::{Map, Value, json};
 
-use super::keys::robot_key;
-use super::{ROBOT, ROBOT_CLIENT_ID, is_service_account, may_act_as};
 use crate::framework::Ctx;
 use crate::framework::api_error::{ApiError, json_ok};
 use crate::framework::body::{Params, SMALL_BODY_LIMIT, json_object, read_limited};
@@ -17,6 +15,8 @@ use crate::framework::caller::authenticate;
 use crate::framework::random;
 use crate::framework::time::now_ms;
 use crate::framework::tokens::AccessToken;
+use crate::world::project::{ROBOT, ROBOT_CLIENT_ID, is_service_account, may_act_as};
+use crate::world::robot_key::robot_key;
 
 /// Scopes that let a token call the IAM Credentials API.
 const IAM_SCOPES: &[&str] = &[

@@ -1,15 +1,15 @@
 //! The IAM Credentials API (`iamcredentials.googleapis.com/v1`) for the seeded service account
 //! `robot@gapi-emulator.iam.gserviceaccount.com`: generateAccessToken, generateIdToken,
 //! signJwt and signBlob, each behind the Token Creator role check on the target (and along the
-//! `delegates` chain). Also the robot's key ([`keys`]) used by the token endpoint's JWT-bearer
-//! grant and `gapi emulator --write-service-account-key`.
+//! `delegates` chain), and self-signed JWTs of the robot as bearer tokens ([`self_signed`],
+//! registered with the framework as a token verifier). The robot, its key and the bindings on
+//! it are part of the seeded world (`crate::world::project`, `crate::world::robot_key`).
 //!
 //! The routes share their path shape (`/v1/projects/*/serviceAccounts/*`) with the generic
 //! service's `iam` API, so this service intercepts only `POST ...:<verb>` for its four verbs
 //! (and only when the request is not routed to another API), leaving the rest to the router.
 
 pub(crate) mod credentials;
-pub(crate) mod keys;
 pub(crate) mod self_signed;
 
 use axum::Router;
@@ -21,47 +21,12 @@ use crate::framework::Ctx;
 use crate::framework::dispatch::ApiRoute;
 use crate::framework::service::Service;
 
-/// The seeded service account.
-pub(crate) const ROBOT: &str = crate::services::metadata::INSTANCE_SERVICE_ACCOUNT;
-/// Its project.
-pub(crate) const PROJECT_ID: &str = crate::services::metadata::PROJECT_ID;
-/// Its numeric OAuth client id (the `sub` of its identity tokens).
-pub(crate) const ROBOT_CLIENT_ID: &str = "100000000000000000001";
-/// The domain whose users the robot may act for (domain-wide delegation).
-pub(crate) const DELEGATED_DOMAIN: &str = "example.com";
-
-/// Who holds `roles/iam.serviceAccountTokenCreator` on the service account `target`.
-pub(crate) fn token_creators(target: &str) -> &'static [&'static str] {
-    if target.eq_ignore_ascii_case(ROBOT) {
-        &["alice@example.com"]
-    } else {
-        &[]
-    }
-}
-
-/// Whether `principal` may use `permission` on `target`: it holds the Token Creator role
-/// there, or (a federated principal) Workload Identity User, which grants `getAccessToken`
-/// and `getOpenIdToken` only.
-pub(crate) fn may_act_as(principal: &str, target: &str, permission: &str) -> bool {
-    token_creators(target)
-        .iter()
-        .any(|p| p.eq_ignore_ascii_case(principal))
-        || (matches!(
-            permission,
-            "iam.serviceAccounts.getAccessToken" | "iam.serviceAccounts.getOpenIdToken"
-        ) && crate::services::sts::pools::is_workload_identity_user(principal, target))
-}
-
-/// Whether `email` is an existing service account.
-pub(crate) fn is_service_account(email: &str) -> bool {
-    email.eq_ignore_ascii_case(ROBOT)
-}
-
 /// The IAM Credentials service.
 pub(crate) fn service(core: &Ctx) -> Service {
     let state = core.clone();
     Service::new("iam", Router::new())
         .owning_api("iamcredentials")
+        .with_token_verifier(self_signed::caller)
         .with_wrap(move |router| {
             router.layer(axum::middleware::from_fn_with_state(state, intercept))
         })

@@ -7,18 +7,18 @@
 use base64::Engine as _;
 use serde_json::Value;
 
-use super::keys::robot_key;
-use super::{ROBOT, ROBOT_CLIENT_ID};
 use crate::framework::api_error::ApiError;
 use crate::framework::caller::Caller;
 use crate::framework::time::now_ms;
+use crate::world::project::{ROBOT, ROBOT_CLIENT_ID};
+use crate::world::robot_key::robot_key;
 
 /// Tolerated clock skew.
 const SKEW_SECS: i64 = 300;
 
-/// `None` when `token` is not a JWT (so the shared token table decides); otherwise the
-/// caller it stands for, or Google's 401.
-/// `service` names the API in the errors' ErrorInfo.
+/// The IAM service's token verifier (see [`crate::framework::caller::TokenVerifier`]): `None`
+/// when `token` is not a JWT (so the shared token table decides); otherwise the caller it
+/// stands for, or Google's 401. `service` names the API in the errors' ErrorInfo.
 pub(crate) fn caller(token: &str, service: Option<&str>) -> Option<Result<Caller, ApiError>> {
     let mut parts = token.split('.');
     let (Some(h), Some(p), Some(s), None) =

@@ -25,13 +25,10 @@ use crate::framework::random;
 use crate::framework::service::Service;
 use crate::framework::time::now_ms;
 use crate::framework::tokens::AccessToken;
+use crate::world::project::{PROJECT_ID, PROJECT_NUMBER, ROBOT, ROBOT_CLIENT_ID};
 
-/// The instance's service account.
-pub(crate) const INSTANCE_SERVICE_ACCOUNT: &str = "robot@gapi-emulator.iam.gserviceaccount.com";
-/// The project the instance runs in.
-pub(crate) const PROJECT_ID: &str = "gapi-emulator";
-/// Its number.
-pub(crate) const PROJECT_NUMBER: &str = "123456789012";
+/// The instance's service account: the seeded robot.
+const INSTANCE_SERVICE_ACCOUNT: &str = ROBOT;
 /// The scope of tokens asked for without `?scopes=`.
 const DEFAULT_SCOPE: &str = "https://www.googleapis.com/auth/cloud-platform";
 
@@ -153,7 +150,7 @@ async fn metadata(
 }
 
 /// The numeric id of the instance's service account (`sub` and `azp` of its ID tokens).
-const INSTANCE_ACCOUNT_ID: &str = crate::services::iam::ROBOT_CLIENT_ID;
+const INSTANCE_ACCOUNT_ID: &str = ROBOT_CLIENT_ID;
 /// How long an identity token lives, as GCE's.
 const ID_TOKEN_LIFETIME_SECS: u64 = 3600;
 

@@ -7,11 +7,11 @@ use axum::response::{IntoResponse, Redirect, Response};
 
 use super::Shared;
 use crate::framework::body::{Params, SMALL_BODY_LIMIT, read_limited};
-use crate::framework::clients::{RedirectKind, find_client};
 use crate::framework::html;
 use crate::framework::random;
 use crate::framework::time::now_ms;
-use crate::framework::users::{TestUser, find_user, test_users};
+use crate::world::clients::{RedirectKind, find_client};
+use crate::world::users::{TestUser, find_user, test_users};
 
 use super::consent_page;
 use super::model::{AuthCode, AuthRequest, Challenge, ChallengeMethod, PendingAuth, grant_key};

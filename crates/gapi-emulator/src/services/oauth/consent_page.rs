@@ -5,7 +5,7 @@ use axum::http::StatusCode;
 use axum::response::Response;
 
 use crate::framework::html::{escape, page};
-use crate::framework::users::{TestUser, test_users};
+use crate::world::users::{TestUser, test_users};
 
 use super::model::AuthRequest;
 use super::scopes;

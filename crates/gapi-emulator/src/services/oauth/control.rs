@@ -6,7 +6,7 @@ use serde_json::json;
 
 use crate::framework::api_error::{ApiError, ApiResult, json_ok};
 use crate::framework::body::{body_object, string_field};
-use crate::framework::users::{find_user, test_users};
+use crate::world::users::{find_user, test_users};
 
 use super::{Shared, tokens};
 
@@ -82,8 +82,8 @@ pub(crate) async fn issue_token(State(state): State<Shared>, body: axum::body::B
     let user = find_user(email)
         .ok_or_else(|| ApiError::bad_request(format!("Unknown test user {email}")))?;
     let client_id =
-        string_field(&map, "client_id")?.unwrap_or(crate::framework::clients::DEFAULT_CLIENT_ID);
-    if crate::framework::clients::find_client(client_id).is_none() {
+        string_field(&map, "client_id")?.unwrap_or(crate::world::clients::DEFAULT_CLIENT_ID);
+    if crate::world::clients::find_client(client_id).is_none() {
         return Err(ApiError::bad_request(format!("Unknown client {client_id}")));
     }
     let scopes: Vec<String> = match (map.get("scopes"), string_field(&map, "scope")?) {

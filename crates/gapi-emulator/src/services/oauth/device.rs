@@ -9,11 +9,11 @@ use serde_json::json;
 use super::{OAuthData, Shared};
 use crate::framework::api_error::json_ok;
 use crate::framework::body::{Params, SMALL_BODY_LIMIT, read_limited};
-use crate::framework::clients::find_client;
 use crate::framework::html::{escape, page};
 use crate::framework::random;
 use crate::framework::time::now_ms;
-use crate::framework::users::{find_user, test_users};
+use crate::world::clients::find_client;
+use crate::world::users::{find_user, test_users};
 
 use super::error::OAuthError;
 use super::model::{DeviceAuth, DeviceStatus};
@@ -38,7 +38,7 @@ pub(crate) async fn device_code(State(state): State<Shared>, body: axum::body::B
         return OAuthError::new(401, "invalid_client", "The OAuth client was not found.")
             .into_response();
     };
-    if client.kind != crate::framework::clients::ClientKind::Installed {
+    if client.kind != crate::world::clients::ClientKind::Installed {
         return OAuthError::new(401, "invalid_client", "Invalid client type.").into_response();
     }
     let requested = scopes::split(form.get("scope").unwrap_or(""));

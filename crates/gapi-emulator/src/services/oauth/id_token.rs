@@ -13,7 +13,7 @@ use super::Shared;
 use crate::framework::api_error::json_body;
 use crate::framework::crypto::test_key;
 use crate::framework::time::now_ms;
-use crate::framework::users::TestUser;
+use crate::world::users::TestUser;
 
 /// The long form of the `email` scope.
 pub(crate) const EMAIL: &str = "https://www.googleapis.com/auth/userinfo.email";

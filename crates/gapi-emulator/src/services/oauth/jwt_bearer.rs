@@ -14,9 +14,9 @@ use crate::framework::body::Params;
 use crate::framework::random;
 use crate::framework::time::now_ms;
 use crate::framework::tokens::AccessToken;
-use crate::framework::users::find_user;
-use crate::services::iam::keys::robot_key;
-use crate::services::iam::{DELEGATED_DOMAIN, ROBOT, ROBOT_CLIENT_ID};
+use crate::world::project::{DELEGATED_DOMAIN, ROBOT, ROBOT_CLIENT_ID};
+use crate::world::robot_key::robot_key;
+use crate::world::users::find_user;
 
 /// The grant type.
 pub(crate) const GRANT: &str = "urn:ietf:params:oauth:grant-type:jwt-bearer";

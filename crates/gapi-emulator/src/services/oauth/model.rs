@@ -4,7 +4,7 @@ use std::collections::BTreeSet;
 
 use serde::{Deserialize, Serialize};
 
-use crate::framework::clients::RedirectKind;
+use crate::world::clients::RedirectKind;
 
 /// PKCE transformation named by `code_challenge_method`.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]

@@ -7,8 +7,8 @@ use base64::Engine;
 
 use super::Shared;
 use crate::framework::body::{Params, SMALL_BODY_LIMIT, read_limited};
-use crate::framework::clients::{OAuthClient, find_client};
 use crate::framework::time::now_ms;
+use crate::world::clients::{OAuthClient, find_client};
 
 use super::error::OAuthError;
 use super::model::{DeviceStatus, grant_key};

@@ -16,7 +16,7 @@ use crate::framework::api_error::json_ok;
 use crate::framework::body::{Params, SMALL_BODY_LIMIT, read_limited};
 use crate::framework::crypto::test_key;
 use crate::framework::time::now_ms;
-use crate::framework::users::find_user;
+use crate::world::users::find_user;
 
 #[derive(Clone, Copy, PartialEq, Eq)]
 enum Shape {

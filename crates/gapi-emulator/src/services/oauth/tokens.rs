@@ -94,7 +94,7 @@ pub(crate) fn issue(
     };
     let id_token = match (
         super::id_token::wants_identity(scopes),
-        crate::framework::users::find_user(email),
+        crate::world::users::find_user(email),
     ) {
         (true, Some(user)) => Some(super::id_token::make(
             &core.base_url,

@@ -11,7 +11,7 @@ use super::Shared;
 use super::id_token::{EMAIL, PROFILE, name_parts, picture, wants_identity};
 use crate::framework::api_error::{ApiError, json_ok};
 use crate::framework::caller::Caller;
-use crate::framework::users::{TestUser, find_user};
+use crate::world::users::{TestUser, find_user};
 
 const IDENTITY_SCOPES: &[&str] = &["openid", EMAIL, PROFILE];
 

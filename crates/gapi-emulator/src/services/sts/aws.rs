@@ -2,7 +2,7 @@
 //! AWS STS `GetCallerIdentity` request (`{"url", "method", "headers": [{"key", "value"}],
 //! "body"?}`, percent-encoded or not). Google forwards it to AWS, which checks the signature
 //! and answers the caller's ARN; the emulator plays AWS here, checking the signature against
-//! its seeded key pairs (PUBLIC TEST values, below) with ring's HMAC-SHA256, then the request's
+//! its seeded key pairs (PUBLIC TEST values, `crate::world::federation::AWS_KEYS`) with ring's HMAC-SHA256, then the request's
 //! shape, its date (AWS allows 15 minutes), the session token of temporary keys, the account
 //! the provider trusts, and the `x-goog-cloud-target-resource` header naming the provider.
 //! The federated subject is the ARN (Google's default mapping `google.subject=assertion.arn`).
@@ -11,39 +11,9 @@ use ring::hmac;
 use serde_json::Value;
 use sha2::{Digest, Sha256};
 
-use super::pools::{AWS_ACCOUNT, PoolProvider};
 use crate::framework::time::now_ms;
 use crate::services::oauth::error::OAuthError;
-
-/// A seeded AWS access key (public test material).
-#[derive(Debug, Clone, Copy)]
-pub(crate) struct AwsKey {
-    pub access_key_id: &'static str,
-    pub secret_access_key: &'static str,
-    /// Required `x-amz-security-token` of temporary (`ASIA...`) credentials.
-    pub session_token: Option<&'static str>,
-    /// What GetCallerIdentity answers as `Arn`.
-    pub arn: &'static str,
-    pub account: &'static str,
-}
-
-/// The seeded keys: an IAM user's permanent key and a role session's temporary key.
-pub(crate) static AWS_KEYS: [AwsKey; 2] = [
-    AwsKey {
-        access_key_id: "AKIAGAPIEMULATOR0001",
-        secret_access_key: "gapiEmulatorPublicTestSecretKey/0001",
-        session_token: None,
-        arn: "arn:aws:iam::111122223333:user/gapi-ci",
-        account: AWS_ACCOUNT,
-    },
-    AwsKey {
-        access_key_id: "ASIAGAPIEMULATOR0002",
-        secret_access_key: "gapiEmulatorPublicTestSecretKey/0002",
-        session_token: Some("gapi-emulator-public-test-session-token-0002"),
-        arn: "arn:aws:sts::111122223333:assumed-role/gapi-role/gapi-session",
-        account: AWS_ACCOUNT,
-    },
-];
+use crate::world::federation::{AWS_KEYS, AwsKey, PoolProvider};
 
 /// How far `x-amz-date` may be from now (AWS's limit).
 const MAX_SKEW_SECS: i64 = 15 * 60;

@@ -17,7 +17,6 @@ use serde_json::{Value, json};
 
 use super::Shared;
 use super::issuer::{issuer_key, issuer_url};
-use super::pools::{MAX_SUBJECT_BYTES, PoolProvider, find};
 use crate::framework::api_error::json_ok;
 use crate::framework::body::{Params, SMALL_BODY_LIMIT, read_limited};
 use crate::framework::crypto::JwtError;
@@ -25,6 +24,7 @@ use crate::framework::random;
 use crate::framework::time::now_ms;
 use crate::framework::tokens::AccessToken;
 use crate::services::oauth::error::OAuthError;
+use crate::world::federation::{MAX_SUBJECT_BYTES, PoolProvider, find};
 
 /// The token-exchange grant.
 pub(crate) const TOKEN_EXCHANGE: &str = "urn:ietf:params:oauth:grant-type:token-exchange";

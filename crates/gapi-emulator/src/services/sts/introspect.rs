@@ -14,8 +14,8 @@ use super::exchange::StsRequest;
 use crate::framework::api_error::json_ok;
 use crate::framework::body::{SMALL_BODY_LIMIT, read_limited};
 use crate::framework::time::now_ms;
-use crate::framework::users::find_account;
 use crate::services::oauth::error::OAuthError;
+use crate::world::users::find_account;
 
 /// `POST /v1/introspect`.
 pub(crate) async fn introspect(

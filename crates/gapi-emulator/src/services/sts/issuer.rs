@@ -15,12 +15,12 @@ use axum::response::{IntoResponse, Response};
 use serde_json::{Map, Value, json};
 
 use super::Shared;
-use super::pools::default_provider;
 use crate::framework::Core;
 use crate::framework::api_error::{ApiError, ApiResult, json_ok};
 use crate::framework::body::{Params, body_object};
 use crate::framework::crypto::{SigningKey, hex_id, pem_body};
 use crate::framework::time::now_ms;
+use crate::world::federation::default_provider;
 
 /// The issuer's PKCS#8 PEM key (public test material, see the module docs).
 const ISSUER_KEY_PEM: &str = include_str!("../../../keys/oidc-issuer-test-key.pem");

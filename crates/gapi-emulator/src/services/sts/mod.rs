@@ -1,7 +1,8 @@
 //! The Security Token Service (`sts.googleapis.com/v1`): workload identity federation.
 //! `POST /v1/token` trades a subject token for a federated access token (RFC 8693 token
 //! exchange, [`exchange`]); `POST /v1/introspect` says whom a token stands for
-//! ([`introspect`]). The seeded workload identity pools ([`pools`]) trust an OIDC issuer the
+//! ([`introspect`]). The seeded workload identity pools
+//! (`crate::world::federation`) trust an OIDC issuer the
 //! emulator runs itself ([`issuer`], at `/oidc`), whose subject tokens the control API mints
 //! (`/__emulator/oidc/token`). A federated token acts as
 //! `principal://iam.googleapis.com/projects/N/locations/global/workloadIdentityPools/P/subject/S`:
@@ -13,7 +14,6 @@ pub(crate) mod aws;
 pub(crate) mod exchange;
 pub(crate) mod introspect;
 pub(crate) mod issuer;
-pub(crate) mod pools;
 
 use std::sync::Arc;
 
@@ -25,6 +25,7 @@ use serde_json::json;
 use crate::framework::Ctx;
 use crate::framework::api_error::json_ok;
 use crate::framework::service::Service;
+use crate::world::federation;
 
 /// What the STS handlers reach.
 pub(crate) struct StsSvc {
@@ -59,7 +60,7 @@ fn routes() -> Router<Shared> {
 /// `GET /__emulator/sts/providers`: the seeded providers, the `audience` an external_account
 /// file names for each, the issuer they trust and which principal sets may act as whom.
 async fn providers(axum::extract::State(state): axum::extract::State<Shared>) -> Response {
-    let list: Vec<_> = pools::all()
+    let list: Vec<_> = federation::all()
         .iter()
         .map(|p| {
             json!({
@@ -67,11 +68,11 @@ async fn providers(axum::extract::State(state): axum::extract::State<Shared>) ->
                 "audience": p.sts_audience(),
                 "subject_token_audience": p.default_token_audience(),
                 "issuer": issuer::issuer_url(&state.core),
-                "principal_set": pools::principal_set(p.pool),
+                "principal_set": federation::principal_set(p.pool),
             })
         })
         .collect();
-    let keys: Vec<_> = aws::AWS_KEYS
+    let keys: Vec<_> = federation::AWS_KEYS
         .iter()
         .map(|k| {
             json!({
@@ -87,8 +88,8 @@ async fn providers(axum::extract::State(state): axum::extract::State<Shared>) ->
         "aws_keys": keys,
         "bindings": [{
             "role": "roles/iam.workloadIdentityUser",
-            "member": pools::principal_set(pools::POOL),
-            "service_account": crate::services::iam::ROBOT,
+            "member": federation::principal_set(federation::POOL),
+            "service_account": crate::world::project::ROBOT,
         }],
     }))
 }
