@@ -26,7 +26,11 @@ async fn build_async_fetches_from_the_emulator_and_calls_it() {
         .base_url(emu.base_url())
         .cache_dir(Some(cache.path().to_path_buf()));
 
-    assert!(gapi::discovery::bundle::entry("drive", "v3").unwrap().embedded());
+    assert!(
+        gapi::discovery::bundle::entry("drive", "v3")
+            .unwrap()
+            .embedded()
+    );
     let drive = Service::builder()
         .bundled("drive", "")
         .auth(StaticToken(token))
@@ -37,7 +41,11 @@ async fn build_async_fetches_from_the_emulator_and_calls_it() {
         .unwrap();
     // Fetched, not the embedded copy: the emulator rewrote the root to itself, and a document
     // fetched whole is not a method index.
-    assert!(drive.root_url().starts_with(&emu.base_url()), "{}", drive.root_url());
+    assert!(
+        drive.root_url().starts_with(&emu.base_url()),
+        "{}",
+        drive.root_url()
+    );
     assert!(!drive.document().is_method_index());
     let files = drive
         .method("files.list")
