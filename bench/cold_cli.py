@@ -6,7 +6,7 @@ of N runs) and peak RSS, for gapi and for the equivalent Python google-api-pytho
     python3 bench/cold_cli.py --credentials [--runs 40]   (cold calls by credential type, below)
     GAPI_BEFORE=/tmp/gapi-main bench/run.sh cold   (adds rows for another build, in the same run)
 
-Needs: target/release/gapi, a running `gapi emulator` at $EMU (for the real-call rows) and a
+Needs: target/dist/gapi (else target/release/gapi; $GAPI_BIN overrides), a running `gapi emulator` at $EMU (for the real-call rows) and a
 gapi config folder at $GAPI_CONFIG_DIR holding credentials for it, $PY (a python with
 google-api-python-client 2.202.0) for the Python rows.
 """
@@ -41,8 +41,12 @@ def peak_rss(cmd, env, runs=5):
     return statistics.median(out)
 
 def gapi_binary():
-    """target/release/gapi, or $GAPI_BIN (to measure another build beside it)."""
-    return os.path.abspath(os.environ.get("GAPI_BIN", "target/release/gapi"))
+    """$GAPI_BIN (bench/run.sh sets the dist build), else target/dist/gapi when it was built
+    (`cargo build --profile dist`: what packagers ship), else target/release/gapi."""
+    if "GAPI_BIN" in os.environ:
+        return os.path.abspath(os.environ["GAPI_BIN"])
+    dist = os.path.abspath("target/dist/gapi")
+    return dist if os.path.exists(dist) else os.path.abspath("target/release/gapi")
 
 def measure_cpu(cmd, runs, env):
     """Median wall ms and median CPU ms (user + system, from wait4) of the process, as measure()
@@ -95,7 +99,7 @@ def credentials(runs):
     same call with a user's stored token. Starts its own emulator (`gapi emulator
     --write-service-account-key`), so the requests each call makes can be counted from the
     emulator's request log: a service account costs exactly one token request more."""
-    gapi = os.path.abspath("target/release/gapi")
+    gapi = gapi_binary()
     work = tempfile.mkdtemp(prefix="gapi-cred-bench-")
     key = os.path.join(work, "robot.json")
     out = open(os.path.join(work, "emu.out"), "w+")

@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
 # Every benchmark of BENCHMARKS.md, side by side in one run on this machine:
-# gapi (release build) against the Python client, both against the same local emulator.
+# gapi (the `dist` build packagers ship: fat LTO, one codegen unit) against the Python client,
+# both against the same local emulator.
 #
 #     bench/run.sh            (needs scripts/setup-test-deps.sh for the Python client)
 #     bench/run.sh cold       only the cold CLI calls (gapi, gws, Python), e.g. RUNS=30
@@ -10,8 +11,9 @@ cd "$(dirname "$0")/.."
 # shellcheck disable=SC1091
 source target/test-env.sh
 PY=${GAPI_TEST_PYTHON:?}
-cargo build --release -q -p gapi-cli
-GAPI=$PWD/target/release/gapi
+cargo build --profile dist -q -p gapi-cli
+GAPI=$PWD/target/dist/gapi
+export GAPI_BIN=$GAPI  # bench/cold_cli.py measures this build
 work=$(mktemp -d)
 trap 'kill $emu_pid 2>/dev/null || true; rm -rf "$work"' EXIT
 

@@ -68,7 +68,7 @@ pub use method_call::{MediaUploadTarget, MethodCall, PreparedRequest, WireReques
 pub use params::ParamValue;
 pub use policy::Policy;
 pub use retry::RetryPolicy;
-pub use service::{DocumentSource, Service, ServiceBuilder, build, build_from_document};
+pub use service::{DocumentSource, Service, ServiceBuilder, build, build_from_document, discover};
 pub use transport::{FullResponse, Transport};
 pub mod batch;
 pub mod media;

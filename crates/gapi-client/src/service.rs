@@ -6,6 +6,7 @@ use std::sync::Arc;
 use gapi_discovery::{LookupError, RestDescription, RestMethod, Target};
 
 use crate::auth::{Authenticator, NoAuth};
+use crate::discovery_fetch::DiscoveryFetcher;
 use crate::error::Error;
 use crate::method_call::MethodCall;
 use crate::params::closest;
@@ -42,11 +43,29 @@ impl std::fmt::Debug for Service {
     }
 }
 
-/// Builds a service for a bundled API document (no network): `build("drive", "v3", auth)`.
+/// Builds a service for an API document compiled into this build (no network):
+/// `build("drive", "v3", auth)`.
 ///
-/// The version may be empty to take the directory's preferred version.
+/// The version may be empty to take the directory's preferred version. Which documents are
+/// compiled in is a cargo feature choice (gapi's `drive`, `gmail`, ..., `all-apis`); for any
+/// other, [`discover`] fetches it.
 pub fn build(api: &str, version: &str, auth: impl Authenticator) -> Result<Service, Error> {
     Service::builder().bundled(api, version).auth(auth).build()
+}
+
+/// Builds a service like [`build`], but fetches the document from Google's Discovery service
+/// when this build does not embed it (cached on disk, revalidated by ETag: see
+/// [`DiscoveryFetcher`]); with the document embedded, no network is used.
+pub async fn discover(
+    api: &str,
+    version: &str,
+    auth: impl Authenticator,
+) -> Result<Service, Error> {
+    Service::builder()
+        .bundled(api, version)
+        .auth(auth)
+        .build_async()
+        .await
 }
 
 /// Builds a service from a Discovery document given as JSON text or as a parsed model.
@@ -169,6 +188,14 @@ pub fn bundled_document(api: &str, version: &str) -> Result<RestDescription, Err
     let json = gapi_discovery::bundle::document_json(api, &version)
         .map_err(|e| Error::discovery(e.to_string()))?
         .ok_or_else(|| {
+            if let Some(entry) = gapi_discovery::bundle::entry(api, &version) {
+                return Error::discovery(format!(
+                    "the Discovery document of {api}:{version} is not compiled into this build: \
+                     enable the `{}` cargo feature of gapi (or gapi-discovery), or build the \
+                     service with `discover` / `ServiceBuilder::build_async`, which fetch it",
+                    entry.feature()
+                ));
+            }
             let versions: Vec<&str> = gapi_discovery::bundle::versions(api).collect();
             if versions.is_empty() {
                 unknown_api(api)
@@ -214,6 +241,10 @@ pub struct ServiceBuilder {
     user_agent: Option<String>,
     transport: Option<Transport>,
     policy: Policy,
+    /// Where `build_async` fetches a document this build does not embed.
+    fetcher: Option<DiscoveryFetcher>,
+    /// Whether `build_async` uses an embedded document when there is one.
+    static_discovery: bool,
 }
 
 impl std::fmt::Debug for ServiceBuilder {
@@ -289,6 +320,51 @@ impl ServiceBuilder {
     pub fn policy(mut self, policy: Policy) -> Self {
         self.policy = policy;
         self
+    }
+
+    /// Where [`build_async`](Self::build_async) fetches a document that this build does not
+    /// embed (default: `DiscoveryFetcher::new()`, Google's Discovery service with the disk
+    /// cache; `.base_url(emulator)` fetches from the emulator).
+    pub fn discovery(mut self, fetcher: DiscoveryFetcher) -> Self {
+        self.fetcher = Some(fetcher);
+        self
+    }
+    /// `false`: [`build_async`](Self::build_async) fetches the named document even when this
+    /// build embeds it (the current revision, like Python's `static_discovery=False`).
+    /// Default `true`.
+    pub fn static_discovery(mut self, use_embedded: bool) -> Self {
+        self.static_discovery = use_embedded;
+        self
+    }
+
+    /// Makes the service like [`build`](Self::build), first fetching the document named by
+    /// [`bundled`](Self::bundled) when this build does not embed it (or
+    /// [`static_discovery`](Self::static_discovery) is off), through the
+    /// [`discovery`](Self::discovery) fetcher. An API gapi does not know by name is fetched
+    /// too when a version is named (a new API). Other document sources need no I/O.
+    pub async fn build_async(mut self) -> Result<Service, Error> {
+        if let Some(DocumentSource::Bundled { api, version }) = &self.doc {
+            let known = gapi_discovery::bundle::versions(api).next().is_some();
+            let version = if known || version.is_empty() {
+                resolve_version(api, version)?
+            } else {
+                version.clone()
+            };
+            let embedded =
+                gapi_discovery::bundle::entry(api, &version).is_some_and(|e| e.embedded());
+            if !embedded || !self.static_discovery {
+                let fetcher = match self.fetcher.take() {
+                    Some(f) => f,
+                    None => match &self.http {
+                        Some(h) => DiscoveryFetcher::new().http_client(h.clone()),
+                        None => DiscoveryFetcher::new(),
+                    },
+                };
+                let doc = fetcher.fetch(api, &version).await?;
+                self.doc = Some(DocumentSource::Parsed(Arc::new(doc)));
+            }
+        }
+        self.build()
     }
 
     /// Loads the document and makes the service (no network I/O).
@@ -372,6 +448,8 @@ impl Service {
             user_agent: None,
             transport: None,
             policy: Policy::default(),
+            fetcher: None,
+            static_discovery: true,
         }
     }
 

@@ -1,50 +1,189 @@
-//! The Discovery documents compiled into gapi, so every Google API works offline.
+//! The Discovery documents compiled into gapi, so Google APIs work offline: which ones is the
+//! build's choice (cargo features).
 //!
-//! The bundle holds the 610 documents that google-api-python-client 2.202.0 ships (made by
-//! `scripts/make-discovery-bundle.py`). Each document is its own zstd frame, compressed with a
-//! dictionary shared by all of them, so asking for one API decompresses only that document
-//! (Drive v3: ~15 KB read, ~200 KB produced) and never touches the other 10 MB.
+//! gapi knows the 610 documents that google-api-python-client 2.202.0 ships (made by
+//! `scripts/make-discovery-bundle.py`): [`entries`] lists them all, each with its preferred
+//! flag, whether or not its text is embedded. The text of a document is embedded when the
+//! cargo feature named after its API is on (`drive`, `gmail`, ... : the preferred version of
+//! the featured APIs, whose files sit in this crate) or with `all-apis` (every document; the
+//! others come from the gapi-discovery-bundle-K crates). [`BundleEntry::embedded`] says which;
+//! a document that is not embedded can be fetched from the Discovery service
+//! (`gapi_client::DiscoveryFetcher`).
 //!
-//! Layout (little-endian `u32` lengths):
-//! `b"GAPIDSC1"`, then `index`, `dictionary`, `directory frame`, each as `len, bytes`, then the
-//! document frames. Index lines are
-//! `name \t version \t offset \t compressed_len \t raw_len \t preferred`, sorted by name then
-//! version; offsets count from the first document frame; `preferred` is 1 on the version that
-//! `build(api)` picks when none is named, so that choice needs no directory.
+//! Each document is its own zstd frame, compressed with a dictionary shared by all of them, so
+//! asking for one API decompresses only that document (Drive v3: ~22 KB read, ~200 KB
+//! produced). Beside it sits its method index digest ([`crate::method_index`]). Where the
+//! frames are is the generated table `src/catalog.rs`.
 
 use std::sync::OnceLock;
 
-/// The raw bundle bytes, embedded in the binary (mapped lazily by the OS, not read at start-up).
-static BUNDLE: &[u8] = include_bytes!("../bundle/discovery.bundle");
+use crate::catalog::{DICTIONARY, ENTRIES, PARTS};
 
-const MAGIC: &[u8; 8] = b"GAPIDSC1";
+/// Where the frames of one document are.
+#[derive(Clone, Copy)]
+enum Frames {
+    /// In this crate: `[digest frame, document frame]`, both empty when not embedded.
+    Own([&'static [u8]; 2]),
+    /// In `frames.bin` of gapi-discovery-bundle-`part`, at `at`: the digest frame, then the
+    /// document frame.
+    Part {
+        part: u8,
+        at: u32,
+        digest_len: u32,
+        doc_len: u32,
+    },
+}
 
-/// One document in the bundle: which API and version it describes.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+/// One document gapi knows: which API and version it describes, and whether its text is
+/// embedded in this build.
+#[derive(Clone, Copy)]
 pub struct BundleEntry {
     /// The API name as `build()` takes it, e.g. `drive`.
     pub name: &'static str,
     /// The API version, e.g. `v3`.
     pub version: &'static str,
-    offset: usize,
-    len: usize,
-    raw_len: usize,
     preferred: bool,
+    raw_len: u32,
+    digest_raw_len: u32,
+    frames: Frames,
+}
+
+impl std::fmt::Debug for BundleEntry {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("BundleEntry")
+            .field("name", &self.name)
+            .field("version", &self.version)
+            .field("preferred", &self.preferred)
+            .field("embedded", &self.embedded())
+            .finish()
+    }
+}
+
+/// A catalog entry whose frames are files of this crate (a featured API).
+pub(crate) const fn own(
+    name: &'static str,
+    version: &'static str,
+    preferred: bool,
+    raw_len: u32,
+    digest_raw_len: u32,
+    frames: [&'static [u8]; 2],
+) -> BundleEntry {
+    BundleEntry {
+        name,
+        version,
+        preferred,
+        raw_len,
+        digest_raw_len,
+        frames: Frames::Own(frames),
+    }
+}
+
+/// A catalog entry whose frames sit in a gapi-discovery-bundle-K crate.
+#[allow(clippy::too_many_arguments)] // one row of a generated table
+pub(crate) const fn part(
+    name: &'static str,
+    version: &'static str,
+    preferred: bool,
+    raw_len: u32,
+    digest_raw_len: u32,
+    part: u8,
+    at: u32,
+    digest_len: u32,
+    doc_len: u32,
+) -> BundleEntry {
+    BundleEntry {
+        name,
+        version,
+        preferred,
+        raw_len,
+        digest_raw_len,
+        frames: Frames::Part {
+            part,
+            at,
+            digest_len,
+            doc_len,
+        },
+    }
+}
+
+/// The `frames.bin` of gapi-discovery-bundle-`k`, empty when `all-apis` is off.
+fn part_bytes(k: u8) -> &'static [u8] {
+    match k {
+        #[cfg(feature = "all-apis")]
+        1 => gapi_discovery_bundle_1::FRAMES,
+        #[cfg(feature = "all-apis")]
+        2 => gapi_discovery_bundle_2::FRAMES,
+        _ => &[],
+    }
 }
 
 impl BundleEntry {
     /// Size of the decompressed JSON document in bytes.
     pub fn raw_len(&self) -> usize {
-        self.raw_len
+        self.raw_len as usize
     }
 
     /// Whether this is the version to use when none is named.
     pub fn preferred(&self) -> bool {
         self.preferred
     }
+
+    /// The cargo feature that embeds this document: its API's name for the preferred version
+    /// of a featured API (`drive`), else `all-apis`.
+    pub fn feature(&self) -> &'static str {
+        match self.frames {
+            Frames::Own(_) => self.name,
+            Frames::Part { .. } => "all-apis",
+        }
+    }
+
+    /// Whether the document's text is compiled into this build (its API's cargo feature, or
+    /// `all-apis`); when not, [`document_json`] says `None` and the document can be fetched.
+    pub fn embedded(&self) -> bool {
+        !self.doc_frame().is_empty()
+    }
+
+    /// The document frame (empty when not embedded).
+    fn doc_frame(&self) -> &'static [u8] {
+        self.frames().map(|(_, doc)| doc).unwrap_or_default()
+    }
+
+    /// `(digest frame, document frame)`, both empty when not embedded; `Err` when the catalog
+    /// points outside the embedded bytes (a corrupt build).
+    fn frames(&self) -> Result<(&'static [u8], &'static [u8]), BundleError> {
+        match self.frames {
+            Frames::Own([digest, doc]) => Ok((digest, doc)),
+            Frames::Part {
+                part,
+                at,
+                digest_len,
+                doc_len,
+            } => {
+                let bytes = part_bytes(part);
+                if bytes.is_empty() {
+                    return Ok((&[], &[]));
+                }
+                let (at, digest_len, doc_len) =
+                    (at as usize, digest_len as usize, doc_len as usize);
+                let mid = at + digest_len;
+                match (bytes.get(at..mid), bytes.get(mid..mid + doc_len)) {
+                    (Some(digest), Some(doc)) if !doc.is_empty() => Ok((digest, doc)),
+                    _ => Err(BundleError::Corrupt(
+                        "a catalog entry points outside its part",
+                    )),
+                }
+            }
+        }
+    }
+
+    /// The method index digest frame and its decompressed size (empty: no digest, or not
+    /// embedded).
+    pub(crate) fn digest_frame(&self) -> Result<(&'static [u8], usize), BundleError> {
+        Ok((self.frames()?.0, self.digest_raw_len as usize))
+    }
 }
 
-/// Why the bundle could not be read; only a corrupt build can cause it.
+/// Why a bundled document could not be read.
 #[derive(Debug, thiserror::Error)]
 pub enum BundleError {
     /// The embedded bytes do not follow the layout this code expects.
@@ -61,105 +200,27 @@ pub enum BundleError {
         #[source]
         source: std::io::Error,
     },
+    /// This build does not embed what was asked for.
+    #[error(
+        "{what} is not embedded in this build (enable the `{feature}` feature of gapi or gapi-discovery)"
+    )]
+    NotEmbedded {
+        /// What was asked for: `the Discovery directory`, `the method search index`.
+        what: &'static str,
+        /// The cargo feature that embeds it.
+        feature: &'static str,
+    },
 }
 
-/// The index above as a table, written by `build.rs` from the same bundle (the test
-/// `index_table_matches_the_bundle_index` checks it against [`parse_index`]).
-static ENTRIES: &[BundleEntry] = include!(concat!(env!("OUT_DIR"), "/bundle-entries.rs"));
-
-struct Parsed {
-    dictionary: &'static [u8],
-    directory: &'static [u8],
-    frames: &'static [u8],
-}
-
-fn take_section(bytes: &'static [u8]) -> Result<(&'static [u8], &'static [u8]), BundleError> {
-    let len_bytes: [u8; 4] = bytes
-        .get(..4)
-        .and_then(|b| b.try_into().ok())
-        .ok_or(BundleError::Corrupt("truncated section length"))?;
-    let len = u32::from_le_bytes(len_bytes) as usize;
-    let rest = &bytes[4..];
-    if rest.len() < len {
-        return Err(BundleError::Corrupt("truncated section"));
-    }
-    Ok(rest.split_at(len))
-}
-
-#[cfg(test)]
-fn parse_index(text: &'static str, frames_len: usize) -> Result<Vec<BundleEntry>, BundleError> {
-    let mut entries = Vec::with_capacity(640);
-    for line in text.lines() {
-        let mut fields = line.split('\t');
-        let mut next = || {
-            fields
-                .next()
-                .ok_or(BundleError::Corrupt("short index line"))
-        };
-        let name = next()?;
-        let version = next()?;
-        let num = |s: &str| {
-            s.parse::<usize>()
-                .map_err(|_| BundleError::Corrupt("bad number in index"))
-        };
-        let offset = num(next()?)?;
-        let len = num(next()?)?;
-        let raw_len = num(next()?)?;
-        let preferred = next()? == "1";
-        if offset.checked_add(len).is_none_or(|end| end > frames_len) {
-            return Err(BundleError::Corrupt("frame out of range"));
-        }
-        entries.push(BundleEntry {
-            name,
-            version,
-            offset,
-            len,
-            raw_len,
-            preferred,
-        });
-    }
-    Ok(entries)
-}
-
-fn parse() -> Result<Parsed, BundleError> {
-    let rest = BUNDLE
-        .strip_prefix(MAGIC.as_slice())
-        .ok_or(BundleError::Corrupt("bad magic"))?;
-    // The index section is read at build time into ENTRIES.
-    let (_index, rest) = take_section(rest)?;
-    let (dictionary, rest) = take_section(rest)?;
-    let (directory, frames) = take_section(rest)?;
-    if ENTRIES.iter().any(|e| {
-        e.offset
-            .checked_add(e.len)
-            .is_none_or(|end| end > frames.len())
-    }) {
-        return Err(BundleError::Corrupt("frame out of range"));
-    }
-    Ok(Parsed {
-        dictionary,
-        directory,
-        frames,
-    })
-}
-
-fn parsed() -> Result<&'static Parsed, BundleError> {
-    static PARSED: OnceLock<Result<Parsed, String>> = OnceLock::new();
-    match PARSED.get_or_init(|| parse().map_err(|e| e.to_string())) {
-        Ok(p) => Ok(p),
-        Err(_) => Err(BundleError::Corrupt("see the first error")),
-    }
-}
-
-/// Where an entry sits in [`entries`] (the method index is kept in the same order).
-pub(crate) fn position(name: &str, version: &str) -> Option<usize> {
-    entries()
+/// Where an entry sits in [`entries`].
+fn position(name: &str, version: &str) -> Option<usize> {
+    ENTRIES
         .binary_search_by(|e| (e.name, e.version).cmp(&(name, version)))
         .ok()
 }
 
+/// Decompresses a frame made with the shared dictionary.
 fn decompress(
-    p: &Parsed,
     frame: &[u8],
     capacity: usize,
     name: &str,
@@ -172,9 +233,9 @@ fn decompress(
     };
     // Digested once per process, on first use: loading the 200 KB dictionary costs more than
     // decompressing many a document.
-    static DICTIONARY: OnceLock<Option<zstd::dict::DecoderDictionary<'static>>> = OnceLock::new();
-    let dictionary = DICTIONARY
-        .get_or_init(|| zstd::dict::DecoderDictionary::try_copy(p.dictionary).ok())
+    static PREPARED: OnceLock<Option<zstd::dict::DecoderDictionary<'static>>> = OnceLock::new();
+    let dictionary = PREPARED
+        .get_or_init(|| zstd::dict::DecoderDictionary::try_copy(DICTIONARY).ok())
         .as_ref()
         .ok_or(BundleError::Corrupt("unreadable dictionary"))?;
     let mut decoder =
@@ -183,60 +244,75 @@ fn decompress(
     String::from_utf8(bytes).map_err(|_| BundleError::Corrupt("document is not UTF-8"))
 }
 
-/// Every bundled (API, version) pair, sorted by name then version.
+/// Every document gapi knows, embedded or not ([`BundleEntry::embedded`]), sorted by name then
+/// version: the same list in every build, so a name can be checked and a preferred version
+/// chosen without the document.
 ///
 /// Three entries are aliases that Python's `build()` also accepts (`admin:directoryv1` is
 /// `admin:directory_v1`); they share one compressed frame.
 pub fn entries() -> &'static [BundleEntry] {
-    if parsed().is_ok() { ENTRIES } else { &[] }
+    ENTRIES
 }
 
-/// Finds the bundle entry for an API and version, if gapi ships that document.
+/// Finds the catalog entry for an API and version, if gapi knows that document (embedded or
+/// not: see [`BundleEntry::embedded`]).
 pub fn entry(name: &str, version: &str) -> Option<&'static BundleEntry> {
-    let entries = entries();
-    entries
-        .binary_search_by(|e| (e.name, e.version).cmp(&(name, version)))
-        .ok()
-        .map(|i| &entries[i])
+    position(name, version).map(|i| &ENTRIES[i])
 }
 
-/// The decompressed JSON text of one bundled document, or `None` when it is not bundled.
+/// The decompressed JSON text of one embedded document, or `None` when this build does not
+/// embed it (unknown, or its API's feature is off).
 pub fn document_json(name: &str, version: &str) -> Result<Option<String>, BundleError> {
-    let p = parsed()?;
     let Some(e) = entry(name, version) else {
         return Ok(None);
     };
-    let frame = &p.frames[e.offset..e.offset + e.len];
-    decompress(p, frame, e.raw_len, name, version).map(Some)
+    let (_, frame) = e.frames()?;
+    if frame.is_empty() {
+        return Ok(None);
+    }
+    decompress(frame, e.raw_len(), name, version).map(Some)
 }
 
-/// The versions bundled for one API, in the bundle's (sorted) order.
+/// The versions gapi knows of one API (embedded or not), in sorted order.
 pub fn versions(name: &str) -> impl Iterator<Item = &'static str> {
-    let entries = entries();
-    let start = entries.partition_point(|e| e.name < name);
-    entries[start..]
+    let start = ENTRIES.partition_point(|e| e.name < name);
+    ENTRIES[start..]
         .iter()
         .take_while(move |e| e.name == name)
         .map(|e| e.version)
 }
 
 /// The version of an API to use when none is named: the one Google's directory prefers, else
-/// the highest stable version bundled.
+/// the highest stable version known (embedded or not).
 pub fn preferred_version(name: &str) -> Option<&'static str> {
-    let entries = entries();
-    let start = entries.partition_point(|e| e.name < name);
-    let mut versions = entries[start..].iter().take_while(|e| e.name == name);
+    let start = ENTRIES.partition_point(|e| e.name < name);
+    let mut versions = ENTRIES[start..].iter().take_while(|e| e.name == name);
     versions.find(|e| e.preferred).map(|e| e.version)
 }
 
-/// The Discovery directory (`discovery#directoryList`) of every bundled document.
+/// The Discovery directory (`discovery#directoryList`) of every document gapi knows, embedded
+/// with `all-apis`.
 ///
 /// Entries come from Google's own directory where the Python wheel carries it (so `preferred`
 /// is Google's choice); other documents are listed with a preferred version chosen by rule.
 pub fn directory_json() -> Result<String, BundleError> {
-    let p = parsed()?;
-    // The directory is small (~300 KB); 4 MB is a generous upper bound for its size.
-    decompress(p, p.directory, 4 << 20, "directory", "v1")
+    #[cfg(feature = "all-apis")]
+    {
+        static DIRECTORY: &[u8] = include_bytes!("../bundle/directory.zst");
+        // The directory is small (~300 KB); 4 MB is a generous upper bound for its size.
+        decompress(DIRECTORY, 4 << 20, "directory", "v1")
+    }
+    #[cfg(not(feature = "all-apis"))]
+    Err(BundleError::NotEmbedded {
+        what: "the Discovery directory",
+        feature: "all-apis",
+    })
+}
+
+/// How many gapi-discovery-bundle-K crates the catalog names (for the tests).
+#[doc(hidden)]
+pub fn part_count() -> u8 {
+    PARTS
 }
 
 #[cfg(test)]
@@ -244,31 +320,79 @@ mod tests {
     use super::*;
 
     #[test]
-    fn bundle_lists_all_python_documents() {
-        let entries = entries();
+    fn the_catalog_lists_all_python_documents_in_every_build() {
         assert_eq!(
-            entries.len(),
+            entries().len(),
             610,
             "google-api-python-client 2.202.0 ships 610"
         );
         assert!(
-            entries
+            entries()
                 .windows(2)
                 .all(|w| (w[0].name, w[0].version) < (w[1].name, w[1].version))
         );
+        assert_eq!(preferred_version("drive"), Some("v3"));
+        assert_eq!(preferred_version("no-such-api"), None);
+        let v: Vec<_> = versions("drive").collect();
+        assert_eq!(v, ["v2", "v3"]);
     }
 
     #[test]
-    fn index_table_matches_the_bundle_index() {
-        let rest = BUNDLE.strip_prefix(MAGIC.as_slice()).unwrap();
-        let (index, rest) = take_section(rest).unwrap();
-        let (_, rest) = take_section(rest).unwrap();
-        let (_, frames) = take_section(rest).unwrap();
-        let parsed = parse_index(std::str::from_utf8(index).unwrap(), frames.len()).unwrap();
-        assert_eq!(parsed, ENTRIES);
+    fn every_catalog_entry_points_inside_its_part() {
+        for e in entries() {
+            assert!(e.frames().is_ok(), "{e:?}");
+            if let Frames::Part { part, .. } = e.frames {
+                assert!((1..=PARTS).contains(&part), "{e:?}");
+            }
+        }
     }
 
     #[test]
+    fn unknown_document_is_none() {
+        assert!(document_json("drive", "v999").unwrap().is_none());
+        assert!(document_json("", "").unwrap().is_none());
+    }
+
+    /// What is embedded follows the features: the featured API's preferred version with its
+    /// feature, every document with `all-apis`, nothing else.
+    #[test]
+    fn embedded_documents_follow_the_features() {
+        assert_eq!(
+            entry("drive", "v3").unwrap().embedded(),
+            cfg!(feature = "drive")
+        );
+        assert_eq!(
+            document_json("drive", "v3").unwrap().is_some(),
+            cfg!(feature = "drive")
+        );
+        // Drive v2 is not the preferred version: only all-apis embeds it.
+        assert_eq!(
+            entry("drive", "v2").unwrap().embedded(),
+            cfg!(feature = "all-apis")
+        );
+        assert_eq!(
+            entry("dataflow", "v1b3").unwrap().embedded(),
+            cfg!(feature = "all-apis")
+        );
+        let embedded = entries().iter().filter(|e| e.embedded()).count();
+        if cfg!(feature = "all-apis") {
+            assert_eq!(embedded, 610);
+        } else {
+            for e in entries() {
+                if let Frames::Part { .. } = e.frames {
+                    assert!(!e.embedded(), "{e:?} without all-apis");
+                }
+            }
+        }
+        // No API feature on (`--no-default-features`): no document, no dictionary.
+        if DICTIONARY.is_empty() {
+            assert_eq!(embedded, 0);
+        }
+        assert_eq!(directory_json().is_ok(), cfg!(feature = "all-apis"));
+    }
+
+    #[test]
+    #[cfg_attr(not(feature = "all-apis"), ignore = "needs --features all-apis")]
     fn drive_v3_decompresses_to_its_document() {
         let json = document_json("drive", "v3")
             .unwrap()
@@ -280,28 +404,27 @@ mod tests {
     }
 
     #[test]
+    #[cfg_attr(not(feature = "all-apis"), ignore = "needs --features all-apis")]
     fn aliases_resolve_to_the_same_document() {
         let a = document_json("admin", "directory_v1").unwrap().unwrap();
         let b = document_json("admin", "directoryv1").unwrap().unwrap();
         assert_eq!(a, b);
+        let c = document_json("admin", "reportsv1").unwrap().unwrap();
+        assert_eq!(c, document_json("admin", "reports_v1").unwrap().unwrap());
     }
 
     #[test]
-    fn unknown_document_is_none() {
-        assert!(document_json("drive", "v999").unwrap().is_none());
-        assert!(document_json("", "").unwrap().is_none());
+    #[cfg_attr(not(feature = "all-apis"), ignore = "needs --features all-apis")]
+    fn every_document_decompresses_to_its_raw_length() {
+        for e in entries() {
+            let json = document_json(e.name, e.version).unwrap().unwrap();
+            assert_eq!(json.len(), e.raw_len(), "{e:?}");
+        }
     }
 
     #[test]
-    fn versions_lists_every_version_of_an_api() {
-        let v: Vec<_> = versions("drive").collect();
-        assert_eq!(v, ["v2", "v3"]);
-    }
-
-    #[test]
+    #[cfg_attr(not(feature = "all-apis"), ignore = "needs --features all-apis")]
     fn every_api_has_one_preferred_version_matching_the_directory() {
-        assert_eq!(preferred_version("drive"), Some("v3"));
-        assert_eq!(preferred_version("no-such-api"), None);
         let dir: serde_json::Value = serde_json::from_str(&directory_json().unwrap()).unwrap();
         for item in dir["items"].as_array().unwrap() {
             let (name, version) = (
@@ -318,6 +441,7 @@ mod tests {
     }
 
     #[test]
+    #[cfg_attr(not(feature = "all-apis"), ignore = "needs --features all-apis")]
     fn directory_marks_preferred_versions() {
         let dir: serde_json::Value = serde_json::from_str(&directory_json().unwrap()).unwrap();
         let items = dir["items"].as_array().unwrap();

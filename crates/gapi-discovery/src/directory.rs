@@ -96,6 +96,7 @@ mod tests {
     use super::*;
 
     #[test]
+    #[cfg_attr(not(feature = "all-apis"), ignore = "needs --features all-apis")]
     fn bundled_directory_prefers_drive_v3() {
         assert_eq!(Directory::bundled().preferred_version("drive"), Some("v3"));
         assert!(Directory::bundled().items.len() >= 600);

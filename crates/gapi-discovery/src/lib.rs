@@ -1,5 +1,11 @@
 //! Google API Discovery documents: the serde model, the directory of APIs, and the bundled
-//! documents of every public API (decompressed lazily, one document at a time).
+//! documents of public APIs (decompressed lazily, one document at a time).
+//!
+//! Which documents are compiled in is the build's choice: a cargo feature per featured API
+//! (`drive`, `gmail`, `calendar`, `sheets`, ... : its preferred version), `all-apis` for all
+//! 610, none by default. [`bundle::entries`] knows every document either way (names, versions,
+//! which version is preferred), so a document that is not embedded can be fetched by name
+//! (`gapi_client::DiscoveryFetcher`). `search-index` embeds the text `gapi search` ranks.
 //!
 //! ```
 //! let doc = gapi_discovery::RestDescription::from_json(
@@ -11,6 +17,8 @@
 #![deny(missing_docs)]
 
 pub mod bundle;
+#[rustfmt::skip]
+mod catalog;
 pub mod directory;
 #[doc(hidden)]
 pub mod fuzzing;

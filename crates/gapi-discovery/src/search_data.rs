@@ -4,26 +4,41 @@
 //!
 //! Reading the same from the documents would mean decompressing and parsing ~50 MB of JSON on
 //! the first search; this is one ~0.4 MB zstd frame that decompresses to ~3.7 MB of text.
+//! Embedded with the `search-index` feature (the CLI's `gapi search` and `gapi mcp`).
 
 use crate::bundle::BundleError;
 
 /// The compressed index, embedded in the binary.
+#[cfg(feature = "search-index")]
 static SEARCH_INDEX: &[u8] = include_bytes!("../bundle/search-index.zst");
 
-/// The search index as text (first line `gapi-search-index 1`, then `A` and `M` lines).
+/// The search index as text (first line `gapi-search-index 1`, then `A` and `M` lines);
+/// an error when the `search-index` feature is off.
 pub fn search_index_text() -> Result<String, BundleError> {
-    let bytes =
-        zstd::stream::decode_all(SEARCH_INDEX).map_err(|source| BundleError::Decompress {
-            name: "search-index".to_owned(),
-            version: "1".to_owned(),
-            source,
-        })?;
-    String::from_utf8(bytes).map_err(|_| BundleError::Corrupt("search index is not UTF-8"))
+    #[cfg(feature = "search-index")]
+    {
+        let bytes =
+            zstd::stream::decode_all(SEARCH_INDEX).map_err(|source| BundleError::Decompress {
+                name: "search-index".to_owned(),
+                version: "1".to_owned(),
+                source,
+            })?;
+        String::from_utf8(bytes).map_err(|_| BundleError::Corrupt("search index is not UTF-8"))
+    }
+    #[cfg(not(feature = "search-index"))]
+    Err(BundleError::NotEmbedded {
+        what: "the method search index",
+        feature: "search-index",
+    })
 }
 
 #[cfg(test)]
 mod tests {
     #[test]
+    #[cfg_attr(
+        not(feature = "search-index"),
+        ignore = "needs --features search-index"
+    )]
     fn search_index_decompresses_to_its_header() {
         let text = super::search_index_text().unwrap();
         assert!(text.starts_with("gapi-search-index 1\n"), "{}", &text[..40]);

@@ -23,6 +23,7 @@ fn some_method_below(doc: &RestDescription, path: &str) -> Option<String> {
 }
 
 #[test]
+#[cfg_attr(not(feature = "all-apis"), ignore = "needs --features all-apis")]
 fn every_method_shadowed_by_a_resource_and_every_resource_below_it_are_reachable() {
     let mut clashes = 0;
     for e in bundle::entries() {

@@ -2,5 +2,6 @@
 //! here: a test binary links tokio, reqwest and rustls, so each new file would cost a link on
 //! two cores). Run one area with a module filter: `cargo test -p gapi --test it -- seed_example::`.
 
+mod discover_emulator;
 mod seed_example;
 mod typed_drive;

@@ -1,0 +1,1 @@
+//! Test only: see `tests/fetch_on_first_use.rs`.
