@@ -17,6 +17,7 @@ const GOOGLE_BASE: &str = "https://www.googleapis.com/";
 
 /// Fetches and caches Discovery documents.
 #[derive(Debug, Clone)]
+#[must_use = "builder methods return the changed value; use it"]
 pub struct DiscoveryFetcher {
     base: String,
     cache_dir: Option<PathBuf>,

@@ -47,6 +47,7 @@ impl HttpClient {
 
 /// Options for an [`HttpClient`].
 #[derive(Debug, Clone)]
+#[must_use = "builder methods return the changed value; use it"]
 pub struct HttpClientBuilder {
     proxy: Option<String>,
     connect_timeout: Duration,

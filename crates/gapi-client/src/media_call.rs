@@ -83,6 +83,7 @@ pub fn choose_protocol(
 
 /// An upload being put together: see [`MethodCall::upload`].
 #[derive(Debug)]
+#[must_use = "an upload does nothing until `.send().await`"]
 pub struct UploadCall {
     call: MethodCall,
     source: MediaSource,
@@ -178,6 +179,7 @@ fn split_upload_type(call: &MethodCall) -> Result<(MethodCall, Option<UploadProt
 
 /// A media download being put together: see [`MethodCall::download`].
 #[derive(Debug, Clone)]
+#[must_use = "a download does nothing until executed"]
 pub struct DownloadCall {
     call: MethodCall,
     options: DownloadOptions,

@@ -202,6 +202,7 @@ fn unknown_api(api: &str) -> Error {
 }
 
 /// Options for a [`Service`]: the document, credentials, endpoint override and transport.
+#[must_use = "builder methods return the changed value; use it"]
 pub struct ServiceBuilder {
     doc: Option<DocumentSource>,
     auth: Arc<dyn Authenticator>,

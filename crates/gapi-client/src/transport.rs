@@ -51,6 +51,7 @@ impl std::fmt::Debug for Transport {
 }
 
 /// Options for a [`Transport`].
+#[must_use = "builder methods return the changed value; use it"]
 pub struct TransportBuilder {
     http: Option<HttpClient>,
     plain_http: bool,

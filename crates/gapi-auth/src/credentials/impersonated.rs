@@ -72,6 +72,7 @@ fn delegate_resource(d: &str) -> String {
 }
 
 /// Builds [`Impersonated`] credentials.
+#[must_use = "builder methods return the changed value; use it"]
 pub struct ImpersonatedBuilder {
     source: Credentials,
     target: String,
@@ -113,13 +114,13 @@ impl ImpersonatedBuilder {
         .quota_project_id_opt(quota)
     }
 
-    /// Scopes of the impersonated token (full URLs); `cloud-platform` when none are given.
+    /// Scopes of the impersonated token (full URLs or short names like `drive.readonly`); `cloud-platform` when none are given.
     pub fn scopes<I, S>(mut self, scopes: I) -> Self
     where
         I: IntoIterator<Item = S>,
         S: Into<String>,
     {
-        self.scopes = scopes.into_iter().map(Into::into).collect();
+        self.scopes = crate::protocol::scopes::expand_scopes(scopes);
         self
     }
 

@@ -35,7 +35,7 @@ use crate::secret::{AccessToken, IdToken, RefreshToken};
 /// for (by the types that mint tokens themselves; a user's grant keeps its scopes).
 #[derive(Debug, Clone, Default)]
 pub struct LoadOptions {
-    /// Scopes (full URLs) for service accounts, federation and the metadata server; each
+    /// Scopes (full URLs or short names) for service accounts, federation and the metadata server; each
     /// type's default (`cloud-platform`) when empty.
     pub scopes: Vec<String>,
     /// Domain-wide delegation: the Workspace user a service account acts for.

@@ -186,6 +186,7 @@ enum Mode {
 
 /// Builds [`ServiceAccount`] credentials from a key.
 #[derive(Debug)]
+#[must_use = "builder methods return the changed value; use it"]
 pub struct ServiceAccountBuilder {
     key: ServiceAccountKey,
     scopes: Vec<String>,
@@ -210,13 +211,13 @@ impl ServiceAccountBuilder {
         }
     }
 
-    /// The scopes to ask for (full URLs); `cloud-platform` when none are given.
+    /// The scopes to ask for (full URLs or short names like `drive.readonly`); `cloud-platform` when none are given.
     pub fn scopes<I, S>(mut self, scopes: I) -> Self
     where
         I: IntoIterator<Item = S>,
         S: Into<String>,
     {
-        self.scopes = scopes.into_iter().map(Into::into).collect();
+        self.scopes = crate::protocol::scopes::expand_scopes(scopes);
         self
     }
 

@@ -49,6 +49,7 @@ pub fn is_oob(redirect_uri: &str) -> bool {
 /// Built with [`InstalledFlow::new`] and builder methods; run with
 /// [`InstalledFlow::run_local_server`], [`InstalledFlow::run_console`] or
 /// [`InstalledFlow::run_device`].
+#[must_use = "a flow does nothing until one of its `run_*` methods is awaited"]
 pub struct InstalledFlow {
     secrets: ClientSecrets,
     scopes: Vec<String>,

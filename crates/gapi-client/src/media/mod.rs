@@ -180,6 +180,7 @@ impl fmt::Debug for MediaSource {
 
 /// Options of one upload.
 #[derive(Debug, Clone)]
+#[must_use = "builder methods return the changed value; use it"]
 pub struct UploadOptions {
     /// The media's MIME type (default `application/octet-stream`).
     pub content_type: String,

@@ -142,6 +142,7 @@ pub struct ExternalAccountFile {
 }
 
 /// Builds [`ExternalAccount`] credentials.
+#[must_use = "builder methods return the changed value; use it"]
 pub struct ExternalAccountBuilder {
     file: ExternalAccountFile,
     scopes: Vec<String>,
@@ -184,13 +185,14 @@ impl ExternalAccountBuilder {
         Ok(Self::new(file))
     }
 
-    /// Scopes of the final token (`cloud-platform` when none are given).
+    /// Scopes of the final token (full URLs or short names like `drive.readonly`;
+    /// `cloud-platform` when none are given).
     pub fn scopes<I, S>(mut self, scopes: I) -> Self
     where
         I: IntoIterator<Item = S>,
         S: Into<String>,
     {
-        self.scopes = scopes.into_iter().map(Into::into).collect();
+        self.scopes = crate::protocol::scopes::expand_scopes(scopes);
         self
     }
 
