@@ -64,7 +64,7 @@ pub use files::client_secrets::{ClientKind, ClientSecrets};
 pub use flow::console::ConsoleOptions;
 pub use flow::device::{DeviceOptions, DevicePrompt};
 pub use flow::loopback::LocalServer;
-pub use flow::{InstalledFlow, OOB_REDIRECT_URI};
+pub use flow::{InstalledFlow, OOB_REDIRECT_URI, PersistentFlow, app_token_file};
 pub use profile::{DEFAULT_PROFILE, validate_profile};
 pub use protocol::endpoints::Endpoints;
 pub use protocol::scopes::expand_scope;

@@ -217,3 +217,25 @@ async fn batch_example_creates_three_folders_in_one_request() {
     let names: Vec<&str> = folders.iter().filter_map(|f| f["name"].as_str()).collect();
     assert_eq!(names, ["2024", "2025", "2026"]);
 }
+
+#[tokio::test(flavor = "multi_thread")]
+async fn persist_login_example_signs_in_once_then_reuses_token_json() {
+    let emu = emulator().await;
+    let dir = tempfile::tempdir().unwrap();
+    emu.write_client_secrets(&dir.path().join("client_secret.json"))
+        .unwrap();
+
+    let first = run_example("persist_login", &emu, dir.path(), &[], &[]).await;
+    assert!(first.success, "{}{}", first.stdout, first.stderr);
+    assert_eq!(first.consents, 1);
+    let token = dir.path().join("token.json");
+    let saved: Value = serde_json::from_str(&std::fs::read_to_string(&token).unwrap()).unwrap();
+    assert_eq!(saved["type"], "authorized_user");
+
+    let second = run_example("persist_login", &emu, dir.path(), &[], &[]).await;
+    assert!(second.success, "{}{}", second.stdout, second.stderr);
+    assert_eq!(second.consents, 0, "the second run opens no browser");
+    let a: Value = serde_json::from_str(&first.stdout).unwrap();
+    let b: Value = serde_json::from_str(&second.stdout).unwrap();
+    assert_eq!(a, b);
+}

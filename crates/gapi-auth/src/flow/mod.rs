@@ -15,6 +15,7 @@ pub mod fuzzing;
 pub mod headless;
 pub mod loopback;
 mod paste;
+mod persist;
 mod redirect;
 mod relogin;
 pub mod remote;
@@ -22,6 +23,7 @@ pub mod title;
 
 use url::Url;
 
+pub use persist::{PersistentFlow, app_token_file};
 pub use redirect::UrlCallback;
 
 use crate::credentials::{Credentials, UserCredentials};
@@ -65,6 +67,8 @@ pub struct InstalledFlow {
     retry: RetryPolicy,
     store: Option<(FileStore, String)>,
     client_secrets_file: Option<String>,
+    /// Set by [`InstalledFlow::persist_to`]: a login without a refresh token is asked again.
+    persist_path: Option<std::path::PathBuf>,
 }
 
 impl std::fmt::Debug for InstalledFlow {
@@ -100,6 +104,7 @@ impl InstalledFlow {
             retry: RetryPolicy::token_requests(),
             store: None,
             client_secrets_file: None,
+            persist_path: None,
         }
     }
 
@@ -283,13 +288,17 @@ impl InstalledFlow {
         let creds = match &self.store {
             // Keeps a stored refresh token when a repeat login issued none (relogin.rs).
             Some((store, profile)) => {
-                let asked_consent = self
-                    .prompt
-                    .as_deref()
-                    .is_some_and(|p| p.split(' ').any(|w| w == "consent"));
-                store.save_login(profile, creds, asked_consent).await?
+                store
+                    .save_login(profile, creds, self.asks_consent())
+                    .await?
             }
             None => {
+                if let Some(path) = &self.persist_path
+                    && !creds.has_refresh_token()
+                    && !self.asks_consent()
+                {
+                    return Err(persist::consent_required(path));
+                }
                 if !creds.has_refresh_token() {
                     tracing::warn!(
                         "no refresh token was issued; the login lasts only until the access \
@@ -301,6 +310,15 @@ impl InstalledFlow {
         };
         tracing::info!(account = ?creds.account(), "login complete");
         Ok(creds)
+    }
+}
+
+impl InstalledFlow {
+    /// Whether the flow asks with `prompt=consent`.
+    pub(crate) fn asks_consent(&self) -> bool {
+        self.prompt
+            .as_deref()
+            .is_some_and(|p| p.split(' ').any(|w| w == "consent"))
     }
 }
 
