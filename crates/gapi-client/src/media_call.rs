@@ -252,6 +252,20 @@ impl MethodCall {
         }
     }
 
+    /// Uploads the file at `path` as Python's `MediaFileUpload` does: its content type from
+    /// its extension (`application/octet-stream` when unknown), and, where the method takes
+    /// the object's name (Drive's body `name`, Cloud Storage's `name` parameter) and none
+    /// was given, named after the file.
+    pub fn upload_file(self, path: impl AsRef<Path>) -> UploadCall {
+        let path = path.as_ref();
+        let call = match crate::upload_naming::file_name(path) {
+            Some(name) => crate::upload_naming::with_default_name(self, &name),
+            None => self,
+        };
+        call.upload(MediaSource::path(path))
+            .content_type(crate::upload_naming::content_type_for(path))
+    }
+
     /// Downloads this call's media (`alt=media`), checked against the server's checksum.
     pub fn download(self) -> DownloadCall {
         DownloadCall {

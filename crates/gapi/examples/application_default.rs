@@ -6,15 +6,12 @@
 
 use gapi::auth::Credentials;
 
-#[tokio::main(flavor = "current_thread")]
+#[tokio::main]
 async fn main() -> gapi::Result<()> {
     let credentials = Credentials::application_default(["drive.readonly"]).await?;
     let drive = gapi::build("drive", "v3", credentials)?;
-    let about = drive
-        .method("about.get")?
-        .param("fields", "user")
-        .execute()
-        .await?;
+    let call = drive.method("about.get")?.param("fields", "user");
+    let about = call.execute().await?;
     println!("{about:#}");
     Ok(())
 }

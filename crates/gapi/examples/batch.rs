@@ -1,16 +1,14 @@
 //! A batch: three folders created in one HTTP request, each answered on its own
 //! (Python: `service.new_batch_http_request()`).
 //!
-//!     cargo run -p gapi --example batch -- [service_account.json]
+//!     cargo run -p gapi --example batch
 
 use gapi::auth::Credentials;
 
-#[tokio::main(flavor = "current_thread")]
+#[tokio::main]
 async fn main() -> gapi::Result<()> {
-    let key = std::env::args()
-        .nth(1)
-        .unwrap_or("service_account.json".into());
-    let drive = gapi::build("drive", "v3", Credentials::from_file(key, ["drive.file"])?)?;
+    let credentials = Credentials::from_file("service_account.json", ["drive.file"])?;
+    let drive = gapi::build("drive", "v3", credentials)?;
 
     let mut calls = Vec::new();
     for name in ["2024", "2025", "2026"] {

@@ -9,21 +9,19 @@
 
 use gapi::auth::{ClientSecrets, ConsoleOptions, InstalledFlow, LocalServer};
 
-#[tokio::main(flavor = "current_thread")]
+#[tokio::main]
 async fn main() -> gapi::Result<()> {
     let mut args = std::env::args().skip(1);
     let secrets = ClientSecrets::from_file(args.next().unwrap_or("client_secret.json".into()))?;
     let flow = InstalledFlow::new(secrets, ["drive.metadata.readonly"]);
-    let credentials = if args.any(|a| a == "--console") {
-        flow.run_console(ConsoleOptions::default()).await?
-    } else {
-        flow.run_local_server(LocalServer::default()).await?
+    let credentials = match args.next().as_deref() {
+        Some("--console") => flow.run_console(ConsoleOptions::default()).await?,
+        _ => flow.run_local_server(LocalServer::default()).await?,
     };
 
     let drive = gapi::build("drive", "v3", credentials)?;
-    let files = drive
-        .method("files.list")?
-        .param("pageSize", 5)
+    let list = drive.method("files.list")?.param("pageSize", 5);
+    let files = list
         .param("orderBy", "modifiedByMeTime desc")
         .execute()
         .await?;

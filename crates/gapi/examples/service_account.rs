@@ -1,25 +1,19 @@
 //! A service account: no browser, no user. The key file is the JSON the Cloud console
 //! downloads (Python: `service_account.Credentials.from_service_account_file`).
 //!
-//!     cargo run -p gapi --example service_account -- [service_account.json]
+//!     cargo run -p gapi --example service_account
 //!
-//! Against the emulator: `gapi emulator --write-service-account-key FILE` and
-//! `GAPI_ENDPOINT=<its URL>`.
+//! Against the emulator: `gapi emulator --write-service-account-key service_account.json`
+//! and `GAPI_ENDPOINT=<its URL>`.
 
 use gapi::auth::Credentials;
 
-#[tokio::main(flavor = "current_thread")]
+#[tokio::main]
 async fn main() -> gapi::Result<()> {
-    let key = std::env::args()
-        .nth(1)
-        .unwrap_or("service_account.json".into());
-    let credentials = Credentials::from_file(key, ["drive.readonly"])?;
+    let credentials = Credentials::from_file("service_account.json", ["drive.readonly"])?;
     let drive = gapi::build("drive", "v3", credentials)?;
-    let files = drive
-        .method("files.list")?
-        .param("pageSize", 10)
-        .execute()
-        .await?;
+    let list = drive.method("files.list")?.param("pageSize", 10);
+    let files = list.execute().await?;
     println!("{files:#}");
     Ok(())
 }

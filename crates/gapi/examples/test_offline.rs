@@ -23,7 +23,7 @@ async fn file_names(drive: &Service) -> gapi::Result<Vec<String>> {
         .collect())
 }
 
-#[tokio::main(flavor = "current_thread")]
+#[tokio::main]
 async fn main() -> gapi::Result<()> {
     let credentials = gapi::auth::Credentials::application_default(["drive.readonly"]).await?;
     for name in file_names(&gapi::build("drive", "v3", credentials)?).await? {
