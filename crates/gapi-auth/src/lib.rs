@@ -65,6 +65,9 @@ pub use flow::console::ConsoleOptions;
 pub use flow::device::{DeviceOptions, DevicePrompt};
 pub use flow::loopback::LocalServer;
 pub use flow::{InstalledFlow, OOB_REDIRECT_URI, PersistentFlow, app_token_file};
+/// The HTTP client type token requests take (the same as gapi-client's): a proxy, timeouts,
+/// a private CA.
+pub use gapi_retry::{HttpClient, HttpClientBuilder};
 pub use profile::{DEFAULT_PROFILE, validate_profile};
 pub use protocol::endpoints::Endpoints;
 pub use protocol::scopes::expand_scope;

@@ -36,7 +36,7 @@ pub struct Selected {
 pub async fn select_credentials(
     store: &FileStore,
     profile: Option<&str>,
-    http: Option<reqwest::Client>,
+    http: Option<gapi_retry::HttpClient>,
 ) -> Result<Selected> {
     let opts = LoadOptions {
         http,

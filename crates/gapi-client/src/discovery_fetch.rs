@@ -96,11 +96,11 @@ impl DiscoveryFetcher {
 
     fn client(&self) -> Result<reqwest::Client, Error> {
         match &self.http {
-            Some(c) => Ok(c.reqwest().clone()),
+            Some(c) => Ok(c.reqwest_client().clone()),
             None if self.base.starts_with("http://") => {
-                Ok(crate::HttpClient::plain_http()?.reqwest().clone())
+                Ok(crate::HttpClient::plain_http()?.reqwest_client().clone())
             }
-            None => Ok(crate::HttpClient::new()?.reqwest().clone()),
+            None => Ok(crate::HttpClient::new()?.reqwest_client().clone()),
         }
     }
 

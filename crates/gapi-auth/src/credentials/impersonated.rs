@@ -85,7 +85,7 @@ pub struct ImpersonatedBuilder {
     token_uri: String,
     quota_project_id: Option<String>,
     universe: String,
-    http: Option<reqwest::Client>,
+    http: Option<gapi_retry::HttpClient>,
     retry: RetryPolicy,
 }
 
@@ -177,7 +177,7 @@ impl ImpersonatedBuilder {
     }
 
     /// Uses this HTTP client (it must not follow redirects).
-    pub fn http_client(mut self, http: reqwest::Client) -> Self {
+    pub fn http_client(mut self, http: gapi_retry::HttpClient) -> Self {
         self.http = Some(http);
         self
     }
@@ -279,7 +279,7 @@ struct Inner {
     token_uri: Url,
     quota_project_id: Option<String>,
     universe: String,
-    http: Option<reqwest::Client>,
+    http: Option<gapi_retry::HttpClient>,
     retry: RetryPolicy,
 }
 
@@ -342,7 +342,7 @@ impl Impersonated {
 
     fn http(&self, url: &Url) -> Result<reqwest::Client> {
         match &self.inner.http {
-            Some(h) => Ok(h.clone()),
+            Some(h) => crate::protocol::transport::token_http(h),
             None => shared_client_for(url),
         }
     }

@@ -193,7 +193,7 @@ pub struct ServiceAccountBuilder {
     subject: Option<String>,
     mode: Mode,
     token_uri: Option<String>,
-    http: Option<reqwest::Client>,
+    http: Option<gapi_retry::HttpClient>,
     retry: RetryPolicy,
 }
 
@@ -242,7 +242,7 @@ impl ServiceAccountBuilder {
     }
 
     /// Uses this HTTP client (it must not follow redirects).
-    pub fn http_client(mut self, http: reqwest::Client) -> Self {
+    pub fn http_client(mut self, http: gapi_retry::HttpClient) -> Self {
         self.http = Some(http);
         self
     }
@@ -352,7 +352,7 @@ struct Inner {
     scopes_given: bool,
     subject: Option<String>,
     mode: Mode,
-    http: Option<reqwest::Client>,
+    http: Option<gapi_retry::HttpClient>,
     retry: RetryPolicy,
     universe: String,
     key: ServiceAccountKey,
@@ -440,7 +440,7 @@ impl ServiceAccount {
 
     fn http(&self, url: &Url) -> Result<reqwest::Client> {
         match &self.inner.http {
-            Some(h) => Ok(h.clone()),
+            Some(h) => crate::protocol::transport::token_http(h),
             None => shared_client_for(url),
         }
     }

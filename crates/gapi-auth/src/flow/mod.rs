@@ -63,7 +63,7 @@ pub struct InstalledFlow {
     include_granted_scopes: bool,
     hd: Option<String>,
     extra: Vec<(String, String)>,
-    http: Option<reqwest::Client>,
+    http: Option<gapi_retry::HttpClient>,
     retry: RetryPolicy,
     store: Option<(FileStore, String)>,
     client_secrets_file: Option<String>,
@@ -158,7 +158,7 @@ impl InstalledFlow {
     }
 
     /// Uses this HTTP client for token requests (build it without redirect following).
-    pub fn http_client(mut self, http: reqwest::Client) -> Self {
+    pub fn http_client(mut self, http: gapi_retry::HttpClient) -> Self {
         self.http = Some(http);
         self
     }

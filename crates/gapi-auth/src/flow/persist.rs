@@ -132,14 +132,14 @@ impl PersistentFlow {
         if same_client && !flow.asks_consent() {
             flow = flow.prompt("consent");
         }
-        Ok(Ready::Run(flow, Arc::new(file)))
+        Ok(Ready::Run(Box::new(flow), Arc::new(file)))
     }
 }
 
 /// What [`PersistentFlow::prepare`] found.
 enum Ready {
     Stored(Credentials),
-    Run(InstalledFlow, Arc<FileGrant>),
+    Run(Box<InstalledFlow>, Arc<FileGrant>),
 }
 
 impl FileGrant {

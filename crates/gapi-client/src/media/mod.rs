@@ -257,7 +257,7 @@ impl MediaClient {
     /// Uses this HTTP client instead (it should not follow redirects: build it with
     /// [`crate::HttpClientBuilder::follow_redirects`]`(false)`).
     pub fn with_http_client(mut self, http: crate::HttpClient) -> Self {
-        self.http = http.reqwest().clone();
+        self.http = http.reqwest_client().clone();
         self
     }
 

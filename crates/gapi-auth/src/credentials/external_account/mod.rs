@@ -146,7 +146,7 @@ pub struct ExternalAccountFile {
 pub struct ExternalAccountBuilder {
     file: ExternalAccountFile,
     scopes: Vec<String>,
-    http: Option<reqwest::Client>,
+    http: Option<gapi_retry::HttpClient>,
     retry: RetryPolicy,
     allow_executables: Option<bool>,
     env: Option<crate::credentials::external_account::aws::EnvLookup>,
@@ -210,7 +210,7 @@ impl ExternalAccountBuilder {
     }
 
     /// Uses this HTTP client (it must not follow redirects).
-    pub fn http_client(mut self, http: reqwest::Client) -> Self {
+    pub fn http_client(mut self, http: gapi_retry::HttpClient) -> Self {
         self.http = Some(http);
         self
     }
@@ -378,7 +378,7 @@ struct Inner {
     lifetime: u64,
     scopes: Vec<String>,
     client: Option<(String, ClientSecret)>,
-    http: Option<reqwest::Client>,
+    http: Option<gapi_retry::HttpClient>,
     retry: RetryPolicy,
     env: crate::credentials::external_account::aws::EnvLookup,
 }
@@ -451,7 +451,7 @@ impl ExternalAccount {
 
     fn http(&self) -> Result<reqwest::Client> {
         match &self.inner.http {
-            Some(h) => Ok(h.clone()),
+            Some(h) => crate::protocol::transport::token_http(h),
             None => shared_default_client(),
         }
     }
@@ -790,7 +790,7 @@ pub struct ExternalAuthorizedUser {
     refresh_token: Mutex<RefreshToken>,
     quota_project_id: Option<String>,
     universe: String,
-    http: Option<reqwest::Client>,
+    http: Option<gapi_retry::HttpClient>,
     retry: RetryPolicy,
 }
 
@@ -805,7 +805,7 @@ impl std::fmt::Debug for ExternalAuthorizedUser {
 
 impl ExternalAuthorizedUser {
     /// Parses the JSON of an `external_account_authorized_user` file.
-    pub fn from_json(value: Value, http: Option<reqwest::Client>) -> Result<Self> {
+    pub fn from_json(value: Value, http: Option<gapi_retry::HttpClient>) -> Result<Self> {
         let f: ExternalAuthorizedUserFile = serde_json::from_value(value).map_err(|e| {
             Error::new(
                 ErrorKind::Config,
@@ -843,7 +843,7 @@ impl ExternalAuthorizedUser {
             ("refresh_token", rt.secret()),
         ];
         let http = match &self.http {
-            Some(h) => h.clone(),
+            Some(h) => crate::protocol::transport::token_http(h)?,
             None => shared_default_client()?,
         };
         let raw = post_form_basic(
