@@ -8,6 +8,7 @@ here=$(dirname "$0")
 examples="$here/../../crates/gapi/examples"
 count() { grep -cvE '^[[:space:]]*($|//|#[^[!]|#$)' "$1"; }
 printf '%-24s %5s %7s\n' program rust python
-for name in list_drive_files persist_login service_account pages_upload_download application_default batch; do
+for name in list_drive_files persist_login service_account pages_upload_download typed_drive application_default batch; do
+    [ -f "$examples/$name.rs" ] || continue
     printf '%-24s %5s %7s\n' "$name" "$(count "$examples/$name.rs")" "$(count "$here/python/$name.py")"
 done
