@@ -323,6 +323,8 @@ pub enum Command {
     Describe(DescribeArgs),
     /// Find the method for a task in plain words (`gapi search send an email`), best first.
     Search(crate::commands::search::SearchArgs),
+    /// Write a typed Rust module for chosen methods (`gapi codegen drive:v3 files.list -o drive.rs`).
+    Codegen(crate::commands::codegen::CodegenArgs),
     /// Print a shell completion script (bash, zsh, fish, powershell).
     Completions(CompletionsArgs),
     /// Serve the Model Context Protocol over stdio: search_methods, describe_method, call_method.

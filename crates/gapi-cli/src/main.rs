@@ -9,6 +9,7 @@ mod commands;
 mod exit;
 mod hint;
 mod jq;
+mod log_fields;
 mod output;
 mod progress;
 
@@ -69,6 +70,7 @@ fn init_tracing(verbose: u8) {
         .with_writer(std::io::stderr)
         .with_target(false)
         .without_time()
+        .fmt_fields(log_fields::escaped())
         .try_init();
 }
 

@@ -46,6 +46,8 @@ enum Kind {
     UnknownApi(String),
     #[error("JSON error: {0}")]
     Json(serde_json::Error),
+    #[error("{}", describe_decode(.0))]
+    Decode(Box<DecodeFailure>),
     #[error("upload error: {0}")]
     Upload(String),
     #[error("integrity check failed: {0}")]
@@ -62,6 +64,36 @@ impl std::error::Error for Error {
     fn source(&self) -> Option<&(dyn std::error::Error + 'static)> {
         std::error::Error::source(&self.kind)
     }
+}
+
+/// A response that did not fit the caller's type: where and why.
+#[derive(Debug)]
+struct DecodeFailure {
+    what: String,
+    type_name: String,
+    path: String,
+    message: String,
+}
+
+fn describe_decode(d: &DecodeFailure) -> String {
+    let at = if d.path.is_empty() {
+        String::new()
+    } else {
+        format!("{}: ", d.path)
+    };
+    format!(
+        "{}: the response does not fit {}: {at}{}",
+        d.what, d.type_name, d.message
+    )
+}
+
+/// `alloc::vec::Vec<my::File>` stays whole; `my_app::drive::FileList` becomes `FileList`.
+fn short_type_name(name: &str) -> &str {
+    let outer = name.split('<').next().unwrap_or(name);
+    if outer.len() != name.len() {
+        return name;
+    }
+    outer.rsplit("::").next().unwrap_or(name)
 }
 
 impl From<Kind> for Error {
@@ -154,6 +186,33 @@ impl Error {
     /// No bundled or known API has this name (a discovery error with [`Hint::ListApis`]).
     pub fn unknown_api(msg: impl Into<String>) -> Self {
         Kind::UnknownApi(msg.into()).into()
+    }
+
+    /// An error for a response that does not fit the caller's type: `what` names the call
+    /// (`drive.files.list`), `path` the field (`files[3].size`, empty for the whole value),
+    /// `message` what was wrong there.
+    pub fn decode(
+        what: impl Into<String>,
+        type_name: &str,
+        path: impl Into<String>,
+        message: impl Into<String>,
+    ) -> Self {
+        Kind::Decode(Box::new(DecodeFailure {
+            what: what.into(),
+            type_name: short_type_name(type_name).to_string(),
+            path: path.into(),
+            message: message.into(),
+        }))
+        .into()
+    }
+
+    /// The JSON path of the field a response failed to decode at (`files[3].size`), when this
+    /// is such an error ([`crate::MethodCall::execute_as`], typed calls).
+    pub fn json_path(&self) -> Option<&str> {
+        match &self.kind {
+            Kind::Decode(d) => Some(&d.path),
+            _ => None,
+        }
     }
 
     /// Wraps a credential error that a retry (or a later call) may fix.
@@ -252,7 +311,7 @@ impl Error {
 
     /// Whether a JSON body could not be encoded or decoded.
     pub fn is_json(&self) -> bool {
-        matches!(self.kind, Kind::Json(_))
+        matches!(self.kind, Kind::Json(_) | Kind::Decode(_))
     }
 
     /// What would fix this error, when something specific would.

@@ -30,6 +30,7 @@
 pub mod auth;
 #[cfg(feature = "gapi-auth")]
 mod auth_gapi;
+pub mod decode;
 pub mod discovery_fetch;
 mod engine;
 pub mod error;
@@ -52,6 +53,7 @@ pub mod schema_check;
 pub mod scopes;
 pub mod service;
 pub mod transport;
+pub mod typed;
 pub mod upload_naming;
 pub mod uri_template;
 

@@ -25,6 +25,10 @@ pub struct MethodCall {
     method: std::sync::Arc<RestMethod>,
     params: Vec<(String, ParamValue)>,
     body: Option<Value>,
+    /// Why the value given to [`MethodCall::json`] could not be serialized (said by `prepare`).
+    body_error: Option<String>,
+    /// Whether `prepare` checks the body against the method's request schema.
+    validate: bool,
     headers: Vec<(String, String)>,
 }
 
@@ -131,6 +135,8 @@ impl MethodCall {
             method,
             params: Vec::new(),
             body: None,
+            body_error: None,
+            validate: true,
             headers: Vec::new(),
         }
     }
@@ -254,6 +260,46 @@ impl MethodCall {
     /// Sets the JSON request body.
     pub fn body(mut self, body: Value) -> Self {
         self.body = Some(body);
+        self.body_error = None;
+        self
+    }
+
+    /// Sets the request body from any serializable value (your own struct, a generated type).
+    /// A value that cannot be serialized (a map with non-string keys) is reported by
+    /// [`MethodCall::prepare`], like a bad parameter.
+    ///
+    /// ```
+    /// # fn main() -> Result<(), gapi_client::Error> {
+    /// #[derive(serde::Serialize)]
+    /// struct NewFile { name: String, parents: Vec<String> }
+    /// let drive = gapi_client::build("drive", "v3", gapi_client::NoAuth)?;
+    /// let req = drive
+    ///     .method("files.create")?
+    ///     .json(&NewFile { name: "a.txt".into(), parents: vec!["root".into()] })
+    ///     .prepare()?;
+    /// assert_eq!(req.body.unwrap()["name"], "a.txt");
+    /// # Ok(()) }
+    /// ```
+    pub fn json<T: serde::Serialize + ?Sized>(mut self, body: &T) -> Self {
+        match serde_json::to_value(body) {
+            Ok(v) => {
+                self.body = Some(v);
+                self.body_error = None;
+            }
+            Err(e) => {
+                self.body = None;
+                self.body_error = Some(e.to_string());
+            }
+        }
+        self
+    }
+
+    /// Whether [`MethodCall::prepare`] checks the body against the method's request schema
+    /// (default: yes). Each problem is named by its JSON path (`body.parents[0]`: unknown
+    /// property, wrong type, read-only field, value outside an enum); turn it off when the
+    /// API accepts more than its Discovery document says.
+    pub fn validate(mut self, yes: bool) -> Self {
+        self.validate = yes;
         self
     }
 
@@ -373,11 +419,20 @@ impl MethodCall {
                 m.id, m.http_method
             ))
         })?;
+        if let Some(e) = &self.body_error {
+            return Err(Error::invalid_argument(format!(
+                "the request body of {} cannot be serialized as JSON: {e}",
+                m.id
+            )));
+        }
         if self.body.is_some() && m.request.is_none() {
             return Err(Error::invalid_argument(format!(
                 "{} takes no request body",
                 m.id
             )));
+        }
+        if let (true, Some(body)) = (self.validate, &self.body) {
+            crate::schema_check::check_request(doc, m, body)?;
         }
         let mut headers = HeaderMap::new();
         if let Some(v) = &m.api_version
@@ -488,6 +543,16 @@ impl MethodCall {
         execute_prepared(&self.service, &prepared).await
     }
 
+    /// Sends the call and decodes the JSON response into your own type. When it does not fit,
+    /// the error names the field and what was wrong there
+    /// (`files[3].size: expected u64, got string "16"`, see [`Error::json_path`]); an empty
+    /// response decodes as `{}`.
+    pub async fn execute_as<T: serde::de::DeserializeOwned>(&self) -> Result<T, Error> {
+        let prepared = self.prepare()?;
+        let bytes = execute_prepared_bytes(&self.service, &prepared).await?;
+        crate::decode::from_slice(&prepared.method_id, &bytes)
+    }
+
     /// Sends the call and returns the response with its body unread (for custom decoding).
     pub async fn send(&self) -> Result<crate::Response, Error> {
         let prepared = self.prepare()?;
@@ -578,12 +643,7 @@ pub async fn execute_prepared(
     service: &Service,
     prepared: &PreparedRequest,
 ) -> Result<Value, Error> {
-    let wire = prepared.wire()?;
-    let resp = service
-        .transport()
-        .send_read(&wire, prepared.idempotent)
-        .await?;
-    let bytes = resp.body;
+    let bytes = execute_prepared_bytes(service, prepared).await?;
     if bytes.iter().all(|b| b.is_ascii_whitespace()) {
         return Ok(Value::Object(Default::default()));
     }
@@ -593,6 +653,19 @@ pub async fn execute_prepared(
             prepared.method_id
         ))
     })
+}
+
+/// Sends a prepared request and returns its whole body (read inside the retry loop).
+pub(crate) async fn execute_prepared_bytes(
+    service: &Service,
+    prepared: &PreparedRequest,
+) -> Result<bytes::Bytes, Error> {
+    let wire = prepared.wire()?;
+    let resp = service
+        .transport()
+        .send_read(&wire, prepared.idempotent)
+        .await?;
+    Ok(resp.body)
 }
 
 fn build_url(base: &str, query: &[(String, String)]) -> Result<url::Url, Error> {
@@ -690,6 +763,73 @@ mod tests {
             .prepare()
             .unwrap_err();
         assert!(err.to_string().contains("did you mean pageSize"), "{err}");
+    }
+
+    #[test]
+    fn bodies_are_checked_against_the_request_schema_unless_turned_off() {
+        let drive = build("drive", "v3", NoAuth).unwrap();
+        let bad = serde_json::json!({"nmae": "a.txt", "parents": "root"});
+        let err = drive
+            .method("files.create")
+            .unwrap()
+            .body(bad.clone())
+            .prepare()
+            .unwrap_err();
+        assert!(err.is_invalid_argument(), "{err}");
+        let text = err.to_string();
+        assert!(
+            text.contains("body.nmae: unknown property (did you mean `name`?)"),
+            "{text}"
+        );
+        assert!(text.contains("body.parents: expected an array"), "{text}");
+        let sent = drive
+            .method("files.create")
+            .unwrap()
+            .body(bad.clone())
+            .validate(false)
+            .prepare()
+            .expect("validate(false) sends the body as given");
+        assert_eq!(sent.body, Some(bad));
+        let good = drive
+            .method("files.create")
+            .unwrap()
+            .body(serde_json::json!({"name": "a.txt", "parents": ["root"]}))
+            .prepare();
+        assert!(good.is_ok(), "{good:?}");
+    }
+
+    #[test]
+    fn json_serializes_any_body_and_reports_what_cannot_be() {
+        #[derive(serde::Serialize)]
+        struct NewFile<'a> {
+            name: &'a str,
+            #[serde(rename = "mimeType")]
+            mime_type: &'a str,
+        }
+        let drive = build("drive", "v3", NoAuth).unwrap();
+        let req = drive
+            .method("files.create")
+            .unwrap()
+            .json(&NewFile {
+                name: "a",
+                mime_type: "text/plain",
+            })
+            .prepare()
+            .unwrap();
+        assert_eq!(
+            req.body.unwrap(),
+            serde_json::json!({"name": "a", "mimeType": "text/plain"})
+        );
+        // A map with non-string keys cannot be JSON: said when the call is prepared.
+        let mut odd = std::collections::BTreeMap::new();
+        odd.insert((1, 2), "x");
+        let err = drive
+            .method("files.create")
+            .unwrap()
+            .json(&odd)
+            .prepare()
+            .unwrap_err();
+        assert!(err.to_string().contains("cannot be serialized"), "{err}");
     }
 
     #[test]

@@ -28,6 +28,8 @@
 
 pub use gapi_auth as auth;
 pub use gapi_client as client;
+/// The runtime of typed modules made by `gapi codegen` (see [`gapi_client::typed`]).
+pub use gapi_client::typed;
 pub use gapi_discovery as discovery;
 
 pub use gapi_client::Service;

@@ -239,3 +239,24 @@ async fn persist_login_example_signs_in_once_then_reuses_token_json() {
     let b: Value = serde_json::from_str(&second.stdout).unwrap();
     assert_eq!(a, b);
 }
+
+#[tokio::test(flavor = "multi_thread")]
+async fn typed_drive_example_prints_the_five_newest_through_the_typed_module() {
+    let emu = emulator().await;
+    let dir = tempfile::tempdir().unwrap();
+    emu.write_client_secrets(&dir.path().join("client_secret.json"))
+        .unwrap();
+
+    let run = run_example("typed_drive", &emu, dir.path(), &[], &[]).await;
+    assert!(run.success, "{}{}", run.stdout, run.stderr);
+    assert_eq!(run.consents, 1);
+    let names: Vec<&str> = run
+        .stdout
+        .lines()
+        .map(|l| l.split_once("  ").expect("id  name").1)
+        .collect();
+    let mut seeded = gapi_emulator::seeded_files("alice@example.com");
+    seeded.sort_by(|a, b| b.modified_by_me_time.cmp(&a.modified_by_me_time));
+    let newest: Vec<String> = seeded.into_iter().take(5).map(|f| f.name).collect();
+    assert_eq!(names, newest);
+}

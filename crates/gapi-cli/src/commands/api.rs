@@ -418,7 +418,8 @@ fn build_call(
         call = call.fields(mask.clone());
     }
     if let Some(body) = body {
-        call = call.body(body);
+        // Checked by `check_body` (exit 2 with the CLI's hint) unless --no-validate.
+        call = call.body(body).validate(false);
     }
     Ok(call)
 }

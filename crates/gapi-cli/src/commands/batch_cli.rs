@@ -348,7 +348,8 @@ fn try_prepare(service: &Service, line: &str, args: &CallArgs) -> anyhow::Result
             if !args.no_validate {
                 super::api::check_body(service, dotted, body)?;
             }
-            call = call.body(body.clone());
+            // Checked just above (unless --no-validate), with the CLI's hint.
+            call = call.body(body.clone()).validate(false);
         }
     }
     if let Some(mask) = &args.fields {

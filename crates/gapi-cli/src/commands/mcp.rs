@@ -411,7 +411,8 @@ fn method_call(
         None | Some(Value::Null) => {}
         Some(body) => {
             super::api::check_body(service, dotted, body)?;
-            call = call.body(body.clone());
+            // Checked just above, with the CLI's hint.
+            call = call.body(body.clone()).validate(false);
         }
     }
     Ok(call)

@@ -5,6 +5,7 @@ mod api;
 mod apis;
 mod auth;
 mod batch_cli;
+pub(crate) mod codegen;
 mod completions;
 pub(crate) mod credentials;
 mod demo;
@@ -86,6 +87,7 @@ async fn dispatch(parsed: Parsed) -> anyhow::Result<ExitCode> {
             Command::Apis(args) => apis::run(args),
             Command::Describe(args) => describe::run(&global, args),
             Command::Search(args) => search::run(args),
+            Command::Codegen(args) => codegen::run(args),
             Command::Completions(args) => completions::run(args),
             Command::Mcp(args) => mcp::run(&global, args).await,
             Command::Call(_) => {
