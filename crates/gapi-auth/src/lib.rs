@@ -40,7 +40,8 @@
 //! * the JSON formats (`client_secret.json`, credential files of every type), re-exported here.
 //! * [`store`]: profiles on disk (paths, locks, atomic writes) or in the OS keyring.
 //! * [`adc`]: Application Default Credentials in google-auth's order, and writing them.
-//! * [`select_credentials`]: the one rule saying which credentials a call runs with.
+//! * [`select_credentials`]: the one rule saying which credentials a call runs with; [`select`]
+//!   adds a given token, impersonation and a delegation subject on top.
 //! * [`flow`]: the consent flows that make a user's credentials.
 #![deny(missing_docs)]
 #![warn(unreachable_pub)]
@@ -81,5 +82,7 @@ pub use secret::{
     AccessToken, ApiKey, Assertion, AuthorizationCode, ClientSecret, DeviceCode, IdToken,
     PkceVerifier, PrivateKeyPem, RefreshToken, State,
 };
-pub use select::{Selected, select_credentials, select_credentials_with};
+pub use select::{
+    GivenToken, SelectOptions, Selected, select, select_credentials, select_credentials_with,
+};
 pub use store::{FileStore, KeyringMarker, StoreKind, StoreLock, probe_keyring};

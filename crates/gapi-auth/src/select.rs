@@ -6,13 +6,21 @@
 //! Application Default Credentials, in google-auth's order: `$GOOGLE_APPLICATION_CREDENTIALS`,
 //! then gcloud's well-known file. New sources (service accounts, the metadata server, ...) are
 //! new [`CredentialSource`] variants tried in [`select_credentials`] after the ones here.
+//!
+//! [`select`] is the whole precedence a program (and gapi's CLI) applies on top: a finished
+//! access token given instead of all that (`GAPI_ACCESS_TOKEN`), then impersonation of a
+//! service account and a domain-wide-delegation subject on whatever was selected; it also says
+//! in words who the calls run as ([`Selected::identity`]).
 
 use std::path::PathBuf;
 
 use crate::adc::{find_default, gcloud_adc_path};
-use crate::credentials::{CredentialSource, Credentials, LoadOptions};
-use crate::error::{Error, ErrorKind, Result};
+use crate::credentials::impersonated::{Impersonated, parse_chain};
+use crate::credentials::static_token::ACCESS_TOKEN_VAR;
+use crate::credentials::{CredentialKind, CredentialSource, Credentials, LoadOptions};
+use crate::error::{Error, ErrorKind, Remedy, Result};
 use crate::profile::DEFAULT_PROFILE;
+use crate::secret::AccessToken;
 use crate::store::FileStore;
 
 /// Credentials together with where they came from.
@@ -20,8 +28,179 @@ use crate::store::FileStore;
 pub struct Selected {
     /// The credentials (store-backed ones persist their refreshes).
     pub credentials: Credentials,
-    /// Where they were read from.
+    /// Where they were read from (for impersonation: the source account's).
     pub source: CredentialSource,
+    /// Who calls run as, in words, for a log line: the account and its kind, where the
+    /// credentials came from, the impersonation chain and the delegation subject
+    /// (`service account robot@p.iam.gserviceaccount.com, impersonated by alice@example.com,
+    /// a user account, from profile `default` (...)`).
+    pub identity: String,
+}
+
+/// What a program asks its calls to run as, for [`select`].
+#[derive(Debug, Clone, Default)]
+pub struct SelectOptions {
+    /// A finished access token used instead of anything stored (never refreshed); it cannot
+    /// be combined with a named profile, impersonation or a subject.
+    pub access_token: Option<GivenToken>,
+    /// The profile asked for by name; `None`: the default profile, else Application Default
+    /// Credentials (see [`select_credentials`]).
+    pub profile: Option<String>,
+    /// Act as this service account through the IAM Credentials API: an email, or gcloud's
+    /// chain `SA1,SA2,TARGET` (each member holds the Token Creator role on the next). The
+    /// selected credentials are its source.
+    pub impersonate: Option<String>,
+    /// The IAM Credentials API root for impersonation (an emulator's); Google's when `None`.
+    pub iam_endpoint: Option<String>,
+    /// The token endpoint an impersonated account with a subject trades its signed assertion
+    /// at (an emulator's); Google's when `None`.
+    pub token_uri: Option<String>,
+    /// The scopes to ask for (by the types that mint tokens themselves, and by the
+    /// impersonated account), the domain-wide-delegation subject (for a service account, or
+    /// with `impersonate` for the impersonated one) and the HTTP client.
+    pub load: LoadOptions,
+}
+
+/// An access token obtained elsewhere, with where it came from (shown by status commands).
+#[derive(Debug, Clone)]
+pub struct GivenToken {
+    /// The token.
+    pub token: AccessToken,
+    /// Where it came from.
+    pub source: CredentialSource,
+}
+
+impl GivenToken {
+    /// The token in `GAPI_ACCESS_TOKEN` ([`ACCESS_TOKEN_VAR`]), when set and not blank.
+    pub fn from_env() -> Option<GivenToken> {
+        let token = std::env::var(ACCESS_TOKEN_VAR).ok()?;
+        let token = token.trim();
+        (!token.is_empty()).then(|| GivenToken {
+            token: AccessToken::new(token),
+            source: CredentialSource::EnvironmentVariable {
+                name: ACCESS_TOKEN_VAR.to_string(),
+            },
+        })
+    }
+}
+
+/// The credentials a program's calls run with, by the one precedence: a [`GivenToken`] as it
+/// is; else [`select_credentials_with`] (the named profile, else the default one, else ADC),
+/// with [`SelectOptions::impersonate`] and the subject on top. Options that cannot go
+/// together (a finished token with a profile, impersonation or a subject; a subject for
+/// credentials that are no service account) are a [`ErrorKind::Config`] error: a call never
+/// runs as something that was not asked for.
+pub async fn select(store: &FileStore, opts: &SelectOptions) -> Result<Selected> {
+    let subject = opts.load.subject.as_deref();
+    let chain = opts.impersonate.as_deref().filter(|c| !c.trim().is_empty());
+    if let Some(given) = &opts.access_token {
+        if chain.is_some() || subject.is_some() || opts.profile.is_some() {
+            return Err(Error::new(
+                ErrorKind::Config,
+                format!(
+                    "{} holds a finished access token: it cannot be combined with a profile, \
+                     impersonation or a delegation subject",
+                    given.source
+                ),
+            ));
+        }
+        let credentials = Credentials::from_access_token(given.token.clone())?;
+        return Ok(described(credentials, given.source.clone(), None, None));
+    }
+    // The impersonation source only needs cloud-platform (its default) and acts for nobody.
+    let load = match chain {
+        Some(_) => LoadOptions {
+            http: opts.load.http.clone(),
+            ..Default::default()
+        },
+        None => opts.load.clone(),
+    };
+    let base = select_credentials_with(store, opts.profile.as_deref(), &load).await?;
+    if let Some(chain) = chain {
+        let (target, delegates) = parse_chain(chain)?;
+        let identity = describe(&base.credentials, &base.source, Some(chain), subject);
+        let mut b = Impersonated::builder(base.credentials, target, delegates)
+            .scopes(opts.load.scopes.clone());
+        if let Some(s) = subject {
+            b = b.subject(s);
+        }
+        if let Some(root) = &opts.iam_endpoint {
+            b = b.iam_endpoint(root.clone());
+        }
+        if let Some(uri) = &opts.token_uri {
+            b = b.token_uri(uri.clone());
+        }
+        if let Some(http) = &opts.load.http {
+            b = b.http_client(http.clone());
+        }
+        return Ok(Selected {
+            credentials: b.build()?,
+            source: base.source,
+            identity,
+        });
+    }
+    if subject.is_some() && base.credentials.kind() != CredentialKind::ServiceAccount {
+        return Err(Error::new(
+            ErrorKind::Config,
+            format!(
+                "domain-wide delegation (a subject) needs a service account, but the selected \
+                 credentials are {} ({})",
+                base.credentials.kind().describe(),
+                base.source
+            ),
+        )
+        .with_remedy(Remedy::UseServiceAccount));
+    }
+    Ok(described(base.credentials, base.source, None, subject))
+}
+
+fn described(
+    credentials: Credentials,
+    source: CredentialSource,
+    chain: Option<&str>,
+    subject: Option<&str>,
+) -> Selected {
+    let identity = describe(&credentials, &source, chain, subject);
+    Selected {
+        credentials,
+        source,
+        identity,
+    }
+}
+
+/// Who calls run as, in words (see [`Selected::identity`]).
+fn describe(
+    creds: &Credentials,
+    source: &CredentialSource,
+    chain: Option<&str>,
+    subject: Option<&str>,
+) -> String {
+    let kind = creds.kind().describe();
+    // "alice@example.com, a user account,", or the kind alone when the account is unknown.
+    let who = match creds.account() {
+        Some(account) => format!("{account}, a {kind},"),
+        None => format!("a {kind}"),
+    };
+    let acting_for = subject
+        .map(|s| format!(", acting for {s} (domain-wide delegation)"))
+        .unwrap_or_default();
+    match chain {
+        Some(chain) => {
+            let members: Vec<&str> = chain.split(',').map(str::trim).collect();
+            let (target, delegates) = members.split_last().unwrap_or((&"", &[]));
+            let through = if delegates.is_empty() {
+                String::new()
+            } else {
+                format!(" through {}", delegates.join(", "))
+            };
+            format!(
+                "service account {target}, impersonated{through} by {who} from {source}{acting_for}"
+            )
+        }
+        // A service account with a subject names the user as its account.
+        None if subject.is_some() => format!("a {kind} from {source}{acting_for}"),
+        None => format!("{who} from {source}"),
+    }
 }
 
 /// Picks the credentials for a call.
@@ -68,10 +247,12 @@ pub async fn select_credentials_with(
         };
     }
     match find_default(opts).await {
-        Ok(found) => Ok(announce(Selected {
-            credentials: found.credentials,
-            source: found.source,
-        })),
+        Ok(found) => Ok(announce(described(
+            found.credentials,
+            found.source,
+            None,
+            None,
+        ))),
         Err(e) if e.kind() == ErrorKind::LoginRequired => Err(nothing_found(
             store,
             gcloud_adc_path(&|name| std::env::var_os(name)),
@@ -81,13 +262,11 @@ pub async fn select_credentials_with(
 }
 
 fn chosen(credentials: Credentials, store: &FileStore, name: &str) -> Selected {
-    announce(Selected {
-        credentials,
-        source: CredentialSource::Profile {
-            name: name.to_string(),
-            path: store.path_for(name),
-        },
-    })
+    let source = CredentialSource::Profile {
+        name: name.to_string(),
+        path: store.path_for(name),
+    };
+    announce(described(credentials, source, None, None))
 }
 
 fn announce(selected: Selected) -> Selected {

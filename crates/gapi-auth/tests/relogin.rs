@@ -1,13 +1,14 @@
 //! The library side of "logging in again never throws the refresh token away", against the
 //! emulator (which, like Google, issues a refresh token only on a grant's first consent or with
 //! `prompt=consent`): `InstalledFlow` with a token store keeps the stored refresh token for the
-//! same account and client, and answers `ConsentRequired` (saving nothing) otherwise.
+//! same account and client, and otherwise asks once more with `prompt=consent` by itself
+//! (never saving another grant's refresh token).
 
 mod support;
 
 use std::time::Duration;
 
-use gapi_auth::{ClientSecrets, Credentials, ErrorKind, FileStore, InstalledFlow, LocalServer};
+use gapi_auth::{ClientSecrets, Credentials, FileStore, InstalledFlow, LocalServer};
 use gapi_emulator::{Emulator, EmulatorConfig, RunningEmulator};
 use serde_json::Value;
 
@@ -78,25 +79,38 @@ async fn a_repeat_login_keeps_or_asks_never_drops() {
     assert_eq!(again.account().as_deref(), Some("bob@example.com"));
     again.force_refresh().await.expect("the kept token works");
 
-    // A scope the stored grant lacks: the old refresh token cannot give it, so ask again.
-    let before = std::fs::read(store.path_for("default")).unwrap();
-    let err = login(&emu, &store, "default", "bob@example.com", &["drive"], None)
+    // A scope the stored grant lacks: the old refresh token cannot give it, so the flow asks
+    // once more with prompt=consent by itself and saves the merged grant's own refresh token.
+    let wider = login(&emu, &store, "default", "bob@example.com", &["drive"], None)
         .await
-        .unwrap_err();
-    assert_eq!(err.kind(), ErrorKind::ConsentRequired, "{err}");
-    assert!(err.needs_consent());
-    assert_eq!(std::fs::read(store.path_for("default")).unwrap(), before);
+        .unwrap();
+    let wider_rt = wider.refresh_token().unwrap();
+    assert_ne!(wider_rt.secret(), rt.secret());
+    assert_eq!(
+        stored(&store, "default")["refresh_token"],
+        wider_rt.secret()
+    );
+    assert!(
+        wider.granted_scopes().iter().any(|s| s.ends_with("/drive")),
+        "{:?}",
+        wider.granted_scopes()
+    );
 
-    // Another account into this profile, its grant already known (no refresh token issued):
-    // never bob's refresh token for carol.
+    // Another account into this profile, its grant already known (no refresh token issued
+    // at first): never bob's refresh token for carol, but her own, asked for again.
     login(&emu, &store, "carol", "carol@example.com", &ro, None)
         .await
         .unwrap();
-    let err = login(&emu, &store, "default", "carol@example.com", &ro, None)
+    let carol = login(&emu, &store, "default", "carol@example.com", &ro, None)
         .await
-        .unwrap_err();
-    assert!(err.needs_consent(), "{err}");
-    assert_eq!(std::fs::read(store.path_for("default")).unwrap(), before);
+        .unwrap();
+    let carol_rt = carol.refresh_token().unwrap();
+    assert_ne!(carol_rt.secret(), rt.secret());
+    assert_ne!(carol_rt.secret(), wider_rt.secret());
+    assert_eq!(
+        stored(&store, "default")["refresh_token"],
+        carol_rt.secret()
+    );
 
     // prompt=consent gives carol her own refresh token.
     let carol = login(
@@ -109,17 +123,20 @@ async fn a_repeat_login_keeps_or_asks_never_drops() {
     )
     .await
     .unwrap();
-    let carol_rt = carol.refresh_token().unwrap();
-    assert_ne!(carol_rt.secret(), rt.secret());
+    let again_rt = carol.refresh_token().unwrap();
+    assert_ne!(again_rt.secret(), rt.secret());
     assert_eq!(
         stored(&store, "default")["refresh_token"],
-        carol_rt.secret()
+        again_rt.secret()
     );
 
-    // A new profile of a known grant has nothing to keep: ask again.
-    let err = login(&emu, &store, "fresh", "carol@example.com", &ro, None)
+    // A new profile of a known grant has nothing to keep: the flow asks again by itself.
+    let fresh = login(&emu, &store, "fresh", "carol@example.com", &ro, None)
         .await
-        .unwrap_err();
-    assert!(err.needs_consent(), "{err}");
-    assert!(!store.exists("fresh").unwrap());
+        .unwrap();
+    assert!(fresh.refresh_token().is_some());
+    assert_eq!(
+        stored(&store, "fresh")["refresh_token"],
+        fresh.refresh_token().unwrap().secret()
+    );
 }

@@ -21,7 +21,8 @@ use clap::{Args, CommandFactory, Parser, Subcommand, ValueEnum};
 /// after it (`gapi drive files list --profile work`): [`parse`] moves every one given before
 /// the name behind the command's own words, so a single clap parse at the command's level
 /// reads them all, whatever flag is added here later. Giving one in both places is an error
-/// (two different accounts, one of them silently dropped, is the failure this prevents).
+/// (two different accounts, one of them silently dropped, is the failure this prevents),
+/// except for a repeatable one (`--allow`), whose values add up.
 #[derive(Debug, Clone, Args, Default, PartialEq)]
 pub struct GlobalArgs {
     /// Credentials profile to use (stored as credentials/<PROFILE>.json).
@@ -59,6 +60,21 @@ pub struct GlobalArgs {
         value_parser = api_key
     )]
     pub api_key: Option<gapi_client::SecretString>,
+    /// Refuse every method that is not a GET, judged on the request each call would send,
+    /// before any request (API calls, --batch lines, gapi mcp); `gapi auth login` asks only
+    /// for read-only scopes. It means "changes nothing", not "sends nothing": a GET may make
+    /// Google fetch a URL you give. In GAPI_READ_ONLY any value but 0, false, no or off turns it on.
+    #[arg(
+        long,
+        global = true,
+        env = "GAPI_READ_ONLY",
+        value_parser = clap::builder::FalseyValueParser::new()
+    )]
+    pub read_only: bool,
+    /// Allow only methods whose id matches PATTERN (`drive.files.*`), judged on the request
+    /// each call would send; repeatable.
+    #[arg(long = "allow", global = true, value_name = "PATTERN")]
+    pub allow: Vec<String>,
     /// More logging on stderr (-v steps, -vv debug, -vvv trace); secrets are always redacted.
     #[arg(short, long, global = true, action = clap::ArgAction::Count)]
     pub verbose: u8,
@@ -293,7 +309,7 @@ fn given_twice(args: &[OsString]) -> Option<String> {
 }
 
 /// `gapi`: OAuth 2.0 for installed applications, and any Google API from its Discovery document.
-#[derive(Debug, Parser)]
+#[derive(Debug, Clone, Parser)]
 #[command(
     name = "gapi",
     version,
@@ -308,7 +324,7 @@ pub struct Cli {
 }
 
 /// The subcommands.
-#[derive(Debug, Subcommand)]
+#[derive(Debug, Clone, Subcommand)]
 pub enum Command {
     /// Log in, inspect, print and revoke stored credentials.
     #[command(subcommand)]
@@ -322,9 +338,9 @@ pub enum Command {
     /// Describe an API, a resource or a method: parameters, request and response schema.
     Describe(DescribeArgs),
     /// Find the method for a task in plain words (`gapi search send an email`), best first.
-    Search(crate::commands::search::SearchArgs),
+    Search(SearchArgs),
     /// Write a typed Rust module for chosen methods (`gapi codegen drive:v3 files.list -o drive.rs`).
-    Codegen(crate::commands::codegen::CodegenArgs),
+    Codegen(CodegenArgs),
     /// Print a shell completion script (bash, zsh, fish, powershell).
     Completions(CompletionsArgs),
     /// Serve the Model Context Protocol over stdio: search_methods, describe_method, call_method.
@@ -335,7 +351,7 @@ pub enum Command {
 }
 
 /// `gapi auth ...`
-#[derive(Debug, Subcommand)]
+#[derive(Debug, Clone, Subcommand)]
 pub enum AuthCommand {
     /// Authorize gapi for a user and store the credentials.
     Login(LoginArgs),
@@ -345,9 +361,9 @@ pub enum AuthCommand {
     PrintAccessToken,
     /// Print an OpenID Connect ID token for an audience (service accounts, impersonation, the
     /// metadata server).
-    PrintIdentityToken(crate::commands::credentials::IdentityTokenArgs),
+    PrintIdentityToken(IdentityTokenArgs),
     /// Store a service-account JSON key as a profile (`--profile`, default `default`).
-    ActivateServiceAccount(crate::commands::credentials::ActivateArgs),
+    ActivateServiceAccount(ActivateArgs),
     /// Revoke the grant at the server, then delete the stored credentials.
     Revoke,
     /// List the stored profiles.
@@ -358,7 +374,7 @@ pub enum AuthCommand {
 }
 
 /// `gapi auth application-default ...`
-#[derive(Debug, Subcommand)]
+#[derive(Debug, Clone, Subcommand)]
 pub enum AdcCommand {
     /// Log in and write the ADC file where gcloud writes it (`--quota-project` is stored as
     /// quota_project_id), so google.auth.default() and other Google libraries pick it up.
@@ -366,7 +382,7 @@ pub enum AdcCommand {
 }
 
 /// `gapi auth login`
-#[derive(Debug, Args)]
+#[derive(Debug, Clone, Args)]
 pub struct LoginArgs {
     /// The OAuth client (client_secret.json of a Desktop app); defaults to $GAPI_CLIENT_SECRETS.
     #[arg(long, env = "GAPI_CLIENT_SECRETS", value_name = "FILE")]
@@ -397,9 +413,6 @@ pub struct LoginArgs {
     /// Pre-select this account on the consent page.
     #[arg(long, value_name = "EMAIL")]
     pub login_hint: Option<String>,
-    /// Ask only for read-only scopes (refuses any other --scope).
-    #[arg(long)]
-    pub read_only: bool,
     /// Give up waiting for the user after this many seconds.
     #[arg(long, default_value_t = 300, value_name = "SECS")]
     pub timeout: u64,
@@ -453,7 +466,7 @@ impl Prompt {
 }
 
 /// `gapi auth status`
-#[derive(Debug, Args)]
+#[derive(Debug, Clone, Args)]
 pub struct StatusArgs {
     /// Output format.
     #[arg(long, value_enum, default_value_t = StatusFormat::Text)]
@@ -473,7 +486,7 @@ pub enum StatusFormat {
 }
 
 /// `gapi emulator`
-#[derive(Debug, Args)]
+#[derive(Debug, Clone, Args)]
 pub struct EmulatorArgs {
     /// Address to listen on; port 0 picks a free one.
     #[arg(long, default_value = "127.0.0.1:8642")]
@@ -513,7 +526,7 @@ pub struct EmulatorArgs {
 }
 
 /// `gapi demo`
-#[derive(Debug, Args)]
+#[derive(Debug, Clone, Args)]
 pub struct DemoArgs {
     /// Never open a browser: approve as the test user automatically.
     #[arg(long)]
@@ -521,7 +534,7 @@ pub struct DemoArgs {
 }
 
 /// `gapi apis`
-#[derive(Debug, Args)]
+#[derive(Debug, Clone, Args)]
 pub struct ApisArgs {
     /// List every version, not only the preferred one.
     #[arg(long)]
@@ -531,7 +544,7 @@ pub struct ApisArgs {
 }
 
 /// `gapi describe`
-#[derive(Debug, Args)]
+#[derive(Debug, Clone, Args)]
 pub struct DescribeArgs {
     /// `<api>[:<version>] [<resource>... [<method>]]`
     #[arg(required = true, num_args = 1..)]
@@ -539,7 +552,7 @@ pub struct DescribeArgs {
 }
 
 /// `gapi completions`
-#[derive(Debug, Args)]
+#[derive(Debug, Clone, Args)]
 pub struct CompletionsArgs {
     /// The shell to complete for.
     #[arg(value_enum)]
@@ -560,16 +573,8 @@ pub enum Shell {
 }
 
 /// `gapi mcp`
-#[derive(Debug, Args)]
+#[derive(Debug, Clone, Args)]
 pub struct McpArgs {
-    /// Refuse every method that is not a GET, judged on the request each call would send.
-    /// Read-only means "changes nothing", not "sends nothing": some GET methods make Google
-    /// fetch a URL the caller chooses. In GAPI_READ_ONLY any value but 0, false, no or off turns it on.
-    #[arg(long, env = "GAPI_READ_ONLY", value_parser = clap::builder::FalseyValueParser::new())]
-    pub read_only: bool,
-    /// Allow only methods whose id matches PATTERN (`drive.files.*`), judged on the URL sent; repeatable.
-    #[arg(long = "allow", value_name = "PATTERN")]
-    pub allow: Vec<String>,
     /// call_method with page_all follows at most this many pages.
     #[arg(long, default_value_t = 10, value_name = "N")]
     pub page_limit: usize,
@@ -635,13 +640,6 @@ pub struct CallArgs {
     /// (written whole); -p, --params, --json, --upload and --page-all are refused.
     #[arg(long, value_name = "FILE|-")]
     pub batch: Option<String>,
-    /// Refuse every method that is not a GET, judged on the URL sent, before any request;
-    /// "changes nothing", not "sends nothing" (a GET may make Google fetch a URL you give).
-    #[arg(long, env = "GAPI_READ_ONLY", value_parser = clap::builder::FalseyValueParser::new())]
-    pub read_only: bool,
-    /// Allow only methods whose id matches PATTERN (`drive.files.*`), judged on the URL sent; repeatable.
-    #[arg(long = "allow", value_name = "PATTERN")]
-    pub allow: Vec<String>,
     /// Send the --json body without checking it against the method's schema first.
     #[arg(long)]
     pub no_validate: bool,
@@ -660,8 +658,67 @@ pub struct CallArgs {
     pub help: bool,
 }
 
+/// `gapi auth print-identity-token`
+#[derive(Debug, Clone, Args)]
+pub struct IdentityTokenArgs {
+    /// The token's audience (`aud`): the URL of the service that will check it.
+    #[arg(long, value_name = "AUD")]
+    pub audience: String,
+}
+
+/// `gapi auth activate-service-account`
+#[derive(Debug, Clone, Args)]
+pub struct ActivateArgs {
+    /// The service account's JSON key (as the Cloud Console downloads it).
+    #[arg(long, value_name = "FILE")]
+    pub key_file: std::path::PathBuf,
+}
+
+/// `gapi search`
+#[derive(Debug, Clone, Args)]
+pub struct SearchArgs {
+    /// What you want to do, in plain words: `send an email`, `list files in my drive`.
+    #[arg(required = true, num_args = 1.., value_name = "WORDS")]
+    pub words: Vec<String>,
+    /// Only this API (`drive`) or API version (`drive:v2`).
+    #[arg(long, value_name = "API[:VERSION]")]
+    pub api: Option<String>,
+    /// At most this many methods.
+    #[arg(short = 'n', long, default_value_t = 10, value_name = "N",
+          value_parser = clap::value_parser!(u16).range(1..=1000))]
+    pub limit: u16,
+    /// Output format.
+    #[arg(long, value_enum, default_value_t)]
+    pub format: SearchFormat,
+}
+
+/// `gapi codegen`
+#[derive(Debug, Clone, Args)]
+pub struct CodegenArgs {
+    /// The API: `drive:v3` (bundled; `drive` for the preferred version), or a Discovery
+    /// document file (`FILE.json`).
+    #[arg(value_name = "API[:VERSION]|FILE.json")]
+    pub api: String,
+    /// Methods by dotted path (`files.list`); `files.*` for a resource's methods, `*` for all.
+    #[arg(value_name = "METHOD", num_args = 1.., required = true)]
+    pub methods: Vec<String>,
+    /// Where to write the module (`-` for stdout).
+    #[arg(short = 'o', long, value_name = "FILE.rs")]
+    pub output: PathBuf,
+}
+
+/// How `gapi search` prints its results.
+#[derive(Debug, Clone, Copy, ValueEnum, PartialEq, Eq, Default)]
+pub enum SearchFormat {
+    /// Aligned columns: rank, method id, HTTP verb, API, summary.
+    #[default]
+    Table,
+    /// One JSON document: `{"query", "methods": [{rank, api, method, id, httpMethod, ...}]}`.
+    Json,
+}
+
 /// A parsed command line.
-#[derive(Debug)]
+#[derive(Debug, Clone)]
 pub struct Parsed {
     /// Global options (merged from before and after the API words).
     pub global: GlobalArgs,
@@ -670,7 +727,7 @@ pub struct Parsed {
 }
 
 /// The command to run.
-#[derive(Debug)]
+#[derive(Debug, Clone)]
 pub enum Action {
     /// A fixed subcommand.
     Fixed(Command),
@@ -681,6 +738,17 @@ pub enum Action {
 }
 
 impl Parsed {
+    /// Whether the command handles a closed stdout itself (exit 0): the servers (`gapi mcp`,
+    /// the emulator, the demo), which treat a client gone as no error, and `gapi search`.
+    pub fn handles_closed_stdout(&self) -> bool {
+        matches!(
+            self.action,
+            Action::Fixed(
+                Command::Mcp(_) | Command::Emulator(_) | Command::Demo(_) | Command::Search(_)
+            )
+        )
+    }
+
     /// The emulator serves many connections; everything else is one request at a time.
     pub fn needs_multi_thread(&self) -> bool {
         matches!(
@@ -1030,6 +1098,11 @@ mod tests {
                 let result = parse_words(&words);
                 if matches!(arg.get_action(), clap::ArgAction::Count) {
                     assert_eq!(result.unwrap().global.verbose, 2, "{words:?}");
+                    continue;
+                }
+                // A repeatable option (`--allow`) adds up: both values are kept.
+                if matches!(arg.get_action(), clap::ArgAction::Append) {
+                    assert_eq!(result.unwrap().global.allow.len(), 2, "{words:?}");
                     continue;
                 }
                 let err = result

@@ -4,14 +4,17 @@
 //! Start reading at [`cli`] (the argument grammar) and [`commands`] (one module per subcommand).
 
 mod auth_hints;
+mod call;
 mod cli;
 mod commands;
 mod exit;
 mod hint;
 mod jq;
 mod log_fields;
+mod login;
 mod output;
 mod progress;
+mod relogin;
 
 use std::process::ExitCode;
 
@@ -26,6 +29,9 @@ fn main() -> ExitCode {
         Err(e) => return exit::report_clap(e),
     };
     init_tracing(parsed.global.verbose);
+    if !parsed.handles_closed_stdout() {
+        end_quietly_on_closed_stdout();
+    }
     // TLS uses rustls with ring; plain-http endpoints (the emulator) never touch it.
     let _ = rustls::crypto::ring::default_provider().install_default();
     // One thread is enough for a CLI call; the emulator asks for more.
@@ -41,6 +47,18 @@ fn main() -> ExitCode {
     match rt.block_on(commands::run(parsed)) {
         Ok(code) => code,
         Err(e) => exit::report(&e),
+    }
+}
+
+/// A reader that closes stdout early (`gapi ... | head -c1`) ends gapi as it ends any Unix
+/// filter: by SIGPIPE, quietly. Rust ignores SIGPIPE, so the next write would fail and
+/// `println!` panic ("failed printing to stdout"); gapi restores the default instead. Not
+/// for the commands that handle it themselves ([`cli::Parsed::handles_closed_stdout`]).
+fn end_quietly_on_closed_stdout() {
+    #[cfg(unix)]
+    // SAFETY: setting a signal's disposition to the default, before any thread is started.
+    unsafe {
+        libc::signal(libc::SIGPIPE, libc::SIG_DFL);
     }
 }
 

@@ -46,13 +46,10 @@ const MAX_WIDTH: usize = 60;
 /// Nested objects deeper than this become one JSON cell.
 const MAX_DEPTH: usize = 4;
 
-/// The items of a list response: the first top-level array whose elements are objects.
-pub fn list_items(v: &Value) -> Option<(&str, &Vec<Value>)> {
-    let obj = v.as_object()?;
-    obj.iter().find_map(|(k, v)| match v {
-        Value::Array(a) if a.iter().all(Value::is_object) => Some((k.as_str(), a)),
-        _ => None,
-    })
+/// The items of a list response: the library's one rule ([`gapi_client::listing::list_items`]),
+/// for tables, NDJSON, `--page-all` and `gapi mcp`'s `page_all` alike.
+pub fn list_items(v: &Value) -> Option<(&str, &[Value])> {
+    gapi_client::listing::list_items(v)
 }
 
 /// Writes one response in the chosen format.

@@ -279,8 +279,19 @@ struct Mcp {
 
 impl Mcp {
     async fn start(setup: &Setup, flags: &[&str], env: &[(&str, &str)]) -> Mcp {
+        Mcp::start_after(setup, &[], flags, env).await
+    }
+
+    /// `gapi BEFORE... mcp FLAGS...`: global options may stand before the command name too.
+    async fn start_after(
+        setup: &Setup,
+        before: &[&str],
+        flags: &[&str],
+        env: &[(&str, &str)],
+    ) -> Mcp {
         let mut cmd = setup.gapi();
-        cmd.arg("mcp")
+        cmd.args(before)
+            .arg("mcp")
             .args(["--anonymous", "--endpoint", &endpoint(setup)])
             .args(flags)
             .env_remove("GAPI_READ_ONLY")
@@ -441,4 +452,83 @@ async fn help_says_read_only_means_changes_nothing_not_sends_nothing() {
             "{args:?}: {text}"
         );
     }
+}
+
+/// `--read-only` and `--allow` are global options: before the API name (or `mcp`) they are
+/// enforced exactly as after it, in a single call, a `--batch` line and `gapi mcp` (once, a
+/// flag before the name was an unknown argument: exit 2 for the wrong reason).
+#[tokio::test(flavor = "multi_thread")]
+async fn policy_flags_before_the_api_name_are_enforced() {
+    let setup = Setup::new(true).await;
+    let ep = endpoint(&setup);
+    let target = ["--anonymous", "--endpoint", ep.as_str()];
+    let delete = ["drive", "files", "delete", "-p", "fileId=F"];
+    requests_since(&setup).await;
+    let out = setup
+        .run(&[&["--read-only"][..], &target, &delete].concat())
+        .await;
+    assert_eq!(out.code, 2, "{}", out.stderr);
+    assert!(out.stderr.contains("read-only rule"), "{}", out.stderr);
+    assert!(requests_since(&setup).await.is_empty(), "nothing was sent");
+
+    let out = setup
+        .run(&[&["--allow", "drive.files.get"][..], &target, &delete].concat())
+        .await;
+    assert_eq!(out.code, 2, "{}", out.stderr);
+    assert!(
+        out.stderr.contains("refused by the policy"),
+        "{}",
+        out.stderr
+    );
+    assert!(requests_since(&setup).await.is_empty(), "nothing was sent");
+    // An allowed method is sent (the emulator then wants credentials): the flag was read,
+    // not refused as an unknown argument.
+    let out = setup
+        .run(
+            &[
+                &["--allow", "drive.files.list"][..],
+                &target,
+                &["drive", "files", "list"],
+            ]
+            .concat(),
+        )
+        .await;
+    assert_ne!(out.code, 2, "{}", out.stderr);
+    assert_eq!(requests_since(&setup).await.len(), 1);
+
+    // A --batch line.
+    let file = setup.dir.path().join("delete.ndjson");
+    std::fs::write(
+        &file,
+        format!(
+            "{}\n",
+            json!({"method": "files.delete", "params": {"fileId": "F"}})
+        ),
+    )
+    .unwrap();
+    let out = setup
+        .run(
+            &[
+                &["--read-only"][..],
+                &target,
+                &["drive", "--batch", file.to_str().unwrap()],
+            ]
+            .concat(),
+        )
+        .await;
+    let got = ndjson(&out.stdout);
+    assert_eq!(got.len(), 1, "{}{}", out.stdout, out.stderr);
+    let err = got[0]["error"].as_str().unwrap_or_default();
+    assert!(err.contains("read-only rule"), "{}", got[0]);
+    assert!(requests_since(&setup).await.is_empty(), "nothing was sent");
+
+    // gapi mcp.
+    let mut mcp = Mcp::start_after(&setup, &["--read-only"], &[], &[]).await;
+    let r = mcp
+        .call(json!({"api": "drive", "method": "files.delete", "params": {"fileId": "F"}}))
+        .await;
+    assert_eq!(r["isError"], true, "{r}");
+    assert!(text_of(&r).contains("read-only rule"), "{r}");
+    assert!(requests_since(&setup).await.is_empty());
+    mcp.stop().await;
 }

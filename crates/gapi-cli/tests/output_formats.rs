@@ -191,3 +191,51 @@ async fn page_all_table_is_one_aligned_table_and_an_empty_list_has_a_header() {
     assert_eq!(out.code, 0, "{}", out.stderr);
     assert!(out.stdout.starts_with("id,name"), "{:?}", out.stdout);
 }
+
+/// Runs `cmd` with its stdout closed before gapi writes a byte (the reader of `| head -c1`
+/// gone): gapi must end quietly, with success or the conventional SIGPIPE, never a panic.
+async fn assert_quiet_on_closed_stdout(mut cmd: tokio::process::Command, what: &str) {
+    cmd.stdout(std::process::Stdio::piped())
+        .stderr(std::process::Stdio::piped());
+    let mut child = cmd.spawn().expect("gapi starts");
+    drop(child.stdout.take());
+    let out = child.wait_with_output().await.expect("gapi ends");
+    let stderr = String::from_utf8_lossy(&out.stderr);
+    assert!(
+        !stderr.contains("panicked") && !stderr.contains("failed printing"),
+        "{what}: {stderr}"
+    );
+    #[cfg(unix)]
+    {
+        use std::os::unix::process::ExitStatusExt;
+        assert!(
+            out.status.success() || out.status.signal() == Some(libc::SIGPIPE),
+            "{what}: {:?} {stderr}",
+            out.status
+        );
+    }
+}
+
+#[tokio::test(flavor = "multi_thread")]
+async fn a_closed_stdout_ends_gapi_quietly() {
+    let setup = logged_in().await;
+    let endpoint = format!("{}/", setup.base());
+    let mut dry = setup.gapi();
+    dry.args(["drive", "files", "list", "--dry-run"]);
+    assert_quiet_on_closed_stdout(dry, "--dry-run").await;
+    let mut call = setup.gapi();
+    call.args(["drive", "files", "list", "--endpoint", &endpoint]);
+    assert_quiet_on_closed_stdout(call, "a call").await;
+    let mut pages = setup.gapi();
+    pages.args([
+        "drive",
+        "files",
+        "list",
+        "--page-all",
+        "--format",
+        "ndjson",
+        "--endpoint",
+        &endpoint,
+    ]);
+    assert_quiet_on_closed_stdout(pages, "--page-all").await;
+}

@@ -152,7 +152,7 @@ impl DiscoveryFetcher {
         for url in &urls {
             let mut rb = http
                 .get(url)
-                .header(reqwest::header::USER_AGENT, crate::transport::USER_AGENT);
+                .header(reqwest::header::USER_AGENT, crate::headers::USER_AGENT);
             if let Some((_, Some(etag))) = &cached {
                 rb = rb.header(IF_NONE_MATCH, etag.trim());
             }

@@ -11,8 +11,22 @@ use reqwest::{RequestBuilder, Response};
 
 use crate::auth::Authorization;
 use crate::error::{ApiError, Error, redact_url};
-use crate::retry::retry_after_from_headers;
-use crate::transport::Transport;
+use crate::retry::{RetryPolicy, retry_after_from_headers};
+
+/// What the engine needs of the one who sends (the transport): credentials for each attempt,
+/// the standard headers, and the retry policy. A trait, so the engine knows nothing else of
+/// the transport and the transport alone calls the engine.
+pub(crate) trait Sender: Sync {
+    /// What to attach to one attempt (`force` after a 401: a refreshed token).
+    fn authorize(
+        &self,
+        force: bool,
+    ) -> impl std::future::Future<Output = Result<Authorization, Error>> + Send;
+    /// The request with the standard headers and `auth` added.
+    fn decorate(&self, rb: RequestBuilder, auth: &Authorization) -> RequestBuilder;
+    /// When to try again.
+    fn retry_policy(&self) -> &RetryPolicy;
+}
 
 /// The one retry engine: every request gapi-client sends with retries (plain calls,
 /// batches, media) goes through here, so they all follow one [`RetryPolicy`].
@@ -21,14 +35,15 @@ use crate::transport::Transport;
 /// (< 400) response into the result, typically by reading its body. An
 /// network error ([`Error::is_network`]) from `finish` (the connection dropped mid-body) counts as a
 /// failed attempt, like a connection refused; any other error from it is final.
-pub(crate) async fn execute<T, B, F, Fut>(
-    transport: &Transport,
+pub(crate) async fn execute<S, T, B, F, Fut>(
+    transport: &S,
     http: &reqwest::Client,
     build: B,
     idempotent: bool,
     finish: F,
 ) -> Result<T, Error>
 where
+    S: Sender,
     B: Fn(&reqwest::Client) -> Result<RequestBuilder, Error>,
     F: Fn(Response) -> Fut,
     Fut: std::future::Future<Output = Result<T, Error>>,

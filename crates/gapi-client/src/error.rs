@@ -34,6 +34,15 @@ enum Kind {
     InvalidArgument(String),
     #[error("refused by the policy: {0}")]
     Policy(String),
+    #[error(
+        "the credentials were granted none of the scopes {method} accepts: {}",
+        accepted.join(", ")
+    )]
+    ScopeNotGranted {
+        method: String,
+        /// The method's scopes, the most useful for the call first.
+        accepted: Vec<String>,
+    },
     #[error("authorization failed")]
     Auth {
         #[source]
@@ -233,6 +242,26 @@ impl Error {
         .into()
     }
 
+    /// The scope pre-check failed: the credentials were granted none of the scopes method
+    /// `method` accepts (`accepted`, most useful for the call first). Nothing was sent.
+    pub fn scope_not_granted(method: impl Into<String>, accepted: Vec<String>) -> Self {
+        Kind::ScopeNotGranted {
+            method: method.into(),
+            accepted,
+        }
+        .into()
+    }
+
+    /// The method's scopes, the most useful for the call first, when the scope pre-check
+    /// ([`crate::MethodCall::check_scopes`]) found none of them granted: the first is the one
+    /// to ask for.
+    pub fn scopes_to_grant(&self) -> Option<&[String]> {
+        match &self.kind {
+            Kind::ScopeNotGranted { accepted, .. } => Some(accepted),
+            _ => None,
+        }
+    }
+
     /// An error for an HTTP error answer (4xx/5xx) from the server, after any retries.
     pub fn from_api(api: ApiError) -> Self {
         Kind::Api(Box::new(api)).into()
@@ -330,6 +359,7 @@ impl Error {
                 _ => None,
             },
             Kind::UnknownApi(_) => Some(Hint::ListApis),
+            Kind::ScopeNotGranted { .. } => Some(Hint::GrantScope),
             _ => None,
         }
     }
@@ -372,7 +402,7 @@ impl Error {
     /// Whether this is a credential problem (including HTTP 401 and 403 insufficient-scope).
     pub fn is_auth(&self) -> bool {
         match &self.kind {
-            Kind::Auth { .. } => true,
+            Kind::Auth { .. } | Kind::ScopeNotGranted { .. } => true,
             Kind::Api(a) => {
                 a.code == 401
                     || (a.code == 403

@@ -37,7 +37,9 @@ pub mod error;
 pub mod follow;
 #[doc(hidden)]
 pub mod fuzzing;
+mod headers;
 pub mod http_client;
+pub mod listing;
 pub mod media_call;
 pub mod method_call;
 pub mod method_search;
@@ -56,6 +58,7 @@ pub mod transport;
 pub mod typed;
 pub mod upload_naming;
 pub mod uri_template;
+mod wire;
 
 pub use auth::{ApiKey, Authenticator, Authorization, NoAuth, SecretString, StaticToken};
 pub use discovery_fetch::{DiscoveryFetcher, FetchOrigin};

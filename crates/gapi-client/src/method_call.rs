@@ -9,9 +9,11 @@ use http::header::{CONTENT_TYPE, HeaderMap, HeaderName, HeaderValue};
 use serde_json::Value;
 
 use crate::error::Error;
+use crate::pagination::TokenPlace;
 use crate::params::{ParamValue, cast, closest};
 use crate::service::Service;
 use crate::uri_template;
+pub use crate::wire::{MAX_URL_LENGTH, WireRequest};
 
 /// Global parameters that must never be set by hand: they would put a token in the URL.
 const FORBIDDEN_PARAMS: &[&str] = &["access_token", "oauth_token"];
@@ -87,11 +89,11 @@ impl PreparedRequest {
         let mut headers = serde_json::Map::new();
         headers.insert(
             "user-agent".into(),
-            Value::String(crate::transport::USER_AGENT.into()),
+            Value::String(crate::headers::USER_AGENT.into()),
         );
         headers.insert(
             "x-goog-api-client".into(),
-            Value::String(crate::transport::API_CLIENT_HEADER.into()),
+            Value::String(crate::headers::API_CLIENT_HEADER.into()),
         );
         headers.insert("accept-encoding".into(), Value::String("gzip".into()));
         if let Some(p) = service.transport().quota_project() {
@@ -571,59 +573,50 @@ impl MethodCall {
     }
 }
 
-/// The longest URL sent as is: a GET whose URL would be longer goes as a POST with
-/// `X-HTTP-Method-Override: GET` and the query in a form body, as Google's client libraries
-/// do (Google's front end rejects longer URLs).
-pub const MAX_URL_LENGTH: usize = 2048;
-
-/// A request exactly as it goes on the wire (after the long-GET override).
-#[derive(Debug, Clone)]
-pub struct WireRequest {
-    /// The HTTP method sent (POST for an overridden GET).
-    pub method: Method,
-    /// The URL sent (without the query for an overridden GET).
-    pub url: url::Url,
-    /// The request's own headers (the override and the form content type included).
-    pub headers: HeaderMap,
-    /// The body bytes, if any.
-    pub body: Option<bytes::Bytes>,
+impl PreparedRequest {
+    /// The request as sent ([`WireRequest::for_json`]): a GET whose URL passes
+    /// [`MAX_URL_LENGTH`] goes as a POST with `X-HTTP-Method-Override: GET` and the query in
+    /// a form body. Anything else is sent as prepared.
+    pub fn wire(&self) -> Result<WireRequest, Error> {
+        WireRequest::for_json(&self.method, &self.url, &self.headers, self.body.as_ref())
+    }
 }
 
-impl PreparedRequest {
-    /// The request as sent: a GET whose URL passes [`MAX_URL_LENGTH`] becomes a POST to the
-    /// URL without its query, with `X-HTTP-Method-Override: GET` and the query as an
-    /// `application/x-www-form-urlencoded` body. Anything else is sent as prepared.
-    pub fn wire(&self) -> Result<WireRequest, Error> {
-        let mut headers = self.headers.clone();
-        if self.method == Method::GET && self.url.as_str().len() > MAX_URL_LENGTH {
-            let mut url = self.url.clone();
-            let query = url.query().unwrap_or("").to_string();
-            url.set_query(None);
-            headers.insert(
-                HeaderName::from_static("x-http-method-override"),
-                HeaderValue::from_static("GET"),
-            );
-            headers.insert(
-                CONTENT_TYPE,
-                HeaderValue::from_static("application/x-www-form-urlencoded"),
-            );
-            return Ok(WireRequest {
-                method: Method::POST,
-                url,
-                headers,
-                body: Some(bytes::Bytes::from(query)),
-            });
+impl crate::pagination::PageCall for MethodCall {
+    fn fetch(&self) -> impl std::future::Future<Output = Result<Value, Error>> + Send {
+        self.execute()
+    }
+
+    fn method_id(&self) -> &str {
+        &self.method.id
+    }
+
+    fn token_place(&self) -> TokenPlace {
+        let m = self.method();
+        if m.parameters.contains_key("pageToken") {
+            return TokenPlace::Query;
         }
-        let body = match &self.body {
-            Some(b) => Some(bytes::Bytes::from(serde_json::to_vec(b)?)),
-            None => None,
-        };
-        Ok(WireRequest {
-            method: self.method.clone(),
-            url: self.url.clone(),
-            headers,
-            body,
-        })
+        if let Some(req) = &m.request
+            && let Some(schema) = self.service().document().schema(&req.reference)
+            && schema.properties.contains_key("pageToken")
+        {
+            return TokenPlace::Body;
+        }
+        TokenPlace::None
+    }
+
+    fn with_page_token(self, token: String) -> Self {
+        if self.token_place() == TokenPlace::Query {
+            return self.param("pageToken", token);
+        }
+        let mut body = self
+            .get_body()
+            .cloned()
+            .unwrap_or_else(|| Value::Object(Default::default()));
+        if let Some(o) = body.as_object_mut() {
+            o.insert("pageToken".into(), Value::String(token));
+        }
+        self.body(body)
     }
 }
 

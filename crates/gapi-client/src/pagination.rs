@@ -1,12 +1,16 @@
 //! Streams of pages and of items, following `nextPageToken`: the token goes back as the
 //! `pageToken` query parameter, or as the body's `pageToken` when the method takes it there
 //! (some APIs page through POST search methods).
+//!
+//! Paging knows a call only through [`PageCall`] (implemented by [`crate::MethodCall`]), so
+//! it sits below method calls: a call pages, paging does not build calls.
+
+use std::future::Future;
 
 use futures_util::Stream;
 use serde_json::Value;
 
 use crate::error::Error;
-use crate::method_call::MethodCall;
 
 /// Where the method takes its page token.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -19,29 +23,27 @@ pub enum TokenPlace {
     None,
 }
 
-/// Decides where a method takes its page token.
-pub fn token_place(call: &MethodCall) -> TokenPlace {
-    let m = call.method();
-    if m.parameters.contains_key("pageToken") {
-        return TokenPlace::Query;
-    }
-    if let Some(req) = &m.request
-        && let Some(schema) = call.service().document().schema(&req.reference)
-        && schema.properties.contains_key("pageToken")
-    {
-        return TokenPlace::Body;
-    }
-    TokenPlace::None
+/// What a page stream needs of a call: send it, say which method it is, where its method
+/// takes the page token, and the same call asking for the page after a token.
+pub trait PageCall: Clone + Send + Sync + 'static {
+    /// Sends the call and returns the page.
+    fn fetch(&self) -> impl Future<Output = Result<Value, Error>> + Send;
+    /// The method id (`drive.files.list`), for errors.
+    fn method_id(&self) -> &str;
+    /// Where the method takes its page token.
+    fn token_place(&self) -> TokenPlace;
+    /// The same call asking for the page after `token` (at [`PageCall::token_place`]).
+    fn with_page_token(self, token: String) -> Self;
 }
 
-enum State {
-    Next(Box<MethodCall>, Vec<String>),
+enum State<C> {
+    Next(Box<C>, Vec<String>),
     Fail(Error),
 }
 
 /// A stream of whole response pages.
-pub fn pages(call: MethodCall) -> impl Stream<Item = Result<Value, Error>> + Send + 'static {
-    let place = token_place(&call);
+pub fn pages<C: PageCall>(call: C) -> impl Stream<Item = Result<Value, Error>> + Send + 'static {
+    let place = call.token_place();
     futures_util::stream::unfold(
         Some(State::Next(Box::new(call), Vec::new())),
         move |state| async move {
@@ -49,7 +51,7 @@ pub fn pages(call: MethodCall) -> impl Stream<Item = Result<Value, Error>> + Sen
                 State::Fail(e) => return Some((Err(e), None)),
                 State::Next(c, s) => (*c, s),
             };
-            let page = match call.execute().await {
+            let page = match call.fetch().await {
                 Ok(p) => p,
                 Err(e) => return Some((Err(e), None)),
             };
@@ -62,7 +64,7 @@ pub fn pages(call: MethodCall) -> impl Stream<Item = Result<Value, Error>> + Sen
                 (Some(t), TokenPlace::Query | TokenPlace::Body) if seen.contains(&t) => {
                     Some(State::Fail(Error::discovery(format!(
                         "{}: the server returned the same nextPageToken twice; stopped to avoid an endless loop",
-                        call.method().id
+                        call.method_id()
                     ))))
                 }
                 (Some(t), TokenPlace::Query | TokenPlace::Body) => {
@@ -70,19 +72,7 @@ pub fn pages(call: MethodCall) -> impl Stream<Item = Result<Value, Error>> + Sen
                     if seen.len() > 64 {
                         seen.remove(0);
                     }
-                    let next_call = if place == TokenPlace::Query {
-                        call.param("pageToken", t)
-                    } else {
-                        let mut body = call
-                            .get_body()
-                            .cloned()
-                            .unwrap_or_else(|| Value::Object(Default::default()));
-                        if let Some(o) = body.as_object_mut() {
-                            o.insert("pageToken".into(), Value::String(t));
-                        }
-                        call.body(body)
-                    };
-                    Some(State::Next(Box::new(next_call), seen))
+                    Some(State::Next(Box::new(call.with_page_token(t)), seen))
                 }
                 _ => None,
             };
@@ -92,8 +82,8 @@ pub fn pages(call: MethodCall) -> impl Stream<Item = Result<Value, Error>> + Sen
 }
 
 /// A stream of the elements of the array `field` of every page.
-pub fn items(
-    call: MethodCall,
+pub fn items<C: PageCall>(
+    call: C,
     field: String,
 ) -> impl Stream<Item = Result<Value, Error>> + Send + 'static {
     use futures_util::StreamExt;
@@ -112,17 +102,8 @@ pub fn items(
     })
 }
 
-/// Guesses the list field of a page: the only array-valued top-level field, if exactly one.
+/// The list field of a page, by the one rule of [`crate::listing`]: the first top-level array
+/// whose elements are all objects.
 pub fn guess_items_field(page: &Value) -> Option<String> {
-    let obj = page.as_object()?;
-    let arrays: Vec<&String> = obj
-        .iter()
-        .filter(|(_, v)| v.is_array())
-        .map(|(k, _)| k)
-        .collect();
-    if arrays.len() == 1 {
-        Some(arrays[0].clone())
-    } else {
-        None
-    }
+    crate::listing::list_items(page).map(|(field, _)| field.to_string())
 }

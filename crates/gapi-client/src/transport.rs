@@ -10,18 +10,10 @@ use reqwest::RequestBuilder;
 use crate::auth::{Authenticator, Authorization, NoAuth};
 use crate::error::Error;
 use crate::http_client::{HttpClient, Response};
-use crate::method_call::WireRequest;
 use crate::retry::RetryPolicy;
+use crate::wire::WireRequest;
 
-/// The `User-Agent` gapi sends.
-pub const USER_AGENT: &str = concat!("gapi/", env!("CARGO_PKG_VERSION"));
-/// The `x-goog-api-client` header gapi sends (language and library versions, for Google's metrics).
-pub const API_CLIENT_HEADER: &str = concat!(
-    "gl-rust/",
-    env!("GAPI_RUSTC_VERSION"),
-    " gdcl/",
-    env!("CARGO_PKG_VERSION")
-);
+pub use crate::headers::{API_CLIENT_HEADER, USER_AGENT};
 
 /// Sends requests for a service: cheap to clone (an `Arc` inside), shared by every call,
 /// media transfer and batch made from one [`crate::Service`].
@@ -318,6 +310,23 @@ impl Transport {
         Fut: std::future::Future<Output = Result<T, Error>>,
     {
         crate::engine::execute(self, http, build, idempotent, finish).await
+    }
+}
+
+impl crate::engine::Sender for Transport {
+    fn authorize(
+        &self,
+        force: bool,
+    ) -> impl std::future::Future<Output = Result<Authorization, Error>> + Send {
+        Transport::authorize(self, force)
+    }
+
+    fn decorate(&self, rb: RequestBuilder, auth: &Authorization) -> RequestBuilder {
+        Transport::decorate(self, rb, auth)
+    }
+
+    fn retry_policy(&self) -> &RetryPolicy {
+        Transport::retry_policy(self)
     }
 }
 

@@ -69,6 +69,15 @@ pub enum Remedy {
     /// The out-of-band flow is gone: use the loopback flow (or, without a browser, the
     /// no-browser flow that pastes back the final `http://localhost` address).
     UseLoopbackFlow,
+    /// Domain-wide delegation was asked of credentials that are no service account: use a
+    /// service account's credentials, or impersonate a service account.
+    UseServiceAccount,
+    /// The stored login does not record its OAuth client's secrets file: give it (the client
+    /// secrets of client `client_id`).
+    GiveClientSecrets {
+        /// The OAuth client of the stored login, when known.
+        client_id: Option<String>,
+    },
 }
 
 impl Remedy {
@@ -170,6 +179,17 @@ impl fmt::Display for Remedy {
                 "finish the consent in the browser sooner (or allow more time); on a machine \
                  without a browser use the no-browser flow and paste the address the browser \
                  ends on",
+            ),
+            Remedy::UseServiceAccount => f.write_str(
+                "use a service account's credentials (its key), or impersonate a service account",
+            ),
+            Remedy::GiveClientSecrets { client_id } => write!(
+                f,
+                "give the OAuth client's secrets file (client_secret.json{})",
+                client_id
+                    .as_deref()
+                    .map(|c| format!(" of client {c}"))
+                    .unwrap_or_default()
             ),
             Remedy::UseLoopbackFlow => f.write_str(
                 "use the loopback flow (the browser returns to http://localhost); on a machine \

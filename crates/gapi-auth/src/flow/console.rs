@@ -84,7 +84,19 @@ fn parse_answer(answer: &str, state: &State, oob: bool) -> Result<AuthorizationC
 impl InstalledFlow {
     /// Runs the console flow: prints the URL, reads the code or the pasted redirect URL,
     /// exchanges it. When the server refuses OOB, the error says so and names the alternatives.
-    pub async fn run_console(&self, options: ConsoleOptions) -> Result<Credentials> {
+    /// A repeat consent that issued no refresh token is asked once more with `prompt=consent`
+    /// ([`InstalledFlow::consent_retry`]).
+    pub async fn run_console(&self, mut options: ConsoleOptions) -> Result<Credentials> {
+        match self.console_once(&mut options).await {
+            Err(e) => match self.consent_retry(&e) {
+                Some(again) => again.console_once(&mut options).await,
+                None => Err(e),
+            },
+            done => done,
+        }
+    }
+
+    async fn console_once(&self, options: &mut ConsoleOptions) -> Result<Credentials> {
         let redirect_uri = options
             .redirect_uri
             .clone()
@@ -101,7 +113,7 @@ impl InstalledFlow {
         }
         eprint!("{}", options.prompt);
         let _ = std::io::stderr().flush();
-        let mut input: Box<dyn AsyncBufRead + Unpin + Send> = match options.input {
+        let mut input: Box<dyn AsyncBufRead + Unpin + Send> = match options.input.take() {
             Some(input) => input,
             None => Box::new(BufReader::new(tokio::io::stdin())),
         };

@@ -137,7 +137,19 @@ fn check_google_device_scopes(device_endpoint: &url::Url, scopes: &[String]) -> 
 impl InstalledFlow {
     /// Runs the device flow: requests a code, shows it, polls until approved, denied or expired.
     /// Against Google, scopes outside [`GOOGLE_DEVICE_SCOPES`] are refused before any request.
+    /// A repeat consent that issued no refresh token is asked once more with `prompt=consent`
+    /// ([`InstalledFlow::consent_retry`]).
     pub async fn run_device(&self, options: DeviceOptions) -> Result<Credentials> {
+        match self.device_once(&options).await {
+            Err(e) => match self.consent_retry(&e) {
+                Some(again) => again.device_once(&options).await,
+                None => Err(e),
+            },
+            done => done,
+        }
+    }
+
+    async fn device_once(&self, options: &DeviceOptions) -> Result<Credentials> {
         check_google_device_scopes(&self.resolved_endpoints()?.device, self.scopes())?;
         let client = self.token_client()?;
         let auth = client.device_authorization(self.scopes()).await?;

@@ -527,7 +527,20 @@ impl InstalledFlow {
     /// [`LocalServer::accept_paste`] a pasted redirect URL (whose `state` is checked and whose
     /// redirect URI is used for the exchange, as after a remote bootstrap) or code ends the
     /// wait just as well.
+    ///
+    /// A repeat consent that issued no refresh token (and whose stored one cannot be kept) is
+    /// asked once more with `prompt=consent` ([`InstalledFlow::consent_retry`]).
     pub async fn run_local_server(&self, mut server: LocalServer) -> Result<Credentials> {
+        match self.local_server_once(&mut server).await {
+            Err(e) => match self.consent_retry(&e) {
+                Some(again) => again.local_server_once(&mut server).await,
+                None => Err(e),
+            },
+            done => done,
+        }
+    }
+
+    async fn local_server_once(&self, server: &mut LocalServer) -> Result<Credentials> {
         let bound = bind(&server.host, server.port).await?;
         let port = bound.port;
         let redirect_uri = format!("http://{}:{}{}", server.host, port, server.path);
@@ -625,7 +638,7 @@ impl InstalledFlow {
                             .await;
                         Ok(creds)
                     }
-                    // The caller will ask once more with prompt=consent (relogin.rs).
+                    // run_local_server asks once more with prompt=consent (relogin.rs).
                     Err(e) if e.needs_consent() => {
                         pending
                             .send(

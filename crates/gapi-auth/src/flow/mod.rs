@@ -13,6 +13,7 @@ pub mod device;
 #[doc(hidden)]
 pub mod fuzzing;
 pub mod headless;
+pub mod incremental;
 pub mod loopback;
 mod paste;
 mod persist;
@@ -51,6 +52,7 @@ pub fn is_oob(redirect_uri: &str) -> bool {
 /// Built with [`InstalledFlow::new`] and builder methods; run with
 /// [`InstalledFlow::run_local_server`], [`InstalledFlow::run_console`] or
 /// [`InstalledFlow::run_device`].
+#[derive(Clone)]
 #[must_use = "a flow does nothing until one of its `run_*` methods is awaited"]
 pub struct InstalledFlow {
     secrets: ClientSecrets,
@@ -319,6 +321,26 @@ impl InstalledFlow {
         self.prompt
             .as_deref()
             .is_some_and(|p| p.split(' ').any(|w| w == "consent"))
+    }
+
+    /// The same flow asking with `prompt=consent`, when `e` says a repeat consent issued no
+    /// refresh token and the stored one cannot be kept ([`Error::needs_consent`]): only a new
+    /// consent issues one, so every `run_*` asks once more by itself rather than save a login
+    /// that dies within the hour. `None` when consent was already asked for, or `prompt=none`
+    /// promised to show no page (the error then says what to do).
+    pub(crate) fn consent_retry(&self, e: &Error) -> Option<InstalledFlow> {
+        if !e.needs_consent() {
+            return None;
+        }
+        let asked = self.prompt.as_deref().unwrap_or_default();
+        if asked.split(' ').any(|w| w == "consent" || w == "none") {
+            return None;
+        }
+        tracing::warn!(
+            "the server issued no refresh token for this login; asking once more with \
+             prompt=consent so that it lasts"
+        );
+        Some(self.clone().prompt("consent"))
     }
 }
 

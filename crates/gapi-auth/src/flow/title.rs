@@ -119,7 +119,19 @@ impl TitleOptions {
 impl InstalledFlow {
     /// Runs the `oob:auto` flow: open the consent page, read the code from the browser
     /// window's title (X11), fall back to asking for it.
+    /// A repeat consent that issued no refresh token is asked once more with `prompt=consent`
+    /// ([`InstalledFlow::consent_retry`]).
     pub async fn run_title(&self, mut options: TitleOptions) -> Result<Credentials> {
+        match self.title_once(&mut options).await {
+            Err(e) => match self.consent_retry(&e) {
+                Some(again) => again.title_once(&mut options).await,
+                None => Err(e),
+            },
+            done => done,
+        }
+    }
+
+    async fn title_once(&self, options: &mut TitleOptions) -> Result<Credentials> {
         let (url, _state, verifier) = self.authorization_url(OOB_AUTO_REDIRECT_URI)?;
         show_url(&options.on_url, &url);
         if options.open_browser {

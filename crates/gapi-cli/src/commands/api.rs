@@ -9,10 +9,13 @@ use anyhow::Context;
 use futures_util::StreamExt;
 use gapi_client::media::{MediaSource, UploadProtocol};
 use gapi_client::upload_naming;
-use gapi_client::{Authenticator, MethodCall, NoAuth, ParamValue, RetryPolicy, Service};
+use gapi_client::{MethodCall, NoAuth, ParamValue, Service};
 use serde_json::Value;
 
-use super::describe::{self, Node};
+use crate::call::document::{self as describe, Node};
+use crate::call::prepare::{
+    check_body, check_output_path, check_policy, credentials_for, service_for,
+};
 use crate::cli::{CallArgs, Format, GlobalArgs};
 use crate::jq::Jq;
 use crate::{exit, output, progress};
@@ -23,19 +26,7 @@ use crate::{exit, output, progress};
 /// refresh included): parameters and body, the upload source, the output file. So a call is
 /// never made and then reported failed for a local reason (and then repeated by a retry).
 pub async fn run(global: &GlobalArgs, args: CallArgs) -> anyhow::Result<ExitCode> {
-    let result = call(global, args).await;
-    match result {
-        // No credentials were sent, so none were refused and nothing needs refreshing: the
-        // way out is to send some.
-        Err(e) if global.anonymous && exit::code_for(&e) == exit::AUTH => Err(exit::with_hint(
-            e,
-            crate::auth_hints::login_hint(format!(
-                "this method needs credentials: drop --anonymous to use the stored ones (`{}` stores them)",
-                crate::auth_hints::Login::new(None).command()
-            )),
-        )),
-        other => other,
-    }
+    crate::call::prepare::with_anonymous_hint(global, call(global, args).await)
 }
 
 async fn call(global: &GlobalArgs, args: CallArgs) -> anyhow::Result<ExitCode> {
@@ -48,21 +39,6 @@ async fn call(global: &GlobalArgs, args: CallArgs) -> anyhow::Result<ExitCode> {
     let jq = args.jq.as_deref().map(Jq::compile).transpose()?;
     let (api, version) = describe::api_and_version(first)?;
     let doc = describe::load_method_index(&api, &version)?;
-    if let Some(source) = args.batch.clone() {
-        if args.words.len() > 1 {
-            return Err(exit::usage(
-                "--batch takes the API alone: `gapi drive --batch calls.ndjson` (each line names its method)",
-            ));
-        }
-        super::batch_cli::check_args(&args)?;
-        let auth: Arc<dyn Authenticator> = if args.dry_run {
-            Arc::new(NoAuth)
-        } else {
-            batch_credentials(global, &doc).await?
-        };
-        let service = service_for(global, &args, Arc::new(doc), auth)?;
-        return super::batch_cli::run(&service, &source, &args, jq.as_ref()).await;
-    }
     let (dotted, http_method, method_scopes) = {
         let node = describe::resolve(&doc, &args.words[1..])?;
         match (&node, args.help) {
@@ -93,7 +69,7 @@ async fn call(global: &GlobalArgs, args: CallArgs) -> anyhow::Result<ExitCode> {
     // 1. Local checks, with a service that holds no credentials.
     let body = args.json.as_deref().map(read_json_arg).transpose()?;
     let offline = service_for(global, &args, doc.clone(), Arc::new(NoAuth))?;
-    check_policy(&offline, &dotted, &args)?;
+    check_policy(&offline, &dotted, global)?;
     let offline_call = name_upload(build_call(&offline, &dotted, &args, body.clone())?, &args);
     if let (Some(body), false) = (offline_call.get_body(), args.no_validate) {
         check_body(&offline, &dotted, body)?;
@@ -127,8 +103,7 @@ async fn call(global: &GlobalArgs, args: CallArgs) -> anyhow::Result<ExitCode> {
 
     // 2. Credentials (the scope check names a scope that lets this call do its job), then send.
     let access = gapi_client::scopes::Access::of(&http_method, download);
-    let scopes = gapi_client::scopes::by_usefulness(&method_scopes, access);
-    let auth = credentials_for(global, &scopes).await?;
+    let auth = credentials_for(global, &method_scopes, access).await?;
     let service = service_for(global, &args, doc, auth)?;
     let call = name_upload(build_call(&service, &dotted, &args, body)?, &args);
     if let Some(upload) = &args.upload {
@@ -169,59 +144,6 @@ fn name_upload(call: MethodCall, args: &CallArgs) -> MethodCall {
     }
 }
 
-/// `--read-only` (or `GAPI_READ_ONLY`) and `--allow` as the library's policy. Every service
-/// of a call carries it ([`service_for`]), so every request it prepares (dry run, call, page,
-/// batch line, upload, download, MCP call) is judged on the URL it would send.
-pub fn policy_of(args: &CallArgs) -> gapi_client::Policy {
-    gapi_client::Policy::new()
-        .read_only(args.read_only)
-        .allow(args.allow.iter().cloned())
-}
-
-/// The policy on the method asked for alone, before anything else is looked at (exit 2);
-/// the request itself is judged again when it is prepared.
-pub fn check_policy(service: &Service, dotted: &str, args: &CallArgs) -> anyhow::Result<()> {
-    let policy = policy_of(args);
-    if policy.is_open() {
-        return Ok(());
-    }
-    policy
-        .check(service.find_method(dotted)?)
-        .map_err(|e| exit::usage(e.to_string()))
-}
-
-/// The body against the method's request schema (exit 2 naming each bad JSON path).
-pub fn check_body(service: &Service, dotted: &str, body: &Value) -> anyhow::Result<()> {
-    let method = service.find_method(dotted)?;
-    gapi_client::schema_check::check_request(service.document(), method, body).map_err(|e| {
-        exit::usage_hint(
-            e.to_string(),
-            "fix the body, or add --no-validate if the API accepts more than its Discovery document says",
-        )
-    })
-}
-
-/// The service for this call: the document, credentials, retry policy, endpoint, quota project.
-pub fn service_for(
-    global: &GlobalArgs,
-    args: &CallArgs,
-    doc: Arc<gapi_discovery::RestDescription>,
-    auth: Arc<dyn Authenticator>,
-) -> anyhow::Result<Service> {
-    let mut builder = Service::builder()
-        .document(doc)
-        .auth_arc(auth)
-        .retry_policy(RetryPolicy::default().with_retry_non_idempotent(args.retry_all))
-        .policy(policy_of(args));
-    if let Some(endpoint) = &global.endpoint {
-        builder = builder.endpoint(endpoint.clone());
-    }
-    if let Some(project) = &global.quota_project {
-        builder = builder.quota_project(project.clone());
-    }
-    Ok(builder.build()?)
-}
-
 /// `--upload FILE` must be a readable regular file (`-` is stdin): a folder, a FIFO or a
 /// device is refused before anything is sent.
 fn check_upload_source(args: &CallArgs) -> anyhow::Result<()> {
@@ -251,62 +173,6 @@ fn is_stdin(upload: &Path) -> bool {
     upload.as_os_str() == "-"
 }
 
-/// `-o FILE` must be writable before the call is made: its folder exists and takes files, it
-/// is not a folder itself, and an existing FILE needs `--force` (one rule for JSON output and
-/// downloads alike).
-pub fn check_output_path(path: &std::path::Path, force: bool) -> anyhow::Result<()> {
-    let shown = path.display();
-    // What is at the name itself, a link included (a dangling one is "nothing" to `exists`).
-    let here = std::fs::symlink_metadata(path).ok();
-    if here.as_ref().is_some_and(|m| m.file_type().is_symlink()) && !path.exists() {
-        if !force {
-            return Err(exit::usage(format!(
-                "{shown} already exists (a link to a missing file); pass --force to overwrite it"
-            )));
-        }
-        let to = std::fs::read_link(path).unwrap_or_default();
-        return Err(exit::usage(format!(
-            "-o {shown} is a link to {}, which does not exist; remove the link or name another file",
-            to.display()
-        )));
-    }
-    if path.is_dir() {
-        return Err(exit::usage(format!("-o {shown} is a folder; name a file")));
-    }
-    let folder = match path.parent() {
-        Some(p) if !p.as_os_str().is_empty() => p,
-        _ => std::path::Path::new("."),
-    };
-    if !folder.is_dir() {
-        return Err(exit::usage(format!(
-            "-o {shown}: the folder {} does not exist",
-            folder.display()
-        )));
-    }
-    if here.is_some() {
-        if !force {
-            return Err(exit::usage(format!(
-                "{shown} already exists; pass --force to overwrite it"
-            )));
-        }
-        std::fs::OpenOptions::new()
-            .write(true)
-            .open(path)
-            .map_err(|e| exit::usage(format!("-o {shown} cannot be written: {e}")))?;
-    } else {
-        tempfile::Builder::new()
-            .prefix(".gapi-write-check-")
-            .tempfile_in(folder)
-            .map_err(|e| {
-                exit::usage(format!(
-                    "-o {shown}: cannot create files in {}: {e}",
-                    folder.display()
-                ))
-            })?;
-    }
-    Ok(())
-}
-
 /// Opens `-o FILE` for writing: replaces it only with `--force` (checked again here, so a
 /// file that appeared since the check is not silently overwritten).
 fn create_output(path: &std::path::Path, force: bool) -> anyhow::Result<std::fs::File> {
@@ -327,75 +193,6 @@ fn create_output(path: &std::path::Path, force: bool) -> anyhow::Result<std::fs:
             anyhow::Error::new(e).context(format!("cannot create {}", path.display()))
         }
     })
-}
-
-/// What a `--batch` run sends: one authenticator for every line, decided by the same rule as
-/// a single call. Its lines' methods are not known up front, so a service account asks for
-/// the scope the most methods of the API accept (Drive's `drive`), and a user login is not
-/// checked here (each line's answer says if a scope is missing).
-async fn batch_credentials(
-    global: &GlobalArgs,
-    doc: &gapi_discovery::RestDescription,
-) -> anyhow::Result<Arc<dyn Authenticator>> {
-    let mut counts: std::collections::BTreeMap<&str, usize> = Default::default();
-    for (_, method) in doc.all_methods() {
-        for scope in &method.scopes {
-            *counts.entry(scope.as_str()).or_default() += 1;
-        }
-    }
-    // Most methods first; among equals, the broadest (narrowest_first's last).
-    let ranked = gapi_client::scopes::narrowest_first(
-        &counts.keys().map(|s| s.to_string()).collect::<Vec<_>>(),
-    );
-    let best = ranked
-        .iter()
-        .max_by_key(|s| counts.get(s.as_str()).copied().unwrap_or(0))
-        .cloned();
-    Ok(
-        match super::credentials::authenticator(global, &Vec::from_iter(best)).await? {
-            super::credentials::AuthChoice::Account(selected) => Arc::new(selected.credentials),
-            super::credentials::AuthChoice::Other(auth) => auth,
-        },
-    )
-}
-
-/// The authenticator for a call ([`super::credentials::authenticator`]: nothing, an API key,
-/// or an account); an account's credentials must cover one of the method's scopes (`scopes`
-/// ordered most useful first: the first is the one suggested).
-pub async fn credentials_for(
-    global: &GlobalArgs,
-    scopes: &[String],
-) -> anyhow::Result<Arc<dyn Authenticator>> {
-    // The named profile, else the default one, else ADC (only if no profile was named).
-    let creds = match super::credentials::authenticator(global, scopes).await? {
-        super::credentials::AuthChoice::Account(selected) => selected.credentials,
-        super::credentials::AuthChoice::Other(auth) => return Ok(auth),
-    };
-    let granted = creds.granted_scopes();
-    if !scopes.is_empty()
-        && !granted.is_empty()
-        && gapi_client::scopes::pick_granted(scopes, &granted).is_none()
-    {
-        // `scopes` come most useful first (`gapi_client::scopes::by_usefulness`).
-        let pick = scopes.first().cloned().unwrap_or_default();
-        let short = pick
-            .strip_prefix("https://www.googleapis.com/auth/")
-            .unwrap_or(&pick);
-        return Err(exit::login_needed_hint(
-            format!(
-                "the stored credentials (profile `{}`) were granted none of the scopes this method accepts:\n  {}",
-                global.profile,
-                scopes.join("\n  "),
-            ),
-            crate::auth_hints::login_hint(format!(
-                "run `{}` (adds it to this login)",
-                crate::auth_hints::Login::new(Some(&global.profile))
-                    .add_scopes(&[short.to_string()])
-                    .command()
-            )),
-        ));
-    }
-    Ok(Arc::new(creds))
 }
 
 /// Applies `-p`, `--params`, `--fields` and the `--json` body (read once, by the caller) to a

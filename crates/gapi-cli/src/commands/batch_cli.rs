@@ -29,7 +29,12 @@ use gapi_client::batch::Batch;
 use gapi_client::{PreparedRequest, Service};
 use serde_json::{Value, json};
 
-use crate::cli::{CallArgs, Format};
+use std::sync::Arc;
+
+use gapi_client::{Authenticator, NoAuth};
+
+use crate::call::{document, prepare};
+use crate::cli::{CallArgs, Format, GlobalArgs};
 use crate::jq::Jq;
 use crate::{exit, output};
 
@@ -39,9 +44,40 @@ enum Line {
     Invalid(String),
 }
 
+/// Runs `gapi <api> --batch FILE|-`: the same checks and credentials rule as a single call,
+/// every flag a batch cannot honour refused before anything is sent.
+pub async fn start(global: &GlobalArgs, args: CallArgs) -> anyhow::Result<ExitCode> {
+    let result = async {
+        let Some(first) = args.words.first() else {
+            return Err(exit::usage(
+                "name an API, e.g. `gapi drive --batch calls.ndjson`; `gapi apis` lists them",
+            ));
+        };
+        let jq = args.jq.as_deref().map(Jq::compile).transpose()?;
+        let (api, version) = document::api_and_version(first)?;
+        let doc = document::load_method_index(&api, &version)?;
+        if args.words.len() > 1 {
+            return Err(exit::usage(
+                "--batch takes the API alone: `gapi drive --batch calls.ndjson` (each line names its method)",
+            ));
+        }
+        check_args(&args)?;
+        let auth: Arc<dyn Authenticator> = if args.dry_run {
+            Arc::new(NoAuth)
+        } else {
+            prepare::batch_credentials(global, &doc).await?
+        };
+        let service = prepare::service_for(global, &args, Arc::new(doc), auth)?;
+        let source = args.batch.clone().unwrap_or_default();
+        run(&service, &source, &args, jq.as_ref()).await
+    }
+    .await;
+    prepare::with_anonymous_hint(global, result)
+}
+
 /// Refuses, before anything is sent (credentials included), the call flags a batch cannot
 /// honour, and checks `-o FILE` as a single call does (exit 2).
-pub fn check_args(args: &CallArgs) -> anyhow::Result<()> {
+fn check_args(args: &CallArgs) -> anyhow::Result<()> {
     let refuse =
         |flags: &str, why: &str| Err(exit::usage(format!("--batch does not take {flags}: {why}")));
     if args.upload.is_some() || args.upload_content_type.is_some() {
@@ -65,13 +101,13 @@ pub fn check_args(args: &CallArgs) -> anyhow::Result<()> {
         );
     }
     if let Some(path) = &args.output {
-        super::api::check_output_path(path, args.force)?;
+        crate::call::prepare::check_output_path(path, args.force)?;
     }
     Ok(())
 }
 
 /// Runs the batch named by `--batch` against `service`.
-pub async fn run(
+async fn run(
     service: &Service,
     source: &str,
     args: &CallArgs,
@@ -335,7 +371,7 @@ fn try_prepare(service: &Service, line: &str, args: &CallArgs) -> anyhow::Result
         Err(_) if method.starts_with(&api_prefix) => &method[api_prefix.len()..],
         Err(e) => return Err(e.into()),
     };
-    super::api::check_policy(service, dotted, args)?;
+    crate::call::prepare::check_policy(service, dotted, &args.global)?;
     let mut call = service.method(dotted)?;
     match v.get("params") {
         None | Some(Value::Null) => {}
@@ -346,7 +382,7 @@ fn try_prepare(service: &Service, line: &str, args: &CallArgs) -> anyhow::Result
         None | Some(Value::Null) => {}
         Some(body) => {
             if !args.no_validate {
-                super::api::check_body(service, dotted, body)?;
+                crate::call::prepare::check_body(service, dotted, body)?;
             }
             // Checked just above (unless --no-validate), with the CLI's hint.
             call = call.body(body.clone()).validate(false);

@@ -1,27 +1,10 @@
 //! `gapi codegen API:VERSION METHOD... -o FILE.rs`: writes a typed Rust module for the named
 //! methods and the schemas they reach (see the `gapi-codegen` crate), to be checked in.
 
-use std::path::PathBuf;
 use std::process::ExitCode;
 
-use clap::Args;
-
+use crate::cli::CodegenArgs;
 use crate::exit;
-
-/// `gapi codegen`
-#[derive(Debug, Args)]
-pub struct CodegenArgs {
-    /// The API: `drive:v3` (bundled; `drive` for the preferred version), or a Discovery
-    /// document file (`FILE.json`).
-    #[arg(value_name = "API[:VERSION]|FILE.json")]
-    pub api: String,
-    /// Methods by dotted path (`files.list`); `files.*` for a resource's methods, `*` for all.
-    #[arg(value_name = "METHOD", num_args = 1.., required = true)]
-    pub methods: Vec<String>,
-    /// Where to write the module (`-` for stdout).
-    #[arg(short = 'o', long, value_name = "FILE.rs")]
-    pub output: PathBuf,
-}
 
 /// Generates and writes the module.
 pub fn run(args: CodegenArgs) -> anyhow::Result<ExitCode> {

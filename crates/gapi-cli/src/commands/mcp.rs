@@ -31,17 +31,17 @@ use rmcp::service::RequestContext;
 use rmcp::{ErrorData as McpError, RoleServer, ServerHandler, ServiceExt};
 use serde_json::{Value, json};
 
+use crate::call::prepare;
 use crate::cli::{CallArgs, GlobalArgs, McpArgs};
 
 /// Runs the server until the client closes stdin.
 pub async fn run(global: &GlobalArgs, args: McpArgs) -> anyhow::Result<ExitCode> {
     // Flags asking for two identities are refused at start, not at the first call.
-    super::credentials::mode(global)?;
+    crate::call::identity::mode(global)?;
     let server = GapiMcp {
         global: global.clone(),
         call_args: CallArgs {
-            read_only: args.read_only,
-            allow: args.allow.clone(),
+            global: global.clone(),
             ..Default::default()
         },
         page_limit: args.page_limit.max(1),
@@ -321,14 +321,19 @@ impl GapiMcp {
     }
 
     fn document(&self, api: &str) -> anyhow::Result<Arc<gapi_discovery::RestDescription>> {
-        let (name, version) = super::describe::api_and_version(api)?;
+        let (name, version) = crate::call::document::api_and_version(api)?;
         Ok(gapi_client::service::cached_bundled_document(
             &name, &version,
         )?)
     }
 
     /// The service of an API (built once, shared by every call of it).
-    async fn service(&self, api: &str, scopes: &[String]) -> anyhow::Result<Service> {
+    async fn service(
+        &self,
+        api: &str,
+        scopes: &[String],
+        access: gapi_client::scopes::Access,
+    ) -> anyhow::Result<Service> {
         let doc = self.document(api)?;
         let key = format!("{}:{}", doc.name, doc.version);
         if let Some(s) = self
@@ -339,8 +344,8 @@ impl GapiMcp {
         {
             return Ok(s.clone());
         }
-        let auth = super::api::credentials_for(&self.global, scopes).await?;
-        let service = super::api::service_for(&self.global, &self.call_args, doc, auth)?;
+        let auth = prepare::credentials_for(&self.global, scopes, access).await?;
+        let service = prepare::service_for(&self.global, &self.call_args, doc, auth)?;
         self.services
             .lock()
             .unwrap_or_else(|e| e.into_inner())
@@ -355,8 +360,8 @@ impl GapiMcp {
         // loading credentials, let alone to the network.
         let doc = self.document(api)?;
         let offline =
-            super::api::service_for(&self.global, &self.call_args, doc.clone(), Arc::new(NoAuth))?;
-        super::api::check_policy(&offline, dotted, &self.call_args)?;
+            prepare::service_for(&self.global, &self.call_args, doc.clone(), Arc::new(NoAuth))?;
+        prepare::check_policy(&offline, dotted, &self.global)?;
         refuse_media(
             api,
             dotted,
@@ -365,8 +370,10 @@ impl GapiMcp {
         )?;
         // The request as it would be sent, judged by the policy before credentials are loaded.
         method_call(&offline, dotted, args)?.prepare()?;
-        let scopes = offline.find_method(dotted)?.scopes.clone();
-        let service = self.service(api, &scopes).await?;
+        let method = offline.find_method(dotted)?;
+        let access = gapi_client::scopes::Access::of(method.http_method_or_get(), false);
+        let scopes = method.scopes.clone();
+        let service = self.service(api, &scopes, access).await?;
         let call = method_call(&service, dotted, args)?;
         if !args
             .get("page_all")
@@ -410,7 +417,7 @@ fn method_call(
     match args.get("body") {
         None | Some(Value::Null) => {}
         Some(body) => {
-            super::api::check_body(service, dotted, body)?;
+            prepare::check_body(service, dotted, body)?;
             // Checked just above, with the CLI's hint.
             call = call.body(body.clone()).validate(false);
         }
@@ -438,7 +445,7 @@ impl ServerHandler for GapiMcp {
         _context: RequestContext<RoleServer>,
     ) -> Result<ListToolsResult, McpError> {
         Ok(ListToolsResult::with_all_items(tools(
-            self.call_args.read_only,
+            self.global.read_only,
         )))
     }
 

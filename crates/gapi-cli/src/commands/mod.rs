@@ -1,25 +1,21 @@
 //! One module per subcommand; [`run`] dispatches.
 
-mod adc_login;
 mod api;
 mod apis;
 mod auth;
 mod batch_cli;
 pub(crate) mod codegen;
 mod completions;
-pub(crate) mod credentials;
 mod demo;
 mod describe;
 mod emulator;
-mod incremental;
 mod mcp;
-mod refresh_failure;
-mod remote_login;
 pub(crate) mod search;
 
 use std::process::ExitCode;
 
 use crate::cli::{Action, AuthCommand, Command, Parsed};
+use crate::relogin::{self, Relogin};
 
 /// Runs the parsed command line.
 pub async fn run(parsed: Parsed) -> anyhow::Result<ExitCode> {
@@ -30,13 +26,17 @@ pub async fn run(parsed: Parsed) -> anyhow::Result<ExitCode> {
         Action::Fixed(Command::Auth(AuthCommand::Login(_)))
     );
     let global = parsed.global.clone();
-    match dispatch(parsed).await {
+    match dispatch(parsed.clone()).await {
         Ok(code) => Ok(code),
         Err(e) if logging_in => Err(e),
-        // A refresh failure the library explained: say why, offer to log in again.
-        Err(e) if refresh_failure::diagnosed(&e).is_some() => {
-            refresh_failure::handle(e, &global).await
-        }
+        // A refresh failure the library explained: say why, offer to log in again, and then
+        // run the same command once more.
+        Err(e) if relogin::diagnosed(&e).is_some() => match relogin::handle(e, &global).await? {
+            Relogin::Again => dispatch(parsed)
+                .await
+                .map_err(|e| with_login_hint(e, &global, &profile)),
+            Relogin::Declined => Ok(ExitCode::from(crate::exit::AUTH)),
+        },
         Err(e) => Err(with_login_hint(e, &global, &profile)),
     }
 }
@@ -53,9 +53,10 @@ fn with_login_hint(
     if code_for(&err) != AUTH {
         return err;
     }
-    match credentials::mode(global) {
-        Ok(credentials::Mode::Account) => {}
-        Ok(credentials::Mode::ApiKey) => {
+    use crate::call::identity::{Mode, mode};
+    match mode(global) {
+        Ok(Mode::Account) => {}
+        Ok(Mode::ApiKey) => {
             return with_hint(
                 err,
                 crate::hint::Hint::new(
@@ -78,6 +79,7 @@ fn with_login_hint(
 async fn dispatch(parsed: Parsed) -> anyhow::Result<ExitCode> {
     let global = parsed.global;
     match parsed.action {
+        Action::Call(call) if call.batch.is_some() => batch_cli::start(&global, *call).await,
         Action::Call(call) => api::run(&global, *call).await,
         Action::Complete(words) => Ok(completions::complete_command(&words)),
         Action::Fixed(command) => match command {

@@ -4,37 +4,10 @@
 use std::io::Write;
 use std::process::ExitCode;
 
-use clap::{Args, ValueEnum};
 use gapi_client::method_search::{MethodEntry, search};
 use serde_json::json;
 
-/// `gapi search`
-#[derive(Debug, Args)]
-pub struct SearchArgs {
-    /// What you want to do, in plain words: `send an email`, `list files in my drive`.
-    #[arg(required = true, num_args = 1.., value_name = "WORDS")]
-    pub words: Vec<String>,
-    /// Only this API (`drive`) or API version (`drive:v2`).
-    #[arg(long, value_name = "API[:VERSION]")]
-    pub api: Option<String>,
-    /// At most this many methods.
-    #[arg(short = 'n', long, default_value_t = 10, value_name = "N",
-          value_parser = clap::value_parser!(u16).range(1..=1000))]
-    pub limit: u16,
-    /// Output format.
-    #[arg(long, value_enum, default_value_t)]
-    pub format: SearchFormat,
-}
-
-/// How `gapi search` prints its results.
-#[derive(Debug, Clone, Copy, ValueEnum, PartialEq, Eq, Default)]
-pub enum SearchFormat {
-    /// Aligned columns: rank, method id, HTTP verb, API, summary.
-    #[default]
-    Table,
-    /// One JSON document: `{"query", "methods": [{rank, api, method, id, httpMethod, ...}]}`.
-    Json,
-}
+use crate::cli::{SearchArgs, SearchFormat};
 
 /// The widest summary a table row shows (`--format json` has it whole).
 const SUMMARY_WIDTH: usize = 80;

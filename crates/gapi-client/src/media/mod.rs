@@ -48,7 +48,8 @@ use url::Url;
 
 use crate::auth::Authorization;
 use crate::error::{ApiError, Error};
-use crate::transport::{Transport, USER_AGENT};
+use crate::headers::USER_AGENT;
+use crate::transport::Transport;
 
 pub use download::{DownloadOptions, DownloadReport, partial_download};
 pub use integrity::{ChecksumKind, ObjectFacts};

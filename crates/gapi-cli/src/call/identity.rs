@@ -1,37 +1,15 @@
-//! Which credentials a command runs with, for every credential type: `GAPI_ACCESS_TOKEN`, the
-//! library's selection (profile, else Application Default Credentials), then
-//! `--impersonate-service-account` and `--subject` on top. Also `gapi auth
-//! print-identity-token` and `gapi auth activate-service-account`.
+//! Who a call runs as, for every entry (API calls, `--batch`, `gapi mcp`, `gapi auth
+//! print-access-token` ...): the global options decide the [`Mode`] (no credentials, an API
+//! key, an account), and an account's credentials come from the library's one precedence
+//! ([`gapi_auth::select`]).
 
-use std::path::PathBuf;
-use std::process::ExitCode;
 use std::sync::Arc;
 
-use anyhow::Context;
-use clap::Args;
-use gapi_auth::credentials::impersonated::{Impersonated, parse_chain};
-use gapi_auth::credentials::service_account::{ServiceAccount, ServiceAccountKey};
 use gapi_auth::credentials::static_token::ACCESS_TOKEN_VAR;
-use gapi_auth::{CredentialKind, CredentialSource, Credentials, FileStore, LoadOptions, Selected};
+use gapi_auth::{FileStore, GivenToken, LoadOptions, SelectOptions, Selected};
 
 use crate::cli::GlobalArgs;
 use crate::exit;
-
-/// `gapi auth print-identity-token`
-#[derive(Debug, Args)]
-pub struct IdentityTokenArgs {
-    /// The token's audience (`aud`): the URL of the service that will check it.
-    #[arg(long, value_name = "AUD")]
-    pub audience: String,
-}
-
-/// `gapi auth activate-service-account`
-#[derive(Debug, Args)]
-pub struct ActivateArgs {
-    /// The service account's JSON key (as the Cloud Console downloads it).
-    #[arg(long, value_name = "FILE")]
-    pub key_file: PathBuf,
-}
 
 /// Environment override of the IAM Credentials API root (an emulator).
 pub const IAM_ENDPOINT_VAR: &str = "GAPI_IAM_ENDPOINT";
@@ -177,7 +155,10 @@ pub enum AuthChoice {
     Other(Arc<dyn gapi_client::Authenticator>),
 }
 
-/// The credentials for a command whose method accepts `method_scopes` (empty: any).
+/// The credentials for a command whose method accepts `method_scopes` (empty: any), by the
+/// library's one precedence ([`gapi_auth::select`]): `GAPI_ACCESS_TOKEN`, else the named
+/// profile, else the default one, else Application Default Credentials, with
+/// `--impersonate-service-account` and `--subject` on top. Says on `-v` who the call runs as.
 pub async fn resolve(
     store: &FileStore,
     global: &GlobalArgs,
@@ -203,144 +184,20 @@ pub async fn resolve(
         .into_iter()
         .take(1)
         .collect();
-    if let Some(token) = env_nonempty(ACCESS_TOKEN_VAR) {
+    let opts = SelectOptions {
         // mode() refused it with --profile, --impersonate-service-account or --subject.
-        let selected = Selected {
-            credentials: Credentials::from_access_token(gapi_auth::AccessToken::new(token.trim()))?,
-            source: CredentialSource::EnvironmentVariable {
-                name: ACCESS_TOKEN_VAR.to_string(),
-            },
-        };
-        tracing::info!("{}", identity_line(&selected, None, None));
-        return Ok(selected);
-    }
-    let chain = global
-        .impersonate_service_account
-        .as_deref()
-        .filter(|c| !c.trim().is_empty());
-    let opts = LoadOptions {
-        http: None,
-        // The impersonation source only needs cloud-platform (its default).
-        scopes: if chain.is_some() {
-            Vec::new()
-        } else {
-            scopes.clone()
-        },
-        subject: if chain.is_some() {
-            None
-        } else {
-            global.subject.clone()
+        access_token: GivenToken::from_env(),
+        profile: global.profile_request().map(str::to_string),
+        impersonate: global.impersonate_service_account.clone(),
+        iam_endpoint: env_nonempty(IAM_ENDPOINT_VAR),
+        token_uri: env_nonempty(TOKEN_URI_VAR),
+        load: LoadOptions {
+            http: None,
+            scopes,
+            subject: global.subject.clone(),
         },
     };
-    let selected =
-        gapi_auth::select_credentials_with(store, global.profile_request(), &opts).await?;
-    if let Some(chain) = chain {
-        let (target, delegates) = parse_chain(chain)?;
-        tracing::info!(
-            "{}",
-            identity_line(&selected, Some(chain), global.subject.as_deref())
-        );
-        let mut b = Impersonated::builder(selected.credentials, target, delegates).scopes(scopes);
-        if let Some(s) = &global.subject {
-            b = b.subject(s.clone());
-        }
-        if let Some(root) = env_nonempty(IAM_ENDPOINT_VAR) {
-            b = b.iam_endpoint(root);
-        }
-        if let Some(uri) = env_nonempty(TOKEN_URI_VAR) {
-            b = b.token_uri(uri);
-        }
-        return Ok(Selected {
-            credentials: b.build()?,
-            source: selected.source,
-        });
-    }
-    if global.subject.is_some() && selected.credentials.kind() != CredentialKind::ServiceAccount {
-        return Err(exit::usage_hint(
-            format!(
-                "--subject (domain-wide delegation) needs a service account, but the selected \
-                 credentials are {} ({})",
-                selected.credentials.kind().describe(),
-                selected.source
-            ),
-            "use a service-account profile (`gapi auth activate-service-account`) or add \
-             --impersonate-service-account SA",
-        ));
-    }
-    tracing::info!(
-        "{}",
-        identity_line(&selected, None, global.subject.as_deref())
-    );
+    let selected = gapi_auth::select(store, &opts).await?;
+    tracing::info!("identity: {}", selected.identity);
     Ok(selected)
-}
-
-/// The `-v` line saying who a call runs as: the account and its kind, where the credentials
-/// came from, the impersonation chain and the delegation subject.
-fn identity_line(selected: &Selected, chain: Option<&str>, subject: Option<&str>) -> String {
-    let creds = &selected.credentials;
-    let kind = creds.kind().describe();
-    // "alice@example.com, a user account (...)", or the kind alone when the account is unknown.
-    let who = match creds.account() {
-        Some(account) => format!("{account}, a {kind},"),
-        None => format!("a {kind}"),
-    };
-    let acting_for = subject
-        .map(|s| format!(", acting for {s} (domain-wide delegation)"))
-        .unwrap_or_default();
-    match chain {
-        Some(chain) => {
-            let members: Vec<&str> = chain.split(',').map(str::trim).collect();
-            let (target, delegates) = members.split_last().unwrap_or((&"", &[]));
-            let through = if delegates.is_empty() {
-                String::new()
-            } else {
-                format!(" through {}", delegates.join(", "))
-            };
-            format!(
-                "identity: service account {target}, impersonated{through} by {who} from {}{acting_for}",
-                selected.source
-            )
-        }
-        // A service account with a subject names the user as its account.
-        None if subject.is_some() => {
-            format!("identity: a {kind} from {}{acting_for}", selected.source)
-        }
-        None => format!("identity: {who} from {}", selected.source),
-    }
-}
-
-/// `gapi auth print-identity-token --audience AUD`
-pub async fn print_identity_token(
-    global: &GlobalArgs,
-    store: &FileStore,
-    args: IdentityTokenArgs,
-) -> anyhow::Result<ExitCode> {
-    let creds = resolve(store, global, &[]).await?.credentials;
-    let token = creds.id_token_for(&args.audience).await?;
-    println!("{}", token.secret());
-    Ok(ExitCode::SUCCESS)
-}
-
-/// `gapi auth activate-service-account --key-file FILE`
-pub async fn activate_service_account(
-    global: &GlobalArgs,
-    store: &FileStore,
-    args: ActivateArgs,
-) -> anyhow::Result<ExitCode> {
-    let key = ServiceAccountKey::from_file(&args.key_file).map_err(|e| exit::usage_of(None, &e))?;
-    // Parses the private key now, so a broken key is refused before it is stored.
-    let account = ServiceAccount::builder(key.clone())
-        .build_provider()
-        .map_err(|e| exit::usage_of(Some(args.key_file.display().to_string()), &e))?;
-    store
-        .save_credentials_file(&global.profile, &key.to_json())
-        .await
-        .with_context(|| format!("cannot store the key as profile `{}`", global.profile))?;
-    eprintln!(
-        "Activated service account {} as profile `{}` ({}).",
-        crate::output::visible(account.email()),
-        global.profile,
-        crate::output::visible(&store.path_for(&global.profile).display().to_string())
-    );
-    Ok(ExitCode::SUCCESS)
 }

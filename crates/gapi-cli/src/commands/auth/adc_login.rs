@@ -42,7 +42,7 @@ pub async fn run(global: &GlobalArgs, args: LoginArgs) -> anyhow::Result<ExitCod
     if let Some(hint) = &args.login_hint {
         flow = flow.login_hint(hint);
     }
-    let mut creds = super::auth::run_flow(flow, &args).await?;
+    let mut creds = crate::login::run_flow(flow, &args).await?;
     if let Some(project) = &global.quota_project {
         creds = creds.with_quota_project_id(project.clone());
     }

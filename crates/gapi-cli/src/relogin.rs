@@ -1,13 +1,13 @@
 //! A refresh that failed for a reason the library could diagnose (`gapi_auth::error::Diagnosis`):
 //! print what happened and how to fix it, then, in an interactive terminal, offer to log in
-//! again right away with the same client, scopes and profile (and re-run the command); in a
-//! script, exit 3 naming the exact command.
+//! again right away with the same client, scopes and profile (the login runs here, through
+//! the library; the caller then runs its command again); in a script, exit 3 naming the
+//! exact command.
 
 use std::io::{BufRead, IsTerminal, Write};
-use std::process::ExitCode;
 
-use gapi_auth::FileStore;
 use gapi_auth::error::Diagnosis;
+use gapi_auth::{ClientSecrets, FileStore, InstalledFlow, LocalServer};
 
 use crate::auth_hints::{Client, Login};
 use crate::cli::GlobalArgs;
@@ -20,9 +20,17 @@ pub fn diagnosed(err: &anyhow::Error) -> Option<(&gapi_auth::Error, &Diagnosis)>
         .find_map(|e| e.diagnosis().map(|d| (e, d)))
 }
 
-/// Explains the failure; logs in again and re-runs the command when the user agrees at a
-/// terminal; otherwise an exit-3 error naming the exact command.
-pub async fn handle(err: anyhow::Error, global: &GlobalArgs) -> anyhow::Result<ExitCode> {
+/// What [`handle`] did at a terminal.
+pub enum Relogin {
+    /// Logged in again: the command is to run again.
+    Again,
+    /// The user declined: exit 3.
+    Declined,
+}
+
+/// Explains the failure; logs in again when the user agrees at a terminal (the caller then
+/// runs the command again); otherwise an exit-3 error naming the exact command.
+pub async fn handle(err: anyhow::Error, global: &GlobalArgs) -> anyhow::Result<Relogin> {
     let Some((auth_err, diagnosis)) = diagnosed(&err) else {
         return Err(err);
     };
@@ -65,13 +73,28 @@ pub async fn handle(err: anyhow::Error, global: &GlobalArgs) -> anyhow::Result<E
     let mut answer = String::new();
     std::io::stdin().lock().read_line(&mut answer)?;
     if !matches!(answer.trim(), "" | "y" | "Y" | "yes" | "Yes" | "YES") {
-        return Ok(ExitCode::from(exit::AUTH));
+        return Ok(Relogin::Declined);
     }
-    let login = crate::cli::parse(login.words().iter().map(Into::into).collect())
-        .map_err(|e| anyhow::anyhow!("internal error: the re-login command does not parse: {e}"))?;
-    Box::pin(super::dispatch(login)).await?;
-    eprintln!("Running the command again.");
-    let again = crate::cli::parse(std::env::args_os().collect())
-        .map_err(|e| anyhow::anyhow!("the command line no longer parses: {e}"))?;
-    Box::pin(super::dispatch(again)).await
+    let (Some(path), Some(stored)) = (secrets_file, stored) else {
+        return Err(failure);
+    };
+    // The login `gapi auth login --client-secrets FILE --scope ...` would run, where the
+    // profile is stored (file or keyring).
+    let store = match store.stored_in(&global.profile).ok().flatten() {
+        Some(kind) => store.storing_in(kind),
+        None => store,
+    };
+    let secrets = ClientSecrets::from_file(&path)?;
+    let mut flow = InstalledFlow::new(secrets, stored.granted_scopes())
+        .token_store(store, &global.profile)
+        .client_secrets_file(path);
+    if let Some(account) = stored.account() {
+        flow = flow.login_hint(account);
+    }
+    let server = LocalServer::new()
+        .accept_paste(true)
+        .remote_bootstrap_command(crate::auth_hints::BOOTSTRAP_COMMAND);
+    flow.run_local_server(server).await?;
+    eprintln!("Logged in again. Running the command again.");
+    Ok(Relogin::Again)
 }

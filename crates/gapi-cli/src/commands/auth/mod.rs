@@ -1,19 +1,22 @@
-//! `gapi auth ...`: log in, show, print and revoke stored credentials.
+//! `gapi auth ...`: log in, show, print and revoke stored credentials. Its subcommands with
+//! more to them live beside it; none imports this file (shared login code is `crate::login`).
+
+mod adc_login;
+mod credentials;
+mod remote_login;
 
 use std::path::PathBuf;
 use std::process::ExitCode;
-use std::time::{Duration, SystemTime};
+use std::time::SystemTime;
 
 use anyhow::Context;
+use gapi_auth::flow::incremental::Incremental;
 use gapi_auth::{
-    ClientKind, ClientSecrets, ConsoleOptions, Credentials, DeviceOptions, FileStore,
-    InstalledFlow, LocalServer, OOB_REDIRECT_URI, Selected, StoreKind,
+    ClientKind, ClientSecrets, Credentials, FileStore, InstalledFlow, Selected, StoreKind,
 };
 use serde_json::json;
 
-use crate::cli::{
-    AdcCommand, AuthCommand, GlobalArgs, LoginArgs, Prompt, StatusArgs, StatusFormat,
-};
+use crate::cli::{AdcCommand, AuthCommand, GlobalArgs, LoginArgs, StatusArgs, StatusFormat};
 use crate::exit;
 use crate::output::{visible, visible_lines};
 
@@ -27,17 +30,17 @@ pub async fn run(global: &GlobalArgs, cmd: AuthCommand) -> anyhow::Result<ExitCo
     match cmd {
         AuthCommand::Login(args) => login(global, &store, args).await,
         AuthCommand::ApplicationDefault(AdcCommand::Login(args)) => {
-            super::adc_login::run(global, args).await
+            adc_login::run(global, args).await
         }
         AuthCommand::Status(args) => status(global, &store, args).await,
         AuthCommand::PrintIdentityToken(args) => {
-            super::credentials::print_identity_token(global, &store, args).await
+            credentials::print_identity_token(global, &store, args).await
         }
         AuthCommand::ActivateServiceAccount(args) => {
-            super::credentials::activate_service_account(global, &store, args).await
+            credentials::activate_service_account(global, &store, args).await
         }
         AuthCommand::PrintAccessToken => {
-            let creds = super::credentials::resolve(&store, global, &[])
+            let creds = crate::call::identity::resolve(&store, global, &[])
                 .await?
                 .credentials;
             let token = creds.access_token().await?;
@@ -58,9 +61,9 @@ pub async fn run(global: &GlobalArgs, cmd: AuthCommand) -> anyhow::Result<ExitCo
 /// ([`gapi_auth::select_credentials`]): the named profile, else the default profile, else
 /// Application Default Credentials only when no profile was named and none is stored.
 /// On top: `GAPI_ACCESS_TOKEN`, `--impersonate-service-account`, `--subject`
-/// (see `commands/credentials.rs`).
+/// (see `call/identity.rs`).
 pub async fn select(store: &FileStore, global: &GlobalArgs) -> anyhow::Result<Selected> {
-    super::credentials::resolve(store, global, &[]).await
+    crate::call::identity::resolve(store, global, &[]).await
 }
 
 /// Loads a stored profile and nothing else (revoke must never touch ADC).
@@ -88,7 +91,7 @@ async fn login(
     args: LoginArgs,
 ) -> anyhow::Result<ExitCode> {
     if let Some(url) = &args.remote_bootstrap {
-        return super::remote_login::run(url, &args).await;
+        return remote_login::run(url, &args).await;
     }
     // `--store` (else where the profile already is, else a file); the keyring is checked
     // before any consent page, so an unreachable one costs the user nothing.
@@ -105,7 +108,7 @@ async fn login(
         None => store.clone(),
     };
     // `--add-scope`: the stored login's client and account, only the new scopes.
-    let add = super::incremental::prepare(global, store, &args).await?;
+    let add = incremental(global, store, &args).await?;
     if add.as_ref().is_some_and(|a| a.scopes.is_empty()) {
         eprintln!(
             "Profile `{}` already has every scope asked for.",
@@ -120,7 +123,7 @@ async fn login(
     } else {
         args.scopes.clone()
     };
-    if args.read_only {
+    if global.read_only {
         let wide: Vec<&String> = scopes
             .iter()
             .filter(|s| !gapi_client::policy::is_read_only_scope(s))
@@ -159,47 +162,20 @@ async fn login(
         .unwrap_or_else(|_| path.clone())
         .display()
         .to_string();
-    let flow = |prompt: Option<Prompt>| {
-        let mut flow = InstalledFlow::new(secrets.clone(), scopes.clone())
-            .token_store(store.clone(), &global.profile)
-            .client_secrets_file(secrets_file.clone());
-        if let Some(hint) = &args.login_hint {
-            flow = flow.login_hint(hint);
-        }
-        // A new consent for the added scope: prompt=consent makes the server issue one
-        // refresh token for the merged grant (a repeat consent otherwise issues none).
-        let prompt = if add.is_some() {
-            prompt.or(Some(Prompt::Consent))
-        } else {
-            prompt
-        };
-        if let Some(a) = &add {
-            flow = flow.include_granted_scopes(true);
-            if let (Some(account), None) = (&a.login_hint, &args.login_hint) {
-                flow = flow.login_hint(account);
-            }
-        }
-        if let Some(prompt) = prompt {
-            flow = flow.prompt(prompt.as_param());
-        }
-        flow
-    };
-    let creds = match run_flow(flow(args.prompt), &args).await {
-        // A repeat login issued no refresh token and the stored one cannot be kept: ask once
-        // more with prompt=consent rather than save a login that dies within the hour (not
-        // after --prompt none, which promised to show no page: its error says what to do).
-        Err(e)
-            if e.needs_consent()
-                && !matches!(args.prompt, Some(Prompt::Consent | Prompt::None)) =>
-        {
-            eprintln!(
-                "The server issued no refresh token for this login; asking once more with \
-                 prompt=consent so that it lasts."
-            );
-            run_flow(flow(Some(Prompt::Consent)), &args).await?
-        }
-        other => other?,
-    };
+    let mut flow = InstalledFlow::new(secrets, scopes)
+        .token_store(store.clone(), &global.profile)
+        .client_secrets_file(secrets_file);
+    // An incremental consent asks with prompt=consent for one merged refresh token.
+    if let Some(a) = &add {
+        flow = a.apply(flow);
+    }
+    if let Some(hint) = &args.login_hint {
+        flow = flow.login_hint(hint);
+    }
+    if let Some(prompt) = args.prompt {
+        flow = flow.prompt(prompt.as_param());
+    }
+    let creds = crate::login::run_flow(flow, &args).await?;
     let file = store.path_for(&global.profile);
     let account = creds
         .account()
@@ -223,83 +199,35 @@ async fn login(
     Ok(ExitCode::SUCCESS)
 }
 
-/// Runs the consent flow the flags choose.
-pub(super) async fn run_flow(
-    flow: InstalledFlow,
+/// `None` without `--add-scope`; otherwise what the library's incremental consent asks for
+/// ([`Incremental::of`]): the stored login's client and account, only the missing scopes.
+async fn incremental(
+    global: &GlobalArgs,
+    store: &FileStore,
     args: &LoginArgs,
-) -> Result<Credentials, LoginError> {
-    let timeout = Duration::from_secs(args.timeout);
-    let oob = args
-        .redirect_uri
-        .as_deref()
-        .is_some_and(gapi_auth::flow::is_oob);
-    let creds = if args.title {
-        let opts = gapi_auth::flow::title::TitleOptions::new()
-            .timeout(timeout)
-            .open_browser(!args.no_browser);
-        flow.run_title(opts).await?
-    } else if args.device {
-        flow.run_device(DeviceOptions::new().timeout(timeout))
-            .await?
-    } else if args.console || oob {
-        let mut opts = ConsoleOptions::new();
-        opts = opts.redirect_uri(
-            args.redirect_uri
-                .clone()
-                .unwrap_or_else(|| OOB_REDIRECT_URI.into()),
-        );
-        flow.run_console(opts).await?
-    } else {
-        // The library's checked parser: http, a loopback host, no query (its error says so).
-        let mut server = match &args.redirect_uri {
-            Some(uri) => LocalServer::from_redirect_uri(uri)?,
-            None => LocalServer::new(),
-        };
-        if args.port != 0 {
-            let named = server.listen_port();
-            if named != 0 && named != args.port {
-                return Err(LoginError::Other(exit::usage(format!(
-                    "--port {} and the port of --redirect-uri ({named}) differ; give one",
-                    args.port
-                ))));
-            }
-            server = server.port(args.port);
-        }
-        server = server
-            .timeout(timeout)
-            .open_browser(!args.no_browser)
-            .accept_paste(true)
-            .remote_bootstrap_command(crate::auth_hints::BOOTSTRAP_COMMAND);
-        flow.run_local_server(server).await?
+) -> anyhow::Result<Option<Incremental>> {
+    if args.add_scopes.is_empty() {
+        return Ok(None);
+    }
+    let Some(stored) = store.load(&global.profile).await? else {
+        return Err(exit::login_needed_hint(
+            format!(
+                "--add-scope adds to a stored login, and profile `{}` has none",
+                global.profile
+            ),
+            crate::auth_hints::login_hint(format!(
+                "run `{}`",
+                crate::auth_hints::Login::new(Some(&global.profile))
+                    .client_needed(true)
+                    .scopes(&args.add_scopes)
+                    .command()
+            )),
+        ));
     };
-    Ok(creds)
-}
-
-/// A failed login: the library's error (which may ask for `prompt=consent`) or another one.
-pub(super) enum LoginError {
-    Auth(gapi_auth::Error),
-    Other(anyhow::Error),
-}
-
-impl LoginError {
-    fn needs_consent(&self) -> bool {
-        matches!(self, LoginError::Auth(e) if e.needs_consent())
-    }
-}
-
-impl From<gapi_auth::Error> for LoginError {
-    fn from(e: gapi_auth::Error) -> Self {
-        LoginError::Auth(e)
-    }
-}
-
-impl From<LoginError> for anyhow::Error {
-    fn from(e: LoginError) -> Self {
-        match e {
-            LoginError::Auth(e) => anyhow::Error::new(e),
-            LoginError::Other(e) => e,
-        }
-    }
+    let add = Incremental::of(&stored, &args.add_scopes, args.client_secrets.clone())
+        .await
+        .map_err(|e| exit::usage_of(Some(format!("profile `{}`", global.profile)), &e))?;
+    Ok(Some(add))
 }
 
 fn rfc3339(t: SystemTime) -> String {
@@ -314,6 +242,7 @@ async fn status(
     let Selected {
         credentials: creds,
         source,
+        ..
     } = select(store, global).await?;
     let mut info = json!({
         "profile": source.profile(),
