@@ -7,21 +7,24 @@
 //!   or the device flow ([`InstalledFlow::run_device`]). PKCE S256 and `state` always.
 //! * [`Credentials`] yields a valid access token, refreshing ahead of expiry, one refresh at a
 //!   time however many tasks ask.
-//! * [`FileStore`] keeps credentials in Python/gcloud's `authorized_user` JSON, atomically,
-//!   with mode 0600 and a cross-process lock.
+//! * [`InstalledFlow::persist_to`] keeps an app's login in a file of its own between runs;
+//!   [`FileStore`] keeps the CLI's profiles. Both write Python/gcloud's `authorized_user` JSON,
+//!   atomically, with mode 0600 and a cross-process lock.
 //! * [`TokenClient`] speaks to the token endpoint on its own (exchange, refresh, revoke,
 //!   tokeninfo, device code).
 //!
 //! Secrets are newtypes ([`AccessToken`], [`RefreshToken`], ...) whose `Debug` is redacted.
 //!
 //! ```no_run
-//! use gapi_auth::{ClientSecrets, FileStore, InstalledFlow, LocalServer};
+//! use gapi_auth::{ClientSecrets, InstalledFlow, LocalServer, app_token_file};
 //!
 //! # async fn run() -> Result<(), gapi_auth::Error> {
 //! let secrets = ClientSecrets::from_file("client_secret.json")?;
-//! let flow = InstalledFlow::new(secrets, ["drive.metadata.readonly"])
-//!     .token_store(FileStore::default_location()?, "default");
-//! let creds = flow.run_local_server(LocalServer::default()).await?;
+//! // Signs in once; later runs load the grant from the app's own file (and refresh it).
+//! let creds = InstalledFlow::new(secrets, ["drive.metadata.readonly"])
+//!     .persist_to(app_token_file("my-app")?)
+//!     .run_local_server(LocalServer::default())
+//!     .await?;
 //! let token = creds.access_token().await?; // refreshed automatically when needed
 //! println!("authorized as {:?}, token {:?}", creds.account(), token); // token prints [redacted]
 //! # Ok(())
@@ -65,7 +68,10 @@ pub use files::client_secrets::{ClientKind, ClientSecrets};
 pub use flow::console::ConsoleOptions;
 pub use flow::device::{DeviceOptions, DevicePrompt};
 pub use flow::loopback::LocalServer;
-pub use flow::{InstalledFlow, OOB_REDIRECT_URI};
+pub use flow::{InstalledFlow, OOB_REDIRECT_URI, PersistentFlow, app_token_file};
+/// The HTTP client type token requests take (the same as gapi-client's): a proxy, timeouts,
+/// a private CA.
+pub use gapi_retry::{HttpClient, HttpClientBuilder};
 pub use profile::{DEFAULT_PROFILE, validate_profile};
 pub use protocol::endpoints::Endpoints;
 pub use protocol::scopes::expand_scope;

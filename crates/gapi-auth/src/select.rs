@@ -215,7 +215,7 @@ fn describe(
 pub async fn select_credentials(
     store: &FileStore,
     profile: Option<&str>,
-    http: Option<reqwest::Client>,
+    http: Option<gapi_retry::HttpClient>,
 ) -> Result<Selected> {
     let opts = LoadOptions {
         http,

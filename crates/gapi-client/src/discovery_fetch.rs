@@ -17,6 +17,7 @@ const GOOGLE_BASE: &str = "https://www.googleapis.com/";
 
 /// Fetches and caches Discovery documents.
 #[derive(Debug, Clone)]
+#[must_use = "builder methods return the changed value; use it"]
 pub struct DiscoveryFetcher {
     base: String,
     cache_dir: Option<PathBuf>,
@@ -95,11 +96,11 @@ impl DiscoveryFetcher {
 
     fn client(&self) -> Result<reqwest::Client, Error> {
         match &self.http {
-            Some(c) => Ok(c.reqwest().clone()),
+            Some(c) => Ok(c.reqwest_client().clone()),
             None if self.base.starts_with("http://") => {
-                Ok(crate::HttpClient::plain_http()?.reqwest().clone())
+                Ok(crate::HttpClient::plain_http()?.reqwest_client().clone())
             }
-            None => Ok(crate::HttpClient::new()?.reqwest().clone()),
+            None => Ok(crate::HttpClient::new()?.reqwest_client().clone()),
         }
     }
 

@@ -83,6 +83,7 @@ pub fn choose_protocol(
 
 /// An upload being put together: see [`MethodCall::upload`].
 #[derive(Debug)]
+#[must_use = "an upload does nothing until `.send().await`"]
 pub struct UploadCall {
     call: MethodCall,
     source: MediaSource,
@@ -178,6 +179,7 @@ fn split_upload_type(call: &MethodCall) -> Result<(MethodCall, Option<UploadProt
 
 /// A media download being put together: see [`MethodCall::download`].
 #[derive(Debug, Clone)]
+#[must_use = "a download does nothing until executed"]
 pub struct DownloadCall {
     call: MethodCall,
     options: DownloadOptions,
@@ -248,6 +250,20 @@ impl MethodCall {
             protocol: None,
             options: UploadOptions::default(),
         }
+    }
+
+    /// Uploads the file at `path` as Python's `MediaFileUpload` does: its content type from
+    /// its extension (`application/octet-stream` when unknown), and, where the method takes
+    /// the object's name (Drive's body `name`, Cloud Storage's `name` parameter) and none
+    /// was given, named after the file.
+    pub fn upload_file(self, path: impl AsRef<Path>) -> UploadCall {
+        let path = path.as_ref();
+        let call = match crate::upload_naming::file_name(path) {
+            Some(name) => crate::upload_naming::with_default_name(self, &name),
+            None => self,
+        };
+        call.upload(MediaSource::path(path))
+            .content_type(crate::upload_naming::content_type_for(path))
     }
 
     /// Downloads this call's media (`alt=media`), checked against the server's checksum.

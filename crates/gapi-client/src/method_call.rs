@@ -20,6 +20,7 @@ const FORBIDDEN_PARAMS: &[&str] = &["access_token", "oauth_token"];
 
 /// A call being put together. Cheap to clone (so a page stream can reuse it).
 #[derive(Debug, Clone)]
+#[must_use = "a call does nothing until `.execute().await` (or `.pages()`, `.send()`)"]
 pub struct MethodCall {
     service: Service,
     dotted: String,
@@ -567,16 +568,13 @@ impl MethodCall {
 
     /// Pages through the results, following `nextPageToken` (query `pageToken`, or the body's
     /// `pageToken` when the method takes it there). See [`crate::pagination`].
-    pub fn pages(&self) -> impl futures_util::Stream<Item = Result<Value, Error>> + Send + 'static {
-        crate::pagination::pages(self.clone())
+    pub fn pages(&self) -> crate::Pages {
+        crate::Pages::new(crate::pagination::pages(self.clone()))
     }
 
     /// The items of every page: the array `field` of each page (`files`, `items`), one by one.
-    pub fn items(
-        &self,
-        field: impl Into<String>,
-    ) -> impl futures_util::Stream<Item = Result<Value, Error>> + Send + 'static {
-        crate::pagination::items(self.clone(), field.into())
+    pub fn items(&self, field: impl Into<String>) -> crate::Items {
+        crate::Items::new(crate::pagination::items(self.clone(), field.into()))
     }
 }
 

@@ -231,6 +231,7 @@ fn unknown_api(api: &str) -> Error {
 /// Options for a [`Service`]: the document, credentials, endpoint override and transport.
 /// Cloneable, so a typed hub can make the same service for another endpoint.
 #[derive(Clone)]
+#[must_use = "builder methods return the changed value; use it"]
 pub struct ServiceBuilder {
     doc: Option<DocumentSource>,
     auth: Arc<dyn Authenticator>,

@@ -43,6 +43,7 @@ impl std::fmt::Debug for Transport {
 }
 
 /// Options for a [`Transport`].
+#[must_use = "builder methods return the changed value; use it"]
 pub struct TransportBuilder {
     http: Option<HttpClient>,
     plain_http: bool,
@@ -158,19 +159,21 @@ impl Transport {
     /// created on first use (so building a service costs no TLS set-up).
     pub(crate) fn try_http(&self) -> Result<&reqwest::Client, Error> {
         if let Some(c) = &self.inner.http {
-            return Ok(c.reqwest());
+            return Ok(c.reqwest_client());
         }
+        use crate::http_client::HttpClientError;
         type Shared = std::sync::OnceLock<Result<HttpClient, String>>;
         static SHARED: Shared = std::sync::OnceLock::new();
         static SHARED_PLAIN: Shared = std::sync::OnceLock::new();
-        let (slot, make): (&Shared, fn() -> Result<HttpClient, Error>) = if self.inner.plain_http {
-            (&SHARED_PLAIN, HttpClient::plain_http)
-        } else {
-            (&SHARED, HttpClient::new)
-        };
+        let (slot, make): (&Shared, fn() -> Result<HttpClient, HttpClientError>) =
+            if self.inner.plain_http {
+                (&SHARED_PLAIN, HttpClient::plain_http)
+            } else {
+                (&SHARED, HttpClient::new)
+            };
         slot.get_or_init(|| make().map_err(|e| e.to_string()))
             .as_ref()
-            .map(HttpClient::reqwest)
+            .map(HttpClient::reqwest_client)
             .map_err(|e| Error::invalid_argument(format!("could not create the HTTP client: {e}")))
     }
 

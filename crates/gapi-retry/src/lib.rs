@@ -29,6 +29,9 @@
 //! ```
 #![deny(missing_docs)]
 
+mod http_client;
+pub use http_client::{DEFAULT_USER_AGENT, HttpClient, HttpClientBuilder, HttpClientError};
+
 use std::time::{Duration, SystemTime};
 
 use http::header::{HeaderMap, HeaderValue, RETRY_AFTER};

@@ -9,7 +9,7 @@
 //! ```no_run
 //! use gapi::auth::{ClientSecrets, InstalledFlow, LocalServer};
 //!
-//! # async fn run() -> Result<(), Box<dyn std::error::Error>> {
+//! # async fn run() -> gapi::Result<()> {
 //! let secrets = ClientSecrets::from_file("client_secret.json")?;
 //! let flow = InstalledFlow::new(secrets, ["drive.metadata.readonly"]);
 //! let creds = flow.run_local_server(LocalServer::default()).await?;
@@ -53,4 +53,28 @@ pub use gapi_client as client;
 pub use gapi_client::typed;
 pub use gapi_discovery as discovery;
 
-pub use gapi_client::{DiscoveryFetcher, Error, Service, build, build_from_document, discover};
+pub use gapi_client::Service;
+
+mod build;
+pub use build::{ENDPOINT_VAR, build, build_from_document, discover};
+
+/// Where documents not compiled in are fetched from and cached (see [`discover`]).
+pub use gapi_client::DiscoveryFetcher;
+
+mod error;
+pub use error::{Error, Result};
+
+/// JSON values and the `json!` macro, for request bodies and responses (so a program needs no
+/// `serde_json` dependency of its own to start).
+pub use serde_json::{Value, json};
+
+/// The streams of [`client::MethodCall::pages`] and [`client::MethodCall::items`]: `Unpin`,
+/// with an inherent `next().await`.
+pub use gapi_client::{Items, Pages};
+
+/// What an upload reads from: a file, bytes in memory or any async reader.
+pub use gapi_client::media::MediaSource;
+
+/// Stream combinators (`map`, `try_collect`, ...) for the page and item streams, without a
+/// `futures-util` dependency of your own.
+pub use futures_util::{StreamExt, TryStreamExt};

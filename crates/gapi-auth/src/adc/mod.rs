@@ -38,6 +38,24 @@ pub async fn find_default(opts: &LoadOptions) -> Result<DefaultCredentials> {
     find_default_with(opts, &path::process_env).await
 }
 
+impl Credentials {
+    /// Application Default Credentials asking for `scopes` (full URLs or short names such as
+    /// `drive.readonly`; used by the types that mint their own tokens): Python's
+    /// `google.auth.default(scopes=...)`. See [`find_default`] for the order, the project and
+    /// where the credentials came from.
+    pub async fn application_default<I, S>(scopes: I) -> Result<Credentials>
+    where
+        I: IntoIterator<Item = S>,
+        S: Into<String>,
+    {
+        let opts = LoadOptions {
+            scopes: crate::protocol::scopes::expand_scopes(scopes),
+            ..LoadOptions::default()
+        };
+        Ok(find_default(&opts).await?.credentials)
+    }
+}
+
 /// [`find_default`] with an injectable environment (for tests).
 pub async fn find_default_with(opts: &LoadOptions, env: Env<'_>) -> Result<DefaultCredentials> {
     let text_env = |k: &str| {

@@ -212,7 +212,7 @@ impl UserCredentials {
     /// used for refreshes (`None`: a default one).
     pub(crate) fn from_authorized_user_json(
         text: &str,
-        http: Option<reqwest::Client>,
+        http: Option<gapi_retry::HttpClient>,
     ) -> Result<Self> {
         let value: serde_json::Value = serde_json::from_str(text).map_err(|e| {
             Error::new(
@@ -247,7 +247,7 @@ impl UserCredentials {
     /// credentials, or one written by Python's `UserCredentials.to_json()`).
     pub(crate) fn from_authorized_user_file(
         path: impl AsRef<Path>,
-        http: Option<reqwest::Client>,
+        http: Option<gapi_retry::HttpClient>,
     ) -> Result<Self> {
         let path = path.as_ref();
         let text = crate::fsread::read_small_file(
@@ -270,7 +270,7 @@ impl UserCredentials {
 
     pub(crate) fn from_authorized_user(
         file: AuthorizedUser,
-        http: Option<reqwest::Client>,
+        http: Option<gapi_retry::HttpClient>,
     ) -> Result<Self> {
         let token_uri = file.token_uri.as_deref().unwrap_or(GOOGLE_TOKEN_URI);
         let endpoints = Endpoints::from_auth_and_token(GOOGLE_AUTH_URI, token_uri)?;

@@ -72,6 +72,7 @@ fn delegate_resource(d: &str) -> String {
 }
 
 /// Builds [`Impersonated`] credentials.
+#[must_use = "builder methods return the changed value; use it"]
 pub struct ImpersonatedBuilder {
     source: Credentials,
     target: String,
@@ -84,7 +85,7 @@ pub struct ImpersonatedBuilder {
     token_uri: String,
     quota_project_id: Option<String>,
     universe: String,
-    http: Option<reqwest::Client>,
+    http: Option<gapi_retry::HttpClient>,
     retry: RetryPolicy,
 }
 
@@ -113,13 +114,13 @@ impl ImpersonatedBuilder {
         .quota_project_id_opt(quota)
     }
 
-    /// Scopes of the impersonated token (full URLs); `cloud-platform` when none are given.
+    /// Scopes of the impersonated token (full URLs or short names like `drive.readonly`); `cloud-platform` when none are given.
     pub fn scopes<I, S>(mut self, scopes: I) -> Self
     where
         I: IntoIterator<Item = S>,
         S: Into<String>,
     {
-        self.scopes = scopes.into_iter().map(Into::into).collect();
+        self.scopes = crate::protocol::scopes::expand_scopes(scopes);
         self
     }
 
@@ -176,7 +177,7 @@ impl ImpersonatedBuilder {
     }
 
     /// Uses this HTTP client (it must not follow redirects).
-    pub fn http_client(mut self, http: reqwest::Client) -> Self {
+    pub fn http_client(mut self, http: gapi_retry::HttpClient) -> Self {
         self.http = Some(http);
         self
     }
@@ -278,7 +279,7 @@ struct Inner {
     token_uri: Url,
     quota_project_id: Option<String>,
     universe: String,
-    http: Option<reqwest::Client>,
+    http: Option<gapi_retry::HttpClient>,
     retry: RetryPolicy,
 }
 
@@ -341,7 +342,7 @@ impl Impersonated {
 
     fn http(&self, url: &Url) -> Result<reqwest::Client> {
         match &self.inner.http {
-            Some(h) => Ok(h.clone()),
+            Some(h) => crate::protocol::transport::token_http(h),
             None => shared_client_for(url),
         }
     }

@@ -272,6 +272,7 @@ fn residency_linux() -> bool {
 
 /// Credentials of a service account attached to the instance (a [`Provider`]).
 #[derive(Clone, Debug)]
+#[must_use = "builder methods return the changed value; use it"]
 pub struct ComputeMetadata {
     client: MetadataClient,
     account: String,
@@ -304,7 +305,7 @@ impl ComputeMetadata {
         I: IntoIterator<Item = S>,
         S: Into<String>,
     {
-        self.scopes = scopes.into_iter().map(Into::into).collect();
+        self.scopes = crate::protocol::scopes::expand_scopes(scopes);
         self
     }
 

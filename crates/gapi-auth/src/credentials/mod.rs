@@ -35,13 +35,13 @@ use crate::secret::{AccessToken, IdToken, RefreshToken};
 /// for (by the types that mint tokens themselves; a user's grant keeps its scopes).
 #[derive(Debug, Clone, Default)]
 pub struct LoadOptions {
-    /// Scopes (full URLs) for service accounts, federation and the metadata server; each
+    /// Scopes (full URLs or short names) for service accounts, federation and the metadata server; each
     /// type's default (`cloud-platform`) when empty.
     pub scopes: Vec<String>,
     /// Domain-wide delegation: the Workspace user a service account acts for.
     pub subject: Option<String>,
     /// The HTTP client for token requests (the shared default when `None`).
-    pub http: Option<reqwest::Client>,
+    pub http: Option<gapi_retry::HttpClient>,
 }
 
 /// Credentials of any type. Clone it freely: clones share one token and one refresh.
@@ -122,14 +122,17 @@ impl Credentials {
     }
 
     /// Parses `authorized_user` JSON (gcloud / Python google-auth format).
-    pub fn from_authorized_user_json(text: &str, http: Option<reqwest::Client>) -> Result<Self> {
+    pub fn from_authorized_user_json(
+        text: &str,
+        http: Option<gapi_retry::HttpClient>,
+    ) -> Result<Self> {
         UserCredentials::from_authorized_user_json(text, http).map(Self::from_user)
     }
 
     /// Reads an `authorized_user` JSON file.
     pub fn from_authorized_user_file(
         path: impl AsRef<Path>,
-        http: Option<reqwest::Client>,
+        http: Option<gapi_retry::HttpClient>,
     ) -> Result<Self> {
         UserCredentials::from_authorized_user_file(path, http).map(Self::from_user)
     }

@@ -186,13 +186,14 @@ enum Mode {
 
 /// Builds [`ServiceAccount`] credentials from a key.
 #[derive(Debug)]
+#[must_use = "builder methods return the changed value; use it"]
 pub struct ServiceAccountBuilder {
     key: ServiceAccountKey,
     scopes: Vec<String>,
     subject: Option<String>,
     mode: Mode,
     token_uri: Option<String>,
-    http: Option<reqwest::Client>,
+    http: Option<gapi_retry::HttpClient>,
     retry: RetryPolicy,
 }
 
@@ -210,13 +211,13 @@ impl ServiceAccountBuilder {
         }
     }
 
-    /// The scopes to ask for (full URLs); `cloud-platform` when none are given.
+    /// The scopes to ask for (full URLs or short names like `drive.readonly`); `cloud-platform` when none are given.
     pub fn scopes<I, S>(mut self, scopes: I) -> Self
     where
         I: IntoIterator<Item = S>,
         S: Into<String>,
     {
-        self.scopes = scopes.into_iter().map(Into::into).collect();
+        self.scopes = crate::protocol::scopes::expand_scopes(scopes);
         self
     }
 
@@ -241,7 +242,7 @@ impl ServiceAccountBuilder {
     }
 
     /// Uses this HTTP client (it must not follow redirects).
-    pub fn http_client(mut self, http: reqwest::Client) -> Self {
+    pub fn http_client(mut self, http: gapi_retry::HttpClient) -> Self {
         self.http = Some(http);
         self
     }
@@ -351,7 +352,7 @@ struct Inner {
     scopes_given: bool,
     subject: Option<String>,
     mode: Mode,
-    http: Option<reqwest::Client>,
+    http: Option<gapi_retry::HttpClient>,
     retry: RetryPolicy,
     universe: String,
     key: ServiceAccountKey,
@@ -439,7 +440,7 @@ impl ServiceAccount {
 
     fn http(&self, url: &Url) -> Result<reqwest::Client> {
         match &self.inner.http {
-            Some(h) => Ok(h.clone()),
+            Some(h) => crate::protocol::transport::token_http(h),
             None => shared_client_for(url),
         }
     }

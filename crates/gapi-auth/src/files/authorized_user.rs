@@ -8,7 +8,7 @@ use crate::credentials::{AUTHORIZED_USER_TYPE, Credentials};
 /// in a field of the wrong type must not reach a message).
 pub(crate) fn parse_authorized_user(
     text: &str,
-    http: Option<reqwest::Client>,
+    http: Option<gapi_retry::HttpClient>,
 ) -> std::result::Result<Credentials, String> {
     let value: serde_json::Value = serde_json::from_str(text).map_err(|e| safe_json_error(&e))?;
     let found = match &value {

@@ -14,6 +14,7 @@ use crate::error::{Error, ErrorKind, Result};
 use crate::secret::{AuthorizationCode, State};
 
 /// Options of [`InstalledFlow::run_console`].
+#[must_use = "builder methods return the changed value; use it"]
 pub struct ConsoleOptions {
     input: Option<Box<dyn AsyncBufRead + Unpin + Send>>,
     on_url: Option<UrlCallback>,

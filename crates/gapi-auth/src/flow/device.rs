@@ -24,6 +24,7 @@ pub struct DevicePrompt {
 pub type PromptCallback = Box<dyn Fn(&DevicePrompt) + Send + Sync>;
 
 /// Options of [`InstalledFlow::run_device`].
+#[must_use = "builder methods return the changed value; use it"]
 pub struct DeviceOptions {
     on_prompt: Option<PromptCallback>,
     default_interval: Duration,

@@ -35,6 +35,7 @@ const DEFAULT_SUCCESS: &str = "The authentication flow has completed. You may cl
 const MAX_HEAD: usize = 16 * 1024;
 
 /// Options of the loopback redirect server.
+#[must_use = "builder methods return the changed value; use it"]
 pub struct LocalServer {
     pub(super) host: String,
     pub(super) port: u16,

@@ -16,6 +16,7 @@ pub mod headless;
 pub mod incremental;
 pub mod loopback;
 mod paste;
+mod persist;
 mod redirect;
 mod relogin;
 pub mod remote;
@@ -23,6 +24,7 @@ pub mod title;
 
 use url::Url;
 
+pub use persist::{PersistentFlow, app_token_file};
 pub use redirect::UrlCallback;
 
 use crate::credentials::{Credentials, UserCredentials};
@@ -51,6 +53,7 @@ pub fn is_oob(redirect_uri: &str) -> bool {
 /// [`InstalledFlow::run_local_server`], [`InstalledFlow::run_console`] or
 /// [`InstalledFlow::run_device`].
 #[derive(Clone)]
+#[must_use = "a flow does nothing until one of its `run_*` methods is awaited"]
 pub struct InstalledFlow {
     secrets: ClientSecrets,
     scopes: Vec<String>,
@@ -62,10 +65,12 @@ pub struct InstalledFlow {
     include_granted_scopes: bool,
     hd: Option<String>,
     extra: Vec<(String, String)>,
-    http: Option<reqwest::Client>,
+    http: Option<gapi_retry::HttpClient>,
     retry: RetryPolicy,
     store: Option<(FileStore, String)>,
     client_secrets_file: Option<String>,
+    /// Set by [`InstalledFlow::persist_to`]: a login without a refresh token is asked again.
+    persist_path: Option<std::path::PathBuf>,
 }
 
 impl std::fmt::Debug for InstalledFlow {
@@ -101,6 +106,7 @@ impl InstalledFlow {
             retry: RetryPolicy::token_requests(),
             store: None,
             client_secrets_file: None,
+            persist_path: None,
         }
     }
 
@@ -154,7 +160,7 @@ impl InstalledFlow {
     }
 
     /// Uses this HTTP client for token requests (build it without redirect following).
-    pub fn http_client(mut self, http: reqwest::Client) -> Self {
+    pub fn http_client(mut self, http: gapi_retry::HttpClient) -> Self {
         self.http = Some(http);
         self
     }
@@ -284,13 +290,17 @@ impl InstalledFlow {
         let creds = match &self.store {
             // Keeps a stored refresh token when a repeat login issued none (relogin.rs).
             Some((store, profile)) => {
-                let asked_consent = self
-                    .prompt
-                    .as_deref()
-                    .is_some_and(|p| p.split(' ').any(|w| w == "consent"));
-                store.save_login(profile, creds, asked_consent).await?
+                store
+                    .save_login(profile, creds, self.asks_consent())
+                    .await?
             }
             None => {
+                if let Some(path) = &self.persist_path
+                    && !creds.has_refresh_token()
+                    && !self.asks_consent()
+                {
+                    return Err(persist::consent_required(path));
+                }
                 if !creds.has_refresh_token() {
                     tracing::warn!(
                         "no refresh token was issued; the login lasts only until the access \
@@ -306,6 +316,13 @@ impl InstalledFlow {
 }
 
 impl InstalledFlow {
+    /// Whether the flow asks with `prompt=consent`.
+    pub(crate) fn asks_consent(&self) -> bool {
+        self.prompt
+            .as_deref()
+            .is_some_and(|p| p.split(' ').any(|w| w == "consent"))
+    }
+
     /// The same flow asking with `prompt=consent`, when `e` says a repeat consent issued no
     /// refresh token and the stored one cannot be kept ([`Error::needs_consent`]): only a new
     /// consent issues one, so every `run_*` asks once more by itself rather than save a login

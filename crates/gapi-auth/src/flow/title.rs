@@ -45,6 +45,7 @@ pub(crate) fn parse_title(title: &str) -> Option<TitleOutcome> {
 }
 
 /// Options of [`InstalledFlow::run_title`].
+#[must_use = "builder methods return the changed value; use it"]
 pub struct TitleOptions {
     timeout: Duration,
     poll_interval: Duration,

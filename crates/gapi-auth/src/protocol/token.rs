@@ -6,7 +6,7 @@ use std::time::Duration;
 use serde_json::Value;
 use url::Url;
 
-use super::transport::{RawResponse, RetryPolicy, default_http_client, post_form};
+use super::transport::{RawResponse, RetryPolicy, default_reqwest_client, post_form};
 use crate::error::{Error, ErrorKind, Result};
 use crate::protocol::endpoints::Endpoints;
 use crate::secret::{
@@ -80,7 +80,7 @@ pub struct TokenClient {
     /// The caller's client, or `None` for the process-wide default, built on the first token
     /// request: loading the system's CA certificates takes milliseconds, and a process whose
     /// stored token is still valid never needs them.
-    http: Option<reqwest::Client>,
+    http: Option<gapi_retry::HttpClient>,
     endpoints: Endpoints,
     client_id: String,
     client_secret: Option<ClientSecret>,
@@ -137,7 +137,7 @@ impl TokenClient {
 
     /// Uses this HTTP client (build it with `redirect(Policy::none())`: token requests must not
     /// follow redirects; a followed redirect cannot be detected here).
-    pub fn with_http_client(mut self, http: reqwest::Client) -> Self {
+    pub fn with_http_client(mut self, http: gapi_retry::HttpClient) -> Self {
         self.http = Some(http);
         self
     }
@@ -169,12 +169,10 @@ impl TokenClient {
         self.client_secret.as_ref()
     }
 
-    /// The HTTP client in use (the shared default one is built now if it was not yet).
-    pub fn http_client(&self) -> Result<reqwest::Client> {
-        match &self.http {
-            Some(http) => Ok(http.clone()),
-            None => shared_default_client(),
-        }
+    /// The HTTP client given with [`TokenClient::with_http_client`] (`None`: a shared
+    /// default one is used).
+    pub fn http_client(&self) -> Option<&gapi_retry::HttpClient> {
+        self.http.as_ref()
     }
 
     fn client_auth<'a>(&'a self, form: &mut Vec<(&'a str, &'a str)>) {
@@ -187,7 +185,7 @@ impl TokenClient {
     /// Posts a form to one of the endpoints with this client's HTTP client and retry policy.
     async fn post(&self, url: &Url, form: &[(&str, &str)], what: &str) -> Result<RawResponse> {
         let http = match &self.http {
-            Some(http) => http.clone(),
+            Some(http) => super::transport::token_http(http)?,
             None => shared_client_for(url)?,
         };
         post_form(&http, url, form, self.retry, what).await
@@ -500,7 +498,7 @@ fn shared(
 /// One default HTTP client per process, made on first use.
 pub(crate) fn shared_default_client() -> Result<reqwest::Client> {
     static CLIENT: SharedClient = std::sync::OnceLock::new();
-    shared(&CLIENT, default_http_client)
+    shared(&CLIENT, default_reqwest_client)
 }
 
 /// The shared client for a request to `url`: for a plain `http://` URL (an emulator, a local

@@ -4,6 +4,7 @@
 use std::net::IpAddr;
 use std::time::Duration;
 
+use gapi_retry::HttpClient;
 use url::Url;
 
 use crate::error::{Error, ErrorKind, Result};
@@ -47,39 +48,48 @@ pub fn ensure_secure_endpoint(url: &Url) -> Result<()> {
     }
 }
 
-/// The HTTP client used when the caller does not give one: rustls with ring, no redirects,
-/// bounded timeouts.
-pub fn default_http_client() -> Result<reqwest::Client> {
-    build_client(client_builder())
+/// The HTTP client token requests use when the caller gives none: rustls with ring, no
+/// redirects, a 10 s connect and 60 s overall timeout. Give your own (a proxy, a private CA)
+/// to the flow or credential builders' `http_client`; it is used without following redirects.
+pub fn default_http_client() -> Result<HttpClient> {
+    auth_client_builder().build().map_err(build_error)
 }
 
 /// [`default_http_client`] without a certificate store, for plain `http://` endpoints only (an
 /// emulator, a local server): loading the system CA store costs milliseconds of CPU that such
 /// a request never needs (redirects are not followed, so it cannot end up on https).
 pub(crate) fn plain_http_client() -> Result<reqwest::Client> {
-    build_client(client_builder().tls_certs_only(std::iter::empty()))
+    let http = auth_client_builder()
+        .plain_http_only(true)
+        .build()
+        .map_err(build_error)?;
+    Ok(http.reqwest_client().clone())
 }
 
-fn client_builder() -> reqwest::ClientBuilder {
-    // A library cannot know whether the application installed a provider already; installing
-    // fails harmlessly when one is present.
-    if rustls::crypto::CryptoProvider::get_default().is_none() {
-        let _ = rustls::crypto::ring::default_provider().install_default();
-    }
-    reqwest::Client::builder()
-        .redirect(reqwest::redirect::Policy::none())
+/// [`default_http_client`]'s client underneath, for the shared default.
+pub(crate) fn default_reqwest_client() -> Result<reqwest::Client> {
+    Ok(default_http_client()?.reqwest_client().clone())
+}
+
+/// The client to send token requests with through a caller's `http`: the same options,
+/// never following redirects (a followed 307 would resend the secrets to another host).
+pub(crate) fn token_http(http: &HttpClient) -> Result<reqwest::Client> {
+    http.reqwest_without_redirects().map_err(build_error)
+}
+
+fn auth_client_builder() -> gapi_retry::HttpClientBuilder {
+    HttpClient::builder()
+        .follow_redirects(false)
         .connect_timeout(Duration::from_secs(10))
         .timeout(Duration::from_secs(60))
         .user_agent(concat!("gapi-auth/", env!("CARGO_PKG_VERSION")))
 }
 
-fn build_client(builder: reqwest::ClientBuilder) -> Result<reqwest::Client> {
-    builder.build().map_err(|e| {
-        Error::new(
-            ErrorKind::Config,
-            format!("cannot build the HTTP client: {}", e.without_url()),
-        )
-    })
+fn build_error(e: gapi_retry::HttpClientError) -> Error {
+    Error::new(
+        ErrorKind::Config,
+        format!("cannot build the HTTP client: {e}"),
+    )
 }
 
 /// How token and credential requests are retried: the one policy type of gapi (`gapi-retry`),

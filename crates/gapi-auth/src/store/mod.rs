@@ -86,7 +86,7 @@ impl FileStore {
     pub async fn load_with_http(
         &self,
         profile: &str,
-        http: Option<reqwest::Client>,
+        http: Option<gapi_retry::HttpClient>,
     ) -> Result<Option<Credentials>> {
         let opts = LoadOptions {
             http,

@@ -285,7 +285,11 @@ async fn metadata_server_tokens_identity_and_project() {
     );
     let paths = mock.state.lock().unwrap().metadata_paths.clone();
     assert!(
-        paths.contains(&"instance/service-accounts/default/token?scopes=a,b".to_string()),
+        // Short names are expanded, as for every credential type.
+        paths.contains(
+            &"instance/service-accounts/default/token?scopes=https://www.googleapis.com/auth/a,https://www.googleapis.com/auth/b"
+                .to_string()
+        ),
         "{paths:?}"
     );
     assert!(

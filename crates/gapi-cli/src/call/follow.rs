@@ -70,7 +70,8 @@ pub fn check(call: &MethodCall, args: &CallArgs) -> anyhow::Result<()> {
     }
     let follower = Follower::new(call.clone()).map_err(|e| exit::usage(e.to_string()))?;
     if let Some(path) = &args.state {
-        follower
+        // Only the check that the state file belongs to this call: the follower is dropped.
+        let _checked = follower
             .state_file(path)
             .map_err(|e| exit::usage(e.to_string()))?;
     }

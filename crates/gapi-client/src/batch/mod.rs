@@ -36,6 +36,7 @@
 //! # Ok(()) }
 //! ```
 
+mod for_service;
 mod request_id;
 mod throttle;
 mod wire;
@@ -90,6 +91,7 @@ pub fn parts_limit(api: &str) -> usize {
 
 /// A batch endpoint, its limits and its pacing.
 #[derive(Debug, Clone)]
+#[must_use = "a batch does nothing until `.execute_calls(..).await`"]
 pub struct Batch {
     transport: Transport,
     url: Url,

@@ -57,6 +57,7 @@ pub struct FollowBatch {
 
 /// Follows one list call; see the module documentation.
 #[derive(Debug)]
+#[must_use = "builder methods return the changed value; use it"]
 pub struct Follower {
     call: MethodCall,
     kind: SyncKind,

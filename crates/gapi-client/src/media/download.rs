@@ -31,6 +31,7 @@ use crate::error::{Error, redact_url};
 
 /// Options of a download.
 #[derive(Debug, Clone)]
+#[must_use = "builder methods return the changed value; use it"]
 pub struct DownloadOptions {
     /// Replace the target if it exists (default: refuse).
     pub overwrite: bool,

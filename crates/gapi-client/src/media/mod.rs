@@ -181,6 +181,7 @@ impl fmt::Debug for MediaSource {
 
 /// Options of one upload.
 #[derive(Debug, Clone)]
+#[must_use = "builder methods return the changed value; use it"]
 pub struct UploadOptions {
     /// The media's MIME type (default `application/octet-stream`).
     pub content_type: String,
@@ -257,7 +258,7 @@ impl MediaClient {
     /// Uses this HTTP client instead (it should not follow redirects: build it with
     /// [`crate::HttpClientBuilder::follow_redirects`]`(false)`).
     pub fn with_http_client(mut self, http: crate::HttpClient) -> Self {
-        self.http = http.reqwest().clone();
+        self.http = http.reqwest_client().clone();
         self
     }
 

@@ -48,12 +48,17 @@ async fn a_service_sends_through_the_given_clients_proxy() {
 
 #[test]
 fn bad_options_are_invalid_argument_errors() {
-    let err = HttpClient::builder()
+    let err: gapi_client::Error = HttpClient::builder()
         .add_root_certificate_pem("not a certificate")
         .build()
-        .unwrap_err();
+        .unwrap_err()
+        .into();
     assert!(err.is_invalid_argument(), "{err}");
-    let err = HttpClient::builder().proxy("::nope").build().unwrap_err();
+    let err: gapi_client::Error = HttpClient::builder()
+        .proxy("::nope")
+        .build()
+        .unwrap_err()
+        .into();
     assert!(err.is_invalid_argument(), "{err}");
     assert!(err.to_string().contains("proxy"), "{err}");
 }

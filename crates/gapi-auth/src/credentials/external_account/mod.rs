@@ -142,10 +142,11 @@ pub struct ExternalAccountFile {
 }
 
 /// Builds [`ExternalAccount`] credentials.
+#[must_use = "builder methods return the changed value; use it"]
 pub struct ExternalAccountBuilder {
     file: ExternalAccountFile,
     scopes: Vec<String>,
-    http: Option<reqwest::Client>,
+    http: Option<gapi_retry::HttpClient>,
     retry: RetryPolicy,
     allow_executables: Option<bool>,
     env: Option<crate::credentials::external_account::aws::EnvLookup>,
@@ -184,13 +185,14 @@ impl ExternalAccountBuilder {
         Ok(Self::new(file))
     }
 
-    /// Scopes of the final token (`cloud-platform` when none are given).
+    /// Scopes of the final token (full URLs or short names like `drive.readonly`;
+    /// `cloud-platform` when none are given).
     pub fn scopes<I, S>(mut self, scopes: I) -> Self
     where
         I: IntoIterator<Item = S>,
         S: Into<String>,
     {
-        self.scopes = scopes.into_iter().map(Into::into).collect();
+        self.scopes = crate::protocol::scopes::expand_scopes(scopes);
         self
     }
 
@@ -208,7 +210,7 @@ impl ExternalAccountBuilder {
     }
 
     /// Uses this HTTP client (it must not follow redirects).
-    pub fn http_client(mut self, http: reqwest::Client) -> Self {
+    pub fn http_client(mut self, http: gapi_retry::HttpClient) -> Self {
         self.http = Some(http);
         self
     }
@@ -376,7 +378,7 @@ struct Inner {
     lifetime: u64,
     scopes: Vec<String>,
     client: Option<(String, ClientSecret)>,
-    http: Option<reqwest::Client>,
+    http: Option<gapi_retry::HttpClient>,
     retry: RetryPolicy,
     env: crate::credentials::external_account::aws::EnvLookup,
 }
@@ -449,7 +451,7 @@ impl ExternalAccount {
 
     fn http(&self) -> Result<reqwest::Client> {
         match &self.inner.http {
-            Some(h) => Ok(h.clone()),
+            Some(h) => crate::protocol::transport::token_http(h),
             None => shared_default_client(),
         }
     }
@@ -788,7 +790,7 @@ pub struct ExternalAuthorizedUser {
     refresh_token: Mutex<RefreshToken>,
     quota_project_id: Option<String>,
     universe: String,
-    http: Option<reqwest::Client>,
+    http: Option<gapi_retry::HttpClient>,
     retry: RetryPolicy,
 }
 
@@ -803,7 +805,7 @@ impl std::fmt::Debug for ExternalAuthorizedUser {
 
 impl ExternalAuthorizedUser {
     /// Parses the JSON of an `external_account_authorized_user` file.
-    pub fn from_json(value: Value, http: Option<reqwest::Client>) -> Result<Self> {
+    pub fn from_json(value: Value, http: Option<gapi_retry::HttpClient>) -> Result<Self> {
         let f: ExternalAuthorizedUserFile = serde_json::from_value(value).map_err(|e| {
             Error::new(
                 ErrorKind::Config,
@@ -841,7 +843,7 @@ impl ExternalAuthorizedUser {
             ("refresh_token", rt.secret()),
         ];
         let http = match &self.http {
-            Some(h) => h.clone(),
+            Some(h) => crate::protocol::transport::token_http(h)?,
             None => shared_default_client()?,
         };
         let raw = post_form_basic(
