@@ -16,6 +16,7 @@ use clap::error::ErrorKind;
 use clap::{Args, CommandFactory, Parser, Subcommand, ValueEnum};
 
 mod fast;
+pub mod values;
 
 /// Options that apply to every command: the one definition of the global options.
 ///
@@ -692,13 +693,13 @@ pub struct CallArgs {
     #[arg(long, value_name = "FILE", requires = "follow")]
     pub state: Option<PathBuf>,
     /// With --follow: wait this long between polls (`30`, `30s`, `500ms`, `5m`; default 30s).
-    #[arg(long, value_name = "D", requires = "follow", value_parser = crate::call::follow::parse_interval)]
+    #[arg(long, value_name = "D", requires = "follow", value_parser = values::parse_interval)]
     pub follow_interval: Option<std::time::Duration>,
     /// With --batch: at most N batch requests in flight at once.
     #[arg(long, value_name = "N", requires = "batch", value_parser = clap::value_parser!(u32).range(1..))]
     pub max_concurrency: Option<u32>,
     /// With --batch: send at most R calls (batch parts) per second (`50`, `50/s`, `0.5`).
-    #[arg(long, value_name = "R", requires = "batch", value_parser = crate::call::follow::parse_rate)]
+    #[arg(long, value_name = "R", requires = "batch", value_parser = values::parse_rate)]
     pub rate: Option<f64>,
     /// Show help for the API, resource or method named so far.
     #[arg(short = 'h', long)]

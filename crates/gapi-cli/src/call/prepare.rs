@@ -11,15 +11,6 @@ use serde_json::Value;
 use crate::cli::{CallArgs, GlobalArgs};
 use crate::exit;
 
-/// `--read-only` (or `GAPI_READ_ONLY`) and `--allow` as the library's policy. Every service
-/// of a call carries it ([`service_for`]), so every request it prepares (dry run, call, page,
-/// batch line, upload, download, MCP call) is judged on the URL it would send.
-pub fn policy_of(global: &GlobalArgs) -> gapi_client::Policy {
-    gapi_client::Policy::new()
-        .read_only(global.read_only)
-        .allow(global.allow.iter().cloned())
-}
-
 /// The policy on the method asked for alone, before anything else is looked at (exit 2);
 /// the request itself is judged again when it is prepared.
 pub fn check_policy(service: &Service, dotted: &str, _global: &GlobalArgs) -> anyhow::Result<()> {

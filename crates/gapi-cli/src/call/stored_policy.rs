@@ -96,10 +96,19 @@ pub fn load_in(dir: &Path, profile: &str) -> anyhow::Result<Option<StoredPolicy>
     Ok(Some(policy))
 }
 
+/// `--read-only` (or `GAPI_READ_ONLY`) and `--allow` as the library's policy. Every service
+/// of a call carries it ([`super::prepare::service_for`]), so every request it prepares (dry
+/// run, call, page, batch line, upload, download, MCP call) is judged on the URL it sends.
+pub fn policy_of(global: &GlobalArgs) -> gapi_client::Policy {
+    gapi_client::Policy::new()
+        .read_only(global.read_only)
+        .allow(global.allow.iter().cloned())
+}
+
 /// The policy a call under `global.profile` obeys: the profile's stored policy narrowed by
 /// the call's flags and environment (`--read-only`, `--allow`, `GAPI_READ_ONLY`).
 pub fn effective(global: &GlobalArgs) -> anyhow::Result<Policy> {
-    let flags = super::prepare::policy_of(global);
+    let flags = policy_of(global);
     Ok(match load(&global.profile)? {
         Some(stored) => stored.to_policy(&global.profile).narrowed_by(flags),
         None => flags,
