@@ -16,6 +16,7 @@ use clap::error::ErrorKind;
 use clap::{Args, CommandFactory, Parser, Subcommand, ValueEnum};
 
 mod fast;
+pub mod helpers;
 pub mod values;
 
 /// Options that apply to every command: the one definition of the global options.
@@ -838,7 +839,7 @@ pub enum Action {
     /// An API call.
     Call(Box<CallArgs>),
     /// A `+helper` command (`gapi gmail +send ...`).
-    Helper(Box<crate::helpers::Helper>),
+    Helper(Box<helpers::Helper>),
     /// `gapi __complete WORDS...`: completion candidates for the shell scripts.
     Complete(Vec<String>),
 }
@@ -931,7 +932,7 @@ pub fn parse(mut args: Vec<OsString>) -> Result<Parsed, clap::Error> {
     let at = 1 + split_leading_globals(args.get(1..).unwrap_or_default())
         .0
         .len();
-    if crate::helpers::is_helper(&args[at..]) {
+    if helpers::is_helper(&args[at..]) {
         return parse_helper(&args, at);
     }
     let parsed = match fast::api_call(&args) {
@@ -949,7 +950,7 @@ pub fn parse(mut args: Vec<OsString>) -> Result<Parsed, clap::Error> {
                 args.remove(at);
                 args.push("--help".into());
             }
-            if crate::helpers::is_helper(&args[at..]) {
+            if helpers::is_helper(&args[at..]) {
                 return parse_helper(&args, at);
             }
             parse_moved(&move_leading_globals(&args))
@@ -977,8 +978,8 @@ fn parse_helper(args: &[OsString], at: usize) -> Result<Parsed, clap::Error> {
     let mut argv = vec![args[0].clone()];
     argv.extend_from_slice(&args[1..at]);
     argv.extend_from_slice(&args[at..]);
-    let matches = empty_env_is_unset(crate::helpers::command()).try_get_matches_from(argv)?;
-    let mut helper = crate::helpers::Helper::from_matches(&matches)?;
+    let matches = empty_env_is_unset(helpers::command()).try_get_matches_from(argv)?;
+    let mut helper = helpers::Helper::from_matches(&matches)?;
     record_origins(&mut helper.global, innermost(&matches));
     let mut top = GlobalArgs::default();
     record_origins(&mut top, &matches);

@@ -103,7 +103,7 @@ pub fn candidates(words: &[String]) -> Vec<String> {
                 .map(String::from)
                 .to_vec(),
             _ if fixed_subcommands().iter().any(|s| s == head) => subcommand_flags(head, rest, cur),
-            api if !api.starts_with('-') => crate::helpers::complete(api, rest, cur)
+            api if !api.starts_with('-') => crate::cli::helpers::complete(api, rest, cur)
                 .unwrap_or_else(|| api_words(api, rest, cur, true)),
             _ => Vec::new(),
         }

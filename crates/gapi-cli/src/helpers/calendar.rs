@@ -2,90 +2,16 @@
 
 use std::process::ExitCode;
 
-use clap::{Args, Subcommand};
 use gapi_workspace::calendar::{self, Agenda, EventTime, NewEvent, TimeInput, Window};
 use serde_json::{Value, json};
 
 use super::ctx::{Ctx, ws};
-use super::{CommonFlags, OutputFlags};
-use crate::cli::{Format, GlobalArgs};
+use crate::cli::GlobalArgs;
+use crate::cli::helpers::calendar::{AgendaArgs, CalendarHelper, InsertArgs};
 
 const CALENDAR_GET: &str = "calendars.get";
 const LIST: &str = "events.list";
 const INSERT: &str = "events.insert";
-
-#[derive(Debug, Clone, Subcommand)]
-pub enum CalendarHelper {
-    /// What is on a calendar: today, the next N days, or a span, in the calendar's own time
-    /// zone (a readable table; --format json|ndjson|table|csv for data).
-    #[command(
-        name = "+agenda",
-        after_help = "Example:\n  gapi calendar +agenda --days 7\n  gapi calendar +agenda --from 2026-03-10 --to 2026-03-12 --calendar team@example.com"
-    )]
-    Agenda(AgendaArgs),
-    /// Create an event; local times are read in the calendar's zone, dates make an all-day
-    /// event.
-    #[command(
-        name = "+insert",
-        after_help = "Example:\n  gapi calendar +insert --summary \"Design review\" --start 2026-03-10T14:00 --end 2026-03-10T15:00 --attendee ann@example.com --meet"
-    )]
-    Insert(InsertArgs),
-}
-
-#[derive(Debug, Clone, Args)]
-pub struct AgendaArgs {
-    /// Today and the next days: N days from the start of today (1 = today).
-    #[arg(long, value_name = "N", conflicts_with_all = ["from", "to"])]
-    days: Option<u32>,
-    /// The start (a date, a local time, or an RFC 3339 time).
-    #[arg(long, value_name = "TIME", requires = "to")]
-    from: Option<String>,
-    /// The end (a date includes that whole day).
-    #[arg(long, value_name = "TIME", requires = "from")]
-    to: Option<String>,
-    /// The calendar (default: your own).
-    #[arg(long, value_name = "ID", default_value = "primary")]
-    calendar: String,
-    /// Output format (default: a readable list).
-    #[arg(long, value_enum)]
-    format: Option<Format>,
-    #[command(flatten)]
-    common: CommonFlags,
-    #[command(flatten)]
-    out: OutputFlags,
-}
-
-#[derive(Debug, Clone, Args)]
-pub struct InsertArgs {
-    /// The title.
-    #[arg(long, value_name = "TEXT")]
-    summary: String,
-    /// The start: 2026-03-10 (all day), 2026-03-10T14:00 (calendar's zone) or RFC 3339.
-    #[arg(long, value_name = "TIME")]
-    start: String,
-    /// The end (default: one hour after a timed start; the same day for a date).
-    #[arg(long, value_name = "TIME")]
-    end: Option<String>,
-    /// An attendee's address (repeatable).
-    #[arg(long, value_name = "ADDR")]
-    attendee: Vec<String>,
-    /// Add a Google Meet link.
-    #[arg(long)]
-    meet: bool,
-    /// A description.
-    #[arg(long, value_name = "TEXT")]
-    description: Option<String>,
-    /// A place.
-    #[arg(long, value_name = "TEXT")]
-    location: Option<String>,
-    /// The calendar (default: your own).
-    #[arg(long, value_name = "ID", default_value = "primary")]
-    calendar: String,
-    #[command(flatten)]
-    common: CommonFlags,
-    #[command(flatten)]
-    out: OutputFlags,
-}
 
 pub async fn run(global: &GlobalArgs, helper: CalendarHelper) -> anyhow::Result<ExitCode> {
     match helper {

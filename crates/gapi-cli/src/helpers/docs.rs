@@ -1,95 +1,19 @@
 //! `gapi docs +write | +create | +read`.
 
-use std::path::{Path, PathBuf};
+use std::path::Path;
 use std::process::ExitCode;
 
-use clap::{Args, Subcommand, ValueEnum};
 use gapi_workspace::docs::{self, InsertAt};
 use serde_json::json;
 
 use super::ctx::{Ctx, ws};
-use super::{CommonFlags, OutputFlags, read_text};
+use super::read_text;
 use crate::cli::GlobalArgs;
+use crate::cli::helpers::docs::{CreateArgs, DocFormat, DocsHelper, ReadArgs, WriteArgs};
 
 const GET: &str = "documents.get";
 const CREATE: &str = "documents.create";
 const UPDATE: &str = "documents.batchUpdate";
-
-#[derive(Debug, Clone, Subcommand)]
-pub enum DocsHelper {
-    /// Append Markdown to a document: headings, bold, italic, links, lists, code spans.
-    #[command(
-        name = "+write",
-        after_help = "Example:\n  gapi docs +write --document 1mBq3Xf0ZkFv2y4c6QW8sHk1 --markdown notes.md"
-    )]
-    Write(WriteArgs),
-    /// Create a document from Markdown: prints its id.
-    #[command(
-        name = "+create",
-        after_help = "Example:\n  gapi docs +create --title \"Weekly notes\" --markdown notes.md"
-    )]
-    Create(CreateArgs),
-    /// Read a document as Markdown (default) or plain text.
-    #[command(
-        name = "+read",
-        after_help = "Example:\n  gapi docs +read --document 1mBq3Xf0ZkFv2y4c6QW8sHk1 --format text"
-    )]
-    Read(ReadArgs),
-}
-
-#[derive(Debug, Clone, Args)]
-pub struct WriteArgs {
-    /// The document id.
-    #[arg(long, value_name = "ID")]
-    document: String,
-    /// The Markdown file (`-`: stdin).
-    #[arg(long, value_name = "FILE")]
-    markdown: PathBuf,
-    #[command(flatten)]
-    common: CommonFlags,
-    #[command(flatten)]
-    out: OutputFlags,
-}
-
-#[derive(Debug, Clone, Args)]
-pub struct CreateArgs {
-    /// The new document's title.
-    #[arg(long, value_name = "TEXT")]
-    title: String,
-    /// The Markdown file (`-`: stdin); none: an empty document.
-    #[arg(long, value_name = "FILE")]
-    markdown: Option<PathBuf>,
-    #[command(flatten)]
-    common: CommonFlags,
-    #[command(flatten)]
-    out: OutputFlags,
-}
-
-/// What `+read` prints.
-#[derive(Debug, Clone, Copy, ValueEnum, PartialEq, Eq, Default)]
-pub enum DocFormat {
-    /// Markdown.
-    #[default]
-    Markdown,
-    /// Plain text.
-    Text,
-    /// The document as the API answers it.
-    Json,
-}
-
-#[derive(Debug, Clone, Args)]
-pub struct ReadArgs {
-    /// The document id.
-    #[arg(long, value_name = "ID")]
-    document: String,
-    /// Output format.
-    #[arg(long, value_enum, default_value_t)]
-    format: DocFormat,
-    #[command(flatten)]
-    common: CommonFlags,
-    #[command(flatten)]
-    out: OutputFlags,
-}
 
 pub async fn run(global: &GlobalArgs, helper: DocsHelper) -> anyhow::Result<ExitCode> {
     match helper {

@@ -1,86 +1,17 @@
 //! `gapi sheets +read | +append`.
 
-use std::path::PathBuf;
 use std::process::ExitCode;
 
-use clap::{Args, Subcommand};
 use gapi_workspace::sheets::{self, ValueInputOption};
 use serde_json::json;
 
+use super::CommonFlags;
 use super::ctx::{Ctx, ws};
-use super::{CommonFlags, OutputFlags};
+use crate::cli::helpers::sheets::{AppendArgs, ReadArgs, SheetsHelper};
 use crate::cli::{Format, GlobalArgs};
 
 const GET: &str = "spreadsheets.values.get";
 const APPEND: &str = "spreadsheets.values.append";
-
-#[derive(Debug, Clone, Subcommand)]
-pub enum SheetsHelper {
-    /// Read a range as CSV (default, exact), JSON rows or a table.
-    #[command(
-        name = "+read",
-        after_help = "Example:\n  gapi sheets +read --spreadsheet 1BxiMVs0XRA5nFMdKvBdBZjgmUUqptlbs74OgvE2upms --range \"Sheet1!A1:D\" > out.csv"
-    )]
-    Read(ReadArgs),
-    /// Append CSV rows after the table in a range (quotes, commas, newlines and Unicode kept).
-    #[command(
-        name = "+append",
-        after_help = "Example:\n  gapi sheets +append --spreadsheet 1BxiMVs0XRA5nFMdKvBdBZjgmUUqptlbs74OgvE2upms --range Sheet1 --csv new-rows.csv\n  cat rows.csv | gapi sheets +append --spreadsheet ID --range Sheet1 -"
-    )]
-    Append(AppendArgs),
-}
-
-#[derive(Debug, Clone, Args)]
-pub struct ReadArgs {
-    /// The spreadsheet id.
-    #[arg(long, value_name = "ID")]
-    spreadsheet: String,
-    /// The range in A1 notation (`Sheet1`, `Sheet1!A1:C10`).
-    #[arg(long, value_name = "RANGE")]
-    range: String,
-    /// csv (default: the cells as text, exactly), json (rows), ndjson (a row per line),
-    /// table (the first row as header).
-    #[arg(long, value_enum)]
-    format: Option<Format>,
-    #[command(flatten)]
-    common: CommonFlags,
-    #[command(flatten)]
-    out: OutputFlags,
-}
-
-#[derive(Debug, Clone, Args)]
-pub struct AppendArgs {
-    /// The spreadsheet id.
-    #[arg(long, value_name = "ID")]
-    spreadsheet: String,
-    /// Where the table is, in A1 notation (`Sheet1`, `Sheet1!A:C`).
-    #[arg(long, value_name = "RANGE")]
-    range: String,
-    /// The CSV file to append (`-`: stdin).
-    #[arg(long, value_name = "FILE", conflicts_with = "stdin")]
-    csv: Option<PathBuf>,
-    /// `-`: the CSV from stdin.
-    #[arg(value_name = "-", value_parser = dash)]
-    stdin: Option<String>,
-    /// Store the text as it is (RAW) instead of as if typed (USER_ENTERED: numbers, dates,
-    /// formulas).
-    #[arg(long)]
-    raw: bool,
-    #[command(flatten)]
-    common: CommonFlags,
-    #[command(flatten)]
-    out: OutputFlags,
-}
-
-fn dash(s: &str) -> Result<String, String> {
-    if s == "-" {
-        Ok(s.to_string())
-    } else {
-        Err(format!(
-            "unexpected argument {s:?}: give the CSV with --csv FILE, or `-` for stdin"
-        ))
-    }
-}
 
 pub async fn run(global: &GlobalArgs, helper: SheetsHelper) -> anyhow::Result<ExitCode> {
     match helper {
