@@ -5,7 +5,7 @@
 use std::sync::Arc;
 
 use gapi_client::scopes::Access;
-use gapi_client::{Authenticator, RetryPolicy, Service};
+use gapi_client::{Authenticator, MethodCall, RetryPolicy, Service};
 use serde_json::Value;
 
 use crate::cli::{CallArgs, GlobalArgs};
@@ -13,7 +13,7 @@ use crate::exit;
 
 /// The policy on the method asked for alone, before anything else is looked at (exit 2);
 /// the request itself is judged again when it is prepared.
-pub fn check_policy(service: &Service, dotted: &str, _global: &GlobalArgs) -> anyhow::Result<()> {
+pub fn check_policy(service: &Service, dotted: &str) -> anyhow::Result<()> {
     // The service's policy: the profile's stored one narrowed by the call's flags.
     let policy = service.policy();
     if policy.is_open() {
@@ -33,6 +33,21 @@ pub fn check_body(service: &Service, dotted: &str, body: &Value) -> anyhow::Resu
             "fix the body, or add --no-validate if the API accepts more than its Discovery document says",
         )
     })
+}
+
+/// `body` on `call`, checked first against the method's schema with the CLI's hint (exit 2)
+/// when `validate`; the library's own check is then off, as it would only repeat this one.
+pub fn with_body(
+    call: MethodCall,
+    service: &Service,
+    dotted: &str,
+    body: &Value,
+    validate: bool,
+) -> anyhow::Result<MethodCall> {
+    if validate {
+        check_body(service, dotted, body)?;
+    }
+    Ok(call.body(body.clone()).validate(false))
 }
 
 /// The service for this call: the document, credentials, retry policy, endpoint, quota project.

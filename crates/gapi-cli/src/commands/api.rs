@@ -70,7 +70,7 @@ async fn call(global: &GlobalArgs, args: CallArgs) -> anyhow::Result<ExitCode> {
     // 1. Local checks, with a service that holds no credentials.
     let body = args.json.as_deref().map(read_json_arg).transpose()?;
     let offline = service_for(global, &args, doc.clone(), Arc::new(NoAuth))?;
-    check_policy(&offline, &dotted, global)?;
+    check_policy(&offline, &dotted)?;
     let offline_call = name_upload(build_call(&offline, &dotted, &args, body.clone())?, &args);
     if let (Some(body), false) = (offline_call.get_body(), args.no_validate) {
         check_body(&offline, &dotted, body)?;

@@ -378,7 +378,7 @@ fn try_prepare(service: &Service, line: &str, args: &CallArgs) -> anyhow::Result
         Err(_) if method.starts_with(&api_prefix) => &method[api_prefix.len()..],
         Err(e) => return Err(e.into()),
     };
-    crate::call::prepare::check_policy(service, dotted, &args.global)?;
+    crate::call::prepare::check_policy(service, dotted)?;
     let mut call = service.method(dotted)?;
     match v.get("params") {
         None | Some(Value::Null) => {}
@@ -388,11 +388,7 @@ fn try_prepare(service: &Service, line: &str, args: &CallArgs) -> anyhow::Result
     match v.get("body") {
         None | Some(Value::Null) => {}
         Some(body) => {
-            if !args.no_validate {
-                crate::call::prepare::check_body(service, dotted, body)?;
-            }
-            // Checked just above (unless --no-validate), with the CLI's hint.
-            call = call.body(body.clone()).validate(false);
+            call = crate::call::prepare::with_body(call, service, dotted, body, !args.no_validate)?;
         }
     }
     if let Some(mask) = &args.fields {

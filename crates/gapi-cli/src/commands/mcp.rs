@@ -443,7 +443,7 @@ impl GapiMcp {
         let doc = self.document(api)?;
         let offline =
             prepare::service_for(&self.global, &self.call_args, doc.clone(), Arc::new(NoAuth))?;
-        prepare::check_policy(&offline, dotted, &self.global)?;
+        prepare::check_policy(&offline, dotted)?;
         refuse_media(
             api,
             dotted,
@@ -530,11 +530,7 @@ fn method_call(
     }
     match args.get("body") {
         None | Some(Value::Null) => {}
-        Some(body) => {
-            prepare::check_body(service, dotted, body)?;
-            // Checked just above, with the CLI's hint.
-            call = call.body(body.clone()).validate(false);
-        }
+        Some(body) => call = prepare::with_body(call, service, dotted, body, true)?,
     }
     Ok(call)
 }

@@ -78,7 +78,7 @@ impl<'a> Ctx<'a> {
     /// anything is sent (exit 2), as for a method call.
     pub fn check_policy(&self, methods: &[&str]) -> anyhow::Result<()> {
         for m in methods {
-            prepare::check_policy(&self.offline, m, self.global)?;
+            prepare::check_policy(&self.offline, m)?;
         }
         Ok(())
     }
