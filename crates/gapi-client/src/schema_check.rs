@@ -10,7 +10,6 @@ use std::collections::HashMap;
 
 use gapi_discovery::{JsonSchema, RestDescription, RestMethod};
 use serde_json::Value;
-use serde_json::value::RawValue;
 
 use crate::error::Error;
 use crate::params::closest;
@@ -69,19 +68,15 @@ pub fn problems(doc: &RestDescription, schema: &str, body: &Value) -> Vec<Proble
 
 /// Walks a value and its schema, resolving `$ref`s through a per-check cache.
 struct Checker<'d> {
-    raw: HashMap<&'d str, &'d RawValue>,
+    doc: &'d RestDescription,
     parsed: HashMap<String, Option<JsonSchema>>,
     problems: Vec<Problem>,
 }
 
 impl<'d> Checker<'d> {
     fn new(doc: &'d RestDescription) -> Self {
-        let raw = doc
-            .schemas_json()
-            .and_then(|r| serde_json::from_str(r.get()).ok())
-            .unwrap_or_default();
         Checker {
-            raw,
+            doc,
             parsed: HashMap::new(),
             problems: Vec::new(),
         }
@@ -91,10 +86,7 @@ impl<'d> Checker<'d> {
         if let Some(s) = self.parsed.get(name) {
             return s.clone();
         }
-        let s = self
-            .raw
-            .get(name)
-            .and_then(|raw| serde_json::from_str::<JsonSchema>(raw.get()).ok());
+        let s = self.doc.schema(name);
         self.parsed.insert(name.to_string(), s.clone());
         s
     }

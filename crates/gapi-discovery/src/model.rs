@@ -7,6 +7,8 @@
 //! from the method index ([`crate::method_index`]) has no descriptions and reads its schemas
 //! from the full bundled document the first time one is asked for.
 
+use std::collections::HashMap;
+use std::ops::Range;
 use std::sync::OnceLock;
 
 use serde::{Deserialize, Deserializer, Serialize, Serializer};
@@ -63,6 +65,10 @@ pub struct RestDescription {
 pub(crate) struct Schemas {
     raw: OnceLock<Option<Box<RawValue>>>,
     deferred: Option<(&'static str, &'static str)>,
+    /// Where each schema's JSON lies in `raw` (byte range), found by one pass on first use:
+    /// looking a schema up must not re-read the whole section (megabytes for the largest
+    /// APIs) on every request body checked.
+    index: OnceLock<HashMap<String, Range<usize>>>,
 }
 
 impl Schemas {
@@ -71,7 +77,27 @@ impl Schemas {
         Schemas {
             raw: OnceLock::new(),
             deferred: Some((name, version)),
+            index: OnceLock::new(),
         }
+    }
+
+    /// The raw JSON text of the schema `name`, found through the index.
+    fn entry(&self, name: &str) -> Option<&str> {
+        let raw = self.get()?.get();
+        let index = self.index.get_or_init(|| {
+            let base = raw.as_ptr() as usize;
+            serde_json::from_str::<HashMap<String, &RawValue>>(raw)
+                .map(|all| {
+                    all.into_iter()
+                        .map(|(k, v)| {
+                            let start = v.get().as_ptr() as usize - base;
+                            (k, start..start + v.get().len())
+                        })
+                        .collect()
+                })
+                .unwrap_or_default()
+        });
+        raw.get(index.get(name)?.clone())
     }
 
     fn get(&self) -> Option<&RawValue> {
@@ -93,6 +119,7 @@ impl<'de> Deserialize<'de> for Schemas {
         Ok(Schemas {
             raw: OnceLock::from(Option::<Box<RawValue>>::deserialize(d)?),
             deferred: None,
+            index: OnceLock::new(),
         })
     }
 }
@@ -133,11 +160,8 @@ impl RestDescription {
 
     /// Parses and returns the schema `name` (as referenced by `$ref`), if the document has it.
     pub fn schema(&self, name: &str) -> Option<JsonSchema> {
-        let raw = self.schemas_json()?;
-        // Parse only the one entry we need.
-        let all: std::collections::HashMap<&str, &RawValue> =
-            serde_json::from_str(raw.get()).ok()?;
-        serde_json::from_str(all.get(name)?.get()).ok()
+        // Parse only the one entry we need (the section is indexed once per document).
+        serde_json::from_str(self.schemas.entry(name)?).ok()
     }
 
     /// The names of all schemas, in document order.

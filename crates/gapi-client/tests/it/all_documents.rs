@@ -4,16 +4,41 @@
 use crate::param_values;
 
 use gapi_client::{NoAuth, Service};
-use gapi_discovery::bundle;
+use gapi_discovery::bundle::{self, BundleEntry};
 use param_values::dummy;
+
+/// Runs `each` over every bundled document on as many threads as the machine has, in
+/// document order in the result: the two walks below are the slowest tests of the crate, and
+/// the test harness would otherwise leave a core idle while one of them runs alone.
+fn over_documents<T: Send>(each: impl Fn(&BundleEntry) -> T + Sync) -> Vec<T> {
+    let entries = bundle::entries();
+    let threads = std::thread::available_parallelism().map_or(2, |n| n.get());
+    let mut results: Vec<(usize, T)> = std::thread::scope(|scope| {
+        let handles: Vec<_> = (0..threads)
+            .map(|t| {
+                let each = &each;
+                scope.spawn(move || {
+                    (t..entries.len())
+                        .step_by(threads)
+                        .map(|i| (i, each(&entries[i])))
+                        .collect::<Vec<_>>()
+                })
+            })
+            .collect();
+        handles
+            .into_iter()
+            .flat_map(|h| h.join().unwrap_or_else(|p| std::panic::resume_unwind(p)))
+            .collect()
+    });
+    results.sort_by_key(|(i, _)| *i);
+    results.into_iter().map(|(_, r)| r).collect()
+}
 
 #[test]
 fn every_bundled_document_builds_and_every_method_prepares() {
-    let mut prepared = 0usize;
-    let mut failures = Vec::new();
-    let entries = bundle::entries();
-    assert_eq!(entries.len(), 610);
-    for e in entries {
+    assert_eq!(bundle::entries().len(), 610);
+    let per_document = over_documents(|e| {
+        let (mut prepared, mut failures) = (0usize, Vec::new());
         let svc = Service::builder()
             .bundled(e.name, e.version)
             .auth(NoAuth)
@@ -44,7 +69,10 @@ fn every_bundled_document_builds_and_every_method_prepares() {
                 Err(err) => failures.push(format!("{}:{} {path}: {err}", e.name, e.version)),
             }
         }
-    }
+        (prepared, failures)
+    });
+    let prepared: usize = per_document.iter().map(|(n, _)| n).sum();
+    let failures: Vec<String> = per_document.into_iter().flat_map(|(_, f)| f).collect();
     // Every method of every document prepares with values that satisfy its declared types.
     assert!(
         failures.is_empty(),
@@ -75,9 +103,17 @@ fn every_bundled_document_builds_and_every_method_prepares() {
 fn every_method_called_plainly_reaches_itself() {
     use gapi_client::policy::Policy;
     use gapi_client::route::{Reach, steering};
-    let (mut methods, mut alone, mut steered) = (0usize, 0usize, Vec::new());
-    let (mut missing, mut shared, mut refused) = (Vec::new(), 0usize, Vec::new());
-    for e in bundle::entries() {
+    #[derive(Default)]
+    struct Tally {
+        methods: usize,
+        alone: usize,
+        shared: usize,
+        steered: Vec<String>,
+        missing: Vec<String>,
+        refused: Vec<String>,
+    }
+    let tallies = over_documents(|e| {
+        let mut t = Tally::default();
         let svc = Service::builder()
             .bundled(e.name, e.version)
             .auth(NoAuth)
@@ -93,19 +129,19 @@ fn every_method_called_plainly_reaches_itself() {
                     {
                         let reserved = m.path.contains(&format!("{{+{name}}}"));
                         if let Some(why) = steering(v, reserved) {
-                            steered.push(format!("{} {name}={v:?}: {why}", m.id));
+                            t.steered.push(format!("{} {name}={v:?}: {why}", m.id));
                         }
                     }
                     call = call.param(name, value);
                 }
             }
             let Ok(req) = call.prepare() else { continue };
-            methods += 1;
+            t.methods += 1;
             let verb = req.method.as_str();
             match svc.routes().resolve(verb, &req.url) {
-                Reach::Methods(ids) if ids == [m.id.as_str()] => alone += 1,
-                Reach::Methods(ids) if ids.contains(&m.id.as_str()) => shared += 1,
-                other => missing.push(format!("{} {}: {other:?}", m.id, req.url)),
+                Reach::Methods(ids) if ids == [m.id.as_str()] => t.alone += 1,
+                Reach::Methods(ids) if ids.contains(&m.id.as_str()) => t.shared += 1,
+                other => t.missing.push(format!("{} {}: {other:?}", m.id, req.url)),
             }
             if let Err(err) = Policy::new().allow([m.id.as_str()]).check_reach(
                 svc.routes(),
@@ -113,9 +149,20 @@ fn every_method_called_plainly_reaches_itself() {
                 verb,
                 &req.url,
             ) {
-                refused.push(format!("{} {}: {err}", m.id, m.path));
+                t.refused.push(format!("{} {}: {err}", m.id, m.path));
             }
         }
+        t
+    });
+    let (mut methods, mut alone, mut shared) = (0usize, 0usize, 0usize);
+    let (mut steered, mut missing, mut refused) = (Vec::new(), Vec::new(), Vec::new());
+    for t in tallies {
+        methods += t.methods;
+        alone += t.alone;
+        shared += t.shared;
+        steered.extend(t.steered);
+        missing.extend(t.missing);
+        refused.extend(t.refused);
     }
     if let Ok(f) = std::env::var("GAPI_REFUSED_OUT") {
         std::fs::write(f, refused.join("\n")).unwrap();
