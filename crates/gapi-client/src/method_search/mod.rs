@@ -10,6 +10,7 @@
 //! calls (`rank`). The index is built on first use from a compact text extracted from the
 //! bundle (`scripts/make-search-index.py`), not from the 50 MB of documents.
 
+mod action;
 mod describe;
 mod index;
 mod rank;
