@@ -83,7 +83,7 @@ fn groups(index: &Index, query: &str) -> Vec<Group> {
                 }
             }
         }
-        for (alt, kind) in alternatives(&t) {
+        for (alt, kind) in alternatives(t) {
             let weight = match kind {
                 Kind::Thing => THING_WEIGHT,
                 Kind::Intent => INTENT_WEIGHT,
