@@ -134,14 +134,14 @@ pub fn load_in(dir: &Path, scope: Scope<'_>) -> anyhow::Result<Option<StoredPoli
         }
         Err(e) => {
             return Err(anyhow::Error::new(e).context(format!(
-                "cannot read the policy of {whose} ({}); nothing was sent",
+                "cannot read the policy for {whose} ({}); nothing was sent",
                 path.display()
             )));
         }
     };
     let policy = serde_json::from_str(&text).with_context(|| {
         format!(
-            "the policy of {whose} ({}) is damaged; nothing was sent. Set it again with \
+            "the policy for {whose} ({}) is damaged; nothing was sent. Set it again with \
              `gapi auth policy set{flag}`, or remove it with `gapi auth policy clear{flag}`",
             path.display(),
             flag = scope.flag()

@@ -67,7 +67,7 @@ pub fn run(global: &GlobalArgs, store: &FileStore, cmd: PolicyCommand) -> anyhow
         }
         PolicyCommand::Clear(_) => {
             let Some(old) = current else {
-                eprintln!("There is no stored policy of {whose}; nothing to clear.");
+                eprintln!("No policy is stored for {whose}; nothing to clear.");
                 return Ok(ExitCode::SUCCESS);
             };
             let why = old
@@ -77,8 +77,8 @@ pub fn run(global: &GlobalArgs, store: &FileStore, cmd: PolicyCommand) -> anyhow
                 .chain(std::iter::once("it removes the policy".to_string()))
                 .collect::<Vec<_>>();
             if !confirmed(
-                &format!("`gapi auth policy clear{flag}` would widen the policy of {whose}"),
-                &format!("This widens the policy of {whose}"),
+                &format!("`gapi auth policy clear{flag}` would widen the policy for {whose}"),
+                &format!("This widens the policy for {whose}"),
                 &why,
             )? {
                 return Ok(ExitCode::from(exit::USAGE));
@@ -86,7 +86,7 @@ pub fn run(global: &GlobalArgs, store: &FileStore, cmd: PolicyCommand) -> anyhow
             let path = path_in(store.dir(), scope);
             std::fs::remove_file(&path)
                 .with_context(|| format!("cannot remove {}", path.display()))?;
-            eprintln!("Cleared the policy of {whose}.");
+            eprintln!("Cleared the policy for {whose}.");
             Ok(ExitCode::SUCCESS)
         }
         PolicyCommand::Set(args) => {
@@ -113,8 +113,8 @@ pub fn run(global: &GlobalArgs, store: &FileStore, cmd: PolicyCommand) -> anyhow
                 let why = old.to_policy(scope).widenings(&new.to_policy(scope));
                 if !why.is_empty()
                     && !confirmed(
-                        &format!("`gapi auth policy set{flag}` would widen the policy of {whose}"),
-                        &format!("This widens the policy of {whose}"),
+                        &format!("`gapi auth policy set{flag}` would widen the policy for {whose}"),
+                        &format!("This widens the policy for {whose}"),
                         &why,
                     )?
                 {
@@ -122,7 +122,7 @@ pub fn run(global: &GlobalArgs, store: &FileStore, cmd: PolicyCommand) -> anyhow
                 }
             }
             let path = save(store.dir(), scope, &new)?;
-            eprintln!("Stored the policy of {whose} in {}.", path.display());
+            eprintln!("Stored the policy for {whose} in {}.", path.display());
             Ok(ExitCode::SUCCESS)
         }
     }
