@@ -744,13 +744,23 @@ pub struct SearchArgs {
 /// `gapi auth policy ...`
 #[derive(Debug, Clone, Subcommand)]
 pub enum PolicyCommand {
-    /// Store a policy with the profile (replacing its policy); every call under the profile
-    /// obeys it and per-call flags can only narrow it. Lifting a limit asks a person.
+    /// Store a policy with the profile (replacing its policy), or with `--all-profiles` one
+    /// for every identity; every call under it obeys it and per-call flags can only narrow it.
+    /// Lifting a limit asks a person.
     Set(SetArgs),
-    /// Print the profile's stored policy.
+    /// Print the profile's stored policy (`--all-profiles`: the one for every identity).
     Show(ShowArgs),
-    /// Remove the profile's policy (asks a person at a terminal; refused without one).
-    Clear,
+    /// Remove the profile's policy, or with `--all-profiles` the one for every identity (asks
+    /// a person at a terminal; refused without one).
+    Clear(ClearArgs),
+}
+
+/// `gapi auth policy clear`
+#[derive(Debug, Clone, Args)]
+pub struct ClearArgs {
+    /// The policy for every identity, not the profile's.
+    #[arg(long)]
+    pub all_profiles: bool,
 }
 
 /// `gapi auth policy set`
@@ -765,6 +775,10 @@ pub struct SetArgs {
     /// Refuse every method that is not a GET.
     #[arg(long)]
     pub read_only: bool,
+    /// A policy for every identity, whatever a call runs as (every profile, environment
+    /// credentials, ADC, an API key, none), on top of each profile's own.
+    #[arg(long)]
+    pub all_profiles: bool,
 }
 
 /// `gapi auth policy show`
@@ -773,6 +787,9 @@ pub struct ShowArgs {
     /// Print JSON instead of lines.
     #[arg(long)]
     pub json: bool,
+    /// The policy for every identity, not the profile's.
+    #[arg(long)]
+    pub all_profiles: bool,
 }
 
 /// `gapi skills ...`

@@ -387,10 +387,12 @@ NAME` picks another login.\n\n\
 ## Limits\n\n\
 ```sh\n\
 gapi auth policy show\n\
+gapi auth policy show --all-profiles\n\
 ```\n\n\
 A profile may carry a policy (`gapi auth policy set --read-only --allow 'drive.*' --deny \
-'drive.files.delete'`): every call obeys it; `--read-only` and `--allow PATTERN` on a call only \
-narrow it. A refused call sends nothing and exits 2 naming the rule. Exit codes: 0 ok, 2 usage \
+'drive.files.delete'`), and one may hold for every profile and identity (`--all-profiles`): \
+every call obeys both; `--read-only` and `--allow PATTERN` on a call only narrow them, and \
+under a policy `gapi auth print-access-token` needs a person. A refused call sends nothing and exits 2 naming the rule. Exit codes: 0 ok, 2 usage \
 or refused, 3 credentials, 4 API 4xx, 5 API 5xx, 6 network.\n\n\
 ## As an MCP server\n\n\
 `gapi mcp` serves three tools over stdio (`search_methods`, `describe_method`, `call_method`); \

@@ -17,12 +17,22 @@ const DRIVE: &str = "https://www.googleapis.com/auth/drive";
 
 /// The Python SDK's streamable-HTTP server, requiring `scope`; its URL.
 async fn upstream(setup: &Setup, scope: &str) -> (tokio::process::Child, String) {
+    upstream_on(setup, scope, None).await
+}
+
+/// [`upstream`] on a chosen port (a restarted server), or any free one.
+async fn upstream_on(
+    setup: &Setup,
+    scope: &str,
+    port: Option<u16>,
+) -> (tokio::process::Child, String) {
     let python = std::env::var("GAPI_TEST_PYTHON").unwrap_or_else(|_| "python3".into());
     let script = concat!(env!("CARGO_MANIFEST_DIR"), "/tests/python/mcp_upstream.py");
     let mut child = tokio::process::Command::new(&python)
         .arg(script)
         .arg(format!("{}/tokeninfo", setup.base()))
         .arg(scope)
+        .args(port.map(|p| p.to_string()))
         .stdout(Stdio::piped())
         .stderr(Stdio::null())
         .kill_on_drop(true)
@@ -156,6 +166,77 @@ async fn upstream_tools_are_relayed_with_the_profiles_token_and_obey_its_policy(
     );
     assert_eq!(r[2]["is_error"], true, "{out}");
     assert!(text(&r[2]).contains("read-only rule"), "{out}");
+}
+
+/// How many initialize requests the upstream process at `url` has received.
+async fn initializations(url: &str) -> u64 {
+    let base = url.trim_end_matches("/mcp");
+    // A server just started may not listen yet: a few tries.
+    for _ in 0..100 {
+        if let Ok(r) = reqwest::get(format!("{base}/initializations")).await {
+            return r.text().await.unwrap().trim().parse().expect("a count");
+        }
+        tokio::time::sleep(std::time::Duration::from_millis(100)).await;
+    }
+    panic!("the upstream at {url} never answered");
+}
+
+#[tokio::test(flavor = "multi_thread")]
+async fn a_session_the_upstream_ended_is_started_again_once() {
+    // MCP 2025-06-18, streamable HTTP: a 404 to a request carrying Mcp-Session-Id means the
+    // session ended; the client starts a new one (initialize without the id) and retries.
+    // Here the upstream process is restarted between two tool calls: the new process knows
+    // no earlier session and answers the second call 404.
+    let setup = Setup::new(true).await;
+    common::login_loopback(&setup, &["--scope", "drive"]).await;
+    let (mut first, url) = upstream(&setup, DRIVE).await;
+    let port: u16 = url
+        .trim_start_matches("http://127.0.0.1:")
+        .trim_end_matches("/mcp")
+        .parse()
+        .unwrap();
+    let dir = tempfile::tempdir().unwrap();
+    let (ready, go) = (dir.path().join("ready"), dir.path().join("go"));
+    let calls = json!([
+        ["search_files", {"query": "before"}],
+        ["__pause", {"ready": ready, "go": go}],
+        ["search_files", {"query": "after"}],
+        ["whoami", {}],
+    ]);
+    let restart = async {
+        tokio::time::timeout(std::time::Duration::from_secs(60), async {
+            while !ready.exists() {
+                tokio::time::sleep(std::time::Duration::from_millis(50)).await;
+            }
+        })
+        .await
+        .expect("the client paused between the two calls");
+        assert_eq!(
+            initializations(&url).await,
+            1,
+            "the first process saw gapi start"
+        );
+        first.kill().await.unwrap();
+        let (second, again) = upstream_on(&setup, DRIVE, Some(port)).await;
+        assert_eq!(again, url);
+        // Listening (it printed its port before serving), and a new process.
+        assert_eq!(initializations(&url).await, 0);
+        std::fs::write(&go, b"").unwrap();
+        second
+    };
+    let args = ["--upstream", url.as_str()];
+    let (out, _second) = tokio::join!(session(&setup, &args, calls), restart);
+    let r = &out["results"];
+    assert_eq!(text(&r[0]), "files matching before: report.pdf", "{out}");
+    assert_eq!(r[1]["went_on"], true, "{out}");
+    assert_eq!(r[2]["is_error"], false, "{out}");
+    assert_eq!(text(&r[2]), "files matching after: report.pdf", "{out}");
+    assert_eq!(r[3]["is_error"], false, "{out}");
+    assert_eq!(
+        initializations(&url).await,
+        1,
+        "one new session for the restarted process, kept for the next call: {out}"
+    );
 }
 
 /// `gapi mcp ARGS` run alone: it must fail at start; its stderr.

@@ -421,6 +421,16 @@ async fn set_show_clear_and_widening_needs_a_person() {
 /// Runs `gapi ARGS` on a pseudo-terminal (Python's pty module), typing `answer` when asked;
 /// returns the exit code and what the terminal showed.
 async fn at_terminal(setup: &Setup, args: &[&str], answer: &str) -> (i32, String) {
+    at_terminal_env(setup, args, answer, &[]).await
+}
+
+/// [`at_terminal`] with environment variables set for gapi.
+async fn at_terminal_env(
+    setup: &Setup,
+    args: &[&str],
+    answer: &str,
+    env: &[(&str, &str)],
+) -> (i32, String) {
     let python = std::env::var("GAPI_TEST_PYTHON").unwrap_or_else(|_| "python3".into());
     let script = r#"
 import os, pty, sys
@@ -454,6 +464,9 @@ sys.exit(os.waitstatus_to_exitcode(status))
         .env("GAPI_CONFIG_DIR", setup.config_dir())
         .env_remove("GAPI_PROFILE")
         .kill_on_drop(true);
+    for (k, v) in env {
+        cmd.env(k, v);
+    }
     let out = tokio::time::timeout(std::time::Duration::from_secs(60), cmd.output())
         .await
         .expect("finished")
@@ -547,4 +560,406 @@ async fn gapi_mcp_under_a_policy_refuses_urls_google_would_fetch_unless_allowed(
         .to_string();
     assert!(!text.contains("--allow-egress"), "{text}");
     assert_eq!(requests_since(&setup).await.len(), 1, "{text}");
+}
+
+// ---- The policy for every identity (`--all-profiles`) and credentials handed out ----------
+
+/// A policy for every identity: reads of Drive only, never its permissions.
+const ALL: &[&str] = &[
+    "auth",
+    "policy",
+    "set",
+    "--all-profiles",
+    "--read-only",
+    "--allow",
+    "drive.*",
+    "--deny",
+    "drive.permissions.*",
+];
+
+#[tokio::test(flavor = "multi_thread")]
+async fn a_policy_for_every_profile_is_stored_apart_shown_and_lifted_only_by_a_person() {
+    let setup = Setup::new(true).await;
+    let out = setup.run(ALL).await;
+    assert_eq!(out.code, 0, "{}", out.stderr);
+    let file = setup.config_dir().join("policies/+all-profiles.json");
+    #[cfg(unix)]
+    {
+        use std::os::unix::fs::PermissionsExt;
+        let mode = std::fs::metadata(&file).unwrap().permissions().mode();
+        assert_eq!(mode & 0o777, 0o600, "{}", file.display());
+    }
+    let show = |args: &'static [&'static str]| setup.run(args);
+    let all = &["auth", "policy", "show", "--all-profiles", "--json"];
+    let v: Value = serde_json::from_str(&show(all).await.stdout).unwrap();
+    assert_eq!(
+        (&v["allProfiles"], &v["stored"], &v["readOnly"], &v["deny"]),
+        (
+            &json!(true),
+            &json!(true),
+            &json!(true),
+            &json!(["drive.permissions.*"])
+        ),
+        "{v}"
+    );
+    // The profile's own policy is another file: none stored.
+    let own: Value =
+        serde_json::from_str(&show(&["auth", "policy", "show", "--json"]).await.stdout).unwrap();
+    assert_eq!(own["stored"], false, "{own}");
+    // No profile can name the file.
+    let out = setup
+        .run(&[
+            "auth",
+            "policy",
+            "set",
+            "--profile",
+            "+all-profiles",
+            "--read-only",
+        ])
+        .await;
+    assert_ne!(out.code, 0, "{}", out.stderr);
+    assert!(
+        out.stderr.contains("invalid profile name"),
+        "{}",
+        out.stderr
+    );
+    // Lifting it needs a person: without a terminal, nothing changes.
+    for args in [
+        &["auth", "policy", "clear", "--all-profiles"][..],
+        &[
+            "auth",
+            "policy",
+            "set",
+            "--all-profiles",
+            "--allow",
+            "drive.*",
+        ][..],
+        &["auth", "policy", "set", "--all-profiles", "--read-only"][..],
+    ] {
+        let out = setup.run(args).await;
+        assert_eq!(out.code, 2, "{args:?}: {}", out.stderr);
+        assert!(
+            out.stderr.contains("needs a person") && out.stderr.contains("every profile"),
+            "{args:?}: {}",
+            out.stderr
+        );
+        let now: Value = serde_json::from_str(&show(all).await.stdout).unwrap();
+        assert_eq!(now, v, "{args:?} changed the policy");
+    }
+    // Narrowing needs nobody.
+    let out = setup
+        .run(&[ALL, &["--deny", "drive.files.export"][..]].concat())
+        .await;
+    assert_eq!(out.code, 0, "{}", out.stderr);
+    // At a terminal, "yes" clears it.
+    let (code, text) = at_terminal(
+        &setup,
+        &["auth", "policy", "clear", "--all-profiles"],
+        "yes",
+    )
+    .await;
+    assert_eq!(code, 0, "{text}");
+    assert!(text.contains("every profile"), "{text}");
+    assert!(!file.exists());
+}
+
+#[tokio::test(flavor = "multi_thread")]
+async fn the_policy_for_every_profile_holds_whatever_identity_and_position() {
+    let setup = Setup::new(true).await;
+    let out = setup.run(ALL).await;
+    assert_eq!(out.code, 0, "{}", out.stderr);
+    // A profile's own policy narrows it further (deny wins, only narrowing).
+    let out = setup
+        .run(&[
+            "auth",
+            "policy",
+            "set",
+            "--profile",
+            "work",
+            "--allow",
+            "drive.files.*",
+        ])
+        .await;
+    assert_eq!(out.code, 0, "{}", out.stderr);
+    let ep = endpoint(&setup);
+    let key_file = setup.dir.path().join("sa.json");
+    std::fs::write(&key_file, "{}").unwrap();
+    let key_path = key_file.to_str().unwrap();
+    let delete = ["drive", "files", "delete", "-p", "fileId=F"];
+    let perms = ["drive", "permissions", "list", "-p", "fileId=F"];
+    let gmail = ["gmail", "users", "labels", "list", "-p", "userId=me"];
+    // (identity options, environment): every way to choose who a call runs as.
+    type Identity<'a> = (Vec<&'a str>, Vec<(&'a str, &'a str)>);
+    let identities: Vec<Identity> = vec![
+        (vec!["--profile", "other"], vec![]),
+        (vec![], vec![("GAPI_PROFILE", "other")]),
+        (vec!["--profile", "work"], vec![]),
+        (vec![], vec![("GOOGLE_APPLICATION_CREDENTIALS", key_path)]),
+        (vec![], vec![("GAPI_ACCESS_TOKEN", "ya29.agent-token")]),
+        (vec!["--api-key", "AIzaKEY"], vec![]),
+        (vec![], vec![("GAPI_API_KEY", "AIzaKEY")]),
+        (vec!["--anonymous"], vec![]),
+        (
+            vec![
+                "--impersonate-service-account",
+                "robot@gapi-emulator.iam.gserviceaccount.com",
+            ],
+            vec![],
+        ),
+    ];
+    requests_since(&setup).await;
+    for (who, env) in &identities {
+        for (words, rule) in [
+            (&delete[..], "read-only rule"),
+            (&perms[..], "deny-list"),
+            (&gmail[..], "allow-list"),
+        ] {
+            // Widening flags and environment on top: they only narrow.
+            let widen = ["--allow", "*"];
+            let tail = ["--endpoint", ep.as_str()];
+            let after = [words, &who[..], &widen[..], &tail[..]].concat();
+            let before = [&who[..], &widen[..], words, &tail[..]].concat();
+            let mut env = env.clone();
+            env.push(("GAPI_READ_ONLY", "0"));
+            for args in [after, before] {
+                let out = run_env(&setup, &args, &env).await;
+                assert_eq!(out.code, 2, "{args:?} {env:?}: {}", out.stderr);
+                // Refused by the policy for every profile, or first by `work`'s own
+                // allow-list (both hold; the first refusal is named).
+                let by_all = out.stderr.contains(rule) && out.stderr.contains("every profile");
+                let by_work =
+                    who.contains(&"work") && out.stderr.contains("stored with profile work");
+                assert!(
+                    out.stderr.contains("refused by the policy") && (by_all || by_work),
+                    "{args:?} {env:?} names {rule} of the policy for every profile: {}",
+                    out.stderr
+                );
+                let sent = requests_since(&setup).await;
+                assert!(sent.is_empty(), "{args:?} {env:?} sent {sent:?}");
+            }
+        }
+    }
+    // The profile's own policy still holds beside it: `about.get` is a Drive read the policy
+    // for every profile allows and `work`'s refuses.
+    let out = run_env(
+        &setup,
+        &[
+            "drive",
+            "about",
+            "get",
+            "--profile",
+            "work",
+            "--endpoint",
+            &ep,
+        ],
+        &[],
+    )
+    .await;
+    assert_eq!(out.code, 2, "{}", out.stderr);
+    assert!(
+        out.stderr.contains("stored with profile work"),
+        "{}",
+        out.stderr
+    );
+    // What both allow is sent.
+    let out = run_env(
+        &setup,
+        &["drive", "files", "list", "--anonymous", "--endpoint", &ep],
+        &[],
+    )
+    .await;
+    assert!(
+        !out.stderr.contains("refused by the policy"),
+        "{}",
+        out.stderr
+    );
+    assert_eq!(requests_since(&setup).await.len(), 1);
+}
+
+#[tokio::test(flavor = "multi_thread")]
+async fn batch_lines_mcp_and_helpers_obey_the_policy_for_every_profile() {
+    let setup = Setup::new(true).await;
+    let out = setup.run(ALL).await;
+    assert_eq!(out.code, 0, "{}", out.stderr);
+    let ep = endpoint(&setup);
+    // --batch, under identities no profile policy covers.
+    let file = setup.dir.path().join("calls.ndjson");
+    let lines = [
+        json!({"method": "files.list"}),
+        json!({"method": "files.delete", "params": {"fileId": "F"}}),
+        json!({"method": "permissions.list", "params": {"fileId": "F"}}),
+    ];
+    let text: String = lines.iter().map(|l| format!("{l}\n")).collect();
+    std::fs::write(&file, &text).unwrap();
+    requests_since(&setup).await;
+    for who in [&["--anonymous"][..], &["--api-key", "AIzaKEY"][..]] {
+        let args = [
+            &["drive", "--batch", file.to_str().unwrap(), "--allow", "*"][..],
+            who,
+            &["--endpoint", ep.as_str()][..],
+        ]
+        .concat();
+        let out = run_env(&setup, &args, &[("GAPI_READ_ONLY", "0")]).await;
+        let got: Vec<Value> = out
+            .stdout
+            .lines()
+            .filter_map(|l| serde_json::from_str(l).ok())
+            .collect();
+        assert_eq!(got.len(), 3, "{args:?}: {}\n{}", out.stdout, out.stderr);
+        for (i, rule) in [(1, "read-only rule"), (2, "deny-list")] {
+            let err = got[i]["error"].as_str().unwrap_or_default();
+            assert!(
+                err.contains("refused by the policy")
+                    && err.contains(rule)
+                    && err.contains("every profile"),
+                "{args:?} line {i}: {}",
+                got[i]
+            );
+        }
+        let sent = requests_since(&setup).await;
+        let paths: Vec<&str> = sent.iter().filter_map(|r| r["path"].as_str()).collect();
+        assert_eq!(
+            paths,
+            ["/batch/drive/v3", "/drive/v3/files"],
+            "{args:?}: {sent:?}"
+        );
+    }
+
+    // gapi mcp (the official Python SDK as client), anonymous, whatever its flags.
+    let call = |method: &str, params: Value| json!(["call_method", {"api": "drive", "method": method, "params": params}]);
+    let calls = json!([
+        call("files.delete", json!({"fileId": "F"})),
+        call("permissions.list", json!({"fileId": "F"})),
+        ["call_method", {"api": "gmail", "method": "users.labels.list", "params": {"userId": "me"}}],
+        call("files.list", json!({})),
+    ]);
+    for (flags, env) in [
+        (vec![], vec![]),
+        (vec!["--allow", "*"], vec![("GAPI_READ_ONLY", "0")]),
+    ] {
+        let out = mcp_session(&setup, &flags, &env, calls.clone()).await;
+        let results = out["results"].as_array().unwrap();
+        for (i, rule) in [(0, "read-only rule"), (1, "deny-list"), (2, "allow-list")] {
+            let r = &results[i];
+            let text = r["text"].as_str().unwrap_or_default();
+            assert!(
+                r["is_error"] == true
+                    && text.contains("refused by the policy")
+                    && text.contains(rule)
+                    && text.contains("every profile"),
+                "{flags:?} call {i}: {r}"
+            );
+        }
+        let sent = requests_since(&setup).await;
+        let paths: Vec<&str> = sent.iter().filter_map(|r| r["path"].as_str()).collect();
+        assert_eq!(
+            paths,
+            ["/drive/v3/files"],
+            "{flags:?}: only files.list was sent"
+        );
+    }
+
+    // The +helpers, before and after the helper's name.
+    let send = [
+        "gmail",
+        "+send",
+        "--to",
+        "bob@example.com",
+        "--subject",
+        "s",
+        "--body",
+        "b",
+    ];
+    for args in [
+        [
+            &send[..],
+            &["--anonymous", "--allow", "*", "--endpoint", ep.as_str()][..],
+        ]
+        .concat(),
+        [
+            &["--anonymous", "--allow", "*"][..],
+            &send[..],
+            &["--endpoint", ep.as_str()][..],
+        ]
+        .concat(),
+        vec![
+            "drive",
+            "+upload",
+            "/nonexistent-refused-first",
+            "--anonymous",
+            "--endpoint",
+            &ep,
+        ],
+    ] {
+        let out = run_env(&setup, &args, &[("GAPI_READ_ONLY", "0")]).await;
+        assert_eq!(out.code, 2, "{args:?}: {}", out.stderr);
+        assert!(
+            out.stderr.contains("refused") && out.stderr.contains("every profile"),
+            "{args:?}: {}",
+            out.stderr
+        );
+        let sent = requests_since(&setup).await;
+        assert!(sent.is_empty(), "{args:?} sent {sent:?}");
+    }
+}
+
+#[tokio::test(flavor = "multi_thread")]
+async fn credentials_usable_outside_gapi_are_not_handed_out_under_a_policy() {
+    let token = [("GAPI_ACCESS_TOKEN", "ya29.outside-token")];
+    let print = ["auth", "print-access-token"];
+    let id_token = [
+        "auth",
+        "print-identity-token",
+        "--audience",
+        "https://x.example",
+    ];
+    // No policy: printed (what an unrestricted login allows).
+    let setup = Setup::new(true).await;
+    let out = run_env(&setup, &print, &token).await;
+    assert_eq!(out.code, 0, "{}", out.stderr);
+    assert_eq!(out.stdout.trim(), "ya29.outside-token");
+    // The profile's policy, then the one for every profile (under another profile too).
+    let out = setup.run(STORED).await;
+    assert_eq!(out.code, 0, "{}", out.stderr);
+    let profile_only = Setup::new(true).await;
+    let out = profile_only.run(STORED).await;
+    assert_eq!(out.code, 0, "{}", out.stderr);
+    let all_only = Setup::new(true).await;
+    let out = all_only.run(ALL).await;
+    assert_eq!(out.code, 0, "{}", out.stderr);
+    let adc = ["auth", "application-default", "login"];
+    for (s, args, names) in [
+        (&profile_only, &print[..], "stored with profile default"),
+        (&profile_only, &id_token[..], "stored with profile default"),
+        (&profile_only, &adc[..], "stored with profile default"),
+        (&all_only, &print[..], "every profile"),
+        (
+            &all_only,
+            &[&print[..], &["--profile", "other"]].concat()[..],
+            "every profile",
+        ),
+        (
+            &all_only,
+            &[&["--profile", "other"][..], &print[..]].concat()[..],
+            "every profile",
+        ),
+        (&all_only, &id_token[..], "every profile"),
+    ] {
+        let out = run_env(s, args, &token).await;
+        assert_eq!(out.code, 2, "{args:?}: {}", out.stderr);
+        assert!(out.stdout.is_empty(), "{args:?} printed {}", out.stdout);
+        assert!(
+            out.stderr.contains("needs a person") && out.stderr.contains(names),
+            "{args:?}: {}",
+            out.stderr
+        );
+        assert!(!out.stderr.contains("outside-token"), "{}", out.stderr);
+    }
+    // A person at a terminal may still take it: "no" prints nothing, "yes" prints it.
+    let (code, text) = at_terminal_env(&all_only, &print, "no", &token).await;
+    assert_eq!(code, 2, "{text}");
+    assert!(!text.contains("ya29.outside-token"), "{text}");
+    let (code, text) = at_terminal_env(&all_only, &print, "yes", &token).await;
+    assert_eq!(code, 0, "{text}");
+    assert!(text.contains("ya29.outside-token"), "{text}");
 }

@@ -2,7 +2,9 @@
 
 usage: mcp_calls.py CALLS_JSON COMMAND [ARG...]
 CALLS_JSON is a JSON list of [tool, arguments]; ["__post", {"url": URL}] instead POSTs `{}`
-to URL between two calls (an emulator control call, e.g. expiring tokens). Prints one JSON object on stdout:
+to URL between two calls (an emulator control call, e.g. expiring tokens);
+["__pause", {"ready": PATH, "go": PATH}] creates the file `ready`, then waits (up to 60 s)
+until the file `go` exists (the test does something between two calls, e.g. restarts a server). Prints one JSON object on stdout:
 {"tools": [...names], "results": [{"is_error", "text", "structured"}...]}.
 """
 
@@ -10,6 +12,7 @@ import asyncio
 import json
 import os
 import sys
+import time
 import urllib.request
 
 from mcp import ClientSession, StdioServerParameters
@@ -51,6 +54,13 @@ async def main():
                                                  headers={"content-type": "application/json"})
                     with urllib.request.urlopen(req) as resp:
                         out["results"].append({"status": resp.status})
+                    continue
+                if name == "__pause":
+                    open(arguments["ready"], "w").close()
+                    deadline = time.monotonic() + 60
+                    while not os.path.exists(arguments["go"]) and time.monotonic() < deadline:
+                        await asyncio.sleep(0.05)
+                    out["results"].append({"went_on": os.path.exists(arguments["go"])})
                     continue
                 out["results"].append(result(await session.call_tool(name, arguments)))
     print(json.dumps(out))

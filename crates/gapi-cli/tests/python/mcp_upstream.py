@@ -2,12 +2,15 @@
 for one of Google's hosted MCP servers: it accepts only bearer tokens that the OAuth
 server's tokeninfo endpoint accepts (the SDK's own bearer-token middleware, 401 otherwise).
 
-usage: mcp_upstream.py TOKENINFO_URL REQUIRED_SCOPE
-Prints the port it listens on (127.0.0.1) as its first line, then serves until killed.
-Tools: search_files (read-only), create_file, whoami (the token's scopes as the server saw them).
+usage: mcp_upstream.py TOKENINFO_URL REQUIRED_SCOPE [PORT]
+Prints the port it listens on (127.0.0.1; PORT, or any free one) as its first line, then
+serves until killed. Tools: search_files (read-only), create_file, whoami (the token's scopes
+as the server saw them). GET /initializations answers how many initialize requests this
+process received (a restarted server knows no earlier session and answers them 404).
 """
 
 import asyncio
+import json
 import socket
 import sys
 
@@ -20,7 +23,8 @@ from mcp.types import ToolAnnotations
 
 tokeninfo, required_scope = sys.argv[1], sys.argv[2]
 sock = socket.socket(socket.AF_INET, socket.SOCK_STREAM)
-sock.bind(("127.0.0.1", 0))
+sock.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
+sock.bind(("127.0.0.1", int(sys.argv[3]) if len(sys.argv) > 3 else 0))
 port = sock.getsockname()[1]
 base = f"http://127.0.0.1:{port}"
 granted = {}
@@ -73,9 +77,53 @@ def whoami() -> str:
     return " ".join(granted.get("scopes", []))
 
 
+initializations = {"count": 0}
+
+
+def counting(app):
+    """The app, counting the initialize requests it is sent; GET /initializations tells."""
+
+    async def wrapped(scope, receive, send):
+        if scope["type"] != "http":
+            return await app(scope, receive, send)
+        if scope["method"] == "GET" and scope["path"] == "/initializations":
+            await send({"type": "http.response.start", "status": 200,
+                        "headers": [(b"content-type", b"text/plain")]})
+            await send({"type": "http.response.body",
+                        "body": str(initializations["count"]).encode()})
+            return
+        if scope["method"] != "POST":
+            return await app(scope, receive, send)
+        chunks, more = [], True
+        while more:
+            message = await receive()
+            chunks.append(message.get("body", b""))
+            more = message.get("more_body", False)
+        body = b"".join(chunks)
+        try:
+            messages = json.loads(body)
+        except ValueError:
+            messages = None
+        for m in messages if isinstance(messages, list) else [messages]:
+            if isinstance(m, dict) and m.get("method") == "initialize":
+                initializations["count"] += 1
+        replayed = False
+
+        async def replay():
+            nonlocal replayed
+            if not replayed:
+                replayed = True
+                return {"type": "http.request", "body": body, "more_body": False}
+            return await receive()
+
+        return await app(scope, replay, send)
+
+    return wrapped
+
+
 async def main():
-    app = server.streamable_http_app()
-    config = uvicorn.Config(app, log_level="warning")
+    app = counting(server.streamable_http_app())
+    config = uvicorn.Config(app, log_level="warning", lifespan="on")
     print(port, flush=True)
     await uvicorn.Server(config).serve(sockets=[sock])
 

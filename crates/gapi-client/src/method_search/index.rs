@@ -26,10 +26,28 @@ const API_DESCRIPTION: usize = 7;
 const FIELD_WEIGHTS: [f32; FIELDS] = [3.0, 2.0, 0.5, 2.0, 1.0, 0.25, 0.3, 0.2];
 const FIELD_B: [f32; FIELDS] = [0.75, 0.75, 0.3, 0.5, 0.75, 0.75, 0.5, 0.5];
 
-/// APIs most people mean when they do not say which: they win ties (and close calls).
+/// APIs most people mean when they do not say which: they win ties (and close calls). The
+/// issue's twelve, and the other Workspace APIs a person uses every day (the Admin SDK's
+/// directory, Classroom, Slides, Forms, Chat, Meet).
 const WELL_KNOWN: &[&str] = &[
-    "bigquery", "calendar", "compute", "docs", "drive", "gmail", "people", "pubsub", "sheets",
-    "storage", "tasks", "youtube",
+    "admin",
+    "bigquery",
+    "calendar",
+    "chat",
+    "classroom",
+    "compute",
+    "docs",
+    "drive",
+    "forms",
+    "gmail",
+    "meet",
+    "people",
+    "pubsub",
+    "sheets",
+    "slides",
+    "storage",
+    "tasks",
+    "youtube",
 ];
 
 /// One API (one version of it) in the index.
@@ -39,6 +57,9 @@ pub(crate) struct Api {
     pub version: String,
     pub title: String,
     pub well_known: bool,
+    /// The stemmed names a query may call it by: its name, its family (`directory` in
+    /// `admin:directory_v1`), its methods' id prefix (`sql` for `sqladmin`).
+    pub names: Vec<String>,
 }
 
 /// One method in the index.
@@ -50,6 +71,9 @@ pub(crate) struct Method {
     pub verb: String,
     pub summary: String,
     pub deprecated: bool,
+    /// What its name does (`batchDelete` deletes), if it says, and the stemmed words of its
+    /// name after the verb (`referrer` in `listReferrers`).
+    pub action: Option<(super::action::Action, Vec<String>)>,
 }
 
 /// A method's text before it is turned into terms: from the bundled search text or a document.
@@ -190,6 +214,11 @@ impl Builder {
             version: version.to_string(),
             title: title.to_string(),
             well_known: WELL_KNOWN.contains(&name),
+            names: [name, family]
+                .iter()
+                .filter(|n| !n.is_empty())
+                .map(|n| super::text::stem(n))
+                .collect(),
         });
     }
 
@@ -217,6 +246,11 @@ impl Builder {
         let mut parent_terms = self.intern(parents);
         if id_api != self.index.apis[api as usize].name {
             self.intern_into(id_api, &mut parent_terms);
+            let id_name = super::text::stem(&id_api.to_ascii_lowercase());
+            let names = &mut self.index.apis[api as usize].names;
+            if !names.contains(&id_name) {
+                names.push(id_name);
+            }
         }
         let mut params = Vec::new();
         for p in &m.params {
@@ -240,6 +274,7 @@ impl Builder {
             verb: m.verb.to_string(),
             summary,
             deprecated: m.deprecated,
+            action: super::action::of_method(name),
         });
     }
 

@@ -6,10 +6,14 @@
 //! `family_vN` of a name such as `admin:directory_v1` counts as an API) is scored against the
 //! query with BM25F over its name, resources, API names, summary, description and parameter
 //! names (`index`), after stop words are dropped and words stemmed (`text`), each query word
-//! also looked for under the names APIs use for it (`synonyms`); well-known APIs win close
-//! calls (`rank`). The index is built on first use from a compact text extracted from the
+//! also looked for under the names APIs use for it (`synonyms`) and two adjacent words under
+//! the one name an API joins them into (`task list` is `tasklists`); then a method doing what
+//! the query's verb asks is lifted (`action`: "remove" deletes, "get my labels" lists), the
+//! APIs a query names ("in gmail") are lifted for the methods matching the rest of it, and
+//! well-known APIs win close calls (`rank`). The index is built on first use from a compact text extracted from the
 //! bundle (`scripts/make-search-index.py`), not from the 50 MB of documents.
 
+mod action;
 mod describe;
 mod index;
 mod rank;

@@ -3,9 +3,10 @@
 //! share of its other names; then scaled by the share of the query's words matched, and
 //! lifted for the APIs most people mean.
 
+use super::action::{self, Action};
 use super::index::Index;
 use super::synonyms::{Kind, alternatives};
-use super::text::terms;
+use super::text::{stem, terms};
 
 /// BM25's saturation: how fast repeated occurrences stop adding.
 const K1: f32 = 1.2;
@@ -20,6 +21,40 @@ const INTENT_WEIGHT: f32 = 0.8;
 const WELL_KNOWN_BOOST: f32 = 1.1;
 /// What a deprecated method keeps of its score.
 const DEPRECATED_FACTOR: f32 = 0.7;
+/// The lift of a method doing what the query's verb asks (`remove` and `delete`).
+const ACTION_MATCH: f32 = 1.3;
+/// The lift of one doing it to something the query does not name (`listReferrers`).
+const ACTION_MATCH_OTHER: f32 = 1.1;
+/// What a method doing another known thing keeps (`delete` when the query adds).
+const ACTION_MISMATCH: f32 = 0.85;
+/// The lift of the APIs a query names ("in gmail", "youtube"), for their methods that match
+/// more of the query than the name.
+const NAMED_API_BOOST: f32 = 1.3;
+/// The share of the methods having a word that must be one API's for the word to name it:
+/// BigQuery's methods are 16% of those saying "bigquery" (other APIs export to it), Cloud
+/// Run's 3% of those saying "run".
+const NAMED_SHARE: f32 = 0.15;
+
+/// How well a method's action fits the query's (`words`: the query's terms): reading one
+/// when the query reads is neither lifted nor lowered.
+fn action_fit(
+    query: Option<Action>,
+    method: Option<&(Action, Vec<String>)>,
+    words: &[String],
+) -> f32 {
+    match (query, method) {
+        (Some(q), Some((m, rest))) if q == *m => {
+            if rest.iter().all(|w| words.contains(w)) {
+                ACTION_MATCH
+            } else {
+                ACTION_MATCH_OTHER
+            }
+        }
+        (Some(Action::Get), Some((Action::List, _))) => 1.0,
+        (Some(_), Some(_)) => ACTION_MISMATCH,
+        _ => 1.0,
+    }
+}
 
 /// One query word: the term ids it is looked for under, each with its weight.
 type Group = Vec<(u32, f32)>;
@@ -29,12 +64,26 @@ type Group = Vec<(u32, f32)>;
 fn groups(index: &Index, query: &str) -> Vec<Group> {
     let mut seen: Vec<String> = Vec::new();
     let mut out = Vec::new();
-    for t in terms(query) {
-        if seen.contains(&t) {
+    let all = terms(query);
+    let words = compound_words(query);
+    for t in &all {
+        if seen.contains(t) {
             continue;
         }
-        let mut group: Group = index.term(&t).map(|id| (id, 1.0)).into_iter().collect();
-        for (alt, kind) in alternatives(&t) {
+        let mut group: Group = index.term(t).map(|id| (id, 1.0)).into_iter().collect();
+        // Two words an API writes as one name (`task list` is `tasklists`, `machine type`
+        // is `machineTypes`): each of the two is looked for under that name too.
+        for pair in words.windows(2) {
+            if stem(&pair[0]) == *t || stem(&pair[1]) == *t {
+                let joined = stem(&format!("{}{}", pair[0], pair[1]));
+                if let Some(id) = index.term(&joined)
+                    && !group.iter().any(|(g, _)| *g == id)
+                {
+                    group.push((id, 1.0));
+                }
+            }
+        }
+        for (alt, kind) in alternatives(t) {
             let weight = match kind {
                 Kind::Thing => THING_WEIGHT,
                 Kind::Intent => INTENT_WEIGHT,
@@ -45,10 +94,49 @@ fn groups(index: &Index, query: &str) -> Vec<Group> {
                 group.push((id, weight));
             }
         }
-        seen.push(t);
+        seen.push(t.clone());
         out.push(group);
     }
     out
+}
+
+/// The query's words that are not stop words, lower-cased, in order.
+fn compound_words(query: &str) -> Vec<String> {
+    query
+        .to_lowercase()
+        .split(|c: char| !c.is_alphanumeric())
+        .filter(|w| !w.is_empty() && !super::text::is_stop_word(w))
+        .map(str::to_string)
+        .collect()
+}
+
+/// Which APIs the query names, and which of its terms are such names: a word of it is an
+/// API's name ("gmail", "youtube", "bigquery"), and a fair share of the methods that have
+/// that word are the API's own. A name that is an everyday word many APIs use ("file",
+/// "run", "task") names nothing.
+fn named_apis(index: &Index, query: &str) -> (Vec<bool>, Vec<u32>) {
+    let mut named = vec![false; index.apis.len()];
+    let mut name_terms = Vec::new();
+    for word in terms(query) {
+        let Some(term) = index.term(&word) else {
+            continue;
+        };
+        for (a, api) in index.apis.iter().enumerate() {
+            if !api.names.contains(&word) {
+                continue;
+            }
+            let postings = &index.postings[term as usize];
+            let own = postings
+                .iter()
+                .filter(|p| index.methods[p.method as usize].api as usize == a)
+                .count();
+            if own as f32 >= NAMED_SHARE * postings.len() as f32 {
+                named[a] = true;
+                name_terms.push(term);
+            }
+        }
+    }
+    (named, name_terms)
 }
 
 /// The best `limit` methods for `query` among those whose API `keep` accepts, best first,
@@ -59,13 +147,30 @@ pub(crate) fn rank(
     keep: impl Fn(usize) -> bool,
     limit: usize,
 ) -> Vec<(usize, f32)> {
-    let groups = groups(index, query);
+    let wanted = action::of_query(query);
+    let mut groups = groups(index, query);
+    // A read verb with a plural object ("get my labels") asks for the list method: its verb
+    // is looked for as `list` too.
+    if let Some((Action::List, verb)) = &wanted
+        && let (Some(v), Some(list)) = (index.term(verb), index.term("list"))
+    {
+        for g in &mut groups {
+            if g.first().is_some_and(|(t, _)| *t == v) && !g.iter().any(|(t, _)| *t == list) {
+                g.push((list, 1.0));
+            }
+        }
+    }
+    let query_terms = terms(query);
+    let (named, name_terms) = named_apis(index, query);
     let n = index.methods.len();
     let mut total = vec![0f32; n];
     let mut matched = vec![0u16; n];
+    // How many of the words a method matched are API names.
+    let mut matched_names = vec![0u16; n];
     let mut best = vec![0f32; n];
     let mut touched: Vec<u32> = Vec::new();
     for group in &groups {
+        let is_name = group.first().is_some_and(|(t, _)| name_terms.contains(t));
         for &(term, weight) in group {
             let idf = index.idf[term as usize];
             for p in &index.postings[term as usize] {
@@ -86,6 +191,7 @@ pub(crate) fn rank(
             let m = m as usize;
             total[m] += best[m];
             matched[m] += 1;
+            matched_names[m] += u16::from(is_name);
             best[m] = 0.0;
         }
         touched.clear();
@@ -103,6 +209,14 @@ pub(crate) fn rank(
             if method.deprecated {
                 s *= DEPRECATED_FACTOR;
             }
+            if named[method.api as usize] && matched[m] > matched_names[m] {
+                s *= NAMED_API_BOOST;
+            }
+            s *= action_fit(
+                wanted.as_ref().map(|w| w.0),
+                method.action.as_ref(),
+                &query_terms,
+            );
             (m, s)
         })
         .collect();

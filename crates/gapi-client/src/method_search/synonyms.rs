@@ -20,7 +20,7 @@ const THINGS: &[(&str, &[&str])] = &[
     ("inbox", &["message", "thread"]),
     ("spreadsheet", &["sheet"]),
     ("sheet", &["spreadsheet"]),
-    ("row", &["value"]),
+    ("row", &["value", "tabledata"]),
     ("cell", &["value", "range"]),
     ("meeting", &["event"]),
     ("appointment", &["event"]),

@@ -199,6 +199,79 @@ fn a_filter_keeps_only_the_named_api() {
     assert!(scores[0] >= scores[1], "best first: {scores:?}");
 }
 
+/// Two APIs with the same words in their methods' descriptions, so only the mechanism under
+/// test can tell their methods apart.
+fn look_alike() -> Index {
+    let notes: &[M] = &[
+        ("notes.get", "-", "name", "A note about the project."),
+        ("notes.list", "-", "parent", "A note about the project."),
+        ("notes.delete", "-", "name", "A note about the project."),
+        ("notes.insert", "-", "parent", "A note about the project."),
+        ("notes.patch", "-", "name", "A note about the project."),
+        (
+            "notes.listReferrers",
+            "-",
+            "name",
+            "A note about the project.",
+        ),
+    ];
+    synthetic(&[
+        ("keepy", "Keepy API", notes),
+        ("aanote", "Other API", notes),
+    ])
+}
+
+#[test]
+fn the_querys_verb_picks_the_method_that_does_it() {
+    let index = look_alike();
+    // Everyday verbs, none of them a method name: each finds the method doing it.
+    assert_eq!(
+        ranked(&index, "trash a note in keepy")[0],
+        "keepy.notes.delete"
+    );
+    assert_eq!(
+        ranked(&index, "make a note in keepy")[0],
+        "keepy.notes.insert"
+    );
+    assert_eq!(
+        ranked(&index, "edit a note in keepy")[0],
+        "keepy.notes.patch"
+    );
+    assert_eq!(ranked(&index, "show a note in keepy")[0], "keepy.notes.get");
+    // A read verb with a plural object lists; a name doing more than asked comes after.
+    assert_eq!(ranked(&index, "get my keepy notes")[0], "keepy.notes.list");
+    assert_eq!(ranked(&index, "list keepy notes")[0], "keepy.notes.list");
+}
+
+#[test]
+fn a_named_api_is_lifted_and_joined_words_meet_one_name() {
+    let index = look_alike();
+    // Without the name the well-known tie-break (id length) decides; naming the API wins.
+    assert_eq!(ranked(&index, "delete a note")[0], "keepy.notes.delete");
+    assert_eq!(
+        ranked(&index, "delete a note in aanote")[0],
+        "aanote.notes.delete"
+    );
+    // Only the named API's methods that match the task: the name alone lifts nothing.
+    let index = synthetic(&[
+        (
+            "beta",
+            "Beta API",
+            &[("tasks.list", "-", "", "Lists things.")],
+        ),
+        (
+            "alpha",
+            "Alpha API",
+            &[("tasklists.list", "-", "", "Lists things.")],
+        ),
+    ]);
+    // "task lists" is the API's `tasklists`, not the `tasks` resource.
+    assert_eq!(
+        ranked(&index, "show my task lists")[0],
+        "alpha.tasklists.list"
+    );
+}
+
 #[test]
 fn malformed_search_text_is_refused() {
     assert!(Index::from_search_text("not an index\n").is_err());

@@ -31,16 +31,26 @@ pub async fn run(global: &GlobalArgs, cmd: AuthCommand) -> anyhow::Result<ExitCo
     match cmd {
         AuthCommand::Login(args) => login(global, &store, args).await,
         AuthCommand::ApplicationDefault(AdcCommand::Login(args)) => {
+            // It writes a refresh token for other tools, where no policy holds.
+            if !policy::may_hand_out_credential(global, "application-default login")? {
+                return Ok(ExitCode::from(exit::USAGE));
+            }
             adc_login::run(global, args).await
         }
         AuthCommand::Status(args) => status(global, &store, args).await,
         AuthCommand::PrintIdentityToken(args) => {
+            if !policy::may_hand_out_credential(global, "print-identity-token")? {
+                return Ok(ExitCode::from(exit::USAGE));
+            }
             credentials::print_identity_token(global, &store, args).await
         }
         AuthCommand::ActivateServiceAccount(args) => {
             credentials::activate_service_account(global, &store, args).await
         }
         AuthCommand::PrintAccessToken => {
+            if !policy::may_hand_out_credential(global, "print-access-token")? {
+                return Ok(ExitCode::from(exit::USAGE));
+            }
             let creds = crate::call::identity::resolve(&store, global, &[])
                 .await?
                 .credentials;

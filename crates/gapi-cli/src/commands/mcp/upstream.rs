@@ -13,6 +13,11 @@
 //! Errors say what to do: an upstream that cannot be reached, one that refuses the token
 //! (401/403, with the scope it asks for as a `gapi auth login --add-scope` command), one
 //! that does not answer MCP.
+//!
+//! A session the upstream has ended (it answers 404 to a request carrying its
+//! `Mcp-Session-Id`: restarted, or expired) is started again as the spec says: a fresh
+//! `initialize` without a session id, then the request once more. A 404 to the first
+//! `initialize` still means the URL is no MCP endpoint.
 
 use std::sync::Arc;
 use std::sync::atomic::{AtomicU64, Ordering};
@@ -34,7 +39,30 @@ pub struct Upstream {
     session: Mutex<Option<String>>,
     version: Mutex<String>,
     next_id: AtomicU64,
+    /// Held while a session is started again, so concurrent calls that all met the ended
+    /// session start one new session between them.
+    restart: Mutex<()>,
 }
+
+/// The upstream answered 404 to a request carrying this session id: the session ended.
+#[derive(Debug)]
+struct SessionEnded {
+    url: String,
+    session: String,
+}
+
+impl std::fmt::Display for SessionEnded {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        write!(
+            f,
+            "the upstream MCP server {} ended gapi's session (HTTP 404), also after starting a \
+             new one; restart `gapi mcp`, and check the server",
+            self.url
+        )
+    }
+}
+
+impl std::error::Error for SessionEnded {}
 
 /// An upstream tool as the agent sees it.
 pub struct RelayedTool {
@@ -87,6 +115,7 @@ impl Relay {
                 session: Mutex::new(None),
                 version: Mutex::new(PROTOCOL_VERSION.to_string()),
                 next_id: AtomicU64::new(1),
+                restart: Mutex::new(()),
             };
             up.initialize(profile).await?;
             for mut def in up.list_tools(profile).await? {
@@ -139,7 +168,7 @@ impl Relay {
 impl Upstream {
     async fn initialize(&self, profile: &str) -> anyhow::Result<()> {
         let init = self
-            .request(
+            .request_once(
                 "initialize",
                 json!({"protocolVersion": PROTOCOL_VERSION, "capabilities": {},
                        "clientInfo": {"name": "gapi", "version": env!("CARGO_PKG_VERSION")}}),
@@ -176,8 +205,39 @@ impl Upstream {
         Ok(out)
     }
 
-    /// One JSON-RPC request; its `result`, or an error naming the upstream.
+    /// One JSON-RPC request; its `result`, or an error naming the upstream. When the
+    /// upstream has ended the session (404), a new one is started and the request sent once
+    /// more.
     async fn request(&self, method: &str, params: Value, profile: &str) -> anyhow::Result<Value> {
+        match self.request_once(method, params.clone(), profile).await {
+            Err(e) if e.downcast_ref::<SessionEnded>().is_some() => {
+                let ended = e.downcast_ref::<SessionEnded>().map(|s| s.session.clone());
+                {
+                    let _one = self.restart.lock().await;
+                    // Another call may have started the new session already.
+                    if *self.session.lock().await == ended {
+                        tracing::info!(
+                            "the upstream MCP server {} ended the session: starting a new one",
+                            self.url
+                        );
+                        *self.session.lock().await = None;
+                        *self.version.lock().await = PROTOCOL_VERSION.to_string();
+                        self.initialize(profile).await?;
+                    }
+                }
+                self.request_once(method, params, profile).await
+            }
+            other => other,
+        }
+    }
+
+    /// One JSON-RPC request, sent once.
+    async fn request_once(
+        &self,
+        method: &str,
+        params: Value,
+        profile: &str,
+    ) -> anyhow::Result<Value> {
         let id = self.next_id.fetch_add(1, Ordering::Relaxed);
         let msg = json!({"jsonrpc": "2.0", "id": id, "method": method, "params": params});
         let answer = self
@@ -222,7 +282,8 @@ impl Upstream {
                 .header("accept", "application/json, text/event-stream")
                 .header("mcp-protocol-version", self.version.lock().await.as_str())
                 .body(msg.to_string());
-            if let Some(s) = self.session.lock().await.as_ref() {
+            let sent_session = self.session.lock().await.clone();
+            if let Some(s) = &sent_session {
                 req = req.header("mcp-session-id", s);
             }
             match self.auth.authorize(refreshed).await? {
@@ -246,6 +307,15 @@ impl Upstream {
             }
             if status == StatusCode::UNAUTHORIZED || status == StatusCode::FORBIDDEN {
                 return Err(self.refused(status, resp.headers(), profile));
+            }
+            if status == StatusCode::NOT_FOUND
+                && let Some(session) = sent_session
+            {
+                return Err(SessionEnded {
+                    url: self.url.to_string(),
+                    session,
+                }
+                .into());
             }
             if let Some(s) = resp
                 .headers()

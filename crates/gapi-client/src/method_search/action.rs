@@ -1,0 +1,179 @@
+//! What a query asks to *do*, and what a method does: the action verb people lead with
+//! ("remove", "show me", "make a new") sorted into a few kinds, and each method's name sorted
+//! the same way (`delete`, `batchDelete` and `trash` remove; `insert`, `create` and `append`
+//! add). A method whose kind is the query's is lifted; one of another known kind is lowered.
+//!
+//! A read verb with a plural object ("get my labels", "show the comments") asks for a list.
+
+use super::text::{is_stop_word, stem};
+
+/// The kinds of action a query or a method can have.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(crate) enum Action {
+    /// Makes something new: insert, create, append.
+    Create,
+    /// Removes something: delete, trash.
+    Delete,
+    /// Changes something that exists: update, patch, modify.
+    Update,
+    /// Reads one thing: get.
+    Get,
+    /// Reads many: list, search.
+    List,
+}
+
+/// Query words (as people write them, before stemming) and the action they lead with.
+const QUERY_VERBS: &[(&str, Action)] = &[
+    ("add", Action::Create),
+    ("create", Action::Create),
+    ("insert", Action::Create),
+    ("new", Action::Create),
+    ("make", Action::Create),
+    ("post", Action::Create),
+    ("upload", Action::Create),
+    ("schedule", Action::Create),
+    ("deploy", Action::Create),
+    ("register", Action::Create),
+    ("store", Action::Create),
+    ("save", Action::Create),
+    ("delete", Action::Delete),
+    ("remove", Action::Delete),
+    ("trash", Action::Delete),
+    ("erase", Action::Delete),
+    ("drop", Action::Delete),
+    ("destroy", Action::Delete),
+    ("purge", Action::Delete),
+    ("discard", Action::Delete),
+    ("unsubscribe", Action::Delete),
+    ("update", Action::Update),
+    ("patch", Action::Update),
+    ("modify", Action::Update),
+    ("change", Action::Update),
+    ("edit", Action::Update),
+    ("rename", Action::Update),
+    ("set", Action::Update),
+    ("mark", Action::Update),
+    ("move", Action::Update),
+    ("replace", Action::Update),
+    ("complete", Action::Update),
+    ("invite", Action::Update),
+    ("reschedule", Action::Update),
+    ("get", Action::Get),
+    ("read", Action::Get),
+    ("fetch", Action::Get),
+    ("retrieve", Action::Get),
+    ("view", Action::Get),
+    ("see", Action::Get),
+    ("show", Action::Get),
+    ("display", Action::Get),
+    ("describe", Action::Get),
+    ("inspect", Action::Get),
+    ("download", Action::Get),
+    ("list", Action::List),
+    ("find", Action::List),
+    ("search", Action::List),
+    ("browse", Action::List),
+    ("enumerate", Action::List),
+];
+
+/// Method-name verbs and the action they do.
+const METHOD_VERBS: &[(&str, Action)] = &[
+    ("insert", Action::Create),
+    ("create", Action::Create),
+    ("append", Action::Create),
+    ("add", Action::Create),
+    ("delete", Action::Delete),
+    ("trash", Action::Delete),
+    ("remove", Action::Delete),
+    ("clear", Action::Delete),
+    ("update", Action::Update),
+    ("patch", Action::Update),
+    ("modify", Action::Update),
+    ("set", Action::Update),
+    ("get", Action::Get),
+    ("list", Action::List),
+    ("search", Action::List),
+];
+
+/// The action a method's name does, and the stemmed words after its verb: its first camelCase
+/// word, after a `batch`, `aggregated` or `quick` that only says how (`batchDelete` deletes,
+/// `aggregatedList` lists, `listReferrers` lists referrers).
+pub(crate) fn of_method(name: &str) -> Option<(Action, Vec<String>)> {
+    let mut words = super::text::terms(name);
+    // `terms` gives the humps, then the whole name when it has several.
+    if words.len() > 1 {
+        words.pop();
+    }
+    let mut at = 0;
+    while at + 1 < words.len() && ["batch", "aggregat", "quick", "bulk"].contains(&&*words[at]) {
+        at += 1;
+    }
+    let verb = words.get(at)?;
+    let action = METHOD_VERBS
+        .iter()
+        .find(|(v, _)| stem(v) == *verb)
+        .map(|(_, a)| *a)?;
+    Some((action, words[at + 1..].to_vec()))
+}
+
+/// What a query asks to do: the first word that is an action verb (later ones are nouns:
+/// "add a task to my to-do *list*"), and whether a read verb's object is plural ("get my
+/// labels" lists); with the verb's stem. None when the query leads with no known verb.
+pub(crate) fn of_query(query: &str) -> Option<(Action, String)> {
+    let lower = query.to_lowercase();
+    let words: Vec<&str> = lower
+        .split(|c: char| !c.is_alphanumeric())
+        .filter(|w| !w.is_empty() && !is_stop_word(w))
+        .collect();
+    let (at, action) = words.iter().enumerate().find_map(|(i, w)| {
+        QUERY_VERBS
+            .iter()
+            .find(|(v, _)| *v == *w || stem(v) == stem(w))
+            .map(|(_, a)| (i, *a))
+    })?;
+    let verb = stem(words[at]);
+    let plural = |w: &&str| w.len() > 3 && w.ends_with('s') && stem(w) != **w;
+    if action == Action::Get && words[at + 1..].iter().any(plural) {
+        return Some((Action::List, verb));
+    }
+    Some((action, verb))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn queries_lead_with_their_verb() {
+        let action = |q: &str| of_query(q).map(|(a, _)| a);
+        assert_eq!(action("remove a contact"), Some(Action::Delete));
+        assert_eq!(action("make a new folder"), Some(Action::Create));
+        assert_eq!(action("add a task to my to-do list"), Some(Action::Create));
+        assert_eq!(action("rename a file"), Some(Action::Update));
+        assert_eq!(action("get a file"), Some(Action::Get));
+        assert_eq!(
+            of_query("get my gmail labels"),
+            Some((Action::List, "get".into()))
+        );
+        assert_eq!(action("show me the files"), Some(Action::List));
+        assert_eq!(action("how much quota is left"), None);
+    }
+
+    #[test]
+    fn methods_are_sorted_by_their_name() {
+        let rest = |r: &[&str]| r.iter().map(|w| w.to_string()).collect::<Vec<_>>();
+        assert_eq!(of_method("batchDelete"), Some((Action::Delete, rest(&[]))));
+        assert_eq!(of_method("aggregatedList"), Some((Action::List, rest(&[]))));
+        assert_eq!(of_method("insert"), Some((Action::Create, rest(&[]))));
+        assert_eq!(
+            of_method("listReferrers"),
+            Some((Action::List, rest(&["referrer"])))
+        );
+        assert_eq!(
+            of_method("updateContact"),
+            Some((Action::Update, rest(&["contact"])))
+        );
+        assert_eq!(of_method("send"), None);
+        assert_eq!(of_method("batch"), None);
+    }
+}
