@@ -6,19 +6,36 @@ cd "$(dirname "$0")/.."
 start=$(date +%s)
 step() { printf '\n==> %s (%ss)\n' "$1" "$(( $(date +%s) - start ))"; }
 
-step "installing test peers (chromium, xvfb, oidc-provider, playwright-core, google-auth, gcp-storage-emulator)"
-bash scripts/setup-test-deps.sh
-# shellcheck disable=SC1091
-source target/test-env.sh
-
-step "self-test of the peers (no gapi involved: if this fails, the peers are broken)"
-"$GAPI_TEST_NODE" --test tests/peers/
+# The peers are downloaded and installed (network and disk bound) while cargo compiles (CPU
+# bound) on a clean machine: the install runs in the background beside fmt and clippy, and the
+# tests wait for it. Its output is printed whole when it ends; if it fails, the run stops there.
+step "installing test peers in the background (chromium, xvfb, oidc-provider, playwright-core, google-auth, gcp-storage-emulator)"
+mkdir -p target
+bash scripts/setup-test-deps.sh >target/setup-test-deps.log 2>&1 &
+setup_pid=$!
 
 step "cargo fmt --check"
 cargo fmt --all -- --check
 
 step "cargo clippy --all-targets -D warnings"
 cargo clippy --workspace --all-targets --locked -- -D warnings
+
+step "cargo test --no-run (building every test while the peers install)"
+cargo test --workspace --exclude gapi-lean-test --locked --no-run
+
+step "waiting for the test peers"
+setup_status=0
+wait "$setup_pid" || setup_status=$?
+cat target/setup-test-deps.log
+if [[ $setup_status -ne 0 ]]; then
+  echo "installing the test peers failed (exit $setup_status): see the lines above" >&2
+  exit "$setup_status"
+fi
+# shellcheck disable=SC1091
+source target/test-env.sh
+
+step "self-test of the peers (no gapi involved: if this fails, the peers are broken)"
+"$GAPI_TEST_NODE" --test tests/peers/
 
 step "cargo test"
 # gapi-lean-test runs on its own below: in one workspace build cargo unifies features, and the
