@@ -70,7 +70,9 @@ pub use page_stream::{Items, Pages};
 pub use params::ParamValue;
 pub use policy::Policy;
 pub use retry::RetryPolicy;
-pub use service::{DocumentSource, Service, ServiceBuilder, build, build_from_document, discover};
+pub use service::{
+    DocumentSource, ENDPOINT_VAR, Service, ServiceBuilder, build, build_from_document, discover,
+};
 pub use transport::{FullResponse, Transport};
 pub mod batch;
 pub mod media;

@@ -43,19 +43,32 @@ impl std::fmt::Debug for Service {
     }
 }
 
+/// The environment variable naming the root URL that every service made by [`build`],
+/// [`discover`] and [`build_from_document`] sends to instead of the document's (an emulator's
+/// `http://127.0.0.1:8642/`, a proxy), so an unchanged program can be pointed elsewhere from
+/// outside; ignored when unset or blank. The `gapi` CLI reads the same variable (`--endpoint`).
+/// [`ServiceBuilder`] reads it only when asked ([`ServiceBuilder::endpoint_from_env`]).
+pub const ENDPOINT_VAR: &str = "GAPI_ENDPOINT";
+
 /// Builds a service for an API document compiled into this build (no network):
-/// `build("drive", "v3", auth)`.
+/// `build("drive", "v3", auth)`, Python's `googleapiclient.discovery.build`.
 ///
 /// The version may be empty to take the directory's preferred version. Which documents are
 /// compiled in is a cargo feature choice (gapi's `drive`, `gmail`, ..., `all-apis`); for any
-/// other, [`discover`] fetches it.
+/// other, [`discover`] fetches it. Sends to `GAPI_ENDPOINT` when it is set ([`ENDPOINT_VAR`]);
+/// use [`Service::builder`] for every other choice.
 pub fn build(api: &str, version: &str, auth: impl Authenticator) -> Result<Service, Error> {
-    Service::builder().bundled(api, version).auth(auth).build()
+    Service::builder()
+        .bundled(api, version)
+        .auth(auth)
+        .endpoint_from_env()
+        .build()
 }
 
 /// Builds a service like [`build`], but fetches the document from Google's Discovery service
 /// when this build does not embed it (cached on disk, revalidated by ETag: see
-/// [`DiscoveryFetcher`]); with the document embedded, no network is used.
+/// [`DiscoveryFetcher`]); with the document embedded, no network is used. Honours
+/// [`ENDPOINT_VAR`] as [`build`] does.
 pub async fn discover(
     api: &str,
     version: &str,
@@ -64,16 +77,22 @@ pub async fn discover(
     Service::builder()
         .bundled(api, version)
         .auth(auth)
+        .endpoint_from_env()
         .build_async()
         .await
 }
 
-/// Builds a service from a Discovery document given as JSON text or as a parsed model.
+/// Builds a service from a Discovery document given as JSON text or as a parsed model (always
+/// works, whatever the features). Honours [`ENDPOINT_VAR`] as [`build`] does.
 pub fn build_from_document(
     doc: impl Into<DocumentSource>,
     auth: impl Authenticator,
 ) -> Result<Service, Error> {
-    Service::builder().document(doc).auth(auth).build()
+    Service::builder()
+        .document(doc)
+        .auth(auth)
+        .endpoint_from_env()
+        .build()
 }
 
 /// Where a service's document comes from.
@@ -290,6 +309,15 @@ impl ServiceBuilder {
         }
         self.endpoint = Some(u);
         self
+    }
+    /// Sends to the URL in `GAPI_ENDPOINT` ([`ENDPOINT_VAR`]) when it is set and not blank, as
+    /// [`build`], [`discover`] and [`build_from_document`] do; otherwise leaves the endpoint as
+    /// it is. The variable is read here, once.
+    pub fn endpoint_from_env(self) -> Self {
+        match std::env::var(ENDPOINT_VAR) {
+            Ok(url) if !url.trim().is_empty() => self.endpoint(url.trim()),
+            _ => self,
+        }
     }
     /// Bills quota to this project (`x-goog-user-project`).
     pub fn quota_project(mut self, project: impl Into<String>) -> Self {

@@ -15,9 +15,7 @@
 //! produced). Beside it sits its method index digest ([`crate::method_index`]). Where the
 //! frames are is the generated table `src/catalog.rs`.
 
-use std::sync::OnceLock;
-
-use crate::catalog::{DICTIONARY, ENTRIES, PARTS};
+use crate::catalog::{ENTRIES, PARTS};
 
 /// Where the frames of one document are.
 #[derive(Clone, Copy)]
@@ -189,14 +187,15 @@ pub enum BundleError {
     /// The embedded bytes do not follow the layout this code expects.
     #[error("the bundled discovery documents are corrupt ({0}); rebuild gapi")]
     Corrupt(&'static str),
-    /// zstd refused a frame.
+    /// A frame did not decode: corrupt, made with another dictionary, or not the size the
+    /// catalog says.
     #[error("could not decompress the bundled discovery document {name}:{version}: {source}")]
     Decompress {
         /// API name of the document.
         name: String,
         /// API version of the document.
         version: String,
-        /// What zstd said.
+        /// What the zstd decoder said (`InvalidData`).
         #[source]
         source: std::io::Error,
     },
@@ -219,28 +218,20 @@ fn position(name: &str, version: &str) -> Option<usize> {
         .ok()
 }
 
-/// Decompresses a frame made with the shared dictionary.
+/// Decompresses a frame made with the shared dictionary, refusing more than `limit` bytes.
 fn decompress(
     frame: &[u8],
-    capacity: usize,
+    limit: usize,
     name: &str,
     version: &str,
 ) -> Result<String, BundleError> {
-    let err = |source| BundleError::Decompress {
-        name: name.to_owned(),
-        version: version.to_owned(),
-        source,
-    };
-    // Digested once per process, on first use: loading the 200 KB dictionary costs more than
-    // decompressing many a document.
-    static PREPARED: OnceLock<Option<zstd::dict::DecoderDictionary<'static>>> = OnceLock::new();
-    let dictionary = PREPARED
-        .get_or_init(|| zstd::dict::DecoderDictionary::try_copy(DICTIONARY).ok())
-        .as_ref()
-        .ok_or(BundleError::Corrupt("unreadable dictionary"))?;
-    let mut decoder =
-        zstd::bulk::Decompressor::with_prepared_dictionary(dictionary).map_err(err)?;
-    let bytes = decoder.decompress(frame, capacity).map_err(err)?;
+    let bytes = crate::frame::decode_with_dictionary(frame, limit)
+        .ok_or(BundleError::Corrupt("unreadable dictionary"))?
+        .map_err(|source| BundleError::Decompress {
+            name: name.to_owned(),
+            version: version.to_owned(),
+            source,
+        })?;
     String::from_utf8(bytes).map_err(|_| BundleError::Corrupt("document is not UTF-8"))
 }
 
@@ -318,6 +309,28 @@ pub fn part_count() -> u8 {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::catalog::DICTIONARY;
+
+    /// A frame that does not decode is a typed error naming the document, not a panic.
+    #[test]
+    fn a_corrupt_frame_is_a_typed_error() {
+        let frame = include_bytes!("../bundle/apis/oauth2.v2.json.zst");
+        let mut bad = frame.to_vec();
+        bad.truncate(frame.len() - 10);
+        match decompress(&bad, 1 << 20, "oauth2", "v2") {
+            Err(BundleError::Decompress {
+                name,
+                version,
+                source,
+            }) => {
+                assert_eq!((name.as_str(), version.as_str()), ("oauth2", "v2"));
+                assert_eq!(source.kind(), std::io::ErrorKind::InvalidData);
+            }
+            // No API feature on: no dictionary either.
+            Err(BundleError::Corrupt("unreadable dictionary")) if DICTIONARY.is_empty() => {}
+            other => panic!("{other:?}"),
+        }
+    }
 
     #[test]
     fn the_catalog_lists_all_python_documents_in_every_build() {

@@ -20,6 +20,7 @@ pub mod bundle;
 #[rustfmt::skip]
 mod catalog;
 pub mod directory;
+mod frame;
 #[doc(hidden)]
 pub mod fuzzing;
 pub mod lazy;

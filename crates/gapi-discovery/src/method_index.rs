@@ -31,7 +31,7 @@ pub fn digest_json(name: &str, version: &str) -> Result<Option<String>, BundleEr
     // Digests are compressed without the bundle's dictionary (preparing it costs more than
     // decompressing a digest).
     let bytes =
-        zstd::bulk::decompress(frame, raw_len).map_err(|source| BundleError::Decompress {
+        crate::frame::decode_plain(frame, raw_len).map_err(|source| BundleError::Decompress {
             name: name.to_owned(),
             version: version.to_owned(),
             source,

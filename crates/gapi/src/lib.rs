@@ -55,8 +55,9 @@ pub use gapi_discovery as discovery;
 
 pub use gapi_client::Service;
 
-mod build;
-pub use build::{ENDPOINT_VAR, build, build_from_document, discover};
+/// gapi-client's (one behaviour for both crates): each sends to `GAPI_ENDPOINT` when it is set
+/// ([`ENDPOINT_VAR`]), so an unchanged program can be pointed at the emulator from outside.
+pub use gapi_client::{ENDPOINT_VAR, build, build_from_document, discover};
 
 /// Where documents not compiled in are fetched from and cached (see [`discover`]).
 pub use gapi_client::DiscoveryFetcher;

@@ -37,8 +37,11 @@ fn drive_document(base: &str) -> String {
     );
     let dictionary = std::fs::read(format!("{dir}/dictionary.zdict")).unwrap();
     let frame = std::fs::read(format!("{dir}/apis/drive.v3.json.zst")).unwrap();
-    let mut d = zstd::bulk::Decompressor::with_dictionary(&dictionary).unwrap();
-    let json = d.decompress(&frame, 1 << 20).unwrap();
+    let mut d = ruzstd::decoding::FrameDecoder::new();
+    d.add_dict(ruzstd::decoding::Dictionary::decode_dict(&dictionary).unwrap())
+        .unwrap();
+    let mut json = Vec::with_capacity(1 << 20);
+    d.decode_all_to_vec(&frame, &mut json).unwrap();
     let mut doc: serde_json::Value = serde_json::from_slice(&json).unwrap();
     doc["rootUrl"] = format!("{base}/").into();
     doc.to_string()

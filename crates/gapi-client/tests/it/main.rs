@@ -16,6 +16,7 @@ mod download_integrity_mock;
 mod emulator_batch_quota;
 mod emulator_drive;
 mod emulator_follow;
+mod endpoint_env;
 mod execute_as_emulator;
 mod fuzz_corpus;
 mod headers_and_paging_mock;

@@ -3,6 +3,7 @@
 //! two cores). Run one area with a module filter: `cargo test -p gapi --test it -- seed_example::`.
 
 mod discover_emulator;
+mod endpoint_env;
 mod examples_emulator;
 mod persist_to;
 mod seed_example;
