@@ -1,0 +1,96 @@
+#!/usr/bin/env python3
+"""Writes crates/gapi-cli/startup-order.txt: the functions gapi's cold calls run, which the
+link of the `gapi` binary lays out together at the start of `.text` (crates/gapi-cli/build.rs
+passes the file to the linker as `--symbol-ordering-file`).
+
+    cargo build --release -p gapi-cli && python3 scripts/make-startup-order.py [target/release/gapi]
+
+Why: a cold call touches ~2-3 M instructions of code scattered over a 16 MB `.text`; each page
+fault maps a whole page-cache folio (fault-around, 64 KiB and more), so those few functions
+cost 7-10 MiB of resident code pages. Laid out together, they cost about their own size.
+
+How: runs the binary under `valgrind --tool=callgrind` for the calls `bench/cold_cli.py`
+measures (a dry run, a real call to a `gapi emulator` it starts with a stored token, a
+completion, `--version`), and lists every function of the binary callgrind saw run (raw
+symbol names). Functions run by every call come first. Rerun it after large changes: names
+that no longer exist are ignored by the linker, new start-up code is just not grouped.
+"""
+import collections, json, os, re, subprocess, sys, tempfile, time, urllib.request
+
+ROOT = os.path.normpath(os.path.join(os.path.dirname(os.path.abspath(__file__)), ".."))
+OUT = os.path.join(ROOT, "crates", "gapi-cli", "startup-order.txt")
+
+
+def functions_run(cmd, env, binary):
+    """Raw names of the functions of `binary` that ran (callgrind), in first-seen order."""
+    with tempfile.NamedTemporaryFile(suffix=".cg") as f:
+        subprocess.run(["valgrind", "--tool=callgrind", "--demangle=no", "--compress-strings=no",
+                        "--compress-pos=no", "--dump-instr=no", f"--callgrind-out-file={f.name}"] + cmd,
+                       env=env, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL, check=True)
+        names, ob, cob = [], None, None
+        real = os.path.realpath(binary)
+        for line in open(f.name, errors="replace"):
+            if line.startswith("ob="):
+                ob = os.path.realpath(line[3:].strip()) if line[3:].strip() else ob
+            elif line.startswith("cob="):
+                cob = os.path.realpath(line[4:].strip())
+            elif line.startswith("fn="):
+                cob = None
+                if ob == real:
+                    names.append(line[3:].strip())
+            elif line.startswith("cfn="):
+                if (cob or ob) == real:
+                    names.append(line[4:].strip())
+                cob = None
+        # callgrind marks recursion levels as name'2; "(below main)" is libc's.
+        names = (re.sub(r"'\d+$", "", n) for n in names)
+        return list(dict.fromkeys(n for n in names if n and not n.startswith(("0x", "("))))
+
+
+def main():
+    binary = os.path.abspath(sys.argv[1] if len(sys.argv) > 1 else os.path.join(ROOT, "target", "release", "gapi"))
+    work = tempfile.mkdtemp(prefix="gapi-order-")
+    out = open(os.path.join(work, "emu.out"), "w+")
+    emu = subprocess.Popen([binary, "emulator", "--addr", "127.0.0.1:0"], stdout=out,
+                           stderr=subprocess.DEVNULL)
+    try:
+        for _ in range(200):
+            out.seek(0)
+            url = out.readline().strip()
+            if url.startswith("http"):
+                break
+            time.sleep(0.05)
+        req = urllib.request.Request(url + "/__emulator/tokens/issue", method="POST",
+                                     headers={"content-type": "application/json"},
+                                     data=json.dumps({"email": "alice@example.com",
+                                                      "scopes": ["https://www.googleapis.com/auth/drive"]}).encode())
+        token = json.load(urllib.request.urlopen(req))["access_token"]
+        config = os.path.join(work, "config")
+        os.makedirs(os.path.join(config, "credentials"))
+        path = os.path.join(config, "credentials", "default.json")
+        expiry = time.strftime("%Y-%m-%dT%H:%M:%S.000000Z", time.gmtime(time.time() + 3600))
+        with open(os.open(path, os.O_WRONLY | os.O_CREAT, 0o600), "w") as f:
+            json.dump({"type": "authorized_user", "client_id": "gapi-emulator.apps.googleusercontent.com",
+                       "client_secret": "emulator-client-secret", "refresh_token": "unused",
+                       "token": token, "expiry": expiry, "token_uri": url + "/token",
+                       "scopes": ["https://www.googleapis.com/auth/drive"], "account": "alice@example.com"}, f)
+        env = dict(os.environ, GAPI_CONFIG_DIR=config, HOME=work)
+        call = [binary, "drive", "files", "list", "-p", "pageSize=5", "-p", "orderBy=modifiedByMeTime desc"]
+        runs = [call + ["--dry-run"], call + ["--endpoint", url + "/"],
+                [binary, "__complete", "drive", "files", "list", "-p", "corpus="], [binary, "--version"]]
+        seen = [functions_run(cmd, env, binary) for cmd in runs]
+    finally:
+        emu.terminate()
+        emu.wait()
+        subprocess.run(["rm", "-rf", work])
+    count = collections.Counter(n for names in seen for n in names)
+    order = list(dict.fromkeys(n for names in seen for n in names))
+    # Most-shared first (stable within a count: first seen first).
+    order.sort(key=lambda n: -count[n])
+    with open(OUT, "w") as f:
+        f.writelines(n + "\n" for n in order)
+    print(f"{OUT}: {len(order)} functions ({', '.join(str(len(s)) for s in seen)} per run)")
+
+
+if __name__ == "__main__":
+    main()
