@@ -140,17 +140,20 @@ async fn main() -> Result<(), Box<dyn std::error::Error>> {
 
     // reqwest alone: as gapi configures it, and with reqwest's defaults.
     let url = call.prepare()?.url.as_str().to_string();
-    let gapi_reqwest = gapi_client::HttpClient::plain_http()?.reqwest_client().clone();
+    let gapi_reqwest = gapi_client::HttpClient::plain_http()?
+        .reqwest_client()
+        .clone();
     let default_reqwest = reqwest::Client::new();
-    let via_reqwest = async |client: &reqwest::Client| -> Result<serde_json::Value, Box<dyn std::error::Error>> {
-        let resp = client
-            .get(url.as_str())
-            .header(reqwest::header::AUTHORIZATION, bearer.as_str())
-            .send()
-            .await?;
-        let body = resp.bytes().await?;
-        Ok(serde_json::from_slice(&body)?)
-    };
+    let via_reqwest =
+        async |client: &reqwest::Client| -> Result<serde_json::Value, Box<dyn std::error::Error>> {
+            let resp = client
+                .get(url.as_str())
+                .header(reqwest::header::AUTHORIZATION, bearer.as_str())
+                .send()
+                .await?;
+            let body = resp.bytes().await?;
+            Ok(serde_json::from_slice(&body)?)
+        };
 
     // Warm up all (connections, pools, the document's `files` resource).
     for _ in 0..200 {
