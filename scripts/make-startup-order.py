@@ -4,6 +4,7 @@ link of the `gapi` binary lays out together at the start of `.text` (crates/gapi
 passes the file to the linker as `--symbol-ordering-file`).
 
     cargo build --release -p gapi-cli && python3 scripts/make-startup-order.py [target/release/gapi]
+    python3 scripts/make-startup-order.py --check [target/release/gapi]   # is the file stale?
 
 Why: a cold call touches ~2-3 M instructions of code scattered over a 16 MB `.text`; each page
 fault maps a whole page-cache folio (fault-around, 64 KiB and more), so those few functions
@@ -13,7 +14,10 @@ How: runs the binary under `valgrind --tool=callgrind` for the calls `bench/cold
 measures (a dry run, a real call to a `gapi emulator` it starts with a stored token, a
 completion, `--version`), and lists every function of the binary callgrind saw run (raw
 symbol names). Functions run by every call come first. Rerun it after large changes: names
-that no longer exist are ignored by the linker, new start-up code is just not grouped.
+that no longer exist are ignored by the linker, new start-up code is just not grouped. Symbol
+names carry a hash of the crate's build metadata (its dependencies, features, profile), so a
+change of Cargo.lock or of a profile can make most of the file stale; `--check` says how much
+of it a binary still holds (the cold-call RSS in bench/cold_cli.py shows it too).
 """
 import collections, json, os, re, subprocess, sys, tempfile, time, urllib.request
 
@@ -47,8 +51,25 @@ def functions_run(cmd, env, binary):
         return list(dict.fromkeys(n for n in names if n and not n.startswith(("0x", "("))))
 
 
+def check(binary):
+    """How many of the listed functions `binary` defines, and their size."""
+    sizes = {}
+    out = subprocess.run(["nm", "-S", binary], capture_output=True, text=True, check=True).stdout
+    for line in out.splitlines():
+        parts = line.split()
+        if len(parts) == 4:
+            sizes[parts[3]] = int(parts[1], 16)
+    names = [n.strip() for n in open(OUT) if n.strip()]
+    found = [n for n in names if n in sizes]
+    print(f"{binary}: {len(found)} of the {len(names)} functions of {os.path.relpath(OUT, ROOT)} "
+          f"({100 * len(found) / max(1, len(names)):.0f}%), {sum(sizes[n] for n in found) / 1048576:.2f} MiB of code")
+
+
 def main():
-    binary = os.path.abspath(sys.argv[1] if len(sys.argv) > 1 else os.path.join(ROOT, "target", "release", "gapi"))
+    args = sys.argv[1:]
+    if args[:1] == ["--check"]:
+        return check(os.path.abspath(args[1] if len(args) > 1 else os.path.join(ROOT, "target", "release", "gapi")))
+    binary = os.path.abspath(args[0] if args else os.path.join(ROOT, "target", "release", "gapi"))
     work = tempfile.mkdtemp(prefix="gapi-order-")
     out = open(os.path.join(work, "emu.out"), "w+")
     emu = subprocess.Popen([binary, "emulator", "--addr", "127.0.0.1:0"], stdout=out,
