@@ -1,7 +1,7 @@
 #!/usr/bin/env python3
 """Writes crates/gapi-cli/startup-order.txt: the functions gapi's cold calls run, which the
-link of the `gapi` binary lays out together at the start of `.text` (crates/gapi-cli/build.rs
-passes the file to the linker as `--symbol-ordering-file`).
+link of the `gapi` binary lays out together before `.text` (crates/gapi-cli/build.rs makes a
+linker script of the file: one section pattern a line).
 
     cargo build --release -p gapi-cli && python3 scripts/make-startup-order.py [target/release/gapi]
     python3 scripts/make-startup-order.py --check [target/release/gapi]   # is the file stale?
@@ -13,11 +13,13 @@ cost 7-10 MiB of resident code pages. Laid out together, they cost about their o
 How: runs the binary under `valgrind --tool=callgrind` for the calls `bench/cold_cli.py`
 measures (a dry run, a real call to a `gapi emulator` it starts with a stored token, a
 completion, `--version`), and lists every function of the binary callgrind saw run (raw
-symbol names). Functions run by every call come first. Rerun it after large changes: names
-that no longer exist are ignored by the linker, new start-up code is just not grouped. Symbol
-names carry a hash of the crate's build metadata (its dependencies, features, profile), so a
-change of Cargo.lock or of a profile can make most of the file stale; `--check` says how much
-of it a binary still holds (the cold-call RSS in bench/cold_cli.py shows it too).
+symbol names). Functions run by every call come first. Symbol names carry a hash of the
+crate's build metadata (its dependencies, features, profile), so each name is written with `*`
+for its hash when that still names one function of the binary (the pattern then matches in
+a `dist` build and after a Cargo.lock change too); a generic function's instantiations differ
+only by their hash, so those are written exactly (grouped only in a build with the same
+metadata). Rerun it after large changes: patterns that match nothing are harmless, new
+start-up code is just not grouped; `--check` says how much of the file a binary matches.
 """
 import collections, json, os, re, subprocess, sys, tempfile, time, urllib.request
 
@@ -51,18 +53,39 @@ def functions_run(cmd, env, binary):
         return list(dict.fromkeys(n for n in names if n and not n.startswith(("0x", "("))))
 
 
-def check(binary):
-    """How many of the listed functions `binary` defines, and their size."""
+def hashless(name):
+    """`name` with its build-dependent hashes as `*` (legacy `17h<hex>E`, v0 `Cs<base62>_`)."""
+    m = re.match(r"^(_ZN.*17h)[0-9a-f]{16}E", name)
+    if m:
+        return m.group(1) + "*"
+    if name.startswith("_R"):
+        return re.sub(r"Cs[0-9A-Za-z]+_", "Cs*_", name)
+    return name
+
+
+def symbol_sizes(binary):
     sizes = {}
     out = subprocess.run(["nm", "-S", binary], capture_output=True, text=True, check=True).stdout
     for line in out.splitlines():
         parts = line.split()
         if len(parts) == 4:
             sizes[parts[3]] = int(parts[1], 16)
-    names = [n.strip() for n in open(OUT) if n.strip()]
-    found = [n for n in names if n in sizes]
-    print(f"{binary}: {len(found)} of the {len(names)} functions of {os.path.relpath(OUT, ROOT)} "
-          f"({100 * len(found) / max(1, len(names)):.0f}%), {sum(sizes[n] for n in found) / 1048576:.2f} MiB of code")
+    return sizes
+
+
+def check(binary):
+    """How many of the file's patterns match a function of `binary`, and the code matched."""
+    sizes = symbol_sizes(binary)
+    by_pattern = collections.defaultdict(list)
+    for n in sizes:
+        by_pattern[hashless(n)].append(n)
+        by_pattern[re.sub(r"\.llvm\.\d+$", "*", n)].append(n)
+    patterns = [n.strip() for n in open(OUT) if n.strip()]
+    matched = {p: by_pattern.get(p, []) for p in patterns}
+    hit = [p for p in patterns if matched[p]]
+    code = sum(sizes[n] for n in {n for p in hit for n in matched[p]})
+    print(f"{binary}: {len(hit)} of the {len(patterns)} patterns of {os.path.relpath(OUT, ROOT)} "
+          f"match ({100 * len(hit) / max(1, len(patterns)):.0f}%), {code / 1048576:.2f} MiB of code")
 
 
 def main():
@@ -108,8 +131,12 @@ def main():
     order = list(dict.fromkeys(n for names in seen for n in names))
     # Most-shared first (stable within a count: first seen first).
     order.sort(key=lambda n: -count[n])
+    groups = collections.Counter(hashless(n) for n in symbol_sizes(binary))
+    # A local function promoted across codegen units is `name.llvm.<n>`; its section may not be.
+    patterns = [hashless(n) if groups[hashless(n)] == 1 else re.sub(r"\.llvm\.\d+$", "*", n)
+                for n in order]
     with open(OUT, "w") as f:
-        f.writelines(n + "\n" for n in order)
+        f.writelines(p + "\n" for p in patterns)
     print(f"{OUT}: {len(order)} functions ({', '.join(str(len(s)) for s in seen)} per run)")
 
 

@@ -14,11 +14,16 @@
 //! **Start-up code laid out together** (`startup-order.txt`, made by
 //! `scripts/make-startup-order.py`): the ~1,600 functions a cold call runs (1.5 MiB) are
 //! scattered over a 20 MB `.text`, and every page fault maps a whole page-cache folio around
-//! it (fault-around), so a dry run kept 7 MiB of code resident and a real call 9 MiB. Passed
-//! to the linker as `--symbol-ordering-file`, they come first in `.text`. Only with LLD (the
-//! linker rustc uses by default on x86_64 Linux since 1.90), which knows the option; other
-//! linkers get nothing, and `GAPI_LINK_ORDER=0` turns it off. Names the file lists that no
-//! longer exist are ignored (`--no-warn-symbol-ordering`): a stale file costs RSS, never a build.
+//! it (fault-around), so a dry run kept 7 MiB of code resident and a real call 9 MiB. A linker
+//! script made here from that list puts their sections (rustc emits one section per function)
+//! in an output section `.text.gapi_startup` placed before `.text`. Symbol names carry a hash
+//! of their crate's build metadata, which differs between profiles (`release`, `dist`) and
+//! changes with `Cargo.lock`: the file names a function with `*` for its hash where that still
+//! names one function, so it serves every profile and survives dependency bumps (a generic
+//! function's instantiations differ only by hash; they are listed exactly). Only with LLD (the linker rustc
+//! uses by default on x86_64 Linux since 1.90), whose `INSERT BEFORE` keeps its default layout
+//! for everything else; other linkers get nothing, and `GAPI_LINK_ORDER=0` turns it off.
+//! Patterns that match nothing are harmless: a stale file costs RSS, never a build.
 
 use std::process::Command;
 
@@ -37,15 +42,35 @@ fn main() {
     }
     if !std::env::var("GAPI_LINK_ORDER").is_ok_and(|v| v == "0") && links_with_rust_lld() {
         let dir = std::env::var("CARGO_MANIFEST_DIR").unwrap_or_default();
-        let file = std::path::Path::new(&dir).join("startup-order.txt");
-        if file.is_file() {
-            println!(
-                "cargo:rustc-link-arg-bins=-Wl,--symbol-ordering-file={}",
-                file.display()
-            );
-            println!("cargo:rustc-link-arg-bins=-Wl,--no-warn-symbol-ordering");
+        let out = std::env::var("OUT_DIR").unwrap_or_default();
+        let list = std::path::Path::new(&dir).join("startup-order.txt");
+        let script = std::path::Path::new(&out).join("startup-order.ld");
+        if let Ok(names) = std::fs::read_to_string(&list)
+            && std::fs::write(&script, linker_script(&names)).is_ok()
+        {
+            println!("cargo:rustc-link-arg-bins=-Wl,-T,{}", script.display());
         }
     }
+}
+
+/// A linker script fragment placing the sections of the functions `patterns` name (one a
+/// line, in order, `*` a wildcard for a build-dependent hash) first, before `.text`.
+fn linker_script(patterns: &str) -> String {
+    let mut script = String::from("SECTIONS\n{\n  .text.gapi_startup : {\n");
+    for pattern in patterns.lines().map(str::trim).filter(|n| !n.is_empty()) {
+        // Only characters a mangled name has; anything else would be read as script syntax.
+        if pattern
+            .chars()
+            .all(|c| c.is_ascii_alphanumeric() || "_$.*".contains(c))
+        {
+            // `#[cold]` functions are emitted in `.text.unlikely.<name>`.
+            script.push_str(&format!(
+                "    *(.text.{pattern} .text.unlikely.{pattern} .text.hot.{pattern})\n"
+            ));
+        }
+    }
+    script.push_str("  }\n}\nINSERT BEFORE .text;\n");
+    script
 }
 
 /// Whether the final link goes through rustc's own LLD: rustc 1.90 or later for
