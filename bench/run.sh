@@ -5,14 +5,16 @@
 #
 #     bench/run.sh            (needs scripts/setup-test-deps.sh for the Python client)
 #     bench/run.sh cold       only the cold CLI calls (gapi, gws, Python), e.g. RUNS=30
+#     PROFILE=release bench/run.sh cold   the same with the `release` build (`cargo run --release`'s)
 set -euo pipefail
 cd "$(dirname "$0")/.."
 [ -f target/test-env.sh ] || bash scripts/setup-test-deps.sh
 # shellcheck disable=SC1091
 source target/test-env.sh
 PY=${GAPI_TEST_PYTHON:?}
-cargo build --profile dist -q -p gapi-cli
-GAPI=$PWD/target/dist/gapi
+PROFILE=${PROFILE:-dist}
+cargo build --profile "$PROFILE" -q -p gapi-cli
+GAPI=$PWD/target/$PROFILE/gapi
 export GAPI_BIN=$GAPI  # bench/cold_cli.py measures this build
 work=$(mktemp -d)
 trap 'kill $emu_pid 2>/dev/null || true; rm -rf "$work"' EXIT

@@ -1,7 +1,10 @@
 //! Sequential `files.list` over one keep-alive connection against a fixed-response hyper
 //! server on 127.0.0.1 (not the emulator, whose own work would be the ceiling): gapi's
 //! `Service` beside a bare hyper client sending the same request and parsing the same JSON.
-//! What is left between the two is the client's own cost per call.
+//! What is left between the two is the client's own cost per call. Two reqwest rows between
+//! them separate reqwest's own cost from gapi's: reqwest as gapi configures it (gapi's
+//! `HttpClient`: gzip, connect/read timeouts, TCP_NODELAY) and reqwest with its defaults,
+//! each sending the same URL and token and parsing into a `serde_json::Value`.
 //!
 //!     cargo bench -p gapi-client --bench keepalive            # 5 rounds of 4000 calls each
 //!     ROUNDS=9 CALLS=10000 cargo bench -p gapi-client --bench keepalive
@@ -135,33 +138,72 @@ async fn main() -> Result<(), Box<dyn std::error::Error>> {
         Ok(serde_json::from_slice(&body)?)
     };
 
-    // Warm up both (connections, pools, the document's `files` resource).
+    // reqwest alone: as gapi configures it, and with reqwest's defaults.
+    let url = call.prepare()?.url.as_str().to_string();
+    let gapi_reqwest = gapi_client::HttpClient::plain_http()?
+        .reqwest_client()
+        .clone();
+    let default_reqwest = reqwest::Client::new();
+    let via_reqwest =
+        async |client: &reqwest::Client| -> Result<serde_json::Value, Box<dyn std::error::Error>> {
+            let resp = client
+                .get(url.as_str())
+                .header(reqwest::header::AUTHORIZATION, bearer.as_str())
+                .send()
+                .await?;
+            let body = resp.bytes().await?;
+            Ok(serde_json::from_slice(&body)?)
+        };
+
+    // Warm up all (connections, pools, the document's `files` resource).
     for _ in 0..200 {
         call.execute().await?;
+        via_reqwest(&gapi_reqwest).await?;
+        via_reqwest(&default_reqwest).await?;
         bare().await?;
     }
-    let (mut gapi_rates, mut bare_rates) = (Vec::new(), Vec::new());
+    let mut rates: [Vec<f64>; 4] = Default::default();
     for _ in 0..rounds {
         let t0 = Instant::now();
         for _ in 0..calls {
             std::hint::black_box(call.execute().await?);
         }
-        gapi_rates.push(calls as f64 / t0.elapsed().as_secs_f64());
+        rates[0].push(calls as f64 / t0.elapsed().as_secs_f64());
+        for (i, client) in [(1, &gapi_reqwest), (2, &default_reqwest)] {
+            let t0 = Instant::now();
+            for _ in 0..calls {
+                std::hint::black_box(via_reqwest(client).await?);
+            }
+            rates[i].push(calls as f64 / t0.elapsed().as_secs_f64());
+        }
         let t0 = Instant::now();
         for _ in 0..calls {
             std::hint::black_box(bare().await?);
         }
-        bare_rates.push(calls as f64 / t0.elapsed().as_secs_f64());
+        rates[3].push(calls as f64 / t0.elapsed().as_secs_f64());
     }
-    let (gapi, bare) = (median(gapi_rates.clone()), median(bare_rates.clone()));
+    let m: Vec<f64> = rates.iter().map(|r| median(r.clone())).collect();
     println!(
         "fixed-response hyper server on 127.0.0.1, {rounds} rounds of {calls} sequential files.list calls (medians)"
     );
-    println!("gapi Service sequential files.list: {gapi:.0} req/s  (rounds: {gapi_rates:.0?})");
-    println!("bare hyper client, same request:    {bare:.0} req/s  (rounds: {bare_rates:.0?})");
+    let names = [
+        "gapi Service sequential files.list",
+        "reqwest as gapi configures it     ",
+        "reqwest with its defaults         ",
+        "bare hyper client, same request   ",
+    ];
+    for (i, name) in names.iter().enumerate() {
+        println!(
+            "{name}: {:6.0} req/s  {:5.1}% of bare hyper  (rounds: {:.0?})",
+            m[i],
+            m[i] / m[3] * 100.0,
+            rates[i]
+        );
+    }
     println!(
-        "gapi / bare hyper:                  {:.1}%",
-        gapi / bare * 100.0
+        "gapi / bare hyper: {:.1}%   gapi / reqwest as configured: {:.1}%",
+        m[0] / m[3] * 100.0,
+        m[0] / m[1] * 100.0
     );
     Ok(())
 }

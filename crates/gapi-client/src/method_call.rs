@@ -667,7 +667,7 @@ pub(crate) async fn execute_prepared_bytes(
 }
 
 fn build_url(base: &str, query: &[(String, String)]) -> Result<url::Url, Error> {
-    let mut url = url::Url::parse(base)
+    let mut url = parse_base(base)
         .map_err(|e| Error::invalid_argument(format!("invalid URL {base:?}: {e}")))?;
     if !query.is_empty() {
         let mut q = url.query_pairs_mut();
@@ -676,6 +676,27 @@ fn build_url(base: &str, query: &[(String, String)]) -> Result<url::Url, Error> 
         }
     }
     Ok(url)
+}
+
+/// `url::Url::parse(base)`, remembering the last base parsed on this thread: a call repeated
+/// (a loop, pages of a list) builds the same base every time, and parsing it was 6.6 k of the
+/// ~21 k instructions gapi adds to a call (a clone is a copy of the string). Same input, same
+/// result: only a cached parse of the identical text is returned.
+fn parse_base(base: &str) -> Result<url::Url, url::ParseError> {
+    use std::cell::RefCell;
+    thread_local! {
+        static LAST: RefCell<Option<(String, url::Url)>> = const { RefCell::new(None) };
+    }
+    LAST.with(|last| {
+        if let Some((text, url)) = &*last.borrow()
+            && text == base
+        {
+            return Ok(url.clone());
+        }
+        let url = url::Url::parse(base)?;
+        *last.borrow_mut() = Some((base.to_string(), url.clone()));
+        Ok(url)
+    })
 }
 
 /// Parses `5120GB`, `10MB`, `1024` into bytes.
@@ -696,8 +717,37 @@ fn parse_size(s: &str) -> Option<u64> {
 
 #[cfg(test)]
 mod tests {
-    use super::parse_size;
+    use super::{build_url, parse_base, parse_size};
     use crate::{NoAuth, build};
+
+    /// The remembered parse of the last base is that base's parse: alternating, repeating and
+    /// bad bases give exactly what `Url::parse` gives, and the query goes on the right URL.
+    #[test]
+    fn remembered_bases_parse_as_fresh_ones() {
+        let bases = [
+            "https://www.googleapis.com/drive/v3/files",
+            "https://www.googleapis.com/drive/v3/files",
+            "http://127.0.0.1:8080/upload/drive/v3/files",
+            "https://www.googleapis.com/drive/v3/files/a%20b",
+            "not a url",
+            "https://www.googleapis.com/drive/v3/files",
+            "not a url",
+        ];
+        for base in bases {
+            assert_eq!(
+                parse_base(base).map(|u| u.to_string()),
+                url::Url::parse(base).map(|u| u.to_string()),
+                "{base}"
+            );
+        }
+        let q = [("pageSize".to_string(), "5".to_string())];
+        let a = build_url("https://example.com/v1/a", &q).unwrap();
+        let b = build_url("https://example.com/v1/b", &[]).unwrap();
+        let a2 = build_url("https://example.com/v1/a", &[]).unwrap();
+        assert_eq!(a.as_str(), "https://example.com/v1/a?pageSize=5");
+        assert_eq!(b.as_str(), "https://example.com/v1/b");
+        assert_eq!(a2.as_str(), "https://example.com/v1/a");
+    }
 
     /// Preparing one call parses only what that call needs: with an open policy no other
     /// resource of the document is parsed (the route table, which reads every method, is
