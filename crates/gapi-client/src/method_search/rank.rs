@@ -5,7 +5,7 @@
 
 use super::action::{self, Action};
 use super::index::Index;
-use super::synonyms::{Kind, alternatives};
+use super::synonyms::{Kind, alternatives, api_alias};
 use super::text::{stem, terms};
 
 /// BM25's saturation: how fast repeated occurrences stop adding.
@@ -30,6 +30,9 @@ const ACTION_MISMATCH: f32 = 0.85;
 /// The lift of the APIs a query names ("in gmail", "youtube"), for their methods that match
 /// more of the query than the name.
 const NAMED_API_BOOST: f32 = 1.3;
+/// The lift of a method acting on a thing the query names (its resource, `permissions`, or
+/// the object in its name, `deleteContact`), directly or by a synonym.
+const OBJECT_MATCH: f32 = 1.3;
 /// The share of the methods having a word that must be one API's for the word to name it:
 /// BigQuery's methods are 16% of those saying "bigquery" (other APIs export to it), Cloud
 /// Run's 3% of those saying "run".
@@ -83,6 +86,23 @@ fn groups(index: &Index, query: &str) -> Vec<Group> {
                 }
             }
         }
+        // The same for a synonym of the first word (`to-do list` is a `tasklists`).
+        for pair in words.windows(2) {
+            if stem(&pair[0]) != *t {
+                continue;
+            }
+            for (alt, kind) in alternatives(t) {
+                if *kind != Kind::Thing {
+                    continue;
+                }
+                let joined = stem(&format!("{alt}{}", pair[1]));
+                if let Some(id) = index.term(&joined)
+                    && !group.iter().any(|(g, _)| *g == id)
+                {
+                    group.push((id, THING_WEIGHT));
+                }
+            }
+        }
         for (alt, kind) in alternatives(t) {
             let weight = match kind {
                 Kind::Thing => THING_WEIGHT,
@@ -118,6 +138,15 @@ fn named_apis(index: &Index, query: &str) -> (Vec<bool>, Vec<u32>) {
     let mut named = vec![false; index.apis.len()];
     let mut name_terms = Vec::new();
     for word in terms(query) {
+        // Another name of an API (`gcs`) names it whatever the share.
+        if let Some(alias) = api_alias(&word) {
+            for (a, api) in index.apis.iter().enumerate() {
+                named[a] |= api.name == alias;
+            }
+            if let Some(term) = index.term(&word) {
+                name_terms.push(term);
+            }
+        }
         let Some(term) = index.term(&word) else {
             continue;
         };
@@ -162,6 +191,8 @@ pub(crate) fn rank(
     }
     let query_terms = terms(query);
     let (named, name_terms) = named_apis(index, query);
+    // Every term a query word is looked for under, for the object match.
+    let looked_for: Vec<u32> = groups.iter().flatten().map(|(t, _)| *t).collect();
     let n = index.methods.len();
     let mut total = vec![0f32; n];
     let mut matched = vec![0u16; n];
@@ -211,6 +242,9 @@ pub(crate) fn rank(
             }
             if named[method.api as usize] && matched[m] > matched_names[m] {
                 s *= NAMED_API_BOOST;
+            }
+            if method.objects.iter().any(|o| looked_for.contains(o)) {
+                s *= OBJECT_MATCH;
             }
             s *= action_fit(
                 wanted.as_ref().map(|w| w.0),

@@ -315,8 +315,10 @@ pub fn stem_into(word: &str, w: &mut String) {
     {
         w.pop();
     }
-    // -ing and -ed, when what is left is a word of its own (has a vowel, three letters or more).
-    for suffix in ["ing", "ed"] {
+    // -ing and -ed, when what is left is a word of its own (has a vowel, three letters or more),
+    // except in nouns of their own (a `meeting` is a calendar event; Meet is an API).
+    let noun = ["meeting", "building"].contains(&w.as_str());
+    for suffix in ["ing", "ed"].into_iter().filter(|_| !noun) {
         if let Some(base) = w.strip_suffix(suffix)
             && base.len() >= 3
             && base.bytes().any(|b| b"aeiouy".contains(&b))
