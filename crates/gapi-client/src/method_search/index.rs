@@ -75,9 +75,8 @@ pub(crate) struct Method {
     /// What its name does (`batchDelete` deletes), if it says, and the stemmed words of its
     /// name after the verb (`referrer` in `listReferrers`).
     pub action: Option<(super::action::Action, Vec<String>)>,
-    /// The term ids of what it acts on: the words of its name after the verb
-    /// (`contact` in `deleteContact`), else its resource as one word (`playlistitem`).
-    pub objects: Vec<u32>,
+    /// The term id of the resource it acts on, as one word (`playlistitem`), if any.
+    pub resource: Option<u32>,
 }
 
 /// A method's text before it is turned into terms: from the bundled search text or a document.
@@ -310,16 +309,7 @@ impl Builder {
             body,
         ];
         let action = super::action::of_method(name);
-        let objects = match &action {
-            Some((_, rest)) if !rest.is_empty() => {
-                rest.iter().filter_map(|w| self.index.term(w)).collect()
-            }
-            _ => self
-                .index
-                .term(&super::text::stem(&resource.to_lowercase()))
-                .into_iter()
-                .collect(),
-        };
+        let resource = self.index.term(&super::text::stem(&resource.to_lowercase()));
         self.method_terms.push(fields);
         self.index.methods.push(Method {
             api,
@@ -329,7 +319,7 @@ impl Builder {
             summary,
             deprecated: m.deprecated,
             action,
-            objects,
+            resource,
         });
     }
 

@@ -30,9 +30,11 @@ const ACTION_MISMATCH: f32 = 0.85;
 /// The lift of the APIs a query names ("in gmail", "youtube"), for their methods that match
 /// more of the query than the name.
 const NAMED_API_BOOST: f32 = 1.3;
-/// The lift of a method acting on a thing the query names (its resource, `permissions`, or
-/// the object in its name, `deleteContact`), directly or by a synonym.
-const OBJECT_MATCH: f32 = 1.3;
+/// The lift of a method whose resource (`permissions`, `disks`) is a thing the query names,
+/// directly or by a synonym, and whose name names nothing else: `disks.list` over
+/// `storagePools.listDisks` for "list the disks", `spreadsheets.get` over
+/// `spreadsheets.getByDataFilter` for "get a spreadsheet".
+const RESOURCE_MATCH: f32 = 1.3;
 /// The share of the methods having a word that must be one API's for the word to name it:
 /// BigQuery's methods are 16% of those saying "bigquery" (other APIs export to it), Cloud
 /// Run's 3% of those saying "run".
@@ -191,7 +193,7 @@ pub(crate) fn rank(
     }
     let query_terms = terms(query);
     let (named, name_terms) = named_apis(index, query);
-    // Every term a query word is looked for under, for the object match.
+    // Every term a query word is looked for under, for the resource match.
     let looked_for: Vec<u32> = groups.iter().flatten().map(|(t, _)| *t).collect();
     let n = index.methods.len();
     let mut total = vec![0f32; n];
@@ -243,8 +245,12 @@ pub(crate) fn rank(
             if named[method.api as usize] && matched[m] > matched_names[m] {
                 s *= NAMED_API_BOOST;
             }
-            if method.objects.iter().any(|o| looked_for.contains(o)) {
-                s *= OBJECT_MATCH;
+            let names_only_query_things = method.action.as_ref().is_none_or(|(_, rest)| {
+                rest.iter()
+                    .all(|w| index.term(w).is_some_and(|t| looked_for.contains(&t)))
+            });
+            if names_only_query_things && method.resource.is_some_and(|r| looked_for.contains(&r)) {
+                s *= RESOURCE_MATCH;
             }
             s *= action_fit(
                 wanted.as_ref().map(|w| w.0),

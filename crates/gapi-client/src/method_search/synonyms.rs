@@ -46,7 +46,7 @@ const THINGS: &[(&str, &[&str])] = &[
     ("class", &["course"]),
     ("assignment", &["coursework"]),
     ("homework", &["coursework"]),
-    ("access", &["permission", "acl"]),
+    ("access", &["permission"]),
     ("pdf", &["export"]),
     // Many at once is a batch method.
     ("several", &["batch"]),
