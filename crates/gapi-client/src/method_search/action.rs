@@ -167,6 +167,14 @@ mod tests {
         );
         assert_eq!(action("show me the files"), Some(Action::List));
         assert_eq!(action("how much quota is left"), None);
+        // A question about many things lists them.
+        assert_eq!(
+            action("which youtube channels am I subscribed to"),
+            Some(Action::List)
+        );
+        assert_eq!(action("what is my gmail address"), None);
+        assert_eq!(action("archive an email"), Some(Action::Update));
+        assert_eq!(action("share my calendar"), Some(Action::Create));
     }
 
     #[test]

@@ -309,7 +309,9 @@ impl Builder {
             body,
         ];
         let action = super::action::of_method(name);
-        let resource = self.index.term(&super::text::stem(&resource.to_lowercase()));
+        let resource = self
+            .index
+            .term(&super::text::stem(&resource.to_lowercase()));
         self.method_terms.push(fields);
         self.index.methods.push(Method {
             api,

@@ -34,7 +34,7 @@ const NAMED_API_BOOST: f32 = 1.3;
 /// directly or by a synonym, and whose name names nothing else: `disks.list` over
 /// `storagePools.listDisks` for "list the disks", `spreadsheets.get` over
 /// `spreadsheets.getByDataFilter` for "get a spreadsheet".
-const RESOURCE_MATCH: f32 = 1.3;
+const RESOURCE_MATCH: f32 = 1.5;
 /// The share of the methods having a word that must be one API's for the word to name it:
 /// BigQuery's methods are 16% of those saying "bigquery" (other APIs export to it), Cloud
 /// Run's 3% of those saying "run".
@@ -88,12 +88,13 @@ fn groups(index: &Index, query: &str) -> Vec<Group> {
                 }
             }
         }
-        // The same for a synonym of the first word (`to-do list` is a `tasklists`).
-        for pair in words.windows(2) {
-            if stem(&pair[0]) != *t {
+        // The same for a synonym of the first word (`to-do list` is a `tasklists`), looked
+        // for under both words.
+        for pair in all.windows(2) {
+            if pair[0] != *t && pair[1] != *t {
                 continue;
             }
-            for (alt, kind) in alternatives(t) {
+            for (alt, kind) in alternatives(&pair[0]) {
                 if *kind != Kind::Thing {
                     continue;
                 }

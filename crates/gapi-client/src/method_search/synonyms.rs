@@ -214,5 +214,15 @@ mod tests {
         assert!(add.contains(&(stem("insert"), Kind::Intent)), "{add:?}");
         assert!(alternatives(&stem("vm")).contains(&(stem("instance"), Kind::Thing)));
         assert!(alternatives("zzz").is_empty());
+        assert!(alternatives(&stem("several")).contains(&(stem("batch"), Kind::Thing)));
+        assert!(alternatives(&stem("share")).contains(&(stem("acl"), Kind::Intent)));
+    }
+
+    #[test]
+    fn api_aliases_name_their_api() {
+        assert_eq!(api_alias(&stem("gcs")), Some("storage"));
+        assert_eq!(api_alias(&stem("vms")), Some("compute"));
+        assert_eq!(api_alias(&stem("contacts")), Some("people"));
+        assert_eq!(api_alias(&stem("file")), None);
     }
 }

@@ -386,6 +386,9 @@ mod tests {
         assert_eq!(stem("dns"), "dns");
         assert_eq!(stem("v1beta"), "v1beta");
         assert_ne!(stem("organization"), stem("organ"));
+        // A meeting is not the Meet API.
+        assert_eq!(stem("meetings"), "meeting");
+        assert_ne!(stem("meeting"), stem("meet"));
     }
 
     #[test]
