@@ -4,7 +4,7 @@
 Searching needs every method's id, HTTP verb, description and parameter names for every API,
 but the bundle's documents are ~100 MB of JSON once decompressed: reading them all on the first
 search costs far more than the search itself. This script keeps only what the ranking looks at,
-for one version per API (below), as one zstd frame (~0.4 MB).
+for one version per API (below), as one zstd frame (~0.5 MB).
 
 Which documents: for each API name, its preferred version (Google's flag, as the bundle's
 catalog has it; if a name has none, the highest stable version). Versions named `family_vN`
