@@ -473,6 +473,56 @@ fn a_meeting_is_a_calendar_event_not_the_meet_api() {
 }
 
 #[test]
+fn making_a_thing_in_a_container_is_not_making_the_container() {
+    let index = synthetic(&[(
+        "storage",
+        "Cloud Storage JSON API",
+        &[
+            ("buckets.delete", "-", "bucket", "Deletes an empty bucket."),
+            (
+                "objects.get",
+                "-",
+                "object",
+                "Retrieves an object or its metadata.",
+            ),
+            (
+                "objects.list",
+                "-",
+                "prefix",
+                "Retrieves a list of objects matching the criteria.",
+            ),
+            (
+                "objects.insert",
+                "u",
+                "name",
+                "Stores a new object and metadata.",
+            ),
+            (
+                "objects.copy",
+                "-",
+                "sourceBucket sourceObject destinationBucket destinationObject",
+                "Copies a source object to a destination object.",
+            ),
+            (
+                "objects.delete",
+                "-",
+                "object generation",
+                "Deletes an object and its metadata.",
+            ),
+        ],
+    )]);
+    // The file is the object deleted; the bucket is where it is.
+    assert_eq!(
+        ranked(&index, "delete a file from a bucket")[0],
+        "storage.objects.delete"
+    );
+    assert_eq!(
+        ranked(&index, "delete an empty bucket")[0],
+        "storage.buckets.delete"
+    );
+}
+
+#[test]
 fn malformed_search_text_is_refused() {
     assert!(Index::from_search_text("not an index\n").is_err());
     assert!(Index::from_search_text("gapi-search-index 1\nM\tx\ty\tGET\t-\t\td\n").is_err());
