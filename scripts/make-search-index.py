@@ -4,7 +4,7 @@
 Searching needs every method's id, HTTP verb, description and parameter names for every API,
 but the bundle's documents are ~100 MB of JSON once decompressed: reading them all on the first
 search costs far more than the search itself. This script keeps only what the ranking looks at,
-for one version per API (below), as one zstd frame (~0.4 MB).
+for one version per API (below), as one zstd frame (~0.5 MB).
 
 Which documents: for each API name, its preferred version (Google's flag, as the bundle's
 catalog has it; if a name has none, the highest stable version). Versions named `family_vN`
@@ -20,9 +20,14 @@ wheel again:
     python3 scripts/make-search-index.py [--version 2.202.0] [--wheel PATH]
 
 Layout: one zstd frame (level 19, no dictionary) holding UTF-8 lines, tab-separated:
-    gapi-search-index 1
+    gapi-search-index 2
     A  name  version  title  description                     one per API, then its methods:
     M  dotted path  method id  HTTP verb  flags  parameter names (space-separated)  description
+       body field names (space-separated)
+Body field names: the properties of the method's request schema, and of the schema its array
+properties hold (`requests` of a batchUpdate: `addSheet`, `insertText`, `createSlide`...), what
+a method can change that its description does not name (Gmail's `modify` has `addLabelIds`,
+a Directory user has `suspended` and `password`).
 flags: `u` media upload, `d` media download, `x` deprecated, `-` none. Descriptions have their
 whitespace collapsed and Markdown links reduced to their text; nothing else is changed (the
 Rust side tokenizes, stems and scores, so tuning the ranking needs no new index).
@@ -49,9 +54,22 @@ def methods(resource, path):
         yield from methods(r, path + [name])
 
 
+def body_fields(doc, m, cap=150):
+    """The request schema's property names, then those of the schemas its arrays hold."""
+    schemas = doc.get("schemas") or {}
+    top = schemas.get(((m.get("request") or {}).get("$ref")) or "", {})
+    props = top.get("properties") or {}
+    names = list(props)
+    for p in props.values():
+        ref = (p.get("items") or {}).get("$ref")
+        if ref:
+            names.extend(n for n in (schemas.get(ref, {}).get("properties") or {}) if n not in names)
+    return names[:cap]
+
+
 def write_index(d, out=OUT):
     """Writes the index of `d` (make-discovery-bundle.py's Documents) to `out`."""
-    lines, count = ["gapi-search-index 1"], 0
+    lines, count = ["gapi-search-index 2"], 0
     picks = d.picks()
     for key in picks:
         doc = d.docs[key]
@@ -63,7 +81,8 @@ def write_index(d, out=OUT):
             ) or "-"
             params = " ".join(m.get("parameters") or {})
             lines.append("\t".join(["M", ".".join(path), m.get("id", ""), m.get("httpMethod", "GET"),
-                                    flags, params, clean(m.get("description"))]))
+                                    flags, params, clean(m.get("description")),
+                                    " ".join(body_fields(doc, m))]))
             count += 1
     raw = ("\n".join(lines) + "\n").encode()
     frame = zstandard.ZstdCompressor(level=19).compress(raw)

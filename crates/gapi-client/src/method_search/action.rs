@@ -58,6 +58,9 @@ const QUERY_VERBS: &[(&str, Action)] = &[
     ("complete", Action::Update),
     ("invite", Action::Update),
     ("reschedule", Action::Update),
+    ("archive", Action::Update),
+    ("suspend", Action::Update),
+    ("share", Action::Create),
     ("get", Action::Get),
     ("read", Action::Get),
     ("fetch", Action::Get),
@@ -125,14 +128,21 @@ pub(crate) fn of_query(query: &str) -> Option<(Action, String)> {
         .split(|c: char| !c.is_alphanumeric())
         .filter(|w| !w.is_empty() && !is_stop_word(w))
         .collect();
-    let (at, action) = words.iter().enumerate().find_map(|(i, w)| {
+    let plural = |w: &&str| w.len() > 3 && w.ends_with('s') && stem(w) != **w;
+    // "which channels ...", "what machine types ...": a question about many things lists.
+    let asks_which = ["which", "what"]
+        .iter()
+        .any(|q| lower.split_whitespace().next() == Some(q));
+    let found = words.iter().enumerate().find_map(|(i, w)| {
         QUERY_VERBS
             .iter()
             .find(|(v, _)| *v == *w || stem(v) == stem(w))
             .map(|(_, a)| (i, *a))
-    })?;
+    });
+    let Some((at, action)) = found else {
+        return (asks_which && words.iter().any(plural)).then(|| (Action::List, "list".into()));
+    };
     let verb = stem(words[at]);
-    let plural = |w: &&str| w.len() > 3 && w.ends_with('s') && stem(w) != **w;
     if action == Action::Get && words[at + 1..].iter().any(plural) {
         return Some((Action::List, verb));
     }
@@ -157,6 +167,14 @@ mod tests {
         );
         assert_eq!(action("show me the files"), Some(Action::List));
         assert_eq!(action("how much quota is left"), None);
+        // A question about many things lists them.
+        assert_eq!(
+            action("which youtube channels am I subscribed to"),
+            Some(Action::List)
+        );
+        assert_eq!(action("what is my gmail address"), None);
+        assert_eq!(action("archive an email"), Some(Action::Update));
+        assert_eq!(action("share my calendar"), Some(Action::Create));
     }
 
     #[test]

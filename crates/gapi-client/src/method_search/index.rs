@@ -15,16 +15,17 @@ use super::text::for_each_term;
 /// The fields of a method, in this order: its name (`list`), the resource it acts on
 /// (`courseWork` in `courses.courseWork.list`), the resources above that (`courses`), its
 /// API's names, its summary, the rest of its description, its parameter names, its API's
-/// description.
-const FIELDS: usize = 8;
+/// description, the field names of its request body (`addLabelIds`; a batchUpdate's request
+/// kinds, `addSheet`, `insertText`).
+const FIELDS: usize = 9;
 const API: usize = 3;
 const API_DESCRIPTION: usize = 7;
 
 /// How much a term counts in each field, and how much a long field dilutes it (BM25's `b`),
 /// tuned on `bench/search_eval_dev.tsv`. The high `b` of names and resources makes an exact
 /// name (`courses`) beat a longer one containing the word (`courseWork`).
-const FIELD_WEIGHTS: [f32; FIELDS] = [3.0, 2.0, 0.5, 2.0, 1.0, 0.25, 0.3, 0.2];
-const FIELD_B: [f32; FIELDS] = [0.75, 0.75, 0.3, 0.5, 0.75, 0.75, 0.5, 0.5];
+const FIELD_WEIGHTS: [f32; FIELDS] = [3.0, 2.0, 0.5, 2.0, 1.0, 0.25, 0.3, 0.2, 0.3];
+const FIELD_B: [f32; FIELDS] = [0.75, 0.75, 0.3, 0.5, 0.75, 0.75, 0.5, 0.5, 0.5];
 
 /// APIs most people mean when they do not say which: they win ties (and close calls). The
 /// issue's twelve, and the other Workspace APIs a person uses every day (the Admin SDK's
@@ -74,6 +75,8 @@ pub(crate) struct Method {
     /// What its name does (`batchDelete` deletes), if it says, and the stemmed words of its
     /// name after the verb (`referrer` in `listReferrers`).
     pub action: Option<(super::action::Action, Vec<String>)>,
+    /// The term id of the resource it acts on, as one word (`playlistitem`), if any.
+    pub resource: Option<u32>,
 }
 
 /// A method's text before it is turned into terms: from the bundled search text or a document.
@@ -86,6 +89,7 @@ struct Source<'a> {
     deprecated: bool,
     params: Vec<&'a str>,
     description: &'a str,
+    body: Vec<String>,
 }
 
 /// A method in a term's posting list, with the term's weighted frequency in it.
@@ -113,7 +117,11 @@ impl Index {
     /// The index of the bundled search text.
     pub fn from_search_text(text: &str) -> Result<Index, BadIndex> {
         let mut lines = text.lines();
-        if lines.next() != Some("gapi-search-index 1") {
+        // Version 2 adds the body field names (version 1 is still read, for older bundles).
+        if !matches!(
+            lines.next(),
+            Some("gapi-search-index 1" | "gapi-search-index 2")
+        ) {
             return Err(BadIndex("unknown search index header".into()));
         }
         let mut b = Builder::default();
@@ -121,7 +129,7 @@ impl Index {
             let f: Vec<&str> = line.split('\t').collect();
             match (f.first(), f.len()) {
                 (Some(&"A"), 5) => b.api(f[1], f[2], f[3], f[4]),
-                (Some(&"M"), 7) if !b.index.apis.is_empty() => {
+                (Some(&"M"), 7 | 8) if !b.index.apis.is_empty() => {
                     let flags = f[4];
                     b.method(Source {
                         dotted: f[1],
@@ -132,6 +140,13 @@ impl Index {
                         deprecated: flags.contains('x'),
                         params: f[5].split(' ').filter(|p| !p.is_empty()).collect(),
                         description: f[6],
+                        body: f
+                            .get(7)
+                            .map(|b| b.split(' ').filter(|p| !p.is_empty()))
+                            .into_iter()
+                            .flatten()
+                            .map(str::to_string)
+                            .collect(),
                     })
                 }
                 _ => {
@@ -159,6 +174,7 @@ impl Index {
                 deprecated: m.deprecated,
                 params: m.parameters.iter().map(|(n, _)| n).collect(),
                 description: &m.description,
+                body: body_fields(doc, m),
             });
         }
         b.finish()
@@ -168,6 +184,27 @@ impl Index {
     pub fn term(&self, term: &str) -> Option<u32> {
         self.vocabulary.get(term).copied()
     }
+}
+
+/// What `scripts/make-search-index.py` lists as a method's body field names: the properties of
+/// its request schema, then those of the schemas its array properties hold, at most 150.
+fn body_fields(doc: &RestDescription, m: &gapi_discovery::RestMethod) -> Vec<String> {
+    let Some(top) = m.request.as_ref().and_then(|r| doc.schema(&r.reference)) else {
+        return Vec::new();
+    };
+    let mut names: Vec<String> = top.properties.keys().map(str::to_string).collect();
+    for (_, p) in top.properties.iter() {
+        let held = p.items.as_ref().and_then(|i| i.reference.as_deref());
+        if let Some(schema) = held.and_then(|r| doc.schema(r)) {
+            for n in schema.properties.keys() {
+                if !names.iter().any(|x| x == n) {
+                    names.push(n.to_string());
+                }
+            }
+        }
+    }
+    names.truncate(150);
+    names
 }
 
 /// Collects the methods' terms, then weighs them once every field's average length is known.
@@ -256,6 +293,10 @@ impl Builder {
         for p in &m.params {
             self.intern_into(p, &mut params);
         }
+        let mut body = Vec::new();
+        for f in &m.body {
+            self.intern_into(f, &mut body);
+        }
         let fields = [
             self.intern(&name_text),
             resource_terms,
@@ -265,7 +306,12 @@ impl Builder {
             self.intern(rest),
             params,
             Vec::new(),
+            body,
         ];
+        let action = super::action::of_method(name);
+        let resource = self
+            .index
+            .term(&super::text::stem(&resource.to_lowercase()));
         self.method_terms.push(fields);
         self.index.methods.push(Method {
             api,
@@ -274,7 +320,8 @@ impl Builder {
             verb: m.verb.to_string(),
             summary,
             deprecated: m.deprecated,
-            action: super::action::of_method(name),
+            action,
+            resource,
         });
     }
 

@@ -4,13 +4,16 @@
 //!
 //! Ranking, not filtering: every method of one version per API (the preferred one; each
 //! `family_vN` of a name such as `admin:directory_v1` counts as an API) is scored against the
-//! query with BM25F over its name, resources, API names, summary, description and parameter
-//! names (`index`), after stop words are dropped and words stemmed (`text`), each query word
-//! also looked for under the names APIs use for it (`synonyms`) and two adjacent words under
-//! the one name an API joins them into (`task list` is `tasklists`); then a method doing what
-//! the query's verb asks is lifted (`action`: "remove" deletes, "get my labels" lists), the
-//! APIs a query names ("in gmail") are lifted for the methods matching the rest of it, and
-//! well-known APIs win close calls (`rank`). The index is built on first use from a compact text extracted from the
+//! query with BM25F over its name, resources, API names, summary, description, parameter
+//! names and request-body field names (`index`: a batchUpdate's `addSheet`, `insertText`),
+//! after stop words are dropped and words stemmed (`text`), each query word also looked for
+//! under the names APIs use for it (`synonyms`) and two adjacent words (or a synonym of the
+//! first and the second) under the one name an API joins them into (`task list`, `to-do list`
+//! are `tasklists`); then a method doing what the query's verb asks is lifted (`action`:
+//! "remove" deletes, "get my labels" and "which channels" list), one whose resource is a thing
+//! the query names is lifted, the APIs a query names ("in gmail", or by another name: "gcs",
+//! "vm", "workspace") are lifted for the methods matching the rest of it, and well-known APIs
+//! win close calls (`rank`). The index is built on first use from a compact text extracted from the
 //! bundle (`scripts/make-search-index.py`), not from the 50 MB of documents.
 
 mod action;

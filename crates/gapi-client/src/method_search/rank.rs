@@ -5,7 +5,7 @@
 
 use super::action::{self, Action};
 use super::index::Index;
-use super::synonyms::{Kind, alternatives};
+use super::synonyms::{Kind, alternatives, api_alias};
 use super::text::{stem, terms};
 
 /// BM25's saturation: how fast repeated occurrences stop adding.
@@ -30,6 +30,19 @@ const ACTION_MISMATCH: f32 = 0.85;
 /// The lift of the APIs a query names ("in gmail", "youtube"), for their methods that match
 /// more of the query than the name.
 const NAMED_API_BOOST: f32 = 1.3;
+/// The lift of a method whose resource (`permissions`, `disks`) is a thing the query names,
+/// directly or by a synonym, and whose name names nothing else: `disks.list` over
+/// `storagePools.listDisks` for "list the disks", `spreadsheets.get` over
+/// `spreadsheets.getByDataFilter` for "get a spreadsheet".
+const RESOURCE_MATCH: f32 = 1.5;
+/// What a method keeps that makes or removes the container the query puts its thing in or
+/// takes it from ("add a task *to my to-do list*" is no `tasklists.insert`, "delete a file
+/// *from a bucket*" no `buckets.delete`).
+const CONTAINER_MISMATCH: f32 = 0.7;
+/// Words after which a query names where its thing goes or comes from.
+const CONTAINER_WORDS: &[&str] = &[
+    "to", "into", "in", "inside", "within", "from", "for", "on", "onto",
+];
 /// The share of the methods having a word that must be one API's for the word to name it:
 /// BigQuery's methods are 16% of those saying "bigquery" (other APIs export to it), Cloud
 /// Run's 3% of those saying "run".
@@ -83,6 +96,24 @@ fn groups(index: &Index, query: &str) -> Vec<Group> {
                 }
             }
         }
+        // The same for a synonym of the first word (`to-do list` is a `tasklists`), looked
+        // for under both words.
+        for pair in all.windows(2) {
+            if pair[0] != *t && pair[1] != *t {
+                continue;
+            }
+            for (alt, kind) in alternatives(&pair[0]) {
+                if *kind != Kind::Thing {
+                    continue;
+                }
+                let joined = stem(&format!("{alt}{}", pair[1]));
+                if let Some(id) = index.term(&joined)
+                    && !group.iter().any(|(g, _)| *g == id)
+                {
+                    group.push((id, THING_WEIGHT));
+                }
+            }
+        }
         for (alt, kind) in alternatives(t) {
             let weight = match kind {
                 Kind::Thing => THING_WEIGHT,
@@ -110,6 +141,47 @@ fn compound_words(query: &str) -> Vec<String> {
         .collect()
 }
 
+/// The terms of the thing a query makes or removes (the words after its first word up to a
+/// container word) and of its container (the words after that), each with every term its
+/// group looks for.
+fn object_and_container(query: &str, groups: &[Group], index: &Index) -> (Vec<u32>, Vec<u32>) {
+    let lower = query.to_lowercase();
+    let words: Vec<&str> = lower
+        .split(|c: char| !c.is_alphanumeric())
+        .filter(|w| !w.is_empty())
+        .collect();
+    let Some(at) = words
+        .iter()
+        .skip(1)
+        .position(|w| CONTAINER_WORDS.contains(w))
+    else {
+        return (Vec::new(), Vec::new());
+    };
+    let (object, container) = words.split_at(at + 1);
+    // The query's terms in the order `groups` made a group for each (repeats once).
+    let mut unique: Vec<String> = Vec::new();
+    for t in terms(query) {
+        if !unique.contains(&t) {
+            unique.push(t);
+        }
+    }
+    let ids = |part: &[&str]| -> Vec<u32> {
+        let mut out = Vec::new();
+        for t in terms(&part.join(" ")) {
+            if let Some(g) = unique
+                .iter()
+                .position(|u| *u == t)
+                .and_then(|i| groups.get(i))
+            {
+                out.extend(g.iter().map(|(t, _)| *t));
+            }
+            out.extend(index.term(&t));
+        }
+        out
+    };
+    (ids(object), ids(container))
+}
+
 /// Which APIs the query names, and which of its terms are such names: a word of it is an
 /// API's name ("gmail", "youtube", "bigquery"), and a fair share of the methods that have
 /// that word are the API's own. A name that is an everyday word many APIs use ("file",
@@ -118,6 +190,15 @@ fn named_apis(index: &Index, query: &str) -> (Vec<bool>, Vec<u32>) {
     let mut named = vec![false; index.apis.len()];
     let mut name_terms = Vec::new();
     for word in terms(query) {
+        // Another name of an API (`gcs`) names it whatever the share.
+        if let Some(alias) = api_alias(&word) {
+            for (a, api) in index.apis.iter().enumerate() {
+                named[a] |= api.name == alias;
+            }
+            if let Some(term) = index.term(&word) {
+                name_terms.push(term);
+            }
+        }
         let Some(term) = index.term(&word) else {
             continue;
         };
@@ -162,6 +243,12 @@ pub(crate) fn rank(
     }
     let query_terms = terms(query);
     let (named, name_terms) = named_apis(index, query);
+    // Every term a query word is looked for under, for the resource match.
+    let looked_for: Vec<u32> = groups.iter().flatten().map(|(t, _)| *t).collect();
+    let (object, container) = match wanted {
+        Some((Action::Create | Action::Delete, _)) => object_and_container(query, &groups, index),
+        _ => (Vec::new(), Vec::new()),
+    };
     let n = index.methods.len();
     let mut total = vec![0f32; n];
     let mut matched = vec![0u16; n];
@@ -211,6 +298,21 @@ pub(crate) fn rank(
             }
             if named[method.api as usize] && matched[m] > matched_names[m] {
                 s *= NAMED_API_BOOST;
+            }
+            let names_only_query_things = method.action.as_ref().is_none_or(|(_, rest)| {
+                rest.iter()
+                    .all(|w| index.term(w).is_some_and(|t| looked_for.contains(&t)))
+            });
+            if names_only_query_things && method.resource.is_some_and(|r| looked_for.contains(&r)) {
+                s *= RESOURCE_MATCH;
+            }
+            if let (Some(r), Some((q, _)), Some((m, _))) =
+                (method.resource, &wanted, &method.action)
+                && q == m
+                && container.contains(&r)
+                && !object.contains(&r)
+            {
+                s *= CONTAINER_MISMATCH;
             }
             s *= action_fit(
                 wanted.as_ref().map(|w| w.0),

@@ -22,7 +22,7 @@ const THINGS: &[(&str, &[&str])] = &[
     ("sheet", &["spreadsheet"]),
     ("row", &["value", "tabledata"]),
     ("cell", &["value", "range"]),
-    ("meeting", &["event"]),
+    ("meeting", &["event", "meet", "conference"]),
     ("appointment", &["event"]),
     ("todo", &["task"]),
     ("reminder", &["task"]),
@@ -48,7 +48,63 @@ const THINGS: &[(&str, &[&str])] = &[
     ("homework", &["coursework"]),
     ("access", &["permission"]),
     ("pdf", &["export"]),
+    // Many at once is a batch method.
+    ("several", &["batch"]),
+    ("multiple", &["batch"]),
+    ("many", &["batch"]),
+    ("bunch", &["batch"]),
+    ("bulk", &["batch"]),
+    ("once", &["batch"]),
+    ("profile", &["person", "people"]),
+    ("occurrence", &["instance"]),
+    ("recurring", &["instance"]),
+    ("tab", &["sheet"]),
+    ("worksheet", &["sheet"]),
+    ("workbook", &["spreadsheet"]),
+    // A file in Cloud Storage is an object (Drive's files match the word itself).
+    ("file", &["object"]),
+    ("blob", &["object"]),
+    ("gcs", &["storage", "bucket", "object"]),
+    ("guest", &["attendee"]),
+    ("invitee", &["attendee"]),
+    ("attendee", &["event"]),
+    ("tag", &["label"]),
+    ("member", &["membership"]),
+    ("membership", &["member"]),
+    ("picture", &["photo", "thumbnail", "image"]),
+    ("image", &["thumbnail"]),
+    ("unread", &["label"]),
+    ("star", &["label"]),
+    ("collaborator", &["permission"]),
 ];
+
+/// Words that name an API by another name than its own (`gcs` is Cloud Storage, a `vm` is
+/// Compute Engine's): a query saying one lifts that API like its own name would.
+const API_ALIASES: &[(&str, &str)] = &[
+    ("gcs", "storage"),
+    ("vm", "compute"),
+    ("vms", "compute"),
+    ("gce", "compute"),
+    ("gke", "container"),
+    ("kubernetes", "container"),
+    ("workspace", "admin"),
+    ("contact", "people"),
+    ("spreadsheet", "sheets"),
+    ("presentation", "slides"),
+    ("gcp", "cloudresourcemanager"),
+    ("todo", "tasks"),
+    ("pubsub", "pubsub"),
+    ("playlist", "youtube"),
+    ("video", "youtube"),
+];
+
+/// The API a stemmed query term names by another name, if any.
+pub fn api_alias(term: &str) -> Option<&'static str> {
+    API_ALIASES
+        .iter()
+        .find(|(w, _)| stem(w) == term)
+        .map(|(_, api)| *api)
+}
 
 /// Intents: a verb -> the method names that do it.
 const INTENTS: &[(&str, &[&str])] = &[
@@ -96,7 +152,11 @@ const INTENTS: &[(&str, &[&str])] = &[
     ("halt", &["stop"]),
     ("restart", &["reset", "restart"]),
     ("reboot", &["reset", "restart"]),
-    ("share", &["permission"]),
+    ("share", &["permission", "acl"]),
+    ("archive", &["modify", "label"]),
+    ("mark", &["modify", "update", "patch"]),
+    ("reschedule", &["update", "patch"]),
+    ("suspend", &["update", "patch"]),
     ("grant", &["permission", "iam"]),
     ("duplicate", &["copy"]),
     ("clone", &["copy"]),
@@ -154,5 +214,15 @@ mod tests {
         assert!(add.contains(&(stem("insert"), Kind::Intent)), "{add:?}");
         assert!(alternatives(&stem("vm")).contains(&(stem("instance"), Kind::Thing)));
         assert!(alternatives("zzz").is_empty());
+        assert!(alternatives(&stem("several")).contains(&(stem("batch"), Kind::Thing)));
+        assert!(alternatives(&stem("share")).contains(&(stem("acl"), Kind::Intent)));
+    }
+
+    #[test]
+    fn api_aliases_name_their_api() {
+        assert_eq!(api_alias(&stem("gcs")), Some("storage"));
+        assert_eq!(api_alias(&stem("vms")), Some("compute"));
+        assert_eq!(api_alias(&stem("contacts")), Some("people"));
+        assert_eq!(api_alias(&stem("file")), None);
     }
 }

@@ -272,6 +272,256 @@ fn a_named_api_is_lifted_and_joined_words_meet_one_name() {
     );
 }
 
+/// An index of one hand-written API in the search text's version 2: each method
+/// `(dotted, body field names, description)`.
+fn synthetic_v2(name: &str, title: &str, methods: &[(&str, &str, &str)]) -> Index {
+    let mut text = format!("gapi-search-index 2\nA\t{name}\tv1\t{title}\t\n");
+    for (dotted, body, description) in methods {
+        text.push_str(&format!(
+            "M\t{dotted}\t{name}.{dotted}\tPOST\t-\t\t{description}\t{body}\n"
+        ));
+    }
+    Index::from_search_text(&text).expect("synthetic index parses")
+}
+
+#[test]
+fn request_body_field_names_find_the_edit_method() {
+    // A batchUpdate's description names none of what it does; its request kinds do.
+    let index = synthetic_v2(
+        "docs",
+        "Google Docs API",
+        &[
+            (
+                "documents.batchUpdate",
+                "requests insertText replaceAllText createParagraphBullets",
+                "Applies one or more updates to the document.",
+            ),
+            (
+                "documents.create",
+                "title body",
+                "Creates a blank document.",
+            ),
+            (
+                "documents.get",
+                "",
+                "Gets the latest version of the document.",
+            ),
+        ],
+    );
+    assert_eq!(
+        ranked(&index, "replace all text in a document")[0],
+        "docs.documents.batchUpdate"
+    );
+    assert_eq!(
+        ranked(&index, "add bullets to paragraphs")[0],
+        "docs.documents.batchUpdate"
+    );
+}
+
+#[test]
+fn a_method_on_the_thing_the_query_names_is_lifted() {
+    let index = synthetic(&[(
+        "compute",
+        "Compute Engine API",
+        &[
+            (
+                "storagePools.listDisks",
+                "-",
+                "project zone storagePool showDeleted",
+                "Lists the disks in a specified storage pool of the project.",
+            ),
+            (
+                "disks.list",
+                "-",
+                "project zone",
+                "Retrieves a list of persistent disks contained within the specified zone.",
+            ),
+            (
+                "storagePools.list",
+                "-",
+                "project zone",
+                "Retrieves a list of storage pools contained within the specified zone.",
+            ),
+        ],
+    )]);
+    assert_eq!(
+        ranked(&index, "show the disks in my project")[0],
+        "compute.disks.list"
+    );
+    // The name says what else it acts on: it keeps its lift for a query naming both.
+    assert_eq!(
+        ranked(&index, "list the disks in a storage pool")[0],
+        "compute.storagePools.listDisks"
+    );
+}
+
+#[test]
+fn another_name_of_an_api_lifts_it() {
+    let index = synthetic(&[
+        (
+            "drive",
+            "Google Drive API",
+            &[("files.delete", "-", "fileId", "Permanently deletes a file.")],
+        ),
+        (
+            "storage",
+            "Cloud Storage JSON API",
+            &[
+                ("objects.delete", "-", "bucket object", "Deletes an object."),
+                (
+                    "buckets.list",
+                    "-",
+                    "project",
+                    "Retrieves a list of buckets.",
+                ),
+            ],
+        ),
+    ]);
+    // `gcs` is Cloud Storage, where a file is an object.
+    assert_eq!(
+        ranked(&index, "delete a file in gcs")[0],
+        "storage.objects.delete"
+    );
+    assert_eq!(ranked(&index, "delete a file")[0], "drive.files.delete");
+}
+
+#[test]
+fn a_synonym_joins_the_next_word_into_one_name() {
+    let index = synthetic(&[(
+        "tasks",
+        "Google Tasks API",
+        &[
+            (
+                "tasks.insert",
+                "-",
+                "tasklist",
+                "Creates a new task on the specified task list.",
+            ),
+            (
+                "tasklists.insert",
+                "-",
+                "",
+                "Creates a new task list and adds it to the user's task lists.",
+            ),
+        ],
+    )]);
+    // A to-do is a task; a to-do list is a `tasklists`.
+    assert_eq!(
+        ranked(&index, "create a new to-do list")[0],
+        "tasks.tasklists.insert"
+    );
+}
+
+#[test]
+fn many_at_once_is_a_batch_method() {
+    let index = synthetic(&[(
+        "gmail",
+        "Gmail API",
+        &[
+            (
+                "users.messages.delete",
+                "-",
+                "userId id",
+                "Immediately and permanently deletes the specified message.",
+            ),
+            (
+                "users.messages.batchDelete",
+                "-",
+                "userId",
+                "Deletes many messages by message ID.",
+            ),
+        ],
+    )]);
+    assert_eq!(
+        ranked(&index, "delete several emails at once")[0],
+        "gmail.users.messages.batchDelete"
+    );
+    assert_eq!(
+        ranked(&index, "delete an email")[0],
+        "gmail.users.messages.delete"
+    );
+}
+
+#[test]
+fn a_meeting_is_a_calendar_event_not_the_meet_api() {
+    let index = synthetic(&[
+        (
+            "calendar",
+            "Calendar API",
+            &[(
+                "events.instances",
+                "-",
+                "calendarId eventId",
+                "Returns instances of the specified recurring event.",
+            )],
+        ),
+        (
+            "meet",
+            "Google Meet API",
+            &[(
+                "conferenceRecords.list",
+                "-",
+                "filter",
+                "Lists the conference records of meetings held in a meeting space.",
+            )],
+        ),
+    ]);
+    assert_eq!(
+        ranked(&index, "list the occurrences of a recurring meeting")[0],
+        "calendar.events.instances"
+    );
+}
+
+#[test]
+fn making_a_thing_in_a_container_is_not_making_the_container() {
+    let index = synthetic(&[(
+        "storage",
+        "Cloud Storage JSON API",
+        &[
+            ("buckets.delete", "-", "bucket", "Deletes an empty bucket."),
+            (
+                "objects.get",
+                "-",
+                "object",
+                "Retrieves an object or its metadata.",
+            ),
+            (
+                "objects.list",
+                "-",
+                "prefix",
+                "Retrieves a list of objects matching the criteria.",
+            ),
+            (
+                "objects.insert",
+                "u",
+                "name",
+                "Stores a new object and metadata.",
+            ),
+            (
+                "objects.copy",
+                "-",
+                "sourceBucket sourceObject destinationBucket destinationObject",
+                "Copies a source object to a destination object.",
+            ),
+            (
+                "objects.delete",
+                "-",
+                "object generation",
+                "Deletes an object and its metadata.",
+            ),
+        ],
+    )]);
+    // The file is the object deleted; the bucket is where it is.
+    assert_eq!(
+        ranked(&index, "delete a file from a bucket")[0],
+        "storage.objects.delete"
+    );
+    assert_eq!(
+        ranked(&index, "delete an empty bucket")[0],
+        "storage.buckets.delete"
+    );
+}
+
 #[test]
 fn malformed_search_text_is_refused() {
     assert!(Index::from_search_text("not an index\n").is_err());

@@ -315,8 +315,10 @@ pub fn stem_into(word: &str, w: &mut String) {
     {
         w.pop();
     }
-    // -ing and -ed, when what is left is a word of its own (has a vowel, three letters or more).
-    for suffix in ["ing", "ed"] {
+    // -ing and -ed, when what is left is a word of its own (has a vowel, three letters or more),
+    // except in nouns of their own (a `meeting` is a calendar event; Meet is an API).
+    let noun = ["meeting", "building"].contains(&w.as_str());
+    for suffix in ["ing", "ed"].into_iter().filter(|_| !noun) {
         if let Some(base) = w.strip_suffix(suffix)
             && base.len() >= 3
             && base.bytes().any(|b| b"aeiouy".contains(&b))
@@ -384,6 +386,9 @@ mod tests {
         assert_eq!(stem("dns"), "dns");
         assert_eq!(stem("v1beta"), "v1beta");
         assert_ne!(stem("organization"), stem("organ"));
+        // A meeting is not the Meet API.
+        assert_eq!(stem("meetings"), "meeting");
+        assert_ne!(stem("meeting"), stem("meet"));
     }
 
     #[test]
