@@ -61,6 +61,7 @@ fn main() {
             bench.join("search_eval_dev2.tsv"),
             bench.join("search_eval_heldout.tsv"),
             bench.join("search_eval_heldout2.tsv"),
+            bench.join("search_eval_heldout3.tsv"),
         ];
     }
     let (t, cpu) = (Instant::now(), cpu_time());
