@@ -33,24 +33,19 @@ def functions_run(cmd, env, binary):
         subprocess.run(["valgrind", "--tool=callgrind", "--demangle=no", "--compress-strings=no",
                         "--compress-pos=no", "--dump-instr=no", f"--callgrind-out-file={f.name}"] + cmd,
                        env=env, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL, check=True)
-        names, ob, cob = [], None, None
-        real = os.path.realpath(binary)
+        # Which object a function belongs to is not read from callgrind's `ob=` lines: for
+        # this non-PIE binary callgrind files many of its functions under `ob=???`, so a
+        # filter on `ob` dropped functions every call runs (`method_index::load`, tokio's
+        # runtime builder) and the list changed from one run to the next. A name counts when
+        # the binary defines a symbol of that name.
+        defined = set(symbol_sizes(binary))
+        names = []
         for line in open(f.name, errors="replace"):
-            if line.startswith("ob="):
-                ob = os.path.realpath(line[3:].strip()) if line[3:].strip() else ob
-            elif line.startswith("cob="):
-                cob = os.path.realpath(line[4:].strip())
-            elif line.startswith("fn="):
-                cob = None
-                if ob == real:
-                    names.append(line[3:].strip())
-            elif line.startswith("cfn="):
-                if (cob or ob) == real:
-                    names.append(line[4:].strip())
-                cob = None
-        # callgrind marks recursion levels as name'2; "(below main)" is libc's.
-        names = (re.sub(r"'\d+$", "", n) for n in names)
-        return list(dict.fromkeys(n for n in names if n and not n.startswith(("0x", "("))))
+            if line.startswith(("fn=", "cfn=")):
+                name = re.sub(r"'\d+$", "", line.split("=", 1)[1].strip())
+                if name in defined:
+                    names.append(name)
+        return list(dict.fromkeys(names))
 
 
 def hashless(name):
