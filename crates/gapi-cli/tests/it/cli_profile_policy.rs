@@ -18,6 +18,15 @@ async fn requests_since(setup: &Setup) -> Vec<Value> {
     log["requests"].as_array().cloned().unwrap_or_default()
 }
 
+/// The paths of the requests the emulator received since the last look (and forgets them).
+async fn paths_since(setup: &Setup) -> Vec<String> {
+    requests_since(setup)
+        .await
+        .iter()
+        .filter_map(|r| r["path"].as_str().map(str::to_owned))
+        .collect()
+}
+
 fn endpoint(setup: &Setup) -> String {
     format!("{}/", setup.base())
 }
@@ -223,9 +232,8 @@ async fn each_batch_line_obeys_the_stored_policy() {
                 got[i]
             );
         }
-        let sent = requests_since(&setup).await;
-        let paths: Vec<&str> = sent.iter().filter_map(|r| r["path"].as_str()).collect();
-        assert_eq!(paths, ["/batch/drive/v3", "/drive/v3/files"], "{sent:?}");
+        let paths = paths_since(&setup).await;
+        assert_eq!(paths, ["/batch/drive/v3", "/drive/v3/files"]);
     }
 }
 
@@ -317,8 +325,7 @@ async fn gapi_mcp_obeys_the_stored_policy_whatever_its_flags() {
                 .contains("refused by the policy"),
             "{flags:?}: files.list is allowed: {last}"
         );
-        let sent = requests_since(&setup).await;
-        let paths: Vec<&str> = sent.iter().filter_map(|r| r["path"].as_str()).collect();
+        let paths = paths_since(&setup).await;
         assert_eq!(
             paths,
             ["/drive/v3/files"],
@@ -816,13 +823,8 @@ async fn batch_lines_mcp_and_helpers_obey_the_policy_for_every_profile() {
                 got[i]
             );
         }
-        let sent = requests_since(&setup).await;
-        let paths: Vec<&str> = sent.iter().filter_map(|r| r["path"].as_str()).collect();
-        assert_eq!(
-            paths,
-            ["/batch/drive/v3", "/drive/v3/files"],
-            "{args:?}: {sent:?}"
-        );
+        let paths = paths_since(&setup).await;
+        assert_eq!(paths, ["/batch/drive/v3", "/drive/v3/files"], "{args:?}");
     }
 
     // gapi mcp (the official Python SDK as client), anonymous, whatever its flags.
@@ -850,8 +852,7 @@ async fn batch_lines_mcp_and_helpers_obey_the_policy_for_every_profile() {
                 "{flags:?} call {i}: {r}"
             );
         }
-        let sent = requests_since(&setup).await;
-        let paths: Vec<&str> = sent.iter().filter_map(|r| r["path"].as_str()).collect();
+        let paths = paths_since(&setup).await;
         assert_eq!(
             paths,
             ["/drive/v3/files"],
