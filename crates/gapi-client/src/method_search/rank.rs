@@ -72,14 +72,14 @@ fn action_fit(
 /// One query word: the term ids it is looked for under, each with its weight.
 type Group = Vec<(u32, f32)>;
 
-/// The query's words as groups of alternatives; words no method has still count (they lower
-/// every method's coverage alike).
-fn groups(index: &Index, query: &str) -> Vec<Group> {
+/// The query's words as groups of alternatives, one per distinct term of `all` (the query's
+/// terms, in order); words no method has still count (they lower every method's coverage
+/// alike).
+fn groups(index: &Index, query: &str, all: &[String]) -> Vec<Group> {
     let mut seen: Vec<String> = Vec::new();
     let mut out = Vec::new();
-    let all = terms(query);
     let words = compound_words(query);
-    for t in &all {
+    for t in all {
         if seen.contains(t) {
             continue;
         }
@@ -143,8 +143,13 @@ fn compound_words(query: &str) -> Vec<String> {
 
 /// The terms of the thing a query makes or removes (the words after its first word up to a
 /// container word) and of its container (the words after that), each with every term its
-/// group looks for.
-fn object_and_container(query: &str, groups: &[Group], index: &Index) -> (Vec<u32>, Vec<u32>) {
+/// group looks for (`unique`: the query's distinct terms, in the order of `groups`).
+fn object_and_container(
+    query: &str,
+    unique: &[String],
+    groups: &[Group],
+    index: &Index,
+) -> (Vec<u32>, Vec<u32>) {
     let lower = query.to_lowercase();
     let words: Vec<&str> = lower
         .split(|c: char| !c.is_alphanumeric())
@@ -158,13 +163,6 @@ fn object_and_container(query: &str, groups: &[Group], index: &Index) -> (Vec<u3
         return (Vec::new(), Vec::new());
     };
     let (object, container) = words.split_at(at + 1);
-    // The query's terms in the order `groups` made a group for each (repeats once).
-    let mut unique: Vec<String> = Vec::new();
-    for t in terms(query) {
-        if !unique.contains(&t) {
-            unique.push(t);
-        }
-    }
     let ids = |part: &[&str]| -> Vec<u32> {
         let mut out = Vec::new();
         for t in terms(&part.join(" ")) {
@@ -185,25 +183,25 @@ fn object_and_container(query: &str, groups: &[Group], index: &Index) -> (Vec<u3
 /// Which APIs the query names, and which of its terms are such names: a word of it is an
 /// API's name ("gmail", "youtube", "bigquery"), and a fair share of the methods that have
 /// that word are the API's own. A name that is an everyday word many APIs use ("file",
-/// "run", "task") names nothing.
-fn named_apis(index: &Index, query: &str) -> (Vec<bool>, Vec<u32>) {
+/// "run", "task") names nothing. `words`: the query's distinct terms.
+fn named_apis(index: &Index, words: &[String]) -> (Vec<bool>, Vec<u32>) {
     let mut named = vec![false; index.apis.len()];
     let mut name_terms = Vec::new();
-    for word in terms(query) {
+    for word in words {
         // Another name of an API (`gcs`) names it whatever the share.
-        if let Some(alias) = api_alias(&word) {
+        if let Some(alias) = api_alias(word) {
             for (a, api) in index.apis.iter().enumerate() {
                 named[a] |= api.name == alias;
             }
-            if let Some(term) = index.term(&word) {
+            if let Some(term) = index.term(word) {
                 name_terms.push(term);
             }
         }
-        let Some(term) = index.term(&word) else {
+        let Some(term) = index.term(word) else {
             continue;
         };
         for (a, api) in index.apis.iter().enumerate() {
-            if !api.names.contains(&word) {
+            if !api.names.contains(word) {
                 continue;
             }
             let postings = &index.postings[term as usize];
@@ -229,7 +227,16 @@ pub(crate) fn rank(
     limit: usize,
 ) -> Vec<(usize, f32)> {
     let wanted = action::of_query(query);
-    let mut groups = groups(index, query);
+    // The query is split into terms once; `unique` keeps each once, in first-seen order (one
+    // group per entry).
+    let query_terms = terms(query);
+    let mut unique: Vec<String> = Vec::new();
+    for t in &query_terms {
+        if !unique.contains(t) {
+            unique.push(t.clone());
+        }
+    }
+    let mut groups = groups(index, query, &query_terms);
     // A read verb with a plural object ("get my labels") asks for the list method: its verb
     // is looked for as `list` too.
     if let Some((Action::List, verb)) = &wanted
@@ -241,12 +248,13 @@ pub(crate) fn rank(
             }
         }
     }
-    let query_terms = terms(query);
-    let (named, name_terms) = named_apis(index, query);
+    let (named, name_terms) = named_apis(index, &unique);
     // Every term a query word is looked for under, for the resource match.
     let looked_for: Vec<u32> = groups.iter().flatten().map(|(t, _)| *t).collect();
     let (object, container) = match wanted {
-        Some((Action::Create | Action::Delete, _)) => object_and_container(query, &groups, index),
+        Some((Action::Create | Action::Delete, _)) => {
+            object_and_container(query, &unique, &groups, index)
+        }
         _ => (Vec::new(), Vec::new()),
     };
     let n = index.methods.len();
