@@ -33,7 +33,7 @@ pub struct GlobalArgs {
     #[arg(long, global = true, env = "GAPI_PROFILE", default_value = "default")]
     pub profile: String,
     /// Replace the API's rootUrl (plain, upload and batch URLs), e.g. an emulator's address.
-    #[arg(long, global = true, env = "GAPI_ENDPOINT", value_name = "URL", value_parser = non_empty)]
+    #[arg(long, global = true, env = gapi_client::ENDPOINT_VAR, value_name = "URL", value_parser = non_empty)]
     pub endpoint: Option<String>,
     /// Send requests without credentials (public data, or an emulator that needs none).
     #[arg(long, global = true)]

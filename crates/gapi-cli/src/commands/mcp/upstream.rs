@@ -209,26 +209,30 @@ impl Upstream {
     /// upstream has ended the session (404), a new one is started and the request sent once
     /// more.
     async fn request(&self, method: &str, params: Value, profile: &str) -> anyhow::Result<Value> {
-        match self.request_once(method, params.clone(), profile).await {
-            Err(e) if e.downcast_ref::<SessionEnded>().is_some() => {
-                let ended = e.downcast_ref::<SessionEnded>().map(|s| s.session.clone());
-                {
-                    let _one = self.restart.lock().await;
-                    // Another call may have started the new session already.
-                    if *self.session.lock().await == ended {
-                        tracing::info!(
-                            "the upstream MCP server {} ended the session: starting a new one",
-                            self.url
-                        );
-                        *self.session.lock().await = None;
-                        *self.version.lock().await = PROTOCOL_VERSION.to_string();
-                        self.initialize(profile).await?;
-                    }
-                }
-                self.request_once(method, params, profile).await
+        let err = match self.request_once(method, params.clone(), profile).await {
+            Ok(result) => return Ok(result),
+            Err(e) => e,
+        };
+        let Some(ended) = err
+            .downcast_ref::<SessionEnded>()
+            .map(|s| s.session.clone())
+        else {
+            return Err(err);
+        };
+        {
+            let _one = self.restart.lock().await;
+            // Another call may have started the new session already.
+            if self.session.lock().await.as_deref() == Some(ended.as_str()) {
+                tracing::info!(
+                    "the upstream MCP server {} ended the session: starting a new one",
+                    self.url
+                );
+                *self.session.lock().await = None;
+                *self.version.lock().await = PROTOCOL_VERSION.to_string();
+                self.initialize(profile).await?;
             }
-            other => other,
         }
+        self.request_once(method, params, profile).await
     }
 
     /// One JSON-RPC request, sent once.
