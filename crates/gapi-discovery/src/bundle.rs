@@ -218,6 +218,20 @@ fn position(name: &str, version: &str) -> Option<usize> {
         .ok()
 }
 
+impl BundleError {
+    /// The error for a frame of `name:version` that did not decode (for `map_err`).
+    pub(crate) fn decompress<'a>(
+        name: &'a str,
+        version: &'a str,
+    ) -> impl FnOnce(std::io::Error) -> BundleError + 'a {
+        move |source| BundleError::Decompress {
+            name: name.to_owned(),
+            version: version.to_owned(),
+            source,
+        }
+    }
+}
+
 /// Decompresses a frame made with the shared dictionary, refusing more than `limit` bytes.
 fn decompress(
     frame: &[u8],
@@ -227,11 +241,7 @@ fn decompress(
 ) -> Result<String, BundleError> {
     let bytes = crate::frame::decode_with_dictionary(frame, limit)
         .ok_or(BundleError::Corrupt("unreadable dictionary"))?
-        .map_err(|source| BundleError::Decompress {
-            name: name.to_owned(),
-            version: version.to_owned(),
-            source,
-        })?;
+        .map_err(BundleError::decompress(name, version))?;
     String::from_utf8(bytes).map_err(|_| BundleError::Corrupt("document is not UTF-8"))
 }
 

@@ -30,12 +30,8 @@ pub fn digest_json(name: &str, version: &str) -> Result<Option<String>, BundleEr
     }
     // Digests are compressed without the bundle's dictionary (preparing it costs more than
     // decompressing a digest).
-    let bytes =
-        crate::frame::decode_plain(frame, raw_len).map_err(|source| BundleError::Decompress {
-            name: name.to_owned(),
-            version: version.to_owned(),
-            source,
-        })?;
+    let bytes = crate::frame::decode_plain(frame, raw_len)
+        .map_err(BundleError::decompress(name, version))?;
     String::from_utf8(bytes)
         .map(Some)
         .map_err(|_| BundleError::Corrupt("method index digest is not UTF-8"))

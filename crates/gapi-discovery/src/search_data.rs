@@ -18,13 +18,8 @@ pub fn search_index_text() -> Result<String, BundleError> {
     #[cfg(feature = "search-index")]
     {
         // ~3.7 MB of text; the bound only stops a corrupt frame from growing without end.
-        let bytes = crate::frame::decode_plain(SEARCH_INDEX, 64 << 20).map_err(|source| {
-            BundleError::Decompress {
-                name: "search-index".to_owned(),
-                version: "1".to_owned(),
-                source,
-            }
-        })?;
+        let bytes = crate::frame::decode_plain(SEARCH_INDEX, 64 << 20)
+            .map_err(BundleError::decompress("search-index", "2"))?;
         String::from_utf8(bytes).map_err(|_| BundleError::Corrupt("search index is not UTF-8"))
     }
     #[cfg(not(feature = "search-index"))]
