@@ -64,6 +64,15 @@ impl Scope<'_> {
         }
     }
 
+    /// How refusals and `print-access-token` name the stored policy: `the policy stored with
+    /// profile work`, `the policy stored for every profile`.
+    pub fn label(&self) -> String {
+        match self {
+            Scope::Profile(p) => format!("the policy stored with profile {p}"),
+            Scope::AllProfiles => "the policy stored for every profile".to_string(),
+        }
+    }
+
     /// The flags that name it on `gapi auth policy ...` (`--profile work`, `--all-profiles`).
     pub fn flag(&self) -> String {
         match self {
@@ -78,12 +87,11 @@ impl StoredPolicy {
     /// As the library's policy, naming where it comes from in its refusals.
     pub fn to_policy(&self, scope: Scope<'_>) -> Policy {
         let label = match scope {
-            Scope::Profile(p) => format!("the policy stored with profile {p}"),
-            Scope::AllProfiles => {
-                "the policy stored for every profile and identity (`gapi auth policy show \
-                 --all-profiles`)"
-                    .to_string()
-            }
+            Scope::Profile(_) => scope.label(),
+            Scope::AllProfiles => format!(
+                "{} and identity (`gapi auth policy show --all-profiles`)",
+                scope.label()
+            ),
         };
         Policy::new()
             .read_only(self.read_only)
@@ -180,10 +188,7 @@ pub fn stored_for(global: &GlobalArgs) -> anyhow::Result<Vec<String>> {
     let mut out = Vec::new();
     for scope in [Scope::AllProfiles, Scope::Profile(&global.profile)] {
         if load(scope)?.is_some() {
-            out.push(match scope {
-                Scope::AllProfiles => "the policy stored for every profile".to_string(),
-                Scope::Profile(p) => format!("the policy stored with profile {p}"),
-            });
+            out.push(scope.label());
         }
     }
     Ok(out)
