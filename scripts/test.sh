@@ -17,11 +17,30 @@ setup_pid=$!
 step "cargo fmt --check"
 cargo fmt --all -- --check
 
-step "cargo clippy --all-targets -D warnings"
-cargo clippy --workspace --all-targets --locked -- -D warnings
+# Clippy runs inside the one build of the tests, not as a build of its own: `cargo clippy` is
+# `cargo check` with clippy-driver as the workspace crates' compiler, so it would compile every
+# dependency a second time (metadata only) and every gapi crate twice. With clippy-driver as the
+# workspace wrapper for every cargo command below, each gapi crate is linted while it is compiled
+# for the tests, in every feature combination the tests build (the lean runs too), with
+# `-D warnings` (clippy's own way to receive it). Dependencies are compiled by plain rustc.
+export RUSTC_WORKSPACE_WRAPPER
+RUSTC_WORKSPACE_WRAPPER=$(rustup which clippy-driver 2>/dev/null || command -v clippy-driver)
+export CLIPPY_ARGS="-D__CLIPPY_HACKERY__warnings__CLIPPY_HACKERY__"
 
-step "cargo test --no-run (building every test while the peers install)"
-cargo test --workspace --exclude gapi-lean-test --locked --no-run
+step "lint wiring self-test (a crate with a clippy warning must fail to build)"
+lint_probe=$(mktemp -d)
+mkdir -p "$lint_probe/src"
+printf '[package]\nname = "lint-probe"\nversion = "0.0.0"\nedition = "2024"\n[workspace]\n' >"$lint_probe/Cargo.toml"
+# clippy::useless_vec is a warning (not an error) by default: this fails only under -D warnings.
+printf 'fn main() {\n    let v = vec![1];\n    println!("{}", v.len());\n}\n' >"$lint_probe/src/main.rs"
+if cargo build --quiet --manifest-path "$lint_probe/Cargo.toml" --target-dir "$lint_probe/target" 2>/dev/null; then
+  echo "clippy-driver as RUSTC_WORKSPACE_WRAPPER did not deny a clippy warning: the lints below would not run" >&2
+  exit 1
+fi
+rm -rf "$lint_probe"
+
+step "clippy -D warnings, and every test built (lib, tests, benches, examples) while the peers install"
+cargo test --workspace --exclude gapi-lean-test --all-targets --locked --no-run
 
 step "waiting for the test peers"
 setup_status=0

@@ -630,6 +630,45 @@ async fn a_policy_for_every_profile_is_stored_apart_shown_and_lifted_only_by_a_p
         "{}",
         out.stderr
     );
+    // `--all-profiles` beside a `--profile` flag (before or after the command) is refused, not
+    // read as either one; GAPI_PROFILE, the shell's default, gives way to `--all-profiles`.
+    for sub in [&["set", "--read-only"][..], &["show"], &["clear"]] {
+        for before in [true, false] {
+            let mut args = Vec::new();
+            if before {
+                args.extend(["--profile", "work"]);
+            }
+            args.extend(["auth", "policy"]);
+            args.extend(sub);
+            args.push("--all-profiles");
+            if !before {
+                args.extend(["--profile", "work"]);
+            }
+            let out = setup.run(&args).await;
+            assert_eq!(out.code, 2, "{args:?}: {}", out.stderr);
+            assert!(
+                out.stderr.contains("name two different policies")
+                    && out.stderr.contains("drop `--profile work`"),
+                "{args:?}: {}",
+                out.stderr
+            );
+        }
+    }
+    assert!(
+        !setup.config_dir().join("policies/work.json").exists(),
+        "a refused --all-profiles --profile stored a profile policy"
+    );
+    let now: Value = serde_json::from_str(&show(all).await.stdout).unwrap();
+    assert_eq!(now, v, "a refused --all-profiles --profile changed the policy");
+    let out = run_env(
+        &setup,
+        &["auth", "policy", "show", "--all-profiles", "--json"],
+        &[("GAPI_PROFILE", "work")],
+    )
+    .await;
+    assert_eq!(out.code, 0, "{}", out.stderr);
+    let env_shown: Value = serde_json::from_str(&out.stdout).unwrap();
+    assert_eq!(env_shown, v, "{}", out.stderr);
     // Lifting it needs a person: without a terminal, nothing changes.
     for args in [
         &["auth", "policy", "clear", "--all-profiles"][..],

@@ -22,6 +22,18 @@ pub fn run(global: &GlobalArgs, store: &FileStore, cmd: PolicyCommand) -> anyhow
         PolicyCommand::Set(a) => a.all_profiles,
         PolicyCommand::Clear(a) => a.all_profiles,
     };
+    // `--all-profiles` with a `--profile` flag names two policies at once: storing, showing or
+    // clearing the wrong one silently would leave a limit where the person thinks there is none.
+    // (GAPI_PROFILE in the environment is only the shell's default, which `--all-profiles` is
+    // explicit enough to set aside.)
+    if let (true, Some(crate::cli::Origin::Flag(flag))) = (all, global.origin("profile")) {
+        return Err(exit::usage_hint(
+            format!("`--all-profiles` and `{flag} {profile}` name two different policies"),
+            format!(
+                "drop `{flag} {profile}` for the policy every identity obeys, or `--all-profiles` for profile {profile}'s own"
+            ),
+        ));
+    }
     let scope = if all {
         Scope::AllProfiles
     } else {

@@ -277,10 +277,9 @@ async fn drop_request_body(body: Body, limit: u64, conn: &ConnInfo) -> Response 
 /// Sends the first `limit` bytes of the response body, then aborts the connection.
 async fn truncate_response(response: Response, limit: u64, conn: ConnInfo) -> Response {
     let (mut parts, body) = response.into_parts();
-    let full = match axum::body::to_bytes(body, usize::MAX).await {
-        Ok(b) => b,
-        Err(_) => Bytes::new(),
-    };
+    let full: Bytes = axum::body::to_bytes(body, usize::MAX)
+        .await
+        .unwrap_or_default();
     let cut = usize::try_from(limit).unwrap_or(usize::MAX).min(full.len());
     let head = full.slice(..cut);
     parts.headers.insert(
