@@ -8,6 +8,7 @@
 //! |---|---|---|
 //! | [`data`] | bytes that trip naive multipart and boundary code | always |
 //! | [`fuzz`] | replaying a committed fuzz corpus on stable Rust | always |
+//! | [`process`] | running one test again in a child process with its own environment; examples' paths | always |
 //! | `emulator` | starting the emulator, minting its tokens, the OAuth dance, Google's error shape, over plain reqwest | `emulator` |
 //! | `mock` | one mock Google server: your routes, every request recorded, scripted faults in Google's shape | `mock` |
 //! | `logs` | capturing one test's `tracing` output | `logs` |
@@ -35,3 +36,4 @@ pub mod logs;
 pub mod mock;
 #[cfg(feature = "peers")]
 pub mod peers;
+pub mod process;

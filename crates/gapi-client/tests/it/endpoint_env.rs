@@ -4,8 +4,6 @@
 //! process's, so the parent test runs this test binary again for the child test, with the
 //! variable set or removed, instead of changing its own (other tests run beside it).
 
-use std::process::Command;
-
 use gapi_client::{ENDPOINT_VAR, NoAuth, Service};
 
 const CHILD: &str = "endpoint_env::child_reports_root_urls";
@@ -15,31 +13,8 @@ const DOC: &str = r#"{"name":"x","version":"v1","rootUrl":"https://x.test/","ser
 /// Runs the child test with `GAPI_ENDPOINT` set to `value` (removed when `None`) and returns
 /// the root URLs it printed: `build`, `discover`, `build_from_document`, plain builder.
 fn child_roots(value: Option<&str>) -> Vec<String> {
-    let mut cmd = Command::new(std::env::current_exe().unwrap());
-    cmd.args([
-        "--exact",
-        CHILD,
-        "--include-ignored",
-        "--nocapture",
-        "--test-threads=1",
-    ]);
-    match value {
-        Some(v) => cmd.env(ENDPOINT_VAR, v),
-        None => cmd.env_remove(ENDPOINT_VAR),
-    };
-    let out = cmd.output().unwrap();
-    let stdout = String::from_utf8_lossy(&out.stdout);
-    assert!(
-        out.status.success() && stdout.contains("1 passed"),
-        "{stdout}\n{}",
-        String::from_utf8_lossy(&out.stderr)
-    );
-    stdout
-        .lines()
-        // (The harness's `test ... ` line has no newline before the first.)
-        .filter_map(|l| l.split_once("root: "))
-        .map(|(_, url)| url.to_owned())
-        .collect()
+    let out = gapi_testkit::process::rerun_test(CHILD, &[(ENDPOINT_VAR, value)]);
+    gapi_testkit::process::printed_after(&out, "root: ")
 }
 
 #[test]

@@ -3,38 +3,13 @@
 //! it is set, to the document's rootUrl when not. The parent test runs this test binary again
 //! for the child test with the variable set or removed (the environment is the process's).
 
-use std::process::Command;
-
 const CHILD: &str = "endpoint_env::child_reports_root_urls";
 const DOC: &str = r#"{"name":"x","version":"v1","rootUrl":"https://x.test/","servicePath":"x/v1/",
     "resources":{"items":{"methods":{"list":{"id":"x.items.list","path":"items","httpMethod":"GET"}}}}}"#;
 
 fn child_roots(value: Option<&str>) -> Vec<String> {
-    let mut cmd = Command::new(std::env::current_exe().unwrap());
-    cmd.args([
-        "--exact",
-        CHILD,
-        "--include-ignored",
-        "--nocapture",
-        "--test-threads=1",
-    ]);
-    match value {
-        Some(v) => cmd.env(gapi::ENDPOINT_VAR, v),
-        None => cmd.env_remove(gapi::ENDPOINT_VAR),
-    };
-    let out = cmd.output().unwrap();
-    let stdout = String::from_utf8_lossy(&out.stdout);
-    assert!(
-        out.status.success() && stdout.contains("1 passed"),
-        "{stdout}\n{}",
-        String::from_utf8_lossy(&out.stderr)
-    );
-    stdout
-        .lines()
-        // (The harness's `test ... ` line has no newline before the first.)
-        .filter_map(|l| l.split_once("root: "))
-        .map(|(_, url)| url.to_owned())
-        .collect()
+    let out = gapi_testkit::process::rerun_test(CHILD, &[(gapi::ENDPOINT_VAR, value)]);
+    gapi_testkit::process::printed_after(&out, "root: ")
 }
 
 #[test]

@@ -4,7 +4,7 @@
 //! `HOME` and gcloud's directory inside it, and this test playing the browser when the
 //! example prints an authorization URL.
 
-use std::path::{Path, PathBuf};
+use std::path::Path;
 use std::process::Stdio;
 use std::time::Duration;
 
@@ -14,15 +14,6 @@ use serde_json::Value;
 use tokio::io::{AsyncBufReadExt, BufReader};
 
 const ROBOT: &str = "robot@gapi-emulator.iam.gserviceaccount.com";
-
-fn example_binary(name: &str) -> PathBuf {
-    // cargo test builds examples next to the test binaries: target/<profile>/examples/.
-    let exe = std::env::current_exe().expect("test binary path");
-    exe.parent()
-        .and_then(|deps| deps.parent())
-        .map(|profile| profile.join("examples").join(name))
-        .expect("target layout")
-}
 
 async fn emulator() -> RunningEmulator {
     let _ = rustls::crypto::ring::default_provider().install_default();
@@ -51,7 +42,7 @@ async fn run_example(
     args: &[&str],
     env: &[(&str, &Path)],
 ) -> Run {
-    let bin = example_binary(name);
+    let bin = gapi_testkit::process::example_binary(name);
     assert!(bin.exists(), "{} is built by `cargo test`", bin.display());
     let mut cmd = tokio::process::Command::new(&bin);
     cmd.args(args)

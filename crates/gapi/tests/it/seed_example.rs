@@ -6,15 +6,6 @@ use std::time::Duration;
 
 use tokio::io::{AsyncBufReadExt, BufReader};
 
-fn example_binary() -> std::path::PathBuf {
-    // cargo test builds examples next to the test binaries: target/<profile>/examples/.
-    let exe = std::env::current_exe().expect("test binary path");
-    exe.parent()
-        .and_then(|deps| deps.parent())
-        .map(|profile| profile.join("examples").join("list_drive_files"))
-        .expect("target layout")
-}
-
 #[tokio::test(flavor = "multi_thread")]
 async fn list_drive_files_example_prints_the_five_newest() {
     let _ = rustls::crypto::ring::default_provider().install_default();
@@ -28,7 +19,7 @@ async fn list_drive_files_example_prints_the_five_newest() {
     let secrets = dir.path().join("client_secret.json");
     emulator.write_client_secrets(&secrets).unwrap();
 
-    let bin = example_binary();
+    let bin = gapi_testkit::process::example_binary("list_drive_files");
     assert!(bin.exists(), "{} is built by `cargo test`", bin.display());
     let mut child = tokio::process::Command::new(&bin)
         .arg(&secrets)
