@@ -659,7 +659,10 @@ async fn a_policy_for_every_profile_is_stored_apart_shown_and_lifted_only_by_a_p
         "a refused --all-profiles --profile stored a profile policy"
     );
     let now: Value = serde_json::from_str(&show(all).await.stdout).unwrap();
-    assert_eq!(now, v, "a refused --all-profiles --profile changed the policy");
+    assert_eq!(
+        now, v,
+        "a refused --all-profiles --profile changed the policy"
+    );
     let out = run_env(
         &setup,
         &["auth", "policy", "show", "--all-profiles", "--json"],
