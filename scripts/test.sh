@@ -40,7 +40,9 @@ fi
 rm -rf "$lint_probe"
 
 step "clippy -D warnings, and every test built (lib, tests, benches, examples) while the peers install"
-cargo test --workspace --exclude gapi-lean-test --all-targets --locked --no-run
+# (The JSON on stdout names every test binary for the runner below; diagnostics go to stderr.)
+cargo test --workspace --exclude gapi-lean-test --all-targets --locked --no-run \
+  --message-format=json-render-diagnostics >target/test-build.json
 
 step "waiting for the test peers"
 setup_status=0
@@ -56,11 +58,15 @@ source target/test-env.sh
 step "self-test of the peers (no gapi involved: if this fails, the peers are broken)"
 "$GAPI_TEST_NODE" --test tests/peers/
 
-step "cargo test"
-# gapi-lean-test runs on its own below: in one workspace build cargo unifies features, and the
-# CLI's all-apis would compile every Discovery document into it too.
-cargo test --workspace --exclude gapi-lean-test --locked --no-fail-fast 2>&1 | tee target/test-output.txt
-status=${PIPESTATUS[0]}
+step "cargo test's binaries, two at a time, then the doc tests"
+# What `cargo test --workspace --exclude gapi-lean-test --no-fail-fast` runs, but two test
+# binaries side by side (cargo runs one at a time, and each one's last slow tests leave a core
+# idle): scripts/run-test-binaries.py says how. gapi-lean-test runs on its own below: in one
+# workspace build cargo unifies features, and the CLI's all-apis would compile every Discovery
+# document into it too.
+status=0
+python3 scripts/run-test-binaries.py target/test-build.json target/test-output.txt \
+  --workspace --exclude gapi-lean-test || status=1
 
 step "cargo test: gapi with no Discovery document compiled in, and with only Drive's"
 for args in "-p gapi-lean-test" "-p gapi-discovery --lib" "-p gapi-discovery --lib --features drive"; do
