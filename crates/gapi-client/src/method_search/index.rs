@@ -11,21 +11,27 @@ use foldhash::fast::FixedState;
 use gapi_discovery::RestDescription;
 
 use super::text::for_each_term;
+use super::vocabulary::Vocabulary;
 
 /// The fields of a method, in this order: its name (`list`), the resource it acts on
 /// (`courseWork` in `courses.courseWork.list`), the resources above that (`courses`), its
 /// API's names, its summary, the rest of its description, its parameter names, its API's
 /// description, the field names of its request body (`addLabelIds`; a batchUpdate's request
-/// kinds, `addSheet`, `insertText`).
-const FIELDS: usize = 9;
+/// kinds, `addSheet`, `insertText`), the phrases the vocabulary gives the method (`check
+/// off`), those it gives its API (`survey` for Forms: every method of the API has them).
+const FIELDS: usize = 11;
 const API: usize = 3;
 const API_DESCRIPTION: usize = 7;
+const METHOD_VOCABULARY: usize = 9;
+const API_VOCABULARY: usize = 10;
 
 /// How much a term counts in each field, and how much a long field dilutes it (BM25's `b`),
 /// tuned on `bench/search_eval_dev.tsv`. The high `b` of names and resources makes an exact
 /// name (`courses`) beat a longer one containing the word (`courseWork`).
-const FIELD_WEIGHTS: [f32; FIELDS] = [3.0, 2.0, 0.5, 2.0, 1.0, 0.25, 0.3, 0.2, 0.3];
-const FIELD_B: [f32; FIELDS] = [0.75, 0.75, 0.3, 0.5, 0.75, 0.75, 0.5, 0.5, 0.5];
+/// The vocabulary's phrases weigh like a name (a person wrote them for this method or API),
+/// with little length dilution (a method with many phrases is not less about each).
+const FIELD_WEIGHTS: [f32; FIELDS] = [3.0, 2.0, 0.5, 2.0, 1.0, 0.25, 0.3, 0.2, 0.3, 2.0, 1.0];
+const FIELD_B: [f32; FIELDS] = [0.75, 0.75, 0.3, 0.5, 0.75, 0.75, 0.5, 0.5, 0.5, 0.3, 0.3];
 
 /// APIs most people mean when they do not say which: they win ties (and close calls). The
 /// issue's twelve, and the other Workspace APIs a person uses every day (the Admin SDK's
@@ -99,6 +105,22 @@ pub(crate) struct Posting {
     pub tf: f32,
 }
 
+/// What a vocabulary phrase speaks of.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(crate) enum Target {
+    /// An API of the index (by position).
+    Api(u32),
+    /// A method of the index (by position).
+    Method(u32),
+}
+
+/// One phrase of the vocabulary (`address book`): its distinct terms and what it names.
+#[derive(Debug)]
+pub(crate) struct Phrase {
+    pub terms: Vec<u32>,
+    pub target: Target,
+}
+
 /// The whole index.
 #[derive(Debug, Default)]
 pub(crate) struct Index {
@@ -107,6 +129,11 @@ pub(crate) struct Index {
     vocabulary: HashMap<String, u32, FixedState>,
     pub postings: Vec<Vec<Posting>>,
     pub idf: Vec<f32>,
+    /// The vocabulary's phrases for the methods and APIs indexed.
+    pub phrases: Vec<Phrase>,
+    /// The phrases (positions in `phrases`) by their first term: a query finds those whose
+    /// every term it has by looking up its own terms.
+    pub phrases_by_term: HashMap<u32, Vec<u32>, FixedState>,
 }
 
 /// Why the bundled search text could not be read (only a corrupt build causes it).
@@ -114,8 +141,9 @@ pub(crate) struct Index {
 pub(crate) struct BadIndex(pub String);
 
 impl Index {
-    /// The index of the bundled search text.
-    pub fn from_search_text(text: &str) -> Result<Index, BadIndex> {
+    /// The index of the bundled search text, with `vocabulary`'s phrases for its methods
+    /// and APIs.
+    pub fn from_search_text(text: &str, vocabulary: &Vocabulary) -> Result<Index, BadIndex> {
         let mut lines = text.lines();
         // Version 2 adds the body field names (version 1 is still read, for older bundles).
         if !matches!(
@@ -124,7 +152,7 @@ impl Index {
         ) {
             return Err(BadIndex("unknown search index header".into()));
         }
-        let mut b = Builder::default();
+        let mut b = Builder::new(vocabulary);
         for (n, line) in lines.enumerate() {
             let f: Vec<&str> = line.split('\t').collect();
             match (f.first(), f.len()) {
@@ -161,8 +189,8 @@ impl Index {
     }
 
     /// The index of one document (a version the bundled search text does not hold).
-    pub fn from_document(doc: &RestDescription) -> Index {
-        let mut b = Builder::default();
+    pub fn from_document(doc: &RestDescription, vocabulary: &Vocabulary) -> Index {
+        let mut b = Builder::new(vocabulary);
         b.api(&doc.name, &doc.version, &doc.title, &doc.description);
         for (dotted, m) in doc.all_methods() {
             b.method(Source {
@@ -208,16 +236,62 @@ fn body_fields(doc: &RestDescription, m: &gapi_discovery::RestMethod) -> Vec<Str
 }
 
 /// Collects the methods' terms, then weighs them once every field's average length is known.
-#[derive(Default)]
-struct Builder {
+struct Builder<'v> {
     index: Index,
+    vocabulary: &'v Vocabulary,
     /// Per API: its name and title terms, and its description's terms.
     api_terms: Vec<(Vec<u32>, Vec<u32>)>,
-    /// Per method: the terms of each field (the API fields are taken from `api_terms`).
+    /// Per method: the terms of each field (the API fields are taken from `api_terms`, the
+    /// API's vocabulary from `api_vocabulary`).
     method_terms: Vec<[Vec<u32>; FIELDS]>,
+    /// The terms of the vocabulary's phrases for each method-id prefix met (`directory`).
+    api_vocabulary: Vec<Vec<u32>>,
+    /// Which entry of `api_vocabulary` a prefix has, and the index APIs whose phrases for it
+    /// are listed already.
+    prefixes: HashMap<String, (usize, Vec<u32>)>,
+    /// Per method: its entry of `api_vocabulary`, if its prefix has phrases.
+    method_api_vocabulary: Vec<Option<usize>>,
 }
 
-impl Builder {
+impl<'v> Builder<'v> {
+    fn new(vocabulary: &'v Vocabulary) -> Self {
+        Builder {
+            index: Index::default(),
+            vocabulary,
+            api_terms: Vec::new(),
+            method_terms: Vec::new(),
+            api_vocabulary: Vec::new(),
+            prefixes: HashMap::new(),
+            method_api_vocabulary: Vec::new(),
+        }
+    }
+
+    /// Interns `phrases` as phrases of `target`; their terms, in order, for its field.
+    fn phrases(&mut self, phrases: &[String], target: Target) -> Vec<u32> {
+        let mut field = Vec::new();
+        for p in phrases {
+            let mut terms = self.intern(p);
+            field.extend_from_slice(&terms);
+            let mut seen = Vec::new();
+            terms.retain(|t| {
+                let first = !seen.contains(t);
+                seen.push(*t);
+                first
+            });
+            let Some(&first) = terms.first() else {
+                continue;
+            };
+            let id = self.index.phrases.len() as u32;
+            self.index.phrases.push(Phrase { terms, target });
+            self.index
+                .phrases_by_term
+                .entry(first)
+                .or_default()
+                .push(id);
+        }
+        field
+    }
+
     /// The term ids of a text (new terms are added to the vocabulary).
     fn intern(&mut self, text: &str) -> Vec<u32> {
         let mut out = Vec::new();
@@ -297,7 +371,32 @@ impl Builder {
         for f in &m.body {
             self.intern_into(f, &mut body);
         }
-        let fields = [
+        let vocabulary = self.vocabulary;
+        let me = self.index.methods.len() as u32;
+        let method_phrases = match vocabulary.methods.get(m.id) {
+            Some(p) => self.phrases(p, Target::Method(me)),
+            None => Vec::new(),
+        };
+        // The API's phrases: interned once per prefix, listed as phrases once per index API.
+        let api_phrases = match vocabulary.apis.get(id_api) {
+            None => None,
+            Some(p) => {
+                if !self.prefixes.contains_key(id_api) {
+                    let terms = self.phrases(p, Target::Api(api));
+                    self.prefixes
+                        .insert(id_api.to_string(), (self.api_vocabulary.len(), vec![api]));
+                    self.api_vocabulary.push(terms);
+                } else if !self.prefixes[id_api].1.contains(&api) {
+                    self.phrases(p, Target::Api(api));
+                    if let Some(e) = self.prefixes.get_mut(id_api) {
+                        e.1.push(api);
+                    }
+                }
+                self.prefixes.get(id_api).map(|e| e.0)
+            }
+        };
+        self.method_api_vocabulary.push(api_phrases);
+        let mut fields = [
             self.intern(&name_text),
             resource_terms,
             parent_terms,
@@ -307,7 +406,10 @@ impl Builder {
             params,
             Vec::new(),
             body,
+            Vec::new(),
+            Vec::new(),
         ];
+        fields[METHOD_VOCABULARY] = method_phrases;
         let action = super::action::of_method(name);
         let resource = self
             .index
@@ -328,10 +430,17 @@ impl Builder {
     fn finish(mut self) -> Index {
         let n = self.index.methods.len().max(1) as f32;
         let api_of = |i: usize| self.index.methods[i].api as usize;
+        let api_vocabulary = |i: usize| -> &[u32] {
+            match self.method_api_vocabulary[i] {
+                Some(v) => &self.api_vocabulary[v],
+                None => &[],
+            }
+        };
         let len = |i: usize, f: usize| -> usize {
             match f {
                 API => self.api_terms[api_of(i)].0.len(),
                 API_DESCRIPTION => self.api_terms[api_of(i)].1.len(),
+                API_VOCABULARY => api_vocabulary(i).len(),
                 f => self.method_terms[i][f].len(),
             }
         };
@@ -347,9 +456,10 @@ impl Builder {
         for i in 0..self.index.methods.len() {
             for f in 0..FIELDS {
                 let terms = match f {
-                    API => &self.api_terms[api_of(i)].0,
-                    API_DESCRIPTION => &self.api_terms[api_of(i)].1,
-                    f => &self.method_terms[i][f],
+                    API => &self.api_terms[api_of(i)].0[..],
+                    API_DESCRIPTION => &self.api_terms[api_of(i)].1[..],
+                    API_VOCABULARY => api_vocabulary(i),
+                    f => &self.method_terms[i][f][..],
                 };
                 if terms.is_empty() {
                     continue;

@@ -22,6 +22,7 @@ mod index;
 mod rank;
 mod synonyms;
 mod text;
+mod vocabulary;
 
 use std::collections::HashMap;
 use std::sync::{Arc, Mutex, OnceLock};
@@ -68,12 +69,18 @@ fn bundled_index() -> &'static Index {
     INDEX.get_or_init(|| {
         let built = gapi_discovery::search_data::search_index_text()
             .map_err(|e| e.to_string())
-            .and_then(|text| Index::from_search_text(&text).map_err(|e| e.0));
+            .and_then(|text| Index::from_search_text(&text, vocabulary()).map_err(|e| e.0));
         built.unwrap_or_else(|e| {
             tracing::error!("method search has no index: {e}");
             Index::default()
         })
     })
+}
+
+/// The bundled vocabulary, read once per process.
+fn vocabulary() -> &'static vocabulary::Vocabulary {
+    static VOCABULARY: OnceLock<vocabulary::Vocabulary> = OnceLock::new();
+    VOCABULARY.get_or_init(vocabulary::bundled)
 }
 
 /// The index of one bundled document the search text does not hold (`drive:v2`), built once.
@@ -85,7 +92,7 @@ fn document_index(name: &str, version: &str) -> Option<Arc<Index>> {
         return Some(i.clone());
     }
     let doc = crate::service::cached_bundled_document(name, version).ok()?;
-    let index = Arc::new(Index::from_document(&doc));
+    let index = Arc::new(Index::from_document(&doc, vocabulary()));
     cache.lock().ok()?.insert(key, index.clone());
     Some(index)
 }

@@ -4,7 +4,7 @@
 //! lifted for the APIs most people mean.
 
 use super::action::{self, Action};
-use super::index::Index;
+use super::index::{Index, Target};
 use super::synonyms::{Kind, alternatives, api_alias};
 use super::text::{stem, terms};
 
@@ -43,6 +43,10 @@ const CONTAINER_MISMATCH: f32 = 0.7;
 const CONTAINER_WORDS: &[&str] = &[
     "to", "into", "in", "inside", "within", "from", "for", "on", "onto",
 ];
+/// The lift of a method for each word (up to three) of a vocabulary phrase of it that the
+/// query has whole ("check off" for `tasks.tasks.patch`): a person wrote that phrase for that
+/// method, stronger evidence than its words scattered over descriptions.
+const PHRASE_LIFT_PER_WORD: f32 = 0.2;
 /// The share of the methods having a word that must be one API's for the word to name it:
 /// BigQuery's methods are 16% of those saying "bigquery" (other APIs export to it), Cloud
 /// Run's 3% of those saying "run".
@@ -218,6 +222,48 @@ fn named_apis(index: &Index, words: &[String]) -> (Vec<bool>, Vec<u32>) {
     (named, name_terms)
 }
 
+/// The vocabulary's phrases the query has whole (every term of the phrase is among `ids`,
+/// the query's term ids): the APIs they name are marked in `named`, their terms added to
+/// `name_terms` (so the named-API lift goes to methods matching more than the phrase); the
+/// lift of each method one of its own phrases names, its best phrase's.
+fn phrase_matches(
+    index: &Index,
+    ids: &[u32],
+    named: &mut [bool],
+    name_terms: &mut Vec<u32>,
+) -> Vec<(u32, f32)> {
+    let mut lifts: Vec<(u32, f32)> = Vec::new();
+    for t in ids {
+        let Some(found) = index.phrases_by_term.get(t) else {
+            continue;
+        };
+        for &p in found {
+            let phrase = &index.phrases[p as usize];
+            if !phrase.terms.iter().all(|x| ids.contains(x)) {
+                continue;
+            }
+            match phrase.target {
+                Target::Api(a) => {
+                    named[a as usize] = true;
+                    for x in &phrase.terms {
+                        if !name_terms.contains(x) {
+                            name_terms.push(*x);
+                        }
+                    }
+                }
+                Target::Method(m) => {
+                    let lift = 1.0 + PHRASE_LIFT_PER_WORD * phrase.terms.len().min(3) as f32;
+                    match lifts.iter_mut().find(|(x, _)| *x == m) {
+                        Some(e) => e.1 = e.1.max(lift),
+                        None => lifts.push((m, lift)),
+                    }
+                }
+            }
+        }
+    }
+    lifts
+}
+
 /// The best `limit` methods for `query` among those whose API `keep` accepts, best first,
 /// with their scores. Methods matching none of the words are never returned.
 pub(crate) fn rank(
@@ -248,7 +294,9 @@ pub(crate) fn rank(
             }
         }
     }
-    let (named, name_terms) = named_apis(index, &unique);
+    let (mut named, mut name_terms) = named_apis(index, &unique);
+    let ids: Vec<u32> = unique.iter().filter_map(|t| index.term(t)).collect();
+    let phrase_lifts = phrase_matches(index, &ids, &mut named, &mut name_terms);
     // Every term a query word is looked for under, for the resource match.
     let looked_for: Vec<u32> = groups.iter().flatten().map(|(t, _)| *t).collect();
     let (object, container) = match wanted {
@@ -303,6 +351,9 @@ pub(crate) fn rank(
             }
             if method.deprecated {
                 s *= DEPRECATED_FACTOR;
+            }
+            if let Some((_, lift)) = phrase_lifts.iter().find(|(x, _)| *x as usize == m) {
+                s *= lift;
             }
             if named[method.api as usize] && matched[m] > matched_names[m] {
                 s *= NAMED_API_BOOST;

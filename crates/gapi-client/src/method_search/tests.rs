@@ -18,7 +18,7 @@ fn synthetic(apis: &[(&str, &str, &[M])]) -> Index {
             ));
         }
     }
-    Index::from_search_text(&text).expect("synthetic index parses")
+    Index::from_search_text(&text, &Default::default()).expect("synthetic index parses")
 }
 
 /// The ids `query` ranks, best first.
@@ -281,7 +281,7 @@ fn synthetic_v2(name: &str, title: &str, methods: &[(&str, &str, &str)]) -> Inde
             "M\t{dotted}\t{name}.{dotted}\tPOST\t-\t\t{description}\t{body}\n"
         ));
     }
-    Index::from_search_text(&text).expect("synthetic index parses")
+    Index::from_search_text(&text, &Default::default()).expect("synthetic index parses")
 }
 
 #[test]
@@ -524,9 +524,15 @@ fn making_a_thing_in_a_container_is_not_making_the_container() {
 
 #[test]
 fn malformed_search_text_is_refused() {
-    assert!(Index::from_search_text("not an index\n").is_err());
-    assert!(Index::from_search_text("gapi-search-index 1\nM\tx\ty\tGET\t-\t\td\n").is_err());
-    assert!(Index::from_search_text("gapi-search-index 1\nA\tx\n").is_err());
+    assert!(Index::from_search_text("not an index\n", &Default::default()).is_err());
+    assert!(
+        Index::from_search_text(
+            "gapi-search-index 1\nM\tx\ty\tGET\t-\t\td\n",
+            &Default::default()
+        )
+        .is_err()
+    );
+    assert!(Index::from_search_text("gapi-search-index 1\nA\tx\n", &Default::default()).is_err());
 }
 
 #[test]
