@@ -83,6 +83,8 @@ pub(crate) struct Method {
     pub action: Option<(super::action::Action, Vec<String>)>,
     /// The term id of the resource it acts on, as one word (`playlistitem`), if any.
     pub resource: Option<u32>,
+    /// Whether it answers "who ..." (`action::answers_who`).
+    pub answers_who: bool,
 }
 
 /// A method's text before it is turned into terms: from the bundled search text or a document.
@@ -114,10 +116,11 @@ pub(crate) enum Target {
     Method(u32),
 }
 
-/// One phrase of the vocabulary (`address book`): its distinct terms and what it names.
+/// One phrase of the vocabulary (`who has access`): its words as phrases are matched
+/// (`text::phrase_words`) and what it names.
 #[derive(Debug)]
 pub(crate) struct Phrase {
-    pub terms: Vec<u32>,
+    pub words: Vec<String>,
     pub target: Target,
 }
 
@@ -131,9 +134,9 @@ pub(crate) struct Index {
     pub idf: Vec<f32>,
     /// The vocabulary's phrases for the methods and APIs indexed.
     pub phrases: Vec<Phrase>,
-    /// The phrases (positions in `phrases`) by their first term: a query finds those whose
-    /// every term it has by looking up its own terms.
-    pub phrases_by_term: HashMap<u32, Vec<u32>, FixedState>,
+    /// The phrases (positions in `phrases`) by their first word: a query finds those whose
+    /// every word it has by looking up its own words.
+    pub phrases_by_word: HashMap<String, Vec<u32>, FixedState>,
 }
 
 /// Why the bundled search text could not be read (only a corrupt build causes it).
@@ -270,24 +273,14 @@ impl<'v> Builder<'v> {
     fn phrases(&mut self, phrases: &[String], target: Target) -> Vec<u32> {
         let mut field = Vec::new();
         for p in phrases {
-            let mut terms = self.intern(p);
-            field.extend_from_slice(&terms);
-            let mut seen = Vec::new();
-            terms.retain(|t| {
-                let first = !seen.contains(t);
-                seen.push(*t);
-                first
-            });
-            let Some(&first) = terms.first() else {
+            self.intern_into(p, &mut field);
+            let words = super::text::phrase_words(p);
+            let Some(first) = words.first().cloned() else {
                 continue;
             };
             let id = self.index.phrases.len() as u32;
-            self.index.phrases.push(Phrase { terms, target });
-            self.index
-                .phrases_by_term
-                .entry(first)
-                .or_default()
-                .push(id);
+            self.index.phrases.push(Phrase { words, target });
+            self.index.phrases_by_word.entry(first).or_default().push(id);
         }
         field
     }
@@ -411,6 +404,7 @@ impl<'v> Builder<'v> {
         ];
         fields[METHOD_VOCABULARY] = method_phrases;
         let action = super::action::of_method(name);
+        let resource_name = resource;
         let resource = self
             .index
             .term(&super::text::stem(&resource.to_lowercase()));
@@ -424,6 +418,7 @@ impl<'v> Builder<'v> {
             deprecated: m.deprecated,
             action,
             resource,
+            answers_who: super::action::answers_who(name, resource_name),
         });
     }
 

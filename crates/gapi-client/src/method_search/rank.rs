@@ -6,7 +6,7 @@
 use super::action::{self, Action};
 use super::index::{Index, Target};
 use super::synonyms::{Kind, alternatives, api_alias};
-use super::text::{stem, terms};
+use super::text::{phrase_words, stem, terms};
 
 /// BM25's saturation: how fast repeated occurrences stop adding.
 const K1: f32 = 1.2;
@@ -35,10 +35,13 @@ const NAMED_API_BOOST: f32 = 1.3;
 /// `storagePools.listDisks` for "list the disks", `spreadsheets.get` over
 /// `spreadsheets.getByDataFilter` for "get a spreadsheet".
 const RESOURCE_MATCH: f32 = 1.5;
-/// What a method keeps that makes or removes the container the query puts its thing in or
-/// takes it from ("add a task *to my to-do list*" is no `tasklists.insert`, "delete a file
-/// *from a bucket*" no `buckets.delete`).
+/// What a method keeps that does to the container what the query asks done to the thing in
+/// it ("add a task *to my to-do list*" is no `tasklists.insert`, "delete a file *from a
+/// bucket*" no `buckets.delete`, "list the videos *in a playlist*" no `playlists.list`).
 const CONTAINER_MISMATCH: f32 = 0.7;
+/// The lift of a method answering "who ..." (`action::answers_who`: an IAM policy, a list
+/// of members or grants) for a query asking who.
+const WHO_MATCH: f32 = 1.4;
 /// Words after which a query names where its thing goes or comes from.
 const CONTAINER_WORDS: &[&str] = &[
     "to", "into", "in", "inside", "within", "from", "for", "on", "onto",
@@ -68,6 +71,8 @@ fn action_fit(
             }
         }
         (Some(Action::Get), Some((Action::List, _))) => 1.0,
+        // A question reads: any read fits, a change does not.
+        (Some(Action::Read), Some((Action::Get | Action::List, _))) => 1.0,
         (Some(_), Some(_)) => ACTION_MISMATCH,
         _ => 1.0,
     }
@@ -222,37 +227,38 @@ fn named_apis(index: &Index, words: &[String]) -> (Vec<bool>, Vec<u32>) {
     (named, name_terms)
 }
 
-/// The vocabulary's phrases the query has whole (every term of the phrase is among `ids`,
-/// the query's term ids): the APIs they name are marked in `named`, their terms added to
-/// `name_terms` (so the named-API lift goes to methods matching more than the phrase); the
-/// lift of each method one of its own phrases names, its best phrase's.
+/// The vocabulary's phrases the query has whole (every word of the phrase is among the
+/// query's, `text::phrase_words`): the APIs they name are marked in `named`, their terms
+/// added to `name_terms` (so the named-API lift goes to methods matching more than the
+/// phrase); the lift of each method one of its own phrases names, its best phrase's.
 fn phrase_matches(
     index: &Index,
-    ids: &[u32],
+    query: &str,
     named: &mut [bool],
     name_terms: &mut Vec<u32>,
 ) -> Vec<(u32, f32)> {
+    let words = phrase_words(query);
     let mut lifts: Vec<(u32, f32)> = Vec::new();
-    for t in ids {
-        let Some(found) = index.phrases_by_term.get(t) else {
+    for w in &words {
+        let Some(found) = index.phrases_by_word.get(w) else {
             continue;
         };
         for &p in found {
             let phrase = &index.phrases[p as usize];
-            if !phrase.terms.iter().all(|x| ids.contains(x)) {
+            if !phrase.words.iter().all(|x| words.contains(x)) {
                 continue;
             }
             match phrase.target {
                 Target::Api(a) => {
                     named[a as usize] = true;
-                    for x in &phrase.terms {
-                        if !name_terms.contains(x) {
-                            name_terms.push(*x);
+                    for t in phrase.words.iter().filter_map(|x| index.term(x)) {
+                        if !name_terms.contains(&t) {
+                            name_terms.push(t);
                         }
                     }
                 }
                 Target::Method(m) => {
-                    let lift = 1.0 + PHRASE_LIFT_PER_WORD * phrase.terms.len().min(3) as f32;
+                    let lift = 1.0 + PHRASE_LIFT_PER_WORD * phrase.words.len().min(3) as f32;
                     match lifts.iter_mut().find(|(x, _)| *x == m) {
                         Some(e) => e.1 = e.1.max(lift),
                         None => lifts.push((m, lift)),
@@ -295,16 +301,14 @@ pub(crate) fn rank(
         }
     }
     let (mut named, mut name_terms) = named_apis(index, &unique);
-    let ids: Vec<u32> = unique.iter().filter_map(|t| index.term(t)).collect();
-    let phrase_lifts = phrase_matches(index, &ids, &mut named, &mut name_terms);
+    let phrase_lifts = phrase_matches(index, query, &mut named, &mut name_terms);
     // Every term a query word is looked for under, for the resource match.
     let looked_for: Vec<u32> = groups.iter().flatten().map(|(t, _)| *t).collect();
     let (object, container) = match wanted {
-        Some((Action::Create | Action::Delete, _)) => {
-            object_and_container(query, &unique, &groups, index)
-        }
-        _ => (Vec::new(), Vec::new()),
+        Some(_) => object_and_container(query, &unique, &groups, index),
+        None => (Vec::new(), Vec::new()),
     };
+    let who = action::asks_who(query);
     let n = index.methods.len();
     let mut total = vec![0f32; n];
     let mut matched = vec![0u16; n];
@@ -365,9 +369,12 @@ pub(crate) fn rank(
             if names_only_query_things && method.resource.is_some_and(|r| looked_for.contains(&r)) {
                 s *= RESOURCE_MATCH;
             }
+            if who && method.answers_who {
+                s *= WHO_MATCH;
+            }
             if let (Some(r), Some((q, _)), Some((m, _))) =
                 (method.resource, &wanted, &method.action)
-                && q == m
+                && action::same_kind(*q, *m)
                 && container.contains(&r)
                 && !object.contains(&r)
             {

@@ -141,7 +141,7 @@ fn parse_line(line: &str) -> Result<(Kind, String, Vec<String>), String> {
                 words.len()
             ));
         }
-        if super::text::terms(p).is_empty() {
+        if super::text::phrase_words(p).is_empty() {
             return Err(format!(
                 "phrase {:?} is only stop words: it would match nothing",
                 p.trim()
