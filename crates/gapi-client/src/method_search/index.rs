@@ -28,10 +28,11 @@ const API_VOCABULARY: usize = 10;
 /// How much a term counts in each field, and how much a long field dilutes it (BM25's `b`),
 /// tuned on `bench/search_eval_dev.tsv`. The high `b` of names and resources makes an exact
 /// name (`courses`) beat a longer one containing the word (`courseWork`).
-/// The vocabulary's phrases weigh like a name (a person wrote them for this method or API),
-/// with little length dilution (a method with many phrases is not less about each).
-const FIELD_WEIGHTS: [f32; FIELDS] = [3.0, 2.0, 0.5, 2.0, 1.0, 0.25, 0.3, 0.2, 0.3, 2.0, 1.0];
-const FIELD_B: [f32; FIELDS] = [0.75, 0.75, 0.3, 0.5, 0.75, 0.75, 0.5, 0.5, 0.5, 0.3, 0.3];
+/// A method's vocabulary phrases weigh more than its name (a person wrote them for the words
+/// people use, which the name often is not), with little length dilution (a method with many
+/// phrases is not less about each); its API's phrases weigh like its description.
+const FIELD_WEIGHTS: [f32; FIELDS] = [3.0, 2.0, 0.5, 2.0, 1.0, 0.25, 0.3, 0.2, 0.3, 4.0, 1.0];
+const FIELD_B: [f32; FIELDS] = [0.75, 0.75, 0.3, 0.5, 0.75, 0.75, 0.5, 0.5, 0.5, 0.15, 0.3];
 
 /// APIs most people mean when they do not say which: they win ties (and close calls). The
 /// issue's twelve, and the other Workspace APIs a person uses every day (the Admin SDK's
@@ -273,7 +274,13 @@ impl<'v> Builder<'v> {
     fn phrases(&mut self, phrases: &[String], target: Target) -> Vec<u32> {
         let mut field = Vec::new();
         for p in phrases {
-            self.intern_into(p, &mut field);
+            // Each term once: phrases repeat their subject ("restore service account",
+            // "undelete service account"), which says nothing more about the method.
+            for t in self.intern(p) {
+                if !field.contains(&t) || super::tune::knob("dedupe", 1.0) < 0.5 {
+                    field.push(t);
+                }
+            }
             let words = super::text::phrase_words(p);
             let Some(first) = words.first().cloned() else {
                 continue;
@@ -444,6 +451,12 @@ impl<'v> Builder<'v> {
             let total: usize = (0..self.index.methods.len()).map(|i| len(i, f)).sum();
             *a = (total as f32 / n).max(1.0);
         }
+        let mut fw = FIELD_WEIGHTS;
+        let mut fb = FIELD_B;
+        fw[9] = super::tune::knob("wmv", fw[9]);
+        fw[10] = super::tune::knob("wav", fw[10]);
+        fb[9] = super::tune::knob("bmv", fb[9]);
+        fb[10] = super::tune::knob("bav", fb[10]);
         let mut postings: Vec<Vec<Posting>> = vec![Vec::new(); self.index.vocabulary.len()];
         // One method's weighted frequencies, by term id, and which ids it touched.
         let mut tf = vec![0f32; self.index.vocabulary.len()];
@@ -459,8 +472,8 @@ impl<'v> Builder<'v> {
                 if terms.is_empty() {
                     continue;
                 }
-                let norm = 1.0 - FIELD_B[f] + FIELD_B[f] * terms.len() as f32 / avg[f];
-                let w = FIELD_WEIGHTS[f] / norm;
+                let norm = 1.0 - fb[f] + fb[f] * terms.len() as f32 / avg[f];
+                let w = fw[f] / norm;
                 for &t in terms {
                     if tf[t as usize] == 0.0 {
                         touched.push(t);

@@ -23,6 +23,7 @@ mod rank;
 mod synonyms;
 mod text;
 mod vocabulary;
+mod tune;
 
 use std::collections::HashMap;
 use std::sync::{Arc, Mutex, OnceLock};

@@ -73,7 +73,7 @@ fn action_fit(
         (Some(Action::Get), Some((Action::List, _))) => 1.0,
         // A question reads: any read fits, a change does not.
         (Some(Action::Read), Some((Action::Get | Action::List, _))) => 1.0,
-        (Some(_), Some(_)) => ACTION_MISMATCH,
+        (Some(_), Some(_)) => super::tune::knob("ACTION_MISMATCH", ACTION_MISMATCH),
         _ => 1.0,
     }
 }
@@ -150,9 +150,10 @@ fn compound_words(query: &str) -> Vec<String> {
         .collect()
 }
 
-/// The terms of the thing a query makes or removes (the words after its first word up to a
-/// container word) and of its container (the words after that), each with every term its
-/// group looks for (`unique`: the query's distinct terms, in the order of `groups`).
+/// The terms of the thing a query acts on (the words after its first word up to a container
+/// word) and of its container (the last word after that: "a to-do *list*" is a `tasklists`,
+/// a synonym of "to-do", `task`, is not the container), each with every term its group looks
+/// for (`unique`: the query's distinct terms, in the order of `groups`).
 fn object_and_container(
     query: &str,
     unique: &[String],
@@ -172,9 +173,13 @@ fn object_and_container(
         return (Vec::new(), Vec::new());
     };
     let (object, container) = words.split_at(at + 1);
-    let ids = |part: &[&str]| -> Vec<u32> {
+    let ids = |part: &[&str], last: bool| -> Vec<u32> {
         let mut out = Vec::new();
-        for t in terms(&part.join(" ")) {
+        let mut all = terms(&part.join(" "));
+        if last && all.len() > 1 && super::tune::knob("clast", 1.0) > 0.5 {
+            all.drain(..all.len() - 1);
+        }
+        for t in all {
             if let Some(g) = unique
                 .iter()
                 .position(|u| *u == t)
@@ -186,7 +191,7 @@ fn object_and_container(
         }
         out
     };
-    (ids(object), ids(container))
+    (ids(object, false), ids(container, true))
 }
 
 /// Which APIs the query names, and which of its terms are such names: a word of it is an
@@ -258,7 +263,7 @@ fn phrase_matches(
                     }
                 }
                 Target::Method(m) => {
-                    let lift = 1.0 + PHRASE_LIFT_PER_WORD * phrase.words.len().min(3) as f32;
+                    let lift = 1.0 + super::tune::knob("PHRASE_LIFT_PER_WORD", PHRASE_LIFT_PER_WORD) * phrase.words.len().min(3) as f32;
                     match lifts.iter_mut().find(|(x, _)| *x == m) {
                         Some(e) => e.1 = e.1.max(lift),
                         None => lifts.push((m, lift)),
@@ -297,6 +302,26 @@ pub(crate) fn rank(
         for g in &mut groups {
             if g.first().is_some_and(|(t, _)| *t == v) && !g.iter().any(|(t, _)| *t == list) {
                 g.push((list, 1.0));
+            }
+        }
+    }
+    // A verb whose sense the words after it changed ("make *the disk* bigger" changes, "set
+    // up" creates) is not looked for under the method names of its other sense.
+    if let Some((want, verb)) = &wanted
+        && let Some(v) = index.term(verb)
+        && super::tune::knob("sense", 1.0) > 0.5
+    {
+        let other_sense: Vec<u32> = alternatives(verb)
+            .iter()
+            .filter(|(alt, kind)| {
+                *kind == Kind::Intent
+                    && action::of_method(alt).is_some_and(|(k, _)| !action::same_kind(*want, k))
+            })
+            .filter_map(|(alt, _)| index.term(alt))
+            .collect();
+        for g in &mut groups {
+            if g.first().is_some_and(|(t, _)| *t == v) {
+                g.retain(|(t, _)| !other_sense.contains(t));
             }
         }
     }
@@ -360,25 +385,27 @@ pub(crate) fn rank(
                 s *= lift;
             }
             if named[method.api as usize] && matched[m] > matched_names[m] {
-                s *= NAMED_API_BOOST;
+                s *= super::tune::knob("NAMED_API_BOOST", NAMED_API_BOOST);
             }
             let names_only_query_things = method.action.as_ref().is_none_or(|(_, rest)| {
                 rest.iter()
                     .all(|w| index.term(w).is_some_and(|t| looked_for.contains(&t)))
             });
             if names_only_query_things && method.resource.is_some_and(|r| looked_for.contains(&r)) {
-                s *= RESOURCE_MATCH;
+                s *= super::tune::knob("RESOURCE_MATCH", RESOURCE_MATCH);
             }
             if who && method.answers_who {
-                s *= WHO_MATCH;
+                s *= super::tune::knob("WHO_MATCH", WHO_MATCH);
             }
+            // Who can read what is in a container is the container's IAM policy.
             if let (Some(r), Some((q, _)), Some((m, _))) =
                 (method.resource, &wanted, &method.action)
+                && !(who && method.answers_who)
                 && action::same_kind(*q, *m)
                 && container.contains(&r)
                 && !object.contains(&r)
             {
-                s *= CONTAINER_MISMATCH;
+                s *= super::tune::knob("CONTAINER_MISMATCH", CONTAINER_MISMATCH);
             }
             s *= action_fit(
                 wanted.as_ref().map(|w| w.0),

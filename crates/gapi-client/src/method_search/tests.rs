@@ -616,3 +616,17 @@ fn search_index_covers_the_chosen_documents() {
         assert_eq!(got, want, "{name}:{version}");
     }
 }
+
+/// Not a test: `QUERY='...' cargo test -p gapi-client --lib explain -- --ignored --nocapture`
+/// prints the bundled index's ten best methods for a query, for tuning.
+#[test]
+#[ignore]
+fn explain() {
+    let query = std::env::var("QUERY").unwrap_or_default();
+    for q in query.split('|') {
+        println!("{q}");
+        for h in search(q, None, 10) {
+            println!("  {:8.3} {}", h.score, h.id);
+        }
+    }
+}
