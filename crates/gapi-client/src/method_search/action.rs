@@ -150,7 +150,9 @@ fn is_question(raw: &[&str]) -> bool {
 /// Whether a query asks who: who has access, who is in a room, who came.
 pub(crate) fn asks_who(query: &str) -> bool {
     let lower = query.to_lowercase();
-    let first = lower.split(|c: char| !c.is_alphanumeric()).find(|w| !w.is_empty());
+    let first = lower
+        .split(|c: char| !c.is_alphanumeric())
+        .find(|w| !w.is_empty());
     matches!(first, Some("who" | "whom" | "whose"))
 }
 

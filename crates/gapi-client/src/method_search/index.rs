@@ -287,7 +287,11 @@ impl<'v> Builder<'v> {
             };
             let id = self.index.phrases.len() as u32;
             self.index.phrases.push(Phrase { words, target });
-            self.index.phrases_by_word.entry(first).or_default().push(id);
+            self.index
+                .phrases_by_word
+                .entry(first)
+                .or_default()
+                .push(id);
         }
         field
     }

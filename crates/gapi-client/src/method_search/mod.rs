@@ -22,8 +22,8 @@ mod index;
 mod rank;
 mod synonyms;
 mod text;
-mod vocabulary;
 mod tune;
+mod vocabulary;
 
 use std::collections::HashMap;
 use std::sync::{Arc, Mutex, OnceLock};

@@ -165,14 +165,16 @@ fn object_and_container(
         .split(|c: char| !c.is_alphanumeric())
         .filter(|w| !w.is_empty())
         .collect();
-    let Some(at) = words
-        .iter()
-        .skip(1)
-        .position(|w| CONTAINER_WORDS.contains(w))
-    else {
+    // "to" in "to-do" is half a name, not a container word.
+    let Some(at) = (1..words.len()).find(|&i| {
+        CONTAINER_WORDS.contains(&words[i])
+            && !words
+                .get(i + 1)
+                .is_some_and(|next| super::text::joins(words[i], next))
+    }) else {
         return (Vec::new(), Vec::new());
     };
-    let (object, container) = words.split_at(at + 1);
+    let (object, container) = words.split_at(at);
     let ids = |part: &[&str], last: bool| -> Vec<u32> {
         let mut out = Vec::new();
         let mut all = terms(&part.join(" "));
@@ -236,7 +238,7 @@ fn named_apis(index: &Index, words: &[String]) -> (Vec<bool>, Vec<u32>) {
 /// query's, `text::phrase_words`): the APIs they name are marked in `named`, their terms
 /// added to `name_terms` (so the named-API lift goes to methods matching more than the
 /// phrase); the lift of each method one of its own phrases names, its best phrase's.
-fn phrase_matches(
+pub(crate) fn phrase_matches(
     index: &Index,
     query: &str,
     named: &mut [bool],
@@ -263,7 +265,9 @@ fn phrase_matches(
                     }
                 }
                 Target::Method(m) => {
-                    let lift = 1.0 + super::tune::knob("PHRASE_LIFT_PER_WORD", PHRASE_LIFT_PER_WORD) * phrase.words.len().min(3) as f32;
+                    let lift = 1.0
+                        + super::tune::knob("PHRASE_LIFT_PER_WORD", PHRASE_LIFT_PER_WORD)
+                            * phrase.words.len().min(3) as f32;
                     match lifts.iter_mut().find(|(x, _)| *x == m) {
                         Some(e) => e.1 = e.1.max(lift),
                         None => lifts.push((m, lift)),

@@ -9,6 +9,13 @@ type M<'a> = (&'a str, &'a str, &'a str, &'a str);
 
 /// An index of hand-written APIs: `(name, title, methods)`.
 fn synthetic(apis: &[(&str, &str, &[M])]) -> Index {
+    synthetic_with(apis, "")
+}
+
+/// [`synthetic`] with a vocabulary text.
+fn synthetic_with(apis: &[(&str, &str, &[M])], vocabulary: &str) -> Index {
+    let (vocabulary, errors) = vocabulary::parse(vocabulary);
+    assert!(errors.is_empty(), "{errors:?}");
     let mut text = String::from("gapi-search-index 1\n");
     for (name, title, methods) in apis {
         text.push_str(&format!("A\t{name}\tv1\t{title}\t\n"));
@@ -18,7 +25,7 @@ fn synthetic(apis: &[(&str, &str, &[M])]) -> Index {
             ));
         }
     }
-    Index::from_search_text(&text, &Default::default()).expect("synthetic index parses")
+    Index::from_search_text(&text, &vocabulary).expect("synthetic index parses")
 }
 
 /// The ids `query` ranks, best first.
@@ -615,6 +622,187 @@ fn search_index_covers_the_chosen_documents() {
             .collect();
         assert_eq!(got, want, "{name}:{version}");
     }
+}
+
+/// Forms, People and Tasks as their documents word them: nothing says "survey", "address
+/// book" or "check off".
+const FORMS: &[M] = &[
+    ("forms.get", "-", "formId", "Get a form."),
+    ("forms.create", "-", "", "Create a new form."),
+    (
+        "forms.responses.list",
+        "-",
+        "formId filter",
+        "List a form's responses.",
+    ),
+];
+const PEOPLE: &[M] = &[
+    (
+        "people.get",
+        "-",
+        "resourceName personFields",
+        "Provides information about a person.",
+    ),
+    (
+        "people.updateContact",
+        "-",
+        "resourceName updatePersonFields",
+        "Update contact data for an existing contact person.",
+    ),
+    (
+        "people.connections.list",
+        "-",
+        "resourceName",
+        "Provides a list of the authenticated user's contacts.",
+    ),
+];
+const TASKS: &[M] = &[
+    (
+        "tasks.list",
+        "-",
+        "tasklist showCompleted",
+        "Returns all tasks in the specified task list.",
+    ),
+    (
+        "tasks.patch",
+        "-",
+        "tasklist task",
+        "Updates the specified task.",
+    ),
+    (
+        "tasks.delete",
+        "-",
+        "tasklist task",
+        "Deletes the specified task from the task list.",
+    ),
+    (
+        "tasklists.list",
+        "-",
+        "",
+        "Returns all the authenticated user's task lists.",
+    ),
+];
+
+fn with_vocabulary(vocabulary: &str) -> Index {
+    synthetic_with(
+        &[
+            ("forms", "Google Forms API", FORMS),
+            ("people", "People API", PEOPLE),
+            ("tasks", "Google Tasks API", TASKS),
+        ],
+        vocabulary,
+    )
+}
+
+const VOCABULARY: &str = "\
+api forms: survey, questionnaire
+api people: address book, contacts
+method forms.forms.responses.list: answers, survey results
+method tasks.tasks.patch: check off, mark done
+method tasks.tasks.list: what's on my list
+method people.people.connections.list: who is in address book
+";
+
+#[test]
+fn the_vocabulary_names_the_api_the_documents_do_not() {
+    let bare = with_vocabulary("");
+    let known = with_vocabulary(VOCABULARY);
+    // No method says "questionnaire": only the vocabulary finds Forms, and the other words pick
+    // the method in it.
+    // ("survey" is a synonym of "form": "questionnaire" is not.)
+    assert!(ranked(&bare, "questionnaire").is_empty());
+    assert_ne!(
+        ranked(&bare, "get the answers to my questionnaire")[0],
+        "forms.forms.responses.list"
+    );
+    assert_eq!(
+        ranked(&known, "get the answers to my questionnaire")[0],
+        "forms.forms.responses.list"
+    );
+    assert_eq!(
+        ranked(&known, "create a questionnaire")[0],
+        "forms.forms.create"
+    );
+    // A phrase of two words names the API only whole: "address book" is People's,
+    // "update ... address" alone is not.
+    assert_eq!(
+        ranked(&known, "update a contact in my address book")[0],
+        "people.people.updateContact"
+    );
+    let named = |q: &str| {
+        let (mut named, mut terms) = (vec![false; known.apis.len()], Vec::new());
+        rank::phrase_matches(&known, q, &mut named, &mut terms);
+        named
+    };
+    assert_eq!(named("open my address book"), [false, true, false]);
+    assert_eq!(named("the address of the book"), [false, true, false]);
+    assert_eq!(named("my address"), [false, false, false]);
+}
+
+#[test]
+fn a_method_phrase_the_query_has_whole_lifts_the_method() {
+    let bare = with_vocabulary("");
+    let known = with_vocabulary(VOCABULARY);
+    // "check off" is no word of the documents; "task" alone leaves a tie the tie-break
+    // (shorter id) settles for another method.
+    assert_ne!(ranked(&bare, "check off the task")[0], "tasks.tasks.patch");
+    assert_eq!(ranked(&known, "check off the task")[0], "tasks.tasks.patch");
+    // The question words of a phrase count: "what's on my list" lists the tasks, not the
+    // task lists.
+    assert_eq!(
+        ranked(&known, "what's on my list of tasks")[0],
+        "tasks.tasks.list"
+    );
+    let lift = |q: &str| {
+        let (mut named, mut terms) = (vec![false; known.apis.len()], Vec::new());
+        rank::phrase_matches(&known, q, &mut named, &mut terms)
+    };
+    let connections = known
+        .methods
+        .iter()
+        .position(|m| m.id == "people.people.connections.list")
+        .unwrap() as u32;
+    assert!(
+        lift("who is in my address book")
+            .iter()
+            .any(|(m, _)| *m == connections)
+    );
+    // Without "who" the phrase is not there whole.
+    assert!(
+        lift("is my address book")
+            .iter()
+            .all(|(m, _)| *m != connections)
+    );
+}
+
+/// Every method and API the bundled vocabulary names is in the bundled index: a typo would
+/// silently do nothing.
+#[test]
+fn the_bundled_vocabulary_names_indexed_methods_and_apis() {
+    let index = bundled_index();
+    let ids: std::collections::HashSet<&str> =
+        index.methods.iter().map(|m| m.id.as_str()).collect();
+    let prefixes: std::collections::HashSet<&str> = index
+        .methods
+        .iter()
+        .filter_map(|m| m.id.split('.').next())
+        .collect();
+    let v = vocabulary();
+    let mut unknown: Vec<String> = v
+        .methods
+        .keys()
+        .filter(|id| !ids.contains(id.as_str()))
+        .map(|id| format!("method {id}"))
+        .collect();
+    unknown.extend(
+        v.apis
+            .keys()
+            .filter(|a| !prefixes.contains(a.as_str()))
+            .map(|a| format!("api {a}")),
+    );
+    unknown.sort();
+    assert!(unknown.is_empty(), "not in the index: {unknown:?}");
+    assert!(!index.phrases.is_empty());
 }
 
 /// Not a test: `QUERY='...' cargo test -p gapi-client --lib explain -- --ignored --nocapture`

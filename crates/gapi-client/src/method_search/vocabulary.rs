@@ -141,11 +141,9 @@ fn parse_line(line: &str) -> Result<(Kind, String, Vec<String>), String> {
                 words.len()
             ));
         }
+        // A phrase of stop words only ("google it") matches nothing: left out, the line kept.
         if super::text::phrase_words(p).is_empty() {
-            return Err(format!(
-                "phrase {:?} is only stop words: it would match nothing",
-                p.trim()
-            ));
+            continue;
         }
         phrases.push(words.join(" ").to_lowercase());
     }
@@ -183,13 +181,13 @@ mod tests {
                     api : survey\n\
                     api forms: survey,, quiz\n\
                     api forms: one two three four five six\n\
-                    api forms: of the\n\
+                    api forms: ,\n\
                     api two names: x\n\
-                    api forms: poll\n";
+                    api forms: poll, google it\n";
         let (v, errors) = parse(text);
         let lines: Vec<usize> = errors.iter().map(|e| e.line).collect();
         assert_eq!(lines, [1, 2, 3, 4, 5, 6, 7, 8, 9], "{errors:?}");
-        // The good line still counts.
+        // The good line still counts; its phrase of stop words only is left out.
         assert_eq!(v.apis["forms"], ["poll"]);
         assert!(errors[0].to_string().starts_with("vocabulary line 1: "));
         assert!(errors[6].message.contains("at most 5"), "{}", errors[6]);
