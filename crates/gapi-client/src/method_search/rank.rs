@@ -312,7 +312,7 @@ pub(crate) fn rank(
     // A verb whose sense the words after it changed ("make *the disk* bigger" changes, "set
     // up" creates) is not looked for under the method names of its other sense.
     if let Some((want, verb)) = &wanted
-        && let Some(v) = index.term(verb)
+        && let Some(at) = unique.iter().position(|u| u == verb)
         && super::tune::knob("sense", 1.0) > 0.5
     {
         let other_sense: Vec<u32> = alternatives(verb)
@@ -323,10 +323,8 @@ pub(crate) fn rank(
             })
             .filter_map(|(alt, _)| index.term(alt))
             .collect();
-        for g in &mut groups {
-            if g.first().is_some_and(|(t, _)| *t == v) {
-                g.retain(|(t, _)| !other_sense.contains(t));
-            }
+        if let Some(g) = groups.get_mut(at) {
+            g.retain(|(t, _)| !other_sense.contains(t));
         }
     }
     let (mut named, mut name_terms) = named_apis(index, &unique);
@@ -391,20 +389,29 @@ pub(crate) fn rank(
             if named[method.api as usize] && matched[m] > matched_names[m] {
                 s *= super::tune::knob("NAMED_API_BOOST", NAMED_API_BOOST);
             }
-            let names_only_query_things = method.action.as_ref().is_none_or(|(_, rest)| {
-                rest.iter()
-                    .all(|w| index.term(w).is_some_and(|t| looked_for.contains(&t)))
-            });
-            if names_only_query_things && method.resource.is_some_and(|r| looked_for.contains(&r)) {
+            // A question asking who asks for the IAM policy `getIamPolicy` names.
+            let asked_who = who && method.answers_who;
+            let names_only_query_things = asked_who
+                || method.action.as_ref().is_none_or(|(_, rest)| {
+                    rest.iter()
+                        .all(|w| index.term(w).is_some_and(|t| looked_for.contains(&t)))
+                });
+            // The container the query names ("the videos *in a playlist*") is not the thing
+            // it acts on.
+            let only_container = |r: &u32| container.contains(r) && !object.contains(r);
+            let named_resource = method
+                .resource
+                .is_some_and(|r| looked_for.contains(&r) && !only_container(&r));
+            if names_only_query_things && named_resource {
                 s *= super::tune::knob("RESOURCE_MATCH", RESOURCE_MATCH);
             }
-            if who && method.answers_who {
+            if asked_who {
                 s *= super::tune::knob("WHO_MATCH", WHO_MATCH);
             }
             // Who can read what is in a container is the container's IAM policy.
             if let (Some(r), Some((q, _)), Some((m, _))) =
                 (method.resource, &wanted, &method.action)
-                && !(who && method.answers_who)
+                && !asked_who
                 && action::same_kind(*q, *m)
                 && container.contains(&r)
                 && !object.contains(&r)

@@ -805,6 +805,114 @@ fn the_bundled_vocabulary_names_indexed_methods_and_apis() {
     assert!(!index.phrases.is_empty());
 }
 
+#[test]
+fn a_question_asking_who_finds_who_may_or_who_is() {
+    // The same words, so only the question can tell them apart (without it the shorter id
+    // wins the tie).
+    let index = synthetic(&[(
+        "storage",
+        "Cloud Storage JSON API",
+        &[
+            (
+                "buckets.getIamPolicy",
+                "-",
+                "bucket",
+                "A bucket's settings.",
+            ),
+            ("buckets.get", "-", "bucket", "A bucket's settings."),
+        ],
+    )]);
+    assert_eq!(
+        ranked(&index, "who can see the logs bucket")[0],
+        "storage.buckets.getIamPolicy"
+    );
+    assert_eq!(
+        ranked(&index, "see the logs bucket")[0],
+        "storage.buckets.get"
+    );
+    let chat = synthetic(&[(
+        "chat",
+        "Google Chat API",
+        &[
+            ("spaces.members.list", "-", "parent", "A chat space."),
+            ("spaces.list", "-", "", "A chat space."),
+        ],
+    )]);
+    assert_eq!(
+        ranked(&chat, "who is in this chat space")[0],
+        "chat.spaces.members.list"
+    );
+}
+
+#[test]
+fn a_question_reads_whatever_verb_it_has() {
+    // The same words: without the question the tie goes to the shorter id.
+    let index = synthetic(&[(
+        "analytics",
+        "Analytics API",
+        &[
+            ("reports.delete", "-", "name", "A report of visitors."),
+            ("reports.summarize", "-", "name", "A report of visitors."),
+        ],
+    )]);
+    assert_eq!(
+        ranked(&index, "how many visitors are in the report")[0],
+        "analytics.reports.summarize"
+    );
+    assert_eq!(
+        ranked(&index, "visitors in the report")[0],
+        "analytics.reports.delete"
+    );
+}
+
+#[test]
+fn reading_what_is_in_a_container_is_not_reading_the_container() {
+    let index = synthetic(&[(
+        "youtube",
+        "YouTube Data API v3",
+        &[
+            // The same words: only the container tells them apart.
+            ("playlists.list", "-", "", "Playlist videos."),
+            ("playlistItems.list", "-", "", "Playlist videos."),
+        ],
+    )]);
+    assert_eq!(
+        ranked(&index, "list the videos in a playlist")[0],
+        "youtube.playlistItems.list"
+    );
+    assert_eq!(
+        ranked(&index, "list my playlists")[0],
+        "youtube.playlists.list"
+    );
+}
+
+#[test]
+fn make_without_a_new_thing_changes_what_is_there() {
+    let index = synthetic(&[(
+        "compute",
+        "Compute Engine API",
+        &[
+            (
+                "disks.insert",
+                "-",
+                "project zone",
+                "Creates a persistent disk in the specified project.",
+            ),
+            (
+                "disks.update",
+                "-",
+                "project zone disk",
+                "Updates the specified disk with the data included in the request.",
+            ),
+        ],
+    )]);
+    assert_eq!(
+        ranked(&index, "make the disk bigger")[0],
+        "compute.disks.update"
+    );
+    assert_eq!(ranked(&index, "make a new disk")[0], "compute.disks.insert");
+}
+
 /// Not a test: `QUERY='...' cargo test -p gapi-client --lib explain -- --ignored --nocapture`
 /// prints the bundled index's ten best methods for a query, for tuning.
 #[test]
