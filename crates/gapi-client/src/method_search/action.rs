@@ -138,6 +138,16 @@ const QUESTION_WORDS: &[&str] = &[
 /// Words after "make" that make it make something new ("make a copy", "make a new folder").
 const MAKE_NEW: &[&str] = &["a", "an", "new", "another"];
 
+/// Whether a query is a question that reads ("who ...", "how many ...", "is ...").
+pub(crate) fn asks(query: &str) -> bool {
+    let lower = query.to_lowercase();
+    let raw: Vec<&str> = lower
+        .split(|c: char| !c.is_alphanumeric())
+        .filter(|w| !w.is_empty())
+        .collect();
+    is_question(&raw)
+}
+
 /// Whether a query (its words, lower-cased, stop words kept) is a question that reads.
 fn is_question(raw: &[&str]) -> bool {
     match raw {
@@ -208,12 +218,9 @@ pub(crate) fn of_query(query: &str) -> Option<(Action, String)> {
         .collect();
     let words: Vec<&str> = raw.iter().copied().filter(|w| !is_stop_word(w)).collect();
     let plural = |w: &&str| w.len() > 3 && w.ends_with('s') && stem(w) != **w;
-    // "which channels ...", "what machine types ...": a question about many things lists.
-    let asks_which = ["which", "what"]
-        .iter()
-        .any(|q| lower.split_whitespace().next() == Some(q));
     if is_question(&raw) {
-        if asks_which && words.iter().any(plural) {
+        // "which channels ...", "what machine types ...": a question about many things lists.
+        if ["which", "what"].contains(&raw[0]) && words.iter().any(plural) {
             return Some((Action::List, "list".into()));
         }
         return Some((Action::Read, String::new()));
@@ -238,9 +245,7 @@ pub(crate) fn of_query(query: &str) -> Option<(Action, String)> {
         }
         kind(i, w).map(|a| (*w, a))
     });
-    let Some((verb_word, action)) = found else {
-        return (asks_which && words.iter().any(plural)).then(|| (Action::List, "list".into()));
-    };
+    let (verb_word, action) = found?;
     let at = words.iter().position(|w| *w == verb_word).unwrap_or(0);
     let verb = stem(words[at]);
     if action == Action::Get && words[at + 1..].iter().any(plural) {

@@ -196,6 +196,19 @@ fn object_and_container(
     (ids(object, false), ids(container, true))
 }
 
+/// Whether a fair share (`NAMED_SHARE`) of the methods having `word` are API `a`'s.
+fn owns(index: &Index, a: u32, word: &str) -> bool {
+    let Some(term) = index.term(word) else {
+        return false;
+    };
+    let postings = &index.postings[term as usize];
+    let own = postings
+        .iter()
+        .filter(|p| index.methods[p.method as usize].api == a)
+        .count();
+    own as f32 >= NAMED_SHARE * postings.len() as f32
+}
+
 /// Which APIs the query names, and which of its terms are such names: a word of it is an
 /// API's name ("gmail", "youtube", "bigquery"), and a fair share of the methods that have
 /// that word are the API's own. A name that is an everyday word many APIs use ("file",
@@ -256,6 +269,9 @@ pub(crate) fn phrase_matches(
                 continue;
             }
             match phrase.target {
+                // One word many other APIs say too ("iam" in every `getIamPolicy`) names
+                // nothing, as for an API's own name (`named_apis`).
+                Target::Api(a) if phrase.words.len() == 1 && !owns(index, a, &phrase.words[0]) => {}
                 Target::Api(a) => {
                     named[a as usize] = true;
                     for t in phrase.words.iter().filter_map(|x| index.term(x)) {
@@ -310,7 +326,22 @@ pub(crate) fn rank(
         }
     }
     // A verb whose sense the words after it changed ("make *the disk* bigger" changes, "set
-    // up" creates) is not looked for under the method names of its other sense.
+    // up" creates) is not looked for under the method names of its other sense; in a
+    // question no verb is looked for under names that change things ("which channels am I
+    // *subscribed* to" is no `subscriptions.insert`).
+    if action::asks(query) {
+        let changes = |alt: &str| {
+            action::of_method(alt).is_some_and(|(k, _)| !action::same_kind(Action::Read, k))
+        };
+        for (g, t) in groups.iter_mut().zip(&unique) {
+            let drop: Vec<u32> = alternatives(t)
+                .iter()
+                .filter(|(alt, kind)| *kind == Kind::Intent && changes(alt))
+                .filter_map(|(alt, _)| index.term(alt))
+                .collect();
+            g.retain(|(x, _)| !drop.contains(x));
+        }
+    }
     if let Some((want, verb)) = &wanted
         && let Some(at) = unique.iter().position(|u| u == verb)
         && super::tune::knob("sense", 1.0) > 0.5
@@ -331,9 +362,11 @@ pub(crate) fn rank(
     let phrase_lifts = phrase_matches(index, query, &mut named, &mut name_terms);
     // Every term a query word is looked for under, for the resource match.
     let looked_for: Vec<u32> = groups.iter().flatten().map(|(t, _)| *t).collect();
+    // Changing something "to" something else names no container: "invite someone to an
+    // event" changes the event.
     let (object, container) = match wanted {
+        Some((Action::Update, _)) | None => (Vec::new(), Vec::new()),
         Some(_) => object_and_container(query, &unique, &groups, index),
-        None => (Vec::new(), Vec::new()),
     };
     let who = action::asks_who(query);
     let n = index.methods.len();
