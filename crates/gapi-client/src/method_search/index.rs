@@ -277,7 +277,7 @@ impl<'v> Builder<'v> {
             // Each term once: phrases repeat their subject ("restore service account",
             // "undelete service account"), which says nothing more about the method.
             for t in self.intern(p) {
-                if !field.contains(&t) || super::tune::knob("dedupe", 1.0) < 0.5 {
+                if !field.contains(&t) {
                     field.push(t);
                 }
             }
@@ -455,12 +455,6 @@ impl<'v> Builder<'v> {
             let total: usize = (0..self.index.methods.len()).map(|i| len(i, f)).sum();
             *a = (total as f32 / n).max(1.0);
         }
-        let mut fw = FIELD_WEIGHTS;
-        let mut fb = FIELD_B;
-        fw[9] = super::tune::knob("wmv", fw[9]);
-        fw[10] = super::tune::knob("wav", fw[10]);
-        fb[9] = super::tune::knob("bmv", fb[9]);
-        fb[10] = super::tune::knob("bav", fb[10]);
         let mut postings: Vec<Vec<Posting>> = vec![Vec::new(); self.index.vocabulary.len()];
         // One method's weighted frequencies, by term id, and which ids it touched.
         let mut tf = vec![0f32; self.index.vocabulary.len()];
@@ -476,8 +470,8 @@ impl<'v> Builder<'v> {
                 if terms.is_empty() {
                     continue;
                 }
-                let norm = 1.0 - fb[f] + fb[f] * terms.len() as f32 / avg[f];
-                let w = fw[f] / norm;
+                let norm = 1.0 - FIELD_B[f] + FIELD_B[f] * terms.len() as f32 / avg[f];
+                let w = FIELD_WEIGHTS[f] / norm;
                 for &t in terms {
                     if tf[t as usize] == 0.0 {
                         touched.push(t);

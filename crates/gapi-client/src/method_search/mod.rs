@@ -22,7 +22,6 @@ mod index;
 mod rank;
 mod synonyms;
 mod text;
-mod tune;
 mod vocabulary;
 
 use std::collections::HashMap;

@@ -73,7 +73,7 @@ fn action_fit(
         (Some(Action::Get), Some((Action::List, _))) => 1.0,
         // A question reads: any read fits, a change does not.
         (Some(Action::Read), Some((Action::Get | Action::List, _))) => 1.0,
-        (Some(_), Some(_)) => super::tune::knob("ACTION_MISMATCH", ACTION_MISMATCH),
+        (Some(_), Some(_)) => ACTION_MISMATCH,
         _ => 1.0,
     }
 }
@@ -178,7 +178,7 @@ fn object_and_container(
     let ids = |part: &[&str], last: bool| -> Vec<u32> {
         let mut out = Vec::new();
         let mut all = terms(&part.join(" "));
-        if last && all.len() > 1 && super::tune::knob("clast", 1.0) > 0.5 {
+        if last && all.len() > 1 {
             all.drain(..all.len() - 1);
         }
         for t in all {
@@ -281,9 +281,7 @@ pub(crate) fn phrase_matches(
                     }
                 }
                 Target::Method(m) => {
-                    let lift = 1.0
-                        + super::tune::knob("PHRASE_LIFT_PER_WORD", PHRASE_LIFT_PER_WORD)
-                            * phrase.words.len().min(3) as f32;
+                    let lift = 1.0 + PHRASE_LIFT_PER_WORD * phrase.words.len().min(3) as f32;
                     match lifts.iter_mut().find(|(x, _)| *x == m) {
                         Some(e) => e.1 = e.1.max(lift),
                         None => lifts.push((m, lift)),
@@ -344,7 +342,6 @@ pub(crate) fn rank(
     }
     if let Some((want, verb)) = &wanted
         && let Some(at) = unique.iter().position(|u| u == verb)
-        && super::tune::knob("sense", 1.0) > 0.5
     {
         let other_sense: Vec<u32> = alternatives(verb)
             .iter()
@@ -420,7 +417,7 @@ pub(crate) fn rank(
                 s *= lift;
             }
             if named[method.api as usize] && matched[m] > matched_names[m] {
-                s *= super::tune::knob("NAMED_API_BOOST", NAMED_API_BOOST);
+                s *= NAMED_API_BOOST;
             }
             // A question asking who asks for the IAM policy `getIamPolicy` names.
             let asked_who = who && method.answers_who;
@@ -436,10 +433,10 @@ pub(crate) fn rank(
                 .resource
                 .is_some_and(|r| looked_for.contains(&r) && !only_container(&r));
             if names_only_query_things && named_resource {
-                s *= super::tune::knob("RESOURCE_MATCH", RESOURCE_MATCH);
+                s *= RESOURCE_MATCH;
             }
             if asked_who {
-                s *= super::tune::knob("WHO_MATCH", WHO_MATCH);
+                s *= WHO_MATCH;
             }
             // Who can read what is in a container is the container's IAM policy.
             if let (Some(r), Some((q, _)), Some((m, _))) =
@@ -449,7 +446,7 @@ pub(crate) fn rank(
                 && container.contains(&r)
                 && !object.contains(&r)
             {
-                s *= super::tune::knob("CONTAINER_MISMATCH", CONTAINER_MISMATCH);
+                s *= CONTAINER_MISMATCH;
             }
             s *= action_fit(
                 wanted.as_ref().map(|w| w.0),
