@@ -18,21 +18,22 @@ use super::vocabulary::Vocabulary;
 /// API's names, its summary, the rest of its description, its parameter names, its API's
 /// description, the field names of its request body (`addLabelIds`; a batchUpdate's request
 /// kinds, `addSheet`, `insertText`), the phrases the vocabulary gives the method (`check
-/// off`), those it gives its API (`survey` for Forms: every method of the API has them).
-const FIELDS: usize = 11;
+/// off`). (The phrases it gives an API are no field: as one, on every method of the API,
+/// they cost a third more index build time for no better ranking; a query having one whole
+/// names the API instead, `rank`.)
+const FIELDS: usize = 10;
 const API: usize = 3;
 const API_DESCRIPTION: usize = 7;
 const METHOD_VOCABULARY: usize = 9;
-const API_VOCABULARY: usize = 10;
 
 /// How much a term counts in each field, and how much a long field dilutes it (BM25's `b`),
 /// tuned on `bench/search_eval_dev.tsv`. The high `b` of names and resources makes an exact
 /// name (`courses`) beat a longer one containing the word (`courseWork`).
 /// A method's vocabulary phrases weigh more than its name (a person wrote them for the words
 /// people use, which the name often is not), with little length dilution (a method with many
-/// phrases is not less about each); its API's phrases weigh like its description.
-const FIELD_WEIGHTS: [f32; FIELDS] = [3.0, 2.0, 0.5, 2.0, 1.0, 0.25, 0.3, 0.2, 0.3, 4.0, 1.0];
-const FIELD_B: [f32; FIELDS] = [0.75, 0.75, 0.3, 0.5, 0.75, 0.75, 0.5, 0.5, 0.5, 0.15, 0.3];
+/// phrases is not less about each).
+const FIELD_WEIGHTS: [f32; FIELDS] = [3.0, 2.0, 0.5, 2.0, 1.0, 0.25, 0.3, 0.2, 0.3, 4.0];
+const FIELD_B: [f32; FIELDS] = [0.75, 0.75, 0.3, 0.5, 0.75, 0.75, 0.5, 0.5, 0.5, 0.15];
 
 /// APIs most people mean when they do not say which: they win ties (and close calls). The
 /// issue's twelve, and the other Workspace APIs a person uses every day (the Admin SDK's
@@ -245,16 +246,11 @@ struct Builder<'v> {
     vocabulary: &'v Vocabulary,
     /// Per API: its name and title terms, and its description's terms.
     api_terms: Vec<(Vec<u32>, Vec<u32>)>,
-    /// Per method: the terms of each field (the API fields are taken from `api_terms`, the
-    /// API's vocabulary from `api_vocabulary`).
+    /// Per method: the terms of each field (the API fields are taken from `api_terms`).
     method_terms: Vec<[Vec<u32>; FIELDS]>,
-    /// The terms of the vocabulary's phrases for each method-id prefix met (`directory`).
-    api_vocabulary: Vec<Vec<u32>>,
-    /// Which entry of `api_vocabulary` a prefix has, and the index APIs whose phrases for it
-    /// are listed already.
-    prefixes: HashMap<String, (usize, Vec<u32>)>,
-    /// Per method: its entry of `api_vocabulary`, if its prefix has phrases.
-    method_api_vocabulary: Vec<Option<usize>>,
+    /// Per method-id prefix (`directory`): the index APIs its vocabulary phrases are listed
+    /// for already.
+    prefixes: HashMap<String, Vec<u32>>,
 }
 
 impl<'v> Builder<'v> {
@@ -264,9 +260,7 @@ impl<'v> Builder<'v> {
             vocabulary,
             api_terms: Vec::new(),
             method_terms: Vec::new(),
-            api_vocabulary: Vec::new(),
             prefixes: HashMap::new(),
-            method_api_vocabulary: Vec::new(),
         }
     }
 
@@ -381,25 +375,14 @@ impl<'v> Builder<'v> {
             Some(p) => self.phrases(p, Target::Method(me)),
             None => Vec::new(),
         };
-        // The API's phrases: interned once per prefix, listed as phrases once per index API.
-        let api_phrases = match vocabulary.apis.get(id_api) {
-            None => None,
-            Some(p) => {
-                if !self.prefixes.contains_key(id_api) {
-                    let terms = self.phrases(p, Target::Api(api));
-                    self.prefixes
-                        .insert(id_api.to_string(), (self.api_vocabulary.len(), vec![api]));
-                    self.api_vocabulary.push(terms);
-                } else if !self.prefixes[id_api].1.contains(&api) {
-                    self.phrases(p, Target::Api(api));
-                    if let Some(e) = self.prefixes.get_mut(id_api) {
-                        e.1.push(api);
-                    }
-                }
-                self.prefixes.get(id_api).map(|e| e.0)
+        // The API's phrases, listed once per index API.
+        if let Some(p) = vocabulary.apis.get(id_api) {
+            let listed = self.prefixes.entry(id_api.to_string()).or_default();
+            if !listed.contains(&api) {
+                listed.push(api);
+                self.phrases(p, Target::Api(api));
             }
-        };
-        self.method_api_vocabulary.push(api_phrases);
+        }
         let mut fields = [
             self.intern(&name_text),
             resource_terms,
@@ -410,7 +393,6 @@ impl<'v> Builder<'v> {
             params,
             Vec::new(),
             body,
-            Vec::new(),
             Vec::new(),
         ];
         fields[METHOD_VOCABULARY] = method_phrases;
@@ -436,17 +418,10 @@ impl<'v> Builder<'v> {
     fn finish(mut self) -> Index {
         let n = self.index.methods.len().max(1) as f32;
         let api_of = |i: usize| self.index.methods[i].api as usize;
-        let api_vocabulary = |i: usize| -> &[u32] {
-            match self.method_api_vocabulary[i] {
-                Some(v) => &self.api_vocabulary[v],
-                None => &[],
-            }
-        };
         let len = |i: usize, f: usize| -> usize {
             match f {
                 API => self.api_terms[api_of(i)].0.len(),
                 API_DESCRIPTION => self.api_terms[api_of(i)].1.len(),
-                API_VOCABULARY => api_vocabulary(i).len(),
                 f => self.method_terms[i][f].len(),
             }
         };
@@ -464,7 +439,6 @@ impl<'v> Builder<'v> {
                 let terms = match f {
                     API => &self.api_terms[api_of(i)].0[..],
                     API_DESCRIPTION => &self.api_terms[api_of(i)].1[..],
-                    API_VOCABULARY => api_vocabulary(i),
                     f => &self.method_terms[i][f][..],
                 };
                 if terms.is_empty() {

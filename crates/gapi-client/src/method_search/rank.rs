@@ -256,7 +256,8 @@ pub(crate) fn phrase_matches(
     query: &str,
     named: &mut [bool],
     name_terms: &mut Vec<u32>,
-) -> Vec<(u32, f32)> {
+) -> (Vec<(u32, f32)>, Vec<bool>) {
+    let mut by_vocabulary = vec![false; index.apis.len()];
     let words = phrase_words(query);
     let mut lifts: Vec<(u32, f32)> = Vec::new();
     for w in &words {
@@ -274,6 +275,7 @@ pub(crate) fn phrase_matches(
                 Target::Api(a) if phrase.words.len() == 1 && !owns(index, a, &phrase.words[0]) => {}
                 Target::Api(a) => {
                     named[a as usize] = true;
+                    by_vocabulary[a as usize] = true;
                     for t in phrase.words.iter().filter_map(|x| index.term(x)) {
                         if !name_terms.contains(&t) {
                             name_terms.push(t);
@@ -290,7 +292,7 @@ pub(crate) fn phrase_matches(
             }
         }
     }
-    lifts
+    (lifts, by_vocabulary)
 }
 
 /// The best `limit` methods for `query` among those whose API `keep` accepts, best first,
@@ -356,7 +358,7 @@ pub(crate) fn rank(
         }
     }
     let (mut named, mut name_terms) = named_apis(index, &unique);
-    let phrase_lifts = phrase_matches(index, query, &mut named, &mut name_terms);
+    let (phrase_lifts, by_vocabulary) = phrase_matches(index, query, &mut named, &mut name_terms);
     // Every term a query word is looked for under, for the resource match.
     let looked_for: Vec<u32> = groups.iter().flatten().map(|(t, _)| *t).collect();
     // Changing something "to" something else names no container: "invite someone to an
@@ -401,12 +403,22 @@ pub(crate) fn rank(
         touched.clear();
     }
     let words = groups.len().max(1) as f32;
+    let name_groups = groups
+        .iter()
+        .filter(|g| g.first().is_some_and(|(t, _)| name_terms.contains(t)))
+        .count() as u16;
     let mut scored: Vec<(usize, f32)> = (0..n)
         .filter(|&m| matched[m] > 0 && keep(index.methods[m].api as usize))
         .map(|m| {
             let method = &index.methods[m];
             // Matching half of the words halves the score.
-            let mut s = total[m] * matched[m] as f32 / words;
+            // The words of a phrase naming the API count as matched by all its methods.
+            let covered = if by_vocabulary[method.api as usize] {
+                matched[m] + name_groups.saturating_sub(matched_names[m])
+            } else {
+                matched[m]
+            };
+            let mut s = total[m] * covered as f32 / words;
             if index.apis[method.api as usize].well_known {
                 s *= WELL_KNOWN_BOOST;
             }

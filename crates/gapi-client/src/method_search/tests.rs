@@ -755,7 +755,7 @@ fn a_method_phrase_the_query_has_whole_lifts_the_method() {
     );
     let lift = |q: &str| {
         let (mut named, mut terms) = (vec![false; known.apis.len()], Vec::new());
-        rank::phrase_matches(&known, q, &mut named, &mut terms)
+        rank::phrase_matches(&known, q, &mut named, &mut terms).0
     };
     let connections = known
         .methods
