@@ -167,7 +167,8 @@ pub(crate) fn asks_who(query: &str) -> bool {
 }
 
 /// Resources that are people, or say who may do what: listing them (or reading an IAM
-/// policy) answers "who ...". Matched as the end of a resource name (`bucketAccessControls`).
+/// policy) answers "who ...". Stemmed, matched as the end of a stemmed resource name
+/// (`bucketaccesscontrol`).
 const WHO_RESOURCES: &[&str] = &[
     "accesscontrol",
     "acl",
@@ -178,7 +179,7 @@ const WHO_RESOURCES: &[&str] = &[
     "membership",
     "owner",
     "participant",
-    "people",
+    "peopl",
     "permission",
     "student",
     "subscriber",
@@ -188,15 +189,19 @@ const WHO_RESOURCES: &[&str] = &[
 ];
 
 /// Whether a method answers "who ...": it reads an IAM policy, or lists people or grants
-/// (`members.list`, `permissions.list`, `bucketAccessControls.list`). `resource` is the
-/// resource it acts on (`members`).
-pub(crate) fn answers_who(name: &str, resource: &str) -> bool {
+/// (`members.list`, `permissions.list`, `bucketAccessControls.list`). `action`: what its
+/// name does ([`of_method`]); `resource`: the stemmed, lower-case resource it acts on
+/// (`member`).
+pub(crate) fn answers_who(
+    name: &str,
+    action: Option<&(Action, Vec<String>)>,
+    resource: &str,
+) -> bool {
     if name == "getIamPolicy" {
         return true;
     }
-    let lists = of_method(name).is_some_and(|(a, rest)| a == Action::List && rest.is_empty());
-    let r = stem(&resource.to_lowercase());
-    lists && WHO_RESOURCES.iter().any(|w| r.ends_with(&stem(w)))
+    let lists = action.is_some_and(|(a, rest)| *a == Action::List && rest.is_empty());
+    lists && WHO_RESOURCES.iter().any(|w| resource.ends_with(w))
 }
 
 /// Whether a method doing `method` does what a query asking `query` asks, or near enough
@@ -308,10 +313,20 @@ mod tests {
             Some((Action::Update, rest(&["contact"])))
         );
         assert_eq!(of_method("send"), None);
-        assert!(answers_who("list", "members") && answers_who("list", "bucketAccessControls"));
-        assert!(answers_who("getIamPolicy", "buckets") && answers_who("list", "people"));
-        assert!(!answers_who("get", "members") && !answers_who("list", "files"));
-        assert!(!answers_who("listMembers", "groups"));
+        let who = |name: &str, resource: &str| {
+            answers_who(
+                name,
+                of_method(name).as_ref(),
+                &stem(&resource.to_lowercase()),
+            )
+        };
+        assert!(who("list", "members") && who("list", "bucketAccessControls"));
+        assert!(who("getIamPolicy", "buckets") && who("list", "people"));
+        assert!(!who("get", "members") && !who("list", "files"));
+        assert!(!who("listMembers", "groups"));
+        for w in WHO_RESOURCES {
+            assert_eq!(stem(w), *w, "WHO_RESOURCES are written stemmed");
+        }
         assert_eq!(of_method("batch"), None);
     }
 }

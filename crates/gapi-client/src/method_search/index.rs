@@ -270,9 +270,12 @@ impl<'v> Builder<'v> {
         for p in phrases {
             // Each term once: phrases repeat their subject ("restore service account",
             // "undelete service account"), which says nothing more about the method.
-            for t in self.intern(p) {
-                if !field.contains(&t) {
-                    field.push(t);
+            // (An API's phrases make no field.)
+            if let Target::Method(_) = target {
+                for t in self.intern(p) {
+                    if !field.contains(&t) {
+                        field.push(t);
+                    }
                 }
             }
             let words = super::text::phrase_words(p);
@@ -397,10 +400,9 @@ impl<'v> Builder<'v> {
         ];
         fields[METHOD_VOCABULARY] = method_phrases;
         let action = super::action::of_method(name);
-        let resource_name = resource;
-        let resource = self
-            .index
-            .term(&super::text::stem(&resource.to_lowercase()));
+        let resource_stem = super::text::stem(&resource.to_lowercase());
+        let answers_who = super::action::answers_who(name, action.as_ref(), &resource_stem);
+        let resource = self.index.term(&resource_stem);
         self.method_terms.push(fields);
         self.index.methods.push(Method {
             api,
@@ -411,7 +413,7 @@ impl<'v> Builder<'v> {
             deprecated: m.deprecated,
             action,
             resource,
-            answers_who: super::action::answers_who(name, resource_name),
+            answers_who,
         });
     }
 
