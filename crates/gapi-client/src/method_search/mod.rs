@@ -15,6 +15,25 @@
 //! "vm", "workspace") are lifted for the methods matching the rest of it, and well-known APIs
 //! win close calls (`rank`). The index is built on first use from a compact text extracted from the
 //! bundle (`scripts/make-search-index.py`), not from the 50 MB of documents.
+//!
+//! What the documents do not say, a hand-written vocabulary does (`vocabulary.txt`, read by
+//! `vocabulary`): the words people use for an API ("survey" is Forms, "address book" People)
+//! and for a method ("check off" a task is `tasks.tasks.patch`). A method's phrases are one
+//! more BM25F field of it, weighed above its name; a phrase the query has whole (its words
+//! matched as `text::phrase_words` keeps them, question words included: "who has access")
+//! lifts its method by 0.2 a word, up to three, or names its API like the API's own name
+//! (an API-first step: the API's methods are lifted and count the phrase's words as matched,
+//! so the query's other words choose among them). A one-word API phrase that many other
+//! APIs' methods say ("iam") names nothing, as for API names.
+//!
+//! Questions read (`action`): "who ...", "what ...", "how many ...", "is ..." lower methods
+//! that change things and look no word up under the names of such methods; "who ..." lifts
+//! the methods answering who (an IAM policy, lists of members, users, permissions, ACLs).
+//! "make" without "a"/"an"/"new" changes ("make the disk bigger"), "get rid of" deletes,
+//! "set up" creates. Reading what is *in* a container is not reading the container ("list
+//! the videos in a playlist" is no `playlists.list`): the container-penalty for "add X to Y"
+//! holds for reads too, keyed by the container's last word, and a resource the query names
+//! only as the container gets no resource lift.
 
 mod action;
 mod describe;
