@@ -209,6 +209,37 @@ fn owns(index: &Index, a: u32, word: &str) -> bool {
     own as f32 >= NAMED_SHARE * postings.len() as f32
 }
 
+/// APIs the query names in separate words ("secret manager" is `secretmanager`, "text to
+/// speech" `texttospeech`, "cloud scheduler" `cloudscheduler`): two or three adjacent words
+/// (stop words included) that together spell an API's name name it, and their terms count
+/// as names.
+fn spelled_apart(index: &Index, query: &str, named: &mut [bool], name_terms: &mut Vec<u32>) {
+    let lower = query.to_lowercase();
+    let words: Vec<&str> = lower
+        .split(|c: char| !c.is_alphanumeric())
+        .filter(|w| !w.is_empty())
+        .collect();
+    for n in [2, 3] {
+        for run in words.windows(n) {
+            let joined = run.concat();
+            let mut found = false;
+            for (a, api) in index.apis.iter().enumerate() {
+                if api.name.len() == joined.len() && api.name.eq_ignore_ascii_case(&joined) {
+                    named[a] = true;
+                    found = true;
+                }
+            }
+            if found {
+                for t in run.iter().filter_map(|w| index.term(&stem(w))) {
+                    if !name_terms.contains(&t) {
+                        name_terms.push(t);
+                    }
+                }
+            }
+        }
+    }
+}
+
 /// Which APIs the query names, and which of its terms are such names: a word of it is an
 /// API's name ("gmail", "youtube", "bigquery"), and a fair share of the methods that have
 /// that word are the API's own. A name that is an everyday word many APIs use ("file",
@@ -358,6 +389,7 @@ pub(crate) fn rank(
         }
     }
     let (mut named, mut name_terms) = named_apis(index, &unique);
+    spelled_apart(index, query, &mut named, &mut name_terms);
     let (phrase_lifts, by_vocabulary) = phrase_matches(index, query, &mut named, &mut name_terms);
     // Every term a query word is looked for under, for the resource match.
     let looked_for: Vec<u32> = groups.iter().flatten().map(|(t, _)| *t).collect();

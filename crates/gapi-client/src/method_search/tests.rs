@@ -913,6 +913,21 @@ fn make_without_a_new_thing_changes_what_is_there() {
     assert_eq!(ranked(&index, "make a new disk")[0], "compute.disks.insert");
 }
 
+#[test]
+fn an_api_name_spelled_in_separate_words_names_it() {
+    let same: &[M] = &[("secrets.list", "-", "parent", "Lists secrets.")];
+    let index = synthetic(&[
+        ("aavault", "Store API", same),
+        ("secretmanager", "Store API", same),
+    ]);
+    // Without the name the tie goes to the shorter id.
+    assert_eq!(ranked(&index, "list secrets")[0], "aavault.secrets.list");
+    assert_eq!(
+        ranked(&index, "list the secrets in secret manager")[0],
+        "secretmanager.secrets.list"
+    );
+}
+
 /// Not a test: `QUERY='...' cargo test -p gapi-client --lib explain -- --ignored --nocapture`
 /// prints the bundled index's ten best methods for a query, for tuning.
 #[test]
