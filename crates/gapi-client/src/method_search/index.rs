@@ -124,6 +124,8 @@ pub(crate) enum Target {
 pub(crate) struct Phrase {
     pub words: Vec<String>,
     pub target: Target,
+    /// Whether it has a word that is no stop word ("who is" has none: it says nothing).
+    pub says_something: bool,
 }
 
 /// The whole index.
@@ -283,7 +285,12 @@ impl<'v> Builder<'v> {
                 continue;
             };
             let id = self.index.phrases.len() as u32;
-            self.index.phrases.push(Phrase { words, target });
+            let says_something = !super::text::terms(p).is_empty();
+            self.index.phrases.push(Phrase {
+                words,
+                target,
+                says_something,
+            });
             self.index
                 .phrases_by_word
                 .entry(first)

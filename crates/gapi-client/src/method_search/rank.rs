@@ -297,7 +297,8 @@ pub(crate) fn phrase_matches(
         };
         for &p in found {
             let phrase = &index.phrases[p as usize];
-            if !phrase.words.iter().all(|x| words.contains(x)) {
+            // A phrase of question words only ("who is") names nothing.
+            if !phrase.says_something || !phrase.words.iter().all(|x| words.contains(x)) {
                 continue;
             }
             match phrase.target {

@@ -697,6 +697,7 @@ fn with_vocabulary(vocabulary: &str) -> Index {
 const VOCABULARY: &str = "\
 api forms: survey, questionnaire
 api people: address book, contacts
+api tasks: what is
 method forms.forms.responses.list: answers, survey results
 method tasks.tasks.patch: check off, mark done
 method tasks.tasks.list: what's on my list
@@ -737,6 +738,8 @@ fn the_vocabulary_names_the_api_the_documents_do_not() {
     assert_eq!(named("open my address book"), [false, true, false]);
     assert_eq!(named("the address of the book"), [false, true, false]);
     assert_eq!(named("my address"), [false, false, false]);
+    // A phrase of question words only says nothing.
+    assert_eq!(named("what is my address book"), [false, true, false]);
 }
 
 #[test]
@@ -936,6 +939,15 @@ fn explain() {
     let query = std::env::var("QUERY").unwrap_or_default();
     for q in query.split('|') {
         println!("{q}");
+        let index = bundled_index();
+        let (mut named, mut terms) = (vec![false; index.apis.len()], Vec::new());
+        let (lifts, _) = rank::phrase_matches(index, q, &mut named, &mut terms);
+        for (m, lift) in lifts {
+            println!("  phrase x{lift:.1}: {}", index.methods[m as usize].id);
+        }
+        for (a, _) in named.iter().enumerate().filter(|(_, n)| **n) {
+            println!("  named: {}", index.apis[a].name);
+        }
         for h in search(q, None, 10) {
             println!("  {:8.3} {}", h.score, h.id);
         }
