@@ -196,10 +196,11 @@ fn object_and_container(
     (ids(object, false), ids(container, true))
 }
 
-/// Whether a fair share (`NAMED_SHARE`) of the methods having `word` are API `a`'s.
+/// Whether a fair share (`NAMED_SHARE`) of the methods having `word` are API `a`'s (or no
+/// method says it: then no other API does either).
 fn owns(index: &Index, a: u32, word: &str) -> bool {
     let Some(term) = index.term(word) else {
-        return false;
+        return true;
     };
     let postings = &index.postings[term as usize];
     let own = postings

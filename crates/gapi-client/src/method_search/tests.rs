@@ -917,6 +917,57 @@ fn make_without_a_new_thing_changes_what_is_there() {
 }
 
 #[test]
+fn a_one_word_api_phrase_many_apis_say_names_nothing() {
+    let policy: &[M] = &[
+        (
+            "a.getIamPolicy",
+            "-",
+            "resource",
+            "Gets the access control policy.",
+        ),
+        (
+            "b.getIamPolicy",
+            "-",
+            "resource",
+            "Gets the access control policy.",
+        ),
+        (
+            "c.getIamPolicy",
+            "-",
+            "resource",
+            "Gets the access control policy.",
+        ),
+        (
+            "d.getIamPolicy",
+            "-",
+            "resource",
+            "Gets the access control policy.",
+        ),
+    ];
+    let roles: &[M] = &[("roles.list", "-", "parent", "Lists roles.")];
+    let survey: &[M] = &[("forms.get", "-", "formId", "Gets a form.")];
+    let index = synthetic_with(
+        &[
+            ("aa", "A API", policy),
+            ("bb", "B API", policy),
+            ("iam", "Identity and Access Management API", roles),
+            ("forms", "Forms API", survey),
+        ],
+        "api iam: iam, custom role\napi forms: survey\n",
+    );
+    let named = |q: &str| {
+        let (mut named, mut terms) = (vec![false; index.apis.len()], Vec::new());
+        rank::phrase_matches(&index, q, &mut named, &mut terms);
+        named
+    };
+    // "iam" is in every getIamPolicy: 1 of 9 methods saying it is the IAM API's.
+    assert_eq!(named("get the iam policy"), [false, false, false, false]);
+    // Two words, or a word only the API's methods say, still name it.
+    assert_eq!(named("define a custom role"), [false, false, true, false]);
+    assert_eq!(named("my survey"), [false, false, false, true]);
+}
+
+#[test]
 fn an_api_name_spelled_in_separate_words_names_it() {
     let same: &[M] = &[("secrets.list", "-", "parent", "Lists secrets.")];
     let index = synthetic(&[
