@@ -272,12 +272,11 @@ impl<'v> Builder<'v> {
         for p in phrases {
             // Each term once: phrases repeat their subject ("restore service account",
             // "undelete service account"), which says nothing more about the method.
-            // (An API's phrases make no field.)
-            if let Target::Method(_) = target {
-                for t in self.intern(p) {
-                    if !field.contains(&t) {
-                        field.push(t);
-                    }
+            // (An API's phrases make no field; their terms are known all the same, so a
+            // query word only they say counts as the API's name.)
+            for t in self.intern(p) {
+                if !field.contains(&t) {
+                    field.push(t);
                 }
             }
             let words = super::text::phrase_words(p);
