@@ -981,26 +981,3 @@ fn an_api_name_spelled_in_separate_words_names_it() {
         "secretmanager.secrets.list"
     );
 }
-
-/// Not a test: `QUERY='...' cargo test -p gapi-client --lib explain -- --ignored --nocapture`
-/// prints the bundled index's ten best methods for a query, for tuning.
-#[test]
-#[ignore]
-fn explain() {
-    let query = std::env::var("QUERY").unwrap_or_default();
-    for q in query.split('|') {
-        println!("{q}");
-        let index = bundled_index();
-        let (mut named, mut terms) = (vec![false; index.apis.len()], Vec::new());
-        let (lifts, _) = rank::phrase_matches(index, q, &mut named, &mut terms);
-        for (m, lift) in lifts {
-            println!("  phrase x{lift:.1}: {}", index.methods[m as usize].id);
-        }
-        for (a, _) in named.iter().enumerate().filter(|(_, n)| **n) {
-            println!("  named: {}", index.apis[a].name);
-        }
-        for h in search(q, None, 10) {
-            println!("  {:8.3} {}", h.score, h.id);
-        }
-    }
-}
