@@ -11,21 +11,29 @@ use foldhash::fast::FixedState;
 use gapi_discovery::RestDescription;
 
 use super::text::for_each_term;
+use super::vocabulary::Vocabulary;
 
 /// The fields of a method, in this order: its name (`list`), the resource it acts on
 /// (`courseWork` in `courses.courseWork.list`), the resources above that (`courses`), its
 /// API's names, its summary, the rest of its description, its parameter names, its API's
 /// description, the field names of its request body (`addLabelIds`; a batchUpdate's request
-/// kinds, `addSheet`, `insertText`).
-const FIELDS: usize = 9;
+/// kinds, `addSheet`, `insertText`), the phrases the vocabulary gives the method (`check
+/// off`). (The phrases it gives an API are no field: as one, on every method of the API,
+/// they cost a third more index build time for no better ranking; a query having one whole
+/// names the API instead, `rank`.)
+const FIELDS: usize = 10;
 const API: usize = 3;
 const API_DESCRIPTION: usize = 7;
+const METHOD_VOCABULARY: usize = 9;
 
 /// How much a term counts in each field, and how much a long field dilutes it (BM25's `b`),
 /// tuned on `bench/search_eval_dev.tsv`. The high `b` of names and resources makes an exact
 /// name (`courses`) beat a longer one containing the word (`courseWork`).
-const FIELD_WEIGHTS: [f32; FIELDS] = [3.0, 2.0, 0.5, 2.0, 1.0, 0.25, 0.3, 0.2, 0.3];
-const FIELD_B: [f32; FIELDS] = [0.75, 0.75, 0.3, 0.5, 0.75, 0.75, 0.5, 0.5, 0.5];
+/// A method's vocabulary phrases weigh more than its name (a person wrote them for the words
+/// people use, which the name often is not), with little length dilution (a method with many
+/// phrases is not less about each).
+const FIELD_WEIGHTS: [f32; FIELDS] = [3.0, 2.0, 0.5, 2.0, 1.0, 0.25, 0.3, 0.2, 0.3, 4.0];
+const FIELD_B: [f32; FIELDS] = [0.75, 0.75, 0.3, 0.5, 0.75, 0.75, 0.5, 0.5, 0.5, 0.15];
 
 /// APIs most people mean when they do not say which: they win ties (and close calls). The
 /// issue's twelve, and the other Workspace APIs a person uses every day (the Admin SDK's
@@ -77,6 +85,8 @@ pub(crate) struct Method {
     pub action: Option<(super::action::Action, Vec<String>)>,
     /// The term id of the resource it acts on, as one word (`playlistitem`), if any.
     pub resource: Option<u32>,
+    /// Whether it answers "who ..." (`action::answers_who`).
+    pub answers_who: bool,
 }
 
 /// A method's text before it is turned into terms: from the bundled search text or a document.
@@ -99,6 +109,25 @@ pub(crate) struct Posting {
     pub tf: f32,
 }
 
+/// What a vocabulary phrase speaks of.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(crate) enum Target {
+    /// An API of the index (by position).
+    Api(u32),
+    /// A method of the index (by position).
+    Method(u32),
+}
+
+/// One phrase of the vocabulary (`who has access`): its words as phrases are matched
+/// (`text::phrase_words`) and what it names.
+#[derive(Debug)]
+pub(crate) struct Phrase {
+    pub words: Vec<String>,
+    pub target: Target,
+    /// Whether it has a word that is no stop word ("who is" has none: it says nothing).
+    pub says_something: bool,
+}
+
 /// The whole index.
 #[derive(Debug, Default)]
 pub(crate) struct Index {
@@ -107,6 +136,11 @@ pub(crate) struct Index {
     vocabulary: HashMap<String, u32, FixedState>,
     pub postings: Vec<Vec<Posting>>,
     pub idf: Vec<f32>,
+    /// The vocabulary's phrases for the methods and APIs indexed.
+    pub phrases: Vec<Phrase>,
+    /// The phrases (positions in `phrases`) by their first word: a query finds those whose
+    /// every word it has by looking up its own words.
+    pub phrases_by_word: HashMap<String, Vec<u32>, FixedState>,
 }
 
 /// Why the bundled search text could not be read (only a corrupt build causes it).
@@ -114,8 +148,9 @@ pub(crate) struct Index {
 pub(crate) struct BadIndex(pub String);
 
 impl Index {
-    /// The index of the bundled search text.
-    pub fn from_search_text(text: &str) -> Result<Index, BadIndex> {
+    /// The index of the bundled search text, with `vocabulary`'s phrases for its methods
+    /// and APIs.
+    pub fn from_search_text(text: &str, vocabulary: &Vocabulary) -> Result<Index, BadIndex> {
         let mut lines = text.lines();
         // Version 2 adds the body field names (version 1 is still read, for older bundles).
         if !matches!(
@@ -124,7 +159,7 @@ impl Index {
         ) {
             return Err(BadIndex("unknown search index header".into()));
         }
-        let mut b = Builder::default();
+        let mut b = Builder::new(vocabulary);
         for (n, line) in lines.enumerate() {
             let f: Vec<&str> = line.split('\t').collect();
             match (f.first(), f.len()) {
@@ -161,8 +196,8 @@ impl Index {
     }
 
     /// The index of one document (a version the bundled search text does not hold).
-    pub fn from_document(doc: &RestDescription) -> Index {
-        let mut b = Builder::default();
+    pub fn from_document(doc: &RestDescription, vocabulary: &Vocabulary) -> Index {
+        let mut b = Builder::new(vocabulary);
         b.api(&doc.name, &doc.version, &doc.title, &doc.description);
         for (dotted, m) in doc.all_methods() {
             b.method(Source {
@@ -208,16 +243,62 @@ fn body_fields(doc: &RestDescription, m: &gapi_discovery::RestMethod) -> Vec<Str
 }
 
 /// Collects the methods' terms, then weighs them once every field's average length is known.
-#[derive(Default)]
-struct Builder {
+struct Builder<'v> {
     index: Index,
+    vocabulary: &'v Vocabulary,
     /// Per API: its name and title terms, and its description's terms.
     api_terms: Vec<(Vec<u32>, Vec<u32>)>,
     /// Per method: the terms of each field (the API fields are taken from `api_terms`).
     method_terms: Vec<[Vec<u32>; FIELDS]>,
+    /// Per method-id prefix (`directory`): the index APIs its vocabulary phrases are listed
+    /// for already.
+    prefixes: HashMap<String, Vec<u32>>,
 }
 
-impl Builder {
+impl<'v> Builder<'v> {
+    fn new(vocabulary: &'v Vocabulary) -> Self {
+        Builder {
+            index: Index::default(),
+            vocabulary,
+            api_terms: Vec::new(),
+            method_terms: Vec::new(),
+            prefixes: HashMap::new(),
+        }
+    }
+
+    /// Interns `phrases` as phrases of `target`; their terms, in order, for its field.
+    fn phrases(&mut self, phrases: &[String], target: Target) -> Vec<u32> {
+        let mut field = Vec::new();
+        for p in phrases {
+            // Each term once: phrases repeat their subject ("restore service account",
+            // "undelete service account"), which says nothing more about the method.
+            // (An API's phrases make no field; their terms are known all the same, so a
+            // query word only they say counts as the API's name.)
+            for t in self.intern(p) {
+                if !field.contains(&t) {
+                    field.push(t);
+                }
+            }
+            let words = super::text::phrase_words(p);
+            let Some(first) = words.first().cloned() else {
+                continue;
+            };
+            let id = self.index.phrases.len() as u32;
+            let says_something = !super::text::terms(p).is_empty();
+            self.index.phrases.push(Phrase {
+                words,
+                target,
+                says_something,
+            });
+            self.index
+                .phrases_by_word
+                .entry(first)
+                .or_default()
+                .push(id);
+        }
+        field
+    }
+
     /// The term ids of a text (new terms are added to the vocabulary).
     fn intern(&mut self, text: &str) -> Vec<u32> {
         let mut out = Vec::new();
@@ -297,7 +378,21 @@ impl Builder {
         for f in &m.body {
             self.intern_into(f, &mut body);
         }
-        let fields = [
+        let vocabulary = self.vocabulary;
+        let me = self.index.methods.len() as u32;
+        let method_phrases = match vocabulary.methods.get(m.id) {
+            Some(p) => self.phrases(p, Target::Method(me)),
+            None => Vec::new(),
+        };
+        // The API's phrases, listed once per index API.
+        if let Some(p) = vocabulary.apis.get(id_api) {
+            let listed = self.prefixes.entry(id_api.to_string()).or_default();
+            if !listed.contains(&api) {
+                listed.push(api);
+                self.phrases(p, Target::Api(api));
+            }
+        }
+        let mut fields = [
             self.intern(&name_text),
             resource_terms,
             parent_terms,
@@ -307,11 +402,13 @@ impl Builder {
             params,
             Vec::new(),
             body,
+            Vec::new(),
         ];
+        fields[METHOD_VOCABULARY] = method_phrases;
         let action = super::action::of_method(name);
-        let resource = self
-            .index
-            .term(&super::text::stem(&resource.to_lowercase()));
+        let resource_stem = super::text::stem(&resource.to_lowercase());
+        let answers_who = super::action::answers_who(name, action.as_ref(), &resource_stem);
+        let resource = self.index.term(&resource_stem);
         self.method_terms.push(fields);
         self.index.methods.push(Method {
             api,
@@ -322,6 +419,7 @@ impl Builder {
             deprecated: m.deprecated,
             action,
             resource,
+            answers_who,
         });
     }
 
@@ -347,9 +445,9 @@ impl Builder {
         for i in 0..self.index.methods.len() {
             for f in 0..FIELDS {
                 let terms = match f {
-                    API => &self.api_terms[api_of(i)].0,
-                    API_DESCRIPTION => &self.api_terms[api_of(i)].1,
-                    f => &self.method_terms[i][f],
+                    API => &self.api_terms[api_of(i)].0[..],
+                    API_DESCRIPTION => &self.api_terms[api_of(i)].1[..],
+                    f => &self.method_terms[i][f][..],
                 };
                 if terms.is_empty() {
                     continue;

@@ -15,6 +15,25 @@
 //! "vm", "workspace") are lifted for the methods matching the rest of it, and well-known APIs
 //! win close calls (`rank`). The index is built on first use from a compact text extracted from the
 //! bundle (`scripts/make-search-index.py`), not from the 50 MB of documents.
+//!
+//! What the documents do not say, a hand-written vocabulary does (`vocabulary.txt`, read by
+//! `vocabulary`): the words people use for an API ("survey" is Forms, "address book" People)
+//! and for a method ("check off" a task is `tasks.tasks.patch`). A method's phrases are one
+//! more BM25F field of it, weighed above its name; a phrase the query has whole (its words
+//! matched as `text::phrase_words` keeps them, question words included: "who has access")
+//! lifts its method by 0.2 a word, up to three, or names its API like the API's own name
+//! (an API-first step: the API's methods are lifted and count the phrase's words as matched,
+//! so the query's other words choose among them). A one-word API phrase that many other
+//! APIs' methods say ("iam") names nothing, as for API names.
+//!
+//! Questions read (`action`): "who ...", "what ...", "how many ...", "is ..." lower methods
+//! that change things and look no word up under the names of such methods; "who ..." lifts
+//! the methods answering who (an IAM policy, lists of members, users, permissions, ACLs).
+//! "make" without "a"/"an"/"new" changes ("make the disk bigger"), "get rid of" deletes,
+//! "set up" creates. Reading what is *in* a container is not reading the container ("list
+//! the videos in a playlist" is no `playlists.list`): the container-penalty for "add X to Y"
+//! holds for reads too, keyed by the container's last word, and a resource the query names
+//! only as the container gets no resource lift.
 
 mod action;
 mod describe;
@@ -22,6 +41,7 @@ mod index;
 mod rank;
 mod synonyms;
 mod text;
+mod vocabulary;
 
 use std::collections::HashMap;
 use std::sync::{Arc, Mutex, OnceLock};
@@ -68,12 +88,18 @@ fn bundled_index() -> &'static Index {
     INDEX.get_or_init(|| {
         let built = gapi_discovery::search_data::search_index_text()
             .map_err(|e| e.to_string())
-            .and_then(|text| Index::from_search_text(&text).map_err(|e| e.0));
+            .and_then(|text| Index::from_search_text(&text, vocabulary()).map_err(|e| e.0));
         built.unwrap_or_else(|e| {
             tracing::error!("method search has no index: {e}");
             Index::default()
         })
     })
+}
+
+/// The bundled vocabulary, read once per process.
+fn vocabulary() -> &'static vocabulary::Vocabulary {
+    static VOCABULARY: OnceLock<vocabulary::Vocabulary> = OnceLock::new();
+    VOCABULARY.get_or_init(vocabulary::bundled)
 }
 
 /// The index of one bundled document the search text does not hold (`drive:v2`), built once.
@@ -85,7 +111,7 @@ fn document_index(name: &str, version: &str) -> Option<Arc<Index>> {
         return Some(i.clone());
     }
     let doc = crate::service::cached_bundled_document(name, version).ok()?;
-    let index = Arc::new(Index::from_document(&doc));
+    let index = Arc::new(Index::from_document(&doc, vocabulary()));
     cache.lock().ok()?.insert(key, index.clone());
     Some(index)
 }

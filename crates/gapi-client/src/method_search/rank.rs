@@ -4,9 +4,9 @@
 //! lifted for the APIs most people mean.
 
 use super::action::{self, Action};
-use super::index::Index;
+use super::index::{Index, Target};
 use super::synonyms::{Kind, alternatives, api_alias};
-use super::text::{stem, terms};
+use super::text::{phrase_words, stem, terms};
 
 /// BM25's saturation: how fast repeated occurrences stop adding.
 const K1: f32 = 1.2;
@@ -35,14 +35,21 @@ const NAMED_API_BOOST: f32 = 1.3;
 /// `storagePools.listDisks` for "list the disks", `spreadsheets.get` over
 /// `spreadsheets.getByDataFilter` for "get a spreadsheet".
 const RESOURCE_MATCH: f32 = 1.5;
-/// What a method keeps that makes or removes the container the query puts its thing in or
-/// takes it from ("add a task *to my to-do list*" is no `tasklists.insert`, "delete a file
-/// *from a bucket*" no `buckets.delete`).
+/// What a method keeps that does to the container what the query asks done to the thing in
+/// it ("add a task *to my to-do list*" is no `tasklists.insert`, "delete a file *from a
+/// bucket*" no `buckets.delete`, "list the videos *in a playlist*" no `playlists.list`).
 const CONTAINER_MISMATCH: f32 = 0.7;
+/// The lift of a method answering "who ..." (`action::answers_who`: an IAM policy, a list
+/// of members or grants) for a query asking who.
+const WHO_MATCH: f32 = 1.4;
 /// Words after which a query names where its thing goes or comes from.
 const CONTAINER_WORDS: &[&str] = &[
     "to", "into", "in", "inside", "within", "from", "for", "on", "onto",
 ];
+/// The lift of a method for each word (up to three) of a vocabulary phrase of it that the
+/// query has whole ("check off" for `tasks.tasks.patch`): a person wrote that phrase for that
+/// method, stronger evidence than its words scattered over descriptions.
+const PHRASE_LIFT_PER_WORD: f32 = 0.2;
 /// The share of the methods having a word that must be one API's for the word to name it:
 /// BigQuery's methods are 16% of those saying "bigquery" (other APIs export to it), Cloud
 /// Run's 3% of those saying "run".
@@ -64,6 +71,8 @@ fn action_fit(
             }
         }
         (Some(Action::Get), Some((Action::List, _))) => 1.0,
+        // A question reads: any read fits, a change does not.
+        (Some(Action::Read), Some((Action::Get | Action::List, _))) => 1.0,
         (Some(_), Some(_)) => ACTION_MISMATCH,
         _ => 1.0,
     }
@@ -141,9 +150,10 @@ fn compound_words(query: &str) -> Vec<String> {
         .collect()
 }
 
-/// The terms of the thing a query makes or removes (the words after its first word up to a
-/// container word) and of its container (the words after that), each with every term its
-/// group looks for (`unique`: the query's distinct terms, in the order of `groups`).
+/// The terms of the thing a query acts on (the words after its first word up to a container
+/// word) and of its container (the last word after that: "a to-do *list*" is a `tasklists`,
+/// a synonym of "to-do", `task`, is not the container), each with every term its group looks
+/// for (`unique`: the query's distinct terms, in the order of `groups`).
 fn object_and_container(
     query: &str,
     unique: &[String],
@@ -155,17 +165,23 @@ fn object_and_container(
         .split(|c: char| !c.is_alphanumeric())
         .filter(|w| !w.is_empty())
         .collect();
-    let Some(at) = words
-        .iter()
-        .skip(1)
-        .position(|w| CONTAINER_WORDS.contains(w))
-    else {
+    // "to" in "to-do" is half a name, not a container word.
+    let Some(at) = (1..words.len()).find(|&i| {
+        CONTAINER_WORDS.contains(&words[i])
+            && !words
+                .get(i + 1)
+                .is_some_and(|next| super::text::joins(words[i], next))
+    }) else {
         return (Vec::new(), Vec::new());
     };
-    let (object, container) = words.split_at(at + 1);
-    let ids = |part: &[&str]| -> Vec<u32> {
+    let (object, container) = words.split_at(at);
+    let ids = |part: &[&str], last: bool| -> Vec<u32> {
         let mut out = Vec::new();
-        for t in terms(&part.join(" ")) {
+        let mut all = terms(&part.join(" "));
+        if last && all.len() > 1 {
+            all.drain(..all.len() - 1);
+        }
+        for t in all {
             if let Some(g) = unique
                 .iter()
                 .position(|u| *u == t)
@@ -177,7 +193,52 @@ fn object_and_container(
         }
         out
     };
-    (ids(object), ids(container))
+    (ids(object, false), ids(container, true))
+}
+
+/// Whether a fair share (`NAMED_SHARE`) of the methods having `word` are API `a`'s (or no
+/// method says it: then no other API does either).
+fn owns(index: &Index, a: u32, word: &str) -> bool {
+    let Some(term) = index.term(word) else {
+        return true;
+    };
+    let postings = &index.postings[term as usize];
+    let own = postings
+        .iter()
+        .filter(|p| index.methods[p.method as usize].api == a)
+        .count();
+    own as f32 >= NAMED_SHARE * postings.len() as f32
+}
+
+/// APIs the query names in separate words ("secret manager" is `secretmanager`, "text to
+/// speech" `texttospeech`, "cloud scheduler" `cloudscheduler`): two or three adjacent words
+/// (stop words included) that together spell an API's name name it, and their terms count
+/// as names.
+fn spelled_apart(index: &Index, query: &str, named: &mut [bool], name_terms: &mut Vec<u32>) {
+    let lower = query.to_lowercase();
+    let words: Vec<&str> = lower
+        .split(|c: char| !c.is_alphanumeric())
+        .filter(|w| !w.is_empty())
+        .collect();
+    for n in [2, 3] {
+        for run in words.windows(n) {
+            let joined = run.concat();
+            let mut found = false;
+            for (a, api) in index.apis.iter().enumerate() {
+                if api.name.len() == joined.len() && api.name.eq_ignore_ascii_case(&joined) {
+                    named[a] = true;
+                    found = true;
+                }
+            }
+            if found {
+                for t in run.iter().filter_map(|w| index.term(&stem(w))) {
+                    if !name_terms.contains(&t) {
+                        name_terms.push(t);
+                    }
+                }
+            }
+        }
+    }
 }
 
 /// Which APIs the query names, and which of its terms are such names: a word of it is an
@@ -218,6 +279,55 @@ fn named_apis(index: &Index, words: &[String]) -> (Vec<bool>, Vec<u32>) {
     (named, name_terms)
 }
 
+/// The vocabulary's phrases the query has whole (every word of the phrase is among the
+/// query's, `text::phrase_words`): the APIs they name are marked in `named`, their terms
+/// added to `name_terms` (so the named-API lift goes to methods matching more than the
+/// phrase); the lift of each method one of its own phrases names, its best phrase's.
+pub(crate) fn phrase_matches(
+    index: &Index,
+    query: &str,
+    named: &mut [bool],
+    name_terms: &mut Vec<u32>,
+) -> (Vec<(u32, f32)>, Vec<bool>) {
+    let mut by_vocabulary = vec![false; index.apis.len()];
+    let words = phrase_words(query);
+    let mut lifts: Vec<(u32, f32)> = Vec::new();
+    for w in &words {
+        let Some(found) = index.phrases_by_word.get(w) else {
+            continue;
+        };
+        for &p in found {
+            let phrase = &index.phrases[p as usize];
+            // A phrase of question words only ("who is") names nothing.
+            if !phrase.says_something || !phrase.words.iter().all(|x| words.contains(x)) {
+                continue;
+            }
+            match phrase.target {
+                // One word many other APIs say too ("iam" in every `getIamPolicy`) names
+                // nothing, as for an API's own name (`named_apis`).
+                Target::Api(a) if phrase.words.len() == 1 && !owns(index, a, &phrase.words[0]) => {}
+                Target::Api(a) => {
+                    named[a as usize] = true;
+                    by_vocabulary[a as usize] = true;
+                    for t in phrase.words.iter().filter_map(|x| index.term(x)) {
+                        if !name_terms.contains(&t) {
+                            name_terms.push(t);
+                        }
+                    }
+                }
+                Target::Method(m) => {
+                    let lift = 1.0 + PHRASE_LIFT_PER_WORD * phrase.words.len().min(3) as f32;
+                    match lifts.iter_mut().find(|(x, _)| *x == m) {
+                        Some(e) => e.1 = e.1.max(lift),
+                        None => lifts.push((m, lift)),
+                    }
+                }
+            }
+        }
+    }
+    (lifts, by_vocabulary)
+}
+
 /// The best `limit` methods for `query` among those whose API `keep` accepts, best first,
 /// with their scores. Methods matching none of the words are never returned.
 pub(crate) fn rank(
@@ -248,15 +358,50 @@ pub(crate) fn rank(
             }
         }
     }
-    let (named, name_terms) = named_apis(index, &unique);
+    // A verb whose sense the words after it changed ("make *the disk* bigger" changes, "set
+    // up" creates) is not looked for under the method names of its other sense; in a
+    // question no verb is looked for under names that change things ("which channels am I
+    // *subscribed* to" is no `subscriptions.insert`).
+    if action::asks(query) {
+        let changes = |alt: &str| {
+            action::of_method(alt).is_some_and(|(k, _)| !action::same_kind(Action::Read, k))
+        };
+        for (g, t) in groups.iter_mut().zip(&unique) {
+            let drop: Vec<u32> = alternatives(t)
+                .iter()
+                .filter(|(alt, kind)| *kind == Kind::Intent && changes(alt))
+                .filter_map(|(alt, _)| index.term(alt))
+                .collect();
+            g.retain(|(x, _)| !drop.contains(x));
+        }
+    }
+    if let Some((want, verb)) = &wanted
+        && let Some(at) = unique.iter().position(|u| u == verb)
+    {
+        let other_sense: Vec<u32> = alternatives(verb)
+            .iter()
+            .filter(|(alt, kind)| {
+                *kind == Kind::Intent
+                    && action::of_method(alt).is_some_and(|(k, _)| !action::same_kind(*want, k))
+            })
+            .filter_map(|(alt, _)| index.term(alt))
+            .collect();
+        if let Some(g) = groups.get_mut(at) {
+            g.retain(|(t, _)| !other_sense.contains(t));
+        }
+    }
+    let (mut named, mut name_terms) = named_apis(index, &unique);
+    spelled_apart(index, query, &mut named, &mut name_terms);
+    let (phrase_lifts, by_vocabulary) = phrase_matches(index, query, &mut named, &mut name_terms);
     // Every term a query word is looked for under, for the resource match.
     let looked_for: Vec<u32> = groups.iter().flatten().map(|(t, _)| *t).collect();
+    // Changing something "to" something else names no container: "invite someone to an
+    // event" changes the event.
     let (object, container) = match wanted {
-        Some((Action::Create | Action::Delete, _)) => {
-            object_and_container(query, &unique, &groups, index)
-        }
-        _ => (Vec::new(), Vec::new()),
+        Some((Action::Update, _)) | None => (Vec::new(), Vec::new()),
+        Some(_) => object_and_container(query, &unique, &groups, index),
     };
+    let who = action::asks_who(query);
     let n = index.methods.len();
     let mut total = vec![0f32; n];
     let mut matched = vec![0u16; n];
@@ -292,31 +437,58 @@ pub(crate) fn rank(
         touched.clear();
     }
     let words = groups.len().max(1) as f32;
+    let name_groups = groups
+        .iter()
+        .filter(|g| g.first().is_some_and(|(t, _)| name_terms.contains(t)))
+        .count() as u16;
     let mut scored: Vec<(usize, f32)> = (0..n)
         .filter(|&m| matched[m] > 0 && keep(index.methods[m].api as usize))
         .map(|m| {
             let method = &index.methods[m];
             // Matching half of the words halves the score.
-            let mut s = total[m] * matched[m] as f32 / words;
+            // The words of a phrase naming the API count as matched by all its methods.
+            let covered = if by_vocabulary[method.api as usize] {
+                matched[m] + name_groups.saturating_sub(matched_names[m])
+            } else {
+                matched[m]
+            };
+            let mut s = total[m] * covered as f32 / words;
             if index.apis[method.api as usize].well_known {
                 s *= WELL_KNOWN_BOOST;
             }
             if method.deprecated {
                 s *= DEPRECATED_FACTOR;
             }
+            if let Some((_, lift)) = phrase_lifts.iter().find(|(x, _)| *x as usize == m) {
+                s *= lift;
+            }
             if named[method.api as usize] && matched[m] > matched_names[m] {
                 s *= NAMED_API_BOOST;
             }
-            let names_only_query_things = method.action.as_ref().is_none_or(|(_, rest)| {
-                rest.iter()
-                    .all(|w| index.term(w).is_some_and(|t| looked_for.contains(&t)))
-            });
-            if names_only_query_things && method.resource.is_some_and(|r| looked_for.contains(&r)) {
+            // A question asking who asks for the IAM policy `getIamPolicy` names.
+            let asked_who = who && method.answers_who;
+            let names_only_query_things = asked_who
+                || method.action.as_ref().is_none_or(|(_, rest)| {
+                    rest.iter()
+                        .all(|w| index.term(w).is_some_and(|t| looked_for.contains(&t)))
+                });
+            // The container the query names ("the videos *in a playlist*") is not the thing
+            // it acts on.
+            let only_container = |r: &u32| container.contains(r) && !object.contains(r);
+            let named_resource = method
+                .resource
+                .is_some_and(|r| looked_for.contains(&r) && !only_container(&r));
+            if names_only_query_things && named_resource {
                 s *= RESOURCE_MATCH;
             }
+            if asked_who {
+                s *= WHO_MATCH;
+            }
+            // Who can read what is in a container is the container's IAM policy.
             if let (Some(r), Some((q, _)), Some((m, _))) =
                 (method.resource, &wanted, &method.action)
-                && q == m
+                && !asked_who
+                && action::same_kind(*q, *m)
                 && container.contains(&r)
                 && !object.contains(&r)
             {

@@ -9,6 +9,13 @@ type M<'a> = (&'a str, &'a str, &'a str, &'a str);
 
 /// An index of hand-written APIs: `(name, title, methods)`.
 fn synthetic(apis: &[(&str, &str, &[M])]) -> Index {
+    synthetic_with(apis, "")
+}
+
+/// [`synthetic`] with a vocabulary text.
+fn synthetic_with(apis: &[(&str, &str, &[M])], vocabulary: &str) -> Index {
+    let (vocabulary, errors) = vocabulary::parse(vocabulary);
+    assert!(errors.is_empty(), "{errors:?}");
     let mut text = String::from("gapi-search-index 1\n");
     for (name, title, methods) in apis {
         text.push_str(&format!("A\t{name}\tv1\t{title}\t\n"));
@@ -18,7 +25,7 @@ fn synthetic(apis: &[(&str, &str, &[M])]) -> Index {
             ));
         }
     }
-    Index::from_search_text(&text).expect("synthetic index parses")
+    Index::from_search_text(&text, &vocabulary).expect("synthetic index parses")
 }
 
 /// The ids `query` ranks, best first.
@@ -281,7 +288,7 @@ fn synthetic_v2(name: &str, title: &str, methods: &[(&str, &str, &str)]) -> Inde
             "M\t{dotted}\t{name}.{dotted}\tPOST\t-\t\t{description}\t{body}\n"
         ));
     }
-    Index::from_search_text(&text).expect("synthetic index parses")
+    Index::from_search_text(&text, &Default::default()).expect("synthetic index parses")
 }
 
 #[test]
@@ -524,9 +531,15 @@ fn making_a_thing_in_a_container_is_not_making_the_container() {
 
 #[test]
 fn malformed_search_text_is_refused() {
-    assert!(Index::from_search_text("not an index\n").is_err());
-    assert!(Index::from_search_text("gapi-search-index 1\nM\tx\ty\tGET\t-\t\td\n").is_err());
-    assert!(Index::from_search_text("gapi-search-index 1\nA\tx\n").is_err());
+    assert!(Index::from_search_text("not an index\n", &Default::default()).is_err());
+    assert!(
+        Index::from_search_text(
+            "gapi-search-index 1\nM\tx\ty\tGET\t-\t\td\n",
+            &Default::default()
+        )
+        .is_err()
+    );
+    assert!(Index::from_search_text("gapi-search-index 1\nA\tx\n", &Default::default()).is_err());
 }
 
 #[test]
@@ -609,4 +622,362 @@ fn search_index_covers_the_chosen_documents() {
             .collect();
         assert_eq!(got, want, "{name}:{version}");
     }
+}
+
+/// Forms, People and Tasks as their documents word them: nothing says "survey", "address
+/// book" or "check off".
+const FORMS: &[M] = &[
+    ("forms.get", "-", "formId", "Get a form."),
+    ("forms.create", "-", "", "Create a new form."),
+    (
+        "forms.responses.list",
+        "-",
+        "formId filter",
+        "List a form's responses.",
+    ),
+];
+const PEOPLE: &[M] = &[
+    (
+        "people.get",
+        "-",
+        "resourceName personFields",
+        "Provides information about a person.",
+    ),
+    (
+        "people.updateContact",
+        "-",
+        "resourceName updatePersonFields",
+        "Update contact data for an existing contact person.",
+    ),
+    (
+        "people.connections.list",
+        "-",
+        "resourceName",
+        "Provides a list of the authenticated user's contacts.",
+    ),
+];
+const TASKS: &[M] = &[
+    (
+        "tasks.list",
+        "-",
+        "tasklist showCompleted",
+        "Returns all tasks in the specified task list.",
+    ),
+    (
+        "tasks.patch",
+        "-",
+        "tasklist task",
+        "Updates the specified task.",
+    ),
+    (
+        "tasks.delete",
+        "-",
+        "tasklist task",
+        "Deletes the specified task from the task list.",
+    ),
+    (
+        "tasklists.list",
+        "-",
+        "",
+        "Returns all the authenticated user's task lists.",
+    ),
+];
+
+fn with_vocabulary(vocabulary: &str) -> Index {
+    synthetic_with(
+        &[
+            ("forms", "Google Forms API", FORMS),
+            ("people", "People API", PEOPLE),
+            ("tasks", "Google Tasks API", TASKS),
+        ],
+        vocabulary,
+    )
+}
+
+const VOCABULARY: &str = "\
+api forms: survey, questionnaire
+api people: address book, contacts
+api tasks: what is
+method forms.forms.responses.list: answers, survey results
+method tasks.tasks.patch: check off, mark done
+method tasks.tasks.list: what's on my list
+method people.people.connections.list: who is in address book
+";
+
+#[test]
+fn the_vocabulary_names_the_api_the_documents_do_not() {
+    let bare = with_vocabulary("");
+    let known = with_vocabulary(VOCABULARY);
+    // No method says "questionnaire": only the vocabulary finds Forms, and the other words pick
+    // the method in it.
+    // ("survey" is a synonym of "form": "questionnaire" is not.)
+    assert!(ranked(&bare, "questionnaire").is_empty());
+    assert_ne!(
+        ranked(&bare, "get the answers to my questionnaire")[0],
+        "forms.forms.responses.list"
+    );
+    assert_eq!(
+        ranked(&known, "get the answers to my questionnaire")[0],
+        "forms.forms.responses.list"
+    );
+    assert_eq!(
+        ranked(&known, "create a questionnaire")[0],
+        "forms.forms.create"
+    );
+    // A phrase of two words names the API only whole: "address book" is People's,
+    // "update ... address" alone is not.
+    assert_eq!(
+        ranked(&known, "update a contact in my address book")[0],
+        "people.people.updateContact"
+    );
+    let named = |q: &str| {
+        let (mut named, mut terms) = (vec![false; known.apis.len()], Vec::new());
+        rank::phrase_matches(&known, q, &mut named, &mut terms);
+        named
+    };
+    assert_eq!(named("open my address book"), [false, true, false]);
+    assert_eq!(named("the address of the book"), [false, true, false]);
+    assert_eq!(named("my address"), [false, false, false]);
+    // A phrase of question words only says nothing.
+    assert_eq!(named("what is my address book"), [false, true, false]);
+}
+
+#[test]
+fn a_method_phrase_the_query_has_whole_lifts_the_method() {
+    let bare = with_vocabulary("");
+    let known = with_vocabulary(VOCABULARY);
+    // "check off" is no word of the documents; "task" alone leaves a tie the tie-break
+    // (shorter id) settles for another method.
+    assert_ne!(ranked(&bare, "check off the task")[0], "tasks.tasks.patch");
+    assert_eq!(ranked(&known, "check off the task")[0], "tasks.tasks.patch");
+    // The question words of a phrase count: "what's on my list" lists the tasks, not the
+    // task lists.
+    assert_eq!(
+        ranked(&known, "what's on my list of tasks")[0],
+        "tasks.tasks.list"
+    );
+    let lift = |q: &str| {
+        let (mut named, mut terms) = (vec![false; known.apis.len()], Vec::new());
+        rank::phrase_matches(&known, q, &mut named, &mut terms).0
+    };
+    let connections = known
+        .methods
+        .iter()
+        .position(|m| m.id == "people.people.connections.list")
+        .unwrap() as u32;
+    assert!(
+        lift("who is in my address book")
+            .iter()
+            .any(|(m, _)| *m == connections)
+    );
+    // Without "who" the phrase is not there whole.
+    assert!(
+        lift("is my address book")
+            .iter()
+            .all(|(m, _)| *m != connections)
+    );
+}
+
+/// Every method and API the bundled vocabulary names is in the bundled index: a typo would
+/// silently do nothing.
+#[test]
+fn the_bundled_vocabulary_names_indexed_methods_and_apis() {
+    let index = bundled_index();
+    let ids: std::collections::HashSet<&str> =
+        index.methods.iter().map(|m| m.id.as_str()).collect();
+    let prefixes: std::collections::HashSet<&str> = index
+        .methods
+        .iter()
+        .filter_map(|m| m.id.split('.').next())
+        .collect();
+    let v = vocabulary();
+    let mut unknown: Vec<String> = v
+        .methods
+        .keys()
+        .filter(|id| !ids.contains(id.as_str()))
+        .map(|id| format!("method {id}"))
+        .collect();
+    unknown.extend(
+        v.apis
+            .keys()
+            .filter(|a| !prefixes.contains(a.as_str()))
+            .map(|a| format!("api {a}")),
+    );
+    unknown.sort();
+    assert!(unknown.is_empty(), "not in the index: {unknown:?}");
+    assert!(!index.phrases.is_empty());
+}
+
+#[test]
+fn a_question_asking_who_finds_who_may_or_who_is() {
+    // The same words, so only the question can tell them apart (without it the shorter id
+    // wins the tie).
+    let index = synthetic(&[(
+        "storage",
+        "Cloud Storage JSON API",
+        &[
+            (
+                "buckets.getIamPolicy",
+                "-",
+                "bucket",
+                "A bucket's settings.",
+            ),
+            ("buckets.get", "-", "bucket", "A bucket's settings."),
+        ],
+    )]);
+    assert_eq!(
+        ranked(&index, "who can see the logs bucket")[0],
+        "storage.buckets.getIamPolicy"
+    );
+    assert_eq!(
+        ranked(&index, "see the logs bucket")[0],
+        "storage.buckets.get"
+    );
+    let chat = synthetic(&[(
+        "chat",
+        "Google Chat API",
+        &[
+            ("spaces.members.list", "-", "parent", "A chat space."),
+            ("spaces.list", "-", "", "A chat space."),
+        ],
+    )]);
+    assert_eq!(
+        ranked(&chat, "who is in this chat space")[0],
+        "chat.spaces.members.list"
+    );
+}
+
+#[test]
+fn a_question_reads_whatever_verb_it_has() {
+    // The same words: without the question the tie goes to the shorter id.
+    let index = synthetic(&[(
+        "analytics",
+        "Analytics API",
+        &[
+            ("reports.delete", "-", "name", "A report of visitors."),
+            ("reports.summarize", "-", "name", "A report of visitors."),
+        ],
+    )]);
+    assert_eq!(
+        ranked(&index, "how many visitors are in the report")[0],
+        "analytics.reports.summarize"
+    );
+    assert_eq!(
+        ranked(&index, "visitors in the report")[0],
+        "analytics.reports.delete"
+    );
+}
+
+#[test]
+fn reading_what_is_in_a_container_is_not_reading_the_container() {
+    let index = synthetic(&[(
+        "youtube",
+        "YouTube Data API v3",
+        &[
+            // The same words: only the container tells them apart.
+            ("playlists.list", "-", "", "Playlist videos."),
+            ("playlistItems.list", "-", "", "Playlist videos."),
+        ],
+    )]);
+    assert_eq!(
+        ranked(&index, "list the videos in a playlist")[0],
+        "youtube.playlistItems.list"
+    );
+    assert_eq!(
+        ranked(&index, "list my playlists")[0],
+        "youtube.playlists.list"
+    );
+}
+
+#[test]
+fn make_without_a_new_thing_changes_what_is_there() {
+    let index = synthetic(&[(
+        "compute",
+        "Compute Engine API",
+        &[
+            (
+                "disks.insert",
+                "-",
+                "project zone",
+                "Creates a persistent disk in the specified project.",
+            ),
+            (
+                "disks.update",
+                "-",
+                "project zone disk",
+                "Updates the specified disk with the data included in the request.",
+            ),
+        ],
+    )]);
+    assert_eq!(
+        ranked(&index, "make the disk bigger")[0],
+        "compute.disks.update"
+    );
+    assert_eq!(ranked(&index, "make a new disk")[0], "compute.disks.insert");
+}
+
+#[test]
+fn a_one_word_api_phrase_many_apis_say_names_nothing() {
+    let policy: &[M] = &[
+        (
+            "a.getIamPolicy",
+            "-",
+            "resource",
+            "Gets the access control policy.",
+        ),
+        (
+            "b.getIamPolicy",
+            "-",
+            "resource",
+            "Gets the access control policy.",
+        ),
+        (
+            "c.getIamPolicy",
+            "-",
+            "resource",
+            "Gets the access control policy.",
+        ),
+        (
+            "d.getIamPolicy",
+            "-",
+            "resource",
+            "Gets the access control policy.",
+        ),
+    ];
+    let roles: &[M] = &[("roles.list", "-", "parent", "Lists roles.")];
+    let survey: &[M] = &[("forms.get", "-", "formId", "Gets a form.")];
+    let index = synthetic_with(
+        &[
+            ("aa", "A API", policy),
+            ("bb", "B API", policy),
+            ("iam", "Identity and Access Management API", roles),
+            ("forms", "Forms API", survey),
+        ],
+        "api iam: iam, custom role\napi forms: survey\n",
+    );
+    let named = |q: &str| {
+        let (mut named, mut terms) = (vec![false; index.apis.len()], Vec::new());
+        rank::phrase_matches(&index, q, &mut named, &mut terms);
+        named
+    };
+    // "iam" is in every getIamPolicy: 1 of 9 methods saying it is the IAM API's.
+    assert_eq!(named("get the iam policy"), [false, false, false, false]);
+    // Two words, or a word only the API's methods say, still name it.
+    assert_eq!(named("define a custom role"), [false, false, true, false]);
+    assert_eq!(named("my survey"), [false, false, false, true]);
+}
+
+#[test]
+fn an_api_name_spelled_in_separate_words_names_it() {
+    let same: &[M] = &[("secrets.list", "-", "parent", "Lists secrets.")];
+    let index = synthetic(&[
+        ("aavault", "Store API", same),
+        ("secretmanager", "Store API", same),
+    ]);
+    // Without the name the tie goes to the shorter id.
+    assert_eq!(ranked(&index, "list secrets")[0], "aavault.secrets.list");
+    assert_eq!(
+        ranked(&index, "list the secrets in secret manager")[0],
+        "secretmanager.secrets.list"
+    );
 }

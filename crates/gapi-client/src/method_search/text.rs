@@ -122,6 +122,14 @@ const STOP_WORDS: &[&str] = &[
     "yours",
 ];
 
+/// Stop words that still tell a phrase from another ("who has access" is not "has access",
+/// "mark all as read" not "mark as read"): kept when phrases are matched whole
+/// ([`phrase_words`]).
+const PHRASE_KEEPS: &[&str] = &[
+    "all", "am", "any", "are", "can", "could", "did", "do", "does", "each", "every", "has", "have",
+    "how", "is", "what", "when", "where", "which", "who", "whom", "whose", "why",
+];
+
 /// Words ending in `s` that are not plurals (shorter words are never stemmed).
 const NOT_PLURAL: &[&str] = &[
     "alias", "always", "atlas", "bias", "canvas", "lens", "news", "perhaps", "series", "whereas",
@@ -223,11 +231,43 @@ pub fn terms(text: &str) -> Vec<String> {
     out
 }
 
+/// The words of a text as a vocabulary phrase is matched whole: its terms, with the stop
+/// words that ask something kept (`who has access` is `who has access`, where [`terms`]
+/// gives `access`), distinct, in order.
+pub fn phrase_words(text: &str) -> Vec<String> {
+    let mut out: Vec<String> = Vec::new();
+    for_each_term_with(
+        text,
+        // The tails of contractions (`what's`, `don't`) say nothing either.
+        |w| {
+            (is_stop_word(w) && !PHRASE_KEEPS.contains(&w))
+                || ["s", "t", "d", "ll", "re", "ve", "m"].contains(&w)
+        },
+        |t| {
+            // "shared with whom" asks what "who is it shared with" asks.
+            let t = if matches!(t, "whom" | "whose") {
+                "who"
+            } else {
+                t
+            };
+            if !out.iter().any(|o| o == t) {
+                out.push(t.to_string());
+            }
+        },
+    );
+    out
+}
+
 /// Calls `f` with each term [`terms`] lists, without allocating per word: the index is built
 /// from ~600,000 words on the first search. A joined name stands for its two words (`big
 /// query` is `bigquery` alone), so each word is held back until the next shows it is not the
 /// first half of one.
-pub fn for_each_term(text: &str, mut f: impl FnMut(&str)) {
+pub fn for_each_term(text: &str, f: impl FnMut(&str)) {
+    for_each_term_with(text, is_stop_word, f)
+}
+
+/// [`for_each_term`] with its own stop words.
+fn for_each_term_with(text: &str, is_stop: impl Fn(&str) -> bool, mut f: impl FnMut(&str)) {
     let mut humps = Vec::new();
     let mut lower = String::new();
     // The previous word; the previous word that was not a stop word (and its stem), while
@@ -257,7 +297,7 @@ pub fn for_each_term(text: &str, mut f: impl FnMut(&str)) {
             }
             has_pending = false;
             f(name);
-        } else if !is_stop_word(&lower) {
+        } else if !is_stop(&lower) {
             if has_pending {
                 f(&pending_stem);
             }
@@ -270,6 +310,11 @@ pub fn for_each_term(text: &str, mut f: impl FnMut(&str)) {
     if has_pending {
         f(&pending_stem);
     }
+}
+
+/// Whether two adjacent lower-case words are one name (`to do`).
+pub fn joins(a: &str, b: &str) -> bool {
+    join(a, b).is_some()
 }
 
 /// The joined name of two adjacent words, if they make one.
@@ -414,5 +459,17 @@ mod tests {
         assert_eq!(terms("free or busy"), ["freebusy"]);
         assert_eq!(terms("start a virtual machine"), ["start", "vm"]);
         assert!(terms("how do I do it").is_empty());
+    }
+
+    #[test]
+    fn phrase_words_keep_what_a_question_asks() {
+        assert_eq!(phrase_words("who has access"), ["who", "has", "access"]);
+        assert_eq!(phrase_words("mark all as read"), ["mark", "all", "read"]);
+        assert_eq!(
+            phrase_words("what's on my to-do list, my list"),
+            ["what", "todo", "list"]
+        );
+        assert!(phrase_words("of the").is_empty());
+        assert_eq!(phrase_words("shared with whom"), ["shar", "who"]);
     }
 }
