@@ -15,6 +15,7 @@
 use std::path::PathBuf;
 
 use crate::adc::{find_default, gcloud_adc_path};
+#[cfg(feature = "service-accounts")]
 use crate::credentials::impersonated::{Impersonated, parse_chain};
 use crate::credentials::static_token::ACCESS_TOKEN_VAR;
 use crate::credentials::{CredentialKind, CredentialSource, Credentials, LoadOptions};
@@ -107,6 +108,12 @@ pub async fn select(store: &FileStore, opts: &SelectOptions) -> Result<Selected>
         let credentials = Credentials::from_access_token(given.token.clone())?;
         return Ok(described(credentials, given.source.clone(), None, None));
     }
+    #[cfg(not(feature = "service-accounts"))]
+    if chain.is_some() {
+        return Err(crate::error::needs_service_accounts(
+            "impersonated_service_account",
+        ));
+    }
     // The impersonation source only needs cloud-platform (its default) and acts for nobody.
     let load = match chain {
         Some(_) => LoadOptions {
@@ -116,6 +123,7 @@ pub async fn select(store: &FileStore, opts: &SelectOptions) -> Result<Selected>
         None => opts.load.clone(),
     };
     let base = select_credentials_with(store, opts.profile.as_deref(), &load).await?;
+    #[cfg(feature = "service-accounts")]
     if let Some(chain) = chain {
         let (target, delegates) = parse_chain(chain)?;
         let identity = describe(&base.credentials, &base.source, Some(chain), subject);

@@ -45,6 +45,7 @@ pub fn param_cast(data: &[u8]) {
 
 /// A batch response: the first line is the `Content-Type` (its boundary), the rest the body;
 /// three requests are expected. Every request gets exactly one answer or one error.
+#[cfg(feature = "batch")]
 pub fn batch_response(data: &[u8]) {
     let (head, body) = match data.iter().position(|b| *b == b'\n') {
         Some(i) => (&data[..i], &data[i + 1..]),
@@ -85,6 +86,7 @@ pub fn api_error(data: &[u8]) {
 
 /// `Content-Range` of a download's 206 and `Range` of a resumable upload's 308: a parsed range
 /// is one the header really states.
+#[cfg(feature = "media")]
 pub fn content_range(data: &[u8]) {
     let text = String::from_utf8_lossy(data);
     if let Some((start, total)) = crate::media::download::parse_content_range(&text) {
@@ -101,6 +103,7 @@ pub fn content_range(data: &[u8]) {
 
 /// The `multipart/related` framing of an upload (the first line is the metadata, the rest the
 /// media), as the emulator's fuzz target parses it back.
+#[cfg(feature = "media")]
 pub fn multipart_upload_body(boundary: &str, metadata: &[u8], media: &[u8]) -> Vec<u8> {
     let (prefix, suffix) =
         crate::media::upload::multipart_framing(boundary, metadata, "application/octet-stream");

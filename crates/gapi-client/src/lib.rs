@@ -23,8 +23,15 @@
 //! (`{name}` / `{+name}` paths), [`transport`] (headers, credentials, 401 refresh, retries via
 //! [`retry`]), [`policy`] (what may be sent, judged on the URL resolved back to its
 //! method by [`route`]), [`error`], [`pagination`], [`auth`] (the credential trait), [`scopes`],
-//! [`discovery_fetch`] (newer documents, cached), [`media`], [`batch`] and [`follow`] (sync
+//! [`discovery_fetch`] (newer documents, cached), `media`, `batch` and [`follow`] (sync
 //! tokens followed across restarts).
+//!
+//! Cargo features (all on by default; the `gapi` facade turns off what a program does not
+//! choose): `gapi-auth` (gapi_auth's credentials as an [`Authenticator`]), `gzip` and `http2`
+//! (gapi-retry's), `media` (the `media`, `media_call` and `upload_naming` modules, typed
+//! uploads and downloads), `batch` (the `batch` module), `method-search` (`method_search`).
+//! Without one, its modules and methods do not exist, so a program that needs it fails to
+//! compile (rustc names the feature that gates the missing item).
 #![deny(missing_docs)]
 
 pub mod auth;
@@ -40,8 +47,10 @@ pub mod fuzzing;
 mod headers;
 pub mod http_client;
 pub mod listing;
+#[cfg(feature = "media")]
 pub mod media_call;
 pub mod method_call;
+#[cfg(feature = "method-search")]
 pub mod method_search;
 mod page_stream;
 pub mod pagination;
@@ -56,6 +65,7 @@ pub mod scopes;
 pub mod service;
 pub mod transport;
 pub mod typed;
+#[cfg(feature = "media")]
 pub mod upload_naming;
 pub mod uri_template;
 mod wire;
@@ -64,6 +74,7 @@ pub use auth::{ApiKey, Authenticator, Authorization, NoAuth, SecretString, Stati
 pub use discovery_fetch::{DiscoveryFetcher, FetchOrigin};
 pub use error::{ApiError, Error, Hint, Result};
 pub use http_client::{HttpClient, HttpClientBuilder, Response};
+#[cfg(feature = "media")]
 pub use media_call::{DownloadCall, UploadCall};
 pub use method_call::{MediaUploadTarget, MethodCall, PreparedRequest, WireRequest};
 pub use page_stream::{Items, Pages};
@@ -74,5 +85,7 @@ pub use service::{
     DocumentSource, ENDPOINT_VAR, Service, ServiceBuilder, build, build_from_document, discover,
 };
 pub use transport::{FullResponse, Transport};
+#[cfg(feature = "batch")]
 pub mod batch;
+#[cfg(feature = "media")]
 pub mod media;

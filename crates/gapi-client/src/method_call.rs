@@ -66,6 +66,19 @@ pub struct PreparedRequest {
     pub download_metadata_url: Option<url::Url>,
 }
 
+/// The metadata fields (`media::integrity::INTEGRITY_FIELDS`) that identify an object's content or state its checksums, in the
+/// names Google's APIs use; a method's response schema is searched for them.
+pub(crate) const INTEGRITY_FIELDS: &[&str] = &[
+    "size",
+    "sha256Checksum",
+    "md5Checksum",
+    "headRevisionId",
+    "version",
+    "crc32c",
+    "md5Hash",
+    "generation",
+];
+
 /// Where a media upload goes, with the call's path and query parameters already applied
 /// (`uploadType` is left to the media code).
 #[derive(Debug, Clone)]
@@ -95,7 +108,9 @@ impl PreparedRequest {
             "x-goog-api-client".into(),
             Value::String(crate::headers::API_CLIENT_HEADER.into()),
         );
-        headers.insert("accept-encoding".into(), Value::String("gzip".into()));
+        if cfg!(feature = "gzip") {
+            headers.insert("accept-encoding".into(), Value::String("gzip".into()));
+        }
         if let Some(p) = service.transport().quota_project() {
             headers.insert("x-goog-user-project".into(), Value::String(p.into()));
         }
@@ -508,7 +523,7 @@ impl MethodCall {
         let download_metadata_url = match (&download_url, &m.response) {
             (Some(_), Some(resp)) => {
                 let fields: Vec<&str> = match doc.schema(&resp.reference) {
-                    Some(schema) => crate::media::integrity::INTEGRITY_FIELDS
+                    Some(schema) => INTEGRITY_FIELDS
                         .iter()
                         .copied()
                         .filter(|f| schema.properties.contains_key(f))

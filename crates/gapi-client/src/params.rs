@@ -6,7 +6,7 @@ use std::collections::HashMap;
 use std::sync::{Mutex, OnceLock};
 
 use gapi_discovery::JsonSchema;
-use regex::Regex;
+use regex_lite::Regex;
 
 use crate::error::Error;
 
@@ -293,8 +293,9 @@ fn check_bounds(name: &str, schema: &JsonSchema, n: f64) -> Result<(), Error> {
     Ok(())
 }
 
-/// Compiles `^(?:pattern)$` once per process; `None` when the regex crate cannot compile it
-/// (lookaround, backreferences): such patterns are not enforced locally, the server checks.
+/// Compiles `^(?:pattern)$` once per process with regex-lite, whose `\d \w \s \b` are ASCII as
+/// in Google's RE2; `None` when it cannot compile it (lookaround, backreferences, Unicode
+/// classes such as `\p{L}`): such patterns are not enforced locally, the server checks.
 pub(crate) fn anchored_regex(pattern: &str) -> Option<Regex> {
     static CACHE: OnceLock<Mutex<HashMap<String, Option<Regex>>>> = OnceLock::new();
     let cache = CACHE.get_or_init(Default::default);
@@ -302,14 +303,14 @@ pub(crate) fn anchored_regex(pattern: &str) -> Option<Regex> {
     if let Some(r) = guard.get(pattern) {
         return r.clone();
     }
-    let re = regex::RegexBuilder::new(&format!("^(?:{pattern})$"))
+    let re = regex_lite::RegexBuilder::new(&format!("^(?:{pattern})$"))
         .size_limit(1 << 20)
         .build()
         .ok();
     if re.is_none() {
         tracing::debug!(
             pattern,
-            "pattern not supported by the regex crate; not checked locally"
+            "pattern not supported by regex-lite; not checked locally"
         );
     }
     if guard.len() > 4096 {

@@ -11,7 +11,7 @@
 //! [`DECODE_ROUNDS`] times) with dot segments removed, backslashes read as slashes, repeated
 //! slashes merged and a trailing slash dropped, in case a server normalizes more than Google
 //! documents. It errs towards more methods, never fewer: a template it cannot read, a pattern
-//! the regex crate cannot compile or a match too costly to decide counts as a match.
+//! regex-lite cannot compile or a match too costly to decide counts as a match.
 //!
 //! When a reading fits several templates, Google's routing picks one: a template with the
 //! path's `:verb` over one without, then, at the first segment where two templates differ, a
@@ -65,7 +65,7 @@ enum Token {
     /// parameter's `pattern` constrains a reserved one, as Google's routing does.
     Var {
         reserved: bool,
-        pattern: Option<regex::Regex>,
+        pattern: Option<regex_lite::Regex>,
     },
 }
 

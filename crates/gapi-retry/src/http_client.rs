@@ -32,8 +32,9 @@ impl fmt::Debug for HttpClient {
 }
 
 impl HttpClient {
-    /// The default client: gzip, HTTP/2 when offered, a 20 s connect timeout, 120 s between
-    /// reads, keep-alive, the system's and webpki's root certificates.
+    /// The default client: gzip and HTTP/2 when offered (with this crate's `gzip` and `http2`
+    /// features), a 20 s connect timeout, 120 s between reads, keep-alive, the system's and
+    /// webpki's root certificates.
     ///
     /// Installs rustls' ring crypto provider as the process default if none is installed yet.
     pub fn new() -> Result<HttpClient, HttpClientError> {
@@ -176,9 +177,10 @@ impl HttpClientBuilder {
         if rustls::crypto::CryptoProvider::get_default().is_none() {
             let _ = rustls::crypto::ring::default_provider().install_default();
         }
-        let mut b = reqwest::Client::builder()
-            .user_agent(self.user_agent.as_str())
-            .gzip(true)
+        let b = reqwest::Client::builder().user_agent(self.user_agent.as_str());
+        #[cfg(feature = "gzip")]
+        let b = b.gzip(true);
+        let mut b = b
             .connect_timeout(self.connect_timeout)
             .read_timeout(self.read_timeout)
             .tcp_nodelay(true)

@@ -74,6 +74,7 @@ pub use serde_json::{Value, json};
 pub use gapi_client::{Items, Pages};
 
 /// What an upload reads from: a file, bytes in memory or any async reader.
+#[cfg(feature = "media")]
 pub use gapi_client::media::MediaSource;
 
 /// Stream combinators (`map`, `try_collect`, ...) for the page and item streams, without a

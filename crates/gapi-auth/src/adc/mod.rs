@@ -18,6 +18,7 @@ pub use write::save_adc;
 
 use std::path::PathBuf;
 
+#[cfg(feature = "service-accounts")]
 use crate::credentials::metadata::{ComputeMetadata, MetadataClient, MetadataConfig};
 use crate::credentials::{CredentialSource, Credentials, LoadOptions};
 use crate::error::{Error, ErrorKind, Result};
@@ -92,7 +93,38 @@ pub async fn find_default_with(opts: &LoadOptions, env: Env<'_>) -> Result<Defau
     if let Some(path) = gcloud.filter(|p| p.is_file()) {
         return from_file(path.clone(), CredentialSource::GcloudAdc { path });
     }
-    let config = MetadataConfig::from_env_fn(|k| text_env(k))?;
+    #[cfg(feature = "service-accounts")]
+    if let Some(found) = from_metadata_server(env, explicit_project, quota_env, opts).await? {
+        return Ok(found);
+    }
+    #[cfg(feature = "service-accounts")]
+    let tried = "and no metadata server answered";
+    #[cfg(not(feature = "service-accounts"))]
+    let tried = "and the metadata server was not asked (this program was built without gapi's \
+                 `service-accounts` feature)";
+    Err(Error::new(
+        ErrorKind::LoginRequired,
+        format!(
+            "no credentials were found: GOOGLE_APPLICATION_CREDENTIALS is not set, gcloud's \
+             application default credentials file does not exist, {tried}"
+        ),
+    )
+    .with_remedy(crate::error::Remedy::ProvideCredentials))
+}
+
+/// The metadata server's account, when a metadata server answers.
+#[cfg(feature = "service-accounts")]
+async fn from_metadata_server(
+    env: Env<'_>,
+    explicit_project: Option<String>,
+    quota_env: Option<String>,
+    opts: &LoadOptions,
+) -> Result<Option<DefaultCredentials>> {
+    let config = MetadataConfig::from_env_fn(|k| {
+        env(k)
+            .and_then(|v| v.into_string().ok())
+            .filter(|v| !v.is_empty())
+    })?;
     let client = MetadataClient::new(config)?;
     if client.is_available().await {
         let project = match explicit_project {
@@ -107,20 +139,15 @@ pub async fn find_default_with(opts: &LoadOptions, env: Env<'_>) -> Result<Defau
         if let Some(q) = quota_env {
             creds = creds.quota_project_id(q);
         }
-        return Ok(DefaultCredentials {
+        return Ok(Some(DefaultCredentials {
             credentials: creds.build(),
             source: CredentialSource::MetadataServer {
                 root: client.config().root.to_string(),
             },
             project_id: project,
-        });
+        }));
     }
-    Err(Error::new(
-        ErrorKind::LoginRequired,
-        "no credentials were found: GOOGLE_APPLICATION_CREDENTIALS is not set, gcloud's \
-         application default credentials file does not exist, and no metadata server answered",
-    )
-    .with_remedy(crate::error::Remedy::ProvideCredentials))
+    Ok(None)
 }
 
 /// A broken ADC file: names the file, where its path came from, and the repair.

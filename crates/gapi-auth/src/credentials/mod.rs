@@ -7,10 +7,14 @@
 
 pub(crate) mod authorized_user;
 pub(crate) mod cache;
+#[cfg(feature = "service-accounts")]
 pub mod external_account;
+#[cfg(feature = "service-accounts")]
 pub mod impersonated;
+#[cfg(feature = "service-accounts")]
 pub mod metadata;
 mod provider;
+#[cfg(feature = "service-accounts")]
 pub mod service_account;
 mod source;
 pub mod static_token;

@@ -15,6 +15,20 @@ pub use remedy::Remedy;
 
 use std::fmt;
 
+/// The error of a credential kind this build leaves out: `kind` is the credential file type
+/// (`service_account`, `impersonated_service_account`, ...), named with the feature to turn on.
+#[cfg(not(feature = "service-accounts"))]
+pub(crate) fn needs_service_accounts(kind: &str) -> Error {
+    Error::new(
+        ErrorKind::Config,
+        format!(
+            "{kind} credentials need gapi's `service-accounts` feature (gapi-auth's \
+             `service-accounts`), which this program was built without; add it to the gapi \
+             dependency's features in Cargo.toml"
+        ),
+    )
+}
+
 /// Broad category of an [`Error`]; use the predicates on `Error` for most decisions.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 #[non_exhaustive]

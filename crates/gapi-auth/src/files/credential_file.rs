@@ -7,25 +7,30 @@ use std::path::Path;
 
 use serde_json::Value;
 
+#[cfg(feature = "service-accounts")]
+use crate::credentials::CLOUD_PLATFORM_SCOPE;
+#[cfg(feature = "service-accounts")]
 use crate::credentials::external_account::{
     EXTERNAL_ACCOUNT_AUTHORIZED_USER_TYPE, EXTERNAL_ACCOUNT_TYPE, ExternalAccountBuilder,
     ExternalAuthorizedUser,
 };
+#[cfg(feature = "service-accounts")]
 use crate::credentials::impersonated::{IMPERSONATED_TYPE, ImpersonatedBuilder, target_from_url};
+#[cfg(feature = "service-accounts")]
 use crate::credentials::service_account::{
     SERVICE_ACCOUNT_TYPE, ServiceAccount, ServiceAccountKey,
 };
-use crate::credentials::{AUTHORIZED_USER_TYPE, CLOUD_PLATFORM_SCOPE, Credentials, LoadOptions};
+use crate::credentials::{AUTHORIZED_USER_TYPE, Credentials, LoadOptions};
 use crate::error::{Error, ErrorKind, Result};
 use crate::protocol::scopes::expand_scopes;
 
 /// The file types this crate reads, as google-auth lists them.
 pub(crate) const VALID_TYPES: &[&str] = &[
     AUTHORIZED_USER_TYPE,
-    SERVICE_ACCOUNT_TYPE,
-    EXTERNAL_ACCOUNT_TYPE,
-    EXTERNAL_ACCOUNT_AUTHORIZED_USER_TYPE,
-    IMPERSONATED_TYPE,
+    "service_account",
+    "external_account",
+    "external_account_authorized_user",
+    "impersonated_service_account",
 ];
 
 /// A loaded credential and what the file said about its project.
@@ -100,6 +105,7 @@ pub(crate) fn load_value(value: Value, opts: &LoadOptions) -> Result<Loaded> {
         .and_then(Value::as_str)
         .unwrap_or_default()
         .to_string();
+    #[cfg_attr(not(feature = "service-accounts"), allow(unused_mut))]
     let mut project_id = None;
     let credentials = match kind.as_str() {
         AUTHORIZED_USER_TYPE => {
@@ -122,6 +128,12 @@ pub(crate) fn load_value(value: Value, opts: &LoadOptions) -> Result<Loaded> {
             }
             Credentials::from_authorized_user_json(&value.to_string(), opts.http.clone())?
         }
+        #[cfg(not(feature = "service-accounts"))]
+        t @ ("service_account"
+        | "external_account"
+        | "external_account_authorized_user"
+        | "impersonated_service_account") => return Err(crate::error::needs_service_accounts(t)),
+        #[cfg(feature = "service-accounts")]
         SERVICE_ACCOUNT_TYPE => {
             let key = ServiceAccountKey::from_value(value)?;
             project_id = key.project_id.clone();
@@ -134,7 +146,9 @@ pub(crate) fn load_value(value: Value, opts: &LoadOptions) -> Result<Loaded> {
             }
             b.build()?
         }
+        #[cfg(feature = "service-accounts")]
         IMPERSONATED_TYPE => load_impersonated(value, opts)?,
+        #[cfg(feature = "service-accounts")]
         EXTERNAL_ACCOUNT_TYPE => {
             let mut b = ExternalAccountBuilder::from_json(value)?.scopes(opts.scopes.clone());
             if let Some(h) = &opts.http {
@@ -142,6 +156,7 @@ pub(crate) fn load_value(value: Value, opts: &LoadOptions) -> Result<Loaded> {
             }
             b.build()?
         }
+        #[cfg(feature = "service-accounts")]
         EXTERNAL_ACCOUNT_AUTHORIZED_USER_TYPE => {
             Credentials::from_provider(ExternalAuthorizedUser::from_json(value, opts.http.clone())?)
         }
@@ -166,6 +181,7 @@ pub(crate) fn load_value(value: Value, opts: &LoadOptions) -> Result<Loaded> {
     })
 }
 
+#[cfg(feature = "service-accounts")]
 fn load_impersonated(value: Value, opts: &LoadOptions) -> Result<Credentials> {
     let bad = |m: &str| {
         Error::new(

@@ -4,7 +4,9 @@
 
 pub(crate) mod authorization;
 pub(crate) mod endpoints;
+#[cfg(feature = "service-accounts")]
 pub(crate) mod google_api;
+#[cfg(feature = "service-accounts")]
 pub mod jwt;
 pub(crate) mod pkce;
 pub mod scopes;

@@ -2,7 +2,6 @@
 
 use base64::Engine as _;
 use base64::engine::general_purpose::URL_SAFE_NO_PAD;
-use sha2::{Digest, Sha256};
 
 use crate::error::{Error, ErrorKind, Result};
 use crate::secret::{PkceVerifier, State};
@@ -26,7 +25,10 @@ pub(crate) fn new_verifier() -> Result<PkceVerifier> {
 
 /// The S256 challenge for a verifier: `BASE64URL(SHA256(verifier))`.
 pub(crate) fn s256_challenge(verifier: &PkceVerifier) -> String {
-    URL_SAFE_NO_PAD.encode(Sha256::digest(verifier.secret().as_bytes()))
+    URL_SAFE_NO_PAD.encode(ring::digest::digest(
+        &ring::digest::SHA256,
+        verifier.secret().as_bytes(),
+    ))
 }
 
 /// A fresh anti-CSRF `state` (32 random bytes).

@@ -23,16 +23,21 @@
 mod call;
 mod hub;
 pub mod int64;
+#[cfg(feature = "media")]
+mod media;
 mod spec;
 mod stream;
 
-pub use call::{Call, Download, Empty, Upload};
+pub use call::{Call, Empty};
 pub use hub::Hub;
+#[cfg(feature = "media")]
+pub use media::{Download, Upload};
 pub use spec::ApiSpec;
 pub use stream::{Items, Pages};
 
 pub use crate::auth::Authenticator;
 pub use crate::error::{Error, Result};
+#[cfg(feature = "media")]
 pub use crate::media::{DownloadReport, MediaSource, Progress, UploadProtocol};
 pub use crate::method_call::PreparedRequest;
 pub use crate::params::ParamValue;

@@ -16,7 +16,6 @@ use std::time::SystemTime;
 
 use ring::hmac;
 use serde_json::Value;
-use sha2::{Digest, Sha256};
 use url::Url;
 
 use crate::error::{Error, ErrorKind, Result};
@@ -268,6 +267,10 @@ fn hmac_sha256(key: &[u8], msg: &str) -> Vec<u8> {
         .to_vec()
 }
 
+fn sha256(bytes: &[u8]) -> ring::digest::Digest {
+    ring::digest::digest(&ring::digest::SHA256, bytes)
+}
+
 fn hex(bytes: &[u8]) -> String {
     bytes.iter().map(|b| format!("{b:02x}")).collect()
 }
@@ -313,12 +316,12 @@ pub fn signed_request(
     let canonical_request = format!(
         "POST\n{path}\n{}\n{canonical_headers}\n{signed_names}\n{}",
         canonical_query(parsed.query()),
-        hex(&Sha256::digest(b""))
+        hex(sha256(b"").as_ref())
     );
     let scope = format!("{date}/{region}/{service}/aws4_request");
     let string_to_sign = format!(
         "AWS4-HMAC-SHA256\n{amz_date}\n{scope}\n{}",
-        hex(&Sha256::digest(canonical_request.as_bytes()))
+        hex(sha256(canonical_request.as_bytes()).as_ref())
     );
     let mut key = hmac_sha256(format!("AWS4{}", creds.secret_access_key).as_bytes(), &date);
     for part in [region, service, "aws4_request"] {

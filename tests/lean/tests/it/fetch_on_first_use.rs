@@ -30,7 +30,7 @@ struct Server {
 
 /// The Drive v3 document of the bundle's files (the lean build cannot decompress it: it embeds
 /// neither the document nor the dictionary), its rootUrl set to `base`.
-fn drive_document(base: &str) -> String {
+pub(crate) fn drive_document(base: &str) -> String {
     let dir = concat!(
         env!("CARGO_MANIFEST_DIR"),
         "/../../crates/gapi-discovery/bundle"
