@@ -65,6 +65,15 @@ step "cargo test's binaries, two at a time, then the doc tests"
 # workspace build cargo unifies features, and the CLI's all-apis would compile every Discovery
 # document into it too.
 status=0
+# cargo package (compressing the crates, ~20 s on one core) runs beside the tests: no cargo
+# command holds the build directory while the test binaries run. Without verification (it would
+# build every crate again from its .crate, minutes on 2 cores): scripts/check-packages.py checks
+# instead that each file a crate's sources include_bytes! is in its package, and the size,
+# licenses and README of each. Its output is printed in its own step below.
+rm -rf target/package
+(cargo package --workspace --no-verify --locked --allow-dirty --quiet &&
+  python3 scripts/check-packages.py target/package) >target/package.log 2>&1 &
+package_pid=$!
 python3 scripts/run-test-binaries.py target/test-build.json target/test-output.txt \
   --workspace --exclude gapi-lean-test || status=1
 
@@ -75,12 +84,13 @@ for args in "-p gapi-lean-test" "-p gapi-discovery --lib" "-p gapi-discovery --l
 done
 
 step "cargo package: every published crate under 8 MiB, with its licenses, README and data"
-# Without verification (it would build every crate again from its .crate, minutes on 2 cores):
-# scripts/check-packages.py checks instead that each file a crate's sources include_bytes! is in
-# its package, and the size, licenses and README of each.
-rm -rf target/package
-cargo package --workspace --no-verify --locked --allow-dirty --quiet || status=1
-python3 scripts/check-packages.py target/package || status=1
+package_status=0
+wait "$package_pid" || package_status=$?
+cat target/package.log
+if [[ $package_status -ne 0 ]]; then
+  echo "cargo package or its check failed (exit $package_status): see the lines above" >&2
+  status=1
+fi
 
 step "summary"
 # One closing line for the whole run, summed over every test binary.
