@@ -65,11 +65,16 @@ step "cargo test's binaries, two at a time, then the doc tests"
 # workspace build cargo unifies features, and the CLI's all-apis would compile every Discovery
 # document into it too.
 status=0
-# cargo package (compressing the crates, ~20 s on one core) runs beside the tests: no cargo
-# command holds the build directory while the test binaries run. Without verification (it would
-# build every crate again from its .crate, minutes on 2 cores): scripts/check-packages.py checks
-# instead that each file a crate's sources include_bytes! is in its package, and the size,
-# licenses and README of each. Its output is printed in its own step below.
+# Beside the tests, since no cargo command holds the build directory while the test binaries
+# run (their output is printed in their own steps below):
+# - scripts/check-features.sh: each of the facade's capability features compiles (and is
+#   linted) on its own, as a program that picks one builds it (~1 min of compiling);
+# - cargo package (compressing the crates, ~20 s on one core), without verification (it would
+#   build every crate again from its .crate, minutes on 2 cores): scripts/check-packages.py
+#   checks instead that each file a crate's sources include_bytes! is in its package, and the
+#   size, licenses and README of each.
+bash scripts/check-features.sh >target/features.log 2>&1 &
+features_pid=$!
 rm -rf target/package
 (cargo package --workspace --no-verify --locked --allow-dirty --quiet &&
   python3 scripts/check-packages.py target/package) >target/package.log 2>&1 &
@@ -82,6 +87,15 @@ for args in "-p gapi-lean-test" "-p gapi-discovery --lib" "-p gapi-discovery --l
   # shellcheck disable=SC2086
   cargo test $args --locked --no-fail-fast 2>&1 | tee -a target/test-output.txt || status=1
 done
+
+step "the facade's features, each on its own (scripts/check-features.sh)"
+features_status=0
+wait "$features_pid" || features_status=$?
+cat target/features.log
+if [[ $features_status -ne 0 ]]; then
+  echo "a feature combination failed to build (exit $features_status): see the lines above" >&2
+  status=1
+fi
 
 step "cargo package: every published crate under 8 MiB, with its licenses, README and data"
 package_status=0
