@@ -88,23 +88,23 @@ for args in "-p gapi-lean-test" "-p gapi-discovery --lib" "-p gapi-discovery --l
   cargo test $args --locked --no-fail-fast 2>&1 | tee -a target/test-output.txt || status=1
 done
 
+# Waits for a background job started beside the tests, prints its output, and marks the run
+# failed when it failed: PID LOG WHAT.
+finish() {
+  local job_status=0
+  wait "$1" || job_status=$?
+  cat "$2"
+  if [[ $job_status -ne 0 ]]; then
+    echo "$3 failed (exit $job_status): see the lines above" >&2
+    status=1
+  fi
+}
+
 step "the facade's features, each on its own (scripts/check-features.sh)"
-features_status=0
-wait "$features_pid" || features_status=$?
-cat target/features.log
-if [[ $features_status -ne 0 ]]; then
-  echo "a feature combination failed to build (exit $features_status): see the lines above" >&2
-  status=1
-fi
+finish "$features_pid" target/features.log "building a feature combination"
 
 step "cargo package: every published crate under 8 MiB, with its licenses, README and data"
-package_status=0
-wait "$package_pid" || package_status=$?
-cat target/package.log
-if [[ $package_status -ne 0 ]]; then
-  echo "cargo package or its check failed (exit $package_status): see the lines above" >&2
-  status=1
-fi
+finish "$package_pid" target/package.log "cargo package or its check"
 
 step "summary"
 # One closing line for the whole run, summed over every test binary.

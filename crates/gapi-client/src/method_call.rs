@@ -66,19 +66,6 @@ pub struct PreparedRequest {
     pub download_metadata_url: Option<url::Url>,
 }
 
-/// The metadata fields (`media::integrity::INTEGRITY_FIELDS`) that identify an object's content or state its checksums, in the
-/// names Google's APIs use; a method's response schema is searched for them.
-pub(crate) const INTEGRITY_FIELDS: &[&str] = &[
-    "size",
-    "sha256Checksum",
-    "md5Checksum",
-    "headRevisionId",
-    "version",
-    "crc32c",
-    "md5Hash",
-    "generation",
-];
-
 /// Where a media upload goes, with the call's path and query parameters already applied
 /// (`uploadType` is left to the media code).
 #[derive(Debug, Clone)]
@@ -523,7 +510,7 @@ impl MethodCall {
         let download_metadata_url = match (&download_url, &m.response) {
             (Some(_), Some(resp)) => {
                 let fields: Vec<&str> = match doc.schema(&resp.reference) {
-                    Some(schema) => INTEGRITY_FIELDS
+                    Some(schema) => gapi_discovery::INTEGRITY_FIELDS
                         .iter()
                         .copied()
                         .filter(|f| schema.properties.contains_key(f))

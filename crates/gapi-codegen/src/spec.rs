@@ -2,20 +2,8 @@
 //! Discovery document has them, less descriptions, and schema stubs holding only what paging
 //! and download checks read.
 
-use gapi_discovery::{JsonSchema, RestDescription, RestMethod};
+use gapi_discovery::{INTEGRITY_FIELDS, JsonSchema, RestDescription, RestMethod};
 use serde_json::{Map, Value, json};
-
-/// The metadata fields a download proves and checks itself with (gapi-client's list).
-const INTEGRITY_FIELDS: &[&str] = &[
-    "size",
-    "sha256Checksum",
-    "md5Checksum",
-    "headRevisionId",
-    "version",
-    "crc32c",
-    "md5Hash",
-    "generation",
-];
 
 /// The excerpt for `methods` (dotted paths) of `doc`, as pretty JSON.
 pub fn excerpt(

@@ -34,7 +34,7 @@ pub use directory::{Directory, DirectoryItem};
 pub use lazy::Lazy;
 pub use lookup::{Found, LookupError, Target};
 pub use model::{
-    Auth, JsonSchema, MediaProtocol, MediaProtocols, MediaUpload, OAuth2, RestDescription,
-    RestMethod, RestResource, SchemaRef, ScopeInfo,
+    Auth, INTEGRITY_FIELDS, JsonSchema, MediaProtocol, MediaProtocols, MediaUpload, OAuth2,
+    RestDescription, RestMethod, RestResource, SchemaRef, ScopeInfo,
 };
 pub use ordered_map::OrderedMap;

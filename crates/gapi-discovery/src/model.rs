@@ -17,6 +17,21 @@ use serde_json::value::RawValue;
 use crate::lazy::Lazy;
 use crate::ordered_map::OrderedMap;
 
+/// The response fields that identify an object's content or state its checksums, in the names
+/// Google's APIs use (Drive's `md5Checksum`, Storage's `md5Hash` and `generation`, ...): a
+/// media method's response schema is searched for them, by the client to prove and check a
+/// download, and by code generation to keep them in a typed module's response types.
+pub const INTEGRITY_FIELDS: &[&str] = &[
+    "size",
+    "sha256Checksum",
+    "md5Checksum",
+    "headRevisionId",
+    "version",
+    "crc32c",
+    "md5Hash",
+    "generation",
+];
+
 /// A whole Discovery document: one version of one API.
 #[derive(Debug, Clone, Default, Deserialize, Serialize)]
 #[serde(rename_all = "camelCase", default)]

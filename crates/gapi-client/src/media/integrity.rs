@@ -16,7 +16,7 @@ use serde_json::Value;
 
 /// The metadata fields that identify an object's content or state its checksums, in the
 /// names Google's APIs use; a method's response schema is searched for them.
-pub const INTEGRITY_FIELDS: &[&str] = crate::method_call::INTEGRITY_FIELDS;
+pub const INTEGRITY_FIELDS: &[&str] = gapi_discovery::INTEGRITY_FIELDS;
 
 /// What the server says about one object: enough to prove that two downloads (or a `.part`
 /// and the object now) are of the same bytes, and to check the bytes once received.
