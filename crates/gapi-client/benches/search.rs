@@ -63,6 +63,7 @@ fn main() {
             bench.join("search_eval_heldout2.tsv"),
             bench.join("search_eval_heldout3.tsv"),
             bench.join("search_eval_heldout4.tsv"),
+            bench.join("search_eval_heldout5.tsv"),
         ];
     }
     let (t, cpu) = (Instant::now(), cpu_time());
