@@ -39,10 +39,14 @@ if cargo build --quiet --manifest-path "$lint_probe/Cargo.toml" --target-dir "$l
 fi
 rm -rf "$lint_probe"
 
-step "clippy -D warnings, and every test built (lib, tests, benches, examples) while the peers install"
-# (The JSON on stdout names every test binary for the runner below; diagnostics go to stderr.)
-cargo test --workspace --exclude gapi-lean-test --all-targets --locked --no-run \
+step "clippy -D warnings, and every test built (libraries, tests, examples, benches) while the peers install"
+# What `cargo test` builds, examples as the programs their tests run (not --all-targets: that
+# would build them only as test harnesses, and the tests would find no program), then the
+# benches, which are linted too. The JSON on stdout names every test binary for the runner
+# below; diagnostics go to stderr.
+cargo test --workspace --exclude gapi-lean-test --locked --no-run \
   --message-format=json-render-diagnostics >target/test-build.json
+cargo test --workspace --exclude gapi-lean-test --locked --no-run --benches --quiet
 
 step "waiting for the test peers"
 setup_status=0
@@ -58,21 +62,31 @@ source target/test-env.sh
 step "self-test of the peers (no gapi involved: if this fails, the peers are broken)"
 "$GAPI_TEST_NODE" --test tests/peers/
 
-step "cargo test's binaries, two at a time, then the doc tests"
+step "cargo test's binaries, two at a time, then the doc tests; beside them, the lean builds and the packages"
 # What `cargo test --workspace --exclude gapi-lean-test --no-fail-fast` runs, but two test
 # binaries side by side (cargo runs one at a time, and each one's last slow tests leave a core
-# idle): scripts/run-test-binaries.py says how. gapi-lean-test runs on its own below: in one
-# workspace build cargo unifies features, and the CLI's all-apis would compile every Discovery
-# document into it too.
-status=0
-# Beside the tests, since no cargo command holds the build directory while the test binaries
-# run (their output is printed in their own steps below):
+# idle): scripts/run-test-binaries.py says how. No cargo command holds the build directory while
+# the test binaries run, so the cargo jobs below run beside them (cargo queues them one after
+# another on its lock); each one's output is printed in its own step below:
+# - gapi with no Discovery document compiled in, and with only Drive's: on their own, since in
+#   one workspace build cargo unifies features, and the CLI's all-apis would compile every
+#   Discovery document into them too;
 # - scripts/check-features.sh: each of the facade's capability features compiles (and is
 #   linted) on its own, as a program that picks one builds it (~1 min of compiling);
 # - cargo package (compressing the crates, ~20 s on one core), without verification (it would
 #   build every crate again from its .crate, minutes on 2 cores): scripts/check-packages.py
 #   checks instead that each file a crate's sources include_bytes! is in its package, and the
 #   size, licenses and README of each.
+status=0
+(
+  lean_status=0
+  for args in "-p gapi-lean-test" "-p gapi-discovery --lib" "-p gapi-discovery --lib --features drive"; do
+    # shellcheck disable=SC2086
+    cargo test $args --locked --no-fail-fast || lean_status=1
+  done
+  exit "$lean_status"
+) >target/lean-output.txt 2>&1 &
+lean_pid=$!
 bash scripts/check-features.sh >target/features.log 2>&1 &
 features_pid=$!
 rm -rf target/package
@@ -81,12 +95,6 @@ rm -rf target/package
 package_pid=$!
 python3 scripts/run-test-binaries.py target/test-build.json target/test-output.txt \
   --workspace --exclude gapi-lean-test || status=1
-
-step "cargo test: gapi with no Discovery document compiled in, and with only Drive's"
-for args in "-p gapi-lean-test" "-p gapi-discovery --lib" "-p gapi-discovery --lib --features drive"; do
-  # shellcheck disable=SC2086
-  cargo test $args --locked --no-fail-fast 2>&1 | tee -a target/test-output.txt || status=1
-done
 
 # Waits for a background job started beside the tests, prints its output, and marks the run
 # failed when it failed: PID LOG WHAT.
@@ -99,6 +107,10 @@ finish() {
     status=1
   fi
 }
+
+step "cargo test: gapi with no Discovery document compiled in, and with only Drive's"
+finish "$lean_pid" target/lean-output.txt "a lean build's tests"
+cat target/lean-output.txt >>target/test-output.txt
 
 step "the facade's features, each on its own (scripts/check-features.sh)"
 finish "$features_pid" target/features.log "building a feature combination"
