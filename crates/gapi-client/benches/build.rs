@@ -10,25 +10,11 @@
 //! process (parsed documents are shared through a small cache, like reqwest shares a
 //! connection pool).
 
-use std::time::{Duration, Instant};
+use std::time::Instant;
 
 use gapi_client::service::bundled_document;
 use gapi_client::{NoAuth, Service};
-
-fn median(mut v: Vec<Duration>) -> Duration {
-    v.sort();
-    v[v.len() / 2]
-}
-
-fn time(runs: usize, mut f: impl FnMut()) -> Duration {
-    let mut v = Vec::with_capacity(runs);
-    for _ in 0..runs {
-        let t = Instant::now();
-        f();
-        v.push(t.elapsed());
-    }
-    median(v)
-}
+use gapi_testkit::timing::median_time;
 
 fn build_from_index(api: &str, version: &str) -> Service {
     let doc = gapi_discovery::method_index::load(api, version)
@@ -60,25 +46,25 @@ fn main() {
         .flatten()
         .unwrap_or_default();
 
-    let decompress = time(200, || {
+    let decompress = median_time(200, || {
         std::hint::black_box(gapi_discovery::bundle::document_json("drive", "v3").ok());
     });
-    let skim = time(200, || {
+    let skim = median_time(200, || {
         std::hint::black_box(serde_json::from_str::<serde::de::IgnoredAny>(&json).ok());
     });
-    let parse = time(200, || {
+    let parse = median_time(200, || {
         std::hint::black_box(gapi_discovery::RestDescription::from_json(&json).ok());
     });
-    let value = time(200, || {
+    let value = median_time(200, || {
         std::hint::black_box(serde_json::from_str::<serde_json::Value>(&json).ok());
     });
-    let index_cold = time(200, || {
+    let index_cold = median_time(200, || {
         std::hint::black_box(build_from_index("drive", "v3"));
     });
-    let index_decompress = time(200, || {
+    let index_decompress = median_time(200, || {
         std::hint::black_box(gapi_discovery::method_index::digest_json("drive", "v3").ok());
     });
-    let index_call = time(200, || {
+    let index_call = median_time(200, || {
         let s = build_from_index("drive", "v3");
         let r = s.method("files.list").and_then(|m| {
             m.param("pageSize", 5)
@@ -87,7 +73,7 @@ fn main() {
         });
         std::hint::black_box(r.ok());
     });
-    let cold = time(200, || {
+    let cold = median_time(200, || {
         let doc = bundled_document("drive", "v3").expect("drive v3 bundled");
         let s = Service::builder()
             .document(doc)
@@ -96,7 +82,7 @@ fn main() {
             .expect("builds");
         std::hint::black_box(&s);
     });
-    let cold_call = time(200, || {
+    let cold_call = median_time(200, || {
         let doc = bundled_document("drive", "v3").expect("drive v3 bundled");
         let s = Service::builder()
             .document(doc)
@@ -110,7 +96,7 @@ fn main() {
         });
         std::hint::black_box(r.ok());
     });
-    let warm = time(2000, || {
+    let warm = median_time(2000, || {
         let s = Service::builder()
             .bundled("drive", "v3")
             .auth(NoAuth)
@@ -119,7 +105,7 @@ fn main() {
         std::hint::black_box(&s);
     });
     let svc = gapi_client::build("drive", "v3", NoAuth).expect("drive builds");
-    let prepare = time(2000, || {
+    let prepare = median_time(2000, || {
         let r = svc
             .method("files.list")
             .and_then(|m| {
@@ -130,12 +116,12 @@ fn main() {
             .expect("prepares");
         std::hint::black_box(&r);
     });
-    let all_index = time(5, || {
+    let all_index = median_time(5, || {
         for e in entries {
             std::hint::black_box(build_from_index(e.name, e.version));
         }
     });
-    let all_cold = time(5, || {
+    let all_cold = median_time(5, || {
         for e in entries {
             let doc = bundled_document(e.name, e.version).expect("bundled");
             let s = Service::builder()
@@ -146,7 +132,7 @@ fn main() {
             std::hint::black_box(&s);
         }
     });
-    let all_decompress = time(5, || {
+    let all_decompress = median_time(5, || {
         for e in entries {
             std::hint::black_box(gapi_discovery::bundle::document_json(e.name, e.version).ok());
         }

@@ -13,6 +13,7 @@ use std::path::{Path, PathBuf};
 use std::time::{Duration, Instant};
 
 use gapi_client::method_search::search;
+use gapi_testkit::timing::median;
 
 struct Task {
     query: String,
@@ -34,11 +35,6 @@ fn read_set(path: &Path) -> Vec<Task> {
             }
         })
         .collect()
-}
-
-fn median(mut v: Vec<Duration>) -> Duration {
-    v.sort();
-    v[v.len() / 2]
 }
 
 fn main() {

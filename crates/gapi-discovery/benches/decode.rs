@@ -10,24 +10,10 @@
 //! all 610 documents one after the other; "search index" = the 3.7 MB text of `gapi search`.
 
 use std::hint::black_box;
-use std::time::{Duration, Instant};
+use std::time::Instant;
 
 use gapi_discovery::{bundle, method_index, search_data};
-
-fn median(mut v: Vec<Duration>) -> Duration {
-    v.sort();
-    v[v.len() / 2]
-}
-
-fn time(runs: usize, mut f: impl FnMut()) -> Duration {
-    let mut v = Vec::with_capacity(runs);
-    for _ in 0..runs {
-        let t = Instant::now();
-        f();
-        v.push(t.elapsed());
-    }
-    median(v)
-}
+use gapi_testkit::timing::median_time;
 
 fn every_document() -> usize {
     let mut total = 0;
@@ -58,16 +44,16 @@ fn main() {
         .expect("embedded");
     let first = t.elapsed();
     black_box(drive);
-    let digest = time(200, || {
+    let digest = median_time(200, || {
         black_box(method_index::digest_json("drive", "v3").unwrap());
     });
-    let doc = time(200, || {
+    let doc = median_time(200, || {
         black_box(bundle::document_json("drive", "v3").unwrap());
     });
-    let all = time(5, || {
+    let all = median_time(5, || {
         black_box(every_document());
     });
-    let search = time(10, || {
+    let search = median_time(10, || {
         black_box(search_data::search_index_text().unwrap());
     });
     println!("first Drive v3 document in process: {first:>10.2?}");

@@ -4,14 +4,10 @@
 //! Run: `cargo bench -p gapi-emulator --bench emulator` (release profile). Results go to stdout;
 //! the recorded numbers live in crates/gapi-emulator/BENCHMARKS.md.
 
-use std::time::{Duration, Instant};
+use std::time::Instant;
 
 use gapi_emulator::{Emulator, EmulatorConfig};
-
-fn median(mut v: Vec<Duration>) -> Duration {
-    v.sort();
-    v[v.len() / 2]
-}
+use gapi_testkit::timing::median;
 
 async fn token(http: &reqwest::Client, base: &str) -> String {
     let v: serde_json::Value = http

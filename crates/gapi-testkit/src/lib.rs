@@ -9,6 +9,7 @@
 //! | [`data`] | bytes that trip naive multipart and boundary code | always |
 //! | [`fuzz`] | replaying a committed fuzz corpus on stable Rust | always |
 //! | [`process`] | running one test again in a child process with its own environment; examples' paths | always |
+//! | [`timing`] | medians of repeated runs, for the benchmarks | always |
 //! | `emulator` | starting the emulator, minting its tokens, the OAuth dance, Google's error shape, over plain reqwest | `emulator` |
 //! | `mock` | one mock Google server: your routes, every request recorded, scripted faults in Google's shape | `mock` |
 //! | `logs` | capturing one test's `tracing` output | `logs` |
@@ -37,3 +38,4 @@ pub mod mock;
 #[cfg(feature = "peers")]
 pub mod peers;
 pub mod process;
+pub mod timing;
