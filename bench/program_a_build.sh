@@ -23,22 +23,12 @@ work=$(mktemp -d "${PROGRAM_A_DIR:-${TMPDIR:-/tmp}}/program-a.XXXXXX")
 if [ "${KEEP:-0}" != 1 ]; then trap 'rm -rf "$work"' EXIT; fi
 unset CARGO_TARGET_DIR RUSTFLAGS CARGO_BUILD_RUSTFLAGS RUSTC_WRAPPER CARGO_INCREMENTAL
 
-manifest() { # name, dependency lines
-  mkdir -p "$work/$1/src"
-  cat >"$work/$1/Cargo.toml" <<TOML
-[package]
-name = "$1"
-version = "0.0.0"
-edition = "2024"
-publish = false
-
-[dependencies]
-$2
-tokio = { version = "1", features = ["macros", "rt-multi-thread"] }
-serde_json = "1"
-
-[workspace]
-TOML
+# shellcheck source=bench/scratch_crate.sh
+source "$repo/bench/scratch_crate.sh"
+manifest() { # name, dependency lines: plus what both programs use (the README's tokio line)
+  scratch_crate "$work" "$1" "$2
+tokio = { version = \"1\", features = [\"macros\", \"rt-multi-thread\"] }
+serde_json = \"1\""
 }
 
 names=()

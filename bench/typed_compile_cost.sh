@@ -16,21 +16,9 @@ work=$(mktemp -d)
 trap 'rm -rf "$work"' EXIT
 [ -x "$gapi" ] || cargo build -q -p gapi-cli --manifest-path "$root/Cargo.toml"
 
-scratch() { # name, dependency line
-  mkdir -p "$work/$1/src"
-  cat >"$work/$1/Cargo.toml" <<TOML
-[package]
-name = "$1"
-version = "0.0.0"
-edition = "2024"
-publish = false
-
-[dependencies]
-$2
-
-[workspace]
-TOML
-}
+# shellcheck source=bench/scratch_crate.sh
+source "$root/bench/scratch_crate.sh"
+scratch() { scratch_crate "$work" "$@"; } # name, dependency line
 
 median() { sort -n | awk '{a[NR]=$1} END {print a[int((NR+1)/2)]}'; }
 
