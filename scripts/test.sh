@@ -6,6 +6,18 @@ cd "$(dirname "$0")/.."
 start=$(date +%s)
 step() { printf '\n==> %s (%ss)\n' "$1" "$(( $(date +%s) - start ))"; }
 
+# Waits for a job started in the background, prints its output whole, and fails (returns
+# the job's exit status, saying which job) when the job failed: PID LOG WHAT.
+finish() {
+  local job_status=0
+  wait "$1" || job_status=$?
+  cat "$2"
+  if [[ $job_status -ne 0 ]]; then
+    echo "$3 failed (exit $job_status): see the lines above" >&2
+    return "$job_status"
+  fi
+}
+
 # The peers are downloaded and installed (network and disk bound) while cargo compiles (CPU
 # bound) on a clean machine: the install runs in the background beside fmt and clippy, and the
 # tests wait for it. Its output is printed whole when it ends; if it fails, the run stops there.
@@ -49,13 +61,7 @@ cargo test --workspace --exclude gapi-lean-test --locked --no-run \
 cargo test --workspace --exclude gapi-lean-test --locked --no-run --benches --quiet
 
 step "waiting for the test peers"
-setup_status=0
-wait "$setup_pid" || setup_status=$?
-cat target/setup-test-deps.log
-if [[ $setup_status -ne 0 ]]; then
-  echo "installing the test peers failed (exit $setup_status): see the lines above" >&2
-  exit "$setup_status"
-fi
+finish "$setup_pid" target/setup-test-deps.log "installing the test peers" || exit
 # shellcheck disable=SC1091
 source target/test-env.sh
 
@@ -96,27 +102,15 @@ package_pid=$!
 python3 scripts/run-test-binaries.py target/test-build.json target/test-output.txt \
   --workspace --exclude gapi-lean-test || status=1
 
-# Waits for a background job started beside the tests, prints its output, and marks the run
-# failed when it failed: PID LOG WHAT.
-finish() {
-  local job_status=0
-  wait "$1" || job_status=$?
-  cat "$2"
-  if [[ $job_status -ne 0 ]]; then
-    echo "$3 failed (exit $job_status): see the lines above" >&2
-    status=1
-  fi
-}
-
 step "cargo test: gapi with no Discovery document compiled in, and with only Drive's"
-finish "$lean_pid" target/lean-output.txt "a lean build's tests"
+finish "$lean_pid" target/lean-output.txt "a lean build's tests" || status=1
 cat target/lean-output.txt >>target/test-output.txt
 
 step "the facade's features, each on its own (scripts/check-features.sh)"
-finish "$features_pid" target/features.log "building a feature combination"
+finish "$features_pid" target/features.log "building a feature combination" || status=1
 
 step "cargo package: every published crate under 8 MiB, with its licenses, README and data"
-finish "$package_pid" target/package.log "cargo package or its check"
+finish "$package_pid" target/package.log "cargo package or its check" || status=1
 
 step "summary"
 # One closing line for the whole run, summed over every test binary.
