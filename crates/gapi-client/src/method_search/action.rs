@@ -8,7 +8,7 @@
 //! ("who *edited* the file" reads its history). "make" makes something new only before "a",
 //! "an", "new" ("make a copy"); otherwise it changes what is there ("make the disk bigger").
 
-use super::text::{is_stop_word, stem};
+use super::text::{is_stop_word, stem, typed_words};
 
 /// The kinds of action a query or a method can have.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -140,12 +140,7 @@ const MAKE_NEW: &[&str] = &["a", "an", "new", "another"];
 
 /// Whether a query is a question that reads ("who ...", "how many ...", "is ...").
 pub(crate) fn asks(query: &str) -> bool {
-    let lower = query.to_lowercase();
-    let raw: Vec<&str> = lower
-        .split(|c: char| !c.is_alphanumeric())
-        .filter(|w| !w.is_empty())
-        .collect();
-    is_question(&raw)
+    is_question(&typed_words(&query.to_lowercase()))
 }
 
 /// Whether a query (its words, lower-cased, stop words kept) is a question that reads.
@@ -159,11 +154,10 @@ fn is_question(raw: &[&str]) -> bool {
 
 /// Whether a query asks who: who has access, who is in a room, who came.
 pub(crate) fn asks_who(query: &str) -> bool {
-    let lower = query.to_lowercase();
-    let first = lower
-        .split(|c: char| !c.is_alphanumeric())
-        .find(|w| !w.is_empty());
-    matches!(first, Some("who" | "whom" | "whose"))
+    matches!(
+        typed_words(&query.to_lowercase()).first(),
+        Some(&("who" | "whom" | "whose"))
+    )
 }
 
 /// Resources that are people, or say who may do what: listing them (or reading an IAM
@@ -217,10 +211,7 @@ pub(crate) fn same_kind(query: Action, method: Action) -> bool {
 /// which or what things). None when the query leads with no known verb and asks nothing.
 pub(crate) fn of_query(query: &str) -> Option<(Action, String)> {
     let lower = query.to_lowercase();
-    let raw: Vec<&str> = lower
-        .split(|c: char| !c.is_alphanumeric())
-        .filter(|w| !w.is_empty())
-        .collect();
+    let raw = typed_words(&lower);
     let words: Vec<&str> = raw.iter().copied().filter(|w| !is_stop_word(w)).collect();
     let plural = |w: &&str| w.len() > 3 && w.ends_with('s') && stem(w) != **w;
     if is_question(&raw) {

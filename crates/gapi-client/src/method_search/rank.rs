@@ -6,7 +6,7 @@
 use super::action::{self, Action};
 use super::index::{Index, Target};
 use super::synonyms::{Kind, alternatives, api_alias};
-use super::text::{phrase_words, stem, terms};
+use super::text::{phrase_words, stem, terms, typed_words};
 
 /// BM25's saturation: how fast repeated occurrences stop adding.
 const K1: f32 = 1.2;
@@ -142,10 +142,9 @@ fn groups(index: &Index, query: &str, all: &[String]) -> Vec<Group> {
 
 /// The query's words that are not stop words, lower-cased, in order.
 fn compound_words(query: &str) -> Vec<String> {
-    query
-        .to_lowercase()
-        .split(|c: char| !c.is_alphanumeric())
-        .filter(|w| !w.is_empty() && !super::text::is_stop_word(w))
+    typed_words(&query.to_lowercase())
+        .into_iter()
+        .filter(|w| !super::text::is_stop_word(w))
         .map(str::to_string)
         .collect()
 }
@@ -161,10 +160,7 @@ fn object_and_container(
     index: &Index,
 ) -> (Vec<u32>, Vec<u32>) {
     let lower = query.to_lowercase();
-    let words: Vec<&str> = lower
-        .split(|c: char| !c.is_alphanumeric())
-        .filter(|w| !w.is_empty())
-        .collect();
+    let words = typed_words(&lower);
     // "to" in "to-do" is half a name, not a container word.
     let Some(at) = (1..words.len()).find(|&i| {
         CONTAINER_WORDS.contains(&words[i])
@@ -216,10 +212,7 @@ fn owns(index: &Index, a: u32, word: &str) -> bool {
 /// as names.
 fn spelled_apart(index: &Index, query: &str, named: &mut [bool], name_terms: &mut Vec<u32>) {
     let lower = query.to_lowercase();
-    let words: Vec<&str> = lower
-        .split(|c: char| !c.is_alphanumeric())
-        .filter(|w| !w.is_empty())
-        .collect();
+    let words = typed_words(&lower);
     for n in [2, 3] {
         for run in words.windows(n) {
             let joined = run.concat();

@@ -150,6 +150,16 @@ const JOINED: &[(&str, &str, &str)] = &[
     ("virtual", "machines", "vm"),
 ];
 
+/// A query's words as typed: `lower` (the query lower-cased) split at every character that is
+/// not a letter or digit, stop words kept, for the rules that read word order ("who" first,
+/// "to" before a container, "get rid of").
+pub(crate) fn typed_words(lower: &str) -> Vec<&str> {
+    lower
+        .split(|c: char| !c.is_alphanumeric())
+        .filter(|w| !w.is_empty())
+        .collect()
+}
+
 /// Whether a lower-case word is a stop word.
 pub fn is_stop_word(word: &str) -> bool {
     static SET: OnceLock<HashSet<&'static str, FixedState>> = OnceLock::new();
