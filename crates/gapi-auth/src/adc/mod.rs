@@ -57,13 +57,17 @@ impl Credentials {
     }
 }
 
+/// Variable `k` of `env` as text, when set to something (unset, blank and non-UTF-8 values
+/// are all "not set").
+fn text_env(env: Env<'_>, k: &str) -> Option<String> {
+    env(k)
+        .and_then(|v| v.into_string().ok())
+        .filter(|v| !v.is_empty())
+}
+
 /// [`find_default`] with an injectable environment (for tests).
 pub async fn find_default_with(opts: &LoadOptions, env: Env<'_>) -> Result<DefaultCredentials> {
-    let text_env = |k: &str| {
-        env(k)
-            .and_then(|v| v.into_string().ok())
-            .filter(|v| !v.is_empty())
-    };
+    let text_env = |k: &str| text_env(env, k);
     let explicit_project = text_env("GOOGLE_CLOUD_PROJECT").or_else(|| text_env("GCLOUD_PROJECT"));
     let quota_env = text_env("GOOGLE_CLOUD_QUOTA_PROJECT");
     let gcloud = gcloud_adc_path(env);
@@ -120,11 +124,7 @@ async fn from_metadata_server(
     quota_env: Option<String>,
     opts: &LoadOptions,
 ) -> Result<Option<DefaultCredentials>> {
-    let config = MetadataConfig::from_env_fn(|k| {
-        env(k)
-            .and_then(|v| v.into_string().ok())
-            .filter(|v| !v.is_empty())
-    })?;
+    let config = MetadataConfig::from_env_fn(|k| text_env(env, k))?;
     let client = MetadataClient::new(config)?;
     if client.is_available().await {
         let project = match explicit_project {
