@@ -111,7 +111,7 @@ pub async fn select(store: &FileStore, opts: &SelectOptions) -> Result<Selected>
     #[cfg(not(feature = "service-accounts"))]
     if chain.is_some() {
         return Err(crate::error::needs_service_accounts(
-            "impersonated_service_account",
+            crate::credentials::IMPERSONATED_TYPE,
         ));
     }
     // The impersonation source only needs cloud-platform (its default) and acts for nobody.

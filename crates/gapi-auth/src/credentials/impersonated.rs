@@ -28,8 +28,7 @@ use crate::secret::{AccessToken, IdToken};
 /// The IAM Credentials API root in Google's public universe.
 pub(crate) const IAM_CREDENTIALS_ROOT: &str = "https://iamcredentials.googleapis.com/v1/";
 
-/// The JSON `type` of an impersonated-service-account ADC file.
-pub const IMPERSONATED_TYPE: &str = "impersonated_service_account";
+pub use super::IMPERSONATED_TYPE;
 
 /// The longest lifetime `generateAccessToken` grants without an org policy exception.
 pub const DEFAULT_LIFETIME: Duration = Duration::from_secs(3600);

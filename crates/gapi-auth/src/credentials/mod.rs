@@ -24,6 +24,16 @@ use std::sync::Arc;
 use std::time::SystemTime;
 
 pub use crate::credentials::authorized_user::AUTHORIZED_USER_TYPE;
+
+/// The JSON `type` of a service-account key file. These type names are known in every build:
+/// one built without the `service-accounts` feature still names the files it refuses.
+pub const SERVICE_ACCOUNT_TYPE: &str = "service_account";
+/// The JSON `type` of an impersonated-service-account ADC file.
+pub const IMPERSONATED_TYPE: &str = "impersonated_service_account";
+/// The JSON `type` of an external-account (workload or workforce identity federation) file.
+pub const EXTERNAL_ACCOUNT_TYPE: &str = "external_account";
+/// The JSON `type` of a workforce user's refresh-token file.
+pub const EXTERNAL_ACCOUNT_AUTHORIZED_USER_TYPE: &str = "external_account_authorized_user";
 pub(crate) use crate::credentials::authorized_user::{GrantStore, UserCredentials};
 pub use crate::credentials::cache::REFRESH_MARGIN;
 use crate::credentials::cache::TokenCache;

@@ -67,12 +67,14 @@ impl CredentialKind {
     /// The JSON `type` value (or a stable name for kinds without a file).
     pub fn as_str(self) -> &'static str {
         match self {
-            CredentialKind::AuthorizedUser => "authorized_user",
-            CredentialKind::ServiceAccount => "service_account",
-            CredentialKind::ImpersonatedServiceAccount => "impersonated_service_account",
+            CredentialKind::AuthorizedUser => super::AUTHORIZED_USER_TYPE,
+            CredentialKind::ServiceAccount => super::SERVICE_ACCOUNT_TYPE,
+            CredentialKind::ImpersonatedServiceAccount => super::IMPERSONATED_TYPE,
             CredentialKind::ComputeMetadata => "compute_metadata",
-            CredentialKind::ExternalAccount => "external_account",
-            CredentialKind::ExternalAccountAuthorizedUser => "external_account_authorized_user",
+            CredentialKind::ExternalAccount => super::EXTERNAL_ACCOUNT_TYPE,
+            CredentialKind::ExternalAccountAuthorizedUser => {
+                super::EXTERNAL_ACCOUNT_AUTHORIZED_USER_TYPE
+            }
             CredentialKind::AccessToken => "access_token",
             CredentialKind::ApiKey => "api_key",
         }

@@ -23,8 +23,7 @@ use crate::protocol::token::{parse_token_response, shared_client_for};
 use crate::protocol::transport::{RetryPolicy, post_form};
 use crate::secret::{AccessToken, Assertion, IdToken, PrivateKeyPem};
 
-/// The JSON `type` of a service-account key file.
-pub const SERVICE_ACCOUNT_TYPE: &str = "service_account";
+pub use super::SERVICE_ACCOUNT_TYPE;
 
 /// The JWT-bearer grant type (RFC 7523 section 2.1).
 pub(crate) const JWT_BEARER_GRANT_TYPE: &str = "urn:ietf:params:oauth:grant-type:jwt-bearer";

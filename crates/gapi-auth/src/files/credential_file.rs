@@ -10,27 +10,25 @@ use serde_json::Value;
 #[cfg(feature = "service-accounts")]
 use crate::credentials::CLOUD_PLATFORM_SCOPE;
 #[cfg(feature = "service-accounts")]
-use crate::credentials::external_account::{
-    EXTERNAL_ACCOUNT_AUTHORIZED_USER_TYPE, EXTERNAL_ACCOUNT_TYPE, ExternalAccountBuilder,
-    ExternalAuthorizedUser,
-};
+use crate::credentials::external_account::{ExternalAccountBuilder, ExternalAuthorizedUser};
 #[cfg(feature = "service-accounts")]
-use crate::credentials::impersonated::{IMPERSONATED_TYPE, ImpersonatedBuilder, target_from_url};
+use crate::credentials::impersonated::{ImpersonatedBuilder, target_from_url};
 #[cfg(feature = "service-accounts")]
-use crate::credentials::service_account::{
-    SERVICE_ACCOUNT_TYPE, ServiceAccount, ServiceAccountKey,
+use crate::credentials::service_account::{ServiceAccount, ServiceAccountKey};
+use crate::credentials::{
+    AUTHORIZED_USER_TYPE, Credentials, EXTERNAL_ACCOUNT_AUTHORIZED_USER_TYPE,
+    EXTERNAL_ACCOUNT_TYPE, IMPERSONATED_TYPE, LoadOptions, SERVICE_ACCOUNT_TYPE,
 };
-use crate::credentials::{AUTHORIZED_USER_TYPE, Credentials, LoadOptions};
 use crate::error::{Error, ErrorKind, Result};
 use crate::protocol::scopes::expand_scopes;
 
 /// The file types this crate reads, as google-auth lists them.
 pub(crate) const VALID_TYPES: &[&str] = &[
     AUTHORIZED_USER_TYPE,
-    "service_account",
-    "external_account",
-    "external_account_authorized_user",
-    "impersonated_service_account",
+    SERVICE_ACCOUNT_TYPE,
+    EXTERNAL_ACCOUNT_TYPE,
+    EXTERNAL_ACCOUNT_AUTHORIZED_USER_TYPE,
+    IMPERSONATED_TYPE,
 ];
 
 /// A loaded credential and what the file said about its project.
@@ -129,10 +127,10 @@ pub(crate) fn load_value(value: Value, opts: &LoadOptions) -> Result<Loaded> {
             Credentials::from_authorized_user_json(&value.to_string(), opts.http.clone())?
         }
         #[cfg(not(feature = "service-accounts"))]
-        t @ ("service_account"
-        | "external_account"
-        | "external_account_authorized_user"
-        | "impersonated_service_account") => return Err(crate::error::needs_service_accounts(t)),
+        t @ (SERVICE_ACCOUNT_TYPE
+        | EXTERNAL_ACCOUNT_TYPE
+        | EXTERNAL_ACCOUNT_AUTHORIZED_USER_TYPE
+        | IMPERSONATED_TYPE) => return Err(crate::error::needs_service_accounts(t)),
         #[cfg(feature = "service-accounts")]
         SERVICE_ACCOUNT_TYPE => {
             let key = ServiceAccountKey::from_value(value)?;

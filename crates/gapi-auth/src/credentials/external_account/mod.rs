@@ -36,10 +36,7 @@ use crate::protocol::token::{oauth_error, parse_token_response, shared_default_c
 use crate::protocol::transport::RetryPolicy;
 use crate::secret::{Assertion, ClientSecret, RefreshToken};
 
-/// The JSON `type` of an external-account file.
-pub const EXTERNAL_ACCOUNT_TYPE: &str = "external_account";
-/// The JSON `type` of a workforce user's refresh-token file.
-pub const EXTERNAL_ACCOUNT_AUTHORIZED_USER_TYPE: &str = "external_account_authorized_user";
+pub use crate::credentials::{EXTERNAL_ACCOUNT_AUTHORIZED_USER_TYPE, EXTERNAL_ACCOUNT_TYPE};
 /// Google's STS token endpoint.
 pub(crate) const STS_TOKEN_URL: &str = "https://sts.googleapis.com/v1/token";
 /// The token-exchange grant type (RFC 8693).
