@@ -111,7 +111,8 @@ fn parse_line(line: &str) -> Result<(Kind, String, Vec<String>), String> {
     if head.next().is_some() {
         return Err("more than one name before ':'".into());
     }
-    let valid_char = |c: char| c.is_ascii_alphanumeric() || c == '_' || c == '.';
+    // Discovery method ids may hold '-' (`healthcare...fhir.Patient-everything`).
+    let valid_char = |c: char| c.is_ascii_alphanumeric() || matches!(c, '_' | '.' | '-');
     if !name.chars().all(valid_char) || name.starts_with('.') || name.ends_with('.') {
         return Err(format!("{name:?} is not an API name or method id"));
     }
