@@ -27,6 +27,9 @@ const ACTION_MATCH: f32 = 1.3;
 const ACTION_MATCH_OTHER: f32 = 1.1;
 /// What a method doing another known thing keeps (`delete` when the query adds).
 const ACTION_MISMATCH: f32 = 0.85;
+/// A question only reads: a method that changes things answers none ("which VMs are
+/// *running*" is no `instances.bulkInsert`, "which APIs are *turned on*" no `enable`).
+const QUESTION_CHANGE: f32 = 0.6;
 /// The lift of the APIs a query names ("in gmail", "youtube"), for their methods that match
 /// more of the query than the name.
 const NAMED_API_BOOST: f32 = 1.3;
@@ -61,6 +64,7 @@ fn action_fit(
     query: Option<Action>,
     method: Option<&(Action, Vec<String>)>,
     words: &[String],
+    question: bool,
 ) -> f32 {
     match (query, method) {
         (Some(q), Some((m, rest))) if q == *m => {
@@ -73,6 +77,7 @@ fn action_fit(
         (Some(Action::Get), Some((Action::List, _))) => 1.0,
         // A question reads: any read fits, a change does not.
         (Some(Action::Read), Some((Action::Get | Action::List, _))) => 1.0,
+        (Some(q), Some((m, _))) if question && !action::same_kind(q, *m) => QUESTION_CHANGE,
         (Some(_), Some(_)) => ACTION_MISMATCH,
         _ => 1.0,
     }
@@ -395,6 +400,7 @@ pub(crate) fn rank(
         Some(_) => object_and_container(query, &unique, &groups, index),
     };
     let who = action::asks_who(query);
+    let question = action::asks(query);
     let n = index.methods.len();
     let mut total = vec![0f32; n];
     let mut matched = vec![0u16; n];
@@ -491,6 +497,7 @@ pub(crate) fn rank(
                 wanted.as_ref().map(|w| w.0),
                 method.action.as_ref(),
                 &query_terms,
+                question,
             );
             (m, s)
         })
