@@ -77,6 +77,14 @@ const THINGS: &[(&str, &[&str])] = &[
     ("unread", &["label"]),
     ("star", &["label"]),
     ("collaborator", &["permission"]),
+    // Who is free when is one method: Calendar's `freebusy`.
+    ("free", &["freebusy"]),
+    ("busy", &["freebusy"]),
+    ("available", &["freebusy"]),
+    ("availability", &["freebusy"]),
+    // Usage over time is a monitoring time series.
+    ("utilization", &["timeseries", "metric"]),
+    ("metric", &["timeseries"]),
 ];
 
 /// Words that name an API by another name than its own (`gcs` is Cloud Storage, a `vm` is
@@ -97,6 +105,8 @@ const API_ALIASES: &[(&str, &str)] = &[
     ("pubsub", "pubsub"),
     ("playlist", "youtube"),
     ("video", "youtube"),
+    ("cron", "cloudscheduler"),
+    ("nightly", "cloudscheduler"),
 ];
 
 /// The API a stemmed query term names by another name, if any.
