@@ -2,7 +2,7 @@
 //!
 //! Run: `cargo bench -p gapi-client --bench search`. After `--`: `-v` lists every task not
 //! ranked first; TSV paths (relative to the workspace root) replace the default sets (the
-//! two dev sets and the two held-out ones); `--full-documents` also times decompressing and
+//! two dev sets and the seven held-out ones); `--full-documents` also times decompressing and
 //! parsing every preferred document, what the first search would cost without the search
 //! text; `--first-only` stops after the first search, for a profiler. Each set line is
 //! `task<TAB>accepted ids`; a task hits at k when one of its accepted method ids is among
@@ -60,6 +60,8 @@ fn main() {
             bench.join("search_eval_heldout3.tsv"),
             bench.join("search_eval_heldout4.tsv"),
             bench.join("search_eval_heldout5.tsv"),
+            bench.join("search_eval_heldout6.tsv"),
+            bench.join("search_eval_heldout7.tsv"),
         ];
     }
     let (t, cpu) = (Instant::now(), cpu_time());
