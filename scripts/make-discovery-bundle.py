@@ -8,18 +8,21 @@ documents (no build script): it only embeds the files the chosen cargo features 
     pip install zstandard==0.25.0
     python3 scripts/make-discovery-bundle.py [--version 2.202.0] [--wheel PATH]
 
-Each document is minified and compressed on its own (one zstd frame, with a dictionary shared by
-all documents), so naming an API decompresses only that document. Beside it sits its method index
+Each document is minified and compressed on its own (one zstd frame; with a dictionary shared by
+the documents that only `all-apis` embeds, without one for the featured APIs), so naming an API
+decompresses only that document. Beside it sits its method index
 digest (below), compressed on its own without the dictionary. Where the frames go:
 
   crates/gapi-discovery/bundle/apis/NAME.VERSION.{index,json}.zst
       the featured APIs (FEATURED below): the preferred version of each, one file per frame,
-      embedded only when the cargo feature of the same name is on.
+      embedded only when the cargo feature of the same name is on; compressed without the
+      dictionary, so a program that embeds a few APIs does not carry it.
   crates/gapi-discovery-bundle-K/frames.bin (K = 1, 2, ...)
       every other document, sorted by name and version, split into crates of about the same size
       (crates.io takes at most 10 MiB a crate; gapi keeps each under 8 MiB): per document its
       digest frame, then its document frame. Embedded by the `all-apis` feature.
-  crates/gapi-discovery/bundle/dictionary.zdict   the dictionary of every document frame
+  crates/gapi-discovery/bundle/dictionary.zdict   the dictionary of the documents in the
+      gapi-discovery-bundle-K crates and of the directory (embedded with `all-apis` only)
   crates/gapi-discovery/bundle/directory.zst      the directory of all documents (one frame,
       with the dictionary): Google's own entries from the wheel, so `preferred` is Google's choice
   crates/gapi-discovery/src/catalog.rs            the table of all documents: name, version,
@@ -247,11 +250,7 @@ def make(d, wheel_version, level, dict_size):
     dictionary = zstandard.train_dictionary(dict_size, [d.raw[k] for k in d.keys][::3])
     with_dict = zstandard.ZstdCompressor(level=level, dict_data=dictionary)
     plain = zstandard.ZstdCompressor(level=19)
-    frames = {}
-    for k in unique:
-        dg = digest(d.docs[k])
-        frames[k] = (plain.compress(dg) if dg is not None else b"", len(dg) if dg is not None else 0,
-                     with_dict.compress(d.raw[k]))
+    plain_doc = zstandard.ZstdCompressor(level=level)
 
     # Featured: each feature's picks (and their aliases) live in gapi-discovery itself.
     picks = d.picks()
@@ -262,6 +261,17 @@ def make(d, wheel_version, level, dict_size):
             sys.exit(f"featured API {name} has no document")
         for k in chosen:
             featured[k] = name
+
+    # A featured document is compressed without the dictionary: a program that embeds a few
+    # APIs then carries no 200 KB dictionary (Drive v3: 25.7 KB alone against 21.9 KB + 200 KB
+    # with it); all the featured frames together grow by ~130 KB, which only `all-apis` (with
+    # the dictionary anyway) carries whole.
+    frames = {}
+    for k in unique:
+        dg = digest(d.docs[k])
+        doc = (plain_doc if k in featured else with_dict).compress(d.raw[k])
+        frames[k] = (plain.compress(dg) if dg is not None else b"", len(dg) if dg is not None else 0,
+                     doc)
     apis_dir = os.path.join(CRATE, "bundle", "apis")
     os.makedirs(apis_dir, exist_ok=True)
     for f in glob.glob(os.path.join(apis_dir, "*.zst")):
@@ -313,7 +323,6 @@ def make(d, wheel_version, level, dict_size):
             f'const {c}: [&[u8]; 2] = [include_bytes!("{stem}.index.zst"), include_bytes!("{stem}.json.zst")];\n'
             f'#[cfg(not(feature = "{feature}"))]\n'
             f"const {c}: [&[u8]; 2] = [&[], &[]];\n")
-    any_doc = ", ".join(f'feature = "{f}"' for f in FEATURED)
     source = f"""//! The catalog of the bundled Discovery documents: written by
 //! `scripts/make-discovery-bundle.py` from google-api-python-client {wheel_version}; do not edit.
 //!
@@ -326,11 +335,13 @@ def make(d, wheel_version, level, dict_size):
 
 use crate::bundle::{{BundleEntry, own, part}};
 
-/// The zstd dictionary of every document frame (empty when no document is embedded).
-#[cfg(any({any_doc}))]
+/// The zstd dictionary of the frames in the gapi-discovery-bundle-K crates and of the
+/// directory (featured documents are compressed without it): embedded with `all-apis` only.
+#[cfg(feature = "all-apis")]
 pub(crate) const DICTIONARY: &[u8] = include_bytes!("../bundle/dictionary.zdict");
-/// The zstd dictionary of every document frame (empty when no document is embedded).
-#[cfg(not(any({any_doc})))]
+/// The zstd dictionary of the frames in the gapi-discovery-bundle-K crates and of the
+/// directory (featured documents are compressed without it): embedded with `all-apis` only.
+#[cfg(not(feature = "all-apis"))]
 pub(crate) const DICTIONARY: &[u8] = &[];
 
 /// How many gapi-discovery-bundle-K crates hold the documents that are not featured.

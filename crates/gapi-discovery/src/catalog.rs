@@ -10,11 +10,13 @@
 
 use crate::bundle::{BundleEntry, own, part};
 
-/// The zstd dictionary of every document frame (empty when no document is embedded).
-#[cfg(any(feature = "admin", feature = "calendar", feature = "chat", feature = "classroom", feature = "docs", feature = "drive", feature = "driveactivity", feature = "forms", feature = "gmail", feature = "groupssettings", feature = "keep", feature = "licensing", feature = "oauth2", feature = "people", feature = "script", feature = "sheets", feature = "slides", feature = "tasks", feature = "youtube", feature = "aiplatform", feature = "bigquery", feature = "cloudresourcemanager", feature = "compute", feature = "firestore", feature = "iam", feature = "logging", feature = "monitoring", feature = "pubsub", feature = "run", feature = "secretmanager", feature = "sqladmin", feature = "storage", feature = "translate", feature = "vision"))]
+/// The zstd dictionary of the frames in the gapi-discovery-bundle-K crates and of the
+/// directory (featured documents are compressed without it): embedded with `all-apis` only.
+#[cfg(feature = "all-apis")]
 pub(crate) const DICTIONARY: &[u8] = include_bytes!("../bundle/dictionary.zdict");
-/// The zstd dictionary of every document frame (empty when no document is embedded).
-#[cfg(not(any(feature = "admin", feature = "calendar", feature = "chat", feature = "classroom", feature = "docs", feature = "drive", feature = "driveactivity", feature = "forms", feature = "gmail", feature = "groupssettings", feature = "keep", feature = "licensing", feature = "oauth2", feature = "people", feature = "script", feature = "sheets", feature = "slides", feature = "tasks", feature = "youtube", feature = "aiplatform", feature = "bigquery", feature = "cloudresourcemanager", feature = "compute", feature = "firestore", feature = "iam", feature = "logging", feature = "monitoring", feature = "pubsub", feature = "run", feature = "secretmanager", feature = "sqladmin", feature = "storage", feature = "translate", feature = "vision")))]
+/// The zstd dictionary of the frames in the gapi-discovery-bundle-K crates and of the
+/// directory (featured documents are compressed without it): embedded with `all-apis` only.
+#[cfg(not(feature = "all-apis"))]
 pub(crate) const DICTIONARY: &[u8] = &[];
 
 /// How many gapi-discovery-bundle-K crates hold the documents that are not featured.
