@@ -422,8 +422,11 @@ fn lenient_boxed_schema<'de, D: serde::Deserializer<'de>>(
     d: D,
 ) -> Result<Option<Box<JsonSchema>>, D::Error> {
     let v = serde_json::Value::deserialize(d)?;
+    // Parsed again from its text, not with `from_value`: the model then has one deserializer
+    // (from text) instead of two in every program. The value came through the outer parser,
+    // so its nesting is bounded by that parser's recursion limit all the same.
     Ok(match v {
-        serde_json::Value::Object(_) => serde_json::from_value(v).ok().map(Box::new),
+        serde_json::Value::Object(_) => serde_json::from_str(&v.to_string()).ok().map(Box::new),
         _ => None,
     })
 }
@@ -444,4 +447,36 @@ fn lenient_string<'de, D: serde::Deserializer<'de>>(d: D) -> Result<Option<Strin
         serde_json::Value::Null => None,
         other => Some(other.to_string()),
     })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::JsonSchema;
+
+    /// `items` and `additionalProperties` are schemas when they are objects that parse, and
+    /// absent otherwise (`true`, a string, an object of the wrong shape), at any depth.
+    #[test]
+    fn nested_schemas_are_lenient() {
+        let schema: JsonSchema = serde_json::from_str(
+            r#"{"type":"array","items":{"type":"array","items":{"type":"integer",
+                "format":"int64","minimum":1,"default":7}},
+                "additionalProperties":true}"#,
+        )
+        .unwrap();
+        let inner = schema.items.as_ref().unwrap().items.as_ref().unwrap();
+        assert_eq!(inner.type_name(), "integer");
+        assert_eq!(inner.format.as_deref(), Some("int64"));
+        assert_eq!(inner.minimum.as_deref(), Some("1"));
+        assert_eq!(inner.default.as_deref(), Some("7"));
+        assert!(schema.additional_properties.is_none());
+        for bad in [r#""string""#, "[1]", r#"{"properties":5}"#, "null"] {
+            let text = format!(r#"{{"type":"object","additionalProperties":{bad},"items":{bad}}}"#);
+            let schema: JsonSchema = serde_json::from_str(&text).unwrap();
+            assert!(schema.additional_properties.is_none(), "{bad}");
+            assert!(schema.items.is_none(), "{bad}");
+        }
+        // Nested past serde_json's recursion limit: an error, never a stack overflow.
+        let deep = format!("{}{}", r#"{"items":"#.repeat(10_000), "}".repeat(10_000));
+        assert!(serde_json::from_str::<JsonSchema>(&deep).is_err());
+    }
 }
