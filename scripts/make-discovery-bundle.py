@@ -304,17 +304,31 @@ def make(d, wheel_version, level, dict_size):
     write(os.path.join(CRATE, "bundle", "dictionary.zdict"), dictionary.as_bytes())
     write(os.path.join(CRATE, "bundle", "directory.zst"), with_dict.compress(directory(d)))
 
-    # The catalog.
+    # The catalog: integers and one text, so the table needs no relocation when the program
+    # is loaded (a table of 610 `&str` pairs cost ~80 KB of binary in every build).
+    text, at_text = [], {}
+    def place(word):
+        if word not in at_text:
+            at_text[word] = sum(map(len, text))
+            text.append(word)
+        return at_text[word]
+    own_consts = [const_name(k) for k in featured]
     lines = []
     for k in d.keys:
         t = d.twin[k]
         index, index_raw, doc = frames[t]
-        args = f'"{k[0]}", "{k[1]}", {str(d.is_preferred(k)).lower()}, {len(d.raw[k])}, {index_raw}'
+        for word in k:
+            if len(word.encode()) > 255 or not word.isascii():
+                sys.exit(f"{word!r}: the catalog takes ASCII names of at most 255 bytes")
+        args = (f"{place(k[0])}, {len(k[0])}, {place(k[1])}, {len(k[1])}, "
+                f"{str(d.is_preferred(k)).lower()}, {len(d.raw[k])}, {index_raw}")
         if t in featured:
-            lines.append(f"    own({args}, {const_name(t)}),")
+            lines.append(f"    row({args}, 0, {own_consts.index(const_name(t))}, 0, 0),")
         else:
             p, at = placed[t]
-            lines.append(f"    part({args}, {p}, {at}, {len(index)}, {len(doc)}),")
+            lines.append(f"    row({args}, {p}, {at}, {len(index)}, {len(doc)}),")
+    if sum(map(len, text)) > 0xFFFF:
+        sys.exit("the catalog's text passed 64 KiB: widen Row's offsets")
     consts = []
     for k, feature in featured.items():
         c, stem = const_name(k), f"../bundle/apis/{k[0]}.{k[1]}"
@@ -323,17 +337,23 @@ def make(d, wheel_version, level, dict_size):
             f'const {c}: [&[u8]; 2] = [include_bytes!("{stem}.index.zst"), include_bytes!("{stem}.json.zst")];\n'
             f'#[cfg(not(feature = "{feature}"))]\n'
             f"const {c}: [&[u8]; 2] = [&[], &[]];\n")
+    text_lines = []
+    joined = "".join(text)
+    for i in range(0, len(joined), 90):
+        text_lines.append(f'    "{joined[i:i + 90]}",')
     source = f"""//! The catalog of the bundled Discovery documents: written by
 //! `scripts/make-discovery-bundle.py` from google-api-python-client {wheel_version}; do not edit.
 //!
-//! One entry per document, sorted by name then version: `own(...)` documents are featured APIs
-//! whose frames sit in `bundle/apis/` (embedded by the cargo feature of their name), `part(...)`
-//! documents sit in the `frames.bin` of a gapi-discovery-bundle-K crate (embedded by
-//! `all-apis`). Arguments: name, version, preferred, raw length of the document, raw length of
-//! its method index digest (0: none), then the frames (part: crate, offset, digest frame length,
-//! document frame length; the document frame follows the digest frame).
+//! One row per document, sorted by name then version (`crate::bundle::Row`): the name and the
+//! version (offset and length in [`TEXT`]), preferred, raw length of the document, raw length of
+//! its method index digest (0: none), then where the frames are: part 0 for a featured API
+//! whose frames sit in `bundle/apis/` (embedded by the cargo feature of its name; the next
+//! number is its place in [`OWN`]), else the gapi-discovery-bundle-K crate whose `frames.bin`
+//! holds them (embedded by `all-apis`), the offset there, the digest frame length and the
+//! document frame length (the document frame follows the digest frame). Integers and one
+//! text, so the table needs no relocation when a program is loaded.
 
-use crate::bundle::{{BundleEntry, own, part}};
+use crate::bundle::{{Row, row}};
 
 /// The zstd dictionary of the frames in the gapi-discovery-bundle-K crates and of the
 /// directory (featured documents are compressed without it): embedded with `all-apis` only.
@@ -347,9 +367,19 @@ pub(crate) const DICTIONARY: &[u8] = &[];
 /// How many gapi-discovery-bundle-K crates hold the documents that are not featured.
 pub(crate) const PARTS: u8 = {parts};
 
+/// The names and versions the rows point into.
+pub(crate) const TEXT: &str = concat!(
+{chr(10).join(text_lines)}
+);
+
 /// Every document gapi knows, embedded or not.
-pub(crate) static ENTRIES: &[BundleEntry] = &[
+pub(crate) static ROWS: [Row; {len(lines)}] = [
 {chr(10).join(lines)}
+];
+
+/// The frames of the featured documents (`[digest, document]`, empty when the feature is off).
+pub(crate) static OWN: [[&[u8]; 2]; {len(own_consts)}] = [
+{chr(10).join(f"    {c}," for c in own_consts)}
 ];
 
 {chr(10).join(consts)}"""

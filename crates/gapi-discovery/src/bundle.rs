@@ -16,7 +16,9 @@
 //! document sits its method index digest ([`crate::method_index`]). Where the frames are is
 //! the generated table `src/catalog.rs`.
 
-use crate::catalog::{ENTRIES, PARTS};
+use std::sync::OnceLock;
+
+use crate::catalog::{OWN, PARTS, ROWS, TEXT};
 
 /// Where the frames of one document are.
 #[derive(Clone, Copy)]
@@ -58,30 +60,30 @@ impl std::fmt::Debug for BundleEntry {
     }
 }
 
-/// A catalog entry whose frames are files of this crate (a featured API).
-pub(crate) const fn own(
-    name: &'static str,
-    version: &'static str,
+/// One row of the generated catalog (`src/catalog.rs`): integers only, so the table needs no
+/// relocation when a program is loaded; [`entries`] turns the rows into [`BundleEntry`]s on
+/// first use.
+pub(crate) struct Row {
+    name: (u16, u8),
+    version: (u16, u8),
     preferred: bool,
     raw_len: u32,
     digest_raw_len: u32,
-    frames: [&'static [u8]; 2],
-) -> BundleEntry {
-    BundleEntry {
-        name,
-        version,
-        preferred,
-        raw_len,
-        digest_raw_len,
-        frames: Frames::Own(frames),
-    }
+    /// 0: a featured API, `at` is its place in `catalog::OWN`; else the bundle crate.
+    part: u8,
+    at: u32,
+    digest_len: u32,
+    doc_len: u32,
 }
 
-/// A catalog entry whose frames sit in a gapi-discovery-bundle-K crate.
+/// A catalog row: name and version as (offset, length) in `catalog::TEXT`, then the fields of
+/// [`Row`] in order.
 #[allow(clippy::too_many_arguments)] // one row of a generated table
-pub(crate) const fn part(
-    name: &'static str,
-    version: &'static str,
+pub(crate) const fn row(
+    name_at: u16,
+    name_len: u8,
+    version_at: u16,
+    version_len: u8,
     preferred: bool,
     raw_len: u32,
     digest_raw_len: u32,
@@ -89,20 +91,52 @@ pub(crate) const fn part(
     at: u32,
     digest_len: u32,
     doc_len: u32,
-) -> BundleEntry {
-    BundleEntry {
-        name,
-        version,
+) -> Row {
+    Row {
+        name: (name_at, name_len),
+        version: (version_at, version_len),
         preferred,
         raw_len,
         digest_raw_len,
-        frames: Frames::Part {
-            part,
-            at,
-            digest_len,
-            doc_len,
-        },
+        part,
+        at,
+        digest_len,
+        doc_len,
     }
+}
+
+impl Row {
+    /// The entry this row describes (a row pointing outside the catalog's text or its list of
+    /// featured frames, which its tests rule out, gives empty names or no frames).
+    fn entry(&self) -> BundleEntry {
+        let text = |(at, len): (u16, u8)| {
+            let at = usize::from(at);
+            TEXT.get(at..at + usize::from(len)).unwrap_or_default()
+        };
+        let frames = match self.part {
+            0 => Frames::Own(OWN.get(self.at as usize).copied().unwrap_or([&[], &[]])),
+            part => Frames::Part {
+                part,
+                at: self.at,
+                digest_len: self.digest_len,
+                doc_len: self.doc_len,
+            },
+        };
+        BundleEntry {
+            name: text(self.name),
+            version: text(self.version),
+            preferred: self.preferred,
+            raw_len: self.raw_len,
+            digest_raw_len: self.digest_raw_len,
+            frames,
+        }
+    }
+}
+
+/// The catalog as entries, made from its rows on first use.
+fn all() -> &'static [BundleEntry] {
+    static ENTRIES: OnceLock<Vec<BundleEntry>> = OnceLock::new();
+    ENTRIES.get_or_init(|| ROWS.iter().map(Row::entry).collect())
 }
 
 /// The `frames.bin` of gapi-discovery-bundle-`k`, empty when `all-apis` is off.
@@ -214,7 +248,7 @@ pub enum BundleError {
 
 /// Where an entry sits in [`entries`].
 fn position(name: &str, version: &str) -> Option<usize> {
-    ENTRIES
+    all()
         .binary_search_by(|e| (e.name, e.version).cmp(&(name, version)))
         .ok()
 }
@@ -265,13 +299,13 @@ fn decompress(
 /// Three entries are aliases that Python's `build()` also accepts (`admin:directoryv1` is
 /// `admin:directory_v1`); they share one compressed frame.
 pub fn entries() -> &'static [BundleEntry] {
-    ENTRIES
+    all()
 }
 
 /// Finds the catalog entry for an API and version, if gapi knows that document (embedded or
 /// not: see [`BundleEntry::embedded`]).
 pub fn entry(name: &str, version: &str) -> Option<&'static BundleEntry> {
-    position(name, version).map(|i| &ENTRIES[i])
+    position(name, version).map(|i| &all()[i])
 }
 
 /// The decompressed JSON text of one embedded document, or `None` when this build does not
@@ -293,8 +327,9 @@ pub fn document_json(name: &str, version: &str) -> Result<Option<String>, Bundle
 
 /// The versions gapi knows of one API (embedded or not), in sorted order.
 pub fn versions(name: &str) -> impl Iterator<Item = &'static str> {
-    let start = ENTRIES.partition_point(|e| e.name < name);
-    ENTRIES[start..]
+    let entries = all();
+    let start = entries.partition_point(|e| e.name < name);
+    entries[start..]
         .iter()
         .take_while(move |e| e.name == name)
         .map(|e| e.version)
@@ -303,8 +338,9 @@ pub fn versions(name: &str) -> impl Iterator<Item = &'static str> {
 /// The version of an API to use when none is named: the one Google's directory prefers, else
 /// the highest stable version known (embedded or not).
 pub fn preferred_version(name: &str) -> Option<&'static str> {
-    let start = ENTRIES.partition_point(|e| e.name < name);
-    let mut versions = ENTRIES[start..].iter().take_while(|e| e.name == name);
+    let entries = all();
+    let start = entries.partition_point(|e| e.name < name);
+    let mut versions = entries[start..].iter().take_while(|e| e.name == name);
     versions.find(|e| e.preferred).map(|e| e.version)
 }
 
@@ -404,6 +440,18 @@ mod tests {
 
     #[test]
     fn every_catalog_entry_points_inside_its_part() {
+        // Every row's name and version lie inside the catalog's text and every featured row
+        // names one of the featured frames (`Row::entry` would give "" or no frames).
+        for r in ROWS.iter() {
+            for (at, len) in [r.name, r.version] {
+                let (at, len) = (usize::from(at), usize::from(len));
+                assert!(len > 0 && at + len <= TEXT.len(), "{}", r.raw_len);
+            }
+            if r.part == 0 {
+                assert!((r.at as usize) < OWN.len(), "{}", r.raw_len);
+            }
+        }
+        assert_eq!(entry("drive", "v3").unwrap().raw_len(), 195_590);
         for e in entries() {
             assert!(e.frames().is_ok(), "{e:?}");
             if let Frames::Part { part, .. } = e.frames {
