@@ -327,7 +327,7 @@ pub fn closest<'a>(word: &str, mut candidates: impl Iterator<Item = &'a str>) ->
 
 /// [`closest`] over any iterator, compiled once (a generic body, its sort included, was
 /// compiled again for each of the five kinds of iterator it is called with).
-fn closest_of<'a>(word: &str, candidates: &mut dyn Iterator<Item = &'a str>) -> Vec<String> {
+fn closest_of(word: &str, candidates: &mut dyn Iterator<Item = &str>) -> Vec<String> {
     let lower = word.to_ascii_lowercase();
     let mut scored: Vec<(f64, &str)> = candidates
         .map(|c| {
