@@ -151,9 +151,18 @@ impl RestDescription {
         serde_json::from_str(json)
     }
 
-    /// Parses a Discovery document from bytes.
+    /// Parses a Discovery document from bytes (UTF-8 JSON).
+    ///
+    /// Through [`RestDescription::from_json`]: `serde_json::from_slice` would compile the
+    /// whole model's deserializer a second time, for another reader, in every build.
     pub fn from_slice(json: &[u8]) -> Result<RestDescription, serde_json::Error> {
-        serde_json::from_slice(json)
+        let text = std::str::from_utf8(json).map_err(|e| {
+            <serde_json::Error as serde::de::Error>::custom(format_args!(
+                "the document is not UTF-8 (invalid byte at offset {})",
+                e.valid_up_to()
+            ))
+        })?;
+        Self::from_json(text)
     }
 
     /// The raw `schemas` object, if the document has one (a document made from the method
@@ -452,6 +461,17 @@ fn lenient_string<'de, D: serde::Deserializer<'de>>(d: D) -> Result<Option<Strin
 #[cfg(test)]
 mod tests {
     use super::JsonSchema;
+
+    /// Bytes parse as the same text does; bytes that are not UTF-8 are an error saying so.
+    #[test]
+    fn from_slice_reads_utf8_bytes_and_refuses_others() {
+        let json = r#"{"name":"x","version":"v1","title":"caf\u00e9 é"}"#;
+        let doc = super::RestDescription::from_slice(json.as_bytes()).unwrap();
+        assert_eq!(doc.title, super::RestDescription::from_json(json).unwrap().title);
+        let e = super::RestDescription::from_slice(b"{\"name\":\"\xff\"}").unwrap_err();
+        assert!(e.to_string().contains("not UTF-8 (invalid byte at offset 9)"), "{e}");
+        assert!(super::RestDescription::from_slice(b"{").is_err());
+    }
 
     /// `items` and `additionalProperties` are schemas when they are objects that parse, and
     /// absent otherwise (`true`, a string, an object of the wrong shape), at any depth.
