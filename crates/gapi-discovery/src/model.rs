@@ -421,6 +421,13 @@ pub struct JsonSchema {
 }
 
 impl JsonSchema {
+    /// Parses a schema (a parameter's or a `schemas` entry) from JSON text. Other crates call
+    /// this rather than `serde_json::from_*::<JsonSchema>`, which would compile the schema's
+    /// deserializer again in each of them.
+    pub fn from_json(json: &str) -> Result<JsonSchema, serde_json::Error> {
+        serde_json::from_str(json)
+    }
+
     /// The declared type, `string` when absent.
     pub fn type_name(&self) -> &str {
         self.type_.as_deref().unwrap_or("string")
@@ -467,9 +474,16 @@ mod tests {
     fn from_slice_reads_utf8_bytes_and_refuses_others() {
         let json = r#"{"name":"x","version":"v1","title":"caf\u00e9 é"}"#;
         let doc = super::RestDescription::from_slice(json.as_bytes()).unwrap();
-        assert_eq!(doc.title, super::RestDescription::from_json(json).unwrap().title);
+        assert_eq!(
+            doc.title,
+            super::RestDescription::from_json(json).unwrap().title
+        );
         let e = super::RestDescription::from_slice(b"{\"name\":\"\xff\"}").unwrap_err();
-        assert!(e.to_string().contains("not UTF-8 (invalid byte at offset 9)"), "{e}");
+        assert!(
+            e.to_string()
+                .contains("not UTF-8 (invalid byte at offset 9)"),
+            "{e}"
+        );
         assert!(super::RestDescription::from_slice(b"{").is_err());
     }
 
