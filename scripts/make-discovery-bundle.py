@@ -8,18 +8,21 @@ documents (no build script): it only embeds the files the chosen cargo features 
     pip install zstandard==0.25.0
     python3 scripts/make-discovery-bundle.py [--version 2.202.0] [--wheel PATH]
 
-Each document is minified and compressed on its own (one zstd frame, with a dictionary shared by
-all documents), so naming an API decompresses only that document. Beside it sits its method index
+Each document is minified and compressed on its own (one zstd frame; with a dictionary shared by
+the documents that only `all-apis` embeds, without one for the featured APIs), so naming an API
+decompresses only that document. Beside it sits its method index
 digest (below), compressed on its own without the dictionary. Where the frames go:
 
   crates/gapi-discovery/bundle/apis/NAME.VERSION.{index,json}.zst
       the featured APIs (FEATURED below): the preferred version of each, one file per frame,
-      embedded only when the cargo feature of the same name is on.
+      embedded only when the cargo feature of the same name is on; compressed without the
+      dictionary, so a program that embeds a few APIs does not carry it.
   crates/gapi-discovery-bundle-K/frames.bin (K = 1, 2, ...)
       every other document, sorted by name and version, split into crates of about the same size
       (crates.io takes at most 10 MiB a crate; gapi keeps each under 8 MiB): per document its
       digest frame, then its document frame. Embedded by the `all-apis` feature.
-  crates/gapi-discovery/bundle/dictionary.zdict   the dictionary of every document frame
+  crates/gapi-discovery/bundle/dictionary.zdict   the dictionary of the documents in the
+      gapi-discovery-bundle-K crates and of the directory (embedded with `all-apis` only)
   crates/gapi-discovery/bundle/directory.zst      the directory of all documents (one frame,
       with the dictionary): Google's own entries from the wheel, so `preferred` is Google's choice
   crates/gapi-discovery/src/catalog.rs            the table of all documents: name, version,
@@ -247,11 +250,7 @@ def make(d, wheel_version, level, dict_size):
     dictionary = zstandard.train_dictionary(dict_size, [d.raw[k] for k in d.keys][::3])
     with_dict = zstandard.ZstdCompressor(level=level, dict_data=dictionary)
     plain = zstandard.ZstdCompressor(level=19)
-    frames = {}
-    for k in unique:
-        dg = digest(d.docs[k])
-        frames[k] = (plain.compress(dg) if dg is not None else b"", len(dg) if dg is not None else 0,
-                     with_dict.compress(d.raw[k]))
+    plain_doc = zstandard.ZstdCompressor(level=level)
 
     # Featured: each feature's picks (and their aliases) live in gapi-discovery itself.
     picks = d.picks()
@@ -262,6 +261,17 @@ def make(d, wheel_version, level, dict_size):
             sys.exit(f"featured API {name} has no document")
         for k in chosen:
             featured[k] = name
+
+    # A featured document is compressed without the dictionary: a program that embeds a few
+    # APIs then carries no 200 KB dictionary (Drive v3: 25.7 KB alone against 21.9 KB + 200 KB
+    # with it); all the featured frames together grow by ~130 KB, which only `all-apis` (with
+    # the dictionary anyway) carries whole.
+    frames = {}
+    for k in unique:
+        dg = digest(d.docs[k])
+        doc = (plain_doc if k in featured else with_dict).compress(d.raw[k])
+        frames[k] = (plain.compress(dg) if dg is not None else b"", len(dg) if dg is not None else 0,
+                     doc)
     apis_dir = os.path.join(CRATE, "bundle", "apis")
     os.makedirs(apis_dir, exist_ok=True)
     for f in glob.glob(os.path.join(apis_dir, "*.zst")):
@@ -294,17 +304,31 @@ def make(d, wheel_version, level, dict_size):
     write(os.path.join(CRATE, "bundle", "dictionary.zdict"), dictionary.as_bytes())
     write(os.path.join(CRATE, "bundle", "directory.zst"), with_dict.compress(directory(d)))
 
-    # The catalog.
+    # The catalog: integers and one text, so the table needs no relocation when the program
+    # is loaded (a table of 610 `&str` pairs cost ~80 KB of binary in every build).
+    text, at_text = [], {}
+    def place(word):
+        if word not in at_text:
+            at_text[word] = sum(map(len, text))
+            text.append(word)
+        return at_text[word]
+    own_consts = [const_name(k) for k in featured]
     lines = []
     for k in d.keys:
         t = d.twin[k]
         index, index_raw, doc = frames[t]
-        args = f'"{k[0]}", "{k[1]}", {str(d.is_preferred(k)).lower()}, {len(d.raw[k])}, {index_raw}'
+        for word in k:
+            if len(word.encode()) > 255 or not word.isascii():
+                sys.exit(f"{word!r}: the catalog takes ASCII names of at most 255 bytes")
+        args = (f"{place(k[0])}, {len(k[0])}, {place(k[1])}, {len(k[1])}, "
+                f"{str(d.is_preferred(k)).lower()}, {len(d.raw[k])}, {index_raw}")
         if t in featured:
-            lines.append(f"    own({args}, {const_name(t)}),")
+            lines.append(f"    row({args}, 0, {own_consts.index(const_name(t))}, 0, 0),")
         else:
             p, at = placed[t]
-            lines.append(f"    part({args}, {p}, {at}, {len(index)}, {len(doc)}),")
+            lines.append(f"    row({args}, {p}, {at}, {len(index)}, {len(doc)}),")
+    if sum(map(len, text)) > 0xFFFF:
+        sys.exit("the catalog's text passed 64 KiB: widen Row's offsets")
     consts = []
     for k, feature in featured.items():
         c, stem = const_name(k), f"../bundle/apis/{k[0]}.{k[1]}"
@@ -313,32 +337,49 @@ def make(d, wheel_version, level, dict_size):
             f'const {c}: [&[u8]; 2] = [include_bytes!("{stem}.index.zst"), include_bytes!("{stem}.json.zst")];\n'
             f'#[cfg(not(feature = "{feature}"))]\n'
             f"const {c}: [&[u8]; 2] = [&[], &[]];\n")
-    any_doc = ", ".join(f'feature = "{f}"' for f in FEATURED)
+    text_lines = []
+    joined = "".join(text)
+    for i in range(0, len(joined), 90):
+        text_lines.append(f'    "{joined[i:i + 90]}",')
     source = f"""//! The catalog of the bundled Discovery documents: written by
 //! `scripts/make-discovery-bundle.py` from google-api-python-client {wheel_version}; do not edit.
 //!
-//! One entry per document, sorted by name then version: `own(...)` documents are featured APIs
-//! whose frames sit in `bundle/apis/` (embedded by the cargo feature of their name), `part(...)`
-//! documents sit in the `frames.bin` of a gapi-discovery-bundle-K crate (embedded by
-//! `all-apis`). Arguments: name, version, preferred, raw length of the document, raw length of
-//! its method index digest (0: none), then the frames (part: crate, offset, digest frame length,
-//! document frame length; the document frame follows the digest frame).
+//! One row per document, sorted by name then version (`crate::bundle::Row`): the name and the
+//! version (offset and length in [`TEXT`]), preferred, raw length of the document, raw length of
+//! its method index digest (0: none), then where the frames are: part 0 for a featured API
+//! whose frames sit in `bundle/apis/` (embedded by the cargo feature of its name; the next
+//! number is its place in [`OWN`]), else the gapi-discovery-bundle-K crate whose `frames.bin`
+//! holds them (embedded by `all-apis`), the offset there, the digest frame length and the
+//! document frame length (the document frame follows the digest frame). Integers and one
+//! text, so the table needs no relocation when a program is loaded.
 
-use crate::bundle::{{BundleEntry, own, part}};
+use crate::bundle::{{Row, row}};
 
-/// The zstd dictionary of every document frame (empty when no document is embedded).
-#[cfg(any({any_doc}))]
+/// The zstd dictionary of the frames in the gapi-discovery-bundle-K crates and of the
+/// directory (featured documents are compressed without it): embedded with `all-apis` only.
+#[cfg(feature = "all-apis")]
 pub(crate) const DICTIONARY: &[u8] = include_bytes!("../bundle/dictionary.zdict");
-/// The zstd dictionary of every document frame (empty when no document is embedded).
-#[cfg(not(any({any_doc})))]
+/// The zstd dictionary of the frames in the gapi-discovery-bundle-K crates and of the
+/// directory (featured documents are compressed without it): embedded with `all-apis` only.
+#[cfg(not(feature = "all-apis"))]
 pub(crate) const DICTIONARY: &[u8] = &[];
 
 /// How many gapi-discovery-bundle-K crates hold the documents that are not featured.
 pub(crate) const PARTS: u8 = {parts};
 
+/// The names and versions the rows point into.
+pub(crate) const TEXT: &str = concat!(
+{chr(10).join(text_lines)}
+);
+
 /// Every document gapi knows, embedded or not.
-pub(crate) static ENTRIES: &[BundleEntry] = &[
+pub(crate) static ROWS: [Row; {len(lines)}] = [
 {chr(10).join(lines)}
+];
+
+/// The frames of the featured documents (`[digest, document]`, empty when the feature is off).
+pub(crate) static OWN: [[&[u8]; 2]; {len(own_consts)}] = [
+{chr(10).join(f"    {c}," for c in own_consts)}
 ];
 
 {chr(10).join(consts)}"""

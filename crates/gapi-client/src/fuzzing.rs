@@ -37,7 +37,7 @@ pub fn param_cast(data: &[u8]) {
         "repeated": value.len().is_multiple_of(2),
         "enum": if value.len().is_multiple_of(3) { vec![value] } else { vec![] },
     });
-    if let Ok(schema) = serde_json::from_value::<gapi_discovery::JsonSchema>(schema) {
+    if let Ok(schema) = gapi_discovery::JsonSchema::from_json(&schema.to_string()) {
         let _ = crate::params::cast("p", &schema, &value.into());
         let _ = crate::params::cast("p", &schema, &vec![value, ty].into());
     }

@@ -3,6 +3,7 @@
 
 use std::borrow::Cow;
 
+use futures_util::future::BoxFuture;
 use gapi_discovery::{JsonSchema, RestMethod};
 use http::Method;
 use http::header::{CONTENT_TYPE, HeaderMap, HeaderName, HeaderValue};
@@ -547,9 +548,15 @@ impl MethodCall {
     }
 
     /// Sends the call and returns the JSON response (`{}` for an empty body).
-    pub async fn execute(&self) -> Result<Value, Error> {
-        let prepared = self.prepare()?;
-        execute_prepared(&self.service, &prepared).await
+    ///
+    /// A boxed future rather than an `async fn`: the body of an `async fn` is compiled into
+    /// the crate that awaits it, in each of its codegen units that does, while this one is
+    /// compiled once, here (the same for [`MethodCall::send`]). `.await` it all the same.
+    pub fn execute(&self) -> BoxFuture<'_, Result<Value, Error>> {
+        Box::pin(async move {
+            let prepared = self.prepare()?;
+            execute_prepared(&self.service, &prepared).await
+        })
     }
 
     /// Sends the call and decodes the JSON response into your own type. When it does not fit,
@@ -557,15 +564,26 @@ impl MethodCall {
     /// (`files[3].size: expected u64, got string "16"`, see [`Error::json_path`]); an empty
     /// response decodes as `{}`.
     pub async fn execute_as<T: serde::de::DeserializeOwned>(&self) -> Result<T, Error> {
-        let prepared = self.prepare()?;
-        let bytes = execute_prepared_bytes(&self.service, &prepared).await?;
-        crate::decode::from_slice(&prepared.method_id, &bytes)
+        let (method_id, bytes) = self.execute_bytes().await?;
+        crate::decode::from_slice(&method_id, &bytes)
+    }
+
+    /// The method id and the whole response body ([`MethodCall::execute_as`]'s part that
+    /// does not depend on `T`, so it is compiled once).
+    fn execute_bytes(&self) -> BoxFuture<'_, Result<(String, bytes::Bytes), Error>> {
+        Box::pin(async move {
+            let prepared = self.prepare()?;
+            let bytes = execute_prepared_bytes(&self.service, &prepared).await?;
+            Ok((prepared.method_id, bytes))
+        })
     }
 
     /// Sends the call and returns the response with its body unread (for custom decoding).
-    pub async fn send(&self) -> Result<crate::Response, Error> {
-        let prepared = self.prepare()?;
-        send_prepared(&self.service, &prepared).await
+    pub fn send(&self) -> BoxFuture<'_, Result<crate::Response, Error>> {
+        Box::pin(async move {
+            let prepared = self.prepare()?;
+            send_prepared(&self.service, &prepared).await
+        })
     }
 
     /// Pages through the results, following `nextPageToken` (query `pageToken`, or the body's

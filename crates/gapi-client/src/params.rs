@@ -321,7 +321,13 @@ pub(crate) fn anchored_regex(pattern: &str) -> Option<Regex> {
 }
 
 /// Up to three of `candidates` that look like `word` (for "did you mean" hints).
-pub fn closest<'a>(word: &str, candidates: impl Iterator<Item = &'a str>) -> Vec<String> {
+pub fn closest<'a>(word: &str, mut candidates: impl Iterator<Item = &'a str>) -> Vec<String> {
+    closest_of(word, &mut candidates)
+}
+
+/// [`closest`] over any iterator, compiled once (a generic body, its sort included, was
+/// compiled again for each of the five kinds of iterator it is called with).
+fn closest_of(word: &str, candidates: &mut dyn Iterator<Item = &str>) -> Vec<String> {
     let lower = word.to_ascii_lowercase();
     let mut scored: Vec<(f64, &str)> = candidates
         .map(|c| {

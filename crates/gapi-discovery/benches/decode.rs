@@ -5,8 +5,8 @@
 //! v3's method index digest, what a cold `gapi drive files list` decodes), `all` (every
 //! document) or `search` (the search index).
 //!
-//! "first Drive v3" = the first document of a process (includes preparing the shared
-//! dictionary); "Drive v3 digest" = its method index digest (no dictionary); "every document" =
+//! "first Drive v3" = the first document of a process (a featured API's frame: no dictionary
+//! to prepare); "Drive v3 digest" = its method index digest (no dictionary); "every document" =
 //! all 610 documents one after the other; "search index" = the 3.7 MB text of `gapi search`.
 
 use std::hint::black_box;

@@ -10,12 +10,15 @@
 //! a document that is not embedded can be fetched from the Discovery service
 //! (`gapi_client::DiscoveryFetcher`).
 //!
-//! Each document is its own zstd frame, compressed with a dictionary shared by all of them, so
-//! asking for one API decompresses only that document (Drive v3: ~22 KB read, ~200 KB
-//! produced). Beside it sits its method index digest ([`crate::method_index`]). Where the
-//! frames are is the generated table `src/catalog.rs`.
+//! Each document is its own zstd frame, so asking for one API decompresses only that document
+//! (Drive v3: ~26 KB read, ~200 KB produced). The featured APIs' frames stand alone; the
+//! others (`all-apis`) share a 200 KB dictionary, embedded only with them. Beside each
+//! document sits its method index digest ([`crate::method_index`]). Where the frames are is
+//! the generated table `src/catalog.rs`.
 
-use crate::catalog::{ENTRIES, PARTS};
+use std::sync::OnceLock;
+
+use crate::catalog::{OWN, PARTS, ROWS, TEXT};
 
 /// Where the frames of one document are.
 #[derive(Clone, Copy)]
@@ -57,30 +60,30 @@ impl std::fmt::Debug for BundleEntry {
     }
 }
 
-/// A catalog entry whose frames are files of this crate (a featured API).
-pub(crate) const fn own(
-    name: &'static str,
-    version: &'static str,
+/// One row of the generated catalog (`src/catalog.rs`): integers only, so the table needs no
+/// relocation when a program is loaded; [`entries`] turns the rows into [`BundleEntry`]s on
+/// first use.
+pub(crate) struct Row {
+    name: (u16, u8),
+    version: (u16, u8),
     preferred: bool,
     raw_len: u32,
     digest_raw_len: u32,
-    frames: [&'static [u8]; 2],
-) -> BundleEntry {
-    BundleEntry {
-        name,
-        version,
-        preferred,
-        raw_len,
-        digest_raw_len,
-        frames: Frames::Own(frames),
-    }
+    /// 0: a featured API, `at` is its place in `catalog::OWN`; else the bundle crate.
+    part: u8,
+    at: u32,
+    digest_len: u32,
+    doc_len: u32,
 }
 
-/// A catalog entry whose frames sit in a gapi-discovery-bundle-K crate.
+/// A catalog row: name and version as (offset, length) in `catalog::TEXT`, then the fields of
+/// [`Row`] in order.
 #[allow(clippy::too_many_arguments)] // one row of a generated table
-pub(crate) const fn part(
-    name: &'static str,
-    version: &'static str,
+pub(crate) const fn row(
+    name_at: u16,
+    name_len: u8,
+    version_at: u16,
+    version_len: u8,
     preferred: bool,
     raw_len: u32,
     digest_raw_len: u32,
@@ -88,20 +91,52 @@ pub(crate) const fn part(
     at: u32,
     digest_len: u32,
     doc_len: u32,
-) -> BundleEntry {
-    BundleEntry {
-        name,
-        version,
+) -> Row {
+    Row {
+        name: (name_at, name_len),
+        version: (version_at, version_len),
         preferred,
         raw_len,
         digest_raw_len,
-        frames: Frames::Part {
-            part,
-            at,
-            digest_len,
-            doc_len,
-        },
+        part,
+        at,
+        digest_len,
+        doc_len,
     }
+}
+
+impl Row {
+    /// The entry this row describes (a row pointing outside the catalog's text or its list of
+    /// featured frames, which its tests rule out, gives empty names or no frames).
+    fn entry(&self) -> BundleEntry {
+        let text = |(at, len): (u16, u8)| {
+            let at = usize::from(at);
+            TEXT.get(at..at + usize::from(len)).unwrap_or_default()
+        };
+        let frames = match self.part {
+            0 => Frames::Own(OWN.get(self.at as usize).copied().unwrap_or([&[], &[]])),
+            part => Frames::Part {
+                part,
+                at: self.at,
+                digest_len: self.digest_len,
+                doc_len: self.doc_len,
+            },
+        };
+        BundleEntry {
+            name: text(self.name),
+            version: text(self.version),
+            preferred: self.preferred,
+            raw_len: self.raw_len,
+            digest_raw_len: self.digest_raw_len,
+            frames,
+        }
+    }
+}
+
+/// The catalog as entries, made from its rows on first use.
+fn all() -> &'static [BundleEntry] {
+    static ENTRIES: OnceLock<Vec<BundleEntry>> = OnceLock::new();
+    ENTRIES.get_or_init(|| ROWS.iter().map(Row::entry).collect())
 }
 
 /// The `frames.bin` of gapi-discovery-bundle-`k`, empty when `all-apis` is off.
@@ -213,7 +248,7 @@ pub enum BundleError {
 
 /// Where an entry sits in [`entries`].
 fn position(name: &str, version: &str) -> Option<usize> {
-    ENTRIES
+    all()
         .binary_search_by(|e| (e.name, e.version).cmp(&(name, version)))
         .ok()
 }
@@ -232,16 +267,28 @@ impl BundleError {
     }
 }
 
-/// Decompresses a frame made with the shared dictionary, refusing more than `limit` bytes.
+/// How a frame was compressed: on its own (a featured document in this crate) or with the
+/// dictionary shared by the gapi-discovery-bundle-K crates' documents and the directory.
+#[derive(Clone, Copy)]
+enum Coding {
+    Plain,
+    Dictionary,
+}
+
+/// Decompresses a frame, refusing more than `limit` bytes.
 fn decompress(
     frame: &[u8],
+    coding: Coding,
     limit: usize,
     name: &str,
     version: &str,
 ) -> Result<String, BundleError> {
-    let bytes = crate::frame::decode_with_dictionary(frame, limit)
-        .ok_or(BundleError::Corrupt("unreadable dictionary"))?
-        .map_err(BundleError::decompress(name, version))?;
+    let bytes = match coding {
+        Coding::Plain => crate::frame::decode_plain(frame, limit),
+        Coding::Dictionary => crate::frame::decode_with_dictionary(frame, limit)
+            .ok_or(BundleError::Corrupt("unreadable dictionary"))?,
+    }
+    .map_err(BundleError::decompress(name, version))?;
     String::from_utf8(bytes).map_err(|_| BundleError::Corrupt("document is not UTF-8"))
 }
 
@@ -252,13 +299,13 @@ fn decompress(
 /// Three entries are aliases that Python's `build()` also accepts (`admin:directoryv1` is
 /// `admin:directory_v1`); they share one compressed frame.
 pub fn entries() -> &'static [BundleEntry] {
-    ENTRIES
+    all()
 }
 
 /// Finds the catalog entry for an API and version, if gapi knows that document (embedded or
 /// not: see [`BundleEntry::embedded`]).
 pub fn entry(name: &str, version: &str) -> Option<&'static BundleEntry> {
-    position(name, version).map(|i| &ENTRIES[i])
+    position(name, version).map(|i| &all()[i])
 }
 
 /// The decompressed JSON text of one embedded document, or `None` when this build does not
@@ -271,13 +318,18 @@ pub fn document_json(name: &str, version: &str) -> Result<Option<String>, Bundle
     if frame.is_empty() {
         return Ok(None);
     }
-    decompress(frame, e.raw_len(), name, version).map(Some)
+    let coding = match e.frames {
+        Frames::Own(_) => Coding::Plain,
+        Frames::Part { .. } => Coding::Dictionary,
+    };
+    decompress(frame, coding, e.raw_len(), name, version).map(Some)
 }
 
 /// The versions gapi knows of one API (embedded or not), in sorted order.
 pub fn versions(name: &str) -> impl Iterator<Item = &'static str> {
-    let start = ENTRIES.partition_point(|e| e.name < name);
-    ENTRIES[start..]
+    let entries = all();
+    let start = entries.partition_point(|e| e.name < name);
+    entries[start..]
         .iter()
         .take_while(move |e| e.name == name)
         .map(|e| e.version)
@@ -286,8 +338,9 @@ pub fn versions(name: &str) -> impl Iterator<Item = &'static str> {
 /// The version of an API to use when none is named: the one Google's directory prefers, else
 /// the highest stable version known (embedded or not).
 pub fn preferred_version(name: &str) -> Option<&'static str> {
-    let start = ENTRIES.partition_point(|e| e.name < name);
-    let mut versions = ENTRIES[start..].iter().take_while(|e| e.name == name);
+    let entries = all();
+    let start = entries.partition_point(|e| e.name < name);
+    let mut versions = entries[start..].iter().take_while(|e| e.name == name);
     versions.find(|e| e.preferred).map(|e| e.version)
 }
 
@@ -301,7 +354,7 @@ pub fn directory_json() -> Result<String, BundleError> {
     {
         static DIRECTORY: &[u8] = include_bytes!("../bundle/directory.zst");
         // The directory is small (~300 KB); 4 MB is a generous upper bound for its size.
-        decompress(DIRECTORY, 4 << 20, "directory", "v1")
+        decompress(DIRECTORY, Coding::Dictionary, 4 << 20, "directory", "v1")
     }
     #[cfg(not(feature = "all-apis"))]
     Err(BundleError::NotEmbedded {
@@ -327,7 +380,7 @@ mod tests {
         let frame = include_bytes!("../bundle/apis/oauth2.v2.json.zst");
         let mut bad = frame.to_vec();
         bad.truncate(frame.len() - 10);
-        match decompress(&bad, 1 << 20, "oauth2", "v2") {
+        match decompress(&bad, Coding::Plain, 1 << 20, "oauth2", "v2") {
             Err(BundleError::Decompress {
                 name,
                 version,
@@ -336,10 +389,35 @@ mod tests {
                 assert_eq!((name.as_str(), version.as_str()), ("oauth2", "v2"));
                 assert_eq!(source.kind(), std::io::ErrorKind::InvalidData);
             }
-            // No API feature on: no dictionary either.
-            Err(BundleError::Corrupt("unreadable dictionary")) if DICTIONARY.is_empty() => {}
             other => panic!("{other:?}"),
         }
+        // A frame needing the dictionary, in a build without it (no `all-apis`), is a
+        // corrupt build, said as such.
+        let directory = include_bytes!("../bundle/directory.zst");
+        let got = decompress(directory, Coding::Dictionary, 4 << 20, "directory", "v1");
+        if DICTIONARY.is_empty() {
+            assert!(
+                matches!(got, Err(BundleError::Corrupt("unreadable dictionary"))),
+                "{got:?}"
+            );
+        } else {
+            assert!(got.is_ok(), "{got:?}");
+        }
+    }
+
+    /// A featured document's frame is compressed without the dictionary, so a build that
+    /// embeds a few APIs carries no dictionary: only `all-apis` embeds it.
+    #[test]
+    fn featured_documents_need_no_dictionary() {
+        assert_eq!(DICTIONARY.is_empty(), !cfg!(feature = "all-apis"));
+        let frame = include_bytes!("../bundle/apis/drive.v3.json.zst");
+        let json = crate::frame::decode_plain(frame, entry("drive", "v3").unwrap().raw_len())
+            .expect("drive v3's frame decodes without the dictionary");
+        let doc: serde_json::Value = serde_json::from_slice(&json).unwrap();
+        assert_eq!(
+            (doc["name"].as_str(), doc["version"].as_str()),
+            (Some("drive"), Some("v3"))
+        );
     }
 
     #[test]
@@ -362,6 +440,18 @@ mod tests {
 
     #[test]
     fn every_catalog_entry_points_inside_its_part() {
+        // Every row's name and version lie inside the catalog's text and every featured row
+        // names one of the featured frames (`Row::entry` would give "" or no frames).
+        for r in ROWS.iter() {
+            for (at, len) in [r.name, r.version] {
+                let (at, len) = (usize::from(at), usize::from(len));
+                assert!(len > 0 && at + len <= TEXT.len(), "{}", r.raw_len);
+            }
+            if r.part == 0 {
+                assert!((r.at as usize) < OWN.len(), "{}", r.raw_len);
+            }
+        }
+        assert_eq!(entry("drive", "v3").unwrap().raw_len(), 195_590);
         for e in entries() {
             assert!(e.frames().is_ok(), "{e:?}");
             if let Frames::Part { part, .. } = e.frames {
@@ -406,10 +496,6 @@ mod tests {
                     assert!(!e.embedded(), "{e:?} without all-apis");
                 }
             }
-        }
-        // No API feature on (`--no-default-features`): no document, no dictionary.
-        if DICTIONARY.is_empty() {
-            assert_eq!(embedded, 0);
         }
         assert_eq!(directory_json().is_ok(), cfg!(feature = "all-apis"));
     }

@@ -2,7 +2,8 @@
 //!
 //! The frames are made by `scripts/make-discovery-bundle.py` and `make-search-index.py` with
 //! Python's zstandard: one frame each, content size in the header, no checksum (zstandard's
-//! default), documents with the shared dictionary, digests and the search index without.
+//! default); the documents of `all-apis` and the directory with the shared dictionary, the
+//! featured documents, digests and the search index without.
 //! A frame that is corrupt, needs another dictionary, holds trailing bytes or would decode to
 //! more than the caller's bound is an error, never a panic.
 
@@ -113,9 +114,12 @@ mod tests {
     // Frames of the checked-in bundle, as Python's zstandard made them (read here whatever the
     // features: the files are always in the crate).
     const DICT: &[u8] = include_bytes!("../bundle/dictionary.zdict");
-    /// oauth2 v2's document (with the dictionary) and its digest (without).
-    const DOC: &[u8] = include_bytes!("../bundle/apis/oauth2.v2.json.zst");
+    /// The directory (with the dictionary), and oauth2 v2's document and digest (without).
+    const DOC: &[u8] = include_bytes!("../bundle/directory.zst");
+    const FEATURED: &[u8] = include_bytes!("../bundle/apis/oauth2.v2.json.zst");
     const DIGEST: &[u8] = include_bytes!("../bundle/apis/oauth2.v2.index.zst");
+    /// The directory's decompressed size (its frame header says it).
+    const DOC_LEN: usize = 313_137;
 
     fn with_dict(frame: &[u8], limit: usize) -> io::Result<Vec<u8>> {
         decode(&mut dictionary_decoder(DICT).unwrap(), frame, limit)
@@ -130,11 +134,15 @@ mod tests {
     fn decodes_the_bundles_frames_as_python_zstandard_made_them() {
         let doc = with_dict(DOC, 1 << 20).unwrap();
         let v: serde_json::Value = serde_json::from_slice(&doc).unwrap();
+        assert_eq!(v["kind"], "discovery#directoryList");
+        assert_eq!(doc.len(), DOC_LEN);
+        let featured = decode_plain(FEATURED, 1 << 20).unwrap();
+        let v: serde_json::Value = serde_json::from_slice(&featured).unwrap();
         assert_eq!(
             (v["name"].as_str(), v["version"].as_str()),
             (Some("oauth2"), Some("v2"))
         );
-        assert_eq!(doc.len(), raw_len("v2").0);
+        assert_eq!(featured.len(), raw_len("v2").0);
         let digest = decode_plain(DIGEST, 1 << 20).unwrap();
         let v: serde_json::Value = serde_json::from_slice(&digest).unwrap();
         assert_eq!(v["name"], "oauth2");
@@ -143,6 +151,7 @@ mod tests {
         for _ in 0..3 {
             assert_eq!(decode(&mut decoder, DOC, 1 << 20).unwrap(), doc);
             assert_eq!(decode(&mut decoder, DIGEST, 1 << 20).unwrap(), digest);
+            assert_eq!(decode(&mut decoder, FEATURED, 1 << 20).unwrap(), featured);
         }
     }
 
@@ -150,7 +159,7 @@ mod tests {
     /// without ruzstd's `hash` feature; the header's content size is checked instead.
     #[test]
     fn the_bundles_frames_have_no_checksum_and_give_their_size() {
-        for frame in [DOC, DIGEST] {
+        for frame in [DOC, FEATURED, DIGEST] {
             let descriptor = frame[4];
             assert_eq!(descriptor & 0b100, 0, "checksum flag");
             assert_ne!(
@@ -163,9 +172,18 @@ mod tests {
 
     #[test]
     fn every_truncated_frame_is_an_error() {
-        for n in 0..DOC.len() {
+        // The directory (26 KB of frame, 313 KB of text) is cut at every 7th byte and near
+        // its end; the two small frames at every byte.
+        let cuts = (0..DOC.len()).step_by(7).chain(DOC.len() - 16..DOC.len());
+        for n in cuts {
             assert!(
                 with_dict(&DOC[..n], 1 << 20).is_err(),
+                "directory cut at {n}"
+            );
+        }
+        for n in 0..FEATURED.len() {
+            assert!(
+                decode_plain(&FEATURED[..n], 1 << 20).is_err(),
                 "document cut at {n}"
             );
         }
@@ -177,13 +195,17 @@ mod tests {
         }
     }
 
-    /// Every byte of both frames changed three ways: the decoder never panics (a panic fails
-    /// this test), and where a change still decodes, it is to the header's size or an error.
+    /// Every byte of the small frames (every 23rd of the directory's, and its first 512)
+    /// changed three ways: the decoder never panics (a panic fails this test), and where a
+    /// change still decodes, it is to the header's size or an error.
     #[test]
     fn corrupt_frames_are_errors_never_panics() {
         let mut errors = 0;
-        for (frame, dict) in [(DOC, true), (DIGEST, false)] {
-            for i in 0..frame.len() {
+        for (frame, dict, step) in [(DOC, true, 23), (FEATURED, false, 1), (DIGEST, false, 1)] {
+            let bytes = (0..frame.len())
+                .step_by(step)
+                .chain(0..512.min(frame.len()));
+            for i in bytes {
                 for mask in [0x01u8, 0x80, 0xff] {
                     let mut bad = frame.to_vec();
                     bad[i] ^= mask;
@@ -209,8 +231,7 @@ mod tests {
 
     #[test]
     fn a_frame_is_refused_past_its_bound_with_trailing_bytes_or_without_its_dictionary() {
-        let (doc_len, _) = raw_len("v2");
-        let e = with_dict(DOC, doc_len - 1).unwrap_err();
+        let e = with_dict(DOC, DOC_LEN - 1).unwrap_err();
         assert!(e.to_string().contains("more than"), "{e}");
         let mut trailing = DOC.to_vec();
         trailing.extend_from_slice(b"junk");

@@ -8,7 +8,6 @@ use std::fmt;
 use std::ops::Deref;
 use std::sync::OnceLock;
 
-use serde::de::DeserializeOwned;
 use serde::{Deserialize, Deserializer, Serialize, Serializer};
 use serde_json::value::RawValue;
 
@@ -19,11 +18,25 @@ pub struct Lazy<T> {
     parsed: OnceLock<T>,
 }
 
-impl<T: DeserializeOwned + Default> Lazy<T> {
+/// What a [`Lazy`] part becomes: a type of the model, parsed by a function compiled once in
+/// this crate. (A generic `serde_json::from_str::<T>` in [`Lazy::get`] would be compiled again
+/// in every crate that looks at a resource: the whole model's deserializer, twice in a
+/// program.)
+pub trait LazyPart: Sized {
+    /// Parses `raw`, or gives the empty value when it does not parse.
+    fn parse_lenient(raw: &str) -> Self;
+}
+
+impl LazyPart for crate::model::RestResource {
+    fn parse_lenient(raw: &str) -> Self {
+        serde_json::from_str(raw).unwrap_or_default()
+    }
+}
+
+impl<T: LazyPart> Lazy<T> {
     /// The parsed value, parsing it now if needed.
     pub fn get(&self) -> &T {
-        self.parsed
-            .get_or_init(|| serde_json::from_str(self.raw.get()).unwrap_or_default())
+        self.parsed.get_or_init(|| T::parse_lenient(self.raw.get()))
     }
 
     /// The raw JSON text.
@@ -37,7 +50,7 @@ impl<T: DeserializeOwned + Default> Lazy<T> {
     }
 }
 
-impl<T: DeserializeOwned + Default> Deref for Lazy<T> {
+impl<T: LazyPart> Deref for Lazy<T> {
     type Target = T;
     fn deref(&self) -> &T {
         self.get()
@@ -57,7 +70,7 @@ impl<T: Clone> Clone for Lazy<T> {
     }
 }
 
-impl<T: DeserializeOwned + Default + fmt::Debug> fmt::Debug for Lazy<T> {
+impl<T: LazyPart + fmt::Debug> fmt::Debug for Lazy<T> {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         fmt::Debug::fmt(self.get(), f)
     }

@@ -31,7 +31,7 @@ pub mod ordered_map;
 pub mod search_data;
 
 pub use directory::{Directory, DirectoryItem};
-pub use lazy::Lazy;
+pub use lazy::{Lazy, LazyPart};
 pub use lookup::{Found, LookupError, Target};
 pub use model::{
     Auth, INTEGRITY_FIELDS, JsonSchema, MediaProtocol, MediaProtocols, MediaUpload, OAuth2,

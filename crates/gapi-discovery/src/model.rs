@@ -151,9 +151,18 @@ impl RestDescription {
         serde_json::from_str(json)
     }
 
-    /// Parses a Discovery document from bytes.
+    /// Parses a Discovery document from bytes (UTF-8 JSON).
+    ///
+    /// Through [`RestDescription::from_json`]: `serde_json::from_slice` would compile the
+    /// whole model's deserializer a second time, for another reader, in every build.
     pub fn from_slice(json: &[u8]) -> Result<RestDescription, serde_json::Error> {
-        serde_json::from_slice(json)
+        let text = std::str::from_utf8(json).map_err(|e| {
+            <serde_json::Error as serde::de::Error>::custom(format_args!(
+                "the document is not UTF-8 (invalid byte at offset {})",
+                e.valid_up_to()
+            ))
+        })?;
+        Self::from_json(text)
     }
 
     /// The raw `schemas` object, if the document has one (a document made from the method
@@ -412,6 +421,13 @@ pub struct JsonSchema {
 }
 
 impl JsonSchema {
+    /// Parses a schema (a parameter's or a `schemas` entry) from JSON text. Other crates call
+    /// this rather than `serde_json::from_*::<JsonSchema>`, which would compile the schema's
+    /// deserializer again in each of them.
+    pub fn from_json(json: &str) -> Result<JsonSchema, serde_json::Error> {
+        serde_json::from_str(json)
+    }
+
     /// The declared type, `string` when absent.
     pub fn type_name(&self) -> &str {
         self.type_.as_deref().unwrap_or("string")
@@ -422,8 +438,11 @@ fn lenient_boxed_schema<'de, D: serde::Deserializer<'de>>(
     d: D,
 ) -> Result<Option<Box<JsonSchema>>, D::Error> {
     let v = serde_json::Value::deserialize(d)?;
+    // Parsed again from its text, not with `from_value`: the model then has one deserializer
+    // (from text) instead of two in every program. The value came through the outer parser,
+    // so its nesting is bounded by that parser's recursion limit all the same.
     Ok(match v {
-        serde_json::Value::Object(_) => serde_json::from_value(v).ok().map(Box::new),
+        serde_json::Value::Object(_) => serde_json::from_str(&v.to_string()).ok().map(Box::new),
         _ => None,
     })
 }
@@ -444,4 +463,54 @@ fn lenient_string<'de, D: serde::Deserializer<'de>>(d: D) -> Result<Option<Strin
         serde_json::Value::Null => None,
         other => Some(other.to_string()),
     })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::JsonSchema;
+
+    /// Bytes parse as the same text does; bytes that are not UTF-8 are an error saying so.
+    #[test]
+    fn from_slice_reads_utf8_bytes_and_refuses_others() {
+        let json = r#"{"name":"x","version":"v1","title":"caf\u00e9 é"}"#;
+        let doc = super::RestDescription::from_slice(json.as_bytes()).unwrap();
+        assert_eq!(
+            doc.title,
+            super::RestDescription::from_json(json).unwrap().title
+        );
+        let e = super::RestDescription::from_slice(b"{\"name\":\"\xff\"}").unwrap_err();
+        assert!(
+            e.to_string()
+                .contains("not UTF-8 (invalid byte at offset 9)"),
+            "{e}"
+        );
+        assert!(super::RestDescription::from_slice(b"{").is_err());
+    }
+
+    /// `items` and `additionalProperties` are schemas when they are objects that parse, and
+    /// absent otherwise (`true`, a string, an object of the wrong shape), at any depth.
+    #[test]
+    fn nested_schemas_are_lenient() {
+        let schema: JsonSchema = serde_json::from_str(
+            r#"{"type":"array","items":{"type":"array","items":{"type":"integer",
+                "format":"int64","minimum":1,"default":7}},
+                "additionalProperties":true}"#,
+        )
+        .unwrap();
+        let inner = schema.items.as_ref().unwrap().items.as_ref().unwrap();
+        assert_eq!(inner.type_name(), "integer");
+        assert_eq!(inner.format.as_deref(), Some("int64"));
+        assert_eq!(inner.minimum.as_deref(), Some("1"));
+        assert_eq!(inner.default.as_deref(), Some("7"));
+        assert!(schema.additional_properties.is_none());
+        for bad in [r#""string""#, "[1]", r#"{"properties":5}"#, "null"] {
+            let text = format!(r#"{{"type":"object","additionalProperties":{bad},"items":{bad}}}"#);
+            let schema: JsonSchema = serde_json::from_str(&text).unwrap();
+            assert!(schema.additional_properties.is_none(), "{bad}");
+            assert!(schema.items.is_none(), "{bad}");
+        }
+        // Nested past serde_json's recursion limit: an error, never a stack overflow.
+        let deep = format!("{}{}", r#"{"items":"#.repeat(10_000), "}".repeat(10_000));
+        assert!(serde_json::from_str::<JsonSchema>(&deep).is_err());
+    }
 }

@@ -178,8 +178,8 @@ impl Credentials {
 
     /// A valid access token, fetched first when it expires within [`REFRESH_MARGIN`].
     /// Concurrent callers share one refresh.
-    pub async fn access_token(&self) -> Result<AccessToken> {
-        self.inner.cache.access_token().await
+    pub fn access_token(&self) -> BoxFuture<'_, Result<AccessToken>> {
+        Box::pin(self.inner.cache.access_token())
     }
 
     /// Renews even if the token looks valid (after the API answered 401). The token seen as
@@ -319,7 +319,11 @@ impl Credentials {
     }
 
     /// Revokes a user's grant at the server. Other types hold nothing revocable here.
-    pub async fn revoke(&self) -> Result<()> {
+    pub fn revoke(&self) -> BoxFuture<'_, Result<()>> {
+        Box::pin(self.revoke_grant())
+    }
+
+    async fn revoke_grant(&self) -> Result<()> {
         match self.user() {
             Some(u) => u.revoke().await,
             None => Err(Error::new(
@@ -336,7 +340,11 @@ impl Credentials {
     /// Asks the tokeninfo endpoint of the server that issued the current access token (for
     /// a user login, beside its token endpoint; for other credentials
     /// [`Provider::tokeninfo_endpoint`], else the universe's own), never a fixed one.
-    pub async fn tokeninfo(&self) -> Result<TokenInfo> {
+    pub fn tokeninfo(&self) -> BoxFuture<'_, Result<TokenInfo>> {
+        Box::pin(self.ask_tokeninfo())
+    }
+
+    async fn ask_tokeninfo(&self) -> Result<TokenInfo> {
         match self.user() {
             Some(u) => {
                 let token = self.access_token().await?;

@@ -12,6 +12,12 @@ use crate::error::{Error, ErrorKind, Result};
 use crate::secret::{AccessToken, IdToken};
 
 /// A boxed, sendable future (the trait stays object safe without an extra crate).
+///
+/// The public entry points whose work is large (the consent flows, `access_token`, `revoke`,
+/// `tokeninfo`) return one too, instead of being `async fn`s: the body of an `async fn` is
+/// compiled into the crate that awaits it, in every codegen unit that does (three copies of
+/// the loopback flow in a small program), while a boxed future is compiled once, here. A
+/// program calling them writes `.await` all the same.
 pub type BoxFuture<'a, T> = Pin<Box<dyn Future<Output = T> + Send + 'a>>;
 
 /// A freshly minted access token.

@@ -86,7 +86,14 @@ impl InstalledFlow {
     /// exchanges it. When the server refuses OOB, the error says so and names the alternatives.
     /// A repeat consent that issued no refresh token is asked once more with `prompt=consent`
     /// ([`InstalledFlow::consent_retry`]).
-    pub async fn run_console(&self, mut options: ConsoleOptions) -> Result<Credentials> {
+    pub fn run_console(
+        &self,
+        options: ConsoleOptions,
+    ) -> crate::credentials::BoxFuture<'_, Result<Credentials>> {
+        Box::pin(self.console(options))
+    }
+
+    async fn console(&self, mut options: ConsoleOptions) -> Result<Credentials> {
         match self.console_once(&mut options).await {
             Err(e) => match self.consent_retry(&e) {
                 Some(again) => again.console_once(&mut options).await,

@@ -139,7 +139,14 @@ impl InstalledFlow {
     /// Against Google, scopes outside [`GOOGLE_DEVICE_SCOPES`] are refused before any request.
     /// A repeat consent that issued no refresh token is asked once more with `prompt=consent`
     /// ([`InstalledFlow::consent_retry`]).
-    pub async fn run_device(&self, options: DeviceOptions) -> Result<Credentials> {
+    pub fn run_device(
+        &self,
+        options: DeviceOptions,
+    ) -> crate::credentials::BoxFuture<'_, Result<Credentials>> {
+        Box::pin(self.device(options))
+    }
+
+    async fn device(&self, options: DeviceOptions) -> Result<Credentials> {
         match self.device_once(&options).await {
             Err(e) => match self.consent_retry(&e) {
                 Some(again) => again.device_once(&options).await,

@@ -530,7 +530,14 @@ impl InstalledFlow {
     ///
     /// A repeat consent that issued no refresh token (and whose stored one cannot be kept) is
     /// asked once more with `prompt=consent` ([`InstalledFlow::consent_retry`]).
-    pub async fn run_local_server(&self, mut server: LocalServer) -> Result<Credentials> {
+    pub fn run_local_server(
+        &self,
+        server: LocalServer,
+    ) -> crate::credentials::BoxFuture<'_, Result<Credentials>> {
+        Box::pin(self.local_server(server))
+    }
+
+    async fn local_server(&self, mut server: LocalServer) -> Result<Credentials> {
         match self.local_server_once(&mut server).await {
             Err(e) => match self.consent_retry(&e) {
                 Some(again) => again.local_server_once(&mut server).await,

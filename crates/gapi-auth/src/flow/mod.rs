@@ -248,7 +248,16 @@ impl InstalledFlow {
 
     /// Exchanges `code` for tokens and builds the credentials: warns when fewer scopes were
     /// granted than requested, saves to the token store if one is set.
-    pub async fn exchange_code(
+    pub fn exchange_code<'a>(
+        &'a self,
+        code: &'a AuthorizationCode,
+        verifier: &'a PkceVerifier,
+        redirect_uri: &'a str,
+    ) -> crate::credentials::BoxFuture<'a, Result<Credentials>> {
+        Box::pin(self.exchange(code, verifier, redirect_uri))
+    }
+
+    async fn exchange(
         &self,
         code: &AuthorizationCode,
         verifier: &PkceVerifier,

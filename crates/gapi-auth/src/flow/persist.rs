@@ -76,7 +76,14 @@ impl PersistentFlow {
     }
 
     /// The stored login, or the loopback flow ([`InstalledFlow::run_local_server`]) saved.
-    pub async fn run_local_server(self, server: LocalServer) -> Result<Credentials> {
+    pub fn run_local_server(
+        self,
+        server: LocalServer,
+    ) -> crate::credentials::BoxFuture<'static, Result<Credentials>> {
+        Box::pin(self.local_server(server))
+    }
+
+    async fn local_server(self, server: LocalServer) -> Result<Credentials> {
         let (flow, file) = match self.prepare().await? {
             Ready::Stored(creds) => return Ok(creds),
             Ready::Run(flow, file) => (flow, file),
@@ -86,7 +93,14 @@ impl PersistentFlow {
     }
 
     /// The stored login, or the console flow ([`InstalledFlow::run_console`]) saved.
-    pub async fn run_console(self, options: ConsoleOptions) -> Result<Credentials> {
+    pub fn run_console(
+        self,
+        options: ConsoleOptions,
+    ) -> crate::credentials::BoxFuture<'static, Result<Credentials>> {
+        Box::pin(self.console(options))
+    }
+
+    async fn console(self, options: ConsoleOptions) -> Result<Credentials> {
         let (flow, file) = match self.prepare().await? {
             Ready::Stored(creds) => return Ok(creds),
             Ready::Run(flow, file) => (flow, file),
@@ -96,7 +110,14 @@ impl PersistentFlow {
     }
 
     /// The stored login, or the device flow ([`InstalledFlow::run_device`]) saved.
-    pub async fn run_device(self, options: DeviceOptions) -> Result<Credentials> {
+    pub fn run_device(
+        self,
+        options: DeviceOptions,
+    ) -> crate::credentials::BoxFuture<'static, Result<Credentials>> {
+        Box::pin(self.device(options))
+    }
+
+    async fn device(self, options: DeviceOptions) -> Result<Credentials> {
         let (flow, file) = match self.prepare().await? {
             Ready::Stored(creds) => return Ok(creds),
             Ready::Run(flow, file) => (flow, file),

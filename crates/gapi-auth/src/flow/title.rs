@@ -121,7 +121,14 @@ impl InstalledFlow {
     /// window's title (X11), fall back to asking for it.
     /// A repeat consent that issued no refresh token is asked once more with `prompt=consent`
     /// ([`InstalledFlow::consent_retry`]).
-    pub async fn run_title(&self, mut options: TitleOptions) -> Result<Credentials> {
+    pub fn run_title(
+        &self,
+        options: TitleOptions,
+    ) -> crate::credentials::BoxFuture<'_, Result<Credentials>> {
+        Box::pin(self.title(options))
+    }
+
+    async fn title(&self, mut options: TitleOptions) -> Result<Credentials> {
         match self.title_once(&mut options).await {
             Err(e) => match self.consent_retry(&e) {
                 Some(again) => again.title_once(&mut options).await,

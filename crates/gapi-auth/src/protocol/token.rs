@@ -182,13 +182,22 @@ impl TokenClient {
         }
     }
 
-    /// Posts a form to one of the endpoints with this client's HTTP client and retry policy.
-    async fn post(&self, url: &Url, form: &[(&str, &str)], what: &str) -> Result<RawResponse> {
-        let http = match &self.http {
-            Some(http) => super::transport::token_http(http)?,
-            None => shared_client_for(url)?,
-        };
-        post_form(&http, url, form, self.retry, what).await
+    /// Posts a form to one of the endpoints with this client's HTTP client and retry policy
+    /// (boxed: every grant awaits it, and an awaited `async fn` is compiled anew in each
+    /// codegen unit that awaits it).
+    fn post<'a>(
+        &'a self,
+        url: &'a Url,
+        form: &'a [(&'a str, &'a str)],
+        what: &'a str,
+    ) -> std::pin::Pin<Box<dyn std::future::Future<Output = Result<RawResponse>> + Send + 'a>> {
+        Box::pin(async move {
+            let http = match &self.http {
+                Some(http) => super::transport::token_http(http)?,
+                None => shared_client_for(url)?,
+            };
+            post_form(&http, url, form, self.retry, what).await
+        })
     }
 
     /// A token-endpoint grant: adds client authentication, posts, parses the token response.
