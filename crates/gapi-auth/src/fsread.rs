@@ -95,7 +95,7 @@ fn open_nonblocking(path: &Path) -> std::io::Result<std::fs::File> {
     #[cfg(unix)]
     {
         use std::os::unix::fs::OpenOptionsExt as _;
-        opts.custom_flags(rustix::fs::OFlags::NONBLOCK.bits() as i32);
+        opts.custom_flags(libc::O_NONBLOCK);
     }
     opts.open(path)
 }

@@ -221,9 +221,7 @@ impl DiscoveryFetcher {
 fn write_cache(doc: &Path, tag: &Path, text: &str, etag: Option<&str>) -> std::io::Result<()> {
     let dir = doc.parent().unwrap_or(Path::new("."));
     std::fs::create_dir_all(dir)?;
-    let mut tmp = tempfile::NamedTempFile::new_in(dir)?;
-    std::io::Write::write_all(&mut tmp, text.as_bytes())?;
-    tmp.persist(doc).map_err(|e| e.error)?;
+    gapi_retry::atomic_file::write_atomic(dir, doc, ".tmp-", text.as_bytes())?;
     match etag {
         Some(e) => std::fs::write(tag, e)?,
         None => {

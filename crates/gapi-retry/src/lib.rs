@@ -29,6 +29,7 @@
 //! ```
 #![deny(missing_docs)]
 
+pub mod atomic_file;
 mod http_client;
 pub use http_client::{DEFAULT_USER_AGENT, HttpClient, HttpClientBuilder, HttpClientError};
 

@@ -3,8 +3,6 @@
 //! leaves only a temp file that the profile's next write (under its lock) or its deletion
 //! removes.
 
-use std::fs::File;
-use std::io::Write;
 use std::path::Path;
 
 use super::paths::FileStore;
@@ -49,30 +47,10 @@ impl FileStore {
 }
 
 /// Writes `bytes` to `path` atomically: temp file in `dir` (0600) named `prefix` + random,
-/// fsync, rename, fsync dir.
+/// fsync, rename, fsync dir (`gapi_retry::atomic_file`).
 pub(crate) fn write_atomic(dir: &Path, path: &Path, prefix: &str, bytes: &[u8]) -> Result<()> {
-    let ctx = |what: &str| format!("cannot {what} {}", path.display());
-    let mut tmp = tempfile::Builder::new()
-        .prefix(prefix)
-        .suffix("")
-        .tempfile_in(dir)
-        .map_err(|e| Error::io(ctx("create a temporary file for"), e))?;
-    #[cfg(unix)]
-    {
-        use std::os::unix::fs::PermissionsExt;
-        tmp.as_file()
-            .set_permissions(std::fs::Permissions::from_mode(0o600))
-            .map_err(|e| Error::io(ctx("set permissions for"), e))?;
-    }
-    tmp.write_all(bytes)
-        .and_then(|()| tmp.as_file().sync_all())
-        .map_err(|e| Error::io(ctx("write"), e))?;
-    tmp.persist(path)
-        .map_err(|e| Error::io(ctx("replace"), e.error))?;
-    if let Ok(d) = File::open(dir) {
-        let _ = d.sync_all();
-    }
-    Ok(())
+    gapi_retry::atomic_file::write_atomic(dir, path, prefix, bytes)
+        .map_err(|e| Error::io(format!("cannot write {}", path.display()), e))
 }
 
 #[cfg(test)]

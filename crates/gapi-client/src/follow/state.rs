@@ -57,7 +57,6 @@ impl FollowState {
 
     /// Writes the state atomically.
     pub fn save(&self, path: &Path) -> Result<(), Error> {
-        use std::io::Write;
         let dir = match path.parent() {
             Some(d) if !d.as_os_str().is_empty() => d,
             _ => Path::new("."),
@@ -68,16 +67,8 @@ impl FollowState {
                 path.display()
             ))
         };
-        let mut tmp = tempfile::NamedTempFile::new_in(dir).map_err(io)?;
         let mut text = serde_json::to_vec_pretty(self)?;
         text.push(b'\n');
-        tmp.write_all(&text).map_err(io)?;
-        tmp.as_file().sync_all().map_err(io)?;
-        tmp.persist(path).map_err(|e| io(e.error))?;
-        // The rename itself is durable once the folder is synced (best effort off Unix).
-        if let Ok(d) = std::fs::File::open(dir) {
-            let _ = d.sync_all();
-        }
-        Ok(())
+        gapi_retry::atomic_file::write_atomic(dir, path, ".tmp-", &text).map_err(io)
     }
 }
