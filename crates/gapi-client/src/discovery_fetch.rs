@@ -221,7 +221,7 @@ impl DiscoveryFetcher {
 fn write_cache(doc: &Path, tag: &Path, text: &str, etag: Option<&str>) -> std::io::Result<()> {
     let dir = doc.parent().unwrap_or(Path::new("."));
     std::fs::create_dir_all(dir)?;
-    gapi_retry::atomic_file::write_atomic(dir, doc, ".tmp-", text.as_bytes())?;
+    gapi_retry::atomic_file::write_atomic(doc, ".tmp-", text.as_bytes())?;
     match etag {
         Some(e) => std::fs::write(tag, e)?,
         None => {

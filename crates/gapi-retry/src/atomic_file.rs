@@ -1,6 +1,6 @@
 //! Replacing a file so that a reader sees the old bytes or the new ones, never half of them:
-//! the one way gapi's crates write what they keep (tokens, the Discovery cache, `--follow`
-//! state). A temp file beside the target is created exclusively (no existing file or
+//! the one way gapi's crates write what they keep (tokens, the ADC file, the Discovery cache,
+//! `--follow` state, upload sessions, download sidecars, the CLI's policies). A temp file beside the target is created exclusively (no existing file or
 //! symlink is ever opened) and private (0600 on Unix), written, synced, renamed over the
 //! target, and the folder synced. A write killed half way leaves only the temp file, named
 //! `prefix` + 12 hex digits, which its owner may remove later.
@@ -9,10 +9,13 @@ use std::fs::{File, OpenOptions};
 use std::io::{self, Write};
 use std::path::{Path, PathBuf};
 
-/// Writes `bytes` to `path` atomically through a temp file in `dir` (the folder of `path`)
-/// named `prefix` + 12 random hex digits. On an error the temp file is removed and `path`
-/// is left as it was.
-pub fn write_atomic(dir: &Path, path: &Path, prefix: &str, bytes: &[u8]) -> io::Result<()> {
+/// Writes `bytes` to `path` atomically through a temp file in its folder named `prefix` + 12
+/// random hex digits. On an error the temp file is removed and `path` is left as it was.
+pub fn write_atomic(path: &Path, prefix: &str, bytes: &[u8]) -> io::Result<()> {
+    let dir = match path.parent() {
+        Some(d) if !d.as_os_str().is_empty() => d,
+        _ => Path::new("."),
+    };
     let (tmp, mut file) = create_temp(dir, prefix)?;
     let written = file
         .write_all(bytes)
@@ -80,7 +83,7 @@ mod tests {
         let dir = scratch("replace");
         let path = dir.join("token.json");
         std::fs::write(&path, b"old").unwrap();
-        write_atomic(&dir, &path, ".token.json.tmp-", b"new bytes").unwrap();
+        write_atomic(&path, ".token.json.tmp-", b"new bytes").unwrap();
         assert_eq!(std::fs::read(&path).unwrap(), b"new bytes");
         let names: Vec<_> = std::fs::read_dir(&dir)
             .unwrap()
@@ -103,7 +106,7 @@ mod tests {
         let path = dir.join("state");
         std::fs::create_dir(&path).unwrap();
         std::fs::write(path.join("inside"), b"kept").unwrap();
-        let err = write_atomic(&dir, &path, ".state.tmp-", b"new").unwrap_err();
+        let err = write_atomic(&path, ".state.tmp-", b"new").unwrap_err();
         assert_ne!(err.kind(), io::ErrorKind::AlreadyExists, "{err}");
         assert_eq!(std::fs::read(path.join("inside")).unwrap(), b"kept");
         let temps = std::fs::read_dir(&dir)

@@ -74,6 +74,6 @@ pub fn save_adc(creds: &Credentials) -> Result<PathBuf> {
     builder
         .create(&dir)
         .map_err(|e| Error::io(format!("cannot create {}", dir.display()), e))?;
-    crate::store::write_atomic(&dir, &path, ".adc.json.tmp-", json.as_bytes())?;
+    crate::store::write_atomic(&path, ".adc.json.tmp-", json.as_bytes())?;
     Ok(path)
 }

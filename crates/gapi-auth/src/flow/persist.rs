@@ -332,9 +332,9 @@ impl GrantStore for FileGrant {
     }
 
     fn write(&self, creds: &UserCredentials) -> Result<()> {
-        let dir = self.dir()?;
+        self.dir()?;
         let json = creds.to_authorized_user_json();
-        write_atomic(&dir, &self.path, ".gapi-token-", json.as_bytes())
+        write_atomic(&self.path, ".gapi-token-", json.as_bytes())
     }
 }
 

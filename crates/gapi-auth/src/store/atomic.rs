@@ -46,10 +46,10 @@ impl FileStore {
     }
 }
 
-/// Writes `bytes` to `path` atomically: temp file in `dir` (0600) named `prefix` + random,
-/// fsync, rename, fsync dir (`gapi_retry::atomic_file`).
-pub(crate) fn write_atomic(dir: &Path, path: &Path, prefix: &str, bytes: &[u8]) -> Result<()> {
-    gapi_retry::atomic_file::write_atomic(dir, path, prefix, bytes)
+/// Writes `bytes` to `path` atomically: temp file in its folder (0600) named `prefix` +
+/// random, fsync, rename, fsync the folder (`gapi_retry::atomic_file`).
+pub(crate) fn write_atomic(path: &Path, prefix: &str, bytes: &[u8]) -> Result<()> {
+    gapi_retry::atomic_file::write_atomic(path, prefix, bytes)
         .map_err(|e| Error::io(format!("cannot write {}", path.display()), e))
 }
 
@@ -63,14 +63,14 @@ mod tests {
         use std::os::unix::fs::PermissionsExt;
         let dir = tempfile::tempdir().unwrap();
         let path = dir.path().join("a.json");
-        write_atomic(dir.path(), &path, ".tmp-", b"{\"v\":1}").unwrap();
+        write_atomic(&path, ".tmp-", b"{\"v\":1}").unwrap();
         let mode = std::fs::metadata(&path).unwrap().permissions().mode() & 0o777;
         assert_eq!(mode, 0o600);
         // Replacing a directory with a file fails: the old content must stay and no temp remain.
         let target = dir.path().join("sub");
         std::fs::create_dir(&target).unwrap();
         std::fs::write(target.join("keep"), "x").unwrap();
-        assert!(write_atomic(dir.path(), &target, ".tmp-", b"new").is_err());
+        assert!(write_atomic(&target, ".tmp-", b"new").is_err());
         assert!(target.join("keep").exists());
         let leftovers: Vec<_> = std::fs::read_dir(dir.path())
             .unwrap()

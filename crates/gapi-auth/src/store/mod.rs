@@ -194,10 +194,9 @@ impl FileStore {
         load_json(json, &Default::default())?;
         let lock = self.lock_async(profile).await?;
         let old = self.keyring_marker(profile);
-        let dir = self.ensure_dir()?;
+        self.ensure_dir()?;
         self.remove_stale_temps(profile);
         let result = write_atomic(
-            &dir,
             &self.path_for(profile),
             &temp_prefix(profile),
             json.as_bytes(),
@@ -245,19 +244,17 @@ impl FileStore {
             if self.keyring_marker(profile).as_ref() == Some(&marker) {
                 return Ok(());
             }
-            let dir = self.ensure_dir()?;
+            self.ensure_dir()?;
             self.remove_stale_temps(profile);
             return write_atomic(
-                &dir,
                 &self.path_for(profile),
                 &temp_prefix(profile),
                 marker.to_json().as_bytes(),
             );
         }
-        let dir = self.ensure_dir()?;
+        self.ensure_dir()?;
         self.remove_stale_temps(profile);
         write_atomic(
-            &dir,
             &self.path_for(profile),
             &temp_prefix(profile),
             json.as_bytes(),

@@ -17,7 +17,6 @@
 //! it is refused without an interactive terminal, and asked for at one. An agent that runs
 //! commands in a pseudo-terminal and answers for the user is beyond what a prompt can stop.
 
-use std::io::Write;
 use std::path::{Path, PathBuf};
 
 use anyhow::Context;
@@ -208,12 +207,8 @@ pub fn save(dir: &Path, scope: Scope<'_>, policy: &StoredPolicy) -> anyhow::Resu
     builder
         .create(folder)
         .with_context(|| format!("cannot create {}", folder.display()))?;
-    // tempfile creates its files 0600.
-    let mut tmp = tempfile::NamedTempFile::new_in(folder)
-        .with_context(|| format!("cannot write in {}", folder.display()))?;
-    tmp.write_all(serde_json::to_string_pretty(policy)?.as_bytes())?;
-    tmp.as_file().sync_all()?;
-    tmp.persist(&path)
+    let json = serde_json::to_string_pretty(policy)?;
+    gapi_retry::atomic_file::write_atomic(&path, ".policy.tmp-", json.as_bytes())
         .with_context(|| format!("cannot write {}", path.display()))?;
     Ok(path)
 }

@@ -57,10 +57,6 @@ impl FollowState {
 
     /// Writes the state atomically.
     pub fn save(&self, path: &Path) -> Result<(), Error> {
-        let dir = match path.parent() {
-            Some(d) if !d.as_os_str().is_empty() => d,
-            _ => Path::new("."),
-        };
         let io = |e: std::io::Error| {
             Error::invalid_argument(format!(
                 "cannot write the follow state {}: {e}",
@@ -69,6 +65,6 @@ impl FollowState {
         };
         let mut text = serde_json::to_vec_pretty(self)?;
         text.push(b'\n');
-        gapi_retry::atomic_file::write_atomic(dir, path, ".tmp-", &text).map_err(io)
+        gapi_retry::atomic_file::write_atomic(path, ".tmp-", &text).map_err(io)
     }
 }

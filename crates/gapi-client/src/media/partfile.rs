@@ -16,7 +16,7 @@
 //! looked for before opening, and the owner is not checked.
 
 use std::fs::{File, OpenOptions};
-use std::io::{self, Read as _, Write as _};
+use std::io::{self, Read as _};
 use std::path::{Path, PathBuf};
 
 /// The largest sidecar read (real ones are a few hundred bytes).
@@ -127,25 +127,11 @@ pub(crate) fn read_sidecar(path: &Path) -> io::Result<Vec<u8>> {
 }
 
 /// Writes `bytes` as the new content of `path` without opening what is there: a new file under
-/// a random name beside it, renamed over it (a link at `path` is replaced, not followed).
+/// a random name beside it, created exclusively, renamed over it (a link at `path` is
+/// replaced, not followed): `gapi_retry::atomic_file`.
 pub(crate) fn replace_file(path: &Path, bytes: &[u8]) -> io::Result<()> {
-    let temp = {
-        let mut name = path.as_os_str().to_owned();
-        name.push(format!(".{}.tmp", random_hex()?));
-        PathBuf::from(name)
-    };
-    let mut opts = OpenOptions::new();
-    opts.write(true).create_new(true);
-    no_follow(&mut opts);
-    let written = opts.open(&temp).and_then(|mut f| {
-        f.write_all(bytes)?;
-        f.sync_all()
-    });
-    let renamed = written.and_then(|()| std::fs::rename(&temp, path));
-    if renamed.is_err() {
-        let _ = std::fs::remove_file(&temp);
-    }
-    renamed
+    let prefix = format!(".{}.tmp-", file_name(path)?);
+    gapi_retry::atomic_file::write_atomic(path, &prefix, bytes)
 }
 
 /// Gives the finished `part` its final name `target`. Without `overwrite` nothing at `target`
@@ -254,6 +240,7 @@ fn check_own_regular(path: &Path, meta: &std::fs::Metadata, user: Option<u32>) -
 #[cfg(test)]
 mod tests {
     use super::*;
+    use std::io::Write as _;
 
     #[test]
     fn part_names_are_random_exclusive_and_recognised() {

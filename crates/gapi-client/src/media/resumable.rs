@@ -71,14 +71,8 @@ impl ResumableSession {
     /// Writes the session as JSON (atomically, mode 0600 on Unix).
     pub fn save(&self, path: &Path) -> Result<(), Error> {
         let json = serde_json::to_vec_pretty(self)?;
-        let tmp = path.with_extension(format!(
-            "{}tmp",
-            path.extension()
-                .map(|e| format!("{}.", e.to_string_lossy()))
-                .unwrap_or_default()
-        ));
-        write_private(&tmp, &json).map_err(|e| io_error_for(&tmp, e))?;
-        std::fs::rename(&tmp, path).map_err(|e| io_error_for(path, e))
+        gapi_retry::atomic_file::write_atomic(path, ".gapi-session.tmp-", &json)
+            .map_err(|e| io_error_for(path, e))
     }
 
     /// Reads a session written by [`save`](Self::save).
@@ -91,20 +85,6 @@ impl ResumableSession {
             ))
         })
     }
-}
-
-fn write_private(path: &Path, data: &[u8]) -> std::io::Result<()> {
-    use std::io::Write;
-    let mut opts = std::fs::OpenOptions::new();
-    opts.write(true).create(true).truncate(true);
-    #[cfg(unix)]
-    {
-        use std::os::unix::fs::OpenOptionsExt;
-        opts.mode(0o600);
-    }
-    let mut f = opts.open(path)?;
-    f.write_all(data)?;
-    f.sync_all()
 }
 
 /// Where a resumable session stands.
