@@ -76,10 +76,7 @@ impl PersistentFlow {
     }
 
     /// The stored login, or the loopback flow ([`InstalledFlow::run_local_server`]) saved.
-    pub fn run_local_server(
-        self,
-        server: LocalServer,
-    ) -> crate::credentials::BoxFuture<'static, Result<Credentials>> {
+    pub fn run_local_server(self, server: LocalServer) -> BoxFuture<'static, Result<Credentials>> {
         Box::pin(self.local_server(server))
     }
 
@@ -93,10 +90,7 @@ impl PersistentFlow {
     }
 
     /// The stored login, or the console flow ([`InstalledFlow::run_console`]) saved.
-    pub fn run_console(
-        self,
-        options: ConsoleOptions,
-    ) -> crate::credentials::BoxFuture<'static, Result<Credentials>> {
+    pub fn run_console(self, options: ConsoleOptions) -> BoxFuture<'static, Result<Credentials>> {
         Box::pin(self.console(options))
     }
 
@@ -110,10 +104,7 @@ impl PersistentFlow {
     }
 
     /// The stored login, or the device flow ([`InstalledFlow::run_device`]) saved.
-    pub fn run_device(
-        self,
-        options: DeviceOptions,
-    ) -> crate::credentials::BoxFuture<'static, Result<Credentials>> {
+    pub fn run_device(self, options: DeviceOptions) -> BoxFuture<'static, Result<Credentials>> {
         Box::pin(self.device(options))
     }
 

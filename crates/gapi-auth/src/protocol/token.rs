@@ -7,6 +7,7 @@ use serde_json::Value;
 use url::Url;
 
 use super::transport::{RawResponse, RetryPolicy, default_reqwest_client, post_form};
+use crate::credentials::BoxFuture;
 use crate::error::{Error, ErrorKind, Result};
 use crate::protocol::endpoints::Endpoints;
 use crate::secret::{
@@ -190,7 +191,7 @@ impl TokenClient {
         url: &'a Url,
         form: &'a [(&'a str, &'a str)],
         what: &'a str,
-    ) -> std::pin::Pin<Box<dyn std::future::Future<Output = Result<RawResponse>> + Send + 'a>> {
+    ) -> BoxFuture<'a, Result<RawResponse>> {
         Box::pin(async move {
             let http = match &self.http {
                 Some(http) => super::transport::token_http(http)?,
