@@ -360,7 +360,8 @@ pub(crate) fn rank(
     // up" creates) is not looked for under the method names of its other sense; in a
     // question no verb is looked for under names that change things ("which channels am I
     // *subscribed* to" is no `subscriptions.insert`).
-    if action::asks(query) {
+    let question = action::asks(query);
+    if question {
         let changes = |alt: &str| {
             action::of_method(alt).is_some_and(|(k, _)| !action::same_kind(Action::Read, k))
         };
@@ -400,7 +401,6 @@ pub(crate) fn rank(
         Some(_) => object_and_container(query, &unique, &groups, index),
     };
     let who = action::asks_who(query);
-    let question = action::asks(query);
     let n = index.methods.len();
     let mut total = vec![0f32; n];
     let mut matched = vec![0u16; n];
